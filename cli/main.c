@@ -1,0 +1,532 @@
+/*
+** main.c -- the `seg` command: a thin client of libseg.
+**
+**   seg check   RULES (--schema S | --data D)
+**   seg run     RULES DATA [--today D] [--format table|csv|json] [--members OUT] [--key COL] [--segment NAME]...
+**   seg import  CSV -o OUT.segcol [--delimiter C] [--skip-bad-rows]
+**   seg schema  CSV|SEGCOL
+**   seg explain RULES (--schema S | --data D) [--today D]
+**
+** Exit codes: 0 success, 1 findings (rule errors), 2 usage or input error.
+*/
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "colfile.h"
+#include "compile.h"
+#include "date.h"
+#include "import.h"
+#include "schema.h"
+#include "vm.h"
+
+#define SEG_VERSION "0.1.0"
+#define EXIT_FINDINGS 1
+#define EXIT_USAGE 2
+
+static const char *prog = "seg";
+
+static void die_usage(const char *fmt, const char *arg) {
+  fprintf(stderr, "%s: ", prog);
+  fprintf(stderr, fmt, arg);
+  fprintf(stderr, "\nTry '%s --help'.\n", prog);
+  exit(EXIT_USAGE);
+}
+
+static const char *USAGE =
+  "usage: seg COMMAND [ARGS]\n"
+  "\n"
+  "  seg check   RULES.seg (--schema FILE | --data DATA)   check rules, no data needed\n"
+  "  seg run     RULES.seg DATA [options]                  count segment members\n"
+  "      --today YYYY-MM-DD   evaluation date (default: $SEG_TODAY, else the local date)\n"
+  "      --format table|csv|json\n"
+  "      --members OUT.csv    write segment,key for every member ('-' = stdout)\n"
+  "      --key COLUMN         the key column for --members (default: the first)\n"
+  "      --segment NAME       report only this segment (repeatable)\n"
+  "      --skip-bad-rows      for CSV data: skip rows with the wrong number of fields\n"
+  "  seg import  EXPORT.csv -o OUT.segcol [--delimiter C] [--skip-bad-rows]\n"
+  "  seg schema  EXPORT.csv | DATA.segcol                  print the inferred schema\n"
+  "  seg explain RULES.seg (--schema FILE | --data DATA)   print the bytecode\n"
+  "\n"
+  "DATA is a .segcol file or a CSV export (imported in memory).\n"
+  "Exit codes: 0 success, 1 errors in the rules, 2 usage or input error.\n";
+
+/* ---- input ------------------------------------------------------------ */
+
+static char *read_file(const char *path, size_t *len) {
+  FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+  if (!f) {
+    fprintf(stderr, "%s: %s: cannot open: %s\n", prog, path, strerror(errno));
+    return NULL;
+  }
+  size_t cap = 1 << 16, n = 0;
+  char *buf = malloc(cap);
+  while (buf) {
+    size_t got = fread(buf + n, 1, cap - n, f);
+    n += got;
+    if (n < cap) break;
+    char *nb = realloc(buf, cap * 2);
+    if (!nb) { free(buf); buf = NULL; break; }
+    buf = nb;
+    cap *= 2;
+  }
+  int bad = ferror(f);
+  if (f != stdin) fclose(f);
+  if (!buf || bad) {
+    fprintf(stderr, "%s: %s: cannot read%s\n", prog, path, buf ? "" : " (out of memory)");
+    free(buf);
+    return NULL;
+  }
+  *len = n;
+  return buf;
+}
+
+static void warn_cb(void *ctx, const char *msg) {
+  (void)ctx;
+  fprintf(stderr, "%s: warning: %s\n", prog, msg);
+}
+
+/* Opens DATA: a .segcol file, or a CSV imported in memory. */
+static int load_table(const char *path, int skip_bad, seg_table *t) {
+  char err[1024];
+  int rc;
+  if (strcmp(path, "-") != 0 && seg_col_is_segcol(path)) {
+    rc = seg_col_open(path, t, err, sizeof err);
+  } else {
+    seg_import_opts o = {0};
+    o.skip_bad_rows = skip_bad;
+    o.warn = warn_cb;
+    rc = seg_import_csv(path, &o, t, err, sizeof err);
+  }
+  if (rc != 0) fprintf(stderr, "%s: %s\n", prog, err);
+  return rc;
+}
+
+static int parse_today(const char *s, int32_t *out) {
+  if (seg_date_parse(s, strlen(s), out) != 0 || strlen(s) != 10 || s[4] != '-') return -1;
+  return 0;
+}
+
+static int32_t resolve_today(const char *opt) {
+  const char *src = opt ? opt : getenv("SEG_TODAY");
+  if (!src || !*src) return seg_date_today_local();
+  int32_t d;
+  if (parse_today(src, &d) != 0)
+    die_usage(opt ? "--today: '%s' is not a date (YYYY-MM-DD)" : "SEG_TODAY: '%s' is not a date (YYYY-MM-DD)", src);
+  return d;
+}
+
+/* ---- options ------------------------------------------------------------ */
+
+typedef struct opts {
+  const char *pos[3];
+  int npos;
+  const char *schema, *data, *today, *format, *members, *key, *output, *delimiter;
+  const char **segments;
+  int nsegments;
+  int skip_bad;
+} opts;
+
+static void parse_opts(int argc, char **argv, opts *o, int maxpos, const char *const *allowed) {
+  memset(o, 0, sizeof *o);
+  o->segments = calloc((size_t)argc + 1, sizeof *o->segments);
+  if (!o->segments) exit(EXIT_USAGE);
+  for (int i = 0; i < argc; i++) {
+    const char *a = argv[i];
+    if (a[0] != '-' || strcmp(a, "-") == 0) {
+      if (o->npos >= maxpos) die_usage("unexpected argument '%s'", a);
+      o->pos[o->npos++] = a;
+      continue;
+    }
+    int ok = 0;
+    for (int k = 0; allowed[k]; k++) if (strcmp(allowed[k], a) == 0) ok = 1;
+    if (!ok) die_usage("unknown option '%s' for this command", a);
+    if (strcmp(a, "--skip-bad-rows") == 0) { o->skip_bad = 1; continue; }
+    if (i + 1 >= argc) die_usage("option '%s' needs a value", a);
+    const char *v = argv[++i];
+    if (strcmp(a, "--schema") == 0) o->schema = v;
+    else if (strcmp(a, "--data") == 0) o->data = v;
+    else if (strcmp(a, "--today") == 0) o->today = v;
+    else if (strcmp(a, "--format") == 0) o->format = v;
+    else if (strcmp(a, "--members") == 0) o->members = v;
+    else if (strcmp(a, "--key") == 0) o->key = v;
+    else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) o->output = v;
+    else if (strcmp(a, "--delimiter") == 0) o->delimiter = v;
+    else if (strcmp(a, "--segment") == 0) o->segments[o->nsegments++] = v;
+  }
+}
+
+/* ---- compiling -------------------------------------------------------- */
+
+static int use_color(void) {
+  return isatty(STDERR_FILENO) && !getenv("NO_COLOR");
+}
+
+/* Compiles the rules file against a schema; prints diagnostics.
+** Returns 0 when usable, EXIT_FINDINGS on rule errors, EXIT_USAGE on I/O. */
+static int compile_rules(const char *path, const seg_schema_view *sv, int32_t today, seg_compiled *c) {
+  size_t len;
+  char *src = read_file(path, &len);
+  if (!src) return EXIT_USAGE;
+  int rc = seg_compile(src, len, sv, today, c);
+  const char *shown = strcmp(path, "-") == 0 ? "<stdin>" : path;
+  seg_diag_render_text(stderr, &c->diags, shown, src, len, use_color());
+  free(src);
+  if (rc < 0) {
+    fprintf(stderr, "%s: out of memory\n", prog);
+    return EXIT_USAGE;
+  }
+  if (c->diags.nerrors) {
+    fprintf(stderr, "%d error%s in %s\n", c->diags.nerrors, c->diags.nerrors == 1 ? "" : "s", shown);
+    return EXIT_FINDINGS;
+  }
+  return 0;
+}
+
+static seg_schema_view view_of_table(const seg_table *t, const char **names, seg_type *types) {
+  for (size_t i = 0; i < t->ncols; i++) { names[i] = t->cols[i].name; types[i] = t->cols[i].type; }
+  return (seg_schema_view){t->ncols, names, types};
+}
+
+/* Builds the schema view for check/explain from --schema or --data. */
+static int schema_for(const opts *o, seg_schema *s, seg_table *t, seg_schema_view *sv) {
+  char err[1024];
+  if (o->schema && o->data) die_usage("%s", "give either --schema or --data, not both");
+  if (o->schema) {
+    if (seg_schema_parse_file(o->schema, s, err, sizeof err) != 0) {
+      fprintf(stderr, "%s: %s\n", prog, err);
+      return EXIT_USAGE;
+    }
+    *sv = (seg_schema_view){s->ncols, (const char *const *)s->names, s->types};
+    return 0;
+  }
+  if (o->data) {
+    if (load_table(o->data, 1, t) != 0) return EXIT_USAGE;
+    if (seg_schema_from_table(t, s) != 0) return EXIT_USAGE;
+    *sv = (seg_schema_view){s->ncols, (const char *const *)s->names, s->types};
+    return 0;
+  }
+  die_usage("%s", "this command needs --schema FILE or --data DATA to know the columns");
+  return EXIT_USAGE;
+}
+
+static int cmd_check(int argc, char **argv) {
+  static const char *const allowed[] = {"--schema", "--data", "--today", NULL};
+  opts o;
+  parse_opts(argc, argv, &o, 1, allowed);
+  if (o.npos != 1) die_usage("%s", "check needs a rules file");
+  seg_schema s = {0};
+  seg_table t = {0};
+  seg_schema_view sv;
+  int rc = schema_for(&o, &s, &t, &sv);
+  if (rc == 0) {
+    seg_compiled c;
+    rc = compile_rules(o.pos[0], &sv, resolve_today(o.today), &c);
+    seg_compiled_free(&c);
+  }
+  seg_schema_free(&s);
+  seg_table_free(&t);
+  free(o.segments);
+  return rc;
+}
+
+static int cmd_explain(int argc, char **argv) {
+  static const char *const allowed[] = {"--schema", "--data", "--today", NULL};
+  opts o;
+  parse_opts(argc, argv, &o, 1, allowed);
+  if (o.npos != 1) die_usage("%s", "explain needs a rules file");
+  seg_schema s = {0};
+  seg_table t = {0};
+  seg_schema_view sv;
+  int rc = schema_for(&o, &s, &t, &sv);
+  if (rc == 0) {
+    seg_compiled c;
+    rc = compile_rules(o.pos[0], &sv, resolve_today(o.today), &c);
+    if (rc == 0) {
+      for (uint32_t i = 0; i < c.prog.nsegs; i++)
+        printf("; segment s%u: %s\n", i, c.prog.segs[i].name);
+      seg_explain(stdout, &c.prog);
+    }
+    seg_compiled_free(&c);
+  }
+  seg_schema_free(&s);
+  seg_table_free(&t);
+  free(o.segments);
+  return rc;
+}
+
+static int cmd_schema(int argc, char **argv) {
+  static const char *const allowed[] = {"--skip-bad-rows", NULL};
+  opts o;
+  parse_opts(argc, argv, &o, 1, allowed);
+  if (o.npos != 1) die_usage("%s", "schema needs a CSV or .segcol file");
+  seg_table t = {0};
+  seg_schema s = {0};
+  int rc = EXIT_USAGE;
+  if (load_table(o.pos[0], o.skip_bad, &t) == 0 && seg_schema_from_table(&t, &s) == 0)
+    rc = seg_schema_print(stdout, &s, t.nrows) == 0 ? 0 : EXIT_USAGE;
+  seg_schema_free(&s);
+  seg_table_free(&t);
+  free(o.segments);
+  return rc;
+}
+
+static int cmd_import(int argc, char **argv) {
+  static const char *const allowed[] = {"-o", "--output", "--delimiter", "--skip-bad-rows", NULL};
+  opts o;
+  parse_opts(argc, argv, &o, 1, allowed);
+  if (o.npos != 1) die_usage("%s", "import needs a CSV file");
+  if (!o.output) die_usage("%s", "import needs -o OUT.segcol");
+  seg_import_opts io = {0};
+  io.skip_bad_rows = o.skip_bad;
+  io.warn = warn_cb;
+  if (o.delimiter) {
+    const char *d = o.delimiter;
+    if (strcmp(d, "\\t") == 0 || strcmp(d, "tab") == 0) io.delimiter = '\t';
+    else if (strlen(d) == 1) io.delimiter = d[0];
+    else die_usage("--delimiter: '%s' is not one character", d);
+  }
+  seg_table t = {0};
+  char err[1024];
+  int rc = 0;
+  if (seg_import_csv(o.pos[0], &io, &t, err, sizeof err) != 0 ||
+      seg_col_write(&t, o.output, err, sizeof err) != 0) {
+    fprintf(stderr, "%s: %s\n", prog, err);
+    rc = EXIT_USAGE;
+  } else {
+    fprintf(stderr, "%s: imported %zu rows, %zu columns into %s\n", prog, t.nrows, t.ncols, o.output);
+  }
+  seg_table_free(&t);
+  free(o.segments);
+  return rc;
+}
+
+/* ---- reports ------------------------------------------------------------ */
+
+/* 41203 -> "41 203" */
+static void group_digits(uint64_t v, char *out, size_t n) {
+  char tmp[32];
+  int len = snprintf(tmp, sizeof tmp, "%llu", (unsigned long long)v);
+  size_t k = 0;
+  for (int i = 0; i < len && k + 2 < n; i++) {
+    if (i > 0 && (len - i) % 3 == 0) out[k++] = ' ';
+    out[k++] = tmp[i];
+  }
+  out[k] = 0;
+}
+
+static void json_string(FILE *f, const char *s) {
+  fputc('"', f);
+  for (; *s; s++) {
+    unsigned char c = (unsigned char)*s;
+    if (c == '"' || c == '\\') fprintf(f, "\\%c", c);
+    else if (c < 0x20) fprintf(f, "\\u%04x", c);
+    else fputc(c, f);
+  }
+  fputc('"', f);
+}
+
+static void csv_field(FILE *f, const char *s, size_t n) {
+  int quote = 0;
+  for (size_t i = 0; i < n; i++)
+    if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r') quote = 1;
+  if (!quote) { fwrite(s, 1, n, f); return; }
+  fputc('"', f);
+  for (size_t i = 0; i < n; i++) {
+    if (s[i] == '"') fputc('"', f);
+    fputc(s[i], f);
+  }
+  fputc('"', f);
+}
+
+/* Writes the value of column c at row r as CSV text (missing: empty). */
+static void write_cell(FILE *f, const seg_column *c, size_t r) {
+  if (!seg_valid_get(c->valid, r)) return;
+  char buf[64];
+  switch (c->type) {
+  case SEG_BOOL: fputs(((const uint8_t *)c->data)[r] ? "true" : "false", f); break;
+  case SEG_INT: fprintf(f, "%lld", (long long)((const int64_t *)c->data)[r]); break;
+  case SEG_DATE: seg_date_format(((const int32_t *)c->data)[r], buf); fputs(buf, f); break;
+  case SEG_NUM: {
+    int64_t v = ((const int64_t *)c->data)[r];
+    uint64_t a = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v, p = 1;
+    for (uint32_t k = 0; k < c->scale; k++) p *= 10;
+    if (c->scale == 0) fprintf(f, "%s%llu", v < 0 ? "-" : "", (unsigned long long)a);
+    else fprintf(f, "%s%llu.%0*llu", v < 0 ? "-" : "", (unsigned long long)(a / p), (int)c->scale,
+                 (unsigned long long)(a % p));
+    break;
+  }
+  case SEG_TEXT: {
+    uint32_t code = ((const uint32_t *)c->data)[r];
+    if (code < c->ndict)
+      csv_field(f, c->dict_bytes + c->dict_off[code], (size_t)(c->dict_off[code + 1] - c->dict_off[code]));
+    break;
+  }
+  }
+}
+
+/* Writes members to path via a temporary file renamed into place. */
+static int write_members(const char *path, const seg_program *p, const seg_result *res, const seg_table *t,
+                         int key, const uint8_t *shown) {
+  char *tmp = NULL;
+  FILE *f;
+  int fd = -1;
+  if (strcmp(path, "-") == 0) f = stdout;
+  else {
+    if (asprintf(&tmp, "%s.tmp.XXXXXX", path) < 0) return -1;
+    fd = mkstemp(tmp);
+    f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!f) {
+      fprintf(stderr, "%s: %s: cannot write: %s\n", prog, path, strerror(errno));
+      if (fd >= 0) { close(fd); unlink(tmp); }
+      free(tmp);
+      return -1;
+    }
+  }
+  fputs("segment,", f);
+  csv_field(f, t->cols[key].name, strlen(t->cols[key].name));
+  fputc('\n', f);
+  for (uint32_t s = 0; s < p->nsegs; s++) {
+    if (!shown[s]) continue;
+    const uint64_t *bits = res->members[s];
+    for (size_t w = 0; w < (t->nrows + 63) / 64; w++) {
+      uint64_t word = bits[w];
+      while (word) {
+        size_t r = w * 64 + (size_t)__builtin_ctzll(word);
+        word &= word - 1;
+        fputs(p->segs[s].name, f);
+        fputc(',', f);
+        write_cell(f, &t->cols[key], r);
+        fputc('\n', f);
+      }
+    }
+  }
+  if (f == stdout) return fflush(f) == 0 ? 0 : -1;
+  int bad = ferror(f) | (fflush(f) != 0) | (fsync(fileno(f)) != 0);
+  bad |= fclose(f) != 0;
+  if (bad || rename(tmp, path) != 0) {
+    fprintf(stderr, "%s: %s: cannot write: %s\n", prog, path, strerror(errno));
+    unlink(tmp);
+    free(tmp);
+    return -1;
+  }
+  free(tmp);
+  return 0;
+}
+
+static int cmd_run(int argc, char **argv) {
+  static const char *const allowed[] = {"--today", "--format", "--members", "--key", "--segment",
+                                        "--skip-bad-rows", NULL};
+  opts o;
+  parse_opts(argc, argv, &o, 2, allowed);
+  if (o.npos != 2) die_usage("%s", "run needs a rules file and a data file");
+  const char *format = o.format ? o.format : "table";
+  if (strcmp(format, "table") && strcmp(format, "csv") && strcmp(format, "json"))
+    die_usage("--format: '%s' is not one of table, csv, json", format);
+  int32_t today = resolve_today(o.today);
+  seg_table t = {0};
+  seg_compiled c = {0};
+  seg_result res = {0};
+  uint8_t *shown = NULL;
+  const char **names = NULL;
+  seg_type *types = NULL;
+  int rc = EXIT_USAGE;
+  if (load_table(o.pos[1], o.skip_bad, &t) != 0) goto done;
+  names = calloc(t.ncols + 1, sizeof *names);
+  types = calloc(t.ncols + 1, sizeof *types);
+  if (!names || !types) goto done;
+  seg_schema_view sv = view_of_table(&t, names, types);
+  rc = compile_rules(o.pos[0], &sv, today, &c);
+  if (rc != 0) goto done;
+  rc = EXIT_USAGE;
+  int key = 0;
+  if (o.key && (key = seg_table_find(&t, o.key)) < 0) {
+    fprintf(stderr, "%s: --key: no column '%s' in %s\n", prog, o.key, o.pos[1]);
+    goto done;
+  }
+  if (o.members && t.ncols == 0) goto done;
+  shown = calloc(c.prog.nsegs + 1, 1);
+  if (!shown) goto done;
+  for (uint32_t s = 0; s < c.prog.nsegs; s++) shown[s] = o.nsegments == 0;
+  for (int k = 0; k < o.nsegments; k++) {
+    uint32_t s = 0;
+    while (s < c.prog.nsegs && strcmp(c.prog.segs[s].name, o.segments[k]) != 0) s++;
+    if (s == c.prog.nsegs) {
+      fprintf(stderr, "%s: --segment: no segment '%s' in %s\n", prog, o.segments[k], o.pos[0]);
+      goto done;
+    }
+    shown[s] = 1;
+  }
+  char err[512];
+  if (seg_vm_run(&c.prog, &t, o.members != NULL, &res, err, sizeof err) != 0) {
+    fprintf(stderr, "%s: %s\n", prog, err);
+    goto done;
+  }
+  if (o.members && write_members(o.members, &c.prog, &res, &t, key, shown) != 0) goto done;
+  double rows = t.nrows ? (double)t.nrows : 1;
+  if (strcmp(format, "csv") == 0) {
+    printf("segment,customers,share\n");
+    for (uint32_t s = 0; s < c.prog.nsegs; s++)
+      if (shown[s]) printf("%s,%llu,%.6f\n", c.prog.segs[s].name, (unsigned long long)res.counts[s], res.counts[s] / rows);
+  } else if (strcmp(format, "json") == 0) {
+    printf("[");
+    int first = 1;
+    for (uint32_t s = 0; s < c.prog.nsegs; s++) {
+      if (!shown[s]) continue;
+      printf("%s\n  {\"segment\": ", first ? "" : ",");
+      json_string(stdout, c.prog.segs[s].name);
+      printf(", \"description\": ");
+      if (c.prog.segs[s].desc) json_string(stdout, c.prog.segs[s].desc);
+      else printf("null");
+      printf(", \"customers\": %llu, \"share\": %.6f}", (unsigned long long)res.counts[s], res.counts[s] / rows);
+      first = 0;
+    }
+    printf("\n]\n");
+  } else {
+    int w = 7;
+    for (uint32_t s = 0; s < c.prog.nsegs; s++) {
+      int l = (int)strlen(c.prog.segs[s].name);
+      if (shown[s] && l > w) w = l;
+    }
+    printf("%-*s  %12s  %7s\n", w, "segment", "customers", "share");
+    for (uint32_t s = 0; s < c.prog.nsegs; s++) {
+      if (!shown[s]) continue;
+      char num[40];
+      group_digits(res.counts[s], num, sizeof num);
+      printf("%-*s  %12s  %6.1f%%\n", w, c.prog.segs[s].name, num, 100.0 * res.counts[s] / rows);
+    }
+    char total[40];
+    group_digits(t.nrows, total, sizeof total);
+    printf("(%s customers)\n", total);
+  }
+  rc = fflush(stdout) == 0 ? 0 : EXIT_USAGE;
+done:
+  seg_result_free(&res);
+  seg_compiled_free(&c);
+  seg_table_free(&t);
+  free(shown);
+  free(names);
+  free(types);
+  free(o.segments);
+  return rc;
+}
+
+int main(int argc, char **argv) {
+  signal(SIGXFSZ, SIG_IGN);    /* a file-size limit becomes EFBIG, reported */
+  if (argc < 2) { fputs(USAGE, stderr); return EXIT_USAGE; }
+  const char *cmd = argv[1];
+  for (int i = 2; i < argc; i++)
+    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) { fputs(USAGE, stdout); return 0; }
+  if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) { fputs(USAGE, stdout); return 0; }
+  if (strcmp(cmd, "--version") == 0) { printf("seg %s\n", SEG_VERSION); return 0; }
+  if (strcmp(cmd, "check") == 0) return cmd_check(argc - 2, argv + 2);
+  if (strcmp(cmd, "run") == 0) return cmd_run(argc - 2, argv + 2);
+  if (strcmp(cmd, "import") == 0) return cmd_import(argc - 2, argv + 2);
+  if (strcmp(cmd, "schema") == 0) return cmd_schema(argc - 2, argv + 2);
+  if (strcmp(cmd, "explain") == 0) return cmd_explain(argc - 2, argv + 2);
+  die_usage("unknown command '%s'", cmd);
+  return EXIT_USAGE;
+}

@@ -1,0 +1,74 @@
+/*
+** ast.c -- the arena behind the AST, and node construction.
+*/
+#include "ast.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct seg_arena_block {
+  seg_arena_block *next;
+  size_t used, cap;
+  _Alignas(16) unsigned char mem[];
+};
+
+#define ARENA_BLOCK (64 * 1024)
+
+void *seg_arena_alloc(seg_arena *a, size_t n) {
+  n = (n + 15) & ~(size_t)15;
+  seg_arena_block *b = a->head;
+  if (!b || b->cap - b->used < n) {
+    size_t cap = n > ARENA_BLOCK ? n : ARENA_BLOCK;
+    b = malloc(sizeof *b + cap);
+    if (!b) return NULL;
+    b->next = a->head;
+    b->used = 0;
+    b->cap = cap;
+    a->head = b;
+  }
+  void *p = b->mem + b->used;
+  b->used += n;
+  memset(p, 0, n);
+  return p;
+}
+
+char *seg_arena_strndup(seg_arena *a, const char *s, size_t n) {
+  char *p = seg_arena_alloc(a, n + 1);
+  if (!p) return NULL;
+  memcpy(p, s, n);
+  p[n] = '\0';
+  return p;
+}
+
+void seg_arena_free(seg_arena *a) {
+  seg_arena_block *b = a->head;
+  while (b) {
+    seg_arena_block *n = b->next;
+    free(b);
+    b = n;
+  }
+  a->head = NULL;
+}
+
+seg_node *seg_node_new(seg_arena *a, seg_nkind k, seg_loc loc) {
+  seg_node *n = seg_arena_alloc(a, sizeof *n);
+  if (!n) return NULL;
+  n->kind = k;
+  n->loc = loc;
+  n->col = -1;
+  n->textcol = -1;
+  return n;
+}
+
+const char *seg_vtype_name(seg_vtype t) {
+  switch (t) {
+  case VT_BOOL: return "bool";
+  case VT_INT: return "int";
+  case VT_NUM: return "number";
+  case VT_TEXT: return "text";
+  case VT_DATE: return "date";
+  case VT_DURATION: return "duration";
+  case VT_NULL: return "missing";
+  default: return "unknown";
+  }
+}

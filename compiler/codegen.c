@@ -1,0 +1,491 @@
+/*
+** codegen.c -- code generation: AST to register-based vector bytecode.
+**
+** Each node becomes instructions writing one register (a vector of a
+** batch); `and` / `or` narrow the selection before their right side, so
+** it is evaluated only on rows still undecided. Sub-expressions without
+** columns are folded to constants; sub-expressions reading one text
+** column become a text map, evaluated once per distinct value at run time.
+** Every segment is compiled once; a reference reads its result register.
+*/
+#include "codegen.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "eval.h"
+
+const char *const seg_op_names[SEG_OP_COUNT] = {
+#define OP(name, fmt, sem) #name,
+#include "opcodes.def"
+#undef OP
+};
+const char *const seg_op_formats[SEG_OP_COUNT] = {
+#define OP(name, fmt, sem) fmt,
+#include "opcodes.def"
+#undef OP
+};
+const char *const seg_op_semantics[SEG_OP_COUNT] = {
+#define OP(name, fmt, sem) sem,
+#include "opcodes.def"
+#undef OP
+};
+
+typedef struct cg {
+  seg_program *p;
+  seg_diags *diags;
+  int32_t today;
+  uint32_t *freeregs;
+  uint32_t nfree, capfree;
+  uint8_t *persistent;        /* per register: holds a segment result   */
+  uint32_t cappers;
+  int32_t *segreg;            /* segment index -> result register       */
+  uint32_t depth;
+  int failed;
+} cg;
+
+#define GROW(arr, n, cap) \
+  ((n) < (cap) ? 1 : grow((void **)&(arr), &(cap), sizeof *(arr)))
+
+static int grow(void **arr, uint32_t *cap, size_t elem) {
+  uint32_t ncap = *cap ? *cap * 2 : 32;
+  void *nv = realloc(*arr, (size_t)ncap * elem);
+  if (!nv) return 0;
+  *arr = nv;
+  *cap = ncap;
+  return 1;
+}
+
+static uint32_t emit(cg *g, seg_opcode op, uint32_t a, uint32_t b, uint32_t c, uint32_t d) {
+  seg_program *p = g->p;
+  if (!GROW(p->code, p->ncode, p->capcode)) { g->failed = 1; return 0; }
+  p->code[p->ncode] = (seg_insn){(uint16_t)op, (uint16_t)a, b, c, d};
+  return p->ncode++;
+}
+
+static uint32_t kint(cg *g, int64_t v) {
+  seg_program *p = g->p;
+  for (uint32_t i = 0; i < p->nki; i++) if (p->ki[i] == v) return i;
+  if (!GROW(p->ki, p->nki, p->capki)) { g->failed = 1; return 0; }
+  p->ki[p->nki] = v;
+  return p->nki++;
+}
+
+static uint32_t knum(cg *g, double v) {
+  seg_program *p = g->p;
+  for (uint32_t i = 0; i < p->nkf; i++) if (memcmp(&p->kf[i], &v, sizeof v) == 0) return i;
+  if (!GROW(p->kf, p->nkf, p->capkf)) { g->failed = 1; return 0; }
+  p->kf[p->nkf] = v;
+  return p->nkf++;
+}
+
+static uint32_t reg_alloc(cg *g) {
+  if (g->nfree) return g->freeregs[--g->nfree];
+  uint32_t r = g->p->nregs++;
+  if (r >= 65535) { g->failed = 1; return 0; }
+  if (!GROW(g->persistent, r, g->cappers)) { g->failed = 1; return 0; }
+  g->persistent[r] = 0;
+  return r;
+}
+
+static void reg_free(cg *g, uint32_t r) {
+  if (r >= g->p->nregs || g->persistent[r]) return;
+  if (!GROW(g->freeregs, g->nfree, g->capfree)) return;   /* leaked register, still correct */
+  g->freeregs[g->nfree++] = r;
+}
+
+/* The physical kind a value travels in: 'B' three-valued, 'F' f64, 'I' i64. */
+static char kind_of(seg_vtype t) { return t == VT_BOOL ? 'B' : t == VT_NUM ? 'F' : 'I'; }
+
+static uint32_t gen(cg *g, seg_node *n);
+
+/* Loads a constant value into a fresh register. */
+static uint32_t gen_const(cg *g, const seg_val *v) {
+  uint32_t r = reg_alloc(g);
+  if (v->type == VT_BOOL) emit(g, SEG_OP_KB, r, v->missing ? 1 : v->i ? 2 : 0, 0, 0);
+  else if (v->missing) emit(g, SEG_OP_KMISS, r, 0, 0, 0);
+  else if (v->type == VT_NUM) emit(g, SEG_OP_KF, r, knum(g, v->f), 0, 0);
+  else emit(g, SEG_OP_KI, r, kint(g, v->i), 0, 0);
+  return r;
+}
+
+static seg_val fold(cg *g, const seg_node *n) {
+  seg_eval_env env = {.today = g->today, .textcol = -1};
+  return seg_eval(n, &env);
+}
+
+static uint32_t to_f(cg *g, uint32_t r, seg_vtype t) {
+  if (t == VT_NUM) return r;
+  uint32_t d = reg_alloc(g);
+  emit(g, SEG_OP_I2F, d, r, 0, 0);
+  reg_free(g, r);
+  return d;
+}
+
+static uint32_t gen_f(cg *g, seg_node *n) { return to_f(g, gen(g, n), n->type); }
+
+static int cmp_index(int op) { return op - OP_LT; }  /* LT LE GT GE EQ NE */
+static int flip(int op) {
+  switch (op) {
+  case OP_LT: return OP_GT;
+  case OP_LE: return OP_GE;
+  case OP_GT: return OP_LT;
+  case OP_GE: return OP_LE;
+  default: return op;
+  }
+}
+
+static void cg_error(cg *g, const seg_node *n, const char *msg) {
+  seg_diag_add(g->diags, SEG_SEV_ERROR, "E0110", n->loc, "%s", msg);
+  g->failed = 1;
+}
+
+/* x op y, with either side possibly constant. */
+static uint32_t gen_compare(cg *g, int op, seg_node *x, seg_node *y) {
+  if (x->type == VT_BOOL || y->type == VT_BOOL) {
+    if (op != OP_EQ && op != OP_NE) { cg_error(g, x, "conditions can only be compared with = or !="); return 0; }
+    uint32_t a = gen(g, x), b = gen(g, y), d = reg_alloc(g);
+    emit(g, op == OP_EQ ? SEG_OP_EQ_B : SEG_OP_NE_B, d, a, b, 0);
+    reg_free(g, a);
+    reg_free(g, b);
+    return d;
+  }
+  if (!x->has_cols && y->has_cols) { seg_node *t = x; x = y; y = t; op = flip(op); }
+  int f = x->type == VT_NUM || y->type == VT_NUM;
+  if (!y->has_cols) {
+    seg_val c = fold(g, y);
+    uint32_t d;
+    if (c.missing) {
+      d = reg_alloc(g);
+      emit(g, SEG_OP_KB, d, 1, 0, 0);
+      return d;
+    }
+    uint32_t a = f ? gen_f(g, x) : gen(g, x);
+    d = reg_alloc(g);
+    if (f) emit(g, (seg_opcode)(SEG_OP_LT_FK + cmp_index(op)), d, a, knum(g, c.type == VT_NUM ? c.f : (double)c.i), 0);
+    else emit(g, (seg_opcode)(SEG_OP_LT_IK + cmp_index(op)), d, a, kint(g, c.i), 0);
+    reg_free(g, a);
+    return d;
+  }
+  uint32_t a = f ? gen_f(g, x) : gen(g, x), b = f ? gen_f(g, y) : gen(g, y), d = reg_alloc(g);
+  emit(g, (seg_opcode)((f ? SEG_OP_LT_F : SEG_OP_LT_I) + cmp_index(op)), d, a, b, 0);
+  reg_free(g, a);
+  reg_free(g, b);
+  return d;
+}
+
+static uint32_t gen_logic(cg *g, seg_node *n) {
+  int is_and = n->kind == N_AND;
+  uint32_t a = gen(g, n->a);
+  uint32_t jump = emit(g, is_and ? SEG_OP_SEL_NF : SEG_OP_SEL_NT, a, 0, 0, 0);
+  g->depth++;
+  if (g->depth > g->p->maxdepth) g->p->maxdepth = g->depth;
+  uint32_t b = gen(g, n->b);
+  g->depth--;
+  uint32_t pop = emit(g, SEG_OP_SEL_POP, 0, 0, 0, 0);
+  if (!g->failed) g->p->code[jump].b = pop;
+  uint32_t d = reg_alloc(g);
+  emit(g, is_and ? SEG_OP_AND : SEG_OP_OR, d, a, b, 0);
+  reg_free(g, a);
+  reg_free(g, b);
+  return d;
+}
+
+/* subject lo..hi, bounds possibly open or non-constant */
+static uint32_t gen_range(cg *g, seg_node *n) {
+  seg_node *lo = n->b, *hi = n->c;
+  int f = n->a->type == VT_NUM || (lo && lo->type == VT_NUM) || (hi && hi->type == VT_NUM);
+  if ((!lo || !lo->has_cols) && (!hi || !hi->has_cols) && lo && hi) {
+    seg_val l = fold(g, lo), h = fold(g, hi);
+    uint32_t x = f ? gen_f(g, n->a) : gen(g, n->a), d = reg_alloc(g);
+    if (f) emit(g, SEG_OP_BTW_FK, d, x, knum(g, l.type == VT_NUM ? l.f : (double)l.i),
+                knum(g, h.type == VT_NUM ? h.f : (double)h.i));
+    else emit(g, SEG_OP_BTW_IK, d, x, kint(g, l.i), kint(g, h.i));
+    reg_free(g, x);
+    return d;
+  }
+  if (!lo) return gen_compare(g, OP_LE, n->a, hi);
+  if (!hi) return gen_compare(g, OP_GE, n->a, lo);
+  uint32_t a = gen_compare(g, OP_GE, n->a, lo), b = gen_compare(g, OP_LE, n->a, hi), d = reg_alloc(g);
+  emit(g, SEG_OP_AND, d, a, b, 0);
+  reg_free(g, a);
+  reg_free(g, b);
+  return d;
+}
+
+static uint32_t gen_in(cg *g, seg_node *n) {
+  int allconst = 1, f = n->a->type == VT_NUM, count = 0;
+  for (seg_node *k = n->list; k; k = k->next) {
+    allconst &= !k->has_cols;
+    f |= k->type == VT_NUM;
+    count++;
+  }
+  uint32_t d;
+  if (allconst) {
+    uint32_t first = 0;
+    int firstset = 0, nk = 0;
+    /* constants of one IN are laid out contiguously (no de-duplication) */
+    for (seg_node *k = n->list; k; k = k->next) {
+      seg_val v = fold(g, k);
+      if (v.missing) continue;              /* x = missing is never true */
+      uint32_t idx;
+      if (f) {
+        if (!GROW(g->p->kf, g->p->nkf, g->p->capkf)) { g->failed = 1; return 0; }
+        idx = g->p->nkf;
+        g->p->kf[g->p->nkf++] = v.type == VT_NUM ? v.f : (double)v.i;
+      } else {
+        if (!GROW(g->p->ki, g->p->nki, g->p->capki)) { g->failed = 1; return 0; }
+        idx = g->p->nki;
+        g->p->ki[g->p->nki++] = v.i;
+      }
+      if (!firstset) { first = idx; firstset = 1; }
+      nk++;
+    }
+    uint32_t x = f ? gen_f(g, n->a) : gen(g, n->a);
+    d = reg_alloc(g);
+    emit(g, f ? SEG_OP_IN_FK : SEG_OP_IN_IK, d, x, first, (uint32_t)nk);
+    reg_free(g, x);
+  } else {
+    d = 0;
+    int have = 0;
+    for (seg_node *k = n->list; k; k = k->next) {
+      uint32_t e = gen_compare(g, OP_EQ, n->a, k);
+      if (!have) { d = e; have = 1; continue; }
+      uint32_t o = reg_alloc(g);
+      emit(g, SEG_OP_OR, o, d, e, 0);
+      reg_free(g, d);
+      reg_free(g, e);
+      d = o;
+    }
+  }
+  if (n->negated) {
+    uint32_t o = reg_alloc(g);
+    emit(g, SEG_OP_NOT, o, d, 0, 0);
+    reg_free(g, d);
+    d = o;
+  }
+  return d;
+}
+
+static uint32_t gen_unary(cg *g, seg_opcode op, seg_node *a) {
+  uint32_t x = gen(g, a), d = reg_alloc(g);
+  emit(g, op, d, x, 0, 0);
+  reg_free(g, x);
+  return d;
+}
+
+static uint32_t gen_arith(cg *g, seg_node *n) {
+  if (n->a->type == VT_DATE && n->b->type == VT_DURATION) {
+    seg_val dur = fold(g, n->b);
+    int64_t days = dur.i * (n->b->unit == U_WEEK ? 7 : 1);
+    uint32_t x = gen(g, n->a), k = reg_alloc(g), d = reg_alloc(g);
+    emit(g, SEG_OP_KI, k, kint(g, days), 0, 0);
+    emit(g, n->op == '+' ? SEG_OP_ADD_I : SEG_OP_SUB_I, d, x, k, 0);
+    reg_free(g, x);
+    reg_free(g, k);
+    return d;
+  }
+  int f = n->type == VT_NUM;
+  uint32_t a = f ? gen_f(g, n->a) : gen(g, n->a), b = f ? gen_f(g, n->b) : gen(g, n->b), d = reg_alloc(g);
+  seg_opcode op;
+  switch (n->op) {
+  case '+': op = f ? SEG_OP_ADD_F : SEG_OP_ADD_I; break;
+  case '-': op = f ? SEG_OP_SUB_F : SEG_OP_SUB_I; break;
+  case '*': op = f ? SEG_OP_MUL_F : SEG_OP_MUL_I; break;
+  default: op = SEG_OP_DIV_F; break;
+  }
+  emit(g, op, d, a, b, 0);
+  reg_free(g, a);
+  reg_free(g, b);
+  return d;
+}
+
+static uint32_t gen_call(cg *g, seg_node *n) {
+  switch (n->fn) {
+  case F_DAYS_SINCE: return gen_unary(g, SEG_OP_DSINCE, n->list);
+  case F_YEAR: return gen_unary(g, SEG_OP_YEAR, n->list);
+  case F_MONTH: return gen_unary(g, SEG_OP_MONTH, n->list);
+  case F_ABS: return gen_unary(g, n->type == VT_NUM ? SEG_OP_ABS_F : SEG_OP_ABS_I, n->list);
+  case F_COALESCE: {
+    int f = n->type == VT_NUM, b = n->type == VT_BOOL;
+    uint32_t d = f ? gen_f(g, n->list) : gen(g, n->list);
+    for (seg_node *k = n->list->next; k; k = k->next) {
+      uint32_t e = f ? gen_f(g, k) : gen(g, k), o = reg_alloc(g);
+      emit(g, b ? SEG_OP_COAL_B : SEG_OP_COAL_V, o, d, e, 0);
+      reg_free(g, d);
+      reg_free(g, e);
+      d = o;
+    }
+    return d;
+  }
+  default:
+    cg_error(g, n, "text functions can only be used on one text column at a time");
+    return 0;
+  }
+}
+
+static uint32_t gen(cg *g, seg_node *n) {
+  if (g->failed) return 0;
+  if (!n->has_cols) {
+    seg_val v = fold(g, n);
+    uint32_t r = gen_const(g, &v);
+    seg_val_release(&v);
+    return r;
+  }
+  if (n->textcol >= 0 && n->type != VT_TEXT) {
+    seg_program *p = g->p;
+    if (!GROW(p->maps, p->nmaps, p->capmaps)) { g->failed = 1; return 0; }
+    p->maps[p->nmaps] = (seg_map){(uint32_t)n->textcol, n->type, n};
+    uint32_t r = reg_alloc(g);
+    char k = kind_of(n->type);
+    emit(g, k == 'B' ? SEG_OP_MAP_B : k == 'F' ? SEG_OP_MAP_F : SEG_OP_MAP_I, r, (uint32_t)n->textcol, p->nmaps++, 0);
+    return r;
+  }
+  switch (n->kind) {
+  case N_NAME: {
+    if (n->ref) return (uint32_t)g->segreg[n->ref->index];
+    uint32_t r = reg_alloc(g);
+    seg_opcode op = n->type == VT_BOOL ? SEG_OP_COL_B : n->type == VT_NUM ? SEG_OP_COL_N
+                  : n->type == VT_DATE ? SEG_OP_COL_D : SEG_OP_COL_I;
+    emit(g, op, r, (uint32_t)n->col, 0, 0);
+    return r;
+  }
+  case N_NEG: return gen_unary(g, n->type == VT_NUM ? SEG_OP_NEG_F : SEG_OP_NEG_I, n->a);
+  case N_BIN: return n->op >= 256 ? gen_compare(g, n->op, n->a, n->b) : gen_arith(g, n);
+  case N_AND: case N_OR: return gen_logic(g, n);
+  case N_NOT: return gen_unary(g, SEG_OP_NOT, n->a);
+  case N_RANGE: return gen_range(g, n);
+  case N_IN: return gen_in(g, n);
+  case N_MISSING: {
+    uint32_t d = gen_unary(g, n->a->type == VT_BOOL ? SEG_OP_ISMISS_B : SEG_OP_ISMISS_V, n->a);
+    if (!n->negated) return d;
+    uint32_t o = reg_alloc(g);
+    emit(g, SEG_OP_NOT, o, d, 0, 0);
+    reg_free(g, d);
+    return o;
+  }
+  case N_WITHIN: case N_AGO: {
+    seg_val dur = fold(g, n->b);
+    seg_val edge;
+    seg_node tmp = *n;      /* today - duration, folded by the evaluator */
+    (void)tmp;
+    seg_eval_env env = {.today = g->today, .textcol = -1};
+    seg_node t = {0}, today = {0};
+    today.kind = N_TODAY;
+    t.kind = N_BIN; t.op = '-'; t.a = &today; t.b = n->b; t.type = VT_DATE;
+    edge = seg_eval(&t, &env);
+    (void)dur;
+    uint32_t x = gen(g, n->a), d = reg_alloc(g);
+    if (n->kind == N_WITHIN) emit(g, SEG_OP_BTW_IK, d, x, kint(g, edge.i), kint(g, g->today));
+    else emit(g, n->op == OP_GT ? SEG_OP_LT_IK : SEG_OP_GT_IK, d, x, kint(g, edge.i), 0);
+    reg_free(g, x);
+    return d;
+  }
+  case N_CALL: return gen_call(g, n);
+  default:
+    cg_error(g, n, "this expression cannot be compiled (text from several columns)");
+    return 0;
+  }
+}
+
+int seg_cg_program(seg_ast *ast, seg_stmt **order, const seg_schema_view *schema, int32_t today,
+                   seg_program *p, seg_diags *diags) {
+  memset(p, 0, sizeof *p);
+  cg g = {0};
+  g.p = p;
+  g.diags = diags;
+  g.today = today;
+  p->today = today;
+  p->ncols = (uint32_t)schema->ncols;
+  p->colnames = schema->names;
+  p->coltypes = schema->types;
+  p->nsegs = (uint32_t)ast->nsegments;
+  p->segs = calloc(p->nsegs ? p->nsegs : 1, sizeof *p->segs);
+  g.segreg = calloc(p->nsegs ? p->nsegs : 1, sizeof *g.segreg);
+  if (!p->segs || !g.segreg) g.failed = 1;
+  for (int i = 0; !g.failed && i < ast->nsegments; i++) {
+    seg_stmt *t = order[i];
+    uint32_t r = gen(&g, t->expr);
+    if (g.failed) break;
+    g.persistent[r] = 1;
+    g.segreg[t->index] = (int32_t)r;
+    p->segs[t->index] = (seg_seginfo){t->name, t->desc, t->name_loc};
+    emit(&g, SEG_OP_EMIT, (uint32_t)t->index, r, 0, 0);
+  }
+  free(g.freeregs);
+  free(g.persistent);
+  free(g.segreg);
+  if (g.failed) {
+    if (diags->nerrors == 0)
+      seg_diag_add(diags, SEG_SEV_ERROR, "E0000", (seg_loc){1, 1, 1, 1}, "out of memory while compiling");
+    seg_program_free(p);
+    return -1;
+  }
+  return 0;
+}
+
+void seg_program_free(seg_program *p) {
+  free(p->code);
+  free(p->ki);
+  free(p->kf);
+  free(p->maps);
+  free(p->segs);
+  memset(p, 0, sizeof *p);
+}
+
+int seg_cg_verify(const seg_program *p, char *err, size_t errlen) {
+  int depth = 0;
+  for (uint32_t pc = 0; pc < p->ncode; pc++) {
+    const seg_insn *in = &p->code[pc];
+    if (in->op >= SEG_OP_COUNT) {
+      snprintf(err, errlen, "instruction %u: invalid opcode %u", pc, in->op);
+      return -1;
+    }
+    const char *fmt = seg_op_formats[in->op];
+    uint32_t ops[4] = {in->a, in->b, in->c, in->d};
+    for (int k = 0; k < 4; k++) {
+      uint64_t v = ops[k], lim = UINT64_MAX;
+      switch (fmt[k]) {
+      case 'R': lim = p->nregs; break;
+      case 'C': lim = p->ncols; break;
+      case 'M': lim = p->nmaps; break;
+      case 'K': lim = p->nki; break;
+      case 'F': lim = p->nkf; break;
+      case 'S': lim = p->nsegs; break;
+      case 'J': lim = p->ncode; if (v <= pc) lim = 0; break;
+      case 'N':
+        if (in->op == SEG_OP_IN_IK || in->op == SEG_OP_IN_FK) {
+          uint64_t base = in->c, cap = in->op == SEG_OP_IN_IK ? p->nki : p->nkf;
+          if (base + v > cap && v > 0) lim = 0;
+        } else if (in->op == SEG_OP_KB && v > 2) lim = 0;
+        break;
+      default: break;
+      }
+      if (v >= lim) {
+        snprintf(err, errlen, "instruction %u (%s): operand %c out of range (%llu)", pc,
+                 seg_op_names[in->op], "abcd"[k], (unsigned long long)v);
+        return -1;
+      }
+    }
+    if (in->op == SEG_OP_SEL_NF || in->op == SEG_OP_SEL_NT) {
+      if (p->code[in->b].op != SEG_OP_SEL_POP) {
+        snprintf(err, errlen, "instruction %u: selection jump does not land on SEL_POP", pc);
+        return -1;
+      }
+      if (++depth > (int)p->maxdepth) {
+        snprintf(err, errlen, "instruction %u: selection stack deeper than declared", pc);
+        return -1;
+      }
+    } else if (in->op == SEG_OP_SEL_POP) {
+      if (--depth < 0) {
+        snprintf(err, errlen, "instruction %u: SEL_POP without a selection", pc);
+        return -1;
+      }
+    }
+  }
+  if (depth != 0) {
+    snprintf(err, errlen, "unbalanced selection stack at end of program");
+    return -1;
+  }
+  return 0;
+}

@@ -1,0 +1,21 @@
+/*
+** codegen.h -- from a checked AST to vector bytecode.
+*/
+#ifndef SEG_CODEGEN_H
+#define SEG_CODEGEN_H
+
+#include "ast.h"
+#include "diag.h"
+#include "program.h"
+#include "sema.h"
+
+/* Emits one program evaluating every segment of `order` (dependency
+** order, from seg_sema) in one pass. Returns 0, or -1 with a diagnostic. */
+int seg_cg_program(seg_ast *ast, seg_stmt **order, const seg_schema_view *schema, int32_t today,
+                   seg_program *p, seg_diags *diags);
+
+/* Checks every operand against the program's bounds (registers,
+** constants, maps, columns, jumps). Returns 0 or -1 with a message. */
+int seg_cg_verify(const seg_program *p, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,26 @@
+/*
+** parse.h -- the front end: .seg text to AST (grammar/lexer.l, grammar/parser.y).
+*/
+#ifndef SEG_PARSE_H
+#define SEG_PARSE_H
+
+#include "ast.h"
+#include "diag.h"
+
+/* State shared by the reentrant scanner (yyextra) and the pure parser. */
+typedef struct seg_parse_ctx {
+  seg_arena *arena;
+  seg_ast *ast;
+  seg_diags *diags;
+  int line, col;             /* position of the next character           */
+  const char *tok, *prev;    /* text of the current and previous token   */
+  size_t toklen, prevlen;
+  int lex_error;             /* the current token is a lexical error already reported */
+  int oom;
+} seg_parse_ctx;
+
+/* Parses src into *ast (nodes in *arena). Every syntax error goes to
+** *diags; returns the number of syntax errors (0 = clean). */
+int seg_parse(const char *src, size_t len, seg_arena *arena, seg_ast *ast, seg_diags *diags);
+
+#endif

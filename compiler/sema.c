@@ -1,0 +1,571 @@
+/*
+** sema.c -- semantic analysis of a parsed .seg file.
+**
+** Resolves every name (a column of the schema, a `let` constant or a
+** segment), computes the type of every node, checks that operands fit,
+** records which text column a sub-expression reads (so the VM can
+** evaluate it once per distinct value), and orders segments so that a
+** referenced segment is evaluated before its users, reporting cycles.
+*/
+#include "sema.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "eval.h"
+
+typedef struct sema {
+  seg_ast *ast;
+  seg_arena *arena;
+  const seg_schema_view *schema;
+  seg_diags *diags;
+  int32_t today;
+  seg_stmt *cur;          /* statement being checked                     */
+  seg_stmt **order;
+  int norder;
+  seg_stmt **stack;       /* DFS stack for cycle reports                 */
+  int depth;
+} sema;
+
+#define ERR(s, code, loc, ...) seg_diag_add((s)->diags, SEG_SEV_ERROR, code, loc, __VA_ARGS__)
+
+/* ---- names --------------------------------------------------------- */
+
+int seg_edit_distance(const char *a, const char *b, int max) {
+  size_t la = strlen(a), lb = strlen(b);
+  if (la > 64 || lb > 64) return max + 1;
+  if ((int)(la > lb ? la - lb : lb - la) > max) return max + 1;
+  int row[65];
+  for (size_t j = 0; j <= lb; j++) row[j] = (int)j;
+  for (size_t i = 1; i <= la; i++) {
+    int prev = row[0], best;
+    row[0] = (int)i;
+    best = row[0];
+    for (size_t j = 1; j <= lb; j++) {
+      int cost = tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]);
+      int v = prev + cost;
+      if (row[j] + 1 < v) v = row[j] + 1;
+      if (row[j - 1] + 1 < v) v = row[j - 1] + 1;
+      prev = row[j];
+      row[j] = v;
+      if (v < best) best = v;
+    }
+    if (best > max) return max + 1;
+  }
+  return row[lb];
+}
+
+static seg_stmt *find_stmt(sema *s, const char *name) {
+  for (seg_stmt *t = s->ast->first; t; t = t->next)
+    if (t->name && strcmp(t->name, name) == 0) return t;
+  return NULL;
+}
+
+static int find_column(sema *s, const char *name) {
+  for (size_t i = 0; i < s->schema->ncols; i++)
+    if (strcmp(s->schema->names[i], name) == 0) return (int)i;
+  int found = -1;                       /* then case-insensitively, if unique */
+  for (size_t i = 0; i < s->schema->ncols; i++)
+    if (strcasecmp(s->schema->names[i], name) == 0) {
+      if (found >= 0) return -1;
+      found = (int)i;
+    }
+  return found;
+}
+
+/* The closest known name within rustc's bound (a third of the length). */
+static const char *suggest(sema *s, const char *name, int columns, int stmts, const char *const *extra) {
+  int max = (int)strlen(name) / 3;
+  if (max < 1) max = 1;
+  const char *best = NULL;
+  int bestd = max + 1;
+  if (columns)
+    for (size_t i = 0; i < s->schema->ncols; i++) {
+      int d = seg_edit_distance(name, s->schema->names[i], max);
+      if (d < bestd) { bestd = d; best = s->schema->names[i]; }
+    }
+  if (stmts)
+    for (seg_stmt *t = s->ast->first; t; t = t->next) {
+      if (!t->name || t == s->cur) continue;
+      int d = seg_edit_distance(name, t->name, max);
+      if (d < bestd) { bestd = d; best = t->name; }
+    }
+  for (int i = 0; extra && extra[i]; i++) {
+    int d = seg_edit_distance(name, extra[i], max);
+    if (d < bestd) { bestd = d; best = extra[i]; }
+  }
+  return best;
+}
+
+static int is_plain_name(const char *n) {
+  if (!(isalpha((unsigned char)n[0]) || n[0] == '_')) return 0;
+  for (const char *p = n; *p; p++)
+    if (!(isalnum((unsigned char)*p) || *p == '_')) return 0;
+  return 1;
+}
+
+/* How a name is written in rules: bare, or in backticks. */
+static const char *spelled(sema *s, const char *n) {
+  if (is_plain_name(n)) return n;
+  size_t len = strlen(n);
+  char *o = seg_arena_alloc(s->arena, 2 * len + 3);
+  if (!o) return n;
+  size_t k = 0;
+  o[k++] = '`';
+  for (size_t i = 0; i < len; i++) { o[k++] = n[i]; if (n[i] == '`') o[k++] = '`'; }
+  o[k++] = '`';
+  return o;
+}
+
+/* ---- types ----------------------------------------------------------- */
+
+static seg_vtype vt_of(seg_type t) {
+  switch (t) {
+  case SEG_BOOL: return VT_BOOL;
+  case SEG_INT: return VT_INT;
+  case SEG_NUM: return VT_NUM;
+  case SEG_DATE: return VT_DATE;
+  default: return VT_TEXT;
+  }
+}
+
+static int numeric(seg_vtype t) { return t == VT_INT || t == VT_NUM; }
+static int comparable(seg_vtype a, seg_vtype b) {
+  return (numeric(a) && numeric(b)) || (a == b && a != VT_DURATION);
+}
+
+/* "int column 'age'", "text \"x\"", "a date value" -- for messages. */
+static const char *describe(sema *s, const seg_node *n) {
+  char buf[200];
+  const char *t = seg_vtype_name(n->type);
+  if (n->kind == N_NAME && n->col >= 0)
+    snprintf(buf, sizeof buf, "%s column '%s'", t, s->schema->names[n->col]);
+  else if (n->kind == N_NAME && n->ref)
+    snprintf(buf, sizeof buf, "%s '%s' (a %s)", t, n->str, n->ref->kind == S_LET ? "constant" : "segment");
+  else if (n->kind == N_STR)
+    snprintf(buf, sizeof buf, "text \"%.*s\"", (int)(n->len > 40 ? 40 : n->len), n->str);
+  else if (n->kind == N_INT)
+    snprintf(buf, sizeof buf, "int %lld", (long long)n->ival);
+  else if (n->kind == N_NUM)
+    snprintf(buf, sizeof buf, "number %g", n->fval);
+  else if (n->kind == N_BOOL)
+    snprintf(buf, sizeof buf, "bool %s", n->ival ? "true" : "false");
+  else
+    snprintf(buf, sizeof buf, "%s %s value", n->type == VT_INT ? "an" : "a", t);
+  return seg_arena_strndup(s->arena, buf, strlen(buf));
+}
+
+/* Combines the text-column facts of child c into parent n. */
+static void merge(seg_node *n, const seg_node *c) {
+  if (!c) return;
+  n->has_cols |= c->has_cols;
+  if (c->textcol == -1) return;
+  if (n->textcol == -1) n->textcol = c->textcol;
+  else if (n->textcol != c->textcol) n->textcol = -2;
+}
+
+static seg_vtype check(sema *s, seg_node *n);
+static void check_stmt(sema *s, seg_stmt *t);
+
+/* A value that must be known at compile time (a duration, a pattern). */
+static int require_constant(sema *s, seg_node *n, const char *what) {
+  if (n->has_cols && n->type != VT_UNKNOWN) {
+    ERR(s, "E0109", n->loc, "%s must be a constant, not %s", what, describe(s, n));
+    return 0;
+  }
+  return n->type != VT_UNKNOWN;
+}
+
+static seg_vtype check_name(sema *s, seg_node *n) {
+  seg_stmt *t = find_stmt(s, n->str);
+  int col = find_column(s, n->str);
+  if (t && t != s->cur) {
+    n->ref = t;
+    t->used = 1;
+    if (t->kind == S_LET) {
+      if (t->state == 1) {
+        ERR(s, "E0105", n->loc, "constant '%s' is defined in terms of itself", n->str);
+        return VT_UNKNOWN;
+      }
+      check_stmt(s, t);
+      if (!t->expr) return VT_UNKNOWN;
+      n->has_cols = t->expr->has_cols;
+      return t->expr->type;
+    }
+    if (s->cur && s->cur->kind == S_LET) {
+      ERR(s, "E0109", n->loc, "a constant cannot use segment '%s'", n->str);
+      return VT_UNKNOWN;
+    }
+    n->has_cols = 1;
+    n->textcol = -2;
+    return VT_BOOL;
+  }
+  if (t == s->cur && col < 0) {
+    ERR(s, "E0105", n->loc, "%s '%s' refers to itself", t->kind == S_LET ? "constant" : "segment", n->str);
+    return VT_UNKNOWN;
+  }
+  if (col >= 0) {
+    n->col = col;
+    n->has_cols = 1;
+    seg_vtype vt = vt_of(s->schema->types[col]);
+    n->textcol = vt == VT_TEXT ? col : -2;
+    return vt;
+  }
+  const char *dym = suggest(s, n->str, 1, 1, NULL);
+  if (dym)
+    ERR(s, "E0102", n->loc, "unknown column or segment '%s'; did you mean '%s'?", n->str, spelled(s, dym));
+  else
+    ERR(s, "E0102", n->loc, "unknown column or segment '%s'", n->str);
+  return VT_UNKNOWN;
+}
+
+static const struct fninfo {
+  const char *name;
+  seg_func fn;
+  int nargs;          /* -2: two or more                                */
+} FUNCS[] = {
+  {"days_since", F_DAYS_SINCE, 1}, {"year", F_YEAR, 1}, {"month", F_MONTH, 1},
+  {"lower", F_LOWER, 1}, {"upper", F_UPPER, 1}, {"length", F_LENGTH, 1},
+  {"abs", F_ABS, 1}, {"coalesce", F_COALESCE, -2}, {NULL, F_NONE, 0}
+};
+static const char *const FUNC_NAMES[] = {"days_since", "year", "month", "lower", "upper",
+                                         "length", "abs", "coalesce", NULL};
+
+static seg_vtype check_call(sema *s, seg_node *n) {
+  const struct fninfo *f = FUNCS;
+  while (f->name && strcasecmp(f->name, n->str) != 0) f++;
+  int nargs = 0;
+  for (seg_node *a = n->list; a; a = a->next) { check(s, a); merge(n, a); nargs++; }
+  if (!f->name) {
+    const char *dym = suggest(s, n->str, 0, 0, FUNC_NAMES);
+    if (dym) ERR(s, "E0104", n->loc, "unknown function '%s'; did you mean '%s'?", n->str, dym);
+    else ERR(s, "E0104", n->loc, "unknown function '%s' (functions: days_since, year, month, lower, upper, length, abs, coalesce)", n->str);
+    return VT_UNKNOWN;
+  }
+  n->fn = f->fn;
+  if ((f->nargs == -2 && nargs < 2) || (f->nargs >= 0 && nargs != f->nargs)) {
+    ERR(s, "E0107", n->loc, "%s() takes %s argument%s, found %d", f->name,
+        f->nargs == -2 ? "two or more" : "one", f->nargs == 1 ? "" : "s", nargs);
+    return VT_UNKNOWN;
+  }
+  seg_node *a = n->list;
+  if (a->type == VT_UNKNOWN) return VT_UNKNOWN;
+  switch (f->fn) {
+  case F_DAYS_SINCE: case F_YEAR: case F_MONTH:
+    if (a->type != VT_DATE) {
+      ERR(s, "E0103", a->loc, "%s() needs a date, found %s", f->name, describe(s, a));
+      return VT_UNKNOWN;
+    }
+    return VT_INT;
+  case F_LOWER: case F_UPPER: case F_LENGTH:
+    if (a->type != VT_TEXT) {
+      ERR(s, "E0103", a->loc, "%s() needs text, found %s", f->name, describe(s, a));
+      return VT_UNKNOWN;
+    }
+    return f->fn == F_LENGTH ? VT_INT : VT_TEXT;
+  case F_ABS:
+    if (!numeric(a->type)) {
+      ERR(s, "E0103", a->loc, "abs() needs a number, found %s", describe(s, a));
+      return VT_UNKNOWN;
+    }
+    return a->type;
+  default: {
+    seg_vtype t = a->type;
+    for (seg_node *b = a->next; b; b = b->next) {
+      if (b->type == VT_UNKNOWN) return VT_UNKNOWN;
+      if (!comparable(t, b->type)) {
+        ERR(s, "E0103", b->loc, "coalesce() arguments must have one type: %s and %s",
+            describe(s, a), describe(s, b));
+        return VT_UNKNOWN;
+      }
+      if (b->type == VT_NUM) t = VT_NUM;
+    }
+    return t;
+  }
+  }
+}
+
+/* Reports `a op b` operands that cannot be compared. */
+static int check_comparable(sema *s, seg_node *at, seg_node *a, seg_node *b) {
+  if (a->type == VT_UNKNOWN || b->type == VT_UNKNOWN) return 0;
+  if (comparable(a->type, b->type)) return 1;
+  ERR(s, "E0103", at->loc, "cannot compare %s with %s", describe(s, a), describe(s, b));
+  return 0;
+}
+
+static seg_vtype check_bool_operand(sema *s, seg_node *op, seg_node *a, const char *word) {
+  if (a->type == VT_UNKNOWN || a->type == VT_BOOL) return VT_BOOL;
+  ERR(s, "E0103", a->loc, "'%s' needs a condition here, found %s", word, describe(s, a));
+  (void)op;
+  return VT_UNKNOWN;
+}
+
+static seg_vtype check_inner(sema *s, seg_node *n) {
+  switch (n->kind) {
+  case N_INT: return VT_INT;
+  case N_NUM: return VT_NUM;
+  case N_BOOL: return VT_BOOL;
+  case N_DATE: case N_TODAY: return VT_DATE;
+  case N_STR: {
+    size_t len = 0;
+    char *f = seg_casefold(n->str, n->len, &len);
+    if (f) {
+      n->folded = seg_arena_strndup(s->arena, f, len);
+      n->folded_len = len;
+      free(f);
+    }
+    return VT_TEXT;
+  }
+  case N_DURATION:
+    check(s, n->a);
+    merge(n, n->a);
+    if (n->a->type == VT_UNKNOWN) return VT_UNKNOWN;
+    if (n->a->type != VT_INT) {
+      ERR(s, "E0103", n->a->loc, "a duration needs a whole number, found %s", describe(s, n->a));
+      return VT_UNKNOWN;
+    }
+    if (!require_constant(s, n->a, "the amount of a duration")) return VT_UNKNOWN;
+    return VT_DURATION;
+  case N_NAME: return check_name(s, n);
+  case N_CALL: return check_call(s, n);
+  case N_NEG:
+    check(s, n->a);
+    merge(n, n->a);
+    if (n->a->type == VT_UNKNOWN) return VT_UNKNOWN;
+    if (!numeric(n->a->type)) {
+      ERR(s, "E0103", n->loc, "cannot negate %s", describe(s, n->a));
+      return VT_UNKNOWN;
+    }
+    return n->a->type;
+  case N_BIN: {
+    check(s, n->a);
+    check(s, n->b);
+    merge(n, n->a);
+    merge(n, n->b);
+    seg_vtype a = n->a->type, b = n->b->type;
+    if (a == VT_UNKNOWN || b == VT_UNKNOWN) return n->op >= 256 ? VT_BOOL : VT_UNKNOWN;
+    if (n->op >= 256) return check_comparable(s, n, n->a, n->b) ? VT_BOOL : VT_UNKNOWN;
+    if (numeric(a) && numeric(b)) return (n->op == '/' || a == VT_NUM || b == VT_NUM) ? VT_NUM : VT_INT;
+    if (a == VT_DATE && b == VT_DURATION && (n->op == '+' || n->op == '-')) {
+      if (n->a->has_cols && (n->b->unit == U_MONTH || n->b->unit == U_YEAR)) {
+        ERR(s, "E0110", n->loc, "adding months or years to a date column is not supported yet; compare with `today - N months` instead");
+        return VT_UNKNOWN;
+      }
+      return VT_DATE;
+    }
+    if (a == VT_DATE && b == VT_DATE && n->op == '-') return VT_INT;
+    if (a == VT_DATE && numeric(b))
+      ERR(s, "E0103", n->b->loc, "add a duration to a date, such as `%s days`", "30");
+    else
+      ERR(s, "E0103", n->loc, "cannot use '%c' on %s and %s", n->op, describe(s, n->a), describe(s, n->b));
+    return VT_UNKNOWN;
+  }
+  case N_AND: case N_OR:
+    check(s, n->a);
+    check(s, n->b);
+    merge(n, n->a);
+    merge(n, n->b);
+    {
+      const char *w = n->kind == N_AND ? "and" : "or";
+      seg_vtype x = check_bool_operand(s, n, n->a, w), y = check_bool_operand(s, n, n->b, w);
+      return x == VT_BOOL && y == VT_BOOL ? VT_BOOL : VT_UNKNOWN;
+    }
+  case N_NOT:
+    check(s, n->a);
+    merge(n, n->a);
+    return check_bool_operand(s, n, n->a, "not");
+  case N_RANGE: {
+    check(s, n->a);
+    merge(n, n->a);
+    int ok = 1;
+    seg_node *bounds[2] = {n->b, n->c};
+    for (int i = 0; i < 2; i++) {
+      if (!bounds[i]) continue;
+      check(s, bounds[i]);
+      merge(n, bounds[i]);
+      ok &= check_comparable(s, bounds[i], n->a, bounds[i]);
+    }
+    return ok ? VT_BOOL : VT_UNKNOWN;
+  }
+  case N_IN: {
+    check(s, n->a);
+    merge(n, n->a);
+    int ok = 1;
+    for (seg_node *k = n->list; k; k = k->next) {
+      check(s, k);
+      merge(n, k);
+      ok &= check_comparable(s, k, n->a, k);
+    }
+    return ok ? VT_BOOL : VT_UNKNOWN;
+  }
+  case N_MISSING:
+    check(s, n->a);
+    merge(n, n->a);
+    return VT_BOOL;
+  case N_TEXTOP: {
+    check(s, n->a);
+    check(s, n->b);
+    merge(n, n->a);
+    merge(n, n->b);
+    static const char *const words[] = {"contains", "starts with", "ends with", "matches"};
+    const char *w = words[n->op - OP_CONTAINS];
+    int ok = 1;
+    seg_node *side[2] = {n->a, n->b};
+    for (int i = 0; i < 2; i++)
+      if (side[i]->type != VT_UNKNOWN && side[i]->type != VT_TEXT) {
+        ERR(s, "E0103", side[i]->loc, "'%s' works on text, found %s", w, describe(s, side[i]));
+        ok = 0;
+      }
+    if (!ok || n->a->type == VT_UNKNOWN || n->b->type == VT_UNKNOWN) return VT_UNKNOWN;
+    if (n->op == OP_MATCHES) {
+      if (!require_constant(s, n->b, "the pattern of 'matches'")) return VT_UNKNOWN;
+      seg_eval_env env = {.today = s->today, .textcol = -1};
+      seg_val p = seg_eval(n->b, &env);
+      char err[300];
+      int rc = p.missing ? -1 : seg_regex_compile(n, p.s, p.n, err, sizeof err);
+      if (p.missing) snprintf(err, sizeof err, "the pattern of 'matches' is missing");
+      seg_val_release(&p);
+      if (rc != 0) {
+        ERR(s, "E0106", n->b->loc, "%s", err);
+        return VT_UNKNOWN;
+      }
+    }
+    return VT_BOOL;
+  }
+  case N_WITHIN: case N_AGO: {
+    check(s, n->a);
+    check(s, n->b);
+    merge(n, n->a);
+    merge(n, n->b);
+    const char *w = n->kind == N_WITHIN ? "within" : n->op == OP_GT ? "more than ... ago" : "less than ... ago";
+    int ok = 1;
+    if (n->a->type != VT_UNKNOWN && n->a->type != VT_DATE) {
+      ERR(s, "E0103", n->a->loc, "'%s' needs a date, found %s", w, describe(s, n->a));
+      ok = 0;
+    }
+    if (n->b->type != VT_UNKNOWN && n->b->type != VT_DURATION) {
+      ERR(s, "E0103", n->b->loc, "'%s' needs a duration such as `90 days`, found %s", w, describe(s, n->b));
+      ok = 0;
+    }
+    return ok && n->a->type != VT_UNKNOWN && n->b->type != VT_UNKNOWN ? VT_BOOL : VT_UNKNOWN;
+  }
+  }
+  return VT_UNKNOWN;
+}
+
+static seg_vtype check(sema *s, seg_node *n) {
+  if (!n) return VT_UNKNOWN;
+  n->type = check_inner(s, n);
+  /* a sub-expression that yields text from a column must end inside one
+  ** that reads only that column (mapped per distinct value) */
+  if (n->textcol == -2) {
+    seg_node *kids[3] = {n->a, n->b, n->c};
+    for (int i = 0; i < 3; i++) {
+      seg_node *k = kids[i];
+      if (k && k->type == VT_TEXT && k->has_cols && n->kind != N_MISSING) {
+        ERR(s, "E0110", n->loc, "comparing text from two columns is not supported yet");
+        n->type = VT_UNKNOWN;
+        break;
+      }
+    }
+    for (seg_node *k = n->list; k; k = k->next)
+      if (k->type == VT_TEXT && k->has_cols && n->type != VT_UNKNOWN) {
+        ERR(s, "E0110", n->loc, "comparing text from two columns is not supported yet");
+        n->type = VT_UNKNOWN;
+        break;
+      }
+  }
+  return n->type;
+}
+
+static void check_stmt(sema *s, seg_stmt *t) {
+  if (t->state != 0 || !t->expr) return;
+  seg_stmt *saved = s->cur;
+  s->cur = t;
+  t->state = 1;
+  check(s, t->expr);
+  t->state = 2;
+  if (t->kind == S_LET && t->expr->has_cols && t->expr->type != VT_UNKNOWN)
+    ERR(s, "E0109", t->expr->loc, "a constant must not depend on columns or segments; use a segment instead");
+  if (t->kind == S_SEGMENT && t->expr->type != VT_UNKNOWN && t->expr->type != VT_BOOL)
+    ERR(s, "E0111", t->expr->loc, "a segment needs a condition, found %s; compare it, e.g. `%s > 0`",
+        describe(s, t->expr), t->expr->type == VT_TEXT ? "length(x)" : "x");
+  s->cur = saved;
+}
+
+/* ---- segment graph ---------------------------------------------------- */
+
+static void collect_refs(seg_node *n, seg_stmt **out, int *k, int cap) {
+  if (!n) return;
+  if (n->kind == N_NAME && n->ref && n->ref->kind == S_SEGMENT && *k < cap) out[(*k)++] = n->ref;
+  collect_refs(n->a, out, k, cap);
+  collect_refs(n->b, out, k, cap);
+  collect_refs(n->c, out, k, cap);
+  for (seg_node *c = n->list; c; c = c->next) collect_refs(c, out, k, cap);
+}
+
+static int count_refs(seg_node *n) {
+  if (!n) return 0;
+  int k = n->kind == N_NAME && n->ref && n->ref->kind == S_SEGMENT;
+  k += count_refs(n->a) + count_refs(n->b) + count_refs(n->c);
+  for (seg_node *c = n->list; c; c = c->next) k += count_refs(c);
+  return k;
+}
+
+/* Depth-first over references; state 3 = on the stack, 4 = ordered. */
+static void visit(sema *s, seg_stmt *t) {
+  if (t->state == 4) return;
+  if (t->state == 3) {
+    int from = s->depth - 1;
+    while (from >= 0 && s->stack[from] != t) from--;
+    char buf[1024];
+    size_t w = 0;
+    for (int i = from < 0 ? 0 : from; i < s->depth && w < sizeof buf - 80; i++)
+      w += (size_t)snprintf(buf + w, sizeof buf - w, "%s -> ", s->stack[i]->name);
+    snprintf(buf + w, sizeof buf - w, "%s", t->name);
+    ERR(s, "E0105", t->name_loc, "segments refer to each other in a cycle: %s", buf);
+    return;
+  }
+  t->state = 3;
+  s->stack[s->depth++] = t;
+  int cap = count_refs(t->expr);
+  seg_stmt *local[64];
+  seg_stmt **refs = cap <= 64 ? local : malloc((size_t)cap * sizeof *refs);
+  int k = 0;
+  if (refs) collect_refs(t->expr, refs, &k, cap);
+  for (int i = 0; i < k; i++) visit(s, refs[i]);
+  if (refs != local) free(refs);
+  s->depth--;
+  t->state = 4;
+  s->order[s->norder++] = t;
+}
+
+int seg_sema(seg_ast *ast, seg_arena *arena, const seg_schema_view *schema, int32_t today,
+             seg_diags *diags, seg_stmt ***order) {
+  sema s = {ast, arena, schema, diags, today, NULL, NULL, 0, NULL, 0};
+  int before = diags->nerrors;
+  int nseg = 0;
+  for (seg_stmt *t = ast->first; t; t = t->next) {
+    seg_stmt *first = find_stmt(&s, t->name);
+    if (first != t) {
+      ERR(&s, "E0108", t->name_loc, "'%s' is already defined on line %d", t->name, first->name_loc.first_line);
+      t->name = "";               /* keep it out of name lookups */
+    }
+    if (t->kind == S_SEGMENT) t->index = nseg++;
+  }
+  ast->nsegments = nseg;
+  for (seg_stmt *t = ast->first; t; t = t->next) check_stmt(&s, t);
+  s.order = seg_arena_alloc(arena, (size_t)(nseg + 1) * sizeof *s.order);
+  s.stack = malloc((size_t)(nseg + 1) * sizeof *s.stack);
+  if (!s.order || !s.stack) {
+    free(s.stack);
+    ERR(&s, "E0000", ast->first ? ast->first->loc : (seg_loc){1, 1, 1, 1}, "out of memory");
+    return diags->nerrors - before;
+  }
+  for (seg_stmt *t = ast->first; t; t = t->next)
+    if (t->kind == S_SEGMENT) visit(&s, t);
+  free(s.stack);
+  *order = s.order;
+  return diags->nerrors - before;
+}

@@ -1,0 +1,322 @@
+/*
+** parser.y -- the .seg grammar: a pure Bison parser with locations, LAC
+** and a custom syntax-error reporter that speaks a marketer's words.
+**
+** Ownership: every node and string the actions build lives in the
+** arena of the parse context, so a value dropped during error recovery
+** is reclaimed with the arena; that is why there are no %destructors.
+**
+** Precedence, loosest first: or, and, not, comparison / predicate,
+** + -, * /, unary minus, duration suffix (`30 days`).
+*/
+%code requires {
+#include "ast.h"
+#include "parse.h"
+#ifndef YY_TYPEDEF_YY_SCANNER_T
+#define YY_TYPEDEF_YY_SCANNER_T
+typedef void *yyscan_t;
+#endif
+}
+
+%code {
+#include <stdio.h>
+#include <string.h>
+#include "lexer.h"
+
+static void yyerror(YYLTYPE *loc, yyscan_t scanner, seg_parse_ctx *pc, const char *msg);
+static seg_node *mk(seg_parse_ctx *pc, seg_nkind k, YYLTYPE loc, seg_node *a, seg_node *b);
+static void add_stmt(seg_parse_ctx *pc, seg_stmt *s);
+#define NODE(k, loc, a, b) mk(pc, (k), (loc), (a), (b))
+}
+
+%define api.pure full
+%define api.location.type {seg_loc}
+%define parse.error custom
+%define parse.lac full
+%locations
+%expect 0
+%param {yyscan_t scanner}
+%parse-param {seg_parse_ctx *pc}
+
+%union {
+  int64_t ival;
+  double fval;
+  struct { char *s; size_t n; } str;
+  struct { const char *s; seg_unit unit; } name;
+  seg_node *node;
+  seg_stmt *stmt;
+  int op;
+}
+
+%token <name> SEGMENT "'segment'" LET "'let'" AND "'and'" OR "'or'" NOT "'not'"
+%token <name> IN "'in'" IS "'is'" MISSING "'missing'" CONTAINS "'contains'"
+%token <name> STARTS "'starts'" ENDS "'ends'" WITH "'with'" MATCHES "'matches'"
+%token <name> BETWEEN "'between'" WITHIN "'within'" MORE "'more'" LESS "'less'"
+%token <name> THAN "'than'" AGO "'ago'" BEFORE "'before'" AFTER "'after'" TODAY "'today'"
+%token DOTDOT "'..'" EQEQ "'=='" NE "'!='" LE "'<='" GE "'>='" LT "'<'" GT "'>'"
+%token <ival> BOOLLIT "true or false" INTLIT "a number" DATELIT "a date"
+%token <fval> NUMLIT "a decimal number"
+%token <str> STRLIT "a string"
+%token <name> NAME "a name" BQNAME "a `quoted` name" UNIT "a unit (days, weeks, months, years)"
+
+%type <node> expr and_expr not_expr pred sum term unary postfix primary bound sbound
+%type <node> items opt_args args
+%type <op> cmpop textop
+%type <str> opt_desc
+%type <name> anyname
+
+%%
+
+file:
+  %empty
+| file stmt
+;
+
+/* stmt: 'let' name '=' expr | 'segment' name [description] '=' expr */
+stmt:
+  LET anyname '=' expr {
+      seg_stmt *s = seg_arena_alloc(pc->arena, sizeof *s);
+      if (!s) YYNOMEM;
+      s->kind = S_LET; s->loc = @$; s->name_loc = @2; s->name = $2.s; s->expr = $4;
+      add_stmt(pc, s);
+    }
+| SEGMENT anyname opt_desc '=' expr {
+      seg_stmt *s = seg_arena_alloc(pc->arena, sizeof *s);
+      if (!s) YYNOMEM;
+      s->kind = S_SEGMENT; s->loc = @$; s->name_loc = @2; s->name = $2.s;
+      s->desc = $3.s; s->expr = $5;
+      add_stmt(pc, s);
+    }
+| error { /* skip to the next 'segment' or 'let' */ }
+;
+
+/* a statement's name; keywords are allowed here (`segment missing = ...`) */
+anyname:
+  NAME | BQNAME | UNIT | SEGMENT | LET | AND | OR | NOT | IN | IS | MISSING | CONTAINS
+| STARTS | ENDS | WITH | MATCHES | BETWEEN | WITHIN | MORE | LESS | THAN | AGO | BEFORE
+| AFTER | TODAY
+;
+
+opt_desc:
+  %empty  { $$.s = NULL; $$.n = 0; }
+| STRLIT  { $$ = $1; }
+;
+
+expr:
+  expr OR and_expr        { $$ = NODE(N_OR, @$, $1, $3); }
+| and_expr
+;
+
+and_expr:
+  and_expr AND not_expr   { $$ = NODE(N_AND, @$, $1, $3); }
+| not_expr
+;
+
+/* 'not' takes the whole comparison after it, as in SQL */
+not_expr:
+  NOT not_expr            { $$ = NODE(N_NOT, @$, $2, NULL); }
+| pred
+;
+
+pred:
+  sum                                 { $$ = $1; }
+| sum cmpop sum                       { $$ = NODE(N_BIN, @$, $1, $3); if ($$) $$->op = $2; }
+| sum bound DOTDOT sbound             { $$ = NODE(N_RANGE, @$, $1, $2); if ($$) $$->c = $4; }
+| sum bound DOTDOT                    { $$ = NODE(N_RANGE, @$, $1, $2); }
+| sum DOTDOT sbound                   { $$ = NODE(N_RANGE, @$, $1, NULL); if ($$) $$->c = $3; }
+| sum IN sbound DOTDOT sbound         { $$ = NODE(N_RANGE, @$, $1, $3); if ($$) $$->c = $5; }
+| sum IN sbound DOTDOT                { $$ = NODE(N_RANGE, @$, $1, $3); }
+| sum IN DOTDOT sbound                { $$ = NODE(N_RANGE, @$, $1, NULL); if ($$) $$->c = $4; }
+| sum BETWEEN sum AND sum             { $$ = NODE(N_RANGE, @$, $1, $3); if ($$) $$->c = $5; }
+| sum IN '(' items ')'                { $$ = NODE(N_IN, @$, $1, NULL); if ($$) $$->list = $4; }
+| sum IN '[' items ']'                { $$ = NODE(N_IN, @$, $1, NULL); if ($$) $$->list = $4; }
+| sum NOT IN '(' items ')'            { $$ = NODE(N_IN, @$, $1, NULL); if ($$) { $$->list = $5; $$->negated = 1; } }
+| sum NOT IN '[' items ']'            { $$ = NODE(N_IN, @$, $1, NULL); if ($$) { $$->list = $5; $$->negated = 1; } }
+| sum IS MISSING                      { $$ = NODE(N_MISSING, @$, $1, NULL); }
+| sum IS NOT MISSING                  { $$ = NODE(N_MISSING, @$, $1, NULL); if ($$) $$->negated = 1; }
+| sum textop sum                      { $$ = NODE(N_TEXTOP, @$, $1, $3); if ($$) $$->op = $2; }
+| sum NOT textop sum                  { $$ = NODE(N_TEXTOP, @$, $1, $4); if ($$) { $$->op = $3; $$->negated = 1; } }
+| sum WITHIN sum                      { $$ = NODE(N_WITHIN, @$, $1, $3); }
+| sum MORE THAN sum AGO               { $$ = NODE(N_AGO, @$, $1, $4); if ($$) $$->op = OP_GT; }
+| sum LESS THAN sum AGO               { $$ = NODE(N_AGO, @$, $1, $4); if ($$) $$->op = OP_LT; }
+| sum BEFORE sum                      { $$ = NODE(N_BIN, @$, $1, $3); if ($$) $$->op = OP_LT; }
+| sum AFTER sum                       { $$ = NODE(N_BIN, @$, $1, $3); if ($$) $$->op = OP_GT; }
+;
+
+cmpop:
+  '='   { $$ = OP_EQ; } | EQEQ { $$ = OP_EQ; } | NE { $$ = OP_NE; }
+| LT    { $$ = OP_LT; } | LE   { $$ = OP_LE; } | GT { $$ = OP_GT; } | GE { $$ = OP_GE; }
+;
+
+textop:
+  CONTAINS     { $$ = OP_CONTAINS; }
+| STARTS WITH  { $$ = OP_STARTS; }
+| ENDS WITH    { $$ = OP_ENDS; }
+| MATCHES      { $$ = OP_MATCHES; }
+;
+
+/* a range bound: a literal, a name or today; `sbound` also takes a
+** negative number, except right after the subject (`age -5..` would be
+** read as a subtraction) */
+sbound:
+  bound
+| '-' INTLIT  { $$ = NODE(N_INT, @$, NULL, NULL); if ($$) $$->ival = -$2; }
+| '-' NUMLIT  { $$ = NODE(N_NUM, @$, NULL, NULL); if ($$) $$->fval = -$2; }
+;
+
+bound:
+  INTLIT      { $$ = NODE(N_INT, @$, NULL, NULL); if ($$) $$->ival = $1; }
+| NUMLIT      { $$ = NODE(N_NUM, @$, NULL, NULL); if ($$) $$->fval = $1; }
+| DATELIT     { $$ = NODE(N_DATE, @$, NULL, NULL); if ($$) $$->ival = $1; }
+| STRLIT      { $$ = NODE(N_STR, @$, NULL, NULL); if ($$) { $$->str = $1.s; $$->len = $1.n; } }
+| NAME        { $$ = NODE(N_NAME, @$, NULL, NULL); if ($$) $$->str = $1.s; }
+| BQNAME      { $$ = NODE(N_NAME, @$, NULL, NULL); if ($$) $$->str = $1.s; }
+| TODAY       { $$ = NODE(N_TODAY, @$, NULL, NULL); }
+;
+
+items:
+  sum               { $$ = $1; }
+| items ',' sum     { $$ = $1; if ($1 && $3) { seg_node *t = $1; while (t->next) t = t->next; t->next = $3; } }
+;
+
+sum:
+  sum '+' term      { $$ = NODE(N_BIN, @$, $1, $3); if ($$) $$->op = '+'; }
+| sum '-' term      { $$ = NODE(N_BIN, @$, $1, $3); if ($$) $$->op = '-'; }
+| term
+;
+
+term:
+  term '*' unary    { $$ = NODE(N_BIN, @$, $1, $3); if ($$) $$->op = '*'; }
+| term '/' unary    { $$ = NODE(N_BIN, @$, $1, $3); if ($$) $$->op = '/'; }
+| unary
+;
+
+unary:
+  '-' unary         { $$ = NODE(N_NEG, @$, $2, NULL); }
+| postfix
+;
+
+/* a duration: `30 days`, `window days` */
+postfix:
+  primary
+| primary UNIT      { $$ = NODE(N_DURATION, @$, $1, NULL); if ($$) $$->unit = $2.unit; }
+;
+
+primary:
+  INTLIT            { $$ = NODE(N_INT, @$, NULL, NULL); if ($$) $$->ival = $1; }
+| NUMLIT            { $$ = NODE(N_NUM, @$, NULL, NULL); if ($$) $$->fval = $1; }
+| STRLIT            { $$ = NODE(N_STR, @$, NULL, NULL); if ($$) { $$->str = $1.s; $$->len = $1.n; } }
+| DATELIT           { $$ = NODE(N_DATE, @$, NULL, NULL); if ($$) $$->ival = $1; }
+| BOOLLIT           { $$ = NODE(N_BOOL, @$, NULL, NULL); if ($$) $$->ival = $1; }
+| TODAY             { $$ = NODE(N_TODAY, @$, NULL, NULL); }
+| NAME              { $$ = NODE(N_NAME, @$, NULL, NULL); if ($$) $$->str = $1.s; }
+| BQNAME            { $$ = NODE(N_NAME, @$, NULL, NULL); if ($$) $$->str = $1.s; }
+| UNIT              { $$ = NODE(N_NAME, @$, NULL, NULL); if ($$) $$->str = $1.s; }
+| NAME '(' opt_args ')' { $$ = NODE(N_CALL, @$, NULL, NULL); if ($$) { $$->str = $1.s; $$->list = $3; } }
+| UNIT '(' opt_args ')' { $$ = NODE(N_CALL, @$, NULL, NULL); if ($$) { $$->str = $1.s; $$->list = $3; } }
+| '(' expr ')'      { $$ = $2; if ($$) $$->loc = @$; }
+| '(' error ')'     { $$ = NODE(N_BOOL, @$, NULL, NULL); /* already reported; keeps parsing */ }
+;
+
+opt_args:
+  %empty  { $$ = NULL; }
+| args
+;
+
+args:
+  expr              { $$ = $1; }
+| args ',' expr     { $$ = $1; if ($1 && $3) { seg_node *t = $1; while (t->next) t = t->next; t->next = $3; } }
+;
+
+%%
+
+static seg_node *mk(seg_parse_ctx *pc, seg_nkind k, YYLTYPE loc, seg_node *a, seg_node *b) {
+  seg_node *n = seg_node_new(pc->arena, k, loc);
+  if (!n) { pc->oom = 1; return NULL; }
+  n->a = a;
+  n->b = b;
+  return n;
+}
+
+static void add_stmt(seg_parse_ctx *pc, seg_stmt *s) {
+  if (pc->ast->last) pc->ast->last->next = s;
+  else pc->ast->first = s;
+  pc->ast->last = s;
+}
+
+static void yyerror(YYLTYPE *loc, yyscan_t scanner, seg_parse_ctx *pc, const char *msg) {
+  (void)scanner;
+  seg_diag_add(pc->diags, SEG_SEV_ERROR, "E0001", *loc, "%s", msg);
+}
+
+/* True if `sym` can start a value (an operand). */
+static int starts_value(yysymbol_kind_t sym) {
+  switch (sym) {
+  case YYSYMBOL_INTLIT: case YYSYMBOL_NUMLIT: case YYSYMBOL_STRLIT: case YYSYMBOL_DATELIT:
+  case YYSYMBOL_BOOLLIT: case YYSYMBOL_NAME: case YYSYMBOL_BQNAME: case YYSYMBOL_TODAY:
+    return 1;
+  default:
+    return 0;
+  }
+}
+
+/* Builds "expected a value after '>', found 'and'". */
+static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, seg_parse_ctx *pc) {
+  (void)scanner;
+  if (pc->lex_error) return 0;            /* the scanner already said what is wrong */
+  yysymbol_kind_t la = yypcontext_token(ctx);
+  yysymbol_kind_t exp[YYNTOKENS];
+  int n = yypcontext_expected_tokens(ctx, exp, YYNTOKENS);
+  if (n < 0) return n;
+  char what[512];
+  size_t w = 0;
+  int value = 0;
+  for (int i = 0; i < n; i++) if (starts_value(exp[i])) value = 1;
+  what[0] = 0;
+  if (value) {
+    w = (size_t)snprintf(what, sizeof what, "a value");
+  } else {
+    int shown = 0;
+    for (int i = 0; i < n && shown < 6; i++) {
+      const char *nm = yysymbol_name(exp[i]);
+      if (exp[i] == YYSYMBOL_YYEOF) nm = "end of file";
+      w += (size_t)snprintf(what + w, sizeof what - w, "%s%s",
+                            shown == 0 ? "" : (i == n - 1 || shown == 5) ? " or " : ", ", nm);
+      if (w >= sizeof what) w = sizeof what - 1;
+      shown++;
+    }
+  }
+  char found[160];
+  if (la == YYSYMBOL_YYEOF) snprintf(found, sizeof found, "end of file");
+  else if (la == YYSYMBOL_STRLIT) snprintf(found, sizeof found, "a string");
+  else snprintf(found, sizeof found, "'%.*s'", (int)(pc->toklen > 60 ? 60 : pc->toklen), pc->tok ? pc->tok : "");
+  char after[120] = "";
+  if (pc->prev && pc->prevlen && la != YYSYMBOL_YYEOF)
+    snprintf(after, sizeof after, " after '%.*s'", (int)(pc->prevlen > 40 ? 40 : pc->prevlen), pc->prev);
+  else if (pc->tok && pc->toklen && la == YYSYMBOL_YYEOF)
+    snprintf(after, sizeof after, " after '%.*s'", (int)(pc->toklen > 40 ? 40 : pc->toklen), pc->tok);
+  if (n == 0)
+    seg_diag_add(pc->diags, SEG_SEV_ERROR, "E0001", *yypcontext_location(ctx), "unexpected %s", found);
+  else
+    seg_diag_add(pc->diags, SEG_SEV_ERROR, "E0001", *yypcontext_location(ctx), "expected %s%s, found %s",
+                 what, after, found);
+  return 0;
+}
+
+int seg_parse(const char *src, size_t len, seg_arena *arena, seg_ast *ast, seg_diags *diags) {
+  seg_parse_ctx pc = {0};
+  pc.arena = arena;
+  pc.ast = ast;
+  pc.diags = diags;
+  pc.line = 1;
+  pc.col = 1;
+  yyscan_t scanner;
+  if (yylex_init_extra(&pc, &scanner) != 0) return -1;
+  YY_BUFFER_STATE buf = yy_scan_bytes(src, (int)len, scanner);
+  int before = diags->nerrors;
+  int rc = yyparse(scanner, &pc);
+  yy_delete_buffer(buf, scanner);
+  yylex_destroy(scanner);
+  if (rc == 2 || pc.oom) return -1;
+  return diags->nerrors - before;
+}

@@ -1,0 +1,478 @@
+/*
+** colfile.c -- write and map .segcol files (layout in colfile.h).
+**
+** Writing: a zero header placeholder is written first, then the arrays
+** (their CRCs computed on the way), then the real header is pwrite()n at
+** offset 0, fsync, rename, fsync of the directory.  Reading: one mmap;
+** every number from the file is distrusted until checked against the file
+** size, so a truncated, corrupt or hostile file gets an error, not a crash.
+*/
+#include "colfile.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <unistr.h>
+
+#if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "colfile.c writes arrays in host order and assumes a little-endian host"
+#endif
+
+static const unsigned char MAGIC[8] = {'S', 'E', 'G', 'C', 'O', 'L', 0, 1};
+#define ALIGN 64
+#define FIXED_HDR 32
+#define COL_ENTRY_FIXED (2 + 1 + 1 + 4 + 4 + 4 + 8 * 8 + 4)   /* + name */
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void set_err(char *err, size_t errlen, const char *fmt, ...) {
+  if (err == NULL || errlen == 0) return;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(err, errlen, fmt, ap);
+  va_end(ap);
+}
+
+/* ---- CRC-32, slicing by 8 ------------------------------------------ */
+
+static uint32_t crc_tab[8][256];
+static pthread_once_t crc_once = PTHREAD_ONCE_INIT;
+
+static void crc_init(void) {
+  for (uint32_t i = 0; i < 256; i++) {
+    uint32_t c = i;
+    for (int k = 0; k < 8; k++) c = c & 1 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+    crc_tab[0][i] = c;
+  }
+  for (uint32_t i = 0; i < 256; i++)
+    for (int t = 1; t < 8; t++)
+      crc_tab[t][i] = (crc_tab[t - 1][i] >> 8) ^ crc_tab[0][crc_tab[t - 1][i] & 0xff];
+}
+
+uint32_t seg_col_crc32(uint32_t crc, const void *p, size_t n) {
+  const unsigned char *s = p;
+  pthread_once(&crc_once, crc_init);
+  crc = ~crc;
+  while (n >= 8) {
+    uint64_t w;
+    memcpy(&w, s, 8);
+    uint32_t lo = (uint32_t)w ^ crc, hi = (uint32_t)(w >> 32);
+    crc = crc_tab[7][lo & 0xff] ^ crc_tab[6][(lo >> 8) & 0xff] ^
+          crc_tab[5][(lo >> 16) & 0xff] ^ crc_tab[4][lo >> 24] ^
+          crc_tab[3][hi & 0xff] ^ crc_tab[2][(hi >> 8) & 0xff] ^
+          crc_tab[1][(hi >> 16) & 0xff] ^ crc_tab[0][hi >> 24];
+    s += 8;
+    n -= 8;
+  }
+  while (n--) crc = crc_tab[0][(crc ^ *s++) & 0xff] ^ (crc >> 8);
+  return ~crc;
+}
+
+/* ---- little-endian encoding ---------------------------------------- */
+
+static void put16(unsigned char *p, uint16_t v) { p[0] = (unsigned char)v; p[1] = (unsigned char)(v >> 8); }
+static void put32(unsigned char *p, uint32_t v) { for (int i = 0; i < 4; i++) p[i] = (unsigned char)(v >> (8 * i)); }
+static void put64(unsigned char *p, uint64_t v) { for (int i = 0; i < 8; i++) p[i] = (unsigned char)(v >> (8 * i)); }
+static uint16_t get16(const unsigned char *p) { return (uint16_t)(p[0] | p[1] << 8); }
+static uint32_t get32(const unsigned char *p) {
+  uint32_t v = 0;
+  for (int i = 3; i >= 0; i--) v = v << 8 | p[i];
+  return v;
+}
+static uint64_t get64(const unsigned char *p) {
+  uint64_t v = 0;
+  for (int i = 7; i >= 0; i--) v = v << 8 | p[i];
+  return v;
+}
+
+static size_t type_width(seg_type t) {
+  switch (t) {
+    case SEG_BOOL: return 1;
+    case SEG_INT: case SEG_NUM: return 8;
+    case SEG_TEXT: case SEG_DATE: return 4;
+  }
+  return 0;
+}
+
+static uint64_t pad64(uint64_t x) { return (x + ALIGN - 1) & ~(uint64_t)(ALIGN - 1); }
+
+/* ---- writing ------------------------------------------------------- */
+
+typedef struct writer {
+  int fd;
+  uint64_t pos;
+  int err;                 /* errno of the first failure, 0 if none */
+} writer;
+
+/* Writes all n bytes, retrying short writes and EINTR. */
+static void w_bytes(writer *w, const void *p, size_t n) {
+  const char *s = p;
+  while (n > 0 && w->err == 0) {
+    ssize_t k = write(w->fd, s, n);
+    if (k < 0) {
+      if (errno == EINTR) continue;
+      w->err = errno;
+    } else if (k == 0) {
+      w->err = EIO;
+    } else {
+      s += k;
+      n -= (size_t)k;
+      w->pos += (uint64_t)k;
+    }
+  }
+}
+
+static void w_pad(writer *w) {
+  static const char zeros[ALIGN];
+  uint64_t to = pad64(w->pos);
+  if (to > w->pos) w_bytes(w, zeros, (size_t)(to - w->pos));
+}
+
+/* Writes one array at an aligned offset; records offset/length; CRCs it. */
+static void w_array(writer *w, const void *p, uint64_t len, uint64_t *off, uint32_t *crc) {
+  w_pad(w);
+  *off = w->pos;
+  if (len > 0) {
+    *crc = seg_col_crc32(*crc, p, (size_t)len);
+    w_bytes(w, p, (size_t)len);
+  }
+}
+
+typedef struct col_layout {
+  uint64_t off[4], len[4];
+  uint32_t crc;
+} col_layout;
+
+int seg_col_write(const seg_table *t, const char *path, char *err, size_t errlen) {
+  size_t plen = strlen(path);
+  char *tmp = malloc(plen + 12);
+  col_layout *lay = calloc(t->ncols ? t->ncols : 1, sizeof *lay);
+  unsigned char *hdr = NULL;
+  writer w = {-1, 0, 0};
+  int rc = -1;
+  const char *stage = "write";
+
+  if (tmp == NULL || lay == NULL) {
+    set_err(err, errlen, "%s: out of memory", path);
+    goto out;
+  }
+  uint64_t hlen = FIXED_HDR + 4;
+  for (size_t i = 0; i < t->ncols; i++) {
+    size_t nl = strlen(t->cols[i].name);
+    if (nl > UINT16_MAX) {
+      set_err(err, errlen, "%s: column name longer than 65535 bytes", path);
+      goto out;
+    }
+    if ((unsigned)t->cols[i].type >= SEG_NTYPES) {
+      set_err(err, errlen, "%s: column '%s' has an invalid type", path, t->cols[i].name);
+      goto out;
+    }
+    hlen += COL_ENTRY_FIXED + nl;
+  }
+  if (t->ncols > UINT32_MAX) {
+    set_err(err, errlen, "%s: too many columns", path);
+    goto out;
+  }
+  hdr = calloc(1, (size_t)pad64(hlen));
+  if (hdr == NULL) {
+    set_err(err, errlen, "%s: out of memory", path);
+    goto out;
+  }
+  memcpy(tmp, path, plen);
+  memcpy(tmp + plen, ".tmp.XXXXXX", 12);
+  w.fd = mkstemp(tmp);
+  if (w.fd < 0) {
+    set_err(err, errlen, "%s: cannot create temporary file %s.tmp.XXXXXX: %s", path, path, strerror(errno));
+    goto out;
+  }
+  {
+    mode_t um = umask(0);       /* mkstemp makes 0600; give the usual 0666 & ~umask */
+    umask(um);
+    fchmod(w.fd, 0666 & ~um);
+  }
+
+  w_bytes(&w, hdr, (size_t)pad64(hlen));   /* placeholder, rewritten at the end */
+  for (size_t i = 0; i < t->ncols && w.err == 0; i++) {
+    const seg_column *c = &t->cols[i];
+    int text = c->type == SEG_TEXT;
+    lay[i].len[0] = (uint64_t)t->nrows * type_width(c->type);
+    lay[i].len[1] = ((uint64_t)t->nrows + 63) / 64 * 8;
+    lay[i].len[2] = text ? ((uint64_t)c->ndict + 1) * 8 : 0;
+    lay[i].len[3] = text ? c->dict_off[c->ndict] : 0;
+    w_array(&w, c->data, lay[i].len[0], &lay[i].off[0], &lay[i].crc);
+    w_array(&w, c->valid, lay[i].len[1], &lay[i].off[1], &lay[i].crc);
+    w_array(&w, c->dict_off, lay[i].len[2], &lay[i].off[2], &lay[i].crc);
+    w_array(&w, c->dict_bytes, lay[i].len[3], &lay[i].off[3], &lay[i].crc);
+  }
+  w_pad(&w);
+  if (w.err != 0) goto werr;
+
+  /* The real header. */
+  unsigned char *p = hdr;
+  memcpy(p, MAGIC, 8);
+  put32(p + 8, SEG_COL_VERSION);
+  put32(p + 12, (uint32_t)t->ncols);
+  put64(p + 16, t->nrows);
+  put64(p + 24, hlen);
+  p += FIXED_HDR;
+  for (size_t i = 0; i < t->ncols; i++) {
+    const seg_column *c = &t->cols[i];
+    size_t nl = strlen(c->name);
+    put16(p, (uint16_t)nl);
+    memcpy(p + 2, c->name, nl);
+    p += 2 + nl;
+    p[0] = (unsigned char)c->type;
+    p[1] = 0;
+    put32(p + 2, c->type == SEG_NUM ? c->scale : 0);
+    put32(p + 6, c->type == SEG_TEXT ? c->ndict : 0);
+    put32(p + 10, 0);
+    p += 14;
+    for (int k = 0; k < 4; k++) {
+      put64(p, lay[i].off[k]);
+      put64(p + 8, lay[i].len[k]);
+      p += 16;
+    }
+    put32(p, lay[i].crc);
+    p += 4;
+  }
+  put32(p, seg_col_crc32(0, hdr, (size_t)(hlen - 4)));
+  for (size_t done = 0; done < hlen;) {
+    ssize_t k = pwrite(w.fd, hdr + done, (size_t)hlen - done, (off_t)done);
+    if (k < 0 && errno == EINTR) continue;
+    if (k <= 0) {
+      w.err = k < 0 ? errno : EIO;
+      goto werr;
+    }
+    done += (size_t)k;
+  }
+  stage = "fsync";
+  if (fsync(w.fd) != 0) {
+    w.err = errno;
+    goto werr;
+  }
+  stage = "close";
+  int fd = w.fd;
+  w.fd = -1;
+  if (close(fd) != 0) {
+    w.err = errno;
+    goto werr;
+  }
+  if (rename(tmp, path) != 0) {
+    set_err(err, errlen, "%s: cannot rename %s into place: %s", path, tmp, strerror(errno));
+    unlink(tmp);
+    goto out;
+  }
+  {
+    char *dcopy = strdup(path);              /* make the rename durable */
+    if (dcopy != NULL) {
+      int dfd = open(dirname(dcopy), O_RDONLY | O_DIRECTORY);
+      if (dfd >= 0) {
+        fsync(dfd);
+        close(dfd);
+      }
+      free(dcopy);
+    }
+  }
+  rc = 0;
+  goto out;
+werr:
+  set_err(err, errlen, "%s: %s failed: %s", path, stage, strerror(w.err));
+  if (w.fd >= 0) close(w.fd);
+  w.fd = -1;
+  unlink(tmp);
+out:
+  if (w.fd >= 0) {
+    close(w.fd);
+    unlink(tmp);
+  }
+  free(tmp);
+  free(lay);
+  free(hdr);
+  return rc;
+}
+
+/* ---- reading ------------------------------------------------------- */
+
+int seg_col_is_segcol(const char *path) {
+  unsigned char m[8];
+  int fd = open(path, O_RDONLY);
+  if (fd < 0) return 0;
+  ssize_t k = read(fd, m, 8);
+  close(fd);
+  return k == 8 && memcmp(m, MAGIC, 8) == 0;
+}
+
+static const char *const ARRAY_NAME[4] = {"data", "validity bitmap", "dictionary offsets", "dictionary bytes"};
+static const char *const ARRAY_VERB[4] = {"extends", "extends", "extend", "extend"};
+
+/* Validates the mapped file and fills out; see seg_col_open. */
+static int check_and_fill(const unsigned char *m, uint64_t size, const char *path,
+                          seg_table *out, char *err, size_t errlen) {
+  if (size < 8 || memcmp(m, MAGIC, 8) != 0) {
+    set_err(err, errlen, "%s: not a seg columnar file (bad magic)", path);
+    return -1;
+  }
+  if (size < FIXED_HDR) {
+    set_err(err, errlen, "%s: truncated: header extends past end of file", path);
+    return -1;
+  }
+  uint32_t version = get32(m + 8);
+  if (version != SEG_COL_VERSION) {
+    set_err(err, errlen, "%s: unsupported seg columnar file version %u (this seg reads version %d)",
+            path, version, SEG_COL_VERSION);
+    return -1;
+  }
+  uint32_t ncols = get32(m + 12);
+  uint64_t nrows = get64(m + 16), hlen = get64(m + 24);
+  if (hlen < FIXED_HDR + 4 || hlen > size) {
+    set_err(err, errlen, "%s: truncated: header extends past end of file", path);
+    return -1;
+  }
+  if (get32(m + hlen - 4) != seg_col_crc32(0, m, (size_t)(hlen - 4))) {
+    set_err(err, errlen, "%s: checksum mismatch in the header", path);
+    return -1;
+  }
+  if (nrows > SIZE_MAX / 8 || (uint64_t)ncols > (hlen - FIXED_HDR) / COL_ENTRY_FIXED) {
+    set_err(err, errlen, "%s: corrupt header (row or column count)", path);
+    return -1;
+  }
+  out->cols = calloc(ncols ? ncols : 1, sizeof *out->cols);
+  if (out->cols == NULL) {
+    set_err(err, errlen, "%s: out of memory", path);
+    return -1;
+  }
+  out->nrows = (size_t)nrows;
+  uint64_t p = FIXED_HDR;
+  for (uint32_t i = 0; i < ncols; i++) {
+    seg_column *c = &out->cols[i];
+    if (p + 2 > hlen - 4) goto corrupt;
+    uint16_t nl = get16(m + p);
+    if (nl == 0 || p + 2 + nl + COL_ENTRY_FIXED - 2 > hlen - 4) goto corrupt;
+    c->name = malloc((size_t)nl + 1);
+    if (c->name == NULL) {
+      set_err(err, errlen, "%s: out of memory", path);
+      return -1;
+    }
+    out->ncols = i + 1;
+    memcpy(c->name, m + p + 2, nl);
+    c->name[nl] = '\0';
+    if (strlen(c->name) != nl || u8_check((const uint8_t *)c->name, nl) != NULL) goto corrupt;
+    for (uint32_t j = 0; j < i; j++)
+      if (strcmp(out->cols[j].name, c->name) == 0) {
+        set_err(err, errlen, "%s: corrupt: duplicate column name '%s'", path, c->name);
+        return -1;
+      }
+    p += 2 + (uint64_t)nl;
+    uint8_t type = m[p];
+    uint32_t scale = get32(m + p + 2), ndict = get32(m + p + 6);
+    p += 14;
+    if (type >= SEG_NTYPES) {
+      set_err(err, errlen, "%s: column '%s' has unknown type %u", path, c->name, type);
+      return -1;
+    }
+    c->type = (seg_type)type;
+    if (scale > 18 || (type != SEG_NUM && scale != 0) || (type != SEG_TEXT && ndict != 0)) goto corrupt_col;
+    c->scale = scale;
+    c->ndict = ndict;
+    uint64_t off[4], len[4], want[4];
+    want[0] = nrows * type_width(c->type);
+    want[1] = (nrows + 63) / 64 * 8;
+    want[2] = type == SEG_TEXT ? ((uint64_t)ndict + 1) * 8 : 0;
+    for (int k = 0; k < 4; k++) {
+      off[k] = get64(m + p);
+      len[k] = get64(m + p + 8);
+      p += 16;
+    }
+    uint32_t crc = get32(m + p);
+    p += 4;
+    for (int k = 0; k < 4; k++) {
+      if (k < 3 && len[k] != want[k]) {
+        set_err(err, errlen, "%s: corrupt: column '%s' %s has length %llu, expected %llu", path,
+                c->name, ARRAY_NAME[k], (unsigned long long)len[k], (unsigned long long)want[k]);
+        return -1;
+      }
+      if (k == 3 && type != SEG_TEXT && len[k] != 0) goto corrupt_col;
+      if (off[k] % ALIGN != 0 || off[k] < hlen) {
+        set_err(err, errlen, "%s: corrupt: column '%s' %s is misplaced (offset %llu)", path,
+                c->name, ARRAY_NAME[k], (unsigned long long)off[k]);
+        return -1;
+      }
+      if (off[k] > size || len[k] > size - off[k]) {
+        set_err(err, errlen, "%s: truncated: column '%s' %s %s past end of file", path,
+                c->name, ARRAY_NAME[k], ARRAY_VERB[k]);
+        return -1;
+      }
+    }
+    uint32_t got = 0;
+    for (int k = 0; k < 4; k++) got = seg_col_crc32(got, m + off[k], (size_t)len[k]);
+    if (got != crc) {
+      set_err(err, errlen, "%s: checksum mismatch in column '%s'", path, c->name);
+      return -1;
+    }
+    c->data = (void *)(uintptr_t)(m + off[0]);
+    c->valid = (uint64_t *)(uintptr_t)(m + off[1]);
+    if (nrows % 64 != 0 && (c->valid[nrows / 64] >> (nrows % 64)) != 0) goto corrupt_col;
+    if (type == SEG_TEXT) {
+      const uint64_t *d = (const uint64_t *)(uintptr_t)(m + off[2]);
+      if (d[0] != 0 || d[ndict] != len[3]) goto corrupt_col;
+      for (uint32_t k = 0; k < ndict; k++)
+        if (d[k + 1] < d[k]) goto corrupt_col;
+      c->dict_off = (uint64_t *)(uintptr_t)d;
+      c->dict_bytes = (char *)(uintptr_t)(m + off[3]);
+    }
+    continue;
+  corrupt_col:
+    set_err(err, errlen, "%s: corrupt: column '%s' has inconsistent metadata", path, c->name);
+    return -1;
+  }
+  if (p + 4 != hlen) goto corrupt;
+  out->ncols = ncols;
+  return 0;
+corrupt:
+  set_err(err, errlen, "%s: corrupt header", path);
+  return -1;
+}
+
+int seg_col_open(const char *path, seg_table *out, char *err, size_t errlen) {
+  memset(out, 0, sizeof *out);
+  int fd = open(path, O_RDONLY);
+  if (fd < 0) {
+    set_err(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+    return -1;
+  }
+  struct stat st;
+  if (fstat(fd, &st) != 0) {
+    set_err(err, errlen, "%s: cannot stat: %s", path, strerror(errno));
+    close(fd);
+    return -1;
+  }
+  if (!S_ISREG(st.st_mode) || st.st_size < 8) {
+    close(fd);
+    set_err(err, errlen, "%s: not a seg columnar file (%s)", path,
+            S_ISREG(st.st_mode) ? "bad magic" : "not a regular file");
+    return -1;
+  }
+  size_t size = (size_t)st.st_size;
+  void *m = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+  close(fd);
+  if (m == MAP_FAILED) {
+    set_err(err, errlen, "%s: cannot map: %s", path, strerror(errno));
+    return -1;
+  }
+  madvise(m, size, MADV_SEQUENTIAL);
+  out->backing = m;
+  out->backing_len = size;
+  if (check_and_fill(m, size, path, out, err, errlen) != 0) {
+    seg_table_free(out);
+    return -1;
+  }
+  return 0;
+}

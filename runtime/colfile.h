@@ -1,0 +1,64 @@
+/*
+** colfile.h -- the .segcol columnar file: written once, mmap'd to read.
+**
+** Layout (all integers little-endian; every array at a 64-byte aligned
+** file offset, zero padding between them):
+**
+**   offset  size  field
+**   0       8     magic "SEGCOL\0\1"
+**   8       4     u32 version (1)
+**   12      4     u32 ncols
+**   16      8     u64 nrows
+**   24      8     u64 header_len: bytes from 0 through the header checksum
+**   32      ...   ncols column entries:
+**                   u16 name_len, name bytes (UTF-8, no NUL),
+**                   u8 type (seg_type), u8 reserved (0),
+**                   u32 scale, u32 ndict, u32 reserved (0),
+**                   u64 data_off,      u64 data_len,
+**                   u64 valid_off,     u64 valid_len,
+**                   u64 dict_off_off,  u64 dict_off_len,
+**                   u64 dict_bytes_off,u64 dict_bytes_len,
+**                   u32 crc: CRC-32 (IEEE) of data || valid || dict_off ||
+**                        dict_bytes, over exactly the lengths above
+**   ...     4     u32 CRC-32 of header bytes [0, header_len - 4)
+**   then the arrays, column by column, each padded to 64 bytes.
+**
+** data_len is nrows * width(type) (bool 1, int/number 8, text/date 4);
+** valid_len is ((nrows + 63) / 64) * 8; dict lengths are 0 except for text,
+** where dict_off_len = (ndict + 1) * 8, dict_off[0] = 0, offsets are
+** non-decreasing and the last equals dict_bytes_len.
+**
+** Ownership: seg_col_open fills a seg_table whose `backing` is the
+** mapping; free it with seg_table_free.
+*/
+#ifndef SEG_COLFILE_H
+#define SEG_COLFILE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "table.h"
+
+#define SEG_COL_VERSION 1
+
+/* Writes t to path atomically: a temporary file path.tmp.XXXXXX in the same
+** directory is written, fsync'd and renamed over path.  On any failure
+** (including short writes, ENOSPC, EFBIG) the temporary file is removed,
+** path is untouched, and -1 is returned with a message in err. */
+int seg_col_write(const seg_table *t, const char *path, char *err, size_t errlen);
+
+/* Maps path read-only and validates magic, version, header checksum, every
+** array's bounds, lengths and alignment, dictionary offsets, unused
+** validity bits and every column checksum.  Text codes are not checked
+** against ndict here.  Returns 0 with *out pointing into the mapping, or -1
+** with "FILE: ..." in err and *out empty. */
+int seg_col_open(const char *path, seg_table *out, char *err, size_t errlen);
+
+/* 1 if path starts with the .segcol magic, 0 otherwise (or unreadable). */
+int seg_col_is_segcol(const char *path);
+
+/* CRC-32 (IEEE 802.3, as zlib's crc32) of n bytes continuing from crc
+** (start with 0). */
+uint32_t seg_col_crc32(uint32_t crc, const void *p, size_t n);
+
+#endif

@@ -1,0 +1,116 @@
+# tests/lib.sh -- shared helpers for the data-driven test groups.
+#
+# Sourced by tests/lang.sh, tests/diag.sh, tests/conformance.sh,
+# tests/import.sh and tests/sqlite_diff.sh.  Each group prints one line per
+# test in TAP style, which tests/run.sh counts:
+#
+#     ok - GROUP/NAME
+#     not ok - GROUP/NAME
+#     #   detail line (expected vs actual, diagnostics, diffs)
+#
+# Environment: SEG (the binary under test, required), SEG_SHARED (the shared
+# folder, default ../shared relative to the repository root), SEG_TIMEOUT
+# (seconds per seg invocation, default 30).
+
+set -u
+
+T_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+: "${SEG:?SEG must name the seg binary under test}"
+case $SEG in /*) ;; *) SEG=$T_ROOT/$SEG ;; esac
+SEG_SHARED=${SEG_SHARED:-../shared}
+case $SEG_SHARED in /*) ;; *) SEG_SHARED=$T_ROOT/$SEG_SHARED ;; esac
+SEG_TIMEOUT=${SEG_TIMEOUT:-30}
+
+# Sanitizer settings; harmless for a normal build.  Leaks are reported, and
+# any sanitizer report on stderr is a failure (see seg_exec).
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:allocator_may_return_null=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+export NO_COLOR=1
+unset SEG_TODAY
+export LC_ALL=C.UTF-8 2>/dev/null || export LC_ALL=C
+
+T_PASS=0
+T_FAIL=0
+T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/segtest.XXXXXX")
+trap 'rm -rf "$T_TMP"' EXIT
+
+T_SAN_RE='runtime error|AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|MemorySanitizer|ThreadSanitizer'
+
+t_ok() {
+    T_PASS=$((T_PASS + 1))
+    printf 'ok - %s\n' "$1"
+}
+
+# t_fail NAME [DETAIL...] -- each DETAIL argument may hold several lines.
+t_fail() {
+    local name=$1; shift
+    T_FAIL=$((T_FAIL + 1))
+    printf 'not ok - %s\n' "$name"
+    local d
+    for d in "$@"; do
+        printf '%s\n' "$d" | sed 's/^/#   /'
+    done
+}
+
+# t_file_detail LABEL FILE [MAXLINES] -- prints a file's content as detail.
+t_file_detail() {
+    local max=${3:-40}
+    printf '%s:\n' "$1"
+    if [ ! -s "$2" ]; then printf '  (empty)\n'; return; fi
+    head -n "$max" "$2" | sed 's/^/  /'
+    local n; n=$(wc -l < "$2")
+    [ "$n" -gt "$max" ] && printf '  ... (%d more lines)\n' $((n - max))
+    return 0
+}
+
+# seg_exec DIR ARGS... -- runs $SEG ARGS in DIR, stdout to $T_OUT, stderr to
+# $T_ERR, exit code in $T_RC, the command line in $T_CMD.  A sanitizer report
+# in stderr is turned into its own failing test, so a crash is never hidden
+# behind an "expected exit 1".  Returns 0.
+T_OUT=$T_TMP/seg.out
+T_ERR=$T_TMP/seg.err
+T_RC=0
+T_CMD=
+seg_exec() {
+    local dir=$1; shift
+    T_CMD="seg $*"
+    T_RC=0
+    (cd "$dir" && exec timeout -k 5 "$SEG_TIMEOUT" "$SEG" "$@") >"$T_OUT" 2>"$T_ERR" || T_RC=$?
+    if [ "$T_RC" -eq 124 ] || [ "$T_RC" -eq 137 ]; then
+        t_fail "timeout: $T_CMD" "no exit after ${SEG_TIMEOUT}s (in $dir)"
+    fi
+    if grep -Eq "$T_SAN_RE" "$T_ERR"; then
+        t_fail "sanitizer: $T_CMD" "(in $dir)" "$(grep -E -A25 "$T_SAN_RE" "$T_ERR" | head -40)"
+        # Strip the report so the caller's own checks see the program's output.
+        sed -i -E "/$T_SAN_RE/,\$d" "$T_ERR"
+    fi
+    return 0
+}
+
+# t_summary GROUP -- last line of a group's output; exit status for run.sh.
+t_summary() {
+    printf '# %s: %d passed, %d failed\n' "$1" "$T_PASS" "$T_FAIL"
+    [ "$T_FAIL" -eq 0 ]
+}
+
+# csv_counts FILE -- "name count" pairs from `seg run --format csv` output.
+csv_counts() {
+    awk -F, 'NR == 1 { next } NF >= 2 { gsub(/"/, "", $1); print $1, $2 }' "$1"
+}
+
+# members_of FILE SEGMENT -- the key values of one segment in a --members
+# file, one a line, sorted.  Key values are unquoted ("" -> ").
+members_of() {
+    awk -v seg="$2" '
+        NR == 1 { next }
+        {
+            sub(/\r$/, "")
+            s = $0; i = index(s, ",")
+            if (i == 0) next
+            name = substr(s, 1, i - 1); key = substr(s, i + 1)
+            gsub(/^"|"$/, "", name)
+            if (name != seg) next
+            if (key ~ /^".*"$/) { key = substr(key, 2, length(key) - 2); gsub(/""/, "\"", key) }
+            print key
+        }' "$1" | LC_ALL=C sort
+}

@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# tests/run.sh -- the single test driver.
+#
+#   bash tests/run.sh build build-san        (from the repository root)
+#
+# For each build folder: every unit test binary BUILD/tests/test_*, then every
+# data-driven group (tests/<group>.sh) with SEG=BUILD/seg.  Prints each failure
+# with its detail, a summary per group, and ends with exactly one line
+# "N passed, N failed" (totals over all builds).  Exit 1 if anything failed.
+#
+# Environment:
+#   SEG_SHARED   shared folder (datasets, conformance), default ../shared
+#   TESTS        groups to run, default "unit lang diag conformance import sqlite_diff"
+#   VERBOSE=1    also print passing tests
+#   SEG_TIMEOUT  seconds allowed per seg invocation (default 30)
+
+set -u
+cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 2
+ROOT=$(pwd)
+
+[ $# -ge 1 ] || set -- build
+export SEG_SHARED=${SEG_SHARED:-../shared}
+TESTS=${TESTS:-unit lang diag conformance import sqlite_diff}
+VERBOSE=${VERBOSE:-0}
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:allocator_may_return_null=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+SAN_RE='runtime error|AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer'
+
+OUT=$(mktemp -d "${TMPDIR:-/tmp}/segrun.XXXXXX")
+trap 'rm -rf "$OUT"' EXIT
+
+TOTAL_PASS=0
+TOTAL_FAIL=0
+
+# report LABEL LOG [SECS] [NEED_SUMMARY] -- counts the ok / not ok lines of
+# LOG, prints the failing ones with their "#" detail lines (and any stray
+# output, such as a bash error), then a one-line summary for the group.  With
+# NEED_SUMMARY=1, a log without the group's closing "# G: N passed, N failed"
+# line (the script died half-way) counts as one more failure.
+report() {
+    local label=$1 log=$2 secs=${3:-?} need=${4:-0}
+    local counts p f
+    counts=$(awk -v verbose="$VERBOSE" -v label="$label" -v need="$need" '
+        /^ok( |$)/      { p++; infail = 0; if (verbose) print "  " label ": " $0; next }
+        /^not ok( |$)/  { f++; infail = 1; print "  " label ": " $0; next }
+        /^# [^ ]+: [0-9]+ passed, [0-9]+ failed$/ { infail = 0; done = 1; next }
+        /^#/            { if (infail) print "  " $0; next }
+                        { print "  " label ": (output) " $0 }
+        END {
+            if (need && !done) { f++; print "  " label ": not ok - group script stopped before its summary line" }
+            printf "COUNTS %d %d\n", p, f
+        }' "$log")
+    printf '%s\n' "$counts" | grep -v '^COUNTS ' || true
+    read -r _ p f <<<"$(printf '%s\n' "$counts" | grep '^COUNTS ')"
+    TOTAL_PASS=$((TOTAL_PASS + p))
+    TOTAL_FAIL=$((TOTAL_FAIL + f))
+    printf '%-28s %5d passed %5d failed   (%ss)\n' "$label" "$p" "$f" "$secs"
+}
+
+# run_unit BUILD LOG -- runs every unit test binary, normalising its output
+# into the ok / not ok protocol.
+run_unit() {
+    local build=$1 t out rc name n_ok n_notok
+    shopt -s nullglob
+    local bins=("$build"/tests/test_*)
+    shopt -u nullglob
+    if [ ${#bins[@]} -eq 0 ]; then
+        printf 'not ok - %s: no unit test binaries (%s/tests/test_*)\n' "$build" "$build"
+        return
+    fi
+    for t in "${bins[@]}"; do
+        [ -f "$t" ] && [ -x "$t" ] || continue
+        name=$(basename "$t")
+        rc=0
+        out=$(cd "$ROOT" && timeout -k 5 120 "$t" 2>&1) || rc=$?
+        # Each ok / not ok line counts; prefix the binary's name.
+        printf '%s\n' "$out" | awk -v n="$name" '
+            /^ok( |$)/     { sub(/^ok( - )?/, ""); print "ok - " n ": " $0; next }
+            /^not ok( |$)/ { sub(/^not ok( - )?/, ""); print "not ok - " n ": " $0; next }
+                           { print "# " $0 }'
+        n_ok=$(printf '%s\n' "$out" | grep -c '^ok' || true)
+        n_notok=$(printf '%s\n' "$out" | grep -c '^not ok' || true)
+        if [ "$rc" -ne 0 ] && [ "$n_notok" -eq 0 ]; then
+            printf 'not ok - %s: exited with status %d and no "not ok" line\n' "$name" "$rc"
+            printf '%s\n' "$out" | tail -n 20 | sed 's/^/#   /'
+        fi
+        if [ "$n_ok" -eq 0 ] && [ "$n_notok" -eq 0 ] && [ "$rc" -eq 0 ]; then
+            printf 'not ok - %s: printed no ok / not ok line\n' "$name"
+        fi
+        if printf '%s\n' "$out" | grep -Eq "$SAN_RE"; then
+            printf 'not ok - %s: sanitizer report\n' "$name"
+            printf '%s\n' "$out" | grep -E -A25 "$SAN_RE" | head -40 | sed 's/^/#   /'
+        fi
+    done
+}
+
+for build in "$@"; do
+    build=${build%/}
+    echo "== $build"
+    if [ ! -d "$build" ]; then
+        printf 'not ok - build folder %s does not exist (run make / make san)\n' "$build" > "$OUT/missing.log"
+        report "$build" "$OUT/missing.log"
+        continue
+    fi
+    # Run the groups of one build in parallel, report in a fixed order.
+    pids=()
+    for g in $TESTS; do
+        log="$OUT/$(basename "$build").$g.log"
+        (
+            start=$(date +%s)
+            if [ "$g" = unit ]; then
+                run_unit "$build"
+            elif [ ! -x "$build/seg" ]; then
+                printf 'not ok - %s: %s/seg not found or not executable\n' "$g" "$build"
+            elif [ -f "tests/$g.sh" ]; then
+                SEG="$build/seg" bash "tests/$g.sh"
+            else
+                printf 'not ok - unknown test group %s (no tests/%s.sh)\n' "$g" "$g"
+            fi
+            echo $(( $(date +%s) - start )) > "$log.secs"
+        ) > "$log" 2>&1 &
+        pids+=($!)
+    done
+    for pid in "${pids[@]}"; do wait "$pid"; done
+    for g in $TESTS; do
+        log="$OUT/$(basename "$build").$g.log"
+        need=1; [ "$g" = unit ] && need=0; [ -x "$build/seg" ] || need=0
+        report "$(basename "$build")/$g" "$log" "$(cat "$log.secs" 2>/dev/null || echo "?")" "$need"
+    done
+done
+
+echo "$TOTAL_PASS passed, $TOTAL_FAIL failed"
+[ "$TOTAL_FAIL" -eq 0 ]

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Installs the Debian packages seg needs to build, test and benchmark.
+set -euo pipefail
+pkgs=(build-essential flex bison libcsv-dev libunistring-dev libpcre2-dev sqlite3 clang libclang-rt-14-dev)
+missing=()
+for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+[ ${#missing[@]} -eq 0 ] && exit 0
+SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
