@@ -179,10 +179,7 @@ static int compile_rules(const char *path, const seg_schema_view *sv, int32_t to
     fprintf(stderr, "%s: out of memory\n", prog);
     return EXIT_USAGE;
   }
-  if (c->diags.nerrors) {
-    fprintf(stderr, "%d error%s in %s\n", c->diags.nerrors, c->diags.nerrors == 1 ? "" : "s", shown);
-    return EXIT_FINDINGS;
-  }
+  if (c->diags.nerrors) return EXIT_FINDINGS;
   return 0;
 }
 

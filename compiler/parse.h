@@ -15,6 +15,9 @@ typedef struct seg_parse_ctx {
   int line, col;             /* position of the next character           */
   const char *tok, *prev;    /* text of the current and previous token   */
   size_t toklen, prevlen;
+  int end_line, end_col;     /* just after the last token (for end of file) */
+  seg_loc open[64];          /* innermost open parentheses / brackets    */
+  int nopen;
   int lex_error;             /* the current token is a lexical error already reported */
   int oom;
 } seg_parse_ctx;

@@ -271,7 +271,31 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, seg_
   char what[512];
   size_t w = 0;
   int value = 0;
-  for (int i = 0; i < n; i++) if (starts_value(exp[i])) value = 1;
+  int closer = 0;
+  for (int i = 0; i < n; i++) {
+    if (starts_value(exp[i])) value = 1;
+    if (strcmp(yysymbol_name(exp[i]), "')'") == 0 || strcmp(yysymbol_name(exp[i]), "']'") == 0) closer = 1;
+  }
+  /* a statement ended inside parentheses: point at the opening one */
+  if (closer && pc->nopen > 0 && pc->nopen <= 64 &&
+      (la == YYSYMBOL_YYEOF || la == YYSYMBOL_SEGMENT || la == YYSYMBOL_LET)) {
+    seg_diag_add(pc->diags, SEG_SEV_ERROR, "E0001", pc->open[pc->nopen - 1],
+                 "unclosed parenthesis: expected ')' before the end of the statement");
+    pc->nopen = 0;
+    return 0;
+  }
+  /* after a complete operand, list how to go on, not every operator */
+  int listed = 0;
+  yysymbol_kind_t keep[YYNTOKENS];
+  for (int i = 0; i < n; i++) {
+    const char *nm = yysymbol_name(exp[i]);
+    if (n > 3 && (exp[i] == YYSYMBOL_UNIT || strcmp(nm, "'+'") == 0 || strcmp(nm, "'-'") == 0 ||
+                  strcmp(nm, "'*'") == 0 || strcmp(nm, "'/'") == 0))
+      continue;
+    keep[listed++] = exp[i];
+  }
+  memcpy(exp, keep, (size_t)listed * sizeof *exp);
+  n = listed;
   what[0] = 0;
   if (value) {
     w = (size_t)snprintf(what, sizeof what, "a value");

@@ -20,7 +20,7 @@ TODAY=2026-11-23
 GOOD=(
     "WA_Fn-UseC_-Telco-Customer-Churn.csv|telco.seg|TotalCharges: number;SeniorCitizen: int;Partner: text;tenure: int;MonthlyCharges: number;customerID: text"
     "bank.csv|bank.seg|age: int;y: text;balance: int;housing: text;job: text"
-    "Mall_Customers.csv|mall.seg|CustomerID: text;Age: int;Annual Income (k\$): int;Genre: text"
+    "Mall_Customers.csv|mall.seg|CustomerID: text;Age: int;\`Annual Income (k\$)\`: int;Genre: text"
     "crm_sample.csv|crm_sample.seg|customer_id: int;age: int;city: text;signup_date: date;last_purchase: date;total_spend: number;email_opt_in: bool"
 )
 
