@@ -162,8 +162,8 @@ static uint32_t gen_compare(cg *g, int op, seg_node *x, seg_node *y) {
     }
     uint32_t a = f ? gen_f(g, x) : gen(g, x);
     d = reg_alloc(g);
-    if (f) emit(g, (seg_opcode)(SEG_OP_LT_FK + cmp_index(op)), d, a, knum(g, c.type == VT_NUM ? c.f : (double)c.i), 0);
-    else emit(g, (seg_opcode)(SEG_OP_LT_IK + cmp_index(op)), d, a, kint(g, c.i), 0);
+    uint32_t k = f ? knum(g, c.type == VT_NUM ? c.f : (double)c.i) : kint(g, c.i);
+    emit(g, (seg_opcode)((f ? SEG_OP_LT_FK : SEG_OP_LT_IK) + cmp_index(op)), d, a, k, 0);
     reg_free(g, a);
     return d;
   }
@@ -197,10 +197,17 @@ static uint32_t gen_range(cg *g, seg_node *n) {
   int f = n->a->type == VT_NUM || (lo && lo->type == VT_NUM) || (hi && hi->type == VT_NUM);
   if ((!lo || !lo->has_cols) && (!hi || !hi->has_cols) && lo && hi) {
     seg_val l = fold(g, lo), h = fold(g, hi);
-    uint32_t x = f ? gen_f(g, n->a) : gen(g, n->a), d = reg_alloc(g);
-    if (f) emit(g, SEG_OP_BTW_FK, d, x, knum(g, l.type == VT_NUM ? l.f : (double)l.i),
-                knum(g, h.type == VT_NUM ? h.f : (double)h.i));
-    else emit(g, SEG_OP_BTW_IK, d, x, kint(g, l.i), kint(g, h.i));
+    uint32_t x = f ? gen_f(g, n->a) : gen(g, n->a), d = reg_alloc(g), klo, khi;
+    /* constants are interned low bound first, so listings are stable */
+    if (f) {
+      klo = knum(g, l.type == VT_NUM ? l.f : (double)l.i);
+      khi = knum(g, h.type == VT_NUM ? h.f : (double)h.i);
+      emit(g, SEG_OP_BTW_FK, d, x, klo, khi);
+    } else {
+      klo = kint(g, l.i);
+      khi = kint(g, h.i);
+      emit(g, SEG_OP_BTW_IK, d, x, klo, khi);
+    }
     reg_free(g, x);
     return d;
   }
@@ -365,19 +372,20 @@ static uint32_t gen(cg *g, seg_node *n) {
     return o;
   }
   case N_WITHIN: case N_AGO: {
-    seg_val dur = fold(g, n->b);
-    seg_val edge;
-    seg_node tmp = *n;      /* today - duration, folded by the evaluator */
-    (void)tmp;
+    /* the edge `today - duration`, folded by the evaluator */
     seg_eval_env env = {.today = g->today, .textcol = -1};
     seg_node t = {0}, today = {0};
     today.kind = N_TODAY;
     t.kind = N_BIN; t.op = '-'; t.a = &today; t.b = n->b; t.type = VT_DATE;
-    edge = seg_eval(&t, &env);
-    (void)dur;
+    seg_val edge = seg_eval(&t, &env);
     uint32_t x = gen(g, n->a), d = reg_alloc(g);
-    if (n->kind == N_WITHIN) emit(g, SEG_OP_BTW_IK, d, x, kint(g, edge.i), kint(g, g->today));
-    else emit(g, n->op == OP_GT ? SEG_OP_LT_IK : SEG_OP_GT_IK, d, x, kint(g, edge.i), 0);
+    uint32_t klo = kint(g, edge.i);
+    if (n->kind == N_WITHIN) {
+      uint32_t khi = kint(g, g->today);
+      emit(g, SEG_OP_BTW_IK, d, x, klo, khi);
+    } else {
+      emit(g, n->op == OP_GT ? SEG_OP_LT_IK : SEG_OP_GT_IK, d, x, klo, 0);
+    }
     reg_free(g, x);
     return d;
   }
