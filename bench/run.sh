@@ -43,7 +43,7 @@ LOG=$OUT/bench.log
 if [ -z "${BENCH_NO_HYPERFINE:-}" ] && command -v hyperfine >/dev/null; then
   TIMER=hyperfine
 else
-  TIMER=date
+  TIMER="date"
 fi
 
 # ---- helpers ---------------------------------------------------------------
@@ -175,7 +175,7 @@ if [ ! -x "$HANDLOOP" ] || [ bench/handloop.c -nt "$HANDLOOP" ]; then
   "$CC" -O2 -o "$HANDLOOP" bench/handloop.c
 fi
 HL_OUT=$("$HANDLOOP" "$CSV" --repeat 5)
-read -r C_W1 C_MIN C_MED C_MAX < <(tr ' =' '\n\n' <<<"$HL_OUT" |
+read -r C_W1 C_MIN C_MED C_MAX < <(tr ' =' '\n' <<<"$HL_OUT" |
   awk 'p == "count" { c = $0 } p == "seconds" { s = $0 } p == "median" { m = $0 } p == "max" { x = $0 }
        { p = $0 } END { print c, s, m, x }')
 [ -n "$C_MAX" ] || fail "W1: cannot read handloop output: $HL_OUT"

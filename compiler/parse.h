@@ -16,6 +16,7 @@ typedef struct seg_parse_ctx {
   const char *tok, *prev;    /* text of the current and previous token   */
   size_t toklen, prevlen;
   int end_line, end_col;     /* just after the last token (for end of file) */
+  int prev_end_line, prev_end_col; /* just after the token before it   */
   seg_loc open[64];          /* innermost open parentheses / brackets    */
   int nopen;
   int lex_error;             /* the current token is a lexical error already reported */

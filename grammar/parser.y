@@ -319,11 +319,17 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, seg_
     snprintf(after, sizeof after, " after '%.*s'", (int)(pc->prevlen > 40 ? 40 : pc->prevlen), pc->prev);
   else if (pc->tok && pc->toklen && la == YYSYMBOL_YYEOF)
     snprintf(after, sizeof after, " after '%.*s'", (int)(pc->toklen > 40 ? 40 : pc->toklen), pc->tok);
+  /* when the statement simply stopped short, point where it stopped */
+  seg_loc at = *yypcontext_location(ctx);
+  if ((la == YYSYMBOL_SEGMENT || la == YYSYMBOL_LET) && pc->prev_end_line > 0 &&
+      pc->prev_end_line < at.first_line) {
+    at.first_line = at.last_line = pc->prev_end_line;
+    at.first_column = at.last_column = pc->prev_end_col;
+  }
   if (n == 0)
-    seg_diag_add(pc->diags, SEG_SEV_ERROR, "E0001", *yypcontext_location(ctx), "unexpected %s", found);
+    seg_diag_add(pc->diags, SEG_SEV_ERROR, "E0001", at, "unexpected %s", found);
   else
-    seg_diag_add(pc->diags, SEG_SEV_ERROR, "E0001", *yypcontext_location(ctx), "expected %s%s, found %s",
-                 what, after, found);
+    seg_diag_add(pc->diags, SEG_SEV_ERROR, "E0001", at, "expected %s%s, found %s", what, after, found);
   return 0;
 }
 

@@ -411,12 +411,8 @@ static int check_and_fill(const unsigned char *m, uint64_t size, const char *pat
         return -1;
       }
     }
-    uint32_t got = 0;
-    for (int k = 0; k < 4; k++) got = seg_col_crc32(got, m + off[k], (size_t)len[k]);
-    if (got != crc) {
-      set_err(err, errlen, "%s: checksum mismatch in column '%s'", path, c->name);
-      return -1;
-    }
+    c->crc = crc;              /* verified on first use: seg_col_check */
+    c->crc_pending = 1;
     c->data = (void *)(uintptr_t)(m + off[0]);
     c->valid = (uint64_t *)(uintptr_t)(m + off[1]);
     if (nrows % 64 != 0 && (c->valid[nrows / 64] >> (nrows % 64)) != 0) goto corrupt_col;
@@ -472,6 +468,21 @@ int seg_col_open(const char *path, seg_table *out, char *err, size_t errlen) {
   out->backing_len = size;
   if (check_and_fill(m, size, path, out, err, errlen) != 0) {
     seg_table_free(out);
+    return -1;
+  }
+  return 0;
+}
+
+int seg_col_check(const seg_column *c, size_t nrows, char *err, size_t errlen) {
+  if (!c->crc_pending) return 0;
+  uint32_t got = seg_col_crc32(0, c->data, (size_t)(nrows * type_width(c->type)));
+  got = seg_col_crc32(got, c->valid, (size_t)((nrows + 63) / 64 * 8));
+  if (c->type == SEG_TEXT) {
+    got = seg_col_crc32(got, c->dict_off, ((size_t)c->ndict + 1) * 8);
+    got = seg_col_crc32(got, c->dict_bytes, (size_t)c->dict_off[c->ndict]);
+  }
+  if (got != c->crc) {
+    set_err(err, errlen, "checksum mismatch in column '%s': the file is damaged; import the CSV again", c->name);
     return -1;
   }
   return 0;

@@ -54,6 +54,10 @@ int seg_col_write(const seg_table *t, const char *path, char *err, size_t errlen
 ** with "FILE: ..." in err and *out empty. */
 int seg_col_open(const char *path, seg_table *out, char *err, size_t errlen);
 
+/* Verifies the checksum of a column of a table opened by seg_col_open
+** (a no-op for in-memory tables). Returns 0, or -1 with a message. */
+int seg_col_check(const seg_column *c, size_t nrows, char *err, size_t errlen);
+
 /* 1 if path starts with the .segcol magic, 0 otherwise (or unreadable). */
 int seg_col_is_segcol(const char *path);
 

@@ -36,6 +36,11 @@ typedef struct seg_column {
   uint32_t ndict;
   uint64_t *dict_off;    /* ndict + 1 entries                           */
   char *dict_bytes;
+  /* .segcol only: the stored CRC-32 of the column's arrays, checked when
+  ** the column is first used (seg_col_check), not at open, so a run that
+  ** reads 2 of 20 columns does not checksum the other 18. */
+  uint32_t crc;
+  int crc_pending;
 } seg_column;
 
 typedef struct seg_table {

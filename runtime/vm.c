@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "colfile.h"
 #include "date.h"
 #include "eval.h"
 
@@ -90,6 +91,11 @@ int seg_vm_run(const seg_program *p, const seg_table *t, int want_members, seg_r
                t->cols[c].name, seg_type_name(t->cols[c].type), p->colnames[c], seg_type_name(p->coltypes[c]));
       return -1;
     }
+  /* checksums of the columns this program reads, once per run */
+  for (uint32_t pc = 0; pc < p->ncode; pc++) {
+    const char *fmt = seg_op_formats[p->code[pc].op];
+    if (fmt[1] == 'C' && seg_col_check(&t->cols[p->code[pc].b], t->nrows, err, errlen) != 0) return -1;
+  }
   int rc = -1;
   uint32_t nregs = p->nregs ? p->nregs : 1, depth = p->maxdepth + 1;
   vreg *R = calloc(nregs, sizeof *R);

@@ -157,4 +157,32 @@ if [ -f "$DS/bank.csv" ]; then
     fi
 fi
 
+# A damaged .segcol is refused when the damaged column is used, with exit 2,
+# and a run that does not read that column is not affected.
+dir="$T_TMP/import.damaged"; mkdir -p "$dir"
+seg_exec "$dir" import "$DS/crm_sample.csv" -o good.segcol
+if [ "$T_RC" -ne 0 ]; then
+    t_fail "import/damaged_segcol" "$T_CMD: exit $T_RC" "$(t_file_detail stderr "$T_ERR")"
+else
+    cp "$dir/good.segcol" "$dir/bad.segcol"
+    # flip one byte in the middle of the file: inside some column's arrays
+    size=$(stat -c %s "$dir/bad.segcol")
+    printf '\xa5' | dd of="$dir/bad.segcol" bs=1 seek=$((size / 2)) conv=notrunc 2>/dev/null
+    all="segment every = customer_id is missing or email is missing or first_name is missing or country is missing or city is missing or gender is missing or age is missing or signup_date is missing or last_purchase is missing or purchases_90d is missing or total_spend is missing or email_opt_in is missing or loyalty_tier is missing"
+    printf '%s\n' "$all" > "$dir/all.seg"
+    seg_exec "$dir" run all.seg bad.segcol --today 2026-11-23 --format csv
+    col=$(sed -n "s/.*checksum mismatch in column '\([^']*\)'.*/\1/p" "$T_ERR" | head -n 1)
+    if [ "$T_RC" -eq 2 ] && [ -n "$col" ]; then
+        t_ok "import/damaged_segcol/refused"
+        other=age; [ "$col" = age ] && other=purchases_90d
+        printf 'segment a = %s is missing\n' "$other" > "$dir/other.seg"
+        seg_exec "$dir" run other.seg bad.segcol --today 2026-11-23 --format csv
+        if [ "$T_RC" -eq 0 ]; then t_ok "import/damaged_segcol/other_columns_usable"
+        else t_fail "import/damaged_segcol/other_columns_usable" "exit $T_RC" "$(t_file_detail stderr "$T_ERR")"; fi
+    else
+        t_fail "import/damaged_segcol/refused" "expected exit 2 and a checksum message, got exit $T_RC" \
+            "$(t_file_detail stderr "$T_ERR")"
+    fi
+fi
+
 t_summary import
