@@ -1,25 +1,31 @@
 /*
 ** main.c -- the `seg` command: a thin client of libseg.
 **
-**   seg check   RULES (--schema S | --data D)
+**   seg check   FILES_OR_DIRS... (--schema S | --data D) [--format text|json|sarif|github|gitlab] [--strict]
 **   seg run     RULES DATA [--today D] [--format table|csv|json] [--members OUT] [--key COL] [--segment NAME]...
 **   seg import  CSV -o OUT.segcol [--delimiter C] [--skip-bad-rows]
 **   seg schema  CSV|SEGCOL
 **   seg explain RULES (--schema S | --data D) [--today D]
+**   seg explain-code CODE | --list
 **
 ** Exit codes: 0 success, 1 findings (rule errors), 2 usage or input error.
 */
+#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "codes.h"
+#include "cmds.h"
 #include "colfile.h"
 #include "compile.h"
 #include "date.h"
 #include "import.h"
+#include "render.h"
 #include "schema.h"
 #include "vm.h"
 
@@ -39,7 +45,9 @@ static void die_usage(const char *fmt, const char *arg) {
 static const char *USAGE =
   "usage: seg COMMAND [ARGS]\n"
   "\n"
-  "  seg check   RULES.seg (--schema FILE | --data DATA)   check rules, no data needed\n"
+  "  seg check   FILES_OR_DIRS... (--schema FILE | --data DATA)   check rules, no data needed\n"
+  "      --format text|json|sarif|github|gitlab   text to stderr; the others, one document to stdout\n"
+  "      --strict             warnings count as findings (exit 1)\n"
   "  seg run     RULES.seg DATA [options]                  count segment members\n"
   "      --today YYYY-MM-DD   evaluation date (default: $SEG_TODAY, else the local date)\n"
   "      --format table|csv|json\n"
@@ -50,6 +58,9 @@ static const char *USAGE =
   "  seg import  EXPORT.csv -o OUT.segcol [--delimiter C] [--skip-bad-rows]\n"
   "  seg schema  EXPORT.csv | DATA.segcol                  print the inferred schema\n"
   "  seg explain RULES.seg (--schema FILE | --data DATA)   print the bytecode\n"
+  "  seg diff    OLD.seg NEW.seg DATA [--today D] [--format table|json] [--max-change P%]   members added/removed per segment\n"
+  "  seg explain-code CODE | --list                        what a diagnostic code means, and the fix\n"
+  "  seg fmt     RULES.seg... [--check] [--diff] [-w]      canonical layout (stdout, check, diff or rewrite)\n"
   "\n"
   "DATA is a .segcol file or a CSV export (imported in memory).\n"
   "Exit codes: 0 success, 1 errors in the rules, 2 usage or input error.\n";
@@ -167,11 +178,20 @@ static int use_color(void) {
 
 /* Compiles the rules file against a schema; prints diagnostics.
 ** Returns 0 when usable, EXIT_FINDINGS on rule errors, EXIT_USAGE on I/O. */
-static int compile_rules(const char *path, const seg_schema_view *sv, int32_t today, seg_compiled *c) {
+static int compile_rules(const char *path, const seg_schema_view *sv, int32_t today, seg_compiled *c,
+                         int warnings) {
   size_t len;
   char *src = read_file(path, &len);
   if (!src) return EXIT_USAGE;
   int rc = seg_compile(src, len, sv, today, c);
+  if (!warnings) {                       /* lint warnings are shown by `seg check` */
+    size_t k = 0;
+    for (size_t i = 0; i < c->diags.n; i++)
+      if (c->diags.v[i].sev == SEG_SEV_WARNING) free(c->diags.v[i].msg);
+      else c->diags.v[k++] = c->diags.v[i];
+    c->diags.n = k;
+    c->diags.nwarnings = 0;
+  }
   const char *shown = strcmp(path, "-") == 0 ? "<stdin>" : path;
   seg_diag_render_text(stderr, &c->diags, shown, src, len, use_color());
   free(src);
@@ -185,7 +205,7 @@ static int compile_rules(const char *path, const seg_schema_view *sv, int32_t to
 
 static seg_schema_view view_of_table(const seg_table *t, const char **names, seg_type *types) {
   for (size_t i = 0; i < t->ncols; i++) { names[i] = t->cols[i].name; types[i] = t->cols[i].type; }
-  return (seg_schema_view){t->ncols, names, types};
+  return (seg_schema_view){t->ncols, names, types, NULL};
 }
 
 /* Builds the schema view for check/explain from --schema or --data. */
@@ -197,37 +217,209 @@ static int schema_for(const opts *o, seg_schema *s, seg_table *t, seg_schema_vie
       fprintf(stderr, "%s: %s\n", prog, err);
       return EXIT_USAGE;
     }
-    *sv = (seg_schema_view){s->ncols, (const char *const *)s->names, s->types};
+    *sv = (seg_schema_view){s->ncols, (const char *const *)s->names, s->types, NULL};
     return 0;
   }
   if (o->data) {
     if (load_table(o->data, 1, t) != 0) return EXIT_USAGE;
     if (seg_schema_from_table(t, s) != 0) return EXIT_USAGE;
-    *sv = (seg_schema_view){s->ncols, (const char *const *)s->names, s->types};
+    *sv = (seg_schema_view){s->ncols, (const char *const *)s->names, s->types, s->has_missing};
     return 0;
   }
   die_usage("%s", "this command needs --schema FILE or --data DATA to know the columns");
   return EXIT_USAGE;
 }
 
+/* ---- check ------------------------------------------------------------ */
+
+typedef struct pathlist { char **v; size_t n, cap; } pathlist;
+
+static int pathlist_add(pathlist *l, char *p) {
+  if (!p) return -1;
+  if (l->n == l->cap) {
+    size_t ncap = l->cap ? l->cap * 2 : 16;
+    char **nv = realloc(l->v, ncap * sizeof *nv);
+    if (!nv) { free(p); return -1; }
+    l->v = nv;
+    l->cap = ncap;
+  }
+  l->v[l->n++] = p;
+  return 0;
+}
+
+static int path_cmp(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Adds every *.seg file under dir (recursively, hidden entries and
+** symbolic links to folders skipped). Returns 0, or -1 after a message. */
+static int collect_seg(const char *dir, pathlist *out) {
+  DIR *d = opendir(dir);
+  if (!d) {
+    fprintf(stderr, "%s: %s: cannot open: %s\n", prog, dir, strerror(errno));
+    return -1;
+  }
+  int rc = 0;
+  struct dirent *e;
+  while ((e = readdir(d)) != NULL) {
+    if (e->d_name[0] == '.') continue;
+    size_t dl = strlen(dir);
+    char *p = NULL;
+    if (strcmp(dir, ".") == 0) p = strdup(e->d_name);
+    else if (asprintf(&p, "%s%s%s", dir, dl && dir[dl - 1] == '/' ? "" : "/", e->d_name) < 0) p = NULL;
+    if (!p) { rc = -1; break; }
+    struct stat st;
+    if (lstat(p, &st) != 0) { free(p); continue; }
+    if (S_ISDIR(st.st_mode)) {
+      if (collect_seg(p, out) != 0) rc = -1;
+      free(p);
+      continue;
+    }
+    size_t nl = strlen(e->d_name);
+    if (nl > 4 && strcmp(e->d_name + nl - 4, ".seg") == 0 && stat(p, &st) == 0 && S_ISREG(st.st_mode)) {
+      if (pathlist_add(out, p) != 0) { rc = -1; break; }
+    } else {
+      free(p);
+    }
+  }
+  closedir(d);
+  return rc;
+}
+
+/* seg check FILES_OR_DIRS... (--schema S | --data D) [--format F] [--strict] */
 static int cmd_check(int argc, char **argv) {
-  static const char *const allowed[] = {"--schema", "--data", "--today", NULL};
   opts o;
-  parse_opts(argc, argv, &o, 1, allowed);
-  if (o.npos != 1) die_usage("%s", "check needs a rules file");
+  memset(&o, 0, sizeof o);
+  const char **inputs = calloc((size_t)argc + 1, sizeof *inputs);
+  if (!inputs) return EXIT_USAGE;
+  int ninputs = 0, strict = 0, only_inputs = 0;
+  for (int i = 0; i < argc; i++) {
+    const char *a = argv[i];
+    if (only_inputs || a[0] != '-' || strcmp(a, "-") == 0) { inputs[ninputs++] = a; continue; }
+    if (strcmp(a, "--") == 0) { only_inputs = 1; continue; }
+    if (strcmp(a, "--strict") == 0) { strict = 1; continue; }
+    const char **slot = strcmp(a, "--schema") == 0 ? &o.schema : strcmp(a, "--data") == 0 ? &o.data
+                      : strcmp(a, "--today") == 0 ? &o.today : strcmp(a, "--format") == 0 ? &o.format : NULL;
+    if (!slot) die_usage("unknown option '%s' for this command", a);
+    if (i + 1 >= argc) die_usage("option '%s' needs a value", a);
+    *slot = argv[++i];
+  }
+  if (ninputs == 0) die_usage("%s", "check needs rules files or folders");
+  seg_render_format fmt = SEG_RENDER_TEXT;
+  if (o.format && seg_render_parse_format(o.format, &fmt) != 0)
+    die_usage("--format: '%s' is not one of text, json, sarif, github, gitlab", o.format);
+
   seg_schema s = {0};
   seg_table t = {0};
   seg_schema_view sv;
+  pathlist files = {0};
+  seg_compiled *cs = NULL;
+  seg_render_file *rf = NULL;
+  char **srcs = NULL;
+  size_t nrf = 0;
   int rc = schema_for(&o, &s, &t, &sv);
-  if (rc == 0) {
-    seg_compiled c;
-    rc = compile_rules(o.pos[0], &sv, resolve_today(o.today), &c);
-    seg_compiled_free(&c);
+  if (rc != 0) goto done;
+  int32_t today = resolve_today(o.today);
+
+  /* the files: as given, and *.seg under each folder, sorted */
+  for (int i = 0; i < ninputs; i++) {
+    struct stat st;
+    if (strcmp(inputs[i], "-") != 0 && stat(inputs[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+      size_t from = files.n;
+      if (collect_seg(inputs[i], &files) != 0) rc = EXIT_USAGE;
+      if (files.n > from) qsort(files.v + from, files.n - from, sizeof *files.v, path_cmp);
+      if (files.n == from) {
+        fprintf(stderr, "%s: %s: no .seg files in this folder\n", prog, inputs[i]);
+        rc = EXIT_USAGE;
+      }
+    } else if (pathlist_add(&files, strdup(inputs[i])) != 0) {
+      rc = EXIT_USAGE;
+    }
   }
+
+  cs = calloc(files.n + 1, sizeof *cs);
+  rf = calloc(files.n + 1, sizeof *rf);
+  srcs = calloc(files.n + 1, sizeof *srcs);
+  if (!cs || !rf || !srcs) { fprintf(stderr, "%s: out of memory\n", prog); rc = EXIT_USAGE; goto done; }
+  int findings = 0;
+  for (size_t i = 0; i < files.n; i++) {
+    size_t len = 0;
+    char *src = read_file(files.v[i], &len);
+    if (!src) { rc = EXIT_USAGE; continue; }
+    srcs[i] = src;
+    if (seg_compile(src, len, &sv, today, &cs[i]) < 0) {
+      fprintf(stderr, "%s: %s: out of memory\n", prog, files.v[i]);
+      rc = EXIT_USAGE;
+    }
+    seg_render_file f = {strcmp(files.v[i], "-") == 0 ? "<stdin>" : files.v[i], src, len, &cs[i].diags};
+    if (cs[i].diags.nerrors || (strict && cs[i].diags.nwarnings)) findings = 1;
+    if (fmt == SEG_RENDER_TEXT) seg_render_text(stderr, &f, 1, use_color());
+    else rf[nrf++] = f;
+  }
+  if (fmt != SEG_RENDER_TEXT && seg_render(stdout, fmt, rf, nrf, SEG_VERSION, 0) != 0) {
+    fprintf(stderr, "%s: cannot write the report: %s\n", prog, strerror(errno));
+    rc = EXIT_USAGE;
+  }
+  if (rc == 0 && findings) rc = EXIT_FINDINGS;
+done:
+  for (size_t i = 0; i < files.n; i++) {
+    if (cs) seg_compiled_free(&cs[i]);
+    if (srcs) free(srcs[i]);
+    free(files.v[i]);
+  }
+  free(files.v);
+  free(cs);
+  free(rf);
+  free(srcs);
   seg_schema_free(&s);
   seg_table_free(&t);
-  free(o.segments);
+  free(inputs);
   return rc;
+}
+
+/* seg explain-code CODE | --list */
+static int cmd_explain_code(int argc, char **argv) {
+  if (argc == 1 && strcmp(argv[0], "--list") == 0) {
+    for (size_t i = 0; i < seg_ncodes; i++)
+      printf("%s  %-7s  %s\n", seg_codes[i].code, seg_codes[i].sev == SEG_SEV_ERROR ? "error" : "warning",
+             seg_codes[i].title);
+    return 0;
+  }
+  if (argc != 1 || argv[0][0] == '-')
+    die_usage("%s", "explain-code needs one code, such as E0102, or --list");
+  const seg_code_info *ci = seg_code_find(argv[0]);
+  if (!ci) {
+    fprintf(stderr, "%s: unknown code '%s'; 'seg explain-code --list' lists every code\n", prog, argv[0]);
+    return EXIT_USAGE;
+  }
+  printf("%s (%s): %s\n\n", ci->code, ci->sev == SEG_SEV_ERROR ? "error" : "warning", ci->title);
+  /* prose wrapped at 76 columns; indented (example) lines as they are */
+  for (const char *p = ci->explanation; *p;) {
+    const char *nl = strchr(p, '\n');
+    size_t len = nl ? (size_t)(nl - p) : strlen(p);
+    if (*p == ' ' || len <= 76) {
+      printf("%.*s\n", (int)len, p);
+    } else {
+      size_t start = 0;
+      while (start < len) {
+        size_t end = start + 76 < len ? start + 76 : len;
+        if (end < len) {
+          size_t sp = end;
+          while (sp > start && p[sp] != ' ') sp--;
+          if (sp > start) end = sp;
+        }
+        printf("%.*s\n", (int)(end - start), p + start);
+        start = end;
+        while (start < len && p[start] == ' ') start++;
+      }
+    }
+    p += len;
+    if (*p == '\n') p++;
+  }
+  if (ci->sev == SEG_SEV_WARNING)
+    printf("\nTo keep the rule as it is, silence the warning on its line with a\n"
+           "comment: `# seg: ignore %s`.\n", ci->code);
+  return fflush(stdout) == 0 ? 0 : EXIT_USAGE;
 }
 
 static int cmd_explain(int argc, char **argv) {
@@ -241,7 +433,7 @@ static int cmd_explain(int argc, char **argv) {
   int rc = schema_for(&o, &s, &t, &sv);
   if (rc == 0) {
     seg_compiled c;
-    rc = compile_rules(o.pos[0], &sv, resolve_today(o.today), &c);
+    rc = compile_rules(o.pos[0], &sv, resolve_today(o.today), &c, 0);
     if (rc == 0) {
       for (uint32_t i = 0; i < c.prog.nsegs; i++)
         printf("; segment s%u: %s\n", i, c.prog.segs[i].name);
@@ -436,7 +628,7 @@ static int cmd_run(int argc, char **argv) {
   types = calloc(t.ncols + 1, sizeof *types);
   if (!names || !types) goto done;
   seg_schema_view sv = view_of_table(&t, names, types);
-  rc = compile_rules(o.pos[0], &sv, today, &c);
+  rc = compile_rules(o.pos[0], &sv, today, &c, 0);
   if (rc != 0) goto done;
   rc = EXIT_USAGE;
   int key = 0;
@@ -460,6 +652,10 @@ static int cmd_run(int argc, char **argv) {
   char err[512];
   if (seg_vm_run(&c.prog, &t, o.members != NULL, &res, err, sizeof err) != 0) {
     fprintf(stderr, "%s: %s\n", prog, err);
+    goto done;
+  }
+  if (o.members && seg_col_check(&t.cols[key], t.nrows, err, sizeof err) != 0) {
+    fprintf(stderr, "%s: %s: %s\n", prog, o.pos[1], err);
     goto done;
   }
   if (o.members && write_members(o.members, &c.prog, &res, &t, key, shown) != 0) goto done;
@@ -524,6 +720,9 @@ int main(int argc, char **argv) {
   if (strcmp(cmd, "import") == 0) return cmd_import(argc - 2, argv + 2);
   if (strcmp(cmd, "schema") == 0) return cmd_schema(argc - 2, argv + 2);
   if (strcmp(cmd, "explain") == 0) return cmd_explain(argc - 2, argv + 2);
+  if (strcmp(cmd, "diff") == 0) return cmd_diff(argc - 2, argv + 2);
+  if (strcmp(cmd, "fmt") == 0) return seg_cmd_fmt(argc - 2, argv + 2);
+  if (strcmp(cmd, "explain-code") == 0) return cmd_explain_code(argc - 2, argv + 2);
   die_usage("unknown command '%s'", cmd);
   return EXIT_USAGE;
 }

@@ -7,6 +7,7 @@
 
 #include "codegen.h"
 #include "eval.h"
+#include "lint.h"
 #include "parse.h"
 
 static void free_caches(seg_node *n) {
@@ -35,6 +36,7 @@ int seg_compile(const char *src, size_t len, const seg_schema_view *schema, int3
   /* names and types are checked even after syntax errors, so one run
   ** reports every mistake it can locate */
   seg_sema(&out->ast, &out->arena, schema, today, &out->diags, &order);
+  if (!out->diags.nerrors) seg_lint(&out->ast, schema, today, src, len, schema->may_be_missing, &out->diags);
   seg_diags_sort(&out->diags);
   if (out->diags.nerrors) return out->diags.nerrors;
   if (seg_cg_program(&out->ast, order, schema, today, &out->prog, &out->diags) != 0)

@@ -13,6 +13,9 @@ typedef struct seg_schema_view {
   size_t ncols;
   const char *const *names;
   const seg_type *types;
+  /* optional, per column: 1 if the data has missing values there; NULL
+  ** (a schema file, no data) means any column may be missing */
+  const uint8_t *may_be_missing;
 } seg_schema_view;
 
 /* Resolves and type-checks *ast against schema, reporting into *diags.

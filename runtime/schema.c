@@ -29,6 +29,7 @@ void seg_schema_free(seg_schema *s) {
   for (size_t i = 0; s->names != NULL && i < s->ncols; i++) free(s->names[i]);
   free(s->names);
   free(s->types);
+  free(s->has_missing);
   memset(s, 0, sizeof *s);
 }
 
@@ -66,6 +67,21 @@ int seg_schema_from_table(const seg_table *t, seg_schema *s) {
       seg_schema_free(s);
       return -1;
     }
+  }
+  /* which columns have missing values: the lints use it to speak only
+  ** of missing values that exist */
+  s->has_missing = calloc(t->ncols + 1, 1);
+  if (s->has_missing == NULL) {
+    seg_schema_free(s);
+    return -1;
+  }
+  for (size_t i = 0; i < t->ncols; i++) {
+    const seg_column *c = &t->cols[i];
+    size_t full = t->nrows / 64;
+    int miss = c->valid == NULL;      /* no bitmap: nothing known, assume missing */
+    for (size_t w = 0; c->valid && w < full && !miss; w++) miss = c->valid[w] != UINT64_MAX;
+    if (!miss && c->valid && t->nrows % 64) miss = c->valid[full] != (UINT64_MAX >> (64 - t->nrows % 64));
+    s->has_missing[i] = (uint8_t)miss;
   }
   return 0;
 }

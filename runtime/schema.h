@@ -17,6 +17,7 @@
 #define SEG_SCHEMA_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "table.h"
@@ -25,6 +26,8 @@ typedef struct seg_schema {
   size_t ncols;
   char **names;            /* UTF-8, NUL-terminated */
   seg_type *types;
+  uint8_t *has_missing;    /* from data only: 1 if the column has a
+                              missing value; NULL for a schema file  */
 } seg_schema;
 
 /* Copies the names and types of t into *s.  0, or -1 when out of memory

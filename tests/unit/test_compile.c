@@ -24,7 +24,7 @@ static void check(int cond, const char *what) {
 
 static const char *const col_names[] = {"age", "income", "city", "signup", "vip", "Annual Income"};
 static const seg_type col_types[] = {SEG_INT, SEG_NUM, SEG_TEXT, SEG_DATE, SEG_BOOL, SEG_INT};
-static const seg_schema_view schema = {6, col_names, col_types};
+static const seg_schema_view schema = {6, col_names, col_types, NULL};
 
 static void dump(const seg_compiled *c) {
   for (size_t i = 0; i < c->diags.n; i++)
@@ -42,7 +42,7 @@ static void clean(const char *what, const char *src, uint32_t nsegs) {
   int rc = compile(src, &c);
   char err[256] = "";
   int v = rc == 0 && c.ok ? seg_cg_verify(&c.prog, err, sizeof err) : -2;
-  int ok = rc == 0 && c.ok && c.diags.n == 0 && v == 0 && c.prog.nsegs == nsegs && c.prog.ncode > 0;
+  int ok = rc == 0 && c.ok && c.diags.nerrors == 0 && v == 0 && c.prog.nsegs == nsegs && c.prog.ncode > 0;
   if (!ok) {
     printf("#   rc %d ok %d verify %d (%s) nsegs %u\n", rc, c.ok, v, err, c.prog.nsegs);
     dump(&c);

@@ -1,0 +1,280 @@
+/*
+** cmd_diff.c -- `seg diff OLD.seg NEW.seg DATA`: how each segment's
+** membership changes between two versions of a rules file.
+**
+**   seg diff OLD.seg NEW.seg DATA [--today D] [--format table|json]
+**            [--max-change P%] [--skip-bad-rows]
+**
+** Both files are compiled against DATA's columns and run over the same
+** rows with members recorded. Segments are matched by name; a segment in
+** only one file is reported as added or removed. For each segment:
+** before, after, +added (members only in NEW), -removed (members only in
+** OLD) and change = (added + removed) / max(before, 1), in percent.
+**
+** Exit codes: 0, or 1 when --max-change is given and a segment that
+** exists in OLD changed by more than P% of its old size (a removed
+** segment changes by 100%); 2 on usage or input errors, including errors
+** in either rules file.
+*/
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmds.h"
+#include "colfile.h"
+#include "compile.h"
+#include "date.h"
+#include "import.h"
+#include "vm.h"
+
+#define EXIT_FINDINGS 1
+#define EXIT_USAGE 2
+
+static const char *const DIFF_USAGE =
+  "usage: seg diff OLD.seg NEW.seg DATA [--today YYYY-MM-DD] [--format table|json] [--max-change P%]\n";
+
+static int diff_usage(const char *fmt, const char *arg) {
+  fprintf(stderr, "seg: diff: ");
+  fprintf(stderr, fmt, arg);
+  fprintf(stderr, "\n%sTry 'seg --help'.\n", DIFF_USAGE);
+  return EXIT_USAGE;
+}
+
+static char *slurp(const char *path, size_t *len) {
+  FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+  if (!f) {
+    fprintf(stderr, "seg: %s: cannot open: %s\n", path, strerror(errno));
+    return NULL;
+  }
+  size_t cap = 1 << 16, n = 0;
+  char *buf = malloc(cap);
+  while (buf) {
+    n += fread(buf + n, 1, cap - n, f);
+    if (n < cap) break;
+    char *nb = realloc(buf, cap * 2);
+    if (!nb) { free(buf); buf = NULL; break; }
+    buf = nb;
+    cap *= 2;
+  }
+  int bad = ferror(f);
+  if (f != stdin) fclose(f);
+  if (!buf || bad) {
+    fprintf(stderr, "seg: %s: cannot read\n", path);
+    free(buf);
+    return NULL;
+  }
+  *len = n;
+  return buf;
+}
+
+static void diff_warn(void *ctx, const char *msg) {
+  (void)ctx;
+  fprintf(stderr, "seg: warning: %s\n", msg);
+}
+
+/* Compiles one rules file; errors (not lint warnings) go to stderr. */
+static int diff_compile(const char *path, const seg_schema_view *sv, int32_t today, seg_compiled *c) {
+  size_t len;
+  char *src = slurp(path, &len);
+  if (!src) return -1;
+  int rc = seg_compile(src, len, sv, today, c);
+  size_t k = 0;
+  for (size_t i = 0; i < c->diags.n; i++)
+    if (c->diags.v[i].sev == SEG_SEV_WARNING) free(c->diags.v[i].msg);
+    else c->diags.v[k++] = c->diags.v[i];
+  c->diags.n = k;
+  c->diags.nwarnings = 0;
+  seg_diag_render_text(stderr, &c->diags, strcmp(path, "-") == 0 ? "<stdin>" : path, src, len,
+                       isatty(STDERR_FILENO) && !getenv("NO_COLOR"));
+  free(src);
+  if (rc < 0) fprintf(stderr, "seg: out of memory\n");
+  return rc != 0 || !c->ok ? -1 : 0;
+}
+
+static int find_seg(const seg_program *p, const char *name) {
+  for (uint32_t s = 0; s < p->nsegs; s++)
+    if (strcmp(p->segs[s].name, name) == 0) return (int)s;
+  return -1;
+}
+
+typedef struct row {
+  const char *name;
+  int in_old, in_new;
+  uint64_t before, after, added, removed;
+  double change;            /* percent */
+} row;
+
+static void json_str(FILE *f, const char *s) {
+  fputc('"', f);
+  for (; *s; s++) {
+    unsigned char ch = (unsigned char)*s;
+    if (ch == '"' || ch == '\\') fprintf(f, "\\%c", ch);
+    else if (ch < 0x20) fprintf(f, "\\u%04x", ch);
+    else fputc(ch, f);
+  }
+  fputc('"', f);
+}
+
+static int parse_percent(const char *s, double *out) {
+  char *end;
+  errno = 0;
+  double v = strtod(s, &end);
+  if (end == s || errno || v < 0 || v != v) return -1;
+  if (*end == '%') end++;
+  if (*end) return -1;
+  *out = v;
+  return 0;
+}
+
+int cmd_diff(int argc, char **argv) {
+  const char *pos[3] = {0};
+  int npos = 0, skip_bad = 0;
+  const char *today_s = NULL, *format = "table", *maxs = NULL;
+  for (int i = 0; i < argc; i++) {
+    const char *a = argv[i];
+    if (a[0] != '-' || strcmp(a, "-") == 0) {
+      if (npos >= 3) return diff_usage("unexpected argument '%s'", a);
+      pos[npos++] = a;
+      continue;
+    }
+    if (strcmp(a, "--skip-bad-rows") == 0) { skip_bad = 1; continue; }
+    const char **dst = strcmp(a, "--today") == 0 ? &today_s
+                     : strcmp(a, "--format") == 0 ? &format
+                     : strcmp(a, "--max-change") == 0 ? &maxs : NULL;
+    if (!dst) return diff_usage("unknown option '%s'", a);
+    if (i + 1 >= argc) return diff_usage("option '%s' needs a value", a);
+    *dst = argv[++i];
+  }
+  if (npos != 3) return diff_usage("%s", "needs an old rules file, a new rules file and a data file");
+  if (strcmp(format, "table") != 0 && strcmp(format, "json") != 0)
+    return diff_usage("--format: '%s' is not one of table, json", format);
+  double max_change = -1;
+  if (maxs && parse_percent(maxs, &max_change) != 0)
+    return diff_usage("--max-change: '%s' is not a percentage such as 5%%", maxs);
+  const char *ts = today_s ? today_s : getenv("SEG_TODAY");
+  int32_t today;
+  if (!ts || !*ts) today = seg_date_today_local();
+  else if (seg_date_parse(ts, strlen(ts), &today) != 0 || strlen(ts) != 10 || ts[4] != '-')
+    return diff_usage(today_s ? "--today: '%s' is not a date (YYYY-MM-DD)"
+                              : "SEG_TODAY: '%s' is not a date (YYYY-MM-DD)", ts);
+
+  int rc = EXIT_USAGE;
+  seg_table t = {0};
+  seg_compiled c[2];
+  seg_result res[2];
+  memset(c, 0, sizeof c);
+  memset(res, 0, sizeof res);
+  const char **names = NULL;
+  seg_type *types = NULL;
+  row *rows = NULL;
+  char err[1024];
+  int lrc;
+  if (strcmp(pos[2], "-") != 0 && seg_col_is_segcol(pos[2])) {
+    lrc = seg_col_open(pos[2], &t, err, sizeof err);
+  } else {
+    seg_import_opts o = {0};
+    o.skip_bad_rows = skip_bad;
+    o.warn = diff_warn;
+    lrc = seg_import_csv(pos[2], &o, &t, err, sizeof err);
+  }
+  if (lrc != 0) { fprintf(stderr, "seg: %s\n", err); goto done; }
+  names = calloc(t.ncols + 1, sizeof *names);
+  types = calloc(t.ncols + 1, sizeof *types);
+  if (!names || !types) goto done;
+  for (size_t i = 0; i < t.ncols; i++) { names[i] = t.cols[i].name; types[i] = t.cols[i].type; }
+  seg_schema_view sv = {t.ncols, names, types, NULL};
+  int bad = 0;
+  for (int k = 0; k < 2; k++) bad |= diff_compile(pos[k], &sv, today, &c[k]) != 0;
+  if (bad) goto done;
+  for (int k = 0; k < 2; k++)
+    if (seg_vm_run(&c[k].prog, &t, 1, &res[k], err, sizeof err) != 0) {
+      fprintf(stderr, "seg: %s: %s\n", pos[k], err);
+      goto done;
+    }
+
+  const seg_program *po = &c[0].prog, *pn = &c[1].prog;
+  rows = calloc((size_t)po->nsegs + pn->nsegs + 1, sizeof *rows);
+  if (!rows) goto done;
+  size_t nrows = 0, words = (t.nrows + 63) / 64;
+  for (uint32_t s = 0; s < po->nsegs + pn->nsegs; s++) {
+    int from_old = s < po->nsegs;
+    const char *name = from_old ? po->segs[s].name : pn->segs[s - po->nsegs].name;
+    int so = from_old ? (int)s : find_seg(po, name);
+    int sn = from_old ? find_seg(pn, name) : (int)(s - po->nsegs);
+    if (!from_old && so >= 0) continue;           /* listed with the old ones */
+    row *r = &rows[nrows++];
+    r->name = name;
+    r->in_old = so >= 0;
+    r->in_new = sn >= 0;
+    const uint64_t *bo = so >= 0 ? res[0].members[so] : NULL, *bn = sn >= 0 ? res[1].members[sn] : NULL;
+    for (size_t w = 0; w < words; w++) {
+      uint64_t x = bo ? bo[w] : 0, y = bn ? bn[w] : 0;
+      r->added += (uint64_t)__builtin_popcountll(y & ~x);
+      r->removed += (uint64_t)__builtin_popcountll(x & ~y);
+    }
+    r->before = so >= 0 ? res[0].counts[so] : 0;
+    r->after = sn >= 0 ? res[1].counts[sn] : 0;
+    r->change = 100.0 * (double)(r->added + r->removed) / (double)(r->before ? r->before : 1);
+  }
+
+  int over = 0;
+  for (size_t i = 0; i < nrows; i++)
+    if (max_change >= 0 && rows[i].in_old && rows[i].change > max_change) over = 1;
+
+  if (strcmp(format, "json") == 0) {
+    printf("[");
+    for (size_t i = 0; i < nrows; i++) {
+      const row *r = &rows[i];
+      printf("%s\n  {\"segment\": ", i ? "," : "");
+      json_str(stdout, r->name);
+      printf(", \"status\": \"%s\"", !r->in_old ? "added" : !r->in_new ? "removed"
+                                     : r->added + r->removed ? "changed" : "unchanged");
+      if (r->in_old) printf(", \"before\": %llu", (unsigned long long)r->before);
+      else printf(", \"before\": null");
+      if (r->in_new) printf(", \"after\": %llu", (unsigned long long)r->after);
+      else printf(", \"after\": null");
+      printf(", \"added\": %llu, \"removed\": %llu, \"change\": %.2f}", (unsigned long long)r->added,
+             (unsigned long long)r->removed, r->change);
+    }
+    printf("%s]\n", nrows ? "\n" : "");
+  } else {
+    int w = 7;
+    for (size_t i = 0; i < nrows; i++) {
+      int l = (int)strlen(rows[i].name);
+      if (l > w) w = l;
+    }
+    printf("%-*s  %10s  %10s  %10s  %10s  %8s\n", w, "segment", "before", "after", "added", "removed", "change");
+    for (size_t i = 0; i < nrows; i++) {
+      const row *r = &rows[i];
+      char b[32], a[32], ad[32], rm[32], ch[32];
+      if (r->in_old) snprintf(b, sizeof b, "%llu", (unsigned long long)r->before);
+      else snprintf(b, sizeof b, "(new)");
+      if (r->in_new) snprintf(a, sizeof a, "%llu", (unsigned long long)r->after);
+      else snprintf(a, sizeof a, "(removed)");
+      snprintf(ad, sizeof ad, "+%llu", (unsigned long long)r->added);
+      snprintf(rm, sizeof rm, "-%llu", (unsigned long long)r->removed);
+      if (r->in_old) snprintf(ch, sizeof ch, "%.1f%%", r->change);
+      else snprintf(ch, sizeof ch, "new");
+      printf("%-*s  %10s  %10s  %10s  %10s  %8s\n", w, r->name, b, a, ad, rm, ch);
+    }
+    printf("(%zu customers)\n", t.nrows);
+  }
+  if (fflush(stdout) != 0) goto done;
+  rc = over ? EXIT_FINDINGS : 0;
+  if (over) {
+    for (size_t i = 0; i < nrows; i++)
+      if (rows[i].in_old && rows[i].change > max_change)
+        fprintf(stderr, "seg: diff: segment '%s' changed by %.1f%%, more than --max-change %s\n",
+                rows[i].name, rows[i].change, maxs);
+  }
+done:
+  for (int k = 0; k < 2; k++) { seg_result_free(&res[k]); seg_compiled_free(&c[k]); }
+  seg_table_free(&t);
+  free(names);
+  free(types);
+  free(rows);
+  return rc;
+}
