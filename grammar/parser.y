@@ -19,9 +19,11 @@ typedef void *yyscan_t;
 }
 
 %code {
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include "lexer.h"
+#include "sema.h"
 
 static void yyerror(YYLTYPE *loc, yyscan_t scanner, seg_parse_ctx *pc, const char *msg);
 static seg_node *mk(seg_parse_ctx *pc, seg_nkind k, YYLTYPE loc, seg_node *a, seg_node *b);
@@ -284,6 +286,34 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, seg_
     pc->nopen = 0;
     return 0;
   }
+  /* a misspelt keyword: the closest expected keyword, as for names */
+  char dym[80] = "";
+  if (la == YYSYMBOL_NAME && pc->tok) {
+    int best = (int)pc->toklen / 3 < 1 ? 1 : (int)pc->toklen / 3;
+    for (int i = 0; i < n; i++) {
+      const char *nm = yysymbol_name(exp[i]);
+      size_t l = strlen(nm);
+      if (l < 4 || nm[0] != '\'' || !isalpha((unsigned char)nm[1])) continue;
+      char kw[40];
+      snprintf(kw, sizeof kw, "%.*s", (int)(l - 2), nm + 1);
+      int d = seg_edit_distance(pc->tok, kw, best);
+      if (d <= best && d > 0) { best = d - 1; snprintf(dym, sizeof dym, "; did you mean '%s'?", kw); }
+    }
+  }
+  /* a misspelt keyword read as a name just before: `age betwen 20 and 30` */
+  static const char *const words[] = {"between", "within", "contains", "starts", "ends", "matches",
+                                      "missing", "before", "after", "more", "less", "than", "ago",
+                                      "segment", "let", "and", "or", "not", "in", "is", NULL};
+  if (!dym[0] && pc->prev && pc->prevlen > 2 && isalpha((unsigned char)pc->prev[0])) {
+    int best = (int)pc->prevlen / 3 < 1 ? 1 : (int)pc->prevlen / 3;
+    for (int i = 0; words[i]; i++) {
+      int d = seg_edit_distance(pc->prev, words[i], best);
+      if (d <= best && d > 0) {
+        best = d - 1;
+        snprintf(dym, sizeof dym, "; did you mean '%s' instead of '%.20s'?", words[i], pc->prev);
+      }
+    }
+  }
   /* after a complete operand, list how to go on, not every operator */
   int listed = 0;
   yysymbol_kind_t keep[YYNTOKENS];
@@ -329,7 +359,7 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, seg_
   if (n == 0)
     seg_diag_add(pc->diags, SEG_SEV_ERROR, "E0001", at, "unexpected %s", found);
   else
-    seg_diag_add(pc->diags, SEG_SEV_ERROR, "E0001", at, "expected %s%s, found %s", what, after, found);
+    seg_diag_add(pc->diags, SEG_SEV_ERROR, "E0001", at, "expected %s%s, found %s%s", what, after, found, dym);
   return 0;
 }
 

@@ -1,0 +1,2 @@
+" Detect seg segment-rule files.
+au BufRead,BufNewFile *.seg set filetype=seg
