@@ -459,7 +459,7 @@ static seg_vtype check(sema *s, seg_node *n) {
   n->type = check_inner(s, n);
   /* a sub-expression that yields text from a column must end inside one
   ** that reads only that column (mapped per distinct value) */
-  if (n->textcol == -2) {
+  if (n->textcol == -2 && n->type != VT_UNKNOWN) {   /* one error per mistake */
     seg_node *kids[3] = {n->a, n->b, n->c};
     for (int i = 0; i < 3; i++) {
       seg_node *k = kids[i];
