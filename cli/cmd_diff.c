@@ -43,32 +43,6 @@ static int diff_usage(const char *fmt, const char *arg) {
   return EXIT_USAGE;
 }
 
-static char *slurp(const char *path, size_t *len) {
-  FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-  if (!f) {
-    fprintf(stderr, "seg: %s: cannot open: %s\n", path, strerror(errno));
-    return NULL;
-  }
-  size_t cap = 1 << 16, n = 0;
-  char *buf = malloc(cap);
-  while (buf) {
-    n += fread(buf + n, 1, cap - n, f);
-    if (n < cap) break;
-    char *nb = realloc(buf, cap * 2);
-    if (!nb) { free(buf); buf = NULL; break; }
-    buf = nb;
-    cap *= 2;
-  }
-  int bad = ferror(f);
-  if (f != stdin) fclose(f);
-  if (!buf || bad) {
-    fprintf(stderr, "seg: %s: cannot read\n", path);
-    free(buf);
-    return NULL;
-  }
-  *len = n;
-  return buf;
-}
 
 static void diff_warn(void *ctx, const char *msg) {
   (void)ctx;
@@ -78,7 +52,7 @@ static void diff_warn(void *ctx, const char *msg) {
 /* Compiles one rules file; errors (not lint warnings) go to stderr. */
 static int diff_compile(const char *path, const seg_schema_view *sv, int32_t today, seg_compiled *c) {
   size_t len;
-  char *src = slurp(path, &len);
+  char *src = seg_cli_read_file(path, &len);
   if (!src) return -1;
   int rc = seg_compile(src, len, sv, today, c);
   size_t k = 0;
@@ -107,16 +81,6 @@ typedef struct row {
   double change;            /* percent */
 } row;
 
-static void json_str(FILE *f, const char *s) {
-  fputc('"', f);
-  for (; *s; s++) {
-    unsigned char ch = (unsigned char)*s;
-    if (ch == '"' || ch == '\\') fprintf(f, "\\%c", ch);
-    else if (ch < 0x20) fprintf(f, "\\u%04x", ch);
-    else fputc(ch, f);
-  }
-  fputc('"', f);
-}
 
 static int parse_percent(const char *s, double *out) {
   char *end;
@@ -229,7 +193,7 @@ int cmd_diff(int argc, char **argv) {
     for (size_t i = 0; i < nrows; i++) {
       const row *r = &rows[i];
       printf("%s\n  {\"segment\": ", i ? "," : "");
-      json_str(stdout, r->name);
+      seg_cli_json_string(stdout, r->name);
       printf(", \"status\": \"%s\"", !r->in_old ? "added" : !r->in_new ? "removed"
                                      : r->added + r->removed ? "changed" : "unchanged");
       if (r->in_old) printf(", \"before\": %llu", (unsigned long long)r->before);

@@ -30,33 +30,6 @@
 
 static const char *prog = "seg";
 
-static char *slurp(const char *path, size_t *len) {
-  FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-  if (!f) {
-    fprintf(stderr, "%s: %s: cannot open: %s\n", prog, path, strerror(errno));
-    return NULL;
-  }
-  size_t cap = 1 << 14, n = 0;
-  char *buf = malloc(cap);
-  while (buf) {
-    size_t got = fread(buf + n, 1, cap - n, f);
-    n += got;
-    if (n < cap) break;
-    char *nb = realloc(buf, cap * 2);
-    if (!nb) { free(buf); buf = NULL; break; }
-    buf = nb;
-    cap *= 2;
-  }
-  int bad = ferror(f);
-  if (f != stdin) fclose(f);
-  if (!buf || bad) {
-    fprintf(stderr, "%s: %s: cannot read%s\n", prog, path, buf ? "" : " (out of memory)");
-    free(buf);
-    return NULL;
-  }
-  *len = n;
-  return buf;
-}
 
 /* ---- unified diff (LCS over lines, 3 lines of context) --------------- */
 
@@ -215,7 +188,7 @@ int seg_cmd_fmt(int argc, char **argv) {
     const char *shown = is_stdin ? "<stdin>" : path;
     if (write && is_stdin) { fprintf(stderr, "%s: fmt: -w cannot rewrite standard input\n", prog); rc = 2; continue; }
     size_t len;
-    char *src = slurp(path, &len);
+    char *src = seg_cli_read_file(path, &len);
     if (!src) { rc = 2; continue; }
     seg_diags d = {0};
     char *out = NULL;

@@ -8,4 +8,14 @@
 int cmd_diff(int argc, char **argv);      /* cli/cmd_diff.c: seg diff OLD.seg NEW.seg DATA */
 int seg_cmd_fmt(int argc, char **argv);   /* cli/cmd_fmt.c: seg fmt FILES... */
 
+#include <stddef.h>
+#include <stdio.h>
+
+/* cli/io.c: reads a whole file ("-" = stdin) into a malloc'd buffer;
+** NULL after printing `seg: PATH: cannot open/read` to stderr. */
+char *seg_cli_read_file(const char *path, size_t *len);
+
+/* cli/io.c: writes s as a JSON string literal. */
+void seg_cli_json_string(FILE *f, const char *s);
+
 #endif

@@ -67,33 +67,6 @@ static const char *USAGE =
 
 /* ---- input ------------------------------------------------------------ */
 
-static char *read_file(const char *path, size_t *len) {
-  FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-  if (!f) {
-    fprintf(stderr, "%s: %s: cannot open: %s\n", prog, path, strerror(errno));
-    return NULL;
-  }
-  size_t cap = 1 << 16, n = 0;
-  char *buf = malloc(cap);
-  while (buf) {
-    size_t got = fread(buf + n, 1, cap - n, f);
-    n += got;
-    if (n < cap) break;
-    char *nb = realloc(buf, cap * 2);
-    if (!nb) { free(buf); buf = NULL; break; }
-    buf = nb;
-    cap *= 2;
-  }
-  int bad = ferror(f);
-  if (f != stdin) fclose(f);
-  if (!buf || bad) {
-    fprintf(stderr, "%s: %s: cannot read%s\n", prog, path, buf ? "" : " (out of memory)");
-    free(buf);
-    return NULL;
-  }
-  *len = n;
-  return buf;
-}
 
 static void warn_cb(void *ctx, const char *msg) {
   (void)ctx;
@@ -181,7 +154,7 @@ static int use_color(void) {
 static int compile_rules(const char *path, const seg_schema_view *sv, int32_t today, seg_compiled *c,
                          int warnings) {
   size_t len;
-  char *src = read_file(path, &len);
+  char *src = seg_cli_read_file(path, &len);
   if (!src) return EXIT_USAGE;
   int rc = seg_compile(src, len, sv, today, c);
   if (!warnings) {                       /* lint warnings are shown by `seg check` */
@@ -344,7 +317,7 @@ static int cmd_check(int argc, char **argv) {
   int findings = 0;
   for (size_t i = 0; i < files.n; i++) {
     size_t len = 0;
-    char *src = read_file(files.v[i], &len);
+    char *src = seg_cli_read_file(files.v[i], &len);
     if (!src) { rc = EXIT_USAGE; continue; }
     srcs[i] = src;
     if (seg_compile(src, len, &sv, today, &cs[i]) < 0) {
@@ -507,16 +480,6 @@ static void group_digits(uint64_t v, char *out, size_t n) {
   out[k] = 0;
 }
 
-static void json_string(FILE *f, const char *s) {
-  fputc('"', f);
-  for (; *s; s++) {
-    unsigned char c = (unsigned char)*s;
-    if (c == '"' || c == '\\') fprintf(f, "\\%c", c);
-    else if (c < 0x20) fprintf(f, "\\u%04x", c);
-    else fputc(c, f);
-  }
-  fputc('"', f);
-}
 
 static void csv_field(FILE *f, const char *s, size_t n) {
   int quote = 0;
@@ -670,9 +633,9 @@ static int cmd_run(int argc, char **argv) {
     for (uint32_t s = 0; s < c.prog.nsegs; s++) {
       if (!shown[s]) continue;
       printf("%s\n  {\"segment\": ", first ? "" : ",");
-      json_string(stdout, c.prog.segs[s].name);
+      seg_cli_json_string(stdout, c.prog.segs[s].name);
       printf(", \"description\": ");
-      if (c.prog.segs[s].desc) json_string(stdout, c.prog.segs[s].desc);
+      if (c.prog.segs[s].desc) seg_cli_json_string(stdout, c.prog.segs[s].desc);
       else printf("null");
       printf(", \"customers\": %llu, \"share\": %.6f}", (unsigned long long)res.counts[s], res.counts[s] / rows);
       first = 0;
