@@ -55,12 +55,7 @@ static int diff_compile(const char *path, const seg_schema_view *sv, int32_t tod
   char *src = seg_cli_read_file(path, &len);
   if (!src) return -1;
   int rc = seg_compile(src, len, sv, today, c);
-  size_t k = 0;
-  for (size_t i = 0; i < c->diags.n; i++)
-    if (c->diags.v[i].sev == SEG_SEV_WARNING) free(c->diags.v[i].msg);
-    else c->diags.v[k++] = c->diags.v[i];
-  c->diags.n = k;
-  c->diags.nwarnings = 0;
+  seg_diags_drop_warnings(&c->diags);
   seg_diag_render_text(stderr, &c->diags, strcmp(path, "-") == 0 ? "<stdin>" : path, src, len,
                        isatty(STDERR_FILENO) && !getenv("NO_COLOR"));
   free(src);

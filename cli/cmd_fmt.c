@@ -125,36 +125,11 @@ static int print_diff(const char *name, const char *a, size_t alen, const char *
 /* ---- writing ------------------------------------------------------------ */
 
 static int write_in_place(const char *path, const char *text, size_t len) {
-  size_t pl = strlen(path);
-  char *tmp = malloc(pl + 16);
-  if (!tmp) return -1;
-  snprintf(tmp, pl + 16, "%s.fmt.XXXXXX", path);
-  int fd = mkstemp(tmp);
-  if (fd < 0) {
-    fprintf(stderr, "%s: %s: cannot write: %s\n", prog, path, strerror(errno));
-    free(tmp);
-    return -1;
-  }
-  struct stat st;
-  if (stat(path, &st) == 0) (void)fchmod(fd, st.st_mode & 07777);
-  FILE *f = fdopen(fd, "wb");
-  int bad = !f;
-  if (f) {
-    bad |= fwrite(text, 1, len, f) != len;
-    bad |= fflush(f) != 0;
-    bad |= fsync(fileno(f)) != 0;
-    bad |= fclose(f) != 0;
-  } else {
-    close(fd);
-  }
-  if (bad || rename(tmp, path) != 0) {
-    fprintf(stderr, "%s: %s: cannot write: %s\n", prog, path, strerror(errno));
-    unlink(tmp);
-    free(tmp);
-    return -1;
-  }
-  free(tmp);
-  return 0;
+  char *tmp;
+  FILE *f = seg_cli_atomic_open(path, &tmp);
+  if (!f) return -1;
+  fwrite(text, 1, len, f);
+  return seg_cli_atomic_commit(f, tmp, path);
 }
 
 /* ---- the command ---------------------------------------------------------- */

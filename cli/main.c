@@ -157,14 +157,7 @@ static int compile_rules(const char *path, const seg_schema_view *sv, int32_t to
   char *src = seg_cli_read_file(path, &len);
   if (!src) return EXIT_USAGE;
   int rc = seg_compile(src, len, sv, today, c);
-  if (!warnings) {                       /* lint warnings are shown by `seg check` */
-    size_t k = 0;
-    for (size_t i = 0; i < c->diags.n; i++)
-      if (c->diags.v[i].sev == SEG_SEV_WARNING) free(c->diags.v[i].msg);
-      else c->diags.v[k++] = c->diags.v[i];
-    c->diags.n = k;
-    c->diags.nwarnings = 0;
-  }
+  if (!warnings) seg_diags_drop_warnings(&c->diags);   /* lint warnings are `seg check`'s */
   const char *shown = strcmp(path, "-") == 0 ? "<stdin>" : path;
   seg_diag_render_text(stderr, &c->diags, shown, src, len, use_color());
   free(src);
@@ -524,20 +517,8 @@ static void write_cell(FILE *f, const seg_column *c, size_t r) {
 static int write_members(const char *path, const seg_program *p, const seg_result *res, const seg_table *t,
                          int key, const uint8_t *shown) {
   char *tmp = NULL;
-  FILE *f;
-  int fd = -1;
-  if (strcmp(path, "-") == 0) f = stdout;
-  else {
-    if (asprintf(&tmp, "%s.tmp.XXXXXX", path) < 0) return -1;
-    fd = mkstemp(tmp);
-    f = fd >= 0 ? fdopen(fd, "w") : NULL;
-    if (!f) {
-      fprintf(stderr, "%s: %s: cannot write: %s\n", prog, path, strerror(errno));
-      if (fd >= 0) { close(fd); unlink(tmp); }
-      free(tmp);
-      return -1;
-    }
-  }
+  FILE *f = strcmp(path, "-") == 0 ? stdout : seg_cli_atomic_open(path, &tmp);
+  if (!f) return -1;
   fputs("segment,", f);
   csv_field(f, t->cols[key].name, strlen(t->cols[key].name));
   fputc('\n', f);
@@ -557,16 +538,7 @@ static int write_members(const char *path, const seg_program *p, const seg_resul
     }
   }
   if (f == stdout) return fflush(f) == 0 ? 0 : -1;
-  int bad = ferror(f) | (fflush(f) != 0) | (fsync(fileno(f)) != 0);
-  bad |= fclose(f) != 0;
-  if (bad || rename(tmp, path) != 0) {
-    fprintf(stderr, "%s: %s: cannot write: %s\n", prog, path, strerror(errno));
-    unlink(tmp);
-    free(tmp);
-    return -1;
-  }
-  free(tmp);
-  return 0;
+  return seg_cli_atomic_commit(f, tmp, path);
 }
 
 static int cmd_run(int argc, char **argv) {

@@ -32,6 +32,15 @@ void seg_diags_free(seg_diags *d) {
   memset(d, 0, sizeof *d);
 }
 
+void seg_diags_drop_warnings(seg_diags *d) {
+  size_t k = 0;
+  for (size_t i = 0; i < d->n; i++)
+    if (d->v[i].sev == SEG_SEV_ERROR) d->v[k++] = d->v[i];
+    else free(d->v[i].msg);
+  d->n = k;
+  d->nwarnings = 0;
+}
+
 static int diag_cmp(const seg_diag *a, const seg_diag *b) {
   if (a->loc.first_line != b->loc.first_line) return a->loc.first_line - b->loc.first_line;
   return a->loc.first_column - b->loc.first_column;

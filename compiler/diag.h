@@ -29,6 +29,9 @@ typedef struct seg_diags {
 void seg_diag_add(seg_diags *d, seg_severity sev, const char *code, seg_loc loc,
                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 void seg_diags_free(seg_diags *d);
+/* Removes the warnings (and notes), keeping errors in order: for commands
+** that run rules rather than review them (`seg run`, `seg diff`). */
+void seg_diags_drop_warnings(seg_diags *d);
 /* Sorts by position (stable), keeping the order of equal positions. */
 void seg_diags_sort(seg_diags *d);
 

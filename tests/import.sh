@@ -185,4 +185,30 @@ else
     fi
 fi
 
+# A member export that hits the file-size limit (`ulimit -f`, as a full
+# disk would) fails with exit 2 and leaves no file, not even a temporary one.
+dir="$T_TMP/import.fsize"; mkdir -p "$dir"
+printf 'segment everyone = customer_id is not missing\n' > "$dir/all.seg"
+( cd "$dir" && ulimit -f 1 && "$SEG" run all.seg "$DS/crm_sample.csv" --members members.csv --format csv ) \
+    > "$dir/out" 2> "$dir/err"
+rc=$?
+left=$(ls "$dir" | grep -c '^members' || true)
+if [ "$rc" -eq 2 ] && [ "$left" -eq 0 ] && grep -q 'members.csv: cannot write: File too large' "$dir/err"; then
+    t_ok "import/members_file_size_limit_leaves_nothing"
+else
+    t_fail "import/members_file_size_limit_leaves_nothing" "exit $rc, files left: $(ls "$dir")" \
+        "$(t_file_detail stderr "$dir/err")"
+fi
+
+# A new members file gets the mode any new file gets (the umask's), not
+# the private mode of the temporary file it was written through.
+( cd "$dir" && : > reference && "$SEG" run all.seg "$DS/crm_sample.csv" --members fresh.csv --format csv ) \
+    > /dev/null 2> "$dir/err2"
+if [ -f "$dir/fresh.csv" ] && [ "$(stat -c %a "$dir/fresh.csv")" = "$(stat -c %a "$dir/reference")" ]; then
+    t_ok "import/members_file_mode_follows_umask"
+else
+    t_fail "import/members_file_mode_follows_umask" \
+        "mode $(stat -c %a "$dir/fresh.csv" 2>&1), expected $(stat -c %a "$dir/reference")" "$(t_file_detail stderr "$dir/err2")"
+fi
+
 t_summary import
