@@ -122,7 +122,22 @@ static uint32_t to_f(cg *g, uint32_t r, seg_vtype t) {
   return d;
 }
 
-static uint32_t gen_f(cg *g, seg_node *n) { return to_f(g, gen(g, n), n->type); }
+/* n as f64: an int column is loaded as f64 directly (COL_IF) and an int
+** constant becomes a number constant, instead of a conversion pass each */
+static uint32_t gen_f(cg *g, seg_node *n) {
+  if (g->failed || n->type != VT_INT) return gen(g, n);
+  if (n->kind == N_NAME && n->col >= 0) {
+    uint32_t r = reg_alloc(g);
+    emit(g, SEG_OP_COL_IF, r, (uint32_t)n->col, 0, 0);
+    return r;
+  }
+  if (!n->has_cols) {                     /* an int constant, as a number constant */
+    seg_val v = fold(g, n);
+    if (!v.missing) { v.type = VT_NUM; v.f = (double)v.i; }
+    return gen_const(g, &v);
+  }
+  return to_f(g, gen(g, n), n->type);
+}
 
 static int cmp_index(int op) { return op - OP_LT; }  /* LT LE GT GE EQ NE */
 static int flip(int op) {
@@ -283,8 +298,8 @@ static uint32_t gen_unary(cg *g, seg_opcode op, seg_node *a) {
 
 static uint32_t gen_arith(cg *g, seg_node *n) {
   if (n->a->type == VT_DATE && n->b->type == VT_DURATION) {
-    seg_val dur = fold(g, n->b);
-    int64_t days = dur.i * (n->b->unit == U_WEEK ? 7 : 1);
+    seg_val dur = fold(g, n->b);         /* days or weeks: sema refuses months here */
+    int64_t days = seg_date_shift(0, dur.i, dur.unit);
     uint32_t x = gen(g, n->a), k = reg_alloc(g), d = reg_alloc(g);
     emit(g, SEG_OP_KI, k, kint(g, days), 0, 0);
     emit(g, n->op == '+' ? SEG_OP_ADD_I : SEG_OP_SUB_I, d, x, k, 0);
@@ -372,14 +387,10 @@ static uint32_t gen(cg *g, seg_node *n) {
     return o;
   }
   case N_WITHIN: case N_AGO: {
-    /* the edge `today - duration`, folded by the evaluator */
-    seg_eval_env env = {.today = g->today, .textcol = -1};
-    seg_node t = {0}, today = {0};
-    today.kind = N_TODAY;
-    t.kind = N_BIN; t.op = '-'; t.a = &today; t.b = n->b; t.type = VT_DATE;
-    seg_val edge = seg_eval(&t, &env);
+    seg_val dur = fold(g, n->b);         /* the edge: today - duration */
+    int64_t edge = seg_date_shift(g->today, -dur.i, dur.unit);
     uint32_t x = gen(g, n->a), d = reg_alloc(g);
-    uint32_t klo = kint(g, edge.i);
+    uint32_t klo = kint(g, edge);
     if (n->kind == N_WITHIN) {
       uint32_t khi = kint(g, g->today);
       emit(g, SEG_OP_BTW_IK, d, x, klo, khi);

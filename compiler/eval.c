@@ -85,9 +85,8 @@ static int cmp_holds(int op, int c) {
 
 static seg_val tri_not(seg_val v) { if (!v.missing) v.i = !v.i; return v; }
 
-static int64_t date_shift(int64_t d, const seg_val *dur, int sign) {
-  int64_t k = dur->i * sign;
-  switch (dur->unit) {
+int64_t seg_date_shift(int64_t d, int64_t k, seg_unit unit) {
+  switch (unit) {
   case U_DAY: return d + k;
   case U_WEEK: return d + 7 * k;
   case U_MONTH: return seg_date_add_months((int32_t)d, k);
@@ -98,7 +97,7 @@ static int64_t date_shift(int64_t d, const seg_val *dur, int sign) {
 static seg_val arith(int op, seg_val a, seg_val b) {
   if (a.type == VT_DATE && b.type == VT_DURATION) {
     if (a.missing || b.missing) return v_missing(VT_DATE);
-    return v_date(date_shift(a.i, &b, op == '-' ? -1 : 1));
+    return v_date(seg_date_shift(a.i, op == '-' ? -b.i : b.i, b.unit));
   }
   if (a.type == VT_DATE && b.type == VT_DATE) {
     if (a.missing || b.missing) return v_missing(VT_INT);
@@ -300,7 +299,7 @@ seg_val seg_eval(const seg_node *n, seg_eval_env *env) {
   case N_WITHIN: case N_AGO: {
     seg_val d = seg_eval(n->a, env), dur = seg_eval(n->b, env);
     if (d.missing || dur.missing) return v_unknown();
-    int64_t edge = date_shift(env->today, &dur, -1);
+    int64_t edge = seg_date_shift(env->today, -dur.i, dur.unit);
     if (n->kind == N_WITHIN) return v_bool(edge <= d.i && d.i <= env->today);
     return v_bool(n->op == OP_GT ? d.i < edge : d.i > edge);
   }

@@ -33,6 +33,10 @@ typedef struct seg_eval_env {
   int error;            /* set on out-of-memory                          */
 } seg_eval_env;
 
+/* day + k units (days, weeks, or calendar months/years clamped to the
+** month's end): the one definition of date arithmetic. */
+int64_t seg_date_shift(int64_t day, int64_t k, seg_unit unit);
+
 /* Evaluates n. The caller releases the result with seg_val_release. */
 seg_val seg_eval(const seg_node *n, seg_eval_env *env);
 void seg_val_release(seg_val *v);

@@ -5,6 +5,7 @@
 #include "compile.h"
 
 #include "date.h"
+#include "vm.h"
 
 static void operand(FILE *out, const seg_program *p, char kind, uint32_t v) {
   switch (kind) {
@@ -23,8 +24,8 @@ static void operand(FILE *out, const seg_program *p, char kind, uint32_t v) {
 void seg_explain(FILE *out, const seg_program *p) {
   char today[11];
   seg_date_format(p->today, today);
-  fprintf(out, "; %u instructions, %u registers of %s rows, %u segments, today %s\n",
-          p->ncode, p->nregs, "2048", p->nsegs, today);
+  fprintf(out, "; %u instructions, %u registers of %d rows, %u segments, today %s\n",
+          p->ncode, p->nregs, SEG_BATCH, p->nsegs, today);
   for (uint32_t m = 0; m < p->nmaps; m++)
     fprintf(out, "; m%u: %s per distinct value of c%u(%s)\n", m, seg_vtype_name(p->maps[m].type),
             p->maps[m].col, p->colnames[p->maps[m].col]);
@@ -32,8 +33,6 @@ void seg_explain(FILE *out, const seg_program *p) {
     const seg_insn *in = &p->code[pc];
     const char *fmt = seg_op_formats[in->op];
     uint32_t ops[4] = {in->a, in->b, in->c, in->d};
-    int start = (int)ftell(out);
-    (void)start;
     char line[256];
     FILE *mem = fmemopen(line, sizeof line, "w");
     if (!mem) continue;

@@ -294,10 +294,9 @@ static int check_comparable(sema *s, seg_node *at, seg_node *a, seg_node *b) {
   return 0;
 }
 
-static seg_vtype check_bool_operand(sema *s, seg_node *op, seg_node *a, const char *word) {
+static seg_vtype check_bool_operand(sema *s, seg_node *a, const char *word) {
   if (a->type == VT_UNKNOWN || a->type == VT_BOOL) return VT_BOOL;
   ERR(s, "E0103", a->loc, "'%s' needs a condition here, found %s", word, describe(s, a));
-  (void)op;
   return VT_UNKNOWN;
 }
 
@@ -368,13 +367,13 @@ static seg_vtype check_inner(sema *s, seg_node *n) {
     merge(n, n->b);
     {
       const char *w = n->kind == N_AND ? "and" : "or";
-      seg_vtype x = check_bool_operand(s, n, n->a, w), y = check_bool_operand(s, n, n->b, w);
+      seg_vtype x = check_bool_operand(s, n->a, w), y = check_bool_operand(s, n->b, w);
       return x == VT_BOOL && y == VT_BOOL ? VT_BOOL : VT_UNKNOWN;
     }
   case N_NOT:
     check(s, n->a);
     merge(n, n->a);
-    return check_bool_operand(s, n, n->a, "not");
+    return check_bool_operand(s, n->a, "not");
   case N_RANGE: {
     check(s, n->a);
     merge(n, n->a);

@@ -262,6 +262,27 @@ static int starts_value(yysymbol_kind_t sym) {
   }
 }
 
+/* The keyword among syms (all tokens when syms is NULL) closest to word
+** within rustc's bound (a third of its length); 1 and its text in kw. */
+static int closest_keyword(const char *word, const yysymbol_kind_t *syms, int n, char kw[40]) {
+  size_t wl = strlen(word);
+  int best = (int)wl / 3 < 1 ? 1 : (int)wl / 3, found = 0;
+  for (int i = 0; i < n; i++) {
+    const char *nm = yysymbol_name(syms ? syms[i] : (yysymbol_kind_t)i);
+    size_t l = strlen(nm);
+    if (l < 4 || nm[0] != '\'' || !isalpha((unsigned char)nm[1])) continue;   /* 'word' only */
+    char cand[40];
+    snprintf(cand, sizeof cand, "%.*s", (int)(l - 2), nm + 1);
+    int d = seg_edit_distance(word, cand, best);
+    if (d <= best && d > 0) {
+      best = d - 1;
+      snprintf(kw, 40, "%s", cand);
+      found = 1;
+    }
+  }
+  return found;
+}
+
 /* Builds "expected a value after '>', found 'and'". */
 static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, seg_parse_ctx *pc) {
   (void)scanner;
@@ -286,34 +307,15 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, seg_
     pc->nopen = 0;
     return 0;
   }
-  /* a misspelt keyword: the closest expected keyword, as for names */
-  char dym[80] = "";
-  if (la == YYSYMBOL_NAME && pc->tok) {
-    int best = (int)pc->toklen / 3 < 1 ? 1 : (int)pc->toklen / 3;
-    for (int i = 0; i < n; i++) {
-      const char *nm = yysymbol_name(exp[i]);
-      size_t l = strlen(nm);
-      if (l < 4 || nm[0] != '\'' || !isalpha((unsigned char)nm[1])) continue;
-      char kw[40];
-      snprintf(kw, sizeof kw, "%.*s", (int)(l - 2), nm + 1);
-      int d = seg_edit_distance(pc->tok, kw, best);
-      if (d <= best && d > 0) { best = d - 1; snprintf(dym, sizeof dym, "; did you mean '%s'?", kw); }
-    }
-  }
-  /* a misspelt keyword read as a name just before: `age betwen 20 and 30` */
-  static const char *const words[] = {"between", "within", "contains", "starts", "ends", "matches",
-                                      "missing", "before", "after", "more", "less", "than", "ago",
-                                      "segment", "let", "and", "or", "not", "in", "is", NULL};
-  if (!dym[0] && pc->prev && pc->prevlen > 2 && isalpha((unsigned char)pc->prev[0])) {
-    int best = (int)pc->prevlen / 3 < 1 ? 1 : (int)pc->prevlen / 3;
-    for (int i = 0; words[i]; i++) {
-      int d = seg_edit_distance(pc->prev, words[i], best);
-      if (d <= best && d > 0) {
-        best = d - 1;
-        snprintf(dym, sizeof dym, "; did you mean '%s' instead of '%.20s'?", words[i], pc->prev);
-      }
-    }
-  }
+  /* a misspelt keyword: the closest expected keyword, as for names; or a
+  ** misspelt keyword read as a name just before (`age betwen 20 and 30`),
+  ** compared with every keyword of the grammar */
+  char dym[128] = "", kw[40];
+  if (la == YYSYMBOL_NAME && pc->tok && closest_keyword(pc->tok, exp, n, kw))
+    snprintf(dym, sizeof dym, "; did you mean '%s'?", kw);
+  else if (pc->prev && pc->prevlen > 2 && isalpha((unsigned char)pc->prev[0]) &&
+           closest_keyword(pc->prev, NULL, YYNTOKENS, kw))
+    snprintf(dym, sizeof dym, "; did you mean '%s' instead of '%.20s'?", kw, pc->prev);
   /* after a complete operand, list how to go on, not every operator */
   int listed = 0;
   yysymbol_kind_t keep[YYNTOKENS];

@@ -91,11 +91,23 @@ int seg_vm_run(const seg_program *p, const seg_table *t, int want_members, seg_r
                t->cols[c].name, seg_type_name(t->cols[c].type), p->colnames[c], seg_type_name(p->coltypes[c]));
       return -1;
     }
-  /* checksums of the columns this program reads, once per run */
-  for (uint32_t pc = 0; pc < p->ncode; pc++) {
-    const char *fmt = seg_op_formats[p->code[pc].op];
-    if (fmt[1] == 'C' && seg_col_check(&t->cols[p->code[pc].b], t->nrows, err, errlen) != 0) return -1;
+  /* checksums of the columns this program reads: each once, however many
+  ** instructions read it */
+  uint8_t *checked = calloc(p->ncols + 1, 1);
+  if (!checked) {
+    snprintf(err, errlen, "out of memory");
+    return -1;
   }
+  for (uint32_t pc = 0; pc < p->ncode; pc++) {
+    uint32_t c = p->code[pc].b;
+    if (seg_op_formats[p->code[pc].op][1] != 'C' || checked[c]) continue;
+    checked[c] = 1;
+    if (seg_col_check(&t->cols[c], t->nrows, err, errlen) != 0) {
+      free(checked);
+      return -1;
+    }
+  }
+  free(checked);
   int rc = -1;
   uint32_t nregs = p->nregs ? p->nregs : 1, depth = p->maxdepth + 1;
   vreg *R = calloc(nregs, sizeof *R);
@@ -166,19 +178,21 @@ int seg_vm_run(const seg_program *p, const seg_table *t, int want_members, seg_r
         FOR_SEL { A->t[j] = BIT(c->valid, base + j) ? (uint8_t)(x[j] ? 2 : 0) : 1; }
         break;
       }
-      case SEG_OP_MAP_B: case SEG_OP_MAP_I: case SEG_OP_MAP_F: {
-        const seg_column *c = &t->cols[in->b];
-        const uint32_t *x = (const uint32_t *)c->data + base;
-        const vmap *m = &maps[in->c];
-        uint32_t miss = c->ndict;
-        FOR_SEL {
-          uint32_t code = BIT(c->valid, base + j) && x[j] < miss ? x[j] : miss;
-          if (in->op == SEG_OP_MAP_B) A->t[j] = m->t[code];
-          else if (in->op == SEG_OP_MAP_I) { A->i[j] = m->i[code]; A->v[j] = m->v[code]; }
-          else { A->f[j] = m->f[code]; A->v[j] = m->v[code]; }
-        }
-        break;
+      /* a missing cell (or a code past the dictionary) reads the map's
+      ** last entry, the expression's value for a missing text */
+#define MAP(OPN, EXPR)                                                              \
+      case SEG_OP_##OPN: {                                                          \
+        const seg_column *c = &t->cols[in->b];                                      \
+        const uint32_t *x = (const uint32_t *)c->data + base;                       \
+        const vmap *m = &maps[in->c];                                               \
+        uint32_t miss = c->ndict;                                                   \
+        FOR_SEL { uint32_t code = BIT(c->valid, base + j) && x[j] < miss ? x[j] : miss; EXPR; } \
+        break;                                                                      \
       }
+      MAP(MAP_B, A->t[j] = m->t[code])
+      MAP(MAP_I, A->i[j] = m->i[code]; A->v[j] = m->v[code])
+      MAP(MAP_F, A->f[j] = m->f[code]; A->v[j] = m->v[code])
+#undef MAP
       case SEG_OP_KI: { int64_t k = p->ki[in->b]; FOR_SEL { A->i[j] = k; A->v[j] = 1; } break; }
       case SEG_OP_KF: { double k = p->kf[in->b]; FOR_SEL { A->f[j] = k; A->v[j] = 1; } break; }
       case SEG_OP_KB: { uint8_t k = (uint8_t)in->b; FOR_SEL { A->t[j] = k; } break; }
