@@ -571,7 +571,10 @@ static int cmd_run(int argc, char **argv) {
     fprintf(stderr, "%s: --key: no column '%s' in %s\n", prog, o.key, o.pos[1]);
     goto done;
   }
-  if (o.members && t.ncols == 0) goto done;
+  if (o.members && t.ncols == 0) {
+    fprintf(stderr, "%s: --members: %s has no columns to use as a key\n", prog, o.pos[1]);
+    goto done;
+  }
   shown = calloc(c.prog.nsegs + 1, 1);
   if (!shown) goto done;
   for (uint32_t s = 0; s < c.prog.nsegs; s++) shown[s] = o.nsegments == 0;
