@@ -492,11 +492,11 @@ static void write_cell(FILE *f, const seg_column *c, size_t r) {
   if (!seg_valid_get(c->valid, r)) return;
   char buf[64];
   switch (c->type) {
-  case SEG_BOOL: fputs(((const uint8_t *)c->data)[r] ? "true" : "false", f); break;
-  case SEG_INT: fprintf(f, "%lld", (long long)((const int64_t *)c->data)[r]); break;
-  case SEG_DATE: seg_date_format(((const int32_t *)c->data)[r], buf); fputs(buf, f); break;
+  case SEG_BOOL: fputs(seg_col_get(c, r) ? "true" : "false", f); break;
+  case SEG_INT: fprintf(f, "%lld", (long long)seg_col_get(c, r)); break;
+  case SEG_DATE: seg_date_format((int32_t)seg_col_get(c, r), buf); fputs(buf, f); break;
   case SEG_NUM: {
-    int64_t v = ((const int64_t *)c->data)[r];
+    int64_t v = seg_col_get(c, r);
     uint64_t a = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v, p = 1;
     for (uint32_t k = 0; k < c->scale; k++) p *= 10;
     if (c->scale == 0) fprintf(f, "%s%llu", v < 0 ? "-" : "", (unsigned long long)a);
@@ -505,7 +505,7 @@ static void write_cell(FILE *f, const seg_column *c, size_t r) {
     break;
   }
   case SEG_TEXT: {
-    uint32_t code = ((const uint32_t *)c->data)[r];
+    uint64_t code = (uint64_t)seg_col_get(c, r);
     if (code < c->ndict)
       csv_field(f, c->dict_bytes + c->dict_off[code], (size_t)(c->dict_off[code + 1] - c->dict_off[code]));
     break;

@@ -10,6 +10,8 @@
 */
 #include "codegen.h"
 
+#include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -153,6 +155,127 @@ static int flip(int op) {
 static void cg_error(cg *g, const seg_node *n, const char *msg) {
   seg_diag_add(g->diags, SEG_SEV_ERROR, "E0110", n->loc, "%s", msg);
   g->failed = 1;
+}
+
+/* ---- fused column tests ------------------------------------------------ */
+
+/* A stored int, number or date column (not a segment, not text or bool). */
+static int is_valcol(const seg_node *x) {
+  return x->kind == N_NAME && !x->ref && x->col >= 0 &&
+         (x->type == VT_INT || x->type == VT_NUM || x->type == VT_DATE);
+}
+
+/* "column in [lo, hi]" with constant bounds: integer bounds for int and
+** date columns against int or date constants, number bounds otherwise
+** (strict comparisons become the next double, open ends infinities). */
+typedef struct crange {
+  uint32_t col;
+  int isnum;
+  int64_t ilo, ihi;
+  double flo, fhi;
+} crange;
+
+static int const_of(cg *g, const seg_node *k, seg_val *v) {
+  if (!k) return 1;
+  if (k->has_cols) return 0;
+  *v = fold(g, k);
+  return !v->missing && (v->type == VT_INT || v->type == VT_NUM || v->type == VT_DATE);
+}
+
+static int as_range(cg *g, const seg_node *n, crange *r) {
+  memset(r, 0, sizeof *r);
+  r->ilo = INT64_MIN;
+  r->ihi = INT64_MAX;
+  r->flo = -INFINITY;
+  r->fhi = INFINITY;
+  if (n->kind == N_RANGE && is_valcol(n->a) && (n->b || n->c)) {
+    seg_val lo = {0}, hi = {0};
+    if (!const_of(g, n->b, &lo) || !const_of(g, n->c, &hi)) return 0;
+    r->col = (uint32_t)n->a->col;
+    r->isnum = n->a->type == VT_NUM || (n->b && lo.type == VT_NUM) || (n->c && hi.type == VT_NUM);
+    if (n->b) { r->ilo = lo.i; r->flo = lo.type == VT_NUM ? lo.f : (double)lo.i; }
+    if (n->c) { r->ihi = hi.i; r->fhi = hi.type == VT_NUM ? hi.f : (double)hi.i; }
+    return 1;
+  }
+  if (n->kind == N_BIN && n->op >= OP_LT && n->op <= OP_EQ) {
+    const seg_node *x = n->a, *y = n->b;
+    int op = n->op;
+    if (!is_valcol(x)) { x = n->b; y = n->a; op = flip(op); }
+    seg_val k = {0};
+    if (!is_valcol(x) || !const_of(g, y, &k)) return 0;
+    r->col = (uint32_t)x->col;
+    r->isnum = x->type == VT_NUM || k.type == VT_NUM;
+    if (r->isnum) {
+      double c = k.type == VT_NUM ? k.f : (double)k.i;
+      if (isnan(c)) return 0;
+      switch (op) {
+      case OP_LT: r->fhi = nextafter(c, -INFINITY); break;
+      case OP_LE: r->fhi = c; break;
+      case OP_GT: r->flo = nextafter(c, INFINITY); break;
+      case OP_GE: r->flo = c; break;
+      default: r->flo = r->fhi = c; break;
+      }
+    } else {
+      int64_t c = k.i;
+      switch (op) {
+      case OP_LT: if (c == INT64_MIN) return 0; r->ihi = c - 1; break;
+      case OP_LE: r->ihi = c; break;
+      case OP_GT: if (c == INT64_MAX) return 0; r->ilo = c + 1; break;
+      case OP_GE: r->ilo = c; break;
+      default: r->ilo = r->ihi = c; break;
+      }
+    }
+    return 1;
+  }
+  if ((n->kind == N_WITHIN || n->kind == N_AGO) && is_valcol(n->a)) {
+    seg_val dur = fold(g, n->b);
+    if (dur.missing) return 0;
+    int64_t edge = seg_date_shift(g->today, -dur.i, dur.unit);
+    r->col = (uint32_t)n->a->col;
+    if (n->kind == N_WITHIN) { r->ilo = edge; r->ihi = g->today; }
+    else if (n->op == OP_GT) r->ihi = edge - 1;      /* more than: before the edge */
+    else r->ilo = edge + 1;
+    return 1;
+  }
+  return 0;
+}
+
+/* Emits the fused test for r: a condition register, or (push) a selection. */
+static uint32_t gen_crange(cg *g, const crange *r, int push) {
+  uint32_t d = push ? 0 : reg_alloc(g), lo, hi;
+  if (r->isnum) {
+    lo = knum(g, r->flo);
+    hi = knum(g, r->fhi);
+    emit(g, push ? SEG_OP_SRNG_N : SEG_OP_RNG_N, d, r->col, lo, hi);
+  } else {
+    lo = kint(g, r->ilo);
+    hi = kint(g, r->ihi);
+    emit(g, push ? SEG_OP_SRNG_I : SEG_OP_RNG_I, d, r->col, lo, hi);
+  }
+  return d;
+}
+
+/* `column in (constants)` on an int or date column, not negated. */
+static int is_colset(const seg_node *n) {
+  if (n->kind != N_IN || n->negated || !is_valcol(n->a) || n->a->type == VT_NUM) return 0;
+  for (seg_node *k = n->list; k; k = k->next)
+    if (k->has_cols || k->type == VT_NUM) return 0;
+  return 1;
+}
+
+/* Lays the non-missing constants of an IN list out contiguously in ki;
+** returns the first index and sets *nk. */
+static uint32_t set_consts(cg *g, const seg_node *n, uint32_t *nk) {
+  uint32_t first = g->p->nki;
+  *nk = 0;
+  for (seg_node *k = n->list; k; k = k->next) {
+    seg_val v = fold(g, k);
+    if (v.missing) continue;              /* x = missing is never true */
+    if (!GROW(g->p->ki, g->p->nki, g->p->capki)) { g->failed = 1; return 0; }
+    g->p->ki[g->p->nki++] = v.i;
+    (*nk)++;
+  }
+  return first;
 }
 
 /* x op y, with either side possibly constant. */
@@ -346,6 +469,14 @@ static uint32_t gen_call(cg *g, seg_node *n) {
   }
 }
 
+/* A text expression becomes a map, evaluated once per distinct value. */
+static uint32_t add_map(cg *g, seg_node *n) {
+  seg_program *p = g->p;
+  if (!GROW(p->maps, p->nmaps, p->capmaps)) { g->failed = 1; return 0; }
+  p->maps[p->nmaps] = (seg_map){(uint32_t)n->textcol, n->type, n};
+  return p->nmaps++;
+}
+
 static uint32_t gen(cg *g, seg_node *n) {
   if (g->failed) return 0;
   if (!n->has_cols) {
@@ -355,13 +486,17 @@ static uint32_t gen(cg *g, seg_node *n) {
     return r;
   }
   if (n->textcol >= 0 && n->type != VT_TEXT) {
-    seg_program *p = g->p;
-    if (!GROW(p->maps, p->nmaps, p->capmaps)) { g->failed = 1; return 0; }
-    p->maps[p->nmaps] = (seg_map){(uint32_t)n->textcol, n->type, n};
-    uint32_t r = reg_alloc(g);
+    uint32_t m = add_map(g, n), r = reg_alloc(g);
     char k = kind_of(n->type);
-    emit(g, k == 'B' ? SEG_OP_MAP_B : k == 'F' ? SEG_OP_MAP_F : SEG_OP_MAP_I, r, (uint32_t)n->textcol, p->nmaps++, 0);
+    emit(g, k == 'B' ? SEG_OP_MAP_B : k == 'F' ? SEG_OP_MAP_F : SEG_OP_MAP_I, r, (uint32_t)n->textcol, m, 0);
     return r;
+  }
+  crange cr;
+  if (as_range(g, n, &cr)) return gen_crange(g, &cr, 0);
+  if (is_colset(n)) {
+    uint32_t nk, first = set_consts(g, n, &nk), d = reg_alloc(g);
+    emit(g, SEG_OP_IN_C, d, (uint32_t)n->a->col, first, nk);
+    return d;
   }
   switch (n->kind) {
   case N_NAME: {
@@ -407,6 +542,56 @@ static uint32_t gen(cg *g, seg_node *n) {
   }
 }
 
+/* ---- segments nothing else reads: a chain of selections ---------------- */
+
+typedef struct pushes {
+  uint32_t *jumps;             /* the JEMPTY after each push            */
+  uint32_t n, cap;
+} pushes;
+
+static void push_level(cg *g, pushes *ps) {
+  uint32_t j = emit(g, SEG_OP_JEMPTY, 0, 0, 0, 0);
+  if (!GROW(ps->jumps, ps->n, ps->cap)) { g->failed = 1; return; }
+  ps->jumps[ps->n++] = j;
+  if (++g->depth > g->p->maxdepth) g->p->maxdepth = g->depth;
+}
+
+/* Narrows the selection to the rows where n is true, one push per
+** conjunct: fused column tests where the form allows, else the value of n
+** and SEL_T. */
+static void push_true(cg *g, seg_node *n, pushes *ps) {
+  if (g->failed) return;
+  crange cr;
+  if (n->has_cols && n->textcol >= 0 && n->type == VT_BOOL) {
+    uint32_t m = add_map(g, n);
+    emit(g, SEG_OP_SMAP, 0, (uint32_t)n->textcol, m, 0);
+  } else if (n->has_cols && n->kind == N_AND) {
+    push_true(g, n->a, ps);
+    push_true(g, n->b, ps);
+    return;
+  } else if (n->has_cols && as_range(g, n, &cr)) {
+    gen_crange(g, &cr, 1);
+  } else if (n->has_cols && is_colset(n)) {
+    uint32_t nk, first = set_consts(g, n, &nk);
+    emit(g, SEG_OP_SIN_C, 0, (uint32_t)n->a->col, first, nk);
+  } else if (n->kind == N_NAME && !n->ref && n->col >= 0 && n->type == VT_BOOL) {
+    emit(g, SEG_OP_SCOL_B, 0, (uint32_t)n->col, 0, 0);
+  } else {
+    uint32_t r = gen(g, n);
+    emit(g, SEG_OP_SEL_T, r, 0, 0, 0);
+    reg_free(g, r);
+  }
+  push_level(g, ps);
+}
+
+static void mark_refs(const seg_node *n, uint8_t *referenced) {
+  if (n->kind == N_NAME && n->ref && n->ref->kind == S_SEGMENT) referenced[n->ref->index] = 1;
+  if (n->a) mark_refs(n->a, referenced);
+  if (n->b) mark_refs(n->b, referenced);
+  if (n->c) mark_refs(n->c, referenced);
+  for (const seg_node *k = n->list; k; k = k->next) mark_refs(k, referenced);
+}
+
 int seg_cg_program(seg_ast *ast, seg_stmt **order, const seg_schema_view *schema, int32_t today,
                    seg_program *p, seg_diags *diags) {
   memset(p, 0, sizeof *p);
@@ -421,16 +606,38 @@ int seg_cg_program(seg_ast *ast, seg_stmt **order, const seg_schema_view *schema
   p->nsegs = (uint32_t)ast->nsegments;
   p->segs = calloc(p->nsegs ? p->nsegs : 1, sizeof *p->segs);
   g.segreg = calloc(p->nsegs ? p->nsegs : 1, sizeof *g.segreg);
-  if (!p->segs || !g.segreg) g.failed = 1;
+  uint8_t *referenced = calloc(p->nsegs ? p->nsegs : 1, 1);
+  pushes ps = {0};
+  if (!p->segs || !g.segreg || !referenced) g.failed = 1;
+  for (int i = 0; !g.failed && i < ast->nsegments; i++) mark_refs(order[i]->expr, referenced);
   for (int i = 0; !g.failed && i < ast->nsegments; i++) {
     seg_stmt *t = order[i];
+    p->segs[t->index] = (seg_seginfo){t->name, t->desc, t->name_loc};
+    crange cr;
+    seg_node *e = t->expr;
+    int chain = e->has_cols && ((e->textcol >= 0 && e->type == VT_BOOL) || e->kind == N_AND ||
+                                as_range(&g, e, &cr) || is_colset(e) ||
+                                (e->kind == N_NAME && !e->ref && e->col >= 0));
+    if (!referenced[t->index] && chain) {
+      /* only its members matter: narrow the selection, count what is left */
+      ps.n = 0;
+      push_true(&g, t->expr, &ps);
+      emit(&g, SEG_OP_EMIT_SEL, (uint32_t)t->index, 0, 0, 0);
+      for (uint32_t k = ps.n; k-- > 0 && !g.failed;) {
+        uint32_t pop = emit(&g, SEG_OP_SEL_POP, 0, 0, 0, 0);
+        if (!g.failed) p->code[ps.jumps[k]].b = pop;
+      }
+      g.depth -= ps.n;
+      continue;
+    }
     uint32_t r = gen(&g, t->expr);
     if (g.failed) break;
     g.persistent[r] = 1;
     g.segreg[t->index] = (int32_t)r;
-    p->segs[t->index] = (seg_seginfo){t->name, t->desc, t->name_loc};
     emit(&g, SEG_OP_EMIT, (uint32_t)t->index, r, 0, 0);
   }
+  free(ps.jumps);
+  free(referenced);
   free(g.freeregs);
   free(g.persistent);
   free(g.segreg);
@@ -453,12 +660,23 @@ void seg_program_free(seg_program *p) {
 }
 
 int seg_cg_verify(const seg_program *p, char *err, size_t errlen) {
-  int depth = 0;
+  /* selections: each push is matched by a later SEL_POP; a jump out of a
+  ** selection (SEL_NF/SEL_NT/JEMPTY) must land on the pop that closes the
+  ** selection it is in, so the stack can never underflow */
+  uint32_t *stack = malloc(((size_t)p->ncode + 1) * sizeof *stack);
+  uint32_t *match = malloc(((size_t)p->ncode + 1) * sizeof *match);   /* pop pc -> push pc */
+  uint32_t *owner = malloc(((size_t)p->ncode + 1) * sizeof *owner);   /* jump pc -> push pc */
+  uint32_t depth = 0;
+  int rc = -1;
+  if (!stack || !match || !owner) {
+    snprintf(err, errlen, "out of memory");
+    goto out;
+  }
   for (uint32_t pc = 0; pc < p->ncode; pc++) {
     const seg_insn *in = &p->code[pc];
     if (in->op >= SEG_OP_COUNT) {
       snprintf(err, errlen, "instruction %u: invalid opcode %u", pc, in->op);
-      return -1;
+      goto out;
     }
     const char *fmt = seg_op_formats[in->op];
     uint32_t ops[4] = {in->a, in->b, in->c, in->d};
@@ -473,8 +691,8 @@ int seg_cg_verify(const seg_program *p, char *err, size_t errlen) {
       case 'S': lim = p->nsegs; break;
       case 'J': lim = p->ncode; if (v <= pc) lim = 0; break;
       case 'N':
-        if (in->op == SEG_OP_IN_IK || in->op == SEG_OP_IN_FK) {
-          uint64_t base = in->c, cap = in->op == SEG_OP_IN_IK ? p->nki : p->nkf;
+        if (fmt[k - 1] == 'K' || fmt[k - 1] == 'F') {       /* a count of constants from c */
+          uint64_t base = in->c, cap = fmt[k - 1] == 'K' ? p->nki : p->nkf;
           if (base + v > cap && v > 0) lim = 0;
         } else if (in->op == SEG_OP_KB && v > 2) lim = 0;
         break;
@@ -483,28 +701,51 @@ int seg_cg_verify(const seg_program *p, char *err, size_t errlen) {
       if (v >= lim) {
         snprintf(err, errlen, "instruction %u (%s): operand %c out of range (%llu)", pc,
                  seg_op_names[in->op], "abcd"[k], (unsigned long long)v);
-        return -1;
+        goto out;
       }
     }
-    if (in->op == SEG_OP_SEL_NF || in->op == SEG_OP_SEL_NT) {
-      if (p->code[in->b].op != SEG_OP_SEL_POP) {
-        snprintf(err, errlen, "instruction %u: selection jump does not land on SEL_POP", pc);
-        return -1;
+    if (in->op == SEG_OP_SMAP && p->maps[in->c].type != VT_BOOL) {
+      snprintf(err, errlen, "instruction %u (SMAP): map m%u is not a condition", pc, in->c);
+      goto out;
+    }
+    if (fmt[1] == 'J') {
+      if (fmt[4] == '+') owner[pc] = pc;                 /* SEL_NF / SEL_NT: its own push */
+      else if (depth > 0) owner[pc] = stack[depth - 1];
+      else {
+        snprintf(err, errlen, "instruction %u: jump outside any selection", pc);
+        goto out;
       }
-      if (++depth > (int)p->maxdepth) {
+    }
+    if (fmt[4] == '+') {
+      if (depth >= p->maxdepth) {
         snprintf(err, errlen, "instruction %u: selection stack deeper than declared", pc);
-        return -1;
+        goto out;
       }
+      stack[depth++] = pc;
     } else if (in->op == SEG_OP_SEL_POP) {
-      if (--depth < 0) {
+      if (depth == 0) {
         snprintf(err, errlen, "instruction %u: SEL_POP without a selection", pc);
-        return -1;
+        goto out;
       }
+      match[pc] = stack[--depth];
     }
   }
   if (depth != 0) {
     snprintf(err, errlen, "unbalanced selection stack at end of program");
-    return -1;
+    goto out;
   }
-  return 0;
+  for (uint32_t pc = 0; pc < p->ncode; pc++) {
+    const seg_insn *in = &p->code[pc];
+    if (seg_op_formats[in->op][1] != 'J') continue;
+    if (p->code[in->b].op != SEG_OP_SEL_POP || match[in->b] != owner[pc]) {
+      snprintf(err, errlen, "instruction %u: selection jump does not land on the SEL_POP of its selection", pc);
+      goto out;
+    }
+  }
+  rc = 0;
+out:
+  free(stack);
+  free(match);
+  free(owner);
+  return rc;
 }

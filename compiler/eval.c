@@ -38,10 +38,25 @@ char *seg_casefold(const char *s, size_t n, size_t *outlen) {
   return (char *)r;
 }
 
-/* Folded bytes of a text value; a literal's folding is cached on its node. */
-static const char *folded(const seg_node *src, const seg_val *v, size_t *n, char **tofree) {
+/* Folded bytes of a text value; a literal's folding is cached on its node.
+** ASCII text (most e-mails, codes and tiers) folds to lower case in the
+** caller's scratch buffer: the same bytes u8_casefold gives, no allocation. */
+#define FOLD_SCRATCH 256
+static const char *folded(const seg_node *src, const seg_val *v, size_t *n, char **tofree, char *scratch) {
   *tofree = NULL;
   if (src && src->kind == N_STR && src->folded) { *n = src->folded_len; return src->folded; }
+  if (v->n <= FOLD_SCRATCH) {
+    size_t i = 0;
+    for (; i < v->n; i++) {
+      unsigned char ch = (unsigned char)v->s[i];
+      if (ch >= 0x80) break;
+      scratch[i] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+    }
+    if (i == v->n) {
+      *n = v->n;
+      return scratch;
+    }
+  }
   char *f = seg_casefold(v->s, v->n, n);
   *tofree = f;
   return f;
@@ -53,8 +68,8 @@ static double as_f(const seg_val *v) { return v->type == VT_NUM ? v->f : (double
 static int compare(const seg_node *na, const seg_val *a, const seg_node *nb, const seg_val *b, int *err) {
   if (a->type == VT_TEXT) {
     size_t la, lb;
-    char *fa, *fb;
-    const char *sa = folded(na, a, &la, &fa), *sb = folded(nb, b, &lb, &fb);
+    char *fa, *fb, ba[FOLD_SCRATCH], bb[FOLD_SCRATCH];
+    const char *sa = folded(na, a, &la, &fa, ba), *sb = folded(nb, b, &lb, &fb, bb);
     int r = 0;
     if (!sa || !sb) *err = 1;
     else {
@@ -189,8 +204,8 @@ static seg_val eval_textop(const seg_node *n, seg_eval_env *env) {
       }
     } else {
       size_t la, lb;
-      char *fa, *fb;
-      const char *sa = folded(n->a, &a, &la, &fa), *sb = folded(n->b, &b, &lb, &fb);
+      char *fa, *fb, ba[FOLD_SCRATCH], bb[FOLD_SCRATCH];
+      const char *sa = folded(n->a, &a, &la, &fa, ba), *sb = folded(n->b, &b, &lb, &fb, bb);
       if (!sa || !sb) env->error = 1;
       else if (n->op == OP_CONTAINS) r = v_bool(lb == 0 || memmem(sa, la, sb, lb) != NULL);
       else if (n->op == OP_STARTS) r = v_bool(lb <= la && memcmp(sa, sb, lb) == 0);

@@ -22,14 +22,18 @@
 #include <unistd.h>
 #include <unistr.h>
 
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
 #if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "colfile.c writes arrays in host order and assumes a little-endian host"
 #endif
 
-static const unsigned char MAGIC[8] = {'S', 'E', 'G', 'C', 'O', 'L', 0, 1};
+static const unsigned char MAGIC[8] = {'S', 'E', 'G', 'C', 'O', 'L', 0, 1};  /* + version below */
 #define ALIGN 64
 #define FIXED_HDR 32
-#define COL_ENTRY_FIXED (2 + 1 + 1 + 4 + 4 + 4 + 8 * 8 + 4)   /* + name */
+#define COL_ENTRY_FIXED (2 + 1 + 1 + 4 + 4 + 4 + 8 * 8 + 8)   /* + name */
+#define FLAG_HAS_MISSING 1u
 
 static void set_err(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -93,13 +97,36 @@ static uint64_t get64(const unsigned char *p) {
   return v;
 }
 
-static size_t type_width(seg_type t) {
-  switch (t) {
-    case SEG_BOOL: return 1;
-    case SEG_INT: case SEG_NUM: return 8;
-    case SEG_TEXT: case SEG_DATE: return 4;
+/* The narrowest width that holds every value of column c (bool: 1). */
+static unsigned narrow_width(const seg_column *c, size_t nrows) {
+  if (c->type == SEG_BOOL) return 1;
+  if (c->type == SEG_TEXT) return c->ndict <= 0x100 ? 1 : c->ndict <= 0x10000 ? 2 : 4;
+  int64_t lo = 0, hi = 0;
+  for (size_t i = 0; i < nrows; i++) {
+    int64_t v = seg_col_get(c, i);
+    lo = v < lo ? v : lo;
+    hi = v > hi ? v : hi;
   }
-  return 0;
+  if (lo >= INT8_MIN && hi <= INT8_MAX) return 1;
+  if (lo >= INT16_MIN && hi <= INT16_MAX) return 2;
+  if (lo >= INT32_MIN && hi <= INT32_MAX) return 4;
+  return 8;
+}
+
+/* Widths a reader accepts for each type. */
+static int width_ok(seg_type t, unsigned w) {
+  switch (t) {
+  case SEG_BOOL: return w == 1;
+  case SEG_TEXT: return w == 1 || w == 2 || w == 4;
+  case SEG_DATE: return w == 1 || w == 2 || w == 4;
+  default: return w == 1 || w == 2 || w == 4 || w == 8;
+  }
+}
+
+static int any_missing(const seg_column *c, size_t nrows) {
+  for (size_t k = 0; k < nrows / 64; k++)
+    if (c->valid[k] != UINT64_MAX) return 1;
+  return nrows % 64 != 0 && c->valid[nrows / 64] != (UINT64_MAX >> (64 - nrows % 64));
 }
 
 static uint64_t pad64(uint64_t x) { return (x + ALIGN - 1) & ~(uint64_t)(ALIGN - 1); }
@@ -136,19 +163,48 @@ static void w_pad(writer *w) {
   if (to > w->pos) w_bytes(w, zeros, (size_t)(to - w->pos));
 }
 
-/* Writes one array at an aligned offset; records offset/length; CRCs it. */
-static void w_array(writer *w, const void *p, uint64_t len, uint64_t *off, uint32_t *crc) {
+/* Writes one array at an aligned offset; records offset/length; hashes it. */
+static void w_array(writer *w, const void *p, uint64_t len, uint64_t *off, XXH3_state_t *h) {
   w_pad(w);
   *off = w->pos;
   if (len > 0) {
-    *crc = seg_col_crc32(*crc, p, (size_t)len);
+    XXH3_64bits_update(h, p, (size_t)len);
     w_bytes(w, p, (size_t)len);
+  }
+}
+
+/* Writes the values of c at `width` bytes each (see table.h), in chunks. */
+static void w_values(writer *w, const seg_column *c, size_t nrows, unsigned width, uint64_t *off,
+                     XXH3_state_t *h) {
+  if (width == seg_col_width(c)) {
+    w_array(w, c->data, (uint64_t)nrows * width, off, h);
+    return;
+  }
+  w_pad(w);
+  *off = w->pos;
+  enum { CHUNK = 8192 };
+  static _Thread_local unsigned char buf[CHUNK * 8];
+  for (size_t base = 0; base < nrows && w->err == 0; base += CHUNK) {
+    size_t n = nrows - base < CHUNK ? nrows - base : CHUNK;
+    for (size_t i = 0; i < n; i++) {
+      int64_t v = seg_col_get(c, base + i);
+      switch (width) {
+      case 1: buf[i] = (unsigned char)v; break;
+      case 2: { int16_t x = (int16_t)v; memcpy(buf + 2 * i, &x, 2); break; }
+      case 4: { int32_t x = (int32_t)v; memcpy(buf + 4 * i, &x, 4); break; }
+      default: memcpy(buf + 8 * i, &v, 8); break;
+      }
+    }
+    XXH3_64bits_update(h, buf, n * width);
+    w_bytes(w, buf, n * width);
   }
 }
 
 typedef struct col_layout {
   uint64_t off[4], len[4];
-  uint32_t crc;
+  uint64_t hash;
+  unsigned width;
+  uint32_t flags;
 } col_layout;
 
 int seg_col_write(const seg_table *t, const char *path, char *err, size_t errlen) {
@@ -203,14 +259,19 @@ int seg_col_write(const seg_table *t, const char *path, char *err, size_t errlen
   for (size_t i = 0; i < t->ncols && w.err == 0; i++) {
     const seg_column *c = &t->cols[i];
     int text = c->type == SEG_TEXT;
-    lay[i].len[0] = (uint64_t)t->nrows * type_width(c->type);
+    XXH3_state_t h;
+    XXH3_64bits_reset(&h);
+    lay[i].width = narrow_width(c, t->nrows);
+    lay[i].flags = any_missing(c, t->nrows) ? FLAG_HAS_MISSING : 0;
+    lay[i].len[0] = (uint64_t)t->nrows * lay[i].width;
     lay[i].len[1] = ((uint64_t)t->nrows + 63) / 64 * 8;
     lay[i].len[2] = text ? ((uint64_t)c->ndict + 1) * 8 : 0;
     lay[i].len[3] = text ? c->dict_off[c->ndict] : 0;
-    w_array(&w, c->data, lay[i].len[0], &lay[i].off[0], &lay[i].crc);
-    w_array(&w, c->valid, lay[i].len[1], &lay[i].off[1], &lay[i].crc);
-    w_array(&w, c->dict_off, lay[i].len[2], &lay[i].off[2], &lay[i].crc);
-    w_array(&w, c->dict_bytes, lay[i].len[3], &lay[i].off[3], &lay[i].crc);
+    w_values(&w, c, t->nrows, lay[i].width, &lay[i].off[0], &h);
+    w_array(&w, c->valid, lay[i].len[1], &lay[i].off[1], &h);
+    w_array(&w, c->dict_off, lay[i].len[2], &lay[i].off[2], &h);
+    w_array(&w, c->dict_bytes, lay[i].len[3], &lay[i].off[3], &h);
+    lay[i].hash = XXH3_64bits_digest(&h);
   }
   w_pad(&w);
   if (w.err != 0) goto werr;
@@ -230,18 +291,18 @@ int seg_col_write(const seg_table *t, const char *path, char *err, size_t errlen
     memcpy(p + 2, c->name, nl);
     p += 2 + nl;
     p[0] = (unsigned char)c->type;
-    p[1] = 0;
+    p[1] = (unsigned char)lay[i].width;
     put32(p + 2, c->type == SEG_NUM ? c->scale : 0);
     put32(p + 6, c->type == SEG_TEXT ? c->ndict : 0);
-    put32(p + 10, 0);
+    put32(p + 10, lay[i].flags);
     p += 14;
     for (int k = 0; k < 4; k++) {
       put64(p, lay[i].off[k]);
       put64(p + 8, lay[i].len[k]);
       p += 16;
     }
-    put32(p, lay[i].crc);
-    p += 4;
+    put64(p, lay[i].hash);
+    p += 8;
   }
   put32(p, seg_col_crc32(0, hdr, (size_t)(hlen - 4)));
   for (size_t done = 0; done < hlen;) {
@@ -371,19 +432,23 @@ static int check_and_fill(const unsigned char *m, uint64_t size, const char *pat
         return -1;
       }
     p += 2 + (uint64_t)nl;
-    uint8_t type = m[p];
-    uint32_t scale = get32(m + p + 2), ndict = get32(m + p + 6);
+    uint8_t type = m[p], width = m[p + 1];
+    uint32_t scale = get32(m + p + 2), ndict = get32(m + p + 6), flags = get32(m + p + 10);
     p += 14;
     if (type >= SEG_NTYPES) {
       set_err(err, errlen, "%s: column '%s' has unknown type %u", path, c->name, type);
       return -1;
     }
     c->type = (seg_type)type;
-    if (scale > 18 || (type != SEG_NUM && scale != 0) || (type != SEG_TEXT && ndict != 0)) goto corrupt_col;
+    if (scale > 18 || (type != SEG_NUM && scale != 0) || (type != SEG_TEXT && ndict != 0) ||
+        !width_ok(c->type, width) || (flags & ~FLAG_HAS_MISSING) != 0)
+      goto corrupt_col;
     c->scale = scale;
+    c->width = width;
+    c->has_missing = (flags & FLAG_HAS_MISSING) != 0;
     c->ndict = ndict;
     uint64_t off[4], len[4], want[4];
-    want[0] = nrows * type_width(c->type);
+    want[0] = nrows * width;
     want[1] = (nrows + 63) / 64 * 8;
     want[2] = type == SEG_TEXT ? ((uint64_t)ndict + 1) * 8 : 0;
     for (int k = 0; k < 4; k++) {
@@ -391,8 +456,8 @@ static int check_and_fill(const unsigned char *m, uint64_t size, const char *pat
       len[k] = get64(m + p + 8);
       p += 16;
     }
-    uint32_t crc = get32(m + p);
-    p += 4;
+    uint64_t hash = get64(m + p);
+    p += 8;
     for (int k = 0; k < 4; k++) {
       if (k < 3 && len[k] != want[k]) {
         set_err(err, errlen, "%s: corrupt: column '%s' %s has length %llu, expected %llu", path,
@@ -411,16 +476,15 @@ static int check_and_fill(const unsigned char *m, uint64_t size, const char *pat
         return -1;
       }
     }
-    c->crc = crc;              /* verified on first use: seg_col_check */
-    c->crc_pending = 1;
+    c->hash = hash;            /* verified on first use: seg_col_check */
+    c->check_pending = 1;
     c->data = (void *)(uintptr_t)(m + off[0]);
     c->valid = (uint64_t *)(uintptr_t)(m + off[1]);
     if (nrows % 64 != 0 && (c->valid[nrows / 64] >> (nrows % 64)) != 0) goto corrupt_col;
     if (type == SEG_TEXT) {
+      /* the ends here; every offset is checked with the column (seg_col_check) */
       const uint64_t *d = (const uint64_t *)(uintptr_t)(m + off[2]);
       if (d[0] != 0 || d[ndict] != len[3]) goto corrupt_col;
-      for (uint32_t k = 0; k < ndict; k++)
-        if (d[k + 1] < d[k]) goto corrupt_col;
       c->dict_off = (uint64_t *)(uintptr_t)d;
       c->dict_bytes = (char *)(uintptr_t)(m + off[3]);
     }
@@ -474,16 +538,26 @@ int seg_col_open(const char *path, seg_table *out, char *err, size_t errlen) {
 }
 
 int seg_col_check(const seg_column *c, size_t nrows, char *err, size_t errlen) {
-  if (!c->crc_pending) return 0;
-  uint32_t got = seg_col_crc32(0, c->data, (size_t)(nrows * type_width(c->type)));
-  got = seg_col_crc32(got, c->valid, (size_t)((nrows + 63) / 64 * 8));
+  if (!c->check_pending) return 0;
+  XXH3_state_t h;
+  XXH3_64bits_reset(&h);
+  XXH3_64bits_update(&h, c->data, (size_t)(nrows * seg_col_width(c)));
+  XXH3_64bits_update(&h, c->valid, (size_t)((nrows + 63) / 64 * 8));
   if (c->type == SEG_TEXT) {
-    got = seg_col_crc32(got, c->dict_off, ((size_t)c->ndict + 1) * 8);
-    got = seg_col_crc32(got, c->dict_bytes, (size_t)c->dict_off[c->ndict]);
+    XXH3_64bits_update(&h, c->dict_off, ((size_t)c->ndict + 1) * 8);
+    XXH3_64bits_update(&h, c->dict_bytes, (size_t)c->dict_off[c->ndict]);
   }
-  if (got != c->crc) {
+  if (XXH3_64bits_digest(&h) != c->hash) {
     set_err(err, errlen, "checksum mismatch in column '%s': the file is damaged; import the CSV again", c->name);
     return -1;
   }
+  /* a column that passes its checksum was written by seg, but a hostile
+  ** file can carry a matching checksum: the offsets must still be sane */
+  if (c->type == SEG_TEXT)
+    for (uint32_t k = 0; k < c->ndict; k++)
+      if (c->dict_off[k + 1] < c->dict_off[k]) {
+        set_err(err, errlen, "corrupt column '%s': dictionary offsets decrease", c->name);
+        return -1;
+      }
   return 0;
 }

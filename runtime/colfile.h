@@ -6,27 +6,30 @@
 **
 **   offset  size  field
 **   0       8     magic "SEGCOL\0\1"
-**   8       4     u32 version (1)
+**   8       4     u32 version (2)
 **   12      4     u32 ncols
 **   16      8     u64 nrows
 **   24      8     u64 header_len: bytes from 0 through the header checksum
 **   32      ...   ncols column entries:
 **                   u16 name_len, name bytes (UTF-8, no NUL),
-**                   u8 type (seg_type), u8 reserved (0),
-**                   u32 scale, u32 ndict, u32 reserved (0),
+**                   u8 type (seg_type), u8 width (bytes per value),
+**                   u32 scale, u32 ndict, u32 flags (bit 0: has missing values),
 **                   u64 data_off,      u64 data_len,
 **                   u64 valid_off,     u64 valid_len,
 **                   u64 dict_off_off,  u64 dict_off_len,
 **                   u64 dict_bytes_off,u64 dict_bytes_len,
-**                   u32 crc: CRC-32 (IEEE) of data || valid || dict_off ||
+**                   u64 hash: XXH3-64 of data || valid || dict_off ||
 **                        dict_bytes, over exactly the lengths above
 **   ...     4     u32 CRC-32 of header bytes [0, header_len - 4)
 **   then the arrays, column by column, each padded to 64 bytes.
 **
-** data_len is nrows * width(type) (bool 1, int/number 8, text/date 4);
-** valid_len is ((nrows + 63) / 64) * 8; dict lengths are 0 except for text,
-** where dict_off_len = (ndict + 1) * 8, dict_off[0] = 0, offsets are
-** non-decreasing and the last equals dict_bytes_len.
+** Values are narrow (version 2): data_len is nrows * width, where width is
+** the narrowest of 1, 2, 4, 8 bytes (signed) that holds every int, number
+** (scaled) or date value of the column, 1, 2 or 4 (unsigned) for text
+** codes, 1 for bool; valid_len is ((nrows + 63) / 64) * 8; dict lengths
+** are 0 except for text, where dict_off_len = (ndict + 1) * 8,
+** dict_off[0] = 0, offsets are non-decreasing (checked with the column's
+** hash, on first use) and the last equals dict_bytes_len.
 **
 ** Ownership: seg_col_open fills a seg_table whose `backing` is the
 ** mapping; free it with seg_table_free.
@@ -39,7 +42,7 @@
 
 #include "table.h"
 
-#define SEG_COL_VERSION 1
+#define SEG_COL_VERSION 2
 
 /* Writes t to path atomically: a temporary file path.tmp.XXXXXX in the same
 ** directory is written, fsync'd and renamed over path.  On any failure
@@ -49,7 +52,7 @@ int seg_col_write(const seg_table *t, const char *path, char *err, size_t errlen
 
 /* Maps path read-only and validates magic, version, header checksum, every
 ** array's bounds, lengths and alignment, dictionary offsets, unused
-** validity bits and every column checksum.  Text codes are not checked
+** validity bits; column hashes are checked on first use (seg_col_check).  Text codes are not checked
 ** against ndict here.  Returns 0 with *out pointing into the mapping, or -1
 ** with "FILE: ..." in err and *out empty. */
 int seg_col_open(const char *path, seg_table *out, char *err, size_t errlen);

@@ -29,6 +29,13 @@ typedef struct seg_column {
   char *name;            /* UTF-8 header text, NUL-terminated            */
   seg_type type;
   uint32_t scale;        /* SEG_NUM only: decimal places, 0..18          */
+  /* Bytes per stored value: 0 means the natural width of the type above
+  ** (what import produces); a .segcol stores int, number and date values
+  ** as signed little-endian integers of 1, 2, 4 or 8 bytes and text codes
+  ** as unsigned ones of 1, 2 or 4, the narrowest that holds the column.
+  ** Read values through seg_col_get / the VM, never by casting `data`. */
+  uint8_t width;
+  uint8_t has_missing;   /* .segcol only: 0 when every row is present    */
   uint64_t *valid;       /* bit i of valid[i/64] set => row i present   */
   void *data;            /* layout per seg_type above; 64-byte aligned  */
   /* SEG_TEXT only: dictionary of distinct values; code c is the string
@@ -36,11 +43,11 @@ typedef struct seg_column {
   uint32_t ndict;
   uint64_t *dict_off;    /* ndict + 1 entries                           */
   char *dict_bytes;
-  /* .segcol only: the stored CRC-32 of the column's arrays, checked when
+  /* .segcol only: the stored XXH3-64 of the column's arrays, checked when
   ** the column is first used (seg_col_check), not at open, so a run that
   ** reads 2 of 20 columns does not checksum the other 18. */
-  uint32_t crc;
-  int crc_pending;
+  uint64_t hash;
+  int check_pending;
 } seg_column;
 
 typedef struct seg_table {
@@ -50,6 +57,28 @@ typedef struct seg_table {
   void *backing;         /* mmap of a .segcol file, or NULL             */
   size_t backing_len;
 } seg_table;
+
+/* The natural width of a type: bool 1, int/number 8, date/text 4. */
+static inline unsigned seg_type_width(seg_type t) {
+  return t == SEG_BOOL ? 1u : (t == SEG_INT || t == SEG_NUM) ? 8u : 4u;
+}
+
+static inline unsigned seg_col_width(const seg_column *c) {
+  return c->width ? c->width : seg_type_width(c->type);
+}
+
+/* Row i of a column as an integer: the value of an int, date or bool, the
+** scaled value of a number, the dictionary code of a text. */
+static inline int64_t seg_col_get(const seg_column *c, size_t i) {
+  const void *d = c->data;
+  switch (seg_col_width(c)) {
+  case 1: return c->type == SEG_TEXT || c->type == SEG_BOOL ? (int64_t)((const uint8_t *)d)[i]
+                                                            : (int64_t)((const int8_t *)d)[i];
+  case 2: return c->type == SEG_TEXT ? (int64_t)((const uint16_t *)d)[i] : (int64_t)((const int16_t *)d)[i];
+  case 4: return c->type == SEG_TEXT ? (int64_t)((const uint32_t *)d)[i] : (int64_t)((const int32_t *)d)[i];
+  default: return ((const int64_t *)d)[i];
+  }
+}
 
 static inline int seg_valid_get(const uint64_t *v, size_t i) {
   return (int)((v[i >> 6] >> (i & 63)) & 1u);

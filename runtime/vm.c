@@ -7,14 +7,31 @@
 ** the current selection vector; `SEL_NF` / `SEL_NT` push a narrower one
 ** (rows where the left side of `and` is not false / of `or` is not true)
 ** so the right side runs only where it can still matter, and jump past it
-** when nothing is left. Text conditions are looked up per row in tables
+** when nothing is left.
+**
+** Fused primitives read a column and test it against constants in one
+** pass, at the column's stored width (see table.h): `RNG_*` / `IN_C`
+** write a condition register, `SRNG_*` / `SIN_C` / `SMAP` / `SCOL_B` /
+** `SEL_T` push the selection of rows where the test is true, which is all
+** a segment needs when nothing else reads its three-valued result (the
+** compiler then emits a chain of pushes and one `EMIT_SEL`). Number
+** bounds are turned into integer bounds on the column's scaled values once
+** per run, so `total_spend 100.10..` compares int64s, exactly as the
+** double comparison would. Batches whose rows are all present skip the
+** validity bitmap. Text conditions are looked up per row in tables
 ** computed once per distinct dictionary value.
+**
+** Rows are split across threads (SEG_THREADS, default: the online CPUs,
+** at most 8) in whole batches, so member bitmaps are written without locks.
 */
 #include "vm.h"
 
+#include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "colfile.h"
 #include "date.h"
@@ -32,6 +49,22 @@ typedef struct vmap {
   uint8_t *v;
 } vmap;
 
+/* Per-instruction data resolved once per run. */
+typedef struct vaux {
+  int64_t lo, hi;              /* RNG_*, SRNG_*: integer bounds; lo > hi: empty */
+  int64_t *set;                /* IN_C, SIN_C: the constants, sorted    */
+  uint32_t nset;
+} vaux;
+
+typedef struct vctx {
+  const seg_program *p;
+  const seg_table *t;
+  seg_result *res;
+  vmap *maps;
+  vaux *aux;
+  double *pow10s;
+} vctx;
+
 void seg_result_free(seg_result *r) {
   if (r->members)
     for (uint32_t s = 0; s < r->nsegs; s++) free(r->members[s]);
@@ -40,18 +73,22 @@ void seg_result_free(seg_result *r) {
   memset(r, 0, sizeof *r);
 }
 
-/* Evaluates map m once per distinct value of its column (plus missing). */
-static int build_map(const seg_program *p, const seg_map *m, const seg_table *t, vmap *out) {
-  const seg_column *c = &t->cols[m->col];
-  size_t n = (size_t)c->ndict + 1;
+static int alloc_map(const seg_map *m, const seg_table *t, vmap *out) {
+  size_t n = (size_t)t->cols[m->col].ndict + 1;
   memset(out, 0, sizeof *out);
   if (m->type == VT_BOOL) out->t = malloc(n);
   else if (m->type == VT_NUM) out->f = malloc(n * sizeof(double));
   else out->i = malloc(n * sizeof(int64_t));
   out->v = malloc(n);
-  if ((!out->t && !out->f && !out->i) || !out->v) return -1;
+  return (!out->t && !out->f && !out->i) || !out->v ? -1 : 0;
+}
+
+/* Evaluates map m for dictionary codes [lo, hi) (code ndict: missing). */
+static int fill_map(const seg_program *p, const seg_map *m, const seg_table *t, vmap *out,
+                    size_t lo, size_t hi) {
+  const seg_column *c = &t->cols[m->col];
   seg_eval_env env = {.today = p->today, .textcol = (int)m->col};
-  for (size_t k = 0; k < n; k++) {
+  for (size_t k = lo; k < hi; k++) {
     env.text_missing = k == c->ndict;
     if (!env.text_missing) {
       env.text = c->dict_bytes + c->dict_off[k];
@@ -74,108 +111,276 @@ static void free_map(vmap *m) {
   free(m->v);
 }
 
+/* ---- run-start resolution --------------------------------------------- */
+
+/* The column's value as the VM's number semantics see it: x / 10^scale. */
+static double num_of(int64_t x, double p10) { return (double)x / p10; }
+
+/* Smallest x with num_of(x) >= lo (1 past INT64_MAX as INT64_MAX + flag). */
+static int64_t first_at_least(double lo, double p10, int *none) {
+  *none = 0;
+  if (lo <= num_of(INT64_MIN, p10)) return INT64_MIN;
+  if (num_of(INT64_MAX, p10) < lo) { *none = 1; return INT64_MAX; }
+  int64_t a = INT64_MIN, b = INT64_MAX;        /* num_of(a) < lo <= num_of(b) */
+  while ((__int128)b - a > 1) {
+    int64_t mid = (int64_t)(((__int128)a + b) / 2);
+    if (num_of(mid, p10) >= lo) b = mid; else a = mid;
+  }
+  return b;
+}
+
+/* Largest x with num_of(x) <= hi. */
+static int64_t last_at_most(double hi, double p10, int *none) {
+  *none = 0;
+  if (hi >= num_of(INT64_MAX, p10)) return INT64_MAX;
+  if (num_of(INT64_MIN, p10) > hi) { *none = 1; return INT64_MIN; }
+  int64_t a = INT64_MIN, b = INT64_MAX;        /* num_of(a) <= hi < num_of(b) */
+  while ((__int128)b - a > 1) {
+    int64_t mid = (int64_t)(((__int128)a + b) / 2);
+    if (num_of(mid, p10) <= hi) a = mid; else b = mid;
+  }
+  return a;
+}
+
+static int cmp_i64(const void *x, const void *y) {
+  int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+  return (a > b) - (a < b);
+}
+
+static int resolve_aux(const vctx *X, vaux *aux) {
+  const seg_program *p = X->p;
+  for (uint32_t pc = 0; pc < p->ncode; pc++) {
+    const seg_insn *in = &p->code[pc];
+    vaux *a = &aux[pc];
+    switch ((seg_opcode)in->op) {
+    case SEG_OP_RNG_I: case SEG_OP_SRNG_I:
+      a->lo = p->ki[in->c];
+      a->hi = p->ki[in->d];
+      break;
+    case SEG_OP_RNG_N: case SEG_OP_SRNG_N: {
+      int n1, n2;
+      double p10 = X->pow10s[in->b], lo = p->kf[in->c], hi = p->kf[in->d];
+      a->lo = first_at_least(lo, p10, &n1);
+      a->hi = last_at_most(hi, p10, &n2);
+      if (n1 || n2 || isnan(lo) || isnan(hi)) { a->lo = 1; a->hi = 0; }
+      break;
+    }
+    case SEG_OP_IN_C: case SEG_OP_SIN_C:
+      a->nset = in->d;
+      a->set = malloc(((size_t)in->d + 1) * sizeof *a->set);
+      if (!a->set) return -1;
+      if (in->d) memcpy(a->set, p->ki + in->c, (size_t)in->d * sizeof *a->set);
+      qsort(a->set, a->nset, sizeof *a->set, cmp_i64);
+      break;
+    default: break;
+    }
+  }
+  return 0;
+}
+
+/* ---- kernels ------------------------------------------------------------ */
+
 #define BIT(valid, row) ((uint8_t)(((valid)[(row) >> 6] >> ((row) & 63)) & 1u))
-#define FOR_SEL for (uint32_t k_ = 0, j; k_ < n && ((j = sel[k_]), 1); k_++)
 #define TRI(cond) ((uint8_t)((cond) ? 2 : 0))
 
-int seg_vm_run(const seg_program *p, const seg_table *t, int want_members, seg_result *res,
-               char *err, size_t errlen) {
-  memset(res, 0, sizeof *res);
-  if (p->ncols > t->ncols) {
-    snprintf(err, errlen, "the rules were compiled for %u columns, the data has %zu", p->ncols, t->ncols);
-    return -1;
+/* The validity words of a batch, or NULL when every row in it is present
+** (so kernels can skip the bitmap). */
+static const uint64_t *batch_valid(const seg_column *c, size_t base, uint32_t rows) {
+  const uint64_t *v = c->valid + base / 64;
+  uint32_t full = rows / 64;
+  uint64_t all = UINT64_MAX;
+  for (uint32_t k = 0; k < full; k++) all &= v[k];
+  if (rows % 64) all &= v[full] | ~(UINT64_MAX >> (64 - rows % 64));
+  return all == UINT64_MAX ? NULL : v;
+}
+
+static int in_set(const int64_t *s, uint32_t n, int64_t x) {
+  if (n <= 8) {
+    int hit = 0;
+    for (uint32_t q = 0; q < n; q++) hit |= s[q] == x;
+    return hit;
   }
-  for (uint32_t c = 0; c < p->ncols; c++)
-    if (p->coltypes[c] != t->cols[c].type || strcmp(p->colnames[c], t->cols[c].name) != 0) {
-      snprintf(err, errlen, "column %u of the data is '%s' (%s), the rules expect '%s' (%s)", c,
-               t->cols[c].name, seg_type_name(t->cols[c].type), p->colnames[c], seg_type_name(p->coltypes[c]));
-      return -1;
-    }
-  /* checksums of the columns this program reads: each once, however many
-  ** instructions read it */
-  uint8_t *checked = calloc(p->ncols + 1, 1);
-  if (!checked) {
-    snprintf(err, errlen, "out of memory");
-    return -1;
+  uint32_t lo = 0, hi = n;
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (s[mid] < x) lo = mid + 1; else hi = mid;
   }
-  for (uint32_t pc = 0; pc < p->ncode; pc++) {
-    uint32_t c = p->code[pc].b;
-    if (seg_op_formats[p->code[pc].op][1] != 'C' || checked[c]) continue;
-    checked[c] = 1;
-    if (seg_col_check(&t->cols[c], t->nrows, err, errlen) != 0) {
-      free(checked);
-      return -1;
-    }
+  return lo < n && s[lo] == x;
+}
+
+/* Range tests at one stored width: the bounds are clamped to the width's
+** range, then compared in its unsigned type (one subtraction, one compare). */
+#define RANGE_KERNELS(W, T, UT, TMIN, TMAX)                                                       \
+  static uint32_t sel_rng_##W(const T *x, const uint64_t *v, const uint16_t *sel, uint32_t n,     \
+                              int dense, int64_t lo64, int64_t hi64, uint16_t *out) {             \
+    if (lo64 < (TMIN)) lo64 = (TMIN);                                                             \
+    if (hi64 > (TMAX)) hi64 = (TMAX);                                                             \
+    if (lo64 > hi64) return 0;                                                                    \
+    UT lo = (UT)(T)lo64, span = (UT)((UT)(T)hi64 - lo);                                           \
+    uint32_t m = 0;                                                                               \
+    if (dense && !v)                                                                              \
+      for (uint32_t j = 0; j < n; j++) { out[m] = (uint16_t)j; m += (UT)((UT)x[j] - lo) <= span; } \
+    else if (dense)                                                                               \
+      for (uint32_t j = 0; j < n; j++) {                                                          \
+        out[m] = (uint16_t)j;                                                                     \
+        m += BIT(v, j) & ((UT)((UT)x[j] - lo) <= span);                                           \
+      }                                                                                           \
+    else if (!v)                                                                                  \
+      for (uint32_t k = 0; k < n; k++) {                                                          \
+        uint32_t j = sel[k];                                                                      \
+        out[m] = (uint16_t)j;                                                                     \
+        m += (UT)((UT)x[j] - lo) <= span;                                                         \
+      }                                                                                           \
+    else                                                                                          \
+      for (uint32_t k = 0; k < n; k++) {                                                          \
+        uint32_t j = sel[k];                                                                      \
+        out[m] = (uint16_t)j;                                                                     \
+        m += BIT(v, j) & ((UT)((UT)x[j] - lo) <= span);                                           \
+      }                                                                                           \
+    return m;                                                                                     \
+  }                                                                                               \
+  static void tri_rng_##W(const T *x, const uint64_t *v, const uint16_t *sel, uint32_t n,         \
+                          int dense, int64_t lo64, int64_t hi64, uint8_t *t) {                    \
+    if (lo64 < (TMIN)) lo64 = (TMIN);                                                             \
+    if (hi64 > (TMAX)) hi64 = (TMAX);                                                             \
+    int empty = lo64 > hi64;                                                                      \
+    UT lo = (UT)(T)lo64, span = empty ? 0 : (UT)((UT)(T)hi64 - lo);                               \
+    uint8_t hit = (uint8_t)(empty ? 0 : 2);                                                       \
+    if (dense && !v)                                                                              \
+      for (uint32_t j = 0; j < n; j++) t[j] = (uint8_t)(((UT)((UT)x[j] - lo) <= span) * hit);     \
+    else                                                                                          \
+      for (uint32_t k = 0; k < n; k++) {                                                          \
+        uint32_t j = dense ? k : sel[k];                                                          \
+        uint8_t r = (uint8_t)(((UT)((UT)x[j] - lo) <= span) * hit);                               \
+        t[j] = v && !BIT(v, j) ? 1 : r;                                                           \
+      }                                                                                           \
   }
-  free(checked);
-  int rc = -1;
+
+RANGE_KERNELS(1, int8_t, uint8_t, INT8_MIN, INT8_MAX)
+RANGE_KERNELS(2, int16_t, uint16_t, INT16_MIN, INT16_MAX)
+RANGE_KERNELS(4, int32_t, uint32_t, INT32_MIN, INT32_MAX)
+RANGE_KERNELS(8, int64_t, uint64_t, INT64_MIN, INT64_MAX)
+#undef RANGE_KERNELS
+
+/* Calls STMT with `x` typed for column c's width (signed values). */
+#define WITH_VALUES(c, base, STMT)                                                  \
+  switch (seg_col_width(c)) {                                                       \
+  case 1: { const int8_t *x = (const int8_t *)(c)->data + (base); STMT; break; }    \
+  case 2: { const int16_t *x = (const int16_t *)(c)->data + (base); STMT; break; }  \
+  case 4: { const int32_t *x = (const int32_t *)(c)->data + (base); STMT; break; }  \
+  default: { const int64_t *x = (const int64_t *)(c)->data + (base); STMT; break; } \
+  }
+/* The same for text codes (unsigned). */
+#define WITH_CODES(c, base, STMT)                                                   \
+  switch (seg_col_width(c)) {                                                       \
+  case 1: { const uint8_t *x = (const uint8_t *)(c)->data + (base); STMT; break; }  \
+  case 2: { const uint16_t *x = (const uint16_t *)(c)->data + (base); STMT; break; }\
+  default: { const uint32_t *x = (const uint32_t *)(c)->data + (base); STMT; break; }\
+  }
+
+static uint32_t sel_rng(const seg_column *c, size_t base, const uint64_t *v, const uint16_t *sel,
+                        uint32_t n, int dense, const vaux *a, uint16_t *out) {
+  switch (seg_col_width(c)) {
+  case 1: return sel_rng_1((const int8_t *)c->data + base, v, sel, n, dense, a->lo, a->hi, out);
+  case 2: return sel_rng_2((const int16_t *)c->data + base, v, sel, n, dense, a->lo, a->hi, out);
+  case 4: return sel_rng_4((const int32_t *)c->data + base, v, sel, n, dense, a->lo, a->hi, out);
+  default: return sel_rng_8((const int64_t *)c->data + base, v, sel, n, dense, a->lo, a->hi, out);
+  }
+}
+
+static void tri_rng(const seg_column *c, size_t base, const uint64_t *v, const uint16_t *sel,
+                    uint32_t n, int dense, const vaux *a, uint8_t *t) {
+  switch (seg_col_width(c)) {
+  case 1: tri_rng_1((const int8_t *)c->data + base, v, sel, n, dense, a->lo, a->hi, t); break;
+  case 2: tri_rng_2((const int16_t *)c->data + base, v, sel, n, dense, a->lo, a->hi, t); break;
+  case 4: tri_rng_4((const int32_t *)c->data + base, v, sel, n, dense, a->lo, a->hi, t); break;
+  default: tri_rng_8((const int64_t *)c->data + base, v, sel, n, dense, a->lo, a->hi, t); break;
+  }
+}
+
+/* ---- the interpreter ------------------------------------------------------ */
+
+typedef struct vthread {
+  const vctx *X;
+  size_t from, to;             /* batch indexes [from, to)              */
+  unsigned part, nparts;       /* map building: this thread's share     */
+  uint64_t *counts;
+  int rc;
+  pthread_t tid;
+} vthread;
+
+#define FOR_SEL for (uint32_t k_ = 0, j; k_ < n && ((j = sel[k_]), 1); k_++)
+
+/* Runs batches [from, to); counts go to th->counts. */
+static int run_batches(vthread *th) {
+  const vctx *X = th->X;
+  const seg_program *p = X->p;
+  const seg_table *t = X->t;
+  const vmap *maps = X->maps;
+  const vaux *aux = X->aux;
+  const double *pow10s = X->pow10s;
+  uint64_t **members = X->res->members;
+  uint64_t *counts = th->counts;
   uint32_t nregs = p->nregs ? p->nregs : 1, depth = p->maxdepth + 1;
   vreg *R = calloc(nregs, sizeof *R);
   unsigned char *regmem = calloc(nregs, (size_t)SEG_BATCH * 9);
-  uint16_t *sels = malloc((size_t)depth * SEG_BATCH * sizeof *sels);
-  uint32_t *nsel = malloc(depth * sizeof *nsel);
-  vmap *maps = calloc(p->nmaps ? p->nmaps : 1, sizeof *maps);
-  double *pow10s = NULL;
-  res->nsegs = p->nsegs;
-  res->nrows = t->nrows;
-  res->counts = calloc(p->nsegs ? p->nsegs : 1, sizeof *res->counts);
-  if (!R || !regmem || !sels || !nsel || !maps || !res->counts) goto oom;
-  if (want_members) {
-    res->members = calloc(p->nsegs ? p->nsegs : 1, sizeof *res->members);
-    if (!res->members) goto oom;
-    for (uint32_t s = 0; s < p->nsegs; s++)
-      if (!(res->members[s] = calloc((t->nrows + 63) / 64 + 1, sizeof(uint64_t)))) goto oom;
+  uint16_t *sels = malloc((size_t)(depth + 1) * SEG_BATCH * sizeof *sels);
+  uint32_t *nsel = malloc((depth + 1) * sizeof *nsel);
+  if (!R || !regmem || !sels || !nsel) {
+    free(R);
+    free(regmem);
+    free(sels);
+    free(nsel);
+    return -1;
   }
   for (uint32_t r = 0; r < nregs; r++) {
     R[r].i = (int64_t *)(void *)(regmem + (size_t)r * SEG_BATCH * 9);
     R[r].v = regmem + (size_t)r * SEG_BATCH * 9 + (size_t)SEG_BATCH * 8;
   }
-  for (uint32_t m = 0; m < p->nmaps; m++) {
-    if (t->cols[p->maps[m].col].type != SEG_TEXT || build_map(p, &p->maps[m], t, &maps[m]) != 0) {
-      free_map(&maps[m]);
-      goto oom;
-    }
-  }
-  pow10s = malloc(p->ncols * sizeof *pow10s + 1);
-  if (!pow10s) goto oom;
-  for (uint32_t c = 0; c < p->ncols; c++) {
-    double s = 1;
-    for (uint32_t k = 0; k < t->cols[c].scale; k++) s *= 10;
-    pow10s[c] = s;
-  }
 
-  for (size_t base = 0; base < t->nrows; base += SEG_BATCH) {
+  for (size_t b = th->from; b < th->to; b++) {
+    size_t base = b * SEG_BATCH;
     uint32_t rows = (uint32_t)(t->nrows - base < SEG_BATCH ? t->nrows - base : SEG_BATCH);
     uint32_t lvl = 0;
     uint16_t *sel = sels;
     uint32_t n = rows;
+    int dense = 1;               /* level 0: the selection is 0 .. rows-1 */
     for (uint32_t k = 0; k < rows; k++) sel[k] = (uint16_t)k;
     nsel[0] = n;
     for (uint32_t pc = 0; pc < p->ncode; pc++) {
       const seg_insn *in = &p->code[pc];
       vreg *A = &R[in->a];
       switch ((seg_opcode)in->op) {
-#define LOADCOL(OPN, CT, EXPR)                                                      \
-      case SEG_OP_##OPN: {                                                          \
-        const seg_column *c = &t->cols[in->b];                                      \
-        const CT *x = (const CT *)c->data + base;                                   \
-        FOR_SEL { uint8_t ok = BIT(c->valid, base + j); EXPR; A->v[j] = ok; }       \
-        break;                                                                      \
-      }
-      LOADCOL(COL_I, int64_t, A->i[j] = x[j])
-      LOADCOL(COL_D, int32_t, A->i[j] = x[j])
-      LOADCOL(COL_N, int64_t, A->f[j] = (double)x[j] / pow10s[in->b])
-#undef LOADCOL
-      case SEG_OP_COL_IF: {
+      case SEG_OP_COL_I: case SEG_OP_COL_D: {
         const seg_column *c = &t->cols[in->b];
-        const int64_t *x = (const int64_t *)c->data + base;
-        FOR_SEL { A->f[j] = (double)x[j]; A->v[j] = BIT(c->valid, base + j); }
+        const uint64_t *v = batch_valid(c, base, rows);
+        WITH_VALUES(c, base, FOR_SEL { A->i[j] = x[j]; A->v[j] = v ? BIT(v, j) : 1; })
+        break;
+      }
+      case SEG_OP_COL_N: case SEG_OP_COL_IF: {
+        const seg_column *c = &t->cols[in->b];
+        const uint64_t *v = batch_valid(c, base, rows);
+        double p10 = in->op == SEG_OP_COL_N ? pow10s[in->b] : 1;
+        WITH_VALUES(c, base, FOR_SEL { A->f[j] = num_of(x[j], p10); A->v[j] = v ? BIT(v, j) : 1; })
         break;
       }
       case SEG_OP_COL_B: {
         const seg_column *c = &t->cols[in->b];
         const uint8_t *x = (const uint8_t *)c->data + base;
-        FOR_SEL { A->t[j] = BIT(c->valid, base + j) ? (uint8_t)(x[j] ? 2 : 0) : 1; }
+        const uint64_t *v = batch_valid(c, base, rows);
+        FOR_SEL { A->t[j] = v && !BIT(v, j) ? 1 : (uint8_t)(x[j] ? 2 : 0); }
+        break;
+      }
+      case SEG_OP_RNG_I: case SEG_OP_RNG_N: {
+        const seg_column *c = &t->cols[in->b];
+        tri_rng(c, base, batch_valid(c, base, rows), sel, n, dense, &aux[pc], A->t);
+        break;
+      }
+      case SEG_OP_IN_C: {
+        const seg_column *c = &t->cols[in->b];
+        const uint64_t *v = batch_valid(c, base, rows);
+        const vaux *a = &aux[pc];
+        WITH_VALUES(c, base, FOR_SEL { A->t[j] = v && !BIT(v, j) ? 1 : TRI(in_set(a->set, a->nset, x[j])); })
         break;
       }
       /* a missing cell (or a code past the dictionary) reads the map's
@@ -183,10 +388,10 @@ int seg_vm_run(const seg_program *p, const seg_table *t, int want_members, seg_r
 #define MAP(OPN, EXPR)                                                              \
       case SEG_OP_##OPN: {                                                          \
         const seg_column *c = &t->cols[in->b];                                      \
-        const uint32_t *x = (const uint32_t *)c->data + base;                       \
         const vmap *m = &maps[in->c];                                               \
+        const uint64_t *v = batch_valid(c, base, rows);                             \
         uint32_t miss = c->ndict;                                                   \
-        FOR_SEL { uint32_t code = BIT(c->valid, base + j) && x[j] < miss ? x[j] : miss; EXPR; } \
+        WITH_CODES(c, base, FOR_SEL { uint32_t code = (!v || BIT(v, j)) && x[j] < miss ? x[j] : miss; EXPR; }) \
         break;                                                                      \
       }
       MAP(MAP_B, A->t[j] = m->t[code])
@@ -303,51 +508,260 @@ int seg_vm_run(const seg_program *p, const seg_table *t, int want_members, seg_r
       case SEG_OP_OR: { vreg *B = &R[in->b], *C = &R[in->c];
         FOR_SEL { uint8_t x = B->t[j], y = C->t[j]; A->t[j] = x == 2 ? 2 : (x > y ? x : y); }
         break; }
+
+      /* ---- instructions that push a selection ---- */
+#define PUSH(COMPUTE)                                                               \
+      {                                                                             \
+        uint16_t *out = sels + (size_t)(lvl + 1) * SEG_BATCH;                       \
+        uint32_t pm = 0;                                                             \
+        COMPUTE;                                                                    \
+        lvl++;                                                                      \
+        sel = out;                                                                  \
+        n = nsel[lvl] = pm;                                                          \
+        dense = 0;                                                                  \
+      }
       case SEG_OP_SEL_NF: case SEG_OP_SEL_NT: {
         uint8_t stop = in->op == SEG_OP_SEL_NF ? 0 : 2;
-        uint16_t *out = sels + (size_t)(lvl + 1) * SEG_BATCH;
-        uint32_t m = 0;
-        FOR_SEL { out[m] = (uint16_t)j; m += A->t[j] != stop; }    /* branch-free */
-        lvl++;
-        sel = out;
-        n = nsel[lvl] = m;
-        if (m == 0) pc = in->b - 1;      /* resume at the SEL_POP */
+        PUSH(FOR_SEL { out[pm] = (uint16_t)j; pm += A->t[j] != stop; })   /* branch-free */
+        if (n == 0) pc = in->b - 1;      /* resume at the SEL_POP */
         break;
       }
+      case SEG_OP_SEL_T:
+        PUSH(FOR_SEL { out[pm] = (uint16_t)j; pm += A->t[j] == 2; })
+        break;
+      case SEG_OP_SRNG_I: case SEG_OP_SRNG_N: {
+        const seg_column *c = &t->cols[in->b];
+        PUSH(pm = sel_rng(c, base, batch_valid(c, base, rows), sel, n, dense, &aux[pc], out))
+        break;
+      }
+      case SEG_OP_SIN_C: {
+        const seg_column *c = &t->cols[in->b];
+        const uint64_t *v = batch_valid(c, base, rows);
+        const vaux *a = &aux[pc];
+        PUSH(WITH_VALUES(c, base, FOR_SEL { out[pm] = (uint16_t)j; pm += (!v || BIT(v, j)) & in_set(a->set, a->nset, x[j]); }))
+        break;
+      }
+      case SEG_OP_SMAP: {
+        const seg_column *c = &t->cols[in->b];
+        const uint8_t *mt = maps[in->c].t;
+        const uint64_t *v = batch_valid(c, base, rows);
+        uint32_t miss = c->ndict;
+        PUSH(WITH_CODES(c, base, FOR_SEL {
+          uint32_t code = (!v || BIT(v, j)) && x[j] < miss ? x[j] : miss;
+          out[pm] = (uint16_t)j;
+          pm += mt[code] == 2;
+        }))
+        break;
+      }
+      case SEG_OP_SCOL_B: {
+        const seg_column *c = &t->cols[in->b];
+        const uint8_t *x = (const uint8_t *)c->data + base;
+        const uint64_t *v = batch_valid(c, base, rows);
+        PUSH(FOR_SEL { out[pm] = (uint16_t)j; pm += (uint8_t)((!v || BIT(v, j)) & (x[j] != 0)); })
+        break;
+      }
+#undef PUSH
+      case SEG_OP_JEMPTY:
+        if (n == 0) pc = in->b - 1;
+        break;
       case SEG_OP_SEL_POP:
         lvl--;
         sel = sels + (size_t)lvl * SEG_BATCH;
         n = nsel[lvl];
+        dense = lvl == 0;
         break;
       case SEG_OP_EMIT: {
         vreg *B = &R[in->b];
         uint64_t cnt = 0;
-        if (res->members) {
-          uint64_t *bits = res->members[in->a];
+        if (members) {
+          uint64_t *bits = members[in->a];
           FOR_SEL { uint64_t hit = B->t[j] == 2; size_t row = base + j; bits[row >> 6] |= hit << (row & 63); cnt += hit; }
         } else {
           FOR_SEL { cnt += B->t[j] == 2; }
         }
-        res->counts[in->a] += cnt;
+        counts[in->a] += cnt;
         break;
       }
+      case SEG_OP_EMIT_SEL:
+        if (members) {
+          uint64_t *bits = members[in->a];
+          FOR_SEL { size_t row = base + j; bits[row >> 6] |= (uint64_t)1 << (row & 63); }
+        }
+        counts[in->a] += n;
+        break;
       case SEG_OP_COUNT: break;
       }
     }
   }
+  free(R);
+  free(regmem);
+  free(sels);
+  free(nsel);
+  return 0;
+}
+
+static void *thread_main(void *arg) {
+  vthread *th = arg;
+  th->rc = run_batches(th);
+  return NULL;
+}
+
+/* Fills part `part` of `nparts` of every map's dictionary range. */
+static int fill_maps(const vctx *X, unsigned part, unsigned nparts) {
+  int rc = 0;
+  for (uint32_t m = 0; m < X->p->nmaps; m++) {
+    size_t n = (size_t)X->t->cols[X->p->maps[m].col].ndict + 1;
+    size_t lo = n * part / nparts, hi = n * (part + 1) / nparts;
+    rc |= fill_map(X->p, &X->p->maps[m], X->t, &X->maps[m], lo, hi);
+  }
+  return rc;
+}
+
+static void *map_thread_main(void *arg) {
+  vthread *th = arg;
+  th->rc = fill_maps(th->X, th->part, th->nparts);
+  return NULL;
+}
+
+/* Runs fn on every thread of th (th[0] on the calling one); a thread that
+** cannot start has its work done here. Returns 0 if all succeeded. */
+static int run_threads(vthread *th, unsigned nth, void *(*fn)(void *)) {
+  unsigned started = 1;
+  for (unsigned k = 1; k < nth; k++, started++)
+    if (pthread_create(&th[k].tid, NULL, fn, &th[k]) != 0) break;
+  fn(&th[0]);
+  int failed = th[0].rc != 0;
+  for (unsigned k = started; k < nth; k++) {
+    fn(&th[k]);
+    failed |= th[k].rc != 0;
+  }
+  for (unsigned k = 1; k < started; k++) {
+    pthread_join(th[k].tid, NULL);
+    failed |= th[k].rc != 0;
+  }
+  return failed ? -1 : 0;
+}
+
+/* Threads for a run of nbatches: SEG_THREADS if set (1..64, at most one
+** per batch), else the online CPUs (at most 8, one per 16 batches, so a
+** small table does not pay for thread start-up). */
+static unsigned thread_count(size_t nbatches) {
+  long want;
+  const char *env = getenv("SEG_THREADS");
+  if (env && *env) want = strtol(env, NULL, 10);
+  else want = sysconf(_SC_NPROCESSORS_ONLN);
+  if (want < 1) want = 1;
+  if (want > (env && *env ? 64 : 8)) want = env && *env ? 64 : 8;
+  size_t per_thread = env && *env ? 1 : 16;
+  size_t by_size = nbatches / per_thread ? nbatches / per_thread : 1;
+  return (unsigned)((size_t)want < by_size ? (size_t)want : by_size);
+}
+
+int seg_vm_run(const seg_program *p, const seg_table *t, int want_members, seg_result *res,
+               char *err, size_t errlen) {
+  memset(res, 0, sizeof *res);
+  if (p->ncols > t->ncols) {
+    snprintf(err, errlen, "the rules were compiled for %u columns, the data has %zu", p->ncols, t->ncols);
+    return -1;
+  }
+  for (uint32_t c = 0; c < p->ncols; c++)
+    if (p->coltypes[c] != t->cols[c].type || strcmp(p->colnames[c], t->cols[c].name) != 0) {
+      snprintf(err, errlen, "column %u of the data is '%s' (%s), the rules expect '%s' (%s)", c,
+               t->cols[c].name, seg_type_name(t->cols[c].type), p->colnames[c], seg_type_name(p->coltypes[c]));
+      return -1;
+    }
+  /* checksums of the columns this program reads: each once, however many
+  ** instructions read it */
+  uint8_t *checked = calloc(p->ncols + 1, 1);
+  if (!checked) {
+    snprintf(err, errlen, "out of memory");
+    return -1;
+  }
+  for (uint32_t pc = 0; pc < p->ncode; pc++) {
+    uint32_t c = p->code[pc].b;
+    if (seg_op_formats[p->code[pc].op][1] != 'C' || checked[c]) continue;
+    checked[c] = 1;
+    if (seg_col_check(&t->cols[c], t->nrows, err, errlen) != 0) {
+      free(checked);
+      return -1;
+    }
+  }
+  free(checked);
+
+  int rc = -1;
+  size_t nbatches = (t->nrows + SEG_BATCH - 1) / SEG_BATCH;
+  unsigned nth = thread_count(nbatches);
+  vctx X = {.p = p, .t = t, .res = res};
+  vthread *th = calloc(nth, sizeof *th);
+  X.maps = calloc(p->nmaps ? p->nmaps : 1, sizeof *X.maps);
+  X.aux = calloc(p->ncode ? p->ncode : 1, sizeof *X.aux);
+  X.pow10s = malloc(p->ncols * sizeof *X.pow10s + 1);
+  res->nsegs = p->nsegs;
+  res->nrows = t->nrows;
+  res->counts = calloc(p->nsegs ? p->nsegs : 1, sizeof *res->counts);
+  if (!th || !X.maps || !X.aux || !X.pow10s || !res->counts) goto oom;
+  for (unsigned k = 0; k < nth; k++)
+    if (!(th[k].counts = calloc(p->nsegs ? p->nsegs : 1, sizeof *th[k].counts))) goto oom;
+  if (want_members) {
+    res->members = calloc(p->nsegs ? p->nsegs : 1, sizeof *res->members);
+    if (!res->members) goto oom;
+    for (uint32_t s = 0; s < p->nsegs; s++)
+      if (!(res->members[s] = calloc((t->nrows + 63) / 64 + 1, sizeof(uint64_t)))) goto oom;
+  }
+  size_t dict_total = 0;
+  for (uint32_t m = 0; m < p->nmaps; m++) {
+    if (t->cols[p->maps[m].col].type != SEG_TEXT || alloc_map(&p->maps[m], t, &X.maps[m]) != 0) goto oom;
+    dict_total += t->cols[p->maps[m].col].ndict;
+  }
+  for (uint32_t c = 0; c < p->ncols; c++) {
+    double s = 1;
+    for (uint32_t k = 0; k < t->cols[c].scale; k++) s *= 10;
+    X.pow10s[c] = s;
+  }
+  if (resolve_aux(&X, X.aux) != 0) goto oom;
+
+  size_t per = (nbatches + nth - 1) / (nth ? nth : 1);
+  /* maps: the dictionaries split across threads when they are large */
+  unsigned nmt = dict_total >= 65536 ? thread_count(SIZE_MAX) : 1;
+  if (nmt > nth) {
+    vthread *more = realloc(th, nmt * sizeof *th);
+    if (!more) goto oom;
+    th = more;
+    for (unsigned k = nth; k < nmt; k++) th[k] = (vthread){0};
+  }
+  for (unsigned k = 0; k < nmt; k++) {
+    th[k].X = &X;
+    th[k].part = k;
+    th[k].nparts = nmt;
+  }
+  if (run_threads(th, nmt, map_thread_main) != 0) {
+    snprintf(err, errlen, "a text test could not be evaluated (out of memory)");
+    seg_result_free(res);
+    goto done;
+  }
+  for (unsigned k = 0; k < nth; k++) {
+    th[k].X = &X;
+    th[k].from = k * per < nbatches ? k * per : nbatches;
+    th[k].to = (k + 1) * per < nbatches ? (k + 1) * per : nbatches;
+  }
+  if (run_threads(th, nth, thread_main) != 0) goto oom;
+  for (unsigned k = 0; k < nth; k++)
+    for (uint32_t s = 0; s < p->nsegs; s++) res->counts[s] += th[k].counts[s];
   rc = 0;
   goto done;
 oom:
   snprintf(err, errlen, "out of memory");
   seg_result_free(res);
 done:
-  if (maps)
-    for (uint32_t m = 0; m < p->nmaps; m++) free_map(&maps[m]);
-  free(maps);
-  free(pow10s);
-  free(R);
-  free(regmem);
-  free(sels);
-  free(nsel);
+  if (X.maps)
+    for (uint32_t m = 0; m < p->nmaps; m++) free_map(&X.maps[m]);
+  if (X.aux)
+    for (uint32_t pc = 0; pc < p->ncode; pc++) free(X.aux[pc].set);
+  if (th)
+    for (unsigned k = 0; k < nth; k++) free(th[k].counts);
+  free(th);
+  free(X.maps);
+  free(X.aux);
+  free(X.pow10s);
   return rc;
 }
