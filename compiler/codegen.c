@@ -91,7 +91,7 @@ static uint32_t reg_alloc(cg *g) {
 }
 
 static void reg_free(cg *g, uint32_t r) {
-  if (r >= g->p->nregs || g->persistent[r]) return;
+  if (g->failed || r >= g->p->nregs || g->persistent[r]) return;
   if (!GROW(g->freeregs, g->nfree, g->capfree)) return;   /* leaked register, still correct */
   g->freeregs[g->nfree++] = r;
 }
@@ -113,7 +113,9 @@ static uint32_t gen_const(cg *g, const seg_val *v) {
 
 static seg_val fold(cg *g, const seg_node *n) {
   seg_eval_env env = {.today = g->today, .textcol = -1};
-  return seg_eval(n, &env);
+  seg_val v = seg_eval(n, &env);
+  if (env.error) g->failed = 1;     /* out of memory */
+  return v;
 }
 
 static uint32_t to_f(cg *g, uint32_t r, seg_vtype t) {
@@ -584,6 +586,57 @@ static void push_true(cg *g, seg_node *n, pushes *ps) {
   push_level(g, ps);
 }
 
+/* The conjuncts of an `and` chain, in order. */
+typedef struct conj {
+  seg_node **v;
+  uint32_t n, cap;
+} conj;
+
+static void flatten(cg *g, seg_node *n, conj *out) {
+  if (n->has_cols && n->kind == N_AND && !(n->textcol >= 0 && n->type == VT_BOOL)) {
+    flatten(g, n->a, out);
+    flatten(g, n->b, out);
+    return;
+  }
+  if (!GROW(out->v, out->n, out->cap)) { g->failed = 1; return; }
+  out->v[out->n++] = n;
+}
+
+/* A segment nothing reads, at selection level 0: the column tests that
+** vectorise (ranges, bool columns) are ANDed over the whole batch into
+** hit bytes and compacted once (HSEL); the other conjuncts then narrow
+** that selection one by one. */
+static void push_chain(cg *g, seg_node *e, pushes *ps) {
+  conj cs = {0};
+  flatten(g, e, &cs);
+  uint8_t *done = calloc(cs.n ? cs.n : 1, 1);
+  if (!done) g->failed = 1;
+  uint32_t nh = 0;
+  for (uint32_t k = 0; k < cs.n && !g->failed; k++) {
+    seg_node *n = cs.v[k];
+    crange cr;
+    if (as_range(g, n, &cr)) {
+      uint32_t lo = cr.isnum ? knum(g, cr.flo) : kint(g, cr.ilo);    /* low bound interned first */
+      uint32_t hi = cr.isnum ? knum(g, cr.fhi) : kint(g, cr.ihi);
+      emit(g, cr.isnum ? SEG_OP_HRNG_N : SEG_OP_HRNG_I, nh == 0, cr.col, lo, hi);
+    } else if (n->kind == N_NAME && !n->ref && n->col >= 0 && n->type == VT_BOOL) {
+      emit(g, SEG_OP_HCOL_B, nh == 0, (uint32_t)n->col, 0, 0);
+    } else {
+      continue;
+    }
+    done[k] = 1;
+    nh++;
+  }
+  if (nh && !g->failed) {
+    emit(g, SEG_OP_HSEL, 0, 0, 0, 0);
+    push_level(g, ps);
+  }
+  for (uint32_t k = 0; k < cs.n && !g->failed; k++)
+    if (!done[k]) push_true(g, cs.v[k], ps);
+  free(done);
+  free(cs.v);
+}
+
 static void mark_refs(const seg_node *n, uint8_t *referenced) {
   if (n->kind == N_NAME && n->ref && n->ref->kind == S_SEGMENT) referenced[n->ref->index] = 1;
   if (n->a) mark_refs(n->a, referenced);
@@ -621,7 +674,7 @@ int seg_cg_program(seg_ast *ast, seg_stmt **order, const seg_schema_view *schema
     if (!referenced[t->index] && chain) {
       /* only its members matter: narrow the selection, count what is left */
       ps.n = 0;
-      push_true(&g, t->expr, &ps);
+      push_chain(&g, t->expr, &ps);
       emit(&g, SEG_OP_EMIT_SEL, (uint32_t)t->index, 0, 0, 0);
       for (uint32_t k = ps.n; k-- > 0 && !g.failed;) {
         uint32_t pop = emit(&g, SEG_OP_SEL_POP, 0, 0, 0, 0);
@@ -670,6 +723,7 @@ int seg_cg_verify(const seg_program *p, char *err, size_t errlen) {
   int rc = -1;
   if (!stack || !match || !owner) {
     snprintf(err, errlen, "out of memory");
+    rc = -2;
     goto out;
   }
   for (uint32_t pc = 0; pc < p->ncode; pc++) {
@@ -691,7 +745,7 @@ int seg_cg_verify(const seg_program *p, char *err, size_t errlen) {
       case 'S': lim = p->nsegs; break;
       case 'J': lim = p->ncode; if (v <= pc) lim = 0; break;
       case 'N':
-        if (fmt[k - 1] == 'K' || fmt[k - 1] == 'F') {       /* a count of constants from c */
+        if (k > 0 && (fmt[k - 1] == 'K' || fmt[k - 1] == 'F')) {   /* a count of constants from c */
           uint64_t base = in->c, cap = fmt[k - 1] == 'K' ? p->nki : p->nkf;
           if (base + v > cap && v > 0) lim = 0;
         } else if (in->op == SEG_OP_KB && v > 2) lim = 0;
@@ -706,6 +760,11 @@ int seg_cg_verify(const seg_program *p, char *err, size_t errlen) {
     }
     if (in->op == SEG_OP_SMAP && p->maps[in->c].type != VT_BOOL) {
       snprintf(err, errlen, "instruction %u (SMAP): map m%u is not a condition", pc, in->c);
+      goto out;
+    }
+    if ((in->op == SEG_OP_HRNG_I || in->op == SEG_OP_HRNG_N || in->op == SEG_OP_HCOL_B ||
+         in->op == SEG_OP_HSEL) && depth != 0) {
+      snprintf(err, errlen, "instruction %u (%s): whole-batch test inside a selection", pc, seg_op_names[in->op]);
       goto out;
     }
     if (fmt[1] == 'J') {

@@ -153,11 +153,11 @@ static int resolve_aux(const vctx *X, vaux *aux) {
     const seg_insn *in = &p->code[pc];
     vaux *a = &aux[pc];
     switch ((seg_opcode)in->op) {
-    case SEG_OP_RNG_I: case SEG_OP_SRNG_I:
+    case SEG_OP_RNG_I: case SEG_OP_SRNG_I: case SEG_OP_HRNG_I:
       a->lo = p->ki[in->c];
       a->hi = p->ki[in->d];
       break;
-    case SEG_OP_RNG_N: case SEG_OP_SRNG_N: {
+    case SEG_OP_RNG_N: case SEG_OP_SRNG_N: case SEG_OP_HRNG_N: {
       int n1, n2;
       double p10 = X->pow10s[in->b], lo = p->kf[in->c], hi = p->kf[in->d];
       a->lo = first_at_least(lo, p10, &n1);
@@ -208,6 +208,33 @@ static int in_set(const int64_t *s, uint32_t n, int64_t x) {
   return lo < n && s[lo] == x;
 }
 
+/* 8 validity bits as 8 bytes of 0 or 1 (bit k -> byte k). */
+static inline uint64_t spread_bits(uint64_t b) {
+  uint64_t x = (b * 0x0101010101010101ULL) & 0x8040201008040201ULL;
+  return ((x + 0x7F7F7F7F7F7F7F7FULL) & 0x8080808080808080ULL) >> 7;
+}
+
+/* The selection of a dense batch from hit bytes (0 or 1 per row) and the
+** batch's validity words (NULL: all present): eight rows per step, work
+** in proportion to the rows that pass. */
+static uint32_t compact(const uint8_t *hit, const uint64_t *v, uint32_t n, uint16_t *out) {
+  uint32_t m = 0, j = 0;
+  for (; j + 8 <= n; j += 8) {
+    uint64_t w;
+    memcpy(&w, hit + j, 8);
+    if (v) w &= spread_bits((v[j >> 6] >> (j & 63)) & 0xFF);
+    while (w) {
+      out[m++] = (uint16_t)(j + ((unsigned)__builtin_ctzll(w) >> 3));
+      w &= w - 1;
+    }
+  }
+  for (; j < n; j++) {
+    out[m] = (uint16_t)j;
+    m += hit[j] & (v ? BIT(v, j) : 1);
+  }
+  return m;
+}
+
 /* Range tests at one stored width: the bounds are clamped to the width's
 ** range, then compared in its unsigned type (one subtraction, one compare). */
 #define RANGE_KERNELS(W, T, UT, TMIN, TMAX)                                                       \
@@ -218,14 +245,11 @@ static int in_set(const int64_t *s, uint32_t n, int64_t x) {
     if (lo64 > hi64) return 0;                                                                    \
     UT lo = (UT)(T)lo64, span = (UT)((UT)(T)hi64 - lo);                                           \
     uint32_t m = 0;                                                                               \
-    if (dense && !v)                                                                              \
-      for (uint32_t j = 0; j < n; j++) { out[m] = (uint16_t)j; m += (UT)((UT)x[j] - lo) <= span; } \
-    else if (dense)                                                                               \
-      for (uint32_t j = 0; j < n; j++) {                                                          \
-        out[m] = (uint16_t)j;                                                                     \
-        m += BIT(v, j) & ((UT)((UT)x[j] - lo) <= span);                                           \
-      }                                                                                           \
-    else if (!v)                                                                                  \
+    if (dense) {                      /* a vectorisable compare, then compaction */              \
+      uint8_t hit[SEG_BATCH];                                                                     \
+      for (uint32_t j = 0; j < n; j++) hit[j] = (UT)((UT)x[j] - lo) <= span;                      \
+      return compact(hit, v, n, out);                                                             \
+    } else if (!v)                                                                                \
       for (uint32_t k = 0; k < n; k++) {                                                          \
         uint32_t j = sel[k];                                                                      \
         out[m] = (uint16_t)j;                                                                     \
@@ -238,6 +262,15 @@ static int in_set(const int64_t *s, uint32_t n, int64_t x) {
         m += BIT(v, j) & ((UT)((UT)x[j] - lo) <= span);                                           \
       }                                                                                           \
     return m;                                                                                     \
+  }                                                                                               \
+  static void hit_rng_##W(const T *x, uint32_t n, int64_t lo64, int64_t hi64, uint8_t *hit,      \
+                          int first) {                                                            \
+    if (lo64 < (TMIN)) lo64 = (TMIN);                                                             \
+    if (hi64 > (TMAX)) hi64 = (TMAX);                                                             \
+    if (lo64 > hi64) { memset(hit, 0, n); return; }                                               \
+    UT lo = (UT)(T)lo64, span = (UT)((UT)(T)hi64 - lo);                                           \
+    if (first) for (uint32_t j = 0; j < n; j++) hit[j] = (UT)((UT)x[j] - lo) <= span;             \
+    else for (uint32_t j = 0; j < n; j++) hit[j] &= (UT)((UT)x[j] - lo) <= span;                  \
   }                                                                                               \
   static void tri_rng_##W(const T *x, const uint64_t *v, const uint16_t *sel, uint32_t n,         \
                           int dense, int64_t lo64, int64_t hi64, uint8_t *t) {                    \
@@ -288,6 +321,15 @@ static uint32_t sel_rng(const seg_column *c, size_t base, const uint64_t *v, con
   }
 }
 
+static void hit_rng(const seg_column *c, size_t base, uint32_t n, const vaux *a, uint8_t *hit, int first) {
+  switch (seg_col_width(c)) {
+  case 1: hit_rng_1((const int8_t *)c->data + base, n, a->lo, a->hi, hit, first); break;
+  case 2: hit_rng_2((const int16_t *)c->data + base, n, a->lo, a->hi, hit, first); break;
+  case 4: hit_rng_4((const int32_t *)c->data + base, n, a->lo, a->hi, hit, first); break;
+  default: hit_rng_8((const int64_t *)c->data + base, n, a->lo, a->hi, hit, first); break;
+  }
+}
+
 static void tri_rng(const seg_column *c, size_t base, const uint64_t *v, const uint16_t *sel,
                     uint32_t n, int dense, const vaux *a, uint8_t *t) {
   switch (seg_col_width(c)) {
@@ -326,7 +368,13 @@ static int run_batches(vthread *th) {
   unsigned char *regmem = calloc(nregs, (size_t)SEG_BATCH * 9);
   uint16_t *sels = malloc((size_t)(depth + 1) * SEG_BATCH * sizeof *sels);
   uint32_t *nsel = malloc((depth + 1) * sizeof *nsel);
-  if (!R || !regmem || !sels || !nsel) {
+  /* the hits of HRNG/HCOL_B over a whole batch, and the AND of the
+  ** validity words of the columns they read (hv_used: some had gaps) */
+  uint8_t *hits = calloc(SEG_BATCH, 1);
+  uint64_t hv[SEG_BATCH / 64];
+  int hv_used = 0;
+  if (!R || !regmem || !sels || !nsel || !hits) {
+    free(hits);
     free(R);
     free(regmem);
     free(sels);
@@ -546,11 +594,21 @@ static int run_batches(vthread *th) {
         const uint8_t *mt = maps[in->c].t;
         const uint64_t *v = batch_valid(c, base, rows);
         uint32_t miss = c->ndict;
-        PUSH(WITH_CODES(c, base, FOR_SEL {
-          uint32_t code = (!v || BIT(v, j)) && x[j] < miss ? x[j] : miss;
-          out[pm] = (uint16_t)j;
-          pm += mt[code] == 2;
-        }))
+        if (dense) {
+          uint8_t hit[SEG_BATCH];
+          /* a missing cell reads the map's last entry (`is missing` may be true) */
+          WITH_CODES(c, base, for (uint32_t j = 0; j < n; j++) {
+            uint32_t code = (!v || BIT(v, j)) && x[j] < miss ? x[j] : miss;
+            hit[j] = mt[code] == 2;
+          })
+          PUSH(pm = compact(hit, NULL, n, out))
+        } else {
+          PUSH(WITH_CODES(c, base, FOR_SEL {
+            uint32_t code = (!v || BIT(v, j)) && x[j] < miss ? x[j] : miss;
+            out[pm] = (uint16_t)j;
+            pm += mt[code] == 2;
+          }))
+        }
         break;
       }
       case SEG_OP_SCOL_B: {
@@ -560,6 +618,28 @@ static int run_batches(vthread *th) {
         PUSH(FOR_SEL { out[pm] = (uint16_t)j; pm += (uint8_t)((!v || BIT(v, j)) & (x[j] != 0)); })
         break;
       }
+      case SEG_OP_HRNG_I: case SEG_OP_HRNG_N: case SEG_OP_HCOL_B: {
+        const seg_column *c = &t->cols[in->b];
+        if (in->a) hv_used = 0;
+        if (in->op == SEG_OP_HCOL_B) {
+          const uint8_t *x = (const uint8_t *)c->data + base;
+          if (in->a) for (uint32_t j = 0; j < rows; j++) hits[j] = x[j] != 0;
+          else for (uint32_t j = 0; j < rows; j++) hits[j] &= x[j] != 0;
+        } else {
+          hit_rng(c, base, rows, &aux[pc], hits, in->a != 0);
+        }
+        const uint64_t *v = batch_valid(c, base, rows);
+        if (v) {
+          uint32_t words = (rows + 63) / 64;
+          if (!hv_used) memcpy(hv, v, words * sizeof *hv);
+          else for (uint32_t w = 0; w < words; w++) hv[w] &= v[w];
+          hv_used = 1;
+        }
+        break;
+      }
+      case SEG_OP_HSEL:
+        PUSH(pm = compact(hits, hv_used ? hv : NULL, rows, out))
+        break;
 #undef PUSH
       case SEG_OP_JEMPTY:
         if (n == 0) pc = in->b - 1;
@@ -593,6 +673,7 @@ static int run_batches(vthread *th) {
       }
     }
   }
+  free(hits);
   free(R);
   free(regmem);
   free(sels);
