@@ -15,11 +15,25 @@ WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototyp
 CFLAGS  ?= $(OPT) -g
 CPPFLAGS_ALL = -I. -Igrammar -Icompiler -Iruntime -Iinclude -I$(BUILD)/gen -D_GNU_SOURCE
 ALLCFLAGS = -std=c11 $(WARN) $(CFLAGS) $(CPPFLAGS_ALL)
+# Every allocation of libseg and of seg goes through runtime/xalloc.c (failure
+# injection for tests/allocfail.sh); unit tests, generators and fuzz drivers keep plain malloc.
+XALLOC   = -include runtime/xalloc.h
 LIBS    = -lcsv -lunistring -lpcre2-8 -lm -lpthread
 
 ifeq ($(SAN),1)
   ALLCFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
   LDSAN = -fsanitize=address,undefined
+endif
+# FUZZ=1 (used by `make fuzz`, with clang): coverage-guided instrumentation
+# for libFuzzer plus ASan/UBSan; COV=1 (used by `make coverage`): gcov.
+ifeq ($(FUZZ),1)
+  ALLCFLAGS += -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
+               -fno-sanitize-recover=undefined
+  LDSAN = -fsanitize=address,undefined
+endif
+ifeq ($(COV),1)
+  ALLCFLAGS += --coverage -fprofile-update=atomic
+  LDSAN = --coverage
 endif
 
 COMPILER_SRC := $(wildcard compiler/*.c)
@@ -32,7 +46,7 @@ LIB_OBJ  = $(GEN_OBJ) $(COMPILER_SRC:%.c=$(BUILD)/%.o) $(RUNTIME_SRC:%.c=$(BUILD
 CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps demo check test san bench clean
+.PHONY: all deps demo check test san bench clean fuzz fuzzers fuzz-build coverage
 all: $(BUILD)/seg $(BUILD)/gencustomers $(UNIT_BIN)
 
 $(BUILD)/gen/parser.c $(BUILD)/gen/parser.h: grammar/parser.y
@@ -45,13 +59,13 @@ $(BUILD)/gen/lexer.c $(BUILD)/gen/lexer.h: grammar/lexer.l
 
 # Generated code: keep the warning set, but flex's output has unused functions.
 $(BUILD)/gen/lexer.o: $(BUILD)/gen/lexer.c $(BUILD)/gen/parser.h
-	$(CC) $(ALLCFLAGS) -Wno-unused-function -Wno-missing-prototypes -Wno-sign-compare -c -o $@ $<
+	$(CC) $(ALLCFLAGS) $(XALLOC) -Wno-unused-function -Wno-missing-prototypes -Wno-sign-compare -c -o $@ $<
 $(BUILD)/gen/parser.o: $(BUILD)/gen/parser.c $(BUILD)/gen/lexer.h
-	$(CC) $(ALLCFLAGS) -Wno-missing-prototypes -c -o $@ $<
+	$(CC) $(ALLCFLAGS) $(XALLOC) -Wno-missing-prototypes -c -o $@ $<
 
 $(BUILD)/%.o: %.c $(BUILD)/gen/parser.h $(BUILD)/gen/lexer.h $(wildcard */*.h) $(wildcard compiler/*.def)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALLCFLAGS) -MMD -c -o $@ $<
+	$(CC) $(ALLCFLAGS) $(XALLOC) -MMD -c -o $@ $<
 
 # The VM's kernels are written to be vectorised; -O2's "very cheap" cost
 # model leaves any loop that needs a scalar epilogue alone.
@@ -95,5 +109,47 @@ bench: all
 
 clean:
 	rm -rf build build-san
+
+# ---- fuzzing: `make fuzz [FUZZ_SECONDS=N]` ---------------------------------
+# Builds every fuzz/fuzz_*.c with clang + libFuzzer into $(FUZZ_BUILD)/fuzz/
+# (the library, generated parser and lexer included, instrumented), then runs
+# each for FUZZ_SECONDS seconds (fuzz/run.sh: seeds from the tests, examples
+# and ../shared; corpora, crashes and logs stay in $(FUZZ_BUILD)/).
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_SRC     := $(wildcard fuzz/fuzz_*.c)
+
+fuzz: fuzz-build
+	FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) bash fuzz/run.sh
+
+fuzz-build:
+	$(MAKE) BUILD=$(FUZZ_BUILD) CC=clang OPT=-O1 FUZZ=1 fuzzers $(FUZZ_BUILD)/seg
+
+fuzzers: $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/%)
+
+$(BUILD)/fuzz/%: fuzz/%.c $(wildcard fuzz/*.h) $(wildcard */*.h) $(BUILD)/libseg.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALLCFLAGS) -Ifuzz -fsanitize=fuzzer -o $@ $< $(BUILD)/libseg.a $(LIBS)
+
+# ---- coverage: `make coverage` ----------------------------------------------
+# gcc --coverage build in $(COV_BUILD)/, the test suite against it, then line
+# and branch coverage of compiler/ and runtime/ (gcovr).
+COV_BUILD ?= build-cov
+
+# The fuzz group adds nothing here (the fuzzers are a separate clang build).
+coverage:
+	$(MAKE) BUILD=$(COV_BUILD) CC=gcc OPT=-O0 COV=1 all
+	find $(COV_BUILD) -name '*.gcda' -delete
+	rc=0; groups=$$(sed -n 's/^TESTS=$${TESTS:-\(.*\)}$$/\1/p' tests/run.sh | sed 's/\<fuzz\>//'); \
+	TESTS=$${TESTS:-$$groups} bash tests/run.sh $(COV_BUILD) || rc=$$?; \
+	gcovr --root . --object-directory $(COV_BUILD) --filter compiler/ --filter runtime/ \
+	      --txt $(COV_BUILD)/coverage-lines.txt || rc=2; \
+	gcovr --root . --object-directory $(COV_BUILD) --filter compiler/ --filter runtime/ \
+	      --branches --txt $(COV_BUILD)/coverage-branches.txt || rc=2; \
+	echo "== coverage of compiler/ and runtime/ by the test suite (gcov; per file:" \
+	     "$(COV_BUILD)/coverage-lines.txt, $(COV_BUILD)/coverage-branches.txt)"; \
+	grep '^TOTAL' $(COV_BUILD)/coverage-lines.txt | awk '{ print "lines:    " $$4 " (" $$3 " of " $$2 ")" }'; \
+	grep '^TOTAL' $(COV_BUILD)/coverage-branches.txt | awk '{ print "branches: " $$4 " (" $$3 " of " $$2 ")" }'; \
+	exit $$rc
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

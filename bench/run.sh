@@ -1,42 +1,60 @@
 #!/usr/bin/env bash
-# bench/run.sh -- `make bench`: seg against a hand-written C loop and sqlite3,
-# all measured in the same run on the same generated data.
+# bench/run.sh -- `make bench`: seg against hand-written C loops, DuckDB
+# (C API) and sqlite3, all measured in the same run on the same generated
+# data.  Workloads W1..W7 of issue 4; see bench/README.md.
 #
-#   bash bench/run.sh                     1 000 000 customers (BENCH_ROWS)
-#   BENCH_ROWS=2000 bash bench/run.sh     smoke mode: same steps, same table, ~seconds
+#   bash bench/run.sh                     10 000 000 customers (BENCH_ROWS)
+#   BENCH_ROWS=1000000 bash bench/run.sh  a shorter run
+#   BENCH_ROWS=2000 bash bench/run.sh     smoke mode: same steps, same table, seconds
 #
 # Environment:
-#   BENCH_ROWS   customers to generate (default 1000000)
-#   BENCH_OUT    output folder (default bench/out, git-ignored)
-#   SEG, GEN     binaries (default build/seg, build/gencustomers)
-#   CC           compiler for bench/handloop.c (default cc), built with -O2
+#   BENCH_ROWS     customers to generate (default 10000000); at most 10000
+#                  is smoke mode (no network: DuckDB only if already installed)
+#   BENCH_OUT      output folder (default bench/out, git-ignored); the table
+#                  is also written to $BENCH_OUT/table.md
+#   SEG, GEN       binaries (default build/seg, build/gencustomers)
+#   CC             compiler for the C helpers in bench/ (default cc)
 #   BENCH_NO_HYPERFINE=1   time with `date +%s.%N` even if hyperfine is installed
+#   BENCH_RUNS     runs per timing (default: 10, 5, 3 or 1 by the duration
+#                  of the checking run; 20 for W5; 3 in smoke mode)
+#   BENCH_NO_DUCKDB=1      skip DuckDB;  BENCH_NO_SQLITE=1  skip sqlite3
+#   BENCH_NO_CALLGRIND=1   skip the instructions-per-row figures
+#   BENCH_CALLGRIND_ROWS   rows for callgrind (default 200000, capped at BENCH_ROWS)
+#   BENCH_FRESH=1  rebuild the cached sqlite3 database (and time its load)
+#   DUCKDB_LIB     libduckdb.so to use instead of the npm package's
 #
 # No figure is asserted: the script fails (exit 1) only when the engines
-# disagree on a count, or when a step itself fails.  See bench/README.md.
+# disagree on a count, or when a step itself fails.  Targets are printed
+# next to the measured ratios and never fail the run.
 
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-ROWS=${BENCH_ROWS:-1000000}
+ROWS=${BENCH_ROWS:-10000000}
 OUT=${BENCH_OUT:-bench/out}
 SEG=${SEG:-build/seg}
 GEN=${GEN:-build/gencustomers}
 CC=${CC:-cc}
 TODAY=2026-11-23
 SEED=42
+PEERS=bench/peers
+DUCKDB_PKG=@duckdb/node-api@1.5.6-r.1
+DUCKDB_LIB=${DUCKDB_LIB:-$PEERS/node_modules/@duckdb/node-bindings-linux-x64/libduckdb.so}
 
 [[ $ROWS =~ ^[1-9][0-9]*$ ]] || { echo "bench: BENCH_ROWS must be a positive integer, got '$ROWS'" >&2; exit 2; }
+[ -z "${BENCH_RUNS:-}" ] || [[ $BENCH_RUNS =~ ^[1-9][0-9]*$ ]] ||
+  { echo "bench: BENCH_RUNS must be a positive integer, got '$BENCH_RUNS'" >&2; exit 2; }
 for b in "$SEG" "$GEN"; do
   [ -x "$b" ] || { echo "bench: $b not built (run 'make all' first)" >&2; exit 2; }
 done
-command -v sqlite3 >/dev/null || { echo "bench: sqlite3 not installed" >&2; exit 2; }
+SMOKE=0; [ "$ROWS" -le 10000 ] && SMOKE=1
 mkdir -p "$OUT"
 
 CSV=$OUT/customers.csv
 SEGCOL=$OUT/customers.segcol
 DB=$OUT/customers.db
-HANDLOOP=$OUT/handloop
+DUCK=$OUT/customers.duckdb
+HLDIR=$OUT/handloop.d
 LOG=$OUT/bench.log
 : >"$LOG"
 
@@ -57,42 +75,67 @@ fail() {
   exit 1
 }
 
-# agree WORKLOAD NAME1 COUNT1 NAME2 COUNT2 ... -- all counts must be equal.
+# agree WORKLOAD NAME1 COUNT1 NAME2 COUNT2 ... -- all counts must be equal
+# (and not empty).
 agree() {
   local w=$1; shift
-  local first=$2 desc=""
-  local ok=1
+  local first=$2 desc="" ok=1
   while [ $# -ge 2 ]; do
     desc+=" $1=$2"
-    [ "$2" = "$first" ] || ok=0
+    [ -n "$2" ] && [ "$2" = "$first" ] || ok=0
     shift 2
   done
   [ "$ok" = 1 ] || fail "$w: COUNTS DISAGREE:$desc"
-  say "  $w counts agree:$desc"
+  say "  $w: counts agree:$desc"
+}
+
+now() { date +%s.%N; }
+sub() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.9f", a - b }'; }
+
+# check OUTFILE CMD ARGS... -- the checking run: runs CMD once with its
+# standard output in OUTFILE, fails the bench if it fails, and leaves its
+# wall time in CHECK_T (which picks the number of timed runs).  It is also
+# the warm-up of the timings that follow.
+CHECK_T=0
+check() {
+  local out=$1; shift
+  local t0; t0=$(now)
+  if ! "$@" >"$out" 2>>"$LOG"; then
+    tail -n 20 "$LOG" >&2
+    fail "step failed: $*"
+  fi
+  CHECK_T=$(sub "$(now)" "$t0")
+}
+
+# nruns -- how many timed runs, from the checking run's duration
+nruns() {
+  if [ -n "${BENCH_RUNS:-}" ]; then echo "$BENCH_RUNS"; return; fi
+  if [ "$SMOKE" = 1 ]; then echo 3; return; fi
+  awk -v t="$CHECK_T" 'BEGIN { print t < 0.5 ? 10 : t < 5 ? 5 : t < 30 ? 3 : 1 }'
 }
 
 # measure RUNS CMD ARGS... -- prints "median min max" in seconds of the whole
-# process, after one warm-up run.  Standard output of CMD is discarded.
+# process (no warm-up: the checking run came just before).  Standard output
+# of CMD is discarded.
 measure() {
   local runs=$1; shift
   if [ "$TIMER" = hyperfine ]; then
     local cmd csv=$OUT/.hyperfine.csv
     cmd=$(printf '%q ' "$@")
-    if ! hyperfine -N --warmup 1 --runs "$runs" --style none --export-csv "$csv" "$cmd" \
+    if ! hyperfine -N --runs "$runs" --style none --export-csv "$csv" "$cmd" \
          >/dev/null 2>>"$LOG"; then
-      cat "$LOG" >&2
+      tail -n 20 "$LOG" >&2
       fail "command failed: $cmd"
     fi
     # command,mean,stddev,median,user,system,min,max: take the last fields
     awk -F, 'NR == 2 { print $(NF-4), $(NF-1), $NF }' "$csv"
   else
-    "$@" >/dev/null 2>>"$LOG" || fail "command failed: $*"
     local i t0 t1 ts=()
     for ((i = 0; i < runs; i++)); do
-      t0=$(date +%s.%N)
+      t0=$(now)
       "$@" >/dev/null 2>>"$LOG" || fail "command failed: $*"
-      t1=$(date +%s.%N)
-      ts+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.9f", b - a }')")
+      t1=$(now)
+      ts+=("$(sub "$t1" "$t0")")
     done
     printf '%s\n' "${ts[@]}" | sort -g | awk '{ t[NR] = $1 }
       END { m = NR % 2 ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2
@@ -100,7 +143,7 @@ measure() {
   fi
 }
 
-# median of numbers on stdin
+# median / min / max of numbers on stdin
 median() { sort -g | awk '{ t[NR] = $1 } END { print NR % 2 ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2 }'; }
 
 calc() { awk "BEGIN { printf \"$1\", $2 }"; }
@@ -110,23 +153,98 @@ dur() {
   awk -v s="$1" 'BEGIN {
     if (s == "" || s == "-") { print "-"; exit }
     a = s < 0 ? -s : s
-    if (a >= 1) printf "%.2f s", s; else if (a >= 1e-3) printf "%.1f ms", s * 1e3
+    if (a >= 1) printf "%.2f s", s; else if (a >= 1e-3) printf "%.2f ms", s * 1e3
     else if (a >= 1e-6) printf "%.1f us", s * 1e6; else printf "%.0f ns", s * 1e9 }'
 }
 per_row() {
   awk -v s="$1" -v n="$ROWS" 'BEGIN { x = s * 1e9 / n; a = x < 0 ? -x : x
-    printf (a >= 100 ? "%.0f" : a >= 10 ? "%.1f" : "%.2f") " ns/row", x }'
+    printf (a >= 100 ? "%.0f" : a >= 10 ? "%.1f" : "%.2f") " ns", x }'
 }
-# ratio FMT NUM DEN -- NUM/DEN, or "n/a" when either is not positive (below
-# the timer's resolution or lost in noise)
-ratio() { awk -v a="$2" -v b="$3" -v f="$1" 'BEGIN { if (a > 0 && b > 0) printf f, a / b; else printf "n/a" }'; }
+mib() { awk -v b="$1" 'BEGIN { printf (b >= 1048576 * 100 ? "%.0f MiB" : "%.1f MiB"), b / 1048576 }'; }
 
-ROWS_T=()   # table rows, fields separated by |
-row() { ROWS_T+=("$1|$2|$(dur "$3")|$4|$5|$6"); }
-range() { echo "$(dur "$1") .. $(dur "$2")"; }
+# ratio NUM DEN -- "1.23x" (NUM/DEN), or "n/a" when either is not positive
+ratio() {
+  awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) { r = a / b
+    printf (r >= 100 ? "%.0fx" : r >= 10 ? "%.1fx" : "%.2fx"), r } else printf "n/a" }'
+}
+# met VALUE OP LIMIT -- "yes" / "no" (or "n/a" when VALUE is not a number)
+met() {
+  awk -v v="$1" -v op="$2" -v l="$3" 'BEGIN {
+    if (v !~ /^[0-9.eE+-]+$/ || v <= 0) { print "n/a"; exit }
+    ok = op == "<=" ? v <= l : op == ">=" ? v >= l : op == "<" ? v < l : v > l
+    print ok ? "yes" : "**no**" }'
+}
+num() { sed 's/x$//' <<<"$1"; }   # "1.23x" -> 1.23
 
-# seg_counts FILE.csv -- "name count" per segment from `seg run --format csv`
-seg_counts() { awk -F, 'NR > 1 { print $1, $2 }' "$1"; }
+# The table: workload | engine / figure | median | min .. max | per row |
+# ratio | target | met | notes
+TABLE=()
+row() { TABLE+=("$1|$2|$3|$4|$5|$6|$7|$8|$9"); }
+# trow WORKLOAD ENGINE MED MIN MAX RATIO TARGET MET NOTES -- a timing
+trow() {
+  local r="-"
+  [ "$4" = "-" ] || r="$(dur "$4") .. $(dur "$5")"
+  row "$1" "$2" "$(dur "$3")" "$r" "$([ -n "${NO_PER_ROW:-}" ] && echo - || per_row "$3")" "$6" "$7" "$8" "$9"
+}
+skip_row() { row "$1" "$2" "-" "-" "-" "-" "$3" "-" "skipped: $4"; }
+
+# seg_counts FILE -- comma-separated counts from `seg run --format csv`
+seg_counts() { awk -F, 'NR > 1 { printf "%s%s", s, $2; s = "," } END { print "" }' "$1"; }
+# field KEY FILE -- the value of KEY=value in a handloop/driver output line
+field() { tr ' ' '\n' <"$2" | awk -F= -v k="$1" '$1 == k { print $2 }'; }
+
+# ---- 0. peers --------------------------------------------------------------
+
+build_helper() {   # build_helper NAME FLAGS... -- $OUT/NAME from bench/NAME.c
+  local name=$1; shift
+  if [ ! -x "$OUT/$name" ] || [ "bench/$name.c" -nt "$OUT/$name" ]; then
+    "$CC" -std=c11 -Wall -Wextra -Werror "$@" -o "$OUT/$name.tmp" "bench/$name.c" ${LDLIBS:-} 2>>"$LOG" ||
+      { tail -n 20 "$LOG" >&2; fail "cannot build bench/$name.c"; }
+    mv "$OUT/$name.tmp" "$OUT/$name"
+  fi
+}
+HANDLOOP=$OUT/handloop
+MAXRSS=$OUT/maxrss
+DRIVER=$OUT/duckdb_driver
+build_helper handloop -O3
+build_helper maxrss -O2
+LDLIBS=-ldl build_helper duckdb_driver -O2
+
+HAVE_SQLITE=0 HAVE_DUCKDB=0 HAVE_CALLGRIND=0
+SQLITE_WHY="" DUCKDB_WHY="" CALLGRIND_WHY=""
+if [ -n "${BENCH_NO_SQLITE:-}" ]; then SQLITE_WHY="BENCH_NO_SQLITE is set"
+elif command -v sqlite3 >/dev/null; then HAVE_SQLITE=1
+else SQLITE_WHY="sqlite3 is not installed (tools/install-deps.sh installs it)"; fi
+
+if [ -n "${BENCH_NO_DUCKDB:-}" ]; then
+  DUCKDB_WHY="BENCH_NO_DUCKDB is set"
+else
+  if [ ! -f "$DUCKDB_LIB" ] && [ "$SMOKE" = 0 ] && command -v npm >/dev/null; then
+    say "peers: installing DuckDB ($DUCKDB_PKG) into $PEERS/"
+    mkdir -p "$PEERS"
+    timeout 600 npm install --prefix "$PEERS" --no-audit --no-fund "$DUCKDB_PKG" >>"$LOG" 2>&1 ||
+      say "  npm install failed (see $LOG)"
+  fi
+  if [ ! -f "$DUCKDB_LIB" ]; then
+    if [ "$SMOKE" = 1 ]; then DUCKDB_WHY="not installed (smoke mode does not install; run a full bench once)"
+    elif ! command -v npm >/dev/null; then DUCKDB_WHY="npm not found, cannot install $DUCKDB_PKG"
+    else DUCKDB_WHY="cannot install $DUCKDB_PKG (see $LOG)"; fi
+  elif DUCKDB_VERSION=$("$DRIVER" --lib "$DUCKDB_LIB" --version 2>>"$LOG"); then
+    HAVE_DUCKDB=1
+  else
+    DUCKDB_WHY="cannot load $DUCKDB_LIB (see $LOG)"
+  fi
+fi
+
+if [ -n "${BENCH_NO_CALLGRIND:-}" ]; then CALLGRIND_WHY="BENCH_NO_CALLGRIND is set"
+elif ! command -v valgrind >/dev/null; then CALLGRIND_WHY="valgrind is not installed"
+elif grep -q -a -m1 __asan_init "$SEG"; then CALLGRIND_WHY="$SEG is built with AddressSanitizer"
+else HAVE_CALLGRIND=1; fi
+
+DUCK_RUN=("$DRIVER" --lib "$DUCKDB_LIB")
+[ "$HAVE_SQLITE" = 1 ] && say "peers: sqlite3 $(sqlite3 --version | cut -d' ' -f1)" || say "peers: sqlite3 skipped: $SQLITE_WHY"
+[ "$HAVE_DUCKDB" = 1 ] && say "peers: DuckDB $DUCKDB_VERSION (C API, $DUCKDB_LIB)" || say "peers: DuckDB skipped: $DUCKDB_WHY"
+[ "$HAVE_CALLGRIND" = 1 ] || say "callgrind skipped: $CALLGRIND_WHY"
 
 # ---- 1. data -----------------------------------------------------------------
 
@@ -135,137 +253,401 @@ if [ -f "$CSV" ] && [ -f "$CSV.stamp" ] && [ "$(cat "$CSV.stamp")" = "$STAMP" ];
   say "data: $CSV is up to date ($ROWS rows, seed $SEED)"
 else
   say "data: generating $ROWS customers (seed $SEED) -> $CSV"
-  rm -f "$CSV.stamp" "$DB.stamp"
+  rm -f "$CSV.stamp" "$DB.stamp" "$HLDIR/stamp"
   "$GEN" --rows "$ROWS" --seed "$SEED" -o "$CSV"
   echo "$STAMP" >"$CSV.stamp"
 fi
 CSV_BYTES=$(stat -c %s "$CSV")
 say "  CSV: $CSV_BYTES bytes; timer: $TIMER"
 
-# ---- 2. W4: import -----------------------------------------------------------
+# the hand loops' raw columns (untimed)
+HL_STAMP="$(cat "$CSV.stamp") handloop=$(cksum <"$HANDLOOP" | cut -d' ' -f1)"
+if [ ! -f "$HLDIR/stamp" ] || [ "$(cat "$HLDIR/stamp")" != "$HL_STAMP" ]; then
+  say "data: writing the hand loops' raw columns -> $HLDIR/"
+  "$HANDLOOP" prepare "$CSV" "$HLDIR" >>"$LOG" 2>&1 || { tail -n 5 "$LOG" >&2; fail "handloop prepare failed"; }
+  echo "$HL_STAMP" >"$HLDIR/stamp"
+fi
 
-say "W4: seg import (median of 3)"
-"$SEG" import "$CSV" -o "$SEGCOL" 2>"$OUT/import.err" || { cat "$OUT/import.err" >&2; fail "seg import failed"; }
-grep -q "imported $ROWS rows" "$OUT/import.err" || fail "W4: seg import did not report $ROWS rows: $(cat "$OUT/import.err")"
-read -r IMP_MED IMP_MIN IMP_MAX < <(measure 3 "$SEG" import "$CSV" -o "$SEGCOL")
+# ---- 2. W4: import -------------------------------------------------------------
+
+say "W4: seg import"
+check "$OUT/import.out" "$SEG" import "$CSV" -o "$SEGCOL"
+grep -q "imported $ROWS rows" "$LOG" || fail "W4: seg import did not report $ROWS rows (see $LOG)"
+read -r IMP_MED IMP_MIN IMP_MAX < <(measure "$(nruns)" "$SEG" import "$CSV" -o "$SEGCOL")
+"$MAXRSS" "$OUT/rss.w4" "$SEG" import "$CSV" -o "$SEGCOL" 2>>"$LOG" || fail "W4: seg import failed"
+read -r RSS_W4 CPU_W4 <"$OUT/rss.w4"
 SEGCOL_BYTES=$(stat -c %s "$SEGCOL")
 IMP_MBS=$(calc "%.1f" "$CSV_BYTES / 1e6 / $IMP_MED")
-SIZE_RATIO=$(calc "%.2f" "$SEGCOL_BYTES / $CSV_BYTES")
-row "W4 import" "seg import CSV -> .segcol" "$IMP_MED" "$(range "$IMP_MIN" "$IMP_MAX")" "$(per_row "$IMP_MED")" \
-    "$IMP_MBS MB/s of CSV; .segcol/CSV size $SIZE_RATIO"
+IMP_MBS_CORE=$(calc "%.1f" "$CSV_BYTES / 1e6 / $CPU_W4")
+trow "W4 import CSV" "seg import -> .segcol" "$IMP_MED" "$IMP_MIN" "$IMP_MAX" \
+    "$IMP_MBS_CORE MB/s per core" ">= 300 MB/s per core" "$(met "$IMP_MBS_CORE" ">=" 300)" \
+    "$IMP_MBS MB/s of CSV (wall); per core = CSV / CPU seconds ($(dur "$CPU_W4"))"
 
-# ---- 3. W1: age 25..40 and purchases_90d > 3 ----------------------------------
+if [ "$HAVE_DUCKDB" = 1 ]; then
+  say "W4: DuckDB load into its own file"
+  sed "s#@CSV@#$CSV#" bench/duckdb_load.sql >"$OUT/duckdb_load.sql"
+  check "$OUT/duck.load.out" "${DUCK_RUN[@]}" --fresh "$DUCK" "@$OUT/duckdb_load.sql" \
+    "SELECT count(*) FROM customers"
+  agree "W4 rows" seg "$ROWS" duckdb "$(cat "$OUT/duck.load.out")"
+  read -r DL_MED DL_MIN DL_MAX < <(measure "$(nruns)" "${DUCK_RUN[@]}" --fresh "$DUCK" "@$OUT/duckdb_load.sql")
+  R=$(ratio "$DL_MED" "$IMP_MED")
+  trow "" "DuckDB CREATE TABLE AS read_csv -> file" "$DL_MED" "$DL_MIN" "$DL_MAX" \
+      "DuckDB/seg $R" ">= 2.5x" "$(met "$(num "$R")" ">=" 2.5)" \
+      "$(calc "%.1f" "$CSV_BYTES / 1e6 / $DL_MED") MB/s of CSV (wall)"
+else
+  skip_row "" "DuckDB load into its file" ">= 2.5x" "$DUCKDB_WHY"
+fi
+
+if [ "$HAVE_SQLITE" = 1 ]; then
+  DB_STAMP="$(cat "$CSV.stamp") load=$(cksum <examples/sql/load.sql | cut -d' ' -f1)"
+  if [ -z "${BENCH_FRESH:-}" ] && [ -f "$DB" ] && [ -f "$DB.stamp" ] && [ "$(cat "$DB.stamp")" = "$DB_STAMP" ]; then
+    say "W4: sqlite3: $DB is up to date (BENCH_FRESH=1 rebuilds and times it)"
+    row "" "sqlite3 .import + typed INSERT" "-" "-" "-" "-" "-" "-" "cached database, not timed in this run (BENCH_FRESH=1)"
+  else
+    say "W4: sqlite3: loading $CSV into $DB (examples/sql/load.sql, one timed run)"
+    rm -f "$DB" "$DB.tmp" "$DB.stamp"
+    # examples/sql/load.sql is the project's typed load (NULLIF for empties,
+    # CASTs, booleans as 0/1); only its input path changes.
+    sed "s#examples/customers.csv#$CSV#" examples/sql/load.sql >"$OUT/sqlite_load.sql"
+    t0=$(now)
+    sqlite3 "$DB.tmp" <"$OUT/sqlite_load.sql" 2>>"$LOG" || fail "sqlite3 load failed (see $LOG)"
+    SL_T=$(sub "$(now)" "$t0")
+    mv "$DB.tmp" "$DB"
+    echo "$DB_STAMP" >"$DB.stamp"
+    R=$(ratio "$SL_T" "$IMP_MED")
+    trow "" "sqlite3 .import + typed INSERT" "$SL_T" "$SL_T" "$SL_T" "sqlite/seg $R" "-" "-" "one run"
+  fi
+  DB_ROWS=$(sqlite3 "$DB" 'SELECT count(*) FROM customers;')
+  agree "W4 rows" seg "$ROWS" sqlite3 "$DB_ROWS"
+else
+  skip_row "" "sqlite3 load" "-" "$SQLITE_WHY"
+fi
+
+# ---- 3. W1: age 25..40 and purchases_90d > 3 ----------------------------------------
 
 W1_RULES=$OUT/w1.seg
 EMPTY_RULES=$OUT/empty.seg
 printf 'segment w1 = age 25..40 and purchases_90d > 3\n' >"$W1_RULES"
 printf '# no segments: seg opens, checks and maps the file, then evaluates nothing\nlet unused = 1\n' >"$EMPTY_RULES"
 W1_SQL='SELECT count(*) FROM customers WHERE age BETWEEN 25 AND 40 AND purchases_90d > 3;'
+W="W1 age 25..40 and p90 > 3"
 
-say "W1: seg run (median of 5)"
-"$SEG" run "$W1_RULES" "$SEGCOL" --today "$TODAY" --format csv >"$OUT/w1.out"
-SEG_W1=$(awk -F, '$1 == "w1" { print $2 }' "$OUT/w1.out")
-[ -n "$SEG_W1" ] || fail "W1: no count in seg output: $(cat "$OUT/w1.out")"
-read -r RUN_MED RUN_MIN RUN_MAX < <(measure 5 "$SEG" run "$W1_RULES" "$SEGCOL" --today "$TODAY" --format csv)
-read -r EMP_MED EMP_MIN EMP_MAX < <(measure 5 "$SEG" run "$EMPTY_RULES" "$SEGCOL" --today "$TODAY" --format csv)
-EVAL_EST=$(calc "%.9f" "$RUN_MED - $EMP_MED")
+say "W1: seg run"
+check "$OUT/w1.out" "$SEG" run "$W1_RULES" "$SEGCOL" --today "$TODAY" --format csv
+SEG_W1=$(seg_counts "$OUT/w1.out")
+read -r RUN_MED RUN_MIN RUN_MAX < <(measure "$(nruns)" "$SEG" run "$W1_RULES" "$SEGCOL" --today "$TODAY" --format csv)
+check "$OUT/empty.out" "$SEG" run "$EMPTY_RULES" "$SEGCOL" --today "$TODAY" --format csv
+read -r EMP_MED EMP_MIN EMP_MAX < <(measure "$(nruns)" "$SEG" run "$EMPTY_RULES" "$SEGCOL" --today "$TODAY" --format csv)
+EVAL_W1=$(sub "$RUN_MED" "$EMP_MED")
 
-say "W1: hand-written C loop ($CC -O2)"
-if [ ! -x "$HANDLOOP" ] || [ bench/handloop.c -nt "$HANDLOOP" ]; then
-  "$CC" -O2 -o "$HANDLOOP" bench/handloop.c
+say "W1: C hand loop"
+check "$OUT/hl.w1.out" "$HANDLOOP" w1 "$HLDIR" --repeat 5
+C_W1=$(field count "$OUT/hl.w1.out")
+CL_MED=$(field loop_median "$OUT/hl.w1.out") CL_MIN=$(field loop_min "$OUT/hl.w1.out") CL_MAX=$(field loop_max "$OUT/hl.w1.out")
+read -r CW_MED CW_MIN CW_MAX < <(measure "$(nruns)" "$HANDLOOP" w1 "$HLDIR")
+
+COUNTS_W1=(seg "$SEG_W1" C "$C_W1")
+if [ "$HAVE_DUCKDB" = 1 ]; then
+  say "W1: DuckDB (stored table)"
+  check "$OUT/duck.w1.out" "${DUCK_RUN[@]}" --repeat 5 "$DUCK" "$W1_SQL"
+  COUNTS_W1+=(duckdb "$(cat "$OUT/duck.w1.out")")
+  read -r DQ1_MED DQ1_MIN DQ1_MAX < <(grep '^query:' "$LOG" | tail -n 1 | tr ' ' '\n' | awk -F= '
+    $1 == "median" { m = $2 } $1 == "min" { a = $2 } $1 == "max" { b = $2 } END { print m, a, b }')
+  read -r DW1_MED DW1_MIN DW1_MAX < <(measure "$(nruns)" "${DUCK_RUN[@]}" "$DUCK" "$W1_SQL")
 fi
-HL_OUT=$("$HANDLOOP" "$CSV" --repeat 5)
-read -r C_W1 C_MIN C_MED C_MAX < <(tr ' =' '\n' <<<"$HL_OUT" |
-  awk 'p == "count" { c = $0 } p == "seconds" { s = $0 } p == "median" { m = $0 } p == "max" { x = $0 }
-       { p = $0 } END { print c, s, m, x }')
-[ -n "$C_MAX" ] || fail "W1: cannot read handloop output: $HL_OUT"
+if [ "$HAVE_SQLITE" = 1 ]; then
+  say "W1: sqlite3"
+  check "$OUT/sqlite.w1.out" sqlite3 "$DB" "$W1_SQL"
+  COUNTS_W1+=(sqlite3 "$(cat "$OUT/sqlite.w1.out")")
+  read -r SW1_MED SW1_MIN SW1_MAX < <(measure "$(nruns)" sqlite3 "$DB" "$W1_SQL")
+  # the query alone: 5 runs in one session with .timer on ("Run Time: real S ...")
+  SQLQ=$( { echo '.timer on'; for _ in 1 2 3 4 5; do echo "$W1_SQL"; done; } | sqlite3 "$DB" |
+    awk '/^Run Time:/ { print $4 }')
+  SQ1_MED=$(median <<<"$SQLQ"); SQ1_MIN=$(sort -g <<<"$SQLQ" | head -1); SQ1_MAX=$(sort -g <<<"$SQLQ" | tail -1)
+fi
+agree W1 "${COUNTS_W1[@]}"
 
-say "W1: sqlite3"
-DB_STAMP="$(cat "$CSV.stamp") load=$(cksum <examples/sql/load.sql | cut -d' ' -f1)"
-if [ -f "$DB" ] && [ -f "$DB.stamp" ] && [ "$(cat "$DB.stamp")" = "$DB_STAMP" ]; then
-  say "  $DB is up to date"
+R=$(ratio "$RUN_MED" "$CW_MED")
+trow "$W" "seg run (whole process)" "$RUN_MED" "$RUN_MIN" "$RUN_MAX" "seg/C $R" "<= 1.5x" \
+    "$(met "$(num "$R")" "<=" 1.5)" "count $SEG_W1; vs C hand loop, whole process"
+trow "" "seg run, no segments (open+map)" "$EMP_MED" "$EMP_MIN" "$EMP_MAX" "-" "-" "-" \
+    "fixed cost of opening the .segcol"
+trow "" "seg evaluation (estimate)" "$EVAL_W1" "-" "-" "seg/C $(ratio "$EVAL_W1" "$CL_MED")" "-" "-" \
+    "= whole - no segments; vs C loop only"
+trow "" "C hand loop (whole process)" "$CW_MED" "$CW_MIN" "$CW_MAX" "-" "-" "-" \
+    "count $C_W1; mmap int8 age + flag, uint8 p90"
+trow "" "C hand loop (loop only)" "$CL_MED" "$CL_MIN" "$CL_MAX" "-" "-" "-" "5 loops in one process"
+if [ "$HAVE_DUCKDB" = 1 ]; then
+  R=$(ratio "$DW1_MED" "$RUN_MED")
+  trow "" "DuckDB stored table (whole process)" "$DW1_MED" "$DW1_MIN" "$DW1_MAX" "DuckDB/seg $R" ">= 3x" \
+      "$(met "$(num "$R")" ">=" 3)" "C API driver: open file, query, print"
+  trow "" "DuckDB stored table (query only)" "$DQ1_MED" "$DQ1_MIN" "$DQ1_MAX" \
+      "DuckDB/seg $(ratio "$DQ1_MED" "$EVAL_W1")" "-" "-" "duckdb_query x5 in one process; vs seg estimate"
 else
-  say "  loading $CSV into $DB (typed table, as examples/sql/load.sql)"
-  rm -f "$DB" "$DB.tmp" "$DB.stamp"
-  # examples/sql/load.sql is the project's typed load (NULLIF for empties,
-  # CASTs, booleans as 0/1); only its input path changes.
-  sed "s#examples/customers.csv#$CSV#" examples/sql/load.sql | sqlite3 "$DB.tmp"
-  mv "$DB.tmp" "$DB"
-  echo "$DB_STAMP" >"$DB.stamp"
+  skip_row "" "DuckDB stored table" ">= 3x" "$DUCKDB_WHY"
 fi
-DB_ROWS=$(sqlite3 "$DB" 'SELECT count(*) FROM customers;')
-[ "$DB_ROWS" = "$ROWS" ] || fail "sqlite3 table has $DB_ROWS rows, expected $ROWS"
-SQL_W1=$(sqlite3 "$DB" "$W1_SQL")
-read -r SQL_MED SQL_MIN SQL_MAX < <(measure 5 sqlite3 "$DB" "$W1_SQL")
-# the query alone: 5 runs in one session with .timer on ("Run Time: real S ...")
-SQLQ=$( { echo '.timer on'; for _ in 1 2 3 4 5; do echo "$W1_SQL"; done; } | sqlite3 "$DB" |
-  awk '/^Run Time:/ { print $4 }')
-SQLQ_MED=$(median <<<"$SQLQ")
-SQLQ_MIN=$(sort -g <<<"$SQLQ" | head -1)
-SQLQ_MAX=$(sort -g <<<"$SQLQ" | tail -1)
+if [ "$HAVE_SQLITE" = 1 ]; then
+  trow "" "sqlite3 CLI (whole process)" "$SW1_MED" "$SW1_MIN" "$SW1_MAX" \
+      "sqlite/seg $(ratio "$SW1_MED" "$RUN_MED")" "-" "-" ""
+  trow "" "sqlite3 query (.timer real)" "$SQ1_MED" "$SQ1_MIN" "$SQ1_MAX" \
+      "sqlite/seg $(ratio "$SQ1_MED" "$EVAL_W1")" "-" "-" "ms resolution; vs seg estimate"
+else
+  skip_row "" "sqlite3" "-" "$SQLITE_WHY"
+fi
 
-agree W1 seg "$SEG_W1" C "$C_W1" sqlite3 "$SQL_W1"
+# ---- 4. W2: 20 segments over stored columns ----------------------------------------
 
-row "W1 age 25..40 and p90 > 3" "seg run (whole process)" "$RUN_MED" "$(range "$RUN_MIN" "$RUN_MAX")" \
-    "$(per_row "$RUN_MED")" "count $SEG_W1"
-row "" "seg run, no segments (open+CRC+mmap)" "$EMP_MED" "$(range "$EMP_MIN" "$EMP_MAX")" \
-    "$(per_row "$EMP_MED")" "fixed cost of opening the .segcol"
-row "" "seg evaluation (estimate)" "$EVAL_EST" "-" "$(per_row "$EVAL_EST")" \
-    "= whole - no segments; seg/C $(ratio "%.1fx" "$EVAL_EST" "$C_MED")"
-row "" "C hand loop (loop only, -O2)" "$C_MED" "$(range "$C_MIN" "$C_MAX")" "$(per_row "$C_MED")" \
-    "count $C_W1; whole seg/C $(ratio "%.0fx" "$RUN_MED" "$C_MED")"
-row "" "sqlite3 CLI (whole process)" "$SQL_MED" "$(range "$SQL_MIN" "$SQL_MAX")" "$(per_row "$SQL_MED")" \
-    "count $SQL_W1; sqlite/seg $(ratio "%.2fx" "$SQL_MED" "$RUN_MED") (whole process)"
-row "" "sqlite3 query (.timer real)" "$SQLQ_MED" "$(range "$SQLQ_MIN" "$SQLQ_MAX")" "$(per_row "$SQLQ_MED")" \
-    "sqlite/seg $(ratio "%.1fx" "$SQLQ_MED" "$EVAL_EST") (query vs seg estimate)"
+W2_RULES=bench/w2.seg
+NSEG=$(grep -c '^segment ' "$W2_RULES")
+W="W2 bench/w2.seg ($NSEG segments)"
+say "W2: seg run"
+check "$OUT/w2.out" "$SEG" run "$W2_RULES" "$SEGCOL" --today "$TODAY" --format csv
+SEG_W2=$(seg_counts "$OUT/w2.out")
+read -r W2_MED W2_MIN W2_MAX < <(measure "$(nruns)" "$SEG" run "$W2_RULES" "$SEGCOL" --today "$TODAY" --format csv)
+EVAL_W2=$(sub "$W2_MED" "$EMP_MED")
 
-# ---- W2 / W3 (extra): examples/nordic_q4.seg, .segcol vs CSV vs sqlite3 -------
+say "W2: C hand loop (vectorised)"
+check "$OUT/hl.w2.out" "$HANDLOOP" w2 "$HLDIR" --repeat 5
+C_W2=$(field counts "$OUT/hl.w2.out")
+CL2_MED=$(field loop_median "$OUT/hl.w2.out") CL2_MIN=$(field loop_min "$OUT/hl.w2.out") CL2_MAX=$(field loop_max "$OUT/hl.w2.out")
+read -r CW2_MED CW2_MIN CW2_MAX < <(measure "$(nruns)" "$HANDLOOP" w2 "$HLDIR")
 
-say "W2/W3: examples/nordic_q4.seg (median of 3)"
-NQ=examples/nordic_q4.seg
-"$SEG" run "$NQ" "$SEGCOL" --today "$TODAY" --format csv >"$OUT/w2.out"
-"$SEG" run "$NQ" "$CSV" --today "$TODAY" --format csv >"$OUT/w3.out"
-NQ_SQL=$OUT/nordic_q4_count.sql
-sed 's/^SELECT customer_id FROM/SELECT count(*) FROM/' examples/sql/nordic_q4.sql >"$NQ_SQL"
-sqlite3 "$DB" <"$NQ_SQL" >"$OUT/w2_sqlite.out"
-W2_SEG=$(seg_counts "$OUT/w2.out" | awk '{ printf "%s%s", s, $2; s = "," }')
-W3_SEG=$(seg_counts "$OUT/w3.out" | awk '{ printf "%s%s", s, $2; s = "," }')
-W2_SQL=$(paste -sd, "$OUT/w2_sqlite.out")
-agree "W2/W3 (per segment, in file order)" seg-segcol "$W2_SEG" seg-csv "$W3_SEG" sqlite3 "$W2_SQL"
-NSEG=$(seg_counts "$OUT/w2.out" | wc -l)
-read -r W2_MED W2_MIN W2_MAX < <(measure 3 "$SEG" run "$NQ" "$SEGCOL" --today "$TODAY" --format csv)
-read -r W3_MED W3_MIN W3_MAX < <(measure 3 "$SEG" run "$NQ" "$CSV" --today "$TODAY" --format csv)
-read -r W2Q_MED W2Q_MIN W2Q_MAX < <(measure 3 sqlite3 "$DB" ".read $NQ_SQL")
-row "W2 nordic_q4.seg ($NSEG segs)" "seg run on .segcol (whole process)" "$W2_MED" "$(range "$W2_MIN" "$W2_MAX")" \
-    "$(per_row "$W2_MED")" "counts $W2_SEG"
-row "" "sqlite3 CLI, 6 count(*) (whole process)" "$W2Q_MED" "$(range "$W2Q_MIN" "$W2Q_MAX")" \
-    "$(per_row "$W2Q_MED")" "sqlite/seg $(ratio "%.2fx" "$W2Q_MED" "$W2_MED")"
-row "W3 nordic_q4.seg on CSV" "seg run on the CSV (import in memory)" "$W3_MED" "$(range "$W3_MIN" "$W3_MAX")" \
-    "$(per_row "$W3_MED")" "CSV/.segcol $(ratio "%.1fx" "$W3_MED" "$W2_MED")"
+COUNTS_W2=(seg "$SEG_W2" C "$C_W2")
+if [ "$HAVE_DUCKDB" = 1 ]; then
+  say "W2: DuckDB (stored table)"
+  check "$OUT/duck.w2.out" "${DUCK_RUN[@]}" --repeat 3 "$DUCK" @bench/w2.duckdb.sql
+  COUNTS_W2+=(duckdb "$(cat "$OUT/duck.w2.out")")
+  read -r DQ2_MED DQ2_MIN DQ2_MAX < <(grep '^query:' "$LOG" | tail -n 1 | tr ' ' '\n' | awk -F= '
+    $1 == "median" { m = $2 } $1 == "min" { a = $2 } $1 == "max" { b = $2 } END { print m, a, b }')
+  read -r DW2_MED DW2_MIN DW2_MAX < <(measure "$(nruns)" "${DUCK_RUN[@]}" "$DUCK" @bench/w2.duckdb.sql)
+fi
+if [ "$HAVE_SQLITE" = 1 ]; then
+  say "W2: sqlite3"
+  check "$OUT/sqlite.w2.out" sqlite3 -csv "$DB" ".read bench/w2.sqlite.sql"
+  COUNTS_W2+=(sqlite3 "$(cat "$OUT/sqlite.w2.out")")
+  read -r SW2_MED SW2_MIN SW2_MAX < <(measure "$(nruns)" sqlite3 -csv "$DB" ".read bench/w2.sqlite.sql")
+fi
+agree "W2 (per segment, in file order)" "${COUNTS_W2[@]}"
+for c in $(tr ',' ' ' <<<"$SEG_W2"); do
+  { [ "$c" -gt 0 ] && [ "$c" -lt "$ROWS" ]; } || say "  note: a W2 segment counts $c of $ROWS rows (trivial at this size)"
+done
 
-# ---- 6. table ------------------------------------------------------------------
+R=$(ratio "$W2_MED" "$CW2_MED")
+trow "$W" "seg run (whole process)" "$W2_MED" "$W2_MIN" "$W2_MAX" "seg/C $R" "<= 2x" \
+    "$(met "$(num "$R")" "<=" 2)" "vs C vectorised loop, whole process"
+trow "" "seg evaluation (estimate)" "$EVAL_W2" "-" "-" "seg/C $(ratio "$EVAL_W2" "$CL2_MED")" "-" "-" \
+    "= whole - no segments; vs C loop only"
+trow "" "C vectorised loop (whole process)" "$CW2_MED" "$CW2_MIN" "$CW2_MAX" "-" "-" "-" \
+    "raw narrow columns, dictionary codes, folded text"
+trow "" "C vectorised loop (loop only)" "$CL2_MED" "$CL2_MIN" "$CL2_MAX" "-" "-" "-" "5 loops in one process"
+if [ "$HAVE_DUCKDB" = 1 ]; then
+  R=$(ratio "$DW2_MED" "$W2_MED")
+  trow "" "DuckDB stored table (whole process)" "$DW2_MED" "$DW2_MIN" "$DW2_MAX" "DuckDB/seg $R" ">= 10x" \
+      "$(met "$(num "$R")" ">=" 10)" "bench/w2.duckdb.sql: one pass, count(*) FILTER"
+  trow "" "DuckDB stored table (query only)" "$DQ2_MED" "$DQ2_MIN" "$DQ2_MAX" \
+      "DuckDB/seg $(ratio "$DQ2_MED" "$EVAL_W2")" "-" "-" "duckdb_query x3 in one process; vs seg estimate"
+else
+  skip_row "" "DuckDB stored table" ">= 10x" "$DUCKDB_WHY"
+fi
+if [ "$HAVE_SQLITE" = 1 ]; then
+  trow "" "sqlite3 CLI (whole process)" "$SW2_MED" "$SW2_MIN" "$SW2_MAX" \
+      "sqlite/seg $(ratio "$SW2_MED" "$W2_MED")" "-" "-" "bench/w2.sqlite.sql: one pass, count(*) FILTER"
+else
+  skip_row "" "sqlite3" "-" "$SQLITE_WHY"
+fi
 
-echo
-echo "seg bench: $ROWS customers (gencustomers --seed $SEED, $(calc "%.1f" "$CSV_BYTES / 1e6") MB CSV), today $TODAY," \
-     "timer $TIMER, $(nproc) CPUs"
+# ---- 5. W3: W2 straight from the CSV -------------------------------------------------
+
+W="W3 w2.seg on the CSV"
+say "W3: seg run on the CSV"
+check "$OUT/w3.out" "$SEG" run "$W2_RULES" "$CSV" --today "$TODAY" --format csv
+COUNTS_W3=(seg-segcol "$SEG_W2" seg-csv "$(seg_counts "$OUT/w3.out")")
+read -r W3_MED W3_MIN W3_MAX < <(measure "$(nruns)" "$SEG" run "$W2_RULES" "$CSV" --today "$TODAY" --format csv)
+if [ "$HAVE_DUCKDB" = 1 ]; then
+  say "W3: DuckDB read_csv"
+  sed "s#@CSV@#$CSV#; s/CREATE TABLE customers AS/CREATE VIEW customers AS/" bench/duckdb_load.sql >"$OUT/duckdb_view.sql"
+  check "$OUT/duck.w3.out" "${DUCK_RUN[@]}" :memory: "@$OUT/duckdb_view.sql" @bench/w2.duckdb.sql
+  COUNTS_W3+=(duckdb-csv "$(cat "$OUT/duck.w3.out")")
+  read -r DW3_MED DW3_MIN DW3_MAX < <(measure "$(nruns)" "${DUCK_RUN[@]}" :memory: "@$OUT/duckdb_view.sql" @bench/w2.duckdb.sql)
+fi
+agree "W3 (per segment)" "${COUNTS_W3[@]}"
+trow "$W" "seg run on the CSV (whole process)" "$W3_MED" "$W3_MIN" "$W3_MAX" \
+    "CSV/.segcol $(ratio "$W3_MED" "$W2_MED")" "-" "-" "imports in memory, then evaluates"
+if [ "$HAVE_DUCKDB" = 1 ]; then
+  R=$(ratio "$DW3_MED" "$W3_MED")
+  trow "" "DuckDB read_csv (whole process)" "$DW3_MED" "$DW3_MIN" "$DW3_MAX" "DuckDB/seg $R" ">= 1x" \
+      "$(met "$(num "$R")" ">=" 1)" "same query over a typed read_csv view"
+else
+  skip_row "" "DuckDB read_csv" ">= 1x" "$DUCKDB_WHY"
+fi
+
+# ---- 6. W5: start-up -----------------------------------------------------------------
+
+W="W5 start-up (10-row file)"
+say "W5: start-up on a 10-row file"
+TINY=$OUT/tiny
+head -n 11 "$CSV" >"$TINY.csv"
+check "$OUT/tiny.import.out" "$SEG" import "$TINY.csv" -o "$TINY.segcol"
+"$HANDLOOP" prepare "$TINY.csv" "$TINY.d" >>"$LOG" 2>&1 || fail "handloop prepare (tiny) failed"
+BENCH_RUNS_SAVED=${BENCH_RUNS:-}
+[ "$SMOKE" = 1 ] || BENCH_RUNS=${BENCH_RUNS:-20}
+NO_PER_ROW=1   # per row means nothing for a 10-row file
+check "$OUT/tiny.out" "$SEG" run "$W1_RULES" "$TINY.segcol" --today "$TODAY" --format csv
+check "$OUT/hl.tiny.out" "$HANDLOOP" w1 "$TINY.d"
+agree "W5" seg "$(seg_counts "$OUT/tiny.out")" C "$(field count "$OUT/hl.tiny.out")"
+read -r T5_MED T5_MIN T5_MAX < <(measure "$(nruns)" "$SEG" run "$W1_RULES" "$TINY.segcol" --today "$TODAY" --format csv)
+trow "$W" "seg run W1 (whole process)" "$T5_MED" "$T5_MIN" "$T5_MAX" "-" "< 5 ms" \
+    "$(met "$(calc "%.9f" "$T5_MED * 1000")" "<" 5)" "process start, open, compile, evaluate, print"
+read -r T5C_MED T5C_MIN T5C_MAX < <(measure "$(nruns)" "$HANDLOOP" w1 "$TINY.d")
+trow "" "C hand loop W1 (whole process)" "$T5C_MED" "$T5C_MIN" "$T5C_MAX" "seg/C $(ratio "$T5_MED" "$T5C_MED")" "-" "-" ""
+if [ "$HAVE_DUCKDB" = 1 ]; then
+  check "$OUT/duck.tiny.out" "${DUCK_RUN[@]}" :memory: "SELECT 1"
+  read -r T5D_MED T5D_MIN T5D_MAX < <(measure "$(nruns)" "${DUCK_RUN[@]}" :memory: "SELECT 1")
+  trow "" "DuckDB SELECT 1 (whole process)" "$T5D_MED" "$T5D_MIN" "$T5D_MAX" \
+      "DuckDB/seg $(ratio "$T5D_MED" "$T5_MED")" "-" "-" "load libduckdb.so, open :memory:"
+fi
+if [ "$HAVE_SQLITE" = 1 ]; then
+  check "$OUT/sqlite.tiny.out" sqlite3 :memory: "SELECT 1;"
+  read -r T5S_MED T5S_MIN T5S_MAX < <(measure "$(nruns)" sqlite3 :memory: "SELECT 1;")
+  trow "" "sqlite3 SELECT 1 (whole process)" "$T5S_MED" "$T5S_MIN" "$T5S_MAX" \
+      "sqlite/seg $(ratio "$T5S_MED" "$T5_MED")" "-" "-" ""
+fi
+BENCH_RUNS=$BENCH_RUNS_SAVED
+NO_PER_ROW=
+
+# ---- 7. W6: sizes --------------------------------------------------------------------
+
+W="W6 file size (CSV $(mib "$CSV_BYTES"))"
+R=$(calc "%.3f" "$SEGCOL_BYTES / $CSV_BYTES")
+row "$W" "seg .segcol" "$(mib "$SEGCOL_BYTES")" "-" "$(calc "%.1f" "$SEGCOL_BYTES / $ROWS") B" \
+    "${R}x CSV" "<= 0.35x" "$(met "$R" "<=" 0.35)" ""
+if [ "$HAVE_DUCKDB" = 1 ]; then
+  DUCK_BYTES=$(stat -c %s "$DUCK")
+  row "" "DuckDB database file" "$(mib "$DUCK_BYTES")" "-" "$(calc "%.1f" "$DUCK_BYTES / $ROWS") B" \
+      "$(calc "%.3f" "$DUCK_BYTES / $CSV_BYTES")x CSV" "-" "-" "seg/DuckDB $(ratio "$SEGCOL_BYTES" "$DUCK_BYTES")"
+fi
+if [ "$HAVE_SQLITE" = 1 ]; then
+  DB_BYTES=$(stat -c %s "$DB")
+  row "" "sqlite3 database file" "$(mib "$DB_BYTES")" "-" "$(calc "%.1f" "$DB_BYTES / $ROWS") B" \
+      "$(calc "%.3f" "$DB_BYTES / $CSV_BYTES")x CSV" "-" "-" ""
+fi
+HL_BYTES=$(find "$HLDIR" -type f ! -name stamp -printf '%s\n' | awk '{ s += $1 } END { print s }')
+row "" "hand loops' raw columns" "$(mib "$HL_BYTES")" "-" "$(calc "%.1f" "$HL_BYTES / $ROWS") B" \
+    "$(calc "%.3f" "$HL_BYTES / $CSV_BYTES")x CSV" "-" "-" "11 of 13 columns, uncompressed, folded text"
+
+# ---- 8. W7: peak memory -----------------------------------------------------------------
+
+say "W7: peak RSS"
+# rss NAME CMD... -- peak RSS in bytes of one run (after the checking runs above)
+rss() {
+  local name=$1; shift
+  "$MAXRSS" "$OUT/rss.$name" "$@" >/dev/null 2>>"$LOG" || fail "step failed: $*"
+  awk '{ print $1 * 1024 }' "$OUT/rss.$name"
+}
+# bytes of seg's own encoding of some columns: a .segcol of just them
+touched() {
+  local name=$1 fields=$2
+  cut -d, -f"$fields" "$CSV" >"$OUT/touched.$name.csv"
+  "$SEG" import "$OUT/touched.$name.csv" -o "$OUT/touched.$name.segcol" 2>>"$LOG" ||
+    fail "seg import of the $name columns failed"
+  stat -c %s "$OUT/touched.$name.segcol"
+  rm -f "$OUT/touched.$name.csv" "$OUT/touched.$name.segcol"
+}
+TOUCH_W1=$(touched w1 7,10)
+TOUCH_W2=$(touched w2 2,4-13)
+M64=$((64 * 1048576))
+RS1=$(rss seg.w1 "$SEG" run "$W1_RULES" "$SEGCOL" --today "$TODAY" --format csv)
+RS2=$(rss seg.w2 "$SEG" run "$W2_RULES" "$SEGCOL" --today "$TODAY" --format csv)
+row "W7 peak RSS" "seg run W1" "$(mib "$RS1")" "-" "-" "-" "<= $(mib "$((TOUCH_W1 + M64))")" \
+    "$(met "$RS1" "<=" "$((TOUCH_W1 + M64))")" "touched columns $(mib "$TOUCH_W1") (age, purchases_90d in .segcol) + 64 MiB"
+row "" "seg run W2" "$(mib "$RS2")" "-" "-" "-" "<= $(mib "$((TOUCH_W2 + M64))")" \
+    "$(met "$RS2" "<=" "$((TOUCH_W2 + M64))")" "touched columns $(mib "$TOUCH_W2") (11 of 13 in .segcol) + 64 MiB"
+# W4: bounded = a tenth of the rows needs not much less memory
+RS4=$((RSS_W4 * 1024))
+if [ "$ROWS" -ge 10 ]; then
+  head -n $((ROWS / 10 + 1)) "$CSV" >"$OUT/tenth.csv"
+  RS4T=$(rss seg.w4.tenth "$SEG" import "$OUT/tenth.csv" -o "$OUT/tenth.segcol")
+  rm -f "$OUT/tenth.csv" "$OUT/tenth.segcol"
+  row "" "seg import W4" "$(mib "$RS4")" "-" "-" "$(calc "%.2f" "$RS4 / $CSV_BYTES")x CSV" \
+      "bounded: <= 2x RSS at rows/10" "$(met "$RS4" "<=" "$((2 * RS4T))")" "$(mib "$RS4T") at $((ROWS / 10)) rows"
+fi
+RSS_PEERS="C W1 $(mib "$(rss c.w1 "$HANDLOOP" w1 "$HLDIR")"), C W2 $(mib "$(rss c.w2 "$HANDLOOP" w2 "$HLDIR")")"
+if [ "$HAVE_DUCKDB" = 1 ]; then
+  RSS_PEERS+="; DuckDB W1 $(mib "$(rss duck.w1 "${DUCK_RUN[@]}" "$DUCK" "$W1_SQL")")"
+  RSS_PEERS+=", W2 $(mib "$(rss duck.w2 "${DUCK_RUN[@]}" "$DUCK" @bench/w2.duckdb.sql)")"
+  RSS_PEERS+=", W4 $(mib "$(rss duck.w4 "${DUCK_RUN[@]}" --fresh "$DUCK" "@$OUT/duckdb_load.sql")")"
+fi
+if [ "$HAVE_SQLITE" = 1 ]; then
+  RSS_PEERS+="; sqlite3 W1 $(mib "$(rss sqlite.w1 sqlite3 "$DB" "$W1_SQL")")"
+  RSS_PEERS+=", W2 $(mib "$(rss sqlite.w2 sqlite3 -csv "$DB" ".read bench/w2.sqlite.sql")")"
+fi
+row "" "peers" "-" "-" "-" "-" "-" "-" "$RSS_PEERS"
+
+# ---- 9. instructions per row (callgrind) ---------------------------------------------------
+
+if [ "$HAVE_CALLGRIND" = 1 ]; then
+  CG_ROWS=${BENCH_CALLGRIND_ROWS:-200000}
+  [ "$CG_ROWS" -le "$ROWS" ] || CG_ROWS=$ROWS
+  say "callgrind: $CG_ROWS rows"
+  CG=$OUT/cg
+  head -n $((CG_ROWS + 1)) "$CSV" >"$CG.csv"
+  "$SEG" import "$CG.csv" -o "$CG.segcol" 2>>"$LOG" || fail "seg import (callgrind data) failed"
+  "$HANDLOOP" prepare "$CG.csv" "$CG.d" >>"$LOG" 2>&1 || fail "handloop prepare (callgrind data) failed"
+  # ir NAME CMD... -- total instructions executed (Ir) of one run
+  ir() {
+    local name=$1; shift
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" >"$OUT/cg.$name.out" 2>"$OUT/cg.$name.err" ||
+      { cat "$OUT/cg.$name.err" >>"$LOG"; fail "callgrind run failed: $*"; }
+    sed -n 's/.*Collected : *\([0-9]*\).*/\1/p' "$OUT/cg.$name.err" | tail -n 1
+  }
+  IR_E=$(ir seg.empty "$SEG" run "$EMPTY_RULES" "$CG.segcol" --today "$TODAY" --format csv)
+  IR_1=$(ir seg.w1 "$SEG" run "$W1_RULES" "$CG.segcol" --today "$TODAY" --format csv)
+  IR_2=$(ir seg.w2 "$SEG" run "$W2_RULES" "$CG.segcol" --today "$TODAY" --format csv)
+  IR_C1=$(ir c.w1 "$HANDLOOP" w1 "$CG.d")
+  IR_C2=$(ir c.w2 "$HANDLOOP" w2 "$CG.d")
+  agree "callgrind W1" seg "$(seg_counts "$OUT/cg.seg.w1.out")" C "$(field count "$OUT/cg.c.w1.out")"
+  agree "callgrind W2" seg "$(seg_counts "$OUT/cg.seg.w2.out")" C "$(field counts "$OUT/cg.c.w2.out")"
+  irow() { calc "%.1f" "$1 / $CG_ROWS"; }
+  row "Ir/row (callgrind, $CG_ROWS rows)" "seg run W1" "$(irow "$IR_1") Ir" "-" "-" \
+      "seg/C $(ratio "$IR_1" "$IR_C1")" "-" "-" \
+      "total Ir / rows; minus the no-segment run: $(irow "$((IR_1 - IR_E))") Ir/row"
+  row "" "seg run W2" "$(irow "$IR_2") Ir" "-" "-" "seg/C $(ratio "$IR_2" "$IR_C2")" "-" "-" \
+      "total Ir / rows; minus the no-segment run: $(irow "$((IR_2 - IR_E))") Ir/row"
+  row "" "C hand loops W1, W2" "$(irow "$IR_C1") Ir, $(irow "$IR_C2") Ir" "-" "-" "-" "-" "-" "total Ir / rows"
+  rm -rf "$CG.csv" "$CG.segcol" "$CG.d"
+else
+  skip_row "Ir/row (callgrind)" "seg W1, W2" "-" "$CALLGRIND_WHY"
+fi
+rm -rf "$TINY.csv" "$TINY.segcol" "$TINY.d"
+
+# ---- 10. table ---------------------------------------------------------------------------
+
+HEAD="seg bench: $ROWS customers (gencustomers --seed $SEED, $(calc "%.1f" "$CSV_BYTES / 1e6") MB CSV), today $TODAY, timer $TIMER, $(nproc) CPUs"
+[ "$HAVE_DUCKDB" = 1 ] && HEAD+=", DuckDB $DUCKDB_VERSION (default threads)"
+[ "$HAVE_SQLITE" = 1 ] && HEAD+=", sqlite3 $(sqlite3 --version | cut -d' ' -f1)"
 {
-  echo "workload|engine|median|min .. max|per row|ratio / notes"
-  echo "--------|------|------|----------|-------|-------------"
-  printf '%s\n' "${ROWS_T[@]}"
-} | awk -F'|' '
-  { for (i = 1; i <= NF; i++) { c[NR, i] = $i; if (length($i) > w[i]) w[i] = length($i) } n = NR; nf = NF }
-  END { for (r = 1; r <= n; r++) {
-          line = ""
-          for (i = 1; i <= nf; i++) {
-            v = c[r, i]
-            if (r == 2) { v = ""; for (k = 0; k < w[i]; k++) v = v "-" }
-            if (i == nf) line = line v
-            else if (i >= 3 && i <= 5 && r > 2) line = line sprintf("%" w[i] "s  ", v)
-            else line = line sprintf("%-" w[i] "s  ", v)
-          }
-          print line
-        } }'
-echo
-echo "Whole process = fork/exec to exit (seg: open + CRC check + mmap + compile + evaluate + print)."
-echo "seg evaluation (estimate) = median whole run - median run with no segments on the same .segcol."
-echo "C hand loop and sqlite3 .timer times exclude loading; all counts were checked equal before printing."
+  echo "$HEAD"
+  echo
+  {
+    echo "workload|engine / figure|median|min .. max|per row|ratio|target|met|notes"
+    echo "-|-|-|-|-|-|-|-|-"
+    printf '%s\n' "${TABLE[@]}"
+  } | awk -F'|' '
+    { for (i = 1; i <= NF; i++) { c[NR, i] = $i; if (length($i) > w[i]) w[i] = length($i) } n = NR; nf = NF }
+    END { for (r = 1; r <= n; r++) {
+            line = "|"
+            for (i = 1; i <= nf; i++) {
+              v = c[r, i]
+              if (r == 2) { v = ""; for (k = 0; k < w[i]; k++) v = v "-"; if (i >= 3 && i <= 5) v = substr(v, 2) ":" }
+              pad = w[i] - length(v)
+              # right-align the figures
+              if (i >= 3 && i <= 5 && r > 2) line = line " " sprintf("%" pad "s", "") v " |"
+              else line = line " " v sprintf("%" pad "s", "") " |"
+            }
+            print line
+          } }'
+  echo
+  echo "Whole process = fork/exec to exit. seg evaluation (estimate) = median whole run - median run with"
+  echo "no segments on the same .segcol. Ratios are of medians from this run; targets are goals, not checks."
+  echo "All counts were checked equal across engines before any figure was printed."
+} | tee "$OUT/table.md"

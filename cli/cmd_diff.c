@@ -142,7 +142,7 @@ int cmd_diff(int argc, char **argv) {
   if (lrc != 0) { fprintf(stderr, "seg: %s\n", err); goto done; }
   names = calloc(t.ncols + 1, sizeof *names);
   types = calloc(t.ncols + 1, sizeof *types);
-  if (!names || !types) goto done;
+  if (!names || !types) { fprintf(stderr, "seg: out of memory\n"); goto done; }
   for (size_t i = 0; i < t.ncols; i++) { names[i] = t.cols[i].name; types[i] = t.cols[i].type; }
   seg_schema_view sv = {t.ncols, names, types, NULL};
   int bad = 0;
@@ -156,7 +156,7 @@ int cmd_diff(int argc, char **argv) {
 
   const seg_program *po = &c[0].prog, *pn = &c[1].prog;
   rows = calloc((size_t)po->nsegs + pn->nsegs + 1, sizeof *rows);
-  if (!rows) goto done;
+  if (!rows) { fprintf(stderr, "seg: out of memory\n"); goto done; }
   size_t nrows = 0, words = (t.nrows + 63) / 64;
   for (uint32_t s = 0; s < po->nsegs + pn->nsegs; s++) {
     int from_old = s < po->nsegs;

@@ -178,9 +178,11 @@ int seg_cmd_fmt(int argc, char **argv) {
       continue;
     }
     seg_diags_free(&d);
-    if (seg_fmt_same_meaning(src, len, out, olen) != 1) {
-      fprintf(stderr, "%s: %s: internal error: the formatted text would not mean the same; file left alone\n",
-              prog, shown);
+    int same = seg_fmt_same_meaning(src, len, out, olen);
+    if (same != 1) {
+      if (same == -2) fprintf(stderr, "%s: %s: out of memory\n", prog, shown);
+      else fprintf(stderr, "%s: %s: internal error: the formatted text would not mean the same; file left alone\n",
+                   prog, shown);
       free(out);
       free(src);
       rc = 2;

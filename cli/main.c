@@ -3,9 +3,11 @@
 **
 **   seg check   FILES_OR_DIRS... (--schema S | --data D) [--format text|json|sarif|github|gitlab] [--strict]
 **   seg run     RULES DATA [--today D] [--format table|csv|json] [--members OUT] [--key COL] [--segment NAME]...
-**   seg import  CSV -o OUT.segcol [--delimiter C] [--skip-bad-rows]
+**   seg import  CSV -o OUT.segcol [--delimiter C] [--skip-bad-rows] [--encoding E] [--month-first]
+**               [--decimal C] [--key COL] [--threads N]
 **   seg schema  CSV|SEGCOL
-**   seg explain RULES (--schema S | --data D) [--today D]
+**   seg explain RULES (--schema S | --data D) [--today D] | RULES.segc
+**   seg compile RULES -o OUT.segc (--schema S | --data D) [--today D]
 **   seg explain-code CODE | --list
 **
 ** Exit codes: 0 success, 1 findings (rule errors), 2 usage or input error.
@@ -55,9 +57,19 @@ static const char *USAGE =
   "      --key COLUMN         the key column for --members (default: the first)\n"
   "      --segment NAME       report only this segment (repeatable)\n"
   "      --skip-bad-rows      for CSV data: skip rows with the wrong number of fields\n"
-  "  seg import  EXPORT.csv -o OUT.segcol [--delimiter C] [--skip-bad-rows]\n"
+  "      --encoding, --month-first, --decimal   for CSV data: as for import\n"
+  "  seg import  EXPORT.csv -o OUT.segcol [options]       CSV -> columnar file\n"
+  "      --delimiter C        ',' ';' or tab (default: sniffed from the header line)\n"
+  "      --skip-bad-rows      skip (and report) rows with the wrong number of fields\n"
+  "      --encoding E         utf-8 (default; UTF-16 with a BOM is detected), cp1252, latin1, utf-16\n"
+  "      --month-first        read 11/23/2026 as M/D/YYYY (US); default D/M/YYYY\n"
+  "      --decimal . | ,      the decimal mark of every number column (default: inferred per column)\n"
+  "      --key COLUMN         refuse the import unless COLUMN has one distinct value per row\n"
+  "      --threads N          parse with N threads (default: one per CPU)\n"
   "  seg schema  EXPORT.csv | DATA.segcol                  print the inferred schema\n"
   "  seg explain RULES.seg (--schema FILE | --data DATA)   print the bytecode\n"
+  "  seg compile RULES.seg -o OUT.segc (--schema FILE | --data DATA) [--today D]   save the bytecode;\n"
+  "              `seg run OUT.segc DATA` and `seg explain OUT.segc` load it (verified)\n"
   "  seg diff    OLD.seg NEW.seg DATA [--today D] [--format table|json] [--max-change P%]   members added/removed per segment\n"
   "  seg explain-code CODE | --list                        what a diagnostic code means, and the fix\n"
   "  seg fmt     RULES.seg... [--check] [--diff] [-w]      canonical layout (stdout, check, diff or rewrite)\n"
@@ -73,8 +85,9 @@ static void warn_cb(void *ctx, const char *msg) {
   fprintf(stderr, "%s: warning: %s\n", prog, msg);
 }
 
-/* Opens DATA: a .segcol file, or a CSV imported in memory. */
-static int load_table(const char *path, int skip_bad, seg_table *t) {
+/* Opens DATA: a .segcol file, or a CSV imported in memory (with the
+** CSV options in m, or the defaults when m is NULL). */
+static int load_table_more(const char *path, int skip_bad, const seg_import_more *m, seg_table *t) {
   char err[1024];
   int rc;
   if (strcmp(path, "-") != 0 && seg_col_is_segcol(path)) {
@@ -83,10 +96,14 @@ static int load_table(const char *path, int skip_bad, seg_table *t) {
     seg_import_opts o = {0};
     o.skip_bad_rows = skip_bad;
     o.warn = warn_cb;
-    rc = seg_import_csv(path, &o, t, err, sizeof err);
+    rc = seg_import_csv2(path, &o, m, t, err, sizeof err);
   }
   if (rc != 0) fprintf(stderr, "%s: %s\n", prog, err);
   return rc;
+}
+
+static int load_table(const char *path, int skip_bad, seg_table *t) {
+  return load_table_more(path, skip_bad, NULL, t);
 }
 
 static int parse_today(const char *s, int32_t *out) {
@@ -109,15 +126,16 @@ typedef struct opts {
   const char *pos[3];
   int npos;
   const char *schema, *data, *today, *format, *members, *key, *output, *delimiter;
+  const char *encoding, *decimal, *threads;   /* CSV reading (import, schema, run) */
   const char **segments;
   int nsegments;
-  int skip_bad;
+  int skip_bad, month_first;
 } opts;
 
 static void parse_opts(int argc, char **argv, opts *o, int maxpos, const char *const *allowed) {
   memset(o, 0, sizeof *o);
   o->segments = calloc((size_t)argc + 1, sizeof *o->segments);
-  if (!o->segments) exit(EXIT_USAGE);
+  if (!o->segments) { fprintf(stderr, "%s: out of memory\n", prog); exit(EXIT_USAGE); }
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i];
     if (a[0] != '-' || strcmp(a, "-") == 0) {
@@ -129,6 +147,7 @@ static void parse_opts(int argc, char **argv, opts *o, int maxpos, const char *c
     for (int k = 0; allowed[k]; k++) if (strcmp(allowed[k], a) == 0) ok = 1;
     if (!ok) die_usage("unknown option '%s' for this command", a);
     if (strcmp(a, "--skip-bad-rows") == 0) { o->skip_bad = 1; continue; }
+    if (strcmp(a, "--month-first") == 0) { o->month_first = 1; continue; }
     if (i + 1 >= argc) die_usage("option '%s' needs a value", a);
     const char *v = argv[++i];
     if (strcmp(a, "--schema") == 0) o->schema = v;
@@ -139,8 +158,33 @@ static void parse_opts(int argc, char **argv, opts *o, int maxpos, const char *c
     else if (strcmp(a, "--key") == 0) o->key = v;
     else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) o->output = v;
     else if (strcmp(a, "--delimiter") == 0) o->delimiter = v;
+    else if (strcmp(a, "--encoding") == 0) o->encoding = v;
+    else if (strcmp(a, "--decimal") == 0) o->decimal = v;
+    else if (strcmp(a, "--threads") == 0) o->threads = v;
     else if (strcmp(a, "--segment") == 0) o->segments[o->nsegments++] = v;
   }
+}
+
+/* The CSV reading options of o (--encoding, --month-first, --decimal,
+** --threads) as seg_import_more; a bad value is a usage error. */
+static seg_import_more csv_more(const opts *o) {
+  seg_import_more m = {0};
+  if (o->encoding && (m.encoding = seg_import_encoding(o->encoding)) < 0)
+    die_usage("--encoding: '%s' is not one of utf-8, cp1252, latin1, utf-16, utf-16le, utf-16be", o->encoding);
+  m.month_first = o->month_first;
+  if (o->decimal) {
+    if (strcmp(o->decimal, ".") != 0 && strcmp(o->decimal, ",") != 0)
+      die_usage("--decimal: '%s' is not '.' or ','", o->decimal);
+    m.decimal = o->decimal[0];
+  }
+  if (o->threads) {
+    char *end;
+    long n = strtol(o->threads, &end, 10);
+    if (*o->threads == '\0' || *end != '\0' || n < 1 || n > 64)
+      die_usage("--threads: '%s' is not a number from 1 to 64", o->threads);
+    m.threads = (int)n;
+  }
+  return m;
 }
 
 /* ---- compiling -------------------------------------------------------- */
@@ -188,7 +232,7 @@ static int schema_for(const opts *o, seg_schema *s, seg_table *t, seg_schema_vie
   }
   if (o->data) {
     if (load_table(o->data, 1, t) != 0) return EXIT_USAGE;
-    if (seg_schema_from_table(t, s) != 0) return EXIT_USAGE;
+    if (seg_schema_from_table(t, s) != 0) { fprintf(stderr, "%s: out of memory\n", prog); return EXIT_USAGE; }
     *sv = (seg_schema_view){s->ncols, (const char *const *)s->names, s->types, s->has_missing};
     return 0;
   }
@@ -233,7 +277,7 @@ static int collect_seg(const char *dir, pathlist *out) {
     char *p = NULL;
     if (strcmp(dir, ".") == 0) p = strdup(e->d_name);
     else if (asprintf(&p, "%s%s%s", dir, dl && dir[dl - 1] == '/' ? "" : "/", e->d_name) < 0) p = NULL;
-    if (!p) { rc = -1; break; }
+    if (!p) { fprintf(stderr, "%s: out of memory\n", prog); rc = -1; break; }
     struct stat st;
     if (lstat(p, &st) != 0) { free(p); continue; }
     if (S_ISDIR(st.st_mode)) {
@@ -243,7 +287,7 @@ static int collect_seg(const char *dir, pathlist *out) {
     }
     size_t nl = strlen(e->d_name);
     if (nl > 4 && strcmp(e->d_name + nl - 4, ".seg") == 0 && stat(p, &st) == 0 && S_ISREG(st.st_mode)) {
-      if (pathlist_add(out, p) != 0) { rc = -1; break; }
+      if (pathlist_add(out, p) != 0) { fprintf(stderr, "%s: out of memory\n", prog); rc = -1; break; }
     } else {
       free(p);
     }
@@ -257,7 +301,7 @@ static int cmd_check(int argc, char **argv) {
   opts o;
   memset(&o, 0, sizeof o);
   const char **inputs = calloc((size_t)argc + 1, sizeof *inputs);
-  if (!inputs) return EXIT_USAGE;
+  if (!inputs) { fprintf(stderr, "%s: out of memory\n", prog); return EXIT_USAGE; }
   int ninputs = 0, strict = 0, only_inputs = 0;
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i];
@@ -299,6 +343,7 @@ static int cmd_check(int argc, char **argv) {
         rc = EXIT_USAGE;
       }
     } else if (pathlist_add(&files, strdup(inputs[i])) != 0) {
+      fprintf(stderr, "%s: out of memory\n", prog);
       rc = EXIT_USAGE;
     }
   }
@@ -322,7 +367,11 @@ static int cmd_check(int argc, char **argv) {
     if (fmt == SEG_RENDER_TEXT) seg_render_text(stderr, &f, 1, use_color());
     else rf[nrf++] = f;
   }
-  if (fmt != SEG_RENDER_TEXT && seg_render(stdout, fmt, rf, nrf, SEG_VERSION, 0) != 0) {
+  int rrc = fmt != SEG_RENDER_TEXT ? seg_render(stdout, fmt, rf, nrf, SEG_VERSION, 0) : 0;
+  if (rrc == -2) {
+    fprintf(stderr, "%s: out of memory: the report is incomplete\n", prog);
+    rc = EXIT_USAGE;
+  } else if (rrc != 0) {
     fprintf(stderr, "%s: cannot write the report: %s\n", prog, strerror(errno));
     rc = EXIT_USAGE;
   }
@@ -393,6 +442,10 @@ static int cmd_explain(int argc, char **argv) {
   opts o;
   parse_opts(argc, argv, &o, 1, allowed);
   if (o.npos != 1) die_usage("%s", "explain needs a rules file");
+  if (seg_cli_is_segc_file(o.pos[0])) {
+    free(o.segments);
+    return seg_cli_segc_explain(o.pos[0]);
+  }
   seg_schema s = {0};
   seg_table t = {0};
   seg_schema_view sv;
@@ -414,15 +467,18 @@ static int cmd_explain(int argc, char **argv) {
 }
 
 static int cmd_schema(int argc, char **argv) {
-  static const char *const allowed[] = {"--skip-bad-rows", NULL};
+  static const char *const allowed[] = {"--skip-bad-rows", "--encoding", "--month-first", "--decimal", NULL};
   opts o;
   parse_opts(argc, argv, &o, 1, allowed);
   if (o.npos != 1) die_usage("%s", "schema needs a CSV or .segcol file");
   seg_table t = {0};
   seg_schema s = {0};
   int rc = EXIT_USAGE;
-  if (load_table(o.pos[0], o.skip_bad, &t) == 0 && seg_schema_from_table(&t, &s) == 0)
-    rc = seg_schema_print(stdout, &s, t.nrows) == 0 ? 0 : EXIT_USAGE;
+  seg_import_more m = csv_more(&o);
+  if (load_table_more(o.pos[0], o.skip_bad, &m, &t) == 0) {
+    if (seg_schema_from_table(&t, &s) != 0) fprintf(stderr, "%s: out of memory\n", prog);
+    else rc = seg_schema_print(stdout, &s, t.nrows) == 0 ? 0 : EXIT_USAGE;
+  }
   seg_schema_free(&s);
   seg_table_free(&t);
   free(o.segments);
@@ -430,7 +486,8 @@ static int cmd_schema(int argc, char **argv) {
 }
 
 static int cmd_import(int argc, char **argv) {
-  static const char *const allowed[] = {"-o", "--output", "--delimiter", "--skip-bad-rows", NULL};
+  static const char *const allowed[] = {"-o", "--output", "--delimiter", "--skip-bad-rows", "--encoding",
+                                        "--month-first", "--decimal", "--key", "--threads", NULL};
   opts o;
   parse_opts(argc, argv, &o, 1, allowed);
   if (o.npos != 1) die_usage("%s", "import needs a CSV file");
@@ -444,10 +501,12 @@ static int cmd_import(int argc, char **argv) {
     else if (strlen(d) == 1) io.delimiter = d[0];
     else die_usage("--delimiter: '%s' is not one character", d);
   }
+  seg_import_more m = csv_more(&o);
+  m.key = o.key;
   seg_table t = {0};
   char err[1024];
   int rc = 0;
-  if (seg_import_csv(o.pos[0], &io, &t, err, sizeof err) != 0 ||
+  if (seg_import_csv2(o.pos[0], &io, &m, &t, err, sizeof err) != 0 ||
       seg_col_write(&t, o.output, err, sizeof err) != 0) {
     fprintf(stderr, "%s: %s\n", prog, err);
     rc = EXIT_USAGE;
@@ -543,7 +602,7 @@ static int write_members(const char *path, const seg_program *p, const seg_resul
 
 static int cmd_run(int argc, char **argv) {
   static const char *const allowed[] = {"--today", "--format", "--members", "--key", "--segment",
-                                        "--skip-bad-rows", NULL};
+                                        "--skip-bad-rows", "--encoding", "--month-first", "--decimal", NULL};
   opts o;
   parse_opts(argc, argv, &o, 2, allowed);
   if (o.npos != 2) die_usage("%s", "run needs a rules file and a data file");
@@ -558,12 +617,14 @@ static int cmd_run(int argc, char **argv) {
   const char **names = NULL;
   seg_type *types = NULL;
   int rc = EXIT_USAGE;
-  if (load_table(o.pos[1], o.skip_bad, &t) != 0) goto done;
+  seg_import_more m = csv_more(&o);
+  if (load_table_more(o.pos[1], o.skip_bad, &m, &t) != 0) goto done;
   names = calloc(t.ncols + 1, sizeof *names);
   types = calloc(t.ncols + 1, sizeof *types);
-  if (!names || !types) goto done;
+  if (!names || !types) { fprintf(stderr, "%s: out of memory\n", prog); goto done; }
   seg_schema_view sv = view_of_table(&t, names, types);
-  rc = compile_rules(o.pos[0], &sv, today, &c, 0);
+  rc = seg_cli_is_segc_file(o.pos[0]) ? seg_cli_segc_for_run(o.pos[0], &sv, o.pos[1], o.today, &c)
+                                      : compile_rules(o.pos[0], &sv, today, &c, 0);
   if (rc != 0) goto done;
   rc = EXIT_USAGE;
   int key = 0;
@@ -576,7 +637,7 @@ static int cmd_run(int argc, char **argv) {
     goto done;
   }
   shown = calloc(c.prog.nsegs + 1, 1);
-  if (!shown) goto done;
+  if (!shown) { fprintf(stderr, "%s: out of memory\n", prog); goto done; }
   for (uint32_t s = 0; s < c.prog.nsegs; s++) shown[s] = o.nsegments == 0;
   for (int k = 0; k < o.nsegments; k++) {
     uint32_t s = 0;
@@ -645,6 +706,21 @@ done:
   return rc;
 }
 
+/* For cli/cmd_compile.c (see cmds.h). */
+int32_t seg_cli_today(const char *opt) { return resolve_today(opt); }
+
+int seg_cli_schema(const char *schema, const char *data, seg_schema *s, seg_table *t, seg_schema_view *sv) {
+  opts o;
+  memset(&o, 0, sizeof o);
+  o.schema = schema;
+  o.data = data;
+  return schema_for(&o, s, t, sv);
+}
+
+int seg_cli_compile_rules(const char *path, const seg_schema_view *sv, int32_t today, seg_compiled *c) {
+  return compile_rules(path, sv, today, c, 0);
+}
+
 int main(int argc, char **argv) {
   signal(SIGXFSZ, SIG_IGN);    /* a file-size limit becomes EFBIG, reported */
   if (argc < 2) { fputs(USAGE, stderr); return EXIT_USAGE; }
@@ -658,6 +734,7 @@ int main(int argc, char **argv) {
   if (strcmp(cmd, "import") == 0) return cmd_import(argc - 2, argv + 2);
   if (strcmp(cmd, "schema") == 0) return cmd_schema(argc - 2, argv + 2);
   if (strcmp(cmd, "explain") == 0) return cmd_explain(argc - 2, argv + 2);
+  if (strcmp(cmd, "compile") == 0) return seg_cmd_compile(argc - 2, argv + 2);
   if (strcmp(cmd, "diff") == 0) return cmd_diff(argc - 2, argv + 2);
   if (strcmp(cmd, "fmt") == 0) return seg_cmd_fmt(argc - 2, argv + 2);
   if (strcmp(cmd, "explain-code") == 0) return cmd_explain_code(argc - 2, argv + 2);

@@ -89,7 +89,13 @@ struct seg_node {
   int has_cols;       /* subtree reads any column or segment            */
   void *cache;        /* compiled regex or folded text (runtime owned) */
   const char *folded; size_t folded_len;
+  int depth;          /* height of the subtree (parser), through constants (sema) */
 };
+
+/* The deepest expression tree accepted: the parser, sema (through `let`
+** constants), codegen and the evaluator all recurse over the tree, so
+** this bounds their stack use (tests/limits.sh runs it under ASan). */
+#define SEG_MAX_NESTING 1000
 
 typedef enum seg_skind { S_LET, S_SEGMENT } seg_skind;
 

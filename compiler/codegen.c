@@ -662,6 +662,11 @@ int seg_cg_program(seg_ast *ast, seg_stmt **order, const seg_schema_view *schema
   uint8_t *referenced = calloc(p->nsegs ? p->nsegs : 1, 1);
   pushes ps = {0};
   if (!p->segs || !g.segreg || !referenced) g.failed = 1;
+  if (ast->nsegments > 65535) {        /* a segment index travels in a 16-bit operand */
+    seg_diag_add(diags, SEG_SEV_ERROR, "E0000", order[65535]->name_loc,
+                 "too many segments in one file (%d; at most 65535)", ast->nsegments);
+    g.failed = 1;
+  }
   for (int i = 0; !g.failed && i < ast->nsegments; i++) mark_refs(order[i]->expr, referenced);
   for (int i = 0; !g.failed && i < ast->nsegments; i++) {
     seg_stmt *t = order[i];
@@ -695,8 +700,7 @@ int seg_cg_program(seg_ast *ast, seg_stmt **order, const seg_schema_view *schema
   free(g.persistent);
   free(g.segreg);
   if (g.failed) {
-    if (diags->nerrors == 0)
-      seg_diag_add(diags, SEG_SEV_ERROR, "E0000", (seg_loc){1, 1, 1, 1}, "out of memory while compiling");
+    if (diags->nerrors == 0) diags->oom = 1;     /* seg_compile: out of memory */
     seg_program_free(p);
     return -1;
   }

@@ -36,13 +36,17 @@ int seg_compile(const char *src, size_t len, const seg_schema_view *schema, int3
   /* names and types are checked even after syntax errors, so one run
   ** reports every mistake it can locate */
   seg_sema(&out->ast, &out->arena, schema, today, &out->diags, &order);
-  if (!out->diags.nerrors) seg_lint(&out->ast, schema, today, src, len, schema->may_be_missing, &out->diags);
+  if (!out->diags.nerrors && !out->diags.oom)
+    seg_lint(&out->ast, schema, today, src, len, schema->may_be_missing, &out->diags);
+  if (out->diags.oom) return -1;       /* a phase ran out of memory: its result is incomplete */
   seg_diags_sort(&out->diags);
   if (out->diags.nerrors) return out->diags.nerrors;
   if (seg_cg_program(&out->ast, order, schema, today, &out->prog, &out->diags) != 0)
-    return out->diags.nerrors ? out->diags.nerrors : -1;
+    return out->diags.nerrors && !out->diags.oom ? out->diags.nerrors : -1;
   char err[256];
-  if (seg_cg_verify(&out->prog, err, sizeof err) != 0) {
+  int vrc = seg_cg_verify(&out->prog, err, sizeof err);
+  if (vrc == -2) return -1;
+  if (vrc != 0) {
     seg_diag_add(&out->diags, SEG_SEV_ERROR, "E0000", (seg_loc){1, 1, 1, 1}, "internal error: %s", err);
     return out->diags.nerrors;
   }

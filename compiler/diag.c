@@ -12,14 +12,14 @@ void seg_diag_add(seg_diags *d, seg_severity sev, const char *code, seg_loc loc,
   if (d->n == d->cap) {
     size_t ncap = d->cap ? d->cap * 2 : 16;
     seg_diag *nv = realloc(d->v, ncap * sizeof *nv);
-    if (!nv) return;               /* out of memory: the diagnostic is lost, the count is not */
+    if (!nv) { d->oom = 1; return; }   /* the diagnostic is lost: the caller sees d->oom */
     d->v = nv;
     d->cap = ncap;
   }
   va_list ap;
   va_start(ap, fmt);
   char *msg = NULL;
-  if (vasprintf(&msg, fmt, ap) < 0) msg = NULL;
+  if (vasprintf(&msg, fmt, ap) < 0) { msg = NULL; d->oom = 1; }
   va_end(ap);
   d->v[d->n++] = (seg_diag){sev, code, loc, msg};
   if (sev == SEG_SEV_ERROR) d->nerrors++;

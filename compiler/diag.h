@@ -24,6 +24,8 @@ typedef struct seg_diags {
   seg_diag *v;
   size_t n, cap;
   int nerrors, nwarnings;
+  int oom;              /* an allocation failed (here or in the phase that
+                           reports here): the list and the result are incomplete */
 } seg_diags;
 
 void seg_diag_add(seg_diags *d, seg_severity sev, const char *code, seg_loc loc,

@@ -17,6 +17,7 @@
 #include <pcre2.h>
 
 #include "date.h"
+#include "xalloc.h"
 
 static seg_val v_missing(seg_vtype t) { seg_val v = {0}; v.type = t; v.missing = 1; return v; }
 static seg_val v_int(int64_t i) { seg_val v = {0}; v.type = VT_INT; v.i = i; return v; }
@@ -32,7 +33,8 @@ void seg_val_release(seg_val *v) {
 
 char *seg_casefold(const char *s, size_t n, size_t *outlen) {
   size_t len = 0;
-  uint8_t *r = u8_casefold((const uint8_t *)s, n, NULL, NULL, NULL, &len);
+  /* libunistring allocates with its own malloc: seg_alloc_inject stands in */
+  uint8_t *r = seg_alloc_inject() ? NULL : u8_casefold((const uint8_t *)s, n, NULL, NULL, NULL, &len);
   if (!r) return NULL;
   *outlen = len;
   return (char *)r;
@@ -155,7 +157,8 @@ static seg_val eval_call(const seg_node *n, seg_eval_env *env) {
   case F_LOWER: case F_UPPER:
     if (!a.missing) {
       size_t len = 0;
-      uint8_t *t = n->fn == F_LOWER ? u8_tolower((const uint8_t *)a.s, a.n, NULL, NULL, NULL, &len)
+      uint8_t *t = seg_alloc_inject() ? NULL      /* stands in for libunistring's own malloc */
+                 : n->fn == F_LOWER ? u8_tolower((const uint8_t *)a.s, a.n, NULL, NULL, NULL, &len)
                                     : u8_toupper((const uint8_t *)a.s, a.n, NULL, NULL, NULL, &len);
       if (!t) { env->error = 1; break; }
       r.type = VT_TEXT; r.missing = 0; r.s = (char *)t; r.n = len; r.owned = (char *)t;
@@ -199,6 +202,7 @@ static seg_val eval_textop(const seg_node *n, seg_eval_env *env) {
       if (!md) env->error = 1;
       else {
         int rc = pcre2_match(re, (PCRE2_SPTR)a.s, a.n, 0, 0, md, NULL);
+        if (rc == PCRE2_ERROR_NOMEMORY) env->error = 1;
         r = v_bool(rc >= 0);
         pcre2_match_data_free(md);
       }
@@ -294,13 +298,22 @@ seg_val seg_eval(const seg_node *n, seg_eval_env *env) {
   case N_IN: {
     seg_val x = seg_eval(n->a, env), r = v_bool(0);
     if (x.missing) { seg_val_release(&x); return v_unknown(); }
+    /* text against literals: the value is folded once, not once per item */
+    char bx[FOLD_SCRATCH], *fx = NULL;
+    size_t lx = 0;
+    const char *sx = x.type == VT_TEXT ? folded(NULL, &x, &lx, &fx, bx) : NULL;
     for (const seg_node *k = n->list; k; k = k->next) {
+      if (sx && k->kind == N_STR && k->folded) {
+        if (lx == k->folded_len && memcmp(sx, k->folded, lx) == 0) { r = v_bool(1); break; }
+        continue;
+      }
       seg_val b = seg_eval(k, env);
       seg_val t = eval_cmp(OP_EQ, n->a, &x, k, &b, env);
       seg_val_release(&b);
       if (t.missing) r = v_unknown();
       else if (t.i) { r = v_bool(1); break; }
     }
+    free(fx);
     seg_val_release(&x);
     return n->negated ? tri_not(r) : r;
   }
@@ -326,7 +339,17 @@ seg_val seg_eval(const seg_node *n, seg_eval_env *env) {
 int seg_regex_compile(seg_node *n, const char *pat, size_t len, char *err, size_t errlen) {
   int code;
   PCRE2_SIZE off;
-  pcre2_code *re = pcre2_compile((PCRE2_SPTR)pat, len, PCRE2_UTF, &code, &off, NULL);
+  /* PCRE2 allocates through xalloc too: the pattern keeps the general
+  ** context's functions, and its match data (created from the pattern) */
+  pcre2_general_context *gc = pcre2_general_context_create(seg_pcre2_malloc, seg_pcre2_free, NULL);
+  pcre2_compile_context *cc = gc ? pcre2_compile_context_create(gc) : NULL;
+  pcre2_code *re = cc ? pcre2_compile((PCRE2_SPTR)pat, len, PCRE2_UTF, &code, &off, cc) : NULL;
+  pcre2_compile_context_free(cc);
+  pcre2_general_context_free(gc);
+  if (!re && (!cc || code == PCRE2_ERROR_HEAP_FAILED)) {
+    snprintf(err, errlen, "out of memory");
+    return -2;
+  }
   if (!re) {
     PCRE2_UCHAR buf[256];
     pcre2_get_error_message(code, buf, sizeof buf);

@@ -45,7 +45,7 @@ void seg_val_release(seg_val *v);
 char *seg_casefold(const char *s, size_t n, size_t *outlen);
 
 /* Compiles the pattern of a `matches` node (PCRE2, UTF, case-sensitive)
-** into n->cache; returns NULL or a static/arena message on error. */
+** into n->cache. Returns 0, -1 with a message in err, or -2 when out of memory. */
 int seg_regex_compile(seg_node *n, const char *pat, size_t len, char *err, size_t errlen);
 void seg_regex_free(seg_node *n);
 

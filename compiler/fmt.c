@@ -665,7 +665,7 @@ int seg_fmt_same_meaning(const char *a, size_t alen, const char *b, size_t blen)
   seg_diags d1 = {0}, d2 = {0};
   int r1 = seg_parse(a, alen, &ar1, &t1, &d1);
   int r2 = seg_parse(b, blen, &ar2, &t2, &d2);
-  int rc = (r1 != 0 || r2 != 0) ? -1 : seg_fmt_ast_equal(&t1, &t2);
+  int rc = (r1 < 0 || r2 < 0) ? -2 : (r1 != 0 || r2 != 0) ? -1 : seg_fmt_ast_equal(&t1, &t2);
   seg_diags_free(&d1);
   seg_diags_free(&d2);
   seg_arena_free(&ar1);

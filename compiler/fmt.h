@@ -44,7 +44,7 @@ int seg_fmt(const char *src, size_t len, seg_diags *diags, char **out, size_t *o
 int seg_fmt_ast_equal(const seg_ast *a, const seg_ast *b);
 
 /* Parses both texts and compares them with seg_fmt_ast_equal: 1 same,
-** 0 different, -1 one of them does not parse (or out of memory). */
+** 0 different, -1 one of them does not parse, -2 out of memory. */
 int seg_fmt_same_meaning(const char *a, size_t alen, const char *b, size_t blen);
 
 #endif

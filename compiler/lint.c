@@ -31,6 +31,7 @@ typedef struct lint {
   seg_diags found;          /* before suppression                        */
   const seg_stmt *cur;
   uint8_t *guarded;         /* per column: `is [not] missing` in this rule */
+  int *oom;                 /* set when out of memory: the caller's diags->oom */
 } lint;
 
 static void warn(lint *l, int code, seg_loc loc, const char *fmt, ...)
@@ -134,6 +135,7 @@ static int const_num(const lint *l, const seg_node *n, double *out) {
   seg_eval_env env = {.today = l->today, .textcol = -1};
   seg_val v = seg_eval(n, &env);
   int ok = !v.missing && !env.error;
+  if (env.error) *l->oom = 1;
   if (ok) *out = v.type == VT_NUM ? v.f : (double)v.i;
   seg_val_release(&v);
   return ok;
@@ -262,7 +264,8 @@ static int chain_contradiction(const lint *l, const seg_node *n, const seg_node 
   ival *iv = malloc((size_t)m * sizeof *iv);
   int *ok = malloc((size_t)m * sizeof *ok);
   int found = 0;
-  if (items && iv && ok) {
+  if (!items || !iv || !ok) *l->oom = 1;
+  else {
     flatten(n, N_AND, items, &k);
     for (int i = 0; i < m; i++) ok[i] = constraint_of(l, items[i], &iv[i]) && !ival_empty(&iv[i]);
     for (int j = 1; j < m && !found; j++) {
@@ -295,7 +298,8 @@ static int never_true(const lint *l, const seg_node *n, const uint8_t *never_seg
   if (is_const(n) && n->type == VT_BOOL) {
     seg_eval_env env = {.today = l->today, .textcol = -1};
     seg_val v = seg_eval(n, &env);
-    int f = v.missing || !v.i;
+    int f = !env.error && (v.missing || !v.i);
+    if (env.error) *l->oom = 1;
     seg_val_release(&v);
     if (f) snprintf(why, wn, "'%s' can never be true", text_of(l, n->loc, t, sizeof t));
     return f;
@@ -428,7 +432,8 @@ static void check_or_chain(lint *l, const seg_node *n) {
   const seg_node **items = malloc((size_t)m * sizeof *items);
   ival *iv = malloc((size_t)m * sizeof *iv);
   int *ok = malloc((size_t)m * sizeof *ok);
-  if (items && iv && ok) {
+  if (!items || !iv || !ok) *l->oom = 1;
+  else {
     flatten(n, N_OR, items, &k);
     for (int i = 0; i < m; i++) ok[i] = constraint_of(l, items[i], &iv[i]);
     int done = 0;
@@ -499,7 +504,7 @@ static void walk(lint *l, const seg_node *n, seg_nkind parent) {
     size_t before = l->found.n;
     walk(l, n->a, n->kind);
     for (size_t i = before; i < l->found.n; i++)
-      if (strcmp(l->found.v[i].code, "W0207") == 0) l->found.v[i].code = NULL;
+      if (l->found.v[i].code && strcmp(l->found.v[i].code, "W0207") == 0) l->found.v[i].code = NULL;
     return;
   }
   walk(l, n->a, n->kind);
@@ -540,6 +545,8 @@ static int same(const seg_node *a, const seg_node *b) {
 
 typedef struct supp { int line; unsigned mask; int alone; } supp;
 
+/* The `# seg: ignore` comments of src into *out (malloc'd); their number,
+** or -1 when out of memory. */
 static int parse_suppressions(const char *src, size_t len, supp **out) {
   int n = 0, cap = 0, line = 1;
   *out = NULL;
@@ -578,7 +585,7 @@ static int parse_suppressions(const char *src, size_t len, supp **out) {
       if (n == cap) {
         cap = cap ? cap * 2 : 8;
         supp *nv = realloc(*out, (size_t)cap * sizeof *nv);
-        if (!nv) return n;
+        if (!nv) return -1;                /* out of memory */
         *out = nv;
       }
       (*out)[n++] = (supp){line, mask, !code_seen};
@@ -606,11 +613,11 @@ static int suppressed(const supp *s, int n, const seg_diag *d) {
 
 int seg_lint(const seg_ast *ast, const seg_schema_view *schema, int32_t today,
              const char *src, size_t len, const uint8_t *may_be_missing, seg_diags *diags) {
-  lint l = {ast, schema, today, src, len, may_be_missing, {0}, NULL, NULL};
+  lint l = {ast, schema, today, src, len, may_be_missing, {0}, NULL, NULL, &diags->oom};
   int nseg = ast->nsegments;
   l.guarded = calloc(schema->ncols + 1, 1);
   uint8_t *never = calloc((size_t)nseg + 1, 1);
-  if (!l.guarded || !never) { free(l.guarded); free(never); return 0; }
+  if (!l.guarded || !never) { free(l.guarded); free(never); diags->oom = 1; return 0; }
 
   for (const seg_stmt *t = ast->first; t; t = t->next) {
     if (t->kind == S_LET) {
@@ -652,6 +659,8 @@ int seg_lint(const seg_ast *ast, const seg_schema_view *schema, int32_t today,
 
   supp *sv = NULL;
   int ns = src ? parse_suppressions(src, len, &sv) : 0;
+  if (ns < 0) { ns = 0; diags->oom = 1; }
+  if (l.found.oom) diags->oom = 1;
   int added = 0;
   for (size_t i = 0; i < l.found.n; i++) {
     const seg_diag *d = &l.found.v[i];

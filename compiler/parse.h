@@ -4,6 +4,8 @@
 #ifndef SEG_PARSE_H
 #define SEG_PARSE_H
 
+#include <setjmp.h>
+
 #include "ast.h"
 #include "diag.h"
 
@@ -21,6 +23,7 @@ typedef struct seg_parse_ctx {
   int nopen;
   int lex_error;             /* the current token is a lexical error already reported */
   int oom;
+  jmp_buf *fatal;            /* where flex's "fatal" errors (out of memory) jump; NULL: exit */
 } seg_parse_ctx;
 
 /* Parses src into *ast (nodes in *arena). Every syntax error goes to

@@ -159,7 +159,7 @@ static const char *sarif_level(seg_severity s) {
   return s == SEG_SEV_ERROR ? "error" : s == SEG_SEV_WARNING ? "warning" : "note";
 }
 
-void seg_render_sarif(FILE *out, const seg_render_file *files, size_t n, const char *version) {
+int seg_render_sarif(FILE *out, const seg_render_file *files, size_t n, const char *version) {
   /* rules: the codes that occur, in codes.def order, then unknown ones */
   size_t total = 0;
   for (size_t i = 0; i < n; i++) total += files[i].diags ? files[i].diags->n : 0;
@@ -180,7 +180,7 @@ void seg_render_sarif(FILE *out, const seg_render_file *files, size_t n, const c
   }
   /* index of each rule in the rules array */
   int *rule_index = calloc(seg_ncodes + 1, sizeof *rule_index);
-  int nrules = 0;
+  int nrules = 0, oom = !extra || !used || !rule_index;
 
   fputs("{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n"
         "  \"version\": \"2.1.0\",\n  \"runs\": [\n    {\n      \"tool\": {\n"
@@ -201,7 +201,7 @@ void seg_render_sarif(FILE *out, const seg_render_file *files, size_t n, const c
     jstr(out, ci->explanation);
     fputs("},\n              \"help\": {\"text\": ", out);
     char *help = NULL;
-    if (asprintf(&help, "%s\n\n(seg explain-code %s)", ci->explanation, ci->code) < 0) help = NULL;
+    if (asprintf(&help, "%s\n\n(seg explain-code %s)", ci->explanation, ci->code) < 0) help = NULL, oom = 1;
     jstr(out, help ? help : ci->explanation);
     free(help);
     fprintf(out, "},\n              \"defaultConfiguration\": {\"level\": \"%s\"}\n            }",
@@ -227,6 +227,7 @@ void seg_render_sarif(FILE *out, const seg_render_file *files, size_t n, const c
     const seg_diags *d = files[i].diags;
     if (!d || !d->n) continue;
     char *uri = sarif_uri(files[i].name);
+    if (!uri) oom = 1;
     for (size_t k = 0; k < d->n; k++) {
       const seg_diag *g = &d->v[k];
       span s = span_of(g);
@@ -258,6 +259,7 @@ void seg_render_sarif(FILE *out, const seg_render_file *files, size_t n, const c
   free(extra);
   free(used);
   free(rule_index);
+  return oom ? -2 : 0;
 }
 
 /* ---- GitHub workflow commands ------------------------------------------ */
@@ -276,11 +278,13 @@ static void gh_escape(FILE *f, const char *s, int property) {
   }
 }
 
-void seg_render_github(FILE *out, const seg_render_file *files, size_t n) {
+int seg_render_github(FILE *out, const seg_render_file *files, size_t n) {
+  int oom = 0;
   for (size_t i = 0; i < n; i++) {
     const seg_diags *d = files[i].diags;
     if (!d || !d->n) continue;
     char *path = ci_path(files[i].name);
+    if (!path) oom = 1;
     for (size_t k = 0; k < d->n; k++) {
       const seg_diag *g = &d->v[k];
       span s = span_of(g);
@@ -296,6 +300,7 @@ void seg_render_github(FILE *out, const seg_render_file *files, size_t n) {
     }
     free(path);
   }
+  return oom ? -2 : 0;
 }
 
 /* ---- GitLab Code Quality ----------------------------------------------- */
@@ -325,13 +330,14 @@ static int same_finding(const seg_diag *a, const seg_diag *b) {
          strcmp(a->code ? a->code : "", b->code ? b->code : "") == 0;
 }
 
-void seg_render_gitlab(FILE *out, const seg_render_file *files, size_t n) {
-  int first = 1;
+int seg_render_gitlab(FILE *out, const seg_render_file *files, size_t n) {
+  int first = 1, oom = 0;
   fputc('[', out);
   for (size_t i = 0; i < n; i++) {
     const seg_diags *d = files[i].diags;
     if (!d || !d->n) continue;
     char *path = ci_path(files[i].name);
+    if (!path) oom = 1;
     const char *p = path ? path : files[i].name;
     for (size_t k = 0; k < d->n; k++) {
       const seg_diag *g = &d->v[k];
@@ -352,18 +358,21 @@ void seg_render_gitlab(FILE *out, const seg_render_file *files, size_t n) {
     free(path);
   }
   fputs(first ? "]\n" : "\n]\n", out);
+  return oom ? -2 : 0;
 }
 
 /* ---- dispatch ----------------------------------------------------------- */
 
 int seg_render(FILE *out, seg_render_format fmt, const seg_render_file *files, size_t n,
                const char *version, int color) {
+  int rc = 0;
   switch (fmt) {
   case SEG_RENDER_TEXT: seg_render_text(out, files, n, color); break;
   case SEG_RENDER_JSON: seg_render_json(out, files, n); break;
-  case SEG_RENDER_SARIF: seg_render_sarif(out, files, n, version); break;
-  case SEG_RENDER_GITHUB: seg_render_github(out, files, n); break;
-  case SEG_RENDER_GITLAB: seg_render_gitlab(out, files, n); break;
+  case SEG_RENDER_SARIF: rc = seg_render_sarif(out, files, n, version); break;
+  case SEG_RENDER_GITHUB: rc = seg_render_github(out, files, n); break;
+  case SEG_RENDER_GITLAB: rc = seg_render_gitlab(out, files, n); break;
   }
-  return fflush(out) == 0 && !ferror(out) ? 0 : -1;
+  if (fflush(out) != 0 || ferror(out)) return -1;
+  return rc;
 }

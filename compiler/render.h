@@ -49,11 +49,13 @@ int seg_render_parse_format(const char *name, seg_render_format *out);
 
 void seg_render_text(FILE *out, const seg_render_file *files, size_t n, int color);
 void seg_render_json(FILE *out, const seg_render_file *files, size_t n);
-void seg_render_sarif(FILE *out, const seg_render_file *files, size_t n, const char *version);
-void seg_render_github(FILE *out, const seg_render_file *files, size_t n);
-void seg_render_gitlab(FILE *out, const seg_render_file *files, size_t n);
+/* These three return 0, or -2 when out of memory (the document is then
+** written, but incomplete: no rule texts, paths or URIs where they failed). */
+int seg_render_sarif(FILE *out, const seg_render_file *files, size_t n, const char *version);
+int seg_render_github(FILE *out, const seg_render_file *files, size_t n);
+int seg_render_gitlab(FILE *out, const seg_render_file *files, size_t n);
 
-/* Dispatches on fmt; returns 0, or -1 when writing failed. */
+/* Dispatches on fmt; returns 0, -1 when writing failed, -2 when out of memory. */
 int seg_render(FILE *out, seg_render_format fmt, const seg_render_file *files, size_t n,
                const char *version, int color);
 

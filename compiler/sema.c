@@ -26,6 +26,10 @@ typedef struct sema {
   int norder;
   seg_stmt **stack;       /* DFS stack for cycle reports                 */
   int depth;
+  seg_stmt **names;       /* hash of statement names (first wins), or NULL */
+  size_t nnames;          /* slots, a power of two                       */
+  int nest;               /* check() calls on the C stack                */
+  int deep_reported;      /* the nesting error of this statement is out  */
 } sema;
 
 #define ERR(s, code, loc, ...) seg_diag_add((s)->diags, SEG_SEV_ERROR, code, loc, __VA_ARGS__)
@@ -56,10 +60,37 @@ int seg_edit_distance(const char *a, const char *b, int max) {
   return row[lb];
 }
 
+static size_t name_hash(const char *p) {
+  size_t h = 1469598103934665603u;
+  for (; *p; p++) h = (h ^ (unsigned char)*p) * 1099511628211u;
+  return h;
+}
+
+/* The first statement called name: a hash lookup, so that a file of
+** 10,000 segments is not checked in quadratic time. */
 static seg_stmt *find_stmt(sema *s, const char *name) {
-  for (seg_stmt *t = s->ast->first; t; t = t->next)
-    if (t->name && strcmp(t->name, name) == 0) return t;
-  return NULL;
+  if (!s->names) {                      /* no table (out of memory): scan */
+    for (seg_stmt *t = s->ast->first; t; t = t->next)
+      if (t->name && strcmp(t->name, name) == 0) return t;
+    return NULL;
+  }
+  for (size_t i = name_hash(name) & (s->nnames - 1);; i = (i + 1) & (s->nnames - 1))
+    if (!s->names[i] || strcmp(s->names[i]->name, name) == 0) return s->names[i];
+}
+
+static void index_names(sema *s) {
+  size_t n = 0;
+  for (seg_stmt *t = s->ast->first; t; t = t->next) n++;
+  s->nnames = 16;
+  while (s->nnames < 2 * n) s->nnames *= 2;
+  s->names = calloc(s->nnames, sizeof *s->names);
+  if (!s->names) return;
+  for (seg_stmt *t = s->ast->first; t; t = t->next) {
+    if (!t->name) continue;
+    size_t i = name_hash(t->name) & (s->nnames - 1);
+    while (s->names[i] && strcmp(s->names[i]->name, t->name) != 0) i = (i + 1) & (s->nnames - 1);
+    if (!s->names[i]) s->names[i] = t;
+  }
 }
 
 static int find_column(sema *s, const char *name) {
@@ -422,9 +453,13 @@ static seg_vtype check_inner(sema *s, seg_node *n) {
       seg_eval_env env = {.today = s->today, .textcol = -1};
       seg_val p = seg_eval(n->b, &env);
       char err[300];
-      int rc = p.missing ? -1 : seg_regex_compile(n, p.s, p.n, err, sizeof err);
-      if (p.missing) snprintf(err, sizeof err, "the pattern of 'matches' is missing");
+      int rc = env.error ? -2 : p.missing ? -1 : seg_regex_compile(n, p.s, p.n, err, sizeof err);
+      if (p.missing && rc == -1) snprintf(err, sizeof err, "the pattern of 'matches' is missing");
       seg_val_release(&p);
+      if (rc == -2) {               /* out of memory: seg_compile fails */
+        s->diags->oom = 1;
+        return VT_UNKNOWN;
+      }
       if (rc != 0) {
         ERR(s, "E0106", n->b->loc, "%s", err);
         return VT_UNKNOWN;
@@ -453,9 +488,43 @@ static seg_vtype check_inner(sema *s, seg_node *n) {
   return VT_UNKNOWN;
 }
 
+/* Reports an expression deeper than SEG_MAX_NESTING through `let`
+** constants (the parser already bounds each expression as written). */
+static void too_deep(sema *s, seg_node *n) {
+  if (s->deep_reported) return;
+  s->deep_reported = 1;
+  ERR(s, "E0110", n->loc, "expression nested deeper than %d levels through constants; "
+      "define the constants more directly", SEG_MAX_NESTING);
+}
+
+/* n->depth: the height of n with every constant it names expanded, as
+** the evaluator walks it. */
+static void set_depth(sema *s, seg_node *n) {
+  int d = 0;
+  const seg_node *kids[3] = {n->a, n->b, n->c};
+  for (int i = 0; i < 3; i++) if (kids[i] && kids[i]->depth > d) d = kids[i]->depth;
+  for (const seg_node *k = n->list; k; k = k->next) if (k->depth > d) d = k->depth;
+  if (n->kind == N_NAME && n->ref && n->ref->kind == S_LET && n->ref->expr && n->ref->expr->depth > d)
+    d = n->ref->expr->depth;
+  n->depth = d + 1;
+  if (n->depth > SEG_MAX_NESTING && d <= SEG_MAX_NESTING) {
+    too_deep(s, n);
+    n->type = VT_UNKNOWN;
+  }
+}
+
 static seg_vtype check(sema *s, seg_node *n) {
   if (!n) return VT_UNKNOWN;
+  if (s->nest >= SEG_MAX_NESTING) {     /* a chain of constants: stop before the stack runs out */
+    too_deep(s, n);
+    n->depth = SEG_MAX_NESTING + 1;
+    return n->type = VT_UNKNOWN;
+  }
+  s->nest++;
   n->type = check_inner(s, n);
+  s->nest--;
+  set_depth(s, n);
+  if (n->type == VT_UNKNOWN) return n->type;
   /* a sub-expression that yields text from a column must end inside one
   ** that reads only that column (mapped per distinct value) */
   if (n->textcol == -2 && n->type != VT_UNKNOWN) {   /* one error per mistake */
@@ -512,39 +581,66 @@ static int count_refs(seg_node *n) {
   return k;
 }
 
-/* Depth-first over references; state 3 = on the stack, 4 = ordered. */
-static void visit(sema *s, seg_stmt *t) {
-  if (t->state == 4) return;
-  if (t->state == 3) {
-    int from = s->depth - 1;
-    while (from >= 0 && s->stack[from] != t) from--;
-    char buf[1024];
-    size_t w = 0;
-    for (int i = from < 0 ? 0 : from; i < s->depth && w < sizeof buf - 80; i++)
-      w += (size_t)snprintf(buf + w, sizeof buf - w, "%s -> ", s->stack[i]->name);
-    snprintf(buf + w, sizeof buf - w, "%s", t->name);
-    ERR(s, "E0105", t->name_loc, "segments refer to each other in a cycle: %s", buf);
-    return;
-  }
-  t->state = 3;
-  s->stack[s->depth++] = t;
-  int cap = count_refs(t->expr);
-  seg_stmt *local[64];
-  seg_stmt **refs = cap <= 64 ? local : malloc((size_t)cap * sizeof *refs);
-  int k = 0;
+/* The segments t refers to, malloc'd (*n of them); NULL when none, or
+** when out of memory (then s->diags->oom). */
+static seg_stmt **refs_of(sema *s, seg_stmt *t, int *n) {
+  int cap = count_refs(t->expr), k = 0;
+  seg_stmt **refs = cap ? malloc((size_t)cap * sizeof *refs) : NULL;
+  if (cap && !refs) s->diags->oom = 1;
   if (refs) collect_refs(t->expr, refs, &k, cap);
-  for (int i = 0; i < k; i++) visit(s, refs[i]);
-  if (refs != local) free(refs);
-  s->depth--;
-  t->state = 4;
-  s->order[s->norder++] = t;
+  *n = k;
+  return refs;
+}
+
+/* Depth-first over references, with an explicit stack (a chain of 10,000
+** segments each using the one before must not overflow the C stack);
+** state 3 = on the stack, 4 = ordered. */
+typedef struct vframe { seg_stmt *t; seg_stmt **refs; int n, i; } vframe;
+
+static void visit(sema *s, seg_stmt *root, vframe *fr) {
+  if (root->state == 4) return;
+  int top = 0;
+  root->state = 3;
+  s->stack[s->depth++] = root;
+  fr[0] = (vframe){root, NULL, 0, 0};
+  fr[0].refs = refs_of(s, root, &fr[0].n);
+  while (top >= 0) {
+    vframe *f = &fr[top];
+    if (f->i < f->n) {
+      seg_stmt *t = f->refs[f->i++];
+      if (t->state == 4) continue;
+      if (t->state == 3) {
+        int from = s->depth - 1;
+        while (from >= 0 && s->stack[from] != t) from--;
+        char buf[1024];
+        size_t w = 0;
+        for (int i = from < 0 ? 0 : from; i < s->depth && w < sizeof buf - 80; i++)
+          w += (size_t)snprintf(buf + w, sizeof buf - w, "%s -> ", s->stack[i]->name);
+        snprintf(buf + w, sizeof buf - w, "%s", t->name);
+        ERR(s, "E0105", t->name_loc, "segments refer to each other in a cycle: %s", buf);
+        continue;
+      }
+      t->state = 3;
+      s->stack[s->depth++] = t;
+      top++;
+      fr[top] = (vframe){t, NULL, 0, 0};
+      fr[top].refs = refs_of(s, t, &fr[top].n);
+      continue;
+    }
+    free(f->refs);
+    s->depth--;
+    f->t->state = 4;
+    s->order[s->norder++] = f->t;
+    top--;
+  }
 }
 
 int seg_sema(seg_ast *ast, seg_arena *arena, const seg_schema_view *schema, int32_t today,
              seg_diags *diags, seg_stmt ***order) {
-  sema s = {ast, arena, schema, diags, today, NULL, NULL, 0, NULL, 0};
+  sema s = {ast, arena, schema, diags, today, NULL, NULL, 0, NULL, 0, NULL, 0, 0, 0};
   int before = diags->nerrors;
   int nseg = 0;
+  index_names(&s);
   for (seg_stmt *t = ast->first; t; t = t->next) {
     seg_stmt *first = find_stmt(&s, t->name);
     if (first != t) {
@@ -554,17 +650,24 @@ int seg_sema(seg_ast *ast, seg_arena *arena, const seg_schema_view *schema, int3
     if (t->kind == S_SEGMENT) t->index = nseg++;
   }
   ast->nsegments = nseg;
-  for (seg_stmt *t = ast->first; t; t = t->next) check_stmt(&s, t);
+  for (seg_stmt *t = ast->first; t; t = t->next) {
+    s.deep_reported = 0;
+    check_stmt(&s, t);
+  }
+  free(s.names);
   s.order = seg_arena_alloc(arena, (size_t)(nseg + 1) * sizeof *s.order);
   s.stack = malloc((size_t)(nseg + 1) * sizeof *s.stack);
-  if (!s.order || !s.stack) {
+  vframe *frames = malloc((size_t)(nseg + 1) * sizeof *frames);
+  if (!s.order || !s.stack || !frames) {
     free(s.stack);
-    ERR(&s, "E0000", ast->first ? ast->first->loc : (seg_loc){1, 1, 1, 1}, "out of memory");
+    free(frames);
+    diags->oom = 1;               /* seg_compile: out of memory */
     return diags->nerrors - before;
   }
   for (seg_stmt *t = ast->first; t; t = t->next)
-    if (t->kind == S_SEGMENT) visit(&s, t);
+    if (t->kind == S_SEGMENT) visit(&s, t, frames);
   free(s.stack);
+  free(frames);
   *order = s.order;
   return diags->nerrors - before;
 }

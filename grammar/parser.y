@@ -28,7 +28,13 @@ typedef void *yyscan_t;
 static void yyerror(YYLTYPE *loc, yyscan_t scanner, seg_parse_ctx *pc, const char *msg);
 static seg_node *mk(seg_parse_ctx *pc, seg_nkind k, YYLTYPE loc, seg_node *a, seg_node *b);
 static void add_stmt(seg_parse_ctx *pc, seg_stmt *s);
+static seg_node *fin(seg_parse_ctx *pc, seg_node *n);
+static seg_node *rev(seg_node *list);
 #define NODE(k, loc, a, b) mk(pc, (k), (loc), (a), (b))
+/* Deep nesting is refused by depth (SEG_MAX_NESTING, in fin()) with a
+** located error long before the parser's own stack would run out; the
+** stack may grow well past bison's default of 10000 for that to hold. */
+#define YYMAXDEPTH 200000
 }
 
 %define api.pure full
@@ -78,13 +84,13 @@ file:
 stmt:
   LET anyname '=' expr {
       seg_stmt *s = seg_arena_alloc(pc->arena, sizeof *s);
-      if (!s) YYNOMEM;
+      if (!s) { pc->oom = 1; YYNOMEM; }
       s->kind = S_LET; s->loc = @$; s->name_loc = @2; s->name = $2.s; s->expr = $4;
       add_stmt(pc, s);
     }
 | SEGMENT anyname opt_desc '=' expr {
       seg_stmt *s = seg_arena_alloc(pc->arena, sizeof *s);
-      if (!s) YYNOMEM;
+      if (!s) { pc->oom = 1; YYNOMEM; }
       s->kind = S_SEGMENT; s->loc = @$; s->name_loc = @2; s->name = $2.s;
       s->desc = $3.s; s->expr = $5;
       add_stmt(pc, s);
@@ -123,17 +129,17 @@ not_expr:
 pred:
   sum                                 { $$ = $1; }
 | sum cmpop sum                       { $$ = NODE(N_BIN, @$, $1, $3); if ($$) $$->op = $2; }
-| sum bound DOTDOT sbound             { $$ = NODE(N_RANGE, @$, $1, $2); if ($$) $$->c = $4; }
+| sum bound DOTDOT sbound             { $$ = NODE(N_RANGE, @$, $1, $2); if ($$) $$->c = $4; $$ = fin(pc, $$); }
 | sum bound DOTDOT                    { $$ = NODE(N_RANGE, @$, $1, $2); }
-| sum DOTDOT sbound                   { $$ = NODE(N_RANGE, @$, $1, NULL); if ($$) $$->c = $3; }
-| sum IN sbound DOTDOT sbound         { $$ = NODE(N_RANGE, @$, $1, $3); if ($$) $$->c = $5; }
+| sum DOTDOT sbound                   { $$ = NODE(N_RANGE, @$, $1, NULL); if ($$) $$->c = $3; $$ = fin(pc, $$); }
+| sum IN sbound DOTDOT sbound         { $$ = NODE(N_RANGE, @$, $1, $3); if ($$) $$->c = $5; $$ = fin(pc, $$); }
 | sum IN sbound DOTDOT                { $$ = NODE(N_RANGE, @$, $1, $3); }
-| sum IN DOTDOT sbound                { $$ = NODE(N_RANGE, @$, $1, NULL); if ($$) $$->c = $4; }
-| sum BETWEEN sum AND sum             { $$ = NODE(N_RANGE, @$, $1, $3); if ($$) $$->c = $5; }
-| sum IN '(' items ')'                { $$ = NODE(N_IN, @$, $1, NULL); if ($$) $$->list = $4; }
-| sum IN '[' items ']'                { $$ = NODE(N_IN, @$, $1, NULL); if ($$) $$->list = $4; }
-| sum NOT IN '(' items ')'            { $$ = NODE(N_IN, @$, $1, NULL); if ($$) { $$->list = $5; $$->negated = 1; } }
-| sum NOT IN '[' items ']'            { $$ = NODE(N_IN, @$, $1, NULL); if ($$) { $$->list = $5; $$->negated = 1; } }
+| sum IN DOTDOT sbound                { $$ = NODE(N_RANGE, @$, $1, NULL); if ($$) $$->c = $4; $$ = fin(pc, $$); }
+| sum BETWEEN sum AND sum             { $$ = NODE(N_RANGE, @$, $1, $3); if ($$) $$->c = $5; $$ = fin(pc, $$); }
+| sum IN '(' items ')'                { $$ = NODE(N_IN, @$, $1, NULL); if ($$) $$->list = rev($4); $$ = fin(pc, $$); }
+| sum IN '[' items ']'                { $$ = NODE(N_IN, @$, $1, NULL); if ($$) $$->list = rev($4); $$ = fin(pc, $$); }
+| sum NOT IN '(' items ')'            { $$ = NODE(N_IN, @$, $1, NULL); if ($$) { $$->list = rev($5); $$->negated = 1; } $$ = fin(pc, $$); }
+| sum NOT IN '[' items ']'            { $$ = NODE(N_IN, @$, $1, NULL); if ($$) { $$->list = rev($5); $$->negated = 1; } $$ = fin(pc, $$); }
 | sum IS MISSING                      { $$ = NODE(N_MISSING, @$, $1, NULL); }
 | sum IS NOT MISSING                  { $$ = NODE(N_MISSING, @$, $1, NULL); if ($$) $$->negated = 1; }
 | sum textop sum                      { $$ = NODE(N_TEXTOP, @$, $1, $3); if ($$) $$->op = $2; }
@@ -176,9 +182,11 @@ bound:
 | TODAY       { $$ = NODE(N_TODAY, @$, NULL, NULL); }
 ;
 
+/* items and args are built last item first (linear for a 100,000-value
+** list); rev() puts them in order where the list is used */
 items:
   sum               { $$ = $1; }
-| items ',' sum     { $$ = $1; if ($1 && $3) { seg_node *t = $1; while (t->next) t = t->next; t->next = $3; } }
+| items ',' sum     { $$ = $1; if ($1 && $3) { $3->next = $1; $$ = $3; } }
 ;
 
 sum:
@@ -214,8 +222,8 @@ primary:
 | NAME              { $$ = NODE(N_NAME, @$, NULL, NULL); if ($$) $$->str = $1.s; }
 | BQNAME            { $$ = NODE(N_NAME, @$, NULL, NULL); if ($$) $$->str = $1.s; }
 | UNIT              { $$ = NODE(N_NAME, @$, NULL, NULL); if ($$) $$->str = $1.s; }
-| NAME '(' opt_args ')' { $$ = NODE(N_CALL, @$, NULL, NULL); if ($$) { $$->str = $1.s; $$->list = $3; } }
-| UNIT '(' opt_args ')' { $$ = NODE(N_CALL, @$, NULL, NULL); if ($$) { $$->str = $1.s; $$->list = $3; } }
+| NAME '(' opt_args ')' { $$ = NODE(N_CALL, @$, NULL, NULL); if ($$) { $$->str = $1.s; $$->list = rev($3); } $$ = fin(pc, $$); }
+| UNIT '(' opt_args ')' { $$ = NODE(N_CALL, @$, NULL, NULL); if ($$) { $$->str = $1.s; $$->list = rev($3); } $$ = fin(pc, $$); }
 | '(' expr ')'      { $$ = $2; if ($$) $$->loc = @$; }
 | '(' error ')'     { $$ = NODE(N_BOOL, @$, NULL, NULL); /* already reported; keeps parsing */ }
 ;
@@ -227,7 +235,7 @@ opt_args:
 
 args:
   expr              { $$ = $1; }
-| args ',' expr     { $$ = $1; if ($1 && $3) { seg_node *t = $1; while (t->next) t = t->next; t->next = $3; } }
+| args ',' expr     { $$ = $1; if ($1 && $3) { $3->next = $1; $$ = $3; } }
 ;
 
 %%
@@ -237,7 +245,44 @@ static seg_node *mk(seg_parse_ctx *pc, seg_nkind k, YYLTYPE loc, seg_node *a, se
   if (!n) { pc->oom = 1; return NULL; }
   n->a = a;
   n->b = b;
-  return n;
+  return fin(pc, n);
+}
+
+/* Sets n->depth from its children. A tree deeper than SEG_MAX_NESTING is
+** reported once, where it crosses the limit, and cut down to a leaf that
+** stays over the limit, so whatever encloses it is cut too (silently) and
+** no later pass ever walks a deep tree. */
+static seg_node *fin(seg_parse_ctx *pc, seg_node *n) {
+  if (!n) return n;
+  if (n->kind == N_BOOL && n->depth > SEG_MAX_NESTING) {   /* already cut: drop what was hung on it */
+    n->a = n->b = n->c = n->list = NULL;
+    return n;
+  }
+  int d = 0;
+  const seg_node *kids[3] = {n->a, n->b, n->c};
+  for (int i = 0; i < 3; i++) if (kids[i] && kids[i]->depth > d) d = kids[i]->depth;
+  for (const seg_node *k = n->list; k; k = k->next) if (k->depth > d) d = k->depth;
+  n->depth = d + 1;
+  if (n->depth <= SEG_MAX_NESTING) return n;
+  if (d == SEG_MAX_NESTING)
+    seg_diag_add(pc->diags, SEG_SEV_ERROR, "E0110", n->loc,
+                 "expression nested deeper than %d levels; split it into segments (a segment can use "
+                 "another) or use `in (...)` for a long list of alternatives", SEG_MAX_NESTING);
+  seg_node *leaf = seg_node_new(pc->arena, N_BOOL, n->loc);
+  if (!leaf) { pc->oom = 1; return NULL; }
+  leaf->depth = SEG_MAX_NESTING + 1;
+  return leaf;
+}
+
+static seg_node *rev(seg_node *list) {
+  seg_node *out = NULL;
+  while (list) {
+    seg_node *next = list->next;
+    list->next = out;
+    out = list;
+    list = next;
+  }
+  return out;
 }
 
 static void add_stmt(seg_parse_ctx *pc, seg_stmt *s) {
@@ -248,7 +293,11 @@ static void add_stmt(seg_parse_ctx *pc, seg_stmt *s) {
 
 static void yyerror(YYLTYPE *loc, yyscan_t scanner, seg_parse_ctx *pc, const char *msg) {
   (void)scanner;
-  seg_diag_add(pc->diags, SEG_SEV_ERROR, "E0001", *loc, "%s", msg);
+  if (strcmp(msg, "memory exhausted") == 0 && !pc->oom)   /* the parser stack: YYMAXDEPTH */
+    seg_diag_add(pc->diags, SEG_SEV_ERROR, "E0110", *loc,
+                 "expression nested too deeply to parse (the limit is %d levels)", SEG_MAX_NESTING);
+  else
+    seg_diag_add(pc->diags, SEG_SEV_ERROR, "E0001", *loc, "%s", msg);
 }
 
 /* True if `sym` can start a value (an operand). */
@@ -374,11 +423,19 @@ int seg_parse(const char *src, size_t len, seg_arena *arena, seg_ast *ast, seg_d
   pc.col = 1;
   yyscan_t scanner;
   if (yylex_init_extra(&pc, &scanner) != 0) return -1;
+  /* Flex treats a failed allocation as fatal; its YY_FATAL_ERROR jumps back
+  ** here instead of exiting. All its memory is in the arena (lexer.l). */
+  jmp_buf fatal;
+  pc.fatal = &fatal;
+  if (setjmp(fatal) != 0) {
+    yylex_destroy(scanner);
+    return -1;
+  }
   YY_BUFFER_STATE buf = yy_scan_bytes(src, (int)len, scanner);
   int before = diags->nerrors;
-  int rc = yyparse(scanner, &pc);
+  (void)yyparse(scanner, &pc);   /* 1: syntax errors, 2: see pc.oom below */
   yy_delete_buffer(buf, scanner);
   yylex_destroy(scanner);
-  if (rc == 2 || pc.oom) return -1;
+  if (pc.oom) return -1;      /* rc 2 without oom: too deep, reported by yyerror */
   return diags->nerrors - before;
 }

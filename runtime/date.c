@@ -60,6 +60,10 @@ static int read_num(const char *s, size_t n, size_t *i, int mind, int maxd) {
 }
 
 int seg_date_parse(const char *s, size_t n, int32_t *out) {
+  return seg_date_parse_ex(s, n, 0, out);
+}
+
+int seg_date_parse_ex(const char *s, size_t n, unsigned flags, int32_t *out) {
   int y, m, d;
   size_t i = 0;
   if (n < 8 || n > 10) return -1;
@@ -76,6 +80,11 @@ int seg_date_parse(const char *s, size_t n, int32_t *out) {
     m = read_num(s, n, &i, 1, 2);
     if (m < 0 || i >= n || s[i++] != sep) return -1;
     y = read_num(s, n, &i, 4, 4);
+    if (sep == '/' && (flags & SEG_DATE_MONTH_FIRST)) {
+      int t = d;
+      d = m;
+      m = t;
+    }
   }
   if (y < 1 || m < 1 || m > 12 || d < 1 || i != n) return -1;
   if ((unsigned)d > seg_date_days_in_month(y, (unsigned)m)) return -1;

@@ -39,6 +39,13 @@ unsigned seg_date_days_in_month(int64_t y, unsigned m);
 ** leaves *out unchanged.  No surrounding whitespace is accepted. */
 int seg_date_parse(const char *s, size_t n, int32_t *out);
 
+/* seg_date_parse_ex flags. */
+#define SEG_DATE_MONTH_FIRST 1u   /* slash dates are M/D/YYYY (US exports);
+                                  ** dotted dates stay D.M.YYYY */
+
+/* seg_date_parse with flags (0 = exactly seg_date_parse). */
+int seg_date_parse_ex(const char *s, size_t n, unsigned flags, int32_t *out);
+
 /* Writes "YYYY-MM-DD" and a NUL into buf.  Returns 0, or -1 when the year
 ** is outside 0..9999, in which case buf holds "(bad date)". */
 int seg_date_format(int32_t day, char buf[11]);

@@ -1,60 +1,61 @@
 /*
-** import.c -- CSV -> seg_table: libcsv parsing, strict quoting, located
-** errors, and type inference from every value of each column.
+** import.c -- CSV -> seg_table: encodings, libcsv parsing in parallel
+** chunks, strict quoting, located errors, type inference from every value.
 **
-** Two passes.  While libcsv streams the file (read in 1 MiB blocks and fed
-** one physical line at a time so every record knows the line it started
-** on), each cell is trimmed, checked for valid UTF-8 and appended to its
-** column's raw arena as <varint length><bytes>.  A row is committed only
-** when its field count matches the header, so a bad row is rolled back by
-** resetting the arenas' lengths.  Afterwards each column is scanned once to
-** choose its type, then encoded into 64-byte aligned arrays, and its arena
-** is freed before the next column is encoded (peak memory ~ file size).
+**  1. Load: mmap the file (stdin is read whole); skip a UTF-8 BOM; convert
+**     UTF-16 / Windows-1252 / Latin-1 to UTF-8 (a new buffer); sniff the
+**     delimiter from the header line.
+**  2. Header: parsed alone, one physical line at a time.
+**  3. Body: cut into up to T chunks at record boundaries -- a quote-parity
+**     count finds, after each nominal cut, the first newline outside
+**     quotes.  Each chunk is checked as UTF-8 and fed whole to its own
+**     libcsv parser in its own thread.  Cells are trimmed and appended to
+**     per-chunk, per-column arenas (<varint len><bytes>), and every cell
+**     narrows its column's candidate types.  A cut is right exactly when
+**     the parser of the chunk before it ends between records, which is the
+**     state a fresh parser starts in; if it does not, that chunk goes on
+**     parsing the rest of the file alone (the later chunks are dropped).
+**  4. Types: the chunks' candidates are combined per column.
+**  5. Encode: one task per column walks its arenas in row order into
+**     64-byte aligned arrays; a text column gets one dictionary in
+**     first-seen order, so the table does not depend on the thread count.
+**
+** Line numbers are not tracked while parsing.  A message that needs one
+** re-parses the chunk up to the record, one physical line at a time (see
+** locate), or counts line ends up to the byte where the parser stopped.
 */
 #include "import.h"
 
 #include <csv.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistr.h>
+#include <strings.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "date.h"
 
-#define BLOCK_SIZE (1u << 20)
 #define ALIGN 64
 #define MAX_SCALE 18
-/* libcsv's parser state before the first character of a record
-** (ROW_NOT_BEGUN in libcsv.c; struct csv_parser.pstate is public). */
+#define MAX_THREADS 8
+#define DEFAULT_MIN_CHUNK ((size_t)2 << 20)
+#define MAX_ROW_WARNINGS 100
+#define NONE UINT64_MAX
+/* libcsv's parser state between records (ROW_NOT_BEGUN in libcsv.c;
+** struct csv_parser.pstate is public). */
 #define LIBCSV_ROW_NOT_BEGUN 0
+#define CSV_OPTS (CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL)
 
-/* One column's raw cells: <varint len><bytes> per committed row. */
-typedef struct rawcol {
-  unsigned char *b;
-  size_t len, cap;
-  size_t commit;           /* len after the last committed row */
-} rawcol;
+typedef unsigned char uchar;
 
-typedef struct importer {
-  const char *fname;
-  const seg_import_opts *o;
-  char *err;
-  size_t errlen;
-  int failed;
-  int delim;
-  int in_header;
-  char **hdr;              /* header names while the header is read */
-  size_t nhdr, hdrcap;
-  rawcol *cols;
-  size_t ncols;
-  size_t nrows;
-  size_t nf;               /* fields seen in the current record */
-  int first_empty;         /* the current record's first field is empty */
-  unsigned long long line;     /* physical line being fed, 1-based */
-  unsigned long long rec_line; /* line on which the current record began */
-} importer;
+/* ---- small helpers -------------------------------------------------- */
 
 static void set_err(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -75,8 +76,51 @@ static void *amalloc(size_t n) {
   return p;
 }
 
-static int is_ws(unsigned char c) {
+static int is_ws(uchar c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
+}
+
+/* Grows *b to hold need bytes (doubling); 0 or -1 (out of memory). */
+static int grow(uchar **b, size_t *cap, size_t need) {
+  if (need <= *cap) return 0;
+  size_t nc = *cap ? *cap : 256;
+  while (nc < need) {
+    if (nc > SIZE_MAX / 2) return -1;
+    nc *= 2;
+  }
+  uchar *nb = realloc(*b, nc);
+  if (nb == NULL) return -1;
+  *b = nb;
+  *cap = nc;
+  return 0;
+}
+
+/* libcsv grows its field buffer by a fixed block per call; these keep a
+** capacity in front of the block and double it, so a 1 MB field costs
+** O(size), not O(size^2 / block). */
+static void *csv_realloc(void *p, size_t n) {
+  size_t *h = p ? (size_t *)p - 2 : NULL;
+  if (h != NULL && n <= h[0]) return p;
+  size_t nc = h ? h[0] : 4096;
+  while (nc < n) {
+    if (nc > (SIZE_MAX - 16) / 2) return NULL;
+    nc *= 2;
+  }
+  size_t *nh = realloc(h, nc + 2 * sizeof(size_t));
+  if (nh == NULL) return NULL;
+  nh[0] = nc;
+  return nh + 2;
+}
+
+static void csv_release(void *p) {
+  if (p != NULL) free((size_t *)p - 2);
+}
+
+static void parser_init(struct csv_parser *p, int delim) {
+  csv_init(p, CSV_OPTS);
+  csv_set_delim(p, (uchar)delim);
+  csv_set_realloc_func(p, csv_realloc);
+  csv_set_free_func(p, csv_release);
 }
 
 int seg_import_sniff_delimiter(const char *buf, size_t n) {
@@ -96,150 +140,645 @@ int seg_import_sniff_delimiter(const char *buf, size_t n) {
   return ',';
 }
 
-/* Appends n bytes to a growable plain buffer; 0 or -1 (out of memory). */
-static int grow(unsigned char **b, size_t *cap, size_t need) {
-  if (need <= *cap) return 0;
-  size_t nc = *cap ? *cap : 4096;
-  while (nc < need) {
-    if (nc > SIZE_MAX / 2) return -1;
-    nc *= 2;
+int seg_import_encoding(const char *name) {
+  static const struct { const char *name; int enc; } names[] = {
+      {"utf-8", SEG_ENC_UTF8},         {"utf8", SEG_ENC_UTF8},
+      {"cp1252", SEG_ENC_CP1252},      {"windows-1252", SEG_ENC_CP1252},
+      {"latin1", SEG_ENC_LATIN1},      {"latin-1", SEG_ENC_LATIN1},
+      {"iso-8859-1", SEG_ENC_LATIN1},  {"utf-16", SEG_ENC_UTF16},
+      {"utf16", SEG_ENC_UTF16},        {"utf-16le", SEG_ENC_UTF16LE},
+      {"utf-16be", SEG_ENC_UTF16BE},
+  };
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+    if (strcasecmp(name, names[i].name) == 0) return names[i].enc;
+  return -1;
+}
+
+/* ---- lines and columns ------------------------------------------------ */
+
+/* Index just past the end of the physical line starting at pos: after an
+** LF, a CRLF or a bare CR; n when the line has no end. */
+static size_t next_line(const uchar *b, size_t pos, size_t n) {
+  const uchar *lf = memchr(b + pos, '\n', n - pos);
+  size_t lim = lf ? (size_t)(lf - b) : n;
+  const uchar *cr = memchr(b + pos, '\r', lim - pos);
+  if (cr != NULL) {
+    size_t i = (size_t)(cr - b);
+    return i + 1 < n && b[i + 1] == '\n' ? i + 2 : i + 1;
   }
-  unsigned char *nb = realloc(*b, nc);
-  if (nb == NULL) return -1;
-  *b = nb;
-  *cap = nc;
+  return lf ? lim + 1 : n;
+}
+
+/* Line ends (LF, CRLF, bare CR) in b[from, to); n bounds the lookahead. */
+static uint64_t count_lines(const uchar *b, size_t n, size_t from, size_t to) {
+  uint64_t c = 0;
+  const uchar *p = b + from, *e = b + to;
+  while (p < e && (p = memchr(p, '\n', (size_t)(e - p))) != NULL) c++, p++;
+  p = b + from;
+  while (p < e && (p = memchr(p, '\r', (size_t)(e - p))) != NULL) {
+    size_t i = (size_t)(p - b);
+    if (i + 1 >= n || b[i + 1] != '\n') c++;
+    p++;
+  }
+  return c;
+}
+
+/* 1-based column (in characters) of byte pos on its line. */
+static uint64_t column_of(const uchar *b, size_t pos) {
+  size_t s = pos;
+  while (s > 0 && b[s - 1] != '\n' && b[s - 1] != '\r') s--;
+  uint64_t col = 1;
+  for (size_t i = s; i < pos; i++) col += (b[i] & 0xC0) != 0x80;
+  return col;
+}
+
+/* Position of the first byte of b[i, n) that does not start a valid UTF-8
+** sequence, or n. */
+static size_t utf8_scan(const uchar *b, size_t i, size_t n) {
+  while (i < n) {
+    while (i + 16 <= n) {
+      uint64_t x, y;
+      memcpy(&x, b + i, 8);
+      memcpy(&y, b + i + 8, 8);
+      if ((x | y) & 0x8080808080808080ull) break;
+      i += 16;
+    }
+    if (i >= n) break;
+    uchar c = b[i];
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    size_t len;
+    uchar lo = 0x80, hi = 0xBF;      /* range of the second byte */
+    if (c >= 0xC2 && c <= 0xDF) len = 2;
+    else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3;
+      if (c == 0xE0) lo = 0xA0;
+      if (c == 0xED) hi = 0x9F;       /* no surrogates */
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4;
+      if (c == 0xF0) lo = 0x90;
+      if (c == 0xF4) hi = 0x8F;
+    } else {
+      return i;
+    }
+    if (i + len > n || b[i + 1] < lo || b[i + 1] > hi) return i;
+    for (size_t k = 2; k < len; k++)
+      if ((b[i + k] & 0xC0) != 0x80) return i;
+    i += len;
+  }
+  return n;
+}
+
+/* ---- input: loading and encodings ------------------------------------- */
+
+typedef struct input {
+  const uchar *b;      /* UTF-8 text without BOM */
+  size_t n;
+  int checked;         /* converted here, so known to be valid UTF-8 */
+  void *map;           /* the file's mapping, or NULL */
+  size_t maplen;
+  uchar *own;          /* a buffer read or converted here, or NULL */
+} input;
+
+static void input_free(input *in) {
+  if (in->map != NULL) munmap(in->map, in->maplen);
+  free(in->own);
+  memset(in, 0, sizeof *in);
+}
+
+/* Reads all of fd into a malloc'd buffer. */
+static int read_all(int fd, uchar **out, size_t *n) {
+  uchar *b = NULL;
+  size_t len = 0, cap = 0;
+  for (;;) {
+    if (grow(&b, &cap, len + 65536) != 0) {
+      free(b);
+      errno = ENOMEM;
+      return -1;
+    }
+    ssize_t r = read(fd, b + len, cap - len);
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      free(b);
+      return -1;
+    }
+    if (r == 0) break;
+    len += (size_t)r;
+  }
+  *out = b;
+  *n = len;
   return 0;
 }
 
-static int raw_append(rawcol *c, const unsigned char *s, size_t n) {
-  if (grow(&c->b, &c->cap, c->len + n + 10) != 0) return -1;
+static int load_file(const char *path, const char *fname, input *in, const uchar **raw, size_t *rawlen,
+                     char *err, size_t errlen) {
+  int use_stdin = strcmp(path, "-") == 0;
+  int fd = use_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    set_err(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+    return -1;
+  }
+  struct stat st;
+  int rc = 0;
+  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+    void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    if (m != MAP_FAILED) {
+      in->map = m;
+      in->maplen = (size_t)st.st_size;
+      *raw = m;
+      *rawlen = (size_t)st.st_size;
+      goto done;
+    }
+  } else if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    set_err(err, errlen, "%s: cannot read: %s", fname, strerror(EISDIR));
+    rc = -1;
+    goto done;
+  }
+  uchar *b;
+  size_t n;
+  if (read_all(fd, &b, &n) != 0) {
+    set_err(err, errlen, "%s: cannot read: %s", fname, strerror(errno));
+    rc = -1;
+    goto done;
+  }
+  in->own = b;
+  *raw = b;
+  *rawlen = n;
+done:
+  if (!use_stdin) close(fd);
+  return rc;
+}
+
+/* Appends code point cp as UTF-8. */
+static uchar *put_utf8(uchar *o, uint32_t cp) {
+  if (cp < 0x80) {
+    *o++ = (uchar)cp;
+  } else if (cp < 0x800) {
+    *o++ = (uchar)(0xC0 | cp >> 6);
+    *o++ = (uchar)(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    *o++ = (uchar)(0xE0 | cp >> 12);
+    *o++ = (uchar)(0x80 | ((cp >> 6) & 0x3F));
+    *o++ = (uchar)(0x80 | (cp & 0x3F));
+  } else {
+    *o++ = (uchar)(0xF0 | cp >> 18);
+    *o++ = (uchar)(0x80 | ((cp >> 12) & 0x3F));
+    *o++ = (uchar)(0x80 | ((cp >> 6) & 0x3F));
+    *o++ = (uchar)(0x80 | (cp & 0x3F));
+  }
+  return o;
+}
+
+/* Windows-1252 0x80..0x9F; 0 = not a character. */
+static const uint16_t cp1252_c1[32] = {
+    0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+    0x2039, 0x0152, 0,      0x017D, 0,      0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
+
+/* Line and column (in characters) of byte i of a single-byte input. */
+static void where8(const uchar *b, size_t i, uint64_t *line, uint64_t *col) {
+  *line = 1 + count_lines(b, i + 1, 0, i);
+  size_t s = i;
+  while (s > 0 && b[s - 1] != '\n' && b[s - 1] != '\r') s--;
+  *col = i - s + 1;
+}
+
+static int from_single_byte(const char *fname, const uchar *b, size_t n, int cp1252, input *in, char *err,
+                            size_t errlen) {
+  if (n > SIZE_MAX / 3) {
+    set_err(err, errlen, "%s: out of memory", fname);
+    return -1;
+  }
+  uchar *out = malloc(n * 3 + 1), *o = out;
+  if (out == NULL) {
+    set_err(err, errlen, "%s: out of memory", fname);
+    return -1;
+  }
+  for (size_t i = 0; i < n; i++) {
+    uchar c = b[i];
+    if (c < 0x80) {
+      *o++ = c;
+      continue;
+    }
+    uint32_t cp = c;
+    if (c < 0xA0) {
+      cp = cp1252 ? cp1252_c1[c - 0x80] : 0;
+      if (cp == 0) {
+        uint64_t line, col;
+        where8(b, i, &line, &col);
+        if (cp1252)
+          set_err(err, errlen, "%s:%llu:%llu: byte 0x%02X is not a character in Windows-1252", fname,
+                  (unsigned long long)line, (unsigned long long)col, c);
+        else
+          set_err(err, errlen,
+                  "%s:%llu:%llu: byte 0x%02X is a control code in Latin-1; the file is probably Windows-1252: "
+                  "use --encoding cp1252",
+                  fname, (unsigned long long)line, (unsigned long long)col, c);
+        free(out);
+        return -1;
+      }
+    }
+    o = put_utf8(o, cp);
+  }
+  in->own = out;
+  in->b = out;
+  in->n = (size_t)(o - out);
+  in->checked = 1;
+  return 0;
+}
+
+/* b[0..n) is UTF-16 from file offset base (after a BOM). */
+static int from_utf16(const char *fname, const uchar *b, size_t n, size_t base, int be, input *in, char *err,
+                      size_t errlen) {
+  if (n % 2 != 0) {
+    set_err(err, errlen, "%s: not UTF-16: odd number of bytes (%zu)", fname, n);
+    return -1;
+  }
+  uchar *out = malloc(n / 2 * 3 + 4), *o = out;
+  if (out == NULL) {
+    set_err(err, errlen, "%s: out of memory", fname);
+    return -1;
+  }
+  uint64_t line = 1, col = 1;
+  for (size_t i = 0; i < n; i += 2) {
+    uint32_t u = be ? (uint32_t)b[i] << 8 | b[i + 1] : (uint32_t)b[i + 1] << 8 | b[i];
+    uint32_t cp = u;
+    if (u >= 0xD800 && u <= 0xDFFF) {
+      uint32_t v = 0;
+      if (u <= 0xDBFF && i + 3 < n)
+        v = be ? (uint32_t)b[i + 2] << 8 | b[i + 3] : (uint32_t)b[i + 3] << 8 | b[i + 2];
+      if (v < 0xDC00 || v > 0xDFFF) {
+        set_err(err, errlen, "%s:%llu:%llu: invalid UTF-16: unpaired surrogate 0x%04X (byte offset %zu)",
+                fname, (unsigned long long)line, (unsigned long long)col, u, base + i);
+        free(out);
+        return -1;
+      }
+      cp = 0x10000 + ((u - 0xD800) << 10) + (v - 0xDC00);
+      i += 2;
+    }
+    o = put_utf8(o, cp);
+    if (cp == '\n') {                  /* lines for messages: LF, CRLF, bare CR */
+      line++;
+      col = 1;
+    } else if (cp == '\r') {
+      uint32_t nx = i + 3 < n ? (be ? (uint32_t)b[i + 2] << 8 | b[i + 3] : (uint32_t)b[i + 3] << 8 | b[i + 2]) : 0;
+      if (nx != '\n') line++, col = 1;
+    } else {
+      col++;
+    }
+  }
+  in->own = out;
+  in->b = out;
+  in->n = (size_t)(o - out);
+  in->checked = 1;
+  return 0;
+}
+
+/* Turns the raw bytes into UTF-8 text in *in (BOM handled). */
+static int decode(const char *fname, const uchar *raw, size_t n, int enc, input *in, char *err, size_t errlen) {
+  int bom8 = n >= 3 && raw[0] == 0xEF && raw[1] == 0xBB && raw[2] == 0xBF;
+  int le = n >= 2 && raw[0] == 0xFF && raw[1] == 0xFE;
+  int be = n >= 2 && raw[0] == 0xFE && raw[1] == 0xFF;
+  if (bom8 && enc != SEG_ENC_AUTO && enc != SEG_ENC_UTF8) {
+    set_err(err, errlen, "%s: the file starts with a UTF-8 byte-order mark, so it is UTF-8: drop --encoding", fname);
+    return -1;
+  }
+  if ((le || be) && (enc == SEG_ENC_AUTO || enc == SEG_ENC_UTF16 || (le && enc == SEG_ENC_UTF16LE) ||
+                     (be && enc == SEG_ENC_UTF16BE)))
+    return from_utf16(fname, raw + 2, n - 2, 2, be, in, err, errlen);
+  if (le || be) {
+    set_err(err, errlen,
+            "%s: the file starts with a UTF-16%s byte-order mark (spreadsheet \"Unicode text\"): "
+            "drop --encoding or give --encoding utf-16",
+            fname, le ? "LE" : "BE");
+    return -1;
+  }
+  switch (enc) {
+    case SEG_ENC_UTF16:
+    case SEG_ENC_UTF16LE: return from_utf16(fname, raw, n, 0, 0, in, err, errlen);
+    case SEG_ENC_UTF16BE: return from_utf16(fname, raw, n, 0, 1, in, err, errlen);
+    case SEG_ENC_CP1252: return from_single_byte(fname, raw, n, 1, in, err, errlen);
+    case SEG_ENC_LATIN1: return from_single_byte(fname, raw, n, 0, in, err, errlen);
+    default: break;
+  }
+  in->b = raw + (bom8 ? 3 : 0);
+  in->n = n - (bom8 ? 3 : 0);
+  return 0;
+}
+
+/* ---- numbers ---------------------------------------------------------- */
+
+#define NUM_MAX_RUNS 8
+
+/* A cell read as digit runs and the single separators between them. */
+typedef struct numscan {
+  int64_t mant;                  /* all digits as one integer, sign applied */
+  int nruns;
+  uint32_t run[NUM_MAX_RUNS];    /* digits per run */
+  char sep[NUM_MAX_RUNS];        /* after run i: '.', ',' or ' ' (any space) */
+  char lead;                     /* first digit */
+  char has_mark;                 /* a '.' or ',' occurs */
+} numscan;
+
+/* Scans -?digits(sep digits)*; seps are '.', ',', ' ', U+00A0, U+202F,
+** U+2009.  Returns 0 when the cell has another shape or the digits do not
+** fit int64. */
+static int num_scan(const uchar *s, size_t n, numscan *ns) {
+  size_t i = 0;
+  int neg = 0, ovf = 0;
+  if (n > 0 && s[0] == '-') neg = 1, i = 1;
+  if (i >= n || (unsigned)(s[i] - '0') > 9) return 0;
+  ns->lead = (char)s[i];
+  ns->nruns = 0;
+  ns->has_mark = 0;
+  int64_t v = 0;
+  for (;;) {
+    size_t st = i;
+    while (i < n && (unsigned)(s[i] - '0') <= 9) {
+      int d = s[i] - '0';
+      if (__builtin_mul_overflow(v, 10, &v) || __builtin_add_overflow(v, neg ? -d : d, &v)) ovf = 1;
+      i++;
+    }
+    if (i == st || ns->nruns == NUM_MAX_RUNS) return 0;
+    ns->run[ns->nruns++] = (uint32_t)(i - st);
+    if (i == n) break;
+    char sp;
+    if (s[i] == '.' || s[i] == ',') {
+      sp = (char)s[i];
+      ns->has_mark = 1;
+      i++;
+    } else if (s[i] == ' ') {
+      sp = ' ';
+      i++;
+    } else if (s[i] == 0xC2 && i + 1 < n && s[i + 1] == 0xA0) {
+      sp = ' ';
+      i += 2;
+    } else if (s[i] == 0xE2 && i + 2 < n && s[i + 1] == 0x80 && (s[i + 2] == 0xAF || s[i + 2] == 0x89)) {
+      sp = ' ';
+      i += 3;
+    } else {
+      return 0;
+    }
+    ns->sep[ns->nruns - 1] = sp;
+  }
+  if (ovf) return 0;
+  ns->mant = v;
+  return 1;
+}
+
+/* Fraction digits of a scanned cell read with `dec` as the decimal mark,
+** or -1 when it is not a number that way: the mark at most once, before
+** the last run; groups of three after a first group of 1..3 digits, all
+** with one separator other than the mark; no leading zero. */
+static int num_read(const numscan *ns, char dec) {
+  int k = ns->nruns, nint = k, fd = 0;
+  if (k > 1 && ns->sep[k - 2] == dec) {
+    fd = (int)ns->run[k - 1];
+    nint = k - 1;
+  }
+  if (fd > MAX_SCALE) return -1;
+  if (nint == 1) return ns->run[0] > 1 && ns->lead == '0' ? -1 : fd;
+  char g = ns->sep[0];
+  if (g == dec || ns->lead == '0' || ns->run[0] > 3) return -1;
+  for (int i = 1; i < nint; i++)
+    if (ns->sep[i - 1] != g || ns->run[i] != 3) return -1;
+  return fd;
+}
+
+/* Exact value * 10^scale of a cell read with `dec`, or -1 (overflow). */
+static int num_value(const uchar *s, size_t n, char dec, unsigned scale, int64_t *out) {
+  numscan ns;
+  if (!num_scan(s, n, &ns)) return -1;
+  int fd = num_read(&ns, dec);
+  if (fd < 0 || (unsigned)fd > scale) return -1;
+  int64_t v = ns.mant;
+  for (unsigned k = (unsigned)fd; k < scale; k++)
+    if (__builtin_mul_overflow(v, 10, &v)) return -1;
+  *out = v;
+  return 0;
+}
+
+static int is_bool(const uchar *s, size_t n, uint8_t *v) {
+  if (n == 4 && strncasecmp((const char *)s, "true", 4) == 0) { *v = 1; return 1; }
+  if (n == 5 && strncasecmp((const char *)s, "false", 5) == 0) { *v = 0; return 1; }
+  return 0;
+}
+
+/* ---- per-column candidates ------------------------------------------ */
+
+enum {
+  CAN_BOOL = 1u << 0,
+  CAN_P = 1u << 1,         /* every value a number with '.' as the mark */
+  CAN_PINT = 1u << 2,      /* ... and none with a fraction */
+  CAN_C = 1u << 3,         /* the same with ',' */
+  CAN_CINT = 1u << 4,
+  CAN_DATE = 1u << 5,      /* dates in the configured day/month order */
+  CAN_DATE_ALT = 1u << 6,  /* dates in the other order (for the hint) */
+  CAN_ALL = (1u << 7) - 1,
+  SEEN = 1u << 31          /* some value present */
+};
+
+typedef struct colstat {
+  uint32_t can;            /* CAN_* still possible, and SEEN */
+  uint8_t fd_p, fd_c;      /* most fraction digits with '.' / ',' */
+  uint64_t conflict_row;   /* first row read differently with '.' and ',' */
+  uint64_t altdate_row;    /* first row whose date reads only the other way */
+  char conflict_ex[40];
+  char altdate_ex[24];
+} colstat;
+
+static void colstat_init(colstat *st) {
+  memset(st, 0, sizeof *st);
+  st->can = CAN_ALL;
+  st->conflict_row = st->altdate_row = NONE;
+}
+
+static void copy_ex(char *dst, size_t cap, const uchar *s, size_t n) {
+  if (n >= cap) n = cap - 1;
+  memcpy(dst, s, n);
+  dst[n] = '\0';
+}
+
+/* Narrows st by one present value (row = its chunk-local row). */
+static void classify(colstat *st, const uchar *s, size_t n, unsigned date_flags, uint64_t row) {
+  uint32_t can = st->can | SEEN;
+  uint8_t b;
+  if ((can & CAN_BOOL) && !is_bool(s, n, &b)) can &= ~(uint32_t)CAN_BOOL;
+  if (can & (CAN_P | CAN_C)) {
+    numscan ns;
+    if (!num_scan(s, n, &ns)) {
+      can &= ~(uint32_t)(CAN_P | CAN_PINT | CAN_C | CAN_CINT);
+    } else {
+      int fp = (can & CAN_P) ? num_read(&ns, '.') : -1;
+      int fc = (can & CAN_C) ? num_read(&ns, ',') : -1;
+      if (fp < 0) can &= ~(uint32_t)(CAN_P | CAN_PINT);
+      else if (fp > 0) can &= ~(uint32_t)CAN_PINT, st->fd_p = (uint8_t)(fp > st->fd_p ? fp : st->fd_p);
+      if (fc < 0) can &= ~(uint32_t)(CAN_C | CAN_CINT);
+      else if (fc > 0) can &= ~(uint32_t)CAN_CINT, st->fd_c = (uint8_t)(fc > st->fd_c ? fc : st->fd_c);
+      if (fp >= 0 && fc >= 0 && ns.has_mark && st->conflict_row == NONE) {
+        st->conflict_row = row;
+        copy_ex(st->conflict_ex, sizeof st->conflict_ex, s, n);
+      }
+    }
+  }
+  if (can & (CAN_DATE | CAN_DATE_ALT)) {
+    int32_t d;
+    int ok = (can & CAN_DATE) && seg_date_parse_ex((const char *)s, n, date_flags, &d) == 0;
+    int slash = n >= 8 && (s[1] == '/' || s[2] == '/');
+    int alt = slash ? (can & CAN_DATE_ALT) && seg_date_parse_ex((const char *)s, n, date_flags ^ SEG_DATE_MONTH_FIRST, &d) == 0
+                    : ok;
+    if (!ok) can &= ~(uint32_t)CAN_DATE;
+    if (!alt) can &= ~(uint32_t)CAN_DATE_ALT;
+    if (alt && !ok && st->altdate_row == NONE) {
+      st->altdate_row = row;
+      copy_ex(st->altdate_ex, sizeof st->altdate_ex, s, n);
+    }
+  }
+  st->can = can;
+}
+
+/* ---- chunks ------------------------------------------------------------ */
+
+/* One column's cells of one chunk: <varint len><bytes> per row. */
+typedef struct rawcol {
+  uchar *b;
+  size_t len, cap;
+  size_t start;            /* where the current row's cell begins */
+} rawcol;
+
+enum { E_NONE, E_FIELDS, E_QUOTE, E_UTF8, E_UNTERMINATED, E_NOMEM, E_HDRNUL };
+
+typedef struct badrow { uint64_t rec; size_t found; int hint; } badrow;
+
+struct job;
+
+typedef struct chunk {
+  struct job *jb;
+  size_t from, to;         /* byte range of the input */
+  struct csv_parser p;
+  int p_inited;
+  rawcol *cols;
+  colstat *st;
+  uint64_t nrows;          /* rows kept */
+  uint64_t nrec;           /* records seen (libcsv record callbacks) */
+  size_t nf;               /* fields of the current record */
+  int first_empty;
+  int clean;               /* the parser ended between records */
+  int dirty;               /* a skipped row's values narrowed st */
+  uint64_t *skipped;       /* records that are not rows, ascending */
+  size_t nskipped, skcap;
+  badrow *bad;             /* rows skipped for their field count */
+  size_t nbad, badcap;
+  int failed;              /* E_* */
+  uint64_t err_rec;        /* E_FIELDS, E_UNTERMINATED: the record */
+  size_t err_pos;          /* E_QUOTE, E_UTF8: the byte */
+  size_t err_nf, err_found;
+  int err_hint;
+  uint64_t row0;           /* first row's index in the table */
+  uint64_t line0;          /* line of `from`; 0 = not computed yet */
+} chunk;
+
+typedef struct job {
+  const char *fname;
+  const seg_import_opts *o;
+  const seg_import_more *m;
+  const uchar *b;
+  size_t n;
+  int validate;            /* check UTF-8 while parsing */
+  int delim;
+  unsigned date_flags;
+  char **hdr;
+  size_t ncols;
+  size_t body;             /* first byte after the header */
+  uint64_t body_line;
+  chunk *ch;
+  size_t nch;
+  size_t nthreads;
+  char *err;
+  size_t errlen;
+} job;
+
+static const char *delim_name(int d) {
+  return d == '\t' ? "TAB" : d == ';' ? "';'" : d == ',' ? "','" : "the delimiter";
+}
+
+static int add_u64(uint64_t **v, size_t *n, size_t *cap, uint64_t x) {
+  if (*n == *cap) {
+    size_t nc = *cap ? *cap * 2 : 16;
+    uint64_t *nv = realloc(*v, nc * sizeof *nv);
+    if (nv == NULL) return -1;
+    *v = nv;
+    *cap = nc;
+  }
+  (*v)[(*n)++] = x;
+  return 0;
+}
+
+static int raw_append(rawcol *c, const uchar *s, size_t n) {
+  if (c->len + n + 10 > c->cap && grow(&c->b, &c->cap, c->len + n + 10) != 0) return -1;
   size_t v = n;
   while (v >= 0x80) {
-    c->b[c->len++] = (unsigned char)(v | 0x80);
+    c->b[c->len++] = (uchar)(v | 0x80);
     v >>= 7;
   }
-  c->b[c->len++] = (unsigned char)v;
+  c->b[c->len++] = (uchar)v;
   memcpy(c->b + c->len, s, n);
   c->len += n;
   return 0;
 }
 
-/* Reads the cell at *pos of a raw arena; returns its bytes, sets *n. */
-static const unsigned char *raw_next(const rawcol *c, size_t *pos, size_t *n) {
-  size_t v = 0;
-  unsigned sh = 0;
-  unsigned char b;
-  do {
-    b = c->b[(*pos)++];
-    v |= (size_t)(b & 0x7f) << sh;
-    sh += 7;
-  } while (b & 0x80);
+/* Reads the cell at *pos of an arena; returns its bytes, sets *n. */
+static inline const uchar *raw_next(const uchar *b, size_t *pos, size_t *n) {
+  size_t v = b[(*pos)++];
+  if (v & 0x80) {
+    v &= 0x7f;
+    unsigned sh = 7;
+    uchar c;
+    do {
+      c = b[(*pos)++];
+      v |= (size_t)(c & 0x7f) << sh;
+      sh += 7;
+    } while (c & 0x80);
+  }
   *n = v;
-  const unsigned char *s = c->b + *pos;
+  const uchar *s = b + *pos;
   *pos += v;
   return s;
 }
 
-static const char *delim_name(int d) {
-  return d == '\t' ? "TAB" : d == ';' ? "';'" : "','";
-}
-
-static int utf8_ok(const unsigned char *s, size_t n) {
-  size_t i = 0;
-  while (i < n && s[i] < 0x80) i++;
-  return i == n || u8_check(s + i, n - i) == NULL;
-}
-
-/* libcsv field callback: trim, validate, store. */
+/* libcsv field callback: trim, store, narrow the column's candidates. */
 static void on_field(void *sv, size_t len, void *ctx) {
-  importer *im = ctx;
-  if (im->failed) return;
-  const unsigned char *s = sv ? (const unsigned char *)sv : (const unsigned char *)"";
+  chunk *ch = ctx;
+  if (ch->failed) return;
+  const uchar *s = sv ? (const uchar *)sv : (const uchar *)"";
   while (len > 0 && is_ws(s[0])) s++, len--;
   while (len > 0 && is_ws(s[len - 1])) len--;
-  if (im->nf == 0) im->first_empty = len == 0;
-  if (!utf8_ok(s, len)) {
-    if (im->in_header)
-      set_err(im->err, im->errlen, "%s:%llu: header field %zu: invalid UTF-8 (convert the file to UTF-8)",
-              im->fname, im->rec_line, im->nf + 1);
-    else if (im->nf < im->ncols)
-      set_err(im->err, im->errlen, "%s:%llu: field %zu (%s): invalid UTF-8",
-              im->fname, im->rec_line, im->nf + 1, im->hdr[im->nf]);
-    else
-      set_err(im->err, im->errlen, "%s:%llu: field %zu: invalid UTF-8",
-              im->fname, im->rec_line, im->nf + 1);
-    im->failed = 1;
+  size_t j = ch->nf++;
+  if (j == 0) ch->first_empty = len == 0;
+  if (j >= ch->jb->ncols) return;
+  rawcol *c = &ch->cols[j];
+  c->start = c->len;
+  if (raw_append(c, s, len) != 0) {
+    ch->failed = E_NOMEM;
     return;
   }
-  if (im->in_header) {
-    if (im->nhdr == im->hdrcap) {
-      size_t nc = im->hdrcap ? im->hdrcap * 2 : 32;
-      char **nh = realloc(im->hdr, nc * sizeof *nh);
-      if (nh == NULL) goto oom;
-      im->hdr = nh;
-      im->hdrcap = nc;
-    }
-    char *name = malloc(len + 1);
-    if (name == NULL) goto oom;
-    memcpy(name, s, len);
-    name[len] = '\0';
-    im->hdr[im->nhdr++] = name;
-    if (strlen(name) != len) {
-      set_err(im->err, im->errlen, "%s:%llu: header field %zu contains a NUL byte",
-              im->fname, im->rec_line, im->nhdr);
-      im->failed = 1;
-      return;
-    }
-  } else if (im->nf < im->ncols) {
-    if (raw_append(&im->cols[im->nf], s, len) != 0) goto oom;
-  }
-  im->nf++;
-  return;
-oom:
-  set_err(im->err, im->errlen, "%s: out of memory", im->fname);
-  im->failed = 1;
-}
-
-/* Validates the header names and creates the raw columns. */
-static void finish_header(importer *im) {
-  for (size_t i = 0; i < im->nhdr; i++) {
-    if (im->hdr[i][0] == '\0') {
-      set_err(im->err, im->errlen,
-              "%s:%llu: column %zu of the header has an empty name%s",
-              im->fname, im->rec_line, i + 1,
-              i + 1 == im->nhdr && i > 0 ? " (a trailing delimiter at the end of the header line?)" : "");
-      im->failed = 1;
-      return;
-    }
-    for (size_t j = 0; j < i; j++)
-      if (strcmp(im->hdr[i], im->hdr[j]) == 0) {
-        set_err(im->err, im->errlen,
-                "%s:%llu: duplicate column name '%s' (columns %zu and %zu of the header)",
-                im->fname, im->rec_line, im->hdr[i], j + 1, i + 1);
-        im->failed = 1;
-        return;
-      }
-  }
-  im->ncols = im->nhdr;
-  im->cols = calloc(im->ncols ? im->ncols : 1, sizeof *im->cols);
-  if (im->cols == NULL) {
-    set_err(im->err, im->errlen, "%s: out of memory", im->fname);
-    im->failed = 1;
-    return;
-  }
-  im->in_header = 0;
+  if (len == 0) return;
+  colstat *st = &ch->st[j];
+  if ((st->can & CAN_ALL) == 0) st->can |= SEEN;
+  else classify(st, s, len, ch->jb->date_flags, ch->nrows);
 }
 
 /* The other candidate delimiter seen most often in the row being rolled
 ** back, or 0.  Only the stored fields (the first ncols) are looked at. */
-static int other_delim(const importer *im) {
+static int other_delim(const chunk *ch) {
   static const char cand[3] = {',', ';', '\t'};
   size_t cnt[3] = {0, 0, 0};
-  for (size_t j = 0; j < im->ncols && j < im->nf; j++) {
-    const rawcol *c = &im->cols[j];
-    for (size_t k = c->commit; k < c->len; k++)
-      for (int q = 0; q < 3; q++)
-        cnt[q] += c->b[k] == (unsigned char)cand[q] && cand[q] != im->delim;
+  for (size_t j = 0; j < ch->jb->ncols && j < ch->nf; j++) {
+    const rawcol *c = &ch->cols[j];
+    for (size_t k = c->start; k < c->len; k++)
+      for (int q = 0; q < 3; q++) cnt[q] += c->b[k] == (uchar)cand[q] && cand[q] != ch->jb->delim;
   }
   int best = -1;
   for (int q = 0; q < 3; q++)
@@ -247,249 +786,798 @@ static int other_delim(const importer *im) {
   return best < 0 ? 0 : cand[best];
 }
 
-/* libcsv record callback: header, blank-line skip, field count, commit. */
+static void rollback(chunk *ch) {
+  for (size_t j = 0; j < ch->jb->ncols && j < ch->nf; j++) ch->cols[j].len = ch->cols[j].start;
+}
+
+/* libcsv record callback: blank-record skip, field count, commit. */
 static void on_record(int c, void *ctx) {
-  importer *im = ctx;
+  chunk *ch = ctx;
+  const job *jb = ch->jb;
   (void)c;
-  if (im->failed) goto done;
-  if (im->in_header) {
-    finish_header(im);
-    goto done;
-  }
-  if (im->nf == 1 && im->first_empty && im->ncols != 1) {
-    im->cols[0].len = im->cols[0].commit;     /* a blank line: ignore it */
-  } else if (im->nf != im->ncols) {
-    char msg[512], hint[128] = "";
-    int od = other_delim(im);
-    if (od != 0)
-      snprintf(hint, sizeof hint, "; the line seems to use %s as delimiter \xe2\x80\x94 mixed delimiters?",
-               delim_name(od));
-    snprintf(msg, sizeof msg, "%s:%llu: expected %zu fields (as in the header), found %zu%s",
-             im->fname, im->rec_line, im->ncols, im->nf, hint);
-    for (size_t j = 0; j < im->ncols; j++) im->cols[j].len = im->cols[j].commit;
-    if (im->o->skip_bad_rows) {
-      if (im->o->warn) im->o->warn(im->o->warn_ctx, msg);
-    } else {
-      set_err(im->err, im->errlen, "%s", msg);
-      im->failed = 1;
-    }
+  if (ch->failed) goto done;
+  if (ch->nf == jb->ncols) {
+    ch->nrows++;
+  } else if (ch->nf == 1 && ch->first_empty) {       /* a blank line: not a row */
+    rollback(ch);
+    if (add_u64(&ch->skipped, &ch->nskipped, &ch->skcap, ch->nrec) != 0) ch->failed = E_NOMEM;
   } else {
-    for (size_t j = 0; j < im->ncols; j++) im->cols[j].commit = im->cols[j].len;
-    im->nrows++;
+    int hint = other_delim(ch);
+    rollback(ch);
+    if (!jb->o->skip_bad_rows) {
+      ch->failed = E_FIELDS;
+      ch->err_rec = ch->nrec;
+      ch->err_found = ch->nf;
+      ch->err_hint = hint;
+      goto done;
+    }
+    if (add_u64(&ch->skipped, &ch->nskipped, &ch->skcap, ch->nrec) != 0) {
+      ch->failed = E_NOMEM;
+      goto done;
+    }
+    if (ch->nbad == ch->badcap) {
+      size_t nc = ch->badcap ? ch->badcap * 2 : 16;
+      badrow *nb = realloc(ch->bad, nc * sizeof *nb);
+      if (nb == NULL) {
+        ch->failed = E_NOMEM;
+        goto done;
+      }
+      ch->bad = nb;
+      ch->badcap = nc;
+    }
+    ch->bad[ch->nbad++] = (badrow){ch->nrec, ch->nf, hint};
+    ch->dirty = 1;
   }
 done:
-  im->nf = 0;
-  im->rec_line = im->line;
+  ch->nf = 0;
+  ch->nrec++;
 }
 
-/* ---- type inference ------------------------------------------------ */
-
-static int is_bool(const unsigned char *s, size_t n, uint8_t *v) {
-  if (n == 4 && strncasecmp((const char *)s, "true", 4) == 0) { *v = 1; return 1; }
-  if (n == 5 && strncasecmp((const char *)s, "false", 5) == 0) { *v = 0; return 1; }
-  return 0;
-}
-
-/* Classifies a numeric literal: 0 not numeric (including leading zeros
-** such as 0001 or 01.5), 1 integer -?[0-9]+ fitting int64 (value in *iv),
-** 2 decimal -?[0-9]+\.[0-9]+ (fraction digits in *fd). */
-static int classify(const unsigned char *s, size_t n, int64_t *iv, size_t *fd) {
-  size_t i = 0;
-  int neg = 0;
-  if (n > 0 && s[0] == '-') neg = 1, i = 1;
-  size_t st = i;
-  int64_t v = 0;
-  int ovf = 0;
-  while (i < n && s[i] >= '0' && s[i] <= '9') {
-    int d = s[i] - '0';
-    if (__builtin_mul_overflow(v, 10, &v) ||
-        __builtin_add_overflow(v, neg ? -d : d, &v))
-      ovf = 1;
-    i++;
-  }
-  size_t nint = i - st;
-  if (nint == 0 || (nint > 1 && s[st] == '0')) return 0;
-  if (i == n) {
-    if (ovf) return 0;
-    *iv = v;
-    return 1;
-  }
-  if (s[i] != '.') return 0;
-  size_t fs = ++i;
-  while (i < n && s[i] >= '0' && s[i] <= '9') i++;
-  if (i == fs || i != n) return 0;
-  *fd = i - fs;
-  return 2;
-}
-
-/* Exact value * 10^scale of a classified numeric literal, or -1 on
-** int64 overflow. */
-static int scaled(const unsigned char *s, size_t n, unsigned scale, int64_t *out) {
-  int neg = s[0] == '-';
-  int64_t v = 0;
-  unsigned frac = 0;
-  int seen_dot = 0;
-  for (size_t i = (size_t)neg; i < n; i++) {
-    if (s[i] == '.') { seen_dot = 1; continue; }
-    if (seen_dot) frac++;
-    int d = s[i] - '0';
-    if (__builtin_mul_overflow(v, 10, &v) || __builtin_add_overflow(v, neg ? -d : d, &v))
-      return -1;
-  }
-  for (; frac < scale; frac++)
-    if (__builtin_mul_overflow(v, 10, &v)) return -1;
-  *out = v;
-  return 0;
-}
-
-static seg_type infer(const rawcol *c, size_t nrows, uint32_t *scale) {
-  int can_bool = 1, can_int = 1, can_num = 1, can_date = 1;
-  size_t maxfd = 0, present = 0, pos = 0;
-  for (size_t r = 0; r < nrows; r++) {
-    size_t n, fd = 0;
-    const unsigned char *s = raw_next(c, &pos, &n);
-    if (n == 0) continue;
-    present++;
-    uint8_t b;
-    int64_t iv;
-    int32_t dv;
-    if (can_bool && !is_bool(s, n, &b)) can_bool = 0;
-    if (can_int || can_num) {
-      int k = classify(s, n, &iv, &fd);
-      if (k == 0) can_int = can_num = 0;
-      else if (k == 2) {
-        can_int = 0;
-        if (fd > MAX_SCALE) can_num = 0;
-        else if (fd > maxfd) maxfd = fd;
-      }
+/* Parses b[from, to) with the chunk's parser (finishing it when last). */
+static void parse_range(chunk *ch, size_t from, size_t to, int last) {
+  const job *jb = ch->jb;
+  size_t u = jb->validate ? utf8_scan(jb->b, from, to) : to;
+  size_t got = csv_parse(&ch->p, jb->b + from, u - from, on_field, on_record, ch);
+  if (ch->failed) return;
+  if (got != u - from) {
+    if (csv_error(&ch->p) == CSV_EPARSE) {
+      ch->failed = E_QUOTE;
+      ch->err_pos = from + got;
+      ch->err_nf = ch->nf;
+    } else {
+      ch->failed = E_NOMEM;
     }
-    if (can_date && seg_date_parse((const char *)s, n, &dv) != 0) can_date = 0;
-    if (!can_bool && !can_int && !can_num && !can_date) break;
+    return;
   }
-  *scale = 0;
-  if (present == 0) return SEG_TEXT;
-  if (can_bool) return SEG_BOOL;
-  if (can_int) return SEG_INT;
-  if (can_num) { *scale = (uint32_t)maxfd; return SEG_NUM; }
-  if (can_date) return SEG_DATE;
-  return SEG_TEXT;
+  if (u < to) {
+    ch->failed = E_UTF8;
+    ch->err_pos = u;
+    ch->err_nf = ch->nf;
+    return;
+  }
+  if (!last) {
+    ch->clean = ch->p.pstate == LIBCSV_ROW_NOT_BEGUN;
+    return;
+  }
+  if (csv_fini(&ch->p, on_field, on_record, ch) != 0 && !ch->failed) {
+    ch->failed = csv_error(&ch->p) == CSV_EPARSE ? E_UNTERMINATED : E_NOMEM;
+    ch->err_rec = ch->nrec;
+  }
+  ch->clean = 1;
 }
 
-static uint64_t hash_bytes(const unsigned char *s, size_t n) {
-  uint64_t h = 1469598103934665603ull;
-  for (size_t i = 0; i < n; i++) h = (h ^ s[i]) * 1099511628211ull;
-  return h ^ (h >> 29);
+static int chunk_init(chunk *ch, job *jb, size_t from, size_t to) {
+  memset(ch, 0, sizeof *ch);
+  ch->jb = jb;
+  ch->from = from;
+  ch->to = to;
+  ch->cols = calloc(jb->ncols ? jb->ncols : 1, sizeof *ch->cols);
+  ch->st = malloc((jb->ncols ? jb->ncols : 1) * sizeof *ch->st);
+  if (ch->cols == NULL || ch->st == NULL) return -1;
+  for (size_t j = 0; j < jb->ncols; j++) colstat_init(&ch->st[j]);
+  parser_init(&ch->p, jb->delim);
+  ch->p_inited = 1;
+  return 0;
 }
 
-/* Dictionary-encodes a raw column into col (codes in first-seen order). */
-static int encode_text(const rawcol *c, size_t nrows, seg_column *col) {
-  uint32_t *codes = col->data;
-  unsigned char *bytes = NULL;
-  size_t blen = 0, bcap = 0;
-  uint64_t *off = malloc(16 * sizeof *off);
-  uint64_t *hashes = malloc(16 * sizeof *hashes);
-  size_t ocap = 16, nd = 0;
-  size_t tcap = 64;
-  uint32_t *slots = calloc(tcap, sizeof *slots);       /* code + 1, 0 = empty */
-  int rc = -1;
-  if (off == NULL || hashes == NULL || slots == NULL) goto out;
-  off[0] = 0;
-  size_t pos = 0;
-  for (size_t r = 0; r < nrows; r++) {
-    size_t n;
-    const unsigned char *s = raw_next(c, &pos, &n);
-    if (n == 0) continue;
-    col->valid[r >> 6] |= (uint64_t)1 << (r & 63);
-    uint64_t h = hash_bytes(s, n);
-    size_t i = h & (tcap - 1);
-    for (;;) {
-      uint32_t e = slots[i];
-      if (e == 0) break;
-      if (hashes[e - 1] == h && off[e] - off[e - 1] == n &&
-          memcmp(bytes + off[e - 1], s, n) == 0)
+static void chunk_free_arenas(chunk *ch, size_t ncols) {
+  for (size_t j = 0; ch->cols && j < ncols; j++) {
+    free(ch->cols[j].b);
+    ch->cols[j].b = NULL;
+  }
+}
+
+static void chunk_free(chunk *ch, size_t ncols) {
+  chunk_free_arenas(ch, ncols);
+  free(ch->cols);
+  free(ch->st);
+  free(ch->skipped);
+  free(ch->bad);
+  if (ch->p_inited) csv_free(&ch->p);
+  memset(ch, 0, sizeof *ch);
+}
+
+/* Recomputes the candidates of a chunk from its kept rows (after skipped
+** rows had narrowed them). */
+static void chunk_restat(chunk *ch) {
+  const job *jb = ch->jb;
+  for (size_t j = 0; j < jb->ncols; j++) {
+    colstat *st = &ch->st[j];
+    colstat_init(st);
+    size_t pos = 0, n;
+    for (uint64_t r = 0; r < ch->nrows; r++) {
+      const uchar *s = raw_next(ch->cols[j].b, &pos, &n);
+      if (n > 0) classify(st, s, n, jb->date_flags, r);
+    }
+  }
+  ch->dirty = 0;
+}
+
+/* ---- threads ------------------------------------------------------------ */
+
+typedef struct pool {
+  void (*fn)(void *arg, size_t i);
+  void *arg;
+  size_t ntasks;
+  size_t next;
+} pool;
+
+static void *pool_worker(void *pv) {
+  pool *pl = pv;
+  for (;;) {
+    size_t i = __atomic_fetch_add(&pl->next, 1, __ATOMIC_RELAXED);
+    if (i >= pl->ntasks) break;
+    pl->fn(pl->arg, i);
+  }
+  return NULL;
+}
+
+/* Runs fn(arg, i) for i in [0, ntasks) on up to nthreads threads (the
+** caller's included), tasks taken in order. */
+static void run_tasks(size_t nthreads, size_t ntasks, void (*fn)(void *, size_t), void *arg) {
+  pool pl = {fn, arg, ntasks, 0};
+  pthread_t tid[MAX_THREADS];
+  size_t nt = 0;
+  if (nthreads > ntasks) nthreads = ntasks;
+  while (nt + 1 < nthreads && nt < MAX_THREADS && pthread_create(&tid[nt], NULL, pool_worker, &pl) == 0) nt++;
+  pool_worker(&pl);
+  for (size_t i = 0; i < nt; i++) pthread_join(tid[i], NULL);
+}
+
+/* ---- line numbers for messages ---------------------------------------- */
+
+static uint64_t chunk_line(job *jb, size_t k) {
+  chunk *ch = &jb->ch[k];
+  if (ch->line0 == 0) {
+    size_t from = jb->body;
+    uint64_t line = jb->body_line;
+    if (k > 0) {
+      from = jb->ch[k - 1].from;
+      line = chunk_line(jb, k - 1);
+    }
+    ch->line0 = line + count_lines(jb->b, jb->n, from, ch->from);
+  }
+  return ch->line0;
+}
+
+typedef struct locator {
+  const uint64_t *recs;
+  uint64_t *lines;
+  size_t n, i;
+  uint64_t rec, line, rec_line;
+} locator;
+
+static void loc_record(int c, void *ctx) {
+  locator *lc = ctx;
+  (void)c;
+  while (lc->i < lc->n && lc->recs[lc->i] == lc->rec) lc->lines[lc->i++] = lc->rec_line;
+  lc->rec++;
+  lc->rec_line = lc->line;
+}
+
+/* Lines on which records recs[0..n) (chunk-local, ascending) of chunk k
+** begin: the chunk is parsed again one physical line at a time. */
+static void locate(job *jb, size_t k, const uint64_t *recs, uint64_t *lines, size_t n) {
+  chunk *ch = &jb->ch[k];
+  locator lc = {recs, lines, n, 0, 0, chunk_line(jb, k), 0};
+  lc.rec_line = lc.line;
+  struct csv_parser p;
+  parser_init(&p, jb->delim);
+  int at_line_start = 1;
+  size_t pos = ch->from;
+  while (pos < ch->to && lc.i < n) {
+    size_t e = next_line(jb->b, pos, ch->to);
+    if (at_line_start && p.pstate == LIBCSV_ROW_NOT_BEGUN) lc.rec_line = lc.line;
+    if (csv_parse(&p, jb->b + pos, e - pos, NULL, loc_record, &lc) != e - pos) break;
+    at_line_start = e > pos && (jb->b[e - 1] == '\n' || jb->b[e - 1] == '\r');
+    if (at_line_start) lc.line++;
+    pos = e;
+  }
+  if (lc.i < n && pos >= ch->to) csv_fini(&p, NULL, loc_record, &lc);
+  while (lc.i < n) lines[lc.i++] = lc.rec_line;
+  csv_free(&p);
+}
+
+static uint64_t record_line(job *jb, size_t k, uint64_t rec) {
+  uint64_t line;
+  locate(jb, k, &rec, &line, 1);
+  return line;
+}
+
+/* The record index of chunk-local row r. */
+static uint64_t rec_of_row(const chunk *ch, uint64_t r) {
+  for (size_t i = 0; i < ch->nskipped && ch->skipped[i] <= r; i++) r++;
+  return r;
+}
+
+/* Line of table row r. */
+static uint64_t row_line(job *jb, uint64_t r) {
+  size_t k = 0;
+  while (k + 1 < jb->nch && jb->ch[k + 1].row0 <= r) k++;
+  return record_line(jb, k, rec_of_row(&jb->ch[k], r - jb->ch[k].row0));
+}
+
+static void pos_where(job *jb, size_t k, size_t pos, uint64_t *line, uint64_t *col) {
+  *line = chunk_line(jb, k) + count_lines(jb->b, jb->n, jb->ch[k].from, pos);
+  *col = column_of(jb->b, pos);
+}
+
+static void warn(const job *jb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void warn(const job *jb, const char *fmt, ...) {
+  if (jb->o->warn == NULL) return;
+  char msg[1024];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  jb->o->warn(jb->o->warn_ctx, msg);
+}
+
+/* The message of chunk k's failure. */
+static void chunk_error(job *jb, size_t k) {
+  chunk *ch = &jb->ch[k];
+  const char *f = jb->fname;
+  char col[300] = "";
+  if (ch->err_nf < jb->ncols) snprintf(col, sizeof col, " (%s)", jb->hdr[ch->err_nf]);
+  uint64_t line, c;
+  switch (ch->failed) {
+    case E_FIELDS: {
+      char hint[128] = "";
+      if (ch->err_hint != 0)
+        snprintf(hint, sizeof hint, "; the line seems to use %s as delimiter \xe2\x80\x94 mixed delimiters?",
+                 delim_name(ch->err_hint));
+      set_err(jb->err, jb->errlen, "%s:%llu: expected %zu fields (as in the header), found %zu%s", f,
+              (unsigned long long)record_line(jb, k, ch->err_rec), jb->ncols, ch->err_found, hint);
+      break;
+    }
+    case E_QUOTE:
+      pos_where(jb, k, ch->err_pos, &line, &c);
+      set_err(jb->err, jb->errlen,
+              "%s:%llu:%llu: field %zu%s: bad quoting: a '\"' inside an unquoted field, or text after a "
+              "closing quote (a field containing quotes must be enclosed in quotes, with inner quotes doubled)",
+              f, (unsigned long long)line, (unsigned long long)c, ch->err_nf + 1, col);
+      break;
+    case E_UTF8:
+      pos_where(jb, k, ch->err_pos, &line, &c);
+      set_err(jb->err, jb->errlen,
+              "%s:%llu:%llu: field %zu%s: invalid UTF-8 (byte 0x%02X at offset %zu); if the file is a "
+              "Windows-1252 or Latin-1 export, give --encoding cp1252 (or latin1)",
+              f, (unsigned long long)line, (unsigned long long)c, ch->err_nf + 1, col, jb->b[ch->err_pos],
+              ch->err_pos);
+      break;
+    case E_UNTERMINATED:
+      set_err(jb->err, jb->errlen, "%s:%llu: unterminated quoted field (a '\"' opens a field that is never closed)",
+              f, (unsigned long long)record_line(jb, k, ch->err_rec));
+      break;
+    default:
+      set_err(jb->err, jb->errlen, "%s: out of memory", f);
+      break;
+  }
+}
+
+/* Warnings for the rows skipped for their field count, in file order. */
+static void warn_bad_rows(job *jb, size_t upto) {
+  size_t shown = 0, total = 0;
+  for (size_t k = 0; k < upto; k++) total += jb->ch[k].nbad;
+  if (total == 0 || jb->o->warn == NULL) return;
+  for (size_t k = 0; k < upto && shown < MAX_ROW_WARNINGS; k++) {
+    chunk *ch = &jb->ch[k];
+    size_t m = ch->nbad < MAX_ROW_WARNINGS - shown ? ch->nbad : MAX_ROW_WARNINGS - shown;
+    if (m == 0) continue;
+    uint64_t *recs = malloc(m * sizeof *recs), *lines = malloc(m * sizeof *lines);
+    if (recs == NULL || lines == NULL) {
+      free(recs);
+      free(lines);
+      return;
+    }
+    for (size_t i = 0; i < m; i++) recs[i] = ch->bad[i].rec;
+    locate(jb, k, recs, lines, m);
+    for (size_t i = 0; i < m; i++) {
+      char hint[128] = "";
+      if (ch->bad[i].hint != 0)
+        snprintf(hint, sizeof hint, "; the line seems to use %s as delimiter \xe2\x80\x94 mixed delimiters?",
+                 delim_name(ch->bad[i].hint));
+      warn(jb, "%s:%llu: expected %zu fields (as in the header), found %zu%s", jb->fname,
+           (unsigned long long)lines[i], jb->ncols, ch->bad[i].found, hint);
+    }
+    shown += m;
+    free(recs);
+    free(lines);
+  }
+  if (total > shown)
+    warn(jb, "%s: %zu more rows with the wrong number of fields skipped (%zu in all)", jb->fname, total - shown,
+         total);
+}
+
+/* ---- header ------------------------------------------------------------- */
+
+typedef struct hdrctx {
+  char **names;
+  size_t n, cap;
+  int done, nomem, nul;
+} hdrctx;
+
+static void on_hdr_field(void *sv, size_t len, void *ctx) {
+  hdrctx *h = ctx;
+  if (h->done || h->nomem || h->nul) return;
+  const uchar *s = sv ? (const uchar *)sv : (const uchar *)"";
+  while (len > 0 && is_ws(s[0])) s++, len--;
+  while (len > 0 && is_ws(s[len - 1])) len--;
+  if (h->n == h->cap) {
+    size_t nc = h->cap ? h->cap * 2 : 32;
+    char **nn = realloc(h->names, nc * sizeof *nn);
+    if (nn == NULL) {
+      h->nomem = 1;
+      return;
+    }
+    h->names = nn;
+    h->cap = nc;
+  }
+  char *name = malloc(len + 1);
+  if (name == NULL) {
+    h->nomem = 1;
+    return;
+  }
+  memcpy(name, s, len);
+  name[len] = '\0';
+  h->names[h->n++] = name;
+  if (memchr(s, 0, len) != NULL) h->nul = 1;
+}
+
+static void on_hdr_record(int c, void *ctx) {
+  (void)c;
+  ((hdrctx *)ctx)->done = 1;
+}
+
+static uint64_t hash_bytes(const uchar *s, size_t n);
+
+/* Checks the names: none empty, none twice (a hash set, so 5,000 columns
+** cost 5,000 probes). */
+static int check_names(job *jb, uint64_t line) {
+  size_t cap = 16;
+  while (cap < jb->ncols * 2) cap *= 2;
+  uint32_t *set = calloc(cap, sizeof *set);
+  if (set == NULL) {
+    set_err(jb->err, jb->errlen, "%s: out of memory", jb->fname);
+    return -1;
+  }
+  int rc = 0;
+  for (size_t i = 0; i < jb->ncols && rc == 0; i++) {
+    const char *nm = jb->hdr[i];
+    if (nm[0] == '\0') {
+      set_err(jb->err, jb->errlen, "%s:%llu: column %zu of the header has an empty name%s", jb->fname,
+              (unsigned long long)line, i + 1,
+              i + 1 == jb->ncols && i > 0 ? " (a trailing delimiter at the end of the header line?)" : "");
+      rc = -1;
+      break;
+    }
+    size_t len = strlen(nm), h = (size_t)hash_bytes((const uchar *)nm, len) & (cap - 1);
+    while (set[h] != 0) {
+      const char *o = jb->hdr[set[h] - 1];
+      if (strcmp(o, nm) == 0) {
+        set_err(jb->err, jb->errlen, "%s:%llu: duplicate column name '%s' (columns %u and %zu of the header)",
+                jb->fname, (unsigned long long)line, nm, set[h], i + 1);
+        rc = -1;
         break;
-      i = (i + 1) & (tcap - 1);
-    }
-    if (slots[i] != 0) {
-      codes[r] = slots[i] - 1;
-      continue;
-    }
-    if (nd >= UINT32_MAX - 1) goto out;
-    if (nd + 2 > ocap) {
-      ocap *= 2;
-      uint64_t *no = realloc(off, ocap * sizeof *no);
-      if (no == NULL) goto out;
-      off = no;
-      uint64_t *nh = realloc(hashes, ocap * sizeof *nh);
-      if (nh == NULL) goto out;
-      hashes = nh;
-    }
-    if (grow(&bytes, &bcap, blen + n) != 0) goto out;
-    memcpy(bytes + blen, s, n);
-    blen += n;
-    hashes[nd] = h;
-    off[nd + 1] = blen;
-    slots[i] = (uint32_t)(nd + 1);
-    codes[r] = (uint32_t)nd;
-    nd++;
-    if (nd * 2 > tcap) {                     /* rehash at 50% load */
-      size_t ncap = tcap * 2;
-      uint32_t *ns = calloc(ncap, sizeof *ns);
-      if (ns == NULL) goto out;
-      for (size_t k = 0; k < nd; k++) {
-        size_t j = hashes[k] & (ncap - 1);
-        while (ns[j] != 0) j = (j + 1) & (ncap - 1);
-        ns[j] = (uint32_t)(k + 1);
       }
-      free(slots);
-      slots = ns;
-      tcap = ncap;
+      h = (h + 1) & (cap - 1);
     }
+    set[h] = (uint32_t)(i + 1);
   }
-  col->ndict = (uint32_t)nd;
-  col->dict_off = amalloc((nd + 1) * sizeof(uint64_t));
-  col->dict_bytes = amalloc(blen);
-  if (col->dict_off == NULL || col->dict_bytes == NULL) goto out;
-  memcpy(col->dict_off, off, (nd + 1) * sizeof(uint64_t));
-  if (blen) memcpy(col->dict_bytes, bytes, blen);
-  rc = 0;
-out:
-  free(bytes);
-  free(off);
-  free(hashes);
-  free(slots);
+  free(set);
   return rc;
 }
 
-/* Encodes raw column c as type t into col (data and valid allocated
-** here).  Returns 0, 1 if a number overflowed int64 at the column's scale
-** (the caller re-encodes as text), or -1 when out of memory. */
-static int encode(const rawcol *c, size_t nrows, seg_type t, uint32_t scale, seg_column *col) {
-  static const size_t width[SEG_NTYPES] = {1, 8, 8, 4, 4};
-  size_t words = (nrows + 63) / 64;
-  col->type = t;
-  col->scale = scale;
-  col->valid = amalloc(words * sizeof(uint64_t));
-  col->data = amalloc(nrows * width[t]);
-  if (col->valid == NULL || col->data == NULL) return -1;
-  if (t == SEG_TEXT) return encode_text(c, nrows, col);
-  size_t pos = 0;
-  for (size_t r = 0; r < nrows; r++) {
-    size_t n, fd;
-    const unsigned char *s = raw_next(c, &pos, &n);
-    if (n == 0) continue;
-    col->valid[r >> 6] |= (uint64_t)1 << (r & 63);
-    switch (t) {
-      case SEG_BOOL: is_bool(s, n, &((uint8_t *)col->data)[r]); break;
-      case SEG_INT: classify(s, n, &((int64_t *)col->data)[r], &fd); break;
-      case SEG_NUM:
-        if (scaled(s, n, scale, &((int64_t *)col->data)[r]) != 0) return 1;
-        break;
-      case SEG_DATE: seg_date_parse((const char *)s, n, &((int32_t *)col->data)[r]); break;
-      case SEG_TEXT: break;
+/* Parses the header record, one physical line at a time; sets jb->hdr,
+** ncols, body, body_line. */
+static int parse_header(job *jb) {
+  hdrctx h = {0};
+  struct csv_parser p;
+  parser_init(&p, jb->delim);
+  const uchar *b = jb->b;
+  size_t pos = 0, n = jb->n;
+  uint64_t line = 1, hdr_line = 1;
+  int at_line_start = 1, rc = -1;
+  while (pos < n && !h.done) {
+    size_t e = next_line(b, pos, n);
+    if (at_line_start && p.pstate == LIBCSV_ROW_NOT_BEGUN) hdr_line = line;
+    size_t u = jb->validate ? utf8_scan(b, pos, e) : e;
+    size_t got = csv_parse(&p, b + pos, u - pos, on_hdr_field, on_hdr_record, &h);
+    if (h.nomem) goto oom;
+    if (got != u - pos) {
+      if (csv_error(&p) != CSV_EPARSE) goto oom;
+      set_err(jb->err, jb->errlen,
+              "%s:%llu:%llu: header field %zu: bad quoting: a '\"' inside an unquoted field, or text after a "
+              "closing quote",
+              jb->fname, (unsigned long long)line, (unsigned long long)column_of(b, pos + got), h.n + 1);
+      goto done;
+    }
+    if (u < e) {
+      set_err(jb->err, jb->errlen,
+              "%s:%llu:%llu: header field %zu: invalid UTF-8 (byte 0x%02X at offset %zu); if the file is a "
+              "Windows-1252 or Latin-1 export, give --encoding cp1252 (or latin1)",
+              jb->fname, (unsigned long long)line, (unsigned long long)column_of(b, u), h.n + 1, b[u], u);
+      goto done;
+    }
+    at_line_start = e > pos && (b[e - 1] == '\n' || b[e - 1] == '\r');
+    if (at_line_start) line++;
+    pos = e;
+  }
+  if (!h.done && csv_fini(&p, on_hdr_field, on_hdr_record, &h) != 0) {
+    if (csv_error(&p) != CSV_EPARSE) goto oom;
+    set_err(jb->err, jb->errlen, "%s:%llu: unterminated quoted field (a '\"' opens a field that is never closed)",
+            jb->fname, (unsigned long long)hdr_line);
+    goto done;
+  }
+  if (h.nomem) goto oom;
+  if (!h.done) {
+    set_err(jb->err, jb->errlen, "%s: empty file: no header line", jb->fname);
+    goto done;
+  }
+  jb->hdr = h.names;
+  jb->ncols = h.n;
+  h.names = NULL;
+  h.n = 0;
+  if (h.nul) {
+    set_err(jb->err, jb->errlen,
+            "%s:%llu: the header contains a NUL byte (a UTF-16 file without byte-order mark? try --encoding utf-16)",
+            jb->fname, (unsigned long long)hdr_line);
+    goto done;
+  }
+  if (check_names(jb, hdr_line) != 0) goto done;
+  jb->body = pos;
+  jb->body_line = line;
+  rc = 0;
+  goto done;
+oom:
+  set_err(jb->err, jb->errlen, "%s: out of memory", jb->fname);
+done:
+  for (size_t i = 0; i < h.n; i++) free(h.names[i]);
+  free(h.names);
+  csv_free(&p);
+  return rc;
+}
+
+/* ---- cutting the body into chunks --------------------------------------- */
+
+typedef struct cutter {
+  const uchar *b;
+  size_t *bounds;          /* nseg + 1 nominal bounds */
+  size_t *quotes;          /* per segment */
+} cutter;
+
+static void count_quotes(void *arg, size_t i) {
+  cutter *ct = arg;
+  const uchar *p = ct->b + ct->bounds[i], *e = ct->b + ct->bounds[i + 1];
+  size_t c = 0;
+  while (p < e && (p = memchr(p, '"', (size_t)(e - p))) != NULL) c++, p++;
+  ct->quotes[i] = c;
+}
+
+/* From pos, with `inq` telling whether pos is inside quotes, the index
+** after the first newline outside quotes, or n. */
+static size_t cut_after(const uchar *b, size_t n, size_t pos, int inq) {
+  while (pos < n) {
+    if (inq) {
+      const uchar *q = memchr(b + pos, '"', n - pos);
+      if (q == NULL) return n;
+      pos = (size_t)(q - b) + 1;
+      inq = 0;
+    } else {
+      const uchar *lf = memchr(b + pos, '\n', n - pos);
+      size_t lim = lf ? (size_t)(lf - b) : n;
+      const uchar *q = memchr(b + pos, '"', lim - pos);
+      if (q == NULL) return lf ? lim + 1 : n;
+      pos = (size_t)(q - b) + 1;
+      inq = 1;
     }
   }
+  return n;
+}
+
+/* Splits the body into jb->nch chunks (fewer when there is little data). */
+static int make_chunks(job *jb) {
+  size_t len = jb->n - jb->body, want = jb->nthreads;
+  size_t minc = jb->m->min_chunk ? jb->m->min_chunk : DEFAULT_MIN_CHUNK;
+  if (want > len / minc) want = len / minc;
+  if (want < 1) want = 1;
+  size_t cuts[MAX_THREADS + 1];
+  size_t nch = 1;
+  cuts[0] = jb->body;
+  if (want > 1) {
+    size_t bounds[MAX_THREADS + 1], quotes[MAX_THREADS];
+    for (size_t i = 0; i <= want; i++) bounds[i] = jb->body + len / want * i;
+    bounds[want] = jb->n;
+    cutter ct = {jb->b, bounds, quotes};
+    run_tasks(jb->nthreads, want, count_quotes, &ct);
+    size_t parity = 0;
+    for (size_t i = 1; i < want; i++) {
+      parity += quotes[i - 1];
+      size_t c = cut_after(jb->b, jb->n, bounds[i], (int)(parity & 1));
+      if (c > cuts[nch - 1] && c < jb->n) cuts[nch++] = c;
+    }
+  }
+  cuts[nch] = jb->n;
+  jb->ch = calloc(nch, sizeof *jb->ch);
+  if (jb->ch == NULL) return -1;
+  jb->nch = nch;
+  for (size_t k = 0; k < nch; k++)
+    if (chunk_init(&jb->ch[k], jb, cuts[k], cuts[k + 1]) != 0) return -1;
+  jb->ch[0].line0 = jb->body_line;
   return 0;
+}
+
+static void parse_task(void *arg, size_t k) {
+  job *jb = arg;
+  chunk *ch = &jb->ch[k];
+  parse_range(ch, ch->from, ch->to, k + 1 == jb->nch);
+  /* (a chunk that ends inside a record is finished by parse_body) */
+  if (!ch->failed && ch->dirty && ch->clean) chunk_restat(ch);
+}
+
+/* Parses every chunk; on a wrong cut, the chunk before it parses the rest
+** alone.  Returns the index of the first failed chunk, or nch. */
+static size_t parse_body(job *jb) {
+  run_tasks(jb->nthreads, jb->nch, parse_task, jb);
+  for (size_t k = 0; k < jb->nch; k++) {
+    chunk *ch = &jb->ch[k];
+    if (ch->failed) return k;
+    if (k + 1 < jb->nch && !ch->clean) {
+      for (size_t m = k + 1; m < jb->nch; m++) chunk_free(&jb->ch[m], jb->ncols);
+      jb->nch = k + 1;
+      parse_range(ch, ch->to, jb->n, 1);
+      ch->to = jb->n;
+      if (!ch->failed && ch->dirty) chunk_restat(ch);
+      return ch->failed ? k : jb->nch;
+    }
+  }
+  return jb->nch;
+}
+
+/* ---- types ------------------------------------------------------------- */
+
+typedef struct coltype {
+  seg_type type;
+  uint32_t scale;
+  char dec;                /* SEG_INT / SEG_NUM: the decimal mark */
+} coltype;
+
+/* Chooses column j's type from the chunks' candidates; warns about
+** ambiguous number and date columns. */
+static coltype decide(job *jb, size_t j) {
+  colstat m;
+  colstat_init(&m);
+  m.can = CAN_ALL;
+  uint64_t crow = NONE, arow = NONE;
+  const char *cex = "", *aex = "";
+  int seen = 0;
+  for (size_t k = 0; k < jb->nch; k++) {
+    const colstat *st = &jb->ch[k].st[j];
+    m.can &= st->can | SEEN;
+    seen |= (st->can & SEEN) != 0;
+    if (st->fd_p > m.fd_p) m.fd_p = st->fd_p;
+    if (st->fd_c > m.fd_c) m.fd_c = st->fd_c;
+    if (crow == NONE && st->conflict_row != NONE) crow = jb->ch[k].row0 + st->conflict_row, cex = st->conflict_ex;
+    if (arow == NONE && st->altdate_row != NONE) arow = jb->ch[k].row0 + st->altdate_row, aex = st->altdate_ex;
+  }
+  coltype t = {SEG_TEXT, 0, 0};
+  const char *name = jb->hdr[j];
+  if (!seen) return t;
+  uint32_t c = m.can;
+  if (c & CAN_BOOL) {
+    t.type = SEG_BOOL;
+    return t;
+  }
+  char dec = jb->m->decimal;
+  int p = (c & CAN_P) != 0, q = (c & CAN_C) != 0;
+  if (dec == '.') q = 0;
+  if (dec == ',') p = 0;
+  if (p && q && crow != NONE) {
+    int comma = strchr(cex, ',') != NULL;
+    warn(jb,
+         "%s:%llu: column '%s' imported as text: '%s' reads as a number both with %s (and every value "
+         "of the column reads both ways); give --decimal . or --decimal , to choose",
+         jb->fname, (unsigned long long)row_line(jb, crow), name, cex,
+         comma ? "',' as thousands separator and with ',' as decimal comma"
+               : "'.' as decimal point and with '.' as thousands separator");
+    return t;
+  }
+  if (p || q) {
+    t.dec = p ? '.' : ',';
+    uint32_t intbit = p ? CAN_PINT : CAN_CINT;
+    if (c & intbit) {
+      t.type = SEG_INT;
+    } else {
+      t.type = SEG_NUM;
+      t.scale = p ? m.fd_p : m.fd_c;
+    }
+    return t;
+  }
+  if (c & CAN_DATE) {
+    t.type = SEG_DATE;
+    return t;
+  }
+  if ((c & CAN_DATE_ALT) && arow != NONE)
+    warn(jb,
+         "%s:%llu: column '%s' imported as text: its dates read only %s (such as '%s'); %s",
+         jb->fname, (unsigned long long)row_line(jb, arow), name,
+         jb->date_flags & SEG_DATE_MONTH_FIRST ? "day first" : "month first", aex,
+         jb->date_flags & SEG_DATE_MONTH_FIRST ? "drop --month-first" : "give --month-first for US-style M/D/YYYY dates");
+  return t;
+}
+
+/* ---- encoding ----------------------------------------------------------- */
+
+static inline uint64_t mix64(uint64_t a, uint64_t b) {
+  __uint128_t r = (__uint128_t)a * b;
+  return (uint64_t)r ^ (uint64_t)(r >> 64);
+}
+
+static inline uint64_t ld64(const uchar *p) {
+  uint64_t v;
+  memcpy(&v, p, 8);
+  return v;
+}
+
+static inline uint64_t ld32(const uchar *p) {
+  uint32_t v;
+  memcpy(&v, p, 4);
+  return v;
+}
+
+/* A wyhash-style 64-bit hash: 16 bytes per multiply. */
+static uint64_t hash_bytes(const uchar *s, size_t n) {
+  const uint64_t k0 = 0xa0761d6478bd642full, k1 = 0xe7037ed1a0b428dbull, k2 = 0x8ebc6af09c88c6e3ull;
+  uint64_t h = k0 ^ (n * k2), a, b;
+  size_t len = n;
+  while (n > 16) {
+    h = mix64(ld64(s) ^ k1, ld64(s + 8) ^ h);
+    s += 16;
+    n -= 16;
+  }
+  if (n >= 8) {
+    a = ld64(s);
+    b = ld64(s + n - 8);
+  } else if (n >= 4) {
+    a = ld32(s);
+    b = ld32(s + n - 4);
+  } else if (n > 0) {
+    a = (uint64_t)s[0] << 16 | (uint64_t)s[n >> 1] << 8 | s[n - 1];
+    b = 0;
+  } else {
+    a = b = 0;
+  }
+  return mix64(k1 ^ len, mix64(a ^ k1, b ^ h));
+}
+
+/* A text column's dictionary while it is built: open addressing, each
+** slot (hash >> 32) << 32 | (code + 1), 0 = empty. */
+typedef struct dict {
+  uint64_t *slots;
+  size_t mask;
+  uint64_t *off;
+  size_t ocap;
+  uchar *bytes;
+  size_t blen, bcap;
+  uint32_t n;
+} dict;
+
+static int dict_init(dict *d) {
+  memset(d, 0, sizeof *d);
+  d->mask = 1023;
+  d->slots = calloc(d->mask + 1, sizeof *d->slots);
+  d->ocap = 1024;
+  d->off = malloc(d->ocap * sizeof *d->off);
+  if (d->slots == NULL || d->off == NULL) return -1;
+  d->off[0] = 0;
+  return 0;
+}
+
+static void dict_free(dict *d) {
+  free(d->slots);
+  free(d->off);
+  free(d->bytes);
+  memset(d, 0, sizeof *d);
+}
+
+static int dict_rehash(dict *d) {
+  size_t nm = d->mask * 2 + 1;
+  uint64_t *ns = calloc(nm + 1, sizeof *ns);
+  if (ns == NULL) return -1;
+  for (size_t i = 0; i <= d->mask; i++) {
+    uint64_t e = d->slots[i];
+    if (e == 0) continue;
+    size_t k = (size_t)(e >> 32) & nm;
+    while (ns[k] != 0) k = (k + 1) & nm;
+    ns[k] = e;
+  }
+  free(d->slots);
+  d->slots = ns;
+  d->mask = nm;
+  return 0;
+}
+
+/* The code of s[0..n), added if new; -1 when out of memory. */
+static int64_t dict_code(dict *d, const uchar *s, size_t n, uint64_t h) {
+  uint64_t tag = h >> 32;
+  size_t i = (size_t)tag & d->mask;
+  for (;;) {
+    uint64_t e = d->slots[i];
+    if (e == 0) break;
+    if ((e >> 32) == tag) {
+      uint32_t c = (uint32_t)e - 1;
+      if (d->off[c + 1] - d->off[c] == n && memcmp(d->bytes + d->off[c], s, n) == 0) return c;
+    }
+    i = (i + 1) & d->mask;
+  }
+  if (d->n >= UINT32_MAX - 1) return -1;
+  if ((size_t)d->n + 2 > d->ocap) {
+    uint64_t *no = realloc(d->off, d->ocap * 2 * sizeof *no);
+    if (no == NULL) return -1;
+    d->off = no;
+    d->ocap *= 2;
+  }
+  if (grow(&d->bytes, &d->bcap, d->blen + n) != 0) return -1;
+  if (n) memcpy(d->bytes + d->blen, s, n);
+  d->blen += n;
+  uint32_t c = d->n++;
+  d->off[c + 1] = d->blen;
+  d->slots[i] = tag << 32 | (uint64_t)(c + 1);
+  if ((size_t)d->n * 2 > d->mask && dict_rehash(d) != 0) return -1;
+  return c;
+}
+
+#define SET_VALID(v, r) ((v)[(r) >> 6] |= (uint64_t)1 << ((r) & 63))
+
+/* Column j as text into col (valid and data already allocated). */
+static int encode_text(job *jb, size_t j, seg_column *col) {
+  dict d;
+  uint32_t *codes = col->data;
+  int rc = -1;
+  if (dict_init(&d) != 0) goto out;
+  for (size_t k = 0; k < jb->nch; k++) {
+    const chunk *ch = &jb->ch[k];
+    const uchar *b = ch->cols[j].b;
+    size_t pos = 0, n;
+    for (uint64_t r = 0, g = ch->row0; r < ch->nrows; r++, g++) {
+      const uchar *s = raw_next(b, &pos, &n);
+      if (n == 0) continue;
+      SET_VALID(col->valid, g);
+      int64_t c = dict_code(&d, s, n, hash_bytes(s, n));
+      if (c < 0) goto out;
+      codes[g] = (uint32_t)c;
+    }
+  }
+  col->ndict = d.n;
+  col->dict_off = amalloc(((size_t)d.n + 1) * sizeof(uint64_t));
+  col->dict_bytes = amalloc(d.blen);
+  if (col->dict_off == NULL || col->dict_bytes == NULL) goto out;
+  memcpy(col->dict_off, d.off, ((size_t)d.n + 1) * sizeof(uint64_t));
+  if (d.blen) memcpy(col->dict_bytes, d.bytes, d.blen);
+  rc = 0;
+out:
+  dict_free(&d);
+  return rc;
 }
 
 static void free_col_arrays(seg_column *col) {
@@ -504,151 +1592,325 @@ static void free_col_arrays(seg_column *col) {
   col->ndict = 0;
 }
 
-/* Pass two: every raw column -> typed column of out.  Frees the arenas. */
-static int build_table(importer *im, seg_table *out) {
-  out->cols = calloc(im->ncols ? im->ncols : 1, sizeof *out->cols);
-  if (out->cols == NULL) return -1;
-  out->ncols = im->ncols;
-  out->nrows = im->nrows;
-  for (size_t j = 0; j < im->ncols; j++) {
-    seg_column *col = &out->cols[j];
-    col->name = im->hdr[j];
-    im->hdr[j] = NULL;
-    uint32_t scale;
-    seg_type t = infer(&im->cols[j], im->nrows, &scale);
-    int rc = encode(&im->cols[j], im->nrows, t, scale, col);
-    if (rc == 1) {
-      free_col_arrays(col);
-      rc = encode(&im->cols[j], im->nrows, SEG_TEXT, 0, col);
+/* Column j as type t into col.  Returns 0, 1 if a number overflowed int64
+** at the column's scale (the caller encodes it as text), -1 out of memory. */
+static int encode_as(job *jb, size_t j, coltype t, seg_column *col, uint64_t nrows) {
+  static const size_t width[SEG_NTYPES] = {1, 8, 8, 4, 4};
+  col->type = t.type;
+  col->scale = t.scale;
+  col->valid = amalloc((nrows + 63) / 64 * sizeof(uint64_t));
+  col->data = amalloc(nrows * width[t.type]);
+  if (col->valid == NULL || col->data == NULL) return -1;
+  if (t.type == SEG_TEXT) return encode_text(jb, j, col);
+  for (size_t k = 0; k < jb->nch; k++) {
+    const chunk *ch = &jb->ch[k];
+    const uchar *b = ch->cols[j].b;
+    size_t pos = 0, n;
+    for (uint64_t r = 0, g = ch->row0; r < ch->nrows; r++, g++) {
+      const uchar *s = raw_next(b, &pos, &n);
+      if (n == 0) continue;
+      SET_VALID(col->valid, g);
+      switch (t.type) {
+        case SEG_BOOL: is_bool(s, n, &((uint8_t *)col->data)[g]); break;
+        case SEG_INT:
+        case SEG_NUM:
+          if (num_value(s, n, t.dec, t.scale, &((int64_t *)col->data)[g]) != 0) return 1;
+          break;
+        case SEG_DATE: seg_date_parse_ex((const char *)s, n, jb->date_flags, &((int32_t *)col->data)[g]); break;
+        case SEG_TEXT: break;
+      }
     }
-    if (rc != 0) return -1;
-    free(im->cols[j].b);
-    im->cols[j].b = NULL;
   }
   return 0;
 }
 
-static void importer_free(importer *im) {
-  for (size_t i = 0; i < im->nhdr; i++) free(im->hdr[i]);
-  free(im->hdr);
-  for (size_t j = 0; im->cols && j < im->ncols; j++) free(im->cols[j].b);
-  free(im->cols);
+typedef struct encoder {
+  job *jb;
+  seg_table *out;
+  coltype *types;
+  size_t *order;           /* columns, most work first */
+  int failed;
+} encoder;
+
+static void encode_task(void *arg, size_t i) {
+  encoder *en = arg;
+  job *jb = en->jb;
+  size_t j = en->order[i];
+  seg_column *col = &en->out->cols[j];
+  int rc = encode_as(jb, j, en->types[j], col, en->out->nrows);
+  if (rc == 1) {
+    free_col_arrays(col);
+    coltype tt = {SEG_TEXT, 0, 0};
+    rc = encode_as(jb, j, tt, col, en->out->nrows);
+  }
+  if (rc != 0) __atomic_store_n(&en->failed, 1, __ATOMIC_RELAXED);
+  for (size_t k = 0; k < jb->nch; k++) {
+    free(jb->ch[k].cols[j].b);
+    jb->ch[k].cols[j].b = NULL;
+  }
 }
 
-static void parse_error(importer *im, struct csv_parser *p) {
-  int e = csv_error(p);
-  if (e == CSV_EPARSE) {
-    char col[300] = "";
-    if (!im->in_header && im->nf < im->ncols)
-      snprintf(col, sizeof col, " (%s)", im->hdr[im->nf]);
-    set_err(im->err, im->errlen,
-            "%s:%llu: field %zu%s: bad quoting: a '\"' inside an unquoted field, or text after a "
-            "closing quote (a field containing quotes must be enclosed in quotes, with inner quotes doubled)",
-            im->fname, im->line, im->nf + 1, col);
-  } else if (e == CSV_ENOMEM || e == CSV_ETOOBIG) {
-    set_err(im->err, im->errlen, "%s:%llu: out of memory (%s)", im->fname, im->line, csv_strerror(e));
-  } else {
-    set_err(im->err, im->errlen, "%s:%llu: CSV parse error: %s", im->fname, im->line, csv_strerror(e));
-  }
-  im->failed = 1;
+typedef struct costidx { uint64_t cost; size_t j; } costidx;
+
+static int by_cost(const void *a, const void *b) {
+  const costidx *x = a, *y = b;
+  if (x->cost != y->cost) return x->cost < y->cost ? 1 : -1;
+  return (x->j > y->j) - (x->j < y->j);
 }
 
-int seg_import_csv(const char *path, const seg_import_opts *o, seg_table *out,
-                   char *err, size_t errlen) {
-  static const seg_import_opts defaults = {0, 0, NULL, NULL};
-  importer im;
-  struct csv_parser p;
-  int p_inited = 0, rc = -1;
-  int use_stdin = strcmp(path, "-") == 0;
-  FILE *f = NULL;
-  unsigned char *buf = NULL;
-
-  memset(out, 0, sizeof *out);
-  memset(&im, 0, sizeof im);
-  im.fname = use_stdin ? "<stdin>" : path;
-  im.o = o ? o : &defaults;
-  im.err = err;
-  im.errlen = errlen;
-  im.in_header = 1;
-  im.line = im.rec_line = 1;
-
-  f = use_stdin ? stdin : fopen(path, "rb");
-  if (f == NULL) {
-    set_err(err, errlen, "%s: cannot open: %s", path, strerror(errno));
-    return -1;
+static int encode_all(job *jb, seg_table *out) {
+  size_t nc = jb->ncols;
+  coltype *types = calloc(nc ? nc : 1, sizeof *types);
+  size_t *order = malloc((nc ? nc : 1) * sizeof *order);
+  costidx *cost = calloc(nc ? nc : 1, sizeof *cost);
+  int rc = -1;
+  if (types == NULL || order == NULL || cost == NULL) goto out;
+  for (size_t j = 0; j < nc; j++) {
+    types[j] = decide(jb, j);
+    cost[j].j = j;
+    for (size_t k = 0; k < jb->nch; k++) cost[j].cost += jb->ch[k].cols[j].len;
+    if (types[j].type == SEG_TEXT) cost[j].cost *= 4;       /* hashing */
   }
-  buf = malloc(BLOCK_SIZE);
-  if (buf == NULL || csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
-    set_err(err, errlen, "%s: out of memory", im.fname);
-    goto done;
-  }
-  p_inited = 1;
-  if (im.o->delimiter != 0) {
-    char d = im.o->delimiter;
-    if (d == '"' || d == '\n' || d == '\r') {
-      set_err(err, errlen, "%s: invalid delimiter '%c'", im.fname, d);
-      goto done;
-    }
-    im.delim = (unsigned char)d;
-  }
+  qsort(cost, nc, sizeof *cost, by_cost);
+  for (size_t j = 0; j < nc; j++) order[j] = cost[j].j;
+  encoder en = {jb, out, types, order, 0};
+  run_tasks(jb->nthreads, nc, encode_task, &en);
+  rc = en.failed ? -1 : 0;
+out:
+  free(types);
+  free(order);
+  free(cost);
+  return rc;
+}
 
-  int first = 1, at_line_start = 1;
-  for (;;) {
-    size_t n = fread(buf, 1, BLOCK_SIZE, f);
-    if (n == 0) {
-      if (ferror(f)) {
-        set_err(err, errlen, "%s: cannot read: %s", im.fname, strerror(errno));
-        goto done;
-      }
+/* ---- key column --------------------------------------------------------- */
+
+static void render_value(const seg_column *c, uint64_t r, char *buf, size_t cap) {
+  switch (c->type) {
+    case SEG_BOOL: snprintf(buf, cap, "%s", ((const uint8_t *)c->data)[r] ? "true" : "false"); break;
+    case SEG_INT: snprintf(buf, cap, "%lld", (long long)((const int64_t *)c->data)[r]); break;
+    case SEG_DATE: {
+      char d[11];
+      seg_date_format(((const int32_t *)c->data)[r], d);
+      snprintf(buf, cap, "%s", d);
       break;
     }
-    size_t pos = 0;
-    if (first) {
-      first = 0;
-      if (n >= 3 && buf[0] == 0xEF && buf[1] == 0xBB && buf[2] == 0xBF) pos = 3;
-      if (im.delim == 0) im.delim = seg_import_sniff_delimiter((const char *)buf + pos, n - pos);
-      csv_set_delim(&p, (unsigned char)im.delim);
+    case SEG_NUM: {
+      int64_t v = ((const int64_t *)c->data)[r];
+      uint64_t a = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v, p = 1;
+      for (uint32_t k = 0; k < c->scale; k++) p *= 10;
+      if (c->scale == 0) snprintf(buf, cap, "%s%llu", v < 0 ? "-" : "", (unsigned long long)a);
+      else
+        snprintf(buf, cap, "%s%llu.%0*llu", v < 0 ? "-" : "", (unsigned long long)(a / p), (int)c->scale,
+                 (unsigned long long)(a % p));
+      break;
     }
-    while (pos < n && !im.failed) {
-      const unsigned char *nl = memchr(buf + pos, '\n', n - pos);
-      size_t end = nl ? (size_t)(nl - buf) + 1 : n;
-      if (at_line_start && p.pstate == LIBCSV_ROW_NOT_BEGUN) im.rec_line = im.line;
-      size_t got = csv_parse(&p, buf + pos, end - pos, on_field, on_record, &im);
-      if (im.failed) break;
-      if (got != end - pos) {
-        parse_error(&im, &p);
-        break;
-      }
-      if (nl) im.line++;
-      at_line_start = nl != NULL;
-      pos = end;
+    case SEG_TEXT: {
+      uint32_t code = ((const uint32_t *)c->data)[r];
+      size_t a = (size_t)c->dict_off[code], b = (size_t)c->dict_off[code + 1];
+      int len = b - a > 200 ? 200 : (int)(b - a);
+      snprintf(buf, cap, "%.*s%s", len, c->dict_bytes + a, b - a > 200 ? "..." : "");
+      break;
     }
-    if (im.failed) goto done;
   }
-  if (im.line > 1 && at_line_start) im.line--;   /* report the last line, not the one after it */
-  if (csv_fini(&p, on_field, on_record, &im) != 0 && !im.failed) {
-    if (csv_error(&p) == CSV_EPARSE)
-      set_err(err, errlen, "%s:%llu: unterminated quoted field (a '\"' opens a field that is never closed)",
-              im.fname, im.rec_line);
-    else
-      parse_error(&im, &p);
-    goto done;
+}
+
+static uint64_t value_bits(const seg_column *c, uint64_t r) {
+  switch (c->type) {
+    case SEG_BOOL: return ((const uint8_t *)c->data)[r];
+    case SEG_INT:
+    case SEG_NUM: return (uint64_t)((const int64_t *)c->data)[r];
+    case SEG_DATE: return (uint32_t)((const int32_t *)c->data)[r];
+    case SEG_TEXT: return ((const uint32_t *)c->data)[r];
   }
-  if (im.failed) goto done;
-  if (im.in_header) {
-    set_err(err, errlen, "%s: empty file: no header line", im.fname);
-    goto done;
+  return 0;
+}
+
+/* The key column: present on every row, each value once. */
+static int check_key(job *jb, const seg_table *t) {
+  const char *key = jb->m->key;
+  int j = seg_table_find(t, key);
+  if (j < 0) {
+    set_err(jb->err, jb->errlen, "%s: --key: no column '%s' in the header", jb->fname, key);
+    return -1;
   }
-  if (build_table(&im, out) != 0) {
-    set_err(err, errlen, "%s: out of memory", im.fname);
-    seg_table_free(out);
-    goto done;
+  const seg_column *c = &t->cols[j];
+  uint64_t nrows = t->nrows, nmiss = 0, first_miss = NONE;
+  for (uint64_t r = 0; r < nrows; r++)
+    if (!seg_valid_get(c->valid, r)) {
+      if (nmiss++ == 0) first_miss = r;
+    }
+  if (nmiss > 0) {
+    set_err(jb->err, jb->errlen, "%s:%llu: key column '%s' has no value on this row (%llu rows without one)",
+            jb->fname, (unsigned long long)row_line(jb, first_miss), key, (unsigned long long)nmiss);
+    return -1;
   }
+  /* value -> first row, open addressing over the raw 64-bit values */
+  size_t cap = 16;
+  while (cap < nrows * 2) cap *= 2;
+  uint64_t *keys = malloc(cap * sizeof *keys), *rows = malloc(cap * sizeof *rows);
+  uint32_t *cnt = calloc(cap, sizeof *cnt);
+  if (keys == NULL || rows == NULL || cnt == NULL) {
+    free(keys);
+    free(rows);
+    free(cnt);
+    set_err(jb->err, jb->errlen, "%s: out of memory", jb->fname);
+    return -1;
+  }
+  uint64_t dup_row = NONE, dup_first = NONE, extra = 0, values = 0;
+  for (uint64_t r = 0; r < nrows; r++) {
+    uint64_t v = value_bits(c, r);
+    size_t i = (size_t)mix64(v ^ 0x9e3779b97f4a7c15ull, 0xbf58476d1ce4e5b9ull) & (cap - 1);
+    while (cnt[i] != 0 && keys[i] != v) i = (i + 1) & (cap - 1);
+    if (cnt[i] == 0) {
+      keys[i] = v;
+      rows[i] = r;
+      cnt[i] = 1;
+      continue;
+    }
+    if (cnt[i]++ == 1) values++;
+    extra++;
+    if (dup_row == NONE) dup_row = r, dup_first = rows[i];
+  }
+  free(keys);
+  free(rows);
+  free(cnt);
+  if (dup_row == NONE) return 0;
+  char val[256];
+  render_value(c, dup_row, val, sizeof val);
+  uint64_t l1 = row_line(jb, dup_first), l2 = row_line(jb, dup_row);
+  set_err(jb->err, jb->errlen,
+          "%s:%llu: duplicate key %s '%s' (first on line %llu); %llu value%s of the key column occur%s more than "
+          "once (%llu extra row%s)",
+          jb->fname, (unsigned long long)l2, key, val, (unsigned long long)l1, (unsigned long long)values,
+          values == 1 ? "" : "s", values == 1 ? "s" : "", (unsigned long long)extra, extra == 1 ? "" : "s");
+  return -1;
+}
+
+/* ---- driver ------------------------------------------------------------- */
+
+static size_t auto_threads(const seg_import_more *m) {
+  long n = m->threads > 0 ? m->threads : sysconf(_SC_NPROCESSORS_ONLN);
+  if (n < 1) n = 1;
+  if (n > MAX_THREADS) n = MAX_THREADS;
+  return (size_t)n;
+}
+
+static int import_text(job *jb, seg_table *out) {
+  int rc = -1;
+  if (jb->o->delimiter != 0) {
+    char d = jb->o->delimiter;
+    if (d == '"' || d == '\n' || d == '\r') {
+      set_err(jb->err, jb->errlen, "%s: invalid delimiter '%c'", jb->fname, d);
+      return -1;
+    }
+    jb->delim = (uchar)d;
+  } else {
+    jb->delim = seg_import_sniff_delimiter((const char *)jb->b, jb->n);
+  }
+  if (jb->m->decimal != 0 && jb->m->decimal != '.' && jb->m->decimal != ',') {
+    set_err(jb->err, jb->errlen, "%s: invalid decimal mark '%c' (give '.' or ',')", jb->fname, jb->m->decimal);
+    return -1;
+  }
+  jb->date_flags = jb->m->month_first ? SEG_DATE_MONTH_FIRST : 0;
+  jb->nthreads = auto_threads(jb->m);
+  if (parse_header(jb) != 0) return -1;
+  if (make_chunks(jb) != 0) {
+    set_err(jb->err, jb->errlen, "%s: out of memory", jb->fname);
+    return -1;
+  }
+  size_t bad = parse_body(jb);
+  warn_bad_rows(jb, bad < jb->nch ? bad + 1 : jb->nch);
+  if (bad < jb->nch) {
+    chunk_error(jb, bad);
+    return -1;
+  }
+  uint64_t nrows = 0;
+  for (size_t k = 0; k < jb->nch; k++) {
+    jb->ch[k].row0 = nrows;
+    nrows += jb->ch[k].nrows;
+  }
+  out->cols = calloc(jb->ncols ? jb->ncols : 1, sizeof *out->cols);
+  if (out->cols == NULL) {
+    set_err(jb->err, jb->errlen, "%s: out of memory", jb->fname);
+    return -1;
+  }
+  out->ncols = jb->ncols;
+  out->nrows = nrows;
+  int enc = encode_all(jb, out);
+  for (size_t j = 0; j < jb->ncols; j++) {
+    out->cols[j].name = jb->hdr[j];
+    jb->hdr[j] = NULL;
+  }
+  if (enc != 0) {
+    set_err(jb->err, jb->errlen, "%s: out of memory", jb->fname);
+    goto out;
+  }
+  if (jb->m->key != NULL && check_key(jb, out) != 0) goto out;
   rc = 0;
-done:
-  if (p_inited) csv_free(&p);
-  importer_free(&im);
-  free(buf);
-  if (f != NULL && !use_stdin) fclose(f);
+out:
+  if (rc != 0) seg_table_free(out);
+  return rc;
+}
+
+static void job_free(job *jb) {
+  for (size_t k = 0; k < jb->nch; k++) chunk_free(&jb->ch[k], jb->ncols);
+  free(jb->ch);
+  for (size_t i = 0; jb->hdr && i < jb->ncols; i++) free(jb->hdr[i]);
+  free(jb->hdr);
+}
+
+static int import_input(const char *fname, const uchar *raw, size_t rawlen, input *in, const seg_import_opts *o,
+                        const seg_import_more *m, seg_table *out, char *err, size_t errlen) {
+  static const seg_import_opts defaults = {0, 0, NULL, NULL};
+  static const seg_import_more more_defaults = {0, 0, 0, NULL, 0, 0};
+  if (o == NULL) o = &defaults;
+  if (m == NULL) m = &more_defaults;
+  if (m->encoding < SEG_ENC_AUTO || m->encoding > SEG_ENC_UTF16BE) {
+    set_err(err, errlen, "%s: unknown encoding %d", fname, m->encoding);
+    return -1;
+  }
+  if (decode(fname, raw, rawlen, m->encoding, in, err, errlen) != 0) return -1;
+  job jb;
+  memset(&jb, 0, sizeof jb);
+  jb.fname = fname;
+  jb.o = o;
+  jb.m = m;
+  jb.b = in->b;
+  jb.n = in->n;
+  jb.validate = !in->checked;
+  jb.err = err;
+  jb.errlen = errlen;
+  int rc = import_text(&jb, out);
+  job_free(&jb);
+  return rc;
+}
+
+int seg_import_csv(const char *path, const seg_import_opts *o, seg_table *out, char *err, size_t errlen) {
+  return seg_import_csv2(path, o, NULL, out, err, errlen);
+}
+
+int seg_import_csv2(const char *path, const seg_import_opts *o, const seg_import_more *m, seg_table *out,
+                    char *err, size_t errlen) {
+  memset(out, 0, sizeof *out);
+  const char *fname = strcmp(path, "-") == 0 ? "<stdin>" : path;
+  input in;
+  memset(&in, 0, sizeof in);
+  const uchar *raw = NULL;
+  size_t rawlen = 0;
+  int rc = -1;
+  if (load_file(path, fname, &in, &raw, &rawlen, err, errlen) == 0)
+    rc = import_input(fname, raw ? raw : (const uchar *)"", rawlen, &in, o, m, out, err, errlen);
+  input_free(&in);
+  return rc;
+}
+
+int seg_import_mem(const void *buf, size_t n, const char *name, const seg_import_opts *o,
+                   const seg_import_more *m, seg_table *out, char *err, size_t errlen) {
+  memset(out, 0, sizeof *out);
+  input in;
+  memset(&in, 0, sizeof in);
+  int rc = import_input(name, buf ? buf : (const void *)"", buf ? n : 0, &in, o, m, out, err, errlen);
+  input_free(&in);
   return rc;
 }

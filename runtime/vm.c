@@ -83,6 +83,74 @@ static int alloc_map(const seg_map *m, const seg_table *t, vmap *out) {
   return (!out->t && !out->f && !out->i) || !out->v ? -1 : 0;
 }
 
+/* ---- text tests without the evaluator ----------------------------------- */
+
+/* Lower-cases n ASCII bytes into out; 0 if any byte is not ASCII. Case
+** folding works character by character, so for an ASCII run of a value
+** this is exactly the run of the value's folding (u8_casefold). */
+static int ascii_fold(const char *s, size_t n, char *out) {
+  unsigned char any = 0;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char ch = (unsigned char)s[i];
+    any |= ch;
+    out[i] = (char)((unsigned)(ch - 'A') < 26u ? ch + 32 : ch);
+  }
+  return any < 0x80;
+}
+
+static const seg_node *is_str(const seg_node *n) {
+  return n->kind == N_STR && n->folded ? n : NULL;
+}
+
+/* The common text tests on one value, decided here when the bytes they
+** look at are ASCII: `col starts with / ends with / contains "k"`,
+** `col = "k"`, `col != "k"`, `col in ("k", ...)` (and their negations).
+** Returns 1 with *r (0 false, 2 true), or 0: use the evaluator. */
+static int fast_text(const seg_node *e, const char *s, size_t n, uint8_t *r) {
+  char buf[256];
+  if (e->kind == N_TEXTOP && e->op != OP_MATCHES && e->a->kind == N_NAME && is_str(e->b)) {
+    const char *k = e->b->folded;
+    size_t kn = e->b->folded_len;
+    int hit;
+    if (kn > n) hit = 0;
+    else if (e->op == OP_STARTS) {
+      if (kn > sizeof buf || !ascii_fold(s, kn, buf)) return 0;
+      hit = memcmp(buf, k, kn) == 0;
+    } else if (e->op == OP_ENDS) {
+      if (kn > sizeof buf || !ascii_fold(s + n - kn, kn, buf)) return 0;
+      hit = memcmp(buf, k, kn) == 0;
+    } else {
+      if (n > sizeof buf || !ascii_fold(s, n, buf)) return 0;
+      hit = kn == 0 || memmem(buf, n, k, kn) != NULL;
+    }
+    *r = (uint8_t)((hit != e->negated) ? 2 : 0);
+    return 1;
+  }
+  if (e->kind == N_BIN && (e->op == OP_EQ || e->op == OP_NE) &&
+      ((e->a->kind == N_NAME && is_str(e->b)) || (e->b->kind == N_NAME && is_str(e->a)))) {
+    const seg_node *k = is_str(e->b) ? e->b : e->a;
+    if (n > sizeof buf || !ascii_fold(s, n, buf)) return 0;
+    int eq = n == k->folded_len && memcmp(buf, k->folded, n) == 0;
+    *r = (uint8_t)((eq == (e->op == OP_EQ)) ? 2 : 0);
+    return 1;
+  }
+  if (e->kind == N_MISSING && e->a->kind == N_NAME) {      /* a dictionary value is present */
+    *r = (uint8_t)(e->negated ? 2 : 0);
+    return 1;
+  }
+  if (e->kind == N_IN && e->a->kind == N_NAME) {
+    for (const seg_node *k = e->list; k; k = k->next)
+      if (!is_str(k)) return 0;
+    if (n > sizeof buf || !ascii_fold(s, n, buf)) return 0;
+    int hit = 0;
+    for (const seg_node *k = e->list; k && !hit; k = k->next)
+      hit = n == k->folded_len && memcmp(buf, k->folded, n) == 0;
+    *r = (uint8_t)((hit != e->negated) ? 2 : 0);
+    return 1;
+  }
+  return 0;
+}
+
 /* Evaluates map m for dictionary codes [lo, hi) (code ndict: missing). */
 static int fill_map(const seg_program *p, const seg_map *m, const seg_table *t, vmap *out,
                     size_t lo, size_t hi) {
@@ -93,6 +161,10 @@ static int fill_map(const seg_program *p, const seg_map *m, const seg_table *t, 
     if (!env.text_missing) {
       env.text = c->dict_bytes + c->dict_off[k];
       env.textlen = (size_t)(c->dict_off[k + 1] - c->dict_off[k]);
+      if (m->type == VT_BOOL && fast_text(m->expr, env.text, env.textlen, &out->t[k])) {
+        out->v[k] = 1;
+        continue;
+      }
     }
     seg_val v = seg_eval(m->expr, &env);
     out->v[k] = !v.missing;
@@ -505,7 +577,9 @@ static int run_batches(vthread *th) {
         }
         break; }
       case SEG_OP_DSINCE: { vreg *B = &R[in->b]; int64_t today = p->today;
-        FOR_SEL { A->i[j] = today - B->i[j]; A->v[j] = B->v[j]; } break; }
+        FOR_SEL { int64_t d_; int o_ = __builtin_sub_overflow(today, B->i[j], &d_);
+                  A->i[j] = d_; A->v[j] = (uint8_t)(B->v[j] & !o_); }
+        break; }
 
 #define CMP(OPN, FIELD, OPR)                                                        \
       case SEG_OP_##OPN: {                                                          \

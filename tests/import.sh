@@ -211,4 +211,223 @@ else
         "mode $(stat -c %a "$dir/fresh.csv" 2>&1), expected $(stat -c %a "$dir/reference")" "$(t_file_detail stderr "$dir/err2")"
 fi
 
+# ---- CSV as it really comes (tests/fixtures/csv) ------------------------
+
+FX=$T_ROOT/tests/fixtures/csv
+
+# refuse_fx NAME FIXTURE STDERR_ERE [IMPORT_ARGS...] -- exit 2, the message,
+# and nothing left in the output folder.
+refuse_fx() {
+    local name=$1 csv=$2 re=$3; shift 3
+    local dir="$T_TMP/refuse_fx.$name"
+    mkdir -p "$dir/out"
+    seg_exec "$dir" import "$FX/$csv" -o out/out.segcol "$@"
+    local problems=()
+    [ "$T_RC" -eq 2 ] || problems+=("$T_CMD: exit $T_RC, expected 2")
+    grep -Eq -- "$re" "$T_ERR" || problems+=("no stderr line matches /$re/")
+    local left; left=$(ls -A "$dir/out")
+    [ -z "$left" ] || problems+=("files left in the output folder: $left")
+    if [ ${#problems[@]} -eq 0 ]; then t_ok "import/refuse/$name"
+    else t_fail "import/refuse/$name" "${problems[@]}" "$(t_file_detail stderr "$T_ERR" 15)"; fi
+}
+
+# schema_is NAME FIXTURE 'col: type;...' [IMPORT_ARGS...] -- imports the
+# fixture and checks `seg schema` of the .segcol has those lines.
+schema_is() {
+    local name=$1 csv=$2 types=$3; shift 3
+    local dir="$T_TMP/fx.$name"
+    mkdir -p "$dir"
+    seg_exec "$dir" import "$FX/$csv" -o out.segcol "$@"
+    if [ "$T_RC" -ne 0 ]; then
+        t_fail "import/fx/$name" "$T_CMD: exit $T_RC" "$(t_file_detail stderr "$T_ERR")"; return
+    fi
+    cp "$T_ERR" "$dir/import.err"
+    seg_exec "$dir" schema out.segcol
+    local missing=() w
+    IFS=';' read -ra want <<<"$types"
+    for w in "${want[@]}"; do grep -qxF -- "$w" "$T_OUT" || missing+=("$w"); done
+    if [ ${#missing[@]} -eq 0 ]; then t_ok "import/fx/$name"
+    else t_fail "import/fx/$name" "expected lines not in the schema: ${missing[*]}" "$(t_file_detail schema "$T_OUT")"; fi
+}
+
+# count_is NAME DATA 'segment rule' N [RUN_ARGS...] -- `seg run` counts N members.
+count_is() {
+    local name=$1 data=$2 rule=$3 want=$4; shift 4
+    local dir="$T_TMP/count.$name"
+    mkdir -p "$dir"
+    printf 'segment s = %s\n' "$rule" > "$dir/r.seg"
+    seg_exec "$dir" run r.seg "$data" --today 2026-11-23 --format csv "$@"
+    local got; got=$(csv_counts "$T_OUT" | awk '$1 == "s" { print $2 }')
+    if [ "$T_RC" -eq 0 ] && [ "$got" = "$want" ]; then t_ok "import/count/$name"
+    else t_fail "import/count/$name" "$T_CMD: exit $T_RC, count ${got:-none}, expected $want" "$(t_file_detail stderr "$T_ERR")"; fi
+}
+
+# csv-spectrum's location_coordinates: a '"' inside an unquoted field.
+dir="$T_TMP/refuse.location"; mkdir -p "$dir/out"
+seg_exec "$dir" import "$SEG_SHARED/csv-spectrum/csvs/location_coordinates.csv" -o out/x.segcol
+if [ "$T_RC" -eq 2 ] && grep -q 'location_coordinates.csv:2:22: field 2 (Location Coordinates): bad quoting' "$T_ERR" \
+        && [ -z "$(ls -A "$dir/out")" ]; then
+    t_ok "import/refuse/csv_spectrum_location_coordinates"
+else
+    t_fail "import/refuse/csv_spectrum_location_coordinates" "exit $T_RC" "$(t_file_detail stderr "$T_ERR")"
+fi
+
+# A Nordic spreadsheet export: BOM, ';', CRLF, decimal comma with space /
+# U+00A0 / U+202F / '.' thousands, D.M.YYYY and D/M/YYYY dates.
+schema_is nordic nordic.csv 'belopp: number;saldo: number;datum: date;datum2: date;antal: int;kurs: number'
+count_is nordic_amounts "$T_TMP/fx.nordic/out.segcol" 'belopp > 1000 and belopp < 2400' 2
+count_is nordic_dates "$T_TMP/fx.nordic/out.segcol" 'datum = 2026-11-23 or datum2 = 2024-02-29' 2
+count_is nordic_on_csv "$FX/nordic.csv" 'antal >= 1000 and kurs >= 1234.5' 1
+# Windows-1252 / Latin-1 / UTF-16 exports
+refuse_fx cp1252_without_encoding cp1252.csv 'cp1252\.csv:2:1: field 1 \(namn\): invalid UTF-8 \(byte 0xC5 at offset 22\).*--encoding cp1252'
+schema_is cp1252 cp1252.csv 'namn: text;stad: text;belopp: number' --encoding cp1252
+count_is cp1252_text "$T_TMP/fx.cp1252/out.segcol" 'stad = "GÖTEBORG" and `not` = "€ – ok"' 1
+count_is cp1252_run_csv "$FX/cp1252.csv" 'stad = "malmö"' 1 --encoding cp1252
+refuse_fx latin1_c1_bytes cp1252.csv 'cp1252\.csv:2:20: byte 0x80 is a control code in Latin-1.*--encoding cp1252' --encoding latin1
+schema_is latin1 latin1.csv 'stad: text' --encoding latin1
+schema_is utf16le utf16le.txt 'name: text;city: text;amount: number'
+count_is utf16le_values "$T_TMP/fx.utf16le/out.segcol" 'city = "umeå" and amount = -2.25' 1
+refuse_fx utf16_without_bom utf16_nobom.txt 'utf16_nobom\.txt:1: the header contains a NUL byte.*--encoding utf-16'
+schema_is utf16_nobom_given utf16_nobom.txt 'city: text;amount: number' --encoding utf-16
+refuse_fx bad_encoding_name nordic.csv "--encoding: 'ebcdic' is not one of" --encoding ebcdic
+# bare CR line ends: lines counted right
+schema_is cr_only cr_only.csv 'a: int;b: text'
+refuse_fx cr_ragged cr_ragged.csv 'cr_ragged\.csv:5: expected 2 fields'
+# ambiguous separators: text and a warning naming the line, never a guess
+schema_is ambiguous ambiguous.csv 'amount: text;price: text;ratio: number'
+if grep -q "ambiguous.csv:2: column 'amount' imported as text: '1,234' reads as a number both with" "$T_TMP/fx.ambiguous/import.err"; then
+    t_ok "import/fx/ambiguous/warning"
+else
+    t_fail "import/fx/ambiguous/warning" "no warning for column amount" "$(t_file_detail stderr "$T_TMP/fx.ambiguous/import.err")"
+fi
+schema_is ambiguous_decimal_comma ambiguous.csv 'amount: number;price: int' --decimal ,
+schema_is ambiguous_decimal_point ambiguous.csv 'amount: int;price: number;ratio: text' --decimal .
+refuse_fx bad_decimal ambiguous.csv "--decimal: ';' is not '.' or ','" --decimal ';'
+# US dates: text and a hint by default, dates with --month-first
+schema_is us_dates us_dates.csv 'signup: text;iso: date'
+if grep -q "us_dates.csv:2: column 'signup' imported as text: its dates read only month first.*--month-first" "$T_TMP/fx.us_dates/import.err"; then
+    t_ok "import/fx/us_dates/hint"
+else
+    t_fail "import/fx/us_dates/hint" "no --month-first hint" "$(t_file_detail stderr "$T_TMP/fx.us_dates/import.err")"
+fi
+schema_is us_dates_month_first us_dates.csv 'signup: date;iso: date' --month-first
+count_is us_dates_values "$T_TMP/fx.us_dates_month_first/out.segcol" 'signup = iso' 2
+# --key: duplicates and missing values refuse the import, naming the lines
+refuse_fx duplicate_key dup_key.csv "dup_key\.csv:4: duplicate key id '1' \(first on line 2\); 2 values of the key column occur more than once \(2 extra rows\)" --key id
+refuse_fx missing_key missing_key.csv "missing_key\.csv:3: key column 'id' has no value on this row" --key id
+refuse_fx unknown_key dup_key.csv "--key: no column 'nope'" --key nope
+schema_is unique_key dup_key.csv 'name: text' --key name
+
+# The shared exports, value by value, against Python's csv module (an
+# independent CSV reader): every column through `seg run --members --key COL`.
+crosscheck() {  # CSV DELIM
+    local csv=$1 delim=$2 stem; stem=$(basename "$csv" .csv)
+    local dir="$T_TMP/cross.$stem"
+    mkdir -p "$dir/m"
+    seg_exec "$dir" import "$csv" -o out.segcol
+    if [ "$T_RC" -ne 0 ]; then t_fail "import/crosscheck/$stem" "$T_CMD: exit $T_RC" "$(t_file_detail stderr "$T_ERR")"; return; fi
+    seg_exec "$dir" schema out.segcol
+    grep -v '^#' "$T_OUT" > "$dir/schema"
+    local first; first=$(head -n 1 "$dir/schema" | sed 's/: [a-z]*$//')
+    printf 'segment all = %s is missing or %s is not missing\n' "$first" "$first" > "$dir/all.seg"
+    local n=0 name
+    while IFS= read -r line; do
+        name=${line%: *}; name=${name#\`}; name=${name%\`}
+        seg_exec "$dir" run all.seg out.segcol --format csv --today 2026-11-23 --members "m/$n.csv" --key "$name"
+        [ "$T_RC" -eq 0 ] || { t_fail "import/crosscheck/$stem" "$T_CMD: exit $T_RC" "$(t_file_detail stderr "$T_ERR")"; return; }
+        n=$((n + 1))
+    done < "$dir/schema"
+    if python3 - "$csv" "$delim" "$dir/schema" "$dir/m" > "$dir/py.out" 2>&1 <<'PY'
+import csv, sys, datetime
+from decimal import Decimal
+path, delim, schema, mdir = sys.argv[1:5]
+types = [l.rstrip('\n').rsplit(': ', 1)[1] for l in open(schema) if l.strip()]
+with open(path, newline='', encoding='utf-8-sig') as f:
+    rows = list(csv.reader(f, delimiter=delim, strict=True))
+head, rows = rows[0], [r for r in rows[1:] if r and any(c.strip() for c in r)]
+bad = 0
+def norm(t, v):
+    v = v.strip(' \t\r\n\v\f')
+    if v == '': return None
+    if t == 'int': return int(v)
+    if t == 'number': return Decimal(v)
+    if t == 'bool': return v.lower()
+    if t == 'date':
+        for fmt in ('%Y-%m-%d', '%d.%m.%Y', '%d/%m/%Y'):
+            try: return datetime.datetime.strptime(v, fmt).date()
+            except ValueError: pass
+        raise ValueError(v)
+    return v
+for j, t in enumerate(types):
+    with open(f'{mdir}/{j}.csv', newline='', encoding='utf-8') as f:
+        got = [r[1] for r in list(csv.reader(f))[1:]]
+    want = [norm(t, r[j]) for r in rows]
+    gotn = [norm(t, g) for g in got]
+    if len(got) != len(rows):
+        print(f'column {head[j]}: {len(got)} values from seg, {len(rows)} rows from Python'); bad += 1; continue
+    diff = [i for i in range(len(rows)) if want[i] != gotn[i]]
+    if diff:
+        i = diff[0]
+        print(f'column {head[j]} ({t}): {len(diff)} values differ; row {i + 1}: python {want[i]!r}, seg {gotn[i]!r}'); bad += 1
+print(f'{len(types)} columns x {len(rows)} rows compared, {bad} columns differ')
+sys.exit(1 if bad else 0)
+PY
+    then t_ok "import/crosscheck/$stem"; [ "${VERBOSE:-0}" = 1 ] && sed "s/^/# /" "$dir/py.out"
+    else t_fail "import/crosscheck/$stem" "seg and Python's csv module disagree" "$(t_file_detail python "$dir/py.out")"; fi
+}
+if command -v python3 >/dev/null; then
+    crosscheck "$DS/WA_Fn-UseC_-Telco-Customer-Churn.csv" ','
+    crosscheck "$DS/bank.csv" ';'
+    crosscheck "$DS/Mall_Customers.csv" ','
+    crosscheck "$DS/crm_sample.csv" ','
+else
+    t_fail "import/crosscheck" "python3 not found (tools/install-deps.sh installs it)"
+fi
+
+# Limits: 5,000 columns and a 1 MB field import (no quadratic behaviour:
+# the 30 s SEG_TIMEOUT would stop it); checked through a run.
+dir="$T_TMP/limits"; mkdir -p "$dir"
+awk 'BEGIN { for (r = 0; r <= 50; r++) { s = ""; for (j = 0; j < 5000; j++) s = s (j ? "," : "") (r ? (r * 7 + j) % 1000 : "c" j); print s } }' > "$dir/wide.csv"
+seg_exec "$dir" import wide.csv -o wide.segcol
+if [ "$T_RC" -eq 0 ] && grep -q 'imported 50 rows, 5000 columns' "$T_ERR"; then t_ok "import/limits/5000_columns"
+else t_fail "import/limits/5000_columns" "$T_CMD: exit $T_RC" "$(t_file_detail stderr "$T_ERR")"; fi
+count_is limits_wide_value "$dir/wide.segcol" 'c4999 = 6' 1
+{ printf 'id,blob\n1,'; head -c 1000000 /dev/zero | tr '\0' x; printf '\n2,short\n'; } > "$dir/big.csv"
+seg_exec "$dir" import big.csv -o big.segcol
+if [ "$T_RC" -eq 0 ]; then t_ok "import/limits/1MB_field"
+else t_fail "import/limits/1MB_field" "$T_CMD: exit $T_RC" "$(t_file_detail stderr "$T_ERR")"; fi
+printf 'segment all = id is not missing\n' > "$dir/all.seg"
+seg_exec "$dir" run all.seg big.segcol --members m.csv --key blob --format csv
+if [ "$T_RC" -eq 0 ] && [ "$(sed -n 2p "$dir/m.csv" | wc -c)" -eq 1000005 ]; then t_ok "import/limits/1MB_field_whole"
+else t_fail "import/limits/1MB_field_whole" "exit $T_RC; line 2 of the members: $(sed -n 2p "$dir/m.csv" | wc -c) bytes, expected 1000005"; fi
+
+# A full disk while writing the .segcol (a file-size limit makes write()
+# fail the same way): exit 2, a message, no file, no temporary file.
+dir="$T_TMP/import.fsize_import"; mkdir -p "$dir"
+( cd "$dir" && ulimit -f 64 && "$SEG" import "$DS/crm_sample.csv" -o crm.segcol ) > "$dir/out" 2> "$dir/err"
+rc=$?
+if [ "$rc" -eq 2 ] && [ -z "$(ls -A "$dir" | grep -vx 'out\|err')" ] && grep -q 'crm.segcol.*File too large' "$dir/err"; then
+    t_ok "import/file_size_limit_leaves_nothing"
+else
+    t_fail "import/file_size_limit_leaves_nothing" "exit $rc, files: $(ls -A "$dir" | tr '\n' ' ')" "$(t_file_detail stderr "$dir/err")"
+fi
+
+# Parallel parsing: the same .segcol byte for byte with 1 and 2 threads
+# (input big enough to be cut: > 2 x 2 MiB).
+GEN=$(dirname "$SEG")/gencustomers
+dir="$T_TMP/threads"; mkdir -p "$dir"
+if [ -x "$GEN" ] && "$GEN" --rows 60000 --seed 7 -o "$dir/c.csv" 2>/dev/null; then
+    seg_exec "$dir" import c.csv -o t1.segcol --threads 1; rc1=$T_RC
+    seg_exec "$dir" import c.csv -o t2.segcol --threads 2; rc2=$T_RC
+    seg_exec "$dir" import c.csv -o t3.segcol --threads 3; rc3=$T_RC
+    if [ "$rc1$rc2$rc3" = 000 ] && cmp -s "$dir/t1.segcol" "$dir/t2.segcol" && cmp -s "$dir/t1.segcol" "$dir/t3.segcol"; then
+        t_ok "import/threads_same_segcol"
+    else
+        t_fail "import/threads_same_segcol" "exit $rc1/$rc2/$rc3 or the files differ"
+    fi
+else
+    t_fail "import/threads_same_segcol" "cannot run $GEN"
+fi
+refuse_fx bad_threads nordic.csv "--threads: 'many' is not a number" --threads many
+
 t_summary import

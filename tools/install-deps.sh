@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages seg needs to build, test and benchmark.
 set -euo pipefail
-pkgs=(build-essential flex bison libcsv-dev libxxhash-dev libunistring-dev libpcre2-dev sqlite3 clang libclang-rt-14-dev jq)
+pkgs=(build-essential flex bison libcsv-dev libxxhash-dev libunistring-dev libpcre2-dev sqlite3 clang libclang-rt-14-dev jq python3 hyperfine valgrind gcovr)
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 [ ${#missing[@]} -eq 0 ] && exit 0

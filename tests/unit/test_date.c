@@ -67,6 +67,20 @@ int main(void) {
   int32_t o;
   check(seg_date_parse("2026-11-23xyz", 10, &o) == 0 && o == 20780, "parse honours the length argument");
 
+  /* US exports: month first, for slash dates only */
+  const unsigned MF = SEG_DATE_MONTH_FIRST;
+  check(seg_date_parse_ex("11/23/2026", 10, MF, &o) == 0 && o == 20780, "month first: 11/23/2026");
+  check(seg_date_parse_ex("2/1/2026", 8, MF, &o) == 0 && o == seg_date_days_from_civil(2026, 2, 1),
+        "month first: 2/1/2026 is February 1");
+  check(seg_date_parse_ex("2/1/2026", 8, 0, &o) == 0 && o == seg_date_days_from_civil(2026, 1, 2),
+        "day first (default): 2/1/2026 is January 2");
+  o = 77;
+  check(seg_date_parse_ex("23/11/2026", 10, MF, &o) == -1 && o == 77, "month first refuses 23/11/2026");
+  check(seg_date_parse_ex("11/23/2026", 10, 0, &o) == -1 && o == 77, "day first refuses 11/23/2026");
+  check(seg_date_parse_ex("23.11.2026", 10, MF, &o) == 0 && o == 20780, "month first leaves dotted dates day first");
+  check(seg_date_parse_ex("2026-11-23", 10, MF, &o) == 0 && o == 20780, "month first leaves ISO dates as they are");
+  check(seg_date_parse_ex("02/29/2023", 10, MF, &o) == -1, "month first checks the day exists (Feb 29, 2023)");
+
   check(fmt_is(20780, "2026-11-23"), "format 2026-11-23");
   check(fmt_is(-719162, "0001-01-01"), "format 0001-01-01");
   char buf[11];

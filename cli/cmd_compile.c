@@ -1,0 +1,185 @@
+/*
+** cmd_compile.c -- `seg compile RULES.seg -o RULES.segc (--schema S | --data D) [--today D]`
+** and the loading of a .segc by `seg run` and `seg explain`.
+**
+** The date. Codegen folds everything it can at compile time, the edges of
+** `within 90 days` and `today - 3 months` included, so a program whose
+** rules read today's date is correct for one date only. The .segc records
+** that date, and whether the rules read it at all:
+**   - rules that do not read the date run on any date, whatever --today says;
+**   - otherwise `seg run` evaluates as of the date given to it (--today or
+**     SEG_TODAY), else the date pinned at compile time (when `seg compile`
+**     was given one), else the local date; when that is not the date the
+**     program was compiled for, it stops with an error saying so, rather
+**     than count with stale edges.
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmds.h"
+#include "date.h"
+#include "schema.h"
+#include "segc.h"
+
+#define EXIT_USAGE 2
+
+static void usage(const char *msg, const char *arg) {
+  fprintf(stderr, "seg: ");
+  fprintf(stderr, msg, arg);
+  fprintf(stderr, "\nTry 'seg --help'.\n");
+  exit(EXIT_USAGE);
+}
+
+/* The date given explicitly (--today, else SEG_TODAY), or NULL. */
+static const char *explicit_today(const char *opt) {
+  if (opt) return opt;
+  const char *env = getenv("SEG_TODAY");
+  return env && *env ? env : NULL;
+}
+
+int seg_cmd_compile(int argc, char **argv) {
+  const char *rules = NULL, *out = NULL, *schema = NULL, *data = NULL, *today_opt = NULL;
+  for (int i = 0; i < argc; i++) {
+    const char *a = argv[i];
+    if (a[0] != '-' || strcmp(a, "-") == 0) {
+      if (rules) usage("unexpected argument '%s'", a);
+      rules = a;
+      continue;
+    }
+    const char **slot = strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0 ? &out
+                      : strcmp(a, "--schema") == 0 ? &schema : strcmp(a, "--data") == 0 ? &data
+                      : strcmp(a, "--today") == 0 ? &today_opt : NULL;
+    if (!slot) usage("unknown option '%s' for this command", a);
+    if (i + 1 >= argc) usage("option '%s' needs a value", a);
+    *slot = argv[++i];
+  }
+  if (!rules) usage("%s", "compile needs a rules file");
+  if (!out) usage("%s", "compile needs -o OUT.segc");
+  const char *pinned = explicit_today(today_opt);
+  int32_t today = seg_cli_today(today_opt);
+
+  seg_schema s = {0};
+  seg_table t = {0};
+  seg_schema_view sv;
+  seg_compiled c = {0};
+  char *bytes = NULL;
+  size_t len = 0;
+  int rc = seg_cli_schema(schema, data, &s, &t, &sv);
+  if (rc != 0) goto done;
+  rc = seg_cli_compile_rules(rules, &sv, today, &c);
+  if (rc != 0) goto done;
+  rc = EXIT_USAGE;
+  seg_segc_info info = {seg_segc_uses_today(&c.ast), pinned != NULL, today};
+  char err[512];
+  if (seg_segc_save(&c, &info, &bytes, &len, err, sizeof err) != 0) {
+    fprintf(stderr, "seg: %s: %s\n", rules, err);
+    goto done;
+  }
+  /* the file must load back as the very program compiled */
+  seg_compiled back;
+  if (seg_segc_load(bytes, len, NULL, &back, err, sizeof err) != 0) {
+    fprintf(stderr, "seg: %s: cannot be saved as .segc (internal error: %s)\n", rules, err);
+    goto done;
+  }
+  int same = back.prog.ncode == c.prog.ncode && back.prog.nmaps == c.prog.nmaps &&
+             memcmp(back.prog.code, c.prog.code, c.prog.ncode * sizeof *c.prog.code) == 0;
+  seg_compiled_free(&back);
+  if (!same) {
+    fprintf(stderr, "seg: %s: cannot be saved as .segc (internal error: it loads back different)\n", rules);
+    goto done;
+  }
+  if (strcmp(out, "-") == 0) {
+    if (fwrite(bytes, 1, len, stdout) != len || fflush(stdout) != 0) {
+      fprintf(stderr, "seg: cannot write to standard output\n");
+      goto done;
+    }
+  } else {
+    char *tmp;
+    FILE *f = seg_cli_atomic_open(out, &tmp);
+    if (!f) goto done;
+    fwrite(bytes, 1, len, f);
+    if (seg_cli_atomic_commit(f, tmp, out) != 0) goto done;
+  }
+  char day[11];
+  seg_date_format(today, day);
+  fprintf(stderr, "seg: compiled %u segments (%u instructions) into %s\n", c.prog.nsegs, c.prog.ncode, out);
+  if (info.uses_today && !pinned)
+    fprintf(stderr, "seg: note: the rules use today's date; %s is for %s only (seg run refuses "
+                    "another date; give --today to pin one)\n", out, day);
+  rc = 0;
+done:
+  free(bytes);
+  seg_compiled_free(&c);
+  seg_schema_free(&s);
+  seg_table_free(&t);
+  return rc;
+}
+
+int seg_cli_is_segc_file(const char *path) {
+  if (strcmp(path, "-") == 0) return 0;
+  size_t n = strlen(path);
+  if (n > 5 && strcmp(path + n - 5, ".segc") == 0) return 1;   /* a damaged magic still says so */
+  FILE *f = fopen(path, "rb");
+  if (!f) return 0;
+  char head[SEG_SEGC_MAGIC_LEN];
+  n = fread(head, 1, sizeof head, f);
+  fclose(f);
+  return seg_segc_is_segc(head, n);
+}
+
+/* Reads and verifies path into *c; EXIT_USAGE after a message. */
+static int load(const char *path, seg_segc_info *info, seg_compiled *c) {
+  memset(c, 0, sizeof *c);
+  size_t len;
+  char *bytes = seg_cli_read_file(path, &len);
+  if (!bytes) return EXIT_USAGE;
+  const char *nocrc = getenv("SEG_SEGC_NO_CRC");     /* tests: reach the verifier */
+  char err[512];
+  int rc = seg_segc_load_ex(bytes, len, nocrc && strcmp(nocrc, "1") == 0, info, c, err, sizeof err);
+  free(bytes);
+  if (rc != 0) {
+    fprintf(stderr, "seg: %s: %s\n", path, err);
+    return EXIT_USAGE;
+  }
+  return 0;
+}
+
+int seg_cli_segc_for_run(const char *path, const seg_schema_view *data, const char *data_path,
+                         const char *today_opt, seg_compiled *c) {
+  seg_segc_info info;
+  if (load(path, &info, c) != 0) return EXIT_USAGE;
+  const char *given = explicit_today(today_opt);
+  int32_t today = given ? seg_cli_today(today_opt) : info.today_pinned ? info.today : seg_date_today_local();
+  if (info.uses_today && today != info.today) {
+    char want[11], have[11];
+    seg_date_format(info.today, want);
+    seg_date_format(today, have);
+    fprintf(stderr, "seg: %s: the rules use today's date and were compiled for %s, not %s; "
+                    "recompile them for %s (seg compile --today %s), or run with --today %s\n",
+            path, want, have, have, have, want);
+    return EXIT_USAGE;
+  }
+  c->prog.today = today;
+  char err[512];
+  if (seg_segc_bind(c, data, err, sizeof err) != 0) {
+    fprintf(stderr, "seg: %s: %s: %s\n", path, data_path, err);
+    return EXIT_USAGE;
+  }
+  return 0;
+}
+
+int seg_cli_segc_explain(const char *path) {
+  seg_segc_info info;
+  seg_compiled c;
+  if (load(path, &info, &c) != 0) return EXIT_USAGE;
+  char day[11];
+  seg_date_format(info.today, day);
+  printf("; %s: compiled for %s (%s), %s; schema of %u columns\n", path, day,
+         info.today_pinned ? "pinned" : "the local date then",
+         info.uses_today ? "the rules use today's date" : "the rules do not use today's date", c.prog.ncols);
+  for (uint32_t i = 0; i < c.prog.nsegs; i++) printf("; segment s%u: %s\n", i, c.prog.segs[i].name);
+  seg_explain(stdout, &c.prog);
+  seg_compiled_free(&c);
+  return fflush(stdout) == 0 ? 0 : EXIT_USAGE;
+}

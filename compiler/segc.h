@@ -1,0 +1,94 @@
+/*
+** segc.h -- saved bytecode: `seg compile` writes a .segc file, `seg run`
+** and `seg explain` load it, verified, instead of compiling rules.
+**
+** File format (version 1), little-endian throughout:
+**
+**   magic "SEGC\r\n\x1a\n", u32 version, u32 flags, i32 today, u32 nsections (8)
+**   8 sections, in this order, each  u32 tag, u32 length, payload:
+**     "PROG"  u32 nregs, maxdepth, ncode, nki, nkf, nmaps, nsegs, ncols, nops
+**     "OPS "  nops x (u8 len, name, u8 len, operand format): the opcodes the
+**             code uses, by name, so a .segc never runs under a different
+**             opcode numbering or operand layout
+**     "COLS"  ncols x (u8 seg_type, u32 len, name): the schema compiled for
+**     "CODE"  ncode x (u16 index into OPS, u16 a, u32 b, u32 c, u32 d)
+**     "KINT"  nki x i64        "KNUM"  nkf x f64 (IEEE bits)
+**     "SEGS"  nsegs x (u32 len, name, u32 len or 0xffffffff, description,
+**             i32 first_line, first_column, last_line, last_column)
+**     "MAPS"  nmaps x (u32 column, u8 type 1 bool / 2 int / 3 number),
+**             then u32 len and the maps' source text (below)
+**   u32 CRC-32 (IEEE, as zlib's crc32) of every byte before it.
+**
+** flags: bit 0, the rules read today's date (`today`, `within`, `ago`,
+** days_since); bit 1, that date was pinned at compile time (--today or
+** SEG_TODAY) rather than taken from the clock.
+**
+** Text maps. The VM evaluates a text sub-expression once per distinct
+** value of its column, through the scalar evaluator, so the file carries
+** the expressions, not their results: as .seg source, one statement per
+** map (`segment `segc map N` = EXPR`, or `... = (EXPR) is missing` for an
+** int or number map), preceded by the `let` constants they name. Loading
+** parses and type-checks that text against the stored schema with the
+** ordinary front end, so a hostile map is as safe as a hostile rules file,
+** and then requires each map's type and column to be the declared ones.
+**
+** Verification at load: magic, version, the CRC, every section's tag and
+** exact length, every count against the bytes present, every operand by
+** the letters of its opcode's format in opcodes.def (registers, columns,
+** maps, constants and K/F..N constant runs, segments), jumps forward onto
+** the SEL_POP of the selection current after the jump (format letter J;
+** '+' marks a push), a balanced selection stack no deeper than declared,
+** the column type each column-reading opcode needs, maps read through
+** their own column with their own type, then seg_cg_verify.
+**
+** Ownership: seg_segc_save's *out is malloc'd, the caller frees it. A
+** loaded program is a seg_compiled (release it with seg_compiled_free):
+** prog, and in its arena the names and the maps' syntax trees.
+*/
+#ifndef SEG_SEGC_H
+#define SEG_SEGC_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "compile.h"
+
+#define SEG_SEGC_VERSION 1
+#define SEG_SEGC_MAGIC "SEGC\r\n\x1a\n"
+#define SEG_SEGC_MAGIC_LEN 8
+
+typedef struct seg_segc_info {
+  int uses_today;        /* the rules read today's date                  */
+  int today_pinned;      /* compiled with an explicit date               */
+  int32_t today;         /* the date the program was compiled for         */
+} seg_segc_info;
+
+/* 1 when buf starts with the .segc magic. */
+int seg_segc_is_segc(const void *buf, size_t len);
+
+/* 1 when any statement of ast reads today's date. */
+int seg_segc_uses_today(const seg_ast *ast);
+
+/* Serialises a compiled program (c->ok) and its AST's text maps. Returns
+** 0, or -1 with a message in err. */
+int seg_segc_save(const seg_compiled *c, const seg_segc_info *info, char **out, size_t *outlen,
+                  char *err, size_t errlen);
+
+/* Loads and verifies buf. Returns 0 with *out ready (out->ok set) and
+** *info filled (info may be NULL), or -1 with a message in err such as
+** "corrupt: jump at instruction 12 points past the end"; *out is then
+** empty. Never reads outside buf, whatever it holds. */
+int seg_segc_load(const void *buf, size_t len, seg_segc_info *info, seg_compiled *out, char *err,
+                  size_t errlen);
+
+/* As seg_segc_load; with skip_crc the checksum is not compared (tests and
+** fuzzers, to reach the verifier with corrupt bytes). */
+int seg_segc_load_ex(const void *buf, size_t len, int skip_crc, seg_segc_info *info, seg_compiled *out,
+                     char *err, size_t errlen);
+
+/* Rebinds a loaded program to the columns of data (by name, as sema
+** finds them; the order and extra columns may differ). A column the
+** program reads that data lacks, or has with another type, is an error
+** naming it. Returns 0 or -1 with a message in err. */
+int seg_segc_bind(seg_compiled *c, const seg_schema_view *data, char *err, size_t errlen);
+
+#endif

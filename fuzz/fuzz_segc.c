@@ -1,0 +1,83 @@
+/*
+** fuzz_segc.c -- the saved-bytecode loader (compiler/segc.h) on hostile bytes.
+**
+** The input is a whole .segc file.  It is loaded twice: as given (CRC
+** checked, as `seg run` does) and with the CRC check skipped
+** (seg_segc_load_ex), so mutations reach the section parser and the
+** verifier behind the checksum.  A program that loads must:
+**   - disassemble (`seg explain`) without trouble;
+**   - save again (seg_segc_save) and load back from its own bytes;
+**   - bind to the columns of examples/customers.schema if it names only
+**     those (else a clean error) and then run in the VM over a small table
+**     of them without error (the verifier promises the VM a safe program).
+** Error messages must be non-empty and the output left empty on failure.
+*/
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compile.h"
+#include "fuzz_common.h"
+#include "fuzz_customers.h"
+#include "segc.h"
+#include "vm.h"
+
+static void use(seg_compiled *c, const seg_segc_info *info) {
+  FUZZ_CHECK(c->ok == 1);
+  seg_explain(devnull, &c->prog);
+
+  /* save and load back */
+  char *buf = NULL;
+  size_t len = 0;
+  char err[512];
+  if (seg_segc_save(c, info, &buf, &len, err, sizeof err) == 0) {
+    seg_compiled again;
+    seg_segc_info info2;
+    int rc = seg_segc_load(buf, len, &info2, &again, err, sizeof err);
+    if (rc != 0) fprintf(stderr, "reload of a saved program: %s\n", err);
+    FUZZ_CHECK(rc == 0);
+    FUZZ_CHECK(again.prog.ncode == c->prog.ncode && again.prog.nsegs == c->prog.nsegs);
+    seg_compiled_free(&again);
+    free(buf);
+  }
+
+  /* bind to the customers columns and run */
+  seg_schema_view sv = {NCOLS, names, types, may_be_missing};
+  err[0] = 0;
+  if (seg_segc_bind(c, &sv, err, sizeof err) != 0) {
+    FUZZ_CHECK(err[0] != 0);
+    return;
+  }
+  seg_result res = {0};
+  int vr = seg_vm_run(&c->prog, &table, 1, &res, err, sizeof err);
+  if (vr != 0) fprintf(stderr, "vm: %s\n", err);
+  FUZZ_CHECK(vr == 0);
+  FUZZ_CHECK(res.nsegs == c->prog.nsegs);
+  for (uint32_t s = 0; s < res.nsegs; s++) FUZZ_CHECK(res.counts[s] <= NROWS);
+  seg_result_free(&res);
+}
+
+static void load(const uint8_t *data, size_t size, int skip_crc) {
+  seg_compiled c;
+  seg_segc_info info;
+  char err[512];
+  err[0] = 0;
+  if (seg_segc_load_ex(data, size, skip_crc, &info, &c, err, sizeof err) == 0) {
+    use(&c, &info);
+  } else {
+    FUZZ_CHECK(err[0] != 0);
+    FUZZ_CHECK(c.ok == 0 && c.prog.code == NULL && c.diags.n == 0);
+  }
+  seg_compiled_free(&c);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  if (!devnull) init();
+  if (size > (1u << 20)) return 0;
+  (void)seg_segc_is_segc(data, size);
+  load(data, size, 0);
+  load(data, size, 1);
+  return 0;
+}

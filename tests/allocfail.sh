@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# tests/allocfail.sh -- allocation-failure injection (runtime/xalloc.c).
+#
+#   SEG=build-san/seg bash tests/allocfail.sh
+#
+# Every allocation of seg goes through one function that fails the N-th call
+# when SEG_FAIL_ALLOC=N is set (N+ : that call and every later one), and
+# SEG_ALLOC_COUNT=1 prints "seg: K allocations" at exit. For each command
+# below and each N from 1 to K (K counted on a clean run, plus K+1) the run
+# must end either
+#   - in success (exit 0) with exactly the stdout and output file of the
+#     clean run (a failed allocation that is only an optimisation), or
+#   - in exit 2 with a message containing "out of memory", no output file
+#     and no temporary file left behind,
+# never with a crash, a sanitizer report (leaks included, in the ASan build),
+# exit 1 (the rules are valid) or a timeout. Both modes walk every N; the
+# coverage is in each test's name ("N=1..K+1").
+
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+W=$T_TMP/allocfail
+mkdir -p "$W"
+TODAY=2026-11-23
+
+# a bit of everything: let, ranges, text in/starts/contains, a regular
+# expression, dates (within, year()), a segment reference, a function call,
+# a missing age and a missing date, non-ASCII text
+cat > "$W/rules.seg" <<'EOF'
+# allocation-failure walk
+let big_spender = 1_000
+segment young = age 25..40 and purchases_90d > 0
+segment nordic_vip "Top spenders" =
+    country in ("SE", "NO", "DK", "FI")
+    and total_spend >= big_spender
+    and last_purchase within 365 days
+segment young_vip = young or nordic_vip
+segment mailers = email matches "^[a-z]+\\.[a-z][0-9]+@" and email_opt_in
+segment gold = loyalty_tier in ("gold", "platinum") or city starts with "Hä"
+segment older = year(signup_date) < 2025 and age is not missing and lower(first_name) contains "ö"
+EOF
+cat > "$W/data.csv" <<'EOF'
+customer_id,email,first_name,country,city,gender,age,signup_date,last_purchase,purchases_90d,total_spend,email_opt_in,loyalty_tier
+100000,goran.w0@hotmail.com,Göran,SE,Hässleholm,M,69,2023-06-01,2025-11-09,0,1184.30,true,silver
+100001,aebbe.m1@hotmail.com,Æbbe,DK,Herning,M,61,2024-11-02,2025-11-25,0,759.52,false,silver
+100002,kerstin.d2@gmail.com,Kerstin,SE,Mohed,F,31,2020-06-03,2026-04-18,0,192.04,true,bronze
+100003,mikael.b3@yahoo.com,Mikael,SE,Malmö,M,33,2024-10-18,2026-05-03,0,12140.02,true,platinum
+100004,maja.i4@outlook.com,Maja,NL,Rotterdam,F,37,2017-05-23,2026-08-31,1,551.73,true,bronze
+100005,jussi.d5@hotmail.com,Jussi,FI,Almholm,M,,2020-10-17,,0,0.00,true,bronze
+100006,maria.u6@live.se,Maria,SE,Bergbacka,F,58,2024-11-03,2026-08-22,0,4868.91,true,gold
+100007,sanna.c7@icloud.com,Sanna,PL,"Kraków, Old Town",F,38,2022-03-13,2026-10-26,2,351.64,false,silver
+100008,jan.p8@gmail.com,Jan,FR,Toulouse,M,29,2021-03-01,2026-07-14,0,216.34,true,bronze
+100009,anna.a9@icloud.com,Anna,SE,Storstrand,F,39,2019-03-18,,0,0.00,false,bronze
+EOF
+
+# the inputs the commands read besides the CSV, made by a clean run
+seg_exec "$W" schema data.csv
+cp "$T_OUT" "$W/data.schema"
+seg_exec "$W" import data.csv -o data.segcol
+[ "$T_RC" -eq 0 ] || t_fail "setup: seg import" "$(t_file_detail stderr "$T_ERR")"
+shopt -s nullglob dotglob
+INPUTS=("$W"/*)
+
+# extra_files -- the files in $W that are not inputs, one a line; removes them.
+extra_files() {
+    local f i
+    for f in "$W"/*; do
+        for i in "${INPUTS[@]}"; do [ "$f" = "$i" ] && continue 2; done
+        printf '%s\n' "${f##*/}"
+        rm -rf -- "$f"
+    done
+}
+
+# walk NAME OUTFILE ARGS... -- OUTFILE: the file the command writes ("-": none).
+walk() {
+    local name=$1 outfile=$2; shift 2
+    local ref=$T_TMP/ref.$name
+    unset SEG_FAIL_ALLOC
+    SEG_ALLOC_COUNT=1 seg_exec "$W" "$@"
+    local count
+    count=$(sed -n 's/^seg: \([0-9][0-9]*\) allocations$/\1/p' "$T_ERR" | tail -n 1)
+    if [ "$T_RC" -ne 0 ] || [ -z "$count" ]; then
+        t_fail "$name: clean run" "$T_CMD: exit $T_RC, allocation count '${count}'" "$(t_file_detail stderr "$T_ERR")"
+        return
+    fi
+    cp "$T_OUT" "$ref.stdout"
+    if [ "$outfile" != - ]; then mv "$W/$outfile" "$ref.file" || t_fail "$name: clean run wrote no $outfile"; fi
+
+    local mode suffix
+    for mode in once sticky; do
+        suffix=; [ "$mode" = sticky ] && suffix=+
+        local n problems=() nfail=0 nok=0 left
+        for ((n = 1; n <= count + 1; n++)); do
+            export SEG_FAIL_ALLOC=$n$suffix
+            seg_exec "$W" "$@"
+            unset SEG_FAIL_ALLOC
+            local what=
+            if [ "$T_RC" -eq 2 ]; then
+                nfail=$((nfail + 1))
+                grep -q 'out of memory' "$T_ERR" || what="exit 2 without 'out of memory'"
+                left=$(extra_files)
+                [ -z "$left" ] || what="${what:+$what; }files left: $(printf '%s' "$left" | tr '\n' ' ')"
+            elif [ "$T_RC" -eq 0 ]; then
+                nok=$((nok + 1))
+                cmp -s "$T_OUT" "$ref.stdout" || what="exit 0 with a different stdout"
+                if [ "$outfile" != - ]; then
+                    if ! cmp -s "$W/$outfile" "$ref.file"; then what="${what:+$what; }exit 0 with a different $outfile"; fi
+                fi
+            else
+                what="exit $T_RC"
+            fi
+            [ "$n" -gt "$count" ] && [ "$T_RC" -ne 0 ] && what="${what:+$what; }failed with no allocation to fail"
+            if [ -n "$what" ]; then
+                [ ${#problems[@]} -lt 12 ] && problems+=("SEG_FAIL_ALLOC=$n$suffix: $what" "$(sed -n '1,4s/^/    /p' "$T_ERR")")
+                [ ${#problems[@]} -eq 12 ] && problems+=("(more left out)")
+            fi
+            extra_files >/dev/null       # back to the inputs only
+        done
+        # the injection must bite: the first allocation sticky fails the run
+        [ "$nfail" -gt 0 ] || problems+=("no run failed: is the injection (runtime/xalloc.c) in this build?")
+        local label="$name $mode: N=1..$((count + 1)) ($nfail out of memory, $nok success)"
+        if [ ${#problems[@]} -eq 0 ]; then t_ok "$label"; else t_fail "$label" "seg $*" "${problems[@]}"; fi
+    done
+}
+
+walk check - check rules.seg --schema data.schema --today "$TODAY"
+walk run_csv members.csv run rules.seg data.csv --today "$TODAY" --members members.csv
+walk import out.segcol import data.csv -o out.segcol
+walk run_segcol - run rules.seg data.segcol --today "$TODAY" --format json
+
+t_summary allocfail

@@ -1,0 +1,198 @@
+/*
+** test_segc.c -- the .segc loader in process: a round trip gives the same
+** counts; every truncation and every single-byte change (four patterns at
+** every offset) is refused with a message, or -- with the CRC off --
+** either refused by the verifier or loaded as a program the VM runs; and
+** hand-broken programs get the verifier's named errors. Run it under the
+** ASan/UBSan build: "never undefined behaviour" is what it checks.
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compile.h"
+#include "import.h"
+#include "schema.h"
+#include "segc.h"
+#include "vm.h"
+
+#define TODAY 20780
+
+static int failures;
+
+static void check(int cond, const char *what) {
+  printf("%s - %s\n", cond ? "ok" : "not ok", what);
+  if (!cond) failures++;
+}
+
+static const char *RULES =
+  "let pre = \"h\"\n"
+  "segment a \"desc\" = (age > 30 and total_spend < 500.5) or length(first_name) > 6\n"
+  "segment b = city starts with pre and not email_opt_in and last_purchase within 90 days\n"
+  "segment c = country in (\"SE\", \"NO\") and purchases_90d in (1, 2, 3) and a\n"
+  "segment d = total_spend + length(city) > 700 or age between 20 and 25\n";
+
+static seg_table table;
+static seg_schema schema;
+static seg_schema_view view;
+
+static int compile(seg_compiled *c) {
+  return seg_compile(RULES, strlen(RULES), &view, TODAY, c);
+}
+
+static char *save(const seg_compiled *c, size_t *len) {
+  seg_segc_info info = {1, 1, TODAY};
+  char *bytes = NULL, err[256];
+  if (seg_segc_save(c, &info, &bytes, len, err, sizeof err) != 0) printf("#   save: %s\n", err);
+  return bytes;
+}
+
+/* Loads buf; when it loads, binds it to the table and runs it. Returns
+** 0 loaded and ran, 1 refused with a message, -1 refused without one. */
+static int try_load(const char *buf, size_t len, int skip_crc, char *err, size_t errlen) {
+  seg_compiled c;
+  err[0] = 0;
+  if (seg_segc_load_ex(buf, len, skip_crc, NULL, &c, err, errlen) != 0) return err[0] ? 1 : -1;
+  seg_result res;
+  char e2[256];
+  if (seg_segc_bind(&c, &view, e2, sizeof e2) == 0 && seg_vm_run(&c.prog, &table, 1, &res, e2, sizeof e2) == 0)
+    seg_result_free(&res);
+  seg_compiled_free(&c);
+  return 0;
+}
+
+/* Saves c after edit() changed its code, loads it: the error must contain want. */
+static void broken(const char *what, seg_compiled *c, const char *want) {
+  size_t len;
+  char *bytes = save(c, &len), err[256] = "";
+  seg_compiled back;
+  int rc = bytes ? seg_segc_load(bytes, len, NULL, &back, err, sizeof err) : 0;
+  if (rc == 0 && bytes) seg_compiled_free(&back);
+  int ok = rc != 0 && strstr(err, want) != NULL;
+  if (!ok) printf("#   want '%s', got rc %d '%s'\n", want, rc, err);
+  check(ok, what);
+  free(bytes);
+}
+
+static int find_op(const seg_program *p, const char *fmtchar, int pos) {
+  for (uint32_t pc = 0; pc < p->ncode; pc++)
+    if (seg_op_formats[p->code[pc].op][pos] == fmtchar[0]) return (int)pc;
+  return -1;
+}
+
+int main(void) {
+  char err[512];
+  if (seg_import_csv("examples/customers.csv", NULL, &table, err, sizeof err) != 0 ||
+      seg_schema_from_table(&table, &schema) != 0) {
+    printf("not ok - import examples/customers.csv: %s\n", err);
+    return 1;
+  }
+  view = (seg_schema_view){schema.ncols, (const char *const *)schema.names, schema.types, NULL};
+
+  seg_compiled c;
+  int rc = compile(&c);
+  check(rc == 0 && c.ok, "rules compile");
+  if (rc != 0) return 1;
+  seg_result want;
+  check(seg_vm_run(&c.prog, &table, 0, &want, err, sizeof err) == 0, "rules run");
+
+  size_t len;
+  char *bytes = save(&c, &len);
+  check(bytes != NULL, "save");
+  if (!bytes) return 1;
+
+  /* round trip */
+  seg_compiled back;
+  seg_segc_info info;
+  rc = seg_segc_load(bytes, len, &info, &back, err, sizeof err);
+  if (rc != 0) printf("#   %s\n", err);
+  check(rc == 0 && info.today == TODAY && info.uses_today && info.today_pinned, "load, with its date");
+  if (rc == 0) {
+    seg_result got;
+    int same = seg_segc_bind(&back, &view, err, sizeof err) == 0 &&
+               seg_vm_run(&back.prog, &table, 0, &got, err, sizeof err) == 0 && got.nsegs == want.nsegs;
+    for (uint32_t s = 0; same && s < got.nsegs; s++) same = got.counts[s] == want.counts[s];
+    check(same && back.prog.nmaps == c.prog.nmaps && back.prog.nmaps >= 3, "round trip: same counts");
+    if (same) seg_result_free(&got);
+    seg_compiled_free(&back);
+  }
+
+  /* every truncation: refused with a message */
+  int bad = 0;
+  for (size_t n = 0; n < len; n++) {
+    int r = try_load(bytes, n, 0, err, sizeof err);
+    if (r != 1) { if (bad++ < 5) printf("#   truncated to %zu: rc %d '%s'\n", n, r, err); }
+    r = try_load(bytes, n, 1, err, sizeof err);
+    if (r != 1) { if (bad++ < 5) printf("#   truncated to %zu, no CRC: rc %d '%s'\n", n, r, err); }
+  }
+  check(bad == 0, "every truncation is refused with a message");
+
+  /* every byte changed, four ways */
+  static const unsigned pats[] = {0x01, 0x80, 0xff, 0x3c};
+  int crc_missed = 0, unclear = 0, ran = 0, refused = 0;
+  char *m = malloc(len);
+  for (size_t off = 0; m && off < len; off++)
+    for (size_t k = 0; k < sizeof pats / sizeof *pats; k++) {
+      memcpy(m, bytes, len);
+      m[off] = (char)(m[off] ^ pats[k]);
+      if (try_load(m, len, 0, err, sizeof err) != 1 && crc_missed++ < 5)
+        printf("#   byte %zu ^ %#x passes the CRC\n", off, pats[k]);
+      int r = try_load(m, len, 1, err, sizeof err);
+      if (r < 0 && unclear++ < 5) printf("#   byte %zu ^ %#x: refused without a message\n", off, pats[k]);
+      if (r == 0) ran++;
+      else refused++;
+    }
+  free(m);
+  printf("#   CRC off: %d changed files refused, %d loaded and ran\n", refused, ran);
+  check(crc_missed == 0, "every changed byte fails the CRC");
+  check(unclear == 0 && refused > 0, "CRC off: refused with a message, or ran (under ASan: without a report)");
+
+  /* named verifier errors */
+  seg_program *p = &c.prog;
+  int j = find_op(p, "J", 1);
+  if (j >= 0) {
+    uint32_t keep = p->code[j].b;
+    p->code[j].b = p->ncode + 3;
+    char want_msg[64];
+    snprintf(want_msg, sizeof want_msg, "corrupt: jump at instruction %d points past the end", j);
+    broken("jump past the end", &c, want_msg);
+    p->code[j].b = (uint32_t)j;
+    broken("jump backwards", &c, "points backwards");
+    p->code[j].b = p->ncode - 1;
+    if (p->ncode - 1 != keep) broken("jump to another selection's SEL_POP", &c, "does not land on the SEL_POP closing its selection");
+    p->code[j].b = keep;
+  }
+  int r = find_op(p, "R", 0);
+  if (r >= 0) {
+    uint16_t keep = p->code[r].a;
+    p->code[r].a = (uint16_t)p->nregs;
+    broken("register out of range", &c, "out of range");
+    p->code[r].a = keep;
+  }
+  int cc = find_op(p, "C", 1);
+  if (cc >= 0) {
+    uint32_t keep = p->code[cc].b;
+    /* a column of another type than the opcode reads */
+    uint32_t other = 0;
+    while (other < p->ncols && (p->coltypes[other] == p->coltypes[keep] ||
+                                (p->coltypes[other] == SEG_DATE && p->coltypes[keep] == SEG_INT) ||
+                                (p->coltypes[other] == SEG_INT && p->coltypes[keep] == SEG_DATE)))
+      other++;
+    p->code[cc].b = other;
+    broken("column of the wrong type", &c, "corrupt: instruction");
+    p->code[cc].b = p->ncols + 7;
+    broken("column out of range", &c, "out of range");
+    p->code[cc].b = keep;
+  }
+  uint16_t keepop = p->code[0].op;
+  p->code[0].op = SEG_OP_SEL_POP;             /* a pop before any push */
+  broken("unbalanced selection", &c, "instruction 0: SEL_POP without a selection");
+  p->code[0].op = keepop;
+
+  free(bytes);
+  seg_result_free(&want);
+  seg_compiled_free(&c);
+  seg_schema_free(&schema);
+  seg_table_free(&table);
+  return failures ? 1 : 0;
+}
