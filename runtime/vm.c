@@ -98,6 +98,36 @@ static int ascii_fold(const char *s, size_t n, char *out) {
   return any < 0x80;
 }
 
+/* Compares n bytes of s, lower-cased, with k: 1 equal, 0 different, -1 if
+** a byte of s is not ASCII (the caller then asks the evaluator). */
+static inline int ascii_eq(const char *s, const char *k, size_t n) {
+  const uint64_t H = 0x8080808080808080ULL;
+  uint64_t anyw = 0, diffw = 0;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {        /* eight bytes at a time (SWAR) */
+    uint64_t w, kw;
+    memcpy(&w, s + i, 8);
+    memcpy(&kw, k + i, 8);
+    anyw |= w;
+    /* high bit of a byte: >= 'A' and not >= 'Z' + 1 (exact for ASCII bytes) */
+    uint64_t upper = (w + 0x3F3F3F3F3F3F3F3FULL) & ~(w + 0x2525252525252525ULL) & H;
+    diffw |= (w | (upper >> 2)) ^ kw;
+  }
+  if (anyw & H) return -1;
+  if (diffw) {
+    for (; i < n; i++)                 /* the answer is "no"; only ASCII-ness is left */
+      if ((unsigned char)s[i] >= 0x80) return -1;
+    return 0;
+  }
+  unsigned char any = 0, diff = 0;
+  for (; i < n; i++) {
+    unsigned char ch = (unsigned char)s[i];
+    any |= ch;
+    diff |= (unsigned char)(((unsigned)(ch - 'A') < 26u ? ch + 32 : ch) ^ (unsigned char)k[i]);
+  }
+  return any >= 0x80 ? -1 : diff == 0;
+}
+
 static const seg_node *is_str(const seg_node *n) {
   return n->kind == N_STR && n->folded ? n : NULL;
 }
@@ -113,12 +143,8 @@ static int fast_text(const seg_node *e, const char *s, size_t n, uint8_t *r) {
     size_t kn = e->b->folded_len;
     int hit;
     if (kn > n) hit = 0;
-    else if (e->op == OP_STARTS) {
-      if (kn > sizeof buf || !ascii_fold(s, kn, buf)) return 0;
-      hit = memcmp(buf, k, kn) == 0;
-    } else if (e->op == OP_ENDS) {
-      if (kn > sizeof buf || !ascii_fold(s + n - kn, kn, buf)) return 0;
-      hit = memcmp(buf, k, kn) == 0;
+    else if (e->op == OP_STARTS || e->op == OP_ENDS) {
+      if ((hit = ascii_eq(e->op == OP_STARTS ? s : s + n - kn, k, kn)) < 0) return 0;
     } else {
       if (n > sizeof buf || !ascii_fold(s, n, buf)) return 0;
       hit = kn == 0 || memmem(buf, n, k, kn) != NULL;
@@ -129,8 +155,10 @@ static int fast_text(const seg_node *e, const char *s, size_t n, uint8_t *r) {
   if (e->kind == N_BIN && (e->op == OP_EQ || e->op == OP_NE) &&
       ((e->a->kind == N_NAME && is_str(e->b)) || (e->b->kind == N_NAME && is_str(e->a)))) {
     const seg_node *k = is_str(e->b) ? e->b : e->a;
-    if (n > sizeof buf || !ascii_fold(s, n, buf)) return 0;
-    int eq = n == k->folded_len && memcmp(buf, k->folded, n) == 0;
+    int eq = 0;
+    if (n == k->folded_len && (eq = ascii_eq(s, k->folded, n)) < 0) return 0;
+    if (n != k->folded_len && !ascii_fold(s, n > sizeof buf ? 0 : n, buf)) return 0;
+    if (n > sizeof buf && n != k->folded_len) return 0;
     *r = (uint8_t)((eq == (e->op == OP_EQ)) ? 2 : 0);
     return 1;
   }
