@@ -64,6 +64,10 @@ else
   TIMER="date"
 fi
 
+# 1-minute load average: on a shared machine, wall times depend on it
+loadavg() { cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo "?"; }
+LOAD0=$(loadavg)
+
 # ---- helpers ---------------------------------------------------------------
 
 say() { printf '%s\n' "$*" >&2; }
@@ -114,9 +118,10 @@ nruns() {
   awk -v t="$CHECK_T" 'BEGIN { print t < 0.5 ? 10 : t < 5 ? 5 : t < 30 ? 3 : 1 }'
 }
 
-# measure RUNS CMD ARGS... -- prints "median min max" in seconds of the whole
-# process (no warm-up: the checking run came just before).  Standard output
-# of CMD is discarded.
+# measure RUNS CMD ARGS... -- prints "median min max cpu" in seconds of the
+# whole process (no warm-up: the checking run came just before); cpu is
+# hyperfine's mean user + system time, "-" with the date timer.  Standard
+# output of CMD is discarded.
 measure() {
   local runs=$1; shift
   if [ "$TIMER" = hyperfine ]; then
@@ -128,7 +133,7 @@ measure() {
       fail "command failed: $cmd"
     fi
     # command,mean,stddev,median,user,system,min,max: take the last fields
-    awk -F, 'NR == 2 { print $(NF-4), $(NF-1), $NF }' "$csv"
+    awk -F, 'NR == 2 { printf "%s %s %s %.9f\n", $(NF-4), $(NF-1), $NF, $(NF-3) + $(NF-2) }' "$csv"
   else
     local i t0 t1 ts=()
     for ((i = 0; i < runs; i++)); do
@@ -139,7 +144,7 @@ measure() {
     done
     printf '%s\n' "${ts[@]}" | sort -g | awk '{ t[NR] = $1 }
       END { m = NR % 2 ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2
-            printf "%.9f %.9f %.9f\n", m, t[1], t[NR] }'
+            printf "%.9f %.9f %.9f -\n", m, t[1], t[NR] }'
   fi
 }
 
@@ -180,11 +185,13 @@ num() { sed 's/x$//' <<<"$1"; }   # "1.23x" -> 1.23
 # ratio | target | met | notes
 TABLE=()
 row() { TABLE+=("$1|$2|$3|$4|$5|$6|$7|$8|$9"); }
-# trow WORKLOAD ENGINE MED MIN MAX RATIO TARGET MET NOTES -- a timing
+# trow WORKLOAD ENGINE MED MIN MAX RATIO TARGET MET NOTES [CPU] -- a timing;
+# [CPU]: mean CPU seconds of the runs, added to the notes
 trow() {
-  local r="-"
+  local r="-" notes=$9
   [ "$4" = "-" ] || r="$(dur "$4") .. $(dur "$5")"
-  row "$1" "$2" "$(dur "$3")" "$r" "$([ -n "${NO_PER_ROW:-}" ] && echo - || per_row "$3")" "$6" "$7" "$8" "$9"
+  if [ -n "${10:-}" ] && [ "${10}" != "-" ]; then notes="CPU $(dur "${10}")${notes:+; $notes}"; fi
+  row "$1" "$2" "$(dur "$3")" "$r" "$([ -n "${NO_PER_ROW:-}" ] && echo - || per_row "$3")" "$6" "$7" "$8" "$notes"
 }
 skip_row() { row "$1" "$2" "-" "-" "-" "-" "$3" "-" "skipped: $4"; }
 
@@ -273,7 +280,7 @@ fi
 say "W4: seg import"
 check "$OUT/import.out" "$SEG" import "$CSV" -o "$SEGCOL"
 grep -q "imported $ROWS rows" "$LOG" || fail "W4: seg import did not report $ROWS rows (see $LOG)"
-read -r IMP_MED IMP_MIN IMP_MAX < <(measure "$(nruns)" "$SEG" import "$CSV" -o "$SEGCOL")
+read -r IMP_MED IMP_MIN IMP_MAX IMP_CPU < <(measure "$(nruns)" "$SEG" import "$CSV" -o "$SEGCOL")
 "$MAXRSS" "$OUT/rss.w4" "$SEG" import "$CSV" -o "$SEGCOL" 2>>"$LOG" || fail "W4: seg import failed"
 read -r RSS_W4 CPU_W4 <"$OUT/rss.w4"
 SEGCOL_BYTES=$(stat -c %s "$SEGCOL")
@@ -281,7 +288,7 @@ IMP_MBS=$(calc "%.1f" "$CSV_BYTES / 1e6 / $IMP_MED")
 IMP_MBS_CORE=$(calc "%.1f" "$CSV_BYTES / 1e6 / $CPU_W4")
 trow "W4 import CSV" "seg import -> .segcol" "$IMP_MED" "$IMP_MIN" "$IMP_MAX" \
     "$IMP_MBS_CORE MB/s per core" ">= 300 MB/s per core" "$(met "$IMP_MBS_CORE" ">=" 300)" \
-    "$IMP_MBS MB/s of CSV (wall); per core = CSV / CPU seconds ($(dur "$CPU_W4"))"
+    "$IMP_MBS MB/s of CSV (wall); per core = CSV / CPU seconds ($(dur "$CPU_W4"))" "$IMP_CPU"
 
 if [ "$HAVE_DUCKDB" = 1 ]; then
   say "W4: DuckDB load into its own file"
@@ -289,11 +296,11 @@ if [ "$HAVE_DUCKDB" = 1 ]; then
   check "$OUT/duck.load.out" "${DUCK_RUN[@]}" --fresh "$DUCK" "@$OUT/duckdb_load.sql" \
     "SELECT count(*) FROM customers"
   agree "W4 rows" seg "$ROWS" duckdb "$(cat "$OUT/duck.load.out")"
-  read -r DL_MED DL_MIN DL_MAX < <(measure "$(nruns)" "${DUCK_RUN[@]}" --fresh "$DUCK" "@$OUT/duckdb_load.sql")
+  read -r DL_MED DL_MIN DL_MAX DL_CPU < <(measure "$(nruns)" "${DUCK_RUN[@]}" --fresh "$DUCK" "@$OUT/duckdb_load.sql")
   R=$(ratio "$DL_MED" "$IMP_MED")
   trow "" "DuckDB CREATE TABLE AS read_csv -> file" "$DL_MED" "$DL_MIN" "$DL_MAX" \
       "DuckDB/seg $R" ">= 2.5x" "$(met "$(num "$R")" ">=" 2.5)" \
-      "$(calc "%.1f" "$CSV_BYTES / 1e6 / $DL_MED") MB/s of CSV (wall)"
+      "$(calc "%.1f" "$CSV_BYTES / 1e6 / $DL_MED") MB/s of CSV (wall)" "$DL_CPU"
 else
   skip_row "" "DuckDB load into its file" ">= 2.5x" "$DUCKDB_WHY"
 fi
@@ -335,16 +342,16 @@ W="W1 age 25..40 and p90 > 3"
 say "W1: seg run"
 check "$OUT/w1.out" "$SEG" run "$W1_RULES" "$SEGCOL" --today "$TODAY" --format csv
 SEG_W1=$(seg_counts "$OUT/w1.out")
-read -r RUN_MED RUN_MIN RUN_MAX < <(measure "$(nruns)" "$SEG" run "$W1_RULES" "$SEGCOL" --today "$TODAY" --format csv)
+read -r RUN_MED RUN_MIN RUN_MAX RUN_CPU < <(measure "$(nruns)" "$SEG" run "$W1_RULES" "$SEGCOL" --today "$TODAY" --format csv)
 check "$OUT/empty.out" "$SEG" run "$EMPTY_RULES" "$SEGCOL" --today "$TODAY" --format csv
-read -r EMP_MED EMP_MIN EMP_MAX < <(measure "$(nruns)" "$SEG" run "$EMPTY_RULES" "$SEGCOL" --today "$TODAY" --format csv)
+read -r EMP_MED EMP_MIN EMP_MAX EMP_CPU < <(measure "$(nruns)" "$SEG" run "$EMPTY_RULES" "$SEGCOL" --today "$TODAY" --format csv)
 EVAL_W1=$(sub "$RUN_MED" "$EMP_MED")
 
 say "W1: C hand loop"
 check "$OUT/hl.w1.out" "$HANDLOOP" w1 "$HLDIR" --repeat 5
 C_W1=$(field count "$OUT/hl.w1.out")
 CL_MED=$(field loop_median "$OUT/hl.w1.out") CL_MIN=$(field loop_min "$OUT/hl.w1.out") CL_MAX=$(field loop_max "$OUT/hl.w1.out")
-read -r CW_MED CW_MIN CW_MAX < <(measure "$(nruns)" "$HANDLOOP" w1 "$HLDIR")
+read -r CW_MED CW_MIN CW_MAX CW_CPU < <(measure "$(nruns)" "$HANDLOOP" w1 "$HLDIR")
 
 COUNTS_W1=(seg "$SEG_W1" C "$C_W1")
 if [ "$HAVE_DUCKDB" = 1 ]; then
@@ -353,13 +360,13 @@ if [ "$HAVE_DUCKDB" = 1 ]; then
   COUNTS_W1+=(duckdb "$(cat "$OUT/duck.w1.out")")
   read -r DQ1_MED DQ1_MIN DQ1_MAX < <(grep '^query:' "$LOG" | tail -n 1 | tr ' ' '\n' | awk -F= '
     $1 == "median" { m = $2 } $1 == "min" { a = $2 } $1 == "max" { b = $2 } END { print m, a, b }')
-  read -r DW1_MED DW1_MIN DW1_MAX < <(measure "$(nruns)" "${DUCK_RUN[@]}" "$DUCK" "$W1_SQL")
+  read -r DW1_MED DW1_MIN DW1_MAX DW1_CPU < <(measure "$(nruns)" "${DUCK_RUN[@]}" "$DUCK" "$W1_SQL")
 fi
 if [ "$HAVE_SQLITE" = 1 ]; then
   say "W1: sqlite3"
   check "$OUT/sqlite.w1.out" sqlite3 "$DB" "$W1_SQL"
   COUNTS_W1+=(sqlite3 "$(cat "$OUT/sqlite.w1.out")")
-  read -r SW1_MED SW1_MIN SW1_MAX < <(measure "$(nruns)" sqlite3 "$DB" "$W1_SQL")
+  read -r SW1_MED SW1_MIN SW1_MAX SW1_CPU < <(measure "$(nruns)" sqlite3 "$DB" "$W1_SQL")
   # the query alone: 5 runs in one session with .timer on ("Run Time: real S ...")
   SQLQ=$( { echo '.timer on'; for _ in 1 2 3 4 5; do echo "$W1_SQL"; done; } | sqlite3 "$DB" |
     awk '/^Run Time:/ { print $4 }')
@@ -369,18 +376,18 @@ agree W1 "${COUNTS_W1[@]}"
 
 R=$(ratio "$RUN_MED" "$CW_MED")
 trow "$W" "seg run (whole process)" "$RUN_MED" "$RUN_MIN" "$RUN_MAX" "seg/C $R" "<= 1.5x" \
-    "$(met "$(num "$R")" "<=" 1.5)" "count $SEG_W1; vs C hand loop, whole process"
+    "$(met "$(num "$R")" "<=" 1.5)" "count $SEG_W1; vs C hand loop, whole process" "$RUN_CPU"
 trow "" "seg run, no segments (open+map)" "$EMP_MED" "$EMP_MIN" "$EMP_MAX" "-" "-" "-" \
-    "fixed cost of opening the .segcol"
+    "fixed cost of opening the .segcol" "$EMP_CPU"
 trow "" "seg evaluation (estimate)" "$EVAL_W1" "-" "-" "seg/C $(ratio "$EVAL_W1" "$CL_MED")" "-" "-" \
     "= whole - no segments; vs C loop only"
 trow "" "C hand loop (whole process)" "$CW_MED" "$CW_MIN" "$CW_MAX" "-" "-" "-" \
-    "count $C_W1; mmap int8 age + flag, uint8 p90"
+    "count $C_W1; mmap int8 age + flag, uint8 p90" "$CW_CPU"
 trow "" "C hand loop (loop only)" "$CL_MED" "$CL_MIN" "$CL_MAX" "-" "-" "-" "5 loops in one process"
 if [ "$HAVE_DUCKDB" = 1 ]; then
   R=$(ratio "$DW1_MED" "$RUN_MED")
   trow "" "DuckDB stored table (whole process)" "$DW1_MED" "$DW1_MIN" "$DW1_MAX" "DuckDB/seg $R" ">= 3x" \
-      "$(met "$(num "$R")" ">=" 3)" "C API driver: open file, query, print"
+      "$(met "$(num "$R")" ">=" 3)" "C API driver: open file, query, print" "$DW1_CPU"
   trow "" "DuckDB stored table (query only)" "$DQ1_MED" "$DQ1_MIN" "$DQ1_MAX" \
       "DuckDB/seg $(ratio "$DQ1_MED" "$EVAL_W1")" "-" "-" "duckdb_query x5 in one process; vs seg estimate"
 else
@@ -388,7 +395,7 @@ else
 fi
 if [ "$HAVE_SQLITE" = 1 ]; then
   trow "" "sqlite3 CLI (whole process)" "$SW1_MED" "$SW1_MIN" "$SW1_MAX" \
-      "sqlite/seg $(ratio "$SW1_MED" "$RUN_MED")" "-" "-" ""
+      "sqlite/seg $(ratio "$SW1_MED" "$RUN_MED")" "-" "-" "" "$SW1_CPU"
   trow "" "sqlite3 query (.timer real)" "$SQ1_MED" "$SQ1_MIN" "$SQ1_MAX" \
       "sqlite/seg $(ratio "$SQ1_MED" "$EVAL_W1")" "-" "-" "ms resolution; vs seg estimate"
 else
@@ -403,14 +410,14 @@ W="W2 bench/w2.seg ($NSEG segments)"
 say "W2: seg run"
 check "$OUT/w2.out" "$SEG" run "$W2_RULES" "$SEGCOL" --today "$TODAY" --format csv
 SEG_W2=$(seg_counts "$OUT/w2.out")
-read -r W2_MED W2_MIN W2_MAX < <(measure "$(nruns)" "$SEG" run "$W2_RULES" "$SEGCOL" --today "$TODAY" --format csv)
+read -r W2_MED W2_MIN W2_MAX W2_CPU < <(measure "$(nruns)" "$SEG" run "$W2_RULES" "$SEGCOL" --today "$TODAY" --format csv)
 EVAL_W2=$(sub "$W2_MED" "$EMP_MED")
 
 say "W2: C hand loop (vectorised)"
 check "$OUT/hl.w2.out" "$HANDLOOP" w2 "$HLDIR" --repeat 5
 C_W2=$(field counts "$OUT/hl.w2.out")
 CL2_MED=$(field loop_median "$OUT/hl.w2.out") CL2_MIN=$(field loop_min "$OUT/hl.w2.out") CL2_MAX=$(field loop_max "$OUT/hl.w2.out")
-read -r CW2_MED CW2_MIN CW2_MAX < <(measure "$(nruns)" "$HANDLOOP" w2 "$HLDIR")
+read -r CW2_MED CW2_MIN CW2_MAX CW2_CPU < <(measure "$(nruns)" "$HANDLOOP" w2 "$HLDIR")
 
 COUNTS_W2=(seg "$SEG_W2" C "$C_W2")
 if [ "$HAVE_DUCKDB" = 1 ]; then
@@ -419,13 +426,13 @@ if [ "$HAVE_DUCKDB" = 1 ]; then
   COUNTS_W2+=(duckdb "$(cat "$OUT/duck.w2.out")")
   read -r DQ2_MED DQ2_MIN DQ2_MAX < <(grep '^query:' "$LOG" | tail -n 1 | tr ' ' '\n' | awk -F= '
     $1 == "median" { m = $2 } $1 == "min" { a = $2 } $1 == "max" { b = $2 } END { print m, a, b }')
-  read -r DW2_MED DW2_MIN DW2_MAX < <(measure "$(nruns)" "${DUCK_RUN[@]}" "$DUCK" @bench/w2.duckdb.sql)
+  read -r DW2_MED DW2_MIN DW2_MAX DW2_CPU < <(measure "$(nruns)" "${DUCK_RUN[@]}" "$DUCK" @bench/w2.duckdb.sql)
 fi
 if [ "$HAVE_SQLITE" = 1 ]; then
   say "W2: sqlite3"
   check "$OUT/sqlite.w2.out" sqlite3 -csv "$DB" ".read bench/w2.sqlite.sql"
   COUNTS_W2+=(sqlite3 "$(cat "$OUT/sqlite.w2.out")")
-  read -r SW2_MED SW2_MIN SW2_MAX < <(measure "$(nruns)" sqlite3 -csv "$DB" ".read bench/w2.sqlite.sql")
+  read -r SW2_MED SW2_MIN SW2_MAX SW2_CPU < <(measure "$(nruns)" sqlite3 -csv "$DB" ".read bench/w2.sqlite.sql")
 fi
 agree "W2 (per segment, in file order)" "${COUNTS_W2[@]}"
 for c in $(tr ',' ' ' <<<"$SEG_W2"); do
@@ -434,16 +441,16 @@ done
 
 R=$(ratio "$W2_MED" "$CW2_MED")
 trow "$W" "seg run (whole process)" "$W2_MED" "$W2_MIN" "$W2_MAX" "seg/C $R" "<= 2x" \
-    "$(met "$(num "$R")" "<=" 2)" "vs C vectorised loop, whole process"
+    "$(met "$(num "$R")" "<=" 2)" "vs C vectorised loop, whole process" "$W2_CPU"
 trow "" "seg evaluation (estimate)" "$EVAL_W2" "-" "-" "seg/C $(ratio "$EVAL_W2" "$CL2_MED")" "-" "-" \
     "= whole - no segments; vs C loop only"
 trow "" "C vectorised loop (whole process)" "$CW2_MED" "$CW2_MIN" "$CW2_MAX" "-" "-" "-" \
-    "raw narrow columns, dictionary codes, folded text"
+    "raw narrow columns, dictionary codes, folded text" "$CW2_CPU"
 trow "" "C vectorised loop (loop only)" "$CL2_MED" "$CL2_MIN" "$CL2_MAX" "-" "-" "-" "5 loops in one process"
 if [ "$HAVE_DUCKDB" = 1 ]; then
   R=$(ratio "$DW2_MED" "$W2_MED")
   trow "" "DuckDB stored table (whole process)" "$DW2_MED" "$DW2_MIN" "$DW2_MAX" "DuckDB/seg $R" ">= 10x" \
-      "$(met "$(num "$R")" ">=" 10)" "bench/w2.duckdb.sql: one pass, count(*) FILTER"
+      "$(met "$(num "$R")" ">=" 10)" "bench/w2.duckdb.sql: one pass, count(*) FILTER" "$DW2_CPU"
   trow "" "DuckDB stored table (query only)" "$DQ2_MED" "$DQ2_MIN" "$DQ2_MAX" \
       "DuckDB/seg $(ratio "$DQ2_MED" "$EVAL_W2")" "-" "-" "duckdb_query x3 in one process; vs seg estimate"
 else
@@ -451,7 +458,7 @@ else
 fi
 if [ "$HAVE_SQLITE" = 1 ]; then
   trow "" "sqlite3 CLI (whole process)" "$SW2_MED" "$SW2_MIN" "$SW2_MAX" \
-      "sqlite/seg $(ratio "$SW2_MED" "$W2_MED")" "-" "-" "bench/w2.sqlite.sql: one pass, count(*) FILTER"
+      "sqlite/seg $(ratio "$SW2_MED" "$W2_MED")" "-" "-" "bench/w2.sqlite.sql: one pass, count(*) FILTER" "$SW2_CPU"
 else
   skip_row "" "sqlite3" "-" "$SQLITE_WHY"
 fi
@@ -462,21 +469,21 @@ W="W3 w2.seg on the CSV"
 say "W3: seg run on the CSV"
 check "$OUT/w3.out" "$SEG" run "$W2_RULES" "$CSV" --today "$TODAY" --format csv
 COUNTS_W3=(seg-segcol "$SEG_W2" seg-csv "$(seg_counts "$OUT/w3.out")")
-read -r W3_MED W3_MIN W3_MAX < <(measure "$(nruns)" "$SEG" run "$W2_RULES" "$CSV" --today "$TODAY" --format csv)
+read -r W3_MED W3_MIN W3_MAX W3_CPU < <(measure "$(nruns)" "$SEG" run "$W2_RULES" "$CSV" --today "$TODAY" --format csv)
 if [ "$HAVE_DUCKDB" = 1 ]; then
   say "W3: DuckDB read_csv"
   sed "s#@CSV@#$CSV#; s/CREATE TABLE customers AS/CREATE VIEW customers AS/" bench/duckdb_load.sql >"$OUT/duckdb_view.sql"
   check "$OUT/duck.w3.out" "${DUCK_RUN[@]}" :memory: "@$OUT/duckdb_view.sql" @bench/w2.duckdb.sql
   COUNTS_W3+=(duckdb-csv "$(cat "$OUT/duck.w3.out")")
-  read -r DW3_MED DW3_MIN DW3_MAX < <(measure "$(nruns)" "${DUCK_RUN[@]}" :memory: "@$OUT/duckdb_view.sql" @bench/w2.duckdb.sql)
+  read -r DW3_MED DW3_MIN DW3_MAX DW3_CPU < <(measure "$(nruns)" "${DUCK_RUN[@]}" :memory: "@$OUT/duckdb_view.sql" @bench/w2.duckdb.sql)
 fi
 agree "W3 (per segment)" "${COUNTS_W3[@]}"
 trow "$W" "seg run on the CSV (whole process)" "$W3_MED" "$W3_MIN" "$W3_MAX" \
-    "CSV/.segcol $(ratio "$W3_MED" "$W2_MED")" "-" "-" "imports in memory, then evaluates"
+    "CSV/.segcol $(ratio "$W3_MED" "$W2_MED")" "-" "-" "imports in memory, then evaluates" "$W3_CPU"
 if [ "$HAVE_DUCKDB" = 1 ]; then
   R=$(ratio "$DW3_MED" "$W3_MED")
   trow "" "DuckDB read_csv (whole process)" "$DW3_MED" "$DW3_MIN" "$DW3_MAX" "DuckDB/seg $R" ">= 1x" \
-      "$(met "$(num "$R")" ">=" 1)" "same query over a typed read_csv view"
+      "$(met "$(num "$R")" ">=" 1)" "same query over a typed read_csv view" "$DW3_CPU"
 else
   skip_row "" "DuckDB read_csv" ">= 1x" "$DUCKDB_WHY"
 fi
@@ -495,22 +502,22 @@ NO_PER_ROW=1   # per row means nothing for a 10-row file
 check "$OUT/tiny.out" "$SEG" run "$W1_RULES" "$TINY.segcol" --today "$TODAY" --format csv
 check "$OUT/hl.tiny.out" "$HANDLOOP" w1 "$TINY.d"
 agree "W5" seg "$(seg_counts "$OUT/tiny.out")" C "$(field count "$OUT/hl.tiny.out")"
-read -r T5_MED T5_MIN T5_MAX < <(measure "$(nruns)" "$SEG" run "$W1_RULES" "$TINY.segcol" --today "$TODAY" --format csv)
+read -r T5_MED T5_MIN T5_MAX T5_CPU < <(measure "$(nruns)" "$SEG" run "$W1_RULES" "$TINY.segcol" --today "$TODAY" --format csv)
 trow "$W" "seg run W1 (whole process)" "$T5_MED" "$T5_MIN" "$T5_MAX" "-" "< 5 ms" \
-    "$(met "$(calc "%.9f" "$T5_MED * 1000")" "<" 5)" "process start, open, compile, evaluate, print"
-read -r T5C_MED T5C_MIN T5C_MAX < <(measure "$(nruns)" "$HANDLOOP" w1 "$TINY.d")
-trow "" "C hand loop W1 (whole process)" "$T5C_MED" "$T5C_MIN" "$T5C_MAX" "seg/C $(ratio "$T5_MED" "$T5C_MED")" "-" "-" ""
+    "$(met "$(calc "%.9f" "$T5_MED * 1000")" "<" 5)" "process start, open, compile, evaluate, print" "$T5_CPU"
+read -r T5C_MED T5C_MIN T5C_MAX T5C_CPU < <(measure "$(nruns)" "$HANDLOOP" w1 "$TINY.d")
+trow "" "C hand loop W1 (whole process)" "$T5C_MED" "$T5C_MIN" "$T5C_MAX" "seg/C $(ratio "$T5_MED" "$T5C_MED")" "-" "-" "" "$T5C_CPU"
 if [ "$HAVE_DUCKDB" = 1 ]; then
   check "$OUT/duck.tiny.out" "${DUCK_RUN[@]}" :memory: "SELECT 1"
-  read -r T5D_MED T5D_MIN T5D_MAX < <(measure "$(nruns)" "${DUCK_RUN[@]}" :memory: "SELECT 1")
+  read -r T5D_MED T5D_MIN T5D_MAX T5D_CPU < <(measure "$(nruns)" "${DUCK_RUN[@]}" :memory: "SELECT 1")
   trow "" "DuckDB SELECT 1 (whole process)" "$T5D_MED" "$T5D_MIN" "$T5D_MAX" \
-      "DuckDB/seg $(ratio "$T5D_MED" "$T5_MED")" "-" "-" "load libduckdb.so, open :memory:"
+      "DuckDB/seg $(ratio "$T5D_MED" "$T5_MED")" "-" "-" "load libduckdb.so, open :memory:" "$T5D_CPU"
 fi
 if [ "$HAVE_SQLITE" = 1 ]; then
   check "$OUT/sqlite.tiny.out" sqlite3 :memory: "SELECT 1;"
-  read -r T5S_MED T5S_MIN T5S_MAX < <(measure "$(nruns)" sqlite3 :memory: "SELECT 1;")
+  read -r T5S_MED T5S_MIN T5S_MAX T5S_CPU < <(measure "$(nruns)" sqlite3 :memory: "SELECT 1;")
   trow "" "sqlite3 SELECT 1 (whole process)" "$T5S_MED" "$T5S_MIN" "$T5S_MAX" \
-      "sqlite/seg $(ratio "$T5S_MED" "$T5_MED")" "-" "-" ""
+      "sqlite/seg $(ratio "$T5S_MED" "$T5_MED")" "-" "-" "" "$T5S_CPU"
 fi
 BENCH_RUNS=$BENCH_RUNS_SAVED
 NO_PER_ROW=
@@ -625,6 +632,7 @@ rm -rf "$TINY.csv" "$TINY.segcol" "$TINY.d"
 HEAD="seg bench: $ROWS customers (gencustomers --seed $SEED, $(calc "%.1f" "$CSV_BYTES / 1e6") MB CSV), today $TODAY, timer $TIMER, $(nproc) CPUs"
 [ "$HAVE_DUCKDB" = 1 ] && HEAD+=", DuckDB $DUCKDB_VERSION (default threads)"
 [ "$HAVE_SQLITE" = 1 ] && HEAD+=", sqlite3 $(sqlite3 --version | cut -d' ' -f1)"
+HEAD+=", load average $LOAD0 at start, $(loadavg) at end"
 {
   echo "$HEAD"
   echo
@@ -648,6 +656,7 @@ HEAD="seg bench: $ROWS customers (gencustomers --seed $SEED, $(calc "%.1f" "$CSV
           } }'
   echo
   echo "Whole process = fork/exec to exit. seg evaluation (estimate) = median whole run - median run with"
-  echo "no segments on the same .segcol. Ratios are of medians from this run; targets are goals, not checks."
+  echo "no segments on the same .segcol. CPU = mean user + system time of the timed runs (hyperfine only)."
+  echo "Ratios are of medians from this run; targets are goals, not checks."
   echo "All counts were checked equal across engines before any figure was printed."
 } | tee "$OUT/table.md"

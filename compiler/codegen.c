@@ -257,6 +257,16 @@ static uint32_t gen_crange(cg *g, const crange *r, int push) {
   return d;
 }
 
+/* `column is (not) missing` on a stored column of any type. */
+static int is_colmiss(const seg_node *n) {
+  return n->kind == N_MISSING && n->a->kind == N_NAME && !n->a->ref && n->a->col >= 0;
+}
+
+/* A stored bool column. */
+static int is_boolcol(const seg_node *n) {
+  return n->kind == N_NAME && !n->ref && n->col >= 0 && n->type == VT_BOOL;
+}
+
 /* `column in (constants)` on an int or date column, not negated. */
 static int is_colset(const seg_node *n) {
   if (n->kind != N_IN || n->negated || !is_valcol(n->a) || n->a->type == VT_NUM) return 0;
@@ -564,7 +574,9 @@ static void push_level(cg *g, pushes *ps) {
 static void push_true(cg *g, seg_node *n, pushes *ps) {
   if (g->failed) return;
   crange cr;
-  if (n->has_cols && n->textcol >= 0 && n->type == VT_BOOL) {
+  if (is_colmiss(n)) {                 /* read from the validity bitmap alone */
+    emit(g, SEG_OP_SMISS, 0, (uint32_t)n->a->col, 0, (uint32_t)n->negated);
+  } else if (n->has_cols && n->textcol >= 0 && n->type == VT_BOOL) {
     uint32_t m = add_map(g, n);
     emit(g, SEG_OP_SMAP, 0, (uint32_t)n->textcol, m, 0);
   } else if (n->has_cols && n->kind == N_AND) {
@@ -619,8 +631,8 @@ static void push_chain(cg *g, seg_node *e, pushes *ps) {
       uint32_t lo = cr.isnum ? knum(g, cr.flo) : kint(g, cr.ilo);    /* low bound interned first */
       uint32_t hi = cr.isnum ? knum(g, cr.fhi) : kint(g, cr.ihi);
       emit(g, cr.isnum ? SEG_OP_HRNG_N : SEG_OP_HRNG_I, nh == 0, cr.col, lo, hi);
-    } else if (n->kind == N_NAME && !n->ref && n->col >= 0 && n->type == VT_BOOL) {
-      emit(g, SEG_OP_HCOL_B, nh == 0, (uint32_t)n->col, 0, 0);
+    } else if (is_boolcol(n) || (n->kind == N_NOT && is_boolcol(n->a))) {
+      emit(g, SEG_OP_HCOL_B, nh == 0, (uint32_t)(n->kind == N_NOT ? n->a : n)->col, 0, n->kind == N_NOT);
     } else {
       continue;
     }
@@ -675,7 +687,8 @@ int seg_cg_program(seg_ast *ast, seg_stmt **order, const seg_schema_view *schema
     seg_node *e = t->expr;
     int chain = e->has_cols && ((e->textcol >= 0 && e->type == VT_BOOL) || e->kind == N_AND ||
                                 as_range(&g, e, &cr) || is_colset(e) ||
-                                (e->kind == N_NAME && !e->ref && e->col >= 0));
+                                (e->kind == N_NAME && !e->ref && e->col >= 0) || is_colmiss(e) ||
+                                (e->kind == N_NOT && is_boolcol(e->a)));
     if (!referenced[t->index] && chain) {
       /* only its members matter: narrow the selection, count what is left */
       ps.n = 0;

@@ -492,10 +492,12 @@ static int done(rd *r, rd *sec, const char *tag) {
 #define T(t) (1u << (t))
 static const struct { const char *op; unsigned types; } COL_OPS[] = {
   {"COL_I", T(SEG_INT)}, {"COL_D", T(SEG_DATE)}, {"COL_N", T(SEG_NUM)}, {"COL_IF", T(SEG_INT)},
-  {"COL_B", T(SEG_BOOL)}, {"RNG_I", T(SEG_INT) | T(SEG_DATE)}, {"RNG_N", T(SEG_NUM)},
-  {"IN_C", T(SEG_INT) | T(SEG_DATE)}, {"SRNG_I", T(SEG_INT) | T(SEG_DATE)}, {"SRNG_N", T(SEG_NUM)},
-  {"SIN_C", T(SEG_INT) | T(SEG_DATE)}, {"SCOL_B", T(SEG_BOOL)}, {"HRNG_I", T(SEG_INT) | T(SEG_DATE)},
-  {"HRNG_N", T(SEG_NUM)}, {"HCOL_B", T(SEG_BOOL)},
+  /* number bounds also apply to an int column (`age > 30.5`) */
+  {"COL_B", T(SEG_BOOL)}, {"RNG_I", T(SEG_INT) | T(SEG_DATE)}, {"RNG_N", T(SEG_NUM) | T(SEG_INT)},
+  {"IN_C", T(SEG_INT) | T(SEG_DATE)}, {"SRNG_I", T(SEG_INT) | T(SEG_DATE)},
+  {"SRNG_N", T(SEG_NUM) | T(SEG_INT)}, {"SIN_C", T(SEG_INT) | T(SEG_DATE)}, {"SCOL_B", T(SEG_BOOL)},
+  {"HRNG_I", T(SEG_INT) | T(SEG_DATE)}, {"HRNG_N", T(SEG_NUM) | T(SEG_INT)}, {"HCOL_B", T(SEG_BOOL)},
+  {"SMISS", T(SEG_BOOL) | T(SEG_INT) | T(SEG_NUM) | T(SEG_TEXT) | T(SEG_DATE)},
 };
 /* The map type each map-reading opcode (an M operand) needs. */
 static const struct { const char *op; seg_vtype type; } MAP_OPS[] = {
@@ -604,6 +606,7 @@ static int load_maps(rd *r, seg_compiled *out, const char *src, size_t len) {
   int prc = seg_parse(src, len, &out->arena, &out->ast, &out->diags);
   if (prc < 0) return fail(r, "out of memory");
   if (prc == 0) seg_sema(&out->ast, &out->arena, &sv, p->today, &out->diags, &order);
+  if (out->diags.oom) return fail(r, "out of memory");
   if (out->diags.nerrors) {
     const seg_diag *d = NULL;
     for (size_t i = 0; i < out->diags.n && !d; i++) if (out->diags.v[i].sev == SEG_SEV_ERROR) d = &out->diags.v[i];

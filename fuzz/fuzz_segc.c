@@ -54,7 +54,9 @@ static void use(seg_compiled *c, const seg_segc_info *info) {
   if (vr != 0) fprintf(stderr, "vm: %s\n", err);
   FUZZ_CHECK(vr == 0);
   FUZZ_CHECK(res.nsegs == c->prog.nsegs);
-  for (uint32_t s = 0; s < res.nsegs; s++) FUZZ_CHECK(res.counts[s] <= NROWS);
+  /* no check that counts <= rows: the verifier lets a hostile program
+  ** emit a segment from several places (memory-safe, counts then exceed
+  ** the rows; see fuzz/README.md) */
   seg_result_free(&res);
 }
 

@@ -67,6 +67,17 @@ int seg_date_parse_ex(const char *s, size_t n, unsigned flags, int32_t *out) {
   int y, m, d;
   size_t i = 0;
   if (n < 8 || n > 10) return -1;
+  if (n == 10 && s[4] == '-' && s[7] == '-') {  /* YYYY-MM-DD, the usual case, without loops */
+    unsigned y0 = (unsigned)(s[0] - '0'), y1 = (unsigned)(s[1] - '0'), y2 = (unsigned)(s[2] - '0'),
+             y3 = (unsigned)(s[3] - '0'), m0 = (unsigned)(s[5] - '0'), m1 = (unsigned)(s[6] - '0'),
+             d0 = (unsigned)(s[8] - '0'), d1 = (unsigned)(s[9] - '0');
+    if (y0 > 9 || y1 > 9 || y2 > 9 || y3 > 9 || m0 > 9 || m1 > 9 || d0 > 9 || d1 > 9) return -1;
+    y = (int)(y0 * 1000 + y1 * 100 + y2 * 10 + y3);
+    m = (int)(m0 * 10 + m1);
+    d = (int)(d0 * 10 + d1);
+    i = n;
+    goto check;
+  }
   if (n == 10 && s[4] == '-') {              /* YYYY-MM-DD */
     y = read_num(s, n, &i, 4, 4);
     if (y < 0 || s[i++] != '-') return -1;
@@ -86,9 +97,10 @@ int seg_date_parse_ex(const char *s, size_t n, unsigned flags, int32_t *out) {
       m = t;
     }
   }
+check:
   if (y < 1 || m < 1 || m > 12 || d < 1 || i != n) return -1;
   if ((unsigned)d > seg_date_days_in_month(y, (unsigned)m)) return -1;
-  *out = seg_date_days_from_civil(y, (unsigned)m, (unsigned)d);
+  if (out != NULL) *out = seg_date_days_from_civil(y, (unsigned)m, (unsigned)d);
   return 0;
 }
 

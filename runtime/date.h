@@ -43,7 +43,8 @@ int seg_date_parse(const char *s, size_t n, int32_t *out);
 #define SEG_DATE_MONTH_FIRST 1u   /* slash dates are M/D/YYYY (US exports);
                                   ** dotted dates stay D.M.YYYY */
 
-/* seg_date_parse with flags (0 = exactly seg_date_parse). */
+/* seg_date_parse with flags (0 = exactly seg_date_parse).  out may be
+** NULL: the text is only checked. */
 int seg_date_parse_ex(const char *s, size_t n, unsigned flags, int32_t *out);
 
 /* Writes "YYYY-MM-DD" and a NUL into buf.  Returns 0, or -1 when the year

@@ -67,17 +67,20 @@ static void set_err(char *err, size_t errlen, const char *fmt, ...) {
   va_end(ap);
 }
 
-/* 64-byte aligned, zero-filled allocation of at least n bytes (never 0). */
+/* 64-byte aligned allocation of at least n bytes (never 0), the padding
+** after n zeroed.  The caller writes every byte of [0, n): zeroing it all
+** first would touch each page twice. */
 static void *amalloc(size_t n) {
   void *p = NULL;
   size_t sz = n == 0 ? ALIGN : (n + ALIGN - 1) / ALIGN * ALIGN;
   if (sz < n || posix_memalign(&p, ALIGN, sz) != 0) return NULL;
-  memset(p, 0, sz);
+  memset((char *)p + n, 0, sz - n);
   return p;
 }
 
-static int is_ws(uchar c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
+/* ' ' \t \n \v \f \r */
+static inline int is_ws(uchar c) {
+  return c <= ' ' && ((0x100003E00ull >> c) & 1);
 }
 
 /* Grows *b to hold need bytes (doubling); 0 or -1 (out of memory). */
@@ -283,8 +286,9 @@ static int load_file(const char *path, const char *fname, input *in, const uchar
   struct stat st;
   int rc = 0;
   if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
-    void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
     if (m != MAP_FAILED) {
+      madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL);
       in->map = m;
       in->maplen = (size_t)st.st_size;
       *raw = m;
@@ -549,6 +553,21 @@ static int num_read(const numscan *ns, char dec) {
 
 /* Exact value * 10^scale of a cell read with `dec`, or -1 (overflow). */
 static int num_value(const uchar *s, size_t n, char dec, unsigned scale, int64_t *out) {
+  if (n <= 18) {          /* -?digits(dec digits)?: no groups, cannot overflow int64 */
+    size_t i = s[0] == '-';
+    int64_t v = 0;
+    unsigned fd = 0;
+    while (i < n && (unsigned)(s[i] - '0') <= 9) v = v * 10 + (s[i++] - '0');
+    if (i < n && s[i] == dec) {
+      i++;
+      while (i < n && (unsigned)(s[i] - '0') <= 9) v = v * 10 + (s[i++] - '0'), fd++;
+    }
+    if (i == n && fd <= scale && n + (scale - fd) <= 18) {
+      for (; fd < scale; fd++) v *= 10;
+      *out = s[0] == '-' ? -v : v;
+      return 0;
+    }
+  }
   numscan ns;
   if (!num_scan(s, n, &ns)) return -1;
   int fd = num_read(&ns, dec);
@@ -561,8 +580,15 @@ static int num_value(const uchar *s, size_t n, char dec, unsigned scale, int64_t
 }
 
 static int is_bool(const uchar *s, size_t n, uint8_t *v) {
-  if (n == 4 && strncasecmp((const char *)s, "true", 4) == 0) { *v = 1; return 1; }
-  if (n == 5 && strncasecmp((const char *)s, "false", 5) == 0) { *v = 0; return 1; }
+  if (n == 4 && (s[0] | 0x20) == 't' && (s[1] | 0x20) == 'r' && (s[2] | 0x20) == 'u' && (s[3] | 0x20) == 'e') {
+    *v = 1;
+    return 1;
+  }
+  if (n == 5 && (s[0] | 0x20) == 'f' && (s[1] | 0x20) == 'a' && (s[2] | 0x20) == 'l' && (s[3] | 0x20) == 's' &&
+      (s[4] | 0x20) == 'e') {
+    *v = 0;
+    return 1;
+  }
   return 0;
 }
 
@@ -606,6 +632,36 @@ static void classify(colstat *st, const uchar *s, size_t n, unsigned date_flags,
   uint32_t can = st->can | SEEN;
   uint8_t b;
   if ((can & CAN_BOOL) && !is_bool(s, n, &b)) can &= ~(uint32_t)CAN_BOOL;
+  if ((can & (CAN_P | CAN_C)) && n <= 18) {
+    /* the common case first: -?[1-9][0-9]* or 0, short enough not to overflow */
+    size_t neg = s[0] == '-', i = neg;
+    while (i < n && (unsigned)(s[i] - '0') <= 9) i++;
+    size_t d1 = i - neg;
+    if (d1 > 0 && (s[neg] != '0' || d1 == 1)) {
+      if (i == n) {                                   /* an int both ways */
+        st->can = can & ~(uint32_t)(CAN_BOOL | CAN_DATE | CAN_DATE_ALT);
+        return;
+      }
+      /* digits, one mark, digits: a decimal with that mark unless the mark
+      ** could also group thousands (1-3 digits, mark, 3 digits) */
+      uchar mk = s[i];
+      size_t j = i + 1;
+      while (j < n && (unsigned)(s[j] - '0') <= 9) j++;
+      size_t d2 = j - i - 1;
+      if ((mk == '.' || mk == ',') && j == n && d2 > 0 && d2 <= MAX_SCALE && (d2 != 3 || d1 > 3)) {
+        uint8_t fd = (uint8_t)d2;
+        if (mk == '.') {
+          can &= ~(uint32_t)(CAN_C | CAN_CINT | CAN_PINT);
+          if (fd > st->fd_p) st->fd_p = fd;
+        } else {
+          can &= ~(uint32_t)(CAN_P | CAN_PINT | CAN_CINT);
+          if (fd > st->fd_c) st->fd_c = fd;
+        }
+        st->can = can & ~(uint32_t)(CAN_BOOL | CAN_DATE | CAN_DATE_ALT);
+        return;
+      }
+    }
+  }
   if (can & (CAN_P | CAN_C)) {
     numscan ns;
     if (!num_scan(s, n, &ns)) {
@@ -624,10 +680,10 @@ static void classify(colstat *st, const uchar *s, size_t n, unsigned date_flags,
     }
   }
   if (can & (CAN_DATE | CAN_DATE_ALT)) {
-    int32_t d;
-    int ok = (can & CAN_DATE) && seg_date_parse_ex((const char *)s, n, date_flags, &d) == 0;
+    int ok = (can & CAN_DATE) && seg_date_parse_ex((const char *)s, n, date_flags, NULL) == 0;
     int slash = n >= 8 && (s[1] == '/' || s[2] == '/');
-    int alt = slash ? (can & CAN_DATE_ALT) && seg_date_parse_ex((const char *)s, n, date_flags ^ SEG_DATE_MONTH_FIRST, &d) == 0
+    int alt = slash ? (can & CAN_DATE_ALT) &&
+                          seg_date_parse_ex((const char *)s, n, date_flags ^ SEG_DATE_MONTH_FIRST, NULL) == 0
                     : ok;
     if (!ok) can &= ~(uint32_t)CAN_DATE;
     if (!alt) can &= ~(uint32_t)CAN_DATE_ALT;
@@ -648,7 +704,7 @@ typedef struct rawcol {
   size_t start;            /* where the current row's cell begins */
 } rawcol;
 
-enum { E_NONE, E_FIELDS, E_QUOTE, E_UTF8, E_UNTERMINATED, E_NOMEM, E_HDRNUL };
+enum { E_NONE, E_FIELDS, E_QUOTE, E_UTF8, E_UNTERMINATED, E_NOMEM };
 
 typedef struct badrow { uint64_t rec; size_t found; int hint; } badrow;
 
@@ -687,6 +743,7 @@ typedef struct job {
   const uchar *b;
   size_t n;
   int validate;            /* check UTF-8 while parsing */
+  int mapped;              /* b is a read-only file mapping: parsed pages may be dropped */
   int delim;
   unsigned date_flags;
   char **hdr;
@@ -716,16 +773,29 @@ static int add_u64(uint64_t **v, size_t *n, size_t *cap, uint64_t x) {
   return 0;
 }
 
-static int raw_append(rawcol *c, const uchar *s, size_t n) {
-  if (c->len + n + 10 > c->cap && grow(&c->b, &c->cap, c->len + n + 10) != 0) return -1;
-  size_t v = n;
-  while (v >= 0x80) {
-    c->b[c->len++] = (uchar)(v | 0x80);
-    v >>= 7;
+/* Appends <varint n><s[0..n)>.  The arena keeps 32 bytes of slack, so a
+** cell of at most 16 bytes is copied as two 8-byte words when `s_room`
+** (readable bytes from s) allows it -- most cells are that short. */
+static int raw_append(rawcol *c, const uchar *s, size_t n, size_t s_room) {
+  if (c->len + n + 32 > c->cap && grow(&c->b, &c->cap, c->len + n + 32) != 0) return -1;
+  uchar *d = c->b + c->len;
+  if (n < 0x80) {
+    *d++ = (uchar)n;
+  } else {
+    size_t v = n;
+    while (v >= 0x80) {
+      *d++ = (uchar)(v | 0x80);
+      v >>= 7;
+    }
+    *d++ = (uchar)v;
   }
-  c->b[c->len++] = (uchar)v;
-  memcpy(c->b + c->len, s, n);
-  c->len += n;
+  if (n <= 16 && s_room >= 16) {
+    memcpy(d, s, 8);
+    memcpy(d + 8, s + 8, 8);
+  } else {
+    memcpy(d, s, n);
+  }
+  c->len = (size_t)(d - c->b) + n;
   return 0;
 }
 
@@ -760,7 +830,9 @@ static void on_field(void *sv, size_t len, void *ctx) {
   if (j >= ch->jb->ncols) return;
   rawcol *c = &ch->cols[j];
   c->start = c->len;
-  if (raw_append(c, s, len) != 0) {
+  /* libcsv hands over its field buffer (entry_size bytes), or NULL */
+  size_t room = sv ? ch->p.entry_size - (size_t)(s - (const uchar *)sv) : 0;
+  if (raw_append(c, s, len, room) != 0) {
     ch->failed = E_NOMEM;
     return;
   }
@@ -833,27 +905,47 @@ done:
   ch->nrec++;
 }
 
-/* Parses b[from, to) with the chunk's parser (finishing it when last). */
+#define SLICE ((size_t)8 << 20)
+
+/* Parses b[from, to) with the chunk's parser (finishing it when last), in
+** slices of about 8 MiB ending after a newline: each is checked as UTF-8,
+** parsed, and then, from a file mapping, its pages are dropped (the cells
+** are in the arenas by then; a message that needs the text again faults
+** them back in from the page cache), so the input is never all resident. */
 static void parse_range(chunk *ch, size_t from, size_t to, int last) {
   const job *jb = ch->jb;
-  size_t u = jb->validate ? utf8_scan(jb->b, from, to) : to;
-  size_t got = csv_parse(&ch->p, jb->b + from, u - from, on_field, on_record, ch);
-  if (ch->failed) return;
-  if (got != u - from) {
-    if (csv_error(&ch->p) == CSV_EPARSE) {
-      ch->failed = E_QUOTE;
-      ch->err_pos = from + got;
-      ch->err_nf = ch->nf;
-    } else {
-      ch->failed = E_NOMEM;
+  long page = sysconf(_SC_PAGESIZE);
+  while (from < to) {
+    size_t end = to;
+    if (to - from > 2 * SLICE) {
+      const uchar *nl = memchr(jb->b + from + SLICE, '\n', to - from - SLICE);
+      if (nl != NULL) end = (size_t)(nl - jb->b) + 1;
     }
-    return;
-  }
-  if (u < to) {
-    ch->failed = E_UTF8;
-    ch->err_pos = u;
-    ch->err_nf = ch->nf;
-    return;
+    size_t u = jb->validate ? utf8_scan(jb->b, from, end) : end;
+    size_t got = csv_parse(&ch->p, jb->b + from, u - from, on_field, on_record, ch);
+    if (ch->failed) return;
+    if (got != u - from) {
+      if (csv_error(&ch->p) == CSV_EPARSE) {
+        ch->failed = E_QUOTE;
+        ch->err_pos = from + got;
+        ch->err_nf = ch->nf;
+      } else {
+        ch->failed = E_NOMEM;
+      }
+      return;
+    }
+    if (u < end) {
+      ch->failed = E_UTF8;
+      ch->err_pos = u;
+      ch->err_nf = ch->nf;
+      return;
+    }
+    if (jb->mapped && page > 0) {
+      uintptr_t a = ((uintptr_t)(jb->b + from) + (uintptr_t)page - 1) / (uintptr_t)page * (uintptr_t)page;
+      uintptr_t z = (uintptr_t)(jb->b + end) / (uintptr_t)page * (uintptr_t)page;
+      if (z > a) madvise((void *)a, z - a, MADV_DONTNEED);
+    }
+    from = end;
   }
   if (!last) {
     ch->clean = ch->p.pstate == LIBCSV_ROW_NOT_BEGUN;
@@ -1500,8 +1592,10 @@ static void dict_free(dict *d) {
   memset(d, 0, sizeof *d);
 }
 
-static int dict_rehash(dict *d) {
+/* Grows the table to at least `slots` slots (a power of two). */
+static int dict_rehash(dict *d, size_t slots) {
   size_t nm = d->mask * 2 + 1;
+  while (nm + 1 < slots && nm < SIZE_MAX / 4) nm = nm * 2 + 1;
   uint64_t *ns = calloc(nm + 1, sizeof *ns);
   if (ns == NULL) return -1;
   for (size_t i = 0; i <= d->mask; i++) {
@@ -1517,6 +1611,16 @@ static int dict_rehash(dict *d) {
   return 0;
 }
 
+/* a[0..n) == b[0..n); both may be read 16 bytes past n (the arenas and
+** the dictionary bytes keep that slack). */
+static inline int bytes_eq(const uchar *a, const uchar *b, size_t n) {
+  if (n > 16) return memcmp(a, b, n) == 0;
+  uint64_t a0 = ld64(a), a1 = ld64(a + 8), b0 = ld64(b), b1 = ld64(b + 8);
+  uint64_t m0 = n >= 8 ? ~0ull : (1ull << (8 * n)) - 1;
+  uint64_t m1 = n >= 16 ? ~0ull : n <= 8 ? 0 : (1ull << (8 * (n - 8))) - 1;
+  return ((a0 ^ b0) & m0) == 0 && ((a1 ^ b1) & m1) == 0;
+}
+
 /* The code of s[0..n), added if new; -1 when out of memory. */
 static int64_t dict_code(dict *d, const uchar *s, size_t n, uint64_t h) {
   uint64_t tag = h >> 32;
@@ -1526,7 +1630,7 @@ static int64_t dict_code(dict *d, const uchar *s, size_t n, uint64_t h) {
     if (e == 0) break;
     if ((e >> 32) == tag) {
       uint32_t c = (uint32_t)e - 1;
-      if (d->off[c + 1] - d->off[c] == n && memcmp(d->bytes + d->off[c], s, n) == 0) return c;
+      if (d->off[c + 1] - d->off[c] == n && bytes_eq(d->bytes + d->off[c], s, n)) return c;
     }
     i = (i + 1) & d->mask;
   }
@@ -1537,37 +1641,81 @@ static int64_t dict_code(dict *d, const uchar *s, size_t n, uint64_t h) {
     d->off = no;
     d->ocap *= 2;
   }
-  if (grow(&d->bytes, &d->bcap, d->blen + n) != 0) return -1;
+  if (grow(&d->bytes, &d->bcap, d->blen + n + 16) != 0) return -1;
   if (n) memcpy(d->bytes + d->blen, s, n);
   d->blen += n;
   uint32_t c = d->n++;
   d->off[c + 1] = d->blen;
   d->slots[i] = tag << 32 | (uint64_t)(c + 1);
-  if ((size_t)d->n * 2 > d->mask && dict_rehash(d) != 0) return -1;
+  if ((size_t)d->n * 2 > d->mask && dict_rehash(d, 0) != 0) return -1;
   return c;
 }
 
-#define SET_VALID(v, r) ((v)[(r) >> 6] |= (uint64_t)1 << ((r) & 63))
+/* Validity bits of one column, built a word at a time: every word of
+** the array is written once (no zeroing pass). */
+typedef struct validw {
+  uint64_t *v;
+  uint64_t word;
+} validw;
 
-/* Column j as text into col (valid and data already allocated). */
-static int encode_text(job *jb, size_t j, seg_column *col) {
+static inline void valid_put(validw *w, uint64_t g, int present) {
+  w->word |= (uint64_t)(present != 0) << (g & 63);
+  if ((g & 63) == 63) {
+    w->v[g >> 6] = w->word;
+    w->word = 0;
+  }
+}
+
+static inline void valid_end(validw *w, uint64_t nrows) {
+  if (nrows & 63) w->v[nrows >> 6] = w->word;
+}
+
+#define BATCH 16
+
+/* Column j as text into col (valid and data allocated, not zeroed).  The
+** cells go through the dictionary in batches: hashes first and their slots
+** prefetched, then the probes, so a column of a million distinct e-mails
+** does not wait for one cache miss at a time. */
+static int encode_text(job *jb, size_t j, seg_column *col, uint64_t nrows) {
   dict d;
   uint32_t *codes = col->data;
-  int rc = -1;
+  validw vw = {col->valid, 0};
+  int rc = -1, sized = 0;
   if (dict_init(&d) != 0) goto out;
   for (size_t k = 0; k < jb->nch; k++) {
     const chunk *ch = &jb->ch[k];
     const uchar *b = ch->cols[j].b;
-    size_t pos = 0, n;
-    for (uint64_t r = 0, g = ch->row0; r < ch->nrows; r++, g++) {
-      const uchar *s = raw_next(b, &pos, &n);
-      if (n == 0) continue;
-      SET_VALID(col->valid, g);
-      int64_t c = dict_code(&d, s, n, hash_bytes(s, n));
-      if (c < 0) goto out;
-      codes[g] = (uint32_t)c;
+    size_t pos = 0;
+    uint64_t r = 0, g = ch->row0;
+    while (r < ch->nrows) {
+      /* Mostly distinct values so far (e-mails, ids): size the table for
+      ** the whole column once instead of doubling it a dozen times. */
+      if (!sized && g >= 16384) {
+        sized = 1;
+        if (d.n > g / 2 && dict_rehash(&d, (size_t)((double)nrows / (double)g * d.n) * 2) != 0) goto out;
+      }
+      const uchar *cs[BATCH];
+      size_t cn[BATCH];
+      uint64_t ch_[BATCH];
+      size_t m = ch->nrows - r < BATCH ? (size_t)(ch->nrows - r) : BATCH;
+      for (size_t i = 0; i < m; i++) {
+        cs[i] = raw_next(b, &pos, &cn[i]);
+        ch_[i] = hash_bytes(cs[i], cn[i]);
+        __builtin_prefetch(&d.slots[(size_t)(ch_[i] >> 32) & d.mask]);
+      }
+      for (size_t i = 0; i < m; i++, r++, g++) {
+        valid_put(&vw, g, cn[i] != 0);
+        if (cn[i] == 0) {
+          codes[g] = 0;
+          continue;
+        }
+        int64_t c = dict_code(&d, cs[i], cn[i], ch_[i]);
+        if (c < 0) goto out;
+        codes[g] = (uint32_t)c;
+      }
     }
   }
+  valid_end(&vw, nrows);
   col->ndict = d.n;
   col->dict_off = amalloc(((size_t)d.n + 1) * sizeof(uint64_t));
   col->dict_bytes = amalloc(d.blen);
@@ -1593,34 +1741,48 @@ static void free_col_arrays(seg_column *col) {
 }
 
 /* Column j as type t into col.  Returns 0, 1 if a number overflowed int64
-** at the column's scale (the caller encodes it as text), -1 out of memory. */
+** at the column's scale (the caller encodes it as text), -1 out of memory.
+** Every row is written (0 where missing). */
 static int encode_as(job *jb, size_t j, coltype t, seg_column *col, uint64_t nrows) {
-  static const size_t width[SEG_NTYPES] = {1, 8, 8, 4, 4};
   col->type = t.type;
   col->scale = t.scale;
   col->valid = amalloc((nrows + 63) / 64 * sizeof(uint64_t));
-  col->data = amalloc(nrows * width[t.type]);
+  col->data = amalloc(nrows * seg_type_width(t.type));
   if (col->valid == NULL || col->data == NULL) return -1;
-  if (t.type == SEG_TEXT) return encode_text(jb, j, col);
+  if (t.type == SEG_TEXT) return encode_text(jb, j, col, nrows);
+  validw vw = {col->valid, 0};
   for (size_t k = 0; k < jb->nch; k++) {
     const chunk *ch = &jb->ch[k];
     const uchar *b = ch->cols[j].b;
     size_t pos = 0, n;
     for (uint64_t r = 0, g = ch->row0; r < ch->nrows; r++, g++) {
       const uchar *s = raw_next(b, &pos, &n);
-      if (n == 0) continue;
-      SET_VALID(col->valid, g);
+      valid_put(&vw, g, n != 0);
       switch (t.type) {
-        case SEG_BOOL: is_bool(s, n, &((uint8_t *)col->data)[g]); break;
-        case SEG_INT:
-        case SEG_NUM:
-          if (num_value(s, n, t.dec, t.scale, &((int64_t *)col->data)[g]) != 0) return 1;
+        case SEG_BOOL: {
+          uint8_t v = 0;
+          if (n) is_bool(s, n, &v);
+          ((uint8_t *)col->data)[g] = v;
           break;
-        case SEG_DATE: seg_date_parse_ex((const char *)s, n, jb->date_flags, &((int32_t *)col->data)[g]); break;
+        }
+        case SEG_INT:
+        case SEG_NUM: {
+          int64_t v = 0;
+          if (n && num_value(s, n, t.dec, t.scale, &v) != 0) return 1;
+          ((int64_t *)col->data)[g] = v;
+          break;
+        }
+        case SEG_DATE: {
+          int32_t v = 0;
+          if (n) seg_date_parse_ex((const char *)s, n, jb->date_flags, &v);
+          ((int32_t *)col->data)[g] = v;
+          break;
+        }
         case SEG_TEXT: break;
       }
     }
   }
+  valid_end(&vw, nrows);
   return 0;
 }
 
@@ -1879,6 +2041,7 @@ static int import_input(const char *fname, const uchar *raw, size_t rawlen, inpu
   jb.b = in->b;
   jb.n = in->n;
   jb.validate = !in->checked;
+  jb.mapped = in->map != NULL && in->b >= (const uchar *)in->map;
   jb.err = err;
   jb.errlen = errlen;
   int rc = import_text(&jb, out);

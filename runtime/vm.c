@@ -725,8 +725,9 @@ static int run_batches(vthread *th) {
         if (in->a) hv_used = 0;
         if (in->op == SEG_OP_HCOL_B) {
           const uint8_t *x = (const uint8_t *)c->data + base;
-          if (in->a) for (uint32_t j = 0; j < rows; j++) hits[j] = x[j] != 0;
-          else for (uint32_t j = 0; j < rows; j++) hits[j] &= x[j] != 0;
+          uint8_t want = in->d ? 0 : 1;       /* d: `not column` */
+          if (in->a) for (uint32_t j = 0; j < rows; j++) hits[j] = (x[j] != 0) == want;
+          else for (uint32_t j = 0; j < rows; j++) hits[j] &= (x[j] != 0) == want;
         } else {
           hit_rng(c, base, rows, &aux[pc], hits, in->a != 0);
         }
@@ -736,6 +737,26 @@ static int run_batches(vthread *th) {
           if (!hv_used) memcpy(hv, v, words * sizeof *hv);
           else for (uint32_t w = 0; w < words; w++) hv[w] &= v[w];
           hv_used = 1;
+        }
+        break;
+      }
+      case SEG_OP_SMISS: {
+        /* straight from the validity words: bits set where the wanted rows are */
+        const uint64_t *v = t->cols[in->b].valid + base / 64;
+        uint64_t flip = in->d ? 0 : UINT64_MAX;
+        if (dense) {
+          PUSH({
+            for (uint32_t w = 0; w < (rows + 63) / 64; w++) {
+              uint64_t bits = v[w] ^ flip;
+              if ((w + 1) * 64 > rows) bits &= UINT64_MAX >> (64 - (rows - w * 64));
+              while (bits) {
+                out[pm++] = (uint16_t)(w * 64 + (unsigned)__builtin_ctzll(bits));
+                bits &= bits - 1;
+              }
+            }
+          })
+        } else {
+          PUSH(FOR_SEL { out[pm] = (uint16_t)j; pm += (uint32_t)((BIT(v, j) ^ (uint8_t)flip) & 1u); })
         }
         break;
       }

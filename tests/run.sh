@@ -10,7 +10,7 @@
 #
 # Environment:
 #   SEG_SHARED   shared folder (datasets, conformance), default ../shared
-#   TESTS        groups to run, default "unit lang diag conformance import sqlite_diff engine bench_smoke diff sarif fmt editors fuzz segc limits"
+#   TESTS        groups to run, default "unit lang diag conformance import sqlite_diff engine bench_smoke diff sarif fmt editors fuzz segc limits allocfail"
 #   VERBOSE=1    also print passing tests
 #   SEG_TIMEOUT  seconds allowed per seg invocation (default 30)
 
@@ -20,7 +20,7 @@ ROOT=$(pwd)
 
 [ $# -ge 1 ] || set -- build
 export SEG_SHARED=${SEG_SHARED:-../shared}
-TESTS=${TESTS:-unit lang diag conformance import sqlite_diff engine bench_smoke diff sarif fmt editors fuzz segc limits}
+TESTS=${TESTS:-unit lang diag conformance import sqlite_diff engine bench_smoke diff sarif fmt editors fuzz segc limits allocfail}
 VERBOSE=${VERBOSE:-0}
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:allocator_may_return_null=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}

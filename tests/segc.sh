@@ -23,7 +23,7 @@ mkdir -p "$D"
 TODAY=2026-11-23
 
 # ---- round trip over the examples ---------------------------------------
-for rules in "$T_ROOT"/examples/*.seg; do
+for rules in "$T_ROOT"/examples/*.seg "$T_ROOT"/tests/engine/edges.seg; do
     name=$(basename "$rules" .seg)
     seg_exec "$D" run "$rules" "$CSV" --today "$TODAY" --format csv --members "$D/$name.members.seg.csv"
     cp "$T_OUT" "$D/$name.expected"

@@ -62,3 +62,11 @@ SELECT customer_id FROM customers WHERE lower(city) LIKE 's%' AND upper(country)
 -- segment: tier
 SELECT customer_id FROM customers WHERE lower(loyalty_tier) IN ('gold', 'platinum')
   AND last_purchase BETWEEN '2026-05-27' AND '2026-11-23';
+-- segment: text_present
+SELECT customer_id FROM customers WHERE email IS NOT NULL AND city IS NULL;
+-- segment: city_known
+SELECT customer_id FROM customers WHERE city IS NOT NULL;
+-- segment: not_opted_old
+SELECT customer_id FROM customers WHERE email_opt_in = 0 AND age > 50;
+-- segment: lp_missing_gold
+SELECT customer_id FROM customers WHERE last_purchase IS NULL AND lower(loyalty_tier) = 'gold';
