@@ -736,6 +736,7 @@ int seg_cg_verify(const seg_program *p, char *err, size_t errlen) {
   uint32_t *stack = malloc(((size_t)p->ncode + 1) * sizeof *stack);
   uint32_t *match = malloc(((size_t)p->ncode + 1) * sizeof *match);   /* pop pc -> push pc */
   uint32_t *owner = malloc(((size_t)p->ncode + 1) * sizeof *owner);   /* jump pc -> push pc */
+  uint8_t *emits = NULL;                                                /* per segment */
   uint32_t depth = 0;
   int rc = -1;
   if (!stack || !match || !owner) {
@@ -810,6 +811,27 @@ int seg_cg_verify(const seg_program *p, char *err, size_t errlen) {
     snprintf(err, errlen, "unbalanced selection stack at end of program");
     goto out;
   }
+  /* every segment is counted by exactly one EMIT / EMIT_SEL */
+  if (p->nsegs > p->ncode) {
+    snprintf(err, errlen, "%u segments but only %u instructions", p->nsegs, p->ncode);
+    goto out;
+  }
+  emits = calloc((size_t)p->nsegs + 1, 1);
+  if (!emits) {
+    snprintf(err, errlen, "out of memory");
+    rc = -2;
+    goto out;
+  }
+  for (uint32_t pc = 0; pc < p->ncode; pc++)
+    if ((p->code[pc].op == SEG_OP_EMIT || p->code[pc].op == SEG_OP_EMIT_SEL) && emits[p->code[pc].a]++) {
+      snprintf(err, errlen, "instruction %u: segment s%u is counted twice", pc, p->code[pc].a);
+      goto out;
+    }
+  for (uint32_t s = 0; s < p->nsegs; s++)
+    if (!emits[s]) {
+      snprintf(err, errlen, "segment s%u is never counted", s);
+      goto out;
+    }
   for (uint32_t pc = 0; pc < p->ncode; pc++) {
     const seg_insn *in = &p->code[pc];
     if (seg_op_formats[in->op][1] != 'J') continue;
@@ -823,5 +845,6 @@ out:
   free(stack);
   free(match);
   free(owner);
+  free(emits);
   return rc;
 }

@@ -176,6 +176,11 @@ static void test_verify(void) {
     rejects("verify: EMIT segment index out of range is rejected", &m);
     mut_reset(&m, P);
   }
+  if ((i = find_op(P, SEG_OP_EMIT)) >= 0 && P->nsegs >= 2) {
+    m.code[i].a = (uint16_t)(m.code[i].a == 0 ? 1 : 0);        /* one segment twice, one never */
+    rejects("verify: a segment counted twice (and one never) is rejected", &m);
+    mut_reset(&m, P);
+  }
   if ((i = find_op(P, SEG_OP_IN_IK)) >= 0) {
     m.code[i].d = P->nki - m.code[i].c + 1;
     rejects("verify: IN_IK reading past the constants is rejected", &m);
