@@ -761,7 +761,12 @@ int seg_cg_verify(const seg_program *p, char *err, size_t errlen) {
       case 'K': lim = p->nki; break;
       case 'F': lim = p->nkf; break;
       case 'S': lim = p->nsegs; break;
-      case 'J': lim = p->ncode; if (v <= pc) lim = 0; break;
+      case 'J':
+        if (v <= pc || v >= p->ncode) {
+          snprintf(err, errlen, "jump at instruction %u points %s", pc, v <= pc ? "backwards" : "past the end");
+          goto out;
+        }
+        break;
       case 'N':
         if (k > 0 && (fmt[k - 1] == 'K' || fmt[k - 1] == 'F')) {   /* a count of constants from c */
           uint64_t base = in->c, cap = fmt[k - 1] == 'K' ? p->nki : p->nkf;
@@ -836,7 +841,7 @@ int seg_cg_verify(const seg_program *p, char *err, size_t errlen) {
     const seg_insn *in = &p->code[pc];
     if (seg_op_formats[in->op][1] != 'J') continue;
     if (p->code[in->b].op != SEG_OP_SEL_POP || match[in->b] != owner[pc]) {
-      snprintf(err, errlen, "instruction %u: selection jump does not land on the SEL_POP of its selection", pc);
+      snprintf(err, errlen, "jump at instruction %u does not land on the SEL_POP closing its selection", pc);
       goto out;
     }
   }

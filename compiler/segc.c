@@ -505,97 +505,44 @@ static const struct { const char *op; seg_vtype type; } MAP_OPS[] = {
 };
 #undef T
 
-static int verify_code(rd *r, const seg_program *p) {
-  uint32_t n = p->ncode;
-  uint32_t *stack = malloc(((size_t)n + 1) * sizeof *stack);    /* pcs of open selections */
-  uint32_t *level = malloc(((size_t)n + 1) * sizeof *level);    /* innermost open selection after pc */
-  uint32_t *popped = malloc(((size_t)n + 1) * sizeof *popped);  /* SEL_POP: the selection it closes */
-  int rc = -1;
-  if (!stack || !level || !popped) { fail(r, "out of memory"); goto out; }
-  uint32_t depth = 0, deepest = 0;
-  for (uint32_t pc = 0; pc < n; pc++) {
+/* What seg_cg_verify (run first: every operand is in range, selections
+** balance, jumps land on their own SEL_POP) cannot know: the column type
+** each column-reading opcode reads, and that a map-reading opcode reads a
+** map of its own column and kind. */
+static int verify_types(rd *r, const seg_program *p) {
+  for (uint32_t pc = 0; pc < p->ncode; pc++) {
     const seg_insn *in = &p->code[pc];
     const char *fmt = seg_op_formats[in->op], *name = seg_op_names[in->op];
     uint32_t ops[4] = {in->a, in->b, in->c, in->d};
     int col = -1, map = -1;
     for (int k = 0; k < 4 && fmt[k]; k++) {
-      uint64_t v = ops[k];
-      uint64_t count = k < 3 && fmt[k + 1] == 'N' ? ops[k + 1] : 1;
-      switch (fmt[k]) {
-      case 'R': if (v >= p->nregs) { fail(r, "instruction %u (%s): register r%llu out of range (%u registers)", pc, name, (unsigned long long)v, p->nregs); goto out; } break;
-      case 'C': if (v >= p->ncols) { fail(r, "instruction %u (%s): column c%llu out of range (%u columns)", pc, name, (unsigned long long)v, p->ncols); goto out; } col = (int)v; break;
-      case 'M': if (v >= p->nmaps) { fail(r, "instruction %u (%s): text map m%llu out of range (%u maps)", pc, name, (unsigned long long)v, p->nmaps); goto out; } map = (int)v; break;
-      case 'S': if (v >= p->nsegs) { fail(r, "instruction %u (%s): segment s%llu out of range (%u segments)", pc, name, (unsigned long long)v, p->nsegs); goto out; } break;
-      case 'K': case 'F': {
-        uint64_t have = fmt[k] == 'K' ? p->nki : p->nkf;
-        if (v + count > have || (count && v >= have)) {
-          fail(r, "instruction %u (%s): constants %c%llu..+%llu out of range (%llu constants)", pc, name,
-               fmt[k] == 'K' ? 'k' : 'f', (unsigned long long)v, (unsigned long long)count, (unsigned long long)have);
-          goto out;
-        }
-        break;
-      }
-      case 'J':
-        if (v <= pc) { fail(r, "jump at instruction %u points backwards (to %llu)", pc, (unsigned long long)v); goto out; }
-        if (v >= n) { fail(r, "jump at instruction %u points past the end", pc); goto out; }
-        break;
-      default: break;
-      }
+      if (fmt[k] == 'C') col = (int)ops[k];
+      if (fmt[k] == 'M') map = (int)ops[k];
     }
     if (col >= 0 && map >= 0) {
       size_t i = 0;
       while (i < sizeof MAP_OPS / sizeof *MAP_OPS && strcmp(MAP_OPS[i].op, name) != 0) i++;
-      if (i == sizeof MAP_OPS / sizeof *MAP_OPS) { fail(r, "instruction %u: opcode %s reads a text map this loader does not know how to check", pc, name); goto out; }
+      if (i == sizeof MAP_OPS / sizeof *MAP_OPS) { fail(r, "instruction %u: opcode %s reads a text map this loader does not know how to check", pc, name); return -1; }
       if (p->maps[map].col != (uint32_t)col || p->maps[map].type != MAP_OPS[i].type) {
         fail(r, "instruction %u (%s): text map m%d is not a %s map of column c%d", pc, name, map,
              seg_vtype_name(MAP_OPS[i].type), col);
-        goto out;
+        return -1;
       }
     } else if (col >= 0) {
       size_t i = 0;
       while (i < sizeof COL_OPS / sizeof *COL_OPS && strcmp(COL_OPS[i].op, name) != 0) i++;
-      if (i == sizeof COL_OPS / sizeof *COL_OPS) { fail(r, "instruction %u: opcode %s reads a column this loader does not know how to check", pc, name); goto out; }
+      if (i == sizeof COL_OPS / sizeof *COL_OPS) { fail(r, "instruction %u: opcode %s reads a column this loader does not know how to check", pc, name); return -1; }
       if (!(COL_OPS[i].types & (1u << p->coltypes[col]))) {
         fail(r, "instruction %u (%s): column c%d '%s' is %s", pc, name, col, p->colnames[col],
              seg_type_name(p->coltypes[col]));
-        goto out;
+        return -1;
       }
     } else if (map >= 0) {
       fail(r, "instruction %u (%s): a text map without its column", pc, name);
-      goto out;
-    }
-    if (in->op == SEG_OP_SEL_POP) {
-      if (depth == 0) { fail(r, "instruction %u: SEL_POP without a selection", pc); goto out; }
-      popped[pc] = stack[--depth];
-    } else if (strlen(fmt) > 4 && fmt[4] == '+') {
-      stack[depth++] = pc;
-      if (depth > deepest) deepest = depth;
-    }
-    level[pc] = depth ? stack[depth - 1] : UINT32_MAX;
-  }
-  if (depth) { fail(r, "%u selections still open at the end of the program", depth); goto out; }
-  if (deepest > p->maxdepth) { fail(r, "selections nest %u deep, the program declares %u", deepest, p->maxdepth); goto out; }
-  /* a jump leaves the selection current after it: it lands on the SEL_POP
-  ** that closes exactly that selection */
-  for (uint32_t pc = 0; pc < n; pc++) {
-    const seg_insn *in = &p->code[pc];
-    const char *fmt = seg_op_formats[in->op];
-    uint32_t ops[4] = {in->a, in->b, in->c, in->d};
-    for (int k = 0; k < 4 && fmt[k]; k++) {
-      if (fmt[k] != 'J') continue;
-      uint32_t t = ops[k];
-      if (p->code[t].op != SEG_OP_SEL_POP || level[pc] == UINT32_MAX || popped[t] != level[pc]) {
-        fail(r, "jump at instruction %u does not land on the SEL_POP closing its selection", pc);
-        goto out;
-      }
+      return -1;
     }
   }
-  rc = 0;
-out:
-  free(stack);
-  free(level);
-  free(popped);
-  return rc;
+  return 0;
 }
 
 /* Parses and checks the maps' source against the stored schema. */
@@ -793,13 +740,13 @@ int seg_segc_load_ex(const void *data, size_t len, int skip_crc, seg_segc_info *
   if (done(&r, &s, "MAPS") != 0) goto bad;
   if (r.off != r.n) { fail(&r, "%zu bytes after the last section", r.n - r.off); goto bad; }
 
-  if (verify_code(&r, p) != 0) goto bad;
   if (seg_cg_verify(p, err, errlen) != 0) {
     char why[200];
     snprintf(why, sizeof why, "%s", err);
     snprintf(err, errlen, "corrupt: %s", why);
     goto bad_msg;
   }
+  if (verify_types(&r, p) != 0) goto bad;
   if (load_maps(&r, out, src ? src : "", srclen) != 0) goto bad;
   free(opmap);
   if (info) *info = (seg_segc_info){flags & 1, (flags & 2) != 0, today};
