@@ -571,29 +571,47 @@ static void push_level(cg *g, pushes *ps) {
 /* Narrows the selection to the rows where n is true, one push per
 ** conjunct: fused column tests where the form allows, else the value of n
 ** and SEL_T. */
+/* The fused form a condition takes in a selection chain, if any. */
+typedef enum cform { CF_NONE, CF_MISS, CF_MAP, CF_RANGE, CF_SET, CF_BOOL, CF_NOTBOOL } cform;
+
+static cform form_of(cg *g, seg_node *n, crange *cr) {
+  if (is_colmiss(n)) return CF_MISS;
+  if (!n->has_cols) return CF_NONE;
+  if (n->textcol >= 0 && n->type == VT_BOOL) return CF_MAP;
+  if (as_range(g, n, cr)) return CF_RANGE;
+  if (is_colset(n)) return CF_SET;
+  if (is_boolcol(n)) return CF_BOOL;
+  if (n->kind == N_NOT && is_boolcol(n->a)) return CF_NOTBOOL;
+  return CF_NONE;
+}
+
+/* Narrows the selection to the rows where n (not an `and`) is true: a
+** fused column test where the form allows, else the value of n and SEL_T. */
 static void push_true(cg *g, seg_node *n, pushes *ps) {
   if (g->failed) return;
   crange cr;
-  if (is_colmiss(n)) {                 /* read from the validity bitmap alone */
+  switch (form_of(g, n, &cr)) {
+  case CF_MISS:                        /* read from the validity bitmap alone */
     emit(g, SEG_OP_SMISS, 0, (uint32_t)n->a->col, 0, (uint32_t)n->negated);
-  } else if (n->has_cols && n->textcol >= 0 && n->type == VT_BOOL) {
+    break;
+  case CF_MAP: {
     uint32_t m = add_map(g, n);
     emit(g, SEG_OP_SMAP, 0, (uint32_t)n->textcol, m, 0);
-  } else if (n->has_cols && n->kind == N_AND) {
-    push_true(g, n->a, ps);
-    push_true(g, n->b, ps);
-    return;
-  } else if (n->has_cols && as_range(g, n, &cr)) {
-    gen_crange(g, &cr, 1);
-  } else if (n->has_cols && is_colset(n)) {
+    break;
+  }
+  case CF_RANGE: gen_crange(g, &cr, 1); break;
+  case CF_SET: {
     uint32_t nk, first = set_consts(g, n, &nk);
     emit(g, SEG_OP_SIN_C, 0, (uint32_t)n->a->col, first, nk);
-  } else if (n->kind == N_NAME && !n->ref && n->col >= 0 && n->type == VT_BOOL) {
-    emit(g, SEG_OP_SCOL_B, 0, (uint32_t)n->col, 0, 0);
-  } else {
+    break;
+  }
+  case CF_BOOL: emit(g, SEG_OP_SCOL_B, 0, (uint32_t)n->col, 0, 0); break;
+  default: {
     uint32_t r = gen(g, n);
     emit(g, SEG_OP_SEL_T, r, 0, 0, 0);
     reg_free(g, r);
+    break;
+  }
   }
   push_level(g, ps);
 }
@@ -627,12 +645,13 @@ static void push_chain(cg *g, seg_node *e, pushes *ps) {
   for (uint32_t k = 0; k < cs.n && !g->failed; k++) {
     seg_node *n = cs.v[k];
     crange cr;
-    if (as_range(g, n, &cr)) {
+    cform f = form_of(g, n, &cr);
+    if (f == CF_RANGE) {
       uint32_t lo = cr.isnum ? knum(g, cr.flo) : kint(g, cr.ilo);    /* low bound interned first */
       uint32_t hi = cr.isnum ? knum(g, cr.fhi) : kint(g, cr.ihi);
       emit(g, cr.isnum ? SEG_OP_HRNG_N : SEG_OP_HRNG_I, nh == 0, cr.col, lo, hi);
-    } else if (is_boolcol(n) || (n->kind == N_NOT && is_boolcol(n->a))) {
-      emit(g, SEG_OP_HCOL_B, nh == 0, (uint32_t)(n->kind == N_NOT ? n->a : n)->col, 0, n->kind == N_NOT);
+    } else if (f == CF_BOOL || f == CF_NOTBOOL) {
+      emit(g, SEG_OP_HCOL_B, nh == 0, (uint32_t)(f == CF_NOTBOOL ? n->a : n)->col, 0, f == CF_NOTBOOL);
     } else {
       continue;
     }
@@ -685,10 +704,8 @@ int seg_cg_program(seg_ast *ast, seg_stmt **order, const seg_schema_view *schema
     p->segs[t->index] = (seg_seginfo){t->name, t->desc, t->name_loc};
     crange cr;
     seg_node *e = t->expr;
-    int chain = e->has_cols && ((e->textcol >= 0 && e->type == VT_BOOL) || e->kind == N_AND ||
-                                as_range(&g, e, &cr) || is_colset(e) ||
-                                (e->kind == N_NAME && !e->ref && e->col >= 0) || is_colmiss(e) ||
-                                (e->kind == N_NOT && is_boolcol(e->a)));
+    /* a lone condition with no fused form is cheaper as one EMIT */
+    int chain = (e->has_cols && e->kind == N_AND) || form_of(&g, e, &cr) != CF_NONE;
     if (!referenced[t->index] && chain) {
       /* only its members matter: narrow the selection, count what is left */
       ps.n = 0;
