@@ -86,8 +86,10 @@ static int alloc_map(const seg_map *m, const seg_table *t, vmap *out) {
 /* ---- text tests without the evaluator ----------------------------------- */
 
 /* Lower-cases n ASCII bytes into out; 0 if any byte is not ASCII. Case
-** folding works character by character, so for an ASCII run of a value
-** this is exactly the run of the value's folding (u8_casefold). */
+** folding works character by character and maps ASCII to ASCII of the same
+** length, so for an ASCII value (or an ASCII run of one) this is exactly
+** its folding (u8_casefold). A non-ASCII character may fold longer (ΐ: 2
+** bytes to 6), so no decision below is taken on non-ASCII bytes. */
 static int ascii_fold(const char *s, size_t n, char *out) {
   unsigned char any = 0;
   for (size_t i = 0; i < n; i++) {
@@ -95,6 +97,12 @@ static int ascii_fold(const char *s, size_t n, char *out) {
     any |= ch;
     out[i] = (char)((unsigned)(ch - 'A') < 26u ? ch + 32 : ch);
   }
+  return any < 0x80;
+}
+
+static int ascii_only(const char *s, size_t n) {
+  unsigned char any = 0;
+  for (size_t i = 0; i < n; i++) any |= (unsigned char)s[i];
   return any < 0x80;
 }
 
@@ -114,11 +122,7 @@ static inline int ascii_eq(const char *s, const char *k, size_t n) {
     diffw |= (w | (upper >> 2)) ^ kw;
   }
   if (anyw & H) return -1;
-  if (diffw) {
-    for (; i < n; i++)                 /* the answer is "no"; only ASCII-ness is left */
-      if ((unsigned char)s[i] >= 0x80) return -1;
-    return 0;
-  }
+  if (diffw) return ascii_only(s + i, n - i) ? 0 : -1;
   unsigned char any = 0, diff = 0;
   for (; i < n; i++) {
     unsigned char ch = (unsigned char)s[i];
@@ -128,55 +132,65 @@ static inline int ascii_eq(const char *s, const char *k, size_t n) {
   return any >= 0x80 ? -1 : diff == 0;
 }
 
-static const seg_node *is_str(const seg_node *n) {
-  return n->kind == N_STR && n->folded ? n : NULL;
+/* A text map whose expression is one of the common tests on its column,
+** recognised once per map: `starts with / ends with / contains "k"`,
+** `= "k"`, `!= "k"`, `in ("k", ...)`, `is (not) missing`. */
+typedef enum tkind { TK_NONE, TK_STARTS, TK_ENDS, TK_CONTAINS, TK_EQ, TK_IN, TK_MISSING } tkind;
+typedef struct ttest {
+  tkind kind;
+  int negated;
+  const seg_node *k;           /* the literal, or the first item of the list */
+} ttest;
+
+static int is_str(const seg_node *n) { return n->kind == N_STR && n->folded; }
+
+static ttest text_test_of(const seg_node *e) {
+  ttest t = {TK_NONE, 0, NULL};
+  if (e->kind == N_TEXTOP && e->op != OP_MATCHES && e->a->kind == N_NAME && is_str(e->b)) {
+    t = (ttest){e->op == OP_STARTS ? TK_STARTS : e->op == OP_ENDS ? TK_ENDS : TK_CONTAINS, e->negated, e->b};
+  } else if (e->kind == N_BIN && (e->op == OP_EQ || e->op == OP_NE) &&
+             ((e->a->kind == N_NAME && is_str(e->b)) || (e->b->kind == N_NAME && is_str(e->a)))) {
+    t = (ttest){TK_EQ, e->op == OP_NE, is_str(e->b) ? e->b : e->a};
+  } else if (e->kind == N_MISSING && e->a->kind == N_NAME) {
+    t = (ttest){TK_MISSING, e->negated, NULL};
+  } else if (e->kind == N_IN && e->a->kind == N_NAME) {
+    for (const seg_node *k = e->list; k; k = k->next)
+      if (!is_str(k)) return t;
+    t = (ttest){TK_IN, e->negated, e->list};
+  }
+  return t;
 }
 
-/* The common text tests on one value, decided here when the bytes they
-** look at are ASCII: `col starts with / ends with / contains "k"`,
-** `col = "k"`, `col != "k"`, `col in ("k", ...)` (and their negations).
+/* Decides t on one dictionary value when the bytes it needs are ASCII.
 ** Returns 1 with *r (0 false, 2 true), or 0: use the evaluator. */
-static int fast_text(const seg_node *e, const char *s, size_t n, uint8_t *r) {
-  char buf[256];
-  if (e->kind == N_TEXTOP && e->op != OP_MATCHES && e->a->kind == N_NAME && is_str(e->b)) {
-    const char *k = e->b->folded;
-    size_t kn = e->b->folded_len;
-    int hit;
-    if (kn > n) hit = 0;
-    else if (e->op == OP_STARTS || e->op == OP_ENDS) {
-      if ((hit = ascii_eq(e->op == OP_STARTS ? s : s + n - kn, k, kn)) < 0) return 0;
-    } else {
-      if (n > sizeof buf || !ascii_fold(s, n, buf)) return 0;
-      hit = kn == 0 || memmem(buf, n, k, kn) != NULL;
+static int fast_text(const ttest *t, const char *s, size_t n, uint8_t *r) {
+  int hit = 0;
+  switch (t->kind) {
+  case TK_NONE: return 0;
+  case TK_MISSING: break;                        /* a dictionary value is present */
+  case TK_STARTS: case TK_ENDS: case TK_EQ: {
+    size_t kn = t->k->folded_len;
+    if (kn > n || (t->kind == TK_EQ && kn != n)) {
+      if (!ascii_only(s, n)) return 0;           /* ASCII keeps its length */
+    } else if ((hit = ascii_eq(t->kind == TK_ENDS ? s + n - kn : s, t->k->folded, kn)) < 0) {
+      return 0;
     }
-    *r = (uint8_t)((hit != e->negated) ? 2 : 0);
-    return 1;
+    break;
   }
-  if (e->kind == N_BIN && (e->op == OP_EQ || e->op == OP_NE) &&
-      ((e->a->kind == N_NAME && is_str(e->b)) || (e->b->kind == N_NAME && is_str(e->a)))) {
-    const seg_node *k = is_str(e->b) ? e->b : e->a;
-    int eq = 0;
-    if (n == k->folded_len && (eq = ascii_eq(s, k->folded, n)) < 0) return 0;
-    if (n != k->folded_len && !ascii_fold(s, n > sizeof buf ? 0 : n, buf)) return 0;
-    if (n > sizeof buf && n != k->folded_len) return 0;
-    *r = (uint8_t)((eq == (e->op == OP_EQ)) ? 2 : 0);
-    return 1;
-  }
-  if (e->kind == N_MISSING && e->a->kind == N_NAME) {      /* a dictionary value is present */
-    *r = (uint8_t)(e->negated ? 2 : 0);
-    return 1;
-  }
-  if (e->kind == N_IN && e->a->kind == N_NAME) {
-    for (const seg_node *k = e->list; k; k = k->next)
-      if (!is_str(k)) return 0;
+  case TK_CONTAINS: {
+    char buf[256];
     if (n > sizeof buf || !ascii_fold(s, n, buf)) return 0;
-    int hit = 0;
-    for (const seg_node *k = e->list; k && !hit; k = k->next)
-      hit = n == k->folded_len && memcmp(buf, k->folded, n) == 0;
-    *r = (uint8_t)((hit != e->negated) ? 2 : 0);
-    return 1;
+    hit = t->k->folded_len == 0 || memmem(buf, n, t->k->folded, t->k->folded_len) != NULL;
+    break;
   }
-  return 0;
+  case TK_IN:
+    if (!ascii_only(s, n)) return 0;
+    for (const seg_node *k = t->k; k && !hit; k = k->next)
+      hit = k->folded_len == n && ascii_eq(s, k->folded, n) == 1;
+    break;
+  }
+  *r = (uint8_t)((hit != t->negated) ? 2 : 0);
+  return 1;
 }
 
 /* Evaluates map m for dictionary codes [lo, hi) (code ndict: missing). */
@@ -184,12 +198,13 @@ static int fill_map(const seg_program *p, const seg_map *m, const seg_table *t, 
                     size_t lo, size_t hi) {
   const seg_column *c = &t->cols[m->col];
   seg_eval_env env = {.today = p->today, .textcol = (int)m->col};
+  ttest tt = m->type == VT_BOOL ? text_test_of(m->expr) : (ttest){TK_NONE, 0, NULL};
   for (size_t k = lo; k < hi; k++) {
     env.text_missing = k == c->ndict;
     if (!env.text_missing) {
       env.text = c->dict_bytes + c->dict_off[k];
       env.textlen = (size_t)(c->dict_off[k + 1] - c->dict_off[k]);
-      if (m->type == VT_BOOL && fast_text(m->expr, env.text, env.textlen, &out->t[k])) {
+      if (fast_text(&tt, env.text, env.textlen, &out->t[k])) {
         out->v[k] = 1;
         continue;
       }
