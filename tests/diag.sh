@@ -80,4 +80,22 @@ for f in "${files[@]}"; do
     fi
 done
 
+# A NUL byte cannot be written in a .test file: these are made here. The
+# lexer refuses one in a string or a backtick name, at the token, in check
+# and in fmt (which would otherwise print the name cut at the NUL).
+nul=$T_TMP/diag-nul
+mkdir -p "$nul"
+printf 'segment a = `x\0y` > 3\nsegment b = email = "a\0b"\n' > "$nul/rules.seg"
+for cmd in check fmt; do
+    if [ $cmd = check ]; then seg_exec "$nul" check rules.seg --schema "$T_ROOT/examples/customers.schema"
+    else seg_exec "$nul" fmt rules.seg; fi
+    if [ "$T_RC" -ne 0 ] && [ ! -s "$T_OUT" ] &&
+       grep -q '^rules.seg:1:13: error: NUL byte (0x00) in column name' "$T_ERR" &&
+       grep -q '^rules.seg:2:21: error: NUL byte (0x00) in string' "$T_ERR"; then
+        t_ok "diag/nul_bytes/$cmd"
+    else
+        t_fail "diag/nul_bytes/$cmd" "exit $T_RC" "$(t_file_detail stderr "$T_ERR")" "$(t_file_detail stdout "$T_OUT")"
+    fi
+done
+
 t_summary diag
