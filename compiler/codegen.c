@@ -632,38 +632,78 @@ static void flatten(cg *g, seg_node *n, conj *out) {
   out->v[out->n++] = n;
 }
 
-/* A segment nothing reads, at selection level 0: the column tests that
-** vectorise (ranges, bool columns) are ANDed over the whole batch into
-** hit bytes and compacted once (HSEL); the other conjuncts then narrow
-** that selection one by one. */
-static void push_chain(cg *g, seg_node *e, pushes *ps) {
+/* Emits the whole-batch test of conjunct n (form f) into the hit bytes;
+** 0 if f has none. */
+static int emit_hit(cg *g, seg_node *n, cform f, const crange *cr, int first) {
+  switch (f) {
+  case CF_RANGE: {
+    uint32_t lo = cr->isnum ? knum(g, cr->flo) : kint(g, cr->ilo);    /* low bound interned first */
+    uint32_t hi = cr->isnum ? knum(g, cr->fhi) : kint(g, cr->ihi);
+    emit(g, cr->isnum ? SEG_OP_HRNG_N : SEG_OP_HRNG_I, (uint32_t)first, cr->col, lo, hi);
+    return 1;
+  }
+  case CF_BOOL: case CF_NOTBOOL:
+    emit(g, SEG_OP_HCOL_B, (uint32_t)first, (uint32_t)(f == CF_NOTBOOL ? n->a : n)->col, 0, f == CF_NOTBOOL);
+    return 1;
+  case CF_MAP: {
+    uint32_t m = add_map(g, n);
+    emit(g, SEG_OP_HMAP, (uint32_t)first, (uint32_t)n->textcol, m, 0);
+    return 1;
+  }
+  case CF_MISS:
+    emit(g, SEG_OP_HMISS, (uint32_t)first, (uint32_t)n->a->col, 0, (uint32_t)n->negated);
+    return 1;
+  default: return 0;
+  }
+}
+
+/* Segment `seg`, which nothing reads, at selection level 0. When every
+** conjunct has a whole-batch test (ranges and bool columns first, then
+** text maps, then `is (not) missing`), they are ANDed into hit bytes and
+** counted straight from them (HEMIT): no selection at all. Otherwise the
+** ranges and bool columns are ANDed and compacted once (HSEL), the other
+** conjuncts narrow that selection one by one, and EMIT_SEL counts it. A
+** lone `is missing` keeps SMISS, which walks the validity words. */
+static void push_chain(cg *g, seg_node *e, pushes *ps, uint32_t seg) {
   conj cs = {0};
   flatten(g, e, &cs);
   uint8_t *done = calloc(cs.n ? cs.n : 1, 1);
-  if (!done) g->failed = 1;
-  uint32_t nh = 0;
+  cform *forms = calloc(cs.n ? cs.n : 1, sizeof *forms);
+  crange *crs = calloc(cs.n ? cs.n : 1, sizeof *crs);
+  if (!done || !forms || !crs) g->failed = 1;
+  int whole = cs.n > 0;
   for (uint32_t k = 0; k < cs.n && !g->failed; k++) {
-    seg_node *n = cs.v[k];
-    crange cr;
-    cform f = form_of(g, n, &cr);
-    if (f == CF_RANGE) {
-      uint32_t lo = cr.isnum ? knum(g, cr.flo) : kint(g, cr.ilo);    /* low bound interned first */
-      uint32_t hi = cr.isnum ? knum(g, cr.fhi) : kint(g, cr.ihi);
-      emit(g, cr.isnum ? SEG_OP_HRNG_N : SEG_OP_HRNG_I, nh == 0, cr.col, lo, hi);
-    } else if (f == CF_BOOL || f == CF_NOTBOOL) {
-      emit(g, SEG_OP_HCOL_B, nh == 0, (uint32_t)(f == CF_NOTBOOL ? n->a : n)->col, 0, f == CF_NOTBOOL);
-    } else {
-      continue;
+    forms[k] = form_of(g, cs.v[k], &crs[k]);
+    if (forms[k] != CF_RANGE && forms[k] != CF_BOOL && forms[k] != CF_NOTBOOL &&
+        forms[k] != CF_MAP && forms[k] != CF_MISS)
+      whole = 0;
+  }
+  if (cs.n == 1 && forms[0] == CF_MISS) whole = 0;
+  uint32_t nh = 0;
+  /* pass 0: ranges and bool columns; whole: then maps, then missing */
+  static const cform order[3][2] = {{CF_RANGE, CF_BOOL}, {CF_MAP, CF_MAP}, {CF_MISS, CF_MISS}};
+  for (int pass = 0; pass < (whole ? 3 : 1) && !g->failed; pass++)
+    for (uint32_t k = 0; k < cs.n && !g->failed; k++) {
+      cform f = forms[k] == CF_NOTBOOL ? CF_BOOL : forms[k];
+      if (done[k] || (f != order[pass][0] && f != order[pass][1])) continue;
+      if (emit_hit(g, cs.v[k], forms[k], &crs[k], nh == 0)) {
+        done[k] = 1;
+        nh++;
+      }
     }
-    done[k] = 1;
-    nh++;
+  if (whole) {
+    emit(g, SEG_OP_HEMIT, seg, 0, 0, 0);
+  } else {
+    if (nh && !g->failed) {
+      emit(g, SEG_OP_HSEL, 0, 0, 0, 0);
+      push_level(g, ps);
+    }
+    for (uint32_t k = 0; k < cs.n && !g->failed; k++)
+      if (!done[k]) push_true(g, cs.v[k], ps);
+    emit(g, SEG_OP_EMIT_SEL, seg, 0, 0, 0);
   }
-  if (nh && !g->failed) {
-    emit(g, SEG_OP_HSEL, 0, 0, 0, 0);
-    push_level(g, ps);
-  }
-  for (uint32_t k = 0; k < cs.n && !g->failed; k++)
-    if (!done[k]) push_true(g, cs.v[k], ps);
+  free(crs);
+  free(forms);
   free(done);
   free(cs.v);
 }
@@ -709,8 +749,7 @@ int seg_cg_program(seg_ast *ast, seg_stmt **order, const seg_schema_view *schema
     if (!referenced[t->index] && chain) {
       /* only its members matter: narrow the selection, count what is left */
       ps.n = 0;
-      push_chain(&g, t->expr, &ps);
-      emit(&g, SEG_OP_EMIT_SEL, (uint32_t)t->index, 0, 0, 0);
+      push_chain(&g, t->expr, &ps, (uint32_t)t->index);
       for (uint32_t k = ps.n; k-- > 0 && !g.failed;) {
         uint32_t pop = emit(&g, SEG_OP_SEL_POP, 0, 0, 0, 0);
         if (!g.failed) p->code[ps.jumps[k]].b = pop;
@@ -798,12 +837,18 @@ int seg_cg_verify(const seg_program *p, char *err, size_t errlen) {
         goto out;
       }
     }
-    if (in->op == SEG_OP_SMAP && p->maps[in->c].type != VT_BOOL) {
-      snprintf(err, errlen, "instruction %u (SMAP): map m%u is not a condition", pc, in->c);
+    if (fmt[1] == 'C' && fmt[2] == 'M' && p->maps[in->c].col != in->b) {   /* indexed by C[b]'s codes */
+      snprintf(err, errlen, "instruction %u (%s): map m%u is not a map of column c%u", pc, seg_op_names[in->op],
+               in->c, in->b);
+      goto out;
+    }
+    if ((in->op == SEG_OP_SMAP || in->op == SEG_OP_HMAP) && p->maps[in->c].type != VT_BOOL) {
+      snprintf(err, errlen, "instruction %u (%s): map m%u is not a condition", pc, seg_op_names[in->op], in->c);
       goto out;
     }
     if ((in->op == SEG_OP_HRNG_I || in->op == SEG_OP_HRNG_N || in->op == SEG_OP_HCOL_B ||
-         in->op == SEG_OP_HSEL) && depth != 0) {
+         in->op == SEG_OP_HMAP || in->op == SEG_OP_HMISS || in->op == SEG_OP_HSEL ||
+         in->op == SEG_OP_HEMIT) && depth != 0) {
       snprintf(err, errlen, "instruction %u (%s): whole-batch test inside a selection", pc, seg_op_names[in->op]);
       goto out;
     }
@@ -845,7 +890,8 @@ int seg_cg_verify(const seg_program *p, char *err, size_t errlen) {
     goto out;
   }
   for (uint32_t pc = 0; pc < p->ncode; pc++)
-    if ((p->code[pc].op == SEG_OP_EMIT || p->code[pc].op == SEG_OP_EMIT_SEL) && emits[p->code[pc].a]++) {
+    if ((p->code[pc].op == SEG_OP_EMIT || p->code[pc].op == SEG_OP_EMIT_SEL || p->code[pc].op == SEG_OP_HEMIT) &&
+        emits[p->code[pc].a]++) {
       snprintf(err, errlen, "instruction %u: segment s%u is counted twice", pc, p->code[pc].a);
       goto out;
     }

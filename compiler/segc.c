@@ -498,10 +498,12 @@ static const struct { const char *op; unsigned types; } COL_OPS[] = {
   {"SRNG_N", T(SEG_NUM) | T(SEG_INT)}, {"SIN_C", T(SEG_INT) | T(SEG_DATE)}, {"SCOL_B", T(SEG_BOOL)},
   {"HRNG_I", T(SEG_INT) | T(SEG_DATE)}, {"HRNG_N", T(SEG_NUM) | T(SEG_INT)}, {"HCOL_B", T(SEG_BOOL)},
   {"SMISS", T(SEG_BOOL) | T(SEG_INT) | T(SEG_NUM) | T(SEG_TEXT) | T(SEG_DATE)},
+  {"HMISS", T(SEG_BOOL) | T(SEG_INT) | T(SEG_NUM) | T(SEG_TEXT) | T(SEG_DATE)},
 };
 /* The map type each map-reading opcode (an M operand) needs. */
 static const struct { const char *op; seg_vtype type; } MAP_OPS[] = {
   {"MAP_B", VT_BOOL}, {"MAP_I", VT_INT}, {"MAP_F", VT_NUM}, {"SMAP", VT_BOOL},
+  {"HMAP", VT_BOOL},
 };
 #undef T
 

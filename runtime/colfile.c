@@ -553,11 +553,13 @@ int seg_col_check(const seg_column *c, size_t nrows, char *err, size_t errlen) {
   }
   /* a column that passes its checksum was written by seg, but a hostile
   ** file can carry a matching checksum: the offsets must still be sane */
-  if (c->type == SEG_TEXT)
-    for (uint32_t k = 0; k < c->ndict; k++)
-      if (c->dict_off[k + 1] < c->dict_off[k]) {
-        set_err(err, errlen, "corrupt column '%s': dictionary offsets decrease", c->name);
-        return -1;
-      }
+  if (c->type == SEG_TEXT) {
+    uint64_t bad = 0;                /* no early exit: the loop vectorises */
+    for (uint32_t k = 0; k < c->ndict; k++) bad |= c->dict_off[k + 1] < c->dict_off[k];
+    if (bad) {
+      set_err(err, errlen, "corrupt column '%s': dictionary offsets decrease", c->name);
+      return -1;
+    }
+  }
   return 0;
 }

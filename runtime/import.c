@@ -25,6 +25,7 @@
 ** locate), or counts line ends up to the byte where the parser stopped.
 */
 #include "import.h"
+#include "tasks.h"
 
 #include <csv.h>
 #include <errno.h>
@@ -1007,33 +1008,9 @@ static void chunk_restat(chunk *ch) {
 
 /* ---- threads ------------------------------------------------------------ */
 
-typedef struct pool {
-  void (*fn)(void *arg, size_t i);
-  void *arg;
-  size_t ntasks;
-  size_t next;
-} pool;
-
-static void *pool_worker(void *pv) {
-  pool *pl = pv;
-  for (;;) {
-    size_t i = __atomic_fetch_add(&pl->next, 1, __ATOMIC_RELAXED);
-    if (i >= pl->ntasks) break;
-    pl->fn(pl->arg, i);
-  }
-  return NULL;
-}
-
-/* Runs fn(arg, i) for i in [0, ntasks) on up to nthreads threads (the
-** caller's included), tasks taken in order. */
+/* run_tasks(n, k, fn, arg): seg_run_tasks, at most MAX_THREADS threads */
 static void run_tasks(size_t nthreads, size_t ntasks, void (*fn)(void *, size_t), void *arg) {
-  pool pl = {fn, arg, ntasks, 0};
-  pthread_t tid[MAX_THREADS];
-  size_t nt = 0;
-  if (nthreads > ntasks) nthreads = ntasks;
-  while (nt + 1 < nthreads && nt < MAX_THREADS && pthread_create(&tid[nt], NULL, pool_worker, &pl) == 0) nt++;
-  pool_worker(&pl);
-  for (size_t i = 0; i < nt; i++) pthread_join(tid[i], NULL);
+  seg_run_tasks(nthreads < MAX_THREADS ? nthreads : MAX_THREADS, ntasks, fn, arg);
 }
 
 /* ---- line numbers for messages ---------------------------------------- */

@@ -36,14 +36,22 @@
 #include "colfile.h"
 #include "date.h"
 #include "eval.h"
+#include "tasks.h"
 
 typedef struct vreg {
   union { int64_t *i; double *f; uint8_t *t; };
   uint8_t *v;                  /* validity for values: 1 present        */
 } vreg;
 
+#define HSET_MAX 8
+
 typedef struct vmap {
   uint8_t *t;                  /* VT_BOOL: three-valued per code        */
+  /* VT_BOOL: when at most HSET_MAX codes are true (or not true: hinv),
+  ** those codes, so HMAP compares codes instead of looking each up */
+  uint32_t hset[HSET_MAX];
+  int hn;                      /* -1: look up                           */
+  uint8_t hinv;
   int64_t *i;
   double *f;
   uint8_t *v;
@@ -106,25 +114,44 @@ static int ascii_only(const char *s, size_t n) {
   return any < 0x80;
 }
 
+/* Eight bytes lower-cased where they are ASCII capitals (bit 5 set); the
+** high bits are cleared first so no byte carries into the next. */
+static inline uint64_t fold8(uint64_t w) {
+  const uint64_t H = 0x8080808080808080ULL;
+  uint64_t w7 = w & 0x7F7F7F7F7F7F7F7FULL;
+  /* high bit of a byte: >= 'A' and not >= 'Z' + 1 */
+  uint64_t upper = (w7 + 0x3F3F3F3F3F3F3F3FULL) & ~(w7 + 0x2525252525252525ULL) & H;
+  return w | (upper >> 2);
+}
+
+static inline uint64_t load8(const char *s) {
+  uint64_t w;
+  memcpy(&w, s, 8);
+  return w;
+}
+
 /* Compares n bytes of s, lower-cased, with k: 1 equal, 0 different, -1 if
-** a byte of s is not ASCII (the caller then asks the evaluator). */
+** a byte of s is not ASCII (the caller then asks the evaluator). Eight
+** bytes at a time; the last eight overlap when n is not a multiple. */
 static inline int ascii_eq(const char *s, const char *k, size_t n) {
   const uint64_t H = 0x8080808080808080ULL;
-  uint64_t anyw = 0, diffw = 0;
-  size_t i = 0;
-  for (; i + 8 <= n; i += 8) {        /* eight bytes at a time (SWAR) */
-    uint64_t w, kw;
-    memcpy(&w, s + i, 8);
-    memcpy(&kw, k + i, 8);
-    anyw |= w;
-    /* high bit of a byte: >= 'A' and not >= 'Z' + 1 (exact for ASCII bytes) */
-    uint64_t upper = (w + 0x3F3F3F3F3F3F3F3FULL) & ~(w + 0x2525252525252525ULL) & H;
-    diffw |= (w | (upper >> 2)) ^ kw;
+  if (n >= 8) {
+    uint64_t anyw = 0, diffw = 0, w;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+      w = load8(s + i);
+      anyw |= w;
+      diffw |= fold8(w) ^ load8(k + i);
+    }
+    if (i < n) {
+      w = load8(s + n - 8);
+      anyw |= w;
+      diffw |= fold8(w) ^ load8(k + n - 8);
+    }
+    return anyw & H ? -1 : diffw == 0;
   }
-  if (anyw & H) return -1;
-  if (diffw) return ascii_only(s + i, n - i) ? 0 : -1;
   unsigned char any = 0, diff = 0;
-  for (; i < n; i++) {
+  for (size_t i = 0; i < n; i++) {
     unsigned char ch = (unsigned char)s[i];
     any |= ch;
     diff |= (unsigned char)(((unsigned)(ch - 'A') < 26u ? ch + 32 : ch) ^ (unsigned char)k[i]);
@@ -193,13 +220,80 @@ static int fast_text(const ttest *t, const char *s, size_t n, uint8_t *r) {
   return 1;
 }
 
+/* `starts with` / `ends with` a literal of 1..16 bytes, on a value at least
+** as long as the words read: one or two words loaded at the value's start
+** or end, the literal's bytes masked in (their high bits must be clear:
+** ASCII). Word 0 is the one at the value's start (starts) or end (ends). */
+typedef struct affix {
+  uint64_t k[2], mask[2];
+  size_t need;                 /* bytes the value must have: 8 or 16    */
+  int ends;
+} affix;
+
+static int affix_of(const ttest *t, affix *a) {
+  size_t kn = t->k ? t->k->folded_len : 0;
+  if ((t->kind != TK_STARTS && t->kind != TK_ENDS) || kn == 0 || kn > 16) return 0;
+  char kb[16] = {0}, mb[16] = {0};
+  a->ends = t->kind == TK_ENDS;
+  size_t at = a->ends ? 16 - kn : 0;
+  memcpy(kb + at, t->k->folded, kn);
+  memset(mb + at, 0xFF, kn);
+  a->need = kn <= 8 ? 8 : 16;
+  /* ends: word 0 is the last eight bytes, word 1 the eight before */
+  a->k[0] = load8(kb + (a->ends ? 8 : 0));
+  a->k[1] = load8(kb + (a->ends ? 0 : 8));
+  a->mask[0] = load8(mb + (a->ends ? 8 : 0));
+  a->mask[1] = load8(mb + (a->ends ? 0 : 8));
+  return 1;
+}
+
+#define UNDECIDED 0xFF
+
+/* The affix test over dictionary values [lo, hi): t[k] is 2 / 0 (true /
+** false, `not` applied) when decided on ASCII bytes, else UNDECIDED (the
+** value is shorter than the words read, or a byte read is not ASCII).
+** Everything in locals: the byte stores would otherwise make the compiler
+** reload the literal for every value. */
+static inline __attribute__((always_inline)) void affix_fill(const affix *a, int ends, int two,
+                                                             const char *bytes, const uint64_t *off,
+                                                             size_t lo, size_t hi, int negated, uint8_t *t) {
+  const uint64_t H = 0x8080808080808080ULL;
+  const uint64_t k0 = a->k[0], k1 = a->k[1], m0 = a->mask[0], m1 = a->mask[1];
+  const size_t need = two ? 16 : 8;
+  const uint8_t yes = negated ? 0 : 2, no = negated ? 2 : 0;
+  for (size_t k = lo; k < hi; k++) {
+    uint64_t o = off[k], e = off[k + 1];
+    if (e - o < need) { t[k] = UNDECIDED; continue; }
+    const char *s = ends ? bytes + e - 8 : bytes + o;
+    uint64_t w0 = load8(s) & m0, w1 = two ? load8(ends ? s - 8 : s + 8) & m1 : 0;
+    if ((w0 | w1) & H) { t[k] = UNDECIDED; continue; }
+    /* the masked-out bytes are 0 in both words and in the literal */
+    uint64_t diff = (fold8(w0) ^ k0) | (two ? fold8(w1) ^ k1 : 0);
+    t[k] = diff ? no : yes;
+  }
+}
+
 /* Evaluates map m for dictionary codes [lo, hi) (code ndict: missing). */
 static int fill_map(const seg_program *p, const seg_map *m, const seg_table *t, vmap *out,
                     size_t lo, size_t hi) {
   const seg_column *c = &t->cols[m->col];
   seg_eval_env env = {.today = p->today, .textcol = (int)m->col};
   ttest tt = m->type == VT_BOOL ? text_test_of(m->expr) : (ttest){TK_NONE, 0, NULL};
+  affix af;
+  int use_affix = affix_of(&tt, &af);
+  if (use_affix) {            /* the common case first, in a tight loop */
+    size_t top = hi < c->ndict ? hi : c->ndict;
+    if (lo < top) {
+      int two = af.need > 8;
+      if (af.ends && two) affix_fill(&af, 1, 1, c->dict_bytes, c->dict_off, lo, top, tt.negated, out->t);
+      else if (af.ends) affix_fill(&af, 1, 0, c->dict_bytes, c->dict_off, lo, top, tt.negated, out->t);
+      else if (two) affix_fill(&af, 0, 1, c->dict_bytes, c->dict_off, lo, top, tt.negated, out->t);
+      else affix_fill(&af, 0, 0, c->dict_bytes, c->dict_off, lo, top, tt.negated, out->t);
+      memset(out->v + lo, 1, top - lo);
+    }
+  }
   for (size_t k = lo; k < hi; k++) {
+    if (use_affix && k < c->ndict && out->t[k] != UNDECIDED) continue;
     env.text_missing = k == c->ndict;
     if (!env.text_missing) {
       env.text = c->dict_bytes + c->dict_off[k];
@@ -329,6 +423,30 @@ static inline uint64_t spread_bits(uint64_t b) {
   return ((x + 0x7F7F7F7F7F7F7F7FULL) & 0x8080808080808080ULL) >> 7;
 }
 
+/* Sixty-four hit bytes (0 or 1 each) as a word, row j at bit j (a multiply
+** gathers eight bytes' low bits into the top byte; little-endian loads, as
+** compact). */
+static inline uint64_t gather_bits(const uint8_t *hit) {
+  uint64_t m = 0;
+  for (unsigned k = 0; k < 8; k++) {
+    uint64_t w;
+    memcpy(&w, hit + 8 * k, 8);
+    m |= ((w * 0x0102040810204080ULL) >> 56) << (8 * k);
+  }
+  return m;
+}
+
+_Static_assert(SEG_BATCH % 64 == 0, "a batch is whole validity words");
+
+/* Bits set in w, inline (the baseline x86-64 target has no POPCNT, and
+** __builtin_popcountll would be a libgcc call per word). */
+static inline uint64_t popcount64(uint64_t w) {
+  w -= (w >> 1) & 0x5555555555555555ULL;
+  w = (w & 0x3333333333333333ULL) + ((w >> 2) & 0x3333333333333333ULL);
+  w = (w + (w >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
+  return (w * 0x0101010101010101ULL) >> 56;
+}
+
 /* The selection of a dense batch from hit bytes (0 or 1 per row) and the
 ** batch's validity words (NULL: all present): eight rows per step, work
 ** in proportion to the rows that pass. */
@@ -453,6 +571,16 @@ static void tri_rng(const seg_column *c, size_t base, const uint64_t *v, const u
   case 4: tri_rng_4((const int32_t *)c->data + base, v, sel, n, dense, a->lo, a->hi, t); break;
   default: tri_rng_8((const int64_t *)c->data + base, v, sel, n, dense, a->lo, a->hi, t); break;
   }
+}
+
+/* ANDs a batch's validity words (v; NULL: all present) into hv, the
+** validity of the columns the whole-batch tests read; returns hv_used. */
+static int and_valid(uint64_t *hv, int hv_used, const uint64_t *v, uint32_t rows) {
+  if (!v) return hv_used;
+  uint32_t words = (rows + 63) / 64;
+  if (!hv_used) memcpy(hv, v, words * sizeof *hv);
+  else for (uint32_t w = 0; w < words; w++) hv[w] &= v[w];
+  return 1;
 }
 
 /* ---- the interpreter ------------------------------------------------------ */
@@ -746,15 +874,72 @@ static int run_batches(vthread *th) {
         } else {
           hit_rng(c, base, rows, &aux[pc], hits, in->a != 0);
         }
+        hv_used = and_valid(hv, hv_used, batch_valid(c, base, rows), rows);
+        break;
+      }
+      /* EXPR (a byte, 0 or 1) assigned to the hits when first, else ANDed in */
+#define HLOOP(first, EXPR)                                                          \
+      do {                                                                          \
+        if (first) for (uint32_t j = 0; j < rows; j++) hits[j] = (uint8_t)(EXPR);   \
+        else for (uint32_t j = 0; j < rows; j++) hits[j] &= (uint8_t)(EXPR);        \
+      } while (0)
+      case SEG_OP_HMAP: {
+        const seg_column *c = &t->cols[in->b];
+        const uint8_t *mt = maps[in->c].t;
         const uint64_t *v = batch_valid(c, base, rows);
+        uint32_t miss = c->ndict;
+        if (in->a) hv_used = 0;
+        /* true is 2, so a shift makes the hit byte. Every row is looked up
+        ** by its code (a code past the dictionary reads the last entry),
+        ** then the missing rows, found from the validity words, get the
+        ** map's last entry: the expression's value for a missing text. */
+        uint8_t tmp[SEG_BATCH], *dst = in->a ? hits : tmp;
+        const vmap *vm = &maps[in->c];
+        if (vm->hn >= 0) {            /* a few codes: vectorised compares */
+          /* codes are distinct, so at most one compare is true: XOR is OR
+          ** (and the first XOR applies hinv). Locals, typed as the codes,
+          ** so the loops vectorise. */
+          const uint8_t inv = vm->hinv;
+          const int hn = vm->hn;
+          WITH_CODES(c, base, {
+            __typeof__(x[0]) k0 = (__typeof__(x[0]))vm->hset[0];
+            if (hn == 0) memset(dst, inv, rows);
+            else if (vm->hset[0] != k0) memset(dst, inv, rows);     /* a code wider than the column: never */
+            else for (uint32_t j = 0; j < rows; j++) dst[j] = (uint8_t)((x[j] == k0) ^ inv);
+            for (int q = 1; q < hn; q++) {
+              __typeof__(x[0]) kq = (__typeof__(x[0]))vm->hset[q];
+              if (vm->hset[q] != kq) continue;
+              for (uint32_t j = 0; j < rows; j++) dst[j] ^= (uint8_t)(x[j] == kq);
+            }
+          })
+        } else {
+          WITH_CODES(c, base, _Pragma("GCC unroll 4") for (uint32_t j = 0; j < rows; j++)
+                                    dst[j] = (uint8_t)(mt[x[j] < miss ? x[j] : miss] >> 1));
+        }
         if (v) {
-          uint32_t words = (rows + 63) / 64;
-          if (!hv_used) memcpy(hv, v, words * sizeof *hv);
-          else for (uint32_t w = 0; w < words; w++) hv[w] &= v[w];
-          hv_used = 1;
+          uint8_t mm = (uint8_t)(mt[miss] >> 1);
+          for (uint32_t w = 0; w < (rows + 63) / 64; w++) {
+            uint64_t gaps = ~v[w];
+            if ((w + 1) * 64 > rows) gaps &= UINT64_MAX >> (64 - (rows - w * 64));
+            for (; gaps; gaps &= gaps - 1) dst[w * 64 + (unsigned)__builtin_ctzll(gaps)] = mm;
+          }
+        }
+        if (!in->a) for (uint32_t j = 0; j < rows; j++) hits[j] &= tmp[j];
+        break;
+      }
+      case SEG_OP_HMISS: {
+        const seg_column *c = &t->cols[in->b];
+        if (in->a) hv_used = 0;
+        if (in->d) {                  /* is present: the validity words alone */
+          if (in->a) memset(hits, 1, rows);
+          hv_used = and_valid(hv, hv_used, batch_valid(c, base, rows), rows);
+        } else {
+          const uint64_t *v = c->valid + base / 64;
+          HLOOP(in->a, BIT(v, j) ^ 1u);
         }
         break;
       }
+#undef HLOOP
       case SEG_OP_SMISS: {
         /* straight from the validity words: bits set where the wanted rows are */
         const uint64_t *v = t->cols[in->b].valid + base / 64;
@@ -807,6 +992,18 @@ static int run_batches(vthread *th) {
         }
         counts[in->a] += n;
         break;
+      case SEG_OP_HEMIT: {            /* straight from the hits: no selection */
+        uint64_t cnt = 0, *bits = members ? members[in->a] + base / 64 : NULL;
+        for (uint32_t w = 0; w < (rows + 63) / 64; w++) {
+          uint64_t m = gather_bits(hits + (size_t)w * 64);
+          if (hv_used) m &= hv[w];
+          if ((w + 1) * 64 > rows) m &= UINT64_MAX >> (64 - (rows - w * 64));
+          cnt += popcount64(m);
+          if (bits) bits[w] |= m;
+        }
+        counts[in->a] += cnt;
+        break;
+      }
       case SEG_OP_COUNT: break;
       }
     }
@@ -834,6 +1031,21 @@ static int fill_maps(const vctx *X, unsigned part, unsigned nparts) {
     rc |= fill_map(X->p, &X->p->maps[m], X->t, &X->maps[m], lo, hi);
   }
   return rc;
+}
+
+/* The codes of a filled condition map that are true (or, if fewer, not
+** true), when there are at most HSET_MAX of them. */
+static void find_hset(vmap *m, uint32_t ndict) {
+  uint32_t yes = 0, no = 0;
+  m->hn = -1;
+  for (uint32_t k = 0; k < ndict; k++) {
+    if (m->t[k] == 2) yes++; else no++;
+    if (yes > HSET_MAX && no > HSET_MAX) return;
+  }
+  m->hinv = yes > HSET_MAX;
+  m->hn = 0;
+  for (uint32_t k = 0; k < ndict; k++)
+    if ((m->t[k] == 2) != m->hinv) m->hset[m->hn++] = k;
 }
 
 static void *map_thread_main(void *arg) {
@@ -876,6 +1088,70 @@ static unsigned thread_count(size_t nbatches) {
   return (unsigned)((size_t)want < by_size ? (size_t)want : by_size);
 }
 
+/* ---- column checksums, on every core ------------------------------------ */
+
+typedef struct vcheck {
+  const seg_table *t;
+  const uint32_t *cols;        /* the columns to check, in program order */
+  const uint32_t *big;         /* indexes into cols, largest first      */
+  char (*errs)[256];           /* per column: "" if it passed           */
+} vcheck;
+
+static void check_task(void *arg, size_t i) {
+  vcheck *V = arg;
+  uint32_t k = V->big[i];
+  seg_col_check(&V->t->cols[V->cols[k]], V->t->nrows, V->errs[k], sizeof V->errs[k]);
+}
+
+static size_t col_bytes(const seg_column *c, size_t nrows) {
+  size_t n = nrows * seg_col_width(c) + nrows / 8;
+  if (c->type == SEG_TEXT && c->dict_off) n += ((size_t)c->ndict + 1) * 8 + (size_t)c->dict_off[c->ndict];
+  return n;
+}
+
+/* Checksums of the columns p reads, each once however many instructions
+** read it (seg_col_check; a column already checked costs nothing), spread
+** over the threads, largest first. The error reported is the one of the
+** first failing column in program order, whatever the threads' timing. */
+static int check_columns(const seg_program *p, const seg_table *t, char *err, size_t errlen) {
+  uint32_t n = 0, *cols = malloc((p->ncols + 1) * sizeof *cols), *big = malloc((p->ncols + 1) * sizeof *big);
+  uint8_t *seen = calloc(p->ncols + 1, 1);
+  char (*errs)[256] = calloc(p->ncols + 1, sizeof *errs);
+  int rc = -1;
+  if (!cols || !big || !seen || !errs) {
+    snprintf(err, errlen, "out of memory");
+    goto out;
+  }
+  for (uint32_t pc = 0; pc < p->ncode; pc++) {
+    uint32_t c = p->code[pc].b;
+    if (seg_op_formats[p->code[pc].op][1] != 'C' || seen[c]) continue;
+    seen[c] = 1;
+    if (t->cols[c].check_pending) cols[n++] = c;
+  }
+  size_t bytes = 0;
+  for (uint32_t i = 0; i < n; i++) {          /* few columns: insertion sort */
+    size_t b = col_bytes(&t->cols[cols[i]], t->nrows);
+    uint32_t j = i;
+    for (; j > 0 && col_bytes(&t->cols[cols[big[j - 1]]], t->nrows) < b; j--) big[j] = big[j - 1];
+    big[j] = i;
+    bytes += b;
+  }
+  vcheck V = {t, cols, big, errs};
+  seg_run_tasks(thread_count(bytes / ((size_t)SEG_BATCH * 64) + 1), n, check_task, &V);  /* >= ~128 KiB a thread */
+  rc = 0;
+  for (uint32_t i = 0; i < n && rc == 0; i++)
+    if (errs[i][0]) {
+      snprintf(err, errlen, "%s", errs[i]);
+      rc = -1;
+    }
+out:
+  free(errs);
+  free(seen);
+  free(big);
+  free(cols);
+  return rc;
+}
+
 int seg_vm_run(const seg_program *p, const seg_table *t, int want_members, seg_result *res,
                char *err, size_t errlen) {
   memset(res, 0, sizeof *res);
@@ -889,23 +1165,7 @@ int seg_vm_run(const seg_program *p, const seg_table *t, int want_members, seg_r
                t->cols[c].name, seg_type_name(t->cols[c].type), p->colnames[c], seg_type_name(p->coltypes[c]));
       return -1;
     }
-  /* checksums of the columns this program reads: each once, however many
-  ** instructions read it */
-  uint8_t *checked = calloc(p->ncols + 1, 1);
-  if (!checked) {
-    snprintf(err, errlen, "out of memory");
-    return -1;
-  }
-  for (uint32_t pc = 0; pc < p->ncode; pc++) {
-    uint32_t c = p->code[pc].b;
-    if (seg_op_formats[p->code[pc].op][1] != 'C' || checked[c]) continue;
-    checked[c] = 1;
-    if (seg_col_check(&t->cols[c], t->nrows, err, errlen) != 0) {
-      free(checked);
-      return -1;
-    }
-  }
-  free(checked);
+  if (check_columns(p, t, err, errlen) != 0) return -1;
 
   int rc = -1;
   size_t nbatches = (t->nrows + SEG_BATCH - 1) / SEG_BATCH;
@@ -958,6 +1218,9 @@ int seg_vm_run(const seg_program *p, const seg_table *t, int want_members, seg_r
     seg_result_free(res);
     goto done;
   }
+  for (uint32_t m = 0; m < p->nmaps; m++)
+    if (p->maps[m].type == VT_BOOL) find_hset(&X.maps[m], t->cols[p->maps[m].col].ndict);
+    else X.maps[m].hn = -1;
   for (unsigned k = 0; k < nth; k++) {
     th[k].X = &X;
     th[k].from = k * per < nbatches ? k * per : nbatches;

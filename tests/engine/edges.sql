@@ -70,3 +70,31 @@ SELECT customer_id FROM customers WHERE city IS NOT NULL;
 SELECT customer_id FROM customers WHERE email_opt_in = 0 AND age > 50;
 -- segment: lp_missing_gold
 SELECT customer_id FROM customers WHERE last_purchase IS NULL AND lower(loyalty_tier) = 'gold';
+-- segment: mail_no_all
+SELECT customer_id FROM customers WHERE lower(email) LIKE '%.no';
+-- segment: mail_hotmail
+SELECT customer_id FROM customers WHERE lower(email) LIKE '%@hotmail.com';
+-- segment: mail_15
+SELECT customer_id FROM customers WHERE lower(email) LIKE '%1@hotmail.com';
+-- segment: mail_16
+SELECT customer_id FROM customers WHERE lower(email) LIKE '%b106@outlook.com';
+-- segment: mail_start7
+SELECT customer_id FROM customers WHERE lower(email) LIKE 'aebbe.m%';
+-- segment: mail_start8
+SELECT customer_id FROM customers WHERE lower(email) LIKE 'goran.w1%';
+-- segment: mail_start17
+SELECT customer_id FROM customers WHERE lower(email) LIKE 'karin.r2073@hotma%';
+-- segment: mail_no_or_missing
+SELECT customer_id FROM customers WHERE lower(email) LIKE '%.no' OR email IS NULL;
+-- segment: young_no_or_missing
+SELECT customer_id FROM customers WHERE age BETWEEN 20 AND 30 AND (lower(email) LIKE '%.se' OR email IS NULL);
+-- segment: female_no_age
+SELECT customer_id FROM customers WHERE upper(gender) = 'F' AND age IS NULL;
+-- segment: no_mail_no_age
+SELECT customer_id FROM customers WHERE email IS NULL AND age IS NULL;
+-- segment: mail_and_age
+SELECT customer_id FROM customers WHERE email IS NOT NULL AND age IS NOT NULL;
+-- segment: sto_not_opted
+SELECT customer_id FROM customers WHERE lower(city) LIKE 'sto%' AND NOT email_opt_in AND total_spend > 100;
+-- segment: gold_mail
+SELECT customer_id FROM customers WHERE lower(loyalty_tier) = 'gold' AND email IS NOT NULL AND lower(email) LIKE '%@gmail.com';
