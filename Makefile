@@ -105,6 +105,7 @@ check: deps
 test: check
 
 bench: all
+	bash tools/install-deps.sh --bench
 	bash bench/run.sh
 
 clean:

@@ -541,6 +541,35 @@ static int same(const seg_node *a, const seg_node *b) {
   return x == y;
 }
 
+/* A hash of n's shape that `same` respects: trees `same` calls equal hash
+** equal (strings and numbers only by kind, since `same` compares them
+** folded, or as doubles where 0 = -0). */
+static uint64_t shape_hash(const seg_node *n) {
+  uint64_t h = 0x9E3779B97F4A7C15ULL;
+  for (; n; n = n->next) {         /* a list item: its siblings follow */
+    uint64_t x = (uint64_t)n->kind * 1000003u ^ (uint64_t)n->op * 8191u ^ (uint64_t)n->negated;
+    switch (n->kind) {
+    case N_INT: case N_BOOL: case N_DATE: x ^= (uint64_t)n->ival * 0xC2B2AE3D27D4EB4FULL; break;
+    case N_DURATION: x ^= (uint64_t)n->unit << 20; break;
+    case N_NAME: x ^= (uint64_t)(n->col + 2) << 24 ^ (uint64_t)(uintptr_t)n->ref; break;
+    case N_CALL: x ^= (uint64_t)(uintptr_t)n->fn; break;
+    default: break;
+    }
+    x ^= shape_hash(n->a) * 31 ^ shape_hash(n->b) * 37 ^ shape_hash(n->c) * 41 ^ shape_hash(n->list) * 43;
+    h = (h ^ x) * 0x100000001B3ULL;
+    h ^= h >> 29;
+  }
+  return h;
+}
+
+typedef struct shaped { uint64_t h; int order; const seg_stmt *t; } shaped;
+
+static int cmp_shaped(const void *x, const void *y) {
+  const shaped *a = x, *b = y;
+  if (a->h != b->h) return a->h < b->h ? -1 : 1;
+  return (a->order > b->order) - (a->order < b->order);
+}
+
 /* ---- suppression comments ------------------------------------------------- */
 
 typedef struct supp { int line; unsigned mask; int alone; } supp;
@@ -646,16 +675,32 @@ int seg_lint(const seg_ast *ast, const seg_schema_view *schema, int32_t today,
         never_true(&l, t->expr, never, why, sizeof why))
       warn(&l, 204, t->name_loc, "segment '%s' can never have members: %s", t->name, why);
 
-  /* W0206: identical rules */
-  for (const seg_stmt *t = ast->first; t; t = t->next) {
-    if (t->kind != S_SEGMENT || !t->expr) continue;
-    for (const seg_stmt *u = ast->first; u != t; u = u->next)
-      if (u->kind == S_SEGMENT && u->expr && same(u->expr, t->expr)) {
-        warn(&l, 206, t->name_loc, "segment '%s' has the same rule as segment '%s' on line %d",
-             t->name, u->name, u->name_loc.first_line);
-        break;
-      }
+  /* W0206: identical rules, each named after the first segment with its
+  ** rule; only segments whose shapes hash alike are compared */
+  shaped *sh = calloc((size_t)nseg + 1, sizeof *sh);
+  const seg_stmt **first = calloc((size_t)nseg + 1, sizeof *first);
+  if (!sh || !first) {
+    diags->oom = 1;
+  } else {
+    int n = 0;
+    for (const seg_stmt *t = ast->first; t; t = t->next)
+      if (t->kind == S_SEGMENT && t->expr && t->index < nseg) sh[n] = (shaped){shape_hash(t->expr), n, t}, n++;
+    qsort(sh, (size_t)n, sizeof *sh, cmp_shaped);
+    for (int i = 0; i < n; i++)
+      for (int j = i - 1; j >= 0 && sh[j].h == sh[i].h; j--)   /* earlier ones of the group, nearest first */
+        if (same(sh[j].t->expr, sh[i].t->expr)) {                /* that one's first is this one's */
+          first[sh[i].t->index] = first[sh[j].t->index] ? first[sh[j].t->index] : sh[j].t;
+          break;
+        }
   }
+  for (const seg_stmt *t = ast->first; first && t; t = t->next) {
+    if (t->kind != S_SEGMENT || !t->expr || t->index >= nseg || !first[t->index]) continue;
+    const seg_stmt *u = first[t->index];
+    warn(&l, 206, t->name_loc, "segment '%s' has the same rule as segment '%s' on line %d",
+         t->name, u->name, u->name_loc.first_line);
+  }
+  free(first);
+  free(sh);
 
   supp *sv = NULL;
   int ns = src ? parse_suppressions(src, len, &sv) : 0;

@@ -14,12 +14,18 @@
 ** write a condition register, `SRNG_*` / `SIN_C` / `SMAP` / `SCOL_B` /
 ** `SEL_T` push the selection of rows where the test is true, which is all
 ** a segment needs when nothing else reads its three-valued result (the
-** compiler then emits a chain of pushes and one `EMIT_SEL`). Number
+** compiler then emits a chain of pushes and one `EMIT_SEL`). When every
+** condition of such a segment has a whole-batch form (`HRNG_*`, `HCOL_B`,
+** `HMAP`, `HMISS`), the tests are ANDed into one hit byte per row and
+** `HEMIT` counts them with the validity words, eight rows per multiply,
+** without building a selection at all. Number
 ** bounds are turned into integer bounds on the column's scaled values once
 ** per run, so `total_spend 100.10..` compares int64s, exactly as the
 ** double comparison would. Batches whose rows are all present skip the
 ** validity bitmap. Text conditions are looked up per row in tables
-** computed once per distinct dictionary value.
+** computed once per distinct dictionary value (common tests on ASCII
+** values without the evaluator); a table with at most HSET_MAX true codes
+** is tested as code compares instead.
 **
 ** Rows are split across threads (SEG_THREADS, default: the online CPUs,
 ** at most 8) in whole batches, so member bitmaps are written without locks.

@@ -38,8 +38,7 @@ AGE30=$(count '$7 != "" && $7 > 30')
 SE=$(count '$4 == "SE"')
 
 # ---- 10,000 segments --------------------------------------------------------
-# (lint's identical-rules check compares every pair of segments: seconds
-# under ASan, hence the longer limit for these)
+# (slow under ASan, hence the longer limit for these)
 awk 'BEGIN { for (i = 0; i < 10000; i++) printf "segment s%d = customer_id = %d and age > %d\n", i, 100000 + i, i % 50 }' > "$D/many.seg"
 want=$(awk -F, 'NR > 1 && $1 - 100000 < 10000 && $7 != "" && $7 > ($1 - 100000) % 50' "$CSV" | wc -l | tr -d ' ')
 SEG_TIMEOUT=240 seg_exec "$D" run many.seg "$CSV" --today "$TODAY" --format csv

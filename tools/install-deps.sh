@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages seg needs to build, test and benchmark.
+#   bash tools/install-deps.sh           build and test (CI)
+#   bash tools/install-deps.sh --bench   also npm, which `make bench` uses to
+#                                        fetch DuckDB (@duckdb/node-api)
 set -euo pipefail
 pkgs=(build-essential flex bison libcsv-dev libxxhash-dev libunistring-dev libpcre2-dev sqlite3 clang libclang-rt-14-dev jq python3 hyperfine valgrind gcovr)
+# npm may come with another nodejs (NodeSource's bundles it): only the command matters
+if [ "${1:-}" = --bench ] && ! command -v npm >/dev/null; then pkgs+=(npm); fi
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 [ ${#missing[@]} -eq 0 ] && exit 0
