@@ -51,6 +51,15 @@ got=$(awk -F, 'NR > 1 { n += $2 } END { print n + 0 }' "$T_OUT")
 if [ "$T_RC" -eq 0 ] && [ "$got" = "$want" ]; then t_ok "10,000 segments: through a .segc"
 else t_fail "10,000 segments: through a .segc" "exit $T_RC, members $got, want $want" "$(head -c 600 "$T_ERR")"; fi
 
+# 65,535 segments (a segment's index is a 16-bit operand) run; one more is
+# refused at the segment that does not fit
+awk 'BEGIN { for (i = 0; i < 65536; i++) printf "segment s%d = age > %d\n", i, i % 100 }' > "$D/max.seg"
+head -n 65535 "$D/max.seg" > "$D/max65535.seg"
+SEG_TIMEOUT=240 seg_exec "$D" run max65535.seg "$CSV" --today "$TODAY" --format csv
+expect_count "65,535 segments: run" s65430 "$AGE30"
+SEG_TIMEOUT=240 seg_exec "$D" check max.seg --data "$CSV"
+expect_error "65,536 segments: refused" max.seg 65536 "too many segments in one file \(65536; at most 65535\)"
+
 # 10,000 segments each using the one before (the segment graph is walked
 # without recursion)
 awk 'BEGIN { print "segment s0 = age > 30"; for (i = 1; i < 10000; i++) printf "segment s%d = s%d and customer_id > %d\n", i, i - 1, i }' > "$D/chain.seg"
