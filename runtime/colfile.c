@@ -405,6 +405,12 @@ static int check_and_fill(const unsigned char *m, uint64_t size, const char *pat
     set_err(err, errlen, "%s: corrupt header (row or column count)", path);
     return -1;
   }
+  /* rows that no column backs (seg writes none: a CSV header has one
+  ** column at least): a few bytes would claim billions of rows to run */
+  if (ncols == 0 && nrows != 0) {
+    set_err(err, errlen, "%s: corrupt header (%llu rows but no columns)", path, (unsigned long long)nrows);
+    return -1;
+  }
   out->cols = calloc(ncols ? ncols : 1, sizeof *out->cols);
   if (out->cols == NULL) {
     set_err(err, errlen, "%s: out of memory", path);
