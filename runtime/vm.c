@@ -1121,10 +1121,11 @@ static size_t col_bytes(const seg_column *c, size_t nrows) {
 ** first failing column in program order, whatever the threads' timing. */
 static int check_columns(const seg_program *p, const seg_table *t, char *err, size_t errlen) {
   uint32_t n = 0, *cols = malloc((p->ncols + 1) * sizeof *cols), *big = malloc((p->ncols + 1) * sizeof *big);
+  size_t *size = malloc((p->ncols + 1) * sizeof *size);
   uint8_t *seen = calloc(p->ncols + 1, 1);
   char (*errs)[256] = calloc(p->ncols + 1, sizeof *errs);
   int rc = -1;
-  if (!cols || !big || !seen || !errs) {
+  if (!cols || !big || !size || !seen || !errs) {
     snprintf(err, errlen, "out of memory");
     goto out;
   }
@@ -1136,11 +1137,11 @@ static int check_columns(const seg_program *p, const seg_table *t, char *err, si
   }
   size_t bytes = 0;
   for (uint32_t i = 0; i < n; i++) {          /* few columns: insertion sort */
-    size_t b = col_bytes(&t->cols[cols[i]], t->nrows);
+    size[i] = col_bytes(&t->cols[cols[i]], t->nrows);
     uint32_t j = i;
-    for (; j > 0 && col_bytes(&t->cols[cols[big[j - 1]]], t->nrows) < b; j--) big[j] = big[j - 1];
+    for (; j > 0 && size[big[j - 1]] < size[i]; j--) big[j] = big[j - 1];
     big[j] = i;
-    bytes += b;
+    bytes += size[i];
   }
   vcheck V = {t, cols, big, errs};
   seg_run_tasks(thread_count(bytes / ((size_t)SEG_BATCH * 64) + 1), n, check_task, &V);  /* >= ~128 KiB a thread */
@@ -1153,6 +1154,7 @@ static int check_columns(const seg_program *p, const seg_table *t, char *err, si
 out:
   free(errs);
   free(seen);
+  free(size);
   free(big);
   free(cols);
   return rc;
