@@ -171,6 +171,11 @@ static void test_verify(void) {
     rejects("verify: text map index out of range is rejected", &m);
     mut_reset(&m, P);
   }
+  if ((i = find_fmt(P, 2, 'M')) >= 0 && P->ncols > 1) {
+    m.code[i].b = m.code[i].b == 0 ? 1 : 0;       /* a map read with another column's codes */
+    rejects("verify: a text map read with another column's codes is rejected", &m);
+    mut_reset(&m, P);
+  }
   if ((i = find_op(P, SEG_OP_EMIT)) >= 0) {
     m.code[i].a = (uint16_t)P->nsegs;
     rejects("verify: EMIT segment index out of range is rejected", &m);
