@@ -579,6 +579,47 @@ static void tri_rng(const seg_column *c, size_t base, const uint64_t *v, const u
   }
 }
 
+/* The hit bytes (1: true) of condition map m over the first `rows` rows of
+** the batch at base of its column c. Every row is looked up by its code (a
+** code past the dictionary reads the last entry) -- or, for a map with at
+** most HSET_MAX true (or not-true) codes, compared with those codes, which
+** vectorises; then the missing rows, found from the validity words, get
+** the map's last entry: the expression's value for a missing text. */
+static void map_hits(const seg_column *c, size_t base, uint32_t rows, const vmap *m, uint8_t *dst) {
+  const uint8_t *mt = m->t;
+  const uint64_t *v = batch_valid(c, base, rows);
+  uint32_t miss = c->ndict;
+  if (m->hn >= 0) {
+    /* codes are distinct, so at most one compare is true: XOR is OR (and
+    ** the first XOR applies hinv). Locals typed as the codes, so the loops
+    ** vectorise; a code wider than the column never matches. */
+    const uint8_t inv = m->hinv;
+    const int hn = m->hn;
+    WITH_CODES(c, base, {
+      __typeof__(x[0]) k0 = (__typeof__(x[0]))m->hset[0];
+      if (hn == 0 || m->hset[0] != k0) memset(dst, inv, rows);
+      else for (uint32_t j = 0; j < rows; j++) dst[j] = (uint8_t)((x[j] == k0) ^ inv);
+      for (int q = 1; q < hn; q++) {
+        __typeof__(x[0]) kq = (__typeof__(x[0]))m->hset[q];
+        if (m->hset[q] != kq) continue;
+        for (uint32_t j = 0; j < rows; j++) dst[j] ^= (uint8_t)(x[j] == kq);
+      }
+    })
+  } else {
+    /* true is 2, so a shift makes the hit byte */
+    WITH_CODES(c, base, _Pragma("GCC unroll 4") for (uint32_t j = 0; j < rows; j++)
+                              dst[j] = (uint8_t)(mt[x[j] < miss ? x[j] : miss] >> 1));
+  }
+  if (v) {
+    uint8_t mm = (uint8_t)(mt[miss] >> 1);
+    for (uint32_t w = 0; w < (rows + 63) / 64; w++) {
+      uint64_t gaps = ~v[w];
+      if ((w + 1) * 64 > rows) gaps &= UINT64_MAX >> (64 - (rows - w * 64));
+      for (; gaps; gaps &= gaps - 1) dst[w * 64 + (unsigned)__builtin_ctzll(gaps)] = mm;
+    }
+  }
+}
+
 /* ANDs a batch's validity words (v; NULL: all present) into hv, the
 ** validity of the columns the whole-batch tests read; returns hv_used. */
 static int and_valid(uint64_t *hv, int hv_used, const uint64_t *v, uint32_t rows) {
@@ -847,13 +888,10 @@ static int run_batches(vthread *th) {
         uint32_t miss = c->ndict;
         if (dense) {
           uint8_t hit[SEG_BATCH];
-          /* a missing cell reads the map's last entry (`is missing` may be true) */
-          WITH_CODES(c, base, for (uint32_t j = 0; j < n; j++) {
-            uint32_t code = (!v || BIT(v, j)) && x[j] < miss ? x[j] : miss;
-            hit[j] = mt[code] == 2;
-          })
+          map_hits(c, base, n, &maps[in->c], hit);
           PUSH(pm = compact(hit, NULL, n, out))
         } else {
+          /* a missing cell reads the map's last entry (`is missing` may be true) */
           PUSH(WITH_CODES(c, base, FOR_SEL {
             uint32_t code = (!v || BIT(v, j)) && x[j] < miss ? x[j] : miss;
             out[pm] = (uint16_t)j;
@@ -890,46 +928,9 @@ static int run_batches(vthread *th) {
         else for (uint32_t j = 0; j < rows; j++) hits[j] &= (uint8_t)(EXPR);        \
       } while (0)
       case SEG_OP_HMAP: {
-        const seg_column *c = &t->cols[in->b];
-        const uint8_t *mt = maps[in->c].t;
-        const uint64_t *v = batch_valid(c, base, rows);
-        uint32_t miss = c->ndict;
+        uint8_t tmp[SEG_BATCH];
         if (in->a) hv_used = 0;
-        /* true is 2, so a shift makes the hit byte. Every row is looked up
-        ** by its code (a code past the dictionary reads the last entry),
-        ** then the missing rows, found from the validity words, get the
-        ** map's last entry: the expression's value for a missing text. */
-        uint8_t tmp[SEG_BATCH], *dst = in->a ? hits : tmp;
-        const vmap *vm = &maps[in->c];
-        if (vm->hn >= 0) {            /* a few codes: vectorised compares */
-          /* codes are distinct, so at most one compare is true: XOR is OR
-          ** (and the first XOR applies hinv). Locals, typed as the codes,
-          ** so the loops vectorise. */
-          const uint8_t inv = vm->hinv;
-          const int hn = vm->hn;
-          WITH_CODES(c, base, {
-            __typeof__(x[0]) k0 = (__typeof__(x[0]))vm->hset[0];
-            if (hn == 0) memset(dst, inv, rows);
-            else if (vm->hset[0] != k0) memset(dst, inv, rows);     /* a code wider than the column: never */
-            else for (uint32_t j = 0; j < rows; j++) dst[j] = (uint8_t)((x[j] == k0) ^ inv);
-            for (int q = 1; q < hn; q++) {
-              __typeof__(x[0]) kq = (__typeof__(x[0]))vm->hset[q];
-              if (vm->hset[q] != kq) continue;
-              for (uint32_t j = 0; j < rows; j++) dst[j] ^= (uint8_t)(x[j] == kq);
-            }
-          })
-        } else {
-          WITH_CODES(c, base, _Pragma("GCC unroll 4") for (uint32_t j = 0; j < rows; j++)
-                                    dst[j] = (uint8_t)(mt[x[j] < miss ? x[j] : miss] >> 1));
-        }
-        if (v) {
-          uint8_t mm = (uint8_t)(mt[miss] >> 1);
-          for (uint32_t w = 0; w < (rows + 63) / 64; w++) {
-            uint64_t gaps = ~v[w];
-            if ((w + 1) * 64 > rows) gaps &= UINT64_MAX >> (64 - (rows - w * 64));
-            for (; gaps; gaps &= gaps - 1) dst[w * 64 + (unsigned)__builtin_ctzll(gaps)] = mm;
-          }
-        }
+        map_hits(&t->cols[in->b], base, rows, &maps[in->c], in->a ? hits : tmp);
         if (!in->a) for (uint32_t j = 0; j < rows; j++) hits[j] &= tmp[j];
         break;
       }

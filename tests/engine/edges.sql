@@ -98,3 +98,7 @@ SELECT customer_id FROM customers WHERE email IS NOT NULL AND age IS NOT NULL;
 SELECT customer_id FROM customers WHERE lower(city) LIKE 'sto%' AND NOT email_opt_in AND total_spend > 100;
 -- segment: gold_mail
 SELECT customer_id FROM customers WHERE lower(loyalty_tier) = 'gold' AND email IS NOT NULL AND lower(email) LIKE '%@gmail.com';
+-- segment: se_mail_age
+SELECT customer_id FROM customers WHERE lower(email) LIKE '%.se' AND age * 2 > 60;
+-- segment: no_or_missing_p90
+SELECT customer_id FROM customers WHERE (lower(email) LIKE '%.no' OR email IS NULL) AND purchases_90d * 2 >= 4;
