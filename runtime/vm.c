@@ -907,26 +907,25 @@ static int run_batches(vthread *th) {
         PUSH(FOR_SEL { out[pm] = (uint16_t)j; pm += (uint8_t)((!v || BIT(v, j)) & (x[j] != 0)); })
         break;
       }
-      case SEG_OP_HRNG_I: case SEG_OP_HRNG_N: case SEG_OP_HCOL_B: {
-        const seg_column *c = &t->cols[in->b];
-        if (in->a) hv_used = 0;
-        if (in->op == SEG_OP_HCOL_B) {
-          const uint8_t *x = (const uint8_t *)c->data + base;
-          uint8_t want = in->d ? 0 : 1;       /* d: `not column` */
-          if (in->a) for (uint32_t j = 0; j < rows; j++) hits[j] = (x[j] != 0) == want;
-          else for (uint32_t j = 0; j < rows; j++) hits[j] &= (x[j] != 0) == want;
-        } else {
-          hit_rng(c, base, rows, &aux[pc], hits, in->a != 0);
-        }
-        hv_used = and_valid(hv, hv_used, batch_valid(c, base, rows), rows);
-        break;
-      }
       /* EXPR (a byte, 0 or 1) assigned to the hits when first, else ANDed in */
 #define HLOOP(first, EXPR)                                                          \
       do {                                                                          \
         if (first) for (uint32_t j = 0; j < rows; j++) hits[j] = (uint8_t)(EXPR);   \
         else for (uint32_t j = 0; j < rows; j++) hits[j] &= (uint8_t)(EXPR);        \
       } while (0)
+      case SEG_OP_HRNG_I: case SEG_OP_HRNG_N: case SEG_OP_HCOL_B: {
+        const seg_column *c = &t->cols[in->b];
+        if (in->a) hv_used = 0;
+        if (in->op == SEG_OP_HCOL_B) {
+          const uint8_t *x = (const uint8_t *)c->data + base;
+          uint8_t want = in->d ? 0 : 1;       /* d: `not column` */
+          HLOOP(in->a, (x[j] != 0) == want);
+        } else {
+          hit_rng(c, base, rows, &aux[pc], hits, in->a != 0);
+        }
+        hv_used = and_valid(hv, hv_used, batch_valid(c, base, rows), rows);
+        break;
+      }
       case SEG_OP_HMAP: {
         uint8_t tmp[SEG_BATCH];
         if (in->a) hv_used = 0;
