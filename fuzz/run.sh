@@ -6,7 +6,8 @@
 # Runs each fuzzer (default: every $FUZZ_BUILD/fuzz/fuzz_*) for
 # $FUZZ_SECONDS seconds, one after the other, with its growing corpus in
 # $FUZZ_BUILD/corpus/NAME and read-only seeds in $FUZZ_BUILD/seeds/...,
-# regenerated on each run from the tests, the examples and ../shared.
+# regenerated on each run from the tests (their vendored data too), the examples
+# and the conformance cases of ../shared when it is there.
 # Crashes, hangs (-timeout) and memory blow-ups (-rss_limit_mb) are written
 # to $FUZZ_BUILD/artifacts/NAME/; the log of each run is
 # $FUZZ_BUILD/logs/NAME.log.  Exit 1 if any fuzzer found something: copy the
@@ -80,10 +81,10 @@ fuzz_make_seeds() {
     done
     # csv: fixtures, csv-spectrum, the small shared datasets whole and the
     # head of the big ones, every table of the language and diag cases
-    for f in tests/fixtures/csv/*.csv "$FUZZ_SHARED"/csv-spectrum/csvs/*.csv; do
+    for f in tests/fixtures/csv/*.csv tests/data/csv-spectrum/csvs/*.csv; do
         [ -f "$f" ] && cp "$f" "$s/csv/$(basename "$(dirname "$f")")_$(basename "$f")"
     done
-    for f in "$FUZZ_SHARED"/datasets/*.csv examples/customers.csv; do
+    for f in tests/data/datasets/*.csv examples/customers.csv; do
         [ -f "$f" ] || continue
         head -c 8192 "$f" | awk 'BEGIN { RS = "\n"; ORS = "\n" } { print }' > "$s/csv/head_$(basename "$f")"
     done

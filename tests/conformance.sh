@@ -15,7 +15,13 @@ CONF=$SEG_SHARED/conformance
 files=("$@")
 [ ${#files[@]} -gt 0 ] || files=("$CONF"/*.cases)
 if [ ! -e "${files[0]}" ]; then
-    t_fail "conformance: no *.cases files in $CONF" "set SEG_SHARED to the shared folder"
+    # A user's clone has no ../shared: the group is not run, and says so.
+    # CI always has it beside the clone, so there a missing folder fails.
+    if [ "${CI:-}" = true ]; then
+        t_fail "conformance: no *.cases files in $CONF" "set SEG_SHARED to the shared folder"
+    else
+        printf '# conformance: not run: no *.cases files in %s (the shared folder is not beside this clone; set SEG_SHARED)\n' "$CONF"
+    fi
     t_summary conformance
     exit
 fi

@@ -12,7 +12,7 @@
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-DS=$SEG_SHARED/datasets
+DS=$SEG_TESTDATA/datasets
 RULES=$T_ROOT/tests/import
 TODAY=2026-11-23
 
@@ -264,7 +264,7 @@ count_is() {
 
 # csv-spectrum's location_coordinates: a '"' inside an unquoted field.
 dir="$T_TMP/refuse.location"; mkdir -p "$dir/out"
-seg_exec "$dir" import "$SEG_SHARED/csv-spectrum/csvs/location_coordinates.csv" -o out/x.segcol
+seg_exec "$dir" import "$SEG_TESTDATA/csv-spectrum/csvs/location_coordinates.csv" -o out/x.segcol
 if [ "$T_RC" -eq 2 ] && grep -q 'location_coordinates.csv:2:22: field 2 (Location Coordinates): bad quoting' "$T_ERR" \
         && [ -z "$(ls -A "$dir/out")" ]; then
     t_ok "import/refuse/csv_spectrum_location_coordinates"

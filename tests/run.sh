@@ -9,7 +9,8 @@
 # "N passed, N failed" (totals over all builds).  Exit 1 if anything failed.
 #
 # Environment:
-#   SEG_SHARED   shared folder (datasets, conformance), default ../shared
+#   SEG_SHARED   shared folder (conformance cases), default ../shared
+#   SEG_TESTDATA vendored datasets and csv-spectrum, default tests/data
 #   TESTS        groups to run, default "unit lang diag conformance import sqlite_diff engine bench_smoke diff sarif fmt editors fuzz segc limits allocfail"
 #   VERBOSE=1    also print passing tests
 #   SEG_TIMEOUT  seconds allowed per seg invocation (default 30)
@@ -44,6 +45,7 @@ report() {
         /^ok( |$)/      { p++; infail = 0; if (verbose) print "  " label ": " $0; next }
         /^not ok( |$)/  { f++; infail = 1; print "  " label ": " $0; next }
         /^# [^ ]+: [0-9]+ passed, [0-9]+ failed$/ { infail = 0; done = 1; next }
+        /^# [^ ]+: not run: /  { print "  " label ": " substr($0, 3); next }
         /^#/            { if (infail) print "  " $0; next }
                         { print "  " label ": (output) " $0 }
         END {

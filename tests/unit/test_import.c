@@ -3,8 +3,8 @@
 ** errors) against csv-spectrum, the shared datasets and small fixtures,
 ** and the .segcol round trip (write, open, corrupt files refused).
 **
-** Shared files are found under $SEG_SHARED (default "../shared"); the
-** test runs from the repository root.
+** The public datasets and csv-spectrum are vendored under $SEG_TESTDATA
+** (default "tests/data"); the test runs from the repository root.
 */
 #include <dirent.h>
 #include <errno.h>
@@ -849,7 +849,7 @@ static void test_segcol(void) {
 }
 
 int main(void) {
-  shared = getenv("SEG_SHARED") ? getenv("SEG_SHARED") : "../shared";
+  shared = getenv("SEG_TESTDATA") ? getenv("SEG_TESTDATA") : "tests/data";
   test_sniff();
   test_spectrum();
   test_datasets();
