@@ -18,17 +18,22 @@
 #include "eval.h"
 
 const char *const seg_op_names[SEG_OP_COUNT] = {
-#define OP(name, fmt, sem) #name,
+#define OP(name, fmt, regs, sem) #name,
 #include "opcodes.def"
 #undef OP
 };
 const char *const seg_op_formats[SEG_OP_COUNT] = {
-#define OP(name, fmt, sem) fmt,
+#define OP(name, fmt, regs, sem) fmt,
+#include "opcodes.def"
+#undef OP
+};
+const char *const seg_op_regs[SEG_OP_COUNT] = {
+#define OP(name, fmt, regs, sem) regs,
 #include "opcodes.def"
 #undef OP
 };
 const char *const seg_op_semantics[SEG_OP_COUNT] = {
-#define OP(name, fmt, sem) sem,
+#define OP(name, fmt, regs, sem) sem,
 #include "opcodes.def"
 #undef OP
 };
@@ -159,6 +164,50 @@ static void cg_error(cg *g, const seg_node *n, const char *msg) {
   g->failed = 1;
 }
 
+/* ---- int against number, exactly --------------------------------------- */
+
+/* An int compared with a number constant c is compared exactly, as
+** mathematics would, never by converting the int to a double (which rounds
+** above 2^53): `x OP c` becomes the integer range [*lo, *hi]. OP is one of
+** OP_LT .. OP_EQ; returns 0 when no int satisfies it (then *lo > *hi). */
+#define TWO63 9223372036854775808.0
+static void int_lo_of(int op, double c, int64_t *lo, int *empty) {
+  if (op == OP_GT) {                    /* x > c  <=>  x >= floor(c) + 1 */
+    double fl = floor(c);
+    if (fl < -TWO63) *lo = INT64_MIN;
+    else if (fl >= TWO63 - 1024) *empty = 1;     /* no int64 above it */
+    else *lo = (int64_t)fl + 1;
+  } else {                              /* x >= c  <=>  x >= ceil(c) */
+    double ce = ceil(c);
+    if (ce <= -TWO63) *lo = INT64_MIN;
+    else if (ce >= TWO63) *empty = 1;
+    else *lo = (int64_t)ce;
+  }
+}
+static void int_hi_of(int op, double c, int64_t *hi, int *empty) {
+  if (op == OP_LT) {                    /* x < c  <=>  x <= ceil(c) - 1 */
+    double ce = ceil(c);
+    if (ce >= TWO63) *hi = INT64_MAX;
+    else if (ce <= -TWO63) *empty = 1;
+    else *hi = (int64_t)ce - 1;
+  } else {                              /* x <= c  <=>  x <= floor(c) */
+    double fl = floor(c);
+    if (fl >= TWO63) *hi = INT64_MAX;
+    else if (fl < -TWO63) *empty = 1;
+    else *hi = (int64_t)fl;
+  }
+}
+static int int_bounds(int op, double c, int64_t *lo, int64_t *hi) {
+  int empty = 0;
+  *lo = INT64_MIN;
+  *hi = INT64_MAX;
+  if (op == OP_GT || op == OP_GE || op == OP_EQ) int_lo_of(op == OP_EQ ? OP_GE : op, c, lo, &empty);
+  if (op == OP_LT || op == OP_LE || op == OP_EQ) int_hi_of(op == OP_EQ ? OP_LE : op, c, hi, &empty);
+  if (empty || *lo > *hi) { *lo = 1; *hi = 0; return 0; }
+  return 1;
+}
+#undef TWO63
+
 /* ---- fused column tests ------------------------------------------------ */
 
 /* A stored int, number or date column (not a segment, not text or bool). */
@@ -194,9 +243,21 @@ static int as_range(cg *g, const seg_node *n, crange *r) {
     seg_val lo = {0}, hi = {0};
     if (!const_of(g, n->b, &lo) || !const_of(g, n->c, &hi)) return 0;
     r->col = (uint32_t)n->a->col;
-    r->isnum = n->a->type == VT_NUM || (n->b && lo.type == VT_NUM) || (n->c && hi.type == VT_NUM);
-    if (n->b) { r->ilo = lo.i; r->flo = lo.type == VT_NUM ? lo.f : (double)lo.i; }
-    if (n->c) { r->ihi = hi.i; r->fhi = hi.type == VT_NUM ? hi.f : (double)hi.i; }
+    r->isnum = n->a->type == VT_NUM;     /* an int column takes exact int bounds */
+    int empty = 0;
+    if (n->b) {
+      r->flo = lo.type == VT_NUM ? lo.f : (double)lo.i;
+      if (lo.type != VT_NUM || r->isnum) r->ilo = lo.i;
+      else if (isnan(lo.f)) return 0;
+      else int_lo_of(OP_GE, lo.f, &r->ilo, &empty);
+    }
+    if (n->c) {
+      r->fhi = hi.type == VT_NUM ? hi.f : (double)hi.i;
+      if (hi.type != VT_NUM || r->isnum) r->ihi = hi.i;
+      else if (isnan(hi.f)) return 0;
+      else int_hi_of(OP_LE, hi.f, &r->ihi, &empty);
+    }
+    if (empty) { r->ilo = 1; r->ihi = 0; }
     return 1;
   }
   if (n->kind == N_BIN && n->op >= OP_LT && n->op <= OP_EQ) {
@@ -206,8 +267,11 @@ static int as_range(cg *g, const seg_node *n, crange *r) {
     seg_val k = {0};
     if (!is_valcol(x) || !const_of(g, y, &k)) return 0;
     r->col = (uint32_t)x->col;
-    r->isnum = x->type == VT_NUM || k.type == VT_NUM;
-    if (r->isnum) {
+    r->isnum = x->type == VT_NUM;
+    if (!r->isnum && k.type == VT_NUM) {   /* int column, number constant: exact */
+      if (isnan(k.f)) return 0;
+      int_bounds(op, k.f, &r->ilo, &r->ihi);
+    } else if (r->isnum) {
       double c = k.type == VT_NUM ? k.f : (double)k.i;
       if (isnan(c)) return 0;
       switch (op) {
@@ -310,6 +374,22 @@ static uint32_t gen_compare(cg *g, int op, seg_node *x, seg_node *y) {
       emit(g, SEG_OP_KB, d, 1, 0, 0);
       return d;
     }
+    if (x->type == VT_INT && c.type == VT_NUM && !isnan(c.f)) {
+      /* exactly, as integer bounds; `!=` is the negation of `=` */
+      int64_t lo, hi;
+      int_bounds(op == OP_NE ? OP_EQ : op, c.f, &lo, &hi);
+      uint32_t a = gen(g, x), klo = kint(g, lo), khi = kint(g, hi);
+      d = reg_alloc(g);
+      emit(g, SEG_OP_BTW_IK, d, a, klo, khi);
+      reg_free(g, a);
+      if (op == OP_NE) {
+        uint32_t o = reg_alloc(g);
+        emit(g, SEG_OP_NOT, o, d, 0, 0);
+        reg_free(g, d);
+        d = o;
+      }
+      return d;
+    }
     uint32_t a = f ? gen_f(g, x) : gen(g, x);
     d = reg_alloc(g);
     uint32_t k = f ? knum(g, c.type == VT_NUM ? c.f : (double)c.i) : kint(g, c.i);
@@ -347,9 +427,21 @@ static uint32_t gen_range(cg *g, seg_node *n) {
   int f = n->a->type == VT_NUM || (lo && lo->type == VT_NUM) || (hi && hi->type == VT_NUM);
   if ((!lo || !lo->has_cols) && (!hi || !hi->has_cols) && lo && hi) {
     seg_val l = fold(g, lo), h = fold(g, hi);
-    uint32_t x = f ? gen_f(g, n->a) : gen(g, n->a), d = reg_alloc(g), klo, khi;
+    /* an int subject against number bounds: exact int bounds */
+    int exact = f && n->a->type == VT_INT && !l.missing && !h.missing &&
+                !(l.type == VT_NUM && isnan(l.f)) && !(h.type == VT_NUM && isnan(h.f));
+    uint32_t x = f && !exact ? gen_f(g, n->a) : gen(g, n->a), d = reg_alloc(g), klo, khi;
     /* constants are interned low bound first, so listings are stable */
-    if (f) {
+    if (exact) {
+      int64_t ilo = l.i, ihi = h.i;
+      int e = 0;
+      if (l.type == VT_NUM) int_lo_of(OP_GE, l.f, &ilo, &e);
+      if (h.type == VT_NUM) int_hi_of(OP_LE, h.f, &ihi, &e);
+      if (e) { ilo = 1; ihi = 0; }
+      klo = kint(g, ilo);
+      khi = kint(g, ihi);
+      emit(g, SEG_OP_BTW_IK, d, x, klo, khi);
+    } else if (f) {
       klo = knum(g, l.type == VT_NUM ? l.f : (double)l.i);
       khi = knum(g, h.type == VT_NUM ? h.f : (double)h.i);
       emit(g, SEG_OP_BTW_FK, d, x, klo, khi);
@@ -370,11 +462,16 @@ static uint32_t gen_range(cg *g, seg_node *n) {
   return d;
 }
 
+/* `x in (a, b, ...)` means `x = a or x = b or ...`, three-valued: a list of
+** constants becomes one IN_IK / IN_FK test, anything else (conditions,
+** expressions in the list) the disjunction itself. An int subject is
+** compared exactly: number constants that are whole become int constants,
+** the others can never be equal and are dropped. */
 static uint32_t gen_in(cg *g, seg_node *n) {
-  int allconst = 1, f = n->a->type == VT_NUM, count = 0;
+  int allconst = n->a->type != VT_BOOL, f = n->a->type == VT_NUM, count = 0;
   for (seg_node *k = n->list; k; k = k->next) {
     allconst &= !k->has_cols;
-    f |= k->type == VT_NUM;
+    if (n->a->type != VT_INT) f |= k->type == VT_NUM;
     count++;
   }
   uint32_t d;
@@ -385,6 +482,11 @@ static uint32_t gen_in(cg *g, seg_node *n) {
     for (seg_node *k = n->list; k; k = k->next) {
       seg_val v = fold(g, k);
       if (v.missing) continue;              /* x = missing is never true */
+      if (!f && v.type == VT_NUM) {         /* int subject: whole numbers only */
+        int64_t lo, hi;
+        if (isnan(v.f) || !int_bounds(OP_EQ, v.f, &lo, &hi)) continue;
+        v.i = lo;
+      }
       uint32_t idx;
       if (f) {
         if (!GROW(g->p->kf, g->p->nkf, g->p->capkf)) { g->failed = 1; return 0; }
@@ -785,6 +887,34 @@ void seg_program_free(seg_program *p) {
   memset(p, 0, sizeof *p);
 }
 
+/* Register kinds (opcodes.def's third column): each read must find the
+** register written, in program order, with a kind the reader accepts.
+** kind[r]: 0 never written, 'i', 'f', 'v' (missing: int or number), 't'. */
+static const char *regs_check(const seg_insn *in, uint8_t *kind) {
+  const char *rk = seg_op_regs[in->op];
+  uint32_t ops[4] = {in->a, in->b, in->c, in->d};
+  for (int k = 0; k < 4; k++) {
+    char want = rk[k];
+    if (want < 'a' || want > 'z') continue;
+    uint8_t have = kind[ops[k]];
+    int ok = want == 't' ? have == 't' : want == 'v' ? have == 'i' || have == 'f' || have == 'v'
+                                                     : have == (uint8_t)want || have == 'v';
+    if (!have) return "reads a register no earlier instruction writes";
+    if (!ok) return want == 't' ? "reads a value register as a condition" : "reads a register of another kind";
+  }
+  if (in->op == SEG_OP_COAL_V && kind[in->b] != 'v' && kind[in->c] != 'v' && kind[in->b] != kind[in->c])
+    return "coalesces an int with a number";
+  switch (rk[0]) {
+  case 'I': kind[in->a] = 'i'; break;
+  case 'F': kind[in->a] = 'f'; break;
+  case 'T': kind[in->a] = 't'; break;
+  case 'V': kind[in->a] = seg_op_formats[in->op][1] == 'R' && kind[in->b] != 'v' ? kind[in->b]
+                          : in->op == SEG_OP_COAL_V ? kind[in->c] : 'v'; break;
+  default: break;
+  }
+  return NULL;
+}
+
 int seg_cg_verify(const seg_program *p, char *err, size_t errlen) {
   /* selections: each push is matched by a later SEL_POP; a jump out of a
   ** selection (SEL_NF/SEL_NT/JEMPTY) must land on the pop that closes the
@@ -793,9 +923,10 @@ int seg_cg_verify(const seg_program *p, char *err, size_t errlen) {
   uint32_t *match = malloc(((size_t)p->ncode + 1) * sizeof *match);   /* pop pc -> push pc */
   uint32_t *owner = malloc(((size_t)p->ncode + 1) * sizeof *owner);   /* jump pc -> push pc */
   uint8_t *emits = NULL;                                                /* per segment */
+  uint8_t *kind = calloc((size_t)p->nregs + 1, 1);                      /* per register */
   uint32_t depth = 0;
   int rc = -1;
-  if (!stack || !match || !owner) {
+  if (!stack || !match || !owner || !kind) {
     snprintf(err, errlen, "out of memory");
     rc = -2;
     goto out;
@@ -836,6 +967,11 @@ int seg_cg_verify(const seg_program *p, char *err, size_t errlen) {
                  seg_op_names[in->op], "abcd"[k], (unsigned long long)v);
         goto out;
       }
+    }
+    const char *bad = regs_check(in, kind);
+    if (bad) {
+      snprintf(err, errlen, "instruction %u (%s): %s", pc, seg_op_names[in->op], bad);
+      goto out;
     }
     if (fmt[1] == 'C' && fmt[2] == 'M' && p->maps[in->c].col != in->b) {   /* indexed by C[b]'s codes */
       snprintf(err, errlen, "instruction %u (%s): map m%u is not a map of column c%u", pc, seg_op_names[in->op],
@@ -914,5 +1050,6 @@ out:
   free(match);
   free(owner);
   free(emits);
+  free(kind);
   return rc;
 }

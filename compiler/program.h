@@ -13,7 +13,7 @@
 #include "table.h"
 
 typedef enum seg_opcode {
-#define OP(name, fmt, sem) SEG_OP_##name,
+#define OP(name, fmt, regs, sem) SEG_OP_##name,
 #include "opcodes.def"
 #undef OP
   SEG_OP_COUNT
@@ -23,6 +23,7 @@ _Static_assert(SEG_OP_COUNT <= 255, "opcodes must fit a byte");
 
 extern const char *const seg_op_names[SEG_OP_COUNT];
 extern const char *const seg_op_formats[SEG_OP_COUNT];
+extern const char *const seg_op_regs[SEG_OP_COUNT];     /* register kinds, see opcodes.def */
 extern const char *const seg_op_semantics[SEG_OP_COUNT];
 
 typedef struct seg_insn {

@@ -32,6 +32,7 @@
 */
 #include "vm.h"
 
+#include <assert.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -328,31 +329,47 @@ static void free_map(vmap *m) {
 
 /* ---- run-start resolution --------------------------------------------- */
 
-/* The column's value as the VM's number semantics see it: x / 10^scale. */
-static double num_of(int64_t x, double p10) { return (double)x / p10; }
+/* The column's value as the VM's number semantics see it: the double
+** nearest x / 10^scale, the one strtod gives for the same digits in a rule,
+** so `lat = 49.12181808914158` holds for that cell. Within +-2^53 x and
+** 10^scale (scale <= 18 < 23) are exact doubles and one division rounds
+** once; beyond it (double)x would round first and the division again (~4%
+** of 16-17 digit values came out one ulp off), so the decimal is spelled out
+** and read by strtod, which rounds correctly. p10 is 10^scale. */
+#define EXACT_F64 (INT64_C(1) << 53)
+static double num_of(int64_t x, double p10, uint32_t scale) {
+  if ((x >= -EXACT_F64 && x <= EXACT_F64) || scale == 0) return (double)x / p10;
+  char buf[48];
+  uint64_t a = x < 0 ? 0 - (uint64_t)x : (uint64_t)x;
+  int n = snprintf(buf, sizeof buf, "%s%llue-%u", x < 0 ? "-" : "", (unsigned long long)a, scale);
+  assert(n > 0 && (size_t)n < sizeof buf);
+  (void)n;
+  return strtod(buf, NULL);
+}
+#undef EXACT_F64
 
 /* Smallest x with num_of(x) >= lo (1 past INT64_MAX as INT64_MAX + flag). */
-static int64_t first_at_least(double lo, double p10, int *none) {
+static int64_t first_at_least(double lo, double p10, uint32_t scale, int *none) {
   *none = 0;
-  if (lo <= num_of(INT64_MIN, p10)) return INT64_MIN;
-  if (num_of(INT64_MAX, p10) < lo) { *none = 1; return INT64_MAX; }
+  if (lo <= num_of(INT64_MIN, p10, scale)) return INT64_MIN;
+  if (num_of(INT64_MAX, p10, scale) < lo) { *none = 1; return INT64_MAX; }
   int64_t a = INT64_MIN, b = INT64_MAX;        /* num_of(a) < lo <= num_of(b) */
   while ((__int128)b - a > 1) {
     int64_t mid = (int64_t)(((__int128)a + b) / 2);
-    if (num_of(mid, p10) >= lo) b = mid; else a = mid;
+    if (num_of(mid, p10, scale) >= lo) b = mid; else a = mid;
   }
   return b;
 }
 
 /* Largest x with num_of(x) <= hi. */
-static int64_t last_at_most(double hi, double p10, int *none) {
+static int64_t last_at_most(double hi, double p10, uint32_t scale, int *none) {
   *none = 0;
-  if (hi >= num_of(INT64_MAX, p10)) return INT64_MAX;
-  if (num_of(INT64_MIN, p10) > hi) { *none = 1; return INT64_MIN; }
+  if (hi >= num_of(INT64_MAX, p10, scale)) return INT64_MAX;
+  if (num_of(INT64_MIN, p10, scale) > hi) { *none = 1; return INT64_MIN; }
   int64_t a = INT64_MIN, b = INT64_MAX;        /* num_of(a) <= hi < num_of(b) */
   while ((__int128)b - a > 1) {
     int64_t mid = (int64_t)(((__int128)a + b) / 2);
-    if (num_of(mid, p10) <= hi) a = mid; else b = mid;
+    if (num_of(mid, p10, scale) <= hi) a = mid; else b = mid;
   }
   return a;
 }
@@ -375,8 +392,9 @@ static int resolve_aux(const vctx *X, vaux *aux) {
     case SEG_OP_RNG_N: case SEG_OP_SRNG_N: case SEG_OP_HRNG_N: {
       int n1, n2;
       double p10 = X->pow10s[in->b], lo = p->kf[in->c], hi = p->kf[in->d];
-      a->lo = first_at_least(lo, p10, &n1);
-      a->hi = last_at_most(hi, p10, &n2);
+      uint32_t scale = X->t->cols[in->b].scale;
+      a->lo = first_at_least(lo, p10, scale, &n1);
+      a->hi = last_at_most(hi, p10, scale, &n2);
       if (n1 || n2 || isnan(lo) || isnan(hi)) { a->lo = 1; a->hi = 0; }
       break;
     }
@@ -699,7 +717,8 @@ static int run_batches(vthread *th) {
         const seg_column *c = &t->cols[in->b];
         const uint64_t *v = batch_valid(c, base, rows);
         double p10 = in->op == SEG_OP_COL_N ? pow10s[in->b] : 1;
-        WITH_VALUES(c, base, FOR_SEL { A->f[j] = num_of(x[j], p10); A->v[j] = v ? BIT(v, j) : 1; })
+        uint32_t scale = in->op == SEG_OP_COL_N ? c->scale : 0;
+        WITH_VALUES(c, base, FOR_SEL { A->f[j] = num_of(x[j], p10, scale); A->v[j] = v ? BIT(v, j) : 1; })
         break;
       }
       case SEG_OP_COL_B: {

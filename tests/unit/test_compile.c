@@ -239,8 +239,45 @@ static void test_verify(void) {
     rejects("verify: KB with a truth value 3 is rejected", &m);
     mut_reset(&m, P);
   }
+  if ((i = find_op(P, SEG_OP_AND)) >= 0) {
+    /* a register nothing wrote yet: stale contents of an earlier batch */
+    m.p.nregs = P->nregs + 1;
+    m.code[i].c = P->nregs;
+    rejects("verify: reading a register no instruction wrote is rejected", &m);
+    mut_reset(&m, P);
+  }
   check(seg_cg_verify(P, err, sizeof err) == 0, "verify: the original program is untouched and still passes");
   free(m.code);
+  seg_compiled_free(&c);
+}
+
+/* Issue 10: `vip in (true)` ran IN_IK over COL_B's condition bytes, reading
+** whatever an earlier instruction had left in the register's int lanes. The
+** verifier now checks register kinds; codegen compiles a bool `in` as `=`s. */
+static void test_verify_kinds(void) {
+  seg_compiled c;
+  int rc = compile("segment s = age + 1 in (2, 3)\nsegment t = vip in (true, false)\n", &c);
+  check(rc == 0 && c.ok, "verify kinds: the base program compiles");
+  if (rc != 0 || !c.ok) {
+    dump(&c);
+    seg_compiled_free(&c);
+    return;
+  }
+  const seg_program *P = &c.prog;
+  int i = find_op(P, SEG_OP_IN_IK), v = -1;
+  for (uint32_t k = 0; k < P->ncols; k++)
+    if (strcmp(P->colnames[k], "vip") == 0) v = (int)k;
+  check(i > 0 && v >= 0, "verify kinds: `age + 1 in (...)` is an IN_IK after the addition");
+  int inik = 0;
+  for (uint32_t k = 0; k < P->ncode; k++) inik += P->code[k].op == SEG_OP_IN_IK;
+  check(inik == 1, "verify kinds: `vip in (true, false)` is not compiled to IN_IK");
+  if (i > 0 && v >= 0) {
+    mut m;
+    mut_init(&m, P);
+    m.code[i - 1] = (seg_insn){SEG_OP_COL_B, m.code[i].b, (uint32_t)v, 0, 0};
+    rejects("verify kinds: IN_IK over a bool column's condition register is rejected", &m);
+    free(m.code);
+  }
   seg_compiled_free(&c);
 }
 
@@ -322,5 +359,6 @@ int main(void) {
     errors("duplicate segment name: E0108 at the second name", "segment s = age > 1\nsegment s = vip\n", w, 1);
   }
   test_verify();
+  test_verify_kinds();
   return failures ? 1 : 0;
 }
