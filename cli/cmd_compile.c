@@ -40,8 +40,10 @@ static const char *explicit_today(const char *opt) {
 
 int seg_cmd_compile(int argc, char **argv) {
   const char *rules = NULL, *out = NULL, *schema = NULL, *data = NULL, *today_opt = NULL;
+  int force = 0;
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i];
+    if (strcmp(a, "--force") == 0) { force = 1; continue; }
     if (a[0] != '-' || strcmp(a, "-") == 0) {
       if (rules) usage("unexpected argument '%s'", a);
       rules = a;
@@ -56,6 +58,10 @@ int seg_cmd_compile(int argc, char **argv) {
   }
   if (!rules) usage("%s", "compile needs a rules file");
   if (!out) usage("%s", "compile needs -o OUT.segc");
+  const char *inputs[] = {rules, schema ? schema : "-", data ? data : "-", NULL};
+  if (seg_cli_output_ok("-o", out, inputs) != 0 ||
+      seg_cli_overwrite_ok("-o", out, SEG_SEGC_MAGIC, SEG_SEGC_MAGIC_LEN, ".segc file", force) != 0)
+    return 2;
   const char *pinned = explicit_today(today_opt);
   int32_t today = seg_cli_today(today_opt);
 
@@ -89,14 +95,9 @@ int seg_cmd_compile(int argc, char **argv) {
     fprintf(stderr, "seg: %s: cannot be saved as .segc (internal error: it loads back different)\n", rules);
     goto done;
   }
-  if (strcmp(out, "-") == 0) {
-    if (fwrite(bytes, 1, len, stdout) != len || fflush(stdout) != 0) {
-      fprintf(stderr, "seg: cannot write to standard output\n");
-      goto done;
-    }
-  } else {
+  {
     char *tmp;
-    FILE *f = seg_cli_atomic_open(out, &tmp);
+    FILE *f = seg_cli_atomic_open(out, &tmp);     /* "-", devices and FIFOs directly */
     if (!f) goto done;
     fwrite(bytes, 1, len, f);
     if (seg_cli_atomic_commit(f, tmp, out) != 0) goto done;
@@ -117,14 +118,10 @@ done:
 }
 
 int seg_cli_is_segc_file(const char *path) {
-  if (strcmp(path, "-") == 0) return 0;
   size_t n = strlen(path);
   if (n > 5 && strcmp(path + n - 5, ".segc") == 0) return 1;   /* a damaged magic still says so */
-  FILE *f = fopen(path, "rb");
-  if (!f) return 0;
   char head[SEG_SEGC_MAGIC_LEN];
-  n = fread(head, 1, sizeof head, f);
-  fclose(f);
+  n = seg_cli_peek(path, head, sizeof head);        /* a pipe keeps its bytes for the real read */
   return seg_segc_is_segc(head, n);
 }
 

@@ -43,12 +43,6 @@ static int diff_usage(const char *fmt, const char *arg) {
   return EXIT_USAGE;
 }
 
-
-static void diff_warn(void *ctx, const char *msg) {
-  (void)ctx;
-  fprintf(stderr, "seg: warning: %s\n", msg);
-}
-
 /* Compiles one rules file; errors (not lint warnings) go to stderr. */
 static int diff_compile(const char *path, const seg_schema_view *sv, int32_t today, seg_compiled *c) {
   size_t len;
@@ -130,16 +124,7 @@ int cmd_diff(int argc, char **argv) {
   seg_type *types = NULL;
   row *rows = NULL;
   char err[1024];
-  int lrc;
-  if (strcmp(pos[2], "-") != 0 && seg_col_is_segcol(pos[2])) {
-    lrc = seg_col_open(pos[2], &t, err, sizeof err);
-  } else {
-    seg_import_opts o = {0};
-    o.skip_bad_rows = skip_bad;
-    o.warn = diff_warn;
-    lrc = seg_import_csv(pos[2], &o, &t, err, sizeof err);
-  }
-  if (lrc != 0) { fprintf(stderr, "seg: %s\n", err); goto done; }
+  if (seg_cli_load_table(pos[2], skip_bad, NULL, &t) != 0) goto done;
   names = calloc(t.ncols + 1, sizeof *names);
   types = calloc(t.ncols + 1, sizeof *types);
   if (!names || !types) { fprintf(stderr, "seg: out of memory\n"); goto done; }
@@ -150,7 +135,7 @@ int cmd_diff(int argc, char **argv) {
   if (bad) goto done;
   for (int k = 0; k < 2; k++)
     if (seg_vm_run(&c[k].prog, &t, 1, &res[k], err, sizeof err) != 0) {
-      fprintf(stderr, "seg: %s: %s\n", pos[k], err);
+      fprintf(stderr, "seg: %s: %s\n", pos[2], err);     /* a damaged column of the data */
       goto done;
     }
 

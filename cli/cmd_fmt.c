@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "cmds.h"
+#include "tmpfile.h"
 #include "diag.h"
 #include "fmt.h"
 
@@ -162,6 +163,11 @@ int seg_cmd_fmt(int argc, char **argv) {
     int is_stdin = strcmp(path, "-") == 0;
     const char *shown = is_stdin ? "<stdin>" : path;
     if (write && is_stdin) { fprintf(stderr, "%s: fmt: -w cannot rewrite standard input\n", prog); rc = 2; continue; }
+    if (write && seg_tmp_special(path)) {      /* /dev/stdin, a FIFO: read once, nothing to rewrite */
+      fprintf(stderr, "%s: fmt: -w: %s is not a regular file; use seg fmt without -w and redirect\n", prog, path);
+      rc = 2;
+      continue;
+    }
     size_t len;
     char *src = seg_cli_read_file(path, &len);
     if (!src) { rc = 2; continue; }

@@ -2,6 +2,7 @@
 ** io.c -- file reading shared by the `seg` subcommands.
 */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,8 +10,78 @@
 #include <unistd.h>
 
 #include "cmds.h"
+#include "tmpfile.h"
+
+/* Inputs that can be read only once (a pipe, process substitution,
+** /dev/stdin, "-"): the first look at one reads it whole and keeps the
+** bytes here; every later read of the same path gets them again. */
+#define NCACHE 4
+static struct { char *path, *buf; size_t len; } cache[NCACHE];
+
+static int read_once_only(const char *path) {
+  struct stat st;
+  return strcmp(path, "-") == 0 || (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode));
+}
+
+static char *read_stream(const char *path, size_t *len);
+
+/* The cached bytes of path (read now if needed), or NULL. */
+static const char *cached(const char *path, size_t *len) {
+  for (int i = 0; i < NCACHE; i++)
+    if (cache[i].path && strcmp(cache[i].path, path) == 0) {
+      *len = cache[i].len;
+      return cache[i].buf;
+    }
+  for (int i = 0; i < NCACHE; i++)
+    if (!cache[i].path) {
+      char *b = read_stream(path, len), *p = b ? strdup(path) : NULL;
+      if (!p) { free(b); return NULL; }
+      cache[i].path = p;
+      cache[i].buf = b;
+      cache[i].len = *len;
+      return b;
+    }
+  return NULL;
+}
+
+size_t seg_cli_peek(const char *path, char *head, size_t n) {
+  size_t len = 0, k = 0;
+  if (read_once_only(path)) {
+    const char *b = cached(path, &len);
+    if (!b) return 0;
+    k = len < n ? len : n;
+    memcpy(head, b, k);
+    return k;
+  }
+  FILE *f = fopen(path, "rb");
+  if (!f) return 0;
+  k = fread(head, 1, n, f);
+  fclose(f);
+  return k;
+}
+
+/* A UTF-8 byte order mark (editors on Windows write one) is not part of the
+** text: dropped, so a rule file starting with one reads as without. */
+static char *drop_bom(char *b, size_t *len) {
+  if (b && *len >= 3 && memcmp(b, "\xEF\xBB\xBF", 3) == 0) {
+    memmove(b, b + 3, *len - 3);
+    *len -= 3;
+  }
+  return b;
+}
 
 char *seg_cli_read_file(const char *path, size_t *len) {
+  if (read_once_only(path)) {
+    const char *b = cached(path, len);
+    char *copy = b ? malloc(*len + 1) : NULL;
+    if (b && !copy) fprintf(stderr, "seg: %s: cannot read (out of memory)\n", path);
+    if (copy) memcpy(copy, b, *len);
+    return drop_bom(copy, len);
+  }
+  return drop_bom(read_stream(path, len), len);
+}
+
+static char *read_stream(const char *path, size_t *len) {
   FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
   if (!f) {
     fprintf(stderr, "seg: %s: cannot open: %s\n", path, strerror(errno));
@@ -50,45 +121,107 @@ void seg_cli_json_string(FILE *f, const char *s) {
 
 FILE *seg_cli_atomic_open(const char *path, char **tmp) {
   *tmp = NULL;
-  if (asprintf(tmp, "%s.tmp.XXXXXX", path) < 0) {
-    *tmp = NULL;
-    fprintf(stderr, "seg: %s: cannot write: out of memory\n", path);
-    return NULL;
+  if (strcmp(path, "-") == 0) return stdout;
+  if (seg_tmp_special(path)) {           /* /dev/null, a FIFO: written directly */
+    FILE *f = fopen(path, "wb");
+    if (!f) fprintf(stderr, "seg: %s: cannot write: %s\n", path, strerror(errno));
+    return f;
   }
-  int fd = mkstemp(*tmp);
-  FILE *f = NULL;
-  if (fd >= 0) {
-    /* the mode the file would get from a plain fopen, or the one it has */
-    struct stat st;
-    mode_t mode;
-    if (stat(path, &st) == 0) mode = st.st_mode & 07777;
-    else {
-      mode_t mask = umask(0);
-      umask(mask);
-      mode = 0666 & ~mask;
-    }
-    (void)fchmod(fd, mode);
-    f = fdopen(fd, "wb");
-  }
+  char err[1024];
+  int fd = seg_tmp_create(path, tmp, err, sizeof err);
+  FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
   if (!f) {
-    fprintf(stderr, "seg: %s: cannot write: %s\n", path, strerror(errno));
-    if (fd >= 0) { close(fd); unlink(*tmp); }
-    free(*tmp);
+    if (fd >= 0) {
+      snprintf(err, sizeof err, "%s: cannot write: %s", path, strerror(errno));
+      close(fd);
+    }
+    fprintf(stderr, "seg: %s\n", err);
+    seg_tmp_discard(*tmp);
     *tmp = NULL;
   }
   return f;
 }
 
 int seg_cli_atomic_commit(FILE *f, char *tmp, const char *path) {
-  int bad = ferror(f) | (fflush(f) != 0) | (fsync(fileno(f)) != 0);
+  if (f == stdout) return fflush(f) == 0 && !ferror(f) ? 0 : (fprintf(stderr, "seg: -: cannot write\n"), -1);
+  int bad = ferror(f) | (fflush(f) != 0) | (tmp && fsync(fileno(f)) != 0);
   int err = errno;
   bad |= fclose(f) != 0;
-  if (!bad && rename(tmp, path) != 0) bad = 1, err = errno;
-  else if (bad && errno) err = errno;
+  if (bad && errno) err = errno;
   if (bad) {
     fprintf(stderr, "seg: %s: cannot write: %s\n", path, strerror(err));
-    unlink(tmp);
+    seg_tmp_discard(tmp);
+    return -1;
   }
-  free(tmp);
-  return bad ? -1 : 0;
+  if (!tmp) return 0;                    /* a device or FIFO, written directly */
+  char msg[1024];
+  if (seg_tmp_install(tmp, path, msg, sizeof msg) != 0) {
+    fprintf(stderr, "seg: %s\n", msg);
+    return -1;
+  }
+  return 0;
+}
+
+/* Same file: same device and inode, whatever the names (symlinks, hard
+** links, ./x and x). */
+int seg_cli_same_file(const char *a, const char *b) {
+  struct stat x, y;
+  if (strcmp(a, "-") == 0 || strcmp(b, "-") == 0) return 0;
+  return stat(a, &x) == 0 && stat(b, &y) == 0 && x.st_dev == y.st_dev && x.st_ino == y.st_ino;
+}
+
+int seg_cli_output_ok(const char *opt, const char *out, const char *const *inputs) {
+  for (; *inputs; inputs++)
+    if (seg_cli_same_file(out, *inputs)) {
+      fprintf(stderr, "seg: %s %s: that is the input file %s; refusing to overwrite an input "
+                      "(nothing was written)\n", opt, out, *inputs);
+      return -1;
+    }
+  return 0;
+}
+
+int seg_cli_overwrite_ok(const char *opt, const char *out, const char *magic, size_t mlen, const char *kind,
+                         int force) {
+  struct stat st;
+  if (force || strcmp(out, "-") == 0 || stat(out, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0)
+    return 0;
+  char head[16] = {0};
+  FILE *f = fopen(out, "rb");
+  size_t n = f ? fread(head, 1, mlen < sizeof head ? mlen : sizeof head, f) : 0;
+  if (f) fclose(f);
+  if (n == mlen && memcmp(head, magic, mlen) == 0) return 0;
+  fprintf(stderr, "seg: %s %s: the file exists and is not a %s (a CSV export or a rule file?); "
+                  "use --force to replace it (nothing was written)\n", opt, out, kind);
+  return -1;
+}
+
+/* Signals: a temporary being written is removed, then the signal's
+** default action ends the process. A mapped input that shrinks under us
+** raises SIGBUS on the next read: say so instead of dying silently. */
+static void on_signal(int sig) {
+  seg_tmp_remove_all();
+  signal(sig, SIG_DFL);
+  raise(sig);
+}
+
+static void on_sigbus(int sig) {
+  static const char msg[] = "seg: an input file changed (was truncated or overwritten) while it was read; "
+                            "nothing was written\n";
+  (void)sig;
+  seg_tmp_remove_all();
+  ssize_t k = write(2, msg, sizeof msg - 1);
+  (void)k;
+  _exit(2);
+}
+
+void seg_cli_signals(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sigemptyset(&sa.sa_mask);
+  sa.sa_handler = on_signal;
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+  sigaction(SIGHUP, &sa, NULL);
+  sa.sa_handler = on_sigbus;
+  sigaction(SIGBUS, &sa, NULL);
 }

@@ -23,6 +23,7 @@
 
 #include "codes.h"
 #include "cmds.h"
+#include "tmpfile.h"
 #include "colfile.h"
 #include "compile.h"
 #include "date.h"
@@ -65,10 +66,11 @@ static const char *USAGE =
   "      --month-first        read 11/23/2026 as M/D/YYYY (US); default D/M/YYYY\n"
   "      --decimal . | ,      the decimal mark of every number column (default: inferred per column)\n"
   "      --key COLUMN         refuse the import unless COLUMN has one distinct value per row\n"
+  "      --force              replace an existing OUT that is not a .segcol (a CSV, a rule file)\n"
   "      --threads N          parse with N threads (default: one per CPU)\n"
   "  seg schema  EXPORT.csv | DATA.segcol                  print the inferred schema\n"
   "  seg explain RULES.seg (--schema FILE | --data DATA)   print the bytecode\n"
-  "  seg compile RULES.seg -o OUT.segc (--schema FILE | --data DATA) [--today D]   save the bytecode;\n"
+  "  seg compile RULES.seg -o OUT.segc (--schema FILE | --data DATA) [--today D] [--force]   save the bytecode;\n"
   "              `seg run OUT.segc DATA` and `seg explain OUT.segc` load it (verified)\n"
   "  seg diff    OLD.seg NEW.seg DATA [--today D] [--format table|json] [--max-change P%]   members added/removed per segment\n"
   "  seg explain-code CODE | --list                        what a diagnostic code means, and the fix\n"
@@ -87,15 +89,28 @@ static void warn_cb(void *ctx, const char *msg) {
 
 /* Opens DATA: a .segcol file, or a CSV imported in memory (with the
 ** CSV options in m, or the defaults when m is NULL). */
-static int load_table_more(const char *path, int skip_bad, const seg_import_more *m, seg_table *t) {
-  char err[1024];
+int seg_cli_load_table(const char *path, int skip_bad, const seg_import_more *m, seg_table *t) {
+  char err[1024], head[8];
   int rc;
-  if (strcmp(path, "-") != 0 && seg_col_is_segcol(path)) {
+  seg_import_opts o = {0};
+  o.skip_bad_rows = skip_bad;
+  o.warn = warn_cb;
+  int is_segcol = seg_cli_peek(path, head, 8) == 8 && memcmp(head, "SEGCOL\0\1", 8) == 0;
+  struct stat st;
+  if (strcmp(path, "-") == 0 || (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))) {
+    /* a pipe: read once (the peek kept the bytes) and imported from memory */
+    if (is_segcol) {
+      fprintf(stderr, "%s: %s: a .segcol is mapped, so it must be a regular file, not a pipe\n", prog, path);
+      return -1;
+    }
+    size_t len;
+    char *buf = seg_cli_read_file(path, &len);
+    if (!buf) return -1;
+    rc = seg_import_mem(buf, len, strcmp(path, "-") == 0 ? "<stdin>" : path, &o, m, t, err, sizeof err);
+    free(buf);
+  } else if (is_segcol) {
     rc = seg_col_open(path, t, err, sizeof err);
   } else {
-    seg_import_opts o = {0};
-    o.skip_bad_rows = skip_bad;
-    o.warn = warn_cb;
     rc = seg_import_csv2(path, &o, m, t, err, sizeof err);
   }
   if (rc != 0) fprintf(stderr, "%s: %s\n", prog, err);
@@ -103,7 +118,7 @@ static int load_table_more(const char *path, int skip_bad, const seg_import_more
 }
 
 static int load_table(const char *path, int skip_bad, seg_table *t) {
-  return load_table_more(path, skip_bad, NULL, t);
+  return seg_cli_load_table(path, skip_bad, NULL, t);
 }
 
 static int parse_today(const char *s, int32_t *out) {
@@ -129,7 +144,7 @@ typedef struct opts {
   const char *encoding, *decimal, *threads;   /* CSV reading (import, schema, run) */
   const char **segments;
   int nsegments;
-  int skip_bad, month_first;
+  int skip_bad, month_first, force;
 } opts;
 
 static void parse_opts(int argc, char **argv, opts *o, int maxpos, const char *const *allowed) {
@@ -148,6 +163,7 @@ static void parse_opts(int argc, char **argv, opts *o, int maxpos, const char *c
     if (!ok) die_usage("unknown option '%s' for this command", a);
     if (strcmp(a, "--skip-bad-rows") == 0) { o->skip_bad = 1; continue; }
     if (strcmp(a, "--month-first") == 0) { o->month_first = 1; continue; }
+    if (strcmp(a, "--force") == 0) { o->force = 1; continue; }
     if (i + 1 >= argc) die_usage("option '%s' needs a value", a);
     const char *v = argv[++i];
     if (strcmp(a, "--schema") == 0) o->schema = v;
@@ -475,7 +491,7 @@ static int cmd_schema(int argc, char **argv) {
   seg_schema s = {0};
   int rc = EXIT_USAGE;
   seg_import_more m = csv_more(&o);
-  if (load_table_more(o.pos[0], o.skip_bad, &m, &t) == 0) {
+  if (seg_cli_load_table(o.pos[0], o.skip_bad, &m, &t) == 0) {
     if (seg_schema_from_table(&t, &s) != 0) fprintf(stderr, "%s: out of memory\n", prog);
     else rc = seg_schema_print(stdout, &s, t.nrows) == 0 ? 0 : EXIT_USAGE;
   }
@@ -485,13 +501,54 @@ static int cmd_schema(int argc, char **argv) {
   return rc;
 }
 
+/* A .segcol is written to a temporary beside the target and renamed; a
+** target that cannot be renamed over ("-", a device, a FIFO) gets the
+** finished file copied to it from a temporary in $TMPDIR. */
+static int write_segcol(const seg_table *t, const char *out, char *err, size_t errlen) {
+  if (strcmp(out, "-") != 0 && !seg_tmp_special(out)) return seg_col_write(t, out, err, errlen);
+  const char *dir = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+  char *tmp = NULL;
+  if (asprintf(&tmp, "%s/seg-import.segcol", dir) < 0) {
+    snprintf(err, errlen, "%s: out of memory", out);
+    return -1;
+  }
+  char *real = NULL;
+  int fd = seg_tmp_create(tmp, &real, err, errlen);     /* a unique name beside tmp */
+  free(tmp);
+  if (fd < 0) return -1;
+  close(fd);
+  int rc = seg_col_write(t, real, err, errlen);
+  FILE *in = rc == 0 ? fopen(real, "rb") : NULL, *o = NULL;
+  if (rc == 0) {
+    o = strcmp(out, "-") == 0 ? stdout : fopen(out, "wb");
+    char buf[1 << 16];
+    size_t n;
+    rc = in && o ? 0 : -1;
+    while (rc == 0 && (n = fread(buf, 1, sizeof buf, in)) > 0)
+      if (fwrite(buf, 1, n, o) != n) rc = -1;
+    if (in && ferror(in)) rc = -1;
+    if (o == stdout) rc |= fflush(stdout) != 0 ? -1 : 0;
+    else if (o && fclose(o) != 0) rc = -1;
+    if (rc != 0) snprintf(err, errlen, "%s: cannot write: %s", out, strerror(errno));
+  }
+  if (in) fclose(in);
+  seg_tmp_discard(real);
+  return rc;
+}
+
 static int cmd_import(int argc, char **argv) {
   static const char *const allowed[] = {"-o", "--output", "--delimiter", "--skip-bad-rows", "--encoding",
-                                        "--month-first", "--decimal", "--key", "--threads", NULL};
+                                        "--month-first", "--decimal", "--key", "--threads", "--force", NULL};
   opts o;
   parse_opts(argc, argv, &o, 1, allowed);
   if (o.npos != 1) die_usage("%s", "import needs a CSV file");
   if (!o.output) die_usage("%s", "import needs -o OUT.segcol");
+  const char *inputs[] = {o.pos[0], NULL};
+  if (seg_cli_output_ok("-o", o.output, inputs) != 0 ||
+      seg_cli_overwrite_ok("-o", o.output, "SEGCOL\0\1", 8, ".segcol file", o.force) != 0) {
+    free(o.segments);
+    return EXIT_USAGE;
+  }
   seg_import_opts io = {0};
   io.skip_bad_rows = o.skip_bad;
   io.warn = warn_cb;
@@ -507,7 +564,7 @@ static int cmd_import(int argc, char **argv) {
   char err[1024];
   int rc = 0;
   if (seg_import_csv2(o.pos[0], &io, &m, &t, err, sizeof err) != 0 ||
-      seg_col_write(&t, o.output, err, sizeof err) != 0) {
+      write_segcol(&t, o.output, err, sizeof err) != 0) {
     fprintf(stderr, "%s: %s\n", prog, err);
     rc = EXIT_USAGE;
   } else {
@@ -576,7 +633,7 @@ static void write_cell(FILE *f, const seg_column *c, size_t r) {
 static int write_members(const char *path, const seg_program *p, const seg_result *res, const seg_table *t,
                          int key, const uint8_t *shown) {
   char *tmp = NULL;
-  FILE *f = strcmp(path, "-") == 0 ? stdout : seg_cli_atomic_open(path, &tmp);
+  FILE *f = seg_cli_atomic_open(path, &tmp);
   if (!f) return -1;
   fputs("segment,", f);
   csv_field(f, t->cols[key].name, strlen(t->cols[key].name));
@@ -596,7 +653,6 @@ static int write_members(const char *path, const seg_program *p, const seg_resul
       }
     }
   }
-  if (f == stdout) return fflush(f) == 0 ? 0 : -1;
   return seg_cli_atomic_commit(f, tmp, path);
 }
 
@@ -609,6 +665,13 @@ static int cmd_run(int argc, char **argv) {
   const char *format = o.format ? o.format : "table";
   if (strcmp(format, "table") && strcmp(format, "csv") && strcmp(format, "json"))
     die_usage("--format: '%s' is not one of table, csv, json", format);
+  if (o.members) {
+    const char *inputs[] = {o.pos[0], o.pos[1], NULL};
+    if (seg_cli_output_ok("--members", o.members, inputs) != 0) {
+      free(o.segments);
+      return EXIT_USAGE;
+    }
+  }
   int32_t today = resolve_today(o.today);
   seg_table t = {0};
   seg_compiled c = {0};
@@ -618,7 +681,7 @@ static int cmd_run(int argc, char **argv) {
   seg_type *types = NULL;
   int rc = EXIT_USAGE;
   seg_import_more m = csv_more(&o);
-  if (load_table_more(o.pos[1], o.skip_bad, &m, &t) != 0) goto done;
+  if (seg_cli_load_table(o.pos[1], o.skip_bad, &m, &t) != 0) goto done;
   names = calloc(t.ncols + 1, sizeof *names);
   types = calloc(t.ncols + 1, sizeof *types);
   if (!names || !types) { fprintf(stderr, "%s: out of memory\n", prog); goto done; }
@@ -650,7 +713,7 @@ static int cmd_run(int argc, char **argv) {
   }
   char err[512];
   if (seg_vm_run(&c.prog, &t, o.members != NULL, &res, err, sizeof err) != 0) {
-    fprintf(stderr, "%s: %s\n", prog, err);
+    fprintf(stderr, "%s: %s: %s\n", prog, o.pos[1], err);       /* a damaged column of the data */
     goto done;
   }
   if (o.members && seg_col_check(&t.cols[key], t.nrows, err, sizeof err) != 0) {
@@ -723,6 +786,13 @@ int seg_cli_compile_rules(const char *path, const seg_schema_view *sv, int32_t t
 
 int main(int argc, char **argv) {
   signal(SIGXFSZ, SIG_IGN);    /* a file-size limit becomes EFBIG, reported */
+  seg_cli_signals();           /* temporaries removed on SIGINT/SIGTERM/SIGHUP; SIGBUS reported */
+  const char *th = getenv("SEG_THREADS");
+  if (th && *th) {
+    char *end;
+    long n = strtol(th, &end, 10);
+    if (*end || n < 1 || n > 64) die_usage("SEG_THREADS='%s' is not a number of threads from 1 to 64", th);
+  }
   if (argc < 2) { fputs(USAGE, stderr); return EXIT_USAGE; }
   const char *cmd = argv[1];
   for (int i = 2; i < argc; i++)

@@ -8,6 +8,7 @@
 ** size, so a truncated, corrupt or hostile file gets an error, not a crash.
 */
 #include "colfile.h"
+#include "tmpfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -208,15 +209,14 @@ typedef struct col_layout {
 } col_layout;
 
 int seg_col_write(const seg_table *t, const char *path, char *err, size_t errlen) {
-  size_t plen = strlen(path);
-  char *tmp = malloc(plen + 12);
+  char *tmp = NULL;
   col_layout *lay = calloc(t->ncols ? t->ncols : 1, sizeof *lay);
   unsigned char *hdr = NULL;
   writer w = {-1, 0, 0};
   int rc = -1;
   const char *stage = "write";
 
-  if (tmp == NULL || lay == NULL) {
+  if (lay == NULL) {
     set_err(err, errlen, "%s: out of memory", path);
     goto out;
   }
@@ -242,18 +242,8 @@ int seg_col_write(const seg_table *t, const char *path, char *err, size_t errlen
     set_err(err, errlen, "%s: out of memory", path);
     goto out;
   }
-  memcpy(tmp, path, plen);
-  memcpy(tmp + plen, ".tmp.XXXXXX", 12);
-  w.fd = mkstemp(tmp);
-  if (w.fd < 0) {
-    set_err(err, errlen, "%s: cannot create temporary file %s.tmp.XXXXXX: %s", path, path, strerror(errno));
-    goto out;
-  }
-  {
-    mode_t um = umask(0);       /* mkstemp makes 0600; give the usual 0666 & ~umask */
-    umask(um);
-    fchmod(w.fd, 0666 & ~um);
-  }
+  w.fd = seg_tmp_create(path, &tmp, err, errlen);     /* mode kept, symlinks followed */
+  if (w.fd < 0) goto out;
 
   w_bytes(&w, hdr, (size_t)pad64(hlen));   /* placeholder, rewritten at the end */
   for (size_t i = 0; i < t->ncols && w.err == 0; i++) {
@@ -326,35 +316,18 @@ int seg_col_write(const seg_table *t, const char *path, char *err, size_t errlen
     w.err = errno;
     goto werr;
   }
-  if (rename(tmp, path) != 0) {
-    set_err(err, errlen, "%s: cannot rename %s into place: %s", path, tmp, strerror(errno));
-    unlink(tmp);
-    goto out;
-  }
-  {
-    char *dcopy = strdup(path);              /* make the rename durable */
-    if (dcopy != NULL) {
-      int dfd = open(dirname(dcopy), O_RDONLY | O_DIRECTORY);
-      if (dfd >= 0) {
-        fsync(dfd);
-        close(dfd);
-      }
-      free(dcopy);
-    }
-  }
+  char *done_tmp = tmp;
+  tmp = NULL;
+  if (seg_tmp_install(done_tmp, path, err, errlen) != 0) goto out;
   rc = 0;
   goto out;
 werr:
   set_err(err, errlen, "%s: %s failed: %s", path, stage, strerror(w.err));
   if (w.fd >= 0) close(w.fd);
   w.fd = -1;
-  unlink(tmp);
 out:
-  if (w.fd >= 0) {
-    close(w.fd);
-    unlink(tmp);
-  }
-  free(tmp);
+  if (w.fd >= 0) close(w.fd);
+  seg_tmp_discard(tmp);
   free(lay);
   free(hdr);
   return rc;
