@@ -3,7 +3,7 @@
 ** membership changes between two versions of a rules file.
 **
 **   seg diff OLD.seg NEW.seg DATA [--today D] [--format table|json]
-**            [--max-change P%] [--skip-bad-rows]
+**            [--max-change P%] [--skip-bad-rows] [--max-bad-rows N|P%]
 **
 ** Both files are compiled against DATA's columns and run over the same
 ** rows with members recorded. Segments are matched by name; a segment in
@@ -91,7 +91,7 @@ static int parse_percent(const char *s, double *out) {
 int cmd_diff(int argc, char **argv) {
   const char *pos[3] = {0};
   int npos = 0, skip_bad = 0;
-  const char *today_s = NULL, *format = "table", *maxs = NULL;
+  const char *today_s = NULL, *format = "table", *maxs = NULL, *max_bad = NULL;
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i];
     if (a[0] != '-' || strcmp(a, "-") == 0) {
@@ -102,7 +102,8 @@ int cmd_diff(int argc, char **argv) {
     if (strcmp(a, "--skip-bad-rows") == 0) { skip_bad = 1; continue; }
     const char **dst = strcmp(a, "--today") == 0 ? &today_s
                      : strcmp(a, "--format") == 0 ? &format
-                     : strcmp(a, "--max-change") == 0 ? &maxs : NULL;
+                     : strcmp(a, "--max-change") == 0 ? &maxs
+                     : strcmp(a, "--max-bad-rows") == 0 ? &max_bad : NULL;
     if (!dst) return diff_usage("unknown option '%s'", a);
     if (i + 1 >= argc) return diff_usage("option '%s' needs a value", a);
     *dst = argv[++i];
@@ -113,6 +114,10 @@ int cmd_diff(int argc, char **argv) {
   double max_change = -1;
   if (maxs && parse_percent(maxs, &max_change) != 0)
     return diff_usage("--max-change: '%s' is not a percentage such as 5%%", maxs);
+  seg_import_more more = {0};
+  if (max_bad && seg_import_parse_max_bad(max_bad, &more) != 0)
+    return diff_usage("--max-bad-rows: '%s' is not a number of rows or a percentage such as 2%%", max_bad);
+  if (max_bad) skip_bad = 1;
   const char *ts = today_s ? today_s : getenv("SEG_TODAY");
   int32_t today;
   if (!ts || !*ts) today = seg_date_today_local();
@@ -137,7 +142,7 @@ int cmd_diff(int argc, char **argv) {
     seg_import_opts o = {0};
     o.skip_bad_rows = skip_bad;
     o.warn = diff_warn;
-    lrc = seg_import_csv(pos[2], &o, &t, err, sizeof err);
+    lrc = seg_import_csv2(pos[2], &o, &more, &t, err, sizeof err);
   }
   if (lrc != 0) { fprintf(stderr, "seg: %s\n", err); goto done; }
   names = calloc(t.ncols + 1, sizeof *names);

@@ -3,7 +3,7 @@
 **
 **   seg check   FILES_OR_DIRS... (--schema S | --data D) [--format text|json|sarif|github|gitlab] [--strict]
 **   seg run     RULES DATA [--today D] [--format table|csv|json] [--members OUT] [--key COL] [--segment NAME]...
-**   seg import  CSV -o OUT.segcol [--delimiter C] [--skip-bad-rows] [--encoding E] [--month-first]
+**   seg import  CSV -o OUT.segcol [--delimiter C] [--skip-bad-rows] [--max-bad-rows N|P%] [--encoding E] [--month-first]
 **               [--decimal C] [--key COL] [--threads N]
 **   seg schema  CSV|SEGCOL
 **   seg explain RULES (--schema S | --data D) [--today D] | RULES.segc
@@ -56,11 +56,13 @@ static const char *USAGE =
   "      --members OUT.csv    write segment,key for every member ('-' = stdout)\n"
   "      --key COLUMN         the key column for --members (default: the first)\n"
   "      --segment NAME       report only this segment (repeatable)\n"
-  "      --skip-bad-rows      for CSV data: skip rows with the wrong number of fields\n"
+  "      --skip-bad-rows, --max-bad-rows N|P%   for CSV data: skip rows with the wrong number of fields\n"
   "      --encoding, --month-first, --decimal   for CSV data: as for import\n"
   "  seg import  EXPORT.csv -o OUT.segcol [options]       CSV -> columnar file\n"
   "      --delimiter C        ',' ';' or tab (default: sniffed from the header line)\n"
-  "      --skip-bad-rows      skip (and report) rows with the wrong number of fields\n"
+  "      --skip-bad-rows      skip (and report) rows with the wrong number of fields, up to a ceiling:\n"
+  "      --max-bad-rows N|P%  at most N rows or P% of the rows (implies --skip-bad-rows;\n"
+  "                           default 1% of the rows, at most 1000); past it: exit 2, no output\n"
   "      --encoding E         utf-8 (default; UTF-16 with a BOM is detected), cp1252, latin1, utf-16\n"
   "      --month-first        read 11/23/2026 as M/D/YYYY (US); default D/M/YYYY\n"
   "      --decimal . | ,      the decimal mark of every number column (default: inferred per column)\n"
@@ -127,6 +129,7 @@ typedef struct opts {
   int npos;
   const char *schema, *data, *today, *format, *members, *key, *output, *delimiter;
   const char *encoding, *decimal, *threads;   /* CSV reading (import, schema, run) */
+  const char *max_bad;
   const char **segments;
   int nsegments;
   int skip_bad, month_first;
@@ -161,6 +164,7 @@ static void parse_opts(int argc, char **argv, opts *o, int maxpos, const char *c
     else if (strcmp(a, "--encoding") == 0) o->encoding = v;
     else if (strcmp(a, "--decimal") == 0) o->decimal = v;
     else if (strcmp(a, "--threads") == 0) o->threads = v;
+    else if (strcmp(a, "--max-bad-rows") == 0) o->max_bad = v, o->skip_bad = 1;
     else if (strcmp(a, "--segment") == 0) o->segments[o->nsegments++] = v;
   }
 }
@@ -172,6 +176,8 @@ static seg_import_more csv_more(const opts *o) {
   if (o->encoding && (m.encoding = seg_import_encoding(o->encoding)) < 0)
     die_usage("--encoding: '%s' is not one of utf-8, cp1252, latin1, utf-16, utf-16le, utf-16be", o->encoding);
   m.month_first = o->month_first;
+  if (o->max_bad && seg_import_parse_max_bad(o->max_bad, &m) != 0)
+    die_usage("--max-bad-rows: '%s' is not a number of rows or a percentage such as 2%%", o->max_bad);
   if (o->decimal) {
     if (strcmp(o->decimal, ".") != 0 && strcmp(o->decimal, ",") != 0)
       die_usage("--decimal: '%s' is not '.' or ','", o->decimal);
@@ -467,7 +473,8 @@ static int cmd_explain(int argc, char **argv) {
 }
 
 static int cmd_schema(int argc, char **argv) {
-  static const char *const allowed[] = {"--skip-bad-rows", "--encoding", "--month-first", "--decimal", NULL};
+  static const char *const allowed[] = {"--skip-bad-rows", "--max-bad-rows", "--encoding", "--month-first",
+                                        "--decimal", NULL};
   opts o;
   parse_opts(argc, argv, &o, 1, allowed);
   if (o.npos != 1) die_usage("%s", "schema needs a CSV or .segcol file");
@@ -486,8 +493,8 @@ static int cmd_schema(int argc, char **argv) {
 }
 
 static int cmd_import(int argc, char **argv) {
-  static const char *const allowed[] = {"-o", "--output", "--delimiter", "--skip-bad-rows", "--encoding",
-                                        "--month-first", "--decimal", "--key", "--threads", NULL};
+  static const char *const allowed[] = {"-o", "--output", "--delimiter", "--skip-bad-rows", "--max-bad-rows",
+                                        "--encoding", "--month-first", "--decimal", "--key", "--threads", NULL};
   opts o;
   parse_opts(argc, argv, &o, 1, allowed);
   if (o.npos != 1) die_usage("%s", "import needs a CSV file");
@@ -602,7 +609,8 @@ static int write_members(const char *path, const seg_program *p, const seg_resul
 
 static int cmd_run(int argc, char **argv) {
   static const char *const allowed[] = {"--today", "--format", "--members", "--key", "--segment",
-                                        "--skip-bad-rows", "--encoding", "--month-first", "--decimal", NULL};
+                                        "--skip-bad-rows", "--max-bad-rows", "--encoding", "--month-first",
+                                        "--decimal", NULL};
   opts o;
   parse_opts(argc, argv, &o, 2, allowed);
   if (o.npos != 2) die_usage("%s", "run needs a rules file and a data file");

@@ -1178,6 +1178,56 @@ static void warn_bad_rows(job *jb, size_t upto) {
          total);
 }
 
+/* The rows skipped for their field count against the ceiling
+** (seg_import_more.max_bad_kind); past it the import fails. */
+static int check_bad_ceiling(job *jb) {
+  uint64_t nbad = 0, nrows = 0;
+  for (size_t k = 0; k < jb->nch; k++) nbad += jb->ch[k].nbad, nrows += jb->ch[k].nrows;
+  if (nbad == 0) return 0;
+  uint64_t nrec = nrows + nbad, limit;
+  char why[96];
+  if (jb->m->max_bad_kind == SEG_MAX_BAD_ROWS) {
+    limit = (uint64_t)jb->m->max_bad;
+    snprintf(why, sizeof why, "--max-bad-rows %llu", (unsigned long long)limit);
+  } else {
+    double pct = jb->m->max_bad_kind == SEG_MAX_BAD_PERCENT ? jb->m->max_bad : 1.0;
+    double l = (double)nrec * pct / 100.0;
+    limit = (uint64_t)l;
+    if ((double)limit < l) limit++;
+    if (jb->m->max_bad_kind == SEG_MAX_BAD_PERCENT) {
+      snprintf(why, sizeof why, "--max-bad-rows %g%%", pct);
+    } else {
+      if (limit > 1000) limit = 1000;
+      snprintf(why, sizeof why, "the default: 1%% of the rows, at most 1000");
+    }
+  }
+  if (nbad <= limit) return 0;
+  set_err(jb->err, jb->errlen,
+          "%s: %llu of %llu rows have the wrong number of fields, more than the %llu allowed (%s); fix the "
+          "export, or raise the ceiling with --max-bad-rows N or P%%",
+          jb->fname, (unsigned long long)nbad, (unsigned long long)nrec, (unsigned long long)limit, why);
+  return -1;
+}
+
+int seg_import_parse_max_bad(const char *s, seg_import_more *m) {
+  char *end;
+  size_t n = strlen(s);
+  if (n == 0 || s[0] == '-' || s[0] == '+' || is_ws((uchar)s[0])) return -1;
+  errno = 0;
+  if (s[n - 1] == '%') {
+    double p = strtod(s, &end);
+    if (errno != 0 || end != s + n - 1 || !(p >= 0 && p <= 100)) return -1;
+    m->max_bad_kind = SEG_MAX_BAD_PERCENT;
+    m->max_bad = p;
+    return 0;
+  }
+  unsigned long long v = strtoull(s, &end, 10);
+  if (errno != 0 || *end != '\0' || v > (1ull << 53)) return -1;
+  m->max_bad_kind = SEG_MAX_BAD_ROWS;
+  m->max_bad = (double)v;
+  return 0;
+}
+
 /* ---- header ------------------------------------------------------------- */
 
 typedef struct hdrctx {
@@ -1964,6 +2014,7 @@ static int import_text(job *jb, seg_table *out) {
     chunk_error(jb, bad);
     return -1;
   }
+  if (check_bad_ceiling(jb) != 0) return -1;
   uint64_t nrows = 0;
   for (size_t k = 0; k < jb->nch; k++) {
     jb->ch[k].row0 = nrows;
@@ -2002,7 +2053,7 @@ static void job_free(job *jb) {
 static int import_input(const char *fname, const uchar *raw, size_t rawlen, input *in, const seg_import_opts *o,
                         const seg_import_more *m, seg_table *out, char *err, size_t errlen) {
   static const seg_import_opts defaults = {0, 0, NULL, NULL};
-  static const seg_import_more more_defaults = {0, 0, 0, NULL, 0, 0};
+  static const seg_import_more more_defaults = {0, 0, 0, NULL, 0, 0, 0, 0};
   if (o == NULL) o = &defaults;
   if (m == NULL) m = &more_defaults;
   if (m->encoding < SEG_ENC_AUTO || m->encoding > SEG_ENC_UTF16BE) {

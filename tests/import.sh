@@ -412,6 +412,40 @@ else
     t_fail "import/file_size_limit_leaves_nothing" "exit $rc, files: $(ls -A "$dir" | tr '\n' ' ')" "$(t_file_detail stderr "$dir/err")"
 fi
 
+# --skip-bad-rows has a ceiling: by default 1% of the rows (rounded up), at
+# most 1,000; --max-bad-rows N or P% moves it.  Past it: exit 2, no file.
+refuse skip_ceiling_telco_dirty telco_dirty_bom_mixed_delims.csv \
+    'rows have the wrong number of fields, more than the [0-9]+ allowed \(the default' --skip-bad-rows
+dir="$T_TMP/badrows"; mkdir -p "$dir"
+awk 'BEGIN { print "id,age"; for (r = 1; r <= 100; r++) print r "," (r % 50); print "x"; print "y,1,2"; print "z" }' \
+    > "$dir/b.csv"
+refuse_badrows() {  # NAME STDERR_ERE ARGS...
+    local name=$1 re=$2; shift 2
+    mkdir -p "$dir/$name"
+    seg_exec "$dir" import b.csv -o "$name/out.segcol" "$@"
+    if [ "$T_RC" -eq 2 ] && grep -Eq -- "$re" "$T_ERR" && [ -z "$(ls -A "$dir/$name")" ]; then t_ok "import/badrows/$name"
+    else t_fail "import/badrows/$name" "$T_CMD: exit $T_RC, files: $(ls -A "$dir/$name")" "$(t_file_detail stderr "$T_ERR")"; fi
+}
+# 103 rows, 3 bad: 1% rounds up to 2
+refuse_badrows default_ceiling 'b\.csv: 3 of 103 rows have the wrong number of fields, more than the 2 allowed' --skip-bad-rows
+refuse_badrows max_2 'more than the 2 allowed \(--max-bad-rows 2\)' --max-bad-rows 2
+refuse_badrows max_1.5_percent 'more than the 2 allowed \(--max-bad-rows 1.5%\)' --skip-bad-rows --max-bad-rows 1.5%
+refuse_badrows max_junk "--max-bad-rows: 'lots' is not a number of rows or a percentage" --max-bad-rows lots
+seg_exec "$dir" import b.csv -o ok3.segcol --max-bad-rows 3
+if [ "$T_RC" -eq 0 ] && grep -q 'imported 100 rows' "$T_ERR"; then t_ok "import/badrows/max_3_imports"
+else t_fail "import/badrows/max_3_imports" "$T_CMD: exit $T_RC" "$(t_file_detail stderr "$T_ERR")"; fi
+count_is badrows_percent_run "$dir/b.csv" 'age >= 40' 20 --max-bad-rows 3%
+printf 'segment s = age > 1\n' > "$dir/r.seg"
+seg_exec "$dir" run r.seg b.csv --skip-bad-rows --format csv
+if [ "$T_RC" -eq 2 ] && grep -q 'more than the 2 allowed' "$T_ERR" && [ ! -s "$T_OUT" ]; then t_ok "import/badrows/run_default_ceiling"
+else t_fail "import/badrows/run_default_ceiling" "$T_CMD: exit $T_RC" "$(t_file_detail stderr "$T_ERR")"; fi
+printf 'segment s = age > 1\n' > "$dir/r2.seg"
+seg_exec "$dir" diff r.seg r2.seg b.csv --skip-bad-rows
+rc1=$T_RC; cp "$T_ERR" "$dir/diff.err"
+seg_exec "$dir" diff r.seg r2.seg b.csv --max-bad-rows 3
+if [ "$rc1" -eq 2 ] && grep -q 'more than the 2 allowed' "$dir/diff.err" && [ "$T_RC" -eq 0 ]; then t_ok "import/badrows/diff"
+else t_fail "import/badrows/diff" "diff: exit $rc1 by default, $T_RC with --max-bad-rows 3" "$(t_file_detail stderr "$dir/diff.err")"; fi
+
 # Parallel parsing: the same .segcol byte for byte with 1 and 2 threads
 # (input big enough to be cut: > 2 x 2 MiB).
 GEN=$(dirname "$SEG")/gencustomers

@@ -316,6 +316,19 @@ static void test_fixtures(void) {
   warns w = {0, "", ""};
   seg_import_opts o = {0, 1, on_warn, &w};
   rc = seg_import_csv(fx("ragged.csv"), &o, &t, err, sizeof err);
+  check(rc == -1 && t.nrows == 0 && strstr(err, "ragged.csv: 2 of 5 rows have the wrong number of fields, more than the 1 "
+                                                 "allowed (the default: 1% of the rows, at most 1000)") != NULL,
+        "skip_bad_rows: 2 of 5 rows is past the default ceiling (1%%, rounded up): %s", err);
+  seg_import_more ceil2 = {0};
+  seg_import_more pm = {0};
+  check(seg_import_parse_max_bad("2.5%", &pm) == 0 && pm.max_bad_kind == SEG_MAX_BAD_PERCENT && pm.max_bad == 2.5 &&
+            seg_import_parse_max_bad("abc", &pm) == -1 && seg_import_parse_max_bad("-1", &pm) == -1 &&
+            seg_import_parse_max_bad("101%", &pm) == -1 && seg_import_parse_max_bad("", &pm) == -1 &&
+            seg_import_parse_max_bad("3x", &pm) == -1,
+        "max_bad: P%% parsed; junk, negative and over 100%% refused");
+  check(seg_import_parse_max_bad("2", &ceil2) == 0 && ceil2.max_bad_kind == SEG_MAX_BAD_ROWS, "max_bad: N");
+  w.n = 0;
+  rc = seg_import_csv2(fx("ragged.csv"), &o, &ceil2, &t, err, sizeof err);
   check(rc == 0 && t.nrows == 3 && w.n == 2, "skip_bad_rows: 3 rows kept, 2 warnings");
   check(strcmp(w.first, "tests/fixtures/csv/ragged.csv:3: expected 3 fields (as in the header), found 2") == 0 &&
             strcmp(w.last, "tests/fixtures/csv/ragged.csv:5: expected 3 fields (as in the header), found 4") == 0,
