@@ -4,6 +4,7 @@
 **
 **   seg diff OLD.seg NEW.seg DATA [--today D] [--format table|json]
 **            [--max-change P%] [--skip-bad-rows] [--max-bad-rows N|P%]
+**            [--schema S [--lenient] [--allow-extra]]
 **
 ** Both files are compiled against DATA's columns and run over the same
 ** rows with members recorded. Segments are matched by name; a segment in
@@ -28,13 +29,15 @@
 #include "compile.h"
 #include "date.h"
 #include "import.h"
+#include "schema.h"
 #include "vm.h"
 
 #define EXIT_FINDINGS 1
 #define EXIT_USAGE 2
 
 static const char *const DIFF_USAGE =
-  "usage: seg diff OLD.seg NEW.seg DATA [--today YYYY-MM-DD] [--format table|json] [--max-change P%]\n";
+  "usage: seg diff OLD.seg NEW.seg DATA [--today YYYY-MM-DD] [--format table|json] [--max-change P%]\n"
+  "                [--skip-bad-rows] [--max-bad-rows N|P%] [--schema S [--lenient] [--allow-extra]]\n";
 
 static int diff_usage(const char *fmt, const char *arg) {
   fprintf(stderr, "seg: diff: ");
@@ -90,8 +93,8 @@ static int parse_percent(const char *s, double *out) {
 
 int cmd_diff(int argc, char **argv) {
   const char *pos[3] = {0};
-  int npos = 0, skip_bad = 0;
-  const char *today_s = NULL, *format = "table", *maxs = NULL, *max_bad = NULL;
+  int npos = 0, skip_bad = 0, lenient = 0, allow_extra = 0;
+  const char *today_s = NULL, *format = "table", *maxs = NULL, *max_bad = NULL, *schema = NULL;
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i];
     if (a[0] != '-' || strcmp(a, "-") == 0) {
@@ -100,10 +103,13 @@ int cmd_diff(int argc, char **argv) {
       continue;
     }
     if (strcmp(a, "--skip-bad-rows") == 0) { skip_bad = 1; continue; }
+    if (strcmp(a, "--lenient") == 0) { lenient = 1; continue; }
+    if (strcmp(a, "--allow-extra") == 0) { allow_extra = 1; continue; }
     const char **dst = strcmp(a, "--today") == 0 ? &today_s
                      : strcmp(a, "--format") == 0 ? &format
                      : strcmp(a, "--max-change") == 0 ? &maxs
-                     : strcmp(a, "--max-bad-rows") == 0 ? &max_bad : NULL;
+                     : strcmp(a, "--max-bad-rows") == 0 ? &max_bad
+                     : strcmp(a, "--schema") == 0 ? &schema : NULL;
     if (!dst) return diff_usage("unknown option '%s'", a);
     if (i + 1 >= argc) return diff_usage("option '%s' needs a value", a);
     *dst = argv[++i];
@@ -118,6 +124,8 @@ int cmd_diff(int argc, char **argv) {
   if (max_bad && seg_import_parse_max_bad(max_bad, &more) != 0)
     return diff_usage("--max-bad-rows: '%s' is not a number of rows or a percentage such as 2%%", max_bad);
   if (max_bad) skip_bad = 1;
+  if ((lenient || allow_extra) && !schema)
+    return diff_usage("%s: only with --schema", lenient ? "--lenient" : "--allow-extra");
   const char *ts = today_s ? today_s : getenv("SEG_TODAY");
   int32_t today;
   if (!ts || !*ts) today = seg_date_today_local();
@@ -142,7 +150,17 @@ int cmd_diff(int argc, char **argv) {
     seg_import_opts o = {0};
     o.skip_bad_rows = skip_bad;
     o.warn = diff_warn;
-    lrc = seg_import_csv2(pos[2], &o, &more, &t, err, sizeof err);
+    seg_schema pin = {0};
+    lrc = 0;
+    if (schema) {
+      lrc = seg_schema_parse_file(schema, &pin, err, sizeof err);
+      more.schema = &pin;
+      more.schema_name = schema;
+      more.lenient = lenient;
+      more.allow_extra = allow_extra;
+    }
+    if (lrc == 0) lrc = seg_import_csv2(pos[2], &o, &more, &t, err, sizeof err);
+    seg_schema_free(&pin);
   }
   if (lrc != 0) { fprintf(stderr, "seg: %s\n", err); goto done; }
   names = calloc(t.ncols + 1, sizeof *names);

@@ -87,6 +87,33 @@ static void warn_cb(void *ctx, const char *msg) {
   fprintf(stderr, "%s: warning: %s\n", prog, msg);
 }
 
+/* The columns of a .segcol against --schema: the same names with the
+** same types (extra ones only with --allow-extra).  0, or -1 with err. */
+static int segcol_matches(const seg_table *t, const seg_import_more *m, const char *path, char *err, size_t errlen) {
+  const seg_schema *s = m->schema;
+  for (size_t i = 0; i < s->ncols; i++) {
+    int j = seg_table_find(t, s->names[i]);
+    if (j < 0) {
+      snprintf(err, errlen, "%s: no column '%s' (%s in %s)", path, s->names[i], seg_type_name(s->types[i]),
+               m->schema_name);
+      return -1;
+    }
+    if (t->cols[j].type != s->types[i]) {
+      snprintf(err, errlen, "%s: column '%s' is %s, but %s in %s", path, s->names[i],
+               seg_type_name(t->cols[j].type), seg_type_name(s->types[i]), m->schema_name);
+      return -1;
+    }
+  }
+  if (!m->allow_extra)
+    for (size_t j = 0; j < t->ncols; j++)
+      if (seg_schema_find(s, t->cols[j].name) < 0) {
+        snprintf(err, errlen, "%s: column '%s' is not in %s; give --allow-extra to use it", path, t->cols[j].name,
+                 m->schema_name);
+        return -1;
+      }
+  return 0;
+}
+
 /* Opens DATA: a .segcol file, or a CSV imported in memory (with the
 ** CSV options in m, or the defaults when m is NULL). */
 static int load_table_more(const char *path, int skip_bad, const seg_import_more *m, seg_table *t) {
@@ -94,6 +121,10 @@ static int load_table_more(const char *path, int skip_bad, const seg_import_more
   int rc;
   if (strcmp(path, "-") != 0 && seg_col_is_segcol(path)) {
     rc = seg_col_open(path, t, err, sizeof err);
+    if (rc == 0 && m != NULL && m->schema != NULL && segcol_matches(t, m, path, err, sizeof err) != 0) {
+      seg_table_free(t);
+      rc = -1;
+    }
   } else {
     seg_import_opts o = {0};
     o.skip_bad_rows = skip_bad;
@@ -132,8 +163,11 @@ typedef struct opts {
   const char *max_bad;
   const char **segments;
   int nsegments;
-  int skip_bad, month_first;
+  int skip_bad, month_first, lenient, allow_extra;
 } opts;
+
+/* The schema of --schema for import, run and diff: types pinned. */
+static seg_schema pinned;
 
 static void parse_opts(int argc, char **argv, opts *o, int maxpos, const char *const *allowed) {
   memset(o, 0, sizeof *o);
@@ -151,6 +185,8 @@ static void parse_opts(int argc, char **argv, opts *o, int maxpos, const char *c
     if (!ok) die_usage("unknown option '%s' for this command", a);
     if (strcmp(a, "--skip-bad-rows") == 0) { o->skip_bad = 1; continue; }
     if (strcmp(a, "--month-first") == 0) { o->month_first = 1; continue; }
+    if (strcmp(a, "--lenient") == 0) { o->lenient = 1; continue; }
+    if (strcmp(a, "--allow-extra") == 0) { o->allow_extra = 1; continue; }
     if (i + 1 >= argc) die_usage("option '%s' needs a value", a);
     const char *v = argv[++i];
     if (strcmp(a, "--schema") == 0) o->schema = v;
@@ -176,6 +212,19 @@ static seg_import_more csv_more(const opts *o) {
   if (o->encoding && (m.encoding = seg_import_encoding(o->encoding)) < 0)
     die_usage("--encoding: '%s' is not one of utf-8, cp1252, latin1, utf-16, utf-16le, utf-16be", o->encoding);
   m.month_first = o->month_first;
+  if ((o->lenient || o->allow_extra) && !o->schema)
+    die_usage("%s: only with --schema", o->lenient ? "--lenient" : "--allow-extra");
+  if (o->schema) {
+    char err[1024];
+    if (seg_schema_parse_file(o->schema, &pinned, err, sizeof err) != 0) {
+      fprintf(stderr, "%s: %s\n", prog, err);
+      exit(EXIT_USAGE);
+    }
+    m.schema = &pinned;
+    m.schema_name = o->schema;
+    m.lenient = o->lenient;
+    m.allow_extra = o->allow_extra;
+  }
   if (o->max_bad && seg_import_parse_max_bad(o->max_bad, &m) != 0)
     die_usage("--max-bad-rows: '%s' is not a number of rows or a percentage such as 2%%", o->max_bad);
   if (o->decimal) {
@@ -494,7 +543,8 @@ static int cmd_schema(int argc, char **argv) {
 
 static int cmd_import(int argc, char **argv) {
   static const char *const allowed[] = {"-o", "--output", "--delimiter", "--skip-bad-rows", "--max-bad-rows",
-                                        "--encoding", "--month-first", "--decimal", "--key", "--threads", NULL};
+                                        "--encoding", "--month-first", "--decimal", "--key", "--threads",
+                                        "--schema", "--lenient", "--allow-extra", NULL};
   opts o;
   parse_opts(argc, argv, &o, 1, allowed);
   if (o.npos != 1) die_usage("%s", "import needs a CSV file");
@@ -521,6 +571,7 @@ static int cmd_import(int argc, char **argv) {
     fprintf(stderr, "%s: imported %zu rows, %zu columns into %s\n", prog, t.nrows, t.ncols, o.output);
   }
   seg_table_free(&t);
+  seg_schema_free(&pinned);
   free(o.segments);
   return rc;
 }
@@ -610,7 +661,7 @@ static int write_members(const char *path, const seg_program *p, const seg_resul
 static int cmd_run(int argc, char **argv) {
   static const char *const allowed[] = {"--today", "--format", "--members", "--key", "--segment",
                                         "--skip-bad-rows", "--max-bad-rows", "--encoding", "--month-first",
-                                        "--decimal", NULL};
+                                        "--decimal", "--schema", "--lenient", "--allow-extra", NULL};
   opts o;
   parse_opts(argc, argv, &o, 2, allowed);
   if (o.npos != 2) die_usage("%s", "run needs a rules file and a data file");
@@ -710,6 +761,7 @@ done:
   free(shown);
   free(names);
   free(types);
+  seg_schema_free(&pinned);
   free(o.segments);
   return rc;
 }

@@ -13,6 +13,8 @@
 
 #include "table.h"
 
+struct seg_schema;
+
 /* Input encodings (seg_import_opts.encoding).  Whatever the input, the
 ** table holds UTF-8. */
 typedef enum seg_encoding {
@@ -47,6 +49,17 @@ typedef struct seg_import_more {
   ** percent of the records (rounded up). */
   int max_bad_kind;
   double max_bad;
+  /* Pinned types (--schema): every column of `schema` must be in the
+  ** header and gets exactly its type, whatever the values; a value that
+  ** does not read as that type fails the import, naming its line, column
+  ** and value, or with `lenient` is missing (counted in a warning).  A
+  ** header column not in the schema fails the import unless allow_extra
+  ** (then its type is inferred).  A pinned bool column reads true/false,
+  ** yes/no, y/n and ja/nej in any case.  schema_name is for messages. */
+  const struct seg_schema *schema;
+  const char *schema_name;
+  int lenient;
+  int allow_extra;
 } seg_import_more;
 
 enum { SEG_MAX_BAD_DEFAULT = 0, SEG_MAX_BAD_ROWS = 1, SEG_MAX_BAD_PERCENT = 2 };
