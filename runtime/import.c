@@ -1498,6 +1498,73 @@ typedef struct coltype {
                               does not read as it is missing (--lenient) */
 } coltype;
 
+/* 1234567 -> "1,234,567" */
+static void group3(uint64_t v, char *out, size_t cap) {
+  char tmp[32];
+  int len = snprintf(tmp, sizeof tmp, "%llu", (unsigned long long)v);
+  size_t k = 0;
+  for (int i = 0; i < len && k + 2 < cap; i++) {
+    if (i > 0 && (len - i) % 3 == 0) out[k++] = ',';
+    out[k++] = tmp[i];
+  }
+  out[k] = '\0';
+}
+
+/* Column j is text: when a few of its values are all that keep it from
+** being bool, int, number or date (at most 5 values, or 1% of the rows up
+** to 1,000, and fewer than the ones that fit), a warning names the first such value and
+** its line, so that a rule failing on the column can be understood.  The
+** scan stops once every type has more misfits than that. */
+static void why_text(job *jb, size_t j) {
+  enum { W_BOOL, W_INT_P, W_INT_C, W_NUM_P, W_NUM_C, W_DATE, W_N };
+  static const char *const tname[W_N] = {"bool", "int", "int", "number", "number", "date"};
+  uint64_t fit[W_N] = {0}, bad[W_N] = {0}, first[W_N];
+  char ex[W_N][40];
+  uint64_t nrows = 0;
+  for (size_t k = 0; k < jb->nch; k++) nrows += jb->ch[k].nrows;
+  uint64_t cap = nrows / 100 > 1000 ? 1000 : nrows / 100 > 5 ? nrows / 100 : 5;
+  for (int w = 0; w < W_N; w++) first[w] = NONE, ex[w][0] = '\0';
+  for (size_t k = 0; k < jb->nch; k++) {
+    const chunk *ch = &jb->ch[k];
+    size_t pos = 0, n;
+    for (uint64_t r = 0; r < ch->nrows; r++) {
+      const uchar *s = raw_next(ch->cols[j].b, &pos, &n);
+      if (n == 0) continue;
+      int ok[W_N];
+      uint8_t b;
+      numscan ns;
+      int fp = -1, fc = -1;
+      if (num_scan(s, n, &ns)) fp = num_read(&ns, '.'), fc = num_read(&ns, ',');
+      ok[W_BOOL] = is_bool(s, n, &b);
+      ok[W_INT_P] = fp == 0;
+      ok[W_INT_C] = fc == 0;
+      ok[W_NUM_P] = fp >= 0;
+      ok[W_NUM_C] = fc >= 0;
+      ok[W_DATE] = seg_date_parse_ex((const char *)s, n, jb->date_flags, NULL) == 0;
+      int alive = 0;
+      for (int w = 0; w < W_N; w++) {
+        if (ok[w]) fit[w]++;
+        else if (bad[w]++ == 0) first[w] = ch->row0 + r, copy_ex(ex[w], sizeof ex[w], s, n);
+        alive |= bad[w] <= cap;
+      }
+      if (!alive) return;
+    }
+  }
+  int best = -1;
+  for (int w = 0; w < W_N; w++)
+    if (bad[w] > 0 && bad[w] <= cap && bad[w] < fit[w] && (best < 0 || fit[w] > fit[best])) best = w;
+  if (best < 0) return;
+  char others[32], more[64] = "";
+  group3(fit[best], others, sizeof others);
+  if (bad[best] > 1)
+    snprintf(more, sizeof more, " and %llu more value%s like it", (unsigned long long)(bad[best] - 1),
+             bad[best] == 2 ? "" : "s");
+  warn(jb, "%s: column '%s' is text because line %llu has '%s'%s (%s other value%s %s %s); use --schema to pin "
+       "its type", jb->fname, jb->hdr[j],
+       (unsigned long long)row_line(jb, first[best]), ex[best], more, others, fit[best] == 1 ? "" : "s",
+       fit[best] == 1 ? "is" : "are", tname[best]);
+}
+
 /* Chooses column j's type from the chunks' candidates; warns about
 ** ambiguous number and date columns. */
 static coltype decide(job *jb, size_t j) {
@@ -1551,6 +1618,10 @@ static coltype decide(job *jb, size_t j) {
   }
   if (c & CAN_DATE) {
     t.type = SEG_DATE;
+    return t;
+  }
+  if (!((c & CAN_DATE_ALT) && arow != NONE)) {
+    why_text(jb, j);
     return t;
   }
   if ((c & CAN_DATE_ALT) && arow != NONE)
@@ -1990,6 +2061,32 @@ out:
   return rc;
 }
 
+/* One warning naming the columns (not pinned by a schema) without a single
+** value: they are text, which few rules can use. */
+static void warn_empty_columns(job *jb) {
+  char list[512];
+  size_t len = 0, nempty = 0, shown = 0;
+  list[0] = '\0';
+  for (size_t j = 0; j < jb->ncols; j++) {
+    if (jb->pin != NULL && jb->pin[j] >= 0) continue;
+    int seen = 0;
+    for (size_t k = 0; k < jb->nch && !seen; k++) seen = (jb->ch[k].st[j].can & SEEN) != 0;
+    if (seen) continue;
+    nempty++;
+    if (len < 300) {
+      int w = snprintf(list + len, sizeof list - len, "%s'%.100s'", shown ? ", " : "", jb->hdr[j]);
+      if (w > 0) len += (size_t)w;
+      shown++;
+    }
+  }
+  if (nempty == 0) return;
+  char more[64] = "";
+  if (nempty > shown) snprintf(more, sizeof more, " and %zu more", nempty - shown);
+  warn(jb, "%s: %s %s%s %s no values, so %s text; use --schema to pin %s type%s", jb->fname,
+       nempty == 1 ? "column" : "columns", list, more, nempty == 1 ? "has" : "have", nempty == 1 ? "it is" : "they are",
+       nempty == 1 ? "its" : "their", nempty == 1 ? "" : "s");
+}
+
 /* Returns 0, -1 out of memory, -2 a value that does not fit its pinned
 ** type (the message in jb->err). */
 static int encode_all(job *jb, seg_table *out) {
@@ -2012,6 +2109,7 @@ static int encode_all(job *jb, seg_table *out) {
     for (size_t k = 0; k < jb->nch; k++) cost[j].cost += jb->ch[k].cols[j].len;
     if (types[j].type == SEG_TEXT) cost[j].cost *= 4;       /* hashing */
   }
+  warn_empty_columns(jb);
   qsort(cost, nc, sizeof *cost, by_cost);
   for (size_t j = 0; j < nc; j++) order[j] = cost[j].j;
   encoder en = {jb, out, types, order, 0};
