@@ -3,8 +3,9 @@
 **
 **   seg check   FILES_OR_DIRS... (--schema S | --data D) [--format text|json|sarif|github|gitlab] [--strict]
 **   seg run     RULES DATA [--today D] [--format table|csv|json] [--members OUT] [--key COL] [--segment NAME]...
+**               [--schema S [--lenient] [--allow-extra]]
 **   seg import  CSV -o OUT.segcol [--delimiter C] [--skip-bad-rows] [--max-bad-rows N|P%] [--encoding E] [--month-first]
-**               [--decimal C] [--key COL] [--threads N]
+**               [--decimal C] [--key COL] [--threads N] [--schema S [--lenient] [--allow-extra]]
 **   seg schema  CSV|SEGCOL
 **   seg explain RULES (--schema S | --data D) [--today D] | RULES.segc
 **   seg compile RULES -o OUT.segc (--schema S | --data D) [--today D]
@@ -57,7 +58,7 @@ static const char *USAGE =
   "      --key COLUMN         the key column for --members (default: the first)\n"
   "      --segment NAME       report only this segment (repeatable)\n"
   "      --skip-bad-rows, --max-bad-rows N|P%   for CSV data: skip rows with the wrong number of fields\n"
-  "      --encoding, --month-first, --decimal   for CSV data: as for import\n"
+  "      --encoding, --month-first, --decimal, --schema, --lenient, --allow-extra   for CSV data: as for import\n"
   "  seg import  EXPORT.csv -o OUT.segcol [options]       CSV -> columnar file\n"
   "      --delimiter C        ',' ';' or tab (default: sniffed from the header line)\n"
   "      --skip-bad-rows      skip (and report) rows with the wrong number of fields, up to a ceiling:\n"
@@ -68,11 +69,16 @@ static const char *USAGE =
   "      --decimal . | ,      the decimal mark of every number column (default: inferred per column)\n"
   "      --key COLUMN         refuse the import unless COLUMN has one distinct value per row\n"
   "      --threads N          parse with N threads (default: one per CPU)\n"
+  "      --schema FILE        the column types of FILE (what `seg schema` prints), not inferred:\n"
+  "                           a value that does not fit is an error (exit 2), its columns must all be there\n"
+  "      --lenient            with --schema: a value that does not fit is missing (counted)\n"
+  "      --allow-extra        with --schema: columns not in it are imported with inferred types\n"
   "  seg schema  EXPORT.csv | DATA.segcol                  print the inferred schema\n"
   "  seg explain RULES.seg (--schema FILE | --data DATA)   print the bytecode\n"
   "  seg compile RULES.seg -o OUT.segc (--schema FILE | --data DATA) [--today D]   save the bytecode;\n"
   "              `seg run OUT.segc DATA` and `seg explain OUT.segc` load it (verified)\n"
   "  seg diff    OLD.seg NEW.seg DATA [--today D] [--format table|json] [--max-change P%]   members added/removed per segment\n"
+  "              (and --skip-bad-rows, --max-bad-rows, --schema, --lenient, --allow-extra as for run)\n"
   "  seg explain-code CODE | --list                        what a diagnostic code means, and the fix\n"
   "  seg fmt     RULES.seg... [--check] [--diff] [-w]      canonical layout (stdout, check, diff or rewrite)\n"
   "\n"
