@@ -3,7 +3,8 @@
 ** membership changes between two versions of a rules file.
 **
 **   seg diff OLD.seg NEW.seg DATA [--today D] [--format table|json]
-**            [--max-change P%] [--skip-bad-rows]
+**            [--max-change P%] [--skip-bad-rows] [--max-bad-rows N|P%]
+**            [--schema S [--lenient] [--allow-extra]]
 **
 ** Both files are compiled against DATA's columns and run over the same
 ** rows with members recorded. Segments are matched by name; a segment in
@@ -28,13 +29,15 @@
 #include "compile.h"
 #include "date.h"
 #include "import.h"
+#include "schema.h"
 #include "vm.h"
 
 #define EXIT_FINDINGS 1
 #define EXIT_USAGE 2
 
 static const char *const DIFF_USAGE =
-  "usage: seg diff OLD.seg NEW.seg DATA [--today YYYY-MM-DD] [--format table|json] [--max-change P%]\n";
+  "usage: seg diff OLD.seg NEW.seg DATA [--today YYYY-MM-DD] [--format table|json] [--max-change P%]\n"
+  "                [--skip-bad-rows] [--max-bad-rows N|P%] [--schema S [--lenient] [--allow-extra]]\n";
 
 static int diff_usage(const char *fmt, const char *arg) {
   fprintf(stderr, "seg: diff: ");
@@ -84,8 +87,8 @@ static int parse_percent(const char *s, double *out) {
 
 int cmd_diff(int argc, char **argv) {
   const char *pos[3] = {0};
-  int npos = 0, skip_bad = 0;
-  const char *today_s = NULL, *format = "table", *maxs = NULL;
+  int npos = 0, skip_bad = 0, lenient = 0, allow_extra = 0;
+  const char *today_s = NULL, *format = "table", *maxs = NULL, *max_bad = NULL, *schema = NULL;
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i];
     if (a[0] != '-' || strcmp(a, "-") == 0) {
@@ -94,9 +97,13 @@ int cmd_diff(int argc, char **argv) {
       continue;
     }
     if (strcmp(a, "--skip-bad-rows") == 0) { skip_bad = 1; continue; }
+    if (strcmp(a, "--lenient") == 0) { lenient = 1; continue; }
+    if (strcmp(a, "--allow-extra") == 0) { allow_extra = 1; continue; }
     const char **dst = strcmp(a, "--today") == 0 ? &today_s
                      : strcmp(a, "--format") == 0 ? &format
-                     : strcmp(a, "--max-change") == 0 ? &maxs : NULL;
+                     : strcmp(a, "--max-change") == 0 ? &maxs
+                     : strcmp(a, "--max-bad-rows") == 0 ? &max_bad
+                     : strcmp(a, "--schema") == 0 ? &schema : NULL;
     if (!dst) return diff_usage("unknown option '%s'", a);
     if (i + 1 >= argc) return diff_usage("option '%s' needs a value", a);
     *dst = argv[++i];
@@ -107,6 +114,12 @@ int cmd_diff(int argc, char **argv) {
   double max_change = -1;
   if (maxs && parse_percent(maxs, &max_change) != 0)
     return diff_usage("--max-change: '%s' is not a percentage such as 5%%", maxs);
+  seg_import_more more = {0};
+  if (max_bad && seg_import_parse_max_bad(max_bad, &more) != 0)
+    return diff_usage("--max-bad-rows: '%s' is not a number of rows or a percentage such as 2%%", max_bad);
+  if (max_bad) skip_bad = 1;
+  if ((lenient || allow_extra) && !schema)
+    return diff_usage("%s: only with --schema", lenient ? "--lenient" : "--allow-extra");
   const char *ts = today_s ? today_s : getenv("SEG_TODAY");
   int32_t today;
   if (!ts || !*ts) today = seg_date_today_local();
@@ -124,7 +137,20 @@ int cmd_diff(int argc, char **argv) {
   seg_type *types = NULL;
   row *rows = NULL;
   char err[1024];
-  if (seg_cli_load_table(pos[2], skip_bad, NULL, &t) != 0) goto done;
+  seg_schema pin = {0};
+  if (schema) {
+    if (seg_schema_parse_file(schema, &pin, err, sizeof err) != 0) {
+      fprintf(stderr, "seg: %s\n", err);
+      goto done;
+    }
+    more.schema = &pin;                   /* types pinned, .segcol types checked */
+    more.schema_name = schema;
+    more.lenient = lenient;
+    more.allow_extra = allow_extra;
+  }
+  int lrc = seg_cli_load_table(pos[2], skip_bad, &more, &t);
+  seg_schema_free(&pin);
+  if (lrc != 0) goto done;
   names = calloc(t.ncols + 1, sizeof *names);
   types = calloc(t.ncols + 1, sizeof *types);
   if (!names || !types) { fprintf(stderr, "seg: out of memory\n"); goto done; }

@@ -3,8 +3,9 @@
 **
 **   seg check   FILES_OR_DIRS... (--schema S | --data D) [--format text|json|sarif|github|gitlab] [--strict]
 **   seg run     RULES DATA [--today D] [--format table|csv|json] [--members OUT] [--key COL] [--segment NAME]...
-**   seg import  CSV -o OUT.segcol [--delimiter C] [--skip-bad-rows] [--encoding E] [--month-first]
-**               [--decimal C] [--key COL] [--threads N]
+**               [--schema S [--lenient] [--allow-extra]]
+**   seg import  CSV -o OUT.segcol [--delimiter C] [--skip-bad-rows] [--max-bad-rows N|P%] [--encoding E] [--month-first]
+**               [--decimal C] [--key COL] [--threads N] [--schema S [--lenient] [--allow-extra]]
 **   seg schema  CSV|SEGCOL
 **   seg explain RULES (--schema S | --data D) [--today D] | RULES.segc
 **   seg compile RULES -o OUT.segc (--schema S | --data D) [--today D]
@@ -57,22 +58,29 @@ static const char *USAGE =
   "      --members OUT.csv    write segment,key for every member ('-' = stdout)\n"
   "      --key COLUMN         the key column for --members (default: the first)\n"
   "      --segment NAME       report only this segment (repeatable)\n"
-  "      --skip-bad-rows      for CSV data: skip rows with the wrong number of fields\n"
-  "      --encoding, --month-first, --decimal   for CSV data: as for import\n"
+  "      --skip-bad-rows, --max-bad-rows N|P%   for CSV data: skip rows with the wrong number of fields\n"
+  "      --encoding, --month-first, --decimal, --schema, --lenient, --allow-extra   for CSV data: as for import\n"
   "  seg import  EXPORT.csv -o OUT.segcol [options]       CSV -> columnar file\n"
   "      --delimiter C        ',' ';' or tab (default: sniffed from the header line)\n"
-  "      --skip-bad-rows      skip (and report) rows with the wrong number of fields\n"
+  "      --skip-bad-rows      skip (and report) rows with the wrong number of fields, up to a ceiling:\n"
+  "      --max-bad-rows N|P%  at most N rows or P% of the rows (implies --skip-bad-rows;\n"
+  "                           default 1% of the rows, at most 1000); past it: exit 2, no output\n"
   "      --encoding E         utf-8 (default; UTF-16 with a BOM is detected), cp1252, latin1, utf-16\n"
   "      --month-first        read 11/23/2026 as M/D/YYYY (US); default D/M/YYYY\n"
   "      --decimal . | ,      the decimal mark of every number column (default: inferred per column)\n"
   "      --key COLUMN         refuse the import unless COLUMN has one distinct value per row\n"
   "      --force              replace an existing OUT that is not a .segcol (a CSV, a rule file)\n"
   "      --threads N          parse with N threads (default: one per CPU)\n"
+  "      --schema FILE        the column types of FILE (what `seg schema` prints), not inferred:\n"
+  "                           a value that does not fit is an error (exit 2), its columns must all be there\n"
+  "      --lenient            with --schema: a value that does not fit is missing (counted)\n"
+  "      --allow-extra        with --schema: columns not in it are imported with inferred types\n"
   "  seg schema  EXPORT.csv | DATA.segcol                  print the inferred schema\n"
   "  seg explain RULES.seg (--schema FILE | --data DATA)   print the bytecode\n"
   "  seg compile RULES.seg -o OUT.segc (--schema FILE | --data DATA) [--today D] [--force]   save the bytecode;\n"
   "              `seg run OUT.segc DATA` and `seg explain OUT.segc` load it (verified)\n"
   "  seg diff    OLD.seg NEW.seg DATA [--today D] [--format table|json] [--max-change P%]   members added/removed per segment\n"
+  "              (and --skip-bad-rows, --max-bad-rows, --schema, --lenient, --allow-extra as for run)\n"
   "  seg explain-code CODE | --list                        what a diagnostic code means, and the fix\n"
   "  seg fmt     RULES.seg... [--check] [--diff] [-w]      canonical layout (stdout, check, diff or rewrite)\n"
   "\n"
@@ -85,6 +93,33 @@ static const char *USAGE =
 static void warn_cb(void *ctx, const char *msg) {
   (void)ctx;
   fprintf(stderr, "%s: warning: %s\n", prog, msg);
+}
+
+/* The columns of a .segcol against --schema: the same names with the
+** same types (extra ones only with --allow-extra).  0, or -1 with err. */
+static int segcol_matches(const seg_table *t, const seg_import_more *m, const char *path, char *err, size_t errlen) {
+  const seg_schema *s = m->schema;
+  for (size_t i = 0; i < s->ncols; i++) {
+    int j = seg_table_find(t, s->names[i]);
+    if (j < 0) {
+      snprintf(err, errlen, "%s: no column '%s' (%s in %s)", path, s->names[i], seg_type_name(s->types[i]),
+               m->schema_name);
+      return -1;
+    }
+    if (t->cols[j].type != s->types[i]) {
+      snprintf(err, errlen, "%s: column '%s' is %s, but %s in %s", path, s->names[i],
+               seg_type_name(t->cols[j].type), seg_type_name(s->types[i]), m->schema_name);
+      return -1;
+    }
+  }
+  if (!m->allow_extra)
+    for (size_t j = 0; j < t->ncols; j++)
+      if (seg_schema_find(s, t->cols[j].name) < 0) {
+        snprintf(err, errlen, "%s: column '%s' is not in %s; give --allow-extra to use it", path, t->cols[j].name,
+                 m->schema_name);
+        return -1;
+      }
+  return 0;
 }
 
 /* Opens DATA: a .segcol file, or a CSV imported in memory (with the
@@ -110,6 +145,10 @@ int seg_cli_load_table(const char *path, int skip_bad, const seg_import_more *m,
     free(buf);
   } else if (is_segcol) {
     rc = seg_col_open(path, t, err, sizeof err);
+    if (rc == 0 && m != NULL && m->schema != NULL && segcol_matches(t, m, path, err, sizeof err) != 0) {
+      seg_table_free(t);
+      rc = -1;
+    }
   } else {
     rc = seg_import_csv2(path, &o, m, t, err, sizeof err);
   }
@@ -142,10 +181,14 @@ typedef struct opts {
   int npos;
   const char *schema, *data, *today, *format, *members, *key, *output, *delimiter;
   const char *encoding, *decimal, *threads;   /* CSV reading (import, schema, run) */
+  const char *max_bad;
   const char **segments;
   int nsegments;
-  int skip_bad, month_first, force;
+  int skip_bad, month_first, force, lenient, allow_extra;
 } opts;
+
+/* The schema of --schema for import, run and diff: types pinned. */
+static seg_schema pinned;
 
 static void parse_opts(int argc, char **argv, opts *o, int maxpos, const char *const *allowed) {
   memset(o, 0, sizeof *o);
@@ -164,6 +207,8 @@ static void parse_opts(int argc, char **argv, opts *o, int maxpos, const char *c
     if (strcmp(a, "--skip-bad-rows") == 0) { o->skip_bad = 1; continue; }
     if (strcmp(a, "--month-first") == 0) { o->month_first = 1; continue; }
     if (strcmp(a, "--force") == 0) { o->force = 1; continue; }
+    if (strcmp(a, "--lenient") == 0) { o->lenient = 1; continue; }
+    if (strcmp(a, "--allow-extra") == 0) { o->allow_extra = 1; continue; }
     if (i + 1 >= argc) die_usage("option '%s' needs a value", a);
     const char *v = argv[++i];
     if (strcmp(a, "--schema") == 0) o->schema = v;
@@ -177,6 +222,7 @@ static void parse_opts(int argc, char **argv, opts *o, int maxpos, const char *c
     else if (strcmp(a, "--encoding") == 0) o->encoding = v;
     else if (strcmp(a, "--decimal") == 0) o->decimal = v;
     else if (strcmp(a, "--threads") == 0) o->threads = v;
+    else if (strcmp(a, "--max-bad-rows") == 0) o->max_bad = v, o->skip_bad = 1;
     else if (strcmp(a, "--segment") == 0) o->segments[o->nsegments++] = v;
   }
 }
@@ -188,6 +234,21 @@ static seg_import_more csv_more(const opts *o) {
   if (o->encoding && (m.encoding = seg_import_encoding(o->encoding)) < 0)
     die_usage("--encoding: '%s' is not one of utf-8, cp1252, latin1, utf-16, utf-16le, utf-16be", o->encoding);
   m.month_first = o->month_first;
+  if ((o->lenient || o->allow_extra) && !o->schema)
+    die_usage("%s: only with --schema", o->lenient ? "--lenient" : "--allow-extra");
+  if (o->schema) {
+    char err[1024];
+    if (seg_schema_parse_file(o->schema, &pinned, err, sizeof err) != 0) {
+      fprintf(stderr, "%s: %s\n", prog, err);
+      exit(EXIT_USAGE);
+    }
+    m.schema = &pinned;
+    m.schema_name = o->schema;
+    m.lenient = o->lenient;
+    m.allow_extra = o->allow_extra;
+  }
+  if (o->max_bad && seg_import_parse_max_bad(o->max_bad, &m) != 0)
+    die_usage("--max-bad-rows: '%s' is not a number of rows or a percentage such as 2%%", o->max_bad);
   if (o->decimal) {
     if (strcmp(o->decimal, ".") != 0 && strcmp(o->decimal, ",") != 0)
       die_usage("--decimal: '%s' is not '.' or ','", o->decimal);
@@ -483,7 +544,8 @@ static int cmd_explain(int argc, char **argv) {
 }
 
 static int cmd_schema(int argc, char **argv) {
-  static const char *const allowed[] = {"--skip-bad-rows", "--encoding", "--month-first", "--decimal", NULL};
+  static const char *const allowed[] = {"--skip-bad-rows", "--max-bad-rows", "--encoding", "--month-first",
+                                        "--decimal", NULL};
   opts o;
   parse_opts(argc, argv, &o, 1, allowed);
   if (o.npos != 1) die_usage("%s", "schema needs a CSV or .segcol file");
@@ -537,8 +599,9 @@ static int write_segcol(const seg_table *t, const char *out, char *err, size_t e
 }
 
 static int cmd_import(int argc, char **argv) {
-  static const char *const allowed[] = {"-o", "--output", "--delimiter", "--skip-bad-rows", "--encoding",
-                                        "--month-first", "--decimal", "--key", "--threads", "--force", NULL};
+  static const char *const allowed[] = {"-o", "--output", "--delimiter", "--skip-bad-rows", "--max-bad-rows",
+                                        "--encoding", "--month-first", "--decimal", "--key", "--threads",
+                                        "--schema", "--lenient", "--allow-extra", "--force", NULL};
   opts o;
   parse_opts(argc, argv, &o, 1, allowed);
   if (o.npos != 1) die_usage("%s", "import needs a CSV file");
@@ -571,6 +634,7 @@ static int cmd_import(int argc, char **argv) {
     fprintf(stderr, "%s: imported %zu rows, %zu columns into %s\n", prog, t.nrows, t.ncols, o.output);
   }
   seg_table_free(&t);
+  seg_schema_free(&pinned);
   free(o.segments);
   return rc;
 }
@@ -658,7 +722,8 @@ static int write_members(const char *path, const seg_program *p, const seg_resul
 
 static int cmd_run(int argc, char **argv) {
   static const char *const allowed[] = {"--today", "--format", "--members", "--key", "--segment",
-                                        "--skip-bad-rows", "--encoding", "--month-first", "--decimal", NULL};
+                                        "--skip-bad-rows", "--max-bad-rows", "--encoding", "--month-first",
+                                        "--decimal", "--schema", "--lenient", "--allow-extra", NULL};
   opts o;
   parse_opts(argc, argv, &o, 2, allowed);
   if (o.npos != 2) die_usage("%s", "run needs a rules file and a data file");
@@ -765,6 +830,7 @@ done:
   free(shown);
   free(names);
   free(types);
+  seg_schema_free(&pinned);
   free(o.segments);
   return rc;
 }

@@ -42,6 +42,7 @@
 #include <unistd.h>
 
 #include "date.h"
+#include "schema.h"
 
 #define ALIGN 64
 #define MAX_SCALE 18
@@ -593,6 +594,19 @@ static int is_bool(const uchar *s, size_t n, uint8_t *v) {
   return 0;
 }
 
+/* is_bool, and for a column pinned to bool also yes/no, y/n, ja/nej. */
+static int is_bool_ext(const uchar *s, size_t n, uint8_t *v) {
+  static const struct { const char *w; uint8_t v; } words[] = {
+      {"yes", 1}, {"no", 0}, {"y", 1}, {"n", 0}, {"ja", 1}, {"nej", 0}};
+  if (is_bool(s, n, v)) return 1;
+  for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+    if (strlen(words[i].w) == n && strncasecmp((const char *)s, words[i].w, n) == 0) {
+      *v = words[i].v;
+      return 1;
+    }
+  return 0;
+}
+
 /* ---- per-column candidates ------------------------------------------ */
 
 enum {
@@ -756,6 +770,7 @@ typedef struct job {
   size_t nthreads;
   char *err;
   size_t errlen;
+  int *pin;                /* with a schema: column j's index in it, or -1 */
 } job;
 
 static const char *delim_name(int d) {
@@ -1178,6 +1193,56 @@ static void warn_bad_rows(job *jb, size_t upto) {
          total);
 }
 
+/* The rows skipped for their field count against the ceiling
+** (seg_import_more.max_bad_kind); past it the import fails. */
+static int check_bad_ceiling(job *jb) {
+  uint64_t nbad = 0, nrows = 0;
+  for (size_t k = 0; k < jb->nch; k++) nbad += jb->ch[k].nbad, nrows += jb->ch[k].nrows;
+  if (nbad == 0) return 0;
+  uint64_t nrec = nrows + nbad, limit;
+  char why[96];
+  if (jb->m->max_bad_kind == SEG_MAX_BAD_ROWS) {
+    limit = (uint64_t)jb->m->max_bad;
+    snprintf(why, sizeof why, "--max-bad-rows %llu", (unsigned long long)limit);
+  } else {
+    double pct = jb->m->max_bad_kind == SEG_MAX_BAD_PERCENT ? jb->m->max_bad : 1.0;
+    double l = (double)nrec * pct / 100.0;
+    limit = (uint64_t)l;
+    if ((double)limit < l) limit++;
+    if (jb->m->max_bad_kind == SEG_MAX_BAD_PERCENT) {
+      snprintf(why, sizeof why, "--max-bad-rows %g%%", pct);
+    } else {
+      if (limit > 1000) limit = 1000;
+      snprintf(why, sizeof why, "the default: 1%% of the rows, at most 1000");
+    }
+  }
+  if (nbad <= limit) return 0;
+  set_err(jb->err, jb->errlen,
+          "%s: %llu of %llu rows have the wrong number of fields, more than the %llu allowed (%s); fix the "
+          "export, or raise the ceiling with --max-bad-rows N or P%%",
+          jb->fname, (unsigned long long)nbad, (unsigned long long)nrec, (unsigned long long)limit, why);
+  return -1;
+}
+
+int seg_import_parse_max_bad(const char *s, seg_import_more *m) {
+  char *end;
+  size_t n = strlen(s);
+  if (n == 0 || s[0] == '-' || s[0] == '+' || is_ws((uchar)s[0])) return -1;
+  errno = 0;
+  if (s[n - 1] == '%') {
+    double p = strtod(s, &end);
+    if (errno != 0 || end != s + n - 1 || !(p >= 0 && p <= 100)) return -1;
+    m->max_bad_kind = SEG_MAX_BAD_PERCENT;
+    m->max_bad = p;
+    return 0;
+  }
+  unsigned long long v = strtoull(s, &end, 10);
+  if (errno != 0 || *end != '\0' || v > (1ull << 53)) return -1;
+  m->max_bad_kind = SEG_MAX_BAD_ROWS;
+  m->max_bad = (double)v;
+  return 0;
+}
+
 /* ---- header ------------------------------------------------------------- */
 
 typedef struct hdrctx {
@@ -1429,7 +1494,76 @@ typedef struct coltype {
   seg_type type;
   uint32_t scale;
   char dec;                /* SEG_INT / SEG_NUM: the decimal mark */
+  char pinned;             /* the type comes from a schema: a value that
+                              does not read as it is missing (--lenient) */
 } coltype;
+
+/* 1234567 -> "1,234,567" */
+static void group3(uint64_t v, char *out, size_t cap) {
+  char tmp[32];
+  int len = snprintf(tmp, sizeof tmp, "%llu", (unsigned long long)v);
+  size_t k = 0;
+  for (int i = 0; i < len && k + 2 < cap; i++) {
+    if (i > 0 && (len - i) % 3 == 0) out[k++] = ',';
+    out[k++] = tmp[i];
+  }
+  out[k] = '\0';
+}
+
+/* Column j is text: when a few of its values are all that keep it from
+** being bool, int, number or date (at most 5 values, or 1% of the rows up
+** to 1,000, and fewer than the ones that fit), a warning names the first such value and
+** its line, so that a rule failing on the column can be understood.  The
+** scan stops once every type has more misfits than that. */
+static void why_text(job *jb, size_t j) {
+  enum { W_BOOL, W_INT_P, W_INT_C, W_NUM_P, W_NUM_C, W_DATE, W_N };
+  static const char *const tname[W_N] = {"bool", "int", "int", "number", "number", "date"};
+  uint64_t fit[W_N] = {0}, bad[W_N] = {0}, first[W_N];
+  char ex[W_N][40];
+  uint64_t nrows = 0;
+  for (size_t k = 0; k < jb->nch; k++) nrows += jb->ch[k].nrows;
+  uint64_t cap = nrows / 100 > 1000 ? 1000 : nrows / 100 > 5 ? nrows / 100 : 5;
+  for (int w = 0; w < W_N; w++) first[w] = NONE, ex[w][0] = '\0';
+  for (size_t k = 0; k < jb->nch; k++) {
+    const chunk *ch = &jb->ch[k];
+    size_t pos = 0, n;
+    for (uint64_t r = 0; r < ch->nrows; r++) {
+      const uchar *s = raw_next(ch->cols[j].b, &pos, &n);
+      if (n == 0) continue;
+      int ok[W_N];
+      uint8_t b;
+      numscan ns;
+      int fp = -1, fc = -1;
+      if (num_scan(s, n, &ns)) fp = num_read(&ns, '.'), fc = num_read(&ns, ',');
+      ok[W_BOOL] = is_bool(s, n, &b);
+      ok[W_INT_P] = fp == 0;
+      ok[W_INT_C] = fc == 0;
+      ok[W_NUM_P] = fp >= 0;
+      ok[W_NUM_C] = fc >= 0;
+      ok[W_DATE] = seg_date_parse_ex((const char *)s, n, jb->date_flags, NULL) == 0;
+      int alive = 0;
+      for (int w = 0; w < W_N; w++) {
+        if (ok[w]) fit[w]++;
+        else if (bad[w]++ == 0) first[w] = ch->row0 + r, copy_ex(ex[w], sizeof ex[w], s, n);
+        alive |= bad[w] <= cap;
+      }
+      if (!alive) return;
+    }
+  }
+  int best = -1;
+  for (int w = 0; w < W_N; w++)
+    if (bad[w] > 0 && bad[w] <= cap && bad[w] < fit[w] && (best < 0 || fit[w] > fit[best])) best = w;
+  if (best < 0) return;
+  char others[32], more[64] = "";
+  group3(fit[best], others, sizeof others);
+  if (bad[best] > 1)
+    snprintf(more, sizeof more, " and %llu more value%s like it", (unsigned long long)(bad[best] - 1),
+             bad[best] == 2 ? "" : "s");
+  warn(jb, "%s: column '%s' is text because line %llu has '%s'%s (%s other value%s %s %s); use --schema to pin "
+       "its type", jb->fname, jb->hdr[j],
+       (unsigned long long)row_line(jb, first[best]), ex[best], more, others, fit[best] == 1 ? "" : "s",
+       fit[best] == 1 ? "is" : "are", tname[best]);
+}
 
 /* Chooses column j's type from the chunks' candidates; warns about
 ** ambiguous number and date columns. */
@@ -1449,7 +1583,7 @@ static coltype decide(job *jb, size_t j) {
     if (crow == NONE && st->conflict_row != NONE) crow = jb->ch[k].row0 + st->conflict_row, cex = st->conflict_ex;
     if (arow == NONE && st->altdate_row != NONE) arow = jb->ch[k].row0 + st->altdate_row, aex = st->altdate_ex;
   }
-  coltype t = {SEG_TEXT, 0, 0};
+  coltype t = {SEG_TEXT, 0, 0, 0};
   const char *name = jb->hdr[j];
   if (!seen) return t;
   uint32_t c = m.can;
@@ -1484,6 +1618,10 @@ static coltype decide(job *jb, size_t j) {
   }
   if (c & CAN_DATE) {
     t.type = SEG_DATE;
+    return t;
+  }
+  if (!((c & CAN_DATE_ALT) && arow != NONE)) {
+    why_text(jb, j);
     return t;
   }
   if ((c & CAN_DATE_ALT) && arow != NONE)
@@ -1734,29 +1872,33 @@ static int encode_as(job *jb, size_t j, coltype t, seg_column *col, uint64_t nro
     size_t pos = 0, n;
     for (uint64_t r = 0, g = ch->row0; r < ch->nrows; r++, g++) {
       const uchar *s = raw_next(b, &pos, &n);
-      valid_put(&vw, g, n != 0);
+      int ok = n != 0;
       switch (t.type) {
         case SEG_BOOL: {
           uint8_t v = 0;
-          if (n) is_bool(s, n, &v);
-          ((uint8_t *)col->data)[g] = v;
+          if (ok) ok = t.pinned ? is_bool_ext(s, n, &v) : is_bool(s, n, &v);
+          ((uint8_t *)col->data)[g] = ok ? v : 0;
           break;
         }
         case SEG_INT:
         case SEG_NUM: {
           int64_t v = 0;
-          if (n && num_value(s, n, t.dec, t.scale, &v) != 0) return 1;
+          if (ok && num_value(s, n, t.dec, t.scale, &v) != 0) {
+            if (!t.pinned) return 1;
+            ok = 0, v = 0;
+          }
           ((int64_t *)col->data)[g] = v;
           break;
         }
         case SEG_DATE: {
           int32_t v = 0;
-          if (n) seg_date_parse_ex((const char *)s, n, jb->date_flags, &v);
-          ((int32_t *)col->data)[g] = v;
+          if (ok) ok = seg_date_parse_ex((const char *)s, n, jb->date_flags, &v) == 0;
+          ((int32_t *)col->data)[g] = ok ? v : 0;
           break;
         }
         case SEG_TEXT: break;
       }
+      valid_put(&vw, g, ok);
     }
   }
   valid_end(&vw, nrows);
@@ -1779,7 +1921,7 @@ static void encode_task(void *arg, size_t i) {
   int rc = encode_as(jb, j, en->types[j], col, en->out->nrows);
   if (rc == 1) {
     free_col_arrays(col);
-    coltype tt = {SEG_TEXT, 0, 0};
+    coltype tt = {SEG_TEXT, 0, 0, 0};
     rc = encode_as(jb, j, tt, col, en->out->nrows);
   }
   if (rc != 0) __atomic_store_n(&en->failed, 1, __ATOMIC_RELAXED);
@@ -1797,6 +1939,156 @@ static int by_cost(const void *a, const void *b) {
   return (x->j > y->j) - (x->j < y->j);
 }
 
+/* Whether cell s[0..n) reads as t (a pinned type). */
+static int pin_fits(const job *jb, coltype t, const uchar *s, size_t n) {
+  uint8_t b;
+  int64_t v;
+  switch (t.type) {
+    case SEG_BOOL: return is_bool_ext(s, n, &b);
+    case SEG_INT:
+    case SEG_NUM: return num_value(s, n, t.dec, t.scale, &v) == 0;
+    case SEG_DATE: return seg_date_parse_ex((const char *)s, n, jb->date_flags, NULL) == 0;
+    case SEG_TEXT: return 1;
+  }
+  return 0;
+}
+
+static const char *type_phrase(seg_type t) {
+  switch (t) {
+    case SEG_BOOL: return "a bool (true/false, yes/no, y/n, ja/nej)";
+    case SEG_INT: return "an int";
+    case SEG_NUM: return "a number";
+    case SEG_DATE: return "a date";
+    case SEG_TEXT: return "a text";
+  }
+  return "?";
+}
+
+/* Column j pinned to type `want` by the schema: the decimal mark (the one
+** fewer values fail with, '.' on a tie) and scale of a number column, then
+** every present value checked.  0, or -1 with the message in jb->err (a
+** value that does not fit, without --lenient). */
+static int pin_type(job *jb, size_t j, seg_type want, coltype *out) {
+  coltype t = {want, 0, '.', 1};
+  if (want == SEG_INT || want == SEG_NUM) {
+    uint64_t fail_p = 0, fail_c = 0;
+    int fd_p = 0, fd_c = 0;
+    for (size_t k = 0; k < jb->nch; k++) {
+      const chunk *ch = &jb->ch[k];
+      size_t pos = 0, n;
+      for (uint64_t r = 0; r < ch->nrows; r++) {
+        const uchar *s = raw_next(ch->cols[j].b, &pos, &n);
+        if (n == 0) continue;
+        numscan ns;
+        int fp = -1, fc = -1;
+        if (num_scan(s, n, &ns)) fp = num_read(&ns, '.'), fc = num_read(&ns, ',');
+        if (fp < 0) fail_p++;
+        else if (fp > fd_p) fd_p = fp;
+        if (fc < 0) fail_c++;
+        else if (fc > fd_c) fd_c = fc;
+      }
+    }
+    char dec = jb->m->decimal ? jb->m->decimal : fail_c < fail_p ? ',' : '.';
+    t.dec = dec;
+    if (want == SEG_NUM) t.scale = (uint32_t)(dec == '.' ? fd_p : fd_c);
+  }
+  uint64_t nbad = 0, first = NONE;
+  char ex[64] = "";
+  if (want != SEG_TEXT)
+    for (size_t k = 0; k < jb->nch; k++) {
+      const chunk *ch = &jb->ch[k];
+      size_t pos = 0, n;
+      for (uint64_t r = 0; r < ch->nrows; r++) {
+        const uchar *s = raw_next(ch->cols[j].b, &pos, &n);
+        if (n == 0 || pin_fits(jb, t, s, n)) continue;
+        if (nbad++ == 0) {
+          first = ch->row0 + r;
+          copy_ex(ex, sizeof ex, s, n);
+        }
+      }
+    }
+  *out = t;
+  if (nbad == 0) return 0;
+  const char *sn = jb->m->schema_name ? jb->m->schema_name : "the schema";
+  if (!jb->m->lenient) {
+    char more[96] = "";
+    if (nbad > 1) snprintf(more, sizeof more, " (%llu values of the column do not fit)", (unsigned long long)nbad);
+    set_err(jb->err, jb->errlen, "%s:%llu: column '%s': '%s' is not %s, the column's type in %s%s; fix the export, "
+            "or give --lenient to read such values as missing",
+            jb->fname, (unsigned long long)row_line(jb, first), jb->hdr[j], ex, type_phrase(want), sn, more);
+    return -1;
+  }
+  warn(jb, "%s:%llu: column '%s': %llu value%s not %s (such as '%s' on this line) read as missing (--lenient)",
+       jb->fname, (unsigned long long)row_line(jb, first), jb->hdr[j], (unsigned long long)nbad,
+       nbad == 1 ? "" : "s", type_phrase(want), ex);
+  return 0;
+}
+
+/* The header against m->schema: jb->pin, or -1 with the message (a schema
+** column not in the header; a header column not in the schema, unless
+** allow_extra). */
+static int pin_columns(job *jb) {
+  const seg_schema *s = jb->m->schema;
+  const char *sn = jb->m->schema_name ? jb->m->schema_name : "the schema";
+  jb->pin = malloc((jb->ncols ? jb->ncols : 1) * sizeof *jb->pin);
+  uint8_t *seen = calloc(s->ncols ? s->ncols : 1, 1);
+  int rc = -1;
+  if (jb->pin == NULL || seen == NULL) {
+    set_err(jb->err, jb->errlen, "%s: out of memory", jb->fname);
+    goto out;
+  }
+  for (size_t j = 0; j < jb->ncols; j++) {
+    int i = seg_schema_find(s, jb->hdr[j]);
+    jb->pin[j] = i;
+    if (i >= 0) {
+      seen[i] = 1;
+    } else if (!jb->m->allow_extra) {
+      set_err(jb->err, jb->errlen,
+              "%s: column '%s' of the header is not in %s; give --allow-extra to import it with an inferred type",
+              jb->fname, jb->hdr[j], sn);
+      goto out;
+    }
+  }
+  for (size_t i = 0; i < s->ncols; i++)
+    if (!seen[i]) {
+      set_err(jb->err, jb->errlen, "%s: the header has no column '%s' (%s in %s)", jb->fname, s->names[i],
+              seg_type_name(s->types[i]), sn);
+      goto out;
+    }
+  rc = 0;
+out:
+  free(seen);
+  return rc;
+}
+
+/* One warning naming the columns (not pinned by a schema) without a single
+** value: they are text, which few rules can use. */
+static void warn_empty_columns(job *jb) {
+  char list[512];
+  size_t len = 0, nempty = 0, shown = 0;
+  list[0] = '\0';
+  for (size_t j = 0; j < jb->ncols; j++) {
+    if (jb->pin != NULL && jb->pin[j] >= 0) continue;
+    int seen = 0;
+    for (size_t k = 0; k < jb->nch && !seen; k++) seen = (jb->ch[k].st[j].can & SEEN) != 0;
+    if (seen) continue;
+    nempty++;
+    if (len < 300) {
+      int w = snprintf(list + len, sizeof list - len, "%s'%.100s'", shown ? ", " : "", jb->hdr[j]);
+      if (w > 0) len += (size_t)w;
+      shown++;
+    }
+  }
+  if (nempty == 0) return;
+  char more[64] = "";
+  if (nempty > shown) snprintf(more, sizeof more, " and %zu more", nempty - shown);
+  warn(jb, "%s: %s %s%s %s no values, so %s text; use --schema to pin %s type%s", jb->fname,
+       nempty == 1 ? "column" : "columns", list, more, nempty == 1 ? "has" : "have", nempty == 1 ? "it is" : "they are",
+       nempty == 1 ? "its" : "their", nempty == 1 ? "" : "s");
+}
+
+/* Returns 0, -1 out of memory, -2 a value that does not fit its pinned
+** type (the message in jb->err). */
 static int encode_all(job *jb, seg_table *out) {
   size_t nc = jb->ncols;
   coltype *types = calloc(nc ? nc : 1, sizeof *types);
@@ -1805,11 +2097,19 @@ static int encode_all(job *jb, seg_table *out) {
   int rc = -1;
   if (types == NULL || order == NULL || cost == NULL) goto out;
   for (size_t j = 0; j < nc; j++) {
-    types[j] = decide(jb, j);
+    if (jb->pin != NULL && jb->pin[j] >= 0) {
+      if (pin_type(jb, j, jb->m->schema->types[jb->pin[j]], &types[j]) != 0) {
+        rc = -2;
+        goto out;
+      }
+    } else {
+      types[j] = decide(jb, j);
+    }
     cost[j].j = j;
     for (size_t k = 0; k < jb->nch; k++) cost[j].cost += jb->ch[k].cols[j].len;
     if (types[j].type == SEG_TEXT) cost[j].cost *= 4;       /* hashing */
   }
+  warn_empty_columns(jb);
   qsort(cost, nc, sizeof *cost, by_cost);
   for (size_t j = 0; j < nc; j++) order[j] = cost[j].j;
   encoder en = {jb, out, types, order, 0};
@@ -1954,6 +2254,7 @@ static int import_text(job *jb, seg_table *out) {
   jb->date_flags = jb->m->month_first ? SEG_DATE_MONTH_FIRST : 0;
   jb->nthreads = auto_threads(jb->m);
   if (parse_header(jb) != 0) return -1;
+  if (jb->m->schema != NULL && pin_columns(jb) != 0) return -1;
   if (make_chunks(jb) != 0) {
     set_err(jb->err, jb->errlen, "%s: out of memory", jb->fname);
     return -1;
@@ -1964,6 +2265,7 @@ static int import_text(job *jb, seg_table *out) {
     chunk_error(jb, bad);
     return -1;
   }
+  if (check_bad_ceiling(jb) != 0) return -1;
   uint64_t nrows = 0;
   for (size_t k = 0; k < jb->nch; k++) {
     jb->ch[k].row0 = nrows;
@@ -1982,7 +2284,7 @@ static int import_text(job *jb, seg_table *out) {
     jb->hdr[j] = NULL;
   }
   if (enc != 0) {
-    set_err(jb->err, jb->errlen, "%s: out of memory", jb->fname);
+    if (enc == -1) set_err(jb->err, jb->errlen, "%s: out of memory", jb->fname);
     goto out;
   }
   if (jb->m->key != NULL && check_key(jb, out) != 0) goto out;
@@ -1997,12 +2299,13 @@ static void job_free(job *jb) {
   free(jb->ch);
   for (size_t i = 0; jb->hdr && i < jb->ncols; i++) free(jb->hdr[i]);
   free(jb->hdr);
+  free(jb->pin);
 }
 
 static int import_input(const char *fname, const uchar *raw, size_t rawlen, input *in, const seg_import_opts *o,
                         const seg_import_more *m, seg_table *out, char *err, size_t errlen) {
   static const seg_import_opts defaults = {0, 0, NULL, NULL};
-  static const seg_import_more more_defaults = {0, 0, 0, NULL, 0, 0};
+  static const seg_import_more more_defaults = {0, 0, 0, NULL, 0, 0, 0, 0, NULL, NULL, 0, 0};
   if (o == NULL) o = &defaults;
   if (m == NULL) m = &more_defaults;
   if (m->encoding < SEG_ENC_AUTO || m->encoding > SEG_ENC_UTF16BE) {

@@ -13,6 +13,8 @@
 
 #include "table.h"
 
+struct seg_schema;
+
 /* Input encodings (seg_import_opts.encoding).  Whatever the input, the
 ** table holds UTF-8. */
 typedef enum seg_encoding {
@@ -41,7 +43,30 @@ typedef struct seg_import_more {
   const char *key;        /* a column that must be present and unique       */
   int threads;            /* 0 = one per online CPU (at most 8); 1 = none   */
   size_t min_chunk;       /* bytes of CSV per thread at least; 0 = 2 MiB    */
+  /* The ceiling on rows skipped with skip_bad_rows; past it the import
+  ** fails.  SEG_MAX_BAD_DEFAULT: 1% of the records (rounded up), at most
+  ** 1,000; SEG_MAX_BAD_ROWS: max_bad rows; SEG_MAX_BAD_PERCENT: max_bad
+  ** percent of the records (rounded up). */
+  int max_bad_kind;
+  double max_bad;
+  /* Pinned types (--schema): every column of `schema` must be in the
+  ** header and gets exactly its type, whatever the values; a value that
+  ** does not read as that type fails the import, naming its line, column
+  ** and value, or with `lenient` is missing (counted in a warning).  A
+  ** header column not in the schema fails the import unless allow_extra
+  ** (then its type is inferred).  A pinned bool column reads true/false,
+  ** yes/no, y/n and ja/nej in any case.  schema_name is for messages. */
+  const struct seg_schema *schema;
+  const char *schema_name;
+  int lenient;
+  int allow_extra;
 } seg_import_more;
+
+enum { SEG_MAX_BAD_DEFAULT = 0, SEG_MAX_BAD_ROWS = 1, SEG_MAX_BAD_PERCENT = 2 };
+
+/* Parses a --max-bad-rows value, "N" or "P%" (0 <= P <= 100), into m.
+** Returns 0, or -1 when it is neither. */
+int seg_import_parse_max_bad(const char *s, seg_import_more *m);
 
 /* Reads the CSV file `path` ("-" = stdin) into *out.
 **

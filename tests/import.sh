@@ -412,6 +412,93 @@ else
     t_fail "import/file_size_limit_leaves_nothing" "exit $rc, files: $(ls -A "$dir" | tr '\n' ' ')" "$(t_file_detail stderr "$dir/err")"
 fi
 
+# --skip-bad-rows has a ceiling: by default 1% of the rows (rounded up), at
+# most 1,000; --max-bad-rows N or P% moves it.  Past it: exit 2, no file.
+refuse skip_ceiling_telco_dirty telco_dirty_bom_mixed_delims.csv \
+    'rows have the wrong number of fields, more than the [0-9]+ allowed \(the default' --skip-bad-rows
+dir="$T_TMP/badrows"; mkdir -p "$dir"
+awk 'BEGIN { print "id,age"; for (r = 1; r <= 100; r++) print r "," (r % 50); print "x"; print "y,1,2"; print "z" }' \
+    > "$dir/b.csv"
+refuse_badrows() {  # NAME STDERR_ERE ARGS...
+    local name=$1 re=$2; shift 2
+    mkdir -p "$dir/$name"
+    seg_exec "$dir" import b.csv -o "$name/out.segcol" "$@"
+    if [ "$T_RC" -eq 2 ] && grep -Eq -- "$re" "$T_ERR" && [ -z "$(ls -A "$dir/$name")" ]; then t_ok "import/badrows/$name"
+    else t_fail "import/badrows/$name" "$T_CMD: exit $T_RC, files: $(ls -A "$dir/$name")" "$(t_file_detail stderr "$T_ERR")"; fi
+}
+# 103 rows, 3 bad: 1% rounds up to 2
+refuse_badrows default_ceiling 'b\.csv: 3 of 103 rows have the wrong number of fields, more than the 2 allowed' --skip-bad-rows
+refuse_badrows max_2 'more than the 2 allowed \(--max-bad-rows 2\)' --max-bad-rows 2
+refuse_badrows max_1.5_percent 'more than the 2 allowed \(--max-bad-rows 1.5%\)' --skip-bad-rows --max-bad-rows 1.5%
+refuse_badrows max_junk "--max-bad-rows: 'lots' is not a number of rows or a percentage" --max-bad-rows lots
+seg_exec "$dir" import b.csv -o ok3.segcol --max-bad-rows 3
+if [ "$T_RC" -eq 0 ] && grep -q 'imported 100 rows' "$T_ERR"; then t_ok "import/badrows/max_3_imports"
+else t_fail "import/badrows/max_3_imports" "$T_CMD: exit $T_RC" "$(t_file_detail stderr "$T_ERR")"; fi
+count_is badrows_percent_run "$dir/b.csv" 'age >= 40' 20 --max-bad-rows 3%
+printf 'segment s = age > 1\n' > "$dir/r.seg"
+seg_exec "$dir" run r.seg b.csv --skip-bad-rows --format csv
+if [ "$T_RC" -eq 2 ] && grep -q 'more than the 2 allowed' "$T_ERR" && [ ! -s "$T_OUT" ]; then t_ok "import/badrows/run_default_ceiling"
+else t_fail "import/badrows/run_default_ceiling" "$T_CMD: exit $T_RC" "$(t_file_detail stderr "$T_ERR")"; fi
+printf 'segment s = age > 1\n' > "$dir/r2.seg"
+seg_exec "$dir" diff r.seg r2.seg b.csv --skip-bad-rows
+rc1=$T_RC; cp "$T_ERR" "$dir/diff.err"
+seg_exec "$dir" diff r.seg r2.seg b.csv --max-bad-rows 3
+if [ "$rc1" -eq 2 ] && grep -q 'more than the 2 allowed' "$dir/diff.err" && [ "$T_RC" -eq 0 ]; then t_ok "import/badrows/diff"
+else t_fail "import/badrows/diff" "diff: exit $rc1 by default, $T_RC with --max-bad-rows 3" "$(t_file_detail stderr "$dir/diff.err")"; fi
+
+# --schema pins the types: a quiet day's export (no value in last_purchase,
+# opt_in as Ja/Nej) imports to the same schema as a busy day's, a .segc
+# compiled against the schema runs on both, and a value that does not fit
+# refuses the import (exit 2, no file).
+dir="$T_TMP/pinned"; mkdir -p "$dir/out"
+printf '# seg schema v1\nid: int\nage: int\nlast_purchase: date\nopt_in: bool\n' > "$dir/c.schema"
+printf 'id,age,last_purchase,opt_in\n1,30,2026-01-05,Ja\n2,41,2026-11-01,Nej\n' > "$dir/busy.csv"
+printf 'id,age,last_purchase,opt_in\n1,30,,\n2,,,Nej\n' > "$dir/quiet.csv"
+printf 'id,age,last_purchase,opt_in\n1,30,2026-01-05,Ja\n2,41,soon,Nej\n' > "$dir/bad.csv"
+printf 'segment lapsed = last_purchase more than 90 days ago and opt_in\n' > "$dir/r.seg"
+seg_exec "$dir" schema quiet.csv
+if grep -qx 'last_purchase: text' "$T_OUT" && grep -qx 'opt_in: text' "$T_OUT"; then t_ok "import/pinned/inferred_text_without_schema"
+else t_fail "import/pinned/inferred_text_without_schema" "seg schema quiet.csv" "$(t_file_detail schema "$T_OUT")"; fi
+for day in busy quiet; do
+    seg_exec "$dir" import $day.csv -o $day.segcol --schema c.schema
+    seg_exec "$dir" schema $day.segcol
+    grep -v '^#' "$T_OUT" > "$dir/$day.types"
+done
+if cmp -s "$dir/busy.types" "$dir/quiet.types" && diff -q <(grep -v '^#' "$dir/c.schema") "$dir/quiet.types" >/dev/null; then
+    t_ok "import/pinned/same_schema_every_day"
+else
+    t_fail "import/pinned/same_schema_every_day" "schemas differ" "$(diff -u "$dir/busy.types" "$dir/quiet.types")"
+fi
+seg_exec "$dir" compile r.seg -o r.segc --schema c.schema --today 2026-11-23
+rcc=$T_RC
+seg_exec "$dir" run r.segc busy.csv --schema c.schema --today 2026-11-23 --format csv
+got_busy=$(csv_counts "$T_OUT" | awk '$1 == "lapsed" { print $2 }'); rc1=$T_RC
+seg_exec "$dir" run r.segc quiet.csv --schema c.schema --today 2026-11-23 --format csv
+got_quiet=$(csv_counts "$T_OUT" | awk '$1 == "lapsed" { print $2 }'); rc2=$T_RC
+if [ "$rcc$rc1$rc2" = 000 ] && [ "$got_busy" = 1 ] && [ "$got_quiet" = 0 ]; then t_ok "import/pinned/segc_runs_on_every_day"
+else t_fail "import/pinned/segc_runs_on_every_day" "exit $rcc/$rc1/$rc2, counts busy ${got_busy:-none} (want 1), quiet ${got_quiet:-none} (want 0)" "$(t_file_detail stderr "$T_ERR")"; fi
+seg_exec "$dir" run r.seg quiet.segcol --schema c.schema --today 2026-11-23 --format csv
+if [ "$T_RC" -eq 0 ]; then t_ok "import/pinned/segcol_matches_schema"
+else t_fail "import/pinned/segcol_matches_schema" "$T_CMD: exit $T_RC" "$(t_file_detail stderr "$T_ERR")"; fi
+seg_exec "$dir" import quiet.csv -o plain.segcol
+seg_exec "$dir" run r.seg plain.segcol --schema c.schema --today 2026-11-23
+if [ "$T_RC" -eq 2 ] && grep -q "plain.segcol: column 'last_purchase' is text, but date in c.schema" "$T_ERR"; then
+    t_ok "import/pinned/segcol_other_types_refused"
+else t_fail "import/pinned/segcol_other_types_refused" "$T_CMD: exit $T_RC" "$(t_file_detail stderr "$T_ERR")"; fi
+seg_exec "$dir" import bad.csv -o out/bad.segcol --schema c.schema
+if [ "$T_RC" -eq 2 ] && grep -q "bad.csv:3: column 'last_purchase': 'soon' is not a date, the column's type in c.schema" "$T_ERR" \
+        && [ -z "$(ls -A "$dir/out")" ]; then t_ok "import/pinned/value_not_fitting_refused"
+else t_fail "import/pinned/value_not_fitting_refused" "$T_CMD: exit $T_RC, files: $(ls -A "$dir/out")" "$(t_file_detail stderr "$T_ERR")"; fi
+seg_exec "$dir" import bad.csv -o out/lenient.segcol --schema c.schema --lenient
+if [ "$T_RC" -eq 0 ] && grep -q "1 value not a date (such as 'soon' on this line) read as missing" "$T_ERR"; then t_ok "import/pinned/lenient"
+else t_fail "import/pinned/lenient" "$T_CMD: exit $T_RC" "$(t_file_detail stderr "$T_ERR")"; fi
+printf 'segment lapsed = last_purchase more than 30 days ago and opt_in\n' > "$dir/r2.seg"
+seg_exec "$dir" diff r.seg r2.seg quiet.csv --schema c.schema --today 2026-11-23
+rc1=$T_RC
+seg_exec "$dir" diff r.seg r2.seg bad.csv --schema c.schema --today 2026-11-23
+if [ "$rc1" -eq 0 ] && [ "$T_RC" -eq 2 ] && grep -q "'soon' is not a date" "$T_ERR"; then t_ok "import/pinned/diff"
+else t_fail "import/pinned/diff" "diff: exit $rc1 on the quiet day, $T_RC on the bad one (want 0, 2)" "$(t_file_detail stderr "$T_ERR")"; fi
+
 # Parallel parsing: the same .segcol byte for byte with 1 and 2 threads
 # (input big enough to be cut: > 2 x 2 MiB).
 GEN=$(dirname "$SEG")/gencustomers

@@ -20,6 +20,7 @@
 #include "colfile.h"
 #include "date.h"
 #include "import.h"
+#include "schema.h"
 
 static int failures;
 static const char *shared;
@@ -316,6 +317,19 @@ static void test_fixtures(void) {
   warns w = {0, "", ""};
   seg_import_opts o = {0, 1, on_warn, &w};
   rc = seg_import_csv(fx("ragged.csv"), &o, &t, err, sizeof err);
+  check(rc == -1 && t.nrows == 0 && strstr(err, "ragged.csv: 2 of 5 rows have the wrong number of fields, more than the 1 "
+                                                 "allowed (the default: 1% of the rows, at most 1000)") != NULL,
+        "skip_bad_rows: 2 of 5 rows is past the default ceiling (1%%, rounded up): %s", err);
+  seg_import_more ceil2 = {0};
+  seg_import_more pm = {0};
+  check(seg_import_parse_max_bad("2.5%", &pm) == 0 && pm.max_bad_kind == SEG_MAX_BAD_PERCENT && pm.max_bad == 2.5 &&
+            seg_import_parse_max_bad("abc", &pm) == -1 && seg_import_parse_max_bad("-1", &pm) == -1 &&
+            seg_import_parse_max_bad("101%", &pm) == -1 && seg_import_parse_max_bad("", &pm) == -1 &&
+            seg_import_parse_max_bad("3x", &pm) == -1,
+        "max_bad: P%% parsed; junk, negative and over 100%% refused");
+  check(seg_import_parse_max_bad("2", &ceil2) == 0 && ceil2.max_bad_kind == SEG_MAX_BAD_ROWS, "max_bad: N");
+  w.n = 0;
+  rc = seg_import_csv2(fx("ragged.csv"), &o, &ceil2, &t, err, sizeof err);
   check(rc == 0 && t.nrows == 3 && w.n == 2, "skip_bad_rows: 3 rows kept, 2 warnings");
   check(strcmp(w.first, "tests/fixtures/csv/ragged.csv:3: expected 3 fields (as in the header), found 2") == 0 &&
             strcmp(w.last, "tests/fixtures/csv/ragged.csv:5: expected 3 fields (as in the header), found 4") == 0,
@@ -848,6 +862,46 @@ static void test_segcol(void) {
   seg_table_free(&t);
 }
 
+/* ---- --schema: pinned types, in chunks -------------------------------- */
+
+static void test_pinned(void) {
+  seg_table t;
+  char err[512];
+  /* 3,000 rows cut into chunks: the value that does not fit is on line
+  ** 2,801 (header 1), in a later chunk; the number column uses ',' */
+  size_t nrows = 3000, n = 0;
+  char *buf = malloc(nrows * 40 + 64);
+  n += (size_t)sprintf(buf, "id;amount;seen;ok\n");
+  for (size_t r = 1; r <= nrows; r++)
+    n += (size_t)sprintf(buf + n, "%zu;%zu,%s;;%s\n", r, r, r % 2 ? "5" : "25", r == 2800 ? "maybe" : r % 3 ? "Ja" : "nej");
+  seg_schema s = {0};
+  const char *sch = "id: int\namount: number\nseen: date\nok: bool\n";
+  check(seg_schema_parse("p.schema", sch, strlen(sch), &s, err, sizeof err) == 0, "pinned: schema parses");
+  seg_import_more m = {0};
+  m.threads = 3;
+  m.min_chunk = 1;
+  m.schema = &s;
+  m.schema_name = "p.schema";
+  int rc = seg_import_mem(buf, n, "p.csv", NULL, &m, &t, err, sizeof err);
+  check(rc == -1 && strcmp(err, "p.csv:2801: column 'ok': 'maybe' is not a bool (true/false, yes/no, y/n, ja/nej), "
+                                "the column's type in p.schema; fix the export, or give --lenient to read such "
+                                "values as missing") == 0,
+        "pinned: the misfit is located across chunks: %s", err);
+  m.lenient = 1;
+  warns w = {0, "", ""};
+  seg_import_opts o = {0, 0, on_warn, &w};
+  rc = seg_import_mem(buf, n, "p.csv", &o, &m, &t, err, sizeof err);
+  int ok = seg_table_find(&t, "ok"), am = seg_table_find(&t, "amount"), se = seg_table_find(&t, "seen");
+  check(rc == 0 && w.n == 1 && t.cols[ok].type == SEG_BOOL && !seg_valid_get(t.cols[ok].valid, 2799) &&
+            ((uint8_t *)t.cols[ok].data)[0] == 1 && ((uint8_t *)t.cols[ok].data)[2] == 0 &&
+            t.cols[am].type == SEG_NUM && t.cols[am].scale == 2 && ((int64_t *)t.cols[am].data)[0] == 150 &&
+            t.cols[se].type == SEG_DATE && !seg_valid_get(t.cols[se].valid, 0),
+        "pinned, lenient: bool words, decimal comma at the widest scale, an all-missing date (%s)", err);
+  seg_table_free(&t);
+  seg_schema_free(&s);
+  free(buf);
+}
+
 int main(void) {
   shared = getenv("SEG_TESTDATA") ? getenv("SEG_TESTDATA") : "tests/data";
   test_sniff();
@@ -860,5 +914,6 @@ int main(void) {
   test_limits();
   test_chunked();
   test_segcol();
+  test_pinned();
   return failures != 0;
 }
