@@ -73,6 +73,10 @@ typedef struct row {
   double change;            /* percent */
 } row;
 
+/* A segment that had no members (or did not exist) and now has some: its
+** change is "new", not a percentage of zero. */
+static int from_zero(const row *r) { return !r->in_old || (r->before == 0 && r->added + r->removed > 0); }
+
 
 static int parse_percent(const char *s, double *out) {
   char *end;
@@ -206,8 +210,10 @@ int cmd_diff(int argc, char **argv) {
       else printf(", \"before\": null");
       if (r->in_new) printf(", \"after\": %llu", (unsigned long long)r->after);
       else printf(", \"after\": null");
-      printf(", \"added\": %llu, \"removed\": %llu, \"change\": %.2f}", (unsigned long long)r->added,
-             (unsigned long long)r->removed, r->change);
+      printf(", \"added\": %llu, \"removed\": %llu, \"change\": ", (unsigned long long)r->added,
+             (unsigned long long)r->removed);
+      if (from_zero(r)) printf("null}");          /* no percentage of nothing */
+      else printf("%.2f}", r->change);
     }
     printf("%s]\n", nrows ? "\n" : "");
   } else {
@@ -220,17 +226,22 @@ int cmd_diff(int argc, char **argv) {
     for (size_t i = 0; i < nrows; i++) {
       const row *r = &rows[i];
       char b[32], a[32], ad[32], rm[32], ch[32];
-      if (r->in_old) snprintf(b, sizeof b, "%llu", (unsigned long long)r->before);
+      if (r->in_old) seg_cli_group_digits(r->before, b, sizeof b);
       else snprintf(b, sizeof b, "(new)");
-      if (r->in_new) snprintf(a, sizeof a, "%llu", (unsigned long long)r->after);
+      if (r->in_new) seg_cli_group_digits(r->after, a, sizeof a);
       else snprintf(a, sizeof a, "(removed)");
-      snprintf(ad, sizeof ad, "+%llu", (unsigned long long)r->added);
-      snprintf(rm, sizeof rm, "-%llu", (unsigned long long)r->removed);
-      if (r->in_old) snprintf(ch, sizeof ch, "%.1f%%", r->change);
-      else snprintf(ch, sizeof ch, "new");
+      ad[0] = '+';
+      seg_cli_group_digits(r->added, ad + 1, sizeof ad - 1);
+      rm[0] = '-';
+      seg_cli_group_digits(r->removed, rm + 1, sizeof rm - 1);
+      if (from_zero(r)) snprintf(ch, sizeof ch, "new");
+      else snprintf(ch, sizeof ch, "%.1f%%", r->change);
       printf("%-*s  %10s  %10s  %10s  %10s  %8s\n", w, r->name, b, a, ad, rm, ch);
     }
-    printf("(%zu customers)\n", t.nrows);
+    char total[40], day[11];
+    seg_cli_group_digits(t.nrows, total, sizeof total);
+    seg_date_format(today, day);
+    printf("(%s customers, today %s)\n", total, day);
   }
   if (fflush(stdout) != 0) goto done;
   rc = over ? EXIT_FINDINGS : 0;

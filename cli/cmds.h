@@ -10,6 +10,7 @@ int seg_cmd_fmt(int argc, char **argv);   /* cli/cmd_fmt.c: seg fmt FILES... */
 int seg_cmd_compile(int argc, char **argv); /* cli/cmd_compile.c: seg compile RULES -o OUT.segc */
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* cli/io.c: reads a whole file ("-" = stdin) into a malloc'd buffer;
@@ -47,6 +48,11 @@ void seg_cli_signals(void);
 
 /* cli/io.c: writes s as a JSON string literal. */
 void seg_cli_json_string(FILE *f, const char *s);
+/* cli/io.c: s[0..n) as one RFC 4180 CSV field (quoted when it holds a
+** comma, a quote or a line end). */
+void seg_cli_csv_field(FILE *f, const char *s, size_t n);
+/* cli/io.c: the one format of counts in tables: 41203 -> "41 203". */
+void seg_cli_group_digits(uint64_t v, char *out, size_t n);
 
 #include <stdint.h>
 #include "compile.h"

@@ -3,6 +3,7 @@
 */
 #include <errno.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,6 +107,32 @@ static char *read_stream(const char *path, size_t *len) {
   }
   *len = n;
   return buf;
+}
+
+/* 41203 -> "41 203" */
+void seg_cli_group_digits(uint64_t v, char *out, size_t n) {
+  char tmp[32];
+  int len = snprintf(tmp, sizeof tmp, "%llu", (unsigned long long)v);
+  size_t k = 0;
+  for (int i = 0; i < len && k + 2 < n; i++) {
+    if (i > 0 && (len - i) % 3 == 0) out[k++] = ' ';
+    out[k++] = tmp[i];
+  }
+  out[k] = 0;
+}
+
+
+void seg_cli_csv_field(FILE *f, const char *s, size_t n) {
+  int quote = 0;
+  for (size_t i = 0; i < n; i++)
+    if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r') quote = 1;
+  if (!quote) { fwrite(s, 1, n, f); return; }
+  fputc('"', f);
+  for (size_t i = 0; i < n; i++) {
+    if (s[i] == '"') fputc('"', f);
+    fputc(s[i], f);
+  }
+  fputc('"', f);
 }
 
 void seg_cli_json_string(FILE *f, const char *s) {

@@ -641,32 +641,6 @@ static int cmd_import(int argc, char **argv) {
 
 /* ---- reports ------------------------------------------------------------ */
 
-/* 41203 -> "41 203" */
-static void group_digits(uint64_t v, char *out, size_t n) {
-  char tmp[32];
-  int len = snprintf(tmp, sizeof tmp, "%llu", (unsigned long long)v);
-  size_t k = 0;
-  for (int i = 0; i < len && k + 2 < n; i++) {
-    if (i > 0 && (len - i) % 3 == 0) out[k++] = ' ';
-    out[k++] = tmp[i];
-  }
-  out[k] = 0;
-}
-
-
-static void csv_field(FILE *f, const char *s, size_t n) {
-  int quote = 0;
-  for (size_t i = 0; i < n; i++)
-    if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r') quote = 1;
-  if (!quote) { fwrite(s, 1, n, f); return; }
-  fputc('"', f);
-  for (size_t i = 0; i < n; i++) {
-    if (s[i] == '"') fputc('"', f);
-    fputc(s[i], f);
-  }
-  fputc('"', f);
-}
-
 /* Writes the value of column c at row r as CSV text (missing: empty). */
 static void write_cell(FILE *f, const seg_column *c, size_t r) {
   if (!seg_valid_get(c->valid, r)) return;
@@ -687,7 +661,7 @@ static void write_cell(FILE *f, const seg_column *c, size_t r) {
   case SEG_TEXT: {
     uint64_t code = (uint64_t)seg_col_get(c, r);
     if (code < c->ndict)
-      csv_field(f, c->dict_bytes + c->dict_off[code], (size_t)(c->dict_off[code + 1] - c->dict_off[code]));
+      seg_cli_csv_field(f, c->dict_bytes + c->dict_off[code], (size_t)(c->dict_off[code + 1] - c->dict_off[code]));
     break;
   }
   }
@@ -700,7 +674,7 @@ static int write_members(const char *path, const seg_program *p, const seg_resul
   FILE *f = seg_cli_atomic_open(path, &tmp);
   if (!f) return -1;
   fputs("segment,", f);
-  csv_field(f, t->cols[key].name, strlen(t->cols[key].name));
+  seg_cli_csv_field(f, t->cols[key].name, strlen(t->cols[key].name));
   fputc('\n', f);
   for (uint32_t s = 0; s < p->nsegs; s++) {
     if (!shown[s]) continue;
@@ -710,7 +684,7 @@ static int write_members(const char *path, const seg_program *p, const seg_resul
       while (word) {
         size_t r = w * 64 + (size_t)__builtin_ctzll(word);
         word &= word - 1;
-        fputs(p->segs[s].name, f);
+        seg_cli_csv_field(f, p->segs[s].name, strlen(p->segs[s].name));
         fputc(',', f);
         write_cell(f, &t->cols[key], r);
         fputc('\n', f);
@@ -752,7 +726,7 @@ static int cmd_run(int argc, char **argv) {
   if (!names || !types) { fprintf(stderr, "%s: out of memory\n", prog); goto done; }
   seg_schema_view sv = view_of_table(&t, names, types);
   rc = seg_cli_is_segc_file(o.pos[0]) ? seg_cli_segc_for_run(o.pos[0], &sv, o.pos[1], o.today, &c)
-                                      : compile_rules(o.pos[0], &sv, today, &c, 0);
+                                      : compile_rules(o.pos[0], &sv, today, &c, 1);   /* lint warnings too, on stderr */
   if (rc != 0) goto done;
   rc = EXIT_USAGE;
   int key = 0;
@@ -786,43 +760,49 @@ static int cmd_run(int argc, char **argv) {
     goto done;
   }
   if (o.members && write_members(o.members, &c.prog, &res, &t, key, shown) != 0) goto done;
+  /* one document per stream: with --members -, the summary goes to stderr */
+  FILE *rep = o.members && strcmp(o.members, "-") == 0 ? stderr : stdout;
   double rows = t.nrows ? (double)t.nrows : 1;
+  char day[11], total[40];
+  seg_date_format(c.prog.today, day);
+  seg_cli_group_digits(t.nrows, total, sizeof total);
   if (strcmp(format, "csv") == 0) {
-    printf("segment,customers,share\n");
-    for (uint32_t s = 0; s < c.prog.nsegs; s++)
-      if (shown[s]) printf("%s,%llu,%.6f\n", c.prog.segs[s].name, (unsigned long long)res.counts[s], res.counts[s] / rows);
+    fprintf(rep, "segment,customers,share\n");
+    for (uint32_t s = 0; s < c.prog.nsegs; s++) {
+      if (!shown[s]) continue;
+      seg_cli_csv_field(rep, c.prog.segs[s].name, strlen(c.prog.segs[s].name));
+      fprintf(rep, ",%llu,%.6f\n", (unsigned long long)res.counts[s], res.counts[s] / rows);
+    }
   } else if (strcmp(format, "json") == 0) {
-    printf("[");
+    fprintf(rep, "{\"today\": \"%s\", \"customers\": %zu, \"segments\": [", day, t.nrows);
     int first = 1;
     for (uint32_t s = 0; s < c.prog.nsegs; s++) {
       if (!shown[s]) continue;
-      printf("%s\n  {\"segment\": ", first ? "" : ",");
-      seg_cli_json_string(stdout, c.prog.segs[s].name);
-      printf(", \"description\": ");
-      if (c.prog.segs[s].desc) seg_cli_json_string(stdout, c.prog.segs[s].desc);
-      else printf("null");
-      printf(", \"customers\": %llu, \"share\": %.6f}", (unsigned long long)res.counts[s], res.counts[s] / rows);
+      fprintf(rep, "%s\n  {\"segment\": ", first ? "" : ",");
+      seg_cli_json_string(rep, c.prog.segs[s].name);
+      fprintf(rep, ", \"description\": ");
+      if (c.prog.segs[s].desc) seg_cli_json_string(rep, c.prog.segs[s].desc);
+      else fprintf(rep, "null");
+      fprintf(rep, ", \"customers\": %llu, \"share\": %.6f}", (unsigned long long)res.counts[s], res.counts[s] / rows);
       first = 0;
     }
-    printf("\n]\n");
+    fprintf(rep, "%s]}\n", first ? "" : "\n");
   } else {
     int w = 7;
     for (uint32_t s = 0; s < c.prog.nsegs; s++) {
       int l = (int)strlen(c.prog.segs[s].name);
       if (shown[s] && l > w) w = l;
     }
-    printf("%-*s  %12s  %7s\n", w, "segment", "customers", "share");
+    fprintf(rep, "%-*s  %12s  %7s\n", w, "segment", "customers", "share");
     for (uint32_t s = 0; s < c.prog.nsegs; s++) {
       if (!shown[s]) continue;
       char num[40];
-      group_digits(res.counts[s], num, sizeof num);
-      printf("%-*s  %12s  %6.1f%%\n", w, c.prog.segs[s].name, num, 100.0 * res.counts[s] / rows);
+      seg_cli_group_digits(res.counts[s], num, sizeof num);
+      fprintf(rep, "%-*s  %12s  %6.1f%%\n", w, c.prog.segs[s].name, num, 100.0 * res.counts[s] / rows);
     }
-    char total[40];
-    group_digits(t.nrows, total, sizeof total);
-    printf("(%s customers)\n", total);
+    fprintf(rep, "(%s customers, today %s)\n", total, day);
   }
-  rc = fflush(stdout) == 0 ? 0 : EXIT_USAGE;
+  rc = fflush(rep) == 0 && !ferror(rep) ? 0 : EXIT_USAGE;
 done:
   seg_result_free(&res);
   seg_compiled_free(&c);

@@ -85,13 +85,14 @@ expect_row diff/renamed_added young_shoppers added null "$before" "$before" 0
 seg_exec "$D" diff "$OLD" renamed.seg "$CSV" --today $TODAY --max-change 50%
 expect_rc diff/removed_segment_exceeds_budget 1
 
-# 5. The table: a header and one line per segment, then the row count.
+# 5. The table: a header and one line per segment, then the row count
+# (grouped as `seg run` prints it) and the date evaluated for.
 seg_exec "$D" diff "$OLD" wider.seg "$CSV" --today $TODAY
 expect_rc diff/table_exit 0
 line=$(grep '^young_buyers ' "$T_OUT" | tr -s ' ')
 if head -1 "$T_OUT" | grep -Eq '^segment +before +after +added +removed +change$' &&
    [ "$line" = "young_buyers $before $after +$added -0 $(awk -v c="$want_change" 'BEGIN { printf "%.1f", c }')%" ] &&
-   tail -1 "$T_OUT" | grep -q '^(5000 customers)$'; then t_ok diff/table_format
+   tail -1 "$T_OUT" | grep -q "^(5 000 customers, today $TODAY)$"; then t_ok diff/table_format
 else t_fail diff/table_format "young_buyers line: '$line'" "$(t_file_detail stdout "$T_OUT")"; fi
 
 # 6. Errors exit 2: a rule error in either file, usage, a missing data file.
@@ -113,5 +114,17 @@ expect_rc diff/missing_data_file 2
 seg_exec "$D" diff "$OLD" wider.seg "$CSV" --today $TODAY
 if [ ! -s "$T_ERR" ]; then t_ok diff/no_warnings_on_stderr
 else t_fail diff/no_warnings_on_stderr "$(t_file_detail stderr "$T_ERR")"; fi
+
+# 6. A change from zero is "new", never a percentage of nothing (issue 10:
+# 0 -> 63 printed 6300.0%, JSON "change": 17900.00 for an added segment).
+printf 'segment older = age > 200\n' > "$D/zero_old.seg"
+printf 'segment older = age > 60\nsegment oldest = age > 70\n' > "$D/zero_new.seg"
+older=$(count '$7 != "" && $7 > 60')
+seg_exec "$D" diff zero_old.seg zero_new.seg "$CSV" --today $TODAY --format json
+got=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(" ".join(str(r["change"]) for r in d), d[0]["after"])' "$T_OUT" 2>&1)
+[ "$got" = "None None $older" ] && t_ok diff/from_zero_json_null || t_fail diff/from_zero_json_null "got: $got" "$(cat "$T_OUT")"
+seg_exec "$D" diff zero_old.seg zero_new.seg "$CSV" --today $TODAY
+if grep -Eq '^older +0 +[0-9 ]+ +\+[0-9 ]+ +-0 +new$' "$T_OUT" && ! grep -q '%' "$T_OUT"; then t_ok diff/from_zero_table_new
+else t_fail diff/from_zero_table_new "$(t_file_detail stdout "$T_OUT")"; fi
 
 t_summary diff

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# tests/outputs.sh -- every machine-readable output parses with a reader
+# we did not write (python3's csv and json modules): one document per
+# stream, RFC 4180 quoting of segment names, the evaluation date and the
+# base count in the table and JSON (issue 10).
+#
+#   SEG=build/seg bash tests/outputs.sh
+
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+T_OUT=$T_TMP/out
+T_ERR=$T_TMP/err
+D=$T_TMP/o
+mkdir -p "$D"
+cp "$T_ROOT/examples/customers.csv" "$D/crm.csv"
+cat > "$D/r.seg" <<'RULES'
+segment young = age < 30
+segment `all, "quoted"` "Everyone, \"quoted\"" = country in ("NO", "DK")
+segment `semi;colon` = age > 60
+RULES
+TODAY=2026-11-23
+N=$(($(wc -l < "$D/crm.csv") - 1))
+young=$(awk -F, 'NR > 1 && $7 != "" && $7 < 30' "$D/crm.csv" | wc -l | tr -d ' ')
+
+# py NAME SCRIPT -- runs python3 SCRIPT over $T_OUT; ok when it prints "ok".
+py() {
+    local got
+    got=$(python3 -c "$2" "$T_OUT" 2>&1)
+    [ "$got" = ok ] && t_ok "outputs/$1" || t_fail "outputs/$1" "python3: $got" "$(t_file_detail stdout "$T_OUT" 8)"
+}
+
+seg_exec "$D" run r.seg crm.csv --today $TODAY --format csv
+py csv_quotes_segment_names "
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline='')))
+names = [r[0] for r in rows[1:]]
+assert all(len(r) == 3 for r in rows), rows
+assert names == ['young', 'all, \"quoted\"', 'semi;colon'], names
+assert rows[1][1] == '$young', rows[1]
+print('ok')"
+
+seg_exec "$D" run r.seg crm.csv --today $TODAY --format json
+py json_has_today_and_base "
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d['today'] == '$TODAY' and d['customers'] == $N, d
+s = d['segments']
+assert [x['segment'] for x in s] == ['young', 'all, \"quoted\"', 'semi;colon'], s
+assert s[1]['description'] == 'Everyone, \"quoted\"' and s[0]['customers'] == $young, s
+print('ok')"
+
+seg_exec "$D" run r.seg crm.csv --today $TODAY
+if tail -1 "$T_OUT" | grep -qx "(5 000 customers, today $TODAY)"; then t_ok outputs/table_says_base_and_today
+else t_fail outputs/table_says_base_and_today "$(t_file_detail stdout "$T_OUT")"; fi
+
+for fmt in table csv json; do
+    seg_exec "$D" run r.seg crm.csv --today $TODAY --format $fmt --members -
+    py "members_stdout_only_members_$fmt" "
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline='')))
+assert rows[0] == ['segment', 'customer_id'], rows[0]
+assert all(len(r) == 2 for r in rows), [r for r in rows if len(r) != 2][:3]
+assert sum(1 for r in rows[1:] if r[0] == 'young') == $young
+assert sum(1 for r in rows[1:] if r[0] == 'semi;colon') > 0
+print('ok')"
+    if grep -q 'young' "$T_ERR"; then t_ok "outputs/members_stdout_summary_on_stderr_$fmt"
+    else t_fail "outputs/members_stdout_summary_on_stderr_$fmt" "$(cat "$T_ERR")"; fi
+done
+seg_exec "$D" run r.seg crm.csv --today $TODAY --format json --members -
+python3 -c 'import json,sys; json.load(sys.stdin)' < "$T_ERR" 2>/dev/null \
+    && t_ok outputs/members_stdout_json_summary_parses_on_stderr \
+    || t_fail outputs/members_stdout_json_summary_parses_on_stderr "$(cat "$T_ERR")"
+
+t_summary outputs
