@@ -119,7 +119,7 @@ static uint32_t gen_const(cg *g, const seg_val *v) {
 static seg_val fold(cg *g, const seg_node *n) {
   seg_eval_env env = {.today = g->today, .textcol = -1};
   seg_val v = seg_eval(n, &env);
-  if (env.error) g->failed = 1;     /* out of memory */
+  if (env.error == 1) g->failed = 1;     /* out of memory (2: a constant regex undecided: missing) */
   return v;
 }
 

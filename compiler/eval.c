@@ -203,8 +203,20 @@ static seg_val eval_textop(const seg_node *n, seg_eval_env *env) {
       else {
         int rc = pcre2_match(re, (PCRE2_SPTR)a.s, a.n, 0, 0, md, NULL);
         if (rc == PCRE2_ERROR_NOMEMORY) env->error = 1;
-        r = v_bool(rc >= 0);
+        else if (rc < 0 && rc != PCRE2_ERROR_NOMATCH) {
+          /* the matcher gave up (match or depth limit, ...): never "no match" */
+          if (!env->error) {
+            env->error = 2;
+            env->match_error = rc;
+          }
+          r = v_unknown();
+        } else r = v_bool(rc >= 0);
         pcre2_match_data_free(md);
+        if (env->error == 2) {
+          seg_val_release(&a);
+          seg_val_release(&b);
+          return r;
+        }
       }
     } else {
       size_t la, lb;

@@ -30,7 +30,8 @@ typedef struct seg_eval_env {
   const char *text;
   size_t textlen;
   int text_missing;
-  int error;            /* set on out-of-memory                          */
+  int error;            /* 1 out of memory; 2 the regex matcher failed   */
+  int match_error;      /* error 2: PCRE2's code (e.g. match limit)      */
 } seg_eval_env;
 
 /* day + k units (days, weeks, or calendar months/years clamped to the

@@ -135,7 +135,7 @@ static int const_num(const lint *l, const seg_node *n, double *out) {
   seg_eval_env env = {.today = l->today, .textcol = -1};
   seg_val v = seg_eval(n, &env);
   int ok = !v.missing && !env.error;
-  if (env.error) *l->oom = 1;
+  if (env.error == 1) *l->oom = 1;
   if (ok) *out = v.type == VT_NUM ? v.f : (double)v.i;
   seg_val_release(&v);
   return ok;
@@ -299,7 +299,7 @@ static int never_true(const lint *l, const seg_node *n, const uint8_t *never_seg
     seg_eval_env env = {.today = l->today, .textcol = -1};
     seg_val v = seg_eval(n, &env);
     int f = !env.error && (v.missing || !v.i);
-    if (env.error) *l->oom = 1;
+    if (env.error == 1) *l->oom = 1;
     seg_val_release(&v);
     if (f) snprintf(why, wn, "'%s' can never be true", text_of(l, n->loc, t, sizeof t));
     return f;

@@ -347,6 +347,27 @@ int seg_col_is_segcol(const char *path) {
 static const char *const ARRAY_NAME[4] = {"data", "validity bitmap", "dictionary offsets", "dictionary bytes"};
 static const char *const ARRAY_VERB[4] = {"extends", "extends", "extend", "extend"};
 
+/* The index of a column whose name an earlier column has, -1 when the
+** names are distinct, -2 out of memory: a hash set, so a header of 100,000
+** columns is checked in linear time, not by comparing every pair. */
+static int duplicate_name(const seg_column *cols, uint32_t n) {
+  size_t cap = 16;
+  while (cap < (size_t)n * 2) cap *= 2;
+  uint32_t *slot = calloc(cap, sizeof *slot);        /* column index + 1 */
+  if (!slot) return -2;
+  int dup = -1;
+  for (uint32_t i = 0; i < n && dup < 0; i++) {
+    uint64_t h = 1469598103934665603ULL;               /* FNV-1a */
+    for (const unsigned char *q = (const unsigned char *)cols[i].name; *q; q++) h = (h ^ *q) * 1099511628211ULL;
+    size_t k = (size_t)h & (cap - 1);
+    while (slot[k] && strcmp(cols[slot[k] - 1].name, cols[i].name) != 0) k = (k + 1) & (cap - 1);
+    if (slot[k]) dup = (int)i;
+    else slot[k] = i + 1;
+  }
+  free(slot);
+  return dup;
+}
+
 /* Validates the mapped file and fills out; see seg_col_open. */
 static int check_and_fill(const unsigned char *m, uint64_t size, const char *path,
                           seg_table *out, char *err, size_t errlen) {
@@ -405,11 +426,6 @@ static int check_and_fill(const unsigned char *m, uint64_t size, const char *pat
     memcpy(c->name, m + p + 2, nl);
     c->name[nl] = '\0';
     if (strlen(c->name) != nl || u8_check((const uint8_t *)c->name, nl) != NULL) goto corrupt;
-    for (uint32_t j = 0; j < i; j++)
-      if (strcmp(out->cols[j].name, c->name) == 0) {
-        set_err(err, errlen, "%s: corrupt: duplicate column name '%s'", path, c->name);
-        return -1;
-      }
     p += 2 + (uint64_t)nl;
     uint8_t type = m[p], width = m[p + 1];
     uint32_t scale = get32(m + p + 2), ndict = get32(m + p + 6), flags = get32(m + p + 10);
@@ -474,6 +490,17 @@ static int check_and_fill(const unsigned char *m, uint64_t size, const char *pat
   }
   if (p + 4 != hlen) goto corrupt;
   out->ncols = ncols;
+  {
+    int d = duplicate_name(out->cols, ncols);
+    if (d == -2) {
+      set_err(err, errlen, "%s: out of memory", path);
+      return -1;
+    }
+    if (d >= 0) {
+      set_err(err, errlen, "%s: corrupt: duplicate column name '%s'", path, out->cols[d].name);
+      return -1;
+    }
+  }
   return 0;
 corrupt:
   set_err(err, errlen, "%s: corrupt header", path);

@@ -40,6 +40,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
 #include "colfile.h"
 #include "date.h"
 #include "eval.h"
@@ -62,6 +65,8 @@ typedef struct vmap {
   int64_t *i;
   double *f;
   uint8_t *v;
+  int match_error;             /* a `matches` the matcher could not decide: */
+  size_t bad_code;             /* PCRE2's error and the value's code        */
 } vmap;
 
 /* Per-instruction data resolved once per run. */
@@ -311,6 +316,12 @@ static int fill_map(const seg_program *p, const seg_map *m, const seg_table *t, 
       }
     }
     seg_val v = seg_eval(m->expr, &env);
+    if (env.error == 2) {               /* reported by seg_vm_run, never "false" */
+      out->match_error = env.match_error;
+      out->bad_code = k;
+      seg_val_release(&v);
+      return -1;
+    }
     out->v[k] = !v.missing;
     if (m->type == VT_BOOL) out->t[k] = v.missing ? 1 : v.i ? 2 : 0;
     else if (m->type == VT_NUM) out->f[k] = v.missing ? 0 : v.type == VT_NUM ? v.f : (double)v.i;
@@ -1242,6 +1253,19 @@ int seg_vm_run(const seg_program *p, const seg_table *t, int want_members, seg_r
   }
   if (run_threads(th, nmt, map_thread_main) != 0) {
     snprintf(err, errlen, "a text test could not be evaluated (out of memory)");
+    for (uint32_t m = 0; m < p->nmaps; m++)
+      if (X.maps[m].match_error) {
+        const seg_column *c = &t->cols[p->maps[m].col];
+        size_t k = X.maps[m].bad_code;
+        int len = (int)(c->dict_off[k + 1] - c->dict_off[k]);
+        char why[120];
+        pcre2_get_error_message(X.maps[m].match_error, (PCRE2_UCHAR *)why, sizeof why);
+        snprintf(err, errlen, "rules line %d, column %d: 'matches' could not decide column '%s' value '%.*s%s': %s; "
+                 "simplify the pattern",
+                 p->maps[m].expr->loc.first_line, p->maps[m].expr->loc.first_column, c->name, len > 60 ? 60 : len,
+                 c->dict_bytes + c->dict_off[k], len > 60 ? "..." : "", why);
+        break;
+      }
     seg_result_free(res);
     goto done;
   }

@@ -139,4 +139,24 @@ if [ "$(cat "$D/rc")" -eq 2 ] && grep -q "full.segc: cannot write: File too larg
     t_ok "compile under ulimit -f: error, no file"
 else t_fail "compile under ulimit -f: error, no file" "exit $(cat "$D/rc")" "$(cat "$T_ERR")"; fi
 
+# ---- 100,000 columns; 40,000 segments of one name (issue 10: the .segcol
+# loader compared every pair of column names, diagnostics were rendered by
+# rescanning the file from its start: 12 s and 8 s) -------------------------
+python3 -c "
+print(','.join('c%d' % i for i in range(100000)))
+print(','.join(str(i % 7) for i in range(100000)))" > "$D/wide.csv"
+seg_exec "$D" import wide.csv -o wide.segcol
+seg_exec "$D" schema wide.segcol
+if [ "$T_RC" -eq 0 ] && [ "$(grep -c '^c[0-9]*: int$' "$T_OUT")" -eq 100000 ]; then t_ok "100,000 columns: schema of the .segcol"
+else t_fail "100,000 columns: schema of the .segcol" "exit $T_RC" "$(head -c 300 "$T_ERR")"; fi
+printf 'segment s = c99999 = 4\n' > "$D/wide.seg"
+seg_exec "$D" run wide.seg wide.segcol --format csv
+[ "$T_RC" -eq 0 ] && grep -qx 's,1,1.000000' "$T_OUT" && t_ok "100,000 columns: run" || t_fail "100,000 columns: run" "$(cat "$T_OUT" "$T_ERR" | head -5)"
+python3 -c "
+for i in range(40000): print('segment a = age > %d' % i)" > "$D/dup.seg"
+seg_exec "$D" check dup.seg --data "$CSV"
+n=$(grep -c "error: 'a' is already defined on line 1$" "$T_ERR")
+[ "$T_RC" -eq 1 ] && [ "$n" -eq 39999 ] && t_ok "40,000 segments of one name: every duplicate reported" \
+    || t_fail "40,000 segments of one name: every duplicate reported" "exit $T_RC, $n duplicates reported"
+
 t_summary limits
