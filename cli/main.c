@@ -356,14 +356,24 @@ static int collect_seg(const char *dir, pathlist *out) {
     else if (asprintf(&p, "%s%s%s", dir, dl && dir[dl - 1] == '/' ? "" : "/", e->d_name) < 0) p = NULL;
     if (!p) { fprintf(stderr, "%s: out of memory\n", prog); rc = -1; break; }
     struct stat st;
-    if (lstat(p, &st) != 0) { free(p); continue; }
+    if (lstat(p, &st) != 0) {          /* a path too long, a file gone: never skipped silently */
+      fprintf(stderr, "%s: %s: cannot read: %s\n", prog, p, strerror(errno));
+      free(p);
+      rc = -1;
+      continue;
+    }
     if (S_ISDIR(st.st_mode)) {
       if (collect_seg(p, out) != 0) rc = -1;
       free(p);
       continue;
     }
     size_t nl = strlen(e->d_name);
-    if (nl > 4 && strcmp(e->d_name + nl - 4, ".seg") == 0 && stat(p, &st) == 0 && S_ISREG(st.st_mode)) {
+    int is_seg = nl > 4 && strcmp(e->d_name + nl - 4, ".seg") == 0;
+    if (is_seg && stat(p, &st) != 0) {  /* a dangling symlink named *.seg */
+      fprintf(stderr, "%s: %s: cannot read: %s\n", prog, p, strerror(errno));
+      free(p);
+      rc = -1;
+    } else if (is_seg && S_ISREG(st.st_mode)) {
       if (pathlist_add(out, p) != 0) { fprintf(stderr, "%s: out of memory\n", prog); rc = -1; break; }
     } else {
       free(p);

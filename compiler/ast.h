@@ -110,6 +110,7 @@ typedef struct seg_stmt {
   int index;            /* segment: index among segments                */
   int state;            /* cycle detection: 0 new, 1 visiting, 2 done   */
   int used;
+  int broken;           /* sema reported an error in it: lint skips it   */
 } seg_stmt;
 
 typedef struct seg_ast {

@@ -36,7 +36,9 @@ int seg_compile(const char *src, size_t len, const seg_schema_view *schema, int3
   /* names and types are checked even after syntax errors, so one run
   ** reports every mistake it can locate */
   seg_sema(&out->ast, &out->arena, schema, today, &out->diags, &order);
-  if (!out->diags.nerrors && !out->diags.oom)
+  /* lint every statement that compiled, even when others have errors, so
+  ** one run of `seg check` reports every finding of a file */
+  if (!out->diags.oom)
     seg_lint(&out->ast, schema, today, src, len, schema->may_be_missing, &out->diags);
   if (out->diags.oom) return -1;       /* a phase ran out of memory: its result is incomplete */
   seg_diags_sort(&out->diags);

@@ -650,11 +650,11 @@ int seg_lint(const seg_ast *ast, const seg_schema_view *schema, int32_t today,
 
   for (const seg_stmt *t = ast->first; t; t = t->next) {
     if (t->kind == S_LET) {
-      if (!t->used && t->name && *t->name)
+      if (!t->used && !t->broken && t->name && *t->name)
         warn(&l, 205, t->name_loc, "constant '%s' is never used", t->name);
       continue;
     }
-    if (!t->expr) continue;
+    if (!t->expr || t->broken) continue;      /* its mistake is reported; the rest are still linted */
     l.cur = t;
     memset(l.guarded, 0, schema->ncols + 1);
     mark_guards(&l, t->expr);
@@ -666,12 +666,12 @@ int seg_lint(const seg_ast *ast, const seg_schema_view *schema, int32_t today,
   for (int changed = 1, rounds = 0; changed && rounds <= nseg; rounds++) {
     changed = 0;
     for (const seg_stmt *t = ast->first; t; t = t->next)
-      if (t->kind == S_SEGMENT && t->expr && t->index < nseg && !never[t->index] &&
+      if (t->kind == S_SEGMENT && t->expr && !t->broken && t->index < nseg && !never[t->index] &&
           never_true(&l, t->expr, never, why, sizeof why))
         never[t->index] = 1, changed = 1;
   }
   for (const seg_stmt *t = ast->first; t; t = t->next)
-    if (t->kind == S_SEGMENT && t->expr && t->index < nseg && never[t->index] &&
+    if (t->kind == S_SEGMENT && t->expr && !t->broken && t->index < nseg && never[t->index] &&
         never_true(&l, t->expr, never, why, sizeof why))
       warn(&l, 204, t->name_loc, "segment '%s' can never have members: %s", t->name, why);
 
@@ -684,7 +684,8 @@ int seg_lint(const seg_ast *ast, const seg_schema_view *schema, int32_t today,
   } else {
     int n = 0;
     for (const seg_stmt *t = ast->first; t; t = t->next)
-      if (t->kind == S_SEGMENT && t->expr && t->index < nseg) sh[n] = (shaped){shape_hash(t->expr), n, t}, n++;
+      if (t->kind == S_SEGMENT && t->expr && !t->broken && t->index < nseg)
+        sh[n] = (shaped){shape_hash(t->expr), n, t}, n++;
     qsort(sh, (size_t)n, sizeof *sh, cmp_shaped);
     for (int i = 0; i < n; i++)
       for (int j = i - 1; j >= 0 && sh[j].h == sh[i].h; j--)   /* earlier ones of the group, nearest first */

@@ -652,7 +652,9 @@ int seg_sema(seg_ast *ast, seg_arena *arena, const seg_schema_view *schema, int3
   ast->nsegments = nseg;
   for (seg_stmt *t = ast->first; t; t = t->next) {
     s.deep_reported = 0;
+    int errs = diags->nerrors;
     check_stmt(&s, t);
+    t->broken = diags->nerrors > errs || !*t->name;
   }
   free(s.names);
   s.order = seg_arena_alloc(arena, (size_t)(nseg + 1) * sizeof *s.order);

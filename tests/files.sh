@@ -140,15 +140,22 @@ no_temporaries after_writes && t_ok files/no_temporaries_after_writes
 # kill_when_writing SIG -- starts an import of big.csv, sends SIG as soon as
 # its temporary exists; sets KRC to the exit status.
 kill_when_writing() {
-    ( cd "$D" && exec "$SEG" import big.csv -o big.segcol --threads 1 ) 2> "$T_ERR" &
-    local pid=$! n=0
-    while [ $n -lt 3000 ] && [ -z "$(find "$D" -name 'big.segcol.tmp.*' 2>/dev/null | head -1)" ]; do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.01; n=$((n + 1))
+    local attempt
+    for attempt in 1 2 3; do          # a loaded machine may finish before we look: try again
+        rm -f "$D"/big.segcol*
+        ( cd "$D" && exec "$SEG" import big.csv -o big.segcol --threads 1 ) 2> "$T_ERR" &
+        local pid=$! n=0
+        SAW=
+        while [ $n -lt 20000 ]; do    # bash globs only: no process start between looks
+            SAW=$(compgen -G "$D/big.segcol.tmp.*" | head -1)
+            [ -n "$SAW" ] && break
+            kill -0 "$pid" 2>/dev/null || break
+            n=$((n + 1))
+        done
+        kill -"$1" "$pid" 2>/dev/null
+        KRC=0; { wait "$pid"; } 2>/dev/null || KRC=$?
+        [ -n "$SAW" ] && return
     done
-    SAW=$(find "$D" -name 'big.segcol.tmp.*' | head -1)
-    kill -"$1" "$pid" 2>/dev/null
-    KRC=0; { wait "$pid"; } 2>/dev/null || KRC=$?
 }
 for sig in TERM INT HUP; do
     rm -f "$D"/big.segcol*
