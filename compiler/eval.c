@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unicase.h>
+#include <uninorm.h>
 #include <unistr.h>
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -34,7 +35,8 @@ void seg_val_release(seg_val *v) {
 char *seg_casefold(const char *s, size_t n, size_t *outlen) {
   size_t len = 0;
   /* libunistring allocates with its own malloc: seg_alloc_inject stands in */
-  uint8_t *r = seg_alloc_inject() ? NULL : u8_casefold((const uint8_t *)s, n, NULL, NULL, NULL, &len);
+  /* folded and composed (NFC): "o" + U+0308 folds like U+00F6 */
+  uint8_t *r = seg_alloc_inject() ? NULL : u8_casefold((const uint8_t *)s, n, NULL, UNINORM_NFC, NULL, &len);
   if (!r) return NULL;
   *outlen = len;
   return (char *)r;

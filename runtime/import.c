@@ -40,6 +40,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <uninorm.h>
 
 #include "date.h"
 #include "schema.h"
@@ -1787,6 +1788,60 @@ static inline void valid_end(validw *w, uint64_t nrows) {
 
 #define BATCH 16
 
+/* Text is stored in Unicode normalization form C, so a value typed on a
+** Mac or in a web form (NFD: "o" + U+0308) equals the same text typed
+** composed (U+00F6), in rules and in the data alike. Only dictionary
+** values with non-ASCII bytes can change; equal values after normalising
+** may keep two codes (the VM evaluates each code, so results agree).
+** 0, or -1 out of memory. */
+static int nfc_dict(seg_column *col) {
+  size_t n = col->ndict, total = (size_t)col->dict_off[n];
+  size_t k = 0;
+  while (k < total && (uchar)col->dict_bytes[k] < 0x80) k++;
+  if (k == total) return 0;                       /* all ASCII: nothing to do */
+  uint64_t *off = amalloc((n + 1) * sizeof *off);
+  size_t cap = total + 64, len = 0;
+  uchar *bytes = malloc(cap);
+  if (!off || !bytes) goto oom;
+  for (size_t i = 0; i < n; i++) {
+    const uchar *v = (const uchar *)col->dict_bytes + col->dict_off[i];
+    size_t vn = (size_t)(col->dict_off[i + 1] - col->dict_off[i]), q = 0;
+    while (q < vn && v[q] < 0x80) q++;
+    uint8_t *norm = NULL;
+    size_t nn = vn;
+    if (q < vn) {
+      if (seg_alloc_inject()) goto oom;           /* libunistring's malloc, counted */
+      norm = u8_normalize(UNINORM_NFC, v, vn, NULL, &nn);
+      if (!norm) goto oom;
+    }
+    if (len + nn > cap) {
+      size_t nc = (len + nn) * 2;
+      uchar *nb = realloc(bytes, nc);
+      if (!nb) { free(norm); goto oom; }
+      bytes = nb;
+      cap = nc;
+    }
+    memcpy(bytes + len, norm ? norm : v, nn);
+    free(norm);
+    off[i] = len;
+    len += nn;
+  }
+  off[n] = len;
+  uchar *fin = amalloc(len);
+  if (!fin) goto oom;
+  if (len) memcpy(fin, bytes, len);
+  free(bytes);
+  free(col->dict_off);
+  free(col->dict_bytes);
+  col->dict_off = off;
+  col->dict_bytes = (char *)fin;
+  return 0;
+oom:
+  free(off);
+  free(bytes);
+  return -1;
+}
+
 /* Column j as text into col (valid and data allocated, not zeroed).  The
 ** cells go through the dictionary in batches: hashes first and their slots
 ** prefetched, then the probes, so a column of a million distinct e-mails
@@ -1837,7 +1892,7 @@ static int encode_text(job *jb, size_t j, seg_column *col, uint64_t nrows) {
   if (col->dict_off == NULL || col->dict_bytes == NULL) goto out;
   memcpy(col->dict_off, d.off, ((size_t)d.n + 1) * sizeof(uint64_t));
   if (d.blen) memcpy(col->dict_bytes, d.bytes, d.blen);
-  rc = 0;
+  rc = nfc_dict(col);
 out:
   dict_free(&d);
   return rc;
