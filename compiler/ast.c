@@ -3,6 +3,9 @@
 */
 #include "ast.h"
 
+#include <unictype.h>
+#include <unistr.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,4 +74,22 @@ const char *seg_vtype_name(seg_vtype t) {
   case VT_NULL: return "missing";
   default: return "unknown";
   }
+}
+
+size_t seg_ident_prefix(const char *s, size_t n) {
+  size_t i = 0;
+  while (i < n) {
+    unsigned char c = (unsigned char)s[i];
+    if (c < 0x80) {
+      int ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' || (i > 0 && c >= '0' && c <= '9');
+      if (!ok) return i;
+      i++;
+      continue;
+    }
+    ucs4_t u;
+    int k = u8_mbtouc(&u, (const uint8_t *)s + i, n - i);
+    if (k <= 0 || !(i == 0 ? uc_is_property_xid_start(u) : uc_is_property_xid_continue(u))) return i;
+    i += (size_t)k;
+  }
+  return n;
 }

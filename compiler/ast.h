@@ -120,4 +120,12 @@ typedef struct seg_ast {
 
 seg_node *seg_node_new(seg_arena *a, seg_nkind k, seg_loc loc);
 
+/* The one definition of a bare name (a segment, a let, a column without
+** backticks): a letter or '_' then letters, digits or '_', where a letter is
+** ASCII or any Unicode XID_Start (XID_Continue after the first), as in
+** Python and Rust: `kunder_på_väg_bort`. Returns the byte offset of the
+** first character that does not fit, or n when all of s[0..n) does.
+** s must be valid UTF-8. */
+size_t seg_ident_prefix(const char *s, size_t n);
+
 #endif

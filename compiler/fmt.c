@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <uninorm.h>
 #include <strings.h>
 
 #include "date.h"
@@ -157,10 +158,17 @@ static const char *const KEYWORDS[] = {
 
 static int is_plain_name(const char *s) {
   if (!s || !*s) return 0;
-  if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || *s == '_')) return 0;
-  for (const char *p = s + 1; *p; p++)
-    if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
-      return 0;
+  size_t n = strlen(s);
+  if (seg_ident_prefix(s, n) != n) return 0;
+  size_t q = 0;
+  while (q < n && (unsigned char)s[q] < 0x80) q++;
+  if (q < n) {                           /* a bare name is read back in NFC */
+    size_t nf_len = 0;
+    uint8_t *nf = u8_normalize(UNINORM_NFC, (const uint8_t *)s, n, NULL, &nf_len);
+    int same = nf && nf_len == n && memcmp(nf, s, n) == 0;
+    free(nf);
+    if (!same) return 0;
+  }
   for (int i = 0; KEYWORDS[i]; i++) if (strcasecmp(s, KEYWORDS[i]) == 0) return 0;
   return 1;
 }
