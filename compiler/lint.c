@@ -257,6 +257,22 @@ static void flatten(const seg_node *n, seg_nkind k, const seg_node **out, int *i
 }
 
 /* The first pair of contradicting conditions in an `and` chain. */
+/* `col = "literal"` on a stored text column: the column and the literal. */
+static const seg_node *text_eq(const seg_node *n, const seg_node **lit) {
+  if (n->kind != N_BIN || n->op != OP_EQ) return NULL;
+  const seg_node *c = is_col(n->a) ? n->a : is_col(n->b) ? n->b : NULL;
+  *lit = c == n->a ? n->b : n->a;
+  if (!c || c->type != VT_TEXT || (*lit)->kind != N_STR || !(*lit)->folded) return NULL;
+  return c;
+}
+
+/* Two equalities of one text column with literals that differ once folded. */
+static int text_eq_differ(const seg_node *x, const seg_node *y) {
+  const seg_node *lx, *ly, *cx = text_eq(x, &lx), *cy = text_eq(y, &ly);
+  return cx && cy && cx->col == cy->col &&
+         (lx->folded_len != ly->folded_len || memcmp(lx->folded, ly->folded, lx->folded_len) != 0);
+}
+
 static int chain_contradiction(const lint *l, const seg_node *n, const seg_node **first,
                                const seg_node **second) {
   int m = count_chain(n, N_AND), k = 0;
@@ -268,6 +284,14 @@ static int chain_contradiction(const lint *l, const seg_node *n, const seg_node 
   else {
     flatten(n, N_AND, items, &k);
     for (int i = 0; i < m; i++) ok[i] = constraint_of(l, items[i], &iv[i]) && !ival_empty(&iv[i]);
+    /* text: `country = "SE" and country = "NO"` (compared as text is: folded) */
+    for (int j = 1; j < m && !found; j++)
+      for (int i = 0; i < j && !found; i++)
+        if (text_eq_differ(items[i], items[j])) {
+          *first = items[i];
+          *second = items[j];
+          found = 1;
+        }
     for (int j = 1; j < m && !found; j++) {
       if (!ok[j]) continue;
       for (int i = 0; i < j && !found; i++)
@@ -380,9 +404,39 @@ static int first_nullable_col(const lint *l, const seg_node *n) {
   return -1;
 }
 
+/* The first column that can be missing anywhere in n, following segment
+** references (depth-limited: sema has already refused cycles). */
+static int nullable_through_refs(const lint *l, const seg_node *n, int depth) {
+  if (!n || depth > 64) return -1;
+  if (n->kind == N_NAME && n->ref && n->ref->kind == S_SEGMENT && n->ref->expr && !n->ref->broken)
+    return nullable_through_refs(l, n->ref->expr, depth + 1);
+  if (n->kind == N_MISSING || (n->kind == N_CALL && n->fn == F_COALESCE)) return -1;
+  if (is_col(n)) return first_nullable_col(l, n);
+  int c;
+  if ((c = nullable_through_refs(l, n->a, depth)) >= 0) return c;
+  if ((c = nullable_through_refs(l, n->b, depth)) >= 0) return c;
+  if ((c = nullable_through_refs(l, n->c, depth)) >= 0) return c;
+  for (const seg_node *k = n->list; k; k = k->next)
+    if ((c = nullable_through_refs(l, k, depth)) >= 0) return c;
+  return -1;
+}
+
 /* W0207: returns 1 when it warned (the caller then skips the subtree). */
 static int check_negation(lint *l, const seg_node *n) {
   const char *word = NULL;
+  if (n->kind == N_NOT && n->a && n->a->kind == N_NAME && n->a->ref && n->a->ref->kind == S_SEGMENT) {
+    /* `not seniors`: where the segment's rule is unknown (no age), `not` keeps it unknown */
+    int col = nullable_through_refs(l, n->a, 0);
+    if (col < 0 || l->guarded[col]) return 0;
+    char cn[200], t[300], sn[300];
+    colname(l, col, cn, sizeof cn);
+    text_of(l, n->loc, t, sizeof t);
+    text_of(l, n->a->loc, sn, sizeof sn);
+    warn(l, 207, n->loc,
+         "customers with no %s are left out by '%s': the rule of segment '%s' is unknown for them, and so "
+         "is its 'not'; write '(%s or %s is missing)' if you mean to keep them", cn, t, n->a->ref->name, t, cn);
+    return 1;
+  }
   if (n->kind == N_NOT) word = "not";
   else if (n->kind == N_BIN && n->op == OP_NE) word = "!=";
   else if (n->kind == N_IN && n->negated) word = "not in";

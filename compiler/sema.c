@@ -36,28 +36,42 @@ typedef struct sema {
 
 /* ---- names --------------------------------------------------------- */
 
+/* Optimal string alignment distance (Damerau: a swap of two neighbours
+** counts one, so `adn` is one from `and`), ASCII case ignored; max + 1
+** once it is certainly above max. */
 int seg_edit_distance(const char *a, const char *b, int max) {
   size_t la = strlen(a), lb = strlen(b);
   if (la > 64 || lb > 64) return max + 1;
   if ((int)(la > lb ? la - lb : lb - la) > max) return max + 1;
-  int row[65];
-  for (size_t j = 0; j <= lb; j++) row[j] = (int)j;
+  int r0[65], r1[65], r2[65], *pp = r0, *prev = r1, *row = r2;    /* rows i-2, i-1, i */
+  for (size_t j = 0; j <= lb; j++) prev[j] = (int)j;
   for (size_t i = 1; i <= la; i++) {
-    int prev = row[0], best;
     row[0] = (int)i;
-    best = row[0];
+    int best = row[0];
     for (size_t j = 1; j <= lb; j++) {
-      int cost = tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]);
-      int v = prev + cost;
-      if (row[j] + 1 < v) v = row[j] + 1;
+      int ca = tolower((unsigned char)a[i - 1]), cb = tolower((unsigned char)b[j - 1]);
+      int v = prev[j - 1] + (ca != cb);
+      if (prev[j] + 1 < v) v = prev[j] + 1;
       if (row[j - 1] + 1 < v) v = row[j - 1] + 1;
-      prev = row[j];
+      if (i > 1 && j > 1 && ca == tolower((unsigned char)b[j - 2]) && tolower((unsigned char)a[i - 2]) == cb &&
+          pp[j - 2] + 1 < v)
+        v = pp[j - 2] + 1;
       row[j] = v;
       if (v < best) best = v;
     }
-    if (best > max) return max + 1;
+    if (best > max && i > 1) {
+      /* a transposition can still lower the next row by one only from
+      ** this row's neighbours: keep going unless even that cannot help */
+      int lowest = best;
+      for (size_t j = 0; j <= lb; j++) if (prev[j] < lowest) lowest = prev[j];
+      if (lowest > max) return max + 1;
+    }
+    int *t = pp;
+    pp = prev;
+    prev = row;
+    row = t;
   }
-  return row[lb];
+  return prev[lb];
 }
 
 static size_t name_hash(const char *p) {
@@ -130,10 +144,8 @@ static const char *suggest(sema *s, const char *name, int columns, int stmts, co
 }
 
 static int is_plain_name(const char *n) {
-  if (!(isalpha((unsigned char)n[0]) || n[0] == '_')) return 0;
-  for (const char *p = n; *p; p++)
-    if (!(isalnum((unsigned char)*p) || *p == '_')) return 0;
-  return 1;
+  size_t len = strlen(n);
+  return len > 0 && seg_ident_prefix(n, len) == len;
 }
 
 /* How a name is written in rules: bare, or in backticks. */
@@ -243,8 +255,17 @@ static seg_vtype check_name(sema *s, seg_node *n) {
     n->textcol = vt == VT_TEXT ? col : -2;
     return vt;
   }
-  const char *dym = suggest(s, n->str, 1, 1, NULL);
-  if (dym)
+  int same1 = -1, same2 = -1;           /* `AGE` with both `Age` and `age`: ambiguous, not a typo */
+  for (size_t i = 0; i < s->schema->ncols && same2 < 0; i++)
+    if (strcasecmp(s->schema->names[i], n->str) == 0) {
+      if (same1 < 0) same1 = (int)i;
+      else same2 = (int)i;
+    }
+  const char *dym = same2 >= 0 ? NULL : suggest(s, n->str, 1, 1, NULL);
+  if (same2 >= 0)
+    ERR(s, "E0102", n->loc, "ambiguous column '%s': the data has both %s and %s; write the exact spelling",
+        n->str, spelled(s, s->schema->names[same1]), spelled(s, s->schema->names[same2]));
+  else if (dym)
     ERR(s, "E0102", n->loc, "unknown column or segment '%s'; did you mean '%s'?", n->str, spelled(s, dym));
   else
     ERR(s, "E0102", n->loc, "unknown column or segment '%s'", n->str);
