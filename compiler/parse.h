@@ -17,6 +17,10 @@ typedef struct seg_parse_ctx {
   int line, col;             /* position of the next character           */
   const char *tok, *prev;    /* text of the current and previous token   */
   size_t toklen, prevlen;
+  const char *prev2;         /* and of the one before that               */
+  size_t prev2len;
+  seg_loc prevloc;           /* where the previous token is              */
+  seg_loc tokloc;
   int end_line, end_col;     /* just after the last token (for end of file) */
   int prev_end_line, prev_end_col; /* just after the token before it   */
   seg_loc open[64];          /* innermost open parentheses / brackets    */

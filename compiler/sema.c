@@ -30,6 +30,7 @@ typedef struct sema {
   size_t nnames;          /* slots, a power of two                       */
   int nest;               /* check() calls on the C stack                */
   int deep_reported;      /* the nesting error of this statement is out  */
+  int text_side;          /* checking the other side of a text comparison */
 } sema;
 
 #define ERR(s, code, loc, ...) seg_diag_add((s)->diags, SEG_SEV_ERROR, code, loc, __VA_ARGS__)
@@ -265,6 +266,9 @@ static seg_vtype check_name(sema *s, seg_node *n) {
   if (same2 >= 0)
     ERR(s, "E0102", n->loc, "ambiguous column '%s': the data has both %s and %s; write the exact spelling",
         n->str, spelled(s, s->schema->names[same1]), spelled(s, s->schema->names[same2]));
+  else if (s->text_side && n->kind == N_NAME && is_plain_name(n->str))
+    ERR(s, "E0102", n->loc, "unknown column or segment '%s'; if you mean the text, write it in quotes: \"%s\"",
+        n->str, n->str);
   else if (dym)
     ERR(s, "E0102", n->loc, "unknown column or segment '%s'; did you mean '%s'?", n->str, spelled(s, dym));
   else
@@ -391,7 +395,9 @@ static seg_vtype check_inner(sema *s, seg_node *n) {
     return n->a->type;
   case N_BIN: {
     check(s, n->a);
+    s->text_side = n->op >= 256 && n->a->type == VT_TEXT;   /* `tier = gold`: quotes forgotten? */
     check(s, n->b);
+    s->text_side = 0;
     merge(n, n->a);
     merge(n, n->b);
     seg_vtype a = n->a->type, b = n->b->type;
@@ -444,7 +450,9 @@ static seg_vtype check_inner(sema *s, seg_node *n) {
     merge(n, n->a);
     int ok = 1;
     for (seg_node *k = n->list; k; k = k->next) {
+      s->text_side = n->a->type == VT_TEXT;
       check(s, k);
+      s->text_side = 0;
       merge(n, k);
       ok &= check_comparable(s, k, n->a, k);
     }
@@ -658,7 +666,7 @@ static void visit(sema *s, seg_stmt *root, vframe *fr) {
 
 int seg_sema(seg_ast *ast, seg_arena *arena, const seg_schema_view *schema, int32_t today,
              seg_diags *diags, seg_stmt ***order) {
-  sema s = {ast, arena, schema, diags, today, NULL, NULL, 0, NULL, 0, NULL, 0, 0, 0};
+  sema s = {ast, arena, schema, diags, today, NULL, NULL, 0, NULL, 0, NULL, 0, 0, 0, 0};
   int before = diags->nerrors;
   int nseg = 0;
   index_names(&s);

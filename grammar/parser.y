@@ -356,12 +356,45 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, seg_
     pc->nopen = 0;
     return 0;
   }
+  /* two operands side by side (`signup_date this month`, `Total Spend > 1`,
+  ** `name like "A%"`): the grammar read the second as the low end of a range
+  ** (`age 25..40`) and wants '..'; say what was really wrong */
+  if (n == 1 && exp[0] == YYSYMBOL_DOTDOT && pc->prev && pc->prev2 && pc->prev2len) {
+    char hint[200] = "";
+    int p2word = isalpha((unsigned char)pc->prev2[0]) || pc->prev2[0] == '_';
+    char kw2[40];
+    if (pc->prevlen > 2 && isalpha((unsigned char)pc->prev[0]) && closest_keyword(pc->prev, NULL, YYNTOKENS, kw2))
+      snprintf(hint, sizeof hint, "; did you mean '%s' instead of '%.20s'?", kw2, pc->prev);
+    else if (pc->prevlen == 4 && strncasecmp(pc->prev, "like", 4) == 0)
+      snprintf(hint, sizeof hint, "; to match text use 'starts with', 'ends with' or 'contains' (or 'matches' "
+                                  "for a regular expression) instead of 'like'");
+    else if (pc->prev2len == 5 && strncasecmp(pc->prev2, "since", 5) == 0)
+      snprintf(hint, sizeof hint, "; 'since' is not a word of the language: write 'COLUMN >= %.*s'",
+               (int)(pc->prevlen > 20 ? 20 : pc->prevlen), pc->prev);
+    else if (p2word && (isalpha((unsigned char)pc->prev[0]) || pc->prev[0] == '_'))
+      snprintf(hint, sizeof hint, "; if '%.*s %.*s' is one column name, write it in backticks: `%.*s %.*s`",
+               (int)(pc->prev2len > 30 ? 30 : pc->prev2len), pc->prev2, (int)(pc->prevlen > 30 ? 30 : pc->prevlen),
+               pc->prev, (int)(pc->prev2len > 30 ? 30 : pc->prev2len), pc->prev2,
+               (int)(pc->prevlen > 30 ? 30 : pc->prevlen), pc->prev);
+    int after_in = pc->prev2len == 2 && strncasecmp(pc->prev2, "in", 2) == 0;
+    if (after_in) hint[0] = 0;
+    seg_diag_add(pc->diags, SEG_SEV_ERROR, "E0001", pc->prevloc,
+                 after_in ? "unexpected '%.*s' after '%.*s': expected a list such as (\"SE\", \"NO\") or a range "
+                            "such as 25..40%s"
+                          : "unexpected '%.*s' after '%.*s': expected a comparison such as '>', '=', 'in', 'within' "
+                            "or 'between' (a range is written 'age 25..40')%s",
+                 (int)(pc->prevlen > 40 ? 40 : pc->prevlen), pc->prev,
+                 (int)(pc->prev2len > 40 ? 40 : pc->prev2len), pc->prev2, hint);
+    return 0;
+  }
   /* a misspelt keyword: the closest expected keyword, as for names; or a
   ** misspelt keyword read as a name just before (`age betwen 20 and 30`),
   ** compared with every keyword of the grammar */
   char dym[128] = "", kw[40];
-  if (la == YYSYMBOL_NAME && pc->tok && closest_keyword(pc->tok, exp, n, kw))
+  if (la == YYSYMBOL_NAME && pc->tok && pc->toklen >= 3 && closest_keyword(pc->tok, exp, n, kw))
     snprintf(dym, sizeof dym, "; did you mean '%s'?", kw);
+  else if (la == YYSYMBOL_NAME && pc->prev && isdigit((unsigned char)pc->prev[0]))
+    snprintf(dym, sizeof dym, "; numbers are written without a unit ('> 1000', not '> 1000 %.20s')", pc->tok);
   else if (pc->prev && pc->prevlen > 2 && isalpha((unsigned char)pc->prev[0]) &&
            closest_keyword(pc->prev, NULL, YYNTOKENS, kw))
     snprintf(dym, sizeof dym, "; did you mean '%s' instead of '%.20s'?", kw, pc->prev);
