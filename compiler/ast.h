@@ -52,6 +52,8 @@ typedef enum seg_nkind {
   N_RANGE,     /* a = subject, b = low or NULL, c = high or NULL         */
   N_IN,        /* a = subject, list = items (next-linked), negated       */
   N_MISSING,   /* a, negated (is not missing)                            */
+  N_IS,        /* a is true (op 1) / is false (op 0), negated (is not):
+                  never unknown: a missing a makes both false          */
   N_TEXTOP,    /* op (OP_CONTAINS..OP_MATCHES), a, b                     */
   N_WITHIN,    /* a = date, b = duration                                 */
   N_AGO,       /* a = date, b = duration, op = OP_GT (more) / OP_LT (less)*/

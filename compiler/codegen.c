@@ -627,6 +627,18 @@ static uint32_t gen(cg *g, seg_node *n) {
   case N_NOT: return gen_unary(g, SEG_OP_NOT, n->a);
   case N_RANGE: return gen_range(g, n);
   case N_IN: return gen_in(g, n);
+  case N_IS: {                           /* coalesce(x, false) or coalesce(not x, false) */
+    uint32_t x = n->op ? gen(g, n->a) : gen_unary(g, SEG_OP_NOT, n->a), f = reg_alloc(g), d = reg_alloc(g);
+    emit(g, SEG_OP_KB, f, 0, 0, 0);
+    emit(g, SEG_OP_COAL_B, d, x, f, 0);
+    reg_free(g, x);
+    reg_free(g, f);
+    if (!n->negated) return d;
+    uint32_t o = reg_alloc(g);
+    emit(g, SEG_OP_NOT, o, d, 0, 0);
+    reg_free(g, d);
+    return o;
+  }
   case N_MISSING: {
     uint32_t d = gen_unary(g, n->a->type == VT_BOOL ? SEG_OP_ISMISS_B : SEG_OP_ISMISS_V, n->a);
     if (!n->negated) return d;

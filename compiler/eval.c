@@ -337,6 +337,12 @@ seg_val seg_eval(const seg_node *n, seg_eval_env *env) {
     seg_val_release(&x);
     return v_bool(n->negated ? !m : m);
   }
+  case N_IS: {
+    seg_val x = seg_eval(n->a, env);
+    int t = !x.missing && (x.i != 0) == (n->op != 0);
+    seg_val_release(&x);
+    return v_bool(n->negated ? !t : t);
+  }
   case N_TEXTOP: return eval_textop(n, env);
   case N_WITHIN: case N_AGO: {
     seg_val d = seg_eval(n->a, env), dur = seg_eval(n->b, env);

@@ -257,7 +257,7 @@ static int prec_of(const seg_node *n) {
     if (n->op == '+' || n->op == '-') return 5;
     if (n->op == '*' || n->op == '/') return 6;
     return 4;
-  case N_RANGE: case N_IN: case N_MISSING: case N_TEXTOP: case N_WITHIN: case N_AGO: return 4;
+  case N_RANGE: case N_IN: case N_MISSING: case N_IS: case N_TEXTOP: case N_WITHIN: case N_AGO: return 4;
   case N_NEG: return 7;
   case N_DURATION: return 8;
   default: return 9;
@@ -368,6 +368,11 @@ static void pr(fctx *f, sbuf *b, const seg_node *n, int minprec) {
   case N_MISSING:
     pr(f, b, n->a, 5);
     sb_puts(b, n->negated ? " is not missing" : " is missing");
+    break;
+  case N_IS:
+    pr(f, b, n->a, 5);
+    sb_puts(b, n->negated ? " is not " : " is ");
+    sb_puts(b, n->op ? "true" : "false");
     break;
   case N_TEXTOP:
     pr(f, b, n->a, 5);

@@ -136,7 +136,7 @@ static int prec_of(const seg_node *n) {
   case N_AND: return 2;
   case N_NOT: return 3;
   case N_BIN: return n->op == '+' || n->op == '-' ? 5 : n->op == '*' || n->op == '/' ? 6 : 4;
-  case N_RANGE: case N_IN: case N_MISSING: case N_TEXTOP: case N_WITHIN: case N_AGO: return 4;
+  case N_RANGE: case N_IN: case N_MISSING: case N_IS: case N_TEXTOP: case N_WITHIN: case N_AGO: return 4;
   case N_NEG: return 7;
   case N_DURATION: return 8;
   default: return 9;
@@ -204,6 +204,11 @@ static void pr(buf *b, const seg_node *n, int minprec) {
     put_u8(b, ')');
     break;
   case N_MISSING: pr(b, n->a, 5); put_text(b, n->negated ? " is not missing" : " is missing"); break;
+  case N_IS:
+    pr(b, n->a, 5);
+    put_text(b, n->negated ? " is not " : " is ");
+    put_text(b, n->op ? "true" : "false");
+    break;
   case N_TEXTOP:
     pr(b, n->a, 5);
     put_fmt(b, "%s%s ", n->negated ? " not " : " ", op_text(n->op));

@@ -462,6 +462,15 @@ static seg_vtype check_inner(sema *s, seg_node *n) {
     check(s, n->a);
     merge(n, n->a);
     return VT_BOOL;
+  case N_IS:                     /* `vip is true`: a condition, never unknown */
+    check(s, n->a);
+    merge(n, n->a);
+    if (n->a->type != VT_UNKNOWN && n->a->type != VT_BOOL) {
+      ERR(s, "E0103", n->a->loc, "'is %s' tests a condition or a bool column, found %s", n->op ? "true" : "false",
+          describe(s, n->a));
+      return VT_UNKNOWN;
+    }
+    return VT_BOOL;
   case N_TEXTOP: {
     check(s, n->a);
     check(s, n->b);

@@ -142,6 +142,8 @@ pred:
 | sum NOT IN '[' items ']'            { $$ = NODE(N_IN, @$, $1, NULL); if ($$) { $$->list = rev($5); $$->negated = 1; } $$ = fin(pc, $$); }
 | sum IS MISSING                      { $$ = NODE(N_MISSING, @$, $1, NULL); }
 | sum IS NOT MISSING                  { $$ = NODE(N_MISSING, @$, $1, NULL); if ($$) $$->negated = 1; }
+| sum IS BOOLLIT                      { $$ = NODE(N_IS, @$, $1, NULL); if ($$) $$->op = (int)$3; }
+| sum IS NOT BOOLLIT                  { $$ = NODE(N_IS, @$, $1, NULL); if ($$) { $$->op = (int)$4; $$->negated = 1; } }
 | sum textop sum                      { $$ = NODE(N_TEXTOP, @$, $1, $3); if ($$) $$->op = $2; }
 | sum NOT textop sum                  { $$ = NODE(N_TEXTOP, @$, $1, $4); if ($$) { $$->op = $3; $$->negated = 1; } }
 | sum WITHIN sum                      { $$ = NODE(N_WITHIN, @$, $1, $3); }
