@@ -434,7 +434,8 @@ static int check_negation(lint *l, const seg_node *n) {
     text_of(l, n->a->loc, sn, sizeof sn);
     warn(l, 207, n->loc,
          "customers with no %s are left out by '%s': the rule of segment '%s' is unknown for them, and so "
-         "is its 'not'; write '(%s or %s is missing)' if you mean to keep them", cn, t, n->a->ref->name, t, cn);
+         "is its 'not'; write '(%s or %s is missing)', or '%s is not true' for everyone who is not a member",
+         cn, t, n->a->ref->name, t, cn, sn);
     return 1;
   }
   if (n->kind == N_NOT) word = "not";
