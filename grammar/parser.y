@@ -22,6 +22,7 @@ typedef void *yyscan_t;
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include "lexer.h"
 #include "sema.h"
 
@@ -30,6 +31,7 @@ static seg_node *mk(seg_parse_ctx *pc, seg_nkind k, YYLTYPE loc, seg_node *a, se
 static void add_stmt(seg_parse_ctx *pc, seg_stmt *s);
 static seg_node *fin(seg_parse_ctx *pc, seg_node *n);
 static seg_node *rev(seg_node *list);
+static int words2(seg_parse_ctx *pc, const seg_loc *at, const char *a, const char *wa, const char *b, const char *wb);
 #define NODE(k, loc, a, b) mk(pc, (k), (loc), (a), (b))
 /* Deep nesting is refused by depth (SEG_MAX_NESTING, in fin()) with a
 ** located error long before the parser's own stack would run out; the
@@ -147,6 +149,8 @@ pred:
 | sum textop sum                      { $$ = NODE(N_TEXTOP, @$, $1, $3); if ($$) $$->op = $2; }
 | sum NOT textop sum                  { $$ = NODE(N_TEXTOP, @$, $1, $4); if ($$) { $$->op = $3; $$->negated = 1; } }
 | sum WITHIN sum                      { $$ = NODE(N_WITHIN, @$, $1, $3); }
+  /* `d in the last 30 days` is `d within 30 days` (fmt writes it so) */
+| sum IN NAME NAME sum                { $$ = words2(pc, &@3, $3.s, "the", $4.s, "last") ? NODE(N_WITHIN, @$, $1, $5) : NULL; }
 | sum MORE THAN sum AGO               { $$ = NODE(N_AGO, @$, $1, $4); if ($$) $$->op = OP_GT; }
 | sum LESS THAN sum AGO               { $$ = NODE(N_AGO, @$, $1, $4); if ($$) $$->op = OP_LT; }
 | sum BEFORE sum                      { $$ = NODE(N_BIN, @$, $1, $3); if ($$) $$->op = OP_LT; }
@@ -302,6 +306,16 @@ static void yyerror(YYLTYPE *loc, yyscan_t scanner, seg_parse_ctx *pc, const cha
     seg_diag_add(pc->diags, SEG_SEV_ERROR, "E0001", *loc, "%s", msg);
 }
 
+/* A phrase of ordinary words (no new keywords, so no column name is taken
+** away): 1 when a is wa and b is wb, case-insensitively; else a located
+** error and 0. */
+static int words2(seg_parse_ctx *pc, const seg_loc *at, const char *a, const char *wa, const char *b, const char *wb) {
+  if (a && b && strcasecmp(a, wa) == 0 && strcasecmp(b, wb) == 0) return 1;
+  seg_diag_add(pc->diags, SEG_SEV_ERROR, "E0001", *at, "expected '%s %s', found '%s %s'", wa, wb, a ? a : "",
+               b ? b : "");
+  return 0;
+}
+
 /* True if `sym` can start a value (an operand). */
 static int starts_value(yysymbol_kind_t sym) {
   switch (sym) {
@@ -361,7 +375,12 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, seg_
   /* two operands side by side (`signup_date this month`, `Total Spend > 1`,
   ** `name like "A%"`): the grammar read the second as the low end of a range
   ** (`age 25..40`) and wants '..'; say what was really wrong */
-  if (n == 1 && exp[0] == YYSYMBOL_DOTDOT && pc->prev && pc->prev2 && pc->prev2len) {
+  int dotdot = 0, others = 0;      /* '..' expected, or '..' and the second word of `in the last` */
+  for (int i = 0; i < n; i++) {
+    if (exp[i] == YYSYMBOL_DOTDOT) dotdot = 1;
+    else if (exp[i] != YYSYMBOL_NAME) others = 1;
+  }
+  if (dotdot && !others && pc->prev && pc->prev2 && pc->prev2len) {
     char hint[200] = "";
     int p2word = isalpha((unsigned char)pc->prev2[0]) || pc->prev2[0] == '_';
     char kw2[40];
