@@ -728,6 +728,7 @@ static int cmd_run(int argc, char **argv) {
   uint8_t *shown = NULL;
   const char **names = NULL;
   seg_type *types = NULL;
+  uint8_t *missing = NULL;
   int rc = EXIT_USAGE;
   seg_import_more m = csv_more(&o);
   if (seg_cli_load_table(o.pos[1], o.skip_bad, &m, &t) != 0) goto done;
@@ -735,6 +736,19 @@ static int cmd_run(int argc, char **argv) {
   types = calloc(t.ncols + 1, sizeof *types);
   if (!names || !types) { fprintf(stderr, "%s: out of memory\n", prog); goto done; }
   seg_schema_view sv = view_of_table(&t, names, types);
+  /* which columns have missing values, so run's lint warnings speak only of
+  ** missing values that exist (as check --data does): a .segcol says so in
+  ** its header; a CSV in memory is scanned */
+  if (!(missing = calloc(t.ncols + 1, 1))) { fprintf(stderr, "%s: out of memory\n", prog); goto done; }
+  if (t.backing) {
+    for (size_t i = 0; i < t.ncols; i++) missing[i] = t.cols[i].has_missing;
+  } else {
+    seg_schema ms;
+    if (seg_schema_from_table(&t, &ms) != 0) { fprintf(stderr, "%s: out of memory\n", prog); goto done; }
+    memcpy(missing, ms.has_missing, t.ncols);
+    seg_schema_free(&ms);
+  }
+  sv.may_be_missing = missing;
   rc = seg_cli_is_segc_file(o.pos[0]) ? seg_cli_segc_for_run(o.pos[0], &sv, o.pos[1], o.today, &c)
                                       : compile_rules(o.pos[0], &sv, today, &c, 1);   /* lint warnings too, on stderr */
   if (rc != 0) goto done;
@@ -818,6 +832,7 @@ done:
   seg_compiled_free(&c);
   seg_table_free(&t);
   free(shown);
+  free(missing);
   free(names);
   free(types);
   seg_schema_free(&pinned);
