@@ -14,6 +14,8 @@
 #   TESTS        groups to run, default "unit lang diag conformance import sqlite_diff engine bench_smoke diff sarif fmt editors fuzz segc limits allocfail files outputs random_diff"
 #   VERBOSE=1    also print passing tests
 #   SEG_TIMEOUT  seconds allowed per seg invocation (default 30)
+#   UNIT_TIMEOUT seconds allowed per unit test binary (default 600: a hang guard,
+#                not a timing; test_segc under ASan on a loaded 2-core machine took >120)
 
 set -u
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 2
@@ -74,7 +76,7 @@ run_unit() {
         [ -f "$t" ] && [ -x "$t" ] || continue
         name=$(basename "$t")
         rc=0
-        out=$(cd "$ROOT" && timeout -k 5 120 "$t" 2>&1) || rc=$?
+        out=$(cd "$ROOT" && timeout -k 5 "${UNIT_TIMEOUT:-600}" "$t" 2>&1) || rc=$?
         # Each ok / not ok line counts; prefix the binary's name.
         printf '%s\n' "$out" | awk -v n="$name" '
             /^ok( |$)/     { sub(/^ok( - )?/, ""); print "ok - " n ": " $0; next }
