@@ -13,11 +13,11 @@ OPT     ?= -O2
 WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wno-unused-parameter
 CFLAGS  ?= $(OPT) -g
-CPPFLAGS_ALL = -I. -Igrammar -Icompiler -Iruntime -Iinclude -I$(BUILD)/gen -D_GNU_SOURCE
+CPPFLAGS_ALL = -I. -Igrammar -Icompiler -Ibytecode -Ibase -Iruntime -Iinclude -I$(BUILD)/gen -D_GNU_SOURCE
 ALLCFLAGS = -std=c11 $(WARN) $(CFLAGS) $(CPPFLAGS_ALL)
-# Every allocation of libseg and of seg goes through runtime/xalloc.c (failure
+# Every allocation of libseg and of seg goes through base/xalloc.c (failure
 # injection for tests/allocfail.sh); unit tests, generators and fuzz drivers keep plain malloc.
-XALLOC   = -include runtime/xalloc.h
+XALLOC   = -include base/xalloc.h
 LIBS    = -lcsv -lunistring -lpcre2-8 -lm -lpthread
 
 ifeq ($(SAN),1)
@@ -36,36 +36,42 @@ ifeq ($(COV),1)
   LDSAN = --coverage
 endif
 
+BASE_SRC     := $(wildcard base/*.c)
+BYTECODE_SRC := $(wildcard bytecode/*.c)
 COMPILER_SRC := $(wildcard compiler/*.c)
 RUNTIME_SRC  := $(wildcard runtime/*.c)
 CLI_SRC      := $(wildcard cli/*.c)
 UNIT_SRC     := $(wildcard tests/unit/test_*.c)
 
 GEN_OBJ  = $(BUILD)/gen/parser.o $(BUILD)/gen/lexer.o
-LIB_OBJ  = $(GEN_OBJ) $(COMPILER_SRC:%.c=$(BUILD)/%.o) $(RUNTIME_SRC:%.c=$(BUILD)/%.o)
+# The layers, each depending only on those before it (tests/layers.sh):
+#   base/ <- bytecode/ <- runtime/ <- compiler/ <- cli/
+# libsegrt.a is the runtime alone: it loads and runs a .segc without the compiler.
+RT_OBJ   = $(BASE_SRC:%.c=$(BUILD)/%.o) $(BYTECODE_SRC:%.c=$(BUILD)/%.o) $(RUNTIME_SRC:%.c=$(BUILD)/%.o)
+LIB_OBJ  = $(GEN_OBJ) $(COMPILER_SRC:%.c=$(BUILD)/%.o) $(RT_OBJ)
 CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all deps demo check test san bench clean fuzz fuzzers fuzz-build coverage
-all: $(BUILD)/seg $(BUILD)/gencustomers $(UNIT_BIN)
+all: $(BUILD)/seg $(BUILD)/gencustomers $(UNIT_BIN) $(BUILD)/segc_run
 
-$(BUILD)/gen/parser.c $(BUILD)/gen/parser.h: grammar/parser.y
+$(BUILD)/gen/parser.c $(BUILD)/gen/parser.h &: grammar/parser.y
 	@mkdir -p $(BUILD)/gen
 	bison -Wall -Wcounterexamples --defines=$(BUILD)/gen/parser.h -o $(BUILD)/gen/parser.c $<
 
-$(BUILD)/gen/lexer.c $(BUILD)/gen/lexer.h: grammar/lexer.l
+$(BUILD)/gen/lexer.c $(BUILD)/gen/lexer.h &: grammar/lexer.l
 	@mkdir -p $(BUILD)/gen
 	flex --header-file=$(BUILD)/gen/lexer.h -o $(BUILD)/gen/lexer.c $<
 
 # Generated code: keep the warning set, but flex's output has unused functions.
-$(BUILD)/gen/lexer.o: $(BUILD)/gen/lexer.c $(BUILD)/gen/parser.h runtime/xalloc.h
+$(BUILD)/gen/lexer.o: $(BUILD)/gen/lexer.c $(BUILD)/gen/parser.h base/xalloc.h
 	$(CC) $(ALLCFLAGS) $(XALLOC) -Wno-unused-function -Wno-missing-prototypes -Wno-sign-compare -c -o $@ $<
-$(BUILD)/gen/parser.o: $(BUILD)/gen/parser.c $(BUILD)/gen/lexer.h runtime/xalloc.h
+$(BUILD)/gen/parser.o: $(BUILD)/gen/parser.c $(BUILD)/gen/lexer.h base/xalloc.h
 	$(CC) $(ALLCFLAGS) $(XALLOC) -Wno-missing-prototypes -c -o $@ $<
 
-$(BUILD)/%.o: %.c $(BUILD)/gen/parser.h $(BUILD)/gen/lexer.h $(wildcard */*.h) $(wildcard compiler/*.def)
+$(BUILD)/%.o: %.c $(BUILD)/gen/parser.h $(BUILD)/gen/lexer.h $(wildcard */*.h) $(wildcard */*.def)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALLCFLAGS) $(XALLOC) -MMD -c -o $@ $<
+	$(CC) $(ALLCFLAGS) $(XALLOC) -MMD -MP -c -o $@ $<
 
 # The VM's kernels are written to be vectorised; -O2's "very cheap" cost
 # model leaves any loop that needs a scalar epilogue alone.
@@ -74,6 +80,13 @@ $(BUILD)/runtime/vm.o: ALLCFLAGS += $(VECT)
 
 $(BUILD)/libseg.a: $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/libsegrt.a: $(RT_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+# The runtime alone (no compiler object): loads a .segc and runs it.
+$(BUILD)/segc_run: examples/embed/segc_run.c $(BUILD)/libsegrt.a
+	$(CC) $(filter-out -Icompiler -Igrammar -I$(BUILD)/gen,$(ALLCFLAGS)) $(LDSAN) -o $@ $< $(BUILD)/libsegrt.a $(LIBS)
 
 $(BUILD)/seg: $(CLI_OBJ) $(BUILD)/libseg.a
 	$(CC) $(LDSAN) -o $@ $^ $(LIBS)

@@ -76,21 +76,21 @@ int seg_cmd_compile(int argc, char **argv) {
   rc = seg_cli_compile_rules(rules, &sv, today, &c);
   if (rc != 0) goto done;
   rc = EXIT_USAGE;
-  seg_segc_info info = {seg_segc_uses_today(&c.ast), pinned != NULL, today};
+  seg_segc_info info = {seg_ast_uses_today(&c.ast), pinned != NULL, today};
   char err[512];
-  if (seg_segc_save(&c, &info, &bytes, &len, err, sizeof err) != 0) {
+  if (seg_segc_save(&c.prog, &info, &bytes, &len, err, sizeof err) != 0) {
     fprintf(stderr, "seg: %s: %s\n", rules, err);
     goto done;
   }
   /* the file must load back as the very program compiled */
-  seg_compiled back;
+  seg_program back;
   if (seg_segc_load(bytes, len, NULL, &back, err, sizeof err) != 0) {
     fprintf(stderr, "seg: %s: cannot be saved as .segc (internal error: %s)\n", rules, err);
     goto done;
   }
-  int same = back.prog.ncode == c.prog.ncode && back.prog.nmaps == c.prog.nmaps &&
-             memcmp(back.prog.code, c.prog.code, c.prog.ncode * sizeof *c.prog.code) == 0;
-  seg_compiled_free(&back);
+  int same = back.ncode == c.prog.ncode && back.nmaps == c.prog.nmaps && back.x.nn == c.prog.x.nn &&
+             memcmp(back.code, c.prog.code, c.prog.ncode * sizeof *c.prog.code) == 0;
+  seg_program_free(&back);
   if (!same) {
     fprintf(stderr, "seg: %s: cannot be saved as .segc (internal error: it loads back different)\n", rules);
     goto done;
@@ -125,7 +125,8 @@ int seg_cli_is_segc_file(const char *path) {
   return seg_segc_is_segc(head, n);
 }
 
-/* Reads and verifies path into *c; EXIT_USAGE after a message. */
+/* Reads and verifies path into *c (its program: a loaded .segc has no
+** source, AST or diagnostics); EXIT_USAGE after a message. */
 static int load(const char *path, seg_segc_info *info, seg_compiled *c) {
   memset(c, 0, sizeof *c);
   size_t len;
@@ -133,12 +134,13 @@ static int load(const char *path, seg_segc_info *info, seg_compiled *c) {
   if (!bytes) return EXIT_USAGE;
   const char *nocrc = getenv("SEG_SEGC_NO_CRC");     /* tests: reach the verifier */
   char err[512];
-  int rc = seg_segc_load_ex(bytes, len, nocrc && strcmp(nocrc, "1") == 0, info, c, err, sizeof err);
+  int rc = seg_segc_load_ex(bytes, len, nocrc && strcmp(nocrc, "1") == 0, info, &c->prog, err, sizeof err);
   free(bytes);
   if (rc != 0) {
     fprintf(stderr, "seg: %s: %s\n", path, err);
     return EXIT_USAGE;
   }
+  c->ok = 1;
   return 0;
 }
 
@@ -159,7 +161,7 @@ int seg_cli_segc_for_run(const char *path, const seg_schema_view *data, const ch
   }
   c->prog.today = today;
   char err[512];
-  if (seg_segc_bind(c, data, err, sizeof err) != 0) {
+  if (seg_segc_bind(&c->prog, data, err, sizeof err) != 0) {
     fprintf(stderr, "seg: %s: %s: %s\n", path, data_path, err);
     return EXIT_USAGE;
   }

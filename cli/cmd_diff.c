@@ -163,8 +163,9 @@ int cmd_diff(int argc, char **argv) {
   int bad = 0;
   for (int k = 0; k < 2; k++) bad |= diff_compile(pos[k], &sv, today, &c[k]) != 0;
   if (bad) goto done;
+  seg_vm_opts vo = {.want_members = 1, .threads = seg_cli_threads()};
   for (int k = 0; k < 2; k++)
-    if (seg_vm_run(&c[k].prog, &t, 1, &res[k], err, sizeof err) != 0) {
+    if (seg_vm_run_opts(&c[k].prog, &t, &vo, &res[k], err, sizeof err) != 0) {
       fprintf(stderr, "seg: %s: %s\n", pos[2], err);     /* a damaged column of the data */
       goto done;
     }

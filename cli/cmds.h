@@ -64,6 +64,8 @@ void seg_cli_group_digits(uint64_t v, char *out, size_t n);
 ** 2 after a message); the rules compiled with diagnostics printed (0,
 ** 1 rule errors, 2 input error). */
 int32_t seg_cli_today(const char *opt);
+/* SEG_THREADS (validated by main), or 0: the VM's default. */
+unsigned seg_cli_threads(void);
 /* cli/main.c: opens DATA, a .segcol or a CSV imported in memory (m: CSV
 ** options, NULL for the defaults; a pipe is read once); 0, or -1 after a
 ** message. */

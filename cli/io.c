@@ -252,3 +252,8 @@ void seg_cli_signals(void) {
   sa.sa_handler = on_sigbus;
   sigaction(SIGBUS, &sa, NULL);
 }
+
+unsigned seg_cli_threads(void) {
+  const char *th = getenv("SEG_THREADS");      /* checked in main() */
+  return th && *th ? (unsigned)strtoul(th, NULL, 10) : 0;
+}

@@ -58,6 +58,8 @@ static const char *USAGE =
   "      --members OUT.csv    write segment,key for every member ('-' = stdout)\n"
   "      --key COLUMN         the key column for --members (default: the first)\n"
   "      --segment NAME       report only this segment (repeatable)\n"
+  "      --trace              print each instruction of the first batch with its selection size\n"
+  "                           (stderr; also SEG_TRACE=1)\n"
   "      --skip-bad-rows, --max-bad-rows N|P%   for CSV data: skip rows with the wrong number of fields\n"
   "      --encoding, --month-first, --decimal, --schema, --lenient, --allow-extra   for CSV data: as for import\n"
   "  seg import  EXPORT.csv -o OUT.segcol [options]       CSV -> columnar file\n"
@@ -184,7 +186,7 @@ typedef struct opts {
   const char *max_bad;
   const char **segments;
   int nsegments;
-  int skip_bad, month_first, force, lenient, allow_extra;
+  int skip_bad, month_first, force, lenient, allow_extra, trace;
 } opts;
 
 /* The schema of --schema for import, run and diff: types pinned. */
@@ -209,6 +211,7 @@ static void parse_opts(int argc, char **argv, opts *o, int maxpos, const char *c
     if (strcmp(a, "--force") == 0) { o->force = 1; continue; }
     if (strcmp(a, "--lenient") == 0) { o->lenient = 1; continue; }
     if (strcmp(a, "--allow-extra") == 0) { o->allow_extra = 1; continue; }
+    if (strcmp(a, "--trace") == 0) { o->trace = 1; continue; }
     if (i + 1 >= argc) die_usage("option '%s' needs a value", a);
     const char *v = argv[++i];
     if (strcmp(a, "--schema") == 0) o->schema = v;
@@ -705,7 +708,7 @@ static int write_members(const char *path, const seg_program *p, const seg_resul
 }
 
 static int cmd_run(int argc, char **argv) {
-  static const char *const allowed[] = {"--today", "--format", "--members", "--key", "--segment",
+  static const char *const allowed[] = {"--today", "--format", "--members", "--key", "--segment", "--trace",
                                         "--skip-bad-rows", "--max-bad-rows", "--encoding", "--month-first",
                                         "--decimal", "--schema", "--lenient", "--allow-extra", NULL};
   opts o;
@@ -775,7 +778,12 @@ static int cmd_run(int argc, char **argv) {
     shown[s] = 1;
   }
   char err[512];
-  if (seg_vm_run(&c.prog, &t, o.members != NULL, &res, err, sizeof err) != 0) {
+  /* --trace (or SEG_TRACE=1): the VM tells the first batch instruction by
+  ** instruction on stderr, as clox's and jq's tracing do */
+  const char *trace_env = getenv("SEG_TRACE");
+  seg_vm_opts vo = {o.members != NULL, seg_cli_threads(),
+                    o.trace || (trace_env && strcmp(trace_env, "1") == 0) ? stderr : NULL};
+  if (seg_vm_run_opts(&c.prog, &t, &vo, &res, err, sizeof err) != 0) {
     fprintf(stderr, "%s: %s: %s\n", prog, o.pos[1], err);       /* a damaged column of the data */
     goto done;
   }

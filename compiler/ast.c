@@ -63,19 +63,6 @@ seg_node *seg_node_new(seg_arena *a, seg_nkind k, seg_loc loc) {
   return n;
 }
 
-const char *seg_vtype_name(seg_vtype t) {
-  switch (t) {
-  case VT_BOOL: return "bool";
-  case VT_INT: return "int";
-  case VT_NUM: return "number";
-  case VT_TEXT: return "text";
-  case VT_DATE: return "date";
-  case VT_DURATION: return "duration";
-  case VT_NULL: return "missing";
-  default: return "unknown";
-  }
-}
-
 size_t seg_ident_prefix(const char *s, size_t n) {
   size_t i = 0;
   while (i < n) {

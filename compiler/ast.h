@@ -11,11 +11,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
-
-typedef struct seg_loc {
-  int first_line, first_column;   /* 1-based; columns count code points */
-  int last_line, last_column;     /* last_column is inclusive           */
-} seg_loc;
+#include "expr.h"
+#include "types.h"
 
 /* ---- arena ------------------------------------------------------- */
 typedef struct seg_arena_block seg_arena_block;
@@ -23,50 +20,6 @@ typedef struct seg_arena { seg_arena_block *head; } seg_arena;
 void *seg_arena_alloc(seg_arena *a, size_t n);          /* zeroed, aborts never: NULL on OOM */
 char *seg_arena_strndup(seg_arena *a, const char *s, size_t n);
 void seg_arena_free(seg_arena *a);                       /* leaves *a empty */
-
-/* ---- value types (sema) ----------------------------------------- */
-typedef enum seg_vtype {
-  VT_UNKNOWN = 0,  /* not yet known, or an error was reported          */
-  VT_BOOL, VT_INT, VT_NUM, VT_TEXT, VT_DATE,
-  VT_DURATION,     /* compile-time only: N days / months               */
-  VT_NULL          /* a literal with no type (never produced today)    */
-} seg_vtype;
-const char *seg_vtype_name(seg_vtype t);
-
-typedef enum seg_unit { U_DAY, U_WEEK, U_MONTH, U_YEAR } seg_unit;
-
-/* ---- nodes -------------------------------------------------------- */
-typedef enum seg_nkind {
-  N_INT,       /* ival                                                   */
-  N_NUM,       /* fval (decimal literal)                                 */
-  N_STR,       /* str, len                                               */
-  N_BOOL,      /* ival 0/1                                               */
-  N_DATE,      /* ival = days since 1970-01-01                           */
-  N_TODAY,     /* -                                                      */
-  N_DURATION,  /* a = amount expression, unit                            */
-  N_NAME,      /* str = identifier; sema sets ref (let/segment) or col   */
-  N_BIN,       /* op ('+','-','*','/', OP_LT..OP_NE), a, b               */
-  N_NEG,       /* a                                                      */
-  N_AND, N_OR, /* a, b                                                   */
-  N_NOT,       /* a                                                      */
-  N_RANGE,     /* a = subject, b = low or NULL, c = high or NULL         */
-  N_IN,        /* a = subject, list = items (next-linked), negated       */
-  N_MISSING,   /* a, negated (is not missing)                            */
-  N_IS,        /* a is true (op 1) / is false (op 0), negated (is not):
-                  never unknown: a missing a makes both false          */
-  N_TEXTOP,    /* op (OP_CONTAINS..OP_MATCHES), a, b                     */
-  N_WITHIN,    /* a = date, b = duration                                 */
-  N_AGO,       /* a = date, b = duration, op = OP_GT (more) / OP_LT (less)*/
-  N_CALL       /* str = function name, list = args; fn set by sema      */
-} seg_nkind;
-
-enum {
-  OP_LT = 256, OP_LE, OP_GT, OP_GE, OP_EQ, OP_NE,
-  OP_CONTAINS, OP_STARTS, OP_ENDS, OP_MATCHES
-};
-
-typedef enum seg_func { F_NONE, F_DAYS_SINCE, F_YEAR, F_MONTH, F_LOWER, F_UPPER,
-                        F_LENGTH, F_ABS, F_COALESCE } seg_func;
 
 typedef struct seg_node seg_node;
 struct seg_node {
@@ -89,15 +42,9 @@ struct seg_node {
   struct seg_stmt *ref; /* N_NAME: referenced let or segment           */
   int textcol;        /* the single text column this subtree reads, -1 none, -2 several/other columns */
   int has_cols;       /* subtree reads any column or segment            */
-  void *cache;        /* compiled regex or folded text (runtime owned) */
   const char *folded; size_t folded_len;
   int depth;          /* height of the subtree (parser), through constants (sema) */
 };
-
-/* The deepest expression tree accepted: the parser, sema (through `let`
-** constants), codegen and the evaluator all recurse over the tree, so
-** this bounds their stack use (tests/limits.sh runs it under ASan). */
-#define SEG_MAX_NESTING 1000
 
 typedef enum seg_skind { S_LET, S_SEGMENT } seg_skind;
 

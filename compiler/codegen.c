@@ -17,27 +17,6 @@
 
 #include "eval.h"
 
-const char *const seg_op_names[SEG_OP_COUNT] = {
-#define OP(name, fmt, regs, sem) #name,
-#include "opcodes.def"
-#undef OP
-};
-const char *const seg_op_formats[SEG_OP_COUNT] = {
-#define OP(name, fmt, regs, sem) fmt,
-#include "opcodes.def"
-#undef OP
-};
-const char *const seg_op_regs[SEG_OP_COUNT] = {
-#define OP(name, fmt, regs, sem) regs,
-#include "opcodes.def"
-#undef OP
-};
-const char *const seg_op_semantics[SEG_OP_COUNT] = {
-#define OP(name, fmt, regs, sem) sem,
-#include "opcodes.def"
-#undef OP
-};
-
 typedef struct cg {
   seg_program *p;
   seg_diags *diags;
@@ -587,7 +566,9 @@ static uint32_t gen_call(cg *g, seg_node *n) {
 static uint32_t add_map(cg *g, seg_node *n) {
   seg_program *p = g->p;
   if (!GROW(p->maps, p->nmaps, p->capmaps)) { g->failed = 1; return 0; }
-  p->maps[p->nmaps] = (seg_map){(uint32_t)n->textcol, n->type, n};
+  uint32_t root = seg_lower(&p->x, n);
+  if (root == SEG_XNONE) { g->failed = 1; return 0; }
+  p->maps[p->nmaps] = (seg_map){(uint32_t)n->textcol, n->type, root, n->loc};
   return p->nmaps++;
 }
 
@@ -838,9 +819,7 @@ int seg_cg_program(seg_ast *ast, seg_stmt **order, const seg_schema_view *schema
   g.diags = diags;
   g.today = today;
   p->today = today;
-  p->ncols = (uint32_t)schema->ncols;
-  p->colnames = schema->names;
-  p->coltypes = schema->types;
+  if (seg_program_set_columns(p, schema) != 0) g.failed = 1;
   p->nsegs = (uint32_t)ast->nsegments;
   p->segs = calloc(p->nsegs ? p->nsegs : 1, sizeof *p->segs);
   g.segreg = calloc(p->nsegs ? p->nsegs : 1, sizeof *g.segreg);
@@ -855,7 +834,11 @@ int seg_cg_program(seg_ast *ast, seg_stmt **order, const seg_schema_view *schema
   for (int i = 0; !g.failed && i < ast->nsegments; i++) mark_refs(order[i]->expr, referenced);
   for (int i = 0; !g.failed && i < ast->nsegments; i++) {
     seg_stmt *t = order[i];
-    p->segs[t->index] = (seg_seginfo){t->name, t->desc, t->name_loc};
+    seg_seginfo *si = &p->segs[t->index];
+    si->name = strdup(t->name);
+    si->desc = t->desc ? strdup(t->desc) : NULL;
+    si->loc = t->name_loc;
+    if (!si->name || (t->desc && !si->desc)) { g.failed = 1; break; }
     crange cr;
     seg_node *e = t->expr;
     /* a lone condition with no fused form is cheaper as one EMIT */
@@ -888,180 +871,4 @@ int seg_cg_program(seg_ast *ast, seg_stmt **order, const seg_schema_view *schema
     return -1;
   }
   return 0;
-}
-
-void seg_program_free(seg_program *p) {
-  free(p->code);
-  free(p->ki);
-  free(p->kf);
-  free(p->maps);
-  free(p->segs);
-  memset(p, 0, sizeof *p);
-}
-
-/* Register kinds (opcodes.def's third column): each read must find the
-** register written, in program order, with a kind the reader accepts.
-** kind[r]: 0 never written, 'i', 'f', 'v' (missing: int or number), 't'. */
-static const char *regs_check(const seg_insn *in, uint8_t *kind) {
-  const char *rk = seg_op_regs[in->op];
-  uint32_t ops[4] = {in->a, in->b, in->c, in->d};
-  for (int k = 0; k < 4; k++) {
-    char want = rk[k];
-    if (want < 'a' || want > 'z') continue;
-    uint8_t have = kind[ops[k]];
-    int ok = want == 't' ? have == 't' : want == 'v' ? have == 'i' || have == 'f' || have == 'v'
-                                                     : have == (uint8_t)want || have == 'v';
-    if (!have) return "reads a register no earlier instruction writes";
-    if (!ok) return want == 't' ? "reads a value register as a condition" : "reads a register of another kind";
-  }
-  if (in->op == SEG_OP_COAL_V && kind[in->b] != 'v' && kind[in->c] != 'v' && kind[in->b] != kind[in->c])
-    return "coalesces an int with a number";
-  switch (rk[0]) {
-  case 'I': kind[in->a] = 'i'; break;
-  case 'F': kind[in->a] = 'f'; break;
-  case 'T': kind[in->a] = 't'; break;
-  case 'V': kind[in->a] = seg_op_formats[in->op][1] == 'R' && kind[in->b] != 'v' ? kind[in->b]
-                          : in->op == SEG_OP_COAL_V ? kind[in->c] : 'v'; break;
-  default: break;
-  }
-  return NULL;
-}
-
-int seg_cg_verify(const seg_program *p, char *err, size_t errlen) {
-  /* selections: each push is matched by a later SEL_POP; a jump out of a
-  ** selection (SEL_NF/SEL_NT/JEMPTY) must land on the pop that closes the
-  ** selection it is in, so the stack can never underflow */
-  uint32_t *stack = malloc(((size_t)p->ncode + 1) * sizeof *stack);
-  uint32_t *match = malloc(((size_t)p->ncode + 1) * sizeof *match);   /* pop pc -> push pc */
-  uint32_t *owner = malloc(((size_t)p->ncode + 1) * sizeof *owner);   /* jump pc -> push pc */
-  uint8_t *emits = NULL;                                                /* per segment */
-  uint8_t *kind = calloc((size_t)p->nregs + 1, 1);                      /* per register */
-  uint32_t depth = 0;
-  int rc = -1;
-  if (!stack || !match || !owner || !kind) {
-    snprintf(err, errlen, "out of memory");
-    rc = -2;
-    goto out;
-  }
-  for (uint32_t pc = 0; pc < p->ncode; pc++) {
-    const seg_insn *in = &p->code[pc];
-    if (in->op >= SEG_OP_COUNT) {
-      snprintf(err, errlen, "instruction %u: invalid opcode %u", pc, in->op);
-      goto out;
-    }
-    const char *fmt = seg_op_formats[in->op];
-    uint32_t ops[4] = {in->a, in->b, in->c, in->d};
-    for (int k = 0; k < 4; k++) {
-      uint64_t v = ops[k], lim = UINT64_MAX;
-      switch (fmt[k]) {
-      case 'R': lim = p->nregs; break;
-      case 'C': lim = p->ncols; break;
-      case 'M': lim = p->nmaps; break;
-      case 'K': lim = p->nki; break;
-      case 'F': lim = p->nkf; break;
-      case 'S': lim = p->nsegs; break;
-      case 'J':
-        if (v <= pc || v >= p->ncode) {
-          snprintf(err, errlen, "jump at instruction %u points %s", pc, v <= pc ? "backwards" : "past the end");
-          goto out;
-        }
-        break;
-      case 'N':
-        if (k > 0 && (fmt[k - 1] == 'K' || fmt[k - 1] == 'F')) {   /* a count of constants from c */
-          uint64_t base = in->c, cap = fmt[k - 1] == 'K' ? p->nki : p->nkf;
-          if (base + v > cap && v > 0) lim = 0;
-        } else if (in->op == SEG_OP_KB && v > 2) lim = 0;
-        break;
-      default: break;
-      }
-      if (v >= lim) {
-        snprintf(err, errlen, "instruction %u (%s): operand %c out of range (%llu)", pc,
-                 seg_op_names[in->op], "abcd"[k], (unsigned long long)v);
-        goto out;
-      }
-    }
-    const char *bad = regs_check(in, kind);
-    if (bad) {
-      snprintf(err, errlen, "instruction %u (%s): %s", pc, seg_op_names[in->op], bad);
-      goto out;
-    }
-    if (fmt[1] == 'C' && fmt[2] == 'M' && p->maps[in->c].col != in->b) {   /* indexed by C[b]'s codes */
-      snprintf(err, errlen, "instruction %u (%s): map m%u is not a map of column c%u", pc, seg_op_names[in->op],
-               in->c, in->b);
-      goto out;
-    }
-    if ((in->op == SEG_OP_SMAP || in->op == SEG_OP_HMAP) && p->maps[in->c].type != VT_BOOL) {
-      snprintf(err, errlen, "instruction %u (%s): map m%u is not a condition", pc, seg_op_names[in->op], in->c);
-      goto out;
-    }
-    if ((in->op == SEG_OP_HRNG_I || in->op == SEG_OP_HRNG_N || in->op == SEG_OP_HCOL_B ||
-         in->op == SEG_OP_HMAP || in->op == SEG_OP_HMISS || in->op == SEG_OP_HSEL ||
-         in->op == SEG_OP_HEMIT) && depth != 0) {
-      snprintf(err, errlen, "instruction %u (%s): whole-batch test inside a selection", pc, seg_op_names[in->op]);
-      goto out;
-    }
-    if (fmt[1] == 'J') {
-      if (fmt[4] == '+') owner[pc] = pc;                 /* SEL_NF / SEL_NT: its own push */
-      else if (depth > 0) owner[pc] = stack[depth - 1];
-      else {
-        snprintf(err, errlen, "instruction %u: jump outside any selection", pc);
-        goto out;
-      }
-    }
-    if (fmt[4] == '+') {
-      if (depth >= p->maxdepth) {
-        snprintf(err, errlen, "instruction %u: selection stack deeper than declared", pc);
-        goto out;
-      }
-      stack[depth++] = pc;
-    } else if (in->op == SEG_OP_SEL_POP) {
-      if (depth == 0) {
-        snprintf(err, errlen, "instruction %u: SEL_POP without a selection", pc);
-        goto out;
-      }
-      match[pc] = stack[--depth];
-    }
-  }
-  if (depth != 0) {
-    snprintf(err, errlen, "unbalanced selection stack at end of program");
-    goto out;
-  }
-  /* every segment is counted by exactly one EMIT / EMIT_SEL */
-  if (p->nsegs > p->ncode) {
-    snprintf(err, errlen, "%u segments but only %u instructions", p->nsegs, p->ncode);
-    goto out;
-  }
-  emits = calloc((size_t)p->nsegs + 1, 1);
-  if (!emits) {
-    snprintf(err, errlen, "out of memory");
-    rc = -2;
-    goto out;
-  }
-  for (uint32_t pc = 0; pc < p->ncode; pc++)
-    if ((p->code[pc].op == SEG_OP_EMIT || p->code[pc].op == SEG_OP_EMIT_SEL || p->code[pc].op == SEG_OP_HEMIT) &&
-        emits[p->code[pc].a]++) {
-      snprintf(err, errlen, "instruction %u: segment s%u is counted twice", pc, p->code[pc].a);
-      goto out;
-    }
-  for (uint32_t s = 0; s < p->nsegs; s++)
-    if (!emits[s]) {
-      snprintf(err, errlen, "segment s%u is never counted", s);
-      goto out;
-    }
-  for (uint32_t pc = 0; pc < p->ncode; pc++) {
-    const seg_insn *in = &p->code[pc];
-    if (seg_op_formats[in->op][1] != 'J') continue;
-    if (p->code[in->b].op != SEG_OP_SEL_POP || match[in->b] != owner[pc]) {
-      snprintf(err, errlen, "jump at instruction %u does not land on the SEL_POP closing its selection", pc);
-      goto out;
-    }
-  }
-  rc = 0;
-out:
-  free(stack);
-  free(match);
-  free(owner);
-  free(emits);
-  free(kind);
-  return rc;
 }

@@ -15,9 +15,5 @@
 int seg_cg_program(seg_ast *ast, seg_stmt **order, const seg_schema_view *schema, int32_t today,
                    seg_program *p, seg_diags *diags);
 
-/* Checks every operand against the program's bounds (registers,
-** constants, maps, columns, jumps). Returns 0 or -1 with a message
-** (-2: out of memory). */
-int seg_cg_verify(const seg_program *p, char *err, size_t errlen);
 
 #endif

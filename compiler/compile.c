@@ -4,23 +4,14 @@
 #include "compile.h"
 
 #include <string.h>
+#include <strings.h>
 
 #include "codegen.h"
 #include "eval.h"
 #include "lint.h"
 #include "parse.h"
 
-static void free_caches(seg_node *n) {
-  if (!n) return;
-  if (n->kind == N_TEXTOP && n->op == OP_MATCHES) seg_regex_free(n);
-  free_caches(n->a);
-  free_caches(n->b);
-  free_caches(n->c);
-  for (seg_node *k = n->list; k; k = k->next) free_caches(k);
-}
-
 void seg_compiled_free(seg_compiled *c) {
-  for (seg_stmt *t = c->ast.first; t; t = t->next) free_caches(t->expr);
   seg_program_free(&c->prog);
   seg_diags_free(&c->diags);
   seg_arena_free(&c->arena);
@@ -46,12 +37,27 @@ int seg_compile(const char *src, size_t len, const seg_schema_view *schema, int3
   if (seg_cg_program(&out->ast, order, schema, today, &out->prog, &out->diags) != 0)
     return out->diags.nerrors && !out->diags.oom ? out->diags.nerrors : -1;
   char err[256];
-  int vrc = seg_cg_verify(&out->prog, err, sizeof err);
+  int vrc = seg_program_verify(&out->prog, err, sizeof err);
+  if (vrc == 0) vrc = seg_xprog_prepare(&out->prog.x, err, sizeof err);
   if (vrc == -2) return -1;
   if (vrc != 0) {
     seg_diag_add(&out->diags, SEG_SEV_ERROR, "E0000", (seg_loc){1, 1, 1, 1}, "internal error: %s", err);
     return out->diags.nerrors;
   }
   out->ok = 1;
+  return 0;
+}
+
+static int reads_today(const seg_node *n) {
+  if (!n) return 0;
+  if (n->kind == N_TODAY || n->kind == N_WITHIN || n->kind == N_AGO) return 1;
+  if (n->kind == N_CALL && n->str && strcasecmp(n->str, "days_since") == 0) return 1;
+  if (reads_today(n->a) || reads_today(n->b) || reads_today(n->c)) return 1;
+  for (const seg_node *k = n->list; k; k = k->next) if (reads_today(k)) return 1;
+  return 0;
+}
+
+int seg_ast_uses_today(const seg_ast *ast) {
+  for (const seg_stmt *t = ast->first; t; t = t->next) if (reads_today(t->expr)) return 1;
   return 0;
 }

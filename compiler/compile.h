@@ -28,8 +28,8 @@ int seg_compile(const char *src, size_t len, const seg_schema_view *schema, int3
                 seg_compiled *out);
 void seg_compiled_free(seg_compiled *c);
 
-/* The bytecode listing of `seg explain`: one line per instruction,
-** `addr OPCODE operands ; semantics`. */
-void seg_explain(FILE *out, const seg_program *p);
+/* 1 when any statement of ast reads today's date (`today`, `within`,
+** `ago`, days_since): a .segc records it. */
+int seg_ast_uses_today(const seg_ast *ast);
 
 #endif

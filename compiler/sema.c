@@ -491,7 +491,9 @@ static seg_vtype check_inner(sema *s, seg_node *n) {
       seg_eval_env env = {.today = s->today, .textcol = -1};
       seg_val p = seg_eval(n->b, &env);
       char err[300];
-      int rc = env.error ? -2 : p.missing ? -1 : seg_regex_compile(n, p.s, p.n, err, sizeof err);
+      void *re = NULL;              /* checked here; the program compiles its own */
+      int rc = env.error ? -2 : p.missing ? -1 : seg_regex_compile(p.s, p.n, &re, err, sizeof err);
+      seg_regex_free(re);
       if (p.missing && rc == -1) snprintf(err, sizeof err, "the pattern of 'matches' is missing");
       seg_val_release(&p);
       if (rc == -2) {               /* out of memory: seg_compile fails */

@@ -6,17 +6,7 @@
 
 #include "ast.h"
 #include "diag.h"
-#include "table.h"
-
-/* The columns rules are checked against: a data file's or a schema file's. */
-typedef struct seg_schema_view {
-  size_t ncols;
-  const char *const *names;
-  const seg_type *types;
-  /* optional, per column: 1 if the data has missing values there; NULL
-  ** (a schema file, no data) means any column may be missing */
-  const uint8_t *may_be_missing;
-} seg_schema_view;
+#include "types.h"
 
 /* Resolves and type-checks *ast against schema, reporting into *diags.
 ** Fills `order` (arena-allocated, ast->nsegments entries) with the

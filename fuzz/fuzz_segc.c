@@ -1,5 +1,5 @@
 /*
-** fuzz_segc.c -- the saved-bytecode loader (compiler/segc.h) on hostile bytes.
+** fuzz_segc.c -- the saved-bytecode loader (bytecode/segc.h) on hostile bytes.
 **
 ** The input is a whole .segc file.  It is loaded twice: as given (CRC
 ** checked, as `seg run` does) and with the CRC check skipped
@@ -17,28 +17,27 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compile.h"
+#include "program.h"
 #include "fuzz_common.h"
 #include "fuzz_customers.h"
 #include "segc.h"
 #include "vm.h"
 
-static void use(seg_compiled *c, const seg_segc_info *info) {
-  FUZZ_CHECK(c->ok == 1);
-  seg_explain(devnull, &c->prog);
+static void use(seg_program *c, const seg_segc_info *info) {
+  seg_explain(devnull, c);
 
   /* save and load back */
   char *buf = NULL;
   size_t len = 0;
   char err[512];
   if (seg_segc_save(c, info, &buf, &len, err, sizeof err) == 0) {
-    seg_compiled again;
+    seg_program again;
     seg_segc_info info2;
     int rc = seg_segc_load(buf, len, &info2, &again, err, sizeof err);
     if (rc != 0) fprintf(stderr, "reload of a saved program: %s\n", err);
     FUZZ_CHECK(rc == 0);
-    FUZZ_CHECK(again.prog.ncode == c->prog.ncode && again.prog.nsegs == c->prog.nsegs);
-    seg_compiled_free(&again);
+    FUZZ_CHECK(again.ncode == c->ncode && again.nsegs == c->nsegs && again.x.nn == c->x.nn);
+    seg_program_free(&again);
     free(buf);
   }
 
@@ -50,10 +49,10 @@ static void use(seg_compiled *c, const seg_segc_info *info) {
     return;
   }
   seg_result res = {0};
-  int vr = seg_vm_run(&c->prog, &table, 1, &res, err, sizeof err);
+  int vr = seg_vm_run(c, &table, 1, &res, err, sizeof err);
   if (vr != 0) fprintf(stderr, "vm: %s\n", err);
   FUZZ_CHECK(vr == 0);
-  FUZZ_CHECK(res.nsegs == c->prog.nsegs);
+  FUZZ_CHECK(res.nsegs == c->nsegs);
   /* no check that counts <= rows: the verifier lets a hostile program
   ** emit a segment from several places (memory-safe, counts then exceed
   ** the rows; see fuzz/README.md) */
@@ -61,7 +60,7 @@ static void use(seg_compiled *c, const seg_segc_info *info) {
 }
 
 static void load(const uint8_t *data, size_t size, int skip_crc) {
-  seg_compiled c;
+  seg_program c;
   seg_segc_info info;
   char err[512];
   err[0] = 0;
@@ -69,9 +68,9 @@ static void load(const uint8_t *data, size_t size, int skip_crc) {
     use(&c, &info);
   } else {
     FUZZ_CHECK(err[0] != 0);
-    FUZZ_CHECK(c.ok == 0 && c.prog.code == NULL && c.diags.n == 0);
+    FUZZ_CHECK(c.code == NULL && c.x.n == NULL && c.segs == NULL);
   }
-  seg_compiled_free(&c);
+  seg_program_free(&c);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

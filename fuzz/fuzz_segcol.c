@@ -27,6 +27,7 @@
 #endif
 
 #include "colfile.h"
+#include "crc32.h"
 #include "compile.h"
 #include "fuzz_common.h"
 #include "vm.h"
@@ -76,7 +77,7 @@ static int fix_checksums(uint8_t *buf, size_t n) {
     for (int k = 0; k < 4; k++) {
       uint64_t off = rd64(arr + 16 * k), len = rd64(arr + 16 * k + 8);
       if (off > n || len > n - off) { ok = 0; break; }
-      crc = seg_col_crc32(crc, buf + off, (size_t)len);
+      crc = seg_crc32(crc, buf + off, (size_t)len);
 #ifdef FUZZ_HAVE_XXH
       XXH3_64bits_update(&h, buf + off, (size_t)len);
 #endif
@@ -87,7 +88,7 @@ static int fix_checksums(uint8_t *buf, size_t n) {
 #endif
     p = e + 16 + 64 + sumlen;
   }
-  uint32_t hc = seg_col_crc32(0, buf, (size_t)hlen - 4);
+  uint32_t hc = seg_crc32(0, buf, (size_t)hlen - 4);
   wr32(buf + hlen - 4, hc);
   return 1;
 }

@@ -8,6 +8,7 @@
 ** size, so a truncated, corrupt or hostile file gets an error, not a crash.
 */
 #include "colfile.h"
+#include "crc32.h"
 #include "tmpfile.h"
 
 #include <errno.h>
@@ -44,41 +45,6 @@ static void set_err(char *err, size_t errlen, const char *fmt, ...) {
   va_start(ap, fmt);
   vsnprintf(err, errlen, fmt, ap);
   va_end(ap);
-}
-
-/* ---- CRC-32, slicing by 8 ------------------------------------------ */
-
-static uint32_t crc_tab[8][256];
-static pthread_once_t crc_once = PTHREAD_ONCE_INIT;
-
-static void crc_init(void) {
-  for (uint32_t i = 0; i < 256; i++) {
-    uint32_t c = i;
-    for (int k = 0; k < 8; k++) c = c & 1 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-    crc_tab[0][i] = c;
-  }
-  for (uint32_t i = 0; i < 256; i++)
-    for (int t = 1; t < 8; t++)
-      crc_tab[t][i] = (crc_tab[t - 1][i] >> 8) ^ crc_tab[0][crc_tab[t - 1][i] & 0xff];
-}
-
-uint32_t seg_col_crc32(uint32_t crc, const void *p, size_t n) {
-  const unsigned char *s = p;
-  pthread_once(&crc_once, crc_init);
-  crc = ~crc;
-  while (n >= 8) {
-    uint64_t w;
-    memcpy(&w, s, 8);
-    uint32_t lo = (uint32_t)w ^ crc, hi = (uint32_t)(w >> 32);
-    crc = crc_tab[7][lo & 0xff] ^ crc_tab[6][(lo >> 8) & 0xff] ^
-          crc_tab[5][(lo >> 16) & 0xff] ^ crc_tab[4][lo >> 24] ^
-          crc_tab[3][hi & 0xff] ^ crc_tab[2][(hi >> 8) & 0xff] ^
-          crc_tab[1][(hi >> 16) & 0xff] ^ crc_tab[0][hi >> 24];
-    s += 8;
-    n -= 8;
-  }
-  while (n--) crc = crc_tab[0][(crc ^ *s++) & 0xff] ^ (crc >> 8);
-  return ~crc;
 }
 
 /* ---- little-endian encoding ---------------------------------------- */
@@ -294,7 +260,7 @@ int seg_col_write(const seg_table *t, const char *path, char *err, size_t errlen
     put64(p, lay[i].hash);
     p += 8;
   }
-  put32(p, seg_col_crc32(0, hdr, (size_t)(hlen - 4)));
+  put32(p, seg_crc32(0, hdr, (size_t)(hlen - 4)));
   for (size_t done = 0; done < hlen;) {
     ssize_t k = pwrite(w.fd, hdr + done, (size_t)hlen - done, (off_t)done);
     if (k < 0 && errno == EINTR) continue;
@@ -391,7 +357,7 @@ static int check_and_fill(const unsigned char *m, uint64_t size, const char *pat
     set_err(err, errlen, "%s: truncated: header extends past end of file", path);
     return -1;
   }
-  if (get32(m + hlen - 4) != seg_col_crc32(0, m, (size_t)(hlen - 4))) {
+  if (get32(m + hlen - 4) != seg_crc32(0, m, (size_t)(hlen - 4))) {
     set_err(err, errlen, "%s: checksum mismatch in the header", path);
     return -1;
   }

@@ -64,8 +64,4 @@ int seg_col_check(const seg_column *c, size_t nrows, char *err, size_t errlen);
 /* 1 if path starts with the .segcol magic, 0 otherwise (or unreadable). */
 int seg_col_is_segcol(const char *path);
 
-/* CRC-32 (IEEE 802.3, as zlib's crc32) of n bytes continuing from crc
-** (start with 0). */
-uint32_t seg_col_crc32(uint32_t crc, const void *p, size_t n);
-
 #endif

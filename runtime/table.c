@@ -7,17 +7,6 @@
 #include <string.h>
 #include <sys/mman.h>
 
-const char *seg_type_name(seg_type t) {
-  switch (t) {
-    case SEG_BOOL: return "bool";
-    case SEG_INT:  return "int";
-    case SEG_NUM:  return "number";
-    case SEG_TEXT: return "text";
-    case SEG_DATE: return "date";
-  }
-  return "?";
-}
-
 /* Frees what *t owns: when `backing` is set the column arrays live in the
 ** mapping and only names, the column structs and the mapping are released. */
 void seg_table_free(seg_table *t) {

@@ -12,18 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef enum seg_type {
-  SEG_BOOL = 0,   /* data: uint8_t[nrows], 0 or 1                      */
-  SEG_INT  = 1,   /* data: int64_t[nrows]                               */
-  SEG_NUM  = 2,   /* data: int64_t[nrows], value * 10^scale (exact)     */
-  SEG_TEXT = 3,   /* data: uint32_t[nrows] codes into the dictionary    */
-  SEG_DATE = 4    /* data: int32_t[nrows], days since 1970-01-01        */
-} seg_type;
-
-#define SEG_NTYPES 5
-
-/* "bool", "int", "number", "text", "date" */
-const char *seg_type_name(seg_type t);
+#include "types.h"
 
 typedef struct seg_column {
   char *name;            /* UTF-8 header text, NUL-terminated            */

@@ -27,14 +27,13 @@
 ** values without the evaluator); a table with at most HSET_MAX true codes
 ** is tested as code compares instead.
 **
-** Rows are split across threads (SEG_THREADS, default: the online CPUs,
+** Rows are split across threads (seg_vm_opts.threads, default: the online CPUs,
 ** at most 8) in whole batches, so member bitmaps are written without locks.
 */
 #include "vm.h"
 
 #include <assert.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,7 +44,7 @@
 
 #include "colfile.h"
 #include "date.h"
-#include "eval.h"
+#include "expr.h"
 #include "tasks.h"
 
 typedef struct vreg {
@@ -77,6 +76,7 @@ typedef struct vaux {
 } vaux;
 
 typedef struct vctx {
+  const seg_vm_opts *o;
   const seg_program *p;
   const seg_table *t;
   seg_result *res;
@@ -178,24 +178,31 @@ typedef enum tkind { TK_NONE, TK_STARTS, TK_ENDS, TK_CONTAINS, TK_EQ, TK_IN, TK_
 typedef struct ttest {
   tkind kind;
   int negated;
-  const seg_node *k;           /* the literal, or the first item of the list */
+  const seg_xprog *x;
+  uint32_t k;                  /* the literal, or the first item of the list */
 } ttest;
 
-static int is_str(const seg_node *n) { return n->kind == N_STR && n->folded; }
+static int is_str(const seg_xprog *x, uint32_t i) {
+  return x->n[i].kind == N_STR && x->n[i].folded != SEG_XNONE;
+}
+static int is_col(const seg_xprog *x, uint32_t i) { return x->n[i].kind == N_NAME; }
+static const char *kfold(const ttest *t, uint32_t k) { return t->x->pool + t->x->n[k].folded; }
+static size_t kfold_len(const ttest *t, uint32_t k) { return t->x->n[k].folded_len; }
 
-static ttest text_test_of(const seg_node *e) {
-  ttest t = {TK_NONE, 0, NULL};
-  if (e->kind == N_TEXTOP && e->op != OP_MATCHES && e->a->kind == N_NAME && is_str(e->b)) {
-    t = (ttest){e->op == OP_STARTS ? TK_STARTS : e->op == OP_ENDS ? TK_ENDS : TK_CONTAINS, e->negated, e->b};
+static ttest text_test_of(const seg_xprog *x, uint32_t root) {
+  ttest t = {TK_NONE, 0, x, SEG_XNONE};
+  const seg_xnode *e = &x->n[root];
+  if (e->kind == N_TEXTOP && e->op != OP_MATCHES && is_col(x, e->a) && is_str(x, e->b)) {
+    t = (ttest){e->op == OP_STARTS ? TK_STARTS : e->op == OP_ENDS ? TK_ENDS : TK_CONTAINS, e->negated, x, e->b};
   } else if (e->kind == N_BIN && (e->op == OP_EQ || e->op == OP_NE) &&
-             ((e->a->kind == N_NAME && is_str(e->b)) || (e->b->kind == N_NAME && is_str(e->a)))) {
-    t = (ttest){TK_EQ, e->op == OP_NE, is_str(e->b) ? e->b : e->a};
-  } else if (e->kind == N_MISSING && e->a->kind == N_NAME) {
-    t = (ttest){TK_MISSING, e->negated, NULL};
-  } else if (e->kind == N_IN && e->a->kind == N_NAME) {
-    for (const seg_node *k = e->list; k; k = k->next)
-      if (!is_str(k)) return t;
-    t = (ttest){TK_IN, e->negated, e->list};
+             ((is_col(x, e->a) && is_str(x, e->b)) || (is_col(x, e->b) && is_str(x, e->a)))) {
+    t = (ttest){TK_EQ, e->op == OP_NE, x, is_str(x, e->b) ? e->b : e->a};
+  } else if (e->kind == N_MISSING && is_col(x, e->a)) {
+    t = (ttest){TK_MISSING, e->negated, x, SEG_XNONE};
+  } else if (e->kind == N_IN && is_col(x, e->a)) {
+    for (uint32_t k = e->list; k != SEG_XNONE; k = x->n[k].next)
+      if (!is_str(x, k)) return t;
+    t = (ttest){TK_IN, e->negated, x, e->list};
   }
   return t;
 }
@@ -208,10 +215,10 @@ static int fast_text(const ttest *t, const char *s, size_t n, uint8_t *r) {
   case TK_NONE: return 0;
   case TK_MISSING: break;                        /* a dictionary value is present */
   case TK_STARTS: case TK_ENDS: case TK_EQ: {
-    size_t kn = t->k->folded_len;
+    size_t kn = kfold_len(t, t->k);
     if (kn > n || (t->kind == TK_EQ && kn != n)) {
       if (!ascii_only(s, n)) return 0;           /* ASCII keeps its length */
-    } else if ((hit = ascii_eq(t->kind == TK_ENDS ? s + n - kn : s, t->k->folded, kn)) < 0) {
+    } else if ((hit = ascii_eq(t->kind == TK_ENDS ? s + n - kn : s, kfold(t, t->k), kn)) < 0) {
       return 0;
     }
     break;
@@ -219,13 +226,13 @@ static int fast_text(const ttest *t, const char *s, size_t n, uint8_t *r) {
   case TK_CONTAINS: {
     char buf[256];
     if (n > sizeof buf || !ascii_fold(s, n, buf)) return 0;
-    hit = t->k->folded_len == 0 || memmem(buf, n, t->k->folded, t->k->folded_len) != NULL;
+    hit = kfold_len(t, t->k) == 0 || memmem(buf, n, kfold(t, t->k), kfold_len(t, t->k)) != NULL;
     break;
   }
   case TK_IN:
     if (!ascii_only(s, n)) return 0;
-    for (const seg_node *k = t->k; k && !hit; k = k->next)
-      hit = k->folded_len == n && ascii_eq(s, k->folded, n) == 1;
+    for (uint32_t k = t->k; k != SEG_XNONE && !hit; k = t->x->n[k].next)
+      hit = kfold_len(t, k) == n && ascii_eq(s, kfold(t, k), n) == 1;
     break;
   }
   *r = (uint8_t)((hit != t->negated) ? 2 : 0);
@@ -243,12 +250,13 @@ typedef struct affix {
 } affix;
 
 static int affix_of(const ttest *t, affix *a) {
-  size_t kn = t->k ? t->k->folded_len : 0;
-  if ((t->kind != TK_STARTS && t->kind != TK_ENDS) || kn == 0 || kn > 16) return 0;
+  if (t->kind != TK_STARTS && t->kind != TK_ENDS) return 0;
+  size_t kn = kfold_len(t, t->k);
+  if (kn == 0 || kn > 16) return 0;
   char kb[16] = {0}, mb[16] = {0};
   a->ends = t->kind == TK_ENDS;
   size_t at = a->ends ? 16 - kn : 0;
-  memcpy(kb + at, t->k->folded, kn);
+  memcpy(kb + at, kfold(t, t->k), kn);
   memset(mb + at, 0xFF, kn);
   a->need = kn <= 8 ? 8 : 16;
   /* ends: word 0 is the last eight bytes, word 1 the eight before */
@@ -290,7 +298,7 @@ static int fill_map(const seg_program *p, const seg_map *m, const seg_table *t, 
                     size_t lo, size_t hi) {
   const seg_column *c = &t->cols[m->col];
   seg_eval_env env = {.today = p->today, .textcol = (int)m->col};
-  ttest tt = m->type == VT_BOOL ? text_test_of(m->expr) : (ttest){TK_NONE, 0, NULL};
+  ttest tt = m->type == VT_BOOL ? text_test_of(&p->x, m->expr) : (ttest){TK_NONE, 0, &p->x, SEG_XNONE};
   affix af;
   int use_affix = affix_of(&tt, &af);
   if (use_affix) {            /* the common case first, in a tight loop */
@@ -315,7 +323,7 @@ static int fill_map(const seg_program *p, const seg_map *m, const seg_table *t, 
         continue;
       }
     }
-    seg_val v = seg_eval(m->expr, &env);
+    seg_val v = seg_xeval(&p->x, m->expr, &env);
     if (env.error == 2) {               /* reported by seg_vm_run, never "false" */
       out->match_error = env.match_error;
       out->bad_code = k;
@@ -667,7 +675,6 @@ typedef struct vthread {
   unsigned part, nparts;       /* map building: this thread's share     */
   uint64_t *counts;
   int rc;
-  pthread_t tid;
 } vthread;
 
 #define FOR_SEL for (uint32_t k_ = 0, j; k_ < n && ((j = sel[k_]), 1); k_++)
@@ -714,9 +721,12 @@ static int run_batches(vthread *th) {
     int dense = 1;               /* level 0: the selection is 0 .. rows-1 */
     for (uint32_t k = 0; k < rows; k++) sel[k] = (uint16_t)k;
     nsel[0] = n;
+    FILE *trace = b == 0 ? X->o->trace : NULL;   /* the first batch only */
+    if (trace) fprintf(trace, "; trace: batch 0, rows %u\n", rows);
     for (uint32_t pc = 0; pc < p->ncode; pc++) {
       const seg_insn *in = &p->code[pc];
       vreg *A = &R[in->a];
+      if (trace) fprintf(trace, "%04u  %-9s selection %5u of %u (level %u)\n", pc, seg_ops[in->op].name, n, rows, lvl);
       switch ((seg_opcode)in->op) {
       case SEG_OP_COL_I: case SEG_OP_COL_D: {
         const seg_column *c = &t->cols[in->b];
@@ -1052,10 +1062,9 @@ static int run_batches(vthread *th) {
   return 0;
 }
 
-static void *thread_main(void *arg) {
+static void batch_task(void *arg, size_t i) {
   vthread *th = arg;
-  th->rc = run_batches(th);
-  return NULL;
+  th[i].rc = run_batches(&th[i]);
 }
 
 /* Fills part `part` of `nparts` of every map's dictionary range. */
@@ -1084,42 +1093,28 @@ static void find_hset(vmap *m, uint32_t ndict) {
     if ((m->t[k] == 2) != m->hinv) m->hset[m->hn++] = k;
 }
 
-static void *map_thread_main(void *arg) {
+static void map_task(void *arg, size_t i) {
   vthread *th = arg;
-  th->rc = fill_maps(th->X, th->part, th->nparts);
-  return NULL;
+  th[i].rc = fill_maps(th[i].X, th[i].part, th[i].nparts);
 }
 
-/* Runs fn on every thread of th (th[0] on the calling one); a thread that
-** cannot start has its work done here. Returns 0 if all succeeded. */
-static int run_threads(vthread *th, unsigned nth, void *(*fn)(void *)) {
-  unsigned started = 1;
-  for (unsigned k = 1; k < nth; k++, started++)
-    if (pthread_create(&th[k].tid, NULL, fn, &th[k]) != 0) break;
-  fn(&th[0]);
-  int failed = th[0].rc != 0;
-  for (unsigned k = started; k < nth; k++) {
-    fn(&th[k]);
-    failed |= th[k].rc != 0;
-  }
-  for (unsigned k = 1; k < started; k++) {
-    pthread_join(th[k].tid, NULL);
-    failed |= th[k].rc != 0;
-  }
+/* Runs fn over th[0 .. nth) on nth threads (runtime/tasks.c). Returns 0
+** if all succeeded. */
+static int run_threads(vthread *th, unsigned nth, void (*fn)(void *, size_t)) {
+  seg_run_tasks(nth, nth, fn, th);
+  int failed = 0;
+  for (unsigned k = 0; k < nth; k++) failed |= th[k].rc != 0;
   return failed ? -1 : 0;
 }
 
-/* Threads for a run of nbatches: SEG_THREADS if set (1..64, at most one
+/* Threads for a run of nbatches: o->threads if set (1..64, at most one
 ** per batch), else the online CPUs (at most 8, one per 16 batches, so a
 ** small table does not pay for thread start-up). */
-static unsigned thread_count(size_t nbatches) {
-  long want;
-  const char *env = getenv("SEG_THREADS");
-  if (env && *env) want = strtol(env, NULL, 10);
-  else want = sysconf(_SC_NPROCESSORS_ONLN);
+static unsigned thread_count(const seg_vm_opts *o, size_t nbatches) {
+  long want = o->threads ? (long)o->threads : sysconf(_SC_NPROCESSORS_ONLN);
   if (want < 1) want = 1;
-  if (want > (env && *env ? 64 : 8)) want = env && *env ? 64 : 8;
-  size_t per_thread = env && *env ? 1 : 16;
+  if (want > (o->threads ? 64 : 8)) want = o->threads ? 64 : 8;
+  size_t per_thread = o->threads ? 1 : 16;
   size_t by_size = nbatches / per_thread ? nbatches / per_thread : 1;
   return (unsigned)((size_t)want < by_size ? (size_t)want : by_size);
 }
@@ -1149,7 +1144,7 @@ static size_t col_bytes(const seg_column *c, size_t nrows) {
 ** read it (seg_col_check; a column already checked costs nothing), spread
 ** over the threads, largest first. The error reported is the one of the
 ** first failing column in program order, whatever the threads' timing. */
-static int check_columns(const seg_program *p, const seg_table *t, char *err, size_t errlen) {
+static int check_columns(const seg_vm_opts *o, const seg_program *p, const seg_table *t, char *err, size_t errlen) {
   uint32_t n = 0, *cols = malloc((p->ncols + 1) * sizeof *cols), *big = malloc((p->ncols + 1) * sizeof *big);
   size_t *size = malloc((p->ncols + 1) * sizeof *size);
   uint8_t *seen = calloc(p->ncols + 1, 1);
@@ -1161,7 +1156,7 @@ static int check_columns(const seg_program *p, const seg_table *t, char *err, si
   }
   for (uint32_t pc = 0; pc < p->ncode; pc++) {
     uint32_t c = p->code[pc].b;
-    if (seg_op_formats[p->code[pc].op][1] != 'C' || seen[c]) continue;
+    if (seg_ops[p->code[pc].op].format[1] != 'C' || seen[c]) continue;
     seen[c] = 1;
     if (t->cols[c].check_pending) cols[n++] = c;
   }
@@ -1174,7 +1169,7 @@ static int check_columns(const seg_program *p, const seg_table *t, char *err, si
     bytes += size[i];
   }
   vcheck V = {t, cols, big, errs};
-  seg_run_tasks(thread_count(bytes / ((size_t)SEG_BATCH * 64) + 1), n, check_task, &V);  /* >= ~128 KiB a thread */
+  seg_run_tasks(thread_count(o, bytes / ((size_t)SEG_BATCH * 64) + 1), n, check_task, &V);  /* >= ~128 KiB a thread */
   rc = 0;
   for (uint32_t i = 0; i < n && rc == 0; i++)
     if (errs[i][0]) {
@@ -1192,6 +1187,13 @@ out:
 
 int seg_vm_run(const seg_program *p, const seg_table *t, int want_members, seg_result *res,
                char *err, size_t errlen) {
+  seg_vm_opts o = {.want_members = want_members};
+  return seg_vm_run_opts(p, t, &o, res, err, errlen);
+}
+
+int seg_vm_run_opts(const seg_program *p, const seg_table *t, const seg_vm_opts *o, seg_result *res, char *err,
+                    size_t errlen) {
+  int want_members = o->want_members;
   memset(res, 0, sizeof *res);
   if (p->ncols > t->ncols) {
     snprintf(err, errlen, "the rules were compiled for %u columns, the data has %zu", p->ncols, t->ncols);
@@ -1203,12 +1205,13 @@ int seg_vm_run(const seg_program *p, const seg_table *t, int want_members, seg_r
                t->cols[c].name, seg_type_name(t->cols[c].type), p->colnames[c], seg_type_name(p->coltypes[c]));
       return -1;
     }
-  if (check_columns(p, t, err, errlen) != 0) return -1;
+  if (check_columns(o, p, t, err, errlen) != 0) return -1;
 
   int rc = -1;
   size_t nbatches = (t->nrows + SEG_BATCH - 1) / SEG_BATCH;
-  unsigned nth = thread_count(nbatches);
-  vctx X = {.p = p, .t = t, .res = res};
+  /* a trace is one batch's story, told in order: one thread */
+  unsigned nth = o->trace ? 1 : thread_count(o, nbatches);
+  vctx X = {.o = o, .p = p, .t = t, .res = res};
   vthread *th = calloc(nth, sizeof *th);
   X.maps = calloc(p->nmaps ? p->nmaps : 1, sizeof *X.maps);
   X.aux = calloc(p->ncode ? p->ncode : 1, sizeof *X.aux);
@@ -1239,7 +1242,7 @@ int seg_vm_run(const seg_program *p, const seg_table *t, int want_members, seg_r
 
   size_t per = (nbatches + nth - 1) / (nth ? nth : 1);
   /* maps: the dictionaries split across threads when they are large */
-  unsigned nmt = dict_total >= 65536 ? thread_count(SIZE_MAX) : 1;
+  unsigned nmt = dict_total >= 65536 ? thread_count(o, SIZE_MAX) : 1;
   if (nmt > nth) {
     vthread *more = realloc(th, nmt * sizeof *th);
     if (!more) goto oom;
@@ -1251,7 +1254,7 @@ int seg_vm_run(const seg_program *p, const seg_table *t, int want_members, seg_r
     th[k].part = k;
     th[k].nparts = nmt;
   }
-  if (run_threads(th, nmt, map_thread_main) != 0) {
+  if (run_threads(th, nmt, map_task) != 0) {
     snprintf(err, errlen, "a text test could not be evaluated (out of memory)");
     for (uint32_t m = 0; m < p->nmaps; m++)
       if (X.maps[m].match_error) {
@@ -1262,7 +1265,7 @@ int seg_vm_run(const seg_program *p, const seg_table *t, int want_members, seg_r
         pcre2_get_error_message(X.maps[m].match_error, (PCRE2_UCHAR *)why, sizeof why);
         snprintf(err, errlen, "rules line %d, column %d: 'matches' could not decide column '%s' value '%.*s%s': %s; "
                  "simplify the pattern",
-                 p->maps[m].expr->loc.first_line, p->maps[m].expr->loc.first_column, c->name, len > 60 ? 60 : len,
+                 p->maps[m].loc.first_line, p->maps[m].loc.first_column, c->name, len > 60 ? 60 : len,
                  c->dict_bytes + c->dict_off[k], len > 60 ? "..." : "", why);
         break;
       }
@@ -1277,7 +1280,7 @@ int seg_vm_run(const seg_program *p, const seg_table *t, int want_members, seg_r
     th[k].from = k * per < nbatches ? k * per : nbatches;
     th[k].to = (k + 1) * per < nbatches ? (k + 1) * per : nbatches;
   }
-  if (run_threads(th, nth, thread_main) != 0) goto oom;
+  if (run_threads(th, nth, batch_task) != 0) goto oom;
   for (unsigned k = 0; k < nth; k++)
     for (uint32_t s = 0; s < p->nsegs; s++) res->counts[s] += th[k].counts[s];
   rc = 0;

@@ -9,12 +9,10 @@
 #define SEG_VM_H
 
 #include <stdint.h>
+#include <stdio.h>
 #include "program.h"
 #include "table.h"
 
-#define SEG_BATCH 2048
-_Static_assert((SEG_BATCH & (SEG_BATCH - 1)) == 0, "the batch size is a power of two");
-_Static_assert(SEG_BATCH % 64 == 0 && SEG_BATCH <= 65536, "batches fill whole bitmap words");
 
 typedef struct seg_result {
   uint32_t nsegs;
@@ -28,6 +26,20 @@ typedef struct seg_result {
 ** -1 with a message in err. */
 int seg_vm_run(const seg_program *p, const seg_table *t, int want_members, seg_result *res,
                char *err, size_t errlen);
+
+typedef struct seg_vm_opts {
+  int want_members;        /* record each segment's members              */
+  unsigned threads;        /* 0: the online CPUs (at most 8, one per 16
+                              batches); n: n threads (at most 64, one per
+                              batch)                                     */
+  FILE *trace;             /* non-NULL: each instruction of the first batch,
+                              with the size of its selection, as it runs
+                              (`seg run --trace`; runs on one thread)    */
+} seg_vm_opts;
+
+/* seg_vm_run with options; seg_vm_run is this with {want_members}. */
+int seg_vm_run_opts(const seg_program *p, const seg_table *t, const seg_vm_opts *o, seg_result *res,
+                    char *err, size_t errlen);
 void seg_result_free(seg_result *r);
 
 #endif

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tests/allocfail.sh -- allocation-failure injection (runtime/xalloc.c).
+# tests/allocfail.sh -- allocation-failure injection (base/xalloc.c).
 #
 #   SEG=build-san/seg bash tests/allocfail.sh
 #
@@ -125,7 +125,7 @@ walk() {
             extra_files >/dev/null       # back to the inputs only
         done
         # the injection must bite (with N=1 sticky, nothing can succeed)
-        [ "$nfail" -gt 0 ] || problems+=("no run failed: is the injection (runtime/xalloc.c) in this build?")
+        [ "$nfail" -gt 0 ] || problems+=("no run failed: is the injection (base/xalloc.c) in this build?")
         local label="$name $mode: $nrun runs, N=1..$((count + 1))"
         [ "$step" -gt 1 ] && label+=" every $step"
         label+=" ($nfail out of memory, $nok success)"

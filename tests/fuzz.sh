@@ -40,7 +40,7 @@ export FUZZ_SEEDS=$T_TMP/seeds
 FUZZ_QUICK=1 fuzz_make_seeds
 
 expected="fuzz_compile fuzz_fmt fuzz_csv fuzz_segcol"
-[ -f compiler/segc.h ] && expected="$expected fuzz_segc"
+[ -f bytecode/segc.h ] && expected="$expected fuzz_segc"
 for name in $expected; do
     bin=$FUZZ_BUILD/fuzz/$name
     if [ ! -x "$bin" ]; then

@@ -71,4 +71,21 @@ python3 -c 'import json,sys; json.load(sys.stdin)' < "$T_ERR" 2>/dev/null \
     && t_ok outputs/members_stdout_json_summary_parses_on_stderr \
     || t_fail outputs/members_stdout_json_summary_parses_on_stderr "$(cat "$T_ERR")"
 
+# --trace (issue 11): stdout is the plain report; stderr tells the first
+# batch, one line per instruction of the listing, each with its selection
+seg_exec "$D" run r.seg crm.csv --today "$TODAY" --format csv
+cp "$T_OUT" "$D/plain.csv"
+seg_exec "$D" explain r.seg --data crm.csv --today "$TODAY"
+ninsn=$(grep -c '^[0-9][0-9][0-9][0-9]  ' "$T_OUT")
+seg_exec "$D" run r.seg crm.csv --today "$TODAY" --format csv --trace
+ntrace=$(grep -c '^[0-9][0-9][0-9][0-9]  [A-Z_]* *selection *[0-9]* of 2048 (level [0-9]*)$' "$T_ERR")
+if [ "$T_RC" -eq 0 ] && cmp -s "$T_OUT" "$D/plain.csv" && [ "$ninsn" -gt 0 ] && [ "$ntrace" -eq "$ninsn" ]; then
+    t_ok outputs/trace_one_line_per_instruction
+else
+    t_fail outputs/trace_one_line_per_instruction "exit $T_RC, $ntrace trace lines for $ninsn instructions" "$(head -5 "$T_ERR")"
+fi
+SEG_TRACE=1 seg_exec "$D" run r.seg crm.csv --today "$TODAY" --format csv
+[ "$(grep -c ' selection ' "$T_ERR")" -eq "$ninsn" ] && t_ok outputs/seg_trace_env \
+    || t_fail outputs/seg_trace_env "$(head -3 "$T_ERR")"
+
 t_summary outputs

@@ -41,6 +41,17 @@ for rules in "$T_ROOT"/examples/*.seg "$T_ROOT"/tests/engine/edges.seg; do
         t_fail "roundtrip/$name: same counts and members" "exit $T_RC" "$(cat "$T_ERR")" \
             "$(diff "$D/$name.expected" "$T_OUT" | head -20)"
     fi
+    # the runtime alone (examples/embed/segc_run.c, no compiler linked in)
+    # gives the same counts from the same .segc
+    if [ -x "$(dirname "$SEG")/segc_run" ]; then
+        if "$(dirname "$SEG")/segc_run" "$D/$name.segc" "$CSV" > "$D/$name.rt" 2> "$D/$name.rt.err" &&
+           diff <(tail -n +2 "$D/$name.expected" | cut -d, -f1,2 | tr , '\t') "$D/$name.rt" >/dev/null; then
+            t_ok "roundtrip/$name: runtime without the compiler, same counts"
+        else
+            t_fail "roundtrip/$name: runtime without the compiler, same counts" "$(cat "$D/$name.rt.err")" \
+                "$(diff <(tail -n +2 "$D/$name.expected" | cut -d, -f1,2 | tr , '\t') "$D/$name.rt" | head)"
+        fi
+    fi
     # the listing of the .segc is the listing of the .seg, after its header line
     seg_exec "$D" explain "$rules" --data "$CSV" --today "$TODAY"
     cp "$T_OUT" "$D/$name.explain.seg"

@@ -1,7 +1,7 @@
 /*
 ** test_compile.c -- the compiler pipeline (seg_compile) against a small
 ** schema: clean programs verify, each kind of mistake gets its code and
-** message, several mistakes are all reported, and seg_cg_verify rejects
+** message, several mistakes are all reported, and seg_program_verify rejects
 ** corrupted bytecode.
 */
 #include <stdio.h>
@@ -41,7 +41,7 @@ static void clean(const char *what, const char *src, uint32_t nsegs) {
   seg_compiled c;
   int rc = compile(src, &c);
   char err[256] = "";
-  int v = rc == 0 && c.ok ? seg_cg_verify(&c.prog, err, sizeof err) : -2;
+  int v = rc == 0 && c.ok ? seg_program_verify(&c.prog, err, sizeof err) : -2;
   int ok = rc == 0 && c.ok && c.diags.nerrors == 0 && v == 0 && c.prog.nsegs == nsegs && c.prog.ncode > 0;
   if (!ok) {
     printf("#   rc %d ok %d verify %d (%s) nsegs %u\n", rc, c.ok, v, err, c.prog.nsegs);
@@ -106,13 +106,13 @@ static int find_op(const seg_program *p, seg_opcode op) {
 
 static int find_fmt(const seg_program *p, int operand, char kind) {
   for (uint32_t i = 0; i < p->ncode; i++)
-    if (p->code[i].op < SEG_OP_COUNT && seg_op_formats[p->code[i].op][operand] == kind) return (int)i;
+    if (p->code[i].op < SEG_OP_COUNT && seg_ops[p->code[i].op].format[operand] == kind) return (int)i;
   return -1;
 }
 
 static void rejects(const char *what, const mut *m) {
   char err[256] = "";
-  int rc = seg_cg_verify(&m->p, err, sizeof err);
+  int rc = seg_program_verify(&m->p, err, sizeof err);
   if (rc != -1) printf("#   verify returned %d\n", rc);
   else printf("#   verify: %s\n", err);
   check(rc == -1 && err[0] != 0, what);
@@ -135,7 +135,7 @@ static void test_verify(void) {
   mut m;
   mut_init(&m, P);
   char err[256];
-  check(seg_cg_verify(&m.p, err, sizeof err) == 0, "verify: an unmodified copy passes");
+  check(seg_program_verify(&m.p, err, sizeof err) == 0, "verify: an unmodified copy passes");
 
   int i;
   if ((i = find_fmt(P, 0, 'R')) >= 0) {
@@ -246,7 +246,7 @@ static void test_verify(void) {
     rejects("verify: reading a register no instruction wrote is rejected", &m);
     mut_reset(&m, P);
   }
-  check(seg_cg_verify(P, err, sizeof err) == 0, "verify: the original program is untouched and still passes");
+  check(seg_program_verify(P, err, sizeof err) == 0, "verify: the original program is untouched and still passes");
   free(m.code);
   seg_compiled_free(&c);
 }

@@ -43,21 +43,21 @@ static int compile(seg_compiled *c) {
 static char *save(const seg_compiled *c, size_t *len) {
   seg_segc_info info = {1, 1, TODAY};
   char *bytes = NULL, err[256];
-  if (seg_segc_save(c, &info, &bytes, len, err, sizeof err) != 0) printf("#   save: %s\n", err);
+  if (seg_segc_save(&c->prog, &info, &bytes, len, err, sizeof err) != 0) printf("#   save: %s\n", err);
   return bytes;
 }
 
 /* Loads buf; when it loads, binds it to the table and runs it. Returns
 ** 0 loaded and ran, 1 refused with a message, -1 refused without one. */
 static int try_load(const char *buf, size_t len, int skip_crc, char *err, size_t errlen) {
-  seg_compiled c;
+  seg_program c;
   err[0] = 0;
   if (seg_segc_load_ex(buf, len, skip_crc, NULL, &c, err, errlen) != 0) return err[0] ? 1 : -1;
   seg_result res;
   char e2[256];
-  if (seg_segc_bind(&c, &view, e2, sizeof e2) == 0 && seg_vm_run(&c.prog, &table, 1, &res, e2, sizeof e2) == 0)
+  if (seg_segc_bind(&c, &view, e2, sizeof e2) == 0 && seg_vm_run(&c, &table, 1, &res, e2, sizeof e2) == 0)
     seg_result_free(&res);
-  seg_compiled_free(&c);
+  seg_program_free(&c);
   return 0;
 }
 
@@ -65,9 +65,9 @@ static int try_load(const char *buf, size_t len, int skip_crc, char *err, size_t
 static void broken(const char *what, seg_compiled *c, const char *want) {
   size_t len;
   char *bytes = save(c, &len), err[256] = "";
-  seg_compiled back;
+  seg_program back;
   int rc = bytes ? seg_segc_load(bytes, len, NULL, &back, err, sizeof err) : 0;
-  if (rc == 0 && bytes) seg_compiled_free(&back);
+  if (rc == 0 && bytes) seg_program_free(&back);
   int ok = rc != 0 && strstr(err, want) != NULL;
   if (!ok) printf("#   want '%s', got rc %d '%s'\n", want, rc, err);
   check(ok, what);
@@ -76,7 +76,7 @@ static void broken(const char *what, seg_compiled *c, const char *want) {
 
 static int find_op(const seg_program *p, const char *fmtchar, int pos) {
   for (uint32_t pc = 0; pc < p->ncode; pc++)
-    if (seg_op_formats[p->code[pc].op][pos] == fmtchar[0]) return (int)pc;
+    if (seg_ops[p->code[pc].op].format[pos] == fmtchar[0]) return (int)pc;
   return -1;
 }
 
@@ -102,7 +102,7 @@ int main(void) {
   if (!bytes) return 1;
 
   /* round trip */
-  seg_compiled back;
+  seg_program back;
   seg_segc_info info;
   rc = seg_segc_load(bytes, len, &info, &back, err, sizeof err);
   if (rc != 0) printf("#   %s\n", err);
@@ -110,11 +110,11 @@ int main(void) {
   if (rc == 0) {
     seg_result got;
     int same = seg_segc_bind(&back, &view, err, sizeof err) == 0 &&
-               seg_vm_run(&back.prog, &table, 0, &got, err, sizeof err) == 0 && got.nsegs == want.nsegs;
+               seg_vm_run(&back, &table, 0, &got, err, sizeof err) == 0 && got.nsegs == want.nsegs;
     for (uint32_t s = 0; same && s < got.nsegs; s++) same = got.counts[s] == want.counts[s];
-    check(same && back.prog.nmaps == c.prog.nmaps && back.prog.nmaps >= 3, "round trip: same counts");
+    check(same && back.nmaps == c.prog.nmaps && back.nmaps >= 3, "round trip: same counts");
     if (same) seg_result_free(&got);
-    seg_compiled_free(&back);
+    seg_program_free(&back);
   }
 
   /* every truncation: refused with a message */
@@ -188,6 +188,35 @@ int main(void) {
   p->code[0].op = SEG_OP_SEL_POP;             /* a pop before any push */
   broken("unbalanced selection", &c, "instruction 0: SEL_POP without a selection");
   p->code[0].op = keepop;
+
+  /* the text maps' expressions, broken by hand: named, never evaluated */
+  seg_xprog *x = &p->x;
+  uint32_t root = p->maps[0].expr;
+  seg_xnode keepn = x->n[root];
+  if (x->n[root].a != SEG_XNONE) {
+    x->n[root].a = root;
+    broken("expression: a child not before its parent", &c, "a child that is not before it");
+    x->n[root] = keepn;
+  }
+  if (x->n[root].a != SEG_XNONE && x->n[root].b != SEG_XNONE) {
+    x->n[root].b = x->n[root].a;
+    broken("expression: one node, two parents", &c, "a node with two parents");
+    x->n[root] = keepn;
+  }
+  x->n[root].type = VT_DATE;
+  broken("expression: a map of the wrong kind", &c, "corrupt: ");
+  x->n[root] = keepn;
+  x->n[root].kind = 200;
+  broken("expression: an unknown kind", &c, "unknown kind");
+  x->n[root] = keepn;
+  for (uint32_t i = 0; i < x->nn; i++)
+    if (x->n[i].kind == N_STR) {
+      uint32_t keeps = x->n[i].str;
+      x->n[i].str = x->npool + 5;
+      broken("expression: a string outside the pool", &c, "bad string literal");
+      x->n[i].str = keeps;
+      break;
+    }
 
   free(bytes);
   seg_result_free(&want);

@@ -2,10 +2,9 @@
 ** explain.c -- `seg explain`: the bytecode listing, operands decoded and
 ** each line closed by the opcode's semantics from opcodes.def.
 */
-#include "compile.h"
+#include "program.h"
 
 #include "date.h"
-#include "vm.h"
 
 static void operand(FILE *out, const seg_program *p, char kind, uint32_t v) {
   switch (kind) {
@@ -31,15 +30,15 @@ void seg_explain(FILE *out, const seg_program *p) {
             p->maps[m].col, p->colnames[p->maps[m].col]);
   for (uint32_t pc = 0; pc < p->ncode; pc++) {
     const seg_insn *in = &p->code[pc];
-    const char *fmt = seg_op_formats[in->op];
+    const char *fmt = seg_ops[in->op].format;
     uint32_t ops[4] = {in->a, in->b, in->c, in->d};
     char line[256];
     FILE *mem = fmemopen(line, sizeof line, "w");
     if (!mem) continue;
-    fprintf(mem, "%04u  %-9s", pc, seg_op_names[in->op]);
+    fprintf(mem, "%04u  %-9s", pc, seg_ops[in->op].name);
     for (int k = 0; k < 4; k++) operand(mem, p, fmt[k], ops[k]);
     fclose(mem);
     line[sizeof line - 1] = 0;
-    fprintf(out, "%-52s ; %s\n", line, seg_op_semantics[in->op]);
+    fprintf(out, "%-52s ; %s\n", line, seg_ops[in->op].semantics);
   }
 }

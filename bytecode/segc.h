@@ -2,11 +2,12 @@
 ** segc.h -- saved bytecode: `seg compile` writes a .segc file, `seg run`
 ** and `seg explain` load it, verified, instead of compiling rules.
 **
-** File format (version 1), little-endian throughout:
+** File format (version 2), little-endian throughout:
 **
-**   magic "SEGC\r\n\x1a\n", u32 version, u32 flags, i32 today, u32 nsections (8)
-**   8 sections, in this order, each  u32 tag, u32 length, payload:
-**     "PROG"  u32 nregs, maxdepth, ncode, nki, nkf, nmaps, nsegs, ncols, nops
+**   magic "SEGC\r\n\x1a\n", u32 version, u32 flags, i32 today, u32 nsections (9)
+**   9 sections, in this order, each  u32 tag, u32 length, payload:
+**     "PROG"  u32 nregs, maxdepth, ncode, nki, nkf, nmaps, nsegs, ncols, nops,
+**             nnodes, npool
 **     "OPS "  nops x (u8 len, name, u8 len, operand format): the opcodes the
 **             code uses, by name, so a .segc never runs under a different
 **             opcode numbering or operand layout
@@ -15,8 +16,13 @@
 **     "KINT"  nki x i64        "KNUM"  nkf x f64 (IEEE bits)
 **     "SEGS"  nsegs x (u32 len, name, u32 len or 0xffffffff, description,
 **             i32 first_line, first_column, last_line, last_column)
-**     "MAPS"  nmaps x (u32 column, u8 type 1 bool / 2 int / 3 number),
-**             then u32 len and the maps' source text (below)
+**     "MAPS"  nmaps x (u32 column, u8 type 1 bool / 2 int / 3 number,
+**             u32 its expression's root node, i32 first_line, first_column,
+**             last_line, last_column: where the rules wrote it)
+**     "EXPR"  nnodes x (u8 kind, u8 type, u8 fn, u8 unit, u16 op, u8 negated,
+**             i32 col, u32 a, b, c, list, next, i64 ival, f64 fval,
+**             u32 str, u32 len), then npool bytes of strings: the text
+**             maps' expressions as data (bytecode/expr.h's seg_xprog)
 **   u32 CRC-32 (IEEE, as zlib's crc32) of every byte before it.
 **
 ** flags: bit 0, the rules read today's date (`today`, `within`, `ago`,
@@ -24,13 +30,9 @@
 ** SEG_TODAY) rather than taken from the clock.
 **
 ** Text maps. The VM evaluates a text sub-expression once per distinct
-** value of its column, through the scalar evaluator, so the file carries
-** the expressions, not their results: as .seg source, one statement per
-** map (`segment `segc map N` = EXPR`, or `... = (EXPR) is missing` for an
-** int or number map), preceded by the `let` constants they name. Loading
-** parses and type-checks that text against the stored schema with the
-** ordinary front end, so a hostile map is as safe as a hostile rules file,
-** and then requires each map's type and column to be the declared ones.
+** value of its column, so the file carries the expressions, not their
+** results, as the flat node arrays the compiler lowered them to (version 1
+** stored .seg source that loading parsed again; version 2 parses nothing).
 **
 ** Verification at load: magic, version, the CRC, every section's tag and
 ** exact length, every count against the bytes present, every operand by
@@ -38,21 +40,21 @@
 ** maps, constants and K/F..N constant runs, segments), jumps forward onto
 ** the SEL_POP of the selection current after the jump (format letter J;
 ** '+' marks a push), a balanced selection stack no deeper than declared,
-** the column type each column-reading opcode needs, maps read through
-** their own column with their own type, then seg_cg_verify.
+** then seg_program_verify (bytecode/verify.c: registers, column types and
+** maps by opcodes.def's property columns, the expressions' structure and
+** types), and the maps' patterns compiled.
 **
 ** Ownership: seg_segc_save's *out is malloc'd, the caller frees it. A
-** loaded program is a seg_compiled (release it with seg_compiled_free):
-** prog, and in its arena the names and the maps' syntax trees.
+** loaded program owns everything (release it with seg_program_free).
 */
 #ifndef SEG_SEGC_H
 #define SEG_SEGC_H
 
 #include <stddef.h>
 #include <stdint.h>
-#include "compile.h"
+#include "program.h"
 
-#define SEG_SEGC_VERSION 1
+#define SEG_SEGC_VERSION 2
 #define SEG_SEGC_MAGIC "SEGC\r\n\x1a\n"
 #define SEG_SEGC_MAGIC_LEN 8
 
@@ -65,30 +67,26 @@ typedef struct seg_segc_info {
 /* 1 when buf starts with the .segc magic. */
 int seg_segc_is_segc(const void *buf, size_t len);
 
-/* 1 when any statement of ast reads today's date. */
-int seg_segc_uses_today(const seg_ast *ast);
-
-/* Serialises a compiled program (c->ok) and its AST's text maps. Returns
-** 0, or -1 with a message in err. */
-int seg_segc_save(const seg_compiled *c, const seg_segc_info *info, char **out, size_t *outlen,
+/* Serialises a verified program. Returns 0, or -1 with a message in err. */
+int seg_segc_save(const seg_program *p, const seg_segc_info *info, char **out, size_t *outlen,
                   char *err, size_t errlen);
 
-/* Loads and verifies buf. Returns 0 with *out ready (out->ok set) and
+/* Loads and verifies buf. Returns 0 with *out ready and
 ** *info filled (info may be NULL), or -1 with a message in err such as
 ** "corrupt: jump at instruction 12 points past the end"; *out is then
-** empty. Never reads outside buf, whatever it holds. */
-int seg_segc_load(const void *buf, size_t len, seg_segc_info *info, seg_compiled *out, char *err,
+** empty. Never reads outside buf, whatever it holds; parses nothing. */
+int seg_segc_load(const void *buf, size_t len, seg_segc_info *info, seg_program *out, char *err,
                   size_t errlen);
 
 /* As seg_segc_load; with skip_crc the checksum is not compared (tests and
 ** fuzzers, to reach the verifier with corrupt bytes). */
-int seg_segc_load_ex(const void *buf, size_t len, int skip_crc, seg_segc_info *info, seg_compiled *out,
+int seg_segc_load_ex(const void *buf, size_t len, int skip_crc, seg_segc_info *info, seg_program *out,
                      char *err, size_t errlen);
 
 /* Rebinds a loaded program to the columns of data (by name, as sema
 ** finds them; the order and extra columns may differ). A column the
 ** program reads that data lacks, or has with another type, is an error
 ** naming it. Returns 0 or -1 with a message in err. */
-int seg_segc_bind(seg_compiled *c, const seg_schema_view *data, char *err, size_t errlen);
+int seg_segc_bind(seg_program *p, const seg_schema_view *data, char *err, size_t errlen);
 
 #endif

@@ -1,0 +1,170 @@
+/*
+** expr.h -- scalar expressions as program data, and their one evaluator.
+**
+** The VM runs a text sub-expression (`email ends with ".se"`, `lower(city)
+** in (...)`, `length(name) > 3`) once per distinct dictionary value of the
+** one text column it reads, then maps codes through the table it filled.
+** The compiler lowers such a sub-expression (compiler/lower.c) into a
+** seg_xprog: a flat array of nodes, children before their parent, strings
+** in one pool. A program carries it as data (a .segc stores it as it is;
+** loading parses nothing) and this evaluator runs it. The compiler folds
+** constants through the same evaluator, so compile time and run time can
+** never disagree on what an expression means.
+**
+** The kinds, operators and functions below are shared with the AST
+** (compiler/ast.h), which is built from the same vocabulary.
+**
+** Ownership: a seg_xprog owns its nodes, pool and compiled regular
+** expressions; seg_xprog_free releases them and leaves it empty.
+*/
+#ifndef SEG_EXPR_H
+#define SEG_EXPR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- value types ---------------------------------------------------- */
+typedef enum seg_vtype {
+  VT_UNKNOWN = 0,  /* not yet known, or an error was reported          */
+  VT_BOOL, VT_INT, VT_NUM, VT_TEXT, VT_DATE,
+  VT_DURATION,     /* compile-time only: N days / months               */
+  VT_NULL          /* a literal with no type (never produced today)    */
+} seg_vtype;
+const char *seg_vtype_name(seg_vtype t);
+
+typedef enum seg_unit { U_DAY, U_WEEK, U_MONTH, U_YEAR } seg_unit;
+
+/* ---- node kinds, operators, functions ------------------------------- */
+typedef enum seg_nkind {
+  N_INT,       /* ival                                                   */
+  N_NUM,       /* fval (decimal literal)                                 */
+  N_STR,       /* str, len                                               */
+  N_BOOL,      /* ival 0/1                                               */
+  N_DATE,      /* ival = days since 1970-01-01                           */
+  N_TODAY,     /* -                                                      */
+  N_DURATION,  /* a = amount expression, unit                            */
+  N_NAME,      /* AST: str = identifier, sema sets ref or col; seg_xnode:
+                  the value of column col (the map's), missing elsewhere */
+  N_BIN,       /* op ('+','-','*','/', OP_LT..OP_NE), a, b               */
+  N_NEG,       /* a                                                      */
+  N_AND, N_OR, /* a, b                                                   */
+  N_NOT,       /* a                                                      */
+  N_RANGE,     /* a = subject, b = low or NULL, c = high or NULL         */
+  N_IN,        /* a = subject, list = items (next-linked), negated       */
+  N_MISSING,   /* a, negated (is not missing)                            */
+  N_IS,        /* a is true (op 1) / is false (op 0), negated (is not):
+                  never unknown: a missing a makes both false          */
+  N_TEXTOP,    /* op (OP_CONTAINS..OP_MATCHES), a, b                     */
+  N_WITHIN,    /* a = date, b = duration                                 */
+  N_AGO,       /* a = date, b = duration, op = OP_GT (more) / OP_LT (less)*/
+  N_CALL       /* str = function name, list = args; fn set by sema      */
+} seg_nkind;
+
+enum {
+  OP_LT = 256, OP_LE, OP_GT, OP_GE, OP_EQ, OP_NE,
+  OP_CONTAINS, OP_STARTS, OP_ENDS, OP_MATCHES
+};
+
+typedef enum seg_func { F_NONE, F_DAYS_SINCE, F_YEAR, F_MONTH, F_LOWER, F_UPPER,
+                        F_LENGTH, F_ABS, F_COALESCE } seg_func;
+
+
+/* The deepest expression tree accepted: the parser, sema (through `let`
+** constants), codegen and the evaluator all recurse over the tree, so
+** this bounds their stack use (tests/limits.sh runs it under ASan). */
+#define SEG_MAX_NESTING 1000
+
+
+/* ---- expression programs ------------------------------------------------- */
+#define SEG_XNONE UINT32_MAX     /* no node / no string                      */
+
+typedef struct seg_xnode {
+  uint8_t kind;                  /* seg_nkind                                */
+  uint8_t type;                  /* seg_vtype of its value                   */
+  uint8_t fn;                    /* N_CALL: seg_func                         */
+  uint8_t unit;                  /* N_DURATION: seg_unit                     */
+  uint16_t op;                   /* N_BIN, N_TEXTOP, N_AGO, N_IS: operator   */
+  uint8_t negated;
+  uint8_t pad;
+  int32_t col;                   /* N_NAME: the column read, or -1           */
+  uint32_t a, b, c;              /* children (lower indices), or SEG_XNONE   */
+  uint32_t list, next;           /* N_IN / N_CALL items, next-linked         */
+  int64_t ival;                  /* N_INT, N_BOOL, N_DATE                    */
+  double fval;                   /* N_NUM                                    */
+  uint32_t str, len;             /* N_STR: bytes in the pool                 */
+  uint32_t folded, folded_len;   /* N_STR: its case folding in the pool, or
+                                    SEG_XNONE until seg_xprog_prepare        */
+} seg_xnode;
+
+typedef struct seg_xprog {
+  seg_xnode *n;    uint32_t nn, capn;
+  char *pool;      uint32_t npool, cappool;
+  void **re;       /* per node: the compiled pattern of a `matches` (prepare) */
+  int oom;         /* an append failed: the program is incomplete          */
+} seg_xprog;
+
+/* Appends a node (zeroed but for SEG_XNONE links); returns its index, or
+** SEG_XNONE when out of memory (x->oom set). */
+uint32_t seg_xprog_node(seg_xprog *x, seg_nkind kind, seg_vtype type);
+/* Copies n bytes into the pool; returns their offset (SEG_XNONE: oom). */
+uint32_t seg_xprog_str(seg_xprog *x, const char *s, size_t n);
+void seg_xprog_free(seg_xprog *x);
+
+/* Checks a program read from a file before anything evaluates it: every
+** kind, operator, function and unit known; children before their parent,
+** each node the child of at most one other (a forest, no sharing, no
+** cycles), no deeper than SEG_MAX_NESTING; strings inside the pool; and
+** every node's children of the types its kind needs (as the compiler's
+** type checker would have them). Returns 0 or -1 with a message. */
+int seg_xprog_verify(const seg_xprog *x, char *err, size_t errlen);
+
+/* Makes a verified (or freshly lowered) program ready to run: folds each
+** string literal once (Unicode full case folding) and compiles each
+** `matches` pattern. Returns 0, -1 with a message (a pattern that does not
+** compile), or -2 when out of memory. */
+int seg_xprog_prepare(seg_xprog *x, char *err, size_t errlen);
+
+/* ---- values and evaluation ----------------------------------------------- */
+typedef struct seg_val {
+  seg_vtype type;
+  int missing;          /* missing value; for VT_BOOL: unknown          */
+  int64_t i;            /* INT, DATE (days), BOOL (0/1), DURATION amount */
+  double f;             /* NUM                                           */
+  seg_unit unit;        /* DURATION                                      */
+  const char *s;        /* TEXT bytes (not NUL-terminated)               */
+  size_t n;
+  char *owned;          /* heap buffer behind s when the value made it   */
+} seg_val;
+
+/* Environment: `today`, and the value of the single text column a
+** mapped expression reads (text_missing when the row has none). */
+typedef struct seg_eval_env {
+  int32_t today;
+  int textcol;
+  const char *text;
+  size_t textlen;
+  int text_missing;
+  int error;            /* 1 out of memory; 2 the regex matcher failed   */
+  int match_error;      /* error 2: PCRE2's code (e.g. match limit)      */
+} seg_eval_env;
+
+/* Evaluates node `root` of a prepared x with SQL three-valued logic. The
+** caller releases the result with seg_val_release; a text result may
+** point into x's pool. */
+seg_val seg_xeval(const seg_xprog *x, uint32_t root, seg_eval_env *env);
+void seg_val_release(seg_val *v);
+
+/* day + k units (days, weeks, or calendar months/years clamped to the
+** month's end): the one definition of date arithmetic. */
+int64_t seg_date_shift(int64_t day, int64_t k, seg_unit unit);
+
+/* Case-folds UTF-8 text (Unicode full case folding); malloc'd result. */
+char *seg_casefold(const char *s, size_t n, size_t *outlen);
+
+/* Compiles a `matches` pattern (PCRE2, UTF, case-sensitive) into *out
+** (release with seg_regex_free). Returns 0, -1 with a message in err, or
+** -2 when out of memory. */
+int seg_regex_compile(const char *pat, size_t len, void **out, char *err, size_t errlen);
+void seg_regex_free(void *re);
+
+#endif

@@ -1,0 +1,109 @@
+/*
+** program.h -- compiled bytecode: instructions, constants, text maps and
+** the expressions behind them, segments, and the columns it reads.
+**
+** The layer both the compiler (which emits programs) and the runtime
+** (which runs them) depend on; it depends on neither. A program is
+** self-contained: it owns every array and string it points to, so it
+** outlives the source and the AST it came from, and a .segc holds exactly
+** these fields.
+**
+** Ownership: seg_program_free releases everything and leaves it empty.
+*/
+#ifndef SEG_PROGRAM_H
+#define SEG_PROGRAM_H
+
+#include <stdint.h>
+#include "expr.h"
+#include "types.h"
+
+/* Rows per batch: every register holds a vector of SEG_BATCH values. */
+#define SEG_BATCH 2048
+_Static_assert((SEG_BATCH & (SEG_BATCH - 1)) == 0, "the batch size is a power of two");
+_Static_assert(SEG_BATCH % 64 == 0 && SEG_BATCH <= 65536, "batches fill whole bitmap words");
+
+/* Three-valued condition bytes: `and` is min, `or` is max. */
+enum { SEG_FALSE = 0, SEG_UNKNOWN = 1, SEG_TRUE = 2 };
+
+typedef enum seg_opcode {
+#define OP(name, fmt, regs, cols, map, level, sem) SEG_OP_##name,
+#include "opcodes.def"
+#undef OP
+  SEG_OP_COUNT
+} seg_opcode;
+
+_Static_assert(SEG_OP_COUNT <= 255, "opcodes must fit a byte");
+
+/* The columns of opcodes.def, one entry per opcode. */
+typedef struct seg_opinfo {
+  const char *name;
+  const char *format;      /* operand letters, see opcodes.def            */
+  const char *regs;        /* register kinds read and written             */
+  const char *coltypes;    /* letters of the column types C may have      */
+  char map;                /* 'T', 'I', 'F': the map kind read; '-' none  */
+  char level;              /* 'W' whole batch (depth 0 only), '-'         */
+  const char *semantics;
+} seg_opinfo;
+
+extern const seg_opinfo seg_ops[SEG_OP_COUNT];
+
+/* 1 when op's column operand may be a column of type t. */
+int seg_op_reads_type(const seg_opinfo *op, seg_type t);
+
+typedef struct seg_insn {
+  uint16_t op, a;
+  uint32_t b, c, d;
+} seg_insn;
+
+/* A text expression evaluated once per distinct value of column `col`:
+** node `expr` of the program's expression program; loc is where the
+** rules wrote it (debug information, for run-time messages). */
+typedef struct seg_map {
+  uint32_t col;
+  seg_vtype type;            /* VT_BOOL, VT_INT or VT_NUM               */
+  uint32_t expr;
+  seg_loc loc;
+} seg_map;
+
+typedef struct seg_seginfo {
+  char *name, *desc;         /* owned; desc may be NULL                 */
+  seg_loc loc;
+} seg_seginfo;
+
+typedef struct seg_program {
+  seg_insn *code;   uint32_t ncode, capcode;
+  int64_t *ki;      uint32_t nki, capki;
+  double *kf;       uint32_t nkf, capkf;
+  seg_map *maps;    uint32_t nmaps, capmaps;
+  seg_xprog x;               /* the maps' expressions, prepared         */
+  seg_seginfo *segs; uint32_t nsegs;
+  uint32_t nregs;
+  uint32_t maxdepth;         /* deepest selection stack                 */
+  uint32_t ncols;            /* columns of the schema it was built for  */
+  char **colnames;           /* owned                                   */
+  seg_type *coltypes;        /* owned                                   */
+  int32_t today;
+} seg_program;
+
+void seg_program_free(seg_program *p);
+
+/* Gives p its own copy of the schema's columns. Returns 0 or -1 (oom). */
+int seg_program_set_columns(seg_program *p, const seg_schema_view *schema);
+
+/* The columns p was built for, as a schema view (valid while p is). */
+seg_schema_view seg_program_columns(const seg_program *p);
+
+/* Checks every operand against the program's bounds (registers,
+** constants, maps, columns, jumps), each register read against the kind
+** last written, balanced selections, each segment counted once, and the
+** text maps (their expressions verified, each map of its column's text
+** and of the kind its readers need). Returns 0 or -1 with a message
+** (-2: out of memory). */
+int seg_program_verify(const seg_program *p, char *err, size_t errlen);
+
+/* The bytecode listing of `seg explain`: one line per instruction,
+** `addr OPCODE operands ; semantics`. */
+#include <stdio.h>
+void seg_explain(FILE *out, const seg_program *p);
+
+#endif
