@@ -76,7 +76,7 @@ $(BUILD)/%.o: %.c $(BUILD)/gen/parser.h $(BUILD)/gen/lexer.h $(wildcard */*.h) $
 # The VM's kernels are written to be vectorised; -O2's "very cheap" cost
 # model leaves any loop that needs a scalar epilogue alone.
 VECT := $(shell $(CC) -Werror -fvect-cost-model=dynamic -x c -c /dev/null -o /dev/null 2>/dev/null && echo -fvect-cost-model=dynamic)
-$(BUILD)/runtime/vm.o: ALLCFLAGS += $(VECT)
+$(BUILD)/runtime/vm.o $(BUILD)/runtime/textmap.o: ALLCFLAGS += $(VECT)
 
 $(BUILD)/libseg.a: $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^

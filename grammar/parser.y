@@ -40,6 +40,7 @@ static int words2(seg_parse_ctx *pc, const seg_loc *at, const char *a, const cha
 }
 
 %define api.pure full
+%define api.prefix {seg_yy}
 %define api.location.type {seg_loc}
 %define parse.error custom
 %define parse.lac full
@@ -476,20 +477,20 @@ int seg_parse(const char *src, size_t len, seg_arena *arena, seg_ast *ast, seg_d
   pc.line = 1;
   pc.col = 1;
   yyscan_t scanner;
-  if (yylex_init_extra(&pc, &scanner) != 0) return -1;
+  if (seg_yylex_init_extra(&pc, &scanner) != 0) return -1;
   /* Flex treats a failed allocation as fatal; its YY_FATAL_ERROR jumps back
   ** here instead of exiting. All its memory is in the arena (lexer.l). */
   jmp_buf fatal;
   pc.fatal = &fatal;
   if (setjmp(fatal) != 0) {
-    yylex_destroy(scanner);
+    seg_yylex_destroy(scanner);
     return -1;
   }
-  YY_BUFFER_STATE buf = yy_scan_bytes(src, (int)len, scanner);
+  YY_BUFFER_STATE buf = seg_yy_scan_bytes(src, (int)len, scanner);
   int before = diags->nerrors;
-  (void)yyparse(scanner, &pc);   /* 1: syntax errors, 2: see pc.oom below */
-  yy_delete_buffer(buf, scanner);
-  yylex_destroy(scanner);
+  (void)seg_yyparse(scanner, &pc);   /* 1: syntax errors, 2: see pc.oom below */
+  seg_yy_delete_buffer(buf, scanner);
+  seg_yylex_destroy(scanner);
   if (pc.oom) return -1;      /* rc 2 without oom: too deep, reported by yyerror */
   return diags->nerrors - before;
 }

@@ -46,34 +46,12 @@
 #include "date.h"
 #include "expr.h"
 #include "tasks.h"
+#include "vm_int.h"
 
 typedef struct vreg {
   union { int64_t *i; double *f; uint8_t *t; };
   uint8_t *v;                  /* validity for values: 1 present        */
 } vreg;
-
-#define HSET_MAX 8
-
-typedef struct vmap {
-  uint8_t *t;                  /* VT_BOOL: three-valued per code        */
-  /* VT_BOOL: when at most HSET_MAX codes are true (or not true: hinv),
-  ** those codes, so HMAP compares codes instead of looking each up */
-  uint32_t hset[HSET_MAX];
-  int hn;                      /* -1: look up                           */
-  uint8_t hinv;
-  int64_t *i;
-  double *f;
-  uint8_t *v;
-  int match_error;             /* a `matches` the matcher could not decide: */
-  size_t bad_code;             /* PCRE2's error and the value's code        */
-} vmap;
-
-/* Per-instruction data resolved once per run. */
-typedef struct vaux {
-  int64_t lo, hi;              /* RNG_*, SRNG_*: integer bounds; lo > hi: empty */
-  int64_t *set;                /* IN_C, SIN_C: the constants, sorted    */
-  uint32_t nset;
-} vaux;
 
 typedef struct vctx {
   const seg_vm_opts *o;
@@ -91,259 +69,6 @@ void seg_result_free(seg_result *r) {
   free(r->members);
   free(r->counts);
   memset(r, 0, sizeof *r);
-}
-
-static int alloc_map(const seg_map *m, const seg_table *t, vmap *out) {
-  size_t n = (size_t)t->cols[m->col].ndict + 1;
-  memset(out, 0, sizeof *out);
-  if (m->type == VT_BOOL) out->t = malloc(n);
-  else if (m->type == VT_NUM) out->f = malloc(n * sizeof(double));
-  else out->i = malloc(n * sizeof(int64_t));
-  out->v = malloc(n);
-  return (!out->t && !out->f && !out->i) || !out->v ? -1 : 0;
-}
-
-/* ---- text tests without the evaluator ----------------------------------- */
-
-/* Lower-cases n ASCII bytes into out; 0 if any byte is not ASCII. Case
-** folding works character by character and maps ASCII to ASCII of the same
-** length, so for an ASCII value (or an ASCII run of one) this is exactly
-** its folding (u8_casefold). A non-ASCII character may fold longer (ΐ: 2
-** bytes to 6), so no decision below is taken on non-ASCII bytes. */
-static int ascii_fold(const char *s, size_t n, char *out) {
-  unsigned char any = 0;
-  for (size_t i = 0; i < n; i++) {
-    unsigned char ch = (unsigned char)s[i];
-    any |= ch;
-    out[i] = (char)((unsigned)(ch - 'A') < 26u ? ch + 32 : ch);
-  }
-  return any < 0x80;
-}
-
-static int ascii_only(const char *s, size_t n) {
-  unsigned char any = 0;
-  for (size_t i = 0; i < n; i++) any |= (unsigned char)s[i];
-  return any < 0x80;
-}
-
-/* Eight bytes lower-cased where they are ASCII capitals (bit 5 set); the
-** high bits are cleared first so no byte carries into the next. */
-static inline uint64_t fold8(uint64_t w) {
-  const uint64_t H = 0x8080808080808080ULL;
-  uint64_t w7 = w & 0x7F7F7F7F7F7F7F7FULL;
-  /* high bit of a byte: >= 'A' and not >= 'Z' + 1 */
-  uint64_t upper = (w7 + 0x3F3F3F3F3F3F3F3FULL) & ~(w7 + 0x2525252525252525ULL) & H;
-  return w | (upper >> 2);
-}
-
-static inline uint64_t load8(const char *s) {
-  uint64_t w;
-  memcpy(&w, s, 8);
-  return w;
-}
-
-/* Compares n bytes of s, lower-cased, with k: 1 equal, 0 different, -1 if
-** a byte of s is not ASCII (the caller then asks the evaluator). Eight
-** bytes at a time; the last eight overlap when n is not a multiple. */
-static inline int ascii_eq(const char *s, const char *k, size_t n) {
-  const uint64_t H = 0x8080808080808080ULL;
-  if (n >= 8) {
-    uint64_t anyw = 0, diffw = 0, w;
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-      w = load8(s + i);
-      anyw |= w;
-      diffw |= fold8(w) ^ load8(k + i);
-    }
-    if (i < n) {
-      w = load8(s + n - 8);
-      anyw |= w;
-      diffw |= fold8(w) ^ load8(k + n - 8);
-    }
-    return anyw & H ? -1 : diffw == 0;
-  }
-  unsigned char any = 0, diff = 0;
-  for (size_t i = 0; i < n; i++) {
-    unsigned char ch = (unsigned char)s[i];
-    any |= ch;
-    diff |= (unsigned char)(((unsigned)(ch - 'A') < 26u ? ch + 32 : ch) ^ (unsigned char)k[i]);
-  }
-  return any >= 0x80 ? -1 : diff == 0;
-}
-
-/* A text map whose expression is one of the common tests on its column,
-** recognised once per map: `starts with / ends with / contains "k"`,
-** `= "k"`, `!= "k"`, `in ("k", ...)`, `is (not) missing`. */
-typedef enum tkind { TK_NONE, TK_STARTS, TK_ENDS, TK_CONTAINS, TK_EQ, TK_IN, TK_MISSING } tkind;
-typedef struct ttest {
-  tkind kind;
-  int negated;
-  const seg_xprog *x;
-  uint32_t k;                  /* the literal, or the first item of the list */
-} ttest;
-
-static int is_str(const seg_xprog *x, uint32_t i) {
-  return x->n[i].kind == N_STR && x->n[i].folded != SEG_XNONE;
-}
-static int is_col(const seg_xprog *x, uint32_t i) { return x->n[i].kind == N_NAME; }
-static const char *kfold(const ttest *t, uint32_t k) { return t->x->pool + t->x->n[k].folded; }
-static size_t kfold_len(const ttest *t, uint32_t k) { return t->x->n[k].folded_len; }
-
-static ttest text_test_of(const seg_xprog *x, uint32_t root) {
-  ttest t = {TK_NONE, 0, x, SEG_XNONE};
-  const seg_xnode *e = &x->n[root];
-  if (e->kind == N_TEXTOP && e->op != OP_MATCHES && is_col(x, e->a) && is_str(x, e->b)) {
-    t = (ttest){e->op == OP_STARTS ? TK_STARTS : e->op == OP_ENDS ? TK_ENDS : TK_CONTAINS, e->negated, x, e->b};
-  } else if (e->kind == N_BIN && (e->op == OP_EQ || e->op == OP_NE) &&
-             ((is_col(x, e->a) && is_str(x, e->b)) || (is_col(x, e->b) && is_str(x, e->a)))) {
-    t = (ttest){TK_EQ, e->op == OP_NE, x, is_str(x, e->b) ? e->b : e->a};
-  } else if (e->kind == N_MISSING && is_col(x, e->a)) {
-    t = (ttest){TK_MISSING, e->negated, x, SEG_XNONE};
-  } else if (e->kind == N_IN && is_col(x, e->a)) {
-    for (uint32_t k = e->list; k != SEG_XNONE; k = x->n[k].next)
-      if (!is_str(x, k)) return t;
-    t = (ttest){TK_IN, e->negated, x, e->list};
-  }
-  return t;
-}
-
-/* Decides t on one dictionary value when the bytes it needs are ASCII.
-** Returns 1 with *r (0 false, 2 true), or 0: use the evaluator. */
-static int fast_text(const ttest *t, const char *s, size_t n, uint8_t *r) {
-  int hit = 0;
-  switch (t->kind) {
-  case TK_NONE: return 0;
-  case TK_MISSING: break;                        /* a dictionary value is present */
-  case TK_STARTS: case TK_ENDS: case TK_EQ: {
-    size_t kn = kfold_len(t, t->k);
-    if (kn > n || (t->kind == TK_EQ && kn != n)) {
-      if (!ascii_only(s, n)) return 0;           /* ASCII keeps its length */
-    } else if ((hit = ascii_eq(t->kind == TK_ENDS ? s + n - kn : s, kfold(t, t->k), kn)) < 0) {
-      return 0;
-    }
-    break;
-  }
-  case TK_CONTAINS: {
-    char buf[256];
-    if (n > sizeof buf || !ascii_fold(s, n, buf)) return 0;
-    hit = kfold_len(t, t->k) == 0 || memmem(buf, n, kfold(t, t->k), kfold_len(t, t->k)) != NULL;
-    break;
-  }
-  case TK_IN:
-    if (!ascii_only(s, n)) return 0;
-    for (uint32_t k = t->k; k != SEG_XNONE && !hit; k = t->x->n[k].next)
-      hit = kfold_len(t, k) == n && ascii_eq(s, kfold(t, k), n) == 1;
-    break;
-  }
-  *r = (uint8_t)((hit != t->negated) ? 2 : 0);
-  return 1;
-}
-
-/* `starts with` / `ends with` a literal of 1..16 bytes, on a value at least
-** as long as the words read: one or two words loaded at the value's start
-** or end, the literal's bytes masked in (their high bits must be clear:
-** ASCII). Word 0 is the one at the value's start (starts) or end (ends). */
-typedef struct affix {
-  uint64_t k[2], mask[2];
-  size_t need;                 /* bytes the value must have: 8 or 16    */
-  int ends;
-} affix;
-
-static int affix_of(const ttest *t, affix *a) {
-  if (t->kind != TK_STARTS && t->kind != TK_ENDS) return 0;
-  size_t kn = kfold_len(t, t->k);
-  if (kn == 0 || kn > 16) return 0;
-  char kb[16] = {0}, mb[16] = {0};
-  a->ends = t->kind == TK_ENDS;
-  size_t at = a->ends ? 16 - kn : 0;
-  memcpy(kb + at, kfold(t, t->k), kn);
-  memset(mb + at, 0xFF, kn);
-  a->need = kn <= 8 ? 8 : 16;
-  /* ends: word 0 is the last eight bytes, word 1 the eight before */
-  a->k[0] = load8(kb + (a->ends ? 8 : 0));
-  a->k[1] = load8(kb + (a->ends ? 0 : 8));
-  a->mask[0] = load8(mb + (a->ends ? 8 : 0));
-  a->mask[1] = load8(mb + (a->ends ? 0 : 8));
-  return 1;
-}
-
-#define UNDECIDED 0xFF
-
-/* The affix test over dictionary values [lo, hi): t[k] is 2 / 0 (true /
-** false, `not` applied) when decided on ASCII bytes, else UNDECIDED (the
-** value is shorter than the words read, or a byte read is not ASCII).
-** Everything in locals: the byte stores would otherwise make the compiler
-** reload the literal for every value. */
-static inline __attribute__((always_inline)) void affix_fill(const affix *a, int ends, int two,
-                                                             const char *bytes, const uint64_t *off,
-                                                             size_t lo, size_t hi, int negated, uint8_t *t) {
-  const uint64_t H = 0x8080808080808080ULL;
-  const uint64_t k0 = a->k[0], k1 = a->k[1], m0 = a->mask[0], m1 = a->mask[1];
-  const size_t need = two ? 16 : 8;
-  const uint8_t yes = negated ? 0 : 2, no = negated ? 2 : 0;
-  for (size_t k = lo; k < hi; k++) {
-    uint64_t o = off[k], e = off[k + 1];
-    if (e - o < need) { t[k] = UNDECIDED; continue; }
-    const char *s = ends ? bytes + e - 8 : bytes + o;
-    uint64_t w0 = load8(s) & m0, w1 = two ? load8(ends ? s - 8 : s + 8) & m1 : 0;
-    if ((w0 | w1) & H) { t[k] = UNDECIDED; continue; }
-    /* the masked-out bytes are 0 in both words and in the literal */
-    uint64_t diff = (fold8(w0) ^ k0) | (two ? fold8(w1) ^ k1 : 0);
-    t[k] = diff ? no : yes;
-  }
-}
-
-/* Evaluates map m for dictionary codes [lo, hi) (code ndict: missing). */
-static int fill_map(const seg_program *p, const seg_map *m, const seg_table *t, vmap *out,
-                    size_t lo, size_t hi) {
-  const seg_column *c = &t->cols[m->col];
-  seg_eval_env env = {.today = p->today, .textcol = (int)m->col};
-  ttest tt = m->type == VT_BOOL ? text_test_of(&p->x, m->expr) : (ttest){TK_NONE, 0, &p->x, SEG_XNONE};
-  affix af;
-  int use_affix = affix_of(&tt, &af);
-  if (use_affix) {            /* the common case first, in a tight loop */
-    size_t top = hi < c->ndict ? hi : c->ndict;
-    if (lo < top) {
-      int two = af.need > 8;
-      if (af.ends && two) affix_fill(&af, 1, 1, c->dict_bytes, c->dict_off, lo, top, tt.negated, out->t);
-      else if (af.ends) affix_fill(&af, 1, 0, c->dict_bytes, c->dict_off, lo, top, tt.negated, out->t);
-      else if (two) affix_fill(&af, 0, 1, c->dict_bytes, c->dict_off, lo, top, tt.negated, out->t);
-      else affix_fill(&af, 0, 0, c->dict_bytes, c->dict_off, lo, top, tt.negated, out->t);
-      memset(out->v + lo, 1, top - lo);
-    }
-  }
-  for (size_t k = lo; k < hi; k++) {
-    if (use_affix && k < c->ndict && out->t[k] != UNDECIDED) continue;
-    env.text_missing = k == c->ndict;
-    if (!env.text_missing) {
-      env.text = c->dict_bytes + c->dict_off[k];
-      env.textlen = (size_t)(c->dict_off[k + 1] - c->dict_off[k]);
-      if (fast_text(&tt, env.text, env.textlen, &out->t[k])) {
-        out->v[k] = 1;
-        continue;
-      }
-    }
-    seg_val v = seg_xeval(&p->x, m->expr, &env);
-    if (env.error == 2) {               /* reported by seg_vm_run, never "false" */
-      out->match_error = env.match_error;
-      out->bad_code = k;
-      seg_val_release(&v);
-      return -1;
-    }
-    out->v[k] = !v.missing;
-    if (m->type == VT_BOOL) out->t[k] = v.missing ? 1 : v.i ? 2 : 0;
-    else if (m->type == VT_NUM) out->f[k] = v.missing ? 0 : v.type == VT_NUM ? v.f : (double)v.i;
-    else out->i[k] = v.missing ? 0 : v.i;
-    seg_val_release(&v);
-  }
-  return env.error ? -1 : 0;
-}
-
-static void free_map(vmap *m) {
-  free(m->t);
-  free(m->i);
-  free(m->f);
-  free(m->v);
 }
 
 /* ---- run-start resolution --------------------------------------------- */
@@ -430,242 +155,7 @@ static int resolve_aux(const vctx *X, vaux *aux) {
   return 0;
 }
 
-/* ---- kernels ------------------------------------------------------------ */
-
-#define BIT(valid, row) ((uint8_t)(((valid)[(row) >> 6] >> ((row) & 63)) & 1u))
-#define TRI(cond) ((uint8_t)((cond) ? 2 : 0))
-
-/* The validity words of a batch, or NULL when every row in it is present
-** (so kernels can skip the bitmap). */
-static const uint64_t *batch_valid(const seg_column *c, size_t base, uint32_t rows) {
-  const uint64_t *v = c->valid + base / 64;
-  uint32_t full = rows / 64;
-  uint64_t all = UINT64_MAX;
-  for (uint32_t k = 0; k < full; k++) all &= v[k];
-  if (rows % 64) all &= v[full] | ~(UINT64_MAX >> (64 - rows % 64));
-  return all == UINT64_MAX ? NULL : v;
-}
-
-static int in_set(const int64_t *s, uint32_t n, int64_t x) {
-  if (n <= 8) {
-    int hit = 0;
-    for (uint32_t q = 0; q < n; q++) hit |= s[q] == x;
-    return hit;
-  }
-  uint32_t lo = 0, hi = n;
-  while (lo < hi) {
-    uint32_t mid = lo + (hi - lo) / 2;
-    if (s[mid] < x) lo = mid + 1; else hi = mid;
-  }
-  return lo < n && s[lo] == x;
-}
-
-/* 8 validity bits as 8 bytes of 0 or 1 (bit k -> byte k). */
-static inline uint64_t spread_bits(uint64_t b) {
-  uint64_t x = (b * 0x0101010101010101ULL) & 0x8040201008040201ULL;
-  return ((x + 0x7F7F7F7F7F7F7F7FULL) & 0x8080808080808080ULL) >> 7;
-}
-
-/* Sixty-four hit bytes (0 or 1 each) as a word, row j at bit j (a multiply
-** gathers eight bytes' low bits into the top byte; little-endian loads, as
-** compact). */
-static inline uint64_t gather_bits(const uint8_t *hit) {
-  uint64_t m = 0;
-  for (unsigned k = 0; k < 8; k++) {
-    uint64_t w;
-    memcpy(&w, hit + 8 * k, 8);
-    m |= ((w * 0x0102040810204080ULL) >> 56) << (8 * k);
-  }
-  return m;
-}
-
-_Static_assert(SEG_BATCH % 64 == 0, "a batch is whole validity words");
-
-/* Bits set in w, inline (the baseline x86-64 target has no POPCNT, and
-** __builtin_popcountll would be a libgcc call per word). */
-static inline uint64_t popcount64(uint64_t w) {
-  w -= (w >> 1) & 0x5555555555555555ULL;
-  w = (w & 0x3333333333333333ULL) + ((w >> 2) & 0x3333333333333333ULL);
-  w = (w + (w >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
-  return (w * 0x0101010101010101ULL) >> 56;
-}
-
-/* The selection of a dense batch from hit bytes (0 or 1 per row) and the
-** batch's validity words (NULL: all present): eight rows per step, work
-** in proportion to the rows that pass. */
-static uint32_t compact(const uint8_t *hit, const uint64_t *v, uint32_t n, uint16_t *out) {
-  uint32_t m = 0, j = 0;
-  for (; j + 8 <= n; j += 8) {
-    uint64_t w;
-    memcpy(&w, hit + j, 8);
-    if (v) w &= spread_bits((v[j >> 6] >> (j & 63)) & 0xFF);
-    while (w) {
-      out[m++] = (uint16_t)(j + ((unsigned)__builtin_ctzll(w) >> 3));
-      w &= w - 1;
-    }
-  }
-  for (; j < n; j++) {
-    out[m] = (uint16_t)j;
-    m += hit[j] & (v ? BIT(v, j) : 1);
-  }
-  return m;
-}
-
-/* Range tests at one stored width: the bounds are clamped to the width's
-** range, then compared in its unsigned type (one subtraction, one compare). */
-#define RANGE_KERNELS(W, T, UT, TMIN, TMAX)                                                       \
-  static uint32_t sel_rng_##W(const T *x, const uint64_t *v, const uint16_t *sel, uint32_t n,     \
-                              int dense, int64_t lo64, int64_t hi64, uint16_t *out) {             \
-    if (lo64 < (TMIN)) lo64 = (TMIN);                                                             \
-    if (hi64 > (TMAX)) hi64 = (TMAX);                                                             \
-    if (lo64 > hi64) return 0;                                                                    \
-    UT lo = (UT)(T)lo64, span = (UT)((UT)(T)hi64 - lo);                                           \
-    uint32_t m = 0;                                                                               \
-    if (dense) {                      /* a vectorisable compare, then compaction */              \
-      uint8_t hit[SEG_BATCH];                                                                     \
-      for (uint32_t j = 0; j < n; j++) hit[j] = (UT)((UT)x[j] - lo) <= span;                      \
-      return compact(hit, v, n, out);                                                             \
-    } else if (!v)                                                                                \
-      for (uint32_t k = 0; k < n; k++) {                                                          \
-        uint32_t j = sel[k];                                                                      \
-        out[m] = (uint16_t)j;                                                                     \
-        m += (UT)((UT)x[j] - lo) <= span;                                                         \
-      }                                                                                           \
-    else                                                                                          \
-      for (uint32_t k = 0; k < n; k++) {                                                          \
-        uint32_t j = sel[k];                                                                      \
-        out[m] = (uint16_t)j;                                                                     \
-        m += BIT(v, j) & ((UT)((UT)x[j] - lo) <= span);                                           \
-      }                                                                                           \
-    return m;                                                                                     \
-  }                                                                                               \
-  static void hit_rng_##W(const T *x, uint32_t n, int64_t lo64, int64_t hi64, uint8_t *hit,      \
-                          int first) {                                                            \
-    if (lo64 < (TMIN)) lo64 = (TMIN);                                                             \
-    if (hi64 > (TMAX)) hi64 = (TMAX);                                                             \
-    if (lo64 > hi64) { memset(hit, 0, n); return; }                                               \
-    UT lo = (UT)(T)lo64, span = (UT)((UT)(T)hi64 - lo);                                           \
-    if (first) for (uint32_t j = 0; j < n; j++) hit[j] = (UT)((UT)x[j] - lo) <= span;             \
-    else for (uint32_t j = 0; j < n; j++) hit[j] &= (UT)((UT)x[j] - lo) <= span;                  \
-  }                                                                                               \
-  static void tri_rng_##W(const T *x, const uint64_t *v, const uint16_t *sel, uint32_t n,         \
-                          int dense, int64_t lo64, int64_t hi64, uint8_t *t) {                    \
-    if (lo64 < (TMIN)) lo64 = (TMIN);                                                             \
-    if (hi64 > (TMAX)) hi64 = (TMAX);                                                             \
-    int empty = lo64 > hi64;                                                                      \
-    UT lo = (UT)(T)lo64, span = empty ? 0 : (UT)((UT)(T)hi64 - lo);                               \
-    uint8_t hit = (uint8_t)(empty ? 0 : 2);                                                       \
-    if (dense && !v)                                                                              \
-      for (uint32_t j = 0; j < n; j++) t[j] = (uint8_t)(((UT)((UT)x[j] - lo) <= span) * hit);     \
-    else                                                                                          \
-      for (uint32_t k = 0; k < n; k++) {                                                          \
-        uint32_t j = dense ? k : sel[k];                                                          \
-        uint8_t r = (uint8_t)(((UT)((UT)x[j] - lo) <= span) * hit);                               \
-        t[j] = v && !BIT(v, j) ? 1 : r;                                                           \
-      }                                                                                           \
-  }
-
-RANGE_KERNELS(1, int8_t, uint8_t, INT8_MIN, INT8_MAX)
-RANGE_KERNELS(2, int16_t, uint16_t, INT16_MIN, INT16_MAX)
-RANGE_KERNELS(4, int32_t, uint32_t, INT32_MIN, INT32_MAX)
-RANGE_KERNELS(8, int64_t, uint64_t, INT64_MIN, INT64_MAX)
-#undef RANGE_KERNELS
-
-/* Calls STMT with `x` typed for column c's width (signed values). */
-#define WITH_VALUES(c, base, STMT)                                                  \
-  switch (seg_col_width(c)) {                                                       \
-  case 1: { const int8_t *x = (const int8_t *)(c)->data + (base); STMT; break; }    \
-  case 2: { const int16_t *x = (const int16_t *)(c)->data + (base); STMT; break; }  \
-  case 4: { const int32_t *x = (const int32_t *)(c)->data + (base); STMT; break; }  \
-  default: { const int64_t *x = (const int64_t *)(c)->data + (base); STMT; break; } \
-  }
-/* The same for text codes (unsigned). */
-#define WITH_CODES(c, base, STMT)                                                   \
-  switch (seg_col_width(c)) {                                                       \
-  case 1: { const uint8_t *x = (const uint8_t *)(c)->data + (base); STMT; break; }  \
-  case 2: { const uint16_t *x = (const uint16_t *)(c)->data + (base); STMT; break; }\
-  default: { const uint32_t *x = (const uint32_t *)(c)->data + (base); STMT; break; }\
-  }
-
-static uint32_t sel_rng(const seg_column *c, size_t base, const uint64_t *v, const uint16_t *sel,
-                        uint32_t n, int dense, const vaux *a, uint16_t *out) {
-  switch (seg_col_width(c)) {
-  case 1: return sel_rng_1((const int8_t *)c->data + base, v, sel, n, dense, a->lo, a->hi, out);
-  case 2: return sel_rng_2((const int16_t *)c->data + base, v, sel, n, dense, a->lo, a->hi, out);
-  case 4: return sel_rng_4((const int32_t *)c->data + base, v, sel, n, dense, a->lo, a->hi, out);
-  default: return sel_rng_8((const int64_t *)c->data + base, v, sel, n, dense, a->lo, a->hi, out);
-  }
-}
-
-static void hit_rng(const seg_column *c, size_t base, uint32_t n, const vaux *a, uint8_t *hit, int first) {
-  switch (seg_col_width(c)) {
-  case 1: hit_rng_1((const int8_t *)c->data + base, n, a->lo, a->hi, hit, first); break;
-  case 2: hit_rng_2((const int16_t *)c->data + base, n, a->lo, a->hi, hit, first); break;
-  case 4: hit_rng_4((const int32_t *)c->data + base, n, a->lo, a->hi, hit, first); break;
-  default: hit_rng_8((const int64_t *)c->data + base, n, a->lo, a->hi, hit, first); break;
-  }
-}
-
-static void tri_rng(const seg_column *c, size_t base, const uint64_t *v, const uint16_t *sel,
-                    uint32_t n, int dense, const vaux *a, uint8_t *t) {
-  switch (seg_col_width(c)) {
-  case 1: tri_rng_1((const int8_t *)c->data + base, v, sel, n, dense, a->lo, a->hi, t); break;
-  case 2: tri_rng_2((const int16_t *)c->data + base, v, sel, n, dense, a->lo, a->hi, t); break;
-  case 4: tri_rng_4((const int32_t *)c->data + base, v, sel, n, dense, a->lo, a->hi, t); break;
-  default: tri_rng_8((const int64_t *)c->data + base, v, sel, n, dense, a->lo, a->hi, t); break;
-  }
-}
-
-/* The hit bytes (1: true) of condition map m over the first `rows` rows of
-** the batch at base of its column c. Every row is looked up by its code (a
-** code past the dictionary reads the last entry) -- or, for a map with at
-** most HSET_MAX true (or not-true) codes, compared with those codes, which
-** vectorises; then the missing rows, found from the validity words, get
-** the map's last entry: the expression's value for a missing text. */
-static void map_hits(const seg_column *c, size_t base, uint32_t rows, const vmap *m, uint8_t *dst) {
-  const uint8_t *mt = m->t;
-  const uint64_t *v = batch_valid(c, base, rows);
-  uint32_t miss = c->ndict;
-  if (m->hn >= 0) {
-    /* codes are distinct, so at most one compare is true: XOR is OR (and
-    ** the first XOR applies hinv). Locals typed as the codes, so the loops
-    ** vectorise; a code wider than the column never matches. */
-    const uint8_t inv = m->hinv;
-    const int hn = m->hn;
-    WITH_CODES(c, base, {
-      __typeof__(x[0]) k0 = (__typeof__(x[0]))m->hset[0];
-      if (hn == 0 || m->hset[0] != k0) memset(dst, inv, rows);
-      else for (uint32_t j = 0; j < rows; j++) dst[j] = (uint8_t)((x[j] == k0) ^ inv);
-      for (int q = 1; q < hn; q++) {
-        __typeof__(x[0]) kq = (__typeof__(x[0]))m->hset[q];
-        if (m->hset[q] != kq) continue;
-        for (uint32_t j = 0; j < rows; j++) dst[j] ^= (uint8_t)(x[j] == kq);
-      }
-    })
-  } else {
-    /* true is 2, so a shift makes the hit byte */
-    WITH_CODES(c, base, _Pragma("GCC unroll 4") for (uint32_t j = 0; j < rows; j++)
-                              dst[j] = (uint8_t)(mt[x[j] < miss ? x[j] : miss] >> 1));
-  }
-  if (v) {
-    uint8_t mm = (uint8_t)(mt[miss] >> 1);
-    for (uint32_t w = 0; w < (rows + 63) / 64; w++) {
-      uint64_t gaps = ~v[w];
-      if ((w + 1) * 64 > rows) gaps &= UINT64_MAX >> (64 - (rows - w * 64));
-      for (; gaps; gaps &= gaps - 1) dst[w * 64 + (unsigned)__builtin_ctzll(gaps)] = mm;
-    }
-  }
-}
-
-/* ANDs a batch's validity words (v; NULL: all present) into hv, the
-** validity of the columns the whole-batch tests read; returns hv_used. */
-static int and_valid(uint64_t *hv, int hv_used, const uint64_t *v, uint32_t rows) {
-  if (!v) return hv_used;
-  uint32_t words = (rows + 63) / 64;
-  if (!hv_used) memcpy(hv, v, words * sizeof *hv);
-  else for (uint32_t w = 0; w < words; w++) hv[w] &= v[w];
-  return 1;
-}
+#include "kernels.h"
 
 /* ---- the interpreter ------------------------------------------------------ */
 
@@ -678,6 +168,76 @@ typedef struct vthread {
 } vthread;
 
 #define FOR_SEL for (uint32_t k_ = 0, j; k_ < n && ((j = sel[k_]), 1); k_++)
+
+/* The dispatch loop's instruction families, one case each per opcode they
+** name. They are written against run_batches's locals (in, A, R, t, base,
+** rows, n, sel, lvl, ...) and used only inside its switch. */
+
+/* a missing cell (or a code past the dictionary) reads the map's
+** last entry, the expression's value for a missing text */
+#define MAP(OPN, EXPR)                                                              \
+      case SEG_OP_##OPN: {                                                          \
+        const seg_column *c = &t->cols[in->b];                                      \
+        const vmap *m = &maps[in->c];                                               \
+        const uint64_t *v = batch_valid(c, base, rows);                             \
+        uint32_t miss = c->ndict;                                                   \
+        WITH_CODES(c, base, FOR_SEL { uint32_t code = (!v || BIT(v, j)) && x[j] < miss ? x[j] : miss; EXPR; }) \
+        break;                                                                      \
+      }
+
+#define ARITH_I(OPN, FN)                                                            \
+      case SEG_OP_##OPN: {                                                          \
+        vreg *B = &R[in->b], *C = &R[in->c];                                        \
+        FOR_SEL { int64_t r_; int o_ = FN(B->i[j], C->i[j], &r_);                   \
+                  A->i[j] = r_; A->v[j] = (uint8_t)(B->v[j] & C->v[j] & !o_); }     \
+        break;                                                                      \
+      }
+
+#define ARITH_F(OPN, OPR)                                                           \
+      case SEG_OP_##OPN: {                                                          \
+        vreg *B = &R[in->b], *C = &R[in->c];                                        \
+        FOR_SEL { A->f[j] = B->f[j] OPR C->f[j]; A->v[j] = B->v[j] & C->v[j]; }     \
+        break;                                                                      \
+      }
+
+#define CMP(OPN, FIELD, OPR)                                                        \
+      case SEG_OP_##OPN: {                                                          \
+        vreg *B = &R[in->b], *C = &R[in->c];                                        \
+        FOR_SEL { A->t[j] = (B->v[j] & C->v[j]) ? TRI(B->FIELD[j] OPR C->FIELD[j]) : 1; } \
+        break;                                                                      \
+      }
+
+#define CMPK(OPN, FIELD, KS, OPR)                                                   \
+      case SEG_OP_##OPN: {                                                          \
+        vreg *B = &R[in->b]; __typeof__(p->KS[0]) k = p->KS[in->c];                \
+        FOR_SEL { A->t[j] = B->v[j] ? TRI(B->FIELD[j] OPR k) : 1; }                 \
+        break;                                                                      \
+      }
+
+#define CMPS(T, FIELD, KS)                                                          \
+      CMP(LT_##T, FIELD, <) CMP(LE_##T, FIELD, <=) CMP(GT_##T, FIELD, >)            \
+      CMP(GE_##T, FIELD, >=) CMP(EQ_##T, FIELD, ==) CMP(NE_##T, FIELD, !=)          \
+      CMPK(LT_##T##K, FIELD, KS, <) CMPK(LE_##T##K, FIELD, KS, <=)                  \
+      CMPK(GT_##T##K, FIELD, KS, >) CMPK(GE_##T##K, FIELD, KS, >=)                  \
+      CMPK(EQ_##T##K, FIELD, KS, ==) CMPK(NE_##T##K, FIELD, KS, !=)
+
+#define PUSH(COMPUTE)                                                               \
+      {                                                                             \
+        uint16_t *out = sels + (size_t)(lvl + 1) * SEG_BATCH;                       \
+        uint32_t pm = 0;                                                             \
+        COMPUTE;                                                                    \
+        lvl++;                                                                      \
+        sel = out;                                                                  \
+        n = nsel[lvl] = pm;                                                          \
+        dense = 0;                                                                  \
+      }
+
+/* EXPR (a byte, 0 or 1) assigned to the hits when first, else ANDed in */
+#define HLOOP(first, EXPR)                                                          \
+      do {                                                                          \
+        if (first) for (uint32_t j = 0; j < rows; j++) hits[j] = (uint8_t)(EXPR);   \
+        else for (uint32_t j = 0; j < rows; j++) hits[j] &= (uint8_t)(EXPR);        \
+      } while (0)
 
 /* Runs batches [from, to); counts go to th->counts. */
 static int run_batches(vthread *th) {
@@ -761,48 +321,21 @@ static int run_batches(vthread *th) {
         WITH_VALUES(c, base, FOR_SEL { A->t[j] = v && !BIT(v, j) ? 1 : TRI(in_set(a->set, a->nset, x[j])); })
         break;
       }
-      /* a missing cell (or a code past the dictionary) reads the map's
-      ** last entry, the expression's value for a missing text */
-#define MAP(OPN, EXPR)                                                              \
-      case SEG_OP_##OPN: {                                                          \
-        const seg_column *c = &t->cols[in->b];                                      \
-        const vmap *m = &maps[in->c];                                               \
-        const uint64_t *v = batch_valid(c, base, rows);                             \
-        uint32_t miss = c->ndict;                                                   \
-        WITH_CODES(c, base, FOR_SEL { uint32_t code = (!v || BIT(v, j)) && x[j] < miss ? x[j] : miss; EXPR; }) \
-        break;                                                                      \
-      }
       MAP(MAP_B, A->t[j] = m->t[code])
       MAP(MAP_I, A->i[j] = m->i[code]; A->v[j] = m->v[code])
       MAP(MAP_F, A->f[j] = m->f[code]; A->v[j] = m->v[code])
-#undef MAP
       case SEG_OP_KI: { int64_t k = p->ki[in->b]; FOR_SEL { A->i[j] = k; A->v[j] = 1; } break; }
       case SEG_OP_KF: { double k = p->kf[in->b]; FOR_SEL { A->f[j] = k; A->v[j] = 1; } break; }
       case SEG_OP_KB: { uint8_t k = (uint8_t)in->b; FOR_SEL { A->t[j] = k; } break; }
       case SEG_OP_KMISS: FOR_SEL { A->i[j] = 0; A->v[j] = 0; } break;
       case SEG_OP_I2F: { vreg *B = &R[in->b]; FOR_SEL { A->f[j] = (double)B->i[j]; A->v[j] = B->v[j]; } break; }
 
-#define ARITH_I(OPN, FN)                                                            \
-      case SEG_OP_##OPN: {                                                          \
-        vreg *B = &R[in->b], *C = &R[in->c];                                        \
-        FOR_SEL { int64_t r_; int o_ = FN(B->i[j], C->i[j], &r_);                   \
-                  A->i[j] = r_; A->v[j] = (uint8_t)(B->v[j] & C->v[j] & !o_); }     \
-        break;                                                                      \
-      }
       ARITH_I(ADD_I, __builtin_add_overflow)
       ARITH_I(SUB_I, __builtin_sub_overflow)
       ARITH_I(MUL_I, __builtin_mul_overflow)
-#undef ARITH_I
-#define ARITH_F(OPN, OPR)                                                           \
-      case SEG_OP_##OPN: {                                                          \
-        vreg *B = &R[in->b], *C = &R[in->c];                                        \
-        FOR_SEL { A->f[j] = B->f[j] OPR C->f[j]; A->v[j] = B->v[j] & C->v[j]; }     \
-        break;                                                                      \
-      }
       ARITH_F(ADD_F, +)
       ARITH_F(SUB_F, -)
       ARITH_F(MUL_F, *)
-#undef ARITH_F
       case SEG_OP_DIV_F: {
         vreg *B = &R[in->b], *C = &R[in->c];
         FOR_SEL {
@@ -839,29 +372,8 @@ static int run_batches(vthread *th) {
                   A->i[j] = d_; A->v[j] = (uint8_t)(B->v[j] & !o_); }
         break; }
 
-#define CMP(OPN, FIELD, OPR)                                                        \
-      case SEG_OP_##OPN: {                                                          \
-        vreg *B = &R[in->b], *C = &R[in->c];                                        \
-        FOR_SEL { A->t[j] = (B->v[j] & C->v[j]) ? TRI(B->FIELD[j] OPR C->FIELD[j]) : 1; } \
-        break;                                                                      \
-      }
-#define CMPK(OPN, FIELD, KS, OPR)                                                   \
-      case SEG_OP_##OPN: {                                                          \
-        vreg *B = &R[in->b]; __typeof__(p->KS[0]) k = p->KS[in->c];                \
-        FOR_SEL { A->t[j] = B->v[j] ? TRI(B->FIELD[j] OPR k) : 1; }                 \
-        break;                                                                      \
-      }
-#define CMPS(T, FIELD, KS)                                                          \
-      CMP(LT_##T, FIELD, <) CMP(LE_##T, FIELD, <=) CMP(GT_##T, FIELD, >)            \
-      CMP(GE_##T, FIELD, >=) CMP(EQ_##T, FIELD, ==) CMP(NE_##T, FIELD, !=)          \
-      CMPK(LT_##T##K, FIELD, KS, <) CMPK(LE_##T##K, FIELD, KS, <=)                  \
-      CMPK(GT_##T##K, FIELD, KS, >) CMPK(GE_##T##K, FIELD, KS, >=)                  \
-      CMPK(EQ_##T##K, FIELD, KS, ==) CMPK(NE_##T##K, FIELD, KS, !=)
       CMPS(I, i, ki)
       CMPS(F, f, kf)
-#undef CMPS
-#undef CMPK
-#undef CMP
       case SEG_OP_EQ_B: case SEG_OP_NE_B: { vreg *B = &R[in->b], *C = &R[in->c]; int ne = in->op == SEG_OP_NE_B;
         FOR_SEL { uint8_t x = B->t[j], y = C->t[j]; A->t[j] = (x == 1 || y == 1) ? 1 : TRI((x == y) != ne); }
         break; }
@@ -890,16 +402,6 @@ static int run_batches(vthread *th) {
         break; }
 
       /* ---- instructions that push a selection ---- */
-#define PUSH(COMPUTE)                                                               \
-      {                                                                             \
-        uint16_t *out = sels + (size_t)(lvl + 1) * SEG_BATCH;                       \
-        uint32_t pm = 0;                                                             \
-        COMPUTE;                                                                    \
-        lvl++;                                                                      \
-        sel = out;                                                                  \
-        n = nsel[lvl] = pm;                                                          \
-        dense = 0;                                                                  \
-      }
       case SEG_OP_SEL_NF: case SEG_OP_SEL_NT: {
         uint8_t stop = in->op == SEG_OP_SEL_NF ? 0 : 2;
         PUSH(FOR_SEL { out[pm] = (uint16_t)j; pm += A->t[j] != stop; })   /* branch-free */
@@ -947,12 +449,6 @@ static int run_batches(vthread *th) {
         PUSH(FOR_SEL { out[pm] = (uint16_t)j; pm += (uint8_t)((!v || BIT(v, j)) & (x[j] != 0)); })
         break;
       }
-      /* EXPR (a byte, 0 or 1) assigned to the hits when first, else ANDed in */
-#define HLOOP(first, EXPR)                                                          \
-      do {                                                                          \
-        if (first) for (uint32_t j = 0; j < rows; j++) hits[j] = (uint8_t)(EXPR);   \
-        else for (uint32_t j = 0; j < rows; j++) hits[j] &= (uint8_t)(EXPR);        \
-      } while (0)
       case SEG_OP_HRNG_I: case SEG_OP_HRNG_N: case SEG_OP_HCOL_B: {
         const seg_column *c = &t->cols[in->b];
         if (in->a) hv_used = 0;
@@ -985,7 +481,6 @@ static int run_batches(vthread *th) {
         }
         break;
       }
-#undef HLOOP
       case SEG_OP_SMISS: {
         /* straight from the validity words: bits set where the wanted rows are */
         const uint64_t *v = t->cols[in->b].valid + base / 64;
@@ -1009,7 +504,6 @@ static int run_batches(vthread *th) {
       case SEG_OP_HSEL:
         PUSH(pm = compact(hits, hv_used ? hv : NULL, rows, out))
         break;
-#undef PUSH
       case SEG_OP_JEMPTY:
         if (n == 0) pc = in->b - 1;
         break;
@@ -1061,6 +555,14 @@ static int run_batches(vthread *th) {
   free(nsel);
   return 0;
 }
+#undef MAP
+#undef ARITH_I
+#undef ARITH_F
+#undef CMPS
+#undef CMPK
+#undef CMP
+#undef HLOOP
+#undef PUSH
 
 static void batch_task(void *arg, size_t i) {
   vthread *th = arg;
@@ -1073,24 +575,9 @@ static int fill_maps(const vctx *X, unsigned part, unsigned nparts) {
   for (uint32_t m = 0; m < X->p->nmaps; m++) {
     size_t n = (size_t)X->t->cols[X->p->maps[m].col].ndict + 1;
     size_t lo = n * part / nparts, hi = n * (part + 1) / nparts;
-    rc |= fill_map(X->p, &X->p->maps[m], X->t, &X->maps[m], lo, hi);
+    rc |= seg_vm_map_fill(X->p, &X->p->maps[m], X->t, &X->maps[m], lo, hi);
   }
   return rc;
-}
-
-/* The codes of a filled condition map that are true (or, if fewer, not
-** true), when there are at most HSET_MAX of them. */
-static void find_hset(vmap *m, uint32_t ndict) {
-  uint32_t yes = 0, no = 0;
-  m->hn = -1;
-  for (uint32_t k = 0; k < ndict; k++) {
-    if (m->t[k] == 2) yes++; else no++;
-    if (yes > HSET_MAX && no > HSET_MAX) return;
-  }
-  m->hinv = yes > HSET_MAX;
-  m->hn = 0;
-  for (uint32_t k = 0; k < ndict; k++)
-    if ((m->t[k] == 2) != m->hinv) m->hset[m->hn++] = k;
 }
 
 static void map_task(void *arg, size_t i) {
@@ -1230,7 +717,7 @@ int seg_vm_run_opts(const seg_program *p, const seg_table *t, const seg_vm_opts 
   }
   size_t dict_total = 0;
   for (uint32_t m = 0; m < p->nmaps; m++) {
-    if (t->cols[p->maps[m].col].type != SEG_TEXT || alloc_map(&p->maps[m], t, &X.maps[m]) != 0) goto oom;
+    if (t->cols[p->maps[m].col].type != SEG_TEXT || seg_vm_map_alloc(&p->maps[m], t, &X.maps[m]) != 0) goto oom;
     dict_total += t->cols[p->maps[m].col].ndict;
   }
   for (uint32_t c = 0; c < p->ncols; c++) {
@@ -1273,7 +760,7 @@ int seg_vm_run_opts(const seg_program *p, const seg_table *t, const seg_vm_opts 
     goto done;
   }
   for (uint32_t m = 0; m < p->nmaps; m++)
-    if (p->maps[m].type == VT_BOOL) find_hset(&X.maps[m], t->cols[p->maps[m].col].ndict);
+    if (p->maps[m].type == VT_BOOL) seg_vm_map_hset(&X.maps[m], t->cols[p->maps[m].col].ndict);
     else X.maps[m].hn = -1;
   for (unsigned k = 0; k < nth; k++) {
     th[k].X = &X;
@@ -1290,7 +777,7 @@ oom:
   seg_result_free(res);
 done:
   if (X.maps)
-    for (uint32_t m = 0; m < p->nmaps; m++) free_map(&X.maps[m]);
+    for (uint32_t m = 0; m < p->nmaps; m++) seg_vm_map_free(&X.maps[m]);
   if (X.aux)
     for (uint32_t pc = 0; pc < p->ncode; pc++) free(X.aux[pc].set);
   if (th)

@@ -11,6 +11,9 @@
 #include "diag.h"
 #include "parse.h"
 #include "parser.h"
+/* the parser's types carry its prefix (api.prefix seg_yy) */
+#define YYSTYPE SEG_YYSTYPE
+#define YYLTYPE SEG_YYLTYPE
 #include "lexer.h"
 
 static int failures;
@@ -40,7 +43,7 @@ static void checkf(int cond, const char *what, const char *fmt, ...) {
 typedef struct lexed {
   int n;                     /* tokens before YYEOF (YYEOF not counted) */
   int tok[MAXTOK];
-  YYSTYPE val[MAXTOK];
+  SEG_YYSTYPE val[MAXTOK];
   seg_loc loc[MAXTOK];
   seg_loc eofloc;
   seg_arena arena;
@@ -58,25 +61,25 @@ static void lex(const char *src, size_t len, lexed *L) {
   pc.line = 1;
   pc.col = 1;
   yyscan_t sc;
-  if (yylex_init_extra(&pc, &sc) != 0) {
+  if (seg_yylex_init_extra(&pc, &sc) != 0) {
     printf("# yylex_init_extra failed\n");
     return;
   }
-  YY_BUFFER_STATE b = yy_scan_bytes(src, (int)len, sc);
+  YY_BUFFER_STATE b = seg_yy_scan_bytes(src, (int)len, sc);
   for (int guard = 0; guard < MAXTOK; guard++) {
-    YYSTYPE v;
+    SEG_YYSTYPE v;
     seg_loc l;
     memset(&v, 0, sizeof v);
     memset(&l, 0, sizeof l);
-    int t = yylex(&v, &l, sc);
-    if (t == YYEOF) { L->eofloc = l; break; }
+    int t = seg_yylex(&v, &l, sc);
+    if (t == SEG_YYEOF) { L->eofloc = l; break; }
     L->tok[L->n] = t;
     L->val[L->n] = v;
     L->loc[L->n] = l;
     L->n++;
   }
-  yy_delete_buffer(b, sc);
-  yylex_destroy(sc);
+  seg_yy_delete_buffer(b, sc);
+  seg_yylex_destroy(sc);
 }
 
 static void lex_s(const char *src, lexed *L) { lex(src, strlen(src), L); }
@@ -191,7 +194,7 @@ int main(void) {
   lexed_free(&L);
 
   lex_s("9223372036854775808", &L);
-  check(L.n == 1 && L.tok[0] == YYUNDEF && L.diags.nerrors == 1 && strstr(L.diags.v[0].msg, "too large"),
+  check(L.n == 1 && L.tok[0] == SEG_YYUNDEF && L.diags.nerrors == 1 && strstr(L.diags.v[0].msg, "too large"),
         "an integer past INT64_MAX is one 'number too large' error");
   lexed_free(&L);
 
@@ -220,7 +223,7 @@ int main(void) {
   lexed_free(&L);
 
   lex_s("2026-02-30", &L);
-  check(L.n == 1 && L.tok[0] == YYUNDEF && L.diags.nerrors == 1 && strcmp(L.diags.v[0].code, "E0001") == 0 &&
+  check(L.n == 1 && L.tok[0] == SEG_YYUNDEF && L.diags.nerrors == 1 && strcmp(L.diags.v[0].code, "E0001") == 0 &&
             strstr(L.diags.v[0].msg, "invalid date") && loc_is(L.diags.v[0].loc, 1, 1, 1, 10),
         "2026-02-30 is an invalid-date error at 1:1-1:10");
   lexed_free(&L);
@@ -288,7 +291,7 @@ int main(void) {
   lexed_free(&L);
 
   lex_s("``", &L);
-  check(L.n == 1 && L.tok[0] == YYUNDEF && L.diags.nerrors == 1 && strstr(L.diags.v[0].msg, "empty"),
+  check(L.n == 1 && L.tok[0] == SEG_YYUNDEF && L.diags.nerrors == 1 && strstr(L.diags.v[0].msg, "empty"),
         "empty backticked name is an error");
   lexed_free(&L);
 
@@ -320,19 +323,19 @@ int main(void) {
 
   /* ---- lexical errors, directly ---- */
   lex_s("age @ 5", &L);
-  check(L.n == 3 && L.tok[1] == YYUNDEF && L.tok[2] == INTLIT && L.diags.n == 1 &&
+  check(L.n == 3 && L.tok[1] == SEG_YYUNDEF && L.tok[2] == INTLIT && L.diags.n == 1 &&
             loc_is(L.diags.v[0].loc, 1, 5, 1, 5) && strstr(L.diags.v[0].msg, "'@'"),
         "stray '@' is YYUNDEF with one diagnostic at 1:5, scanning continues");
   lexed_free(&L);
 
   lex(" x\n\xff", 4, &L);
-  check(L.n == 2 && L.tok[1] == YYUNDEF && L.diags.n == 1 && loc_is(L.diags.v[0].loc, 2, 1, 2, 1) &&
+  check(L.n == 2 && L.tok[1] == SEG_YYUNDEF && L.diags.n == 1 && loc_is(L.diags.v[0].loc, 2, 1, 2, 1) &&
             strstr(L.diags.v[0].msg, "0xff"),
         "invalid UTF-8 byte 0xff: one diagnostic at 2:1");
   lexed_free(&L);
 
   lex_s("x = \"abc\ny", &L);
-  check(L.n == 4 && L.tok[2] == YYUNDEF && L.tok[3] == NAME && L.diags.n == 1 &&
+  check(L.n == 4 && L.tok[2] == SEG_YYUNDEF && L.tok[3] == NAME && L.diags.n == 1 &&
             loc_is(L.diags.v[0].loc, 1, 5, 1, 8) && strstr(L.diags.v[0].msg, "unterminated string") &&
             L.loc[3].first_line == 2 && L.loc[3].first_column == 1,
         "unterminated string: one diagnostic at 1:5-1:8, next line scanned normally");
