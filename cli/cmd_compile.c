@@ -22,47 +22,27 @@
 #include "schema.h"
 #include "segc.h"
 
-#define EXIT_USAGE 2
-
-static void usage(const char *msg, const char *arg) {
-  fprintf(stderr, "seg: ");
-  fprintf(stderr, msg, arg);
-  fprintf(stderr, "\nTry 'seg --help'.\n");
-  exit(EXIT_USAGE);
-}
-
-/* The date given explicitly (--today, else SEG_TODAY), or NULL. */
-static const char *explicit_today(const char *opt) {
-  if (opt) return opt;
-  const char *env = getenv("SEG_TODAY");
-  return env && *env ? env : NULL;
-}
+#define EXIT_USAGE SEG_EXIT_USAGE
 
 int seg_cmd_compile(int argc, char **argv) {
   const char *rules = NULL, *out = NULL, *schema = NULL, *data = NULL, *today_opt = NULL;
-  int force = 0;
-  for (int i = 0; i < argc; i++) {
-    const char *a = argv[i];
-    if (strcmp(a, "--force") == 0) { force = 1; continue; }
-    if (a[0] != '-' || strcmp(a, "-") == 0) {
-      if (rules) usage("unexpected argument '%s'", a);
-      rules = a;
-      continue;
-    }
-    const char **slot = strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0 ? &out
-                      : strcmp(a, "--schema") == 0 ? &schema : strcmp(a, "--data") == 0 ? &data
-                      : strcmp(a, "--today") == 0 ? &today_opt : NULL;
-    if (!slot) usage("unknown option '%s' for this command", a);
-    if (i + 1 >= argc) usage("option '%s' needs a value", a);
-    *slot = argv[++i];
-  }
-  if (!rules) usage("%s", "compile needs a rules file");
-  if (!out) usage("%s", "compile needs -o OUT.segc");
+  int force = 0, npos;
+  const seg_cli_opt options[] = {
+    {"--output", "-o", SEG_OPT_VALUE, &out},
+    {"--schema", NULL, SEG_OPT_VALUE, &schema},
+    {"--data", NULL, SEG_OPT_VALUE, &data},
+    {"--today", NULL, SEG_OPT_VALUE, &today_opt},
+    {"--force", NULL, SEG_OPT_FLAG, &force},
+    {NULL, NULL, 0, NULL}};
+  const seg_cli_spec spec = {options, 1, 0, "unknown option '%s' for this command", seg_cli_usage};
+  seg_cli_parse(&spec, argc, argv, &rules, &npos);
+  if (!rules) seg_cli_usage("%s", "compile needs a rules file");
+  if (!out) seg_cli_usage("%s", "compile needs -o OUT.segc");
   const char *inputs[] = {rules, schema ? schema : "-", data ? data : "-", NULL};
   if (seg_cli_output_ok("-o", out, inputs) != 0 ||
       seg_cli_overwrite_ok("-o", out, SEG_SEGC_MAGIC, SEG_SEGC_MAGIC_LEN, ".segc file", force) != 0)
     return 2;
-  const char *pinned = explicit_today(today_opt);
+  const char *pinned = seg_cli_today_given(today_opt);
   int32_t today = seg_cli_today(today_opt);
 
   seg_schema s = {0};
@@ -146,7 +126,7 @@ int seg_cli_segc_for_run(const char *path, const seg_schema_view *data, const ch
                          const char *today_opt, seg_compiled *c) {
   seg_segc_info info;
   if (load(path, &info, c) != 0) return EXIT_USAGE;
-  const char *given = explicit_today(today_opt);
+  const char *given = seg_cli_today_given(today_opt);
   int32_t today = given ? seg_cli_today(today_opt) : info.today_pinned ? info.today : seg_date_today_local();
   if (info.uses_today && today != info.today) {
     char want[11], have[11];
