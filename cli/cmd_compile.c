@@ -22,47 +22,26 @@
 #include "schema.h"
 #include "segc.h"
 
-#define EXIT_USAGE 2
-
-static void usage(const char *msg, const char *arg) {
-  fprintf(stderr, "seg: ");
-  fprintf(stderr, msg, arg);
-  fprintf(stderr, "\nTry 'seg --help'.\n");
-  exit(EXIT_USAGE);
-}
-
-/* The date given explicitly (--today, else SEG_TODAY), or NULL. */
-static const char *explicit_today(const char *opt) {
-  if (opt) return opt;
-  const char *env = getenv("SEG_TODAY");
-  return env && *env ? env : NULL;
-}
 
 int seg_cmd_compile(int argc, char **argv) {
   const char *rules = NULL, *out = NULL, *schema = NULL, *data = NULL, *today_opt = NULL;
-  int force = 0;
-  for (int i = 0; i < argc; i++) {
-    const char *a = argv[i];
-    if (strcmp(a, "--force") == 0) { force = 1; continue; }
-    if (a[0] != '-' || strcmp(a, "-") == 0) {
-      if (rules) usage("unexpected argument '%s'", a);
-      rules = a;
-      continue;
-    }
-    const char **slot = strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0 ? &out
-                      : strcmp(a, "--schema") == 0 ? &schema : strcmp(a, "--data") == 0 ? &data
-                      : strcmp(a, "--today") == 0 ? &today_opt : NULL;
-    if (!slot) usage("unknown option '%s' for this command", a);
-    if (i + 1 >= argc) usage("option '%s' needs a value", a);
-    *slot = argv[++i];
-  }
-  if (!rules) usage("%s", "compile needs a rules file");
-  if (!out) usage("%s", "compile needs -o OUT.segc");
+  int force = 0, npos;
+  const seg_cli_opt options[] = {
+    {"--output", "-o", SEG_OPT_VALUE, &out},
+    {"--schema", NULL, SEG_OPT_VALUE, &schema},
+    {"--data", NULL, SEG_OPT_VALUE, &data},
+    {"--today", NULL, SEG_OPT_VALUE, &today_opt},
+    {"--force", NULL, SEG_OPT_FLAG, &force},
+    {NULL, NULL, 0, NULL}};
+  const seg_cli_spec spec = {options, 1, 0, "unknown option '%s' for this command", seg_cli_usage};
+  seg_cli_parse(&spec, argc, argv, &rules, &npos);
+  if (!rules) seg_cli_usage("%s", "compile needs a rules file");
+  if (!out) seg_cli_usage("%s", "compile needs -o OUT.segc");
   const char *inputs[] = {rules, schema ? schema : "-", data ? data : "-", NULL};
   if (seg_cli_output_ok("-o", out, inputs) != 0 ||
       seg_cli_overwrite_ok("-o", out, SEG_SEGC_MAGIC, SEG_SEGC_MAGIC_LEN, ".segc file", force) != 0)
     return 2;
-  const char *pinned = explicit_today(today_opt);
+  const char *pinned = seg_cli_today_given(today_opt);
   int32_t today = seg_cli_today(today_opt);
 
   seg_schema s = {0};
@@ -75,7 +54,7 @@ int seg_cmd_compile(int argc, char **argv) {
   if (rc != 0) goto done;
   rc = seg_cli_compile_rules(rules, &sv, today, &c);
   if (rc != 0) goto done;
-  rc = EXIT_USAGE;
+  rc = SEG_EXIT_USAGE;
   seg_segc_info info = {seg_ast_uses_today(&c.ast), pinned != NULL, today};
   char err[512];
   if (seg_segc_save(&c.prog, &info, &bytes, &len, err, sizeof err) != 0) {
@@ -126,19 +105,19 @@ int seg_cli_is_segc_file(const char *path) {
 }
 
 /* Reads and verifies path into *c (its program: a loaded .segc has no
-** source, AST or diagnostics); EXIT_USAGE after a message. */
+** source, AST or diagnostics); SEG_EXIT_USAGE after a message. */
 static int load(const char *path, seg_segc_info *info, seg_compiled *c) {
   memset(c, 0, sizeof *c);
   size_t len;
   char *bytes = seg_cli_read_file(path, &len);
-  if (!bytes) return EXIT_USAGE;
+  if (!bytes) return SEG_EXIT_USAGE;
   const char *nocrc = getenv("SEG_SEGC_NO_CRC");     /* tests: reach the verifier */
   char err[512];
   int rc = seg_segc_load_ex(bytes, len, nocrc && strcmp(nocrc, "1") == 0, info, &c->prog, err, sizeof err);
   free(bytes);
   if (rc != 0) {
     fprintf(stderr, "seg: %s: %s\n", path, err);
-    return EXIT_USAGE;
+    return SEG_EXIT_USAGE;
   }
   c->ok = 1;
   return 0;
@@ -147,8 +126,8 @@ static int load(const char *path, seg_segc_info *info, seg_compiled *c) {
 int seg_cli_segc_for_run(const char *path, const seg_schema_view *data, const char *data_path,
                          const char *today_opt, seg_compiled *c) {
   seg_segc_info info;
-  if (load(path, &info, c) != 0) return EXIT_USAGE;
-  const char *given = explicit_today(today_opt);
+  if (load(path, &info, c) != 0) return SEG_EXIT_USAGE;
+  const char *given = seg_cli_today_given(today_opt);
   int32_t today = given ? seg_cli_today(today_opt) : info.today_pinned ? info.today : seg_date_today_local();
   if (info.uses_today && today != info.today) {
     char want[11], have[11];
@@ -157,13 +136,13 @@ int seg_cli_segc_for_run(const char *path, const seg_schema_view *data, const ch
     fprintf(stderr, "seg: %s: the rules use today's date and were compiled for %s, not %s; "
                     "recompile them for %s (seg compile --today %s), or run with --today %s\n",
             path, want, have, have, have, want);
-    return EXIT_USAGE;
+    return SEG_EXIT_USAGE;
   }
   c->prog.today = today;
   char err[512];
   if (seg_segc_bind(&c->prog, data, err, sizeof err) != 0) {
     fprintf(stderr, "seg: %s: %s: %s\n", path, data_path, err);
-    return EXIT_USAGE;
+    return SEG_EXIT_USAGE;
   }
   return 0;
 }
@@ -171,7 +150,7 @@ int seg_cli_segc_for_run(const char *path, const seg_schema_view *data, const ch
 int seg_cli_segc_explain(const char *path) {
   seg_segc_info info;
   seg_compiled c;
-  if (load(path, &info, &c) != 0) return EXIT_USAGE;
+  if (load(path, &info, &c) != 0) return SEG_EXIT_USAGE;
   char day[11];
   seg_date_format(info.today, day);
   printf("; %s: compiled for %s (%s), %s; schema of %u columns\n", path, day,
@@ -180,5 +159,5 @@ int seg_cli_segc_explain(const char *path) {
   for (uint32_t i = 0; i < c.prog.nsegs; i++) printf("; segment s%u: %s\n", i, c.prog.segs[i].name);
   seg_explain(stdout, &c.prog);
   seg_compiled_free(&c);
-  return fflush(stdout) == 0 ? 0 : EXIT_USAGE;
+  return fflush(stdout) == 0 ? 0 : SEG_EXIT_USAGE;
 }

@@ -22,18 +22,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cmds.h"
-#include "colfile.h"
-#include "compile.h"
 #include "date.h"
-#include "import.h"
-#include "schema.h"
 #include "vm.h"
-
-#define EXIT_FINDINGS 1
-#define EXIT_USAGE 2
 
 static const char *const DIFF_USAGE =
   "usage: seg diff OLD.seg NEW.seg DATA [--today YYYY-MM-DD] [--format table|json] [--max-change P%]\n"
@@ -43,21 +35,7 @@ static int diff_usage(const char *fmt, const char *arg) {
   fprintf(stderr, "seg: diff: ");
   fprintf(stderr, fmt, arg);
   fprintf(stderr, "\n%sTry 'seg --help'.\n", DIFF_USAGE);
-  return EXIT_USAGE;
-}
-
-/* Compiles one rules file; errors (not lint warnings) go to stderr. */
-static int diff_compile(const char *path, const seg_schema_view *sv, int32_t today, seg_compiled *c) {
-  size_t len;
-  char *src = seg_cli_read_file(path, &len);
-  if (!src) return -1;
-  int rc = seg_compile(src, len, sv, today, c);
-  seg_diags_drop_warnings(&c->diags);
-  seg_diag_render_text(stderr, &c->diags, strcmp(path, "-") == 0 ? "<stdin>" : path, src, len,
-                       isatty(STDERR_FILENO) && !getenv("NO_COLOR"));
-  free(src);
-  if (rc < 0) fprintf(stderr, "seg: out of memory\n");
-  return rc != 0 || !c->ok ? -1 : 0;
+  return SEG_EXIT_USAGE;
 }
 
 static int find_seg(const seg_program *p, const char *name) {
@@ -89,29 +67,23 @@ static int parse_percent(const char *s, double *out) {
   return 0;
 }
 
-int cmd_diff(int argc, char **argv) {
+int seg_cmd_diff(int argc, char **argv) {
   const char *pos[3] = {0};
   int npos = 0, skip_bad = 0, lenient = 0, allow_extra = 0;
   const char *today_s = NULL, *format = "table", *maxs = NULL, *max_bad = NULL, *schema = NULL;
-  for (int i = 0; i < argc; i++) {
-    const char *a = argv[i];
-    if (a[0] != '-' || strcmp(a, "-") == 0) {
-      if (npos >= 3) return diff_usage("unexpected argument '%s'", a);
-      pos[npos++] = a;
-      continue;
-    }
-    if (strcmp(a, "--skip-bad-rows") == 0) { skip_bad = 1; continue; }
-    if (strcmp(a, "--lenient") == 0) { lenient = 1; continue; }
-    if (strcmp(a, "--allow-extra") == 0) { allow_extra = 1; continue; }
-    const char **dst = strcmp(a, "--today") == 0 ? &today_s
-                     : strcmp(a, "--format") == 0 ? &format
-                     : strcmp(a, "--max-change") == 0 ? &maxs
-                     : strcmp(a, "--max-bad-rows") == 0 ? &max_bad
-                     : strcmp(a, "--schema") == 0 ? &schema : NULL;
-    if (!dst) return diff_usage("unknown option '%s'", a);
-    if (i + 1 >= argc) return diff_usage("option '%s' needs a value", a);
-    *dst = argv[++i];
-  }
+  const seg_cli_opt options[] = {
+    {"--skip-bad-rows", NULL, SEG_OPT_FLAG, &skip_bad},
+    {"--lenient", NULL, SEG_OPT_FLAG, &lenient},
+    {"--allow-extra", NULL, SEG_OPT_FLAG, &allow_extra},
+    {"--today", NULL, SEG_OPT_VALUE, &today_s},
+    {"--format", NULL, SEG_OPT_VALUE, &format},
+    {"--max-change", NULL, SEG_OPT_VALUE, &maxs},
+    {"--max-bad-rows", NULL, SEG_OPT_VALUE, &max_bad},
+    {"--schema", NULL, SEG_OPT_VALUE, &schema},
+    {NULL, NULL, 0, NULL}};
+  const seg_cli_spec spec = {options, 3, 0, "unknown option '%s'", diff_usage};
+  int urc = seg_cli_parse(&spec, argc, argv, pos, &npos);
+  if (urc != 0) return urc;
   if (npos != 3) return diff_usage("%s", "needs an old rules file, a new rules file and a data file");
   if (strcmp(format, "table") != 0 && strcmp(format, "json") != 0)
     return diff_usage("--format: '%s' is not one of table, json", format);
@@ -124,14 +96,11 @@ int cmd_diff(int argc, char **argv) {
   if (max_bad) skip_bad = 1;
   if ((lenient || allow_extra) && !schema)
     return diff_usage("%s: only with --schema", lenient ? "--lenient" : "--allow-extra");
-  const char *ts = today_s ? today_s : getenv("SEG_TODAY");
   int32_t today;
-  if (!ts || !*ts) today = seg_date_today_local();
-  else if (seg_date_parse(ts, strlen(ts), &today) != 0 || strlen(ts) != 10 || ts[4] != '-')
-    return diff_usage(today_s ? "--today: '%s' is not a date (YYYY-MM-DD)"
-                              : "SEG_TODAY: '%s' is not a date (YYYY-MM-DD)", ts);
+  const char *ts, *bad_today;
+  if (seg_cli_today_parse(today_s, &today, &ts, &bad_today) != 0) return diff_usage(bad_today, ts);
 
-  int rc = EXIT_USAGE;
+  int rc = SEG_EXIT_USAGE;
   seg_table t = {0};
   seg_compiled c[2];
   seg_result res[2];
@@ -158,10 +127,9 @@ int cmd_diff(int argc, char **argv) {
   names = calloc(t.ncols + 1, sizeof *names);
   types = calloc(t.ncols + 1, sizeof *types);
   if (!names || !types) { fprintf(stderr, "seg: out of memory\n"); goto done; }
-  for (size_t i = 0; i < t.ncols; i++) { names[i] = t.cols[i].name; types[i] = t.cols[i].type; }
-  seg_schema_view sv = {t.ncols, names, types, NULL};
+  seg_schema_view sv = seg_cli_table_view(&t, names, types);
   int bad = 0;
-  for (int k = 0; k < 2; k++) bad |= diff_compile(pos[k], &sv, today, &c[k]) != 0;
+  for (int k = 0; k < 2; k++) bad |= seg_cli_compile_rules(pos[k], &sv, today, &c[k]) != 0;   /* errors: exit 2 */
   if (bad) goto done;
   seg_vm_opts vo = {.want_members = 1, .threads = seg_cli_threads()};
   for (int k = 0; k < 2; k++)
@@ -245,7 +213,7 @@ int cmd_diff(int argc, char **argv) {
     printf("(%s customers, today %s)\n", total, day);
   }
   if (fflush(stdout) != 0) goto done;
-  rc = over ? EXIT_FINDINGS : 0;
+  rc = over ? SEG_EXIT_FINDINGS : 0;
   if (over) {
     for (size_t i = 0; i < nrows; i++)
       if (rows[i].in_old && rows[i].change > max_change)

@@ -22,7 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "cmds.h"
 #include "tmpfile.h"
@@ -139,38 +138,42 @@ static int fmt_usage(const char *msg, const char *arg) {
   fprintf(stderr, "%s: fmt: ", prog);
   fprintf(stderr, msg, arg);
   fprintf(stderr, "\nusage: seg fmt FILES... [--check] [--diff] [-w]\n");
-  return 2;
+  return SEG_EXIT_USAGE;
 }
 
 int seg_cmd_fmt(int argc, char **argv) {
   int check = 0, diff = 0, write = 0, verify = 0, nfiles = 0;
-  for (int i = 0; i < argc; i++) {
-    const char *a = argv[i];
-    if (strcmp(a, "--check") == 0) check = 1;
-    else if (strcmp(a, "--diff") == 0) diff = 1;
-    else if (strcmp(a, "-w") == 0 || strcmp(a, "--write") == 0) write = 1;
-    else if (strcmp(a, "--verify") == 0) verify = 1;
-    else if (a[0] == '-' && a[1]) return fmt_usage("unknown option '%s'", a);
-    else nfiles++;
-  }
-  if (nfiles == 0) return fmt_usage("%s", "no files given");
-  if (write && check) return fmt_usage("%s", "give --check or -w, not both");
-  int color = isatty(STDERR_FILENO) && !getenv("NO_COLOR");
-  int rc = 0;
-  for (int i = 0; i < argc; i++) {
-    const char *path = argv[i];
-    if (path[0] == '-' && path[1]) continue;
+  const seg_cli_opt options[] = {
+    {"--check", NULL, SEG_OPT_FLAG, &check},
+    {"--diff", NULL, SEG_OPT_FLAG, &diff},
+    {"--write", "-w", SEG_OPT_FLAG, &write},
+    {"--verify", NULL, SEG_OPT_FLAG, &verify},
+    {NULL, NULL, 0, NULL}};
+  const seg_cli_spec spec = {options, -1, 0, "unknown option '%s'", fmt_usage};
+  const char **files = calloc((size_t)argc + 1, sizeof *files);
+  if (!files) { fprintf(stderr, "%s: out of memory\n", prog); return SEG_EXIT_USAGE; }
+  int rc = seg_cli_parse(&spec, argc, argv, files, &nfiles);
+  if (rc == 0 && nfiles == 0) rc = fmt_usage("%s", "no files given");
+  if (rc == 0 && write && check) rc = fmt_usage("%s", "give --check or -w, not both");
+  if (rc != 0) { free(files); return rc; }
+  int color = seg_cli_color();
+  for (int i = 0; i < nfiles; i++) {
+    const char *path = files[i];
     int is_stdin = strcmp(path, "-") == 0;
     const char *shown = is_stdin ? "<stdin>" : path;
-    if (write && is_stdin) { fprintf(stderr, "%s: fmt: -w cannot rewrite standard input\n", prog); rc = 2; continue; }
+    if (write && is_stdin) {
+      fprintf(stderr, "%s: fmt: -w cannot rewrite standard input\n", prog);
+      rc = SEG_EXIT_USAGE;
+      continue;
+    }
     if (write && seg_tmp_special(path)) {      /* /dev/stdin, a FIFO: read once, nothing to rewrite */
       fprintf(stderr, "%s: fmt: -w: %s is not a regular file; use seg fmt without -w and redirect\n", prog, path);
-      rc = 2;
+      rc = SEG_EXIT_USAGE;
       continue;
     }
     size_t len;
     char *src = seg_cli_read_file(path, &len);
-    if (!src) { rc = 2; continue; }
+    if (!src) { rc = SEG_EXIT_USAGE; continue; }
     seg_diags d = {0};
     char *out = NULL;
     size_t olen = 0;
@@ -180,7 +183,7 @@ int seg_cmd_fmt(int argc, char **argv) {
       else { seg_diags_sort(&d); seg_diag_render_text(stderr, &d, shown, src, len, color); }
       seg_diags_free(&d);
       free(src);
-      rc = 2;
+      rc = SEG_EXIT_USAGE;
       continue;
     }
     seg_diags_free(&d);
@@ -191,7 +194,7 @@ int seg_cmd_fmt(int argc, char **argv) {
                    prog, shown);
       free(out);
       free(src);
-      rc = 2;
+      rc = SEG_EXIT_USAGE;
       continue;
     }
     int changed = olen != len || memcmp(out, src, len) != 0;
@@ -203,25 +206,26 @@ int seg_cmd_fmt(int argc, char **argv) {
       if (r2 != 0 || alen != olen || memcmp(again, out, olen) != 0) {
         fprintf(stderr, "%s: %s: formatting is not idempotent\n", prog, shown);
         if (r2 == 0 && diff) print_diff(shown, out, olen, again, alen);
-        if (rc < 1) rc = 1;
+        if (rc < SEG_EXIT_FINDINGS) rc = SEG_EXIT_FINDINGS;
       }
       seg_diags_free(&d2);
       free(again);
     } else {
       if (check && changed) {
         printf("would reformat %s\n", shown);
-        if (rc < 1) rc = 1;
+        if (rc < SEG_EXIT_FINDINGS) rc = SEG_EXIT_FINDINGS;
       }
       if (diff && changed && print_diff(shown, src, len, out, olen) != 0) {
         fprintf(stderr, "%s: %s: out of memory\n", prog, shown);
-        rc = 2;
+        rc = SEG_EXIT_USAGE;
       }
-      if (write && changed && write_in_place(path, out, olen) != 0) rc = 2;
+      if (write && changed && write_in_place(path, out, olen) != 0) rc = SEG_EXIT_USAGE;
       if (!check && !diff && !write) fwrite(out, 1, olen, stdout);
     }
     free(out);
     free(src);
   }
-  if (fflush(stdout) != 0) rc = 2;
+  if (fflush(stdout) != 0) rc = SEG_EXIT_USAGE;
+  free(files);
   return rc;
 }

@@ -1,5 +1,7 @@
 /*
-** io.c -- file reading shared by the `seg` subcommands.
+** io.c -- the inputs and outputs the `seg` commands share: reading files
+** (pipes read once), opening DATA, the schema of --schema / --data,
+** compiling a rules file, atomic and guarded output, CSV/JSON text.
 */
 #include <errno.h>
 #include <signal.h>
@@ -10,7 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cmds.h"
+#include "cli.h"
+#include "colfile.h"
 #include "tmpfile.h"
 
 /* Inputs that can be read only once (a pipe, process substitution,
@@ -108,6 +111,125 @@ static char *read_stream(const char *path, size_t *len) {
   *len = n;
   return buf;
 }
+
+/* ---- data, schema, rules ------------------------------------------------ */
+
+void seg_cli_warn(void *ctx, const char *msg) {
+  (void)ctx;
+  fprintf(stderr, "seg: warning: %s\n", msg);
+}
+
+/* The columns of a .segcol against --schema: the same names with the
+** same types (extra ones only with --allow-extra).  0, or -1 with err. */
+static int segcol_matches(const seg_table *t, const seg_import_more *m, const char *path, char *err, size_t errlen) {
+  const seg_schema *s = m->schema;
+  for (size_t i = 0; i < s->ncols; i++) {
+    int j = seg_table_find(t, s->names[i]);
+    if (j < 0) {
+      snprintf(err, errlen, "%s: no column '%s' (%s in %s)", path, s->names[i], seg_type_name(s->types[i]),
+               m->schema_name);
+      return -1;
+    }
+    if (t->cols[j].type != s->types[i]) {
+      snprintf(err, errlen, "%s: column '%s' is %s, but %s in %s", path, s->names[i],
+               seg_type_name(t->cols[j].type), seg_type_name(s->types[i]), m->schema_name);
+      return -1;
+    }
+  }
+  if (!m->allow_extra)
+    for (size_t j = 0; j < t->ncols; j++)
+      if (seg_schema_find(s, t->cols[j].name) < 0) {
+        snprintf(err, errlen, "%s: column '%s' is not in %s; give --allow-extra to use it", path, t->cols[j].name,
+                 m->schema_name);
+        return -1;
+      }
+  return 0;
+}
+
+int seg_cli_load_table(const char *path, int skip_bad, const seg_import_more *m, seg_table *t) {
+  char err[1024], head[8];
+  int rc;
+  seg_import_opts o = {0};
+  o.skip_bad_rows = skip_bad;
+  o.warn = seg_cli_warn;
+  int is_segcol = seg_cli_peek(path, head, 8) == 8 && memcmp(head, "SEGCOL\0\1", 8) == 0;
+  struct stat st;
+  if (strcmp(path, "-") == 0 || (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))) {
+    /* a pipe: read once (the peek kept the bytes) and imported from memory */
+    if (is_segcol) {
+      fprintf(stderr, "seg: %s: a .segcol is mapped, so it must be a regular file, not a pipe\n", path);
+      return -1;
+    }
+    size_t len;
+    char *buf = seg_cli_read_file(path, &len);
+    if (!buf) return -1;
+    rc = seg_import_mem(buf, len, strcmp(path, "-") == 0 ? "<stdin>" : path, &o, m, t, err, sizeof err);
+    free(buf);
+  } else if (is_segcol) {
+    rc = seg_col_open(path, t, err, sizeof err);
+    if (rc == 0 && m != NULL && m->schema != NULL && segcol_matches(t, m, path, err, sizeof err) != 0) {
+      seg_table_free(t);
+      rc = -1;
+    }
+  } else {
+    rc = seg_import_csv2(path, &o, m, t, err, sizeof err);
+  }
+  if (rc != 0) fprintf(stderr, "seg: %s\n", err);
+  return rc;
+}
+
+seg_schema_view seg_cli_table_view(const seg_table *t, const char **names, seg_type *types) {
+  for (size_t i = 0; i < t->ncols; i++) { names[i] = t->cols[i].name; types[i] = t->cols[i].type; }
+  return (seg_schema_view){t->ncols, names, types, NULL};
+}
+
+int seg_cli_schema(const char *schema, const char *data, seg_schema *s, seg_table *t, seg_schema_view *sv) {
+  char err[1024];
+  if (schema && data) seg_cli_usage("%s", "give either --schema or --data, not both");
+  if (schema) {
+    if (seg_schema_parse_file(schema, s, err, sizeof err) != 0) {
+      fprintf(stderr, "seg: %s\n", err);
+      return SEG_EXIT_USAGE;
+    }
+    *sv = (seg_schema_view){s->ncols, (const char *const *)s->names, s->types, NULL};
+    return 0;
+  }
+  if (data) {
+    if (seg_cli_load_table(data, 1, NULL, t) != 0) return SEG_EXIT_USAGE;
+    if (seg_schema_from_table(t, s) != 0) { fprintf(stderr, "seg: out of memory\n"); return SEG_EXIT_USAGE; }
+    *sv = (seg_schema_view){s->ncols, (const char *const *)s->names, s->types, s->has_missing};
+    return 0;
+  }
+  seg_cli_usage("%s", "this command needs --schema FILE or --data DATA to know the columns");
+}
+
+static int compile_rules(const char *path, const seg_schema_view *sv, int32_t today, seg_compiled *c,
+                         int warnings) {
+  size_t len;
+  char *src = seg_cli_read_file(path, &len);
+  if (!src) return SEG_EXIT_USAGE;
+  int rc = seg_compile(src, len, sv, today, c);
+  if (!warnings) seg_diags_drop_warnings(&c->diags);   /* lint warnings are `seg check`'s */
+  const char *shown = strcmp(path, "-") == 0 ? "<stdin>" : path;
+  seg_diag_render_text(stderr, &c->diags, shown, src, len, seg_cli_color());
+  free(src);
+  if (rc < 0) {
+    fprintf(stderr, "seg: out of memory\n");
+    return SEG_EXIT_USAGE;
+  }
+  if (c->diags.nerrors) return SEG_EXIT_FINDINGS;
+  return 0;
+}
+
+int seg_cli_compile_rules(const char *path, const seg_schema_view *sv, int32_t today, seg_compiled *c) {
+  return compile_rules(path, sv, today, c, 0);
+}
+
+int seg_cli_compile_lint(const char *path, const seg_schema_view *sv, int32_t today, seg_compiled *c) {
+  return compile_rules(path, sv, today, c, 1);
+}
+
+/* ---- text ------------------------------------------------------------------ */
 
 /* 41203 -> "41 203" */
 void seg_cli_group_digits(uint64_t v, char *out, size_t n) {

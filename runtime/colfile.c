@@ -8,6 +8,7 @@
 ** size, so a truncated, corrupt or hostile file gets an error, not a crash.
 */
 #include "colfile.h"
+#include "err.h"
 #include "crc32.h"
 #include "tmpfile.h"
 
@@ -36,16 +37,6 @@ static const unsigned char MAGIC[8] = {'S', 'E', 'G', 'C', 'O', 'L', 0, 1};  /* 
 #define FIXED_HDR 32
 #define COL_ENTRY_FIXED (2 + 1 + 1 + 4 + 4 + 4 + 8 * 8 + 8)   /* + name */
 #define FLAG_HAS_MISSING 1u
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void set_err(char *err, size_t errlen, const char *fmt, ...) {
-  if (err == NULL || errlen == 0) return;
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(err, errlen, fmt, ap);
-  va_end(ap);
-}
 
 /* ---- little-endian encoding ---------------------------------------- */
 
@@ -183,29 +174,29 @@ int seg_col_write(const seg_table *t, const char *path, char *err, size_t errlen
   const char *stage = "write";
 
   if (lay == NULL) {
-    set_err(err, errlen, "%s: out of memory", path);
+    seg_set_err(err, errlen, "%s: out of memory", path);
     goto out;
   }
   uint64_t hlen = FIXED_HDR + 4;
   for (size_t i = 0; i < t->ncols; i++) {
     size_t nl = strlen(t->cols[i].name);
     if (nl > UINT16_MAX) {
-      set_err(err, errlen, "%s: column name longer than 65535 bytes", path);
+      seg_set_err(err, errlen, "%s: column name longer than 65535 bytes", path);
       goto out;
     }
     if ((unsigned)t->cols[i].type >= SEG_NTYPES) {
-      set_err(err, errlen, "%s: column '%s' has an invalid type", path, t->cols[i].name);
+      seg_set_err(err, errlen, "%s: column '%s' has an invalid type", path, t->cols[i].name);
       goto out;
     }
     hlen += COL_ENTRY_FIXED + nl;
   }
   if (t->ncols > UINT32_MAX) {
-    set_err(err, errlen, "%s: too many columns", path);
+    seg_set_err(err, errlen, "%s: too many columns", path);
     goto out;
   }
   hdr = calloc(1, (size_t)pad64(hlen));
   if (hdr == NULL) {
-    set_err(err, errlen, "%s: out of memory", path);
+    seg_set_err(err, errlen, "%s: out of memory", path);
     goto out;
   }
   w.fd = seg_tmp_create(path, &tmp, err, errlen);     /* mode kept, symlinks followed */
@@ -288,7 +279,7 @@ int seg_col_write(const seg_table *t, const char *path, char *err, size_t errlen
   rc = 0;
   goto out;
 werr:
-  set_err(err, errlen, "%s: %s failed: %s", path, stage, strerror(w.err));
+  seg_set_err(err, errlen, "%s: %s failed: %s", path, stage, strerror(w.err));
   if (w.fd >= 0) close(w.fd);
   w.fd = -1;
 out:
@@ -338,42 +329,42 @@ static int duplicate_name(const seg_column *cols, uint32_t n) {
 static int check_and_fill(const unsigned char *m, uint64_t size, const char *path,
                           seg_table *out, char *err, size_t errlen) {
   if (size < 8 || memcmp(m, MAGIC, 8) != 0) {
-    set_err(err, errlen, "%s: not a seg columnar file (bad magic)", path);
+    seg_set_err(err, errlen, "%s: not a seg columnar file (bad magic)", path);
     return -1;
   }
   if (size < FIXED_HDR) {
-    set_err(err, errlen, "%s: truncated: header extends past end of file", path);
+    seg_set_err(err, errlen, "%s: truncated: header extends past end of file", path);
     return -1;
   }
   uint32_t version = get32(m + 8);
   if (version != SEG_COL_VERSION) {
-    set_err(err, errlen, "%s: unsupported seg columnar file version %u (this seg reads version %d)",
+    seg_set_err(err, errlen, "%s: unsupported seg columnar file version %u (this seg reads version %d)",
             path, version, SEG_COL_VERSION);
     return -1;
   }
   uint32_t ncols = get32(m + 12);
   uint64_t nrows = get64(m + 16), hlen = get64(m + 24);
   if (hlen < FIXED_HDR + 4 || hlen > size) {
-    set_err(err, errlen, "%s: truncated: header extends past end of file", path);
+    seg_set_err(err, errlen, "%s: truncated: header extends past end of file", path);
     return -1;
   }
   if (get32(m + hlen - 4) != seg_crc32(0, m, (size_t)(hlen - 4))) {
-    set_err(err, errlen, "%s: checksum mismatch in the header", path);
+    seg_set_err(err, errlen, "%s: checksum mismatch in the header", path);
     return -1;
   }
   if (nrows > SIZE_MAX / 8 || (uint64_t)ncols > (hlen - FIXED_HDR) / COL_ENTRY_FIXED) {
-    set_err(err, errlen, "%s: corrupt header (row or column count)", path);
+    seg_set_err(err, errlen, "%s: corrupt header (row or column count)", path);
     return -1;
   }
   /* rows that no column backs (seg writes none: a CSV header has one
   ** column at least): a few bytes would claim billions of rows to run */
   if (ncols == 0 && nrows != 0) {
-    set_err(err, errlen, "%s: corrupt header (%llu rows but no columns)", path, (unsigned long long)nrows);
+    seg_set_err(err, errlen, "%s: corrupt header (%llu rows but no columns)", path, (unsigned long long)nrows);
     return -1;
   }
   out->cols = calloc(ncols ? ncols : 1, sizeof *out->cols);
   if (out->cols == NULL) {
-    set_err(err, errlen, "%s: out of memory", path);
+    seg_set_err(err, errlen, "%s: out of memory", path);
     return -1;
   }
   out->nrows = (size_t)nrows;
@@ -385,7 +376,7 @@ static int check_and_fill(const unsigned char *m, uint64_t size, const char *pat
     if (nl == 0 || p + 2 + nl + COL_ENTRY_FIXED - 2 > hlen - 4) goto corrupt;
     c->name = malloc((size_t)nl + 1);
     if (c->name == NULL) {
-      set_err(err, errlen, "%s: out of memory", path);
+      seg_set_err(err, errlen, "%s: out of memory", path);
       return -1;
     }
     out->ncols = i + 1;
@@ -397,7 +388,7 @@ static int check_and_fill(const unsigned char *m, uint64_t size, const char *pat
     uint32_t scale = get32(m + p + 2), ndict = get32(m + p + 6), flags = get32(m + p + 10);
     p += 14;
     if (type >= SEG_NTYPES) {
-      set_err(err, errlen, "%s: column '%s' has unknown type %u", path, c->name, type);
+      seg_set_err(err, errlen, "%s: column '%s' has unknown type %u", path, c->name, type);
       return -1;
     }
     c->type = (seg_type)type;
@@ -421,18 +412,18 @@ static int check_and_fill(const unsigned char *m, uint64_t size, const char *pat
     p += 8;
     for (int k = 0; k < 4; k++) {
       if (k < 3 && len[k] != want[k]) {
-        set_err(err, errlen, "%s: corrupt: column '%s' %s has length %llu, expected %llu", path,
+        seg_set_err(err, errlen, "%s: corrupt: column '%s' %s has length %llu, expected %llu", path,
                 c->name, ARRAY_NAME[k], (unsigned long long)len[k], (unsigned long long)want[k]);
         return -1;
       }
       if (k == 3 && type != SEG_TEXT && len[k] != 0) goto corrupt_col;
       if (off[k] % ALIGN != 0 || off[k] < hlen) {
-        set_err(err, errlen, "%s: corrupt: column '%s' %s is misplaced (offset %llu)", path,
+        seg_set_err(err, errlen, "%s: corrupt: column '%s' %s is misplaced (offset %llu)", path,
                 c->name, ARRAY_NAME[k], (unsigned long long)off[k]);
         return -1;
       }
       if (off[k] > size || len[k] > size - off[k]) {
-        set_err(err, errlen, "%s: truncated: column '%s' %s %s past end of file", path,
+        seg_set_err(err, errlen, "%s: truncated: column '%s' %s %s past end of file", path,
                 c->name, ARRAY_NAME[k], ARRAY_VERB[k]);
         return -1;
       }
@@ -451,7 +442,7 @@ static int check_and_fill(const unsigned char *m, uint64_t size, const char *pat
     }
     continue;
   corrupt_col:
-    set_err(err, errlen, "%s: corrupt: column '%s' has inconsistent metadata", path, c->name);
+    seg_set_err(err, errlen, "%s: corrupt: column '%s' has inconsistent metadata", path, c->name);
     return -1;
   }
   if (p + 4 != hlen) goto corrupt;
@@ -459,17 +450,17 @@ static int check_and_fill(const unsigned char *m, uint64_t size, const char *pat
   {
     int d = duplicate_name(out->cols, ncols);
     if (d == -2) {
-      set_err(err, errlen, "%s: out of memory", path);
+      seg_set_err(err, errlen, "%s: out of memory", path);
       return -1;
     }
     if (d >= 0) {
-      set_err(err, errlen, "%s: corrupt: duplicate column name '%s'", path, out->cols[d].name);
+      seg_set_err(err, errlen, "%s: corrupt: duplicate column name '%s'", path, out->cols[d].name);
       return -1;
     }
   }
   return 0;
 corrupt:
-  set_err(err, errlen, "%s: corrupt header", path);
+  seg_set_err(err, errlen, "%s: corrupt header", path);
   return -1;
 }
 
@@ -477,18 +468,18 @@ int seg_col_open(const char *path, seg_table *out, char *err, size_t errlen) {
   memset(out, 0, sizeof *out);
   int fd = open(path, O_RDONLY);
   if (fd < 0) {
-    set_err(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+    seg_set_err(err, errlen, "%s: cannot open: %s", path, strerror(errno));
     return -1;
   }
   struct stat st;
   if (fstat(fd, &st) != 0) {
-    set_err(err, errlen, "%s: cannot stat: %s", path, strerror(errno));
+    seg_set_err(err, errlen, "%s: cannot stat: %s", path, strerror(errno));
     close(fd);
     return -1;
   }
   if (!S_ISREG(st.st_mode) || st.st_size < 8) {
     close(fd);
-    set_err(err, errlen, "%s: not a seg columnar file (%s)", path,
+    seg_set_err(err, errlen, "%s: not a seg columnar file (%s)", path,
             S_ISREG(st.st_mode) ? "bad magic" : "not a regular file");
     return -1;
   }
@@ -496,7 +487,7 @@ int seg_col_open(const char *path, seg_table *out, char *err, size_t errlen) {
   void *m = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
   close(fd);
   if (m == MAP_FAILED) {
-    set_err(err, errlen, "%s: cannot map: %s", path, strerror(errno));
+    seg_set_err(err, errlen, "%s: cannot map: %s", path, strerror(errno));
     return -1;
   }
   madvise(m, size, MADV_SEQUENTIAL);
@@ -520,7 +511,7 @@ int seg_col_check(const seg_column *c, size_t nrows, char *err, size_t errlen) {
     XXH3_64bits_update(&h, c->dict_bytes, (size_t)c->dict_off[c->ndict]);
   }
   if (XXH3_64bits_digest(&h) != c->hash) {
-    set_err(err, errlen, "checksum mismatch in column '%s': the file is damaged; import the CSV again", c->name);
+    seg_set_err(err, errlen, "checksum mismatch in column '%s': the file is damaged; import the CSV again", c->name);
     return -1;
   }
   /* a column that passes its checksum was written by seg, but a hostile
@@ -529,7 +520,7 @@ int seg_col_check(const seg_column *c, size_t nrows, char *err, size_t errlen) {
     uint64_t bad = 0;                /* no early exit: the loop vectorises */
     for (uint32_t k = 0; k < c->ndict; k++) bad |= c->dict_off[k + 1] < c->dict_off[k];
     if (bad) {
-      set_err(err, errlen, "corrupt column '%s': dictionary offsets decrease", c->name);
+      seg_set_err(err, errlen, "corrupt column '%s': dictionary offsets decrease", c->name);
       return -1;
     }
   }

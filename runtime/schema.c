@@ -7,22 +7,13 @@
 ** and every error names the file, line and column (1-based, in bytes).
 */
 #include "schema.h"
+#include "err.h"
 
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistr.h>
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void set_err(char *err, size_t errlen, const char *fmt, ...) {
-  if (err == NULL || errlen == 0) return;
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(err, errlen, fmt, ap);
-  va_end(ap);
-}
 
 void seg_schema_free(seg_schema *s) {
   if (s == NULL) return;
@@ -144,7 +135,7 @@ int seg_schema_parse(const char *fname, const char *buf, size_t n, seg_schema *o
     if (len > 0 && ln[len - 1] == '\r') len--;
     if (u8_check((const uint8_t *)ln, len) != NULL) {
       size_t col = (size_t)((const char *)u8_check((const uint8_t *)ln, len) - ln) + 1;
-      set_err(err, errlen, "%s:%zu:%zu: invalid UTF-8", fname, lineno, col);
+      seg_set_err(err, errlen, "%s:%zu:%zu: invalid UTF-8", fname, lineno, col);
       goto fail;
     }
     size_t i = 0;
@@ -152,7 +143,7 @@ int seg_schema_parse(const char *fname, const char *buf, size_t n, seg_schema *o
     if (i == len || ln[i] == '#') {
       if (i + 14 <= len && memcmp(ln + i, "# seg schema v", 14) == 0 &&
           !(len - i == 15 && ln[i + 14] == '1')) {
-        set_err(err, errlen, "%s:%zu:%zu: unsupported schema version '%.*s' (this seg reads v1)",
+        seg_set_err(err, errlen, "%s:%zu:%zu: unsupported schema version '%.*s' (this seg reads v1)",
                 fname, lineno, i + 14, (int)(len - i - 13), ln + i + 13);
         goto fail;
       }
@@ -166,7 +157,7 @@ int seg_schema_parse(const char *fname, const char *buf, size_t n, seg_schema *o
       i++;
       for (;;) {
         if (i >= len) {
-          set_err(err, errlen, "%s:%zu:%zu: unterminated `quoted` column name (a backtick inside a name is written ``)",
+          seg_set_err(err, errlen, "%s:%zu:%zu: unterminated `quoted` column name (a backtick inside a name is written ``)",
                   fname, lineno, name_col);
           goto fail;
         }
@@ -180,14 +171,14 @@ int seg_schema_parse(const char *fname, const char *buf, size_t n, seg_schema *o
           break;
         }
         if (ln[i] == '\0') {
-          set_err(err, errlen, "%s:%zu:%zu: NUL byte in column name", fname, lineno, i + 1);
+          seg_set_err(err, errlen, "%s:%zu:%zu: NUL byte in column name", fname, lineno, i + 1);
           goto fail;
         }
         name[k++] = ln[i++];
       }
       name[k] = '\0';
       if (k == 0) {
-        set_err(err, errlen, "%s:%zu:%zu: empty column name", fname, lineno, name_col);
+        seg_set_err(err, errlen, "%s:%zu:%zu: empty column name", fname, lineno, name_col);
         goto fail;
       }
     } else if (is_ident_start((unsigned char)ln[i])) {
@@ -196,13 +187,13 @@ int seg_schema_parse(const char *fname, const char *buf, size_t n, seg_schema *o
       name = strndup(ln + st, i - st);
       if (name == NULL) goto oom;
     } else {
-      set_err(err, errlen, "%s:%zu:%zu: expected a column name (names other than [A-Za-z_][A-Za-z0-9_]* are written in `backticks`)",
+      seg_set_err(err, errlen, "%s:%zu:%zu: expected a column name (names other than [A-Za-z_][A-Za-z0-9_]* are written in `backticks`)",
               fname, lineno, i + 1);
       goto fail;
     }
     while (i < len && (ln[i] == ' ' || ln[i] == '\t')) i++;
     if (i >= len || ln[i] != ':') {
-      set_err(err, errlen, "%s:%zu:%zu: expected ':' after the column name", fname, lineno, i + 1);
+      seg_set_err(err, errlen, "%s:%zu:%zu: expected ':' after the column name", fname, lineno, i + 1);
       goto fail;
     }
     i++;
@@ -211,23 +202,23 @@ int seg_schema_parse(const char *fname, const char *buf, size_t n, seg_schema *o
     while (i < len && ln[i] != ' ' && ln[i] != '\t' && ln[i] != '#') i++;
     seg_type t;
     if (i == ts) {
-      set_err(err, errlen, "%s:%zu:%zu: missing type (expected bool, int, number, text or date)",
+      seg_set_err(err, errlen, "%s:%zu:%zu: missing type (expected bool, int, number, text or date)",
               fname, lineno, ts + 1);
       goto fail;
     }
     if (type_from(ln + ts, i - ts, &t) != 0) {
-      set_err(err, errlen, "%s:%zu:%zu: unknown type '%.*s' (expected bool, int, number, text or date)",
+      seg_set_err(err, errlen, "%s:%zu:%zu: unknown type '%.*s' (expected bool, int, number, text or date)",
               fname, lineno, ts + 1, (int)(i - ts), ln + ts);
       goto fail;
     }
     while (i < len && (ln[i] == ' ' || ln[i] == '\t')) i++;
     if (i < len && ln[i] != '#') {
-      set_err(err, errlen, "%s:%zu:%zu: unexpected text after the type", fname, lineno, i + 1);
+      seg_set_err(err, errlen, "%s:%zu:%zu: unexpected text after the type", fname, lineno, i + 1);
       goto fail;
     }
     int dup = seg_schema_find(out, name);
     if (dup >= 0) {
-      set_err(err, errlen, "%s:%zu:%zu: duplicate column '%s'", fname, lineno, name_col, name);
+      seg_set_err(err, errlen, "%s:%zu:%zu: duplicate column '%s'", fname, lineno, name_col, name);
       goto fail;
     }
     if (push(out, &cap, name, t) != 0) goto oom;
@@ -235,7 +226,7 @@ int seg_schema_parse(const char *fname, const char *buf, size_t n, seg_schema *o
   }
   return 0;
 oom:
-  set_err(err, errlen, "%s: out of memory", fname);
+  seg_set_err(err, errlen, "%s: out of memory", fname);
 fail:
   free(name);
   seg_schema_free(out);
@@ -247,7 +238,7 @@ int seg_schema_parse_file(const char *path, seg_schema *out, char *err, size_t e
   FILE *f = use_stdin ? stdin : fopen(path, "rb");
   memset(out, 0, sizeof *out);
   if (f == NULL) {
-    set_err(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+    seg_set_err(err, errlen, "%s: cannot open: %s", path, strerror(errno));
     return -1;
   }
   char *buf = NULL;
@@ -258,7 +249,7 @@ int seg_schema_parse_file(const char *path, seg_schema *out, char *err, size_t e
       size_t nc = cap ? cap * 2 : 65536;
       char *nb = realloc(buf, nc);
       if (nb == NULL) {
-        set_err(err, errlen, "%s: out of memory", path);
+        seg_set_err(err, errlen, "%s: out of memory", path);
         goto out;
       }
       buf = nb;
@@ -269,7 +260,7 @@ int seg_schema_parse_file(const char *path, seg_schema *out, char *err, size_t e
     if (k == 0) break;
   }
   if (ferror(f)) {
-    set_err(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+    seg_set_err(err, errlen, "%s: cannot read: %s", path, strerror(errno));
     goto out;
   }
   rc = seg_schema_parse(use_stdin ? "<stdin>" : path, buf, len, out, err, errlen);

@@ -3,6 +3,7 @@
 ** (contract in tmpfile.h).
 */
 #include "tmpfile.h"
+#include "err.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -45,13 +46,6 @@ void seg_tmp_remove_all(void) {
       unlink(slot_path[i]);
       slot_used[i] = 0;
     }
-}
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(err, errlen, fmt, ap);
-  va_end(ap);
 }
 
 int seg_tmp_special(const char *path) {
@@ -98,13 +92,13 @@ int seg_tmp_create(const char *target, char **tmp_out, char *err, size_t errlen)
   char *real = resolved(target), *tmp = NULL;
   if (!real || asprintf(&tmp, "%s.tmp.%ld.XXXXXX", real, (long)getpid()) < 0) {
     free(real);
-    set_err(err, errlen, "%s: out of memory", target);
+    seg_set_err(err, errlen, "%s: out of memory", target);
     return -1;
   }
   remove_stale(real);
   int fd = mkstemp(tmp);
   if (fd < 0) {
-    set_err(err, errlen, "%s: cannot write: cannot create temporary file beside it: %s", target, strerror(errno));
+    seg_set_err(err, errlen, "%s: cannot write: cannot create temporary file beside it: %s", target, strerror(errno));
     free(real);
     free(tmp);
     return -1;
@@ -167,7 +161,7 @@ int seg_tmp_install(char *tmp, const char *target, char *err, size_t errlen) {
   char *real = strdup(tmp);
   int rc = -1;
   if (!real) {
-    set_err(err, errlen, "%s: out of memory", target);
+    seg_set_err(err, errlen, "%s: out of memory", target);
     seg_tmp_discard(tmp);
     return -1;
   }
@@ -177,11 +171,11 @@ int seg_tmp_install(char *tmp, const char *target, char *err, size_t errlen) {
   if ((dot = strrchr(real, '.'))) *dot = 0;       /* .tmp */
   struct stat st;
   if (stat(real, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink > 1) {
-    if (copy_into(tmp, real) != 0) set_err(err, errlen, "%s: cannot write: %s", target, strerror(errno));
+    if (copy_into(tmp, real) != 0) seg_set_err(err, errlen, "%s: cannot write: %s", target, strerror(errno));
     else rc = 0;
     seg_tmp_discard(tmp);
   } else if (rename(tmp, real) != 0) {
-    set_err(err, errlen, "%s: cannot rename %s into place: %s", target, tmp, strerror(errno));
+    seg_set_err(err, errlen, "%s: cannot rename %s into place: %s", target, tmp, strerror(errno));
     seg_tmp_discard(tmp);
   } else {
     reg_del(tmp);

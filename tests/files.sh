@@ -3,7 +3,8 @@
 # they seem (issue 10): outputs onto inputs, --force, pipes as inputs,
 # devices and FIFOs as targets, symlinks and hard links written through,
 # modes kept, signals leave no temporary, stale temporaries removed, a
-# rule file with a BOM, SEG_THREADS checked, checksum errors name the file.
+# rule file with a BOM, SEG_THREADS checked, checksum errors name the file,
+# explain of a missing rules file; the command table (help, unknown command).
 #
 #   SEG=build/seg bash tests/files.sh
 
@@ -200,5 +201,29 @@ seg_exec "$D" run g.seg bad.segcol
 seg_exec "$D" diff g.seg g2.seg bad.segcol
 [ "$T_RC" -eq 2 ] && grep -q '^seg: bad.segcol: checksum mismatch' "$T_ERR" && t_ok files/diff_checksum_names_data \
     || t_fail files/diff_checksum_names_data "rc=$T_RC $(cat "$T_ERR")"
+
+seg_exec "$D" explain gone.seg --data crm.csv       # the rules file is missing: a message, not a crash
+[ "$T_RC" -eq 2 ] && grep -q '^seg: gone.seg: cannot open' "$T_ERR" && t_ok files/explain_missing_rules \
+    || t_fail files/explain_missing_rules "rc=$T_RC $(cat "$T_ERR")"
+
+# ---- the command table: one help text for seg --help, seg help, seg CMD --help
+seg_exec "$D" --help
+cp "$T_OUT" "$D/help.txt"
+help_ok=1
+for c in help "check --help" "run -h" "import --help" "schema --help" "explain --help" "compile --help" \
+         "diff --help" "explain-code --help" "fmt --help"; do
+    seg_exec "$D" $c
+    [ "$T_RC" -eq 0 ] && cmp -s "$T_OUT" "$D/help.txt" || { help_ok=0; t_fail "files/help: seg $c" "rc=$T_RC"; }
+done
+for c in check run import schema explain compile diff explain-code fmt; do
+    grep -q "^  seg $c " "$D/help.txt" || { help_ok=0; t_fail "files/help lists $c"; }
+done
+[ "$help_ok" = 1 ] && t_ok files/help_from_one_table
+seg_exec "$D"
+[ "$T_RC" -eq 2 ] && [ ! -s "$T_OUT" ] && cmp -s "$T_ERR" "$D/help.txt" && t_ok files/no_command_usage_on_stderr \
+    || t_fail files/no_command_usage_on_stderr "rc=$T_RC"
+seg_exec "$D" frobnicate
+[ "$T_RC" -eq 2 ] && [ "$(cat "$T_ERR")" = "seg: unknown command 'frobnicate'
+Try 'seg --help'." ] && t_ok files/unknown_command || t_fail files/unknown_command "rc=$T_RC $(cat "$T_ERR")"
 
 t_summary files

@@ -1,0 +1,13 @@
+/*
+** err.h -- the one way a library function reports a failure: a message
+** into the caller's buffer (err, errlen), printf-style.
+*/
+#ifndef SEG_ERR_H
+#define SEG_ERR_H
+
+#include <stddef.h>
+
+/* Formats into err (NUL-terminated, cut to errlen); no-op without a buffer. */
+void seg_set_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+#endif

@@ -1,0 +1,151 @@
+/*
+** cli.h -- what the `seg` commands share: exit codes, the one option
+** parser, usage errors, the evaluation date (--today / SEG_TODAY), colour,
+** the CSV reading options (cli/opts.c); reading inputs and data, the
+** schema of --schema / --data, compiling a rules file, guarded and atomic
+** output, CSV/JSON text (cli/io.c).
+*/
+#ifndef SEG_CLI_H
+#define SEG_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "compile.h"
+#include "import.h"
+#include "schema.h"
+
+#define SEG_VERSION "0.1.0"
+
+/* The exit codes of every command. */
+enum seg_exit {
+  SEG_EXIT_OK = 0,
+  SEG_EXIT_FINDINGS = 1,   /* findings: rule errors (check: and warnings with --strict), fmt --check, diff --max-change */
+  SEG_EXIT_USAGE = 2       /* usage or input error */
+};
+
+/* ---- cli/opts.c ---------------------------------------------------------- */
+
+/* A usage error: prints `seg: ` fmt (one %s: arg) and `Try 'seg --help'.`
+** to stderr and exits SEG_EXIT_USAGE. Commands with their own usage line
+** (diff, fmt) have their own function of this type that returns the code. */
+typedef int (*seg_cli_usage_fn)(const char *fmt, const char *arg);
+_Noreturn int seg_cli_usage(const char *fmt, const char *arg);
+
+/* The option parser. A command describes its options as a table ended by
+** {NULL}: the name (and another spelling, or NULL), whether it takes a
+** value, and where that goes:
+**   SEG_OPT_FLAG   int *: set to 1
+**   SEG_OPT_VALUE  const char **: the value (the last one given wins)
+**   SEG_OPT_LIST   seg_cli_list *: every value, in order (repeatable; v
+**                  must have room for argc entries)
+** Every other argument not starting with '-' (and "-", standard input) is
+** positional, into pos (room for maxpos, or argc when maxpos < 0). Errors,
+** in argument order, go to usage: a positional beyond maxpos ("unexpected
+** argument"), an option not in the table (spec->unknown), a value missing. */
+typedef enum seg_opt_kind { SEG_OPT_FLAG, SEG_OPT_VALUE, SEG_OPT_LIST } seg_opt_kind;
+typedef struct seg_cli_list { const char **v; int n; } seg_cli_list;
+typedef struct seg_cli_opt {
+  const char *name, *alias;
+  seg_opt_kind kind;
+  void *slot;
+} seg_cli_opt;
+typedef struct seg_cli_spec {
+  const seg_cli_opt *opts;
+  int maxpos;              /* most positional arguments; < 0: any number */
+  int dashdash;            /* "--" makes every later argument positional */
+  const char *unknown;     /* e.g. "unknown option '%s' for this command" */
+  seg_cli_usage_fn usage;
+} seg_cli_spec;
+/* 0, or the usage function's code. */
+int seg_cli_parse(const seg_cli_spec *spec, int argc, char **argv, const char **pos, int *npos);
+
+/* The evaluation date: --today (opt), else $SEG_TODAY when set and not
+** empty, else the local date. seg_cli_today_parse: 0, or -1 when the text
+** is not a date YYYY-MM-DD (*text: it; *bad: the message, one %s for it).
+** seg_cli_today: the date, or a usage error (exit 2). seg_cli_today_given:
+** the date given explicitly (opt when given, else a non-empty SEG_TODAY),
+** or NULL for the local date. */
+int seg_cli_today_parse(const char *opt, int32_t *day, const char **text, const char **bad);
+int32_t seg_cli_today(const char *opt);
+/* SEG_THREADS (validated by main), or 0: the VM's default. */
+unsigned seg_cli_threads(void);
+const char *seg_cli_today_given(const char *opt);
+
+/* 1 when diagnostics on stderr are coloured: a terminal, and no NO_COLOR. */
+int seg_cli_color(void);
+
+/* The CSV reading options of import, schema and run (--encoding,
+** --month-first, --decimal, --threads, --max-bad-rows, --schema with
+** --lenient and --allow-extra) as seg_import_more; a bad value is a usage
+** error (exit 2). The schema of --schema is read into *pinned (the caller
+** frees it). */
+typedef struct seg_cli_csv {
+  const char *encoding, *decimal, *threads, *max_bad, *schema;
+  int skip_bad, month_first, lenient, allow_extra;   /* skip_bad: --skip-bad-rows (--max-bad-rows implies it) */
+} seg_cli_csv;
+seg_import_more seg_cli_csv_more(const seg_cli_csv *o, seg_schema *pinned);
+
+/* ---- cli/io.c ------------------------------------------------------------ */
+
+/* Reads a whole file ("-" = stdin) into a malloc'd buffer;
+** NULL after printing `seg: PATH: cannot open/read` to stderr.
+** An input that can be read only once (a pipe, /dev/stdin, "-") is read
+** whole the first time and kept, so a later read gets the same bytes.
+** A leading UTF-8 byte order mark is dropped. */
+char *seg_cli_read_file(const char *path, size_t *len);
+/* Up to n first bytes of path into head (its length; 0 when unreadable)
+** without losing them for a later seg_cli_read_file. */
+size_t seg_cli_peek(const char *path, char *head, size_t n);
+
+/* Opens DATA: a .segcol or a CSV imported in memory (m: CSV options, NULL
+** for the defaults; a pipe is read once); 0, or -1 after a message. With
+** m->schema, a .segcol's columns must match it. */
+int seg_cli_load_table(const char *path, int skip_bad, const seg_import_more *m, seg_table *t);
+/* The warnings of an import, on stderr (seg_import_opts.warn). */
+void seg_cli_warn(void *ctx, const char *msg);
+/* The columns of t as a schema view (names and types: room for t->ncols). */
+seg_schema_view seg_cli_table_view(const seg_table *t, const char **names, seg_type *types);
+/* The schema of --schema (a file) or --data (DATA loaded into t) for check,
+** explain and compile: 0, or 2 after a message; neither or both given is a
+** usage error. */
+int seg_cli_schema(const char *schema, const char *data, seg_schema *s, seg_table *t, seg_schema_view *sv);
+/* Compiles a rules file, diagnostics printed to stderr: 0, 1 rule errors,
+** 2 input error (c is set up once the file is read). _rules: errors only;
+** _lint: lint warnings too (seg run; they are `seg check`'s otherwise). */
+int seg_cli_compile_rules(const char *path, const seg_schema_view *sv, int32_t today, seg_compiled *c);
+int seg_cli_compile_lint(const char *path, const seg_schema_view *sv, int32_t today, seg_compiled *c);
+
+/* Writing a file so that a failure never leaves a partial file under its
+** name. seg_cli_atomic_open opens a temporary file beside path (with
+** path's mode, or the umask's for a new file) and sets *tmp; NULL after a
+** message. seg_cli_atomic_commit flushes, fsyncs, closes and renames it
+** over path, or removes it and prints why; frees tmp.
+** "-" is stdout and an existing device or FIFO is written directly (tmp
+** stays NULL); a symlink is written through, a hard-linked file in place. */
+FILE *seg_cli_atomic_open(const char *path, char **tmp);
+int seg_cli_atomic_commit(FILE *f, char *tmp, const char *path);
+
+/* Guards for every output. seg_cli_output_ok: -1 (after a message naming
+** opt) when out is the same file as one of the NULL-ended inputs (device
+** and inode: through symlinks and hard links). seg_cli_overwrite_ok: -1
+** when out exists, is a non-empty regular file and does not start with
+** magic, unless force. seg_cli_same_file: 1 when both name one file.
+** seg_cli_signals: SIGINT/SIGTERM/SIGHUP remove the temporary being
+** written; SIGBUS (a mapped input cut short) exits 2 with a message. */
+int seg_cli_output_ok(const char *opt, const char *out, const char *const *inputs);
+int seg_cli_overwrite_ok(const char *opt, const char *out, const char *magic, size_t mlen, const char *kind,
+                         int force);
+int seg_cli_same_file(const char *a, const char *b);
+void seg_cli_signals(void);
+
+/* s as a JSON string literal. */
+void seg_cli_json_string(FILE *f, const char *s);
+/* s[0..n) as one RFC 4180 CSV field (quoted when it holds a comma, a
+** quote or a line end). */
+void seg_cli_csv_field(FILE *f, const char *s, size_t n);
+/* The one format of counts in tables: 41203 -> "41 203". */
+void seg_cli_group_digits(uint64_t v, char *out, size_t n);
+
+#endif

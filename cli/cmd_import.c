@@ -1,0 +1,129 @@
+/*
+** cmd_import.c -- `seg import CSV -o OUT.segcol [options]` (a CSV export to
+** the columnar file) and `seg schema CSV|SEGCOL` (the inferred schema).
+*/
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmds.h"
+#include "colfile.h"
+#include "tmpfile.h"
+
+int seg_cmd_schema(int argc, char **argv) {
+  seg_cli_csv csv = {0};
+  const char *pos[1];
+  int npos;
+  const seg_cli_opt options[] = {
+    {"--skip-bad-rows", NULL, SEG_OPT_FLAG, &csv.skip_bad},
+    {"--max-bad-rows", NULL, SEG_OPT_VALUE, &csv.max_bad},
+    {"--encoding", NULL, SEG_OPT_VALUE, &csv.encoding},
+    {"--month-first", NULL, SEG_OPT_FLAG, &csv.month_first},
+    {"--decimal", NULL, SEG_OPT_VALUE, &csv.decimal},
+    {NULL, NULL, 0, NULL}};
+  const seg_cli_spec spec = {options, 1, 0, "unknown option '%s' for this command", seg_cli_usage};
+  seg_cli_parse(&spec, argc, argv, pos, &npos);
+  if (npos != 1) seg_cli_usage("%s", "schema needs a CSV or .segcol file");
+  seg_table t = {0};
+  seg_schema s = {0}, pinned = {0};
+  int rc = SEG_EXIT_USAGE;
+  seg_import_more m = seg_cli_csv_more(&csv, &pinned);
+  if (seg_cli_load_table(pos[0], csv.skip_bad || csv.max_bad, &m, &t) == 0) {
+    if (seg_schema_from_table(&t, &s) != 0) fprintf(stderr, "seg: out of memory\n");
+    else rc = seg_schema_print(stdout, &s, t.nrows) == 0 ? 0 : SEG_EXIT_USAGE;
+  }
+  seg_schema_free(&s);
+  seg_table_free(&t);
+  return rc;
+}
+
+/* A .segcol is written to a temporary beside the target and renamed; a
+** target that cannot be renamed over ("-", a device, a FIFO) gets the
+** finished file copied to it from a temporary in $TMPDIR. */
+static int write_segcol(const seg_table *t, const char *out, char *err, size_t errlen) {
+  if (strcmp(out, "-") != 0 && !seg_tmp_special(out)) return seg_col_write(t, out, err, errlen);
+  const char *dir = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+  char *tmp = NULL;
+  if (asprintf(&tmp, "%s/seg-import.segcol", dir) < 0) {
+    snprintf(err, errlen, "%s: out of memory", out);
+    return -1;
+  }
+  char *real = NULL;
+  int fd = seg_tmp_create(tmp, &real, err, errlen);     /* a unique name beside tmp */
+  free(tmp);
+  if (fd < 0) return -1;
+  close(fd);
+  int rc = seg_col_write(t, real, err, errlen);
+  FILE *in = rc == 0 ? fopen(real, "rb") : NULL, *o = NULL;
+  if (rc == 0) {
+    o = strcmp(out, "-") == 0 ? stdout : fopen(out, "wb");
+    char buf[1 << 16];
+    size_t n;
+    rc = in && o ? 0 : -1;
+    while (rc == 0 && (n = fread(buf, 1, sizeof buf, in)) > 0)
+      if (fwrite(buf, 1, n, o) != n) rc = -1;
+    if (in && ferror(in)) rc = -1;
+    if (o == stdout) rc |= fflush(stdout) != 0 ? -1 : 0;
+    else if (o && fclose(o) != 0) rc = -1;
+    if (rc != 0) snprintf(err, errlen, "%s: cannot write: %s", out, strerror(errno));
+  }
+  if (in) fclose(in);
+  seg_tmp_discard(real);
+  return rc;
+}
+
+int seg_cmd_import(int argc, char **argv) {
+  seg_cli_csv csv = {0};
+  const char *output = NULL, *delimiter = NULL, *key = NULL, *pos[1];
+  int force = 0, npos;
+  const seg_cli_opt options[] = {
+    {"--output", "-o", SEG_OPT_VALUE, &output},
+    {"--delimiter", NULL, SEG_OPT_VALUE, &delimiter},
+    {"--skip-bad-rows", NULL, SEG_OPT_FLAG, &csv.skip_bad},
+    {"--max-bad-rows", NULL, SEG_OPT_VALUE, &csv.max_bad},
+    {"--encoding", NULL, SEG_OPT_VALUE, &csv.encoding},
+    {"--month-first", NULL, SEG_OPT_FLAG, &csv.month_first},
+    {"--decimal", NULL, SEG_OPT_VALUE, &csv.decimal},
+    {"--key", NULL, SEG_OPT_VALUE, &key},
+    {"--threads", NULL, SEG_OPT_VALUE, &csv.threads},
+    {"--schema", NULL, SEG_OPT_VALUE, &csv.schema},
+    {"--lenient", NULL, SEG_OPT_FLAG, &csv.lenient},
+    {"--allow-extra", NULL, SEG_OPT_FLAG, &csv.allow_extra},
+    {"--force", NULL, SEG_OPT_FLAG, &force},
+    {NULL, NULL, 0, NULL}};
+  const seg_cli_spec spec = {options, 1, 0, "unknown option '%s' for this command", seg_cli_usage};
+  seg_cli_parse(&spec, argc, argv, pos, &npos);
+  if (npos != 1) seg_cli_usage("%s", "import needs a CSV file");
+  if (!output) seg_cli_usage("%s", "import needs -o OUT.segcol");
+  const char *inputs[] = {pos[0], NULL};
+  if (seg_cli_output_ok("-o", output, inputs) != 0 ||
+      seg_cli_overwrite_ok("-o", output, "SEGCOL\0\1", 8, ".segcol file", force) != 0)
+    return SEG_EXIT_USAGE;
+  seg_import_opts io = {0};
+  io.skip_bad_rows = csv.skip_bad || csv.max_bad;
+  io.warn = seg_cli_warn;
+  if (delimiter) {
+    const char *d = delimiter;
+    if (strcmp(d, "\\t") == 0 || strcmp(d, "tab") == 0) io.delimiter = '\t';
+    else if (strlen(d) == 1) io.delimiter = d[0];
+    else seg_cli_usage("--delimiter: '%s' is not one character", d);
+  }
+  seg_schema pinned = {0};
+  seg_import_more m = seg_cli_csv_more(&csv, &pinned);
+  m.key = key;
+  seg_table t = {0};
+  char err[1024];
+  int rc = 0;
+  if (seg_import_csv2(pos[0], &io, &m, &t, err, sizeof err) != 0 ||
+      write_segcol(&t, output, err, sizeof err) != 0) {
+    fprintf(stderr, "seg: %s\n", err);
+    rc = SEG_EXIT_USAGE;
+  } else {
+    fprintf(stderr, "seg: imported %zu rows, %zu columns into %s\n", t.nrows, t.ncols, output);
+  }
+  seg_table_free(&t);
+  seg_schema_free(&pinned);
+  return rc;
+}

@@ -1,0 +1,258 @@
+/*
+** cmd_run.c -- `seg run RULES DATA [--today D] [--format table|csv|json]
+** [--members OUT] [--key COL] [--segment NAME]... [CSV options]`: the
+** members of each segment counted over DATA (a .segcol or a CSV imported
+** in memory; RULES a .seg file or a .segc), and the report writers: the
+** summary as a table, CSV or JSON, the members as CSV.
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmds.h"
+#include "colfile.h"
+#include "date.h"
+#include "vm.h"
+
+/* ---- reports ------------------------------------------------------------ */
+
+/* Writes the value of column c at row r as CSV text (missing: empty). */
+static void write_cell(FILE *f, const seg_column *c, size_t r) {
+  if (!seg_valid_get(c->valid, r)) return;
+  char buf[64];
+  switch (c->type) {
+  case SEG_BOOL: fputs(seg_col_get(c, r) ? "true" : "false", f); break;
+  case SEG_INT: fprintf(f, "%lld", (long long)seg_col_get(c, r)); break;
+  case SEG_DATE: seg_date_format((int32_t)seg_col_get(c, r), buf); fputs(buf, f); break;
+  case SEG_NUM: {
+    int64_t v = seg_col_get(c, r);
+    uint64_t a = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v, p = 1;
+    for (uint32_t k = 0; k < c->scale; k++) p *= 10;
+    if (c->scale == 0) fprintf(f, "%s%llu", v < 0 ? "-" : "", (unsigned long long)a);
+    else fprintf(f, "%s%llu.%0*llu", v < 0 ? "-" : "", (unsigned long long)(a / p), (int)c->scale,
+                 (unsigned long long)(a % p));
+    break;
+  }
+  case SEG_TEXT: {
+    uint64_t code = (uint64_t)seg_col_get(c, r);
+    if (code < c->ndict)
+      seg_cli_csv_field(f, c->dict_bytes + c->dict_off[code], (size_t)(c->dict_off[code + 1] - c->dict_off[code]));
+    break;
+  }
+  }
+}
+
+/* Writes members to path via a temporary file renamed into place. */
+static int write_members(const char *path, const seg_program *p, const seg_result *res, const seg_table *t,
+                         int key, const uint8_t *shown) {
+  char *tmp = NULL;
+  FILE *f = seg_cli_atomic_open(path, &tmp);
+  if (!f) return -1;
+  fputs("segment,", f);
+  seg_cli_csv_field(f, t->cols[key].name, strlen(t->cols[key].name));
+  fputc('\n', f);
+  for (uint32_t s = 0; s < p->nsegs; s++) {
+    if (!shown[s]) continue;
+    const uint64_t *bits = res->members[s];
+    for (size_t w = 0; w < (t->nrows + 63) / 64; w++) {
+      uint64_t word = bits[w];
+      while (word) {
+        size_t r = w * 64 + (size_t)__builtin_ctzll(word);
+        word &= word - 1;
+        seg_cli_csv_field(f, p->segs[s].name, strlen(p->segs[s].name));
+        fputc(',', f);
+        write_cell(f, &t->cols[key], r);
+        fputc('\n', f);
+      }
+    }
+  }
+  return seg_cli_atomic_commit(f, tmp, path);
+}
+
+/* The summary of a run: one line per segment shown (shown[s]), with its
+** members' count and share of the rows, as CSV, JSON or a table. */
+typedef struct report {
+  const seg_program *prog;
+  const seg_result *res;
+  const uint8_t *shown;
+  size_t nrows;
+} report;
+
+static void report_csv(FILE *rep, const report *r) {
+  double rows = r->nrows ? (double)r->nrows : 1;
+  fprintf(rep, "segment,customers,share\n");
+  for (uint32_t s = 0; s < r->prog->nsegs; s++) {
+    if (!r->shown[s]) continue;
+    seg_cli_csv_field(rep, r->prog->segs[s].name, strlen(r->prog->segs[s].name));
+    fprintf(rep, ",%llu,%.6f\n", (unsigned long long)r->res->counts[s], r->res->counts[s] / rows);
+  }
+}
+
+static void report_json(FILE *rep, const report *r) {
+  double rows = r->nrows ? (double)r->nrows : 1;
+  char day[11];
+  seg_date_format(r->prog->today, day);
+  fprintf(rep, "{\"today\": \"%s\", \"customers\": %zu, \"segments\": [", day, r->nrows);
+  int first = 1;
+  for (uint32_t s = 0; s < r->prog->nsegs; s++) {
+    if (!r->shown[s]) continue;
+    const seg_seginfo *g = &r->prog->segs[s];
+    fprintf(rep, "%s\n  {\"segment\": ", first ? "" : ",");
+    seg_cli_json_string(rep, g->name);
+    fprintf(rep, ", \"description\": ");
+    if (g->desc) seg_cli_json_string(rep, g->desc);
+    else fprintf(rep, "null");
+    fprintf(rep, ", \"customers\": %llu, \"share\": %.6f}", (unsigned long long)r->res->counts[s],
+            r->res->counts[s] / rows);
+    first = 0;
+  }
+  fprintf(rep, "%s]}\n", first ? "" : "\n");
+}
+
+static void report_table(FILE *rep, const report *r) {
+  double rows = r->nrows ? (double)r->nrows : 1;
+  char day[11], total[40];
+  seg_date_format(r->prog->today, day);
+  seg_cli_group_digits(r->nrows, total, sizeof total);
+  int w = 7;
+  for (uint32_t s = 0; s < r->prog->nsegs; s++) {
+    int l = (int)strlen(r->prog->segs[s].name);
+    if (r->shown[s] && l > w) w = l;
+  }
+  fprintf(rep, "%-*s  %12s  %7s\n", w, "segment", "customers", "share");
+  for (uint32_t s = 0; s < r->prog->nsegs; s++) {
+    if (!r->shown[s]) continue;
+    char num[40];
+    seg_cli_group_digits(r->res->counts[s], num, sizeof num);
+    fprintf(rep, "%-*s  %12s  %6.1f%%\n", w, r->prog->segs[s].name, num, 100.0 * r->res->counts[s] / rows);
+  }
+  fprintf(rep, "(%s customers, today %s)\n", total, day);
+}
+
+/* ---- the command ---------------------------------------------------------- */
+
+int seg_cmd_run(int argc, char **argv) {
+  seg_cli_csv csv = {0};
+  const char *today_opt = NULL, *format = NULL, *members = NULL, *key_name = NULL, *pos[2];
+  int trace = 0;
+  seg_cli_list segments = {NULL, 0};
+  int npos;
+  const seg_cli_opt options[] = {
+    {"--today", NULL, SEG_OPT_VALUE, &today_opt},
+    {"--format", NULL, SEG_OPT_VALUE, &format},
+    {"--members", NULL, SEG_OPT_VALUE, &members},
+    {"--key", NULL, SEG_OPT_VALUE, &key_name},
+    {"--segment", NULL, SEG_OPT_LIST, &segments},
+    {"--trace", NULL, SEG_OPT_FLAG, &trace},
+    {"--skip-bad-rows", NULL, SEG_OPT_FLAG, &csv.skip_bad},
+    {"--max-bad-rows", NULL, SEG_OPT_VALUE, &csv.max_bad},
+    {"--encoding", NULL, SEG_OPT_VALUE, &csv.encoding},
+    {"--month-first", NULL, SEG_OPT_FLAG, &csv.month_first},
+    {"--decimal", NULL, SEG_OPT_VALUE, &csv.decimal},
+    {"--schema", NULL, SEG_OPT_VALUE, &csv.schema},
+    {"--lenient", NULL, SEG_OPT_FLAG, &csv.lenient},
+    {"--allow-extra", NULL, SEG_OPT_FLAG, &csv.allow_extra},
+    {NULL, NULL, 0, NULL}};
+  const seg_cli_spec spec = {options, 2, 0, "unknown option '%s' for this command", seg_cli_usage};
+  segments.v = calloc((size_t)argc + 1, sizeof *segments.v);
+  if (!segments.v) { fprintf(stderr, "seg: out of memory\n"); return SEG_EXIT_USAGE; }
+  seg_cli_parse(&spec, argc, argv, pos, &npos);
+  if (npos != 2) seg_cli_usage("%s", "run needs a rules file and a data file");
+  if (!format) format = "table";
+  if (strcmp(format, "table") && strcmp(format, "csv") && strcmp(format, "json"))
+    seg_cli_usage("--format: '%s' is not one of table, csv, json", format);
+  if (members) {
+    const char *inputs[] = {pos[0], pos[1], NULL};
+    if (seg_cli_output_ok("--members", members, inputs) != 0) {
+      free(segments.v);
+      return SEG_EXIT_USAGE;
+    }
+  }
+  int32_t today = seg_cli_today(today_opt);
+  seg_table t = {0};
+  seg_compiled c = {0};
+  seg_result res = {0};
+  seg_schema pinned = {0};
+  uint8_t *shown = NULL;
+  const char **names = NULL;
+  seg_type *types = NULL;
+  uint8_t *missing = NULL;
+  int rc = SEG_EXIT_USAGE;
+  seg_import_more m = seg_cli_csv_more(&csv, &pinned);
+  if (seg_cli_load_table(pos[1], csv.skip_bad || csv.max_bad, &m, &t) != 0) goto done;
+  names = calloc(t.ncols + 1, sizeof *names);
+  types = calloc(t.ncols + 1, sizeof *types);
+  if (!names || !types) { fprintf(stderr, "seg: out of memory\n"); goto done; }
+  seg_schema_view sv = seg_cli_table_view(&t, names, types);
+  /* which columns have missing values, so run's lint warnings speak only of
+  ** missing values that exist (as check --data does): a .segcol says so in
+  ** its header; a CSV in memory is scanned */
+  if (!(missing = calloc(t.ncols + 1, 1))) { fprintf(stderr, "seg: out of memory\n"); goto done; }
+  if (t.backing) {
+    for (size_t i = 0; i < t.ncols; i++) missing[i] = t.cols[i].has_missing;
+  } else {
+    seg_schema ms;
+    if (seg_schema_from_table(&t, &ms) != 0) { fprintf(stderr, "seg: out of memory\n"); goto done; }
+    memcpy(missing, ms.has_missing, t.ncols);
+    seg_schema_free(&ms);
+  }
+  sv.may_be_missing = missing;
+  rc = seg_cli_is_segc_file(pos[0]) ? seg_cli_segc_for_run(pos[0], &sv, pos[1], today_opt, &c)
+                                    : seg_cli_compile_lint(pos[0], &sv, today, &c);   /* lint warnings too, on stderr */
+  if (rc != 0) goto done;
+  rc = SEG_EXIT_USAGE;
+  int key = 0;
+  if (key_name && (key = seg_table_find(&t, key_name)) < 0) {
+    fprintf(stderr, "seg: --key: no column '%s' in %s\n", key_name, pos[1]);
+    goto done;
+  }
+  if (members && t.ncols == 0) {
+    fprintf(stderr, "seg: --members: %s has no columns to use as a key\n", pos[1]);
+    goto done;
+  }
+  shown = calloc(c.prog.nsegs + 1, 1);
+  if (!shown) { fprintf(stderr, "seg: out of memory\n"); goto done; }
+  for (uint32_t s = 0; s < c.prog.nsegs; s++) shown[s] = segments.n == 0;
+  for (int k = 0; k < segments.n; k++) {
+    uint32_t s = 0;
+    while (s < c.prog.nsegs && strcmp(c.prog.segs[s].name, segments.v[k]) != 0) s++;
+    if (s == c.prog.nsegs) {
+      fprintf(stderr, "seg: --segment: no segment '%s' in %s\n", segments.v[k], pos[0]);
+      goto done;
+    }
+    shown[s] = 1;
+  }
+  char err[512];
+  /* --trace (or SEG_TRACE=1): the VM tells the first batch instruction by
+  ** instruction on stderr, as clox's and jq's tracing do */
+  const char *trace_env = getenv("SEG_TRACE");
+  seg_vm_opts vo = {members != NULL, seg_cli_threads(),
+                    trace || (trace_env && strcmp(trace_env, "1") == 0) ? stderr : NULL};
+  if (seg_vm_run_opts(&c.prog, &t, &vo, &res, err, sizeof err) != 0) {
+    fprintf(stderr, "seg: %s: %s\n", pos[1], err);       /* a damaged column of the data */
+    goto done;
+  }
+  if (members && seg_col_check(&t.cols[key], t.nrows, err, sizeof err) != 0) {
+    fprintf(stderr, "seg: %s: %s\n", pos[1], err);
+    goto done;
+  }
+  if (members && write_members(members, &c.prog, &res, &t, key, shown) != 0) goto done;
+  /* one document per stream: with --members -, the summary goes to stderr */
+  FILE *rep = members && strcmp(members, "-") == 0 ? stderr : stdout;
+  report r = {&c.prog, &res, shown, t.nrows};
+  if (strcmp(format, "csv") == 0) report_csv(rep, &r);
+  else if (strcmp(format, "json") == 0) report_json(rep, &r);
+  else report_table(rep, &r);
+  rc = fflush(rep) == 0 && !ferror(rep) ? 0 : SEG_EXIT_USAGE;
+done:
+  seg_result_free(&res);
+  seg_compiled_free(&c);
+  seg_table_free(&t);
+  free(shown);
+  free(missing);
+  free(names);
+  free(types);
+  seg_schema_free(&pinned);
+  free(segments.v);
+  return rc;
+}
