@@ -71,6 +71,15 @@ static const command COMMANDS[] = {
    "  seg diff    OLD.seg NEW.seg DATA [--today D] [--format table|json] [--max-change P%]   ",
    "members added/removed per segment",
    "              (and --skip-bad-rows, --max-bad-rows, --schema, --lenient, --allow-extra as for run)\n"},
+  {"sql", seg_cmd_sql,
+   "  seg sql     RULES.seg --dialect sqlite|duckdb|postgres (--schema FILE | --data DATA)   ",
+   "the rules as one SQL query",
+   "      --table T            the customers table (default: customers)\n"
+   "      --shape counts|members|flags   a row per segment, per member, or per customer (default: counts)\n"
+   "      --key COLUMN         members and flags: the key column (default: the first)\n"
+   "      --view NAME          flags: as CREATE VIEW NAME\n"
+   "      --today YYYY-MM-DD   the date the query is for (dates are computed by seg)\n"
+   "      -o OUT.sql           write to a file (default: stdout)\n"},
   {"explain-code", seg_cmd_explain_code,
    "  seg explain-code CODE | --list                        ",
    "what a diagnostic code means, and the fix", ""},

@@ -11,7 +11,7 @@
 # Environment:
 #   SEG_SHARED   shared folder (conformance cases), default ../shared
 #   SEG_TESTDATA vendored datasets and csv-spectrum, default tests/data
-#   TESTS        groups to run, default "unit lang diag conformance import sqlite_diff engine bench_smoke diff sarif fmt editors fuzz segc limits allocfail files outputs random_diff layers"
+#   TESTS        groups to run, default "unit lang diag conformance import sqlite_diff engine bench_smoke diff sarif fmt editors fuzz segc limits allocfail files outputs random_diff layers sql"
 #   VERBOSE=1    also print passing tests
 #   SEG_TIMEOUT  seconds allowed per seg invocation (default 30)
 #   UNIT_TIMEOUT seconds allowed per unit test binary (default 600: a hang guard,
@@ -23,7 +23,7 @@ ROOT=$(pwd)
 
 [ $# -ge 1 ] || set -- build
 export SEG_SHARED=${SEG_SHARED:-../shared}
-TESTS=${TESTS:-unit lang diag conformance import sqlite_diff engine bench_smoke diff sarif fmt editors fuzz segc limits allocfail files outputs random_diff layers}
+TESTS=${TESTS:-unit lang diag conformance import sqlite_diff engine bench_smoke diff sarif fmt editors fuzz segc limits allocfail files outputs random_diff layers sql}
 VERBOSE=${VERBOSE:-0}
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:allocator_may_return_null=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}

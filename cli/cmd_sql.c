@@ -1,0 +1,100 @@
+/*
+** cmd_sql.c -- `seg sql RULES.seg --dialect sqlite|duckdb|postgres
+** (--schema S | --data D) [--table T] [--key COL] [--today D]
+** [--shape counts|members|flags] [--view NAME] [-o OUT.sql]`: the rules as
+** one SQL query giving seg's answers in that engine (compiler/sql.h).
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmds.h"
+#include "sql.h"
+
+int seg_cmd_sql(int argc, char **argv) {
+  const char *schema = NULL, *data = NULL, *today_opt = NULL, *dialect = NULL, *shape = NULL, *table = NULL;
+  const char *key = NULL, *view = NULL, *out = NULL, *pos[1];
+  int npos, force = 0;
+  const seg_cli_opt options[] = {
+    {"--dialect", NULL, SEG_OPT_VALUE, &dialect},
+    {"--schema", NULL, SEG_OPT_VALUE, &schema},
+    {"--data", NULL, SEG_OPT_VALUE, &data},
+    {"--today", NULL, SEG_OPT_VALUE, &today_opt},
+    {"--shape", NULL, SEG_OPT_VALUE, &shape},
+    {"--table", NULL, SEG_OPT_VALUE, &table},
+    {"--key", NULL, SEG_OPT_VALUE, &key},
+    {"--view", NULL, SEG_OPT_VALUE, &view},
+    {"-o", "--output", SEG_OPT_VALUE, &out},
+    {"--force", NULL, SEG_OPT_FLAG, &force},
+    {NULL, NULL, 0, NULL}};
+  const seg_cli_spec spec = {options, 1, 0, "unknown option '%s' for this command", seg_cli_usage};
+  seg_cli_parse(&spec, argc, argv, pos, &npos);
+  if (npos != 1) seg_cli_usage("%s", "sql needs a rules file");
+  if (!dialect) seg_cli_usage("%s", "sql needs --dialect sqlite, duckdb or postgres");
+  int d = seg_sql_dialect_of(dialect);
+  if (d < 0) seg_cli_usage("--dialect: '%s' is not one of sqlite, duckdb, postgres", dialect);
+  int sh = seg_sql_shape_of(shape ? shape : "counts");
+  if (sh < 0) seg_cli_usage("--shape: '%s' is not one of counts, members, flags", shape);
+  if (view && sh != SEG_SQL_FLAGS) seg_cli_usage("%s", "--view: only with --shape flags");
+  if (out) {
+    const char *inputs[] = {pos[0], schema ? schema : "-", data ? data : "-", NULL};
+    if (seg_cli_output_ok("-o", out, inputs) != 0 ||
+        seg_cli_overwrite_ok("-o", out, "--", 2, "SQL file", force) != 0)
+      return SEG_EXIT_USAGE;
+  }
+  seg_schema s = {0};
+  seg_table t = {0};
+  seg_schema_view sv;
+  seg_compiled c = {0};
+  char *src = NULL;
+  int rc = seg_cli_schema(schema, data, &s, &t, &sv);
+  if (rc != 0) goto done;
+  int32_t today = seg_cli_today(today_opt);
+  rc = seg_cli_compile_rules(pos[0], &sv, today, &c);
+  if (rc != 0) goto done;
+  rc = SEG_EXIT_USAGE;
+  if (!key && sh != SEG_SQL_COUNTS) {
+    if (sv.ncols == 0) { fprintf(stderr, "seg: --key: the schema has no columns\n"); goto done; }
+    key = sv.names[0];
+  }
+  if (key) {
+    size_t i = 0;
+    while (i < sv.ncols && strcmp(sv.names[i], key) != 0) i++;
+    if (i == sv.ncols) { fprintf(stderr, "seg: --key: no column '%s' in the schema\n", key); goto done; }
+  }
+  size_t len;
+  src = seg_cli_read_file(pos[0], &len);
+  if (!src) goto done;
+  const char *shown = strcmp(pos[0], "-") == 0 ? "<stdin>" : pos[0];
+  seg_sql_opts o = {(seg_sql_dialect)d, (seg_sql_shape)sh, table ? table : "customers", key, view, shown, today, &sv};
+  char *body = NULL;
+  size_t bodylen = 0;
+  FILE *mem = open_memstream(&body, &bodylen);
+  int erc = mem ? seg_sql_emit(&c.ast, src, len, &o, mem, &c.diags) : -1;
+  if (mem) fclose(mem);
+  if (erc != 0) {
+    if (erc < 0) fprintf(stderr, "seg: out of memory\n");
+    else seg_diag_render_text(stderr, &c.diags, shown, src, len, seg_cli_color());
+    free(body);
+    rc = erc < 0 ? SEG_EXIT_USAGE : SEG_EXIT_FINDINGS;
+    goto done;
+  }
+  if (!out || strcmp(out, "-") == 0) {
+    fwrite(body, 1, bodylen, stdout);
+    rc = fflush(stdout) == 0 ? 0 : SEG_EXIT_USAGE;
+  } else {
+    char *tmp;
+    FILE *f = seg_cli_atomic_open(out, &tmp);
+    if (f) {
+      fwrite(body, 1, bodylen, f);
+      rc = seg_cli_atomic_commit(f, tmp, out) == 0 ? 0 : SEG_EXIT_USAGE;
+    }
+  }
+  free(body);
+done:
+  free(src);
+  seg_compiled_free(&c);
+  seg_schema_free(&s);
+  seg_table_free(&t);
+  return rc;
+}

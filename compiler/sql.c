@@ -1,0 +1,565 @@
+/*
+** sql.c -- `seg sql`: the checked AST as SQL (see sql.h for the contract).
+**
+** Every expression is written fully parenthesised, so SQL's precedence
+** never has a say. A sub-expression without columns is evaluated by seg
+** (compiler/eval.c, the evaluator the VM uses) and written as a literal:
+** dates, durations, `today` arithmetic and constant text come out exactly
+** as seg computes them, in every dialect.
+*/
+#include "sql.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "date.h"
+#include "eval.h"
+
+typedef struct sq {
+  const seg_sql_opts *o;
+  seg_diags *diags;
+  FILE *f;
+  int errors;
+  int oom;
+} sq;
+
+static const char *const DIALECTS[] = {"sqlite", "duckdb", "postgres"};
+static const char *const SHAPES[] = {"counts", "members", "flags"};
+
+int seg_sql_dialect_of(const char *name) {
+  for (int i = 0; i < 3; i++) if (strcmp(name, DIALECTS[i]) == 0) return i;
+  return -1;
+}
+
+int seg_sql_shape_of(const char *name) {
+  for (int i = 0; i < 3; i++) if (strcmp(name, SHAPES[i]) == 0) return i;
+  return -1;
+}
+
+/* A construct this dialect cannot carry (why: the engine's reason, or
+** NULL for one seg sql does not write yet): a located error, no query. */
+static void refuse_why(sq *q, const seg_node *n, const char *what, const char *why) {
+  if (q->errors++ < 20)
+    seg_diag_add(q->diags, SEG_SEV_ERROR, "E0601", n->loc, "%s cannot be written as SQL for %s%s%s", what,
+                 DIALECTS[q->o->dialect], why ? ": " : " yet", why ? why : "");
+}
+static void refuse(sq *q, const seg_node *n, const char *what) { refuse_why(q, n, what, NULL); }
+
+static int sqlite(const sq *q) { return q->o->dialect == SEG_SQL_SQLITE; }
+
+/* 'text', quotes doubled */
+static void put_string(FILE *f, const char *s, size_t n) {
+  fputc('\'', f);
+  for (size_t i = 0; i < n; i++) {
+    if (s[i] == '\'') fputc('\'', f);
+    fputc(s[i], f);
+  }
+  fputc('\'', f);
+}
+
+/* "identifier", quotes doubled; a dotted table name quotes each part */
+static void put_ident(FILE *f, const char *s, int dotted) {
+  fputc('"', f);
+  for (; *s; s++) {
+    if (*s == '"') fputc('"', f);
+    if (dotted && *s == '.') { fputs("\".\"", f); continue; }
+    fputc(*s, f);
+  }
+  fputc('"', f);
+}
+
+static void put_date(const sq *q, int64_t day) {
+  char b[11];
+  seg_date_format((int32_t)day, b);
+  fprintf(q->f, sqlite(q) ? "'%s'" : "DATE '%s'", b);
+}
+
+static void put_double(FILE *f, double v) {
+  char b[40];
+  snprintf(b, sizeof b, "%.17g", v);
+  fputs(b, f);
+  if (!strpbrk(b, ".eEn")) fputs(".0", f);     /* a float literal, not an integer */
+}
+
+static void expr(sq *q, const seg_node *n);
+
+/* A value seg computed (a constant sub-expression), as a literal. */
+static void literal(sq *q, const seg_node *n, const seg_val *v) {
+  FILE *f = q->f;
+  if (v->missing) { fputs("NULL", f); return; }
+  switch (v->type) {
+  case VT_BOOL: fputs(v->i ? "TRUE" : "FALSE", f); break;
+  case VT_INT: fprintf(f, "%lld", (long long)v->i); break;
+  case VT_NUM:
+    if (!isfinite(v->f)) { refuse(q, n, "an infinite number"); break; }
+    put_double(f, v->f);
+    break;
+  case VT_DATE: put_date(q, v->i); break;
+  case VT_TEXT: put_string(f, v->s, v->n); break;
+  default: refuse(q, n, "a duration on its own"); break;
+  }
+}
+
+/* Text compared as seg compares it: case-folded. A literal is folded by
+** seg (Unicode full case folding), anything else by the engine's lower(). */
+static void folded(sq *q, const seg_node *n) {
+  if (!n->has_cols) {
+    seg_eval_env env = {.today = q->o->today, .textcol = -1};
+    seg_val v = seg_eval(n, &env);
+    size_t len = 0;
+    char *fv = !v.missing && !env.error ? seg_casefold(v.s, v.n, &len) : NULL;
+    if (env.error || (!v.missing && !fv)) q->oom = 1;
+    if (v.missing) fputs("NULL", q->f);
+    else if (fv) put_string(q->f, fv, len);
+    free(fv);
+    seg_val_release(&v);
+    return;
+  }
+  fputs("lower(", q->f);
+  expr(q, n);
+  fputc(')', q->f);
+}
+
+/* One side of a comparison: text folded, everything else as is. */
+static void side(sq *q, const seg_node *n, int text) {
+  if (text) folded(q, n);
+  else expr(q, n);
+}
+
+static const char *cmp_op(int op) {
+  switch (op) {
+  case OP_LT: return "<";
+  case OP_LE: return "<=";
+  case OP_GT: return ">";
+  case OP_GE: return ">=";
+  case OP_EQ: return "=";
+  default: return "<>";
+  }
+}
+
+static void compare(sq *q, int op, const seg_node *a, const seg_node *b) {
+  int text = a->type == VT_TEXT;
+  fputc('(', q->f);
+  side(q, a, text);
+  /* PostgreSQL orders text by the database's collation: seg by bytes */
+  if (text && q->o->dialect == SEG_SQL_POSTGRES && op != OP_EQ && op != OP_NE) fputs(" COLLATE \"C\"", q->f);
+  fprintf(q->f, " %s ", cmp_op(op));
+  side(q, b, text);
+  fputc(')', q->f);
+}
+
+/* A duration's amount and unit when both are constants. */
+static int duration_of(sq *q, const seg_node *d, int64_t *amount, seg_unit *unit) {
+  if (d->kind != N_DURATION || d->a->has_cols) return 0;
+  seg_eval_env env = {.today = q->o->today, .textcol = -1};
+  seg_val v = seg_eval(d->a, &env);
+  int ok = !v.missing && !env.error;
+  *amount = v.i;
+  *unit = d->unit;
+  seg_val_release(&v);
+  return ok;
+}
+
+static void arith(sq *q, const seg_node *n) {
+  FILE *f = q->f;
+  const seg_node *a = n->a, *b = n->b;
+  if (a->type == VT_DATE && b->type == VT_DURATION) {
+    int64_t k;
+    seg_unit u;
+    if (!duration_of(q, b, &k, &u)) { refuse(q, n, "date arithmetic with a computed duration"); return; }
+    if (n->op == '-') k = -k;
+    if (u == U_WEEK) { k *= 7; u = U_DAY; }
+    if (sqlite(q)) {
+      /* SQLite's date(d, '+1 month') does not clamp to the month's end */
+      if (u != U_DAY) {
+        refuse_why(q, n, "month and year arithmetic on a column", "SQLite's date() does not clamp to the month's end");
+        return;
+      }
+      fputs("date(", f);
+      expr(q, a);
+      fprintf(f, ", '%+lld days')", (long long)k);
+      return;
+    }
+    fputs("CAST((", f);
+    expr(q, a);
+    fprintf(f, " + INTERVAL '%lld %s') AS DATE)", (long long)k, u == U_DAY ? "day" : u == U_MONTH ? "month" : "year");
+    return;
+  }
+  if (a->type == VT_DATE && b->type == VT_DATE) {
+    if (sqlite(q)) {
+      fputs("CAST(julianday(", f);
+      expr(q, a);
+      fputs(") - julianday(", f);
+      expr(q, b);
+      fputs(") AS INTEGER)", f);
+    } else {
+      fputs("CAST((", f);
+      expr(q, a);
+      fputs(" - ", f);
+      expr(q, b);
+      fputs(") AS BIGINT)", f);
+    }
+    return;
+  }
+  if (n->op == '/') {
+    /* exact division (PostgreSQL's 7/2 is 3); by zero: missing */
+    fputs("(CAST(", f);
+    expr(q, a);
+    fprintf(f, " AS %s) / NULLIF(", sqlite(q) ? "REAL" : "DOUBLE PRECISION");
+    expr(q, b);
+    fputs(", 0))", f);
+    return;
+  }
+  fputc('(', f);
+  expr(q, a);
+  fprintf(f, " %c ", n->op);
+  expr(q, b);
+  fputc(')', f);
+}
+
+/* LIKE pattern of a folded literal: % _ and the escape character escaped. */
+static void like(sq *q, const seg_node *a, const seg_node *lit, int op) {
+  seg_eval_env env = {.today = q->o->today, .textcol = -1};
+  seg_val v = seg_eval(lit, &env);
+  size_t len = 0;
+  char *fv = !v.missing && !env.error ? seg_casefold(v.s, v.n, &len) : NULL;
+  if (env.error || (!v.missing && !fv)) q->oom = 1;
+  if (v.missing) {
+    fputs("NULL", q->f);
+  } else if (fv) {
+    fputc('(', q->f);
+    folded(q, a);
+    fputs(" LIKE '", q->f);
+    if (op != OP_STARTS) fputc('%', q->f);
+    for (size_t i = 0; i < len; i++) {
+      if (fv[i] == '%' || fv[i] == '_' || fv[i] == '\\') fputc('\\', q->f);
+      if (fv[i] == '\'') fputc('\'', q->f);
+      fputc(fv[i], q->f);
+    }
+    if (op != OP_ENDS) fputc('%', q->f);
+    fputs("' ESCAPE '\\')", q->f);
+  }
+  free(fv);
+  seg_val_release(&v);
+}
+
+static void textop(sq *q, const seg_node *n) {
+  FILE *f = q->f;
+  if (n->negated) fputs("(NOT ", f);
+  if (n->op == OP_MATCHES) {
+    if (sqlite(q)) refuse_why(q, n, "'matches'", "SQLite has no regular expressions without an extension");
+    else {
+      seg_eval_env env = {.today = q->o->today, .textcol = -1};
+      seg_val p = seg_eval(n->b, &env);
+      if (env.error) q->oom = 1;
+      fputc('(', f);
+      if (q->o->dialect == SEG_SQL_DUCKDB) {
+        fputs("regexp_matches(", f);
+        expr(q, n->a);
+        fputs(", ", f);
+        put_string(f, p.missing ? "" : p.s, p.missing ? 0 : p.n);
+        fputc(')', f);
+      } else {
+        expr(q, n->a);
+        fputs(" ~ ", f);
+        put_string(f, p.missing ? "" : p.s, p.missing ? 0 : p.n);
+      }
+      fputc(')', f);
+      seg_val_release(&p);
+    }
+  } else if (n->b->has_cols) {
+    refuse(q, n, "'contains', 'starts with' or 'ends with' a computed text");
+  } else {
+    like(q, n->a, n->b, n->op);
+  }
+  if (n->negated) fputc(')', f);
+}
+
+static void call(sq *q, const seg_node *n) {
+  FILE *f = q->f;
+  const seg_node *x = n->list;
+  char today[11];
+  seg_date_format(q->o->today, today);
+  switch (n->fn) {
+  case F_DAYS_SINCE:
+    if (sqlite(q)) {
+      fprintf(f, "CAST(julianday('%s') - julianday(", today);
+      expr(q, x);
+      fputs(") AS INTEGER)", f);
+    } else {
+      fprintf(f, "CAST((DATE '%s' - ", today);
+      expr(q, x);
+      fputs(") AS BIGINT)", f);
+    }
+    break;
+  case F_YEAR: case F_MONTH:
+    if (sqlite(q)) {
+      fprintf(f, "CAST(strftime('%s', ", n->fn == F_YEAR ? "%Y" : "%m");
+      expr(q, x);
+      fputs(") AS INTEGER)", f);
+    } else {
+      fprintf(f, "CAST(EXTRACT(%s FROM ", n->fn == F_YEAR ? "YEAR" : "MONTH");
+      expr(q, x);
+      fputs(") AS BIGINT)", f);
+    }
+    break;
+  case F_LOWER: case F_UPPER: case F_ABS:
+    fputs(n->fn == F_LOWER ? "lower(" : n->fn == F_UPPER ? "upper(" : "abs(", f);
+    expr(q, x);
+    fputc(')', f);
+    break;
+  case F_LENGTH:
+    fputs(q->o->dialect == SEG_SQL_POSTGRES ? "char_length(" : "length(", f);
+    expr(q, x);
+    fputc(')', f);
+    break;
+  case F_COALESCE:
+    fputs("COALESCE(", f);
+    for (const seg_node *k = x; k; k = k->next) {
+      if (k != x) fputs(", ", f);
+      expr(q, k);
+    }
+    fputc(')', f);
+    break;
+  default:
+    refuse(q, n, "this function");
+  }
+}
+
+static void expr(sq *q, const seg_node *n) {
+  FILE *f = q->f;
+  if (!n->has_cols) {
+    seg_eval_env env = {.today = q->o->today, .textcol = -1};
+    seg_val v = seg_eval(n, &env);
+    if (env.error) q->oom = 1;
+    literal(q, n, &v);
+    seg_val_release(&v);
+    return;
+  }
+  switch (n->kind) {
+  case N_NAME:
+    if (n->ref) {
+      fputc('(', f);
+      expr(q, n->ref->expr);
+      fputc(')', f);
+    } else {
+      put_ident(f, n->col >= 0 && (size_t)n->col < q->o->schema->ncols ? q->o->schema->names[n->col] : n->str, 0);
+    }
+    return;
+  case N_BIN:
+    if (n->op < 256) arith(q, n);
+    else compare(q, n->op, n->a, n->b);
+    return;
+  case N_NEG:
+    fputs("(-", f);
+    expr(q, n->a);
+    fputc(')', f);
+    return;
+  case N_AND: case N_OR:
+    fputc('(', f);
+    expr(q, n->a);
+    fputs(n->kind == N_AND ? " AND " : " OR ", f);
+    expr(q, n->b);
+    fputc(')', f);
+    return;
+  case N_NOT:
+    fputs("(NOT ", f);
+    expr(q, n->a);
+    fputc(')', f);
+    return;
+  case N_RANGE: {
+    int text = n->a->type == VT_TEXT;
+    fputc('(', f);
+    if (n->b) {
+      side(q, n->a, text);
+      fputs(" >= ", f);
+      side(q, n->b, text);
+    }
+    if (n->b && n->c) fputs(" AND ", f);
+    if (n->c) {
+      side(q, n->a, text);
+      fputs(" <= ", f);
+      side(q, n->c, text);
+    }
+    fputc(')', f);
+    return;
+  }
+  case N_IN: {
+    int text = n->a->type == VT_TEXT;
+    fputc('(', f);
+    side(q, n->a, text);
+    fputs(n->negated ? " NOT IN (" : " IN (", f);
+    for (const seg_node *k = n->list; k; k = k->next) {
+      if (k != n->list) fputs(", ", f);
+      side(q, k, text);
+    }
+    fputs("))", f);
+    return;
+  }
+  case N_MISSING:
+    fputc('(', f);
+    expr(q, n->a);
+    fputs(n->negated ? " IS NOT NULL)" : " IS NULL)", f);
+    return;
+  case N_IS:
+    fputc('(', f);
+    expr(q, n->a);
+    fprintf(f, " IS %s%s)", n->negated ? "NOT " : "", n->op ? "TRUE" : "FALSE");
+    return;
+  case N_TEXTOP:
+    textop(q, n);
+    return;
+  case N_WITHIN: case N_AGO: {
+    int64_t k;
+    seg_unit u;
+    if (!duration_of(q, n->b, &k, &u)) { refuse(q, n, "a computed duration"); return; }
+    int64_t edge = seg_date_shift(q->o->today, -k, u);
+    fputc('(', f);
+    expr(q, n->a);
+    if (n->kind == N_WITHIN) {
+      fputs(" >= ", f);
+      put_date(q, edge);
+      fputs(" AND ", f);
+      expr(q, n->a);
+      fputs(" <= ", f);
+      put_date(q, q->o->today);
+    } else {
+      fputs(n->op == OP_GT ? " < " : " > ", f);
+      put_date(q, edge);
+    }
+    fputc(')', f);
+    return;
+  }
+  case N_CALL:
+    call(q, n);
+    return;
+  default:
+    refuse(q, n, "this expression");
+    return;
+  }
+}
+
+/* The rule's text, each line as an SQL comment line. */
+static void comment(FILE *f, const char *src, size_t srclen, const seg_stmt *t, const char *indent) {
+  int line = 1;
+  for (size_t i = 0; i < srclen; i++) {
+    if (line >= t->loc.first_line && line <= t->loc.last_line) {
+      size_t e = i;
+      while (e < srclen && src[e] != '\n') e++;
+      size_t len = e - i;
+      while (len && (src[i + len - 1] == '\r' || src[i + len - 1] == ' ')) len--;
+      fprintf(f, "%s-- %.*s\n", indent, (int)len, src + i);
+      i = e;
+      line++;
+      continue;
+    }
+    if (src[i] == '\n') line++;
+    if (line > t->loc.last_line) break;
+  }
+}
+
+/* Segments per UNION ALL group: SQLite allows 500 terms in one compound
+** SELECT; groups nest as subqueries. */
+#define UNION_GROUP 400
+
+static void union_of(sq *q, const seg_ast *ast, int members) {
+  FILE *f = q->f;
+  int i = 0, groups = (ast->nsegments + UNION_GROUP - 1) / UNION_GROUP;
+  fputs("SELECT segment, ", f);
+  fputs(members ? "key" : "customers", f);
+  fputs(" FROM (\n", f);
+  for (const seg_stmt *t = ast->first; t; t = t->next) {
+    if (t->kind != S_SEGMENT) continue;
+    if (i % UNION_GROUP == 0) {
+      if (i) fputs("\n  ) UNION ALL\n", f);
+      if (groups > 1) fputs("  SELECT * FROM (\n", f);
+    } else {
+      fputs("\n  UNION ALL\n", f);
+    }
+    fprintf(f, "  SELECT %d AS n, ", i + 1);
+    put_string(f, t->name, strlen(t->name));
+    fputs(" AS segment, ", f);
+    if (members) {
+      put_ident(f, q->o->key, 0);
+      fputs(" AS key FROM flags WHERE ", f);
+    } else {
+      fputs("COUNT(*) AS customers FROM flags WHERE ", f);
+    }
+    put_ident(f, t->name, 0);
+    i++;
+  }
+  if (groups > 1) fputs("\n  )", f);
+  fprintf(f, "\n) AS per_segment\nORDER BY n%s;\n", members ? ", key" : "");
+}
+
+int seg_sql_emit(const seg_ast *ast, const char *src, size_t srclen, const seg_sql_opts *o, FILE *out,
+                 seg_diags *diags) {
+  char *body = NULL;
+  size_t bodylen = 0;
+  sq q = {o, diags, open_memstream(&body, &bodylen), 0, 0};
+  if (!q.f) return -1;
+  char today[11];
+  seg_date_format(o->today, today);
+  FILE *f = q.f;
+  fprintf(f, "-- seg sql --dialect %s --shape %s: %s, today %s\n", DIALECTS[o->dialect], SHAPES[o->shape],
+          o->source ? o->source : "rules", today);
+  fputs("-- a segment's members are the rows where its column is true (not false, not NULL)\n", f);
+  if (o->shape == SEG_SQL_FLAGS && o->view) {
+    fputs("CREATE VIEW ", f);
+    put_ident(f, o->view, 1);
+    fputs(" AS\n", f);
+  }
+  fputs("WITH flags AS (\n  SELECT\n", f);
+  if (o->shape != SEG_SQL_COUNTS) {
+    fputs("    ", f);
+    put_ident(f, o->key, 0);
+    fputs(",\n", f);
+  }
+  int first = 1;
+  for (const seg_stmt *t = ast->first; t; t = t->next) {
+    if (t->kind != S_SEGMENT) continue;
+    if (!first) fputs(",\n", f);
+    first = 0;
+    comment(f, src, srclen, t, "    ");
+    fputs("    ", f);
+    expr(&q, t->expr);
+    fputs(" AS ", f);
+    put_ident(f, t->name, 0);
+  }
+  if (first) fputs("    1 AS \"no segments\"", f);
+  fputs("\n  FROM ", f);
+  put_ident(f, o->table, 1);
+  fputs("\n)\n", f);
+  if (o->shape == SEG_SQL_FLAGS) {
+    fputs("SELECT\n  ", f);
+    put_ident(f, o->key, 0);
+    for (const seg_stmt *t = ast->first; t; t = t->next) {
+      if (t->kind != S_SEGMENT) continue;
+      fputs(",\n  CASE WHEN ", f);
+      put_ident(f, t->name, 0);
+      fprintf(f, " THEN %s ELSE %s END AS ", sqlite(&q) ? "1" : "TRUE", sqlite(&q) ? "0" : "FALSE");
+      put_ident(f, t->name, 0);
+    }
+    fputs("\nFROM flags\nORDER BY ", f);
+    put_ident(f, o->key, 0);
+    fputs(";\n", f);
+  } else if (ast->nsegments > 0) {
+    union_of(&q, ast, o->shape == SEG_SQL_MEMBERS);
+  } else {
+    fputs("SELECT NULL AS segment WHERE FALSE;\n", f);
+  }
+  int bad = ferror(f);
+  fclose(f);
+  if (q.oom || bad || !body) {
+    free(body);
+    return -1;
+  }
+  if (q.errors) {
+    free(body);
+    return q.errors;
+  }
+  fwrite(body, 1, bodylen, out);
+  free(body);
+  return 0;
+}
