@@ -1,0 +1,253 @@
+/*
+** import_int.h -- the CSV importer's private parts, shared by its stages:
+** import_input.c (loading, encodings, lines), import_parse.c (numbers,
+** dates, candidate types), import_chunks.c (chunks parsed on threads,
+** bad rows, line numbers), import_encode.c (types, columns, dictionaries)
+** and import.c (header, key column, the driver). Included by those only.
+*/
+#ifndef SEG_IMPORT_INT_H
+#define SEG_IMPORT_INT_H
+
+#include <csv.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <uninorm.h>
+
+#include "date.h"
+#include "err.h"
+#include "import.h"
+#include "schema.h"
+#include "tasks.h"
+
+#define ALIGN 64
+#define MAX_SCALE 18
+#define MAX_THREADS 8
+#define DEFAULT_MIN_CHUNK ((size_t)2 << 20)
+#define MAX_ROW_WARNINGS 100
+#define NONE UINT64_MAX
+/* libcsv's parser state between records (ROW_NOT_BEGUN in libcsv.c;
+** struct csv_parser.pstate is public). */
+#define LIBCSV_ROW_NOT_BEGUN 0
+#define CSV_OPTS (CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL)
+
+typedef unsigned char uchar;
+
+/* The file, as UTF-8 (import_input.c). */
+typedef struct input {
+  const uchar *b;      /* UTF-8 text without BOM */
+  size_t n;
+  int checked;         /* converted here, so known to be valid UTF-8 */
+  void *map;           /* the file's mapping, or NULL */
+  size_t maplen;
+  uchar *own;          /* a buffer read or converted here, or NULL */
+} input;
+
+#define NUM_MAX_RUNS 8
+/* A cell read as digit runs and the single separators between them. */
+typedef struct numscan {
+  int64_t mant;                  /* all digits as one integer, sign applied */
+  int nruns;
+  uint32_t run[NUM_MAX_RUNS];    /* digits per run */
+  char sep[NUM_MAX_RUNS];        /* after run i: '.', ',' or ' ' (any space) */
+  char lead;                     /* first digit */
+  char has_mark;                 /* a '.' or ',' occurs */
+} numscan;
+
+/* The types a column can still be, narrowed by each cell (import_parse.h). */
+enum {
+  CAN_BOOL = 1u << 0,
+  CAN_P = 1u << 1,         /* every value a number with '.' as the mark */
+  CAN_PINT = 1u << 2,      /* ... and none with a fraction */
+  CAN_C = 1u << 3,         /* the same with ',' */
+  CAN_CINT = 1u << 4,
+  CAN_DATE = 1u << 5,      /* dates in the configured day/month order */
+  CAN_DATE_ALT = 1u << 6,  /* dates in the other order (for the hint) */
+  CAN_ALL = (1u << 7) - 1,
+  SEEN = 1u << 31          /* some value present */
+};
+
+typedef struct colstat {
+  uint32_t can;            /* CAN_* still possible, and SEEN */
+  uint8_t fd_p, fd_c;      /* most fraction digits with '.' / ',' */
+  uint64_t conflict_row;   /* first row read differently with '.' and ',' */
+  uint64_t altdate_row;    /* first row whose date reads only the other way */
+  char conflict_ex[40];
+  char altdate_ex[24];
+} colstat;
+/* One column's cells of one chunk: <varint len><bytes> per row. */
+typedef struct rawcol {
+  uchar *b;
+  size_t len, cap;
+  size_t start;            /* where the current row's cell begins */
+} rawcol;
+enum { E_NONE, E_FIELDS, E_QUOTE, E_UTF8, E_UNTERMINATED, E_NOMEM };
+
+typedef struct badrow { uint64_t rec; size_t found; int hint; } badrow;
+struct job;
+typedef struct chunk {
+  struct job *jb;
+  size_t from, to;         /* byte range of the input */
+  struct csv_parser p;
+  int p_inited;
+  rawcol *cols;
+  colstat *st;
+  uint64_t nrows;          /* rows kept */
+  uint64_t nrec;           /* records seen (libcsv record callbacks) */
+  size_t nf;               /* fields of the current record */
+  int first_empty;
+  int clean;               /* the parser ended between records */
+  int dirty;               /* a skipped row's values narrowed st */
+  uint64_t *skipped;       /* records that are not rows, ascending */
+  size_t nskipped, skcap;
+  badrow *bad;             /* rows skipped for their field count */
+  size_t nbad, badcap;
+  int failed;              /* E_* */
+  uint64_t err_rec;        /* E_FIELDS, E_UNTERMINATED: the record */
+  size_t err_pos;          /* E_QUOTE, E_UTF8: the byte */
+  size_t err_nf, err_found;
+  int err_hint;
+  uint64_t row0;           /* first row's index in the table */
+  uint64_t line0;          /* line of `from`; 0 = not computed yet */
+} chunk;
+typedef struct job {
+  const char *fname;
+  const seg_import_opts *o;
+  const seg_import_more *m;
+  const uchar *b;
+  size_t n;
+  int validate;            /* check UTF-8 while parsing */
+  int mapped;              /* b is a read-only file mapping: parsed pages may be dropped */
+  int delim;
+  unsigned date_flags;
+  char **hdr;
+  size_t ncols;
+  size_t body;             /* first byte after the header */
+  uint64_t body_line;
+  chunk *ch;
+  size_t nch;
+  size_t nthreads;
+  char *err;
+  size_t errlen;
+  int *pin;                /* with a schema: column j's index in it, or -1 */
+} job;
+
+/* ---- small helpers -------------------------------------------------- */
+
+
+/* 64-byte aligned allocation of at least n bytes (never 0), the padding
+** after n zeroed.  The caller writes every byte of [0, n): zeroing it all
+** first would touch each page twice. */
+static inline void *amalloc(size_t n) {
+  void *p = NULL;
+  size_t sz = n == 0 ? ALIGN : (n + ALIGN - 1) / ALIGN * ALIGN;
+  if (sz < n || posix_memalign(&p, ALIGN, sz) != 0) return NULL;
+  memset((char *)p + n, 0, sz - n);
+  return p;
+}
+
+/* ' ' \t \n \v \f \r */
+static inline int is_ws(uchar c) {
+  return c <= ' ' && ((0x100003E00ull >> c) & 1);
+}
+
+/* Grows *b to hold need bytes (doubling); 0 or -1 (out of memory). */
+static inline int grow(uchar **b, size_t *cap, size_t need) {
+  if (need <= *cap) return 0;
+  size_t nc = *cap ? *cap : 256;
+  while (nc < need) {
+    if (nc > SIZE_MAX / 2) return -1;
+    nc *= 2;
+  }
+  uchar *nb = realloc(*b, nc);
+  if (nb == NULL) return -1;
+  *b = nb;
+  *cap = nc;
+  return 0;
+}
+
+/* libcsv grows its field buffer by a fixed block per call; these keep a
+** capacity in front of the block and double it, so a 1 MB field costs
+** O(size), not O(size^2 / block). */
+static inline void *csv_realloc(void *p, size_t n) {
+  size_t *h = p ? (size_t *)p - 2 : NULL;
+  if (h != NULL && n <= h[0]) return p;
+  size_t nc = h ? h[0] : 4096;
+  while (nc < n) {
+    if (nc > (SIZE_MAX - 16) / 2) return NULL;
+    nc *= 2;
+  }
+  size_t *nh = realloc(h, nc + 2 * sizeof(size_t));
+  if (nh == NULL) return NULL;
+  nh[0] = nc;
+  return nh + 2;
+}
+
+static inline void csv_release(void *p) {
+  if (p != NULL) free((size_t *)p - 2);
+}
+
+static inline void parser_init(struct csv_parser *p, int delim) {
+  csv_init(p, CSV_OPTS);
+  csv_set_delim(p, (uchar)delim);
+  csv_set_realloc_func(p, csv_realloc);
+  csv_set_free_func(p, csv_release);
+}
+
+
+/* Reads the cell at *pos of an arena; returns its bytes, sets *n. */
+static inline const uchar *seg_imp_raw_next(const uchar *b, size_t *pos, size_t *n) {
+  size_t v = b[(*pos)++];
+  if (v & 0x80) {
+    v &= 0x7f;
+    unsigned sh = 7;
+    uchar c;
+    do {
+      c = b[(*pos)++];
+      v |= (size_t)(c & 0x7f) << sh;
+      sh += 7;
+    } while (c & 0x80);
+  }
+  *n = v;
+  const uchar *s = b + *pos;
+  *pos += v;
+  return s;
+}
+
+#include "import_parse.h"
+
+/* ---- across the stages -------------------------------------------------- */
+
+size_t seg_imp_next_line(const uchar *b, size_t pos, size_t n);
+uint64_t seg_imp_count_lines(const uchar *b, size_t n, size_t from, size_t to);
+uint64_t seg_imp_column_of(const uchar *b, size_t pos);
+size_t seg_imp_utf8_scan(const uchar *b, size_t i, size_t n);
+void seg_imp_input_free(input *in);
+int seg_imp_load_file(const char *path, const char *fname, input *in, const uchar **raw, size_t *rawlen,
+                     char *err, size_t errlen);
+int seg_imp_decode(const char *fname, const uchar *raw, size_t n, int enc, input *in, char *err, size_t errlen);
+void seg_imp_chunk_free(chunk *ch, size_t ncols);
+void seg_imp_run_tasks(size_t nthreads, size_t ntasks, void (*fn)(void *, size_t), void *arg);
+void seg_imp_locate(job *jb, size_t k, const uint64_t *recs, uint64_t *lines, size_t n);
+uint64_t seg_imp_row_line(job *jb, uint64_t r);
+void seg_imp_warn(const job *jb, const char *fmt, ...);
+void seg_imp_chunk_error(job *jb, size_t k);
+void seg_imp_warn_bad_rows(job *jb, size_t upto);
+int seg_imp_check_bad_ceiling(job *jb);
+int seg_imp_make_chunks(job *jb);
+size_t seg_imp_parse_body(job *jb);
+uint64_t seg_imp_mix64(uint64_t a, uint64_t b);
+uint64_t seg_imp_hash_bytes(const uchar *s, size_t n);
+int seg_imp_pin_columns(job *jb);
+int seg_imp_encode_all(job *jb, seg_table *out);
+
+#endif
