@@ -14,6 +14,10 @@
 #   temporary folder, run as the `postgres` user, stopped at the end;
 #   random rules over Nordic text in NFC (tests/sql_diff.py --engine postgres).
 #   Without PostgreSQL installed the group says so (and fails under CI=true).
+# - DuckDB (libduckdb.so of the npm package @duckdb/node-api, through
+#   bench/duckdb_driver.c): the same files and random rules. Needs npm (the
+#   package is fetched once into build/duckdb, or SEG_DUCKDB_LIB names a
+#   libduckdb.so); without npm the group says it was not run.
 # - Refusals: a construct a dialect cannot carry is a located error, exit 1,
 #   nothing on stdout.
 
@@ -93,6 +97,32 @@ elif [ "${CI:-}" = true ]; then
     t_fail "sql/postgres" "PostgreSQL is not installed (tools/install-deps.sh installs it)"
 else
     echo "# sql/postgres: not run (no PostgreSQL; tools/install-deps.sh installs it)"
+fi
+
+# ---- DuckDB -------------------------------------------------------------------------
+DUCK_LIB=${SEG_DUCKDB_LIB:-$T_ROOT/build/duckdb/node_modules/@duckdb/node-bindings-linux-x64/libduckdb.so}
+if [ ! -f "$DUCK_LIB" ] && command -v npm > /dev/null; then
+    mkdir -p "$T_ROOT/build/duckdb"
+    timeout 600 npm install --prefix "$T_ROOT/build/duckdb" --no-audit --no-fund @duckdb/node-api > "$D/npm.log" 2>&1 ||
+        t_fail "sql/duckdb: npm install @duckdb/node-api" "$(tail -5 "$D/npm.log")"
+fi
+if [ -f "$DUCK_LIB" ]; then
+    if cc -O2 -o "$D/duckdb_driver" "$T_ROOT/bench/duckdb_driver.c" -ldl 2> "$D/cc.log"; then
+        export SEG_DUCKDB_DRIVER=$D/duckdb_driver SEG_DUCKDB_LIB=$DUCK_LIB
+        for rules in examples/nordic_q4.seg examples/winback.seg examples/newsletter.seg tests/engine/edges.seg; do
+            run_diff "duckdb/$(basename "$rules" .seg)" --engine duckdb "$SEG" "$rules" "$CSV" "$TODAY"
+        done
+        for seed in ${SEEDS:-1 2}; do
+            [ -f "$D/nfc.$seed/rules.seg" ] ||
+                SEG_RD_TEXT=nfc python3 tests/random_diff.py "$SEG" "$D/nfc.$seed" "$seed" "${RULES:-1500}" > "$D/rd.out" 2>&1
+            run_diff "duckdb/random (seed $seed, ${RULES:-1500} rules)" --engine duckdb "$SEG" \
+                "$D/nfc.$seed/rules.seg" "$D/nfc.$seed/data.csv" "$TODAY"
+        done
+    else
+        t_fail "sql/duckdb: build bench/duckdb_driver.c" "$(cat "$D/cc.log")"
+    fi
+else
+    echo "# sql/duckdb: not run (no npm to fetch @duckdb/node-api; tools/install-deps.sh --bench installs npm)"
 fi
 
 # ---- refusals -----------------------------------------------------------------------

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """tests/sql_diff.py -- `seg sql` against `seg run`, member by member, on a real engine.
 
-    python3 tests/sql_diff.py --engine sqlite|postgres SEG RULES DATA.csv TODAY [LABEL]
+    python3 tests/sql_diff.py --engine sqlite|postgres|duckdb SEG RULES DATA.csv TODAY [LABEL]
 
 Loads DATA.csv into a table `customers` typed by `seg schema` (SQLite, in
 memory through Python's sqlite3: int INTEGER, number REAL, date ISO text,
@@ -87,6 +87,23 @@ if ENGINE == "sqlite":
         fail("SQLite refused the query: %s" % e)
     cols = [d[0] for d in cur.description][1:]
     result = [(str(row[0]), [bool(v) for v in row[1:]]) for row in cur]
+elif ENGINE == "duckdb":
+    DT = {"int": "BIGINT", "number": "DOUBLE", "date": "DATE", "bool": "BOOLEAN", "text": "VARCHAR"}
+    load = ("CREATE TABLE customers (%s); COPY customers FROM '%s' (FORMAT csv, HEADER true);"
+            % (", ".join("%s %s" % (ident(n), DT[t]) for n, t in types), os.path.abspath(DATA).replace("'", "''")))
+    import tempfile
+    with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as tf:
+        tf.write(q.stdout)
+    p = subprocess.run([os.environ["SEG_DUCKDB_DRIVER"], "--lib", os.environ["SEG_DUCKDB_LIB"], ":memory:", load,
+                        "@" + tf.name], capture_output=True, text=True)
+    os.unlink(tf.name)
+    if p.returncode != 0:
+        fail("DuckDB refused: " + p.stderr[:1500])
+    import re
+    cols = [m.replace('""', '"') for m in re.findall(r'END AS "((?:[^"]|"")*)"', q.stdout)]
+    result = []
+    for row in csv.reader(p.stdout.splitlines()):
+        result.append((row[0], [v == "true" for v in row[1:]]))
 else:
     PGT = {"int": "BIGINT", "number": "DOUBLE PRECISION", "date": "DATE", "bool": "BOOLEAN", "text": "TEXT"}
     psql = [os.environ["SEG_PG_PSQL"], "-h", os.environ["SEG_PG_SOCKET"], "-U", "postgres", "-d", "postgres",
@@ -123,7 +140,7 @@ for row in rd:
         got[row[0]].add(row[1])
 bad = [c for c in cols if got[c] != want[c]]
 if not bad:
-    print("ok - %s: %d segments, same members in %s" % (LABEL, len(cols), "PostgreSQL" if ENGINE == "postgres" else "SQLite"))
+    print("ok - %s: %d segments, same members in %s" % (LABEL, len(cols), {"postgres": "PostgreSQL", "duckdb": "DuckDB"}.get(ENGINE, "SQLite")))
     sys.exit(0)
 sql_of = {}
 for chunk in q.stdout.split("\n)\n")[0].split(",\n"):
