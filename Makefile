@@ -21,7 +21,7 @@ XALLOC   = -include base/xalloc.h
 LIBS    = -lcsv -lunistring -lpcre2-8 -lm -lpthread
 
 ifeq ($(SAN),1)
-  ALLCFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+  ALLCFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined -DSEG_CHECKED
   LDSAN = -fsanitize=address,undefined
 endif
 # FUZZ=1 (used by `make fuzz`, with clang): coverage-guided instrumentation

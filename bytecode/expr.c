@@ -19,6 +19,7 @@
 #include <pcre2.h>
 
 #include "date.h"
+#include "err.h"
 #include "xalloc.h"
 
 #define X(i) (&x->n[(i)])
@@ -268,6 +269,7 @@ static seg_val eval_cmp(const seg_xprog *x, int op, uint32_t na, const seg_val *
 }
 
 seg_val seg_xeval(const seg_xprog *x, uint32_t root, seg_eval_env *env) {
+  SEG_ASSERT(root < x->nn);       /* seg_xprog_verify: every link inside */
   const seg_xnode *n = X(root);
   switch ((seg_nkind)n->kind) {
   case N_INT: return v_int(n->ival);

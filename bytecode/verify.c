@@ -114,7 +114,7 @@ int seg_program_verify(const seg_program *p, char *err, size_t errlen) {
         if (k > 0 && (fmt[k - 1] == 'K' || fmt[k - 1] == 'F')) {   /* a count of constants from c */
           uint64_t base = in->c, cap = fmt[k - 1] == 'K' ? p->nki : p->nkf;
           if (base + v > cap && v > 0) lim = 0;
-        } else if (in->op == SEG_OP_KB && v > 2) lim = 0;
+        } else if (in->op == SEG_OP_KB && v > SEG_TRUE) lim = 0;
         break;
       default: break;
       }

@@ -72,8 +72,10 @@ static const command COMMANDS[] = {
    "members added/removed per segment",
    "              (and --skip-bad-rows, --max-bad-rows, --schema, --lenient, --allow-extra as for run)\n"},
   {"sql", seg_cmd_sql,
-   "  seg sql     RULES.seg --dialect sqlite|duckdb|postgres (--schema FILE | --data DATA)   ",
+   "  seg sql     RULES.seg --dialect D (--schema FILE | --data DATA)   ",
    "the rules as one SQL query",
+   "      --dialect D          sqlite, duckdb, postgres (run by the tests); bigquery, snowflake,\n"
+   "                           spark, trino (written from their documentation)\n"
    "      --table T            the customers table (default: customers)\n"
    "      --shape counts|members|flags   a row per segment, per member, or per customer (default: counts)\n"
    "      --key COLUMN         members and flags: the key column (default: the first)\n"

@@ -88,7 +88,7 @@ static uint32_t gen(cg *g, seg_node *n);
 /* Loads a constant value into a fresh register. */
 static uint32_t gen_const(cg *g, const seg_val *v) {
   uint32_t r = reg_alloc(g);
-  if (v->type == VT_BOOL) emit(g, SEG_OP_KB, r, v->missing ? 1 : v->i ? 2 : 0, 0, 0);
+  if (v->type == VT_BOOL) emit(g, SEG_OP_KB, r, v->missing ? SEG_UNKNOWN : v->i ? SEG_TRUE : SEG_FALSE, 0, 0);
   else if (v->missing) emit(g, SEG_OP_KMISS, r, 0, 0, 0);
   else if (v->type == VT_NUM) emit(g, SEG_OP_KF, r, knum(g, v->f), 0, 0);
   else emit(g, SEG_OP_KI, r, kint(g, v->i), 0, 0);
@@ -350,7 +350,7 @@ static uint32_t gen_compare(cg *g, int op, seg_node *x, seg_node *y) {
     uint32_t d;
     if (c.missing) {
       d = reg_alloc(g);
-      emit(g, SEG_OP_KB, d, 1, 0, 0);
+      emit(g, SEG_OP_KB, d, SEG_UNKNOWN, 0, 0);
       return d;
     }
     if (x->type == VT_INT && c.type == VT_NUM && !isnan(c.f)) {
@@ -610,7 +610,7 @@ static uint32_t gen(cg *g, seg_node *n) {
   case N_IN: return gen_in(g, n);
   case N_IS: {                           /* coalesce(x, false) or coalesce(not x, false) */
     uint32_t x = n->op ? gen(g, n->a) : gen_unary(g, SEG_OP_NOT, n->a), f = reg_alloc(g), d = reg_alloc(g);
-    emit(g, SEG_OP_KB, f, 0, 0, 0);
+    emit(g, SEG_OP_KB, f, SEG_FALSE, 0, 0);
     emit(g, SEG_OP_COAL_B, d, x, f, 0);
     reg_free(g, x);
     reg_free(g, f);

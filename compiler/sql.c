@@ -24,11 +24,31 @@ typedef struct sq {
   int oom;
 } sq;
 
-static const char *const DIALECTS[] = {"sqlite", "duckdb", "postgres"};
+static const char *const DIALECTS[] = {"sqlite", "duckdb", "postgres", "bigquery", "snowflake", "spark", "trino"};
+#define NDIALECTS 7
+
+/* What differs between the dialects in how a thing is spelled. */
+typedef struct dialect {
+  char idq;              /* identifier quote                               */
+  int bs;                /* string literals read backslash escapes: doubled */
+  int bsq;               /* ... and a quote is written \' (else '')        */
+  const char *dbl, *i64; /* the float and integer types of CAST            */
+  int like_escape;       /* LIKE takes ESCAPE (else '\' is the default)     */
+  int is_true;           /* has x IS [NOT] TRUE / FALSE                     */
+} dialect;
+static const dialect D[NDIALECTS] = {
+  /* sqlite    */ {'"', 0, 0, "REAL", "INTEGER", 1, 1},
+  /* duckdb    */ {'"', 0, 0, "DOUBLE", "BIGINT", 1, 1},
+  /* postgres  */ {'"', 0, 0, "DOUBLE PRECISION", "BIGINT", 1, 1},
+  /* bigquery  */ {'`', 1, 1, "FLOAT64", "INT64", 0, 1},
+  /* snowflake */ {'"', 1, 0, "DOUBLE", "BIGINT", 1, 0},
+  /* spark     */ {'`', 1, 1, "DOUBLE", "BIGINT", 1, 0},
+  /* trino     */ {'"', 0, 0, "DOUBLE", "BIGINT", 1, 0},
+};
 static const char *const SHAPES[] = {"counts", "members", "flags"};
 
 int seg_sql_dialect_of(const char *name) {
-  for (int i = 0; i < 3; i++) if (strcmp(name, DIALECTS[i]) == 0) return i;
+  for (int i = 0; i < NDIALECTS; i++) if (strcmp(name, DIALECTS[i]) == 0) return i;
   return -1;
 }
 
@@ -46,33 +66,39 @@ static void refuse_why(sq *q, const seg_node *n, const char *what, const char *w
 }
 static void refuse(sq *q, const seg_node *n, const char *what) { refuse_why(q, n, what, NULL); }
 
-static int sqlite(const sq *q) { return q->o->dialect == SEG_SQL_SQLITE; }
 
-/* 'text', quotes doubled */
-static void put_string(FILE *f, const char *s, size_t n) {
+static const dialect *dl(const sq *q) { return &D[q->o->dialect]; }
+
+/* 'text': a quote doubled (or \' where backslashes escape), a backslash
+** doubled where string literals read escapes */
+static void put_str(const dialect *d, FILE *f, const char *s, size_t n) {
   fputc('\'', f);
   for (size_t i = 0; i < n; i++) {
-    if (s[i] == '\'') fputc('\'', f);
+    if (s[i] == '\'') fputc(d->bsq ? '\\' : '\'', f);
+    else if (s[i] == '\\' && d->bs) fputc('\\', f);
     fputc(s[i], f);
   }
   fputc('\'', f);
 }
+#define put_string(f, s, n) put_str(dl(q), (f), (s), (n))
 
-/* "identifier", quotes doubled; a dotted table name quotes each part */
-static void put_ident(FILE *f, const char *s, int dotted) {
-  fputc('"', f);
+/* "identifier" (`identifier`), its quote doubled; a dotted table name
+** quotes each part */
+static void put_id(const dialect *d, FILE *f, const char *s, int dotted) {
+  fputc(d->idq, f);
   for (; *s; s++) {
-    if (*s == '"') fputc('"', f);
-    if (dotted && *s == '.') { fputs("\".\"", f); continue; }
+    if (*s == d->idq) fputc(d->idq, f);
+    if (dotted && *s == '.') { fprintf(f, "%c.%c", d->idq, d->idq); continue; }
     fputc(*s, f);
   }
-  fputc('"', f);
+  fputc(d->idq, f);
 }
+#define put_ident(f, s, dotted) put_id(dl(q), (f), (s), (dotted))
 
 static void put_date(const sq *q, int64_t day) {
   char b[11];
   seg_date_format((int32_t)day, b);
-  fprintf(q->f, sqlite(q) ? "'%s'" : "DATE '%s'", b);
+  fprintf(q->f, q->o->dialect == SEG_SQL_SQLITE ? "'%s'" : "DATE '%s'", b);
 }
 
 static void put_double(FILE *f, double v) {
@@ -161,6 +187,68 @@ static int duration_of(sq *q, const seg_node *d, int64_t *amount, seg_unit *unit
   return ok;
 }
 
+/* Days from b to a, as an integer: a - b. Either side is a node or, when
+** NULL, today's literal. */
+static void day_diff(sq *q, const seg_node *a, const seg_node *b) {
+  FILE *f = q->f;
+  char today[11];
+  seg_date_format(q->o->today, today);
+#define SIDE(x) do { if (x) expr(q, x); else put_date(q, q->o->today); } while (0)
+  switch (q->o->dialect) {
+  case SEG_SQL_SQLITE:
+    fputs("CAST(julianday(", f); SIDE(a); fputs(") - julianday(", f); SIDE(b); fputs(") AS INTEGER)", f);
+    break;
+  case SEG_SQL_BIGQUERY:
+    fputs("DATE_DIFF(", f); SIDE(a); fputs(", ", f); SIDE(b); fputs(", DAY)", f);
+    break;
+  case SEG_SQL_SNOWFLAKE:
+    fputs("DATEDIFF(day, ", f); SIDE(b); fputs(", ", f); SIDE(a); fputc(')', f);
+    break;
+  case SEG_SQL_SPARK:
+    fputs("datediff(", f); SIDE(a); fputs(", ", f); SIDE(b); fputc(')', f);
+    break;
+  case SEG_SQL_TRINO:
+    fputs("date_diff('day', ", f); SIDE(b); fputs(", ", f); SIDE(a); fputc(')', f);
+    break;
+  default:   /* PostgreSQL, DuckDB: date - date is a number of days */
+    fputs("CAST((", f); SIDE(a); fputs(" - ", f); SIDE(b); fputs(") AS BIGINT)", f);
+  }
+#undef SIDE
+}
+
+/* d + k units, clamped to the month's end as seg does (every engine here
+** but SQLite clamps; SQLite gets days only). */
+static void date_add(sq *q, const seg_node *n, const seg_node *d, int64_t k, seg_unit u) {
+  FILE *f = q->f;
+  static const char *const UNIT[] = {"day", "week", "month", "year"};
+  static const char *const UNIT_UC[] = {"DAY", "WEEK", "MONTH", "YEAR"};
+  switch (q->o->dialect) {
+  case SEG_SQL_SQLITE:
+    /* SQLite's date(d, '+1 month') does not clamp to the month's end */
+    if (u != U_DAY) {
+      refuse_why(q, n, "month and year arithmetic on a column", "SQLite's date() does not clamp to the month's end");
+      return;
+    }
+    fputs("date(", f); expr(q, d); fprintf(f, ", '%+lld days')", (long long)k);
+    break;
+  case SEG_SQL_BIGQUERY:
+    fputs("DATE_ADD(", f); expr(q, d); fprintf(f, ", INTERVAL %lld %s)", (long long)k, UNIT_UC[u]);
+    break;
+  case SEG_SQL_SNOWFLAKE:
+    fprintf(f, "DATEADD(%s, %lld, ", UNIT[u], (long long)k); expr(q, d); fputc(')', f);
+    break;
+  case SEG_SQL_SPARK:
+    fputs(u == U_DAY ? "date_add(" : "add_months(", f); expr(q, d);
+    fprintf(f, ", %lld)", (long long)(u == U_YEAR ? 12 * k : k));
+    break;
+  case SEG_SQL_TRINO:
+    fprintf(f, "date_add('%s', %lld, ", UNIT[u], (long long)k); expr(q, d); fputc(')', f);
+    break;
+  default:
+    fputs("CAST((", f); expr(q, d); fprintf(f, " + INTERVAL '%lld %s') AS DATE)", (long long)k, UNIT[u]);
+  }
+}
+
 static void arith(sq *q, const seg_node *n) {
   FILE *f = q->f;
   const seg_node *a = n->a, *b = n->b;
@@ -170,43 +258,18 @@ static void arith(sq *q, const seg_node *n) {
     if (!duration_of(q, b, &k, &u)) { refuse(q, n, "date arithmetic with a computed duration"); return; }
     if (n->op == '-') k = -k;
     if (u == U_WEEK) { k *= 7; u = U_DAY; }
-    if (sqlite(q)) {
-      /* SQLite's date(d, '+1 month') does not clamp to the month's end */
-      if (u != U_DAY) {
-        refuse_why(q, n, "month and year arithmetic on a column", "SQLite's date() does not clamp to the month's end");
-        return;
-      }
-      fputs("date(", f);
-      expr(q, a);
-      fprintf(f, ", '%+lld days')", (long long)k);
-      return;
-    }
-    fputs("CAST((", f);
-    expr(q, a);
-    fprintf(f, " + INTERVAL '%lld %s') AS DATE)", (long long)k, u == U_DAY ? "day" : u == U_MONTH ? "month" : "year");
+    date_add(q, n, a, k, u);
     return;
   }
   if (a->type == VT_DATE && b->type == VT_DATE) {
-    if (sqlite(q)) {
-      fputs("CAST(julianday(", f);
-      expr(q, a);
-      fputs(") - julianday(", f);
-      expr(q, b);
-      fputs(") AS INTEGER)", f);
-    } else {
-      fputs("CAST((", f);
-      expr(q, a);
-      fputs(" - ", f);
-      expr(q, b);
-      fputs(") AS BIGINT)", f);
-    }
+    day_diff(q, a, b);
     return;
   }
   if (n->op == '/') {
     /* exact division (PostgreSQL's 7/2 is 3); by zero: missing */
     fputs("(CAST(", f);
     expr(q, a);
-    fprintf(f, " AS %s) / NULLIF(", sqlite(q) ? "REAL" : "DOUBLE PRECISION");
+    fprintf(f, " AS %s) / NULLIF(", dl(q)->dbl);
     expr(q, b);
     fputs(", 0))", f);
     return;
@@ -228,17 +291,27 @@ static void like(sq *q, const seg_node *a, const seg_node *lit, int op) {
   if (v.missing) {
     fputs("NULL", q->f);
   } else if (fv) {
+    /* the pattern: the folded literal, % _ and \ escaped by \, between
+    ** the wildcards its test needs; then written as a string literal */
+    char *pat = malloc(2 * len + 3);
+    size_t k = 0;
+    if (!pat) { q->oom = 1; free(fv); seg_val_release(&v); return; }
+    if (op != OP_STARTS) pat[k++] = '%';
+    for (size_t i = 0; i < len; i++) {
+      if (fv[i] == '%' || fv[i] == '_' || fv[i] == '\\') pat[k++] = '\\';
+      pat[k++] = fv[i];
+    }
+    if (op != OP_ENDS) pat[k++] = '%';
     fputc('(', q->f);
     folded(q, a);
-    fputs(" LIKE '", q->f);
-    if (op != OP_STARTS) fputc('%', q->f);
-    for (size_t i = 0; i < len; i++) {
-      if (fv[i] == '%' || fv[i] == '_' || fv[i] == '\\') fputc('\\', q->f);
-      if (fv[i] == '\'') fputc('\'', q->f);
-      fputc(fv[i], q->f);
+    fputs(" LIKE ", q->f);
+    put_string(q->f, pat, k);
+    if (dl(q)->like_escape) {            /* BigQuery: backslash is LIKE's escape */
+      fputs(" ESCAPE ", q->f);
+      put_string(q->f, "\\", 1);
     }
-    if (op != OP_ENDS) fputc('%', q->f);
-    fputs("' ESCAPE '\\')", q->f);
+    fputc(')', q->f);
+    free(pat);
   }
   free(fv);
   seg_val_release(&v);
@@ -248,24 +321,22 @@ static void textop(sq *q, const seg_node *n) {
   FILE *f = q->f;
   if (n->negated) fputs("(NOT ", f);
   if (n->op == OP_MATCHES) {
-    if (sqlite(q)) refuse_why(q, n, "'matches'", "SQLite has no regular expressions without an extension");
-    else {
+    if (q->o->dialect == SEG_SQL_SQLITE) {
+      refuse_why(q, n, "'matches'", "SQLite has no regular expressions without an extension");
+    } else {
+      /* a match anywhere in the value, as PCRE2 finds it */
+      static const char *const OPEN[NDIALECTS] = {"", "regexp_matches(", "(", "REGEXP_CONTAINS(", "(REGEXP_INSTR(",
+                                                  "(", "regexp_like("};
+      static const char *const MID[NDIALECTS] = {"", ", ", " ~ ", ", ", ", ", " RLIKE ", ", "};
+      static const char *const CLOSE[NDIALECTS] = {"", ")", ")", ")", ") > 0)", ")", ")"};
       seg_eval_env env = {.today = q->o->today, .textcol = -1};
       seg_val p = seg_eval(n->b, &env);
       if (env.error) q->oom = 1;
-      fputc('(', f);
-      if (q->o->dialect == SEG_SQL_DUCKDB) {
-        fputs("regexp_matches(", f);
-        expr(q, n->a);
-        fputs(", ", f);
-        put_string(f, p.missing ? "" : p.s, p.missing ? 0 : p.n);
-        fputc(')', f);
-      } else {
-        expr(q, n->a);
-        fputs(" ~ ", f);
-        put_string(f, p.missing ? "" : p.s, p.missing ? 0 : p.n);
-      }
-      fputc(')', f);
+      fputs(OPEN[q->o->dialect], f);
+      expr(q, n->a);
+      fputs(MID[q->o->dialect], f);
+      put_string(f, p.missing ? "" : p.s, p.missing ? 0 : p.n);
+      fputs(CLOSE[q->o->dialect], f);
       seg_val_release(&p);
     }
   } else if (n->b->has_cols) {
@@ -279,29 +350,19 @@ static void textop(sq *q, const seg_node *n) {
 static void call(sq *q, const seg_node *n) {
   FILE *f = q->f;
   const seg_node *x = n->list;
-  char today[11];
-  seg_date_format(q->o->today, today);
   switch (n->fn) {
   case F_DAYS_SINCE:
-    if (sqlite(q)) {
-      fprintf(f, "CAST(julianday('%s') - julianday(", today);
-      expr(q, x);
-      fputs(") AS INTEGER)", f);
-    } else {
-      fprintf(f, "CAST((DATE '%s' - ", today);
-      expr(q, x);
-      fputs(") AS BIGINT)", f);
-    }
+    day_diff(q, NULL, x);
     break;
   case F_YEAR: case F_MONTH:
-    if (sqlite(q)) {
+    if (q->o->dialect == SEG_SQL_SQLITE) {
       fprintf(f, "CAST(strftime('%s', ", n->fn == F_YEAR ? "%Y" : "%m");
       expr(q, x);
       fputs(") AS INTEGER)", f);
     } else {
       fprintf(f, "CAST(EXTRACT(%s FROM ", n->fn == F_YEAR ? "YEAR" : "MONTH");
       expr(q, x);
-      fputs(") AS BIGINT)", f);
+      fprintf(f, ") AS %s)", dl(q)->i64);
     }
     break;
   case F_LOWER: case F_UPPER: case F_ABS:
@@ -403,9 +464,15 @@ static void expr(sq *q, const seg_node *n) {
     fputs(n->negated ? " IS NOT NULL)" : " IS NULL)", f);
     return;
   case N_IS:
-    fputc('(', f);
-    expr(q, n->a);
-    fprintf(f, " IS %s%s)", n->negated ? "NOT " : "", n->op ? "TRUE" : "FALSE");
+    if (dl(q)->is_true) {
+      fputc('(', f);
+      expr(q, n->a);
+      fprintf(f, " IS %s%s)", n->negated ? "NOT " : "", n->op ? "TRUE" : "FALSE");
+    } else {                             /* never unknown: a missing value is in neither */
+      fprintf(f, "(CASE WHEN %s", n->op ? "" : "NOT ");
+      expr(q, n->a);
+      fprintf(f, " THEN %s END)", n->negated ? "FALSE ELSE TRUE" : "TRUE ELSE FALSE");
+    }
     return;
   case N_TEXTOP:
     textop(q, n);
@@ -497,11 +564,11 @@ int seg_sql_emit(const seg_ast *ast, const char *src, size_t srclen, const seg_s
                  seg_diags *diags) {
   char *body = NULL;
   size_t bodylen = 0;
-  sq q = {o, diags, open_memstream(&body, &bodylen), 0, 0};
-  if (!q.f) return -1;
+  sq qs = {o, diags, open_memstream(&body, &bodylen), 0, 0}, *q = &qs;
+  if (!q->f) return -1;
   char today[11];
   seg_date_format(o->today, today);
-  FILE *f = q.f;
+  FILE *f = q->f;
   fprintf(f, "-- seg sql --dialect %s --shape %s: %s, today %s\n", DIALECTS[o->dialect], SHAPES[o->shape],
           o->source ? o->source : "rules", today);
   fputs("-- a segment's members are the rows where its column is true (not false, not NULL)\n", f);
@@ -523,7 +590,7 @@ int seg_sql_emit(const seg_ast *ast, const char *src, size_t srclen, const seg_s
     first = 0;
     comment(f, src, srclen, t, "    ");
     fputs("    ", f);
-    expr(&q, t->expr);
+    expr(q, t->expr);
     fputs(" AS ", f);
     put_ident(f, t->name, 0);
   }
@@ -538,26 +605,27 @@ int seg_sql_emit(const seg_ast *ast, const char *src, size_t srclen, const seg_s
       if (t->kind != S_SEGMENT) continue;
       fputs(",\n  CASE WHEN ", f);
       put_ident(f, t->name, 0);
-      fprintf(f, " THEN %s ELSE %s END AS ", sqlite(&q) ? "1" : "TRUE", sqlite(&q) ? "0" : "FALSE");
+      fprintf(f, " THEN %s ELSE %s END AS ", o->dialect == SEG_SQL_SQLITE ? "1" : "TRUE",
+              o->dialect == SEG_SQL_SQLITE ? "0" : "FALSE");
       put_ident(f, t->name, 0);
     }
     fputs("\nFROM flags\nORDER BY ", f);
     put_ident(f, o->key, 0);
     fputs(";\n", f);
   } else if (ast->nsegments > 0) {
-    union_of(&q, ast, o->shape == SEG_SQL_MEMBERS);
+    union_of(q, ast, o->shape == SEG_SQL_MEMBERS);
   } else {
     fputs("SELECT NULL AS segment WHERE FALSE;\n", f);
   }
   int bad = ferror(f);
   fclose(f);
-  if (q.oom || bad || !body) {
+  if (q->oom || bad || !body) {
     free(body);
     return -1;
   }
-  if (q.errors) {
+  if (q->errors) {
     free(body);
-    return q.errors;
+    return q->errors;
   }
   fwrite(body, 1, bodylen, out);
   free(body);

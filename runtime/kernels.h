@@ -11,7 +11,7 @@
 #include "vm_int.h"
 
 #define BIT(valid, row) ((uint8_t)(((valid)[(row) >> 6] >> ((row) & 63)) & 1u))
-#define TRI(cond) ((uint8_t)((cond) ? 2 : 0))
+#define TRI(cond) ((uint8_t)((cond) ? SEG_TRUE : SEG_FALSE))
 
 /* The validity words of a batch, or NULL when every row in it is present
 ** (so kernels can skip the bitmap). */
@@ -139,7 +139,7 @@ static uint32_t compact(const uint8_t *hit, const uint64_t *v, uint32_t n, uint1
       for (uint32_t k = 0; k < n; k++) {                                                          \
         uint32_t j = dense ? k : sel[k];                                                          \
         uint8_t r = (uint8_t)(((UT)((UT)x[j] - lo) <= span) * hit);                               \
-        t[j] = v && !BIT(v, j) ? 1 : r;                                                           \
+        t[j] = v && !BIT(v, j) ? SEG_UNKNOWN : r;                                                        \
       }                                                                                           \
   }
 

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "err.h"
 #include "expr.h"
 
 int seg_vm_map_alloc(const seg_map *m, const seg_table *t, vmap *out) {
@@ -161,7 +162,7 @@ static int fast_text(const ttest *t, const char *s, size_t n, uint8_t *r) {
       hit = kfold_len(t, k) == n && ascii_eq(s, kfold(t, k), n) == 1;
     break;
   }
-  *r = (uint8_t)((hit != t->negated) ? 2 : 0);
+  *r = (uint8_t)((hit != t->negated) ? SEG_TRUE : SEG_FALSE);
   return 1;
 }
 
@@ -206,7 +207,7 @@ static inline __attribute__((always_inline)) void affix_fill(const affix *a, int
   const uint64_t H = 0x8080808080808080ULL;
   const uint64_t k0 = a->k[0], k1 = a->k[1], m0 = a->mask[0], m1 = a->mask[1];
   const size_t need = two ? 16 : 8;
-  const uint8_t yes = negated ? 0 : 2, no = negated ? 2 : 0;
+  const uint8_t yes = negated ? SEG_FALSE : SEG_TRUE, no = negated ? SEG_TRUE : SEG_FALSE;
   for (size_t k = lo; k < hi; k++) {
     uint64_t o = off[k], e = off[k + 1];
     if (e - o < need) { t[k] = UNDECIDED; continue; }
@@ -223,6 +224,7 @@ static inline __attribute__((always_inline)) void affix_fill(const affix *a, int
 int seg_vm_map_fill(const seg_program *p, const seg_map *m, const seg_table *t, vmap *out,
                     size_t lo, size_t hi) {
   const seg_column *c = &t->cols[m->col];
+  SEG_ASSERT(lo <= hi && hi <= (size_t)c->ndict + 1);   /* code ndict: missing */
   seg_eval_env env = {.today = p->today, .textcol = (int)m->col};
   ttest tt = m->type == VT_BOOL ? text_test_of(&p->x, m->expr) : (ttest){TK_NONE, 0, &p->x, SEG_XNONE, NULL, 0};
   affix af;
@@ -257,7 +259,7 @@ int seg_vm_map_fill(const seg_program *p, const seg_map *m, const seg_table *t, 
       return -1;
     }
     out->v[k] = !v.missing;
-    if (m->type == VT_BOOL) out->t[k] = v.missing ? 1 : v.i ? 2 : 0;
+    if (m->type == VT_BOOL) out->t[k] = v.missing ? SEG_UNKNOWN : v.i ? SEG_TRUE : SEG_FALSE;
     else if (m->type == VT_NUM) out->f[k] = v.missing ? 0 : v.type == VT_NUM ? v.f : (double)v.i;
     else out->i[k] = v.missing ? 0 : v.i;
     seg_val_release(&v);
@@ -277,11 +279,11 @@ void seg_vm_map_hset(vmap *m, uint32_t ndict) {
   uint32_t yes = 0, no = 0;
   m->hn = -1;
   for (uint32_t k = 0; k < ndict; k++) {
-    if (m->t[k] == 2) yes++; else no++;
+    if (m->t[k] == SEG_TRUE) yes++; else no++;
     if (yes > HSET_MAX && no > HSET_MAX) return;
   }
   m->hinv = yes > HSET_MAX;
   m->hn = 0;
   for (uint32_t k = 0; k < ndict; k++)
-    if ((m->t[k] == 2) != m->hinv) m->hset[m->hn++] = k;
+    if ((m->t[k] == SEG_TRUE) != m->hinv) m->hset[m->hn++] = k;
 }

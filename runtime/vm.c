@@ -46,6 +46,7 @@
 #include "date.h"
 #include "expr.h"
 #include "tasks.h"
+#include "err.h"
 #include "vm_int.h"
 
 typedef struct vreg {
@@ -203,14 +204,14 @@ typedef struct vthread {
 #define CMP(OPN, FIELD, OPR)                                                        \
       case SEG_OP_##OPN: {                                                          \
         vreg *B = &R[in->b], *C = &R[in->c];                                        \
-        FOR_SEL { A->t[j] = (B->v[j] & C->v[j]) ? TRI(B->FIELD[j] OPR C->FIELD[j]) : 1; } \
+        FOR_SEL { A->t[j] = (B->v[j] & C->v[j]) ? TRI(B->FIELD[j] OPR C->FIELD[j]) : SEG_UNKNOWN; } \
         break;                                                                      \
       }
 
 #define CMPK(OPN, FIELD, KS, OPR)                                                   \
       case SEG_OP_##OPN: {                                                          \
         vreg *B = &R[in->b]; __typeof__(p->KS[0]) k = p->KS[in->c];                \
-        FOR_SEL { A->t[j] = B->v[j] ? TRI(B->FIELD[j] OPR k) : 1; }                 \
+        FOR_SEL { A->t[j] = B->v[j] ? TRI(B->FIELD[j] OPR k) : SEG_UNKNOWN; }       \
         break;                                                                      \
       }
 
@@ -223,12 +224,14 @@ typedef struct vthread {
 
 #define PUSH(COMPUTE)                                                               \
       {                                                                             \
+        SEG_ASSERT(lvl + 1 < depth);        /* the verifier bounds the stack */      \
         uint16_t *out = sels + (size_t)(lvl + 1) * SEG_BATCH;                       \
         uint32_t pm = 0;                                                             \
         COMPUTE;                                                                    \
         lvl++;                                                                      \
         sel = out;                                                                  \
         n = nsel[lvl] = pm;                                                          \
+        SEG_ASSERT(n <= rows);                                                      \
         dense = 0;                                                                  \
       }
 
@@ -306,7 +309,7 @@ static int run_batches(vthread *th) {
         const seg_column *c = &t->cols[in->b];
         const uint8_t *x = (const uint8_t *)c->data + base;
         const uint64_t *v = batch_valid(c, base, rows);
-        FOR_SEL { A->t[j] = v && !BIT(v, j) ? 1 : (uint8_t)(x[j] ? 2 : 0); }
+        FOR_SEL { A->t[j] = v && !BIT(v, j) ? SEG_UNKNOWN : TRI(x[j]); }
         break;
       }
       case SEG_OP_RNG_I: case SEG_OP_RNG_N: {
@@ -318,7 +321,7 @@ static int run_batches(vthread *th) {
         const seg_column *c = &t->cols[in->b];
         const uint64_t *v = batch_valid(c, base, rows);
         const vaux *a = &aux[pc];
-        WITH_VALUES(c, base, FOR_SEL { A->t[j] = v && !BIT(v, j) ? 1 : TRI(in_set(a->set, a->nset, x[j])); })
+        WITH_VALUES(c, base, FOR_SEL { A->t[j] = v && !BIT(v, j) ? SEG_UNKNOWN : TRI(in_set(a->set, a->nset, x[j])); })
         break;
       }
       MAP(MAP_B, A->t[j] = m->t[code])
@@ -375,30 +378,30 @@ static int run_batches(vthread *th) {
       CMPS(I, i, ki)
       CMPS(F, f, kf)
       case SEG_OP_EQ_B: case SEG_OP_NE_B: { vreg *B = &R[in->b], *C = &R[in->c]; int ne = in->op == SEG_OP_NE_B;
-        FOR_SEL { uint8_t x = B->t[j], y = C->t[j]; A->t[j] = (x == 1 || y == 1) ? 1 : TRI((x == y) != ne); }
+        FOR_SEL { uint8_t x = B->t[j], y = C->t[j]; A->t[j] = (x == SEG_UNKNOWN || y == SEG_UNKNOWN) ? SEG_UNKNOWN : TRI((x == y) != ne); }
         break; }
       case SEG_OP_BTW_IK: { vreg *B = &R[in->b]; int64_t lo = p->ki[in->c], hi = p->ki[in->d];
-        FOR_SEL { int64_t x = B->i[j]; A->t[j] = B->v[j] ? TRI(x >= lo && x <= hi) : 1; }
+        FOR_SEL { int64_t x = B->i[j]; A->t[j] = B->v[j] ? TRI(x >= lo && x <= hi) : SEG_UNKNOWN; }
         break; }
       case SEG_OP_BTW_FK: { vreg *B = &R[in->b]; double lo = p->kf[in->c], hi = p->kf[in->d];
-        FOR_SEL { double x = B->f[j]; A->t[j] = B->v[j] ? TRI(x >= lo && x <= hi) : 1; }
+        FOR_SEL { double x = B->f[j]; A->t[j] = B->v[j] ? TRI(x >= lo && x <= hi) : SEG_UNKNOWN; }
         break; }
       case SEG_OP_IN_IK: { vreg *B = &R[in->b]; const int64_t *ks = p->ki + in->c; uint32_t nk = in->d;
         FOR_SEL { int hit = 0; int64_t x = B->i[j]; for (uint32_t q = 0; q < nk; q++) hit |= x == ks[q];
-                  A->t[j] = B->v[j] ? TRI(hit) : 1; }
+                  A->t[j] = B->v[j] ? TRI(hit) : SEG_UNKNOWN; }
         break; }
       case SEG_OP_IN_FK: { vreg *B = &R[in->b]; const double *ks = p->kf + in->c; uint32_t nk = in->d;
         FOR_SEL { int hit = 0; double x = B->f[j]; for (uint32_t q = 0; q < nk; q++) hit |= x == ks[q];
-                  A->t[j] = B->v[j] ? TRI(hit) : 1; }
+                  A->t[j] = B->v[j] ? TRI(hit) : SEG_UNKNOWN; }
         break; }
       case SEG_OP_ISMISS_V: { vreg *B = &R[in->b]; FOR_SEL { A->t[j] = TRI(!B->v[j]); } break; }
-      case SEG_OP_ISMISS_B: { vreg *B = &R[in->b]; FOR_SEL { A->t[j] = TRI(B->t[j] == 1); } break; }
+      case SEG_OP_ISMISS_B: { vreg *B = &R[in->b]; FOR_SEL { A->t[j] = TRI(B->t[j] == SEG_UNKNOWN); } break; }
       case SEG_OP_NOT: { vreg *B = &R[in->b]; FOR_SEL { A->t[j] = (uint8_t)(2 - B->t[j]); } break; }
       case SEG_OP_AND: { vreg *B = &R[in->b], *C = &R[in->c];
         FOR_SEL { uint8_t x = B->t[j], y = C->t[j]; A->t[j] = x == 0 ? 0 : (x < y ? x : y); }
         break; }
       case SEG_OP_OR: { vreg *B = &R[in->b], *C = &R[in->c];
-        FOR_SEL { uint8_t x = B->t[j], y = C->t[j]; A->t[j] = x == 2 ? 2 : (x > y ? x : y); }
+        FOR_SEL { uint8_t x = B->t[j], y = C->t[j]; A->t[j] = x == SEG_TRUE ? SEG_TRUE : (x > y ? x : y); }
         break; }
 
       /* ---- instructions that push a selection ---- */
@@ -409,7 +412,7 @@ static int run_batches(vthread *th) {
         break;
       }
       case SEG_OP_SEL_T:
-        PUSH(FOR_SEL { out[pm] = (uint16_t)j; pm += A->t[j] == 2; })
+        PUSH(FOR_SEL { out[pm] = (uint16_t)j; pm += A->t[j] == SEG_TRUE; })
         break;
       case SEG_OP_SRNG_I: case SEG_OP_SRNG_N: {
         const seg_column *c = &t->cols[in->b];
@@ -437,7 +440,7 @@ static int run_batches(vthread *th) {
           PUSH(WITH_CODES(c, base, FOR_SEL {
             uint32_t code = (!v || BIT(v, j)) && x[j] < miss ? x[j] : miss;
             out[pm] = (uint16_t)j;
-            pm += mt[code] == 2;
+            pm += mt[code] == SEG_TRUE;
           }))
         }
         break;
@@ -508,6 +511,7 @@ static int run_batches(vthread *th) {
         if (n == 0) pc = in->b - 1;
         break;
       case SEG_OP_SEL_POP:
+        SEG_ASSERT(lvl > 0);                /* every pop matches a push */
         lvl--;
         sel = sels + (size_t)lvl * SEG_BATCH;
         n = nsel[lvl];
@@ -518,9 +522,9 @@ static int run_batches(vthread *th) {
         uint64_t cnt = 0;
         if (members) {
           uint64_t *bits = members[in->a];
-          FOR_SEL { uint64_t hit = B->t[j] == 2; size_t row = base + j; bits[row >> 6] |= hit << (row & 63); cnt += hit; }
+          FOR_SEL { uint64_t hit = B->t[j] == SEG_TRUE; size_t row = base + j; bits[row >> 6] |= hit << (row & 63); cnt += hit; }
         } else {
-          FOR_SEL { cnt += B->t[j] == 2; }
+          FOR_SEL { cnt += B->t[j] == SEG_TRUE; }
         }
         counts[in->a] += cnt;
         break;
