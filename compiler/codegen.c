@@ -621,6 +621,7 @@ static uint32_t gen(cg *g, seg_node *n) {
     return o;
   }
   case N_MISSING: {
+    if (n->negated && n->a->type != VT_BOOL) return gen_unary(g, SEG_OP_PRES_V, n->a);
     uint32_t d = gen_unary(g, n->a->type == VT_BOOL ? SEG_OP_ISMISS_B : SEG_OP_ISMISS_V, n->a);
     if (!n->negated) return d;
     uint32_t o = reg_alloc(g);

@@ -395,6 +395,7 @@ static int run_batches(vthread *th) {
                   A->t[j] = B->v[j] ? TRI(hit) : SEG_UNKNOWN; }
         break; }
       case SEG_OP_ISMISS_V: { vreg *B = &R[in->b]; FOR_SEL { A->t[j] = TRI(!B->v[j]); } break; }
+      case SEG_OP_PRES_V: { vreg *B = &R[in->b]; FOR_SEL { A->t[j] = TRI(B->v[j]); } break; }
       case SEG_OP_ISMISS_B: { vreg *B = &R[in->b]; FOR_SEL { A->t[j] = TRI(B->t[j] == SEG_UNKNOWN); } break; }
       case SEG_OP_NOT: { vreg *B = &R[in->b]; FOR_SEL { A->t[j] = (uint8_t)(2 - B->t[j]); } break; }
       case SEG_OP_AND: { vreg *B = &R[in->b], *C = &R[in->c];
