@@ -66,7 +66,7 @@ char *seg_casefold(const char *s, size_t n, size_t *outlen) {
 static const char *folded(const seg_xprog *x, uint32_t src, const seg_val *v, size_t *n, char **tofree,
                           char *scratch) {
   *tofree = NULL;
-  if (src != SEG_XNONE && X(src)->kind == N_STR && X(src)->folded != SEG_XNONE) {
+  if (src != SEG_XNONE && X(src)->kind == SEG_N_STR && X(src)->folded != SEG_XNONE) {
     *n = X(src)->folded_len;
     return x->pool + X(src)->folded;
   }
@@ -114,11 +114,11 @@ static int compare(const seg_xprog *x, uint32_t na, const seg_val *a, uint32_t n
 
 static int cmp_holds(int op, int c) {
   switch (op) {
-  case OP_LT: return c < 0;
-  case OP_LE: return c <= 0;
-  case OP_GT: return c > 0;
-  case OP_GE: return c >= 0;
-  case OP_EQ: return c == 0;
+  case SEG_OPR_LT: return c < 0;
+  case SEG_OPR_LE: return c <= 0;
+  case SEG_OPR_GT: return c > 0;
+  case SEG_OPR_GE: return c >= 0;
+  case SEG_OPR_EQ: return c == 0;
   default: return c != 0;
   }
 }
@@ -219,7 +219,7 @@ static seg_val eval_textop(const seg_xprog *x, const seg_xnode *n, seg_eval_env 
   seg_val a = seg_xeval(x, n->a, env), b = seg_xeval(x, n->b, env);
   seg_val r = v_unknown();
   if (!a.missing && !b.missing) {
-    if (n->op == OP_MATCHES) {
+    if (n->op == SEG_OPR_MATCHES) {
       pcre2_code *re = x->re ? x->re[n - x->n] : NULL;
       pcre2_match_data *md = re ? pcre2_match_data_create_from_pattern(re, NULL) : NULL;
       if (!md) env->error = 1;
@@ -246,8 +246,8 @@ static seg_val eval_textop(const seg_xprog *x, const seg_xnode *n, seg_eval_env 
       char *fa, *fb, ba[FOLD_SCRATCH], bb[FOLD_SCRATCH];
       const char *sa = folded(x, n->a, &a, &la, &fa, ba), *sb = folded(x, n->b, &b, &lb, &fb, bb);
       if (!sa || !sb) env->error = 1;
-      else if (n->op == OP_CONTAINS) r = v_bool(lb == 0 || memmem(sa, la, sb, lb) != NULL);
-      else if (n->op == OP_STARTS) r = v_bool(lb <= la && memcmp(sa, sb, lb) == 0);
+      else if (n->op == SEG_OPR_CONTAINS) r = v_bool(lb == 0 || memmem(sa, la, sb, lb) != NULL);
+      else if (n->op == SEG_OPR_STARTS) r = v_bool(lb <= la && memcmp(sa, sb, lb) == 0);
       else r = v_bool(lb <= la && memcmp(sa + la - lb, sb, lb) == 0);
       free(fa);
       free(fb);
@@ -272,19 +272,19 @@ seg_val seg_xeval(const seg_xprog *x, uint32_t root, seg_eval_env *env) {
   SEG_ASSERT(root < x->nn);       /* seg_xprog_verify: every link inside */
   const seg_xnode *n = X(root);
   switch ((seg_nkind)n->kind) {
-  case N_INT: return v_int(n->ival);
-  case N_NUM: return v_num(n->fval);
-  case N_BOOL: return v_bool((int)n->ival);
-  case N_DATE: return v_date(n->ival);
-  case N_TODAY: return v_date(env->today);
-  case N_STR: { seg_val v = {0}; v.type = VT_TEXT; v.s = x->pool + n->str; v.n = n->len; return v; }
-  case N_DURATION: {
+  case SEG_N_INT: return v_int(n->ival);
+  case SEG_N_NUM: return v_num(n->fval);
+  case SEG_N_BOOL: return v_bool((int)n->ival);
+  case SEG_N_DATE: return v_date(n->ival);
+  case SEG_N_TODAY: return v_date(env->today);
+  case SEG_N_STR: { seg_val v = {0}; v.type = VT_TEXT; v.s = x->pool + n->str; v.n = n->len; return v; }
+  case SEG_N_DURATION: {
     seg_val a = seg_xeval(x, n->a, env);
     a.type = VT_DURATION;
     a.unit = (seg_unit)n->unit;
     return a;
   }
-  case N_NAME:
+  case SEG_N_NAME:
     if (n->col >= 0 && n->col == env->textcol) {
       if (env->text_missing) return v_missing(VT_TEXT);
       seg_val v = {0};
@@ -292,13 +292,13 @@ seg_val seg_xeval(const seg_xprog *x, uint32_t root, seg_eval_env *env) {
       return v;
     }
     return v_missing((seg_vtype)n->type);
-  case N_NEG: {
+  case SEG_N_NEG: {
     seg_val a = seg_xeval(x, n->a, env);
     if (a.missing) return a;
     if (a.type == VT_NUM) return v_num(-a.f);
     return a.i == INT64_MIN ? v_missing(VT_INT) : v_int(-a.i);
   }
-  case N_BIN: {
+  case SEG_N_BIN: {
     seg_val a = seg_xeval(x, n->a, env), b = seg_xeval(x, n->b, env), r;
     if (n->op < 256) r = arith(n->op, a, b);
     else r = eval_cmp(x, n->op, n->a, &a, n->b, &b, env);
@@ -306,24 +306,24 @@ seg_val seg_xeval(const seg_xprog *x, uint32_t root, seg_eval_env *env) {
     seg_val_release(&b);
     return r;
   }
-  case N_AND: case N_OR: {
+  case SEG_N_AND: case SEG_N_OR: {
     seg_val a = seg_xeval(x, n->a, env);
-    int absorbing = n->kind == N_OR;       /* true absorbs or, false absorbs and */
+    int absorbing = n->kind == SEG_N_OR;       /* true absorbs or, false absorbs and */
     if (!a.missing && a.i == absorbing) return a;
     seg_val b = seg_xeval(x, n->b, env);
     if (!b.missing && b.i == absorbing) return b;
     if (a.missing || b.missing) return v_unknown();
     return v_bool(!absorbing);
   }
-  case N_NOT: return tri_not(seg_xeval(x, n->a, env));
-  case N_RANGE: {
+  case SEG_N_NOT: return tri_not(seg_xeval(x, n->a, env));
+  case SEG_N_RANGE: {
     seg_val v = seg_xeval(x, n->a, env), r = v_bool(1);
     if (v.missing) { seg_val_release(&v); return v_unknown(); }
     for (int side = 0; side < 2; side++) {
       uint32_t bn = side == 0 ? n->b : n->c;
       if (bn == SEG_XNONE) continue;
       seg_val b = seg_xeval(x, bn, env);
-      seg_val t = eval_cmp(x, side == 0 ? OP_GE : OP_LE, n->a, &v, bn, &b, env);
+      seg_val t = eval_cmp(x, side == 0 ? SEG_OPR_GE : SEG_OPR_LE, n->a, &v, bn, &b, env);
       seg_val_release(&b);
       if (t.missing) r = v_unknown();
       else if (!t.i) { r = v_bool(0); break; }
@@ -331,7 +331,7 @@ seg_val seg_xeval(const seg_xprog *x, uint32_t root, seg_eval_env *env) {
     seg_val_release(&v);
     return r;
   }
-  case N_IN: {
+  case SEG_N_IN: {
     seg_val v = seg_xeval(x, n->a, env), r = v_bool(0);
     if (v.missing) { seg_val_release(&v); return v_unknown(); }
     /* text against literals: the value is folded once, not once per item */
@@ -340,12 +340,12 @@ seg_val seg_xeval(const seg_xprog *x, uint32_t root, seg_eval_env *env) {
     const char *sx = v.type == VT_TEXT ? folded(x, SEG_XNONE, &v, &lx, &fx, bx) : NULL;
     for (uint32_t k = n->list; k != SEG_XNONE; k = X(k)->next) {
       const seg_xnode *item = X(k);
-      if (sx && item->kind == N_STR && item->folded != SEG_XNONE) {
+      if (sx && item->kind == SEG_N_STR && item->folded != SEG_XNONE) {
         if (lx == item->folded_len && memcmp(sx, x->pool + item->folded, lx) == 0) { r = v_bool(1); break; }
         continue;
       }
       seg_val b = seg_xeval(x, k, env);
-      seg_val t = eval_cmp(x, OP_EQ, n->a, &v, k, &b, env);
+      seg_val t = eval_cmp(x, SEG_OPR_EQ, n->a, &v, k, &b, env);
       seg_val_release(&b);
       if (t.missing) r = v_unknown();
       else if (t.i) { r = v_bool(1); break; }
@@ -354,27 +354,27 @@ seg_val seg_xeval(const seg_xprog *x, uint32_t root, seg_eval_env *env) {
     seg_val_release(&v);
     return n->negated ? tri_not(r) : r;
   }
-  case N_MISSING: {
+  case SEG_N_MISSING: {
     seg_val v = seg_xeval(x, n->a, env);
     int m = v.missing;
     seg_val_release(&v);
     return v_bool(n->negated ? !m : m);
   }
-  case N_IS: {
+  case SEG_N_IS: {
     seg_val v = seg_xeval(x, n->a, env);
     int t = !v.missing && (v.i != 0) == (n->op != 0);
     seg_val_release(&v);
     return v_bool(n->negated ? !t : t);
   }
-  case N_TEXTOP: return eval_textop(x, n, env);
-  case N_WITHIN: case N_AGO: {
+  case SEG_N_TEXTOP: return eval_textop(x, n, env);
+  case SEG_N_WITHIN: case SEG_N_AGO: {
     seg_val d = seg_xeval(x, n->a, env), dur = seg_xeval(x, n->b, env);
     if (d.missing || dur.missing) return v_unknown();
     int64_t edge = seg_date_shift(env->today, -dur.i, dur.unit);
-    if (n->kind == N_WITHIN) return v_bool(edge <= d.i && d.i <= env->today);
-    return v_bool(n->op == OP_GT ? d.i < edge : d.i > edge);
+    if (n->kind == SEG_N_WITHIN) return v_bool(edge <= d.i && d.i <= env->today);
+    return v_bool(n->op == SEG_OPR_GT ? d.i < edge : d.i > edge);
   }
-  case N_CALL: return eval_call(x, n, env);
+  case SEG_N_CALL: return eval_call(x, n, env);
   }
   return v_missing((seg_vtype)n->type);
 }
@@ -464,7 +464,7 @@ int seg_xprog_prepare(seg_xprog *x, char *err, size_t errlen) {
   }
   for (uint32_t i = 0; i < x->nn; i++) {
     seg_xnode *n = X(i);
-    if (n->kind == N_STR && n->folded == SEG_XNONE) {
+    if (n->kind == SEG_N_STR && n->folded == SEG_XNONE) {
       size_t len = 0;
       char *f = seg_casefold(x->pool + n->str, n->len, &len);
       uint32_t at = f ? seg_xprog_str(x, f, len) : SEG_XNONE;
@@ -474,7 +474,7 @@ int seg_xprog_prepare(seg_xprog *x, char *err, size_t errlen) {
       n->folded = at;
       n->folded_len = (uint32_t)len;
     }
-    if (n->kind == N_TEXTOP && n->op == OP_MATCHES && !x->re[i]) {
+    if (n->kind == SEG_N_TEXTOP && n->op == SEG_OPR_MATCHES && !x->re[i]) {
       const seg_xnode *p = X(n->b);
       int rc = seg_regex_compile(x->pool + p->str, p->len, &x->re[i], err, errlen);
       if (rc) return rc;
@@ -496,51 +496,51 @@ static const char *type_rule(const seg_xprog *x, const seg_xnode *n) {
   int has_a = ta >= 0, has_b = tb >= 0, has_c = n->c != SEG_XNONE, has_list = n->list != SEG_XNONE;
   int leaf = !has_a && !has_b && !has_c && !has_list;
   switch ((seg_nkind)n->kind) {
-  case N_INT: return leaf && t == VT_INT ? NULL : "bad int literal";
-  case N_NUM: return leaf && t == VT_NUM ? NULL : "bad number literal";
-  case N_BOOL: return leaf && t == VT_BOOL && (n->ival == 0 || n->ival == 1) ? NULL : "bad bool literal";
-  case N_DATE: return leaf && t == VT_DATE && n->ival >= INT32_MIN && n->ival <= INT32_MAX ? NULL : "bad date literal";
-  case N_TODAY: return leaf && t == VT_DATE ? NULL : "bad today";
-  case N_STR:
+  case SEG_N_INT: return leaf && t == VT_INT ? NULL : "bad int literal";
+  case SEG_N_NUM: return leaf && t == VT_NUM ? NULL : "bad number literal";
+  case SEG_N_BOOL: return leaf && t == VT_BOOL && (n->ival == 0 || n->ival == 1) ? NULL : "bad bool literal";
+  case SEG_N_DATE: return leaf && t == VT_DATE && n->ival >= INT32_MIN && n->ival <= INT32_MAX ? NULL : "bad date literal";
+  case SEG_N_TODAY: return leaf && t == VT_DATE ? NULL : "bad today";
+  case SEG_N_STR:
     return leaf && t == VT_TEXT && n->str != SEG_XNONE && n->str < x->npool && n->len <= x->npool - n->str
                ? NULL : "bad string literal";
-  case N_NAME: return leaf && t == VT_TEXT ? NULL : "a column other than a text column";
-  case N_DURATION:
+  case SEG_N_NAME: return leaf && t == VT_TEXT ? NULL : "a column other than a text column";
+  case SEG_N_DURATION:
     return has_a && !has_b && !has_c && !has_list && t == VT_DURATION && ta == VT_INT && n->unit <= U_YEAR
                ? NULL : "bad duration";
-  case N_NEG: return has_a && !has_b && !has_c && !has_list && numeric(ta) && t == ta ? NULL : "bad negation";
-  case N_NOT: return has_a && !has_b && !has_c && !has_list && ta == VT_BOOL && t == VT_BOOL ? NULL : "bad not";
-  case N_AND: case N_OR:
+  case SEG_N_NEG: return has_a && !has_b && !has_c && !has_list && numeric(ta) && t == ta ? NULL : "bad negation";
+  case SEG_N_NOT: return has_a && !has_b && !has_c && !has_list && ta == VT_BOOL && t == VT_BOOL ? NULL : "bad not";
+  case SEG_N_AND: case SEG_N_OR:
     return has_a && has_b && !has_c && !has_list && ta == VT_BOOL && tb == VT_BOOL && t == VT_BOOL ? NULL
                                                                                                    : "bad and/or";
-  case N_BIN:
+  case SEG_N_BIN:
     if (!has_a || !has_b || has_c || has_list) return "bad operator";
-    if (n->op >= OP_LT && n->op <= OP_NE) return comparable(ta, tb) && t == VT_BOOL ? NULL : "bad comparison";
+    if (n->op >= SEG_OPR_LT && n->op <= SEG_OPR_NE) return comparable(ta, tb) && t == VT_BOOL ? NULL : "bad comparison";
     if (n->op != '+' && n->op != '-' && n->op != '*' && n->op != '/') return "unknown operator";
     if (ta == VT_DATE && tb == VT_DURATION && (n->op == '+' || n->op == '-')) return t == VT_DATE ? NULL : "bad date arithmetic";
     if (ta == VT_DATE && tb == VT_DATE && n->op == '-') return t == VT_INT ? NULL : "bad date arithmetic";
     if (!numeric(ta) || !numeric(tb)) return "bad arithmetic";
     return t == (ta == VT_NUM || tb == VT_NUM || n->op == '/' ? VT_NUM : VT_INT) ? NULL : "bad arithmetic";
-  case N_RANGE:
+  case SEG_N_RANGE:
     if (!has_a || has_list || (!has_b && !has_c) || t != VT_BOOL) return "bad range";
     if (has_b && !comparable(ta, tb)) return "bad range";
     return !has_c || comparable(ta, X(n->c)->type) ? NULL : "bad range";
-  case N_IN:
+  case SEG_N_IN:
     if (!has_a || has_b || has_c || !has_list || t != VT_BOOL) return "bad in";
     for (uint32_t k = n->list; k != SEG_XNONE; k = X(k)->next)
       if (!comparable(ta, X(k)->type)) return "bad in";
     return NULL;
-  case N_MISSING: return has_a && !has_b && !has_c && !has_list && t == VT_BOOL ? NULL : "bad is missing";
-  case N_IS: return has_a && !has_b && !has_c && !has_list && ta == VT_BOOL && t == VT_BOOL ? NULL : "bad is";
-  case N_TEXTOP:
+  case SEG_N_MISSING: return has_a && !has_b && !has_c && !has_list && t == VT_BOOL ? NULL : "bad is missing";
+  case SEG_N_IS: return has_a && !has_b && !has_c && !has_list && ta == VT_BOOL && t == VT_BOOL ? NULL : "bad is";
+  case SEG_N_TEXTOP:
     if (!has_a || !has_b || has_c || has_list || ta != VT_TEXT || tb != VT_TEXT || t != VT_BOOL ||
-        n->op < OP_CONTAINS || n->op > OP_MATCHES)
+        n->op < SEG_OPR_CONTAINS || n->op > SEG_OPR_MATCHES)
       return "bad text test";
-    return n->op != OP_MATCHES || X(n->b)->kind == N_STR ? NULL : "a pattern that is not a literal";
-  case N_WITHIN: case N_AGO:
+    return n->op != SEG_OPR_MATCHES || X(n->b)->kind == SEG_N_STR ? NULL : "a pattern that is not a literal";
+  case SEG_N_WITHIN: case SEG_N_AGO:
     if (!has_a || !has_b || has_c || has_list || ta != VT_DATE || tb != VT_DURATION || t != VT_BOOL) return "bad date test";
-    return n->kind == N_WITHIN || n->op == OP_GT || n->op == OP_LT ? NULL : "bad date test";
-  case N_CALL: {
+    return n->kind == SEG_N_WITHIN || n->op == SEG_OPR_GT || n->op == SEG_OPR_LT ? NULL : "bad date test";
+  case SEG_N_CALL: {
     if (has_a || has_b || has_c || !has_list) return "bad call";
     const seg_xnode *a0 = X(n->list);
     int one = a0->next == SEG_XNONE;
@@ -587,7 +587,7 @@ int seg_xprog_verify(const seg_xprog *x, char *err, size_t errlen) {
     }
     if (d >= SEG_MAX_NESTING) { snprintf(err, errlen, "expression node %u: nested deeper than %d", i, SEG_MAX_NESTING); goto out; }
     depth[i] = (uint16_t)(d + 1);
-    if (n->kind > N_CALL) { snprintf(err, errlen, "expression node %u: unknown kind %u", i, n->kind); goto out; }
+    if (n->kind > SEG_N_CALL) { snprintf(err, errlen, "expression node %u: unknown kind %u", i, n->kind); goto out; }
     const char *bad = type_rule(x, n);
     if (bad) { snprintf(err, errlen, "expression node %u: %s", i, bad); goto out; }
   }

@@ -36,33 +36,33 @@ typedef enum seg_unit { U_DAY, U_WEEK, U_MONTH, U_YEAR } seg_unit;
 
 /* ---- node kinds, operators, functions ------------------------------- */
 typedef enum seg_nkind {
-  N_INT,       /* ival                                                   */
-  N_NUM,       /* fval (decimal literal)                                 */
-  N_STR,       /* str, len                                               */
-  N_BOOL,      /* ival 0/1                                               */
-  N_DATE,      /* ival = days since 1970-01-01                           */
-  N_TODAY,     /* -                                                      */
-  N_DURATION,  /* a = amount expression, unit                            */
-  N_NAME,      /* AST: str = identifier, sema sets ref or col; seg_xnode:
+  SEG_N_INT,       /* ival                                                   */
+  SEG_N_NUM,       /* fval (decimal literal)                                 */
+  SEG_N_STR,       /* str, len                                               */
+  SEG_N_BOOL,      /* ival 0/1                                               */
+  SEG_N_DATE,      /* ival = days since 1970-01-01                           */
+  SEG_N_TODAY,     /* -                                                      */
+  SEG_N_DURATION,  /* a = amount expression, unit                            */
+  SEG_N_NAME,      /* AST: str = identifier, sema sets ref or col; seg_xnode:
                   the value of column col (the map's), missing elsewhere */
-  N_BIN,       /* op ('+','-','*','/', OP_LT..OP_NE), a, b               */
-  N_NEG,       /* a                                                      */
-  N_AND, N_OR, /* a, b                                                   */
-  N_NOT,       /* a                                                      */
-  N_RANGE,     /* a = subject, b = low or NULL, c = high or NULL         */
-  N_IN,        /* a = subject, list = items (next-linked), negated       */
-  N_MISSING,   /* a, negated (is not missing)                            */
-  N_IS,        /* a is true (op 1) / is false (op 0), negated (is not):
+  SEG_N_BIN,       /* op ('+','-','*','/', SEG_OPR_LT..SEG_OPR_NE), a, b               */
+  SEG_N_NEG,       /* a                                                      */
+  SEG_N_AND, SEG_N_OR, /* a, b                                                   */
+  SEG_N_NOT,       /* a                                                      */
+  SEG_N_RANGE,     /* a = subject, b = low or NULL, c = high or NULL         */
+  SEG_N_IN,        /* a = subject, list = items (next-linked), negated       */
+  SEG_N_MISSING,   /* a, negated (is not missing)                            */
+  SEG_N_IS,        /* a is true (op 1) / is false (op 0), negated (is not):
                   never unknown: a missing a makes both false          */
-  N_TEXTOP,    /* op (OP_CONTAINS..OP_MATCHES), a, b                     */
-  N_WITHIN,    /* a = date, b = duration                                 */
-  N_AGO,       /* a = date, b = duration, op = OP_GT (more) / OP_LT (less)*/
-  N_CALL       /* str = function name, list = args; fn set by sema      */
+  SEG_N_TEXTOP,    /* op (SEG_OPR_CONTAINS..SEG_OPR_MATCHES), a, b                     */
+  SEG_N_WITHIN,    /* a = date, b = duration                                 */
+  SEG_N_AGO,       /* a = date, b = duration, op = SEG_OPR_GT (more) / SEG_OPR_LT (less)*/
+  SEG_N_CALL       /* str = function name, list = args; fn set by sema      */
 } seg_nkind;
 
 enum {
-  OP_LT = 256, OP_LE, OP_GT, OP_GE, OP_EQ, OP_NE,
-  OP_CONTAINS, OP_STARTS, OP_ENDS, OP_MATCHES
+  SEG_OPR_LT = 256, SEG_OPR_LE, SEG_OPR_GT, SEG_OPR_GE, SEG_OPR_EQ, SEG_OPR_NE,
+  SEG_OPR_CONTAINS, SEG_OPR_STARTS, SEG_OPR_ENDS, SEG_OPR_MATCHES
 };
 
 typedef enum seg_func { F_NONE, F_DAYS_SINCE, F_YEAR, F_MONTH, F_LOWER, F_UPPER,
@@ -81,18 +81,18 @@ typedef enum seg_func { F_NONE, F_DAYS_SINCE, F_YEAR, F_MONTH, F_LOWER, F_UPPER,
 typedef struct seg_xnode {
   uint8_t kind;                  /* seg_nkind                                */
   uint8_t type;                  /* seg_vtype of its value                   */
-  uint8_t fn;                    /* N_CALL: seg_func                         */
-  uint8_t unit;                  /* N_DURATION: seg_unit                     */
-  uint16_t op;                   /* N_BIN, N_TEXTOP, N_AGO, N_IS: operator   */
+  uint8_t fn;                    /* SEG_N_CALL: seg_func                         */
+  uint8_t unit;                  /* SEG_N_DURATION: seg_unit                     */
+  uint16_t op;                   /* SEG_N_BIN, SEG_N_TEXTOP, SEG_N_AGO, SEG_N_IS: operator   */
   uint8_t negated;
   uint8_t pad;
-  int32_t col;                   /* N_NAME: the column read, or -1           */
+  int32_t col;                   /* SEG_N_NAME: the column read, or -1           */
   uint32_t a, b, c;              /* children (lower indices), or SEG_XNONE   */
-  uint32_t list, next;           /* N_IN / N_CALL items, next-linked         */
-  int64_t ival;                  /* N_INT, N_BOOL, N_DATE                    */
-  double fval;                   /* N_NUM                                    */
-  uint32_t str, len;             /* N_STR: bytes in the pool                 */
-  uint32_t folded, folded_len;   /* N_STR: its case folding in the pool, or
+  uint32_t list, next;           /* SEG_N_IN / SEG_N_CALL items, next-linked         */
+  int64_t ival;                  /* SEG_N_INT, SEG_N_BOOL, SEG_N_DATE                    */
+  double fval;                   /* SEG_N_NUM                                    */
+  uint32_t str, len;             /* SEG_N_STR: bytes in the pool                 */
+  uint32_t folded, folded_len;   /* SEG_N_STR: its case folding in the pool, or
                                     SEG_XNONE until seg_xprog_prepare        */
 } seg_xnode;
 

@@ -544,7 +544,7 @@ int seg_segc_bind(seg_program *p, const seg_schema_view *data, char *err, size_t
   }
   for (uint32_t m = 0; m < p->nmaps; m++) p->maps[m].col = (uint32_t)to[p->maps[m].col];
   for (uint32_t i = 0; i < p->x.nn; i++)
-    if (p->x.n[i].kind == N_NAME && p->x.n[i].col >= 0 && (uint32_t)p->x.n[i].col < p->ncols)
+    if (p->x.n[i].kind == SEG_N_NAME && p->x.n[i].col >= 0 && (uint32_t)p->x.n[i].col < p->ncols)
       p->x.n[i].col = to[p->x.n[i].col];
   if (seg_program_set_columns(&cols, data) != 0) { snprintf(err, errlen, "out of memory"); goto out; }
   /* the data's columns replace the compiled ones */

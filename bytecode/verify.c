@@ -44,7 +44,7 @@ static int verify_maps(const seg_program *p, char *err, size_t errlen) {
   if (rc) return rc;
   for (uint32_t i = 0; i < p->x.nn; i++) {
     int32_t col = p->x.n[i].col;
-    if (p->x.n[i].kind == N_NAME && (col < 0 || (uint32_t)col >= p->ncols || p->coltypes[col] != SEG_TEXT)) {
+    if (p->x.n[i].kind == SEG_N_NAME && (col < 0 || (uint32_t)col >= p->ncols || p->coltypes[col] != SEG_TEXT)) {
       snprintf(err, errlen, "expression node %u: column %d is not a text column", i, (int)col);
       return -1;
     }

@@ -34,12 +34,12 @@ struct seg_node {
   const char *str;
   size_t len;
   seg_node *a, *b, *c;
-  seg_node *list;     /* first item of a list (N_IN, N_CALL)           */
+  seg_node *list;     /* first item of a list (SEG_N_IN, SEG_N_CALL)           */
   seg_node *next;     /* next sibling in a list                         */
   /* sema */
   seg_vtype type;
-  int col;            /* N_NAME: column index, or -1                   */
-  struct seg_stmt *ref; /* N_NAME: referenced let or segment           */
+  int col;            /* SEG_N_NAME: column index, or -1                   */
+  struct seg_stmt *ref; /* SEG_N_NAME: referenced let or segment           */
   int textcol;        /* the single text column this subtree reads, -1 none, -2 several/other columns */
   int has_cols;       /* subtree reads any column or segment            */
   const char *folded; size_t folded_len;

@@ -114,7 +114,7 @@ static uint32_t to_f(cg *g, uint32_t r, seg_vtype t) {
 ** constant becomes a number constant, instead of a conversion pass each */
 static uint32_t gen_f(cg *g, seg_node *n) {
   if (g->failed || n->type != VT_INT) return gen(g, n);
-  if (n->kind == N_NAME && n->col >= 0) {
+  if (n->kind == SEG_N_NAME && n->col >= 0) {
     uint32_t r = reg_alloc(g);
     emit(g, SEG_OP_COL_IF, r, (uint32_t)n->col, 0, 0);
     return r;
@@ -127,13 +127,13 @@ static uint32_t gen_f(cg *g, seg_node *n) {
   return to_f(g, gen(g, n), n->type);
 }
 
-static int cmp_index(int op) { return op - OP_LT; }  /* LT LE GT GE EQ NE */
+static int cmp_index(int op) { return op - SEG_OPR_LT; }  /* LT LE GT GE EQ NE */
 static int flip(int op) {
   switch (op) {
-  case OP_LT: return OP_GT;
-  case OP_LE: return OP_GE;
-  case OP_GT: return OP_LT;
-  case OP_GE: return OP_LE;
+  case SEG_OPR_LT: return SEG_OPR_GT;
+  case SEG_OPR_LE: return SEG_OPR_GE;
+  case SEG_OPR_GT: return SEG_OPR_LT;
+  case SEG_OPR_GE: return SEG_OPR_LE;
   default: return op;
   }
 }
@@ -148,10 +148,10 @@ static void cg_error(cg *g, const seg_node *n, const char *msg) {
 /* An int compared with a number constant c is compared exactly, as
 ** mathematics would, never by converting the int to a double (which rounds
 ** above 2^53): `x OP c` becomes the integer range [*lo, *hi]. OP is one of
-** OP_LT .. OP_EQ; returns 0 when no int satisfies it (then *lo > *hi). */
+** SEG_OPR_LT .. SEG_OPR_EQ; returns 0 when no int satisfies it (then *lo > *hi). */
 #define TWO63 9223372036854775808.0
 static void int_lo_of(int op, double c, int64_t *lo, int *empty) {
-  if (op == OP_GT) {                    /* x > c  <=>  x >= floor(c) + 1 */
+  if (op == SEG_OPR_GT) {                    /* x > c  <=>  x >= floor(c) + 1 */
     double fl = floor(c);
     if (fl < -TWO63) *lo = INT64_MIN;
     else if (fl >= TWO63 - 1024) *empty = 1;     /* no int64 above it */
@@ -164,7 +164,7 @@ static void int_lo_of(int op, double c, int64_t *lo, int *empty) {
   }
 }
 static void int_hi_of(int op, double c, int64_t *hi, int *empty) {
-  if (op == OP_LT) {                    /* x < c  <=>  x <= ceil(c) - 1 */
+  if (op == SEG_OPR_LT) {                    /* x < c  <=>  x <= ceil(c) - 1 */
     double ce = ceil(c);
     if (ce >= TWO63) *hi = INT64_MAX;
     else if (ce <= -TWO63) *empty = 1;
@@ -180,8 +180,8 @@ static int int_bounds(int op, double c, int64_t *lo, int64_t *hi) {
   int empty = 0;
   *lo = INT64_MIN;
   *hi = INT64_MAX;
-  if (op == OP_GT || op == OP_GE || op == OP_EQ) int_lo_of(op == OP_EQ ? OP_GE : op, c, lo, &empty);
-  if (op == OP_LT || op == OP_LE || op == OP_EQ) int_hi_of(op == OP_EQ ? OP_LE : op, c, hi, &empty);
+  if (op == SEG_OPR_GT || op == SEG_OPR_GE || op == SEG_OPR_EQ) int_lo_of(op == SEG_OPR_EQ ? SEG_OPR_GE : op, c, lo, &empty);
+  if (op == SEG_OPR_LT || op == SEG_OPR_LE || op == SEG_OPR_EQ) int_hi_of(op == SEG_OPR_EQ ? SEG_OPR_LE : op, c, hi, &empty);
   if (empty || *lo > *hi) { *lo = 1; *hi = 0; return 0; }
   return 1;
 }
@@ -191,7 +191,7 @@ static int int_bounds(int op, double c, int64_t *lo, int64_t *hi) {
 
 /* A stored int, number or date column (not a segment, not text or bool). */
 static int is_valcol(const seg_node *x) {
-  return x->kind == N_NAME && !x->ref && x->col >= 0 &&
+  return x->kind == SEG_N_NAME && !x->ref && x->col >= 0 &&
          (x->type == VT_INT || x->type == VT_NUM || x->type == VT_DATE);
 }
 
@@ -218,7 +218,7 @@ static int as_range(cg *g, const seg_node *n, crange *r) {
   r->ihi = INT64_MAX;
   r->flo = -INFINITY;
   r->fhi = INFINITY;
-  if (n->kind == N_RANGE && is_valcol(n->a) && (n->b || n->c)) {
+  if (n->kind == SEG_N_RANGE && is_valcol(n->a) && (n->b || n->c)) {
     seg_val lo = {0}, hi = {0};
     if (!const_of(g, n->b, &lo) || !const_of(g, n->c, &hi)) return 0;
     r->col = (uint32_t)n->a->col;
@@ -228,18 +228,18 @@ static int as_range(cg *g, const seg_node *n, crange *r) {
       r->flo = lo.type == VT_NUM ? lo.f : (double)lo.i;
       if (lo.type != VT_NUM || r->isnum) r->ilo = lo.i;
       else if (isnan(lo.f)) return 0;
-      else int_lo_of(OP_GE, lo.f, &r->ilo, &empty);
+      else int_lo_of(SEG_OPR_GE, lo.f, &r->ilo, &empty);
     }
     if (n->c) {
       r->fhi = hi.type == VT_NUM ? hi.f : (double)hi.i;
       if (hi.type != VT_NUM || r->isnum) r->ihi = hi.i;
       else if (isnan(hi.f)) return 0;
-      else int_hi_of(OP_LE, hi.f, &r->ihi, &empty);
+      else int_hi_of(SEG_OPR_LE, hi.f, &r->ihi, &empty);
     }
     if (empty) { r->ilo = 1; r->ihi = 0; }
     return 1;
   }
-  if (n->kind == N_BIN && n->op >= OP_LT && n->op <= OP_EQ) {
+  if (n->kind == SEG_N_BIN && n->op >= SEG_OPR_LT && n->op <= SEG_OPR_EQ) {
     const seg_node *x = n->a, *y = n->b;
     int op = n->op;
     if (!is_valcol(x)) { x = n->b; y = n->a; op = flip(op); }
@@ -254,31 +254,31 @@ static int as_range(cg *g, const seg_node *n, crange *r) {
       double c = k.type == VT_NUM ? k.f : (double)k.i;
       if (isnan(c)) return 0;
       switch (op) {
-      case OP_LT: r->fhi = nextafter(c, -INFINITY); break;
-      case OP_LE: r->fhi = c; break;
-      case OP_GT: r->flo = nextafter(c, INFINITY); break;
-      case OP_GE: r->flo = c; break;
+      case SEG_OPR_LT: r->fhi = nextafter(c, -INFINITY); break;
+      case SEG_OPR_LE: r->fhi = c; break;
+      case SEG_OPR_GT: r->flo = nextafter(c, INFINITY); break;
+      case SEG_OPR_GE: r->flo = c; break;
       default: r->flo = r->fhi = c; break;
       }
     } else {
       int64_t c = k.i;
       switch (op) {
-      case OP_LT: if (c == INT64_MIN) return 0; r->ihi = c - 1; break;
-      case OP_LE: r->ihi = c; break;
-      case OP_GT: if (c == INT64_MAX) return 0; r->ilo = c + 1; break;
-      case OP_GE: r->ilo = c; break;
+      case SEG_OPR_LT: if (c == INT64_MIN) return 0; r->ihi = c - 1; break;
+      case SEG_OPR_LE: r->ihi = c; break;
+      case SEG_OPR_GT: if (c == INT64_MAX) return 0; r->ilo = c + 1; break;
+      case SEG_OPR_GE: r->ilo = c; break;
       default: r->ilo = r->ihi = c; break;
       }
     }
     return 1;
   }
-  if ((n->kind == N_WITHIN || n->kind == N_AGO) && is_valcol(n->a)) {
+  if ((n->kind == SEG_N_WITHIN || n->kind == SEG_N_AGO) && is_valcol(n->a)) {
     seg_val dur = fold(g, n->b);
     if (dur.missing) return 0;
     int64_t edge = seg_date_shift(g->today, -dur.i, dur.unit);
     r->col = (uint32_t)n->a->col;
-    if (n->kind == N_WITHIN) { r->ilo = edge; r->ihi = g->today; }
-    else if (n->op == OP_GT) r->ihi = edge - 1;      /* more than: before the edge */
+    if (n->kind == SEG_N_WITHIN) { r->ilo = edge; r->ihi = g->today; }
+    else if (n->op == SEG_OPR_GT) r->ihi = edge - 1;      /* more than: before the edge */
     else r->ilo = edge + 1;
     return 1;
   }
@@ -302,17 +302,17 @@ static uint32_t gen_crange(cg *g, const crange *r, int push) {
 
 /* `column is (not) missing` on a stored column of any type. */
 static int is_colmiss(const seg_node *n) {
-  return n->kind == N_MISSING && n->a->kind == N_NAME && !n->a->ref && n->a->col >= 0;
+  return n->kind == SEG_N_MISSING && n->a->kind == SEG_N_NAME && !n->a->ref && n->a->col >= 0;
 }
 
 /* A stored bool column. */
 static int is_boolcol(const seg_node *n) {
-  return n->kind == N_NAME && !n->ref && n->col >= 0 && n->type == VT_BOOL;
+  return n->kind == SEG_N_NAME && !n->ref && n->col >= 0 && n->type == VT_BOOL;
 }
 
 /* `column in (constants)` on an int or date column, not negated. */
 static int is_colset(const seg_node *n) {
-  if (n->kind != N_IN || n->negated || !is_valcol(n->a) || n->a->type == VT_NUM) return 0;
+  if (n->kind != SEG_N_IN || n->negated || !is_valcol(n->a) || n->a->type == VT_NUM) return 0;
   for (seg_node *k = n->list; k; k = k->next)
     if (k->has_cols || k->type == VT_NUM) return 0;
   return 1;
@@ -336,9 +336,9 @@ static uint32_t set_consts(cg *g, const seg_node *n, uint32_t *nk) {
 /* x op y, with either side possibly constant. */
 static uint32_t gen_compare(cg *g, int op, seg_node *x, seg_node *y) {
   if (x->type == VT_BOOL || y->type == VT_BOOL) {
-    if (op != OP_EQ && op != OP_NE) { cg_error(g, x, "conditions can only be compared with = or !="); return 0; }
+    if (op != SEG_OPR_EQ && op != SEG_OPR_NE) { cg_error(g, x, "conditions can only be compared with = or !="); return 0; }
     uint32_t a = gen(g, x), b = gen(g, y), d = reg_alloc(g);
-    emit(g, op == OP_EQ ? SEG_OP_EQ_B : SEG_OP_NE_B, d, a, b, 0);
+    emit(g, op == SEG_OPR_EQ ? SEG_OP_EQ_B : SEG_OP_NE_B, d, a, b, 0);
     reg_free(g, a);
     reg_free(g, b);
     return d;
@@ -356,12 +356,12 @@ static uint32_t gen_compare(cg *g, int op, seg_node *x, seg_node *y) {
     if (x->type == VT_INT && c.type == VT_NUM && !isnan(c.f)) {
       /* exactly, as integer bounds; `!=` is the negation of `=` */
       int64_t lo, hi;
-      int_bounds(op == OP_NE ? OP_EQ : op, c.f, &lo, &hi);
+      int_bounds(op == SEG_OPR_NE ? SEG_OPR_EQ : op, c.f, &lo, &hi);
       uint32_t a = gen(g, x), klo = kint(g, lo), khi = kint(g, hi);
       d = reg_alloc(g);
       emit(g, SEG_OP_BTW_IK, d, a, klo, khi);
       reg_free(g, a);
-      if (op == OP_NE) {
+      if (op == SEG_OPR_NE) {
         uint32_t o = reg_alloc(g);
         emit(g, SEG_OP_NOT, o, d, 0, 0);
         reg_free(g, d);
@@ -384,7 +384,7 @@ static uint32_t gen_compare(cg *g, int op, seg_node *x, seg_node *y) {
 }
 
 static uint32_t gen_logic(cg *g, seg_node *n) {
-  int is_and = n->kind == N_AND;
+  int is_and = n->kind == SEG_N_AND;
   uint32_t a = gen(g, n->a);
   uint32_t jump = emit(g, is_and ? SEG_OP_SEL_NF : SEG_OP_SEL_NT, a, 0, 0, 0);
   g->depth++;
@@ -414,8 +414,8 @@ static uint32_t gen_range(cg *g, seg_node *n) {
     if (exact) {
       int64_t ilo = l.i, ihi = h.i;
       int e = 0;
-      if (l.type == VT_NUM) int_lo_of(OP_GE, l.f, &ilo, &e);
-      if (h.type == VT_NUM) int_hi_of(OP_LE, h.f, &ihi, &e);
+      if (l.type == VT_NUM) int_lo_of(SEG_OPR_GE, l.f, &ilo, &e);
+      if (h.type == VT_NUM) int_hi_of(SEG_OPR_LE, h.f, &ihi, &e);
       if (e) { ilo = 1; ihi = 0; }
       klo = kint(g, ilo);
       khi = kint(g, ihi);
@@ -432,9 +432,9 @@ static uint32_t gen_range(cg *g, seg_node *n) {
     reg_free(g, x);
     return d;
   }
-  if (!lo) return gen_compare(g, OP_LE, n->a, hi);
-  if (!hi) return gen_compare(g, OP_GE, n->a, lo);
-  uint32_t a = gen_compare(g, OP_GE, n->a, lo), b = gen_compare(g, OP_LE, n->a, hi), d = reg_alloc(g);
+  if (!lo) return gen_compare(g, SEG_OPR_LE, n->a, hi);
+  if (!hi) return gen_compare(g, SEG_OPR_GE, n->a, lo);
+  uint32_t a = gen_compare(g, SEG_OPR_GE, n->a, lo), b = gen_compare(g, SEG_OPR_LE, n->a, hi), d = reg_alloc(g);
   emit(g, SEG_OP_AND, d, a, b, 0);
   reg_free(g, a);
   reg_free(g, b);
@@ -463,7 +463,7 @@ static uint32_t gen_in(cg *g, seg_node *n) {
       if (v.missing) continue;              /* x = missing is never true */
       if (!f && v.type == VT_NUM) {         /* int subject: whole numbers only */
         int64_t lo, hi;
-        if (isnan(v.f) || !int_bounds(OP_EQ, v.f, &lo, &hi)) continue;
+        if (isnan(v.f) || !int_bounds(SEG_OPR_EQ, v.f, &lo, &hi)) continue;
         v.i = lo;
       }
       uint32_t idx;
@@ -487,7 +487,7 @@ static uint32_t gen_in(cg *g, seg_node *n) {
     d = 0;
     int have = 0;
     for (seg_node *k = n->list; k; k = k->next) {
-      uint32_t e = gen_compare(g, OP_EQ, n->a, k);
+      uint32_t e = gen_compare(g, SEG_OPR_EQ, n->a, k);
       if (!have) { d = e; have = 1; continue; }
       uint32_t o = reg_alloc(g);
       emit(g, SEG_OP_OR, o, d, e, 0);
@@ -594,7 +594,7 @@ static uint32_t gen(cg *g, seg_node *n) {
     return d;
   }
   switch (n->kind) {
-  case N_NAME: {
+  case SEG_N_NAME: {
     if (n->ref) return (uint32_t)g->segreg[n->ref->index];
     uint32_t r = reg_alloc(g);
     seg_opcode op = n->type == VT_BOOL ? SEG_OP_COL_B : n->type == VT_NUM ? SEG_OP_COL_N
@@ -602,13 +602,13 @@ static uint32_t gen(cg *g, seg_node *n) {
     emit(g, op, r, (uint32_t)n->col, 0, 0);
     return r;
   }
-  case N_NEG: return gen_unary(g, n->type == VT_NUM ? SEG_OP_NEG_F : SEG_OP_NEG_I, n->a);
-  case N_BIN: return n->op >= 256 ? gen_compare(g, n->op, n->a, n->b) : gen_arith(g, n);
-  case N_AND: case N_OR: return gen_logic(g, n);
-  case N_NOT: return gen_unary(g, SEG_OP_NOT, n->a);
-  case N_RANGE: return gen_range(g, n);
-  case N_IN: return gen_in(g, n);
-  case N_IS: {                           /* coalesce(x, false) or coalesce(not x, false) */
+  case SEG_N_NEG: return gen_unary(g, n->type == VT_NUM ? SEG_OP_NEG_F : SEG_OP_NEG_I, n->a);
+  case SEG_N_BIN: return n->op >= 256 ? gen_compare(g, n->op, n->a, n->b) : gen_arith(g, n);
+  case SEG_N_AND: case SEG_N_OR: return gen_logic(g, n);
+  case SEG_N_NOT: return gen_unary(g, SEG_OP_NOT, n->a);
+  case SEG_N_RANGE: return gen_range(g, n);
+  case SEG_N_IN: return gen_in(g, n);
+  case SEG_N_IS: {                           /* coalesce(x, false) or coalesce(not x, false) */
     uint32_t x = n->op ? gen(g, n->a) : gen_unary(g, SEG_OP_NOT, n->a), f = reg_alloc(g), d = reg_alloc(g);
     emit(g, SEG_OP_KB, f, SEG_FALSE, 0, 0);
     emit(g, SEG_OP_COAL_B, d, x, f, 0);
@@ -620,7 +620,7 @@ static uint32_t gen(cg *g, seg_node *n) {
     reg_free(g, d);
     return o;
   }
-  case N_MISSING: {
+  case SEG_N_MISSING: {
     if (n->negated && n->a->type != VT_BOOL) return gen_unary(g, SEG_OP_PRES_V, n->a);
     uint32_t d = gen_unary(g, n->a->type == VT_BOOL ? SEG_OP_ISMISS_B : SEG_OP_ISMISS_V, n->a);
     if (!n->negated) return d;
@@ -629,21 +629,21 @@ static uint32_t gen(cg *g, seg_node *n) {
     reg_free(g, d);
     return o;
   }
-  case N_WITHIN: case N_AGO: {
+  case SEG_N_WITHIN: case SEG_N_AGO: {
     seg_val dur = fold(g, n->b);         /* the edge: today - duration */
     int64_t edge = seg_date_shift(g->today, -dur.i, dur.unit);
     uint32_t x = gen(g, n->a), d = reg_alloc(g);
     uint32_t klo = kint(g, edge);
-    if (n->kind == N_WITHIN) {
+    if (n->kind == SEG_N_WITHIN) {
       uint32_t khi = kint(g, g->today);
       emit(g, SEG_OP_BTW_IK, d, x, klo, khi);
     } else {
-      emit(g, n->op == OP_GT ? SEG_OP_LT_IK : SEG_OP_GT_IK, d, x, klo, 0);
+      emit(g, n->op == SEG_OPR_GT ? SEG_OP_LT_IK : SEG_OP_GT_IK, d, x, klo, 0);
     }
     reg_free(g, x);
     return d;
   }
-  case N_CALL: return gen_call(g, n);
+  case SEG_N_CALL: return gen_call(g, n);
   default:
     cg_error(g, n, "this expression cannot be compiled (text from several columns)");
     return 0;
@@ -677,7 +677,7 @@ static cform form_of(cg *g, seg_node *n, crange *cr) {
   if (as_range(g, n, cr)) return CF_RANGE;
   if (is_colset(n)) return CF_SET;
   if (is_boolcol(n)) return CF_BOOL;
-  if (n->kind == N_NOT && is_boolcol(n->a)) return CF_NOTBOOL;
+  if (n->kind == SEG_N_NOT && is_boolcol(n->a)) return CF_NOTBOOL;
   return CF_NONE;
 }
 
@@ -719,7 +719,7 @@ typedef struct conj {
 } conj;
 
 static void flatten(cg *g, seg_node *n, conj *out) {
-  if (n->has_cols && n->kind == N_AND && !(n->textcol >= 0 && n->type == VT_BOOL)) {
+  if (n->has_cols && n->kind == SEG_N_AND && !(n->textcol >= 0 && n->type == VT_BOOL)) {
     flatten(g, n->a, out);
     flatten(g, n->b, out);
     return;
@@ -805,7 +805,7 @@ static void push_chain(cg *g, seg_node *e, pushes *ps, uint32_t seg) {
 }
 
 static void mark_refs(const seg_node *n, uint8_t *referenced) {
-  if (n->kind == N_NAME && n->ref && n->ref->kind == S_SEGMENT) referenced[n->ref->index] = 1;
+  if (n->kind == SEG_N_NAME && n->ref && n->ref->kind == S_SEGMENT) referenced[n->ref->index] = 1;
   if (n->a) mark_refs(n->a, referenced);
   if (n->b) mark_refs(n->b, referenced);
   if (n->c) mark_refs(n->c, referenced);
@@ -843,7 +843,7 @@ int seg_cg_program(seg_ast *ast, seg_stmt **order, const seg_schema_view *schema
     crange cr;
     seg_node *e = t->expr;
     /* a lone condition with no fused form is cheaper as one EMIT */
-    int chain = (e->has_cols && e->kind == N_AND) || form_of(&g, e, &cr) != CF_NONE;
+    int chain = (e->has_cols && e->kind == SEG_N_AND) || form_of(&g, e, &cr) != CF_NONE;
     if (!referenced[t->index] && chain) {
       /* only its members matter: narrow the selection, count what is left */
       ps.n = 0;

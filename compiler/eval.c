@@ -15,7 +15,7 @@ static uint32_t lower_pattern(seg_xprog *x, const seg_node *b) {
   uint32_t mark_n = x->nn, mark_pool = x->npool;
   uint32_t at = lower(x, b);
   if (at == SEG_XNONE) return SEG_XNONE;
-  if (x->n[at].kind == N_STR) return at;
+  if (x->n[at].kind == SEG_N_STR) return at;
   seg_eval_env env = {.today = 0, .textcol = -1};
   seg_val v = seg_xeval(x, at, &env);
   char *bytes = NULL;
@@ -32,7 +32,7 @@ static uint32_t lower_pattern(seg_xprog *x, const seg_node *b) {
   }
   uint32_t s = seg_xprog_str(x, bytes ? bytes : "", len);
   free(bytes);
-  uint32_t k = s == SEG_XNONE ? SEG_XNONE : seg_xprog_node(x, N_STR, VT_TEXT);
+  uint32_t k = s == SEG_XNONE ? SEG_XNONE : seg_xprog_node(x, SEG_N_STR, VT_TEXT);
   if (k == SEG_XNONE) return SEG_XNONE;
   x->n[k].str = s;
   x->n[k].len = (uint32_t)len;
@@ -40,11 +40,11 @@ static uint32_t lower_pattern(seg_xprog *x, const seg_node *b) {
 }
 
 static uint32_t lower(seg_xprog *x, const seg_node *n) {
-  if (n->kind == N_NAME && n->ref) return lower(x, n->ref->expr);
+  if (n->kind == SEG_N_NAME && n->ref) return lower(x, n->ref->expr);
   uint32_t a = SEG_XNONE, b = SEG_XNONE, c = SEG_XNONE, list = SEG_XNONE, prev = SEG_XNONE;
   if (n->a && (a = lower(x, n->a)) == SEG_XNONE) return SEG_XNONE;
   if (n->b) {
-    b = n->kind == N_TEXTOP && n->op == OP_MATCHES ? lower_pattern(x, n->b) : lower(x, n->b);
+    b = n->kind == SEG_N_TEXTOP && n->op == SEG_OPR_MATCHES ? lower_pattern(x, n->b) : lower(x, n->b);
     if (b == SEG_XNONE) return SEG_XNONE;
   }
   if (n->c && (c = lower(x, n->c)) == SEG_XNONE) return SEG_XNONE;
@@ -56,7 +56,7 @@ static uint32_t lower(seg_xprog *x, const seg_node *n) {
     prev = item;
   }
   uint32_t str = SEG_XNONE, folded = SEG_XNONE;
-  if (n->kind == N_STR) {
+  if (n->kind == SEG_N_STR) {
     if ((str = seg_xprog_str(x, n->str, n->len)) == SEG_XNONE) return SEG_XNONE;
     if (n->folded && (folded = seg_xprog_str(x, n->folded, n->folded_len)) == SEG_XNONE) return SEG_XNONE;
   }
@@ -70,8 +70,8 @@ static uint32_t lower(seg_xprog *x, const seg_node *n) {
   xn->ival = n->ival;
   xn->fval = n->fval;
   xn->a = a; xn->b = b; xn->c = c; xn->list = list;
-  if (n->kind == N_NAME) xn->col = n->col;
-  if (n->kind == N_STR) {
+  if (n->kind == SEG_N_NAME) xn->col = n->col;
+  if (n->kind == SEG_N_STR) {
     xn->str = str;
     xn->len = (uint32_t)n->len;
     if (folded != SEG_XNONE) {

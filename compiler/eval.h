@@ -14,7 +14,7 @@
 
 /* Appends n (a checked tree; `let` constants and segment references are
 ** inlined) to x, children first. Returns its root, or SEG_XNONE when out
-** of memory (x->oom). A column reads as N_NAME with its index. */
+** of memory (x->oom). A column reads as SEG_N_NAME with its index. */
 uint32_t seg_lower(seg_xprog *x, const seg_node *n);
 
 /* Evaluates n once (no row: a column is missing). A text result owns its

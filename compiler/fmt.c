@@ -250,28 +250,28 @@ static void put_double(sbuf *b, double v) {
 ** unary minus 7 < duration suffix 8 < primary 9 */
 static int prec_of(const seg_node *n) {
   switch (n->kind) {
-  case N_OR: return 1;
-  case N_AND: return 2;
-  case N_NOT: return 3;
-  case N_BIN:
+  case SEG_N_OR: return 1;
+  case SEG_N_AND: return 2;
+  case SEG_N_NOT: return 3;
+  case SEG_N_BIN:
     if (n->op == '+' || n->op == '-') return 5;
     if (n->op == '*' || n->op == '/') return 6;
     return 4;
-  case N_RANGE: case N_IN: case N_MISSING: case N_IS: case N_TEXTOP: case N_WITHIN: case N_AGO: return 4;
-  case N_NEG: return 7;
-  case N_DURATION: return 8;
+  case SEG_N_RANGE: case SEG_N_IN: case SEG_N_MISSING: case SEG_N_IS: case SEG_N_TEXTOP: case SEG_N_WITHIN: case SEG_N_AGO: return 4;
+  case SEG_N_NEG: return 7;
+  case SEG_N_DURATION: return 8;
   default: return 9;
   }
 }
 
 static int neg_literal(const seg_node *n) {
-  return (n->kind == N_INT && n->ival < 0) || (n->kind == N_NUM && signbit(n->fval));
+  return (n->kind == SEG_N_INT && n->ival < 0) || (n->kind == SEG_N_NUM && signbit(n->fval));
 }
 
 /* Can n be written as a range bound (`bound` / `sbound` in parser.y)? */
 static int is_bound(const seg_node *n) {
   switch (n->kind) {
-  case N_INT: case N_NUM: case N_DATE: case N_STR: case N_NAME: case N_TODAY: return 1;
+  case SEG_N_INT: case SEG_N_NUM: case SEG_N_DATE: case SEG_N_STR: case SEG_N_NAME: case SEG_N_TODAY: return 1;
   default: return 0;
   }
 }
@@ -281,24 +281,24 @@ static void pr(fctx *f, sbuf *b, const seg_node *n, int minprec);
 static void pr_leaf(fctx *f, sbuf *b, const seg_node *n) {
   char d[11];
   switch (n->kind) {
-  case N_INT: put_int(b, n->ival); break;
-  case N_NUM: put_double(b, n->fval); break;
-  case N_STR: put_string(b, n->str ? n->str : "", n->str ? n->len : 0); break;
-  case N_BOOL: sb_puts(b, n->ival ? "true" : "false"); break;
-  case N_DATE: seg_date_format((int32_t)n->ival, d); sb_puts(b, d); break;
-  case N_TODAY: sb_puts(b, "today"); break;
-  case N_NAME: put_name(b, n->str ? n->str : ""); break;
+  case SEG_N_INT: put_int(b, n->ival); break;
+  case SEG_N_NUM: put_double(b, n->fval); break;
+  case SEG_N_STR: put_string(b, n->str ? n->str : "", n->str ? n->len : 0); break;
+  case SEG_N_BOOL: sb_puts(b, n->ival ? "true" : "false"); break;
+  case SEG_N_DATE: seg_date_format((int32_t)n->ival, d); sb_puts(b, d); break;
+  case SEG_N_TODAY: sb_puts(b, "today"); break;
+  case SEG_N_NAME: put_name(b, n->str ? n->str : ""); break;
   default: pr(f, b, n, 1); break;
   }
 }
 
 static const char *cmp_text(int op) {
   switch (op) {
-  case OP_LT: return "<"; case OP_LE: return "<="; case OP_GT: return ">";
-  case OP_GE: return ">="; case OP_EQ: return "="; case OP_NE: return "!=";
+  case SEG_OPR_LT: return "<"; case SEG_OPR_LE: return "<="; case SEG_OPR_GT: return ">";
+  case SEG_OPR_GE: return ">="; case SEG_OPR_EQ: return "="; case SEG_OPR_NE: return "!=";
   case '+': return "+"; case '-': return "-"; case '*': return "*"; case '/': return "/";
-  case OP_CONTAINS: return "contains"; case OP_STARTS: return "starts with";
-  case OP_ENDS: return "ends with"; case OP_MATCHES: return "matches";
+  case SEG_OPR_CONTAINS: return "contains"; case SEG_OPR_STARTS: return "starts with";
+  case SEG_OPR_ENDS: return "ends with"; case SEG_OPR_MATCHES: return "matches";
   default: return "?";
   }
 }
@@ -309,40 +309,40 @@ static void pr(fctx *f, sbuf *b, const seg_node *n, int minprec) {
   int paren = p < minprec;
   if (paren) sb_putc(b, '(');
   switch (n->kind) {
-  case N_OR:
+  case SEG_N_OR:
     pr(f, b, n->a, 1); sb_puts(b, " or "); pr(f, b, n->b, 2);
     break;
-  case N_AND:
+  case SEG_N_AND:
     pr(f, b, n->a, 2); sb_puts(b, " and "); pr(f, b, n->b, 3);
     break;
-  case N_NOT:
+  case SEG_N_NOT:
     sb_puts(b, "not "); pr(f, b, n->a, 3);
     break;
-  case N_BIN:
+  case SEG_N_BIN:
     if (p == 4) {
       pr(f, b, n->a, 5);
-      if (n->op == OP_LT && word_after(f, n->a, "before")) sb_puts(b, " before ");
-      else if (n->op == OP_GT && word_after(f, n->a, "after")) sb_puts(b, " after ");
+      if (n->op == SEG_OPR_LT && word_after(f, n->a, "before")) sb_puts(b, " before ");
+      else if (n->op == SEG_OPR_GT && word_after(f, n->a, "after")) sb_puts(b, " after ");
       else { sb_putc(b, ' '); sb_puts(b, cmp_text(n->op)); sb_putc(b, ' '); }
       pr(f, b, n->b, 5);
     } else {
       pr(f, b, n->a, p); sb_putc(b, ' '); sb_puts(b, cmp_text(n->op)); sb_putc(b, ' '); pr(f, b, n->b, p + 1);
     }
     break;
-  case N_NEG:
+  case SEG_N_NEG:
     /* `- -x`, not `--x`, which reads like an SQL comment */
-    sb_puts(b, n->a && n->a->kind == N_NEG && prec_of(n->a) >= 7 ? "- " : "-");
+    sb_puts(b, n->a && n->a->kind == SEG_N_NEG && prec_of(n->a) >= 7 ? "- " : "-");
     pr(f, b, n->a, 7);
     break;
-  case N_DURATION: {
+  case SEG_N_DURATION: {
     static const char *const units[] = {"day", "week", "month", "year"};
     pr(f, b, n->a, 9);
     sb_putc(b, ' ');
     sb_puts(b, units[n->unit <= U_YEAR ? n->unit : 0]);
-    if (!(n->a && n->a->kind == N_INT && n->a->ival == 1)) sb_putc(b, 's');
+    if (!(n->a && n->a->kind == SEG_N_INT && n->a->ival == 1)) sb_putc(b, 's');
     break;
   }
-  case N_RANGE: {
+  case SEG_N_RANGE: {
     pr(f, b, n->a, 5);
     int between = n->b && n->c &&
                   (word_after(f, n->a, "between") || !is_bound(n->b) || !is_bound(n->c));
@@ -356,7 +356,7 @@ static void pr(fctx *f, sbuf *b, const seg_node *n, int minprec) {
     }
     break;
   }
-  case N_IN:
+  case SEG_N_IN:
     pr(f, b, n->a, 5);
     sb_puts(b, n->negated ? " not in (" : " in (");
     for (const seg_node *k = n->list; k; k = k->next) {
@@ -365,32 +365,32 @@ static void pr(fctx *f, sbuf *b, const seg_node *n, int minprec) {
     }
     sb_putc(b, ')');
     break;
-  case N_MISSING:
+  case SEG_N_MISSING:
     pr(f, b, n->a, 5);
     sb_puts(b, n->negated ? " is not missing" : " is missing");
     break;
-  case N_IS:
+  case SEG_N_IS:
     pr(f, b, n->a, 5);
     sb_puts(b, n->negated ? " is not " : " is ");
     sb_puts(b, n->op ? "true" : "false");
     break;
-  case N_TEXTOP:
+  case SEG_N_TEXTOP:
     pr(f, b, n->a, 5);
     sb_puts(b, n->negated ? " not " : " ");
     sb_puts(b, cmp_text(n->op));
     sb_putc(b, ' ');
     pr(f, b, n->b, 5);
     break;
-  case N_WITHIN:
+  case SEG_N_WITHIN:
     pr(f, b, n->a, 5); sb_puts(b, " within "); pr(f, b, n->b, 5);
     break;
-  case N_AGO:
+  case SEG_N_AGO:
     pr(f, b, n->a, 5);
-    sb_puts(b, n->op == OP_LT ? " less than " : " more than ");
+    sb_puts(b, n->op == SEG_OPR_LT ? " less than " : " more than ");
     pr(f, b, n->b, 5);
     sb_puts(b, " ago");
     break;
-  case N_CALL:
+  case SEG_N_CALL:
     sb_puts(b, n->str ? n->str : "");
     sb_putc(b, '(');
     for (const seg_node *k = n->list; k; k = k->next) {
@@ -446,7 +446,7 @@ static void render_item(fctx *f, item *x) {
 ** `indent` after `op`, the others at `sub` after the chain's keyword. */
 static void add_chain(fctx *f, items *it, const seg_node *n, int indent, const char *op, int sub) {
   seg_nkind k = n->kind;
-  int kp = k == N_OR ? 1 : 2;
+  int kp = k == SEG_N_OR ? 1 : 2;
   int depth = 0;
   for (const seg_node *t = n; t->kind == k; t = t->a) depth++;
   const seg_node **ops = malloc(((size_t)depth + 1) * sizeof *ops);
@@ -458,12 +458,12 @@ static void add_chain(fctx *f, items *it, const seg_node *n, int indent, const c
   ops[0] = t;
   for (int i = 0; i < no; i++) {
     int ind = i == 0 ? indent : sub;
-    const char *o = i == 0 ? op : (k == N_OR ? "or " : "and ");
+    const char *o = i == 0 ? op : (k == SEG_N_OR ? "or " : "and ");
     int mp = i == 0 ? kp : kp + 1;
     item *x = add_item(it, ind, o, ops[i], mp);
     if (!x) break;
     render_item(f, x);
-    if (k == N_OR && ops[i]->kind == N_AND &&
+    if (k == SEG_N_OR && ops[i]->kind == SEG_N_AND &&
         ind + width_of(o, strlen(o)) + width_of(x->text.p ? x->text.p : "", x->text.n) > SEG_FMT_WIDTH) {
       free(x->text.p);
       it->n--;
@@ -493,7 +493,7 @@ static void print_stmt(fctx *f, const seg_stmt *s, int si) {
   if (head.oom) { o->oom = 1; free(head.p); return; }
 
   items it = {0};
-  if (s->expr && (s->expr->kind == N_OR || s->expr->kind == N_AND)) add_chain(f, &it, s->expr, 4, "", 4);
+  if (s->expr && (s->expr->kind == SEG_N_OR || s->expr->kind == SEG_N_AND)) add_chain(f, &it, s->expr, 4, "", 4);
   else if (s->expr) { item *x = add_item(&it, 4, "", s->expr, 1); if (x) render_item(f, x); }
   sbuf headtrail = {0};
 
@@ -651,7 +651,7 @@ static int node_eq(const seg_node *a, const seg_node *b) {
   if (a->kind != b->kind || a->op != b->op || a->negated != b->negated || a->unit != b->unit ||
       a->ival != b->ival || memcmp(&a->fval, &b->fval, sizeof a->fval) != 0)
     return 0;
-  if (a->kind == N_STR) {
+  if (a->kind == SEG_N_STR) {
     if (a->len != b->len || (a->len && memcmp(a->str, b->str, a->len) != 0)) return 0;
   } else if (!str_eq(a->str, b->str)) {
     return 0;

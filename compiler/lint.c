@@ -122,7 +122,7 @@ static const char *colname(const lint *l, int col, char *out, size_t n) {
 /* ---- constants and intervals -------------------------------------------- */
 
 static int is_col(const seg_node *n) {
-  return n && n->kind == N_NAME && n->col >= 0 && !n->ref;
+  return n && n->kind == SEG_N_NAME && n->col >= 0 && !n->ref;
 }
 
 static int is_const(const seg_node *n) {
@@ -195,25 +195,25 @@ static int constraint_of(const lint *l, const seg_node *n, ival *v) {
   const seg_node *c = NULL;
   double x, y;
   switch (n->kind) {
-  case N_BIN: {
-    if (n->op < OP_LT || n->op > OP_EQ) return 0;
+  case SEG_N_BIN: {
+    if (n->op < SEG_OPR_LT || n->op > SEG_OPR_EQ) return 0;
     int op = n->op;
     if (numeric_col(n->a) && const_num(l, n->b, &x)) c = n->a;
     else if (numeric_col(n->b) && const_num(l, n->a, &x)) {
       c = n->b;
-      op = op == OP_LT ? OP_GT : op == OP_GT ? OP_LT : op == OP_LE ? OP_GE : op == OP_GE ? OP_LE : op;
+      op = op == SEG_OPR_LT ? SEG_OPR_GT : op == SEG_OPR_GT ? SEG_OPR_LT : op == SEG_OPR_LE ? SEG_OPR_GE : op == SEG_OPR_GE ? SEG_OPR_LE : op;
     } else return 0;
-    if (op == OP_LT || op == OP_LE || op == OP_EQ) { v->has_hi = 1; v->hi = x; v->hi_in = op != OP_LT; }
-    if (op == OP_GT || op == OP_GE || op == OP_EQ) { v->has_lo = 1; v->lo = x; v->lo_in = op != OP_GT; }
+    if (op == SEG_OPR_LT || op == SEG_OPR_LE || op == SEG_OPR_EQ) { v->has_hi = 1; v->hi = x; v->hi_in = op != SEG_OPR_LT; }
+    if (op == SEG_OPR_GT || op == SEG_OPR_GE || op == SEG_OPR_EQ) { v->has_lo = 1; v->lo = x; v->lo_in = op != SEG_OPR_GT; }
     break;
   }
-  case N_RANGE:
+  case SEG_N_RANGE:
     if (!numeric_col(n->a)) return 0;
     c = n->a;
     if (n->b) { if (!const_num(l, n->b, &x)) return 0; v->has_lo = 1; v->lo = x; v->lo_in = 1; }
     if (n->c) { if (!const_num(l, n->c, &y)) return 0; v->has_hi = 1; v->hi = y; v->hi_in = 1; }
     break;
-  case N_IN:
+  case SEG_N_IN:
     if (n->negated || !numeric_col(n->a) || !n->list) return 0;
     c = n->a;
     for (const seg_node *k = n->list; k; k = k->next) {
@@ -223,7 +223,7 @@ static int constraint_of(const lint *l, const seg_node *n, ival *v) {
       v->has_lo = v->has_hi = v->lo_in = v->hi_in = 1;
     }
     break;
-  case N_WITHIN: case N_AGO: {
+  case SEG_N_WITHIN: case SEG_N_AGO: {
     if (!is_col(n->a) || n->a->type != VT_DATE || !is_const(n->b)) return 0;
     seg_eval_env env = {.today = l->today, .textcol = -1};
     seg_val d = seg_eval(n->b, &env);
@@ -232,8 +232,8 @@ static int constraint_of(const lint *l, const seg_node *n, ival *v) {
     seg_val_release(&d);
     if (!ok) return 0;
     c = n->a;
-    if (n->kind == N_WITHIN) { v->has_lo = v->has_hi = v->lo_in = v->hi_in = 1; v->lo = edge; v->hi = l->today; }
-    else if (n->op == OP_GT) { v->has_hi = 1; v->hi = edge; }
+    if (n->kind == SEG_N_WITHIN) { v->has_lo = v->has_hi = v->lo_in = v->hi_in = 1; v->lo = edge; v->hi = l->today; }
+    else if (n->op == SEG_OPR_GT) { v->has_hi = 1; v->hi = edge; }
     else { v->has_lo = 1; v->lo = edge; }
     break;
   }
@@ -259,10 +259,10 @@ static void flatten(const seg_node *n, seg_nkind k, const seg_node **out, int *i
 /* The first pair of contradicting conditions in an `and` chain. */
 /* `col = "literal"` on a stored text column: the column and the literal. */
 static const seg_node *text_eq(const seg_node *n, const seg_node **lit) {
-  if (n->kind != N_BIN || n->op != OP_EQ) return NULL;
+  if (n->kind != SEG_N_BIN || n->op != SEG_OPR_EQ) return NULL;
   const seg_node *c = is_col(n->a) ? n->a : is_col(n->b) ? n->b : NULL;
   *lit = c == n->a ? n->b : n->a;
-  if (!c || c->type != VT_TEXT || (*lit)->kind != N_STR || !(*lit)->folded) return NULL;
+  if (!c || c->type != VT_TEXT || (*lit)->kind != SEG_N_STR || !(*lit)->folded) return NULL;
   return c;
 }
 
@@ -275,14 +275,14 @@ static int text_eq_differ(const seg_node *x, const seg_node *y) {
 
 static int chain_contradiction(const lint *l, const seg_node *n, const seg_node **first,
                                const seg_node **second) {
-  int m = count_chain(n, N_AND), k = 0;
+  int m = count_chain(n, SEG_N_AND), k = 0;
   const seg_node **items = malloc((size_t)m * sizeof *items);
   ival *iv = malloc((size_t)m * sizeof *iv);
   int *ok = malloc((size_t)m * sizeof *ok);
   int found = 0;
   if (!items || !iv || !ok) *l->oom = 1;
   else {
-    flatten(n, N_AND, items, &k);
+    flatten(n, SEG_N_AND, items, &k);
     for (int i = 0; i < m; i++) ok[i] = constraint_of(l, items[i], &iv[i]) && !ival_empty(&iv[i]);
     /* text: `country = "SE" and country = "NO"` (compared as text is: folded) */
     for (int j = 1; j < m && !found; j++)
@@ -329,7 +329,7 @@ static int never_true(const lint *l, const seg_node *n, const uint8_t *never_seg
     return f;
   }
   switch (n->kind) {
-  case N_AND: {
+  case SEG_N_AND: {
     const seg_node *a, *b;
     if (chain_contradiction(l, n, &a, &b)) {
       char ta[200];
@@ -338,15 +338,15 @@ static int never_true(const lint *l, const seg_node *n, const uint8_t *never_seg
     }
     return never_true(l, n->a, never_seg, why, wn) || never_true(l, n->b, never_seg, why, wn);
   }
-  case N_OR:
+  case SEG_N_OR:
     return never_true(l, n->a, never_seg, why, wn) && never_true(l, n->b, never_seg, why, wn);
-  case N_NAME:
+  case SEG_N_NAME:
     if (n->ref && n->ref->kind == S_SEGMENT && never_seg && never_seg[n->ref->index]) {
       snprintf(why, wn, "it needs segment '%s', which can never have members", n->ref->name);
       return 1;
     }
     return 0;
-  case N_RANGE: {
+  case SEG_N_RANGE: {
     ival v;
     double lo, hi;
     int empty = constraint_of(l, n, &v) ? ival_empty(&v)
@@ -354,15 +354,15 @@ static int never_true(const lint *l, const seg_node *n, const uint8_t *never_seg
     if (empty) snprintf(why, wn, "the range in '%s' is empty", text_of(l, n->loc, t, sizeof t));
     return empty;
   }
-  case N_BIN: {
+  case SEG_N_BIN: {
     double x;
-    if (n->op == OP_EQ && (int_vs_fraction(l, n->a, n->b, &x) || int_vs_fraction(l, n->b, n->a, &x))) {
+    if (n->op == SEG_OPR_EQ && (int_vs_fraction(l, n->a, n->b, &x) || int_vs_fraction(l, n->b, n->a, &x))) {
       snprintf(why, wn, "'%s' is never true", text_of(l, n->loc, t, sizeof t));
       return 1;
     }
     return 0;
   }
-  case N_IN: {
+  case SEG_N_IN: {
     if (n->negated) return 0;
     double x;
     for (const seg_node *k = n->list; k; k = k->next)
@@ -379,7 +379,7 @@ static int never_true(const lint *l, const seg_node *n, const uint8_t *never_seg
 
 static void mark_guards(lint *l, const seg_node *n) {
   if (!n) return;
-  if (n->kind == N_MISSING && is_col(n->a)) l->guarded[n->a->col] = 1;
+  if (n->kind == SEG_N_MISSING && is_col(n->a)) l->guarded[n->a->col] = 1;
   mark_guards(l, n->a);
   mark_guards(l, n->b);
   mark_guards(l, n->c);
@@ -389,8 +389,8 @@ static void mark_guards(lint *l, const seg_node *n) {
 /* The first column whose missing value makes n unknown (not under `is
 ** missing`, nor under coalesce()), or -1. */
 static int first_nullable_col(const lint *l, const seg_node *n) {
-  if (!n || n->kind == N_MISSING) return -1;
-  if (n->kind == N_CALL && n->fn == F_COALESCE) return -1;
+  if (!n || n->kind == SEG_N_MISSING) return -1;
+  if (n->kind == SEG_N_CALL && n->fn == F_COALESCE) return -1;
   if (is_col(n)) {
     if (l->may_be_missing && !l->may_be_missing[n->col]) return -1;
     return n->col;
@@ -408,9 +408,9 @@ static int first_nullable_col(const lint *l, const seg_node *n) {
 ** references (depth-limited: sema has already refused cycles). */
 static int nullable_through_refs(const lint *l, const seg_node *n, int depth) {
   if (!n || depth > 64) return -1;
-  if (n->kind == N_NAME && n->ref && n->ref->kind == S_SEGMENT && n->ref->expr && !n->ref->broken)
+  if (n->kind == SEG_N_NAME && n->ref && n->ref->kind == S_SEGMENT && n->ref->expr && !n->ref->broken)
     return nullable_through_refs(l, n->ref->expr, depth + 1);
-  if (n->kind == N_MISSING || (n->kind == N_CALL && n->fn == F_COALESCE)) return -1;
+  if (n->kind == SEG_N_MISSING || (n->kind == SEG_N_CALL && n->fn == F_COALESCE)) return -1;
   if (is_col(n)) return first_nullable_col(l, n);
   int c;
   if ((c = nullable_through_refs(l, n->a, depth)) >= 0) return c;
@@ -424,7 +424,7 @@ static int nullable_through_refs(const lint *l, const seg_node *n, int depth) {
 /* W0207: returns 1 when it warned (the caller then skips the subtree). */
 static int check_negation(lint *l, const seg_node *n) {
   const char *word = NULL;
-  if (n->kind == N_NOT && n->a && n->a->kind == N_NAME && n->a->ref && n->a->ref->kind == S_SEGMENT) {
+  if (n->kind == SEG_N_NOT && n->a && n->a->kind == SEG_N_NAME && n->a->ref && n->a->ref->kind == S_SEGMENT) {
     /* `not seniors`: where the segment's rule is unknown (no age), `not` keeps it unknown */
     int col = nullable_through_refs(l, n->a, 0);
     if (col < 0 || l->guarded[col]) return 0;
@@ -438,12 +438,12 @@ static int check_negation(lint *l, const seg_node *n) {
          cn, t, n->a->ref->name, t, cn, sn);
     return 1;
   }
-  if (n->kind == N_NOT) word = "not";
-  else if (n->kind == N_BIN && n->op == OP_NE) word = "!=";
-  else if (n->kind == N_IN && n->negated) word = "not in";
-  else if (n->kind == N_TEXTOP && n->negated) {
+  if (n->kind == SEG_N_NOT) word = "not";
+  else if (n->kind == SEG_N_BIN && n->op == SEG_OPR_NE) word = "!=";
+  else if (n->kind == SEG_N_IN && n->negated) word = "not in";
+  else if (n->kind == SEG_N_TEXTOP && n->negated) {
     static const char *const w[] = {"not contains", "not starts with", "not ends with", "not matches"};
-    word = w[n->op - OP_CONTAINS];
+    word = w[n->op - SEG_OPR_CONTAINS];
   }
   if (!word) return 0;
   int col = first_nullable_col(l, n);
@@ -483,13 +483,13 @@ static void check_and_chain(lint *l, const seg_node *n) {
 
 /* W0203: x 10.. or x ..20 -- two rays on one column that cover every value. */
 static void check_or_chain(lint *l, const seg_node *n) {
-  int m = count_chain(n, N_OR), k = 0;
+  int m = count_chain(n, SEG_N_OR), k = 0;
   const seg_node **items = malloc((size_t)m * sizeof *items);
   ival *iv = malloc((size_t)m * sizeof *iv);
   int *ok = malloc((size_t)m * sizeof *ok);
   if (!items || !iv || !ok) *l->oom = 1;
   else {
-    flatten(n, N_OR, items, &k);
+    flatten(n, SEG_N_OR, items, &k);
     for (int i = 0; i < m; i++) ok[i] = constraint_of(l, items[i], &iv[i]);
     int done = 0;
     for (int i = 0; i < m && !done; i++)
@@ -502,7 +502,7 @@ static void check_or_chain(lint *l, const seg_node *n) {
         const seg_node *cn = NULL;
         for (const seg_node *x = items[i]; x && !cn; x = x->a)
           if (is_col(x)) cn = x;
-          else if (x->kind == N_BIN && is_col(x->b)) cn = x->b;
+          else if (x->kind == SEG_N_BIN && is_col(x->b)) cn = x->b;
         if (!covers && cn && whole(cn->type) && up->lo == down->hi + 1) covers = 1;
         if (!covers) continue;
         char c[200], t[300];
@@ -523,18 +523,18 @@ static void check_or_chain(lint *l, const seg_node *n) {
 static void check_fraction(lint *l, const seg_node *n) {
   double x;
   char c[200], t[300];
-  if (n->kind == N_BIN && (n->op == OP_EQ || n->op == OP_NE)) {
+  if (n->kind == SEG_N_BIN && (n->op == SEG_OPR_EQ || n->op == SEG_OPR_NE)) {
     const seg_node *subj = NULL, *k = NULL;
     if (int_vs_fraction(l, n->a, n->b, &x)) { subj = n->a; k = n->b; }
     else if (int_vs_fraction(l, n->b, n->a, &x)) { subj = n->b; k = n->a; }
     if (!subj) return;
     text_of(l, subj->loc, c, sizeof c);
     text_of(l, k->loc, t, sizeof t);
-    if (n->op == OP_EQ)
+    if (n->op == SEG_OPR_EQ)
       warn(l, 208, n->loc, "'%s' holds whole numbers and is never equal to %s, so this is never true", c, t);
     else
       warn(l, 208, n->loc, "'%s' holds whole numbers and is never equal to %s, so this is true whenever it is present", c, t);
-  } else if (n->kind == N_IN) {
+  } else if (n->kind == SEG_N_IN) {
     for (const seg_node *k = n->list; k; k = k->next)
       if (int_vs_fraction(l, n->a, k, &x)) {
         text_of(l, n->a->loc, c, sizeof c);
@@ -548,13 +548,13 @@ static void walk(lint *l, const seg_node *n, seg_nkind parent) {
   if (!n) return;
   int warned = check_negation(l, n);
   switch (n->kind) {
-  case N_RANGE: check_range(l, n); break;
-  case N_AND: if (parent != N_AND) check_and_chain(l, n); break;
-  case N_OR: if (parent != N_OR) check_or_chain(l, n); break;
-  case N_BIN: case N_IN: check_fraction(l, n); break;
+  case SEG_N_RANGE: check_range(l, n); break;
+  case SEG_N_AND: if (parent != SEG_N_AND) check_and_chain(l, n); break;
+  case SEG_N_OR: if (parent != SEG_N_OR) check_or_chain(l, n); break;
+  case SEG_N_BIN: case SEG_N_IN: check_fraction(l, n); break;
   default: break;
   }
-  if (n->kind == N_NOT && warned) {
+  if (n->kind == SEG_N_NOT && warned) {
     /* the operand's own !=, not in ... would repeat the warning just given */
     size_t before = l->found.n;
     walk(l, n->a, n->kind);
@@ -574,19 +574,19 @@ static int same(const seg_node *a, const seg_node *b) {
   if (!a || !b) return a == b;
   if (a->kind != b->kind || a->op != b->op || a->negated != b->negated) return 0;
   switch (a->kind) {
-  case N_INT: case N_BOOL: case N_DATE: if (a->ival != b->ival) return 0; break;
-  case N_NUM: if (a->fval != b->fval) return 0; break;
-  case N_STR:
-    if (a->kind == N_STR && a->folded && b->folded) {
+  case SEG_N_INT: case SEG_N_BOOL: case SEG_N_DATE: if (a->ival != b->ival) return 0; break;
+  case SEG_N_NUM: if (a->fval != b->fval) return 0; break;
+  case SEG_N_STR:
+    if (a->kind == SEG_N_STR && a->folded && b->folded) {
       if (a->folded_len != b->folded_len || memcmp(a->folded, b->folded, a->folded_len) != 0) return 0;
     } else if (a->len != b->len || memcmp(a->str, b->str, a->len) != 0) return 0;
     break;
-  case N_DURATION: if (a->unit != b->unit) return 0; break;
-  case N_NAME:
+  case SEG_N_DURATION: if (a->unit != b->unit) return 0; break;
+  case SEG_N_NAME:
     if (a->col != b->col || a->ref != b->ref) return 0;
     if (a->col < 0 && !a->ref && strcmp(a->str, b->str) != 0) return 0;
     break;
-  case N_CALL: if (a->fn != b->fn) return 0; break;
+  case SEG_N_CALL: if (a->fn != b->fn) return 0; break;
   default: break;
   }
   if (!same(a->a, b->a) || !same(a->b, b->b) || !same(a->c, b->c)) return 0;
@@ -604,10 +604,10 @@ static uint64_t shape_hash(const seg_node *n) {
   for (; n; n = n->next) {         /* a list item: its siblings follow */
     uint64_t x = (uint64_t)n->kind * 1000003u ^ (uint64_t)n->op * 8191u ^ (uint64_t)n->negated;
     switch (n->kind) {
-    case N_INT: case N_BOOL: case N_DATE: x ^= (uint64_t)n->ival * 0xC2B2AE3D27D4EB4FULL; break;
-    case N_DURATION: x ^= (uint64_t)n->unit << 20; break;
-    case N_NAME: x ^= (uint64_t)(n->col + 2) << 24 ^ (uint64_t)(uintptr_t)n->ref; break;
-    case N_CALL: x ^= (uint64_t)(uintptr_t)n->fn; break;
+    case SEG_N_INT: case SEG_N_BOOL: case SEG_N_DATE: x ^= (uint64_t)n->ival * 0xC2B2AE3D27D4EB4FULL; break;
+    case SEG_N_DURATION: x ^= (uint64_t)n->unit << 20; break;
+    case SEG_N_NAME: x ^= (uint64_t)(n->col + 2) << 24 ^ (uint64_t)(uintptr_t)n->ref; break;
+    case SEG_N_CALL: x ^= (uint64_t)(uintptr_t)n->fn; break;
     default: break;
     }
     x ^= shape_hash(n->a) * 31 ^ shape_hash(n->b) * 37 ^ shape_hash(n->c) * 41 ^ shape_hash(n->list) * 43;
@@ -713,7 +713,7 @@ int seg_lint(const seg_ast *ast, const seg_schema_view *schema, int32_t today,
     l.cur = t;
     memset(l.guarded, 0, schema->ncols + 1);
     mark_guards(&l, t->expr);
-    walk(&l, t->expr, N_NAME);
+    walk(&l, t->expr, SEG_N_NAME);
   }
 
   /* W0204: segments that can never have members, through references too */

@@ -183,17 +183,17 @@ static int comparable(seg_vtype a, seg_vtype b) {
 static const char *describe(sema *s, const seg_node *n) {
   char buf[200];
   const char *t = seg_vtype_name(n->type);
-  if (n->kind == N_NAME && n->col >= 0)
+  if (n->kind == SEG_N_NAME && n->col >= 0)
     snprintf(buf, sizeof buf, "%s column '%s'", t, s->schema->names[n->col]);
-  else if (n->kind == N_NAME && n->ref)
+  else if (n->kind == SEG_N_NAME && n->ref)
     snprintf(buf, sizeof buf, "%s '%s' (a %s)", t, n->str, n->ref->kind == S_LET ? "constant" : "segment");
-  else if (n->kind == N_STR)
+  else if (n->kind == SEG_N_STR)
     snprintf(buf, sizeof buf, "text \"%.*s\"", (int)(n->len > 40 ? 40 : n->len), n->str);
-  else if (n->kind == N_INT)
+  else if (n->kind == SEG_N_INT)
     snprintf(buf, sizeof buf, "int %lld", (long long)n->ival);
-  else if (n->kind == N_NUM)
+  else if (n->kind == SEG_N_NUM)
     snprintf(buf, sizeof buf, "number %g", n->fval);
-  else if (n->kind == N_BOOL)
+  else if (n->kind == SEG_N_BOOL)
     snprintf(buf, sizeof buf, "bool %s", n->ival ? "true" : "false");
   else
     snprintf(buf, sizeof buf, "%s %s value", n->type == VT_INT ? "an" : "a", t);
@@ -266,7 +266,7 @@ static seg_vtype check_name(sema *s, seg_node *n) {
   if (same2 >= 0)
     ERR(s, "E0102", n->loc, "ambiguous column '%s': the data has both %s and %s; write the exact spelling",
         n->str, spelled(s, s->schema->names[same1]), spelled(s, s->schema->names[same2]));
-  else if (s->text_side && n->kind == N_NAME && is_plain_name(n->str))
+  else if (s->text_side && n->kind == SEG_N_NAME && is_plain_name(n->str))
     ERR(s, "E0102", n->loc, "unknown column or segment '%s'; if you mean the text, write it in quotes: \"%s\"",
         n->str, n->str);
   else if (dym)
@@ -358,11 +358,11 @@ static seg_vtype check_bool_operand(sema *s, seg_node *a, const char *word) {
 
 static seg_vtype check_inner(sema *s, seg_node *n) {
   switch (n->kind) {
-  case N_INT: return VT_INT;
-  case N_NUM: return VT_NUM;
-  case N_BOOL: return VT_BOOL;
-  case N_DATE: case N_TODAY: return VT_DATE;
-  case N_STR: {
+  case SEG_N_INT: return VT_INT;
+  case SEG_N_NUM: return VT_NUM;
+  case SEG_N_BOOL: return VT_BOOL;
+  case SEG_N_DATE: case SEG_N_TODAY: return VT_DATE;
+  case SEG_N_STR: {
     size_t len = 0;
     char *f = seg_casefold(n->str, n->len, &len);
     if (f) {
@@ -372,7 +372,7 @@ static seg_vtype check_inner(sema *s, seg_node *n) {
     }
     return VT_TEXT;
   }
-  case N_DURATION:
+  case SEG_N_DURATION:
     check(s, n->a);
     merge(n, n->a);
     if (n->a->type == VT_UNKNOWN) return VT_UNKNOWN;
@@ -382,9 +382,9 @@ static seg_vtype check_inner(sema *s, seg_node *n) {
     }
     if (!require_constant(s, n->a, "the amount of a duration")) return VT_UNKNOWN;
     return VT_DURATION;
-  case N_NAME: return check_name(s, n);
-  case N_CALL: return check_call(s, n);
-  case N_NEG:
+  case SEG_N_NAME: return check_name(s, n);
+  case SEG_N_CALL: return check_call(s, n);
+  case SEG_N_NEG:
     check(s, n->a);
     merge(n, n->a);
     if (n->a->type == VT_UNKNOWN) return VT_UNKNOWN;
@@ -393,7 +393,7 @@ static seg_vtype check_inner(sema *s, seg_node *n) {
       return VT_UNKNOWN;
     }
     return n->a->type;
-  case N_BIN: {
+  case SEG_N_BIN: {
     check(s, n->a);
     s->text_side = n->op >= 256 && n->a->type == VT_TEXT;   /* `tier = gold`: quotes forgotten? */
     check(s, n->b);
@@ -418,21 +418,21 @@ static seg_vtype check_inner(sema *s, seg_node *n) {
       ERR(s, "E0103", n->loc, "cannot use '%c' on %s and %s", n->op, describe(s, n->a), describe(s, n->b));
     return VT_UNKNOWN;
   }
-  case N_AND: case N_OR:
+  case SEG_N_AND: case SEG_N_OR:
     check(s, n->a);
     check(s, n->b);
     merge(n, n->a);
     merge(n, n->b);
     {
-      const char *w = n->kind == N_AND ? "and" : "or";
+      const char *w = n->kind == SEG_N_AND ? "and" : "or";
       seg_vtype x = check_bool_operand(s, n->a, w), y = check_bool_operand(s, n->b, w);
       return x == VT_BOOL && y == VT_BOOL ? VT_BOOL : VT_UNKNOWN;
     }
-  case N_NOT:
+  case SEG_N_NOT:
     check(s, n->a);
     merge(n, n->a);
     return check_bool_operand(s, n->a, "not");
-  case N_RANGE: {
+  case SEG_N_RANGE: {
     check(s, n->a);
     merge(n, n->a);
     int ok = 1;
@@ -445,7 +445,7 @@ static seg_vtype check_inner(sema *s, seg_node *n) {
     }
     return ok ? VT_BOOL : VT_UNKNOWN;
   }
-  case N_IN: {
+  case SEG_N_IN: {
     check(s, n->a);
     merge(n, n->a);
     int ok = 1;
@@ -458,11 +458,11 @@ static seg_vtype check_inner(sema *s, seg_node *n) {
     }
     return ok ? VT_BOOL : VT_UNKNOWN;
   }
-  case N_MISSING:
+  case SEG_N_MISSING:
     check(s, n->a);
     merge(n, n->a);
     return VT_BOOL;
-  case N_IS:                     /* `vip is true`: a condition, never unknown */
+  case SEG_N_IS:                     /* `vip is true`: a condition, never unknown */
     check(s, n->a);
     merge(n, n->a);
     if (n->a->type != VT_UNKNOWN && n->a->type != VT_BOOL) {
@@ -471,13 +471,13 @@ static seg_vtype check_inner(sema *s, seg_node *n) {
       return VT_UNKNOWN;
     }
     return VT_BOOL;
-  case N_TEXTOP: {
+  case SEG_N_TEXTOP: {
     check(s, n->a);
     check(s, n->b);
     merge(n, n->a);
     merge(n, n->b);
     static const char *const words[] = {"contains", "starts with", "ends with", "matches"};
-    const char *w = words[n->op - OP_CONTAINS];
+    const char *w = words[n->op - SEG_OPR_CONTAINS];
     int ok = 1;
     seg_node *side[2] = {n->a, n->b};
     for (int i = 0; i < 2; i++)
@@ -486,7 +486,7 @@ static seg_vtype check_inner(sema *s, seg_node *n) {
         ok = 0;
       }
     if (!ok || n->a->type == VT_UNKNOWN || n->b->type == VT_UNKNOWN) return VT_UNKNOWN;
-    if (n->op == OP_MATCHES) {
+    if (n->op == SEG_OPR_MATCHES) {
       if (!require_constant(s, n->b, "the pattern of 'matches'")) return VT_UNKNOWN;
       seg_eval_env env = {.today = s->today, .textcol = -1};
       seg_val p = seg_eval(n->b, &env);
@@ -507,12 +507,12 @@ static seg_vtype check_inner(sema *s, seg_node *n) {
     }
     return VT_BOOL;
   }
-  case N_WITHIN: case N_AGO: {
+  case SEG_N_WITHIN: case SEG_N_AGO: {
     check(s, n->a);
     check(s, n->b);
     merge(n, n->a);
     merge(n, n->b);
-    const char *w = n->kind == N_WITHIN ? "within" : n->op == OP_GT ? "more than ... ago" : "less than ... ago";
+    const char *w = n->kind == SEG_N_WITHIN ? "within" : n->op == SEG_OPR_GT ? "more than ... ago" : "less than ... ago";
     int ok = 1;
     if (n->a->type != VT_UNKNOWN && n->a->type != VT_DATE) {
       ERR(s, "E0103", n->a->loc, "'%s' needs a date, found %s", w, describe(s, n->a));
@@ -544,7 +544,7 @@ static void set_depth(sema *s, seg_node *n) {
   const seg_node *kids[3] = {n->a, n->b, n->c};
   for (int i = 0; i < 3; i++) if (kids[i] && kids[i]->depth > d) d = kids[i]->depth;
   for (const seg_node *k = n->list; k; k = k->next) if (k->depth > d) d = k->depth;
-  if (n->kind == N_NAME && n->ref && n->ref->kind == S_LET && n->ref->expr && n->ref->expr->depth > d)
+  if (n->kind == SEG_N_NAME && n->ref && n->ref->kind == S_LET && n->ref->expr && n->ref->expr->depth > d)
     d = n->ref->expr->depth;
   n->depth = d + 1;
   if (n->depth > SEG_MAX_NESTING && d <= SEG_MAX_NESTING) {
@@ -571,7 +571,7 @@ static seg_vtype check(sema *s, seg_node *n) {
     seg_node *kids[3] = {n->a, n->b, n->c};
     for (int i = 0; i < 3; i++) {
       seg_node *k = kids[i];
-      if (k && k->type == VT_TEXT && k->has_cols && n->kind != N_MISSING) {
+      if (k && k->type == VT_TEXT && k->has_cols && n->kind != SEG_N_MISSING) {
         ERR(s, "E0110", n->loc, "comparing text from two columns is not supported yet");
         n->type = VT_UNKNOWN;
         break;
@@ -606,7 +606,7 @@ static void check_stmt(sema *s, seg_stmt *t) {
 
 static void collect_refs(seg_node *n, seg_stmt **out, int *k, int cap) {
   if (!n) return;
-  if (n->kind == N_NAME && n->ref && n->ref->kind == S_SEGMENT && *k < cap) out[(*k)++] = n->ref;
+  if (n->kind == SEG_N_NAME && n->ref && n->ref->kind == S_SEGMENT && *k < cap) out[(*k)++] = n->ref;
   collect_refs(n->a, out, k, cap);
   collect_refs(n->b, out, k, cap);
   collect_refs(n->c, out, k, cap);
@@ -615,7 +615,7 @@ static void collect_refs(seg_node *n, seg_stmt **out, int *k, int cap) {
 
 static int count_refs(seg_node *n) {
   if (!n) return 0;
-  int k = n->kind == N_NAME && n->ref && n->ref->kind == S_SEGMENT;
+  int k = n->kind == SEG_N_NAME && n->ref && n->ref->kind == S_SEGMENT;
   k += count_refs(n->a) + count_refs(n->b) + count_refs(n->c);
   for (seg_node *c = n->list; c; c = c->next) k += count_refs(c);
   return k;

@@ -155,11 +155,11 @@ static void side(sq *q, const seg_node *n, int text) {
 
 static const char *cmp_op(int op) {
   switch (op) {
-  case OP_LT: return "<";
-  case OP_LE: return "<=";
-  case OP_GT: return ">";
-  case OP_GE: return ">=";
-  case OP_EQ: return "=";
+  case SEG_OPR_LT: return "<";
+  case SEG_OPR_LE: return "<=";
+  case SEG_OPR_GT: return ">";
+  case SEG_OPR_GE: return ">=";
+  case SEG_OPR_EQ: return "=";
   default: return "<>";
   }
 }
@@ -169,7 +169,7 @@ static void compare(sq *q, int op, const seg_node *a, const seg_node *b) {
   fputc('(', q->f);
   side(q, a, text);
   /* PostgreSQL orders text by the database's collation: seg by bytes */
-  if (text && q->o->dialect == SEG_SQL_POSTGRES && op != OP_EQ && op != OP_NE) fputs(" COLLATE \"C\"", q->f);
+  if (text && q->o->dialect == SEG_SQL_POSTGRES && op != SEG_OPR_EQ && op != SEG_OPR_NE) fputs(" COLLATE \"C\"", q->f);
   fprintf(q->f, " %s ", cmp_op(op));
   side(q, b, text);
   fputc(')', q->f);
@@ -177,7 +177,7 @@ static void compare(sq *q, int op, const seg_node *a, const seg_node *b) {
 
 /* A duration's amount and unit when both are constants. */
 static int duration_of(sq *q, const seg_node *d, int64_t *amount, seg_unit *unit) {
-  if (d->kind != N_DURATION || d->a->has_cols) return 0;
+  if (d->kind != SEG_N_DURATION || d->a->has_cols) return 0;
   seg_eval_env env = {.today = q->o->today, .textcol = -1};
   seg_val v = seg_eval(d->a, &env);
   int ok = !v.missing && !env.error;
@@ -296,12 +296,12 @@ static void like(sq *q, const seg_node *a, const seg_node *lit, int op) {
     char *pat = malloc(2 * len + 3);
     size_t k = 0;
     if (!pat) { q->oom = 1; free(fv); seg_val_release(&v); return; }
-    if (op != OP_STARTS) pat[k++] = '%';
+    if (op != SEG_OPR_STARTS) pat[k++] = '%';
     for (size_t i = 0; i < len; i++) {
       if (fv[i] == '%' || fv[i] == '_' || fv[i] == '\\') pat[k++] = '\\';
       pat[k++] = fv[i];
     }
-    if (op != OP_ENDS) pat[k++] = '%';
+    if (op != SEG_OPR_ENDS) pat[k++] = '%';
     fputc('(', q->f);
     folded(q, a);
     fputs(" LIKE ", q->f);
@@ -320,7 +320,7 @@ static void like(sq *q, const seg_node *a, const seg_node *lit, int op) {
 static void textop(sq *q, const seg_node *n) {
   FILE *f = q->f;
   if (n->negated) fputs("(NOT ", f);
-  if (n->op == OP_MATCHES) {
+  if (n->op == SEG_OPR_MATCHES) {
     if (q->o->dialect == SEG_SQL_SQLITE) {
       refuse_why(q, n, "'matches'", "SQLite has no regular expressions without an extension");
     } else {
@@ -399,7 +399,7 @@ static void expr(sq *q, const seg_node *n) {
     return;
   }
   switch (n->kind) {
-  case N_NAME:
+  case SEG_N_NAME:
     if (n->ref) {
       fputc('(', f);
       expr(q, n->ref->expr);
@@ -408,28 +408,28 @@ static void expr(sq *q, const seg_node *n) {
       put_ident(f, n->col >= 0 && (size_t)n->col < q->o->schema->ncols ? q->o->schema->names[n->col] : n->str, 0);
     }
     return;
-  case N_BIN:
+  case SEG_N_BIN:
     if (n->op < 256) arith(q, n);
     else compare(q, n->op, n->a, n->b);
     return;
-  case N_NEG:
+  case SEG_N_NEG:
     fputs("(-", f);
     expr(q, n->a);
     fputc(')', f);
     return;
-  case N_AND: case N_OR:
+  case SEG_N_AND: case SEG_N_OR:
     fputc('(', f);
     expr(q, n->a);
-    fputs(n->kind == N_AND ? " AND " : " OR ", f);
+    fputs(n->kind == SEG_N_AND ? " AND " : " OR ", f);
     expr(q, n->b);
     fputc(')', f);
     return;
-  case N_NOT:
+  case SEG_N_NOT:
     fputs("(NOT ", f);
     expr(q, n->a);
     fputc(')', f);
     return;
-  case N_RANGE: {
+  case SEG_N_RANGE: {
     int text = n->a->type == VT_TEXT;
     fputc('(', f);
     if (n->b) {
@@ -446,7 +446,7 @@ static void expr(sq *q, const seg_node *n) {
     fputc(')', f);
     return;
   }
-  case N_IN: {
+  case SEG_N_IN: {
     int text = n->a->type == VT_TEXT;
     fputc('(', f);
     side(q, n->a, text);
@@ -458,12 +458,12 @@ static void expr(sq *q, const seg_node *n) {
     fputs("))", f);
     return;
   }
-  case N_MISSING:
+  case SEG_N_MISSING:
     fputc('(', f);
     expr(q, n->a);
     fputs(n->negated ? " IS NOT NULL)" : " IS NULL)", f);
     return;
-  case N_IS:
+  case SEG_N_IS:
     if (dl(q)->is_true) {
       fputc('(', f);
       expr(q, n->a);
@@ -474,17 +474,17 @@ static void expr(sq *q, const seg_node *n) {
       fprintf(f, " THEN %s END)", n->negated ? "FALSE ELSE TRUE" : "TRUE ELSE FALSE");
     }
     return;
-  case N_TEXTOP:
+  case SEG_N_TEXTOP:
     textop(q, n);
     return;
-  case N_WITHIN: case N_AGO: {
+  case SEG_N_WITHIN: case SEG_N_AGO: {
     int64_t k;
     seg_unit u;
     if (!duration_of(q, n->b, &k, &u)) { refuse(q, n, "a computed duration"); return; }
     int64_t edge = seg_date_shift(q->o->today, -k, u);
     fputc('(', f);
     expr(q, n->a);
-    if (n->kind == N_WITHIN) {
+    if (n->kind == SEG_N_WITHIN) {
       fputs(" >= ", f);
       put_date(q, edge);
       fputs(" AND ", f);
@@ -492,13 +492,13 @@ static void expr(sq *q, const seg_node *n) {
       fputs(" <= ", f);
       put_date(q, q->o->today);
     } else {
-      fputs(n->op == OP_GT ? " < " : " > ", f);
+      fputs(n->op == SEG_OPR_GT ? " < " : " > ", f);
       put_date(q, edge);
     }
     fputc(')', f);
     return;
   }
-  case N_CALL:
+  case SEG_N_CALL:
     call(q, n);
     return;
   default:

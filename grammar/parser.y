@@ -114,60 +114,60 @@ opt_desc:
 ;
 
 expr:
-  expr OR and_expr        { $$ = NODE(N_OR, @$, $1, $3); }
+  expr OR and_expr        { $$ = NODE(SEG_N_OR, @$, $1, $3); }
 | and_expr
 ;
 
 and_expr:
-  and_expr AND not_expr   { $$ = NODE(N_AND, @$, $1, $3); }
+  and_expr AND not_expr   { $$ = NODE(SEG_N_AND, @$, $1, $3); }
 | not_expr
 ;
 
 /* 'not' takes the whole comparison after it, as in SQL */
 not_expr:
-  NOT not_expr            { $$ = NODE(N_NOT, @$, $2, NULL); }
+  NOT not_expr            { $$ = NODE(SEG_N_NOT, @$, $2, NULL); }
 | pred
 ;
 
 pred:
   sum                                 { $$ = $1; }
-| sum cmpop sum                       { $$ = NODE(N_BIN, @$, $1, $3); if ($$) $$->op = $2; }
-| sum bound DOTDOT sbound             { $$ = NODE(N_RANGE, @$, $1, $2); if ($$) $$->c = $4; $$ = fin(pc, $$); }
-| sum bound DOTDOT                    { $$ = NODE(N_RANGE, @$, $1, $2); }
-| sum DOTDOT sbound                   { $$ = NODE(N_RANGE, @$, $1, NULL); if ($$) $$->c = $3; $$ = fin(pc, $$); }
-| sum IN sbound DOTDOT sbound         { $$ = NODE(N_RANGE, @$, $1, $3); if ($$) $$->c = $5; $$ = fin(pc, $$); }
-| sum IN sbound DOTDOT                { $$ = NODE(N_RANGE, @$, $1, $3); }
-| sum IN DOTDOT sbound                { $$ = NODE(N_RANGE, @$, $1, NULL); if ($$) $$->c = $4; $$ = fin(pc, $$); }
-| sum BETWEEN sum AND sum             { $$ = NODE(N_RANGE, @$, $1, $3); if ($$) $$->c = $5; $$ = fin(pc, $$); }
-| sum IN '(' items ')'                { $$ = NODE(N_IN, @$, $1, NULL); if ($$) $$->list = rev($4); $$ = fin(pc, $$); }
-| sum IN '[' items ']'                { $$ = NODE(N_IN, @$, $1, NULL); if ($$) $$->list = rev($4); $$ = fin(pc, $$); }
-| sum NOT IN '(' items ')'            { $$ = NODE(N_IN, @$, $1, NULL); if ($$) { $$->list = rev($5); $$->negated = 1; } $$ = fin(pc, $$); }
-| sum NOT IN '[' items ']'            { $$ = NODE(N_IN, @$, $1, NULL); if ($$) { $$->list = rev($5); $$->negated = 1; } $$ = fin(pc, $$); }
-| sum IS MISSING                      { $$ = NODE(N_MISSING, @$, $1, NULL); }
-| sum IS NOT MISSING                  { $$ = NODE(N_MISSING, @$, $1, NULL); if ($$) $$->negated = 1; }
-| sum IS BOOLLIT                      { $$ = NODE(N_IS, @$, $1, NULL); if ($$) $$->op = (int)$3; }
-| sum IS NOT BOOLLIT                  { $$ = NODE(N_IS, @$, $1, NULL); if ($$) { $$->op = (int)$4; $$->negated = 1; } }
-| sum textop sum                      { $$ = NODE(N_TEXTOP, @$, $1, $3); if ($$) $$->op = $2; }
-| sum NOT textop sum                  { $$ = NODE(N_TEXTOP, @$, $1, $4); if ($$) { $$->op = $3; $$->negated = 1; } }
-| sum WITHIN sum                      { $$ = NODE(N_WITHIN, @$, $1, $3); }
+| sum cmpop sum                       { $$ = NODE(SEG_N_BIN, @$, $1, $3); if ($$) $$->op = $2; }
+| sum bound DOTDOT sbound             { $$ = NODE(SEG_N_RANGE, @$, $1, $2); if ($$) $$->c = $4; $$ = fin(pc, $$); }
+| sum bound DOTDOT                    { $$ = NODE(SEG_N_RANGE, @$, $1, $2); }
+| sum DOTDOT sbound                   { $$ = NODE(SEG_N_RANGE, @$, $1, NULL); if ($$) $$->c = $3; $$ = fin(pc, $$); }
+| sum IN sbound DOTDOT sbound         { $$ = NODE(SEG_N_RANGE, @$, $1, $3); if ($$) $$->c = $5; $$ = fin(pc, $$); }
+| sum IN sbound DOTDOT                { $$ = NODE(SEG_N_RANGE, @$, $1, $3); }
+| sum IN DOTDOT sbound                { $$ = NODE(SEG_N_RANGE, @$, $1, NULL); if ($$) $$->c = $4; $$ = fin(pc, $$); }
+| sum BETWEEN sum AND sum             { $$ = NODE(SEG_N_RANGE, @$, $1, $3); if ($$) $$->c = $5; $$ = fin(pc, $$); }
+| sum IN '(' items ')'                { $$ = NODE(SEG_N_IN, @$, $1, NULL); if ($$) $$->list = rev($4); $$ = fin(pc, $$); }
+| sum IN '[' items ']'                { $$ = NODE(SEG_N_IN, @$, $1, NULL); if ($$) $$->list = rev($4); $$ = fin(pc, $$); }
+| sum NOT IN '(' items ')'            { $$ = NODE(SEG_N_IN, @$, $1, NULL); if ($$) { $$->list = rev($5); $$->negated = 1; } $$ = fin(pc, $$); }
+| sum NOT IN '[' items ']'            { $$ = NODE(SEG_N_IN, @$, $1, NULL); if ($$) { $$->list = rev($5); $$->negated = 1; } $$ = fin(pc, $$); }
+| sum IS MISSING                      { $$ = NODE(SEG_N_MISSING, @$, $1, NULL); }
+| sum IS NOT MISSING                  { $$ = NODE(SEG_N_MISSING, @$, $1, NULL); if ($$) $$->negated = 1; }
+| sum IS BOOLLIT                      { $$ = NODE(SEG_N_IS, @$, $1, NULL); if ($$) $$->op = (int)$3; }
+| sum IS NOT BOOLLIT                  { $$ = NODE(SEG_N_IS, @$, $1, NULL); if ($$) { $$->op = (int)$4; $$->negated = 1; } }
+| sum textop sum                      { $$ = NODE(SEG_N_TEXTOP, @$, $1, $3); if ($$) $$->op = $2; }
+| sum NOT textop sum                  { $$ = NODE(SEG_N_TEXTOP, @$, $1, $4); if ($$) { $$->op = $3; $$->negated = 1; } }
+| sum WITHIN sum                      { $$ = NODE(SEG_N_WITHIN, @$, $1, $3); }
   /* `d in the last 30 days` is `d within 30 days` (fmt writes it so) */
-| sum IN NAME NAME sum                { $$ = words2(pc, &@3, $3.s, "the", $4.s, "last") ? NODE(N_WITHIN, @$, $1, $5) : NULL; }
-| sum MORE THAN sum AGO               { $$ = NODE(N_AGO, @$, $1, $4); if ($$) $$->op = OP_GT; }
-| sum LESS THAN sum AGO               { $$ = NODE(N_AGO, @$, $1, $4); if ($$) $$->op = OP_LT; }
-| sum BEFORE sum                      { $$ = NODE(N_BIN, @$, $1, $3); if ($$) $$->op = OP_LT; }
-| sum AFTER sum                       { $$ = NODE(N_BIN, @$, $1, $3); if ($$) $$->op = OP_GT; }
+| sum IN NAME NAME sum                { $$ = words2(pc, &@3, $3.s, "the", $4.s, "last") ? NODE(SEG_N_WITHIN, @$, $1, $5) : NULL; }
+| sum MORE THAN sum AGO               { $$ = NODE(SEG_N_AGO, @$, $1, $4); if ($$) $$->op = SEG_OPR_GT; }
+| sum LESS THAN sum AGO               { $$ = NODE(SEG_N_AGO, @$, $1, $4); if ($$) $$->op = SEG_OPR_LT; }
+| sum BEFORE sum                      { $$ = NODE(SEG_N_BIN, @$, $1, $3); if ($$) $$->op = SEG_OPR_LT; }
+| sum AFTER sum                       { $$ = NODE(SEG_N_BIN, @$, $1, $3); if ($$) $$->op = SEG_OPR_GT; }
 ;
 
 cmpop:
-  '='   { $$ = OP_EQ; } | EQEQ { $$ = OP_EQ; } | NE { $$ = OP_NE; }
-| LT    { $$ = OP_LT; } | LE   { $$ = OP_LE; } | GT { $$ = OP_GT; } | GE { $$ = OP_GE; }
+  '='   { $$ = SEG_OPR_EQ; } | EQEQ { $$ = SEG_OPR_EQ; } | NE { $$ = SEG_OPR_NE; }
+| LT    { $$ = SEG_OPR_LT; } | LE   { $$ = SEG_OPR_LE; } | GT { $$ = SEG_OPR_GT; } | GE { $$ = SEG_OPR_GE; }
 ;
 
 textop:
-  CONTAINS     { $$ = OP_CONTAINS; }
-| STARTS WITH  { $$ = OP_STARTS; }
-| ENDS WITH    { $$ = OP_ENDS; }
-| MATCHES      { $$ = OP_MATCHES; }
+  CONTAINS     { $$ = SEG_OPR_CONTAINS; }
+| STARTS WITH  { $$ = SEG_OPR_STARTS; }
+| ENDS WITH    { $$ = SEG_OPR_ENDS; }
+| MATCHES      { $$ = SEG_OPR_MATCHES; }
 ;
 
 /* a range bound: a literal, a name or today; `sbound` also takes a
@@ -175,18 +175,18 @@ textop:
 ** read as a subtraction) */
 sbound:
   bound
-| '-' INTLIT  { $$ = NODE(N_INT, @$, NULL, NULL); if ($$) $$->ival = -$2; }
-| '-' NUMLIT  { $$ = NODE(N_NUM, @$, NULL, NULL); if ($$) $$->fval = -$2; }
+| '-' INTLIT  { $$ = NODE(SEG_N_INT, @$, NULL, NULL); if ($$) $$->ival = -$2; }
+| '-' NUMLIT  { $$ = NODE(SEG_N_NUM, @$, NULL, NULL); if ($$) $$->fval = -$2; }
 ;
 
 bound:
-  INTLIT      { $$ = NODE(N_INT, @$, NULL, NULL); if ($$) $$->ival = $1; }
-| NUMLIT      { $$ = NODE(N_NUM, @$, NULL, NULL); if ($$) $$->fval = $1; }
-| DATELIT     { $$ = NODE(N_DATE, @$, NULL, NULL); if ($$) $$->ival = $1; }
-| STRLIT      { $$ = NODE(N_STR, @$, NULL, NULL); if ($$) { $$->str = $1.s; $$->len = $1.n; } }
-| NAME        { $$ = NODE(N_NAME, @$, NULL, NULL); if ($$) $$->str = $1.s; }
-| BQNAME      { $$ = NODE(N_NAME, @$, NULL, NULL); if ($$) $$->str = $1.s; }
-| TODAY       { $$ = NODE(N_TODAY, @$, NULL, NULL); }
+  INTLIT      { $$ = NODE(SEG_N_INT, @$, NULL, NULL); if ($$) $$->ival = $1; }
+| NUMLIT      { $$ = NODE(SEG_N_NUM, @$, NULL, NULL); if ($$) $$->fval = $1; }
+| DATELIT     { $$ = NODE(SEG_N_DATE, @$, NULL, NULL); if ($$) $$->ival = $1; }
+| STRLIT      { $$ = NODE(SEG_N_STR, @$, NULL, NULL); if ($$) { $$->str = $1.s; $$->len = $1.n; } }
+| NAME        { $$ = NODE(SEG_N_NAME, @$, NULL, NULL); if ($$) $$->str = $1.s; }
+| BQNAME      { $$ = NODE(SEG_N_NAME, @$, NULL, NULL); if ($$) $$->str = $1.s; }
+| TODAY       { $$ = NODE(SEG_N_TODAY, @$, NULL, NULL); }
 ;
 
 /* items and args are built last item first (linear for a 100,000-value
@@ -197,42 +197,42 @@ items:
 ;
 
 sum:
-  sum '+' term      { $$ = NODE(N_BIN, @$, $1, $3); if ($$) $$->op = '+'; }
-| sum '-' term      { $$ = NODE(N_BIN, @$, $1, $3); if ($$) $$->op = '-'; }
+  sum '+' term      { $$ = NODE(SEG_N_BIN, @$, $1, $3); if ($$) $$->op = '+'; }
+| sum '-' term      { $$ = NODE(SEG_N_BIN, @$, $1, $3); if ($$) $$->op = '-'; }
 | term
 ;
 
 term:
-  term '*' unary    { $$ = NODE(N_BIN, @$, $1, $3); if ($$) $$->op = '*'; }
-| term '/' unary    { $$ = NODE(N_BIN, @$, $1, $3); if ($$) $$->op = '/'; }
+  term '*' unary    { $$ = NODE(SEG_N_BIN, @$, $1, $3); if ($$) $$->op = '*'; }
+| term '/' unary    { $$ = NODE(SEG_N_BIN, @$, $1, $3); if ($$) $$->op = '/'; }
 | unary
 ;
 
 unary:
-  '-' unary         { $$ = NODE(N_NEG, @$, $2, NULL); }
+  '-' unary         { $$ = NODE(SEG_N_NEG, @$, $2, NULL); }
 | postfix
 ;
 
 /* a duration: `30 days`, `window days` */
 postfix:
   primary
-| primary UNIT      { $$ = NODE(N_DURATION, @$, $1, NULL); if ($$) $$->unit = $2.unit; }
+| primary UNIT      { $$ = NODE(SEG_N_DURATION, @$, $1, NULL); if ($$) $$->unit = $2.unit; }
 ;
 
 primary:
-  INTLIT            { $$ = NODE(N_INT, @$, NULL, NULL); if ($$) $$->ival = $1; }
-| NUMLIT            { $$ = NODE(N_NUM, @$, NULL, NULL); if ($$) $$->fval = $1; }
-| STRLIT            { $$ = NODE(N_STR, @$, NULL, NULL); if ($$) { $$->str = $1.s; $$->len = $1.n; } }
-| DATELIT           { $$ = NODE(N_DATE, @$, NULL, NULL); if ($$) $$->ival = $1; }
-| BOOLLIT           { $$ = NODE(N_BOOL, @$, NULL, NULL); if ($$) $$->ival = $1; }
-| TODAY             { $$ = NODE(N_TODAY, @$, NULL, NULL); }
-| NAME              { $$ = NODE(N_NAME, @$, NULL, NULL); if ($$) $$->str = $1.s; }
-| BQNAME            { $$ = NODE(N_NAME, @$, NULL, NULL); if ($$) $$->str = $1.s; }
-| UNIT              { $$ = NODE(N_NAME, @$, NULL, NULL); if ($$) $$->str = $1.s; }
-| NAME '(' opt_args ')' { $$ = NODE(N_CALL, @$, NULL, NULL); if ($$) { $$->str = $1.s; $$->list = rev($3); } $$ = fin(pc, $$); }
-| UNIT '(' opt_args ')' { $$ = NODE(N_CALL, @$, NULL, NULL); if ($$) { $$->str = $1.s; $$->list = rev($3); } $$ = fin(pc, $$); }
+  INTLIT            { $$ = NODE(SEG_N_INT, @$, NULL, NULL); if ($$) $$->ival = $1; }
+| NUMLIT            { $$ = NODE(SEG_N_NUM, @$, NULL, NULL); if ($$) $$->fval = $1; }
+| STRLIT            { $$ = NODE(SEG_N_STR, @$, NULL, NULL); if ($$) { $$->str = $1.s; $$->len = $1.n; } }
+| DATELIT           { $$ = NODE(SEG_N_DATE, @$, NULL, NULL); if ($$) $$->ival = $1; }
+| BOOLLIT           { $$ = NODE(SEG_N_BOOL, @$, NULL, NULL); if ($$) $$->ival = $1; }
+| TODAY             { $$ = NODE(SEG_N_TODAY, @$, NULL, NULL); }
+| NAME              { $$ = NODE(SEG_N_NAME, @$, NULL, NULL); if ($$) $$->str = $1.s; }
+| BQNAME            { $$ = NODE(SEG_N_NAME, @$, NULL, NULL); if ($$) $$->str = $1.s; }
+| UNIT              { $$ = NODE(SEG_N_NAME, @$, NULL, NULL); if ($$) $$->str = $1.s; }
+| NAME '(' opt_args ')' { $$ = NODE(SEG_N_CALL, @$, NULL, NULL); if ($$) { $$->str = $1.s; $$->list = rev($3); } $$ = fin(pc, $$); }
+| UNIT '(' opt_args ')' { $$ = NODE(SEG_N_CALL, @$, NULL, NULL); if ($$) { $$->str = $1.s; $$->list = rev($3); } $$ = fin(pc, $$); }
 | '(' expr ')'      { $$ = $2; if ($$) $$->loc = @$; }
-| '(' error ')'     { $$ = NODE(N_BOOL, @$, NULL, NULL); /* already reported; keeps parsing */ }
+| '(' error ')'     { $$ = NODE(SEG_N_BOOL, @$, NULL, NULL); /* already reported; keeps parsing */ }
 ;
 
 opt_args:
@@ -261,7 +261,7 @@ static seg_node *mk(seg_parse_ctx *pc, seg_nkind k, YYLTYPE loc, seg_node *a, se
 ** no later pass ever walks a deep tree. */
 static seg_node *fin(seg_parse_ctx *pc, seg_node *n) {
   if (!n) return n;
-  if (n->kind == N_BOOL && n->depth > SEG_MAX_NESTING) {   /* already cut: drop what was hung on it */
+  if (n->kind == SEG_N_BOOL && n->depth > SEG_MAX_NESTING) {   /* already cut: drop what was hung on it */
     n->a = n->b = n->c = n->list = NULL;
     return n;
   }
@@ -275,7 +275,7 @@ static seg_node *fin(seg_parse_ctx *pc, seg_node *n) {
     seg_diag_add(pc->diags, SEG_SEV_ERROR, "E0110", n->loc,
                  "expression nested deeper than %d levels; split it into segments (a segment can use "
                  "another) or use `in (...)` for a long list of alternatives", SEG_MAX_NESTING);
-  seg_node *leaf = seg_node_new(pc->arena, N_BOOL, n->loc);
+  seg_node *leaf = seg_node_new(pc->arena, SEG_N_BOOL, n->loc);
   if (!leaf) { pc->oom = 1; return NULL; }
   leaf->depth = SEG_MAX_NESTING + 1;
   return leaf;

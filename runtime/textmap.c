@@ -106,23 +106,23 @@ typedef struct ttest {
 } ttest;
 
 static int is_str(const seg_xprog *x, uint32_t i) {
-  return x->n[i].kind == N_STR && x->n[i].folded != SEG_XNONE;
+  return x->n[i].kind == SEG_N_STR && x->n[i].folded != SEG_XNONE;
 }
-static int is_col(const seg_xprog *x, uint32_t i) { return x->n[i].kind == N_NAME; }
+static int is_col(const seg_xprog *x, uint32_t i) { return x->n[i].kind == SEG_N_NAME; }
 static const char *kfold(const ttest *t, uint32_t k) { return t->x->pool + t->x->n[k].folded; }
 static size_t kfold_len(const ttest *t, uint32_t k) { return t->x->n[k].folded_len; }
 
 static ttest text_test_of(const seg_xprog *x, uint32_t root) {
   ttest t = {TK_NONE, 0, x, SEG_XNONE, NULL, 0};
   const seg_xnode *e = &x->n[root];
-  if (e->kind == N_TEXTOP && e->op != OP_MATCHES && is_col(x, e->a) && is_str(x, e->b)) {
-    t = (ttest){e->op == OP_STARTS ? TK_STARTS : e->op == OP_ENDS ? TK_ENDS : TK_CONTAINS, e->negated, x, e->b, NULL, 0};
-  } else if (e->kind == N_BIN && (e->op == OP_EQ || e->op == OP_NE) &&
+  if (e->kind == SEG_N_TEXTOP && e->op != SEG_OPR_MATCHES && is_col(x, e->a) && is_str(x, e->b)) {
+    t = (ttest){e->op == SEG_OPR_STARTS ? TK_STARTS : e->op == SEG_OPR_ENDS ? TK_ENDS : TK_CONTAINS, e->negated, x, e->b, NULL, 0};
+  } else if (e->kind == SEG_N_BIN && (e->op == SEG_OPR_EQ || e->op == SEG_OPR_NE) &&
              ((is_col(x, e->a) && is_str(x, e->b)) || (is_col(x, e->b) && is_str(x, e->a)))) {
-    t = (ttest){TK_EQ, e->op == OP_NE, x, is_str(x, e->b) ? e->b : e->a, NULL, 0};
-  } else if (e->kind == N_MISSING && is_col(x, e->a)) {
+    t = (ttest){TK_EQ, e->op == SEG_OPR_NE, x, is_str(x, e->b) ? e->b : e->a, NULL, 0};
+  } else if (e->kind == SEG_N_MISSING && is_col(x, e->a)) {
     t = (ttest){TK_MISSING, e->negated, x, SEG_XNONE, NULL, 0};
-  } else if (e->kind == N_IN && is_col(x, e->a)) {
+  } else if (e->kind == SEG_N_IN && is_col(x, e->a)) {
     for (uint32_t k = e->list; k != SEG_XNONE; k = x->n[k].next)
       if (!is_str(x, k)) return t;
     t = (ttest){TK_IN, e->negated, x, e->list, NULL, 0};

@@ -347,9 +347,9 @@ int main(void) {
     parsed P;
     parse_s(src, strlen(src), &P);
     int ok = P.rc == 0 && P.diags.n == 0 && P.ast.first && P.ast.first->kind == S_SEGMENT &&
-             P.ast.first->expr && P.ast.first->expr->kind == N_AND && P.ast.first->next &&
+             P.ast.first->expr && P.ast.first->expr->kind == SEG_N_AND && P.ast.first->next &&
              P.ast.first->next->desc && strcmp(P.ast.first->next->desc, "desc") == 0 &&
-             P.ast.first->next->expr && P.ast.first->next->expr->kind == N_OR;
+             P.ast.first->next->expr && P.ast.first->next->expr->kind == SEG_N_OR;
     if (!ok) dump_diags(&P.diags);
     check(ok, "seg_parse accepts upper/mixed-case keywords and builds AND / OR nodes");
     parsed_free(&P);
@@ -359,9 +359,9 @@ int main(void) {
     parsed P;
     parse_s(src, strlen(src), &P);
     seg_stmt *s = P.ast.first;
-    int ok = P.rc == 0 && s && s->expr && s->expr->kind == N_RANGE && s->expr->b && s->expr->b->ival == 25 &&
+    int ok = P.rc == 0 && s && s->expr && s->expr->kind == SEG_N_RANGE && s->expr->b && s->expr->b->ival == 25 &&
              s->expr->c && s->expr->c->ival == 40 && s->next && s->next->expr && s->next->expr->b &&
-             s->next->expr->b->kind == N_DATE && s->next->expr->b->ival == 20780;
+             s->next->expr->b->kind == SEG_N_DATE && s->next->expr->b->ival == 20780;
     if (!ok) dump_diags(&P.diags);
     check(ok, "seg_parse: `age 25..40` is a range 25..40 and 2026-11-23 a date node 20780");
     parsed_free(&P);
@@ -371,7 +371,7 @@ int main(void) {
     parsed P;
     parse_s(src, strlen(src), &P);
     seg_stmt *s = P.ast.first;
-    int ok = P.rc == 0 && s && s->expr && s->expr->a && s->expr->a->kind == N_NAME &&
+    int ok = P.rc == 0 && s && s->expr && s->expr->a && s->expr->a->kind == SEG_N_NAME &&
              strcmp(s->expr->a->str, "Ort Åsa") == 0 && loc_is(s->expr->a->loc, 1, 13, 1, 21) &&
              loc_is(s->expr->loc, 1, 13, 1, 27);
     if (!ok && s && s->expr && s->expr->a)

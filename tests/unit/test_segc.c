@@ -210,7 +210,7 @@ int main(void) {
   broken("expression: an unknown kind", &c, "unknown kind");
   x->n[root] = keepn;
   for (uint32_t i = 0; i < x->nn; i++)
-    if (x->n[i].kind == N_STR) {
+    if (x->n[i].kind == SEG_N_STR) {
       uint32_t keeps = x->n[i].str;
       x->n[i].str = x->npool + 5;
       broken("expression: a string outside the pool", &c, "bad string literal");
