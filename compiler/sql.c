@@ -431,16 +431,18 @@ static void expr(sq *q, const seg_node *n) {
     return;
   case SEG_N_RANGE: {
     int text = n->a->type == VT_TEXT;
+    /* PostgreSQL orders text by the database's collation: seg by bytes */
+    const char *order = text && q->o->dialect == SEG_SQL_POSTGRES ? " COLLATE \"C\"" : "";
     fputc('(', f);
     if (n->b) {
       side(q, n->a, text);
-      fputs(" >= ", f);
+      fprintf(f, "%s >= ", order);
       side(q, n->b, text);
     }
     if (n->b && n->c) fputs(" AND ", f);
     if (n->c) {
       side(q, n->a, text);
-      fputs(" <= ", f);
+      fprintf(f, "%s <= ", order);
       side(q, n->c, text);
     }
     fputc(')', f);

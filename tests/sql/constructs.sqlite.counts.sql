@@ -14,8 +14,8 @@ WITH flags AS (
     (((lower("country") = 'se') OR (lower(lower("city")) = 'malmö')) OR (lower(upper("gender")) = 'f')) AS "text_eq",
     -- segment text_in = loyalty_tier in ("Gold", "PLATINUM") and country not in ("dk")
     ((lower("loyalty_tier") IN ('gold', 'platinum')) AND (lower("country") NOT IN ('dk'))) AS "text_in",
-    -- segment text_order = first_name < "B" and city >= "S"
-    ((lower("first_name") < 'b') AND (lower("city") >= 's')) AS "text_order",
+    -- segment text_order = first_name < "B" and city >= "S" or country "N".."S"
+    (((lower("first_name") < 'b') AND (lower("city") >= 's')) OR (lower("country") >= 'n' AND lower("country") <= 's')) AS "text_order",
     -- segment text_ops = email contains "%_" or email starts with "anna" or email ends with ".se" or first_name not contains "a"
     ((((lower("email") LIKE '%\%\_%' ESCAPE '\') OR (lower("email") LIKE 'anna%' ESCAPE '\')) OR (lower("email") LIKE '%.se' ESCAPE '\')) OR (NOT (lower("first_name") LIKE '%a%' ESCAPE '\'))) AS "text_ops",
     -- segment lengths = length(first_name) > 6 and length(city) between 3 and 5
