@@ -50,15 +50,33 @@ static void on_hdr_field(void *sv, size_t len, void *ctx) {
     h->names = nn;
     h->cap = nc;
   }
+  /* a name with non-ASCII letters is stored in NFC, as the rules' names
+  ** and the text values are: `kund_ö` matches a header written "o" + U+0308 */
+  uint8_t *norm = NULL;
+  size_t q = 0;
+  while (q < len && s[q] < 0x80) q++;
+  if (q < len && memchr(s, 0, len) == NULL) {
+    size_t nn = 0;
+    if (seg_alloc_inject()) {                     /* libunistring's malloc, counted */
+      h->nomem = 1;
+      return;
+    }
+    norm = u8_normalize(UNINORM_NFC, s, len, NULL, &nn);
+    if (norm) { s = norm; len = nn; }
+    else if (errno == ENOMEM) { h->nomem = 1; return; }
+    /* not UTF-8: kept as it is, the encoding check reports it */
+  }
   char *name = malloc(len + 1);
   if (name == NULL) {
+    free(norm);
     h->nomem = 1;
     return;
   }
   memcpy(name, s, len);
   name[len] = '\0';
+  if (!norm && memchr(s, 0, len) != NULL) h->nul = 1;   /* (a name with a NUL is never normalised) */
+  free(norm);
   h->names[h->n++] = name;
-  if (memchr(s, 0, len) != NULL) h->nul = 1;
 }
 
 static void on_hdr_record(int c, void *ctx) {
