@@ -8,7 +8,7 @@
 # 2. Every .seg text in the repository -- examples/*.seg, tests/**/*.seg,
 #    each test's rules in tests/lang/*.test, each `rules.seg` section of
 #    tests/diag/*.test that parses, and each case of
-#    $SEG_SHARED/conformance/*.cases as a `segment NAME = RULE` line after
+#    tests/data/conformance/*.cases as a `segment NAME = RULE` line after
 #    the file's `@ ` lines -- passes `seg fmt --verify`: the formatted text
 #    parses to the same AST as the original (seg_fmt_ast_equal; seg fmt
 #    checks this on every run) and formatting it again changes nothing.
@@ -97,7 +97,7 @@ for t in "$T_ROOT"/tests/diag/*.test; do
 done
 
 # conformance cases: one file per case, the `@ ` lines then the segment
-for c in "$SEG_SHARED"/conformance/*.cases; do
+for c in "$SEG_TESTDATA"/conformance/*.cases; do
     [ -e "$c" ] || continue
     base=$(basename "$c" .cases)
     head=$CORPUS/conf.$base.head

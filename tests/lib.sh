@@ -11,7 +11,7 @@
 # Environment: SEG (the binary under test, required), SEG_TESTDATA (the
 # vendored public datasets and csv-spectrum, default tests/data), SEG_SHARED
 # (the shared folder, default ../shared relative to the repository root; only
-# the conformance cases are read from it), SEG_TIMEOUT (seconds per seg
+# compared with tests/data/conformance when present), SEG_TIMEOUT (seconds per seg
 # invocation, default 30).
 
 set -u

@@ -9,7 +9,7 @@
 # "N passed, N failed" (totals over all builds).  Exit 1 if anything failed.
 #
 # Environment:
-#   SEG_SHARED   shared folder (conformance cases), default ../shared
+#   SEG_SHARED   shared folder, default ../shared: optional, only compared with tests/data
 #   SEG_TESTDATA vendored datasets and csv-spectrum, default tests/data
 #   TESTS        groups to run, default "unit lang diag conformance import sqlite_diff engine bench_smoke diff sarif fmt editors fuzz segc limits allocfail files outputs random_diff layers sql"
 #   VERBOSE=1    also print passing tests
