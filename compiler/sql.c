@@ -129,17 +129,27 @@ static void literal(sq *q, const seg_node *n, const seg_val *v) {
 
 /* Text compared as seg compares it: case-folded. A literal is folded by
 ** seg (Unicode full case folding), anything else by the engine's lower(). */
+/* A constant text, evaluated and case-folded by seg: malloc'd bytes, or
+** NULL when it is missing (*missing) or out of memory (q->oom). */
+static char *const_folded(sq *q, const seg_node *n, size_t *len, int *missing) {
+  seg_eval_env env = {.today = q->o->today, .textcol = -1};
+  seg_val v = seg_eval(n, &env);
+  *len = 0;
+  *missing = v.missing && !env.error;
+  char *fv = !v.missing && !env.error ? seg_casefold(v.s, v.n, len) : NULL;
+  if (!fv && !*missing) q->oom = 1;
+  seg_val_release(&v);
+  return fv;
+}
+
 static void folded(sq *q, const seg_node *n) {
   if (!n->has_cols) {
-    seg_eval_env env = {.today = q->o->today, .textcol = -1};
-    seg_val v = seg_eval(n, &env);
-    size_t len = 0;
-    char *fv = !v.missing && !env.error ? seg_casefold(v.s, v.n, &len) : NULL;
-    if (env.error || (!v.missing && !fv)) q->oom = 1;
-    if (v.missing) fputs("NULL", q->f);
+    size_t len;
+    int missing;
+    char *fv = const_folded(q, n, &len, &missing);
+    if (missing) fputs("NULL", q->f);
     else if (fv) put_string(q->f, fv, len);
     free(fv);
-    seg_val_release(&v);
     return;
   }
   fputs("lower(", q->f);
@@ -283,19 +293,17 @@ static void arith(sq *q, const seg_node *n) {
 
 /* LIKE pattern of a folded literal: % _ and the escape character escaped. */
 static void like(sq *q, const seg_node *a, const seg_node *lit, int op) {
-  seg_eval_env env = {.today = q->o->today, .textcol = -1};
-  seg_val v = seg_eval(lit, &env);
-  size_t len = 0;
-  char *fv = !v.missing && !env.error ? seg_casefold(v.s, v.n, &len) : NULL;
-  if (env.error || (!v.missing && !fv)) q->oom = 1;
-  if (v.missing) {
+  size_t len;
+  int missing;
+  char *fv = const_folded(q, lit, &len, &missing);
+  if (missing) {
     fputs("NULL", q->f);
   } else if (fv) {
     /* the pattern: the folded literal, % _ and \ escaped by \, between
     ** the wildcards its test needs; then written as a string literal */
     char *pat = malloc(2 * len + 3);
     size_t k = 0;
-    if (!pat) { q->oom = 1; free(fv); seg_val_release(&v); return; }
+    if (!pat) { q->oom = 1; free(fv); return; }
     if (op != SEG_OPR_STARTS) pat[k++] = '%';
     for (size_t i = 0; i < len; i++) {
       if (fv[i] == '%' || fv[i] == '_' || fv[i] == '\\') pat[k++] = '\\';
@@ -314,7 +322,6 @@ static void like(sq *q, const seg_node *a, const seg_node *lit, int op) {
     free(pat);
   }
   free(fv);
-  seg_val_release(&v);
 }
 
 static void textop(sq *q, const seg_node *n) {

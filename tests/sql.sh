@@ -157,4 +157,27 @@ seg_exec "$D" sql month.seg --dialect oracle --data "$CSV"
 [ "$T_RC" -eq 2 ] && grep -q "dialect: 'oracle' is not one of" "$T_ERR" && t_ok "sql/refuse/unknown-dialect" \
     || t_fail "sql/refuse/unknown-dialect" "exit $T_RC" "$(cat "$T_ERR")"
 
+seg_exec "$D" sql month.seg --data "$CSV"
+[ "$T_RC" -eq 2 ] && grep -q "sql needs --dialect" "$T_ERR" && t_ok "sql/refuse/no-dialect" \
+    || t_fail "sql/refuse/no-dialect" "exit $T_RC" "$(cat "$T_ERR")"
+
+# ---- -o never destroys an input or another kind of file -------------------------------
+cp "$D/month.seg" "$D/keep.seg"
+seg_exec "$D" sql keep.seg --dialect sqlite --data "$CSV" -o keep.seg
+if [ "$T_RC" -eq 2 ] && cmp -s "$D/keep.seg" "$D/month.seg"; then t_ok "sql/output/not-the-rules"
+else t_fail "sql/output/not-the-rules" "exit $T_RC" "$(cat "$T_ERR")"; fi
+cp "$CSV" "$D/data.csv"
+seg_exec "$D" sql keep.seg --dialect sqlite --data data.csv -o data.csv
+if [ "$T_RC" -eq 2 ] && cmp -s "$D/data.csv" "$CSV"; then t_ok "sql/output/not-the-data"
+else t_fail "sql/output/not-the-data" "exit $T_RC" "$(cat "$T_ERR")"; fi
+printf 'id,x\n1,2\n' > "$D/other.csv"
+seg_exec "$D" sql keep.seg --dialect sqlite --data "$CSV" -o other.csv
+if [ "$T_RC" -eq 2 ] && grep -q -- "--force" "$T_ERR" && [ "$(cat "$D/other.csv")" = "$(printf 'id,x\n1,2')" ]; then
+    t_ok "sql/output/another-kind-needs-force"
+else t_fail "sql/output/another-kind-needs-force" "exit $T_RC" "$(cat "$T_ERR")"; fi
+seg_exec "$D" sql keep.seg --dialect sqlite --data "$CSV" -o out.sql
+seg_exec "$D" sql keep.seg --dialect postgres --data "$CSV" -o out.sql
+if [ "$T_RC" -eq 0 ] && head -1 "$D/out.sql" | grep -q "dialect postgres"; then t_ok "sql/output/replaces-its-own-sql"
+else t_fail "sql/output/replaces-its-own-sql" "exit $T_RC" "$(cat "$T_ERR")"; fi
+
 t_summary sql
