@@ -276,7 +276,7 @@ seg_val seg_xeval(const seg_xprog *x, uint32_t root, seg_eval_env *env) {
   case SEG_N_NUM: return v_num(n->fval);
   case SEG_N_BOOL: return v_bool((int)n->ival);
   case SEG_N_DATE: return v_date(n->ival);
-  case SEG_N_TODAY: return v_date(env->today);
+  case SEG_N_TODAY: return v_date(env->today + n->ival);
   case SEG_N_STR: { seg_val v = {0}; v.type = VT_TEXT; v.s = x->pool + n->str; v.n = n->len; return v; }
   case SEG_N_DURATION: {
     seg_val a = seg_xeval(x, n->a, env);
@@ -375,6 +375,7 @@ seg_val seg_xeval(const seg_xprog *x, uint32_t root, seg_eval_env *env) {
     return v_bool(n->op == SEG_OPR_GT ? d.i < edge : d.i > edge);
   }
   case SEG_N_CALL: return eval_call(x, n, env);
+  case SEG_N_LIST: break;                 /* refused by seg_xprog_verify */
   }
   return v_missing((seg_vtype)n->type);
 }
@@ -500,7 +501,7 @@ static const char *type_rule(const seg_xprog *x, const seg_xnode *n) {
   case SEG_N_NUM: return leaf && t == VT_NUM ? NULL : "bad number literal";
   case SEG_N_BOOL: return leaf && t == VT_BOOL && (n->ival == 0 || n->ival == 1) ? NULL : "bad bool literal";
   case SEG_N_DATE: return leaf && t == VT_DATE && n->ival >= INT32_MIN && n->ival <= INT32_MAX ? NULL : "bad date literal";
-  case SEG_N_TODAY: return leaf && t == VT_DATE ? NULL : "bad today";
+  case SEG_N_TODAY: return leaf && t == VT_DATE && (n->ival == 0 || n->ival == -1) ? NULL : "bad today";
   case SEG_N_STR:
     return leaf && t == VT_TEXT && n->str != SEG_XNONE && n->str < x->npool && n->len <= x->npool - n->str
                ? NULL : "bad string literal";
@@ -558,6 +559,7 @@ static const char *type_rule(const seg_xprog *x, const seg_xnode *n) {
     default: return "unknown function";
     }
   }
+  case SEG_N_LIST: return "a list outside a let";
   }
   return "unknown node kind";
 }

@@ -41,7 +41,7 @@ typedef enum seg_nkind {
   SEG_N_STR,       /* str, len                                               */
   SEG_N_BOOL,      /* ival 0/1                                               */
   SEG_N_DATE,      /* ival = days since 1970-01-01                           */
-  SEG_N_TODAY,     /* -                                                      */
+  SEG_N_TODAY,     /* ival = days after today: 0 today, -1 yesterday         */
   SEG_N_DURATION,  /* a = amount expression, unit                            */
   SEG_N_NAME,      /* AST: str = identifier, sema sets ref or col; seg_xnode:
                   the value of column col (the map's), missing elsewhere */
@@ -57,7 +57,9 @@ typedef enum seg_nkind {
   SEG_N_TEXTOP,    /* op (SEG_OPR_CONTAINS..SEG_OPR_MATCHES), a, b                     */
   SEG_N_WITHIN,    /* a = date, b = duration                                 */
   SEG_N_AGO,       /* a = date, b = duration, op = SEG_OPR_GT (more) / SEG_OPR_LT (less)*/
-  SEG_N_CALL       /* str = function name, list = args; fn set by sema      */
+  SEG_N_CALL,      /* str = function name, list = args; fn set by sema      */
+  SEG_N_LIST       /* AST only (never in a seg_xprog): the value of `let xs =
+                  ("a", "b")`, list = items; used as `x in xs`            */
 } seg_nkind;
 
 enum {

@@ -34,6 +34,8 @@ struct seg_node {
   const char *str;
   size_t len;
   seg_node *a, *b, *c;
+  int bare;           /* SEG_N_IN: `x in NAME`, the list a let defines   */
+  int period;         /* SEG_N_RANGE: 1 `in this UNIT`, 2 `in last UNIT` (unit); sema sets b, c */
   seg_node *list;     /* first item of a list (SEG_N_IN, SEG_N_CALL)           */
   seg_node *next;     /* next sibling in a list                         */
   /* sema */

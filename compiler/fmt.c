@@ -152,7 +152,7 @@ static int word_after(const fctx *f, const seg_node *n, const char *w) {
 static const char *const KEYWORDS[] = {
   "segment", "let", "and", "or", "not", "in", "is", "missing", "contains", "starts", "ends",
   "with", "matches", "between", "within", "more", "less", "than", "ago", "before", "after",
-  "today", "true", "false", "day", "days", "week", "weeks", "month", "months", "year", "years",
+  "today", "yesterday", "since", "true", "false", "day", "days", "week", "weeks", "month", "months", "year", "years",
   NULL
 };
 
@@ -278,6 +278,12 @@ static int is_bound(const seg_node *n) {
 
 static void pr(fctx *f, sbuf *b, const seg_node *n, int minprec);
 
+/* " in this month", " in last year" (n a period range) */
+static void pr_period(sbuf *b, const seg_node *n) {
+  sb_puts(b, n->period == 2 ? " in last " : " in this ");
+  sb_puts(b, n->unit == U_YEAR ? "year" : n->unit == U_MONTH ? "month" : "week");
+}
+
 static void pr_leaf(fctx *f, sbuf *b, const seg_node *n) {
   char d[11];
   switch (n->kind) {
@@ -286,7 +292,7 @@ static void pr_leaf(fctx *f, sbuf *b, const seg_node *n) {
   case SEG_N_STR: put_string(b, n->str ? n->str : "", n->str ? n->len : 0); break;
   case SEG_N_BOOL: sb_puts(b, n->ival ? "true" : "false"); break;
   case SEG_N_DATE: seg_date_format((int32_t)n->ival, d); sb_puts(b, d); break;
-  case SEG_N_TODAY: sb_puts(b, "today"); break;
+  case SEG_N_TODAY: sb_puts(b, n->ival == -1 ? "yesterday" : "today"); break;
   case SEG_N_NAME: put_name(b, n->str ? n->str : ""); break;
   default: pr(f, b, n, 1); break;
   }
@@ -316,6 +322,12 @@ static void pr(fctx *f, sbuf *b, const seg_node *n, int minprec) {
     pr(f, b, n->a, 2); sb_puts(b, " and "); pr(f, b, n->b, 3);
     break;
   case SEG_N_NOT:
+    if (n->negated && n->a && n->a->kind == SEG_N_RANGE && n->a->period) {   /* `d not in this month` */
+      pr(f, b, n->a->a, 5);
+      sb_puts(b, " not");
+      pr_period(b, n->a);
+      break;
+    }
     sb_puts(b, "not "); pr(f, b, n->a, 3);
     break;
   case SEG_N_BIN:
@@ -323,6 +335,7 @@ static void pr(fctx *f, sbuf *b, const seg_node *n, int minprec) {
       pr(f, b, n->a, 5);
       if (n->op == SEG_OPR_LT && word_after(f, n->a, "before")) sb_puts(b, " before ");
       else if (n->op == SEG_OPR_GT && word_after(f, n->a, "after")) sb_puts(b, " after ");
+      else if (n->op == SEG_OPR_GE && word_after(f, n->a, "since")) sb_puts(b, " since ");
       else { sb_putc(b, ' '); sb_puts(b, cmp_text(n->op)); sb_putc(b, ' '); }
       pr(f, b, n->b, 5);
     } else {
@@ -344,6 +357,7 @@ static void pr(fctx *f, sbuf *b, const seg_node *n, int minprec) {
   }
   case SEG_N_RANGE: {
     pr(f, b, n->a, 5);
+    if (n->period) { pr_period(b, n); break; }
     int between = n->b && n->c &&
                   (word_after(f, n->a, "between") || !is_bound(n->b) || !is_bound(n->c));
     if (between) {
@@ -358,6 +372,11 @@ static void pr(fctx *f, sbuf *b, const seg_node *n, int minprec) {
   }
   case SEG_N_IN:
     pr(f, b, n->a, 5);
+    if (n->bare && n->list) {                 /* `country in nordics` */
+      sb_puts(b, n->negated ? " not in " : " in ");
+      put_name(b, n->list->str ? n->list->str : "");
+      break;
+    }
     sb_puts(b, n->negated ? " not in (" : " in (");
     for (const seg_node *k = n->list; k; k = k->next) {
       pr(f, b, k, 5);
@@ -389,6 +408,14 @@ static void pr(fctx *f, sbuf *b, const seg_node *n, int minprec) {
     sb_puts(b, n->op == SEG_OPR_LT ? " less than " : " more than ");
     pr(f, b, n->b, 5);
     sb_puts(b, " ago");
+    break;
+  case SEG_N_LIST:     /* a let's list: `[x]` when it has one value, since `(x)` is x */
+    sb_putc(b, n->list && n->list->next ? '(' : '[');
+    for (const seg_node *k = n->list; k; k = k->next) {
+      pr(f, b, k, 1);
+      if (k->next) sb_puts(b, ", ");
+    }
+    sb_putc(b, n->list && n->list->next ? ')' : ']');
     break;
   case SEG_N_CALL:
     sb_puts(b, n->str ? n->str : "");

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "date.h"
 #include "eval.h"
 
 typedef struct sema {
@@ -31,6 +32,7 @@ typedef struct sema {
   int nest;               /* check() calls on the C stack                */
   int deep_reported;      /* the nesting error of this statement is out  */
   int text_side;          /* checking the other side of a text comparison */
+  int list_ok;            /* a name of a list `let` may stand here        */
 } sema;
 
 #define ERR(s, code, loc, ...) seg_diag_add((s)->diags, SEG_SEV_ERROR, code, loc, __VA_ARGS__)
@@ -234,6 +236,11 @@ static seg_vtype check_name(sema *s, seg_node *n) {
       }
       check_stmt(s, t);
       if (!t->expr) return VT_UNKNOWN;
+      if (t->expr->kind == SEG_N_LIST && !s->list_ok) {
+        ERR(s, "E0103", n->loc, "'%s' is a list of values; use it after 'in' (`x in %s`) or pick one value", n->str,
+            n->str);
+        return VT_UNKNOWN;
+      }
       n->has_cols = t->expr->has_cols;
       return t->expr->type;
     }
@@ -356,6 +363,70 @@ static seg_vtype check_bool_operand(sema *s, seg_node *a, const char *word) {
   return VT_UNKNOWN;
 }
 
+/* `x in nordics`: n's one item names a `let`; a list let's items take its
+** place (copies, so the let's own list is left as it is); a one-value let
+** stays as the one item. Anything else is an error. */
+static int splice_list(sema *s, seg_node *n) {
+  seg_node *item = n->list;
+  seg_stmt *t = item ? find_stmt(s, item->str) : NULL;
+  if (!t || t->kind != S_LET || t == s->cur) {
+    if (t && t->kind == S_SEGMENT)
+      ERR(s, "E0103", item->loc, "'in' needs a list of values, and '%s' is a segment; write `%s` to test membership",
+          item->str, item->str);
+    else if (find_column(s, item->str) >= 0)
+      ERR(s, "E0103", item->loc, "'in' needs a list of values, such as (\"SE\", \"NO\") or the name of a `let` "
+          "list, and '%s' is a column; compare it with '='", item->str);
+    else
+      ERR(s, "E0102", item->loc, "unknown list '%s': define it first, e.g. `let %s = (\"SE\", \"NO\")`, or write "
+          "the values in parentheses", item->str, item->str);
+    return 0;
+  }
+  s->list_ok = 1;
+  check(s, item);                 /* resolves the let, reports a cycle */
+  s->list_ok = 0;
+  if (item->type == VT_UNKNOWN || !t->expr || t->expr->kind != SEG_N_LIST) return item->type != VT_UNKNOWN;
+  seg_node *head = NULL, **tail = &head;
+  for (const seg_node *k = t->expr->list; k; k = k->next) {
+    seg_node *c = seg_arena_alloc(s->arena, sizeof *c);
+    if (!c) { s->diags->oom = 1; return 0; }
+    *c = *k;
+    c->next = NULL;
+    *tail = c;
+    tail = &c->next;
+  }
+  n->list = head;
+  return 1;
+}
+
+/* `d in this month` (n->period 1) or `in last month` (2), per n->unit:
+** the two date bounds of that calendar period around today. Weeks start
+** on Monday (ISO 8601). */
+static void period_bounds(sema *s, seg_node *n) {
+  int64_t y; unsigned m, d;
+  seg_date_civil_from_days(s->today, &y, &m, &d);
+  int32_t lo, hi;
+  if (n->unit == U_YEAR) {
+    if (n->period == 2) y--;
+    lo = seg_date_days_from_civil(y, 1, 1);
+    hi = seg_date_days_from_civil(y, 12, 31);
+  } else if (n->unit == U_MONTH) {
+    if (n->period == 2) { if (m == 1) { m = 12; y--; } else m--; }
+    lo = seg_date_days_from_civil(y, m, 1);
+    hi = seg_date_days_from_civil(y, m, seg_date_days_in_month(y, m));
+  } else {                                     /* 1970-01-01 was a Thursday */
+    int64_t wd = (((int64_t)s->today + 3) % 7 + 7) % 7;     /* 0 Monday .. 6 Sunday */
+    lo = (int32_t)(s->today - wd - (n->period == 2 ? 7 : 0));
+    hi = lo + 6;
+  }
+  seg_node *b = seg_node_new(s->arena, SEG_N_DATE, n->loc), *c = seg_node_new(s->arena, SEG_N_DATE, n->loc);
+  if (!b || !c) { s->diags->oom = 1; return; }
+  b->ival = lo;
+  c->ival = hi;
+  b->depth = c->depth = 1;
+  n->b = b;
+  n->c = c;
+}
+
 static seg_vtype check_inner(sema *s, seg_node *n) {
   switch (n->kind) {
   case SEG_N_INT: return VT_INT;
@@ -432,9 +503,31 @@ static seg_vtype check_inner(sema *s, seg_node *n) {
     check(s, n->a);
     merge(n, n->a);
     return check_bool_operand(s, n->a, "not");
+  case SEG_N_LIST: {                  /* the value of a list `let`: values of one type */
+    seg_node *first = NULL;
+    int ok = 1;
+    for (seg_node *k = n->list; k; k = k->next) {
+      check(s, k);
+      merge(n, k);
+      if (k->type == VT_UNKNOWN) { ok = 0; continue; }
+      if (!first) first = k;
+      else if (!comparable(first->type, k->type)) {
+        ERR(s, "E0103", k->loc, "the values of a list must have one type: %s and %s", describe(s, first),
+            describe(s, k));
+        ok = 0;
+      }
+    }
+    return ok && first ? first->type : VT_UNKNOWN;
+  }
   case SEG_N_RANGE: {
+    if (n->period && !n->b && !n->c) period_bounds(s, n);
     check(s, n->a);
     merge(n, n->a);
+    if (n->period && n->a->type != VT_UNKNOWN && n->a->type != VT_DATE) {
+      ERR(s, "E0103", n->a->loc, "'in %s %s' needs a date, found %s", n->period == 1 ? "this" : "last",
+          n->unit == U_YEAR ? "year" : n->unit == U_MONTH ? "month" : "week", describe(s, n->a));
+      return VT_UNKNOWN;
+    }
     int ok = 1;
     seg_node *bounds[2] = {n->b, n->c};
     for (int i = 0; i < 2; i++) {
@@ -448,6 +541,7 @@ static seg_vtype check_inner(sema *s, seg_node *n) {
   case SEG_N_IN: {
     check(s, n->a);
     merge(n, n->a);
+    if (n->bare && !splice_list(s, n)) return VT_UNKNOWN;
     int ok = 1;
     for (seg_node *k = n->list; k; k = k->next) {
       s->text_side = n->a->type == VT_TEXT;
@@ -677,7 +771,7 @@ static void visit(sema *s, seg_stmt *root, vframe *fr) {
 
 int seg_sema(seg_ast *ast, seg_arena *arena, const seg_schema_view *schema, int32_t today,
              seg_diags *diags, seg_stmt ***order) {
-  sema s = {ast, arena, schema, diags, today, NULL, NULL, 0, NULL, 0, NULL, 0, 0, 0, 0};
+  sema s = {ast, arena, schema, diags, today, NULL, NULL, 0, NULL, 0, NULL, 0, 0, 0, 0, 0};
   int before = diags->nerrors;
   int nseg = 0;
   index_names(&s);

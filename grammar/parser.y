@@ -32,6 +32,9 @@ static void add_stmt(seg_parse_ctx *pc, seg_stmt *s);
 static seg_node *fin(seg_parse_ctx *pc, seg_node *n);
 static seg_node *rev(seg_node *list);
 static int words2(seg_parse_ctx *pc, const seg_loc *at, const char *a, const char *wa, const char *b, const char *wb);
+static seg_node *in_name(seg_parse_ctx *pc, YYLTYPE loc, seg_node *subj, const YYLTYPE *nloc, const char *name, int neg);
+static seg_node *period(seg_parse_ctx *pc, YYLTYPE loc, seg_node *subj, const YYLTYPE *wloc, const char *word,
+                        const char *unit_word, seg_unit unit, int neg);
 #define NODE(k, loc, a, b) mk(pc, (k), (loc), (a), (b))
 /* Deep nesting is refused by depth (SEG_MAX_NESTING, in fin()) with a
 ** located error long before the parser's own stack would run out; the
@@ -64,6 +67,7 @@ static int words2(seg_parse_ctx *pc, const seg_loc *at, const char *a, const cha
 %token <name> STARTS "'starts'" ENDS "'ends'" WITH "'with'" MATCHES "'matches'"
 %token <name> BETWEEN "'between'" WITHIN "'within'" MORE "'more'" LESS "'less'"
 %token <name> THAN "'than'" AGO "'ago'" BEFORE "'before'" AFTER "'after'" TODAY "'today'"
+%token <name> SINCE "'since'" YESTERDAY "'yesterday'"
 %token DOTDOT "'..'" EQEQ "'=='" NE "'!='" LE "'<='" GE "'>='" LT "'<'" GT "'>'"
 %token <ival> BOOLLIT "true or false" INTLIT "a number" DATELIT "a date"
 %token <fval> NUMLIT "a decimal number"
@@ -98,6 +102,25 @@ stmt:
       s->desc = $3.s; s->expr = $5;
       add_stmt(pc, s);
     }
+  /* a list of values, used as `country in nordics` */
+| LET anyname '=' '(' expr ',' args ')' {
+      seg_node *l = NODE(SEG_N_LIST, @4, NULL, NULL);
+      if (l) { if ($5) $5->next = rev($7); l->list = $5; l->loc.last_line = @8.last_line; l->loc.last_column = @8.last_column; }
+      l = fin(pc, l);
+      seg_stmt *s = seg_arena_alloc(pc->arena, sizeof *s);
+      if (!s) { pc->oom = 1; YYNOMEM; }
+      s->kind = S_LET; s->loc = @$; s->name_loc = @2; s->name = $2.s; s->expr = l;
+      add_stmt(pc, s);
+    }
+| LET anyname '=' '[' args ']' {
+      seg_node *l = NODE(SEG_N_LIST, @4, NULL, NULL);
+      if (l) { l->list = rev($5); l->loc.last_line = @6.last_line; l->loc.last_column = @6.last_column; }
+      l = fin(pc, l);
+      seg_stmt *s = seg_arena_alloc(pc->arena, sizeof *s);
+      if (!s) { pc->oom = 1; YYNOMEM; }
+      s->kind = S_LET; s->loc = @$; s->name_loc = @2; s->name = $2.s; s->expr = l;
+      add_stmt(pc, s);
+    }
 | error { /* skip to the next 'segment' or 'let' */ }
 ;
 
@@ -105,7 +128,7 @@ stmt:
 anyname:
   NAME | BQNAME | UNIT | SEGMENT | LET | AND | OR | NOT | IN | IS | MISSING | CONTAINS
 | STARTS | ENDS | WITH | MATCHES | BETWEEN | WITHIN | MORE | LESS | THAN | AGO | BEFORE
-| AFTER | TODAY
+| AFTER | TODAY | SINCE | YESTERDAY
 ;
 
 opt_desc:
@@ -143,6 +166,14 @@ pred:
 | sum IN '[' items ']'                { $$ = NODE(SEG_N_IN, @$, $1, NULL); if ($$) $$->list = rev($4); $$ = fin(pc, $$); }
 | sum NOT IN '(' items ')'            { $$ = NODE(SEG_N_IN, @$, $1, NULL); if ($$) { $$->list = rev($5); $$->negated = 1; } $$ = fin(pc, $$); }
 | sum NOT IN '[' items ']'            { $$ = NODE(SEG_N_IN, @$, $1, NULL); if ($$) { $$->list = rev($5); $$->negated = 1; } $$ = fin(pc, $$); }
+  /* `country in nordics`: a list defined by `let nordics = ("SE", "NO")` */
+| sum IN NAME                         { $$ = in_name(pc, @$, $1, &@3, $3.s, 0); }
+| sum IN BQNAME                       { $$ = in_name(pc, @$, $1, &@3, $3.s, 0); }
+| sum NOT IN NAME                     { $$ = in_name(pc, @$, $1, &@4, $4.s, 1); }
+| sum NOT IN BQNAME                   { $$ = in_name(pc, @$, $1, &@4, $4.s, 1); }
+  /* calendar periods: `signup_date in this month`, `in last year` */
+| sum IN NAME UNIT                    { $$ = period(pc, @$, $1, &@3, $3.s, $4.s, $4.unit, 0); }
+| sum NOT IN NAME UNIT                { $$ = period(pc, @$, $1, &@4, $4.s, $5.s, $5.unit, 1); }
 | sum IS MISSING                      { $$ = NODE(SEG_N_MISSING, @$, $1, NULL); }
 | sum IS NOT MISSING                  { $$ = NODE(SEG_N_MISSING, @$, $1, NULL); if ($$) $$->negated = 1; }
 | sum IS BOOLLIT                      { $$ = NODE(SEG_N_IS, @$, $1, NULL); if ($$) $$->op = (int)$3; }
@@ -156,6 +187,7 @@ pred:
 | sum LESS THAN sum AGO               { $$ = NODE(SEG_N_AGO, @$, $1, $4); if ($$) $$->op = SEG_OPR_LT; }
 | sum BEFORE sum                      { $$ = NODE(SEG_N_BIN, @$, $1, $3); if ($$) $$->op = SEG_OPR_LT; }
 | sum AFTER sum                       { $$ = NODE(SEG_N_BIN, @$, $1, $3); if ($$) $$->op = SEG_OPR_GT; }
+| sum SINCE sum                       { $$ = NODE(SEG_N_BIN, @$, $1, $3); if ($$) $$->op = SEG_OPR_GE; }
 ;
 
 cmpop:
@@ -187,6 +219,7 @@ bound:
 | NAME        { $$ = NODE(SEG_N_NAME, @$, NULL, NULL); if ($$) $$->str = $1.s; }
 | BQNAME      { $$ = NODE(SEG_N_NAME, @$, NULL, NULL); if ($$) $$->str = $1.s; }
 | TODAY       { $$ = NODE(SEG_N_TODAY, @$, NULL, NULL); }
+| YESTERDAY   { $$ = NODE(SEG_N_TODAY, @$, NULL, NULL); if ($$) $$->ival = -1; }
 ;
 
 /* items and args are built last item first (linear for a 100,000-value
@@ -226,6 +259,7 @@ primary:
 | DATELIT           { $$ = NODE(SEG_N_DATE, @$, NULL, NULL); if ($$) $$->ival = $1; }
 | BOOLLIT           { $$ = NODE(SEG_N_BOOL, @$, NULL, NULL); if ($$) $$->ival = $1; }
 | TODAY             { $$ = NODE(SEG_N_TODAY, @$, NULL, NULL); }
+| YESTERDAY         { $$ = NODE(SEG_N_TODAY, @$, NULL, NULL); if ($$) $$->ival = -1; }
 | NAME              { $$ = NODE(SEG_N_NAME, @$, NULL, NULL); if ($$) $$->str = $1.s; }
 | BQNAME            { $$ = NODE(SEG_N_NAME, @$, NULL, NULL); if ($$) $$->str = $1.s; }
 | UNIT              { $$ = NODE(SEG_N_NAME, @$, NULL, NULL); if ($$) $$->str = $1.s; }
@@ -317,11 +351,49 @@ static int words2(seg_parse_ctx *pc, const seg_loc *at, const char *a, const cha
   return 0;
 }
 
+/* `x in nordics`: an IN whose one item is the name, marked `bare`; sema
+** replaces it with the items of the list the name's `let` defines. */
+static seg_node *in_name(seg_parse_ctx *pc, YYLTYPE loc, seg_node *subj, const YYLTYPE *nloc, const char *name, int neg) {
+  seg_node *item = NODE(SEG_N_NAME, *nloc, NULL, NULL);
+  if (!item) return NULL;
+  item->str = name;
+  seg_node *n = NODE(SEG_N_IN, loc, subj, NULL);
+  if (!n) return NULL;
+  n->list = item;
+  n->bare = 1;
+  n->negated = neg;
+  return fin(pc, n);
+}
+
+/* `d in this month`, `d in last year`: a range whose two date bounds sema
+** computes from today (node->period says which); `not in`: its negation. */
+static seg_node *period(seg_parse_ctx *pc, YYLTYPE loc, seg_node *subj, const YYLTYPE *wloc, const char *word,
+                        const char *unit_word, seg_unit unit, int neg) {
+  int which = 0;
+  if (word && strcasecmp(word, "this") == 0) which = 1;
+  else if (word && strcasecmp(word, "last") == 0) which = 2;
+  if (!which || (unit != U_MONTH && unit != U_YEAR && unit != U_WEEK) ||
+      (unit_word && unit_word[strlen(unit_word) - 1] == 's')) {
+    seg_diag_add(pc->diags, SEG_SEV_ERROR, "E0001", *wloc,
+                 "expected a calendar period such as 'this month', 'last month', 'this year', 'last year', "
+                 "'this week' or 'last week', found '%s %s'", word ? word : "", unit_word ? unit_word : "");
+    return NULL;
+  }
+  seg_node *n = NODE(SEG_N_RANGE, loc, subj, NULL);
+  if (!n) return NULL;
+  n->period = which;
+  n->unit = unit;
+  if (!neg) return n;
+  seg_node *nt = NODE(SEG_N_NOT, loc, n, NULL);
+  if (nt) nt->negated = 1;      /* written `not in`: fmt writes it back so */
+  return nt;
+}
+
 /* True if `sym` can start a value (an operand). */
 static int starts_value(yysymbol_kind_t sym) {
   switch (sym) {
   case YYSYMBOL_INTLIT: case YYSYMBOL_NUMLIT: case YYSYMBOL_STRLIT: case YYSYMBOL_DATELIT:
-  case YYSYMBOL_BOOLLIT: case YYSYMBOL_NAME: case YYSYMBOL_BQNAME: case YYSYMBOL_TODAY:
+  case YYSYMBOL_BOOLLIT: case YYSYMBOL_NAME: case YYSYMBOL_BQNAME: case YYSYMBOL_TODAY: case YYSYMBOL_YESTERDAY:
     return 1;
   default:
     return 0;
@@ -390,9 +462,11 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, seg_
     else if (pc->prevlen == 4 && strncasecmp(pc->prev, "like", 4) == 0)
       snprintf(hint, sizeof hint, "; to match text use 'starts with', 'ends with' or 'contains' (or 'matches' "
                                   "for a regular expression) instead of 'like'");
-    else if (pc->prev2len == 5 && strncasecmp(pc->prev2, "since", 5) == 0)
-      snprintf(hint, sizeof hint, "; 'since' is not a word of the language: write 'COLUMN >= %.*s'",
-               (int)(pc->prevlen > 20 ? 20 : pc->prevlen), pc->prev);
+    else if (p2word && la == YYSYMBOL_UNIT && ((pc->prevlen == 4 && strncasecmp(pc->prev, "this", 4) == 0) ||
+                                                (pc->prevlen == 4 && strncasecmp(pc->prev, "last", 4) == 0)))
+      snprintf(hint, sizeof hint, "; for a calendar period write '%.*s in %.4s %.*s'",
+               (int)(pc->prev2len > 30 ? 30 : pc->prev2len), pc->prev2, pc->prev,
+               (int)(pc->toklen > 10 ? 10 : pc->toklen), pc->tok ? pc->tok : "");
     else if (p2word && (isalpha((unsigned char)pc->prev[0]) || pc->prev[0] == '_'))
       snprintf(hint, sizeof hint, "; if '%.*s %.*s' is one column name, write it in backticks: `%.*s %.*s`",
                (int)(pc->prev2len > 30 ? 30 : pc->prev2len), pc->prev2, (int)(pc->prevlen > 30 ? 30 : pc->prevlen),
@@ -409,11 +483,25 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, seg_
                  (int)(pc->prev2len > 40 ? 40 : pc->prev2len), pc->prev2, hint);
     return 0;
   }
+  /* `x in top 10`: a word after 'in' that starts nothing the language knows */
+  if (pc->prev && pc->prev2 && pc->prev2len == 2 && strncasecmp(pc->prev2, "in", 2) == 0 &&
+      la != YYSYMBOL_YYEOF && la != YYSYMBOL_SEGMENT && la != YYSYMBOL_LET &&
+      (isalpha((unsigned char)pc->prev[0]) || pc->prev[0] == '_')) {
+    seg_diag_add(pc->diags, SEG_SEV_ERROR, "E0001", pc->prevloc,
+                 "unexpected '%.*s %.*s' after 'in': expected a list such as (\"SE\", \"NO\"), the name of a list "
+                 "(`let nordics = (\"SE\", \"NO\")`), a range such as 25..40 or a calendar period such as "
+                 "'this month'",
+                 (int)(pc->prevlen > 40 ? 40 : pc->prevlen), pc->prev,
+                 (int)(pc->toklen > 40 ? 40 : pc->toklen), pc->tok ? pc->tok : "");
+    return 0;
+  }
   /* a misspelt keyword: the closest expected keyword, as for names; or a
   ** misspelt keyword read as a name just before (`age betwen 20 and 30`),
   ** compared with every keyword of the grammar */
   char dym[128] = "", kw[40];
-  if (la == YYSYMBOL_NAME && pc->tok && pc->toklen >= 3 && closest_keyword(pc->tok, exp, n, kw))
+  if (la == YYSYMBOL_SINCE && value)
+    snprintf(dym, sizeof dym, "; 'since' follows a date: `last_purchase since 2026-01-01`");
+  else if (la == YYSYMBOL_NAME && pc->tok && pc->toklen >= 3 && closest_keyword(pc->tok, exp, n, kw))
     snprintf(dym, sizeof dym, "; did you mean '%s'?", kw);
   else if (la == YYSYMBOL_NAME && pc->prev && isdigit((unsigned char)pc->prev[0]))
     snprintf(dym, sizeof dym, "; numbers are written without a unit ('> 1000', not '> 1000 %.20s')", pc->tok);

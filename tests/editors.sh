@@ -117,4 +117,21 @@ if [ -f "$pkg" ]; then
     fi
 fi
 
+# Vim, when installed, really highlights a line with Unicode names: a
+# keyword inside `kunder_på_väg_or` is not one, `since` is, a dotted date is.
+if command -v vim > /dev/null 2>&1 && [ -f "$vim" ]; then
+    mkdir -p "$T_TMP/vimrt/syntax"
+    cp "$vim" "$T_TMP/vimrt/syntax/seg.vim"
+    printf 'segment kunder_på_väg_or = x since 01.12.2026 or åor\n' > "$T_TMP/u.seg"
+    # byte columns: the 'or' of the name 25, since 32, the date 38, or 49, the 'or' of åor 54
+    vim -u NONE -N -es -c "set rtp^=$T_TMP/vimrt" -c 'syntax on' -c 'set ft=seg' \
+        -c "redir! > $T_TMP/vim.syn" \
+        -c 'for c in [11, 25, 32, 38, 49, 54] | echo c synIDattr(synID(1, c, 1), "name") | endfor' \
+        -c 'redir END' -c 'q!' "$T_TMP/u.seg" < /dev/null > "$T_TMP/vim.log" 2>&1
+    got=$(grep . "$T_TMP/vim.syn" 2>/dev/null | tr '\n' ' ')
+    want='11  25  32 segKeyword 38 segDate 49 segKeyword 54  '
+    if [ "$got" = "$want" ]; then t_ok "editors/vim: Unicode names, 'since' and dotted dates highlighted as the language reads them"
+    else t_fail "editors/vim: highlighting of a line with Unicode names" "got:  $got" "want: $want"; fi
+fi
+
 t_summary editors

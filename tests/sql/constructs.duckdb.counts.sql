@@ -37,7 +37,13 @@ WITH flags AS (
     -- segment coalesce_ = coalesce(age, 0) = 0
     (COALESCE("age", 0) = 0) AS "coalesce_",
     -- segment refs = ints or (dates and not text_eq)
-    ((((("age" >= 25 AND "age" <= 40) AND ("purchases_90d" > 3)) AND ("age" NOT IN (30, 31)))) OR ((((("last_purchase" >= DATE '2026-08-25' AND "last_purchase" <= DATE '2026-11-23') OR ("signup_date" < DATE '2023-11-23')) OR ("signup_date" > DATE '2026-10-24'))) AND (NOT ((((lower("country") = 'se') OR (lower(lower("city")) = 'malmö')) OR (lower(upper("gender")) = 'f')))))) AS "refs"
+    ((((("age" >= 25 AND "age" <= 40) AND ("purchases_90d" > 3)) AND ("age" NOT IN (30, 31)))) OR ((((("last_purchase" >= DATE '2026-08-25' AND "last_purchase" <= DATE '2026-11-23') OR ("signup_date" < DATE '2023-11-23')) OR ("signup_date" > DATE '2026-10-24'))) AND (NOT ((((lower("country") = 'se') OR (lower(lower("city")) = 'malmö')) OR (lower(upper("gender")) = 'f')))))) AS "refs",
+    -- segment lists = country in nordic_list or age not in young
+    ((lower("country") IN ('se', 'no', 'dk')) OR ("age" NOT IN (25, 26, 27))) AS "lists",
+    -- segment periods = signup_date in last year or last_purchase in this month or last_purchase not in last week
+    ((("signup_date" >= DATE '2025-01-01' AND "signup_date" <= DATE '2025-12-31') OR ("last_purchase" >= DATE '2026-11-01' AND "last_purchase" <= DATE '2026-11-30')) OR (NOT ("last_purchase" >= DATE '2026-11-16' AND "last_purchase" <= DATE '2026-11-22'))) AS "periods",
+    -- segment since_ = last_purchase since 01.09.2026 or signup_date = yesterday or signup_date in this year
+    ((("last_purchase" >= DATE '2026-09-01') OR ("signup_date" = DATE '2026-11-22')) OR ("signup_date" >= DATE '2026-01-01' AND "signup_date" <= DATE '2026-12-31')) AS "since_"
   FROM "customers"
 )
 SELECT segment, customers FROM (
@@ -76,5 +82,11 @@ SELECT segment, customers FROM (
   SELECT 17 AS n, 'coalesce_' AS segment, COUNT(*) AS customers FROM flags WHERE "coalesce_"
   UNION ALL
   SELECT 18 AS n, 'refs' AS segment, COUNT(*) AS customers FROM flags WHERE "refs"
+  UNION ALL
+  SELECT 19 AS n, 'lists' AS segment, COUNT(*) AS customers FROM flags WHERE "lists"
+  UNION ALL
+  SELECT 20 AS n, 'periods' AS segment, COUNT(*) AS customers FROM flags WHERE "periods"
+  UNION ALL
+  SELECT 21 AS n, 'since_' AS segment, COUNT(*) AS customers FROM flags WHERE "since_"
 ) AS per_segment
 ORDER BY n;

@@ -13,12 +13,15 @@ set cpo&vim
 
 " Keywords are case-insensitive in the language.
 syntax case ignore
+" Names may hold any Unicode letter (`kunder_på_väg_bort`): letters past
+" ASCII are word characters, so `\<or\>` never matches inside such a name.
+syntax iskeyword @,48-57,_,192-255
 
 " Statements and operators spelled as words.
 syn keyword segStatement  segment let
 syn keyword segKeyword    and or not in is missing contains starts ends with matches
-syn keyword segKeyword    between within more less than ago before after
-syn keyword segConstant   today
+syn keyword segKeyword    between within more less than ago before after since
+syn keyword segConstant   today yesterday
 syn keyword segBoolean    true false
 
 " Duration units.  Matches rather than keywords, so that the function
@@ -32,6 +35,7 @@ syn match   segFunction   "\<\(days_since\|year\|month\|lower\|upper\|length\|ab
 " a date wins over the number at the same position).
 syn match   segNumber     "\<\d\%([0-9_]*\d\)\=\%(\.\d\%([0-9_]*\d\)\=\)\=\>"
 syn match   segDate       "\<\d\{4}-\d\{2}-\d\{2}\>"
+syn match   segDate       "\<\d\{1,2}\.\d\{1,2}\.\d\{4}\>"
 
 " Operators and punctuation.
 syn match   segOperator   "==\|!=\|<>\|<=\|>=\|\.\.\|[<>=+*/-]"
