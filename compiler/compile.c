@@ -51,6 +51,7 @@ int seg_compile(const char *src, size_t len, const seg_schema_view *schema, int3
 static int reads_today(const seg_node *n) {
   if (!n) return 0;
   if (n->kind == SEG_N_TODAY || n->kind == SEG_N_WITHIN || n->kind == SEG_N_AGO) return 1;
+  if (n->kind == SEG_N_RANGE && n->period) return 1;     /* `in this month` */
   if (n->kind == SEG_N_CALL && n->str && strcasecmp(n->str, "days_since") == 0) return 1;
   if (reads_today(n->a) || reads_today(n->b) || reads_today(n->c)) return 1;
   for (const seg_node *k = n->list; k; k = k->next) if (reads_today(k)) return 1;

@@ -82,6 +82,13 @@ seg_exec "$D" run "$D/dated.segc" "$CSV" --today 2001-01-01
 if [ "$T_RC" -eq 2 ] && grep -q "dated.segc: the rules use today's date and were compiled for .*, not 2001-01-01" "$T_ERR"; then
     t_ok "dates: another --today is refused"
 else t_fail "dates: another --today is refused" "exit $T_RC" "$(cat "$T_ERR")"; fi
+# a calendar period reads today too (its bounds are computed from it)
+printf 'segment recent = signup_date in this month or last_purchase since yesterday\n' > "$D/period.seg"
+seg_exec "$D" compile "$D/period.seg" -o "$D/period.segc" --data "$CSV"
+seg_exec "$D" run "$D/period.segc" "$CSV" --today 2001-01-01
+if [ "$T_RC" -eq 2 ] && grep -q "period.segc: the rules use today's date" "$T_ERR"; then
+    t_ok "dates: a calendar period pins the date of a .segc"
+else t_fail "dates: a calendar period pins the date of a .segc" "exit $T_RC" "$(cat "$T_ERR")"; fi
 seg_exec "$D" run "$D/dated.segc" "$CSV"
 if [ "$T_RC" -eq 0 ]; then t_ok "dates: the local date runs"
 else t_fail "dates: the local date runs" "exit $T_RC" "$(cat "$T_ERR")"; fi
