@@ -36,9 +36,12 @@ typedef struct seg_schema_view {
   size_t ncols;
   const char *const *names;
   const seg_type *types;
-  /* optional, per column: 1 if the data has missing values there; NULL
-  ** (a schema file, no data) means any column may be missing */
+  /* optional, per column: 1 if the data has missing values there,
+  ** SEG_COL_EMPTY (2) if it has no value at all (sema then gives the column
+  ** the type the rules need); NULL (a schema file, no data) means any
+  ** column may be missing */
   const uint8_t *may_be_missing;
 } seg_schema_view;
+#define SEG_COL_EMPTY 2
 
 #endif

@@ -528,7 +528,9 @@ int seg_segc_bind(seg_program *p, const seg_schema_view *data, char *err, size_t
                seg_type_name(p->coltypes[i]));
       goto out;
     }
-    if (data->types[j] != p->coltypes[i]) {
+    /* a column empty in every row takes the rules' type (seg_table_fit_empty) */
+    if (data->types[j] != p->coltypes[i] &&
+        !(data->may_be_missing && data->may_be_missing[j] == SEG_COL_EMPTY && p->coltypes[i] != SEG_TEXT)) {
       snprintf(err, errlen, "the rules read column '%s' as %s, the data has it as %s", p->colnames[i],
                seg_type_name(p->coltypes[i]), seg_type_name(data->types[j]));
       goto out;
@@ -547,6 +549,8 @@ int seg_segc_bind(seg_program *p, const seg_schema_view *data, char *err, size_t
     if (p->x.n[i].kind == SEG_N_NAME && p->x.n[i].col >= 0 && (uint32_t)p->x.n[i].col < p->ncols)
       p->x.n[i].col = to[p->x.n[i].col];
   if (seg_program_set_columns(&cols, data) != 0) { snprintf(err, errlen, "out of memory"); goto out; }
+  for (uint32_t i = 0; i < p->ncols; i++)
+    if (to[i] >= 0) cols.coltypes[to[i]] = p->coltypes[i];    /* equal, or an empty column's new type */
   /* the data's columns replace the compiled ones */
   for (uint32_t i = 0; i < p->ncols; i++) free(p->colnames[i]);
   free(p->colnames);

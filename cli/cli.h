@@ -103,6 +103,13 @@ size_t seg_cli_peek(const char *path, char *head, size_t n);
 ** for the defaults; a pipe is read once); 0, or -1 after a message. With
 ** m->schema, a .segcol's columns must match it. */
 int seg_cli_load_table(const char *path, int skip_bad, const seg_import_more *m, seg_table *t);
+/* Gives the columns of t that are empty in every row the types p needs
+** (seg_table_fit_empty), after checking a .segcol column's checksum. 0, or
+** -1 after a message naming path. */
+int seg_cli_fit_empty(seg_table *t, const seg_program *p, const char *path);
+/* may_be_missing for t's view: SEG_COL_EMPTY where a column has no value,
+** else 1 (unknown). Caller frees; NULL when out of memory (said). */
+uint8_t *seg_cli_empty_marks(const seg_table *t);
 /* The warnings of an import, on stderr (seg_import_opts.warn). */
 void seg_cli_warn(void *ctx, const char *msg);
 /* The columns of t as a schema view (names and types: room for t->ncols). */

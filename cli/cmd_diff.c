@@ -109,6 +109,7 @@ int seg_cmd_diff(int argc, char **argv) {
   const char **names = NULL;
   seg_type *types = NULL;
   row *rows = NULL;
+  uint8_t *empty = NULL;
   char err[1024];
   seg_schema pin = {0};
   if (schema) {
@@ -128,10 +129,14 @@ int seg_cmd_diff(int argc, char **argv) {
   types = calloc(t.ncols + 1, sizeof *types);
   if (!names || !types) { fprintf(stderr, "seg: out of memory\n"); goto done; }
   seg_schema_view sv = seg_cli_table_view(&t, names, types);
+  if (!(empty = seg_cli_empty_marks(&t))) goto done;
+  sv.may_be_missing = empty;          /* an empty column takes the type the rules need */
   int bad = 0;
   for (int k = 0; k < 2; k++) bad |= seg_cli_compile_rules(pos[k], &sv, today, &c[k]) != 0;   /* errors: exit 2 */
   if (bad) goto done;
   seg_vm_opts vo = {.want_members = 1, .threads = seg_cli_threads()};
+  for (int k = 0; k < 2; k++)
+    if (seg_cli_fit_empty(&t, &c[k].prog, pos[2]) != 0) goto done;
   for (int k = 0; k < 2; k++)
     if (seg_vm_run_opts(&c[k].prog, &t, &vo, &res[k], err, sizeof err) != 0) {
       fprintf(stderr, "seg: %s: %s\n", pos[2], err);     /* a damaged column of the data */
@@ -226,5 +231,6 @@ done:
   free(names);
   free(types);
   free(rows);
+  free(empty);
   return rc;
 }

@@ -189,7 +189,8 @@ int seg_cmd_run(int argc, char **argv) {
   ** its header; a CSV in memory is scanned */
   if (!(missing = calloc(t.ncols + 1, 1))) { fprintf(stderr, "seg: out of memory\n"); goto done; }
   if (t.backing) {
-    for (size_t i = 0; i < t.ncols; i++) missing[i] = t.cols[i].has_missing;
+    for (size_t i = 0; i < t.ncols; i++)
+      missing[i] = seg_col_empty(&t.cols[i], t.nrows) ? SEG_COL_EMPTY : t.cols[i].has_missing;
   } else {
     seg_schema ms;
     if (seg_schema_from_table(&t, &ms) != 0) { fprintf(stderr, "seg: out of memory\n"); goto done; }
@@ -228,6 +229,7 @@ int seg_cmd_run(int argc, char **argv) {
   const char *trace_env = getenv("SEG_TRACE");
   seg_vm_opts vo = {members != NULL, seg_cli_threads(),
                     trace || (trace_env && strcmp(trace_env, "1") == 0) ? stderr : NULL};
+  if (seg_cli_fit_empty(&t, &c.prog, pos[1]) != 0) goto done;
   if (seg_vm_run_opts(&c.prog, &t, &vo, &res, err, sizeof err) != 0) {
     fprintf(stderr, "seg: %s: %s\n", pos[1], err);       /* a damaged column of the data */
     goto done;

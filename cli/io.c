@@ -178,6 +178,28 @@ int seg_cli_load_table(const char *path, int skip_bad, const seg_import_more *m,
   return rc;
 }
 
+int seg_cli_fit_empty(seg_table *t, const seg_program *p, const char *path) {
+  char err[512];
+  for (uint32_t c = 0; c < p->ncols && c < t->ncols; c++)
+    if (p->coltypes[c] != t->cols[c].type && seg_col_empty(&t->cols[c], t->nrows) &&
+        seg_col_check(&t->cols[c], t->nrows, err, sizeof err) != 0) {
+      fprintf(stderr, "seg: %s: %s\n", path, err);
+      return -1;
+    }
+  if (seg_table_fit_empty(t, p->coltypes, p->ncols, err, sizeof err) != 0) {
+    fprintf(stderr, "seg: %s\n", err);
+    return -1;
+  }
+  return 0;
+}
+
+uint8_t *seg_cli_empty_marks(const seg_table *t) {
+  uint8_t *m = malloc(t->ncols + 1);
+  if (!m) { fprintf(stderr, "seg: out of memory\n"); return NULL; }
+  for (size_t i = 0; i < t->ncols; i++) m[i] = seg_col_empty(&t->cols[i], t->nrows) ? SEG_COL_EMPTY : 1;
+  return m;
+}
+
 seg_schema_view seg_cli_table_view(const seg_table *t, const char **names, seg_type *types) {
   for (size_t i = 0; i < t->ncols; i++) { names[i] = t->cols[i].name; types[i] = t->cols[i].type; }
   return (seg_schema_view){t->ncols, names, types, NULL};

@@ -26,7 +26,9 @@ int seg_compile(const char *src, size_t len, const seg_schema_view *schema, int3
   seg_stmt **order = NULL;
   /* names and types are checked even after syntax errors, so one run
   ** reports every mistake it can locate */
-  seg_sema(&out->ast, &out->arena, schema, today, &out->diags, &order);
+  seg_schema_view sv = *schema;     /* sema may type the data's empty columns */
+  seg_sema(&out->ast, &out->arena, &sv, today, &out->diags, &order);
+  schema = &sv;
   /* lint every statement that compiled, even when others have errors, so
   ** one run of `seg check` reports every finding of a file */
   if (!out->diags.oom)

@@ -33,6 +33,7 @@ typedef struct sema {
   int deep_reported;      /* the nesting error of this statement is out  */
   int text_side;          /* checking the other side of a text comparison */
   int list_ok;            /* a name of a list `let` may stand here        */
+  const uint8_t *empty;   /* may_be_missing, when some column is empty    */
 } sema;
 
 #define ERR(s, code, loc, ...) seg_diag_add((s)->diags, SEG_SEV_ERROR, code, loc, __VA_ARGS__)
@@ -185,7 +186,10 @@ static int comparable(seg_vtype a, seg_vtype b) {
 static const char *describe(sema *s, const seg_node *n) {
   char buf[200];
   const char *t = seg_vtype_name(n->type);
-  if (n->kind == SEG_N_NAME && n->col >= 0)
+  if (n->kind == SEG_N_NAME && n->col >= 0 && s->empty && s->empty[n->col] == SEG_COL_EMPTY)
+    snprintf(buf, sizeof buf, "%s column '%s' (empty in every row of this data, so typed by its first use; "
+             "pin its type with --schema)", t, s->schema->names[n->col]);
+  else if (n->kind == SEG_N_NAME && n->col >= 0)
     snprintf(buf, sizeof buf, "%s column '%s'", t, s->schema->names[n->col]);
   else if (n->kind == SEG_N_NAME && n->ref)
     snprintf(buf, sizeof buf, "%s '%s' (a %s)", t, n->str, n->ref->kind == S_LET ? "constant" : "segment");
@@ -769,12 +773,180 @@ static void visit(sema *s, seg_stmt *root, vframe *fr) {
   }
 }
 
-int seg_sema(seg_ast *ast, seg_arena *arena, const seg_schema_view *schema, int32_t today,
+/* ---- columns with no value at all ------------------------------------
+** A column that is empty in every row of the data (a quiet day's export:
+** nobody bought, so `last_purchase` is blank throughout; or a header-only
+** file) carries no type of its own: CSV inference makes it text. Before
+** the checks, each such column takes the type its first use needs
+** (`last_purchase more than 30 days ago`: a date), so the rules compile
+** and every test of it is simply unknown, as it would be for a typed
+** column of missing values. The runtime gives the data the same type
+** (seg_table_fit_empty). */
+
+typedef struct infer {
+  sema *s;
+  seg_type *types;        /* the view's types, copied, updated in place  */
+  uint8_t *open;          /* 1: an empty column whose type is not decided */
+  int changed;
+  seg_stmt *cur;          /* the segment walked: its own name is a column there */
+} infer;
+
+static seg_type type_of_vt(seg_vtype t) {
+  switch (t) {
+  case VT_BOOL: return SEG_BOOL;
+  case VT_INT: return SEG_INT;
+  case VT_NUM: return SEG_NUM;
+  case VT_DATE: return SEG_DATE;
+  default: return SEG_TEXT;
+  }
+}
+
+static seg_vtype guess(infer *in, const seg_node *n, int depth);
+
+static seg_vtype first_guess(infer *in, const seg_node *list, int depth) {
+  for (const seg_node *k = list; k; k = k->next) {
+    seg_vtype t = guess(in, k, depth);
+    if (t != VT_UNKNOWN) return t;
+  }
+  return VT_UNKNOWN;
+}
+
+/* The type n will have, as far as is known without the open columns. */
+static seg_vtype guess(infer *in, const seg_node *n, int depth) {
+  if (!n || depth > 64) return VT_UNKNOWN;
+  switch (n->kind) {
+  case SEG_N_INT: return VT_INT;
+  case SEG_N_NUM: return VT_NUM;
+  case SEG_N_STR: return VT_TEXT;
+  case SEG_N_BOOL: return VT_BOOL;
+  case SEG_N_DATE: case SEG_N_TODAY: return VT_DATE;
+  case SEG_N_DURATION: return VT_DURATION;
+  case SEG_N_NEG: return guess(in, n->a, depth + 1);
+  case SEG_N_LIST: return first_guess(in, n->list, depth + 1);
+  case SEG_N_NAME: {
+    seg_stmt *t = find_stmt(in->s, n->str);
+    if (t && t != in->cur) return t->kind == S_SEGMENT ? VT_BOOL : guess(in, t->expr, depth + 1);
+    int col = find_column(in->s, n->str);
+    if (col < 0 || in->open[col]) return VT_UNKNOWN;
+    return vt_of(in->types[col]);
+  }
+  case SEG_N_BIN: {
+    if (n->op != '+' && n->op != '-' && n->op != '*' && n->op != '/') return VT_BOOL;
+    seg_vtype a = guess(in, n->a, depth + 1), b = guess(in, n->b, depth + 1);
+    if (n->op == '/') return VT_NUM;
+    if (a == VT_DATE && b == VT_DATE) return VT_INT;
+    if (a == VT_DATE || b == VT_DATE || a == VT_DURATION || b == VT_DURATION) return VT_DATE;
+    if (a == VT_NUM || b == VT_NUM) return VT_NUM;
+    return a == VT_INT || b == VT_INT ? VT_INT : VT_UNKNOWN;
+  }
+  case SEG_N_CALL:
+    if (!n->str) return VT_UNKNOWN;
+    if (!strcasecmp(n->str, "lower") || !strcasecmp(n->str, "upper")) return VT_TEXT;
+    if (!strcasecmp(n->str, "abs")) return guess(in, n->list, depth + 1);
+    if (!strcasecmp(n->str, "coalesce")) return first_guess(in, n->list, depth + 1);
+    return VT_INT;       /* days_since, year, month, length */
+  default: return VT_BOOL;
+  }
+}
+
+/* n stands where a value of type `need` is wanted: an open column there
+** takes that type; then the same for n's parts. */
+static void want(infer *in, seg_node *n, seg_vtype need, int depth) {
+  if (!n || depth > SEG_MAX_NESTING + 64) return;
+  int d = depth + 1;
+  switch (n->kind) {
+  case SEG_N_NAME: {
+    seg_stmt *t = find_stmt(in->s, n->str);
+    if (t && t != in->cur) return;
+    int col = find_column(in->s, n->str);
+    if (col < 0 || !in->open[col] || need == VT_UNKNOWN || need == VT_DURATION) return;
+    in->types[col] = type_of_vt(need);
+    in->open[col] = 0;
+    in->changed = 1;
+    return;
+  }
+  case SEG_N_AND: case SEG_N_OR: want(in, n->a, VT_BOOL, d); want(in, n->b, VT_BOOL, d); return;
+  case SEG_N_NOT: case SEG_N_IS: want(in, n->a, VT_BOOL, d); return;
+  case SEG_N_NEG: want(in, n->a, need, d); return;
+  case SEG_N_DURATION: want(in, n->a, VT_INT, d); return;
+  case SEG_N_TEXTOP: want(in, n->a, VT_TEXT, d); want(in, n->b, VT_TEXT, d); return;
+  case SEG_N_WITHIN: case SEG_N_AGO: want(in, n->a, VT_DATE, d); want(in, n->b, VT_DURATION, d); return;
+  case SEG_N_BIN: {
+    seg_vtype a = guess(in, n->a, d), b = guess(in, n->b, d);
+    int arith = n->op == '+' || n->op == '-' || n->op == '*' || n->op == '/';
+    if (arith && (a == VT_DURATION || b == VT_DURATION)) {          /* d + 30 days */
+      want(in, n->a, a == VT_DURATION ? VT_DURATION : VT_DATE, d);
+      want(in, n->b, b == VT_DURATION ? VT_DURATION : VT_DATE, d);
+      return;
+    }
+    if (arith && need == VT_DATE && n->op == '-') { want(in, n->a, VT_DATE, d); want(in, n->b, VT_DATE, d); return; }
+    if (arith && n->op != '+' && n->op != '-') { if (a != VT_NUM) a = VT_INT; if (b != VT_NUM) b = VT_INT; }
+    want(in, n->a, b != VT_UNKNOWN ? b : arith ? need : VT_UNKNOWN, d);
+    want(in, n->b, a != VT_UNKNOWN ? a : arith ? need : VT_UNKNOWN, d);
+    return;
+  }
+  case SEG_N_RANGE: {
+    seg_vtype a = guess(in, n->a, d);
+    seg_vtype bound = n->period ? VT_DATE : guess(in, n->b, d);
+    if (bound == VT_UNKNOWN) bound = guess(in, n->c, d);
+    want(in, n->a, bound, d);
+    want(in, n->b, a, d);
+    want(in, n->c, a, d);
+    return;
+  }
+  case SEG_N_IN: {
+    seg_node *items = n->list;
+    if (n->bare && items) {
+      seg_stmt *t = find_stmt(in->s, items->str);
+      if (!t || t->kind != S_LET) return;
+      items = t->expr && t->expr->kind == SEG_N_LIST ? t->expr->list : t->expr;
+      if (items && items->kind != SEG_N_LIST && t->expr->kind != SEG_N_LIST) { want(in, n->a, guess(in, items, d), d); return; }
+    }
+    seg_vtype a = guess(in, n->a, d);
+    want(in, n->a, first_guess(in, items, d), d);
+    for (seg_node *k = items; k && !n->bare; k = k->next) want(in, k, a, d);
+    return;
+  }
+  case SEG_N_CALL: {
+    const char *f = n->str ? n->str : "";
+    seg_vtype arg = !strcasecmp(f, "days_since") || !strcasecmp(f, "year") || !strcasecmp(f, "month") ? VT_DATE
+                  : !strcasecmp(f, "lower") || !strcasecmp(f, "upper") || !strcasecmp(f, "length") ? VT_TEXT
+                  : !strcasecmp(f, "abs") ? (need == VT_NUM ? VT_NUM : VT_INT)
+                  : first_guess(in, n->list, d) != VT_UNKNOWN ? first_guess(in, n->list, d) : need;
+    for (seg_node *k = n->list; k; k = k->next) want(in, k, arg, d);
+    return;
+  }
+  default: return;
+  }
+}
+
+/* Gives the empty columns of the data the types their uses need (a copy of
+** the view's types, in the arena); those not used keep theirs. */
+static void type_empty_columns(sema *s, seg_schema_view *view) {
+  const uint8_t *m = view->may_be_missing;
+  size_t n = view->ncols, nopen = 0;
+  if (!m) return;
+  for (size_t i = 0; i < n; i++) nopen += m[i] == SEG_COL_EMPTY;
+  if (!nopen) return;
+  infer in = {s, seg_arena_alloc(s->arena, n * sizeof *in.types + 1), seg_arena_alloc(s->arena, n + 1), 0, NULL};
+  if (!in.types || !in.open) { s->diags->oom = 1; return; }
+  memcpy(in.types, view->types, n * sizeof *in.types);
+  for (size_t i = 0; i < n; i++) in.open[i] = m[i] == SEG_COL_EMPTY;
+  /* twice: a use decided in a later rule can settle an earlier `a = b` */
+  for (int pass = 0; pass < 2; pass++)
+    for (seg_stmt *t = s->ast->first; t; t = t->next)
+      if (t->kind == S_SEGMENT) { in.cur = t; want(&in, t->expr, VT_BOOL, 0); }
+  view->types = in.types;
+  s->empty = m;
+}
+
+int seg_sema(seg_ast *ast, seg_arena *arena, seg_schema_view *schema, int32_t today,
              seg_diags *diags, seg_stmt ***order) {
-  sema s = {ast, arena, schema, diags, today, NULL, NULL, 0, NULL, 0, NULL, 0, 0, 0, 0, 0};
+  sema s = {ast, arena, schema, diags, today, NULL, NULL, 0, NULL, 0, NULL, 0, 0, 0, 0, 0, NULL};
   int before = diags->nerrors;
   int nseg = 0;
   index_names(&s);
+  type_empty_columns(&s, schema);
   for (seg_stmt *t = ast->first; t; t = t->next) {
     seg_stmt *first = find_stmt(&s, t->name);
     if (first != t) {

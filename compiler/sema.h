@@ -12,7 +12,7 @@
 ** Fills `order` (arena-allocated, ast->nsegments entries) with the
 ** segments in dependency order (a referenced segment before its users).
 ** Returns the number of errors. */
-int seg_sema(seg_ast *ast, seg_arena *arena, const seg_schema_view *schema, int32_t today,
+int seg_sema(seg_ast *ast, seg_arena *arena, seg_schema_view *schema, int32_t today,
              seg_diags *diags, seg_stmt ***order);
 
 /* Levenshtein distance, bounded: returns > max when farther than max. */

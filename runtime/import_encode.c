@@ -651,9 +651,9 @@ static void warn_empty_columns(job *jb) {
   if (nempty == 0) return;
   char more[64] = "";
   if (nempty > shown) snprintf(more, sizeof more, " and %zu more", nempty - shown);
-  seg_imp_warn(jb, "%s: %s %s%s %s no values, so %s text; use --schema to pin %s type%s", jb->fname,
-       nempty == 1 ? "column" : "columns", list, more, nempty == 1 ? "has" : "have", nempty == 1 ? "it is" : "they are",
-       nempty == 1 ? "its" : "their", nempty == 1 ? "" : "s");
+  seg_imp_warn(jb, "%s: %s %s%s %s no values: a rule reads %s as the type it needs, every value missing; use --schema "
+       "to pin %s type%s", jb->fname, nempty == 1 ? "column" : "columns", list, more, nempty == 1 ? "has" : "have",
+       nempty == 1 ? "it" : "each", nempty == 1 ? "its" : "their", nempty == 1 ? "" : "s");
 }
 
 /* Returns 0, -1 out of memory, -2 a value that does not fit its pinned

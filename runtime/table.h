@@ -37,6 +37,9 @@ typedef struct seg_column {
   ** reads 2 of 20 columns does not checksum the other 18. */
   uint64_t hash;
   int check_pending;
+  /* arrays this struct owns even in a mapped table (seg_table_fit_empty):
+  ** freed by seg_table_free whatever `backing` is */
+  void *own_valid, *own_data;
 } seg_column;
 
 typedef struct seg_table {
@@ -78,5 +81,16 @@ void seg_table_free(seg_table *t);
 
 /* Column index by exact name, or -1. */
 int seg_table_find(const seg_table *t, const char *name);
+
+/* 1 if column c has no value in any of its nrows rows (every cell empty, or
+** no rows at all), else 0. */
+int seg_col_empty(const seg_column *c, size_t nrows);
+
+/* A column with no value at all takes the type the rules need: for each
+** column i < n whose type is not types[i] and that is empty, its arrays are
+** replaced by an all-missing column of types[i] (owned by the column).
+** Other columns are left alone (the VM then reports the mismatch).
+** Returns 0, or -1 with err set (out of memory). */
+int seg_table_fit_empty(seg_table *t, const seg_type *types, size_t n, char *err, size_t errlen);
 
 #endif

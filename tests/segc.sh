@@ -89,6 +89,19 @@ seg_exec "$D" run "$D/period.segc" "$CSV" --today 2001-01-01
 if [ "$T_RC" -eq 2 ] && grep -q "period.segc: the rules use today's date" "$T_ERR"; then
     t_ok "dates: a calendar period pins the date of a .segc"
 else t_fail "dates: a calendar period pins the date of a .segc" "exit $T_RC" "$(cat "$T_ERR")"; fi
+# a .segc compiled on a full export runs on a quiet day's export, where the
+# date column is empty in every row (CSV and .segcol): every test of it unknown
+printf 'id,last_purchase,age\n1,2026-11-01,30\n2,2026-01-05,40\n' > "$D/full.csv"
+printf 'id,last_purchase,age\n1,,30\n2,,41\n3,,\n' > "$D/quiet.csv"
+printf 'segment lapsed = last_purchase more than 90 days ago or age > 40\nsegment gone = last_purchase is missing\n' > "$D/quiet.seg"
+seg_exec "$D" compile "$D/quiet.seg" -o "$D/quiet.segc" --data "$D/full.csv" --today "$TODAY"
+seg_exec "$D" import "$D/quiet.csv" -o "$D/quiet.segcol"
+for q in quiet.csv quiet.segcol; do
+    seg_exec "$D" run "$D/quiet.segc" "$D/$q" --format csv
+    if [ "$T_RC" -eq 0 ] && grep -qx 'lapsed,1,0.333333' "$T_OUT" && grep -qx 'gone,3,1.000000' "$T_OUT"; then
+        t_ok "empty column: a .segc runs on $q with the date column empty"
+    else t_fail "empty column: a .segc runs on $q with the date column empty" "exit $T_RC" "$(cat "$T_OUT" "$T_ERR")"; fi
+done
 seg_exec "$D" run "$D/dated.segc" "$CSV"
 if [ "$T_RC" -eq 0 ]; then t_ok "dates: the local date runs"
 else t_fail "dates: the local date runs" "exit $T_RC" "$(cat "$T_ERR")"; fi
