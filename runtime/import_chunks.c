@@ -335,6 +335,24 @@ void seg_imp_warn(const job *jb, const char *fmt, ...) {
   jb->o->warn(jb->o->warn_ctx, msg);
 }
 
+/* "; ... cut off?" when line is the last line of a file that does not end
+** with a line break and the record is short: an export still being written,
+** or truncated. Else "". */
+static const char *cut_hint(job *jb, uint64_t line, size_t found) {
+  static const char hint[] = "; it is the last line and the file does not end with a line break: was the export "
+                             "cut off (still being written, or truncated)?";
+  if (jb->n == 0 || found >= jb->ncols || jb->b[jb->n - 1] == '\n' || jb->b[jb->n - 1] == '\r' || jb->nch == 0)
+    return "";
+  size_t start = jb->n;
+  while (start > 0 && jb->b[start - 1] != '\n' && jb->b[start - 1] != '\r') start--;
+  size_t k = jb->nch - 1;
+  while (k > 0 && jb->ch[k].from > start) k--;
+  if (jb->ch[k].from > start) return "";
+  uint64_t last, c;
+  pos_where(jb, k, start, &last, &c);
+  return last == line ? hint : "";
+}
+
 /* The message of chunk k's failure. */
 void seg_imp_chunk_error(job *jb, size_t k) {
   chunk *ch = &jb->ch[k];
@@ -348,8 +366,9 @@ void seg_imp_chunk_error(job *jb, size_t k) {
       if (ch->err_hint != 0)
         snprintf(hint, sizeof hint, "; the line seems to use %s as delimiter \xe2\x80\x94 mixed delimiters?",
                  delim_name(ch->err_hint));
-      seg_set_err(jb->err, jb->errlen, "%s:%llu: expected %zu fields (as in the header), found %zu%s", f,
-              (unsigned long long)record_line(jb, k, ch->err_rec), jb->ncols, ch->err_found, hint);
+      uint64_t at = record_line(jb, k, ch->err_rec);
+      seg_set_err(jb->err, jb->errlen, "%s:%llu: expected %zu fields (as in the header), found %zu%s%s", f,
+              (unsigned long long)at, jb->ncols, ch->err_found, hint, cut_hint(jb, at, ch->err_found));
       break;
     }
     case E_QUOTE:
@@ -399,8 +418,8 @@ void seg_imp_warn_bad_rows(job *jb, size_t upto) {
       if (ch->bad[i].hint != 0)
         snprintf(hint, sizeof hint, "; the line seems to use %s as delimiter \xe2\x80\x94 mixed delimiters?",
                  delim_name(ch->bad[i].hint));
-      seg_imp_warn(jb, "%s:%llu: expected %zu fields (as in the header), found %zu%s", jb->fname,
-           (unsigned long long)lines[i], jb->ncols, ch->bad[i].found, hint);
+      seg_imp_warn(jb, "%s:%llu: expected %zu fields (as in the header), found %zu%s%s", jb->fname,
+           (unsigned long long)lines[i], jb->ncols, ch->bad[i].found, hint, cut_hint(jb, lines[i], ch->bad[i].found));
     }
     shown += m;
     free(recs);

@@ -517,4 +517,18 @@ else
 fi
 refuse_fx bad_threads nordic.csv "--threads: 'many' is not a number" --threads many
 
+# a short last line without a line break: the error asks whether the export
+# was cut off; the same line ending with a line break gets no such hint
+dir="$T_TMP/import.cut"; mkdir -p "$dir"
+printf 'id,a,b\n1,2,3\n4,5,6\n3,12' > "$dir/cut.csv"
+printf 'id,a,b\n1,2,3\n4,5,6\n3,12\n' > "$dir/short.csv"
+seg_exec "$dir" import cut.csv -o cut.segcol
+if [ "$T_RC" -eq 2 ] && grep -q '^seg: cut.csv:4: expected 3 fields (as in the header), found 2; it is the last line and the file does not end with a line break: was the export cut off' "$T_ERR" && [ ! -e "$dir/cut.segcol" ]; then
+    t_ok "import/cut_last_line_hint"
+else t_fail "import/cut_last_line_hint" "exit $T_RC" "$(cat "$T_ERR")"; fi
+seg_exec "$dir" import short.csv -o short.segcol
+if [ "$T_RC" -eq 2 ] && grep -q 'short.csv:4: expected 3 fields' "$T_ERR" && ! grep -q 'cut off' "$T_ERR"; then
+    t_ok "import/short_line_no_cut_hint"
+else t_fail "import/short_line_no_cut_hint" "exit $T_RC" "$(cat "$T_ERR")"; fi
+
 t_summary import
