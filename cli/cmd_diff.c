@@ -172,8 +172,10 @@ int seg_cmd_diff(int argc, char **argv) {
   for (size_t i = 0; i < nrows; i++)
     if (max_change >= 0 && rows[i].in_old && rows[i].change > max_change) over = 1;
 
-  if (strcmp(format, "json") == 0) {
-    printf("[");
+  if (strcmp(format, "json") == 0) {     /* as `seg run --format json`: the date and the base first */
+    char day[11];
+    seg_date_format(today, day);
+    printf("{\"today\": \"%s\", \"customers\": %zu, \"segments\": [", day, t.nrows);
     for (size_t i = 0; i < nrows; i++) {
       const row *r = &rows[i];
       printf("%s\n  {\"segment\": ", i ? "," : "");
@@ -189,7 +191,7 @@ int seg_cmd_diff(int argc, char **argv) {
       if (from_zero(r)) printf("null}");          /* no percentage of nothing */
       else printf("%.2f}", r->change);
     }
-    printf("%s]\n", nrows ? "\n" : "");
+    printf("%s]}\n", nrows ? "\n" : "");
   } else {
     int w = 7;
     for (size_t i = 0; i < nrows; i++) {

@@ -121,8 +121,12 @@ printf 'segment older = age > 200\n' > "$D/zero_old.seg"
 printf 'segment older = age > 60\nsegment oldest = age > 70\n' > "$D/zero_new.seg"
 older=$(count '$7 != "" && $7 > 60')
 seg_exec "$D" diff zero_old.seg zero_new.seg "$CSV" --today $TODAY --format json
-got=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(" ".join(str(r["change"]) for r in d), d[0]["after"])' "$T_OUT" 2>&1)
+got=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))["segments"]; print(" ".join(str(r["change"]) for r in d), d[0]["after"])' "$T_OUT" 2>&1)
 [ "$got" = "None None $older" ] && t_ok diff/from_zero_json_null || t_fail diff/from_zero_json_null "got: $got" "$(cat "$T_OUT")"
+# the JSON document says which day it was evaluated for and the base count
+got=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["today"], d["customers"])' "$T_OUT" 2>&1)
+want="$TODAY $(($(wc -l < "$CSV") - 1))"
+[ "$got" = "$want" ] && t_ok diff/json_today_and_base || t_fail diff/json_today_and_base "got: $got" "want: $want" "$(cat "$T_OUT")"
 seg_exec "$D" diff zero_old.seg zero_new.seg "$CSV" --today $TODAY
 if grep -Eq '^older +0 +[0-9 ]+ +\+[0-9 ]+ +-0 +new$' "$T_OUT" && ! grep -q '%' "$T_OUT"; then t_ok diff/from_zero_table_new
 else t_fail diff/from_zero_table_new "$(t_file_detail stdout "$T_OUT")"; fi
