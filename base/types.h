@@ -44,4 +44,16 @@ typedef struct seg_schema_view {
 } seg_schema_view;
 #define SEG_COL_EMPTY 2
 
+/* Exact three-way compare of an integer with a double (no rounding of i
+** to double): -1, 0, 1, or 2 when d is NaN (unordered: only != holds). */
+static inline int seg_cmp_i_f(int64_t i, double d) {
+  if (d != d) return 2;
+  if (d >= 9223372036854775808.0) return -1;
+  if (d < -9223372036854775808.0) return 1;
+  int64_t t = (int64_t)d;                 /* truncated toward zero, in range */
+  if (i != t) return i < t ? -1 : 1;
+  double frac = d - (double)t;            /* exact: t is d without its fraction */
+  return frac > 0 ? -1 : frac < 0 ? 1 : 0;
+}
+
 #endif

@@ -8,6 +8,7 @@
 ** case-insensitive through Unicode full case folding.
 */
 #include "expr.h"
+#include "types.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,14 +106,18 @@ static int compare(const seg_xprog *x, uint32_t na, const seg_val *a, uint32_t n
     free(fb);
     return r;
   }
+  /* int against number exactly, as the VM's *_IF instructions */
+  if (a->type == VT_INT && b->type == VT_NUM) return seg_cmp_i_f(a->i, b->f);
+  if (a->type == VT_NUM && b->type == VT_INT) { int c = seg_cmp_i_f(b->i, a->f); return c == 2 ? 2 : -c; }
   if (a->type == VT_NUM || b->type == VT_NUM) {
     double fa = as_f(a), fb = as_f(b);
-    return (fa > fb) - (fa < fb);
+    return fa != fa || fb != fb ? 2 : (fa > fb) - (fa < fb);
   }
   return (a->i > b->i) - (a->i < b->i);
 }
 
 static int cmp_holds(int op, int c) {
+  if (c == 2) return op == SEG_OPR_NE;        /* NaN: unordered, as IEEE */
   switch (op) {
   case SEG_OPR_LT: return c < 0;
   case SEG_OPR_LE: return c <= 0;

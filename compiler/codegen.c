@@ -376,6 +376,15 @@ static uint32_t gen_compare(cg *g, int op, seg_node *x, seg_node *y) {
     reg_free(g, a);
     return d;
   }
+  if ((x->type == VT_INT && y->type == VT_NUM) || (x->type == VT_NUM && y->type == VT_INT)) {
+    /* int against number exactly: the int is never rounded to a double */
+    if (x->type == VT_NUM) { seg_node *t = x; x = y; y = t; op = flip(op); }
+    uint32_t a = gen(g, x), b = gen(g, y), d = reg_alloc(g);
+    emit(g, (seg_opcode)(SEG_OP_LT_IF + cmp_index(op)), d, a, b, 0);
+    reg_free(g, a);
+    reg_free(g, b);
+    return d;
+  }
   uint32_t a = f ? gen_f(g, x) : gen(g, x), b = f ? gen_f(g, y) : gen(g, y), d = reg_alloc(g);
   emit(g, (seg_opcode)((f ? SEG_OP_LT_F : SEG_OP_LT_I) + cmp_index(op)), d, a, b, 0);
   reg_free(g, a);

@@ -215,6 +215,17 @@ typedef struct vthread {
         break;                                                                      \
       }
 
+/* int R[b] against f64 R[c] without rounding the int (seg_cmp_i_f: 2 is NaN) */
+#define CMPIF(OPN, TEST)                                                            \
+      case SEG_OP_##OPN: {                                                          \
+        vreg *B = &R[in->b], *C = &R[in->c];                                        \
+        FOR_SEL {                                                                   \
+          int c = seg_cmp_i_f(B->i[j], C->f[j]);                                    \
+          A->t[j] = (B->v[j] & C->v[j]) ? TRI(TEST) : SEG_UNKNOWN;                  \
+        }                                                                           \
+        break;                                                                      \
+      }
+
 #define CMPS(T, FIELD, KS)                                                          \
       CMP(LT_##T, FIELD, <) CMP(LE_##T, FIELD, <=) CMP(GT_##T, FIELD, >)            \
       CMP(GE_##T, FIELD, >=) CMP(EQ_##T, FIELD, ==) CMP(NE_##T, FIELD, !=)          \
@@ -377,6 +388,8 @@ static int run_batches(vthread *th) {
 
       CMPS(I, i, ki)
       CMPS(F, f, kf)
+      CMPIF(LT_IF, c == -1) CMPIF(LE_IF, c == -1 || c == 0) CMPIF(GT_IF, c == 1)
+      CMPIF(GE_IF, c == 1 || c == 0) CMPIF(EQ_IF, c == 0) CMPIF(NE_IF, c != 0)
       case SEG_OP_EQ_B: case SEG_OP_NE_B: { vreg *B = &R[in->b], *C = &R[in->c]; int ne = in->op == SEG_OP_NE_B;
         FOR_SEL { uint8_t x = B->t[j], y = C->t[j]; A->t[j] = (x == SEG_UNKNOWN || y == SEG_UNKNOWN) ? SEG_UNKNOWN : TRI((x == y) != ne); }
         break; }
