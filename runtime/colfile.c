@@ -8,6 +8,8 @@
 ** size, so a truncated, corrupt or hostile file gets an error, not a crash.
 */
 #include "colfile.h"
+
+#include <uninorm.h>
 #include "err.h"
 #include "crc32.h"
 #include "tmpfile.h"
@@ -37,6 +39,7 @@ static const unsigned char MAGIC[8] = {'S', 'E', 'G', 'C', 'O', 'L', 0, 1};  /* 
 #define FIXED_HDR 32
 #define COL_ENTRY_FIXED (2 + 1 + 1 + 4 + 4 + 4 + 8 * 8 + 8)   /* + name */
 #define FLAG_HAS_MISSING 1u
+#define FLAG_NFC 2u            /* text: every value is in Unicode NFC (written since seg normalises) */
 
 /* ---- little-endian encoding ---------------------------------------- */
 
@@ -209,7 +212,7 @@ int seg_col_write(const seg_table *t, const char *path, char *err, size_t errlen
     XXH3_state_t h;
     XXH3_64bits_reset(&h);
     lay[i].width = narrow_width(c, t->nrows);
-    lay[i].flags = any_missing(c, t->nrows) ? FLAG_HAS_MISSING : 0;
+    lay[i].flags = (any_missing(c, t->nrows) ? FLAG_HAS_MISSING : 0) | (c->type == SEG_TEXT ? FLAG_NFC : 0);
     lay[i].len[0] = (uint64_t)t->nrows * lay[i].width;
     lay[i].len[1] = ((uint64_t)t->nrows + 63) / 64 * 8;
     lay[i].len[2] = text ? ((uint64_t)c->ndict + 1) * 8 : 0;
@@ -393,8 +396,10 @@ static int check_and_fill(const unsigned char *m, uint64_t size, const char *pat
     }
     c->type = (seg_type)type;
     if (scale > 18 || (type != SEG_NUM && scale != 0) || (type != SEG_TEXT && ndict != 0) ||
-        !width_ok(c->type, width) || (flags & ~FLAG_HAS_MISSING) != 0)
+        !width_ok(c->type, width) || (flags & ~(FLAG_HAS_MISSING | FLAG_NFC)) != 0 ||
+        (type != SEG_TEXT && (flags & FLAG_NFC)))
       goto corrupt_col;
+    c->nfc_unchecked = type == SEG_TEXT && !(flags & FLAG_NFC);   /* an older seg's file */
     c->scale = scale;
     c->width = width;
     c->has_missing = (flags & FLAG_HAS_MISSING) != 0;
@@ -522,6 +527,20 @@ int seg_col_check(const seg_column *c, size_t nrows, char *err, size_t errlen) {
     if (bad) {
       seg_set_err(err, errlen, "corrupt column '%s': dictionary offsets decrease", c->name);
       return -1;
+    }
+    /* written before seg stored text in NFC: rule literals are NFC, so a
+    ** decomposed value would silently never match */
+    for (uint32_t k = 0; c->nfc_unchecked && k < c->ndict; k++) {
+      const uint8_t *v = (const uint8_t *)c->dict_bytes + c->dict_off[k];
+      size_t vn = (size_t)(c->dict_off[k + 1] - c->dict_off[k]), nn = 0;
+      uint8_t *norm = u8_normalize(UNINORM_NFC, v, vn, NULL, &nn);
+      int same = norm && nn == vn && memcmp(norm, v, vn) == 0;
+      free(norm);
+      if (!same) {
+        seg_set_err(err, errlen, "column '%s' holds text not in Unicode NFC (the file was written by an older seg, "
+                    "before text was normalised): import the CSV again", c->name);
+        return -1;
+      }
     }
   }
   return 0;

@@ -13,7 +13,10 @@
 **   32      ...   ncols column entries:
 **                   u16 name_len, name bytes (UTF-8, no NUL),
 **                   u8 type (seg_type), u8 width (bytes per value),
-**                   u32 scale, u32 ndict, u32 flags (bit 0: has missing values),
+**                   u32 scale, u32 ndict, u32 flags (bit 0: has missing values;
+**                   bit 1, text only: every value is in Unicode NFC -- a text
+**                   column without it, from a seg before NFC import, has its
+**                   values checked on first use and is refused if one is not),
 **                   u64 data_off,      u64 data_len,
 **                   u64 valid_off,     u64 valid_len,
 **                   u64 dict_off_off,  u64 dict_off_len,

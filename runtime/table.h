@@ -37,6 +37,7 @@ typedef struct seg_column {
   ** reads 2 of 20 columns does not checksum the other 18. */
   uint64_t hash;
   int check_pending;
+  uint8_t nfc_unchecked; /* .segcol text written without the NFC flag: seg_col_check checks each value */
   /* arrays this struct owns even in a mapped table (seg_table_fit_empty):
   ** freed by seg_table_free whatever `backing` is */
   void *own_valid, *own_data;

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "colfile.h"
+#include "crc32.h"
 #include "date.h"
 #include "import.h"
 #include "schema.h"
@@ -755,6 +756,66 @@ static void corrupt_copy(const char *src, const char *dst, long flip_at, long tr
   free(b);
 }
 
+/* A .segcol written before text was stored in NFC (no NFC flag on its text
+** columns) with a decomposed value is refused on first use, not silently
+** unmatched; the same file with the flag (as seg writes now) opens. */
+static void test_segcol_nfd(void) {
+  char dir[] = "/tmp/seg_test_nfd.XXXXXX", csv[256], path[256], err[1024] = "";
+  if (mkdtemp(dir) == NULL) { check(0, "mkdtemp: %s", strerror(errno)); return; }
+  snprintf(csv, sizeof csv, "%s/c.csv", dir);
+  snprintf(path, sizeof path, "%s/c.segcol", dir);
+  FILE *f = fopen(csv, "w");
+  fputs("id,city\n1,x\n", f);
+  fclose(f);
+  seg_table t, u;
+  int rc = seg_import_csv(csv, NULL, &t, err, sizeof err);
+  check(rc == 0 && t.ncols == 2 && t.cols[1].type == SEG_TEXT, "nfd: imports (%s)", err);
+  if (rc != 0) return;
+  static const char nfd[] = "Go\xcc\x88teborg";          /* o + U+0308 */
+  free(t.cols[1].dict_bytes);
+  free(t.cols[1].dict_off);
+  t.cols[1].dict_bytes = malloc(sizeof nfd);
+  t.cols[1].dict_off = malloc(2 * sizeof *t.cols[1].dict_off);
+  memcpy(t.cols[1].dict_bytes, nfd, sizeof nfd);
+  t.cols[1].dict_off[0] = 0;
+  t.cols[1].dict_off[1] = sizeof nfd - 1;
+  t.cols[1].ndict = 1;
+  rc = seg_col_write(&t, path, err, sizeof err);
+  seg_table_free(&t);
+  check(rc == 0, "nfd: written (%s)", err);
+  /* with the NFC flag the writer set, the file opens and checks clean */
+  rc = seg_col_open(path, &u, err, sizeof err);
+  check(rc == 0 && seg_col_check(&u.cols[1], u.nrows, err, sizeof err) == 0, "nfd: flagged file accepted (%s)", err);
+  seg_table_free(&u);
+  /* clear the flag, as an older seg wrote it: header offset of column 1's flags */
+  f = fopen(path, "r+b");
+  unsigned char h[4096];
+  size_t n = fread(h, 1, sizeof h, f);
+  uint64_t hlen = 0;
+  for (int i = 7; i >= 0; i--) hlen = hlen << 8 | h[24 + i];
+  size_t p = 32;
+  p += 2 + (size_t)(h[p] | h[p + 1] << 8) + 14 + 72;            /* column 0: name, fixed part, offsets + hash */
+  size_t flags_at = p + 2 + (size_t)(h[p] | h[p + 1] << 8) + 10;
+  check(n > hlen && hlen < sizeof h && (h[flags_at] & 2), "nfd: the writer set the NFC flag");
+  h[flags_at] &= (unsigned char)~2u;
+  uint32_t crc = seg_crc32(0, h, (size_t)(hlen - 4));
+  for (int i = 0; i < 4; i++) h[hlen - 4 + (uint64_t)i] = (unsigned char)(crc >> (8 * i));
+  fseek(f, 0, SEEK_SET);
+  fwrite(h, 1, (size_t)hlen, f);
+  fclose(f);
+  rc = seg_col_open(path, &u, err, sizeof err);
+  check(rc == 0, "nfd: an unflagged file opens (%s)", err);
+  if (rc == 0) {
+    rc = seg_col_check(&u.cols[1], u.nrows, err, sizeof err);
+    check(rc == -1 && strstr(err, "not in Unicode NFC") && strstr(err, "import the CSV again"),
+          "nfd: a decomposed value in an unflagged file is refused: %s", err);
+    seg_table_free(&u);
+  }
+  unlink(path);
+  unlink(csv);
+  rmdir(dir);
+}
+
 static void test_segcol(void) {
   char dir[] = "/tmp/seg_test_import.XXXXXX", path[256], bad[256], err[1024] = "";
   if (mkdtemp(dir) == NULL) {
@@ -914,6 +975,7 @@ int main(void) {
   test_limits();
   test_chunked();
   test_segcol();
+  test_segcol_nfd();
   test_pinned();
   return failures != 0;
 }
