@@ -100,7 +100,7 @@ static int compare(const seg_xprog *x, uint32_t na, const seg_val *a, uint32_t n
     if (!sa || !sb) *err = 1;
     else {
       r = memcmp(sa, sb, la < lb ? la : lb);
-      if (r == 0) r = (la > lb) - (la < lb);
+      r = r ? (r > 0) - (r < 0) : (la > lb) - (la < lb);    /* -1, 0, 1: 2 means unordered */
     }
     free(fa);
     free(fb);
