@@ -30,9 +30,9 @@ int seg_cmd_sql(int argc, char **argv) {
   const seg_cli_spec spec = {options, 1, 0, "unknown option '%s' for this command", seg_cli_usage};
   seg_cli_parse(&spec, argc, argv, pos, &npos);
   if (npos != 1) seg_cli_usage("%s", "sql needs a rules file");
-  if (!dialect) seg_cli_usage("%s", "sql needs --dialect (sqlite, duckdb, postgres, bigquery, snowflake, spark or trino)");
+  if (!dialect) seg_cli_usage("%s", "sql needs --dialect (sqlite, duckdb, postgres, clickhouse, bigquery, snowflake, spark or trino)");
   int d = seg_sql_dialect_of(dialect);
-  if (d < 0) seg_cli_usage("--dialect: '%s' is not one of sqlite, duckdb, postgres, bigquery, snowflake, spark, trino", dialect);
+  if (d < 0) seg_cli_usage("--dialect: '%s' is not one of sqlite, duckdb, postgres, clickhouse, bigquery, snowflake, spark, trino", dialect);
   int sh = seg_sql_shape_of(shape ? shape : "counts");
   if (sh < 0) seg_cli_usage("--shape: '%s' is not one of counts, members, flags", shape);
   if (view && sh != SEG_SQL_FLAGS) seg_cli_usage("%s", "--view: only with --shape flags");

@@ -74,8 +74,8 @@ static const command COMMANDS[] = {
   {"sql", seg_cmd_sql,
    "  seg sql     RULES.seg --dialect D (--schema FILE | --data DATA)   ",
    "the rules as one SQL query",
-   "      --dialect D          sqlite, duckdb, postgres (run by the tests); bigquery, snowflake,\n"
-   "                           spark, trino (written from their documentation)\n"
+   "      --dialect D          sqlite, duckdb, postgres, clickhouse (run by the tests); bigquery,\n"
+   "                           snowflake, spark, trino (written from their documentation)\n"
    "      --table T            the customers table (default: customers)\n"
    "      --shape counts|members|flags   a row per segment, per member, or per customer (default: counts)\n"
    "      --key COLUMN         members and flags: the key column (default: the first)\n"

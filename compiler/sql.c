@@ -22,10 +22,12 @@ typedef struct sq {
   FILE *f;
   int errors;
   int oom;
+  int leaf;        /* ClickHouse: the next expr() writes a leaf condition as SQL's */
 } sq;
 
-static const char *const DIALECTS[] = {"sqlite", "duckdb", "postgres", "bigquery", "snowflake", "spark", "trino"};
-#define NDIALECTS 7
+static const char *const DIALECTS[] = {"sqlite", "duckdb", "postgres", "bigquery", "snowflake", "spark", "trino",
+                                       "clickhouse"};
+#define NDIALECTS 8
 
 /* What differs between the dialects in how a thing is spelled. */
 typedef struct dialect {
@@ -44,7 +46,9 @@ static const dialect D[NDIALECTS] = {
   /* snowflake */ {'"', 1, 0, "DOUBLE", "BIGINT", 1, 0},
   /* spark     */ {'`', 1, 1, "DOUBLE", "BIGINT", 1, 0},
   /* trino     */ {'"', 0, 0, "DOUBLE", "BIGINT", 1, 0},
+  /* clickhouse*/ {'`', 1, 1, "Float64", "Int64", 0, 0},
 };
+#define CH(q) ((q)->o->dialect == SEG_SQL_CLICKHOUSE)
 static const char *const SHAPES[] = {"counts", "members", "flags"};
 
 int seg_sql_dialect_of(const char *name) {
@@ -98,7 +102,7 @@ static void put_id(const dialect *d, FILE *f, const char *s, int dotted) {
 static void put_date(const sq *q, int64_t day) {
   char b[11];
   seg_date_format((int32_t)day, b);
-  fprintf(q->f, q->o->dialect == SEG_SQL_SQLITE ? "'%s'" : "DATE '%s'", b);
+  fprintf(q->f, q->o->dialect == SEG_SQL_SQLITE ? "'%s'" : CH(q) ? "toDate('%s')" : "DATE '%s'", b);
 }
 
 static void put_double(FILE *f, double v) {
@@ -109,13 +113,15 @@ static void put_double(FILE *f, double v) {
 }
 
 static void expr(sq *q, const seg_node *n);
+static void cond(sq *q, const seg_node *n, int want);
+static void comment(FILE *f, const char *src, size_t srclen, const seg_stmt *t, const char *indent);
 
 /* A value seg computed (a constant sub-expression), as a literal. */
 static void literal(sq *q, const seg_node *n, const seg_val *v) {
   FILE *f = q->f;
   if (v->missing) { fputs("NULL", f); return; }
   switch (v->type) {
-  case VT_BOOL: fputs(v->i ? "TRUE" : "FALSE", f); break;
+  case VT_BOOL: fputs(CH(q) ? (v->i ? "1" : "0") : v->i ? "TRUE" : "FALSE", f); break;   /* ClickHouse: UInt8 */
   case VT_INT: fprintf(f, "%lld", (long long)v->i); break;
   case VT_NUM:
     if (!isfinite(v->f)) { refuse(q, n, "an infinite number"); break; }
@@ -152,7 +158,7 @@ static void folded(sq *q, const seg_node *n) {
     free(fv);
     return;
   }
-  fputs("lower(", q->f);
+  fputs(CH(q) ? "lowerUTF8(" : "lower(", q->f);     /* ClickHouse's lower() is ASCII-only */
   expr(q, n);
   fputc(')', q->f);
 }
@@ -217,8 +223,8 @@ static void day_diff(sq *q, const seg_node *a, const seg_node *b) {
   case SEG_SQL_SPARK:
     fputs("datediff(", f); SIDE(a); fputs(", ", f); SIDE(b); fputc(')', f);
     break;
-  case SEG_SQL_TRINO:
-    fputs("date_diff('day', ", f); SIDE(b); fputs(", ", f); SIDE(a); fputc(')', f);
+  case SEG_SQL_TRINO: case SEG_SQL_CLICKHOUSE:
+    fputs(CH(q) ? "dateDiff('day', " : "date_diff('day', ", f); SIDE(b); fputs(", ", f); SIDE(a); fputc(')', f);
     break;
   default:   /* PostgreSQL, DuckDB: date - date is a number of days */
     fputs("CAST((", f); SIDE(a); fputs(" - ", f); SIDE(b); fputs(") AS BIGINT)", f);
@@ -254,6 +260,11 @@ static void date_add(sq *q, const seg_node *n, const seg_node *d, int64_t k, seg
   case SEG_SQL_TRINO:
     fprintf(f, "date_add('%s', %lld, ", UNIT[u], (long long)k); expr(q, d); fputc(')', f);
     break;
+  case SEG_SQL_CLICKHOUSE:      /* addMonths clamps to the month's end, as seg */
+    fputs(u == U_DAY ? "addDays(" : u == U_MONTH ? "addMonths(" : "addYears(", f);
+    expr(q, d);
+    fprintf(f, ", %lld)", (long long)k);
+    break;
   default:
     fputs("CAST((", f); expr(q, d); fprintf(f, " + INTERVAL '%lld %s') AS DATE)", (long long)k, UNIT[u]);
   }
@@ -273,6 +284,14 @@ static void arith(sq *q, const seg_node *n) {
   }
   if (a->type == VT_DATE && b->type == VT_DATE) {
     day_diff(q, a, b);
+    return;
+  }
+  if (n->op == '/' && CH(q)) {          /* CAST of a NULL fails there; toFloat64 keeps it */
+    fputs("(toFloat64(", f);
+    expr(q, a);
+    fputs(") / nullIf(", f);
+    expr(q, b);
+    fputs(", 0))", f);
     return;
   }
   if (n->op == '/') {
@@ -333,9 +352,9 @@ static void textop(sq *q, const seg_node *n) {
     } else {
       /* a match anywhere in the value, as PCRE2 finds it */
       static const char *const OPEN[NDIALECTS] = {"", "regexp_matches(", "(", "REGEXP_CONTAINS(", "(REGEXP_INSTR(",
-                                                  "(", "regexp_like("};
-      static const char *const MID[NDIALECTS] = {"", ", ", " ~ ", ", ", ", ", " RLIKE ", ", "};
-      static const char *const CLOSE[NDIALECTS] = {"", ")", ")", ")", ") > 0)", ")", ")"};
+                                                  "(", "regexp_like(", "match("};
+      static const char *const MID[NDIALECTS] = {"", ", ", " ~ ", ", ", ", ", " RLIKE ", ", ", ", "};
+      static const char *const CLOSE[NDIALECTS] = {"", ")", ")", ")", ") > 0)", ")", ")", ")"};
       seg_eval_env env = {.today = q->o->today, .textcol = -1};
       seg_val p = seg_eval(n->b, &env);
       if (env.error) q->oom = 1;
@@ -362,7 +381,11 @@ static void call(sq *q, const seg_node *n) {
     day_diff(q, NULL, x);
     break;
   case F_YEAR: case F_MONTH:
-    if (q->o->dialect == SEG_SQL_SQLITE) {
+    if (CH(q)) {
+      fputs(n->fn == F_YEAR ? "toYear(" : "toMonth(", f);
+      expr(q, x);
+      fputc(')', f);
+    } else if (q->o->dialect == SEG_SQL_SQLITE) {
       fprintf(f, "CAST(strftime('%s', ", n->fn == F_YEAR ? "%Y" : "%m");
       expr(q, x);
       fputs(") AS INTEGER)", f);
@@ -373,12 +396,13 @@ static void call(sq *q, const seg_node *n) {
     }
     break;
   case F_LOWER: case F_UPPER: case F_ABS:
-    fputs(n->fn == F_LOWER ? "lower(" : n->fn == F_UPPER ? "upper(" : "abs(", f);
+    if (CH(q)) fputs(n->fn == F_LOWER ? "lowerUTF8(" : n->fn == F_UPPER ? "upperUTF8(" : "abs(", f);
+    else fputs(n->fn == F_LOWER ? "lower(" : n->fn == F_UPPER ? "upper(" : "abs(", f);
     expr(q, x);
     fputc(')', f);
     break;
   case F_LENGTH:
-    fputs(q->o->dialect == SEG_SQL_POSTGRES ? "char_length(" : "length(", f);
+    fputs(q->o->dialect == SEG_SQL_POSTGRES ? "char_length(" : CH(q) ? "lengthUTF8(" : "length(", f);
     expr(q, x);
     fputc(')', f);
     break;
@@ -397,12 +421,24 @@ static void call(sq *q, const seg_node *n) {
 
 static void expr(sq *q, const seg_node *n) {
   FILE *f = q->f;
+  int leaf = q->leaf;
+  q->leaf = 0;
   if (!n->has_cols) {
     seg_eval_env env = {.today = q->o->today, .textcol = -1};
     seg_val v = seg_eval(n, &env);
     if (env.error) q->oom = 1;
     literal(q, n, &v);
     seg_val_release(&v);
+    return;
+  }
+  /* ClickHouse: a condition as a value is spelled out three-valued (its
+  ** own AND / OR / NOT / IN are not SQL's over NULL) */
+  if (CH(q) && n->type == VT_BOOL && !leaf && !(n->kind == SEG_N_NAME && !n->ref)) {
+    fputs("multiIf(", f);
+    cond(q, n, 1);
+    fputs(", 1, ", f);
+    cond(q, n, 0);
+    fputs(", 0, NULL)", f);
     return;
   }
   switch (n->kind) {
@@ -516,6 +552,199 @@ static void expr(sq *q, const seg_node *n) {
   }
 }
 
+/* ---- ClickHouse: conditions written two-valued ----------------------
+** ClickHouse 18.16 (Debian's) does not follow SQL over NULL: `0 AND NULL`
+** is NULL, `0 OR NULL` is 0, `NULL IN (...)` is 0 and `NULL NOT IN (...)`
+** is 1 (../shared/engines/README.md). So no condition is left to its
+** AND / OR / NOT / IN: cond(n, 1) writes a UInt8 that is 1 exactly where
+** seg's n is true, cond(n, 0) one that is 1 exactly where n is false
+** (never NULL); Kleene's rules build them (true of `a and b` is true of
+** both, false of it is false of either; `not` swaps them), and a
+** comparison, the only place NULL enters, is wrapped: 1 only when its
+** value is known to be 1 (or 0). */
+
+/* x = item, built on the stack for `x in (...)` written out */
+static void cond_eq(sq *q, const seg_node *x, const seg_node *item, int want) {
+  seg_node eq = *x;
+  eq.kind = SEG_N_BIN;
+  eq.op = SEG_OPR_EQ;
+  eq.a = (seg_node *)x;
+  eq.b = (seg_node *)item;
+  eq.c = eq.list = eq.next = NULL;
+  eq.type = VT_BOOL;
+  eq.has_cols = x->has_cols || item->has_cols;
+  eq.ref = NULL;
+  eq.negated = 0;
+  cond(q, &eq, want);
+}
+
+/* a leaf whose SQL value is 1, 0 or NULL: known to be `want` */
+static void cond_leaf(sq *q, const seg_node *n) {
+  fputs("(ifNull(", q->f);
+  q->leaf = 1;
+  expr(q, n);
+}
+
+static void cond(sq *q, const seg_node *n, int want) {
+  FILE *f = q->f;
+  if (!n->has_cols) {                      /* seg decides it */
+    seg_eval_env env = {.today = q->o->today, .textcol = -1};
+    seg_val v = seg_eval(n, &env);
+    if (env.error) q->oom = 1;
+    fputs(!v.missing && (v.i != 0) == want ? "1" : "0", f);
+    seg_val_release(&v);
+    return;
+  }
+  switch (n->kind) {
+  case SEG_N_AND: case SEG_N_OR: {
+    int both = (n->kind == SEG_N_AND) == want;   /* true of and, false of or: both sides */
+    fputc('(', f);
+    cond(q, n->a, want);
+    fputs(both ? " AND " : " OR ", f);
+    cond(q, n->b, want);
+    fputc(')', f);
+    return;
+  }
+  case SEG_N_NOT:
+    cond(q, n->a, !want);
+    return;
+  case SEG_N_IS: {                          /* two-valued: never unknown */
+    int holds = want != n->negated;         /* the test itself is asked to hold */
+    if (!holds) fputc('(', f);
+    cond(q, n->a, n->op);
+    if (!holds) fputs(" = 0)", f);          /* no NOT: 18.16 loses `not(not(..))` columns */
+    return;
+  }
+  case SEG_N_MISSING:
+    fputs(want != n->negated ? "isNull(" : "isNotNull(", f);
+    expr(q, n->a);
+    fputc(')', f);
+    return;
+  case SEG_N_NAME:
+    if (n->ref) { cond(q, n->ref->expr, want); return; }
+    fputs(want ? "(ifNull(" : "(ifNull(", f);        /* a bool column: Nullable(UInt8) */
+    expr(q, n);
+    fputs(want ? ", 0) = 1)" : ", 1) = 0)", f);
+    return;
+  case SEG_N_RANGE: {                       /* two comparisons, joined as `and` */
+    seg_node lo = *n, hi = *n;
+    lo.kind = hi.kind = SEG_N_BIN;
+    lo.op = SEG_OPR_GE;
+    hi.op = SEG_OPR_LE;
+    lo.b = n->b;
+    hi.b = n->c;
+    lo.c = hi.c = NULL;
+    if (!n->b || !n->c) { cond(q, n->b ? &lo : &hi, want); return; }
+    fputc('(', f);
+    cond(q, &lo, want);
+    fputs(want ? " AND " : " OR ", f);
+    cond(q, &hi, want);
+    fputc(')', f);
+    return;
+  }
+  case SEG_N_IN: {
+    int plain = n->a->type != VT_BOOL;      /* every item a known constant: one IN */
+    for (const seg_node *k = n->list; k && plain; k = k->next) {
+      if (k->has_cols) { plain = 0; break; }
+      seg_eval_env env = {.today = q->o->today, .textcol = -1};
+      seg_val v = seg_eval(k, &env);
+      if (v.missing || env.error) plain = 0;
+      seg_val_release(&v);
+    }
+    int t = want != n->negated;             /* membership asked for */
+    if (plain) {
+      int text = n->a->type == VT_TEXT;
+      fputs("(isNotNull(", f);
+      expr(q, n->a);
+      fputs(") AND ", f);
+      side(q, n->a, text);
+      fputs(t ? " IN (" : " NOT IN (", f);
+      for (const seg_node *k = n->list; k; k = k->next) {
+        if (k != n->list) fputs(", ", f);
+        side(q, k, text);
+      }
+      fputs("))", f);
+      return;
+    }
+    /* x in (a, b) is x = a or x = b: written out */
+    fputc('(', f);
+    for (const seg_node *k = n->list; k; k = k->next) {
+      if (k != n->list) fputs(t ? " OR " : " AND ", f);
+      cond_eq(q, n->a, k, t);
+    }
+    fputc(')', f);
+    return;
+  }
+  case SEG_N_TEXTOP:
+    if (n->negated) {
+      seg_node pos = *n;
+      pos.negated = 0;
+      cond(q, &pos, !want);
+      return;
+    }
+    __attribute__((fallthrough));        /* a leaf */
+  default:
+    cond_leaf(q, n);
+    fputs(want ? ", 0) = 1)" : ", 1) = 0)", f);
+    return;
+  }
+}
+
+/* ClickHouse 18.16 has no table CTE: one scan of the table with an array
+** of the segments' conditions, unfolded by ARRAY JOIN. */
+static void emit_clickhouse(sq *q, const seg_ast *ast, const char *src, size_t srclen) {
+  FILE *f = q->f;
+  const seg_sql_opts *o = q->o;
+  int shape = o->shape;
+  if (shape == SEG_SQL_FLAGS) {
+    if (o->view) { fputs("CREATE VIEW ", f); put_ident(f, o->view, 1); fputs(" AS\n", f); }
+    fputs("SELECT\n  ", f);
+    put_ident(f, o->key, 0);
+    for (const seg_stmt *t = ast->first; t; t = t->next) {
+      if (t->kind != S_SEGMENT) continue;
+      fputs(",\n", f);
+      comment(f, src, srclen, t, "  ");
+      fputs("  ", f);
+      cond(q, t->expr, 1);
+      fputs(" AS ", f);
+      put_ident(f, t->name, 0);
+    }
+    fputs("\nFROM ", f);
+    put_ident(f, o->table, 1);
+    fputs("\nORDER BY ", f);
+    put_ident(f, o->key, 0);
+    fputs(";\n", f);
+    return;
+  }
+  if (ast->nsegments == 0) { fputs("SELECT NULL AS segment WHERE 0;\n", f); return; }
+  int members = shape == SEG_SQL_MEMBERS;
+  fprintf(f, "SELECT segment, %s FROM (\n  SELECT\n", members ? "key" : "customers");
+  if (members) { fputs("    ", f); put_ident(f, o->key, 0); fputs(" AS key,\n", f); }
+  fputs("    [", f);
+  int i = 0;
+  for (const seg_stmt *t = ast->first; t; t = t->next) {
+    if (t->kind != S_SEGMENT) continue;
+    fputs(i++ ? ",\n" : "\n", f);
+    comment(f, src, srclen, t, "      ");
+    fputs(members ? "      " : "      countIf(", f);
+    cond(q, t->expr, 1);
+    if (!members) fputc(')', f);
+  }
+  fprintf(f, "\n    ] AS %s,\n    [", members ? "hits" : "counts");
+  i = 0;
+  for (const seg_stmt *t = ast->first; t; t = t->next) {
+    if (t->kind != S_SEGMENT) continue;
+    if (i++) fputs(", ", f);
+    put_string(f, t->name, strlen(t->name));
+  }
+  fputs("] AS names\n  FROM ", f);
+  put_ident(f, o->table, 1);
+  if (members)
+    fputs("\n) ARRAY JOIN hits AS hit, names AS segment, arrayEnumerate(names) AS n\nWHERE hit = 1\nORDER BY n, key;\n", f);
+  else
+    fputs("\n) ARRAY JOIN counts AS customers, names AS segment, arrayEnumerate(names) AS n\nORDER BY n;\n", f);
+}
+
 /* The rule's text, each line as an SQL comment line. */
 static void comment(FILE *f, const char *src, size_t srclen, const seg_stmt *t, const char *indent) {
   int line = 1;
@@ -573,14 +802,19 @@ int seg_sql_emit(const seg_ast *ast, const char *src, size_t srclen, const seg_s
                  seg_diags *diags) {
   char *body = NULL;
   size_t bodylen = 0;
-  sq qs = {o, diags, open_memstream(&body, &bodylen), 0, 0}, *q = &qs;
+  sq qs = {o, diags, open_memstream(&body, &bodylen), 0, 0, 0}, *q = &qs;
   if (!q->f) return -1;
   char today[11];
   seg_date_format(o->today, today);
   FILE *f = q->f;
   fprintf(f, "-- seg sql --dialect %s --shape %s: %s, today %s\n", DIALECTS[o->dialect], SHAPES[o->shape],
           o->source ? o->source : "rules", today);
-  fputs("-- a segment's members are the rows where its column is true (not false, not NULL)\n", f);
+  if (!CH(q)) fputs("-- a segment's members are the rows where its column is true (not false, not NULL)\n", f);
+  if (CH(q)) {
+    fputs("-- ClickHouse's NULL logic is not SQL's: every condition is written out as true (1) or not\n", f);
+    emit_clickhouse(q, ast, src, srclen);
+    goto done;
+  }
   if (o->shape == SEG_SQL_FLAGS && o->view) {
     fputs("CREATE VIEW ", f);
     put_ident(f, o->view, 1);
@@ -626,6 +860,7 @@ int seg_sql_emit(const seg_ast *ast, const char *src, size_t srclen, const seg_s
   } else {
     fputs("SELECT NULL AS segment WHERE FALSE;\n", f);
   }
+done:;
   int bad = ferror(f);
   fclose(f);
   if (q->oom || bad || !body) {

@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """tests/sql_diff.py -- `seg sql` against `seg run`, member by member, on a real engine.
 
-    python3 tests/sql_diff.py --engine sqlite|postgres|duckdb SEG RULES DATA.csv TODAY [LABEL]
+    python3 tests/sql_diff.py --engine sqlite|postgres|duckdb|clickhouse SEG RULES DATA.csv TODAY [LABEL]
 
 Loads DATA.csv into a table `customers` typed by `seg schema` (SQLite, in
 memory through Python's sqlite3: int INTEGER, number REAL, date ISO text,
 bool 0/1, text TEXT; PostgreSQL, through psql on the server at
 $SEG_PG_SOCKET: BIGINT, DOUBLE PRECISION, DATE, BOOLEAN, TEXT, loaded by
-\copy; an empty cell is NULL, as seg reads it), asks `seg sql --shape flags`
+\copy; ClickHouse, through clickhouse-client on the 2-shard cluster at
+$SEG_CH_PORTS (tests/ch_cluster.sh): a Distributed table over a MergeTree
+table per shard; an empty cell is NULL, as seg reads it), asks `seg sql --shape flags`
 for the rules in that dialect, runs the query and compares every segment's
 members with `seg run --members -`. Nothing of seg's computes the engine's
 answer. Prints one TAP line; for a difference, the segment, its SQL and a
@@ -63,8 +65,10 @@ with open(DATA, newline="", encoding="utf-8-sig") as f:
     header = next(csv.reader(f))
 if header != [n for n, _ in types]:
     fail("the CSV header is not the schema's columns")
+# ClickHouse: the query reads the cluster's Distributed table
+table = ["--table", "seg.customers"] if ENGINE == "clickhouse" else []
 q = subprocess.run([SEG, "sql", RULES, "--dialect", ENGINE, "--data", DATA, "--today", TODAY, "--shape", "flags",
-                    "--key", key], capture_output=True, text=True)
+                    "--key", key] + table, capture_output=True, text=True)
 if q.returncode != 0:
     fail("seg sql exit %d: %s" % (q.returncode, q.stderr[:2000]))
 
@@ -104,6 +108,60 @@ elif ENGINE == "duckdb":
     result = []
     for row in csv.reader(p.stdout.splitlines()):
         result.append((row[0], [v == "true" for v in row[1:]]))
+elif ENGINE == "clickhouse":
+    # two shards (tests/ch_cluster.sh): a MergeTree table on each, a
+    # Distributed table over both sharded by the key's hash; the rows go in
+    # through shard 1, the query runs through each shard's Distributed table
+    ports = os.environ["SEG_CH_PORTS"].split(",")
+    CHT = {"int": "Int64", "number": "Float64", "date": "Date", "bool": "UInt8", "text": "String"}
+
+    def ch(port, sql, data=None, extra=()):
+        # a long query goes in on stdin (a 1,500-segment query is past argv's limit)
+        args, stdin = (["-q", sql], data if data is not None else "") if data is not None or len(sql) < 65536 \
+            else ([], sql)
+        p = subprocess.run(["timeout", "120", "clickhouse-client", "--host", "127.0.0.1", "--port", port] + list(extra)
+                           + args, input=stdin, capture_output=True, text=True)
+        if p.returncode != 0:
+            fail("ClickHouse (port %s) refused: %s\n%s" % (port, p.stderr[:1500], sql[:3000]))
+        return p.stdout
+
+    def chid(n):
+        return "`%s`" % n.replace("\\", "\\\\").replace("`", "\\`")
+    cols_sql = ", ".join("%s %s" % (chid(n), CHT[t] if i == 0 else "Nullable(%s)" % CHT[t])
+                         for i, (n, t) in enumerate(types))
+    for port in ports:
+        ch(port, "CREATE DATABASE IF NOT EXISTS seg")
+        ch(port, "DROP TABLE IF EXISTS seg.customers")
+        ch(port, "DROP TABLE IF EXISTS seg.customers_local")
+        ch(port, "CREATE TABLE seg.customers_local (%s) ENGINE = MergeTree() ORDER BY %s" % (cols_sql, chid(key)))
+        ch(port, "CREATE TABLE seg.customers AS seg.customers_local ENGINE = Distributed(seg2, seg, customers_local, "
+                 "cityHash64(%s))" % chid(key))
+
+    def tsv(t, c):
+        v = value(t, c)
+        if v is None:
+            return "\\N"
+        v = str(v)
+        return v.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    with open(DATA, newline="", encoding="utf-8-sig") as f:
+        rd = csv.reader(f)
+        next(rd)
+        body = "".join("\t".join(tsv(t, c) for (_, t), c in zip(types, row)) + "\n" for row in rd)
+    ch(ports[0], "INSERT INTO seg.customers FORMAT TabSeparated", body, ["--insert_distributed_sync=1"])
+    nrows = body.count("\n")
+    per_shard = [int(ch(p, "SELECT count() FROM seg.customers_local")) for p in ports]
+    if sum(per_shard) != nrows or min(per_shard) == 0:
+        fail("ClickHouse load: shards hold %s rows, the file %d" % (per_shard, nrows))
+    query = q.stdout.strip().rstrip(";")
+    # both shards' Distributed tables must answer alike; SEG_CH_ONE_SHARD=1
+    # (a 1,500-segment query takes ClickHouse ~15 s to plan) asks shard 1 only
+    asked = ports[:1] if os.environ.get("SEG_CH_ONE_SHARD") == "1" else ports
+    outs = [ch(p, query, None, ["--format", "TabSeparatedWithNames", "--max_query_size=1000000000"]) for p in asked]
+    if len(outs) > 1 and outs[0] != outs[1]:
+        fail("the two shards' Distributed tables answer differently")
+    lines = outs[0].splitlines()
+    cols = [c.replace("\\\\", "\\") for c in lines[0].split("\t")[1:]]
+    result = [(row.split("\t")[0], [v == "1" for v in row.split("\t")[1:]]) for row in lines[1:]]
 else:
     PGT = {"int": "BIGINT", "number": "DOUBLE PRECISION", "date": "DATE", "bool": "BOOLEAN", "text": "TEXT"}
     psql = [os.environ["SEG_PG_PSQL"], "-h", os.environ["SEG_PG_SOCKET"], "-U", "postgres", "-d", "postgres",
@@ -140,15 +198,16 @@ for row in rd:
         got[row[0]].add(row[1])
 bad = [c for c in cols if got[c] != want[c]]
 if not bad:
-    print("ok - %s: %d segments, same members in %s" % (LABEL, len(cols), {"postgres": "PostgreSQL", "duckdb": "DuckDB"}.get(ENGINE, "SQLite")))
+    print("ok - %s: %d segments, same members in %s" % (LABEL, len(cols), {"postgres": "PostgreSQL", "duckdb": "DuckDB",
+                                                                           "clickhouse": "a 2-shard ClickHouse cluster"}.get(ENGINE, "SQLite")))
     sys.exit(0)
 sql_of = {}
 for chunk in q.stdout.split("\n)\n")[0].split(",\n"):
     for c in bad:
-        if chunk.rstrip().endswith('AS "%s"' % c.replace('"', '""')):
+        if chunk.rstrip().endswith('AS "%s"' % c.replace('"', '""')) or chunk.rstrip().endswith('AS `%s`' % c):
             sql_of[c] = chunk.strip().splitlines()[-1][:600]
 lines = ["%d of %d segments differ" % (len(bad), len(cols))]
 for c in bad[:5]:
-    lines.append("%s: only seg %s; only SQLite %s" % (c, sorted(got[c] - want[c])[:6], sorted(want[c] - got[c])[:6]))
+    lines.append("%s: only seg %s; only %s %s" % (c, sorted(got[c] - want[c])[:6], ENGINE, sorted(want[c] - got[c])[:6]))
     lines.append("  SQL: %s" % sql_of.get(c, "?"))
 fail("\n".join(lines))
