@@ -463,6 +463,74 @@ else
   skip_row "" "sqlite3" "-" "$SQLITE_WHY"
 fi
 
+# ---- 4b. W2 as `seg sql` on DuckDB and on a 2-shard ClickHouse cluster ----------------
+# Issue 12: the same 20 rules compiled by `seg sql` (not translated by hand),
+# counts checked equal to seg's before anything is timed.
+W="W2 via seg sql"
+"$SEG" sql "$W2_RULES" --dialect duckdb --data "$SEGCOL" --today "$TODAY" > "$OUT/w2.seg.duckdb.sql" 2>>"$LOG" ||
+  fail "seg sql --dialect duckdb failed"
+# rows (segment, customers) -> the counts, comma-separated, in file order
+sql_counts() { awk -F'[,\t]' 'NF >= 2 && $2 ~ /^[0-9]+$/ { printf "%s%s", s, $2; s = "," } END { print "" }' "$1"; }
+if [ "$HAVE_DUCKDB" = 1 ]; then
+  say "W2: seg sql -> DuckDB (stored table)"
+  check "$OUT/duck.w2sql.raw" "${DUCK_RUN[@]}" "$DUCK" "@$OUT/w2.seg.duckdb.sql"
+  sql_counts "$OUT/duck.w2sql.raw" > "$OUT/duck.w2sql.out"
+  agree "W2 via seg sql on DuckDB" seg "$SEG_W2" duckdb "$(cat "$OUT/duck.w2sql.out")"
+  read -r DS2_MED DS2_MIN DS2_MAX DS2_CPU < <(measure "$(nruns)" "${DUCK_RUN[@]}" "$DUCK" "@$OUT/w2.seg.duckdb.sql")
+  trow "$W" "DuckDB, seg sql's query (whole process)" "$DS2_MED" "$DS2_MIN" "$DS2_MAX" \
+      "DuckDB/seg $(ratio "$DS2_MED" "$W2_MED")" "-" "-" "one CTE, a UNION ALL of 20 counts" "$DS2_CPU"
+else
+  skip_row "$W" "DuckDB, seg sql's query" "-" "$DUCKDB_WHY"
+fi
+CH_WHY=""
+if [ -n "${BENCH_NO_CLICKHOUSE:-}" ]; then CH_WHY="BENCH_NO_CLICKHOUSE is set"
+elif ! command -v clickhouse-client >/dev/null || [ ! -x /usr/sbin/clickhouse-server ]; then
+  CH_WHY="clickhouse-server not installed (tools/install-deps.sh installs it)"
+fi
+if [ -z "$CH_WHY" ]; then
+  say "W2: seg sql -> ClickHouse 18.16, 2 shards on this machine (start, load)"
+  CHB=$OUT/ch
+  export SEG_CH_PORT=19301
+  stop_bench_ch() { bash tests/ch_cluster.sh stop "$CHB" 2>/dev/null || true; }
+  trap stop_bench_ch EXIT
+  mkdir -p "$OUT"; chmod 755 "$OUT"
+  bash tests/ch_cluster.sh start "$CHB" 2>>"$LOG" || fail "ClickHouse cluster did not start"
+  chq() { timeout 3600 clickhouse-client --host 127.0.0.1 --port "$1" "${@:3}" -q "$2"; }
+  CHT=$(awk -F': ' '/^[^#]/ { t = $2 == "int" ? "Int64" : $2 == "number" ? "Float64" : $2 == "date" ? "Date" : $2 == "bool" ? "UInt8" : "String"
+                              printf "%s`%s` %s", s, $1, (n++ ? "Nullable(" t ")" : t); s = ", " }' \
+        < <("$SEG" schema "$SEGCOL"))
+  KEYCOL=$(head -1 "$CSV" | cut -d, -f1)
+  for port in 19301 19302; do
+    chq $port "CREATE DATABASE IF NOT EXISTS seg" < /dev/null
+    chq $port "CREATE TABLE seg.customers_local ($CHT) ENGINE = MergeTree() ORDER BY \`$KEYCOL\`" < /dev/null
+    chq $port "CREATE TABLE seg.customers AS seg.customers_local ENGINE = Distributed(seg2, seg, customers_local, cityHash64(\`$KEYCOL\`))" < /dev/null
+  done
+  # ClickHouse 18.16 reads NULL only as \N and a UInt8 only as digits
+  t0=$(now)
+  awk -F, -v OFS=, 'NR > 1 { for (i = 1; i <= NF; i++) if ($i == "") $i = "\\N"; else if ($i == "true") $i = 1;
+                                else if ($i == "false") $i = 0 } { print }' "$CSV" |
+    chq 19301 "INSERT INTO seg.customers FORMAT CSVWithNames" --insert_distributed_sync=1 2>>"$LOG" ||
+    fail "ClickHouse load failed"
+  CH_LOAD=$(sub "$(now)" "$t0")
+  N1=$(chq 19301 "SELECT count() FROM seg.customers_local" < /dev/null)
+  N2=$(chq 19302 "SELECT count() FROM seg.customers_local" < /dev/null)
+  [ $((N1 + N2)) = "$ROWS" ] || fail "ClickHouse holds $N1 + $N2 rows, not $ROWS"
+  "$SEG" sql "$W2_RULES" --dialect clickhouse --data "$SEGCOL" --today "$TODAY" --table seg.customers \
+    > "$OUT/w2.seg.clickhouse.sql" 2>>"$LOG" || fail "seg sql --dialect clickhouse failed"
+  CHRUN=(bash -c 'exec clickhouse-client --host 127.0.0.1 --port 19301 --format TSV < "$0"' "$OUT/w2.seg.clickhouse.sql")
+  check "$OUT/ch.w2sql.raw" "${CHRUN[@]}"
+  sql_counts "$OUT/ch.w2sql.raw" > "$OUT/ch.w2sql.out"
+  agree "W2 via seg sql on the ClickHouse cluster" seg "$SEG_W2" clickhouse "$(cat "$OUT/ch.w2sql.out")"
+  read -r CH2_MED CH2_MIN CH2_MAX CH2_CPU < <(measure "$(nruns)" "${CHRUN[@]}")
+  trow "$W" "ClickHouse 2 shards, Distributed table (client process)" "$CH2_MED" "$CH2_MIN" "$CH2_MAX" \
+      "ClickHouse/seg $(ratio "$CH2_MED" "$W2_MED")" "-" "-" \
+      "both shards on this 2-core machine ($N1 + $N2 rows; load $(dur "$CH_LOAD")); countIf per segment, one scan" "$CH2_CPU"
+  stop_bench_ch
+  trap - EXIT
+else
+  skip_row "$W" "ClickHouse cluster, seg sql's query" "-" "$CH_WHY"
+fi
+
 # ---- 5. W3: W2 straight from the CSV -------------------------------------------------
 
 W="W3 w2.seg on the CSV"
