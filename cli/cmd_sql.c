@@ -14,12 +14,13 @@
 int seg_cmd_sql(int argc, char **argv) {
   const char *schema = NULL, *data = NULL, *today_opt = NULL, *dialect = NULL, *shape = NULL, *table = NULL;
   const char *key = NULL, *view = NULL, *out = NULL, *pos[1];
-  int npos, force = 0;
+  int npos, force = 0, today_param = 0;
   const seg_cli_opt options[] = {
     {"--dialect", NULL, SEG_OPT_VALUE, &dialect},
     {"--schema", NULL, SEG_OPT_VALUE, &schema},
     {"--data", NULL, SEG_OPT_VALUE, &data},
     {"--today", NULL, SEG_OPT_VALUE, &today_opt},
+    {"--today-param", NULL, SEG_OPT_FLAG, &today_param},
     {"--shape", NULL, SEG_OPT_VALUE, &shape},
     {"--table", NULL, SEG_OPT_VALUE, &table},
     {"--key", NULL, SEG_OPT_VALUE, &key},
@@ -33,6 +34,10 @@ int seg_cmd_sql(int argc, char **argv) {
   if (!dialect) seg_cli_usage("%s", "sql needs --dialect (sqlite, duckdb, postgres, clickhouse, bigquery, snowflake, spark or trino)");
   int d = seg_sql_dialect_of(dialect);
   if (d < 0) seg_cli_usage("--dialect: '%s' is not one of sqlite, duckdb, postgres, clickhouse, bigquery, snowflake, spark, trino", dialect);
+  if (today_param && today_opt) seg_cli_usage("%s", "give --today or --today-param, not both");
+  if (today_param && !seg_sql_today_placeholder(d))
+    seg_cli_usage("--today-param: %s", d == SEG_SQL_CLICKHOUSE ? "ClickHouse 18.16 has no query parameters; give --today"
+                                                               : "this dialect's parameters are positional only; give --today");
   int sh = seg_sql_shape_of(shape ? shape : "counts");
   if (sh < 0) seg_cli_usage("--shape: '%s' is not one of counts, members, flags", shape);
   if (view && sh != SEG_SQL_FLAGS) seg_cli_usage("%s", "--view: only with --shape flags");
@@ -66,7 +71,8 @@ int seg_cmd_sql(int argc, char **argv) {
   src = seg_cli_read_file(pos[0], &len);
   if (!src) goto done;
   const char *shown = strcmp(pos[0], "-") == 0 ? "<stdin>" : pos[0];
-  seg_sql_opts o = {(seg_sql_dialect)d, (seg_sql_shape)sh, table ? table : "customers", key, view, shown, today, &sv};
+  seg_sql_opts o = {(seg_sql_dialect)d, (seg_sql_shape)sh, table ? table : "customers", key, view, shown, today, &sv,
+                    today_param};
   char *body = NULL;
   size_t bodylen = 0;
   FILE *mem = open_memstream(&body, &bodylen);

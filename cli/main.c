@@ -80,6 +80,7 @@ static const command COMMANDS[] = {
    "      --shape counts|members|flags   a row per segment, per member, or per customer (default: counts)\n"
    "      --key COLUMN         members and flags: the key column (default: the first)\n"
    "      --view NAME          flags: as CREATE VIEW NAME\n"
+   "      --today-param        today as a bound parameter (:today, $1, @today...) instead of a literal\n"
    "      --today YYYY-MM-DD   the date the query is for (dates are computed by seg)\n"
    "      -o OUT.sql           write to a file (default: stdout)\n"},
   {"explain-code", seg_cmd_explain_code,

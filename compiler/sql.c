@@ -51,6 +51,15 @@ static const dialect D[NDIALECTS] = {
 #define CH(q) ((q)->o->dialect == SEG_SQL_CLICKHOUSE)
 static const char *const SHAPES[] = {"counts", "members", "flags"};
 
+/* today as a bound parameter: each dialect's spelling; NULL where there is
+** none that can be named more than once (Trino's `?` is positional, and
+** ClickHouse 18.16 has no query parameters) */
+static const char *const TODAY_PARAM[NDIALECTS] = {":today", "$1", "$1", "@today", ":1", ":today", NULL, NULL};
+
+const char *seg_sql_today_placeholder(int d) {
+  return d >= 0 && d < NDIALECTS ? TODAY_PARAM[d] : NULL;
+}
+
 int seg_sql_dialect_of(const char *name) {
   for (int i = 0; i < NDIALECTS; i++) if (strcmp(name, DIALECTS[i]) == 0) return i;
   return -1;
@@ -105,16 +114,48 @@ static void put_date(const sq *q, int64_t day) {
   fprintf(q->f, q->o->dialect == SEG_SQL_SQLITE ? "'%s'" : CH(q) ? "toDate('%s')" : "DATE '%s'", b);
 }
 
+/* the shortest decimal that reads back as v: 4999.99, not
+** 4999.9899999999998 (which an engine comparing an exact DECIMAL column
+** would take literally) */
 static void put_double(FILE *f, double v) {
   char b[40];
-  snprintf(b, sizeof b, "%.17g", v);
+  for (int prec = 15; prec <= 17; prec++) {
+    snprintf(b, sizeof b, "%.*g", prec, v);
+    if (strtod(b, NULL) == v) break;
+  }
   fputs(b, f);
   if (!strpbrk(b, ".eEn")) fputs(".0", f);     /* a float literal, not an integer */
 }
 
 static void expr(sq *q, const seg_node *n);
 static void cond(sq *q, const seg_node *n, int want);
+
+/* Does n's value depend on today (with --today-param it is then written as
+** SQL over the parameter, not folded to a literal)? */
+static int reads_today(const seg_node *n, int depth) {
+  if (!n || depth > 400) return 0;
+  if (n->kind == SEG_N_TODAY || n->kind == SEG_N_WITHIN || n->kind == SEG_N_AGO) return 1;
+  if (n->kind == SEG_N_RANGE && n->period) return 1;
+  if (n->kind == SEG_N_CALL && n->fn == F_DAYS_SINCE) return 1;
+  if (n->kind == SEG_N_NAME && n->ref) return reads_today(n->ref->expr, depth + 1);
+  if (reads_today(n->a, depth + 1) || reads_today(n->b, depth + 1) || reads_today(n->c, depth + 1)) return 1;
+  for (const seg_node *k = n->list; k; k = k->next) if (reads_today(k, depth + 1)) return 1;
+  return 0;
+}
+
+/* A constant seg can fold: no column, and not today when today is a parameter. */
+static int foldable(const sq *q, const seg_node *n) {
+  return !n->has_cols && !(q->o->today_param && reads_today(n, 0));
+}
+
+/* today: the literal, or the parameter (a DATE) */
+static void put_today(sq *q) {
+  if (!q->o->today_param) { put_date(q, q->o->today); return; }
+  if (q->o->dialect == SEG_SQL_SQLITE) fprintf(q->f, "date(%s)", TODAY_PARAM[q->o->dialect]);
+  else fprintf(q->f, "CAST(%s AS DATE)", TODAY_PARAM[q->o->dialect]);
+}
 static void comment(FILE *f, const char *src, size_t srclen, const seg_stmt *t, const char *indent);
+static void rule_comment(FILE *f, const char *src, size_t srclen, const seg_stmt *t, const char *indent);
 
 /* A value seg computed (a constant sub-expression), as a literal. */
 static void literal(sq *q, const seg_node *n, const seg_val *v) {
@@ -209,7 +250,7 @@ static void day_diff(sq *q, const seg_node *a, const seg_node *b) {
   FILE *f = q->f;
   char today[11];
   seg_date_format(q->o->today, today);
-#define SIDE(x) do { if (x) expr(q, x); else put_date(q, q->o->today); } while (0)
+#define SIDE(x) do { if (x) expr(q, x); else put_today(q); } while (0)
   switch (q->o->dialect) {
   case SEG_SQL_SQLITE:
     fputs("CAST(julianday(", f); SIDE(a); fputs(") - julianday(", f); SIDE(b); fputs(") AS INTEGER)", f);
@@ -242,7 +283,7 @@ static void date_add(sq *q, const seg_node *n, const seg_node *d, int64_t k, seg
   case SEG_SQL_SQLITE:
     /* SQLite's date(d, '+1 month') does not clamp to the month's end */
     if (u != U_DAY) {
-      refuse_why(q, n, "month and year arithmetic on a column", "SQLite's date() does not clamp to the month's end");
+      refuse_why(q, n, "month and year arithmetic done by the engine", "SQLite's date() does not clamp to the month's end");
       return;
     }
     fputs("date(", f); expr(q, d); fprintf(f, ", '%+lld days')", (long long)k);
@@ -268,6 +309,61 @@ static void date_add(sq *q, const seg_node *n, const seg_node *d, int64_t k, seg
   default:
     fputs("CAST((", f); expr(q, d); fprintf(f, " + INTERVAL '%lld %s') AS DATE)", (long long)k, UNIT[u]);
   }
+}
+
+/* today + k units: the literal seg computed, or with --today-param the
+** dialect's date arithmetic over the parameter */
+static void put_edge(sq *q, const seg_node *n, int64_t edge, int64_t k, seg_unit u) {
+  if (!q->o->today_param) { put_date(q, edge); return; }
+  seg_node t0 = *n;
+  t0.kind = SEG_N_TODAY;
+  t0.type = VT_DATE;
+  t0.ival = 0;
+  t0.a = t0.b = t0.c = t0.list = NULL;
+  if (u == U_WEEK) { k *= 7; u = U_DAY; }
+  date_add(q, n, &t0, k, u);
+}
+
+/* `d in this month` with --today-param: the period's first and last day
+** from the parameter (SQLite, PostgreSQL, DuckDB; ISO weeks) */
+static void period_range(sq *q, const seg_node *n) {
+  FILE *f = q->f;
+  int last = n->period == 2;
+  const char *unit = n->unit == U_YEAR ? "year" : n->unit == U_MONTH ? "month" : "week";
+  if (q->o->dialect == SEG_SQL_SQLITE) {
+    const char *start = n->unit == U_YEAR ? "'start of year'" : n->unit == U_MONTH ? "'start of month'"
+                                                                                   : "'-6 days', 'weekday 1'";
+    const char *P = TODAY_PARAM[SEG_SQL_SQLITE];
+    fputc('(', f);
+    expr(q, n->a);
+    fprintf(f, " >= date(%s, %s", P, start);
+    if (last) fprintf(f, n->unit == U_WEEK ? ", '-7 days'" : ", '-1 %s'", unit);
+    fputs(") AND ", f);
+    expr(q, n->a);
+    fprintf(f, " <= date(%s, %s", P, start);
+    if (n->unit == U_WEEK) fputs(last ? ", '-1 days'" : ", '+6 days'", f);
+    else if (last) fputs(", '-1 days'", f);
+    else fprintf(f, ", '+1 %s', '-1 days'", unit);
+    fputs("))", f);
+    return;
+  }
+  if (q->o->dialect != SEG_SQL_POSTGRES && q->o->dialect != SEG_SQL_DUCKDB) {
+    refuse_why(q, n, "a calendar period with --today-param", "give --today instead (its bounds are then literals)");
+    return;
+  }
+  /* date_trunc('week', ...) starts on Monday in both */
+  fputc('(', f);
+  expr(q, n->a);
+  fprintf(f, " >= CAST(date_trunc('%s', ", unit);
+  put_today(q);
+  fprintf(f, ")%s AS DATE) AND ", last ? (n->unit == U_WEEK ? " - INTERVAL '7 days'" : n->unit == U_YEAR ?
+                                          " - INTERVAL '1 year'" : " - INTERVAL '1 month'") : "");
+  expr(q, n->a);
+  fprintf(f, " <= CAST(date_trunc('%s', ", unit);
+  put_today(q);
+  if (last) fputs(") - INTERVAL '1 day' AS DATE))", f);
+  else fprintf(f, ") + INTERVAL '%s' - INTERVAL '1 day' AS DATE))", n->unit == U_WEEK ? "7 days" :
+                                                                     n->unit == U_YEAR ? "1 year" : "1 month");
 }
 
 static void arith(sq *q, const seg_node *n) {
@@ -343,6 +439,45 @@ static void like(sq *q, const seg_node *a, const seg_node *lit, int op) {
   free(fv);
 }
 
+/* The first PCRE2 feature of pattern p (n bytes) that the dialect's regex
+** engine lacks, or NULL: RE2 (DuckDB, BigQuery, ClickHouse) has no
+** lookaround, backreferences, possessive or atomic groups; PostgreSQL's
+** ARE and Java (Spark, Trino) have lookaround and backreferences but no
+** \K, recursion or conditionals (ARE: no possessive or atomic groups);
+** Snowflake's POSIX flavour none of these, nor lazy quantifiers or (?:).
+** A scan, not a parser: escapes and character classes are skipped. */
+static const char *regex_gap(int dd, const char *p, size_t n) {
+  int re2 = dd == SEG_SQL_DUCKDB || dd == SEG_SQL_BIGQUERY || dd == SEG_SQL_CLICKHOUSE;
+  int are = dd == SEG_SQL_POSTGRES, java = dd == SEG_SQL_SPARK || dd == SEG_SQL_TRINO;
+  int posix = dd == SEG_SQL_SNOWFLAKE;
+  int cls = 0;
+  for (size_t i = 0; i < n; i++) {
+    char c = p[i], d = i + 1 < n ? p[i + 1] : 0, e = i + 2 < n ? p[i + 2] : 0;
+    if (c == '\\') {
+      if (d >= '1' && d <= '9' && !cls && (re2 || posix)) return "backreferences";
+      if ((d == 'k' || d == 'g') && !cls && (re2 || posix)) return "backreferences";
+      if (d == 'K' && !cls) return "\\K";
+      if (d == 'Z' && re2) return "\\Z";
+      i++;
+      continue;
+    }
+    if (cls) { if (c == ']') cls = 0; continue; }
+    if (c == '[') { cls = 1; if (d == ']') i++; else if (d == '^' && e == ']') i += 2; continue; }
+    if (c == '(' && d == '?') {
+      if (e == '=' || e == '!') { if (re2 || posix) return "lookahead"; }
+      else if (e == '<' && i + 3 < n && (p[i + 3] == '=' || p[i + 3] == '!')) { if (re2 || posix) return "lookbehind"; }
+      else if (e == '>') { if (re2 || are || posix) return "atomic groups"; }
+      else if (e == 'R' || e == '&' || (e >= '0' && e <= '9') || e == '+') return "recursion";
+      else if (e == '(') return "conditionals";
+      else if (e == ':' && posix) return "non-capturing groups";
+    }
+    if ((c == '*' || c == '+' || c == '?' || c == '}') && d == '+' && (re2 || are || posix)) return "possessive quantifiers";
+    if ((c == '*' || c == '+' || c == '}') && d == '?' && posix) return "lazy quantifiers";
+    (void)java;
+  }
+  return NULL;
+}
+
 static void textop(sq *q, const seg_node *n) {
   FILE *f = q->f;
   if (n->negated) fputs("(NOT ", f);
@@ -358,6 +493,15 @@ static void textop(sq *q, const seg_node *n) {
       seg_eval_env env = {.today = q->o->today, .textcol = -1};
       seg_val p = seg_eval(n->b, &env);
       if (env.error) q->oom = 1;
+      const char *gap = p.missing ? NULL : regex_gap(q->o->dialect, p.s, p.n);
+      if (gap) {
+        char why[160];
+        snprintf(why, sizeof why, "its regular expressions have no %s (seg's are PCRE2's)", gap);
+        refuse_why(q, n, "this 'matches' pattern", why);
+        seg_val_release(&p);
+        if (n->negated) fputc(')', f);
+        return;
+      }
       fputs(OPEN[q->o->dialect], f);
       expr(q, n->a);
       fputs(MID[q->o->dialect], f);
@@ -423,7 +567,7 @@ static void expr(sq *q, const seg_node *n) {
   FILE *f = q->f;
   int leaf = q->leaf;
   q->leaf = 0;
-  if (!n->has_cols) {
+  if (foldable(q, n)) {
     seg_eval_env env = {.today = q->o->today, .textcol = -1};
     seg_val v = seg_eval(n, &env);
     if (env.error) q->oom = 1;
@@ -473,6 +617,7 @@ static void expr(sq *q, const seg_node *n) {
     fputc(')', f);
     return;
   case SEG_N_RANGE: {
+    if (n->period && q->o->today_param) { period_range(q, n); return; }
     int text = n->a->type == VT_TEXT;
     /* PostgreSQL orders text by the database's collation: seg by bytes */
     const char *order = text && q->o->dialect == SEG_SQL_POSTGRES ? " COLLATE \"C\"" : "";
@@ -531,16 +676,23 @@ static void expr(sq *q, const seg_node *n) {
     expr(q, n->a);
     if (n->kind == SEG_N_WITHIN) {
       fputs(" >= ", f);
-      put_date(q, edge);
+      put_edge(q, n, edge, -k, u);
       fputs(" AND ", f);
       expr(q, n->a);
       fputs(" <= ", f);
-      put_date(q, q->o->today);
+      put_today(q);
     } else {
       fputs(n->op == SEG_OPR_GT ? " < " : " > ", f);
-      put_date(q, edge);
+      put_edge(q, n, edge, -k, u);
     }
     fputc(')', f);
+    return;
+  }
+  case SEG_N_TODAY: {                 /* only with --today-param: otherwise folded */
+    if (n->ival == 0) { put_today(q); return; }
+    seg_node t0 = *n;
+    t0.ival = 0;
+    date_add(q, n, &t0, n->ival, U_DAY);
     return;
   }
   case SEG_N_CALL:
@@ -703,7 +855,7 @@ static void emit_clickhouse(sq *q, const seg_ast *ast, const char *src, size_t s
     for (const seg_stmt *t = ast->first; t; t = t->next) {
       if (t->kind != S_SEGMENT) continue;
       fputs(",\n", f);
-      comment(f, src, srclen, t, "  ");
+      rule_comment(f, src, srclen, t, "  ");
       fputs("  ", f);
       cond(q, t->expr, 1);
       fputs(" AS ", f);
@@ -725,7 +877,7 @@ static void emit_clickhouse(sq *q, const seg_ast *ast, const char *src, size_t s
   for (const seg_stmt *t = ast->first; t; t = t->next) {
     if (t->kind != S_SEGMENT) continue;
     fputs(i++ ? ",\n" : "\n", f);
-    comment(f, src, srclen, t, "      ");
+    rule_comment(f, src, srclen, t, "      ");
     fputs(members ? "      " : "      countIf(", f);
     cond(q, t->expr, 1);
     if (!members) fputc(')', f);
@@ -762,6 +914,34 @@ static void comment(FILE *f, const char *src, size_t srclen, const seg_stmt *t, 
     if (src[i] == '\n') line++;
     if (line > t->loc.last_line) break;
   }
+}
+
+/* The `let`s a rule uses (through segment references and other lets too),
+** each once, as comments above it: their values are inlined in the SQL, so
+** the names are kept here. seen: one mark per statement, reset per rule. */
+static void let_comments(FILE *f, const char *src, size_t srclen, const seg_node *n, const seg_stmt **seen, int *nseen,
+                         int cap, const char *indent, int depth) {
+  if (!n || depth > 200) return;
+  if (n->kind == SEG_N_NAME && n->ref) {
+    for (int i = 0; i < *nseen; i++) if (seen[i] == n->ref) return;
+    if (*nseen >= cap) return;
+    seen[(*nseen)++] = n->ref;
+    let_comments(f, src, srclen, n->ref->expr, seen, nseen, cap, indent, depth + 1);
+    if (n->ref->kind == S_LET) comment(f, src, srclen, n->ref, indent);
+    return;
+  }
+  let_comments(f, src, srclen, n->a, seen, nseen, cap, indent, depth + 1);
+  let_comments(f, src, srclen, n->b, seen, nseen, cap, indent, depth + 1);
+  let_comments(f, src, srclen, n->c, seen, nseen, cap, indent, depth + 1);
+  for (const seg_node *k = n->list; k; k = k->next) let_comments(f, src, srclen, k, seen, nseen, cap, indent, depth + 1);
+}
+
+/* the rule's comment: the lets it uses, then its own text */
+static void rule_comment(FILE *f, const char *src, size_t srclen, const seg_stmt *t, const char *indent) {
+  const seg_stmt *seen[64];
+  int nseen = 0;
+  let_comments(f, src, srclen, t->expr, seen, &nseen, 64, indent, 0);
+  comment(f, src, srclen, t, indent);
 }
 
 /* Segments per UNION ALL group: SQLite allows 500 terms in one compound
@@ -807,8 +987,13 @@ int seg_sql_emit(const seg_ast *ast, const char *src, size_t srclen, const seg_s
   char today[11];
   seg_date_format(o->today, today);
   FILE *f = q->f;
-  fprintf(f, "-- seg sql --dialect %s --shape %s: %s, today %s\n", DIALECTS[o->dialect], SHAPES[o->shape],
-          o->source ? o->source : "rules", today);
+  if (o->today_param)
+    fprintf(f, "-- seg sql --dialect %s --shape %s: %s, today the parameter %s (a DATE%s)\n", DIALECTS[o->dialect],
+            SHAPES[o->shape], o->source ? o->source : "rules", TODAY_PARAM[o->dialect],
+            o->dialect == SEG_SQL_SQLITE ? ", as 'YYYY-MM-DD' text" : "");
+  else
+    fprintf(f, "-- seg sql --dialect %s --shape %s: %s, today %s\n", DIALECTS[o->dialect], SHAPES[o->shape],
+            o->source ? o->source : "rules", today);
   if (!CH(q)) fputs("-- a segment's members are the rows where its column is true (not false, not NULL)\n", f);
   if (CH(q)) {
     fputs("-- ClickHouse's NULL logic is not SQL's: every condition is written out as true (1) or not\n", f);
@@ -831,7 +1016,7 @@ int seg_sql_emit(const seg_ast *ast, const char *src, size_t srclen, const seg_s
     if (t->kind != S_SEGMENT) continue;
     if (!first) fputs(",\n", f);
     first = 0;
-    comment(f, src, srclen, t, "    ");
+    rule_comment(f, src, srclen, t, "    ");
     fputs("    ", f);
     expr(q, t->expr);
     fputs(" AS ", f);

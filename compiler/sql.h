@@ -50,7 +50,12 @@ typedef struct seg_sql_opts {
   const char *source;        /* the rules file's name, for the header  */
   int32_t today;
   const seg_schema_view *schema;   /* the columns the rules were checked against */
+  int today_param;           /* today is a bound parameter, not a literal  */
 } seg_sql_opts;
+
+/* The placeholder for today with today_param in dialect d (":today",
+** "$1", "@today", ...), or NULL when the dialect cannot take one. */
+const char *seg_sql_today_placeholder(int d);
 
 /* Parses the dialect and shape names ("sqlite", "duckdb", "postgres",
 ** "bigquery", "snowflake", "spark", "trino", "clickhouse";

@@ -67,8 +67,11 @@ if header != [n for n, _ in types]:
     fail("the CSV header is not the schema's columns")
 # ClickHouse: the query reads the cluster's Distributed table
 table = ["--table", "seg.customers"] if ENGINE == "clickhouse" else []
-q = subprocess.run([SEG, "sql", RULES, "--dialect", ENGINE, "--data", DATA, "--today", TODAY, "--shape", "flags",
-                    "--key", key] + table, capture_output=True, text=True)
+# SEG_SQL_TODAY_PARAM=1: the query takes today as a bound parameter
+# (--today-param), bound here to TODAY; the SQL holds no date of its own
+PARAM = os.environ.get("SEG_SQL_TODAY_PARAM") == "1"
+q = subprocess.run([SEG, "sql", RULES, "--dialect", ENGINE, "--data", DATA, "--shape", "flags", "--key", key]
+                   + (["--today-param"] if PARAM else ["--today", TODAY]) + table, capture_output=True, text=True)
 if q.returncode != 0:
     fail("seg sql exit %d: %s" % (q.returncode, q.stderr[:2000]))
 
@@ -86,7 +89,7 @@ if ENGINE == "sqlite":
         db.executemany("INSERT INTO customers VALUES (%s)" % ", ".join("?" * len(types)),
                        ([value(t, c) for (_, t), c in zip(types, row)] for row in rd))
     try:
-        cur = db.execute(q.stdout)
+        cur = db.execute(q.stdout, {"today": TODAY}) if PARAM else db.execute(q.stdout)
     except sqlite3.Error as e:
         fail("SQLite refused the query: %s" % e)
     cols = [d[0] for d in cur.description][1:]
@@ -97,7 +100,10 @@ elif ENGINE == "duckdb":
             % (", ".join("%s %s" % (ident(n), DT[t]) for n, t in types), os.path.abspath(DATA).replace("'", "''")))
     import tempfile
     with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as tf:
-        tf.write(q.stdout)
+        if PARAM:
+            tf.write("PREPARE segq AS %s;\nEXECUTE segq(DATE '%s');\n" % (q.stdout.strip().rstrip(";"), TODAY))
+        else:
+            tf.write(q.stdout)
     p = subprocess.run([os.environ["SEG_DUCKDB_DRIVER"], "--lib", os.environ["SEG_DUCKDB_LIB"], ":memory:", load,
                         "@" + tf.name], capture_output=True, text=True)
     os.unlink(tf.name)
@@ -173,8 +179,12 @@ else:
     if p.returncode != 0:
         fail("PostgreSQL load: " + p.stderr[:1000])
     query = q.stdout.strip().rstrip(";")
-    p = subprocess.run(psql, input="COPY (%s) TO STDOUT WITH (FORMAT csv, HEADER true);\n" % query,
-                       capture_output=True, text=True)
+    if PARAM:       # a prepared statement, $1 bound by EXECUTE
+        p = subprocess.run(psql + ["--csv"], input="PREPARE segq(date) AS %s;\nEXECUTE segq('%s');\n" % (query, TODAY),
+                           capture_output=True, text=True)
+    else:
+        p = subprocess.run(psql, input="COPY (%s) TO STDOUT WITH (FORMAT csv, HEADER true);\n" % query,
+                           capture_output=True, text=True)
     if p.returncode != 0:
         fail("PostgreSQL refused the query: " + p.stderr[:1500])
     rows = list(csv.reader(p.stdout.splitlines()))

@@ -5,12 +5,14 @@ SELECT segment, customers FROM (
     [
       -- segment ints = age 25..40 and purchases_90d > 3 and age not in (30, 31)
       countIf(((((ifNull((`age` >= 25), 0) = 1) AND (ifNull((`age` <= 40), 0) = 1)) AND (ifNull((`purchases_90d` > 3), 0) = 1)) AND (isNotNull(`age`) AND `age` NOT IN (30, 31)))),
+      -- let floor = 1000
       -- segment nums = total_spend >= floor and total_spend < 2500.75
       countIf(((ifNull((`total_spend` >= 1000), 0) = 1) AND (ifNull((`total_spend` < 2500.75), 0) = 1))),
       -- segment division = total_spend / purchases_90d > 500
       countIf((ifNull(((toFloat64(`total_spend`) / nullIf(`purchases_90d`, 0)) > 500), 0) = 1)),
       -- segment arithmetic = (age + purchases_90d) * 2 > 100 and -age < -60 and abs(age - 50) <= 3
       countIf((((ifNull((((`age` + `purchases_90d`) * 2) > 100), 0) = 1) AND (ifNull(((-`age`) < -60), 0) = 1)) AND (ifNull((abs((`age` - 50)) <= 3), 0) = 1))),
+      -- let nordics = "SE"
       -- segment text_eq = country = nordics or lower(city) = "malmö" or upper(gender) = "F"
       countIf((((ifNull((lowerUTF8(`country`) = 'se'), 0) = 1) OR (ifNull((lowerUTF8(lowerUTF8(`city`)) = 'malmö'), 0) = 1)) OR (ifNull((lowerUTF8(upperUTF8(`gender`)) = 'f'), 0) = 1))),
       -- segment text_in = loyalty_tier in ("Gold", "PLATINUM") and country not in ("dk")
@@ -37,6 +39,7 @@ SELECT segment, customers FROM (
       countIf(((ifNull((dateDiff('day', `signup_date`, `last_purchase`) > 365), 0) = 1) AND (ifNull((addDays(`signup_date`, 30) < `last_purchase`), 0) = 1))),
       -- segment coalesce_ = coalesce(age, 0) = 0
       countIf((ifNull((COALESCE(`age`, 0) = 0), 0) = 1)),
+      -- let nordics = "SE"
       -- segment refs = ints or (dates and not text_eq)
       countIf((((((ifNull((`age` >= 25), 0) = 1) AND (ifNull((`age` <= 40), 0) = 1)) AND (ifNull((`purchases_90d` > 3), 0) = 1)) AND (isNotNull(`age`) AND `age` NOT IN (30, 31))) OR ((((ifNull((`last_purchase` >= toDate('2026-08-25') AND `last_purchase` <= toDate('2026-11-23')), 0) = 1) OR (ifNull((`signup_date` < toDate('2023-11-23')), 0) = 1)) OR (ifNull((`signup_date` > toDate('2026-10-24')), 0) = 1)) AND (((ifNull((lowerUTF8(`country`) = 'se'), 1) = 0) AND (ifNull((lowerUTF8(lowerUTF8(`city`)) = 'malmö'), 1) = 0)) AND (ifNull((lowerUTF8(upperUTF8(`gender`)) = 'f'), 1) = 0))))),
       -- segment lists = country in nordic_list or age not in young

@@ -4,12 +4,14 @@ WITH flags AS (
   SELECT
     -- segment ints = age 25..40 and purchases_90d > 3 and age not in (30, 31)
     ((("age" >= 25 AND "age" <= 40) AND ("purchases_90d" > 3)) AND ("age" NOT IN (30, 31))) AS "ints",
+    -- let floor = 1000
     -- segment nums = total_spend >= floor and total_spend < 2500.75
     (("total_spend" >= 1000) AND ("total_spend" < 2500.75)) AS "nums",
     -- segment division = total_spend / purchases_90d > 500
     ((CAST("total_spend" AS DOUBLE) / NULLIF("purchases_90d", 0)) > 500) AS "division",
     -- segment arithmetic = (age + purchases_90d) * 2 > 100 and -age < -60 and abs(age - 50) <= 3
     ((((("age" + "purchases_90d") * 2) > 100) AND ((-"age") < -60)) AND (abs(("age" - 50)) <= 3)) AS "arithmetic",
+    -- let nordics = "SE"
     -- segment text_eq = country = nordics or lower(city) = "malmö" or upper(gender) = "F"
     (((lower("country") = 'se') OR (lower(lower("city")) = 'malmö')) OR (lower(upper("gender")) = 'f')) AS "text_eq",
     -- segment text_in = loyalty_tier in ("Gold", "PLATINUM") and country not in ("dk")
@@ -36,6 +38,7 @@ WITH flags AS (
     ((CAST(("last_purchase" - "signup_date") AS BIGINT) > 365) AND (CAST(("signup_date" + INTERVAL '30 day') AS DATE) < "last_purchase")) AS "date_diff",
     -- segment coalesce_ = coalesce(age, 0) = 0
     (COALESCE("age", 0) = 0) AS "coalesce_",
+    -- let nordics = "SE"
     -- segment refs = ints or (dates and not text_eq)
     ((((("age" >= 25 AND "age" <= 40) AND ("purchases_90d" > 3)) AND ("age" NOT IN (30, 31)))) OR ((((("last_purchase" >= DATE '2026-08-25' AND "last_purchase" <= DATE '2026-11-23') OR ("signup_date" < DATE '2023-11-23')) OR ("signup_date" > DATE '2026-10-24'))) AND (NOT ((((lower("country") = 'se') OR (lower(lower("city")) = 'malmö')) OR (lower(upper("gender")) = 'f')))))) AS "refs",
     -- segment lists = country in nordic_list or age not in young

@@ -5,11 +5,13 @@ WITH flags AS (
     -- segment young_buyers "25-40 year olds who bought more than 3 times in 90 days" =
     --     age 25..40 and purchases_90d > 3
     (("age" >= 25 AND "age" <= 40) AND ("purchases_90d" > 3)) AS "young_buyers",
+    -- let big_spender = 10_000  # lifetime spend that makes a VIP
     -- segment nordic_vip "Top spenders in the Nordics" =
     --     country in ("SE", "NO", "DK", "FI")
     --     and total_spend >= big_spender
     --     and last_purchase within 180 days
     (((lower("country") IN ('se', 'no', 'dk', 'fi')) AND ("total_spend" >= 10000)) AND ("last_purchase" >= DATE '2026-05-27' AND "last_purchase" <= DATE '2026-11-23')) AS "nordic_vip",
+    -- let big_spender = 10_000  # lifetime spend that makes a VIP
     -- segment lapsing_vip = nordic_vip and last_purchase more than 90 days ago
     (((((lower("country") IN ('se', 'no', 'dk', 'fi')) AND ("total_spend" >= 10000)) AND ("last_purchase" >= DATE '2026-05-27' AND "last_purchase" <= DATE '2026-11-23'))) AND ("last_purchase" < DATE '2026-08-25')) AS "lapsing_vip",
     -- segment gmail_newsletter =
