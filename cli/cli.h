@@ -15,6 +15,7 @@
 #include "compile.h"
 #include "import.h"
 #include "schema.h"
+#include "vm.h"
 
 #define SEG_VERSION "0.1.0"
 
@@ -107,6 +108,20 @@ int seg_cli_load_table(const char *path, int skip_bad, const seg_import_more *m,
 ** (seg_table_fit_empty), after checking a .segcol column's checksum. 0, or
 ** -1 after a message naming path. */
 int seg_cli_fit_empty(seg_table *t, const seg_program *p, const char *path);
+
+/* --exclude FILE (cli/exclude.c): the rows of t whose key or e-mail is on
+** the list, as a bitmap; suppressed rows, listed values, and listed values
+** no row has. */
+typedef struct seg_cli_excluded {
+  uint64_t *bits;
+  uint64_t suppressed;
+  size_t listed, absent;
+  char column[256];       /* the data column compared */
+} seg_cli_excluded;
+int seg_cli_exclude(const char *path, const seg_table *t, seg_cli_excluded *out);   /* 0, or -1 (said) */
+/* Removes the excluded rows from every segment's members (res must have
+** them) and recounts. */
+void seg_cli_apply_exclude(const seg_cli_excluded *e, seg_result *res);
 /* may_be_missing for t's view: SEG_COL_EMPTY where a column has no value,
 ** else 1 (unknown). Caller frees; NULL when out of memory (said). */
 uint8_t *seg_cli_empty_marks(const seg_table *t);

@@ -70,7 +70,7 @@ static int parse_percent(const char *s, double *out) {
 int seg_cmd_diff(int argc, char **argv) {
   const char *pos[3] = {0};
   int npos = 0, skip_bad = 0, lenient = 0, allow_extra = 0;
-  const char *today_s = NULL, *format = "table", *maxs = NULL, *max_bad = NULL, *schema = NULL;
+  const char *today_s = NULL, *format = "table", *maxs = NULL, *max_bad = NULL, *schema = NULL, *exclude = NULL;
   const seg_cli_opt options[] = {
     {"--skip-bad-rows", NULL, SEG_OPT_FLAG, &skip_bad},
     {"--lenient", NULL, SEG_OPT_FLAG, &lenient},
@@ -78,6 +78,7 @@ int seg_cmd_diff(int argc, char **argv) {
     {"--today", NULL, SEG_OPT_VALUE, &today_s},
     {"--format", NULL, SEG_OPT_VALUE, &format},
     {"--max-change", NULL, SEG_OPT_VALUE, &maxs},
+    {"--exclude", NULL, SEG_OPT_VALUE, &exclude},
     {"--max-bad-rows", NULL, SEG_OPT_VALUE, &max_bad},
     {"--schema", NULL, SEG_OPT_VALUE, &schema},
     {NULL, NULL, 0, NULL}};
@@ -110,6 +111,7 @@ int seg_cmd_diff(int argc, char **argv) {
   seg_type *types = NULL;
   row *rows = NULL;
   uint8_t *empty = NULL;
+  seg_cli_excluded ex = {0};
   char err[1024];
   seg_schema pin = {0};
   if (schema) {
@@ -142,6 +144,12 @@ int seg_cmd_diff(int argc, char **argv) {
       fprintf(stderr, "seg: %s: %s\n", pos[2], err);     /* a damaged column of the data */
       goto done;
     }
+  if (exclude) {                      /* suppressed customers leave both versions */
+    if (seg_cli_exclude(exclude, &t, &ex) != 0) goto done;
+    for (int k = 0; k < 2; k++) seg_cli_apply_exclude(&ex, &res[k]);
+    fprintf(stderr, "seg: --exclude: %llu customer%s suppressed (%s on %s)\n", (unsigned long long)ex.suppressed,
+            ex.suppressed == 1 ? "" : "s", ex.column, exclude);
+  }
 
   const seg_program *po = &c[0].prog, *pn = &c[1].prog;
   rows = calloc((size_t)po->nsegs + pn->nsegs + 1, sizeof *rows);
@@ -234,5 +242,6 @@ done:
   free(types);
   free(rows);
   free(empty);
+  free(ex.bits);
   return rc;
 }

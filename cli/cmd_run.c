@@ -76,6 +76,7 @@ typedef struct report {
   const seg_result *res;
   const uint8_t *shown;
   size_t nrows;
+  const seg_cli_excluded *ex;   /* --exclude, or NULL */
 } report;
 
 static void report_csv(FILE *rep, const report *r) {
@@ -92,7 +93,9 @@ static void report_json(FILE *rep, const report *r) {
   double rows = r->nrows ? (double)r->nrows : 1;
   char day[11];
   seg_date_format(r->prog->today, day);
-  fprintf(rep, "{\"today\": \"%s\", \"customers\": %zu, \"segments\": [", day, r->nrows);
+  fprintf(rep, "{\"today\": \"%s\", \"customers\": %zu, ", day, r->nrows);
+  if (r->ex) fprintf(rep, "\"suppressed\": %llu, ", (unsigned long long)r->ex->suppressed);
+  fputs("\"segments\": [", rep);
   int first = 1;
   for (uint32_t s = 0; s < r->prog->nsegs; s++) {
     if (!r->shown[s]) continue;
@@ -126,14 +129,20 @@ static void report_table(FILE *rep, const report *r) {
     seg_cli_group_digits(r->res->counts[s], num, sizeof num);
     fprintf(rep, "%-*s  %12s  %6.1f%%\n", w, r->prog->segs[s].name, num, 100.0 * r->res->counts[s] / rows);
   }
-  fprintf(rep, "(%s customers, today %s)\n", total, day);
+  if (r->ex) {
+    char sup[40];
+    seg_cli_group_digits(r->ex->suppressed, sup, sizeof sup);
+    fprintf(rep, "(%s customers, %s suppressed, today %s)\n", total, sup, day);
+  } else {
+    fprintf(rep, "(%s customers, today %s)\n", total, day);
+  }
 }
 
 /* ---- the command ---------------------------------------------------------- */
 
 int seg_cmd_run(int argc, char **argv) {
   seg_cli_csv csv = {0};
-  const char *today_opt = NULL, *format = NULL, *members = NULL, *key_name = NULL, *pos[2];
+  const char *today_opt = NULL, *format = NULL, *members = NULL, *key_name = NULL, *exclude = NULL, *pos[2];
   int trace = 0;
   seg_cli_list segments = {NULL, 0};
   int npos;
@@ -143,6 +152,7 @@ int seg_cmd_run(int argc, char **argv) {
     {"--members", NULL, SEG_OPT_VALUE, &members},
     {"--key", NULL, SEG_OPT_VALUE, &key_name},
     {"--segment", NULL, SEG_OPT_LIST, &segments},
+    {"--exclude", NULL, SEG_OPT_VALUE, &exclude},
     {"--trace", NULL, SEG_OPT_FLAG, &trace},
     {"--skip-bad-rows", NULL, SEG_OPT_FLAG, &csv.skip_bad},
     {"--max-bad-rows", NULL, SEG_OPT_VALUE, &csv.max_bad},
@@ -172,6 +182,7 @@ int seg_cmd_run(int argc, char **argv) {
   seg_table t = {0};
   seg_compiled c = {0};
   seg_result res = {0};
+  seg_cli_excluded ex = {0};
   seg_schema pinned = {0};
   uint8_t *shown = NULL;
   const char **names = NULL;
@@ -227,12 +238,20 @@ int seg_cmd_run(int argc, char **argv) {
   /* --trace (or SEG_TRACE=1): the VM tells the first batch instruction by
   ** instruction on stderr, as clox's and jq's tracing do */
   const char *trace_env = getenv("SEG_TRACE");
-  seg_vm_opts vo = {members != NULL, seg_cli_threads(),
+  if (exclude && seg_cli_exclude(exclude, &t, &ex) != 0) goto done;
+  seg_vm_opts vo = {members != NULL || exclude != NULL, seg_cli_threads(),
                     trace || (trace_env && strcmp(trace_env, "1") == 0) ? stderr : NULL};
   if (seg_cli_fit_empty(&t, &c.prog, pos[1]) != 0) goto done;
   if (seg_vm_run_opts(&c.prog, &t, &vo, &res, err, sizeof err) != 0) {
     fprintf(stderr, "seg: %s: %s\n", pos[1], err);       /* a damaged column of the data */
     goto done;
+  }
+  if (exclude) {
+    seg_cli_apply_exclude(&ex, &res);
+    fprintf(stderr, "seg: --exclude: %llu customer%s suppressed (%s on %s)", (unsigned long long)ex.suppressed,
+            ex.suppressed == 1 ? "" : "s", ex.column, exclude);
+    if (ex.absent) fprintf(stderr, "; %zu of its %zu entries are not in the data", ex.absent, ex.listed);
+    fputc('\n', stderr);
   }
   if (members && seg_col_check(&t.cols[key], t.nrows, err, sizeof err) != 0) {
     fprintf(stderr, "seg: %s: %s\n", pos[1], err);
@@ -241,12 +260,13 @@ int seg_cmd_run(int argc, char **argv) {
   if (members && write_members(members, &c.prog, &res, &t, key, shown) != 0) goto done;
   /* one document per stream: with --members -, the summary goes to stderr */
   FILE *rep = members && strcmp(members, "-") == 0 ? stderr : stdout;
-  report r = {&c.prog, &res, shown, t.nrows};
+  report r = {&c.prog, &res, shown, t.nrows, exclude ? &ex : NULL};
   if (strcmp(format, "csv") == 0) report_csv(rep, &r);
   else if (strcmp(format, "json") == 0) report_json(rep, &r);
   else report_table(rep, &r);
   rc = fflush(rep) == 0 && !ferror(rep) ? 0 : SEG_EXIT_USAGE;
 done:
+  free(ex.bits);
   seg_result_free(&res);
   seg_compiled_free(&c);
   seg_table_free(&t);

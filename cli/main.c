@@ -36,6 +36,8 @@ static const command COMMANDS[] = {
    "      --members OUT.csv    write segment,key for every member ('-' = stdout)\n"
    "      --key COLUMN         the key column for --members (default: the first)\n"
    "      --segment NAME       report only this segment (repeatable)\n"
+   "      --exclude LIST.csv   a suppression list: the keys or e-mails (its header names the column) leave\n"
+   "                           every segment and the member file; the summary says how many\n"
    "      --trace              print each instruction of the first batch with its selection size\n"
    "                           (stderr; also SEG_TRACE=1)\n"
    "      --skip-bad-rows, --max-bad-rows N|P%   for CSV data: skip rows with the wrong number of fields\n"
@@ -70,7 +72,7 @@ static const command COMMANDS[] = {
   {"diff", seg_cmd_diff,
    "  seg diff    OLD.seg NEW.seg DATA [--today D] [--format table|json] [--max-change P%]   ",
    "members added/removed per segment",
-   "              (and --skip-bad-rows, --max-bad-rows, --schema, --lenient, --allow-extra as for run)\n"},
+   "              (and --exclude, --skip-bad-rows, --max-bad-rows, --schema, --lenient, --allow-extra as for run)\n"},
   {"sql", seg_cmd_sql,
    "  seg sql     RULES.seg --dialect D (--schema FILE | --data DATA)   ",
    "the rules as one SQL query",

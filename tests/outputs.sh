@@ -88,4 +88,34 @@ SEG_TRACE=1 seg_exec "$D" run r.seg crm.csv --today "$TODAY" --format csv
 [ "$(grep -c ' selection ' "$T_ERR")" -eq "$ninsn" ] && t_ok outputs/seg_trace_env \
     || t_fail outputs/seg_trace_env "$(head -3 "$T_ERR")"
 
+# --exclude (issue 13, consent): the listed keys, or e-mails trimmed and in
+# any case, leave every segment and the member file; the expected members
+# are computed here from the CSV with Python, not by seg
+python3 - "$D/crm.csv" "$D" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))
+keys = [r["customer_id"] for r in rows if r["age"] and int(r["age"]) < 30][:7] + ["999999999"]
+emails = [r["email"] for r in rows if r["email"] and r["age"] and int(r["age"]) > 60][:5]
+open(sys.argv[2] + "/sup_keys.csv", "w").write("customer_id\n" + "\n".join(keys) + "\n")
+open(sys.argv[2] + "/sup_mail.csv", "w").write("note,email\n" + "".join("x, %s \n" % e.upper() for e in emails) + "y,gone@example.invalid\n")
+young = {r["customer_id"] for r in rows if r["age"] and int(r["age"]) < 30}
+old = {r["customer_id"] for r in rows if r["age"] and int(r["age"]) > 60}
+open(sys.argv[2] + "/want_keys", "w").write("%d %d\n" % (len(young - set(keys)), len(old)))
+mail_ids = {r["customer_id"] for r in rows if r["email"] in emails}
+open(sys.argv[2] + "/want_mail", "w").write("%d %d %d\n" % (len(young - mail_ids), len(old - mail_ids), len(mail_ids)))
+PY
+seg_exec "$D" run r.seg crm.csv --today "$TODAY" --format csv --exclude sup_keys.csv --members ex_members.csv
+got=$(awk -F, '$1 == "young" { y = $2 } $1 == "semi;colon" { o = $2 } END { print y, o }' "$T_OUT")
+if [ "$T_RC" -eq 0 ] && [ "$got" = "$(cat "$D/want_keys")" ] && ! grep -qE "^young,($(sed -n '2,8p' "$D/sup_keys.csv" | paste -sd'|'))$" "$D/ex_members.csv" &&
+   grep -q "seg: --exclude: 7 customers suppressed (customer_id on sup_keys.csv); 1 of its 8 entries are not in the data" "$T_ERR"; then
+    t_ok outputs/exclude_keys
+else t_fail outputs/exclude_keys "exit $T_RC; got '$got', want '$(cat "$D/want_keys")'" "$(cat "$T_ERR")"; fi
+seg_exec "$D" run r.seg crm.csv --today "$TODAY" --format json --exclude sup_mail.csv
+read -r wy wo wn < "$D/want_mail"
+py exclude_emails_any_case_trimmed "import json,sys; d=json.load(open(sys.argv[1])); c={s['segment']: s['customers'] for s in d['segments']}; print('ok' if (c['young'], c['semi;colon'], d['suppressed']) == ($wy, $wo, $wn) else (c, d.get('suppressed')))"
+printf 'nothing\n1\n' > "$D/sup_bad.csv"
+seg_exec "$D" run r.seg crm.csv --today "$TODAY" --exclude sup_bad.csv
+[ "$T_RC" -eq 2 ] && grep -q "no column of its header (nothing) is a column of the data" "$T_ERR" && t_ok outputs/exclude_unknown_column \
+    || t_fail outputs/exclude_unknown_column "exit $T_RC" "$(cat "$T_ERR")"
+
 t_summary outputs
