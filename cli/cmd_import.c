@@ -76,7 +76,7 @@ static int write_segcol(const seg_table *t, const char *out, char *err, size_t e
 
 int seg_cmd_import(int argc, char **argv) {
   seg_cli_csv csv = {0};
-  const char *output = NULL, *delimiter = NULL, *key = NULL, *pos[1];
+  const char *output = NULL, *delimiter = NULL, *key = NULL, *erase = NULL, *pos[1];
   int force = 0, npos;
   const seg_cli_opt options[] = {
     {"--output", "-o", SEG_OPT_VALUE, &output},
@@ -92,6 +92,7 @@ int seg_cmd_import(int argc, char **argv) {
     {"--lenient", NULL, SEG_OPT_FLAG, &csv.lenient},
     {"--allow-extra", NULL, SEG_OPT_FLAG, &csv.allow_extra},
     {"--force", NULL, SEG_OPT_FLAG, &force},
+    {"--erase", NULL, SEG_OPT_VALUE, &erase},
     {NULL, NULL, 0, NULL}};
   const seg_cli_spec spec = {options, 1, 0, "unknown option '%s' for this command", seg_cli_usage};
   seg_cli_parse(&spec, argc, argv, pos, &npos);
@@ -116,13 +117,29 @@ int seg_cmd_import(int argc, char **argv) {
   seg_table t = {0};
   char err[1024];
   int rc = 0;
-  if (seg_import_csv2(pos[0], &io, &m, &t, err, sizeof err) != 0 ||
-      write_segcol(&t, output, err, sizeof err) != 0) {
+  long long erased = -1;
+  seg_cli_excluded ex = {0};
+  if (seg_import_csv2(pos[0], &io, &m, &t, err, sizeof err) != 0) {
     fprintf(stderr, "seg: %s\n", err);
     rc = SEG_EXIT_USAGE;
+  } else if (erase && seg_cli_exclude(erase, &t, &ex) != 0) {
+    rc = SEG_EXIT_USAGE;                /* said */
+  } else if (erase && (erased = seg_table_drop_rows(&t, ex.bits, err, sizeof err)) < 0) {
+    fprintf(stderr, "seg: %s\n", err);
+    rc = SEG_EXIT_USAGE;
+  } else if (write_segcol(&t, output, err, sizeof err) != 0) {
+    fprintf(stderr, "seg: %s\n", err);
+    rc = SEG_EXIT_USAGE;
+  } else if (erase) {
+    /* the right to be forgotten: the rows are not in the file at all */
+    fprintf(stderr, "seg: imported %zu rows, %zu columns into %s; %lld erased (%s on %s", t.nrows, t.ncols, output,
+            erased, ex.column, erase);
+    if (ex.absent) fprintf(stderr, "; %zu of its %zu entries are not in the export", ex.absent, ex.listed);
+    fputs(")\n", stderr);
   } else {
     fprintf(stderr, "seg: imported %zu rows, %zu columns into %s\n", t.nrows, t.ncols, output);
   }
+  free(ex.bits);
   seg_table_free(&t);
   seg_schema_free(&pinned);
   return rc;

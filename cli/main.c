@@ -58,7 +58,9 @@ static const command COMMANDS[] = {
    "      --schema FILE        the column types of FILE (what `seg schema` prints), not inferred:\n"
    "                           a value that does not fit is an error (exit 2), its columns must all be there\n"
    "      --lenient            with --schema: a value that does not fit is missing (counted)\n"
-   "      --allow-extra        with --schema: columns not in it are imported with inferred types\n"},
+   "      --allow-extra        with --schema: columns not in it are imported with inferred types\n"
+   "      --erase LIST.csv     leave out the customers on LIST (keys or e-mails; its header names the\n"
+   "                           column): their rows are not written at all\n"},
   {"schema", seg_cmd_schema,
    "  seg schema  EXPORT.csv | DATA.segcol                  ",
    "print the inferred schema", ""},

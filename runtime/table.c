@@ -84,3 +84,72 @@ int seg_table_fit_empty(seg_table *t, const seg_type *types, size_t n, char *err
   }
   return 0;
 }
+
+static void put_w(void *d, unsigned w, size_t i, int64_t v) {
+  switch (w) {
+  case 1: ((uint8_t *)d)[i] = (uint8_t)v; break;
+  case 2: ((uint16_t *)d)[i] = (uint16_t)v; break;
+  case 4: ((uint32_t *)d)[i] = (uint32_t)v; break;
+  default: ((int64_t *)d)[i] = v; break;
+  }
+}
+
+long long seg_table_drop_rows(seg_table *t, const uint64_t *drop, char *err, size_t errlen) {
+  if (t->backing) { seg_set_err(err, errlen, "rows can only be dropped from an imported table"); return -1; }
+  size_t keep = 0;
+  for (size_t i = 0; i < t->nrows; i++) keep += !((drop[i / 64] >> (i % 64)) & 1);
+  if (keep == t->nrows) return 0;
+  for (size_t c = 0; c < t->ncols; c++) {
+    seg_column *col = &t->cols[c];
+    unsigned w = seg_col_width(col);
+    size_t j = 0;
+    for (size_t i = 0; i < t->nrows; i++) {          /* in place: j <= i */
+      if ((drop[i / 64] >> (i % 64)) & 1) continue;
+      put_w(col->data, w, j, seg_col_get(col, i));
+      int v = !col->valid || seg_valid_get(col->valid, i);
+      if (col->valid) {
+        if (v) col->valid[j / 64] |= 1ull << (j % 64);
+        else col->valid[j / 64] &= ~(1ull << (j % 64));
+      }
+      j++;
+    }
+    if (col->valid) {                                 /* bits past the end stay clear */
+      for (size_t k = keep; k % 64 && k < ((keep + 63) / 64) * 64; k++) col->valid[k / 64] &= ~(1ull << (k % 64));
+      for (size_t wd = (keep + 63) / 64; wd < (t->nrows + 63) / 64; wd++) col->valid[wd] = 0;
+    }
+    if (col->type != SEG_TEXT || col->ndict == 0) continue;
+    /* dictionary: keep only the values a remaining row uses, codes remapped */
+    uint32_t *map = malloc((size_t)col->ndict * sizeof *map);
+    uint64_t *off = malloc(((size_t)col->ndict + 1) * sizeof *off);
+    char *bytes = malloc((size_t)col->dict_off[col->ndict] + 1);
+    if (!map || !off || !bytes) {
+      free(map); free(off); free(bytes);
+      seg_set_err(err, errlen, "out of memory");
+      return -1;
+    }
+    for (uint32_t k = 0; k < col->ndict; k++) map[k] = UINT32_MAX;
+    for (size_t i = 0; i < keep; i++)
+      if (!col->valid || seg_valid_get(col->valid, i)) map[seg_col_get(col, i)] = 0;
+    uint32_t n = 0;
+    off[0] = 0;
+    for (uint32_t k = 0; k < col->ndict; k++) {
+      if (map[k] == UINT32_MAX) continue;
+      uint64_t len = col->dict_off[k + 1] - col->dict_off[k];
+      memcpy(bytes + off[n], col->dict_bytes + col->dict_off[k], len);
+      off[n + 1] = off[n] + len;
+      map[k] = n++;
+    }
+    for (size_t i = 0; i < keep; i++)
+      if (!col->valid || seg_valid_get(col->valid, i)) put_w(col->data, w, i, map[seg_col_get(col, i)]);
+      else put_w(col->data, w, i, 0);
+    free(map);
+    free(col->dict_off);
+    free(col->dict_bytes);
+    col->dict_off = off;
+    col->dict_bytes = bytes;
+    col->ndict = n;
+  }
+  long long dropped = (long long)(t->nrows - keep);
+  t->nrows = keep;
+  return dropped;
+}

@@ -94,4 +94,11 @@ int seg_col_empty(const seg_column *c, size_t nrows);
 ** Returns 0, or -1 with err set (out of memory). */
 int seg_table_fit_empty(seg_table *t, const seg_type *types, size_t n, char *err, size_t errlen);
 
+/* Removes the rows whose bit is set in drop (nrows bits) from an imported
+** table (not a mapped one): values, validity, and text dictionary entries
+** no remaining row uses (an erased customer's e-mail is gone, not hidden).
+** Returns the rows removed, or -1 with err set (out of memory, or a mapped
+** table). */
+long long seg_table_drop_rows(seg_table *t, const uint64_t *drop, char *err, size_t errlen);
+
 #endif

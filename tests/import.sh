@@ -531,4 +531,25 @@ if [ "$T_RC" -eq 2 ] && grep -q 'short.csv:4: expected 3 fields' "$T_ERR" && ! g
     t_ok "import/short_line_no_cut_hint"
 else t_fail "import/short_line_no_cut_hint" "exit $T_RC" "$(cat "$T_ERR")"; fi
 
+# --erase (issue 13, the right to be forgotten): the listed customers are not
+# in the .segcol at all -- their unique values are not in its bytes -- and
+# the rules give what --exclude gives on the CSV
+dir="$T_TMP/import.erase"; mkdir -p "$dir"
+cp "$T_ROOT/examples/customers.csv" "$dir/crm.csv"
+gone1=$(awk -F, 'NR == 8 { print $2 }' "$dir/crm.csv"); gone2=$(awk -F, 'NR == 33 { print $2 }' "$dir/crm.csv")
+printf 'email\n %s\n%s\nnobody@example.invalid\n' "$(tr 'a-z' 'A-Z' <<<"$gone1")" "$gone2" > "$dir/erase.csv"
+printf 'segment young = age < 30\nsegment nordic = country in ("SE", "NO")\n' > "$dir/r.seg"
+seg_exec "$dir" import crm.csv -o erased.segcol --erase erase.csv
+n_before=$(($(wc -l < "$dir/crm.csv") - 1))
+if [ "$T_RC" -eq 0 ] && grep -q "imported $((n_before - 2)) rows, 13 columns into erased.segcol; 2 erased (email on erase.csv; 1 of its 3 entries are not in the export)" "$T_ERR" &&
+   ! grep -qF "$gone1" "$dir/erased.segcol" && ! grep -qF "$gone2" "$dir/erased.segcol"; then
+    t_ok "import/erase_rows_gone_from_the_file"
+else t_fail "import/erase_rows_gone_from_the_file" "exit $T_RC" "$(cat "$T_ERR")"; fi
+seg_exec "$dir" run r.seg erased.segcol --today 2026-11-23 --format csv
+awk -F, 'NR > 1 { print $1, $2 }' "$T_OUT" > "$dir/a"
+seg_exec "$dir" run r.seg crm.csv --today 2026-11-23 --format csv --exclude erase.csv
+awk -F, 'NR > 1 { print $1, $2 }' "$T_OUT" > "$dir/b"
+if cmp -s "$dir/a" "$dir/b" && [ -s "$dir/a" ]; then t_ok "import/erase_equals_exclude"
+else t_fail "import/erase_equals_exclude" "$(diff "$dir/a" "$dir/b")"; fi
+
 t_summary import
