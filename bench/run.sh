@@ -18,6 +18,7 @@
 #   BENCH_RUNS     runs per timing (default: 10, 5, 3 or 1 by the duration
 #                  of the checking run; 20 for W5; 3 in smoke mode)
 #   BENCH_NO_DUCKDB=1      skip DuckDB;  BENCH_NO_SQLITE=1  skip sqlite3
+#   BENCH_NO_CLICKHOUSE=1  skip the 2-shard ClickHouse cluster (never run in smoke mode)
 #   BENCH_NO_CALLGRIND=1   skip the instructions-per-row figures
 #   BENCH_CALLGRIND_ROWS   rows for callgrind (default 200000, capped at BENCH_ROWS)
 #   BENCH_FRESH=1  rebuild the cached sqlite3 database (and time its load)
@@ -484,16 +485,19 @@ else
 fi
 CH_WHY=""
 if [ -n "${BENCH_NO_CLICKHOUSE:-}" ]; then CH_WHY="BENCH_NO_CLICKHOUSE is set"
+elif [ "$SMOKE" = 1 ]; then CH_WHY="smoke mode (tests/sql.sh runs the cluster)"
 elif ! command -v clickhouse-client >/dev/null || [ ! -x /usr/sbin/clickhouse-server ]; then
   CH_WHY="clickhouse-server not installed (tools/install-deps.sh installs it)"
 fi
 if [ -z "$CH_WHY" ]; then
   say "W2: seg sql -> ClickHouse 18.16, 2 shards on this machine (start, load)"
-  CHB=$OUT/ch
+  # the servers run as the clickhouse user: a folder it can reach
+  CHD=$(mktemp -d /tmp/seg-bench-ch.XXXXXX)
+  chmod 755 "$CHD"
+  CHB=$CHD/cluster
   export SEG_CH_PORT=19301
-  stop_bench_ch() { bash tests/ch_cluster.sh stop "$CHB" 2>/dev/null || true; }
+  stop_bench_ch() { bash tests/ch_cluster.sh stop "$CHB" 2>/dev/null || true; rm -rf "$CHD"; }
   trap stop_bench_ch EXIT
-  mkdir -p "$OUT"; chmod 755 "$OUT"
   bash tests/ch_cluster.sh start "$CHB" 2>>"$LOG" || fail "ClickHouse cluster did not start"
   chq() { timeout 3600 clickhouse-client --host 127.0.0.1 --port "$1" "${@:3}" -q "$2"; }
   CHT=$(awk -F': ' '/^[^#]/ { t = $2 == "int" ? "Int64" : $2 == "number" ? "Float64" : $2 == "date" ? "Date" : $2 == "bool" ? "UInt8" : "String"
