@@ -940,6 +940,19 @@ static void type_empty_columns(sema *s, seg_schema_view *view) {
   s->empty = m;
 }
 
+/* A syntax error inside the statement: its tree holds placeholders, so
+** lint must not reason about it. */
+static int syntax_error_in(const seg_diags *d, seg_loc at) {
+  for (size_t i = 0; i < d->n; i++) {
+    const seg_diag *g = &d->v[i];
+    if (g->sev != SEG_SEV_ERROR || g->loc.first_line < at.first_line || g->loc.first_line > at.last_line) continue;
+    if (g->loc.first_line == at.first_line && g->loc.first_column < at.first_column) continue;
+    if (g->loc.first_line == at.last_line && g->loc.first_column > at.last_column) continue;
+    return 1;
+  }
+  return 0;
+}
+
 int seg_sema(seg_ast *ast, seg_arena *arena, seg_schema_view *schema, int32_t today,
              seg_diags *diags, seg_stmt ***order) {
   sema s = {ast, arena, schema, diags, today, NULL, NULL, 0, NULL, 0, NULL, 0, 0, 0, 0, 0, NULL};
@@ -960,7 +973,7 @@ int seg_sema(seg_ast *ast, seg_arena *arena, seg_schema_view *schema, int32_t to
     s.deep_reported = 0;
     int errs = diags->nerrors;
     check_stmt(&s, t);
-    t->broken = diags->nerrors > errs || !*t->name;
+    t->broken = diags->nerrors > errs || !*t->name || syntax_error_in(diags, t->loc);
   }
   free(s.names);
   s.order = seg_arena_alloc(arena, (size_t)(nseg + 1) * sizeof *s.order);

@@ -182,7 +182,8 @@ pred:
 | sum NOT textop sum                  { $$ = NODE(SEG_N_TEXTOP, @$, $1, $4); if ($$) { $$->op = $3; $$->negated = 1; } }
 | sum WITHIN sum                      { $$ = NODE(SEG_N_WITHIN, @$, $1, $3); }
   /* `d in the last 30 days` is `d within 30 days` (fmt writes it so) */
-| sum IN NAME NAME sum                { $$ = words2(pc, &@3, $3.s, "the", $4.s, "last") ? NODE(SEG_N_WITHIN, @$, $1, $5) : NULL; }
+| sum IN NAME NAME sum                { $$ = words2(pc, &@3, $3.s, "the", $4.s, "last") ? NODE(SEG_N_WITHIN, @$, $1, $5)
+                                                                                          : NODE(SEG_N_BOOL, @$, NULL, NULL); }
 | sum MORE THAN sum AGO               { $$ = NODE(SEG_N_AGO, @$, $1, $4); if ($$) $$->op = SEG_OPR_GT; }
 | sum LESS THAN sum AGO               { $$ = NODE(SEG_N_AGO, @$, $1, $4); if ($$) $$->op = SEG_OPR_LT; }
 | sum BEFORE sum                      { $$ = NODE(SEG_N_BIN, @$, $1, $3); if ($$) $$->op = SEG_OPR_LT; }
@@ -377,7 +378,7 @@ static seg_node *period(seg_parse_ctx *pc, YYLTYPE loc, seg_node *subj, const YY
     seg_diag_add(pc->diags, SEG_SEV_ERROR, "E0001", *wloc,
                  "expected a calendar period such as 'this month', 'last month', 'this year', 'last year', "
                  "'this week' or 'last week', found '%s %s'", word ? word : "", unit_word ? unit_word : "");
-    return NULL;
+    return NODE(SEG_N_BOOL, loc, NULL, NULL);   /* reported; a placeholder keeps the tree whole */
   }
   seg_node *n = NODE(SEG_N_RANGE, loc, subj, NULL);
   if (!n) return NULL;
