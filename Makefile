@@ -128,7 +128,7 @@ clean:
 # Builds every fuzz/fuzz_*.c with clang + libFuzzer into $(FUZZ_BUILD)/fuzz/
 # (the library, generated parser and lexer included, instrumented), then runs
 # each for FUZZ_SECONDS seconds (fuzz/run.sh: seeds from the tests, examples
-# and ../shared; corpora, crashes and logs stay in $(FUZZ_BUILD)/).
+# and the vendored conformance cases; corpora, crashes and logs stay in $(FUZZ_BUILD)/).
 FUZZ_BUILD   ?= build-fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_SRC     := $(wildcard fuzz/fuzz_*.c)

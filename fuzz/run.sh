@@ -7,7 +7,7 @@
 # $FUZZ_SECONDS seconds, one after the other, with its growing corpus in
 # $FUZZ_BUILD/corpus/NAME and read-only seeds in $FUZZ_BUILD/seeds/...,
 # regenerated on each run from the tests (their vendored data too), the examples
-# and the conformance cases of ../shared when it is there.
+# and the vendored conformance cases (tests/data/conformance).
 # Crashes, hangs (-timeout) and memory blow-ups (-rss_limit_mb) are written
 # to $FUZZ_BUILD/artifacts/NAME/; the log of each run is
 # $FUZZ_BUILD/logs/NAME.log.  Exit 1 if any fuzzer found something: copy the
@@ -15,13 +15,12 @@
 # replays that folder).
 #
 # Environment: FUZZ_BUILD (default build-fuzz), FUZZ_SECONDS (default 60),
-# SEG_SHARED (default ../shared), FUZZ_FLAGS (extra libFuzzer flags).
+# FUZZ_FLAGS (extra libFuzzer flags).
 #
 # Sourced (by tests/fuzz.sh) it only defines the functions.
 
 FUZZ_BUILD=${FUZZ_BUILD:-build-fuzz}
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
-FUZZ_SHARED=${SEG_SHARED:-../shared}
 
 # fuzz_seed_dirs NAME -- the seed folders of one fuzzer, one a line.
 fuzz_seed_dirs() {
@@ -73,7 +72,7 @@ fuzz_make_seeds() {
             /^today /   { next }
             on && NF    { print > (out "_" n ".seg") }' "$f"
     done
-    for f in "$FUZZ_SHARED"/conformance/*.cases; do
+    for f in tests/data/conformance/*.cases; do
         [ -f "$f" ] || continue
         awk -F'\t' -v out="$s/rules/conf_$(basename "$f" .cases)" '
             /^#/ || NF < 2 { next }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tests/ch_cluster.sh -- a throw-away 2-shard ClickHouse cluster on loopback
-# for tests/sql.sh (after ../shared/engines/clickhouse_cluster.sh, rewritten
-# for the suite).
+# for tests/sql.sh (written after the team's engine recipe clickhouse_cluster.sh;
+# self-contained: the suite reads nothing outside the repository).
 #
 #   bash tests/ch_cluster.sh start DIR    two servers, TCP $SEG_CH_PORT and the
 #                                         next (default 19101 / 19102),

@@ -9,9 +9,7 @@
 #     #   detail line (expected vs actual, diagnostics, diffs)
 #
 # Environment: SEG (the binary under test, required), SEG_TESTDATA (the
-# vendored public datasets and csv-spectrum, default tests/data), SEG_SHARED
-# (the shared folder, default ../shared relative to the repository root; only
-# compared with tests/data/conformance when present), SEG_TIMEOUT (seconds per seg
+# vendored public datasets and csv-spectrum, default tests/data), SEG_TIMEOUT (seconds per seg
 # invocation, default 30).
 
 set -u
@@ -19,8 +17,6 @@ set -u
 T_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 : "${SEG:?SEG must name the seg binary under test}"
 case $SEG in /*) ;; *) SEG=$T_ROOT/$SEG ;; esac
-SEG_SHARED=${SEG_SHARED:-../shared}
-case $SEG_SHARED in /*) ;; *) SEG_SHARED=$T_ROOT/$SEG_SHARED ;; esac
 SEG_TESTDATA=${SEG_TESTDATA:-tests/data}
 case $SEG_TESTDATA in /*) ;; *) SEG_TESTDATA=$T_ROOT/$SEG_TESTDATA ;; esac
 SEG_TIMEOUT=${SEG_TIMEOUT:-30}

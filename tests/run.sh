@@ -9,7 +9,8 @@
 # "N passed, N failed" (totals over all builds).  Exit 1 if anything failed.
 #
 # Environment:
-#   SEG_SHARED   shared folder, default ../shared: optional, only compared with tests/data
+#   SEG_SHARED   the team's shared folder: when set, the conformance group checks
+#                tests/data/conformance is still its copy (nothing else reads it)
 #   SEG_TESTDATA vendored datasets and csv-spectrum, default tests/data
 #   TESTS        groups to run, default "unit lang diag conformance import sqlite_diff engine bench_smoke diff sarif fmt editors fuzz segc limits allocfail files outputs random_diff layers sql"
 #   VERBOSE=1    also print passing tests
@@ -22,7 +23,6 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 2
 ROOT=$(pwd)
 
 [ $# -ge 1 ] || set -- build
-export SEG_SHARED=${SEG_SHARED:-../shared}
 TESTS=${TESTS:-unit lang diag conformance import sqlite_diff engine bench_smoke diff sarif fmt editors fuzz segc limits allocfail files outputs random_diff layers sql}
 VERBOSE=${VERBOSE:-0}
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:allocator_may_return_null=1}
