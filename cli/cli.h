@@ -122,6 +122,8 @@ int seg_cli_exclude(const char *path, const seg_table *t, seg_cli_excluded *out)
 /* Removes the excluded rows from every segment's members (res must have
 ** them) and recounts. */
 void seg_cli_apply_exclude(const seg_cli_excluded *e, seg_result *res);
+/* "seg: --exclude: N customers suppressed (COLUMN on PATH); ..." on stderr */
+void seg_cli_exclude_report(const seg_cli_excluded *e, const char *path);
 /* may_be_missing for t's view: SEG_COL_EMPTY where a column has no value,
 ** else 1 (unknown). Caller frees; NULL when out of memory (said). */
 uint8_t *seg_cli_empty_marks(const seg_table *t);

@@ -147,8 +147,7 @@ int seg_cmd_diff(int argc, char **argv) {
   if (exclude) {                      /* suppressed customers leave both versions */
     if (seg_cli_exclude(exclude, &t, &ex) != 0) goto done;
     for (int k = 0; k < 2; k++) seg_cli_apply_exclude(&ex, &res[k]);
-    fprintf(stderr, "seg: --exclude: %llu customer%s suppressed (%s on %s)\n", (unsigned long long)ex.suppressed,
-            ex.suppressed == 1 ? "" : "s", ex.column, exclude);
+    seg_cli_exclude_report(&ex, exclude);
   }
 
   const seg_program *po = &c[0].prog, *pn = &c[1].prog;

@@ -98,7 +98,7 @@ int seg_cmd_import(int argc, char **argv) {
   seg_cli_parse(&spec, argc, argv, pos, &npos);
   if (npos != 1) seg_cli_usage("%s", "import needs a CSV file");
   if (!output) seg_cli_usage("%s", "import needs -o OUT.segcol");
-  const char *inputs[] = {pos[0], NULL};
+  const char *inputs[] = {pos[0], erase, NULL};                 /* no --erase: the list ends early */
   if (seg_cli_output_ok("-o", output, inputs) != 0 ||
       seg_cli_overwrite_ok("-o", output, "SEGCOL\0\1", 8, ".segcol file", force) != 0)
     return SEG_EXIT_USAGE;

@@ -172,7 +172,7 @@ int seg_cmd_run(int argc, char **argv) {
   if (strcmp(format, "table") && strcmp(format, "csv") && strcmp(format, "json"))
     seg_cli_usage("--format: '%s' is not one of table, csv, json", format);
   if (members) {
-    const char *inputs[] = {pos[0], pos[1], NULL};
+    const char *inputs[] = {pos[0], pos[1], exclude, NULL};     /* no --exclude: the list ends early */
     if (seg_cli_output_ok("--members", members, inputs) != 0) {
       free(segments.v);
       return SEG_EXIT_USAGE;
@@ -248,10 +248,7 @@ int seg_cmd_run(int argc, char **argv) {
   }
   if (exclude) {
     seg_cli_apply_exclude(&ex, &res);
-    fprintf(stderr, "seg: --exclude: %llu customer%s suppressed (%s on %s)", (unsigned long long)ex.suppressed,
-            ex.suppressed == 1 ? "" : "s", ex.column, exclude);
-    if (ex.absent) fprintf(stderr, "; %zu of its %zu entries are not in the data", ex.absent, ex.listed);
-    fputc('\n', stderr);
+    seg_cli_exclude_report(&ex, exclude);
   }
   if (members && seg_col_check(&t.cols[key], t.nrows, err, sizeof err) != 0) {
     fprintf(stderr, "seg: %s: %s\n", pos[1], err);

@@ -162,3 +162,10 @@ void seg_cli_apply_exclude(const seg_cli_excluded *e, seg_result *res) {
     res->counts[s] = n;
   }
 }
+
+void seg_cli_exclude_report(const seg_cli_excluded *e, const char *path) {
+  fprintf(stderr, "seg: --exclude: %llu customer%s suppressed (%s on %s)", (unsigned long long)e->suppressed,
+          e->suppressed == 1 ? "" : "s", e->column, path);
+  if (e->absent) fprintf(stderr, "; %zu of its %zu entries are not in the data", e->absent, e->listed);
+  fputc('\n', stderr);
+}

@@ -50,17 +50,24 @@ int seg_compile(const char *src, size_t len, const seg_schema_view *schema, int3
   return 0;
 }
 
-static int reads_today(const seg_node *n) {
-  if (!n) return 0;
+/* Does n's value depend on today (through lets and segment references
+** too)? Works on a parsed tree and on a checked one. */
+static int reads_today_at(const seg_node *n, int depth) {
+  if (!n || depth > 4 * SEG_MAX_NESTING) return 0;
   if (n->kind == SEG_N_TODAY || n->kind == SEG_N_WITHIN || n->kind == SEG_N_AGO) return 1;
   if (n->kind == SEG_N_RANGE && n->period) return 1;     /* `in this month` */
   if (n->kind == SEG_N_CALL && n->str && strcasecmp(n->str, "days_since") == 0) return 1;
-  if (reads_today(n->a) || reads_today(n->b) || reads_today(n->c)) return 1;
-  for (const seg_node *k = n->list; k; k = k->next) if (reads_today(k)) return 1;
+  if (n->kind == SEG_N_NAME && n->ref) return reads_today_at(n->ref->expr, depth + 1);
+  if (reads_today_at(n->a, depth + 1) || reads_today_at(n->b, depth + 1) || reads_today_at(n->c, depth + 1)) return 1;
+  for (const seg_node *k = n->list; k; k = k->next) if (reads_today_at(k, depth + 1)) return 1;
   return 0;
 }
 
+int seg_node_reads_today(const seg_node *n) {
+  return reads_today_at(n, 0);
+}
+
 int seg_ast_uses_today(const seg_ast *ast) {
-  for (const seg_stmt *t = ast->first; t; t = t->next) if (reads_today(t->expr)) return 1;
+  for (const seg_stmt *t = ast->first; t; t = t->next) if (seg_node_reads_today(t->expr)) return 1;
   return 0;
 }

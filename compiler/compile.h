@@ -31,5 +31,7 @@ void seg_compiled_free(seg_compiled *c);
 /* 1 when any statement of ast reads today's date (`today`, `within`,
 ** `ago`, days_since): a .segc records it. */
 int seg_ast_uses_today(const seg_ast *ast);
+/* Does this expression's value depend on today (lets and references followed)? */
+int seg_node_reads_today(const seg_node *n);
 
 #endif

@@ -899,8 +899,7 @@ static void want(infer *in, seg_node *n, seg_vtype need, int depth) {
     if (n->bare && items) {
       seg_stmt *t = find_stmt(in->s, items->str);
       if (!t || t->kind != S_LET) return;
-      items = t->expr && t->expr->kind == SEG_N_LIST ? t->expr->list : t->expr;
-      if (items && items->kind != SEG_N_LIST && t->expr->kind != SEG_N_LIST) { want(in, n->a, guess(in, items, d), d); return; }
+      items = t->expr && t->expr->kind == SEG_N_LIST ? t->expr->list : t->expr;   /* one value: a chain of one */
     }
     seg_vtype a = guess(in, n->a, d);
     want(in, n->a, first_guess(in, items, d), d);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "date.h"
+#include "compile.h"
 #include "eval.h"
 
 typedef struct sq {
@@ -130,22 +131,9 @@ static void put_double(FILE *f, double v) {
 static void expr(sq *q, const seg_node *n);
 static void cond(sq *q, const seg_node *n, int want);
 
-/* Does n's value depend on today (with --today-param it is then written as
-** SQL over the parameter, not folded to a literal)? */
-static int reads_today(const seg_node *n, int depth) {
-  if (!n || depth > 400) return 0;
-  if (n->kind == SEG_N_TODAY || n->kind == SEG_N_WITHIN || n->kind == SEG_N_AGO) return 1;
-  if (n->kind == SEG_N_RANGE && n->period) return 1;
-  if (n->kind == SEG_N_CALL && n->fn == F_DAYS_SINCE) return 1;
-  if (n->kind == SEG_N_NAME && n->ref) return reads_today(n->ref->expr, depth + 1);
-  if (reads_today(n->a, depth + 1) || reads_today(n->b, depth + 1) || reads_today(n->c, depth + 1)) return 1;
-  for (const seg_node *k = n->list; k; k = k->next) if (reads_today(k, depth + 1)) return 1;
-  return 0;
-}
-
 /* A constant seg can fold: no column, and not today when today is a parameter. */
 static int foldable(const sq *q, const seg_node *n) {
-  return !n->has_cols && !(q->o->today_param && reads_today(n, 0));
+  return !n->has_cols && !(q->o->today_param && seg_node_reads_today(n));
 }
 
 /* today: the literal, or the parameter (a DATE) */
@@ -448,7 +436,7 @@ static void like(sq *q, const seg_node *a, const seg_node *lit, int op) {
 ** A scan, not a parser: escapes and character classes are skipped. */
 static const char *regex_gap(int dd, const char *p, size_t n) {
   int re2 = dd == SEG_SQL_DUCKDB || dd == SEG_SQL_BIGQUERY || dd == SEG_SQL_CLICKHOUSE;
-  int are = dd == SEG_SQL_POSTGRES, java = dd == SEG_SQL_SPARK || dd == SEG_SQL_TRINO;
+  int are = dd == SEG_SQL_POSTGRES;         /* Java (Spark, Trino) lacks only what all lack */
   int posix = dd == SEG_SQL_SNOWFLAKE;
   int cls = 0;
   for (size_t i = 0; i < n; i++) {
@@ -473,7 +461,6 @@ static const char *regex_gap(int dd, const char *p, size_t n) {
     }
     if ((c == '*' || c == '+' || c == '?' || c == '}') && d == '+' && (re2 || are || posix)) return "possessive quantifiers";
     if ((c == '*' || c == '+' || c == '}') && d == '?' && posix) return "lazy quantifiers";
-    (void)java;
   }
   return NULL;
 }
@@ -774,7 +761,7 @@ static void cond(sq *q, const seg_node *n, int want) {
     return;
   case SEG_N_NAME:
     if (n->ref) { cond(q, n->ref->expr, want); return; }
-    fputs(want ? "(ifNull(" : "(ifNull(", f);        /* a bool column: Nullable(UInt8) */
+    fputs("(ifNull(", f);                             /* a bool column: Nullable(UInt8) */
     expr(q, n);
     fputs(want ? ", 0) = 1)" : ", 1) = 0)", f);
     return;

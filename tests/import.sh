@@ -545,6 +545,10 @@ if [ "$T_RC" -eq 0 ] && grep -q "imported $((n_before - 2)) rows, 13 columns int
    ! grep -qF "$gone1" "$dir/erased.segcol" && ! grep -qF "$gone2" "$dir/erased.segcol"; then
     t_ok "import/erase_rows_gone_from_the_file"
 else t_fail "import/erase_rows_gone_from_the_file" "exit $T_RC" "$(cat "$T_ERR")"; fi
+cp "$dir/erase.csv" "$dir/keep.csv"
+seg_exec "$dir" import crm.csv -o keep.csv --erase keep.csv --force
+if [ "$T_RC" -eq 2 ] && cmp -s "$dir/keep.csv" "$dir/erase.csv"; then t_ok "import/erase_list_is_never_the_output"
+else t_fail "import/erase_list_is_never_the_output" "exit $T_RC" "$(cat "$T_ERR")"; fi
 seg_exec "$dir" run r.seg erased.segcol --today 2026-11-23 --format csv
 awk -F, 'NR > 1 { print $1, $2 }' "$T_OUT" > "$dir/a"
 seg_exec "$dir" run r.seg crm.csv --today 2026-11-23 --format csv --exclude erase.csv

@@ -113,6 +113,10 @@ else t_fail outputs/exclude_keys "exit $T_RC; got '$got', want '$(cat "$D/want_k
 seg_exec "$D" run r.seg crm.csv --today "$TODAY" --format json --exclude sup_mail.csv
 read -r wy wo wn < "$D/want_mail"
 py exclude_emails_any_case_trimmed "import json,sys; d=json.load(open(sys.argv[1])); c={s['segment']: s['customers'] for s in d['segments']}; print('ok' if (c['young'], c['semi;colon'], d['suppressed']) == ($wy, $wo, $wn) else (c, d.get('suppressed')))"
+cp "$D/sup_keys.csv" "$D/sup_keep.csv"
+seg_exec "$D" run r.seg crm.csv --today "$TODAY" --exclude sup_keep.csv --members sup_keep.csv
+[ "$T_RC" -eq 2 ] && cmp -s "$D/sup_keep.csv" "$D/sup_keys.csv" && t_ok outputs/exclude_list_is_never_the_member_file \
+    || t_fail outputs/exclude_list_is_never_the_member_file "exit $T_RC" "$(cat "$T_ERR")"
 printf 'nothing\n1\n' > "$D/sup_bad.csv"
 seg_exec "$D" run r.seg crm.csv --today "$TODAY" --exclude sup_bad.csv
 [ "$T_RC" -eq 2 ] && grep -q "no column of its header (nothing) is a column of the data" "$T_ERR" && t_ok outputs/exclude_unknown_column \
