@@ -4,6 +4,8 @@
 */
 #include "program.h"
 
+#include <string.h>
+
 #include "date.h"
 
 static void operand(FILE *out, const seg_program *p, char kind, uint32_t v) {
@@ -14,7 +16,10 @@ static void operand(FILE *out, const seg_program *p, char kind, uint32_t v) {
   case 'K': fprintf(out, " k%u(%lld)", v, v < p->nki ? (long long)p->ki[v] : 0LL); break;
   case 'F': fprintf(out, " f%u(%g)", v, v < p->nkf ? p->kf[v] : 0.0); break;
   case 'J': fprintf(out, " @%u", v); break;
-  case 'S': fprintf(out, " s%u(%s)", v, v < p->nsegs ? p->segs[v].name : "?"); break;
+  case 'S':
+    if (v < p->nsegs) fprintf(out, " s%u(%s)", v, p->segs[v].name);
+    else fprintf(out, " s%u(%s)", v, p->guard && v == p->guard - 1 ? "require" : v < seg_program_slots(p) ? "where" : "?");
+    break;
   case 'N': fprintf(out, " %u", v); break;
   default: break;
   }
@@ -40,5 +45,37 @@ void seg_explain(FILE *out, const seg_program *p) {
     fclose(mem);
     line[sizeof line - 1] = 0;
     fprintf(out, "%-52s ; %s\n", line, seg_ops[in->op].semantics);
+  }
+  /* the measures, computed per segment from its members after the pass */
+  if (p->guard)
+    fprintf(out, "; s%u(require): the `require` guard, ANDed into every segment; its count is the customers "
+            "it keeps\n", p->guard - 1);
+  for (uint32_t m = 0; m < p->nmeasures; m++) {
+    const seg_measure *ms = &p->measures[m];
+    char st[8][200];
+    int h = 0, bad = 0;
+    for (uint32_t k = ms->first; k < ms->first + ms->n && !bad; k++) {
+      const seg_mop *o = &p->mops[k];
+      if (o->kind == 'a' || o->kind == 'k') {
+        if (h == 8) { bad = 1; break; }
+        if (o->kind == 'k') { snprintf(st[h++], sizeof st[0], "%g", o->k); continue; }
+        const seg_aggr *g = &p->aggs[o->agg];
+        char arg[120] = "", cond[40] = "";
+        if (g->col >= 0) snprintf(arg, sizeof arg, "c%d(%s)", g->col, p->colnames[g->col]);
+        if (g->fn == SEG_AG_PERCENTILE) snprintf(arg + strlen(arg), sizeof arg - strlen(arg), ", %g", g->p);
+        if (g->cond >= 0) snprintf(cond, sizeof cond, "%swhere s%d", g->col >= 0 ? " " : "", g->cond);
+        snprintf(st[h++], sizeof st[0], "%s(%s%s)", seg_aggfn_name((seg_aggfn)g->fn), arg, cond);
+      } else if (o->kind == 'n' && h >= 1) {
+        char t[200];
+        snprintf(t, sizeof t, "-(%s)", st[h - 1]);
+        memcpy(st[h - 1], t, sizeof t);
+      } else if (h >= 2) {
+        char t[200];
+        snprintf(t, sizeof t, "(%s %c %s)", st[h - 2], o->kind, st[h - 1]);
+        h--;
+        memcpy(st[h - 1], t, sizeof t);
+      } else bad = 1;
+    }
+    fprintf(out, "; measure %s = %s\n", ms->name, bad || h != 1 ? "(too long to show)" : st[0]);
   }
 }

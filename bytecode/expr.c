@@ -380,9 +380,15 @@ seg_val seg_xeval(const seg_xprog *x, uint32_t root, seg_eval_env *env) {
     return v_bool(n->op == SEG_OPR_GT ? d.i < edge : d.i > edge);
   }
   case SEG_N_CALL: return eval_call(x, n, env);
-  case SEG_N_LIST: break;                 /* refused by seg_xprog_verify */
+  case SEG_N_LIST: case SEG_N_AGG: break; /* refused by seg_xprog_verify */
   }
   return v_missing((seg_vtype)n->type);
+}
+
+const char *seg_aggfn_name(seg_aggfn f) {
+  static const char *const names[SEG_AG__N] = {"count", "sum", "avg", "min", "max", "median",
+                                               "percentile", "rate", "count_distinct"};
+  return (unsigned)f < SEG_AG__N ? names[f] : NULL;
 }
 
 /* ---- regular expressions ------------------------------------------------- */
@@ -565,6 +571,7 @@ static const char *type_rule(const seg_xprog *x, const seg_xnode *n) {
     }
   }
   case SEG_N_LIST: return "a list outside a let";
+  case SEG_N_AGG: return "an aggregate outside a measure";
   }
   return "unknown node kind";
 }

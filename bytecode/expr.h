@@ -58,9 +58,20 @@ typedef enum seg_nkind {
   SEG_N_WITHIN,    /* a = date, b = duration                                 */
   SEG_N_AGO,       /* a = date, b = duration, op = SEG_OPR_GT (more) / SEG_OPR_LT (less)*/
   SEG_N_CALL,      /* str = function name, list = args; fn set by sema      */
-  SEG_N_LIST       /* AST only (never in a seg_xprog): the value of `let xs =
+  SEG_N_LIST,      /* AST only (never in a seg_xprog): the value of `let xs =
                   ("a", "b")`, list = items; used as `x in xs`            */
+  SEG_N_AGG        /* AST only, in a measure: op = seg_aggfn, a = the column
+                  read (a name) or NULL, b = where condition or NULL,
+                  fval = the fraction of percentile()                   */
 } seg_nkind;
+
+/* The aggregates of a measure (`measure revenue = sum(total_spend)`). */
+typedef enum seg_aggfn {
+  SEG_AG_COUNT, SEG_AG_SUM, SEG_AG_AVG, SEG_AG_MIN, SEG_AG_MAX, SEG_AG_MEDIAN,
+  SEG_AG_PERCENTILE, SEG_AG_RATE, SEG_AG_COUNT_DISTINCT, SEG_AG__N
+} seg_aggfn;
+/* "sum", ...; NULL past the end. */
+const char *seg_aggfn_name(seg_aggfn f);
 
 enum {
   SEG_OPR_LT = 256, SEG_OPR_LE, SEG_OPR_GT, SEG_OPR_GE, SEG_OPR_EQ, SEG_OPR_NE,

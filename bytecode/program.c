@@ -29,6 +29,13 @@ void seg_program_free(seg_program *p) {
     free(p->segs[s].desc);
   }
   free(p->segs);
+  for (uint32_t m = 0; p->measures && m < p->nmeasures; m++) {
+    free(p->measures[m].name);
+    free(p->measures[m].desc);
+  }
+  free(p->measures);
+  free(p->aggs);
+  free(p->mops);
   for (uint32_t c = 0; p->colnames && c < p->ncols; c++) free(p->colnames[c]);
   free(p->colnames);
   free(p->coltypes);

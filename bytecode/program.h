@@ -70,6 +70,37 @@ typedef struct seg_seginfo {
   seg_loc loc;
 } seg_seginfo;
 
+/* A measure (`measure revenue = sum(total_spend) * 0.12`) is computed per
+** segment over its members after the pass, from these tables:
+**   seg_aggr     one aggregate: fn over column col (-1: count customers),
+**                of the rows where condition slot cond is true (-1: all);
+**                p: percentile()'s fraction (median 0.5)
+**   seg_mop      the measure's arithmetic in postfix: 'a' push aggregate
+**                agg, 'k' push k, '+' '-' '*' '/' pop two push one, 'n'
+**                negate the top
+**   seg_measure  its name and description, and mops [first, first + n)
+** A condition slot is a segment the program computes but nobody sees
+** (p->nsegs + i): an aggregate's `where`, or the `require` guard (slot
+** guard - 1; guard 0: none), which codegen also ANDs into every segment. */
+typedef struct seg_aggr {
+  uint8_t fn;                /* seg_aggfn                               */
+  int32_t col;
+  int32_t cond;
+  double p;
+} seg_aggr;
+
+typedef struct seg_mop {
+  uint8_t kind;
+  uint32_t agg;
+  double k;
+} seg_mop;
+
+typedef struct seg_measure {
+  char *name, *desc;         /* owned; desc may be NULL                 */
+  seg_loc loc;
+  uint32_t first, n;
+} seg_measure;
+
 typedef struct seg_program {
   seg_insn *code;   uint32_t ncode, capcode;
   int64_t *ki;      uint32_t nki, capki;
@@ -77,6 +108,11 @@ typedef struct seg_program {
   seg_map *maps;    uint32_t nmaps, capmaps;
   seg_xprog x;               /* the maps' expressions, prepared         */
   seg_seginfo *segs; uint32_t nsegs;
+  uint32_t nconds;           /* hidden condition slots after the segments */
+  uint32_t guard;            /* the `require` guard: 1 + its slot, or 0  */
+  seg_aggr *aggs;    uint32_t naggs;
+  seg_mop *mops;     uint32_t nmops;
+  seg_measure *measures; uint32_t nmeasures;
   uint32_t nregs;
   uint32_t maxdepth;         /* deepest selection stack                 */
   uint32_t ncols;            /* columns of the schema it was built for  */
@@ -86,6 +122,9 @@ typedef struct seg_program {
 } seg_program;
 
 void seg_program_free(seg_program *p);
+
+/* Every result slot: the segments, then the hidden conditions. */
+static inline uint32_t seg_program_slots(const seg_program *p) { return p->nsegs + p->nconds; }
 
 /* Gives p its own copy of the schema's columns. Returns 0 or -1 (oom). */
 int seg_program_set_columns(seg_program *p, const seg_schema_view *schema);

@@ -13,13 +13,13 @@
 
 #include "crc32.h"
 
-#define NSECTIONS 9
+#define NSECTIONS 10
 #define NCOUNTS 11                  /* PROG's u32 counts */
 #define XNODE_BYTES 55              /* one expression node in EXPR */
 #define HEADER_LEN (SEG_SEGC_MAGIC_LEN + 16)
 #define NO_DESC 0xffffffffu
 
-static const char *const TAGS[NSECTIONS] = {"PROG", "OPS ", "COLS", "CODE", "KINT", "KNUM", "SEGS", "MAPS", "EXPR"};
+static const char *const TAGS[NSECTIONS] = {"PROG", "OPS ", "COLS", "CODE", "KINT", "KNUM", "SEGS", "MAPS", "EXPR", "MEAS"};
 
 /* ---- growing byte buffer ------------------------------------------------ */
 
@@ -166,6 +166,33 @@ int seg_segc_save(const seg_program *p, const seg_segc_info *info, char **out, s
     put_u32(&b, n->len);
   }
   put(&b, p->x.pool, p->x.npool);
+  END();
+  BEGIN("MEAS");
+  put_u32(&b, p->nconds);
+  put_u32(&b, p->guard);
+  put_u32(&b, p->naggs);
+  put_u32(&b, p->nmops);
+  put_u32(&b, p->nmeasures);
+  for (uint32_t a = 0; a < p->naggs; a++) {
+    put_u8(&b, p->aggs[a].fn);
+    put_u32(&b, (uint32_t)p->aggs[a].col);
+    put_u32(&b, (uint32_t)p->aggs[a].cond);
+    put_f64(&b, p->aggs[a].p);
+  }
+  for (uint32_t k = 0; k < p->nmops; k++) {
+    put_u8(&b, p->mops[k].kind);
+    put_u32(&b, p->mops[k].agg);
+    put_f64(&b, p->mops[k].k);
+  }
+  for (uint32_t m = 0; m < p->nmeasures; m++) {
+    const seg_measure *ms = &p->measures[m];
+    put_str(&b, ms->name);
+    if (ms->desc) put_str(&b, ms->desc);
+    else put_u32(&b, NO_DESC);
+    put_loc(&b, &ms->loc);
+    put_u32(&b, ms->first);
+    put_u32(&b, ms->n);
+  }
   END();
 #undef BEGIN
 #undef END
@@ -469,6 +496,45 @@ int seg_segc_load_ex(const void *data, size_t len, int skip_crc, seg_segc_info *
   if (section(&r, 8, &s) != 0) goto bad;
   if (load_expr(&s, &p->x, cnt[9], cnt[10]) != 0) { r.failed = 1; goto bad; }
   if (done(&r, &s, "EXPR") != 0) goto bad;
+  /* MEAS */
+  if (section(&r, 9, &s) != 0) goto bad;
+  p->nconds = get_u32(&s, "MEAS");
+  p->guard = get_u32(&s, "MEAS");
+  uint32_t na = get_u32(&s, "MEAS"), nk = get_u32(&s, "MEAS"), nm = get_u32(&s, "MEAS");
+  if (s.failed) goto bad;
+  if (p->nconds > 65535 || na > s.n / 17 || nk > s.n / 13 || nm > s.n / 32) {
+    fail(&r, "MEAS: %u conditions, %u aggregates, %u operations, %u measures in %zu bytes", p->nconds, na, nk, nm, s.n);
+    goto bad;
+  }
+  p->aggs = calloc((size_t)na + 1, sizeof *p->aggs);
+  p->mops = calloc((size_t)nk + 1, sizeof *p->mops);
+  p->measures = calloc((size_t)nm + 1, sizeof *p->measures);
+  if (!p->aggs || !p->mops || !p->measures) { fail(&r, "out of memory"); goto bad; }
+  p->naggs = na;
+  p->nmops = nk;
+  for (uint32_t a = 0; a < na && !s.failed; a++) {
+    p->aggs[a].fn = (uint8_t)get_u8(&s, "MEAS");
+    p->aggs[a].col = (int32_t)get_u32(&s, "MEAS");
+    p->aggs[a].cond = (int32_t)get_u32(&s, "MEAS");
+    p->aggs[a].p = get_f64(&s, "MEAS");
+  }
+  for (uint32_t k = 0; k < nk && !s.failed; k++) {
+    p->mops[k].kind = (uint8_t)get_u8(&s, "MEAS");
+    p->mops[k].agg = get_u32(&s, "MEAS");
+    p->mops[k].k = get_f64(&s, "MEAS");
+  }
+  for (uint32_t m = 0; m < nm && !s.failed; m++) {
+    seg_measure *ms = &p->measures[m];
+    p->nmeasures = m + 1;                 /* freed with the program from here on */
+    ms->name = get_str(&s, "a measure name");
+    if (ms->name && !*ms->name) fail(&s, "measure %u has an empty name", m);
+    uint32_t dl = get_u32(&s, "MEAS");
+    if (dl != NO_DESC && !s.failed) ms->desc = get_bytes(&s, dl, "a measure description");
+    ms->loc = get_loc(&s, "MEAS");
+    ms->first = get_u32(&s, "MEAS");
+    ms->n = get_u32(&s, "MEAS");
+  }
+  if (done(&r, &s, "MEAS") != 0) goto bad;
   if (r.off != r.n) { fail(&r, "%zu bytes after the last section", r.n - r.off); goto bad; }
 
   int vrc = seg_program_verify(p, err, errlen);
@@ -519,6 +585,7 @@ int seg_segc_bind(seg_program *p, const seg_schema_view *data, char *err, size_t
     for (int k = 0; k < 4 && fmt[k]; k++) if (fmt[k] == 'C') read[ops[k]] = 1;
   }
   for (uint32_t m = 0; m < p->nmaps; m++) read[p->maps[m].col] = 1;
+  for (uint32_t a = 0; a < p->naggs; a++) if (p->aggs[a].col >= 0) read[p->aggs[a].col] = 1;
   for (uint32_t i = 0; i < p->ncols; i++) {
     to[i] = -1;
     if (!read[i]) continue;
@@ -545,6 +612,7 @@ int seg_segc_bind(seg_program *p, const seg_schema_view *data, char *err, size_t
     for (int k = 1; k < 4 && fmt[k]; k++) if (fmt[k] == 'C') *ops[k] = (uint32_t)to[*ops[k]];
   }
   for (uint32_t m = 0; m < p->nmaps; m++) p->maps[m].col = (uint32_t)to[p->maps[m].col];
+  for (uint32_t a = 0; a < p->naggs; a++) if (p->aggs[a].col >= 0) p->aggs[a].col = to[p->aggs[a].col];
   for (uint32_t i = 0; i < p->x.nn; i++)
     if (p->x.n[i].kind == SEG_N_NAME && p->x.n[i].col >= 0 && (uint32_t)p->x.n[i].col < p->ncols)
       p->x.n[i].col = to[p->x.n[i].col];

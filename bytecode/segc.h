@@ -2,10 +2,10 @@
 ** segc.h -- saved bytecode: `seg compile` writes a .segc file, `seg run`
 ** and `seg explain` load it, verified, instead of compiling rules.
 **
-** File format (version 2), little-endian throughout:
+** File format (version 3), little-endian throughout:
 **
-**   magic "SEGC\r\n\x1a\n", u32 version, u32 flags, i32 today, u32 nsections (9)
-**   9 sections, in this order, each  u32 tag, u32 length, payload:
+**   magic "SEGC\r\n\x1a\n", u32 version, u32 flags, i32 today, u32 nsections (10)
+**   10 sections, in this order, each  u32 tag, u32 length, payload:
 **     "PROG"  u32 nregs, maxdepth, ncode, nki, nkf, nmaps, nsegs, ncols, nops,
 **             nnodes, npool
 **     "OPS "  nops x (u8 len, name, u8 len, operand format): the opcodes the
@@ -23,6 +23,12 @@
 **             i32 col, u32 a, b, c, list, next, i64 ival, f64 fval,
 **             u32 str, u32 len), then npool bytes of strings: the text
 **             maps' expressions as data (bytecode/expr.h's seg_xprog)
+**     "MEAS"  u32 nconds, guard, naggs, nmops, nmeasures; naggs x (u8 fn,
+**             i32 col, i32 cond, f64 p); nmops x (u8 kind, u32 agg, f64 k);
+**             nmeasures x (u32 len, name, u32 len or 0xffffffff,
+**             description, i32 x 4 location, u32 first, u32 n): the
+**             hidden condition slots, the `require` guard and the measures
+**             (bytecode/program.h; version 3)
 **   u32 CRC-32 (IEEE, as zlib's crc32) of every byte before it.
 **
 ** flags: bit 0, the rules read today's date (`today`, `within`, `ago`,
@@ -54,7 +60,7 @@
 #include <stdint.h>
 #include "program.h"
 
-#define SEG_SEGC_VERSION 2
+#define SEG_SEGC_VERSION 3
 #define SEG_SEGC_MAGIC "SEGC\r\n\x1a\n"
 #define SEG_SEGC_MAGIC_LEN 8
 

@@ -103,7 +103,7 @@ int seg_program_verify(const seg_program *p, char *err, size_t errlen) {
       case 'M': lim = p->nmaps; break;
       case 'K': lim = p->nki; break;
       case 'F': lim = p->nkf; break;
-      case 'S': lim = p->nsegs; break;
+      case 'S': lim = seg_program_slots(p); break;
       case 'J':
         if (v <= pc || v >= p->ncode) {
           snprintf(err, errlen, "jump at instruction %u points %s", pc, v <= pc ? "backwards" : "past the end");
@@ -175,12 +175,13 @@ int seg_program_verify(const seg_program *p, char *err, size_t errlen) {
     snprintf(err, errlen, "unbalanced selection stack at end of program");
     goto out;
   }
-  /* every segment is counted by exactly one EMIT / EMIT_SEL */
-  if (p->nsegs > p->ncode) {
-    snprintf(err, errlen, "%u segments but only %u instructions", p->nsegs, p->ncode);
+  /* every segment and condition slot is counted by exactly one EMIT / EMIT_SEL */
+  uint32_t slots = seg_program_slots(p);
+  if (slots < p->nsegs || slots > p->ncode) {
+    snprintf(err, errlen, "%u segments and conditions but only %u instructions", slots, p->ncode);
     goto out;
   }
-  emits = calloc((size_t)p->nsegs + 1, 1);
+  emits = calloc((size_t)slots + 1, 1);
   if (!emits) {
     snprintf(err, errlen, "out of memory");
     rc = -2;
@@ -191,11 +192,57 @@ int seg_program_verify(const seg_program *p, char *err, size_t errlen) {
       snprintf(err, errlen, "instruction %u: segment s%u is counted twice", pc, p->code[pc].a);
       goto out;
     }
-  for (uint32_t s = 0; s < p->nsegs; s++)
+  for (uint32_t s = 0; s < slots; s++)
     if (!emits[s]) {
       snprintf(err, errlen, "segment s%u is never counted", s);
       goto out;
     }
+  /* the measures' tables: every reference in bounds, each postfix balanced */
+  if (p->guard && (p->guard - 1 < p->nsegs || p->guard - 1 >= slots)) {
+    snprintf(err, errlen, "the guard's slot %u is not a condition", p->guard - 1);
+    goto out;
+  }
+  for (uint32_t a = 0; a < p->naggs; a++) {
+    const seg_aggr *g = &p->aggs[a];
+    if (g->fn >= SEG_AG__N || g->col < -1 || g->col >= (int32_t)p->ncols ||
+        (g->cond != -1 && (g->cond < (int32_t)p->nsegs || g->cond >= (int32_t)slots)) || !(g->p >= 0 && g->p <= 1) ||
+        (g->col < 0 && g->fn != SEG_AG_COUNT)) {
+      snprintf(err, errlen, "aggregate %u is malformed", a);
+      goto out;
+    }
+    seg_type ct = g->col >= 0 ? p->coltypes[g->col] : SEG_INT;
+    int num = ct == SEG_INT || ct == SEG_NUM;
+    int fits = g->fn == SEG_AG_COUNT || g->fn == SEG_AG_COUNT_DISTINCT ? 1
+             : g->fn == SEG_AG_RATE ? ct == SEG_BOOL
+             : g->fn == SEG_AG_MIN || g->fn == SEG_AG_MAX ? num || ct == SEG_DATE : num;
+    if (!fits) {
+      snprintf(err, errlen, "aggregate %u: %s() of a %s column", a, seg_aggfn_name((seg_aggfn)g->fn),
+               seg_type_name(ct));
+      goto out;
+    }
+  }
+  for (uint32_t m = 0; m < p->nmeasures; m++) {
+    const seg_measure *ms = &p->measures[m];
+    if (ms->n == 0 || ms->first > p->nmops || ms->n > p->nmops - ms->first) {
+      snprintf(err, errlen, "measure %u's operations are out of bounds", m);
+      goto out;
+    }
+    uint32_t h = 0;
+    for (uint32_t k = ms->first; k < ms->first + ms->n; k++) {
+      const seg_mop *o = &p->mops[k];
+      int ok = o->kind == 'a' ? o->agg < p->naggs : o->kind == 'k' ? 1 : o->kind == 'n' ? h >= 1
+             : (o->kind == '+' || o->kind == '-' || o->kind == '*' || o->kind == '/') ? h >= 2 : 0;
+      if (!ok || h > 64) {
+        snprintf(err, errlen, "measure %u: operation %u is malformed", m, k - ms->first);
+        goto out;
+      }
+      h += o->kind == 'a' || o->kind == 'k' ? 1 : o->kind == 'n' ? 0 : (uint32_t)-1;
+    }
+    if (h != 1) {
+      snprintf(err, errlen, "measure %u leaves %u values", m, h);
+      goto out;
+    }
+  }
   for (uint32_t pc = 0; pc < p->ncode; pc++) {
     const seg_insn *in = &p->code[pc];
     if (seg_ops[in->op].format[1] != 'J') continue;

@@ -137,9 +137,12 @@ seg_schema_view seg_cli_table_view(const seg_table *t, const char **names, seg_t
 int seg_cli_schema(const char *schema, const char *data, seg_schema *s, seg_table *t, seg_schema_view *sv);
 /* Compiles a rules file, diagnostics printed to stderr: 0, 1 rule errors,
 ** 2 input error (c is set up once the file is read). _rules: errors only;
-** _lint: lint warnings too (seg run; they are `seg check`'s otherwise). */
+** _lint: lint warnings too (seg run; they are `seg check`'s otherwise),
+** and extra statements after the file's (NULL: none; --measure), whose
+** diagnostics name "--measure". */
 int seg_cli_compile_rules(const char *path, const seg_schema_view *sv, int32_t today, seg_compiled *c);
-int seg_cli_compile_lint(const char *path, const seg_schema_view *sv, int32_t today, seg_compiled *c);
+int seg_cli_compile_lint(const char *path, const seg_schema_view *sv, int32_t today, seg_compiled *c,
+                         const char *extra);
 
 /* Writing a file so that a failure never leaves a partial file under its
 ** name. seg_cli_atomic_open opens a temporary file beside path (with

@@ -1,6 +1,6 @@
 /*
 ** cmd_check.c -- `seg check FILES_OR_DIRS... (--schema S | --data D)
-** [--format text|json|sarif|github|gitlab] [--strict] [--today D]`:
+** [--format text|json|sarif|github|gitlab] [--strict] [--require-guard] [--today D]`:
 ** every rules file compiled and linted against the columns, no data read.
 ** A folder stands for every *.seg file under it (sorted). Exit 1 when a
 ** file has errors (or warnings, with --strict).
@@ -81,13 +81,14 @@ static int collect_seg(const char *dir, pathlist *out) {
 
 int seg_cmd_check(int argc, char **argv) {
   const char *schema = NULL, *data = NULL, *today_opt = NULL, *format = NULL;
-  int strict = 0, ninputs = 0;
+  int strict = 0, ninputs = 0, require_guard = 0;
   const seg_cli_opt options[] = {
     {"--schema", NULL, SEG_OPT_VALUE, &schema},
     {"--data", NULL, SEG_OPT_VALUE, &data},
     {"--today", NULL, SEG_OPT_VALUE, &today_opt},
     {"--format", NULL, SEG_OPT_VALUE, &format},
     {"--strict", NULL, SEG_OPT_FLAG, &strict},
+    {"--require-guard", NULL, SEG_OPT_FLAG, &require_guard},
     {NULL, NULL, 0, NULL}};
   const seg_cli_spec spec = {options, -1, 1, "unknown option '%s' for this command", seg_cli_usage};
   const char **inputs = calloc((size_t)argc + 1, sizeof *inputs);
@@ -141,6 +142,13 @@ int seg_cmd_check(int argc, char **argv) {
       fprintf(stderr, "seg: %s: out of memory\n", files.v[i]);
       rc = SEG_EXIT_USAGE;
     }
+    /* --require-guard: a file that guards nothing is a finding (CI for consent) */
+    int guarded = 0;
+    for (const seg_stmt *st = cs[i].ast.first; st; st = st->next) guarded |= st->kind == S_REQUIRE;
+    if (require_guard && !guarded)
+      seg_diag_add(&cs[i].diags, SEG_SEV_ERROR, "E0112", (seg_loc){1, 1, 1, 1},
+                   "no 'require' guard in this file, and --require-guard asks for one: every rules file must "
+                   "say whom it may reach, e.g. `require email_opt_in is true`");
     seg_render_file f = {strcmp(files.v[i], "-") == 0 ? "<stdin>" : files.v[i], src, len, &cs[i].diags};
     if (cs[i].diags.nerrors || (strict && cs[i].diags.nwarnings)) findings = 1;
     if (fmt == SEG_RENDER_TEXT) seg_render_text(stderr, &f, 1, seg_cli_color());

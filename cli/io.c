@@ -225,15 +225,45 @@ int seg_cli_schema(const char *schema, const char *data, seg_schema *s, seg_tabl
   seg_cli_usage("%s", "this command needs --schema FILE or --data DATA to know the columns");
 }
 
+/* extra: more statements after the file's (seg run --measure), NULL for
+** none; their diagnostics are shown as "--measure", not as lines of path. */
 static int compile_rules(const char *path, const seg_schema_view *sv, int32_t today, seg_compiled *c,
-                         int warnings) {
+                         int warnings, const char *extra) {
   size_t len;
   char *src = seg_cli_read_file(path, &len);
   if (!src) return SEG_EXIT_USAGE;
-  int rc = seg_compile(src, len, sv, today, c);
+  int lines = 1;
+  for (size_t i = 0; i < len; i++) lines += src[i] == '\n';
+  size_t xlen = extra ? strlen(extra) : 0;
+  if (extra) {                              /* the file, a line break, the extra text */
+    char *both = malloc(len + xlen + 2);
+    if (!both) { free(src); fprintf(stderr, "seg: out of memory\n"); return SEG_EXIT_USAGE; }
+    memcpy(both, src, len);
+    both[len] = '\n';
+    memcpy(both + len + 1, extra, xlen + 1);
+    free(src);
+    src = both;
+  }
+  int rc = seg_compile(src, extra ? len + 1 + xlen : len, sv, today, c);
   if (!warnings) seg_diags_drop_warnings(&c->diags);   /* lint warnings are `seg check`'s */
   const char *shown = strcmp(path, "-") == 0 ? "<stdin>" : path;
-  seg_diag_render_text(stderr, &c->diags, shown, src, len, seg_cli_color());
+  seg_diags mine = c->diags, theirs = {0};
+  if (extra) {                              /* the extra text's diagnostics, renumbered from its line 1 */
+    mine = (seg_diags){0};
+    for (size_t i = 0; i < c->diags.n; i++) {
+      seg_diag d = c->diags.v[i];
+      int past = d.loc.first_line > lines;
+      if (past) { d.loc.first_line -= lines; d.loc.last_line -= lines; }
+      seg_diag_add(past ? &theirs : &mine, d.sev, d.code, d.loc, "%s", d.msg ? d.msg : "");
+    }
+  }
+  seg_diag_render_text(stderr, &mine, shown, src, len, seg_cli_color());
+  if (extra) {
+    seg_diag_render_text(stderr, &theirs, "--measure", src + len + 1, xlen, seg_cli_color());
+    if (mine.oom || theirs.oom) rc = -1;
+    seg_diags_free(&mine);
+    seg_diags_free(&theirs);
+  }
   free(src);
   if (rc < 0) {
     fprintf(stderr, "seg: out of memory\n");
@@ -244,11 +274,12 @@ static int compile_rules(const char *path, const seg_schema_view *sv, int32_t to
 }
 
 int seg_cli_compile_rules(const char *path, const seg_schema_view *sv, int32_t today, seg_compiled *c) {
-  return compile_rules(path, sv, today, c, 0);
+  return compile_rules(path, sv, today, c, 0, NULL);
 }
 
-int seg_cli_compile_lint(const char *path, const seg_schema_view *sv, int32_t today, seg_compiled *c) {
-  return compile_rules(path, sv, today, c, 1);
+int seg_cli_compile_lint(const char *path, const seg_schema_view *sv, int32_t today, seg_compiled *c,
+                         const char *extra) {
+  return compile_rules(path, sv, today, c, 1, extra);
 }
 
 /* ---- text ------------------------------------------------------------------ */

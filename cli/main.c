@@ -27,7 +27,8 @@ static const command COMMANDS[] = {
    "  seg check   FILES_OR_DIRS... (--schema FILE | --data DATA)   ",
    "check rules, no data needed",
    "      --format text|json|sarif|github|gitlab   text to stderr; the others, one document to stdout\n"
-   "      --strict             warnings count as findings (exit 1)\n"},
+   "      --strict             warnings count as findings (exit 1)\n"
+   "      --require-guard      a file without a `require` guard is a finding (E0112)\n"},
   {"run", seg_cmd_run,
    "  seg run     RULES.seg DATA [options]                  ",
    "count segment members",
@@ -36,6 +37,7 @@ static const command COMMANDS[] = {
    "      --members OUT.csv    write segment,key for every member ('-' = stdout)\n"
    "      --key COLUMN         the key column for --members (default: the first)\n"
    "      --segment NAME       report only this segment (repeatable)\n"
+   "      --measure EXPR       one more measure, e.g. \"sum(total_spend)\" (repeatable; its name is EXPR)\n"
    "      --exclude LIST.csv   a suppression list: the keys or e-mails (its header names the column) leave\n"
    "                           every segment and the member file; the summary says how many\n"
    "      --trace              print each instruction of the first batch with its selection size\n"

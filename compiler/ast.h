@@ -48,7 +48,10 @@ struct seg_node {
   int depth;          /* height of the subtree (parser), through constants (sema) */
 };
 
-typedef enum seg_skind { S_LET, S_SEGMENT } seg_skind;
+/* S_MEASURE: a value computed per segment over its members (expr over
+** aggregates; where: a filter on every aggregate, or NULL). S_REQUIRE: a
+** guard ANDed into every segment of the file (name ""). */
+typedef enum seg_skind { S_LET, S_SEGMENT, S_MEASURE, S_REQUIRE } seg_skind;
 
 typedef struct seg_stmt {
   seg_skind kind;
@@ -56,6 +59,7 @@ typedef struct seg_stmt {
   const char *name;
   const char *desc;     /* segment description or NULL                  */
   seg_node *expr;
+  seg_node *where;      /* S_MEASURE: `... where cond`, or NULL         */
   struct seg_stmt *next;
   /* sema */
   int index;            /* segment: index among segments                */
@@ -67,6 +71,7 @@ typedef struct seg_stmt {
 typedef struct seg_ast {
   seg_stmt *first, *last;
   int nsegments;
+  int nmeasures;
 } seg_ast;
 
 seg_node *seg_node_new(seg_arena *a, seg_nkind k, seg_loc loc);

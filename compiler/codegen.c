@@ -821,6 +821,92 @@ static void mark_refs(const seg_node *n, uint8_t *referenced) {
   for (const seg_node *k = n->list; k; k = k->next) mark_refs(k, referenced);
 }
 
+/* ---- measures and the guard ------------------------------------------- */
+
+/* Computes condition n into the next hidden slot; returns the slot. */
+static uint32_t emit_cond(cg *g, seg_node *n) {
+  uint32_t slot = seg_program_slots(g->p);
+  if (slot >= 65535) {                   /* a slot travels in a 16-bit operand */
+    seg_diag_add(g->diags, SEG_SEV_ERROR, "E0000", n->loc, "too many segments and filters in one file (at most 65535)");
+    g->failed = 1;
+    return 0;
+  }
+  uint32_t r = gen(g, n);
+  emit(g, SEG_OP_EMIT, slot, r, 0, 0);
+  reg_free(g, r);
+  g->p->nconds++;
+  return slot;
+}
+
+/* Appends the postfix of measure expression n (checked by sema: numbers,
+** number constants, aggregates and + - * /); each aggregate's filter
+** becomes a condition slot. */
+static void measure_ops(cg *g, seg_node *n, uint32_t *capmops, uint32_t *capaggs) {
+  seg_program *p = g->p;
+  if (g->failed) return;
+  seg_mop o = {0, 0, 0};
+  switch (n->kind) {
+  case SEG_N_AGG: {
+    seg_aggr a = {(uint8_t)n->op, n->a ? n->a->col : -1, -1, n->fval};
+    if (n->b) a.cond = (int32_t)emit_cond(g, n->b);
+    if (!GROW(p->aggs, p->naggs, *capaggs)) { g->failed = 1; return; }
+    p->aggs[p->naggs] = a;
+    o.kind = 'a';
+    o.agg = p->naggs++;
+    break;
+  }
+  case SEG_N_NEG:
+    measure_ops(g, n->a, capmops, capaggs);
+    o.kind = 'n';
+    break;
+  case SEG_N_BIN:
+    measure_ops(g, n->a, capmops, capaggs);
+    measure_ops(g, n->b, capmops, capaggs);
+    o.kind = (uint8_t)n->op;
+    break;
+  default: {                              /* a number or a number constant */
+    seg_val v = fold(g, n);
+    o.kind = 'k';
+    o.k = v.missing ? NAN : v.type == VT_NUM ? v.f : (double)v.i;
+    seg_val_release(&v);
+    break;
+  }
+  }
+  if (g->failed) return;
+  if (!GROW(p->mops, p->nmops, *capmops)) { g->failed = 1; return; }
+  p->mops[p->nmops++] = o;
+}
+
+/* The text column `a and b` reads alone (sema's rule): -1 none, -2 several or others. */
+static int textcol_of2(const seg_node *a, const seg_node *b) {
+  return a->textcol == -1 ? b->textcol : b->textcol == -1 || a->textcol == b->textcol ? a->textcol : -2;
+}
+
+/* The `require` guards of the file as one condition (several are ANDed,
+** in nodes the caller frees), or NULL. */
+static seg_node *guard_of(cg *g, seg_ast *ast, seg_node **extra) {
+  seg_node *gd = NULL;
+  *extra = NULL;
+  for (seg_stmt *t = ast->first; t; t = t->next) {
+    if (t->kind != S_REQUIRE || !t->expr) continue;
+    if (!gd) { gd = t->expr; continue; }
+    seg_node *both = calloc(1, sizeof *both);
+    if (!both) { g->failed = 1; return gd; }
+    both->kind = SEG_N_AND;
+    both->type = VT_BOOL;
+    both->loc = t->loc;
+    both->a = gd;
+    both->b = t->expr;
+    both->col = -1;
+    both->has_cols = gd->has_cols | t->expr->has_cols;
+    both->textcol = textcol_of2(gd, t->expr);
+    both->next = *extra;                  /* the caller's list to free */
+    *extra = both;
+    gd = both;
+  }
+  return gd;
+}
+
 int seg_cg_program(seg_ast *ast, seg_stmt **order, const seg_schema_view *schema, int32_t today,
                    seg_program *p, seg_diags *diags) {
   memset(p, 0, sizeof *p);
@@ -842,6 +928,9 @@ int seg_cg_program(seg_ast *ast, seg_stmt **order, const seg_schema_view *schema
     g.failed = 1;
   }
   for (int i = 0; !g.failed && i < ast->nsegments; i++) mark_refs(order[i]->expr, referenced);
+  for (seg_stmt *t = ast->first; t && !g.failed; t = t->next)     /* filters and guards read segments too */
+    if ((t->kind == S_MEASURE || t->kind == S_REQUIRE) && t->expr) mark_refs(t->expr, referenced);
+  seg_node *extra = NULL, *guard = guard_of(&g, ast, &extra);
   for (int i = 0; !g.failed && i < ast->nsegments; i++) {
     seg_stmt *t = order[i];
     seg_seginfo *si = &p->segs[t->index];
@@ -849,6 +938,19 @@ int seg_cg_program(seg_ast *ast, seg_stmt **order, const seg_schema_view *schema
     si->desc = t->desc ? strdup(t->desc) : NULL;
     si->loc = t->name_loc;
     if (!si->name || (t->desc && !si->desc)) { g.failed = 1; break; }
+    /* `require G`: the segment is `G and (its rule)` */
+    seg_node guarded = {0}, *saved = t->expr;
+    if (guard) {
+      guarded.kind = SEG_N_AND;
+      guarded.type = VT_BOOL;
+      guarded.loc = t->expr->loc;
+      guarded.a = guard;
+      guarded.b = t->expr;
+      guarded.col = -1;
+      guarded.has_cols = guard->has_cols | t->expr->has_cols;
+      guarded.textcol = textcol_of2(guard, t->expr);
+      t->expr = &guarded;
+    }
     crange cr;
     seg_node *e = t->expr;
     /* a lone condition with no fused form is cheaper as one EMIT */
@@ -862,13 +964,39 @@ int seg_cg_program(seg_ast *ast, seg_stmt **order, const seg_schema_view *schema
         if (!g.failed) p->code[ps.jumps[k]].b = pop;
       }
       g.depth -= ps.n;
+      t->expr = saved;
       continue;
     }
     uint32_t r = gen(&g, t->expr);
+    t->expr = saved;
     if (g.failed) break;
     g.persistent[r] = 1;
     g.segreg[t->index] = (int32_t)r;
     emit(&g, SEG_OP_EMIT, (uint32_t)t->index, r, 0, 0);
+  }
+  /* the guard's own count (how many customers it keeps), then the
+  ** measures with their filters */
+  if (guard && !g.failed) p->guard = 1 + emit_cond(&g, guard);
+  uint32_t capmops = 0, capaggs = 0;
+  if (ast->nmeasures > 0 && !g.failed) {
+    p->measures = calloc((size_t)ast->nmeasures, sizeof *p->measures);
+    if (!p->measures) g.failed = 1;
+  }
+  for (seg_stmt *t = ast->first; t && !g.failed; t = t->next) {
+    if (t->kind != S_MEASURE || !t->expr) continue;
+    seg_measure *m = &p->measures[p->nmeasures++];
+    m->name = strdup(t->name);
+    m->desc = t->desc ? strdup(t->desc) : NULL;
+    m->loc = t->name_loc;
+    m->first = p->nmops;
+    if (!m->name || (t->desc && !m->desc)) { g.failed = 1; break; }
+    measure_ops(&g, t->expr, &capmops, &capaggs);
+    m->n = p->nmops - m->first;
+  }
+  while (extra) {
+    seg_node *next = extra->next;
+    free(extra);
+    extra = next;
   }
   free(ps.jumps);
   free(referenced);

@@ -424,6 +424,7 @@ static void pr(fctx *f, sbuf *b, const seg_node *n, int minprec) {
       pr(f, b, k, 1);
       if (k->next) sb_puts(b, ", ");
     }
+    if (n->b) { sb_puts(b, n->list ? " where " : "where "); pr(f, b, n->b, 1); }   /* an aggregate's filter */
     sb_putc(b, ')');
     break;
   default:
@@ -513,15 +514,23 @@ static void put_comment_text(sbuf *dst, const cmt *c) {
 static void print_stmt(fctx *f, const seg_stmt *s, int si) {
   sbuf *o = &f->out;
   sbuf head = {0};
-  sb_puts(&head, s->kind == S_LET ? "let " : "segment ");
-  put_name(&head, s->name ? s->name : "");
-  if (s->kind == S_SEGMENT && s->desc) { sb_putc(&head, ' '); put_string(&head, s->desc, strlen(s->desc)); }
-  sb_puts(&head, " =");
+  if (s->kind == S_REQUIRE) {
+    sb_puts(&head, "require");
+  } else {
+    sb_puts(&head, s->kind == S_LET ? "let " : s->kind == S_MEASURE ? "measure " : "segment ");
+    put_name(&head, s->name ? s->name : "");
+    if (s->kind != S_LET && s->desc) { sb_putc(&head, ' '); put_string(&head, s->desc, strlen(s->desc)); }
+    sb_puts(&head, " =");
+  }
   if (head.oom) { o->oom = 1; free(head.p); return; }
 
   items it = {0};
   if (s->expr && (s->expr->kind == SEG_N_OR || s->expr->kind == SEG_N_AND)) add_chain(f, &it, s->expr, 4, "", 4);
   else if (s->expr) { item *x = add_item(&it, 4, "", s->expr, 1); if (x) render_item(f, x); }
+  if (s->kind == S_MEASURE && s->where) {      /* a measure's filter: its own line when it breaks */
+    item *x = add_item(&it, 4, "where ", s->where, 1);
+    if (x) render_item(f, x);
+  }
   sbuf headtrail = {0};
 
   /* attach this statement's comments */
@@ -553,6 +562,7 @@ static void print_stmt(fctx *f, const seg_stmt *s, int si) {
   sbuf full = {0};
   if (simple && s->expr) {
     pr(f, &full, s->expr, 1);
+    if (s->kind == S_MEASURE && s->where) { sb_puts(&full, " where "); pr(f, &full, s->where, 1); }
     int w = width_of(full.p ? full.p : "", full.n);
     const sbuf *trail = &it.v[it.n - 1].trail;
     if (width_of(head.p, head.n) + 1 + w <= SEG_FMT_WIDTH) {
@@ -693,7 +703,7 @@ int seg_fmt_ast_equal(const seg_ast *a, const seg_ast *b) {
   const seg_stmt *x = a->first, *y = b->first;
   for (; x && y; x = x->next, y = y->next) {
     if (x->kind != y->kind || !str_eq(x->name, y->name) || !str_eq(x->desc, y->desc) ||
-        !node_eq(x->expr, y->expr))
+        !node_eq(x->expr, y->expr) || !node_eq(x->where, y->where))
       return 0;
   }
   return x == NULL && y == NULL;

@@ -19,7 +19,7 @@
 #include "date.h"
 #include "eval.h"
 
-#define NCODES 8            /* W0201 .. W0208 */
+#define NCODES 10           /* W0201 .. W0210 */
 
 typedef struct lint {
   const seg_ast *ast;
@@ -38,7 +38,7 @@ static void warn(lint *l, int code, seg_loc loc, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 static void warn(lint *l, int code, seg_loc loc, const char *fmt, ...) {
   static const char *const codes[NCODES] = {"W0201", "W0202", "W0203", "W0204",
-                                            "W0205", "W0206", "W0207", "W0208"};
+                                            "W0205", "W0206", "W0207", "W0208", "W0209", "W0210"};
   char buf[1024];
   va_list ap;
   va_start(ap, fmt);
@@ -389,7 +389,7 @@ static void mark_guards(lint *l, const seg_node *n) {
 /* The first column whose missing value makes n unknown (not under `is
 ** missing`, nor under coalesce()), or -1. */
 static int first_nullable_col(const lint *l, const seg_node *n) {
-  if (!n || n->kind == SEG_N_MISSING) return -1;
+  if (!n || n->kind == SEG_N_MISSING || n->kind == SEG_N_IS) return -1;   /* `is true` is never unknown */
   if (n->kind == SEG_N_CALL && n->fn == F_COALESCE) return -1;
   if (is_col(n)) {
     if (l->may_be_missing && !l->may_be_missing[n->col]) return -1;
@@ -713,6 +713,15 @@ int seg_lint(const seg_ast *ast, const seg_schema_view *schema, int32_t today,
     l.cur = t;
     memset(l.guarded, 0, schema->ncols + 1);
     mark_guards(&l, t->expr);
+    /* W0210: a guard over a column with missing values leaves those customers out of every segment */
+    int gc = t->kind == S_REQUIRE ? first_nullable_col(&l, t->expr) : -1;
+    if (gc >= 0 && !l.guarded[gc]) {
+      char cn[200];
+      colname(&l, gc, cn, sizeof cn);
+      warn(&l, 210, t->expr->loc,
+           "customers with no %s are left out of every segment by this guard (it is unknown for them, not "
+           "true); if that is meant, say so: `require %s is not missing and ...`", cn, cn);
+    }
     walk(&l, t->expr, SEG_N_NAME);
   }
 

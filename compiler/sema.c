@@ -34,6 +34,7 @@ typedef struct sema {
   int text_side;          /* checking the other side of a text comparison */
   int list_ok;            /* a name of a list `let` may stand here        */
   const uint8_t *empty;   /* may_be_missing, when some column is empty    */
+  int in_agg;             /* checking an aggregate's column or filter     */
 } sema;
 
 #define ERR(s, code, loc, ...) seg_diag_add((s)->diags, SEG_SEV_ERROR, code, loc, __VA_ARGS__)
@@ -104,7 +105,7 @@ static void index_names(sema *s) {
   s->names = calloc(s->nnames, sizeof *s->names);
   if (!s->names) return;
   for (seg_stmt *t = s->ast->first; t; t = t->next) {
-    if (!t->name) continue;
+    if (!t->name || !*t->name) continue;
     size_t i = name_hash(t->name) & (s->nnames - 1);
     while (s->names[i] && strcmp(s->names[i]->name, t->name) != 0) i = (i + 1) & (s->nnames - 1);
     if (!s->names[i]) s->names[i] = t;
@@ -217,6 +218,7 @@ static void merge(seg_node *n, const seg_node *c) {
 
 static seg_vtype check(sema *s, seg_node *n);
 static void check_stmt(sema *s, seg_stmt *t);
+static void set_depth(sema *s, seg_node *n);
 
 /* A value that must be known at compile time (a duration, a pattern). */
 static int require_constant(sema *s, seg_node *n, const char *what) {
@@ -248,8 +250,23 @@ static seg_vtype check_name(sema *s, seg_node *n) {
       n->has_cols = t->expr->has_cols;
       return t->expr->type;
     }
+    if (t->kind == S_MEASURE) {
+      ERR(s, "E0103", n->loc, "'%s' is a measure (one value per segment), not a value of each customer; "
+          "a rule cannot use it", n->str);
+      return VT_UNKNOWN;
+    }
     if (s->cur && s->cur->kind == S_LET) {
       ERR(s, "E0109", n->loc, "a constant cannot use segment '%s'", n->str);
+      return VT_UNKNOWN;
+    }
+    if (s->cur && s->cur->kind == S_REQUIRE) {
+      ERR(s, "E0105", n->loc, "'require' cannot use segment '%s': the guard is part of every segment, "
+          "so the segment would depend on itself; write the condition itself", n->str);
+      return VT_UNKNOWN;
+    }
+    if (s->cur && s->cur->kind == S_MEASURE && !s->in_agg) {
+      ERR(s, "E0103", n->loc, "a measure is computed over each segment's customers: use segment '%s' in an "
+          "aggregate's filter, e.g. `count(where %s)`", n->str, n->str);
       return VT_UNKNOWN;
     }
     n->has_cols = 1;
@@ -261,6 +278,14 @@ static seg_vtype check_name(sema *s, seg_node *n) {
     return VT_UNKNOWN;
   }
   if (col >= 0) {
+    if (s->cur && s->cur->kind == S_MEASURE && !s->in_agg) {
+      seg_vtype ct = vt_of(s->schema->types[col]);
+      const char *f1 = ct == VT_TEXT ? "count_distinct" : ct == VT_BOOL ? "rate" : ct == VT_DATE ? "min" : "sum";
+      const char *f2 = ct == VT_TEXT || ct == VT_BOOL ? "count" : ct == VT_DATE ? "max" : "avg";
+      ERR(s, "E0103", n->loc, "a measure is one value per segment: put column '%s' inside an aggregate, "
+          "e.g. `%s(%s)` or `%s(%s)`", n->str, f1, n->str, f2, n->str);
+      return VT_UNKNOWN;
+    }
     n->col = col;
     n->has_cols = 1;
     seg_vtype vt = vt_of(s->schema->types[col]);
@@ -431,11 +456,144 @@ static void period_bounds(sema *s, seg_node *n) {
   n->c = c;
 }
 
+/* An aggregate of a measure: `sum(total_spend where country = "SE")`.
+** The call becomes SEG_N_AGG: a = the column, b = the filter, fval = the
+** fraction of percentile(). Its type is the measure's value type. */
+static seg_vtype check_agg(sema *s, seg_node *n, seg_aggfn f) {
+  const char *fname = seg_aggfn_name(f);
+  if (!s->cur || s->cur->kind != S_MEASURE || s->in_agg) {
+    ERR(s, "E0104", n->loc, s->in_agg ? "%s() inside another aggregate: aggregates do not nest"
+        : "%s() is an aggregate, one value per segment: it belongs in a measure "
+          "(`measure revenue = sum(total_spend)`), not in a condition on each customer", fname);
+    return VT_UNKNOWN;
+  }
+  int nargs = 0;
+  for (seg_node *a = n->list; a; a = a->next) nargs++;
+  int want = f == SEG_AG_PERCENTILE ? 2 : 1;
+  if (nargs != want && !(f == SEG_AG_COUNT && nargs == 0)) {
+    ERR(s, "E0107", n->loc, "%s() takes %s, found %d argument%s", fname,
+        f == SEG_AG_PERCENTILE ? "a column and a fraction: `percentile(total_spend, 0.9)`"
+        : f == SEG_AG_COUNT ? "nothing (the customers) or one column (its present values)" : "one column",
+        nargs, nargs == 1 ? "" : "s");
+    return VT_UNKNOWN;
+  }
+  seg_node *arg = n->list, *frac = arg ? arg->next : NULL;
+  n->kind = SEG_N_AGG;
+  n->op = (int)f;
+  n->list = NULL;
+  n->a = arg;
+  if (arg) arg->next = NULL;
+  int ok = 1;
+  s->in_agg = 1;
+  if (arg) check(s, arg);
+  if (n->b) {
+    check(s, n->b);
+    if (n->b->type != VT_UNKNOWN && n->b->type != VT_BOOL) {
+      ERR(s, "E0111", n->b->loc, "'where' needs a condition, found %s", describe(s, n->b));
+      ok = 0;
+    }
+    if (n->b->type == VT_UNKNOWN) ok = 0;
+  }
+  s->in_agg = 0;
+  n->has_cols = 1;              /* never folded; its value comes from the data */
+  n->textcol = -1;
+  if (frac) {
+    double p = frac->kind == SEG_N_NUM ? frac->fval : frac->kind == SEG_N_INT ? (double)frac->ival : -1;
+    if (!(p >= 0 && p <= 1)) {
+      ERR(s, "E0103", frac->loc, "percentile() needs a fraction from 0 to 1 written as a number, "
+          "e.g. 0.9 for the 90th percentile");
+      ok = 0;
+    }
+    n->fval = p;
+  }
+  if (f == SEG_AG_MEDIAN) n->fval = 0.5;
+  if (!arg) return ok ? VT_INT : VT_UNKNOWN;
+  if (arg->type == VT_UNKNOWN) return VT_UNKNOWN;
+  if (arg->kind != SEG_N_NAME || arg->col < 0) {
+    ERR(s, "E0110", arg->loc, "an aggregate reads one column: write %s(column)%s", fname,
+        arg->kind == SEG_N_NAME && arg->ref && arg->ref->kind == S_SEGMENT
+          ? "; to count a segment's customers write `count(where NAME)`" : "");
+    return VT_UNKNOWN;
+  }
+  seg_vtype t = arg->type;
+  const char *need = NULL;
+  switch (f) {
+  case SEG_AG_SUM: case SEG_AG_AVG: case SEG_AG_MEDIAN: case SEG_AG_PERCENTILE:
+    if (t != VT_INT && t != VT_NUM) need = "numbers";
+    break;
+  case SEG_AG_MIN: case SEG_AG_MAX:
+    if (t != VT_INT && t != VT_NUM && t != VT_DATE) need = "numbers or dates";
+    break;
+  case SEG_AG_RATE:
+    if (t != VT_BOOL) need = "a true/false column (the share of true among present values)";
+    break;
+  default: break;
+  }
+  if (need) {
+    ERR(s, "E0103", arg->loc, "%s() needs %s, found %s", fname, need, describe(s, arg));
+    return VT_UNKNOWN;
+  }
+  if (!ok) return VT_UNKNOWN;
+  switch (f) {
+  case SEG_AG_COUNT: case SEG_AG_COUNT_DISTINCT: return VT_INT;
+  case SEG_AG_SUM: case SEG_AG_MIN: case SEG_AG_MAX: return t;
+  default: return VT_NUM;
+  }
+}
+
+/* A measure's expression: aggregates, numbers, number constants and
+** + - * / between them (a date from min()/max() only alone). */
+static int check_measure_shape(sema *s, const seg_node *n, int alone) {
+  switch (n->kind) {
+  case SEG_N_AGG:
+    if (!alone && n->type == VT_DATE) {
+      ERR(s, "E0103", n->loc, "%s() of a date is a date; a measure can show it but not compute with it",
+          seg_aggfn_name((seg_aggfn)n->op));
+      return 0;
+    }
+    return 1;
+  case SEG_N_INT: case SEG_N_NUM: return 1;
+  case SEG_N_NAME:
+    if (n->ref && n->ref->kind == S_LET && (n->type == VT_INT || n->type == VT_NUM)) return 1;
+    break;
+  case SEG_N_NEG: return check_measure_shape(s, n->a, 0);
+  case SEG_N_BIN:
+    if (n->op < 256) return check_measure_shape(s, n->a, 0) && check_measure_shape(s, n->b, 0);
+    break;
+  default: break;
+  }
+  ERR(s, "E0103", n->loc, "a measure is arithmetic (+ - * /) over aggregates and numbers, such as "
+      "`sum(total_spend) * 0.12`; found %s", describe(s, n));
+  return 0;
+}
+
+/* A measure's trailing `where c`: ANDed into the filter of each of its
+** aggregates. */
+static void spread_where(sema *s, seg_node *n, seg_node *w) {
+  if (!n) return;
+  if (n->kind == SEG_N_AGG) {
+    if (!n->b) { n->b = w; return; }
+    seg_node *both = seg_node_new(s->arena, SEG_N_AND, n->b->loc);
+    if (!both) { s->diags->oom = 1; return; }
+    both->a = n->b;
+    both->b = w;
+    both->type = VT_BOOL;
+    merge(both, n->b);
+    merge(both, w);
+    set_depth(s, both);
+    n->b = both;
+    return;
+  }
+  spread_where(s, n->a, w);
+  spread_where(s, n->b, w);
+}
+
 static seg_vtype check_inner(sema *s, seg_node *n) {
   switch (n->kind) {
   case SEG_N_INT: return VT_INT;
   case SEG_N_NUM: return VT_NUM;
   case SEG_N_BOOL: return VT_BOOL;
+  case SEG_N_AGG: return n->type;       /* checked once, as its call */
   case SEG_N_DATE: case SEG_N_TODAY: return VT_DATE;
   case SEG_N_STR: {
     size_t len = 0;
@@ -458,7 +616,17 @@ static seg_vtype check_inner(sema *s, seg_node *n) {
     if (!require_constant(s, n->a, "the amount of a duration")) return VT_UNKNOWN;
     return VT_DURATION;
   case SEG_N_NAME: return check_name(s, n);
-  case SEG_N_CALL: return check_call(s, n);
+  case SEG_N_CALL: {
+    int ag = 0;
+    while (seg_aggfn_name((seg_aggfn)ag) && strcasecmp(seg_aggfn_name((seg_aggfn)ag), n->str) != 0) ag++;
+    if (seg_aggfn_name((seg_aggfn)ag)) return check_agg(s, n, (seg_aggfn)ag);
+    if (n->b) {
+      ERR(s, "E0001", n->b->loc, "'where' filters an aggregate such as `count(where ...)` or "
+          "`sum(total_spend where ...)`; %s() is not one", n->str);
+      return VT_UNKNOWN;
+    }
+    return check_call(s, n);
+  }
   case SEG_N_NEG:
     check(s, n->a);
     merge(n, n->a);
@@ -691,12 +859,23 @@ static void check_stmt(sema *s, seg_stmt *t) {
   s->cur = t;
   t->state = 1;
   check(s, t->expr);
+  if (t->kind == S_MEASURE && t->where) {
+    s->in_agg = 1;
+    check(s, t->where);
+    s->in_agg = 0;
+    if (t->where->type != VT_UNKNOWN && t->where->type != VT_BOOL)
+      ERR(s, "E0111", t->where->loc, "'where' needs a condition, found %s", describe(s, t->where));
+    else if (t->where->type == VT_BOOL)
+      spread_where(s, t->expr, t->where);
+  }
+  if (t->kind == S_MEASURE && t->expr->type != VT_UNKNOWN) check_measure_shape(s, t->expr, 1);
   t->state = 2;
   if (t->kind == S_LET && t->expr->has_cols && t->expr->type != VT_UNKNOWN)
     ERR(s, "E0109", t->expr->loc, "a constant must not depend on columns or segments; use a segment instead");
-  if (t->kind == S_SEGMENT && t->expr->type != VT_UNKNOWN && t->expr->type != VT_BOOL)
-    ERR(s, "E0111", t->expr->loc, "a segment needs a condition, found %s; compare it, e.g. `%s > 0`",
-        describe(s, t->expr), t->expr->type == VT_TEXT ? "length(x)" : "x");
+  if ((t->kind == S_SEGMENT || t->kind == S_REQUIRE) && t->expr->type != VT_UNKNOWN && t->expr->type != VT_BOOL)
+    ERR(s, "E0111", t->expr->loc, "a %s needs a condition, found %s; compare it, e.g. `%s > 0`",
+        t->kind == S_SEGMENT ? "segment" : "'require' guard", describe(s, t->expr),
+        t->expr->type == VT_TEXT ? "length(x)" : "x");
   s->cur = saved;
 }
 
@@ -954,25 +1133,29 @@ static int syntax_error_in(const seg_diags *d, seg_loc at) {
 
 int seg_sema(seg_ast *ast, seg_arena *arena, seg_schema_view *schema, int32_t today,
              seg_diags *diags, seg_stmt ***order) {
-  sema s = {ast, arena, schema, diags, today, NULL, NULL, 0, NULL, 0, NULL, 0, 0, 0, 0, 0, NULL};
+  sema s = {ast, arena, schema, diags, today, NULL, NULL, 0, NULL, 0, NULL, 0, 0, 0, 0, 0, NULL, 0};
   int before = diags->nerrors;
   int nseg = 0;
   index_names(&s);
   type_empty_columns(&s, schema);
+  int nmeasure = 0;
   for (seg_stmt *t = ast->first; t; t = t->next) {
+    if (t->kind == S_REQUIRE) continue;       /* nameless */
     seg_stmt *first = find_stmt(&s, t->name);
     if (first != t) {
       ERR(&s, "E0108", t->name_loc, "'%s' is already defined on line %d", t->name, first->name_loc.first_line);
       t->name = "";               /* keep it out of name lookups */
     }
     if (t->kind == S_SEGMENT) t->index = nseg++;
+    if (t->kind == S_MEASURE) t->index = nmeasure++;
   }
   ast->nsegments = nseg;
+  ast->nmeasures = nmeasure;
   for (seg_stmt *t = ast->first; t; t = t->next) {
     s.deep_reported = 0;
     int errs = diags->nerrors;
     check_stmt(&s, t);
-    t->broken = diags->nerrors > errs || !*t->name || syntax_error_in(diags, t->loc);
+    t->broken = diags->nerrors > errs || (!*t->name && t->kind != S_REQUIRE) || syntax_error_in(diags, t->loc);
   }
   free(s.names);
   s.order = seg_arena_alloc(arena, (size_t)(nseg + 1) * sizeof *s.order);

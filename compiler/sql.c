@@ -24,6 +24,8 @@ typedef struct sq {
   int errors;
   int oom;
   int leaf;        /* ClickHouse: the next expr() writes a leaf condition as SQL's */
+  const seg_node **aggs;   /* the measures' aggregates, in file order: column "seg$aK" of flags */
+  int naggs;
 } sq;
 
 static const char *const DIALECTS[] = {"sqlite", "duckdb", "postgres", "bigquery", "snowflake", "spark", "trino",
@@ -143,6 +145,7 @@ static void put_today(sq *q) {
   else fprintf(q->f, "CAST(%s AS DATE)", TODAY_PARAM[q->o->dialect]);
 }
 static void comment(FILE *f, const char *src, size_t srclen, const seg_stmt *t, const char *indent);
+static const seg_node *guarded(const seg_node *guard, const seg_node *e, seg_node *buf);
 static void rule_comment(FILE *f, const char *src, size_t srclen, const seg_stmt *t, const char *indent);
 
 /* A value seg computed (a constant sub-expression), as a literal. */
@@ -550,6 +553,85 @@ static void call(sq *q, const seg_node *n) {
   }
 }
 
+/* ---- measures ------------------------------------------------------------
+** The flags CTE carries, per aggregate K, a column "seg$aK": the value it
+** aggregates where its filter is true, NULL elsewhere (CASE WHEN without
+** ELSE; a filter that is unknown is not true). Aggregates skip NULLs, so
+** `sum(x where c)` is SUM over that column, as SQL's FILTER (WHERE c). */
+
+static int agg_index(const sq *q, const seg_node *n) {
+  for (int k = 0; k < q->naggs; k++) if (q->aggs[k] == n) return k;
+  return -1;
+}
+
+/* the value column of aggregate n in flags */
+static void agg_column(sq *q, const seg_node *n) {
+  FILE *f = q->f;
+  if (n->b) { fputs("CASE WHEN ", f); expr(q, n->b); fputs(" THEN ", f); }
+  if (!n->a) fputs("1", f);
+  else if (n->op == SEG_AG_RATE) {
+    fputs("CASE WHEN ", f);
+    expr(q, n->a);
+    fputs(" THEN 1.0 WHEN NOT ", f);
+    expr(q, n->a);
+    fputs(" THEN 0.0 END", f);
+  } else expr(q, n->a);
+  if (n->b) fputs(" END", f);
+}
+
+static void aggregate(sq *q, const seg_node *n) {
+  FILE *f = q->f;
+  int k = agg_index(q, n);
+  if (k < 0) { refuse(q, n, "an aggregate outside a measure"); return; }
+  char col[32];
+  snprintf(col, sizeof col, "seg$a%d", k);
+  int d = q->o->dialect;
+  switch ((seg_aggfn)n->op) {
+  case SEG_AG_COUNT:
+    if (!n->a && !n->b) { fputs("COUNT(*)", f); return; }
+    fputs("COUNT(", f);
+    break;
+  case SEG_AG_SUM: fputs("SUM(", f); break;
+  case SEG_AG_AVG: case SEG_AG_RATE: fputs("AVG(", f); break;
+  case SEG_AG_MIN: fputs("MIN(", f); break;
+  case SEG_AG_MAX: fputs("MAX(", f); break;
+  case SEG_AG_COUNT_DISTINCT: fputs("COUNT(DISTINCT ", f); break;
+  case SEG_AG_MEDIAN: case SEG_AG_PERCENTILE:
+    if (d == SEG_SQL_POSTGRES) {
+      fputs("percentile_cont(", f);
+      put_double(f, n->fval);
+      fputs(") WITHIN GROUP (ORDER BY ", f);
+      put_ident(f, col, 0);
+      fputc(')', f);
+    } else if (d == SEG_SQL_DUCKDB) {
+      fputs("quantile_cont(", f);
+      put_ident(f, col, 0);
+      fputs(", ", f);
+      put_double(f, n->fval);
+      fputc(')', f);
+    } else {
+      fputs("NULL", f);                   /* refused once, by seg_sql_emit */
+    }
+    return;
+  default: refuse(q, n, "this aggregate"); return;
+  }
+  put_ident(f, col, 0);
+  fputc(')', f);
+}
+
+static void collect_aggs(sq *q, const seg_node *n) {
+  if (!n || q->oom) return;
+  if (n->kind == SEG_N_AGG) {
+    const seg_node **v = realloc(q->aggs, ((size_t)q->naggs + 1) * sizeof *v);
+    if (!v) { q->oom = 1; return; }
+    q->aggs = v;
+    q->aggs[q->naggs++] = n;
+    return;
+  }
+  collect_aggs(q, n->a);
+  collect_aggs(q, n->b);
+}
+
 static void expr(sq *q, const seg_node *n) {
   FILE *f = q->f;
   int leaf = q->leaf;
@@ -684,6 +766,9 @@ static void expr(sq *q, const seg_node *n) {
   }
   case SEG_N_CALL:
     call(q, n);
+    return;
+  case SEG_N_AGG:
+    aggregate(q, n);
     return;
   default:
     refuse(q, n, "this expression");
@@ -831,7 +916,8 @@ static void cond(sq *q, const seg_node *n, int want) {
 
 /* ClickHouse 18.16 has no table CTE: one scan of the table with an array
 ** of the segments' conditions, unfolded by ARRAY JOIN. */
-static void emit_clickhouse(sq *q, const seg_ast *ast, const char *src, size_t srclen) {
+static void emit_clickhouse(sq *q, const seg_ast *ast, const char *src, size_t srclen, const seg_node *guard) {
+  seg_node g;
   FILE *f = q->f;
   const seg_sql_opts *o = q->o;
   int shape = o->shape;
@@ -844,7 +930,7 @@ static void emit_clickhouse(sq *q, const seg_ast *ast, const char *src, size_t s
       fputs(",\n", f);
       rule_comment(f, src, srclen, t, "  ");
       fputs("  ", f);
-      cond(q, t->expr, 1);
+      cond(q, guarded(guard, t->expr, &g), 1);
       fputs(" AS ", f);
       put_ident(f, t->name, 0);
     }
@@ -866,7 +952,7 @@ static void emit_clickhouse(sq *q, const seg_ast *ast, const char *src, size_t s
     fputs(i++ ? ",\n" : "\n", f);
     rule_comment(f, src, srclen, t, "      ");
     fputs(members ? "      " : "      countIf(", f);
-    cond(q, t->expr, 1);
+    cond(q, guarded(guard, t->expr, &g), 1);
     if (!members) fputc(')', f);
   }
   fprintf(f, "\n    ] AS %s,\n    [", members ? "hits" : "counts");
@@ -882,6 +968,21 @@ static void emit_clickhouse(sq *q, const seg_ast *ast, const char *src, size_t s
     fputs("\n) ARRAY JOIN hits AS hit, names AS segment, arrayEnumerate(names) AS n\nWHERE hit = 1\nORDER BY n, key;\n", f);
   else
     fputs("\n) ARRAY JOIN counts AS customers, names AS segment, arrayEnumerate(names) AS n\nORDER BY n;\n", f);
+}
+
+/* `guard AND e` in *buf (e itself without a guard). */
+static const seg_node *guarded(const seg_node *guard, const seg_node *e, seg_node *buf) {
+  if (!guard) return e;
+  memset(buf, 0, sizeof *buf);
+  buf->kind = SEG_N_AND;
+  buf->type = VT_BOOL;
+  buf->loc = e->loc;
+  buf->a = (seg_node *)guard;
+  buf->b = (seg_node *)e;
+  buf->col = -1;
+  buf->has_cols = guard->has_cols | e->has_cols;
+  buf->textcol = -2;
+  return buf;
 }
 
 /* The rule's text, each line as an SQL comment line. */
@@ -940,6 +1041,12 @@ static void union_of(sq *q, const seg_ast *ast, int members) {
   int i = 0, groups = (ast->nsegments + UNION_GROUP - 1) / UNION_GROUP;
   fputs("SELECT segment, ", f);
   fputs(members ? "key" : "customers", f);
+  /* measures travel as "seg$mK" (a measure may be called n or segment) */
+  for (const seg_stmt *m = ast->first; m && !members; m = m->next)
+    if (m->kind == S_MEASURE && m->expr) {
+      fprintf(f, ", \"seg$m%d\" AS ", m->index);
+      put_ident(f, m->name, 0);
+    }
   fputs(" FROM (\n", f);
   for (const seg_stmt *t = ast->first; t; t = t->next) {
     if (t->kind != S_SEGMENT) continue;
@@ -956,20 +1063,28 @@ static void union_of(sq *q, const seg_ast *ast, int members) {
       put_ident(f, q->o->key, 0);
       fputs(" AS key FROM flags WHERE ", f);
     } else {
-      fputs("COUNT(*) AS customers FROM flags WHERE ", f);
+      fputs("COUNT(*) AS customers", f);
+      for (const seg_stmt *m = ast->first; m; m = m->next) {
+        if (m->kind != S_MEASURE || !m->expr) continue;
+        fputs(", ", f);
+        expr(q, m->expr);
+        fprintf(f, " AS \"seg$m%d\"", m->index);
+      }
+      fputs(" FROM flags WHERE ", f);
     }
     put_ident(f, t->name, 0);
     i++;
   }
   if (groups > 1) fputs("\n  )", f);
-  fprintf(f, "\n) AS per_segment\nORDER BY n%s;\n", members ? ", key" : "");
+  fputs("\n) AS per_segment\nORDER BY per_segment.n", f);   /* qualified: a measure may be called n */
+  fputs(members ? ", key;\n" : ";\n", f);
 }
 
 int seg_sql_emit(const seg_ast *ast, const char *src, size_t srclen, const seg_sql_opts *o, FILE *out,
                  seg_diags *diags) {
   char *body = NULL;
   size_t bodylen = 0;
-  sq qs = {o, diags, open_memstream(&body, &bodylen), 0, 0, 0}, *q = &qs;
+  sq qs = {o, diags, open_memstream(&body, &bodylen), 0, 0, 0, NULL, 0}, *q = &qs;
   if (!q->f) return -1;
   char today[11];
   seg_date_format(o->today, today);
@@ -982,9 +1097,30 @@ int seg_sql_emit(const seg_ast *ast, const char *src, size_t srclen, const seg_s
     fprintf(f, "-- seg sql --dialect %s --shape %s: %s, today %s\n", DIALECTS[o->dialect], SHAPES[o->shape],
             o->source ? o->source : "rules", today);
   if (!CH(q)) fputs("-- a segment's members are the rows where its column is true (not false, not NULL)\n", f);
+  /* `require G`: every segment is `G AND (its rule)` */
+  seg_node *guard = NULL, *extra = NULL;
+  for (const seg_stmt *t = ast->first; t; t = t->next) {
+    if (t->kind == S_MEASURE) collect_aggs(q, t->expr);
+    if (t->kind != S_REQUIRE || !t->expr) continue;
+    comment(f, src, srclen, t, "");
+    if (!guard) { guard = t->expr; continue; }
+    seg_node *both = calloc(1, sizeof *both);
+    if (!both) { q->oom = 1; break; }
+    guarded(guard, t->expr, both);
+    both->next = extra;                 /* freed at the end */
+    extra = both;
+    guard = both;
+  }
+  if (q->naggs && CH(q))
+    refuse_why(q, q->aggs[0], "measures", "measures are written for the SQL-standard dialects, not ClickHouse yet");
+  for (int k = 0; k < q->naggs && !CH(q) && o->shape == SEG_SQL_COUNTS; k++)
+    if ((q->aggs[k]->op == SEG_AG_MEDIAN || q->aggs[k]->op == SEG_AG_PERCENTILE) &&
+        o->dialect != SEG_SQL_POSTGRES && o->dialect != SEG_SQL_DUCKDB)
+      refuse_why(q, q->aggs[k], "median() and percentile()",
+                 "this dialect has no continuous percentile aggregate seg has checked (PostgreSQL and DuckDB do)");
   if (CH(q)) {
     fputs("-- ClickHouse's NULL logic is not SQL's: every condition is written out as true (1) or not\n", f);
-    emit_clickhouse(q, ast, src, srclen);
+    emit_clickhouse(q, ast, src, srclen, guard);
     goto done;
   }
   if (o->shape == SEG_SQL_FLAGS && o->view) {
@@ -1005,10 +1141,22 @@ int seg_sql_emit(const seg_ast *ast, const char *src, size_t srclen, const seg_s
     first = 0;
     rule_comment(f, src, srclen, t, "    ");
     fputs("    ", f);
-    expr(q, t->expr);
+    seg_node g;
+    expr(q, guarded(guard, t->expr, &g));
     fputs(" AS ", f);
     put_ident(f, t->name, 0);
   }
+  if (o->shape == SEG_SQL_COUNTS)
+    for (int k = 0; k < q->naggs; k++) {
+      if (!first) fputs(",\n", f);
+      first = 0;
+      char col[32];
+      snprintf(col, sizeof col, "seg$a%d", k);
+      fputs("    ", f);
+      agg_column(q, q->aggs[k]);
+      fputs(" AS ", f);
+      put_ident(f, col, 0);
+    }
   if (first) fputs("    1 AS \"no segments\"", f);
   fputs("\n  FROM ", f);
   put_ident(f, o->table, 1);
@@ -1033,6 +1181,12 @@ int seg_sql_emit(const seg_ast *ast, const char *src, size_t srclen, const seg_s
     fputs("SELECT NULL AS segment WHERE FALSE;\n", f);
   }
 done:;
+  while (extra) {
+    seg_node *next = extra->next;
+    free(extra);
+    extra = next;
+  }
+  free(q->aggs);
   int bad = ferror(f);
   fclose(f);
   if (q->oom || bad || !body) {

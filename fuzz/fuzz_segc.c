@@ -21,6 +21,7 @@
 #include "fuzz_common.h"
 #include "fuzz_customers.h"
 #include "segc.h"
+#include "measure.h"
 #include "vm.h"
 
 static void use(seg_program *c, const seg_segc_info *info) {
@@ -52,7 +53,11 @@ static void use(seg_program *c, const seg_segc_info *info) {
   int vr = seg_vm_run(c, &table, 1, &res, err, sizeof err);
   if (vr != 0) fprintf(stderr, "vm: %s\n", err);
   FUZZ_CHECK(vr == 0);
-  FUZZ_CHECK(res.nsegs == c->nsegs);
+  FUZZ_CHECK(res.nsegs == seg_program_slots(c));
+  /* the measures of a verified program are computed memory-safely (a sum
+  ** that does not fit is an error, not a crash) */
+  seg_measures ms;
+  if (seg_measures_compute(c, &table, &res, &ms, err, sizeof err) == 0) seg_measures_free(&ms);
   /* no check that counts <= rows: the verifier lets a hostile program
   ** emit a segment from several places (memory-safe, counts then exceed
   ** the rows; see fuzz/README.md) */

@@ -68,6 +68,7 @@ static seg_node *period(seg_parse_ctx *pc, YYLTYPE loc, seg_node *subj, const YY
 %token <name> BETWEEN "'between'" WITHIN "'within'" MORE "'more'" LESS "'less'"
 %token <name> THAN "'than'" AGO "'ago'" BEFORE "'before'" AFTER "'after'" TODAY "'today'"
 %token <name> SINCE "'since'" YESTERDAY "'yesterday'"
+%token <name> MEASURE "'measure'" REQUIRE "'require'" WHERE "'where'"
 %token DOTDOT "'..'" EQEQ "'=='" NE "'!='" LE "'<='" GE "'>='" LT "'<'" GT "'>'"
 %token <ival> BOOLLIT "true or false" INTLIT "a number" DATELIT "a date"
 %token <fval> NUMLIT "a decimal number"
@@ -121,6 +122,28 @@ stmt:
       s->kind = S_LET; s->loc = @$; s->name_loc = @2; s->name = $2.s; s->expr = l;
       add_stmt(pc, s);
     }
+  /* `measure revenue = sum(total_spend)`: a value per segment, computed
+  ** over its members; a trailing `where` filters every aggregate in it */
+| MEASURE anyname opt_desc '=' expr {
+      seg_stmt *s = seg_arena_alloc(pc->arena, sizeof *s);
+      if (!s) { pc->oom = 1; YYNOMEM; }
+      s->kind = S_MEASURE; s->loc = @$; s->name_loc = @2; s->name = $2.s; s->desc = $3.s; s->expr = $5;
+      add_stmt(pc, s);
+    }
+| MEASURE anyname opt_desc '=' expr WHERE expr {
+      seg_stmt *s = seg_arena_alloc(pc->arena, sizeof *s);
+      if (!s) { pc->oom = 1; YYNOMEM; }
+      s->kind = S_MEASURE; s->loc = @$; s->name_loc = @2; s->name = $2.s; s->desc = $3.s; s->expr = $5;
+      s->where = $7;
+      add_stmt(pc, s);
+    }
+  /* `require email_opt_in and not unsubscribed`: a guard ANDed into every segment */
+| REQUIRE expr {
+      seg_stmt *s = seg_arena_alloc(pc->arena, sizeof *s);
+      if (!s) { pc->oom = 1; YYNOMEM; }
+      s->kind = S_REQUIRE; s->loc = @$; s->name_loc = @1; s->name = ""; s->expr = $2;
+      add_stmt(pc, s);
+    }
 | error { /* skip to the next 'segment' or 'let' */ }
 ;
 
@@ -128,7 +151,7 @@ stmt:
 anyname:
   NAME | BQNAME | UNIT | SEGMENT | LET | AND | OR | NOT | IN | IS | MISSING | CONTAINS
 | STARTS | ENDS | WITH | MATCHES | BETWEEN | WITHIN | MORE | LESS | THAN | AGO | BEFORE
-| AFTER | TODAY | SINCE | YESTERDAY
+| AFTER | TODAY | SINCE | YESTERDAY | MEASURE | REQUIRE | WHERE
 ;
 
 opt_desc:
@@ -266,6 +289,8 @@ primary:
 | UNIT              { $$ = NODE(SEG_N_NAME, @$, NULL, NULL); if ($$) $$->str = $1.s; }
 | NAME '(' opt_args ')' { $$ = NODE(SEG_N_CALL, @$, NULL, NULL); if ($$) { $$->str = $1.s; $$->list = rev($3); } $$ = fin(pc, $$); }
 | UNIT '(' opt_args ')' { $$ = NODE(SEG_N_CALL, @$, NULL, NULL); if ($$) { $$->str = $1.s; $$->list = rev($3); } $$ = fin(pc, $$); }
+  /* an aggregate's filter: `sum(total_spend where country = "SE")`, `count(where vip)` */
+| NAME '(' opt_args WHERE expr ')' { $$ = NODE(SEG_N_CALL, @$, NULL, $5); if ($$) { $$->str = $1.s; $$->list = rev($3); } $$ = fin(pc, $$); }
 | '(' expr ')'      { $$ = $2; if ($$) $$->loc = @$; }
 | '(' error ')'     { $$ = NODE(SEG_N_BOOL, @$, NULL, NULL); /* already reported; keeps parsing */ }
 ;
@@ -390,6 +415,11 @@ static seg_node *period(seg_parse_ctx *pc, YYLTYPE loc, seg_node *subj, const YY
   return nt;
 }
 
+/* True if `sym` starts a statement. */
+static int starts_stmt(yysymbol_kind_t sym) {
+  return sym == YYSYMBOL_SEGMENT || sym == YYSYMBOL_LET || sym == YYSYMBOL_MEASURE || sym == YYSYMBOL_REQUIRE;
+}
+
 /* True if `sym` can start a value (an operand). */
 static int starts_value(yysymbol_kind_t sym) {
   switch (sym) {
@@ -440,7 +470,7 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, seg_
   }
   /* a statement ended inside parentheses: point at the opening one */
   if (closer && pc->nopen > 0 && pc->nopen <= 64 &&
-      (la == YYSYMBOL_YYEOF || la == YYSYMBOL_SEGMENT || la == YYSYMBOL_LET)) {
+      (la == YYSYMBOL_YYEOF || starts_stmt(la))) {
     seg_diag_add(pc->diags, SEG_SEV_ERROR, "E0001", pc->open[pc->nopen - 1],
                  "unclosed parenthesis: expected ')' before the end of the statement");
     pc->nopen = 0;
@@ -486,7 +516,7 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, seg_
   }
   /* `x in top 10`: a word after 'in' that starts nothing the language knows */
   if (pc->prev && pc->prev2 && pc->prev2len == 2 && strncasecmp(pc->prev2, "in", 2) == 0 &&
-      la != YYSYMBOL_YYEOF && la != YYSYMBOL_SEGMENT && la != YYSYMBOL_LET &&
+      la != YYSYMBOL_YYEOF && !starts_stmt(la) &&
       (isalpha((unsigned char)pc->prev[0]) || pc->prev[0] == '_')) {
     seg_diag_add(pc->diags, SEG_SEV_ERROR, "E0001", pc->prevloc,
                  "unexpected '%.*s %.*s' after 'in': expected a list such as (\"SE\", \"NO\"), the name of a list "
@@ -517,6 +547,8 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, seg_
     if (n > 3 && (exp[i] == YYSYMBOL_UNIT || strcmp(nm, "'+'") == 0 || strcmp(nm, "'-'") == 0 ||
                   strcmp(nm, "'*'") == 0 || strcmp(nm, "'/'") == 0))
       continue;
+    /* a new statement: 'segment' and 'let' say it; 'measure' and 'require' only lengthen the list */
+    if ((exp[i] == YYSYMBOL_MEASURE || exp[i] == YYSYMBOL_REQUIRE) && n > 2) continue;
     keep[listed++] = exp[i];
   }
   memcpy(exp, keep, (size_t)listed * sizeof *exp);
@@ -546,7 +578,7 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, seg_
     snprintf(after, sizeof after, " after '%.*s'", (int)(pc->toklen > 40 ? 40 : pc->toklen), pc->tok);
   /* when the statement simply stopped short, point where it stopped */
   seg_loc at = *yypcontext_location(ctx);
-  if ((la == YYSYMBOL_SEGMENT || la == YYSYMBOL_LET) && pc->prev_end_line > 0 &&
+  if (starts_stmt(la) && pc->prev_end_line > 0 &&
       pc->prev_end_line < at.first_line) {
     at.first_line = at.last_line = pc->prev_end_line;
     at.first_column = at.last_column = pc->prev_end_col;

@@ -698,7 +698,7 @@ int seg_vm_run(const seg_program *p, const seg_table *t, int want_members, seg_r
 
 int seg_vm_run_opts(const seg_program *p, const seg_table *t, const seg_vm_opts *o, seg_result *res, char *err,
                     size_t errlen) {
-  int want_members = o->want_members;
+  int want_members = o->want_members || p->naggs > 0;   /* measures aggregate over members */
   memset(res, 0, sizeof *res);
   if (p->ncols > t->ncols) {
     snprintf(err, errlen, "the rules were compiled for %u columns, the data has %zu", p->ncols, t->ncols);
@@ -721,16 +721,17 @@ int seg_vm_run_opts(const seg_program *p, const seg_table *t, const seg_vm_opts 
   X.maps = calloc(p->nmaps ? p->nmaps : 1, sizeof *X.maps);
   X.aux = calloc(p->ncode ? p->ncode : 1, sizeof *X.aux);
   X.pow10s = malloc(p->ncols * sizeof *X.pow10s + 1);
-  res->nsegs = p->nsegs;
+  uint32_t slots = seg_program_slots(p);    /* segments, then hidden conditions */
+  res->nsegs = slots;
   res->nrows = t->nrows;
-  res->counts = calloc(p->nsegs ? p->nsegs : 1, sizeof *res->counts);
+  res->counts = calloc(slots ? slots : 1, sizeof *res->counts);
   if (!th || !X.maps || !X.aux || !X.pow10s || !res->counts) goto oom;
   for (unsigned k = 0; k < nth; k++)
-    if (!(th[k].counts = calloc(p->nsegs ? p->nsegs : 1, sizeof *th[k].counts))) goto oom;
+    if (!(th[k].counts = calloc(slots ? slots : 1, sizeof *th[k].counts))) goto oom;
   if (want_members) {
-    res->members = calloc(p->nsegs ? p->nsegs : 1, sizeof *res->members);
+    res->members = calloc(slots ? slots : 1, sizeof *res->members);
     if (!res->members) goto oom;
-    for (uint32_t s = 0; s < p->nsegs; s++)
+    for (uint32_t s = 0; s < slots; s++)
       if (!(res->members[s] = calloc((t->nrows + 63) / 64 + 1, sizeof(uint64_t)))) goto oom;
   }
   size_t dict_total = 0;
@@ -787,7 +788,7 @@ int seg_vm_run_opts(const seg_program *p, const seg_table *t, const seg_vm_opts 
   }
   if (run_threads(th, nth, batch_task) != 0) goto oom;
   for (unsigned k = 0; k < nth; k++)
-    for (uint32_t s = 0; s < p->nsegs; s++) res->counts[s] += th[k].counts[s];
+    for (uint32_t s = 0; s < slots; s++) res->counts[s] += th[k].counts[s];
   rc = 0;
   goto done;
 oom:

@@ -25,6 +25,10 @@ keywords=$(grep -E '^"[a-z_]+"(\|"[a-z_]+")*' "$lexer" \
 # Functions: the string literals of the FUNC_NAMES initialiser.
 functions=$(awk '/FUNC_NAMES\[\] *=/ { on = 1 } on { print } on && /;/ { exit }' "$sema" \
             | grep -oE '"[a-z_0-9]+"' | tr -d '"' | sort -u)
+# ... and the aggregates of measures: the names seg_aggfn_name gives (bytecode/expr.c)
+functions="$functions
+$(awk '/names\[SEG_AG__N\] *=/ { on = 1 } on { print } on && /;/ { exit }' "$T_ROOT/bytecode/expr.c" \
+            | grep -oE '"[a-z_0-9]+"' | tr -d '"' | sort -u)"
 
 n_kw=$(printf '%s\n' "$keywords" | grep -c .)
 n_fn=$(printf '%s\n' "$functions" | grep -c .)

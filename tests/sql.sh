@@ -57,6 +57,19 @@ for dialect in sqlite duckdb postgres clickhouse bigquery snowflake spark trino;
     golden tests/sql/constructs.seg "$dialect" counts
     [ "$dialect" = sqlite ] || golden examples/newsletter.seg "$dialect" counts
 done
+# measures (issue 13): the counts shape with SUM / AVG / percentile_cont ...
+for dialect in postgres duckdb; do golden tests/sql/measures.seg "$dialect" counts; done
+golden tests/sql/measures_sqlite.seg sqlite counts
+# median() where the dialect has no percentile seg checked; measures in ClickHouse
+for case in "sqlite tests/sql/measures.seg median() and percentile() cannot be written as SQL for sqlite" \
+            "clickhouse tests/sql/measures_rate.seg measures cannot be written as SQL for clickhouse"; do
+    set -- $case
+    dialect=$1 rules=$2; shift 2
+    "$SEG" sql "$rules" --dialect "$dialect" --data examples/customers.csv --today "$TODAY" > "$D/got.sql" 2> "$D/err"
+    rc=$?
+    if [ "$rc" = 1 ] && grep -qF "$*" "$D/err" && [ ! -s "$D/got.sql" ]; then t_ok "sql/refuse/measures-$dialect"
+    else t_fail "sql/refuse/measures-$dialect" "exit $rc" "$(cat "$D/err" "$D/got.sql" | head -5)"; fi
+done
 
 # --today-param: today a bound parameter; golden forms
 for dialect in sqlite postgres duckdb; do
@@ -95,6 +108,9 @@ for seed in ${SEEDS:-$RD_SEEDS}; do
     run_diff "sqlite/random (seed $seed, ${RULES:-1500} rules)" --engine sqlite "$SEG" "$D/ascii.$seed/rules.seg" \
         "$D/ascii.$seed/data.csv" "$TODAY"
 done
+for rules in tests/sql/measures_sqlite.seg tests/sql/measures_rate.seg; do
+    run_diff "sqlite/measures $(basename "$rules" .seg)" --engine sqlite --measures "$SEG" "$rules" "$CSV" "$TODAY"
+done
 
 # ---- PostgreSQL ---------------------------------------------------------------------
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
@@ -112,6 +128,9 @@ if [ -n "$PGBIN" ] && [ -x "$PGBIN/initdb" ] && id postgres >/dev/null 2>&1; the
         for rules in examples/nordic_q4.seg examples/winback.seg examples/newsletter.seg tests/engine/edges.seg \
                      tests/sql/constructs.seg; do
             run_diff "postgres/$(basename "$rules" .seg)" --engine postgres "$SEG" "$rules" "$CSV" "$TODAY"
+        done
+        for rules in tests/sql/measures.seg tests/sql/measures_rate.seg; do
+            run_diff "postgres/measures $(basename "$rules" .seg)" --engine postgres --measures "$SEG" "$rules" "$CSV" "$TODAY"
         done
         for day in $PARAM_DAYS; do
             for rules in tests/sql/today.seg tests/sql/today_months.seg examples/winback.seg; do
@@ -152,6 +171,9 @@ if [ -f "$DUCK_LIB" ]; then
         for rules in examples/nordic_q4.seg examples/winback.seg examples/newsletter.seg tests/engine/edges.seg \
                      tests/sql/constructs.seg; do
             run_diff "duckdb/$(basename "$rules" .seg)" --engine duckdb "$SEG" "$rules" "$CSV" "$TODAY"
+        done
+        for rules in tests/sql/measures.seg tests/sql/measures_rate.seg; do
+            run_diff "duckdb/measures $(basename "$rules" .seg)" --engine duckdb --measures "$SEG" "$rules" "$CSV" "$TODAY"
         done
         for day in $PARAM_DAYS; do
             for rules in tests/sql/today.seg tests/sql/today_months.seg examples/winback.seg; do

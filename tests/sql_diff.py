@@ -26,6 +26,11 @@ ENGINE = "sqlite"
 if sys.argv[1] == "--engine":
     ENGINE = sys.argv[2]
     del sys.argv[1:3]
+# --measures: the counts shape with the file's measures, compared with
+# `seg run --format json` segment by segment (numbers within 1e-9)
+MEASURES = sys.argv[1] == "--measures"
+if MEASURES:
+    del sys.argv[1]
 SEG, RULES, DATA, TODAY = sys.argv[1:5]
 LABEL = sys.argv[5] if len(sys.argv) > 5 else "sql_diff/%s" % RULES
 
@@ -70,7 +75,8 @@ table = ["--table", "seg.customers"] if ENGINE == "clickhouse" else []
 # SEG_SQL_TODAY_PARAM=1: the query takes today as a bound parameter
 # (--today-param), bound here to TODAY; the SQL holds no date of its own
 PARAM = os.environ.get("SEG_SQL_TODAY_PARAM") == "1"
-q = subprocess.run([SEG, "sql", RULES, "--dialect", ENGINE, "--data", DATA, "--shape", "flags", "--key", key]
+q = subprocess.run([SEG, "sql", RULES, "--dialect", ENGINE, "--data", DATA, "--shape",
+                    "counts" if MEASURES else "flags", "--key", key]
                    + (["--today-param"] if PARAM else ["--today", TODAY]) + table, capture_output=True, text=True)
 if q.returncode != 0:
     fail("seg sql exit %d: %s" % (q.returncode, q.stderr[:2000]))
@@ -93,7 +99,8 @@ if ENGINE == "sqlite":
     except sqlite3.Error as e:
         fail("SQLite refused the query: %s" % e)
     cols = [d[0] for d in cur.description][1:]
-    result = [(str(row[0]), [bool(v) for v in row[1:]]) for row in cur]
+    raw = [list(row) for row in cur]
+    result = [(str(row[0]), [bool(v) for v in row[1:]]) for row in raw]
 elif ENGINE == "duckdb":
     DT = {"int": "BIGINT", "number": "DOUBLE", "date": "DATE", "bool": "BOOLEAN", "text": "VARCHAR"}
     load = ("CREATE TABLE customers (%s); COPY customers FROM '%s' (FORMAT csv, HEADER true);"
@@ -112,7 +119,8 @@ elif ENGINE == "duckdb":
     import re
     cols = [m.replace('""', '"') for m in re.findall(r'END AS "((?:[^"]|"")*)"', q.stdout)]
     result = []
-    for row in csv.reader(p.stdout.splitlines()):
+    raw = list(csv.reader(p.stdout.splitlines()))
+    for row in raw:
         result.append((row[0], [v == "true" for v in row[1:]]))
 elif ENGINE == "clickhouse":
     # two shards (tests/ch_cluster.sh): a MergeTree table on each, a
@@ -189,7 +197,42 @@ else:
         fail("PostgreSQL refused the query: " + p.stderr[:1500])
     rows = list(csv.reader(p.stdout.splitlines()))
     cols = rows[0][1:]
+    raw = rows[1:]
     result = [(row[0], [v == "t" for v in row[1:]]) for row in rows[1:]]
+if MEASURES:
+    import json
+    import math
+    r = subprocess.run([SEG, "run", RULES, DATA, "--today", TODAY, "--format", "json"], capture_output=True, text=True)
+    if r.returncode != 0:
+        fail("seg run exit %d: %s" % (r.returncode, r.stderr[:2000]))
+    segs = json.loads(r.stdout)["segments"]
+    if len(raw) != len(segs):
+        fail("%d rows from %s, %d segments from seg" % (len(raw), ENGINE, len(segs)))
+    diffs = []
+    for row, sg in zip(raw, segs):
+        names = ["customers"] + list(sg.get("measures", {}).keys())
+        mine = [sg["customers"]] + list(sg.get("measures", {}).values())
+        if len(row) - 1 != len(names):
+            diffs.append("%s: %d values from %s, seg has %d" % (sg["segment"], len(row) - 1, ENGINE, len(names)))
+            continue
+        if str(row[0]) != sg["segment"]:
+            diffs.append("row %s, seg %s" % (row[0], sg["segment"]))
+            continue
+        for name, a, b in zip(names, mine, row[1:]):
+            if b in ("", None):
+                ok = a is None
+            elif a is None:
+                ok = False
+            elif isinstance(a, str):
+                ok = str(b)[:10] == a
+            else:
+                ok = math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=1e-9)
+            if not ok:
+                diffs.append("%s/%s: seg %r, %s %r" % (sg["segment"], name, a, ENGINE, b))
+    if diffs:
+        fail("%d values differ:\n%s" % (len(diffs), "\n".join(diffs[:10])))
+    print("ok - %s: %d segments, the same customers and measures in %s" % (LABEL, len(segs), ENGINE))
+    sys.exit(0)
 want = {c: set() for c in cols}
 for k, flags in result:
     for c, v in zip(cols, flags):

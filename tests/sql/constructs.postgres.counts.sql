@@ -92,4 +92,4 @@ SELECT segment, customers FROM (
   UNION ALL
   SELECT 21 AS n, 'since_' AS segment, COUNT(*) AS customers FROM flags WHERE "since_"
 ) AS per_segment
-ORDER BY n;
+ORDER BY per_segment.n;

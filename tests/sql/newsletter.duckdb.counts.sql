@@ -59,4 +59,4 @@ SELECT segment, customers FROM (
   UNION ALL
   SELECT 10 AS n, 'recently_active' AS segment, COUNT(*) AS customers FROM flags WHERE "recently_active"
 ) AS per_segment
-ORDER BY n;
+ORDER BY per_segment.n;

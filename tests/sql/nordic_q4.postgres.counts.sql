@@ -39,4 +39,4 @@ SELECT segment, customers FROM (
   UNION ALL
   SELECT 6 AS n, 'gold_unreachable' AS segment, COUNT(*) AS customers FROM flags WHERE "gold_unreachable"
 ) AS per_segment
-ORDER BY n;
+ORDER BY per_segment.n;

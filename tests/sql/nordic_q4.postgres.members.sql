@@ -40,4 +40,4 @@ SELECT segment, key FROM (
   UNION ALL
   SELECT 6 AS n, 'gold_unreachable' AS segment, "customer_id" AS key FROM flags WHERE "gold_unreachable"
 ) AS per_segment
-ORDER BY n, key;
+ORDER BY per_segment.n, key;

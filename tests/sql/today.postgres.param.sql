@@ -30,4 +30,4 @@ SELECT segment, customers FROM (
   UNION ALL
   SELECT 6 AS n, 'f' AS segment, COUNT(*) AS customers FROM flags WHERE "f"
 ) AS per_segment
-ORDER BY n;
+ORDER BY per_segment.n;

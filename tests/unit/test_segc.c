@@ -12,6 +12,7 @@
 
 #include "compile.h"
 #include "import.h"
+#include "measure.h"
 #include "schema.h"
 #include "segc.h"
 #include "vm.h"
@@ -30,7 +31,10 @@ static const char *RULES =
   "segment a \"desc\" = (age > 30 and total_spend < 500.5) or length(first_name) > 6\n"
   "segment b = city starts with pre and not email_opt_in and last_purchase within 90 days\n"
   "segment c = country in (\"SE\", \"NO\") and purchases_90d in (1, 2, 3) and a\n"
-  "segment d = total_spend + length(city) > 700 or age between 20 and 25\n";
+  "segment d = total_spend + length(city) > 700 or age between 20 and 25\n"
+  "require email_opt_in is not false\n"
+  "measure m1 = sum(total_spend where age > 30) / count()\n"
+  "measure m2 = median(age)\n";
 
 static seg_table table;
 static seg_schema schema;
@@ -94,7 +98,7 @@ int main(void) {
   check(rc == 0 && c.ok, "rules compile");
   if (rc != 0) return 1;
   seg_result want;
-  check(seg_vm_run(&c.prog, &table, 0, &want, err, sizeof err) == 0, "rules run");
+  check(seg_vm_run(&c.prog, &table, 1, &want, err, sizeof err) == 0, "rules run");
 
   size_t len;
   char *bytes = save(&c, &len);
@@ -110,9 +114,20 @@ int main(void) {
   if (rc == 0) {
     seg_result got;
     int same = seg_segc_bind(&back, &view, err, sizeof err) == 0 &&
-               seg_vm_run(&back, &table, 0, &got, err, sizeof err) == 0 && got.nsegs == want.nsegs;
+               seg_vm_run(&back, &table, 1, &got, err, sizeof err) == 0 && got.nsegs == want.nsegs;
     for (uint32_t s = 0; same && s < got.nsegs; s++) same = got.counts[s] == want.counts[s];
     check(same && back.nmaps == c.prog.nmaps && back.nmaps >= 3, "round trip: same counts");
+    /* the measures and the guard travel too: the same values */
+    seg_measures m_want = {0}, m_got = {0};
+    int msame = same && back.guard == c.prog.guard && back.guard != 0 && back.nmeasures == 2 &&
+                seg_measures_compute(&c.prog, &table, &want, &m_want, err, sizeof err) == 0 &&
+                seg_measures_compute(&back, &table, &got, &m_got, err, sizeof err) == 0;
+    for (uint32_t k = 0; msame && k < m_want.nsegs * m_want.nmeasures; k++)
+      msame = m_want.v[k].kind == m_got.v[k].kind && m_want.v[k].i == m_got.v[k].i &&
+              m_want.v[k].scale == m_got.v[k].scale && memcmp(&m_want.v[k].f, &m_got.v[k].f, sizeof(double)) == 0;
+    check(msame, "round trip: the same measures and guard");
+    seg_measures_free(&m_want);
+    seg_measures_free(&m_got);
     if (same) seg_result_free(&got);
     seg_program_free(&back);
   }

@@ -18,9 +18,9 @@ syntax case ignore
 syntax iskeyword @,48-57,_,192-255
 
 " Statements and operators spelled as words.
-syn keyword segStatement  segment let
+syn keyword segStatement  segment let measure require
 syn keyword segKeyword    and or not in is missing contains starts ends with matches
-syn keyword segKeyword    between within more less than ago before after since
+syn keyword segKeyword    between within more less than ago before after since where
 syn keyword segConstant   today yesterday
 syn keyword segBoolean    true false
 
@@ -30,6 +30,8 @@ syn match   segUnit       "\<\(day\|days\|week\|weeks\|month\|months\|year\|year
 
 " Built-in functions, highlighted when called: name followed by `(`.
 syn match   segFunction   "\<\(days_since\|year\|month\|lower\|upper\|length\|abs\|coalesce\)\ze\s*("
+" Aggregates of a measure (`measure revenue = sum(total_spend)`).
+syn match   segFunction   "\<\(count\|sum\|avg\|min\|max\|median\|percentile\|rate\|count_distinct\)\ze\s*("
 
 " Numbers: 42, 10_000, 3.5, 1_000.25; dates: 2026-11-23 (defined later, so
 " a date wins over the number at the same position).
