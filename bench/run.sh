@@ -464,6 +464,18 @@ else
   skip_row "" "sqlite3" "-" "$SQLITE_WHY"
 fi
 
+# ---- 4a. W2 with measures: the cost of what each segment is worth ------------------
+# bench/w2.seg plus five measures (bench/w2_measures.measures: sum, avg,
+# rate, a filtered sum, a median), against plain W2 in the same run; the
+# counts must not change.
+say "W2 + measures: seg run"
+cat "$W2_RULES" bench/w2_measures.measures > "$OUT/w2m.seg"
+check "$OUT/w2m.out" "$SEG" run "$OUT/w2m.seg" "$SEGCOL" --today "$TODAY" --format csv
+[ "$(seg_counts "$OUT/w2m.out")" = "$SEG_W2" ] || fail "W2 with measures: the counts changed"
+read -r W2M_MED W2M_MIN W2M_MAX W2M_CPU < <(measure "$(nruns)" "$SEG" run "$OUT/w2m.seg" "$SEGCOL" --today "$TODAY" --format csv)
+trow "W2 + 5 measures" "seg run (whole process)" "$W2M_MED" "$W2M_MIN" "$W2M_MAX" \
+    "vs W2 $(ratio "$W2M_MED" "$W2_MED")" "-" "-" "sum, avg, rate, filtered sum, median per segment" "$W2M_CPU"
+
 # ---- 4b. W2 as `seg sql` on DuckDB and on a 2-shard ClickHouse cluster ----------------
 # Issue 12: the same 20 rules compiled by `seg sql` (not translated by hand),
 # counts checked equal to seg's before anything is timed.

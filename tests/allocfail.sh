@@ -56,6 +56,16 @@ customer_id,email,first_name,country,city,gender,age,signup_date,last_purchase,p
 100009,anna.a9@icloud.com,Anna,SE,Storstrand,F,39,2019-03-18,,0,0.00,false,bronze
 EOF
 
+# measures and a guard (issue 13): the hidden condition slots, the member
+# pass of runtime/measure.c, the value lists of median and count_distinct
+cat > "$W/measures.seg" <<'EOF2'
+require email_opt_in is true
+segment se = country = "SE"
+segment all = true
+measure spend = sum(total_spend where age > 30) / count()
+measure med = median(age)
+measure cities = count_distinct(city)
+EOF2
 # the inputs the commands read besides the CSV, made by a clean run
 seg_exec "$W" schema data.csv
 cp "$T_OUT" "$W/data.schema"
@@ -137,5 +147,6 @@ walk check - 1 check rules.seg --schema data.schema --today "$TODAY" --format js
 walk run_csv members.csv 4 run rules.seg data.csv --today "$TODAY" --members members.csv
 walk import out.segcol 1 import data.csv -o out.segcol
 walk run_segcol - 4 run rules.seg data.segcol --today "$TODAY" --format json
+walk run_measures - 2 run measures.seg data.csv --today "$TODAY" --format json --measure "max(last_purchase)"
 
 t_summary allocfail
