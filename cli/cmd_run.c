@@ -359,6 +359,11 @@ int seg_cmd_run(int argc, char **argv) {
     seg_cli_apply_exclude(&ex, &res);
     seg_cli_exclude_report(&ex, exclude);
   }
+  /* the measures before any file is written: a sum that does not fit stops the run with nothing written */
+  if (seg_measures_compute(&c.prog, &t, &res, &ms, err, sizeof err) != 0) {
+    fprintf(stderr, "seg: %s: %s\n", pos[1], err);
+    goto done;
+  }
   if (members && seg_col_check(&t.cols[key], t.nrows, err, sizeof err) != 0) {
     fprintf(stderr, "seg: %s: %s\n", pos[1], err);
     goto done;
@@ -366,10 +371,6 @@ int seg_cmd_run(int argc, char **argv) {
   if (members && write_members(members, &c.prog, &res, &t, key, shown) != 0) goto done;
   /* one document per stream: with --members -, the summary goes to stderr */
   FILE *rep = members && strcmp(members, "-") == 0 ? stderr : stdout;
-  if (seg_measures_compute(&c.prog, &t, &res, &ms, err, sizeof err) != 0) {
-    fprintf(stderr, "seg: %s: %s\n", pos[1], err);
-    goto done;
-  }
   uint64_t kept = c.prog.guard ? res.counts[c.prog.guard - 1] : 0;
   uint64_t base = t.nrows - (exclude ? ex.suppressed : 0);
   report r = {&c.prog, &res, shown, t.nrows, exclude ? &ex : NULL, &ms, base > kept ? base - kept : 0};

@@ -81,8 +81,8 @@ static int finish(const seg_aggr *g, const seg_column *c, acc *a, seg_mval *out,
   case SEG_AG_SUM:
     if (!a->n) break;
     if (a->sum > INT64_MAX || a->sum < INT64_MIN) {
-      snprintf(err, errlen, "sum(%s) does not fit in 64 bits (more than 9.2e18 %s): it is not shown rather "
-               "than shown wrong", c->name, scale ? "in the column's smallest unit" : "");
+      snprintf(err, errlen, "sum(%s) does not fit in 64 bits (more than 9.2e18%s): it is not shown rather "
+               "than shown wrong", c->name, scale ? " in the column's smallest unit" : "");
       return -1;
     }
     *out = (seg_mval){scale ? SEG_MV_DEC : SEG_MV_INT, (int64_t)a->sum, scale, 0};
