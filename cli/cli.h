@@ -211,4 +211,13 @@ int seg_cli_members_write(const seg_cli_members *m, const seg_program *p, const 
                           const seg_table *t, int key, const uint8_t *shown, const char *const *inputs,
                           const char *data_path);
 
+/* ---- cli/keys.c ------------------------------------------------------------ */
+
+/* The customers of two exports t[0] (old) and t[1] (new) matched by the
+** text of their key columns key[k] (seg_cli_cell_text's): map[0][i] is the
+** row of t[1] with row i's key, or -1; map[1] the other way (malloc'd, the
+** caller frees). 0, or -1 after a message naming path[k]: a row without a
+** key, a key on two rows of one export, out of memory. */
+int seg_cli_match_keys(const seg_table *const t[2], const int key[2], const char *const path[2], int64_t *map[2]);
+
 #endif

@@ -79,7 +79,12 @@ static const command COMMANDS[] = {
   {"diff", seg_cmd_diff,
    "  seg diff    OLD.seg NEW.seg DATA [--today D] [--format table|json] [--max-change P%]   ",
    "members added/removed per segment",
-   "              (and --exclude, --skip-bad-rows, --max-bad-rows, --schema, --lenient, --allow-extra as for run)\n"},
+   "              (and --exclude, --skip-bad-rows, --max-bad-rows, --schema, --lenient, --allow-extra as for run)\n"
+   "  seg diff    RULES.seg --data OLD_DATA NEW_DATA [--key COL] [--members OUT.csv] [as above]\n"
+   "              the same rules over two exports: per segment, the customers who entered and left,\n"
+   "              matched by key (the first column of OLD_DATA, or --key; compared as text; each key\n"
+   "              on one row); a customer only in NEW_DATA who is a member entered, one only in\n"
+   "              OLD_DATA who was a member left; --members writes segment,change,KEY (entered|left)\n"},
   {"sql", seg_cmd_sql,
    "  seg sql     RULES.seg --dialect D (--schema FILE | --data DATA)   ",
    "the rules as one SQL query",
