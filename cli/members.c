@@ -17,6 +17,8 @@
 ** name back. Every file is written to a temporary first; the temporaries
 ** are put in place only when all of them are complete, so a failure
 ** leaves the folder as it was. Files of segments not shown are left alone.
+** Two names that differ only in case are refused: one file on macOS and
+** Windows, and on a share mounted from them.
 */
 #include <stdio.h>
 #include <stdlib.h>

@@ -152,6 +152,11 @@ expect_err columns_need_members "--columns: only with --members or --members-dir
     run r.seg crm.csv --today $TODAY --columns email
 expect_err bad_members_format "--members-format: 'xml' is not one of csv, jsonl" \
     run r.seg crm.csv --today $TODAY --members err_out.csv --members-format xml
+printf 'segment vip = age > 70\nsegment VIP = age > 80\n' > "$D/case.seg"
+mkdir -p "$D/cdir"
+expect_err dir_names_differing_in_case "cdir/vip.csv and cdir/VIP.csv differ only in case" \
+    run case.seg crm.csv --today $TODAY --members-dir cdir
+[ -z "$(ls -A "$D/cdir")" ] && t_ok members/dir_case_nothing_written || t_fail members/dir_case_nothing_written "$(ls -A "$D/cdir")"
 printf 'segment crm = age > 50\n' > "$D/crm.seg"
 cp "$D/crm.csv" "$D/crm.keep"
 expect_err dir_file_is_an_input "that is the input file crm.csv" run crm.seg crm.csv --today $TODAY --members-dir .
