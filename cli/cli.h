@@ -198,17 +198,24 @@ const char *seg_cli_did_you_mean(const seg_table *t, const char *name, char *buf
 typedef struct seg_cli_members {
   const char *path, *dir, *format;   /* format: "csv" (default) or "jsonl" */
   seg_cli_list columns;              /* --columns, each a comma-separated list of names */
+  int *cols;                         /* seg_cli_members_columns: the key, then each of --columns once
+                                        (the key and repeats dropped); malloc'd, the caller frees */
+  size_t ncols;
 } seg_cli_members;
 /* Checks the options before anything is read: usage errors exit 2; an
 ** output that is one of inputs (NULL-ended) or a DIR that is not a
 ** directory: -1 after a message. */
 int seg_cli_members_check(const seg_cli_members *m, const char *const *inputs);
-/* Writes the members of every shown segment (the key column, then the
-** --columns of t) as m asks; with a DIR, one file a segment, each
-** <DIR>/<encoded name>.csv|.jsonl, all put in place only when every one is
-** complete. 0, or -1 after a message (nothing written). */
+/* The columns a row is written with into m->cols, from the key column of
+** t and --columns (checked: before the run, so a misspelt name costs no
+** run). 0, or -1 after a message naming the column (and the closest). */
+int seg_cli_members_columns(seg_cli_members *m, const seg_table *t, int key, const char *data_path);
+/* Writes the members of every shown segment (m->cols of t) as m asks;
+** with a DIR, one file a segment, each <DIR>/<encoded name>.csv|.jsonl,
+** all put in place only when every one is complete. 0, or -1 after a
+** message (nothing written). */
 int seg_cli_members_write(const seg_cli_members *m, const seg_program *p, const seg_result *res,
-                          const seg_table *t, int key, const uint8_t *shown, const char *const *inputs,
+                          const seg_table *t, const uint8_t *shown, const char *const *inputs,
                           const char *data_path);
 
 /* ---- cli/keys.c ------------------------------------------------------------ */

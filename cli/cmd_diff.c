@@ -323,6 +323,15 @@ int seg_cmd_diff(int argc, char **argv) {
     if (!names[k] || !types[k]) { fprintf(stderr, "seg: out of memory\n"); goto done; }
     if (!(empty[k] = seg_cli_empty_marks(&t[k]))) goto done;
   }
+  int key[2] = {0, 0};                /* two exports: the key column of each, found before the run */
+  const char *kname = key_name ? key_name : t[0].ncols ? t[0].cols[0].name : "";
+  for (int k = 0; k < ntab && old_data; k++)
+    if ((key[k] = seg_table_find(&t[k], kname)) < 0) {
+      char hint[300];
+      fprintf(stderr, "seg: diff: %s: no key column '%s'%s\n", data[k], kname,
+              seg_cli_did_you_mean(&t[k], kname, hint, sizeof hint));
+      goto done;
+    }
   int bad = 0;
   for (int k = 0; k < 2 && !(bad && old_data); k++) {
     int tk = k < ntab ? k : 0;
@@ -359,15 +368,6 @@ int seg_cmd_diff(int argc, char **argv) {
   if (!rows) { fprintf(stderr, "seg: out of memory\n"); goto done; }
   diff_out d = {rows, 0, today, old_data != NULL, {t[0].nrows, t[ntab - 1].nrows}, {data[0], data[1]}};
   if (old_data) {
-    int key[2] = {0, 0};
-    const char *kname = key_name ? key_name : t[0].ncols ? t[0].cols[0].name : "";
-    for (int k = 0; k < 2; k++)
-      if ((key[k] = seg_table_find(&t[k], kname)) < 0) {
-        char hint[300];
-        fprintf(stderr, "seg: diff: %s: no key column '%s'%s\n", data[k], kname,
-                seg_cli_did_you_mean(&t[k], kname, hint, sizeof hint));
-        goto done;
-      }
     const seg_program *p2[2] = {po, pn};
     const seg_table *t2[2] = {&t[0], &t[1]};
     if (diff_exports(p2, res, t2, key, data, members, rows) != 0) goto done;

@@ -182,6 +182,7 @@ int seg_cmd_run(int argc, char **argv) {
     fprintf(stderr, "seg: --members: %s has no columns to use as a key\n", pos[1]);
     goto done;
   }
+  if (members && seg_cli_members_columns(&mem, &t, key, pos[1]) != 0) goto done;
   shown = calloc(c.prog.nsegs + 1, 1);
   if (!shown) { fprintf(stderr, "seg: out of memory\n"); goto done; }
   for (uint32_t s = 0; s < c.prog.nsegs; s++) shown[s] = segments.n == 0;
@@ -210,7 +211,7 @@ int seg_cmd_run(int argc, char **argv) {
     seg_cli_apply_exclude(&ex, &res);
     seg_cli_exclude_report(&ex, exclude);
   }
-  if (members && seg_cli_members_write(&mem, &c.prog, &res, &t, key, shown, inputs, pos[1]) != 0) goto done;
+  if (members && seg_cli_members_write(&mem, &c.prog, &res, &t, shown, inputs, pos[1]) != 0) goto done;
   /* one document per stream: with --members -, the summary goes to stderr */
   FILE *rep = mem.path && strcmp(mem.path, "-") == 0 ? stderr : stdout;
   report r = {&c.prog, &res, shown, t.nrows, exclude ? &ex : NULL};
@@ -230,5 +231,6 @@ done:
   seg_schema_free(&pinned);
   free(segments.v);
   free(mem.columns.v);
+  free(mem.cols);
   return rc;
 }

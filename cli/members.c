@@ -138,10 +138,7 @@ int seg_cli_members_check(const seg_cli_members *m, const char *const *inputs) {
   return 0;
 }
 
-/* The columns a row is written with: the key, then each of --columns once
-** (the key and repeats dropped). 0, or -1 after a message. */
-static int resolve_columns(const seg_cli_members *m, const seg_table *t, int key, const char *data_path,
-                           int **cols, size_t *ncols) {
+int seg_cli_members_columns(seg_cli_members *m, const seg_table *t, int key, const char *data_path) {
   size_t cap = 1;
   for (int i = 0; i < m->columns.n; i++)
     for (const char *p = m->columns.v[i]; *p; p++) cap += *p == ',';
@@ -179,8 +176,8 @@ static int resolve_columns(const seg_cli_members *m, const seg_table *t, int key
       free(c);
       return -1;
     }
-  *cols = c;
-  *ncols = n;
+  m->cols = c;
+  m->ncols = n;
   return 0;
 }
 
@@ -308,31 +305,21 @@ out:
 }
 
 int seg_cli_members_write(const seg_cli_members *m, const seg_program *p, const seg_result *res,
-                          const seg_table *t, int key, const uint8_t *shown, const char *const *inputs,
+                          const seg_table *t, const uint8_t *shown, const char *const *inputs,
                           const char *data_path) {
-  int *cols = NULL;
-  size_t ncols = 0;
   char err[512];
-  if (resolve_columns(m, t, key, data_path, &cols, &ncols) != 0) return -1;
-  int rc = -1;
-  for (size_t k = 0; k < ncols; k++)
-    if (seg_col_check(&t->cols[cols[k]], t->nrows, err, sizeof err) != 0) {
+  for (size_t k = 0; k < m->ncols; k++)
+    if (seg_col_check(&t->cols[m->cols[k]], t->nrows, err, sizeof err) != 0) {
       fprintf(stderr, "seg: %s: %s\n", data_path, err);
-      goto done;
+      return -1;
     }
-  writer w = {t, cols, ncols, m->format && strcmp(m->format, "jsonl") == 0};
-  if (m->dir) {
-    rc = write_dir(m, &w, p, res, shown, inputs);
-    goto done;
-  }
+  writer w = {t, m->cols, m->ncols, m->format && strcmp(m->format, "jsonl") == 0};
+  if (m->dir) return write_dir(m, &w, p, res, shown, inputs);
   char *tmp = NULL;
   FILE *f = seg_cli_atomic_open(m->path, &tmp);
-  if (!f) goto done;
+  if (!f) return -1;
   write_header(f, &w);
   for (uint32_t s = 0; s < p->nsegs; s++)
     if (shown[s]) write_segment(f, &w, p->segs[s].name, res->members[s]);
-  rc = seg_cli_atomic_commit(f, tmp, m->path);
-done:
-  free(cols);
-  return rc;
+  return seg_cli_atomic_commit(f, tmp, m->path);
 }
