@@ -94,39 +94,39 @@ typedef struct diff_out {
   const char *data[2];
 } diff_out;
 
-static void print_json(const diff_out *d) {
+static void print_json(FILE *f, const diff_out *d) {
   const char *add = d->exports ? "entered" : "added", *rem = d->exports ? "left" : "removed";
   char day[11];
   seg_date_format(d->today, day);
-  printf("{\"today\": \"%s\", ", day);    /* as `seg run --format json`: the date and the base first */
-  if (d->exports) printf("\"customers_old\": %zu, \"customers_new\": %zu, ", d->customers[0], d->customers[1]);
-  else printf("\"customers\": %zu, ", d->customers[0]);
-  printf("\"segments\": [");
+  fprintf(f, "{\"today\": \"%s\", ", day);    /* as `seg run --format json`: the date and the base first */
+  if (d->exports) fprintf(f, "\"customers_old\": %zu, \"customers_new\": %zu, ", d->customers[0], d->customers[1]);
+  else fprintf(f, "\"customers\": %zu, ", d->customers[0]);
+  fprintf(f, "\"segments\": [");
   for (size_t i = 0; i < d->nrows; i++) {
     const row *r = &d->rows[i];
-    printf("%s\n  {\"segment\": ", i ? "," : "");
-    seg_cli_json_string(stdout, r->name);
-    printf(", \"status\": \"%s\"", !r->in_old ? "added" : !r->in_new ? "removed"
+    fprintf(f, "%s\n  {\"segment\": ", i ? "," : "");
+    seg_cli_json_string(f, r->name);
+    fprintf(f, ", \"status\": \"%s\"", !r->in_old ? "added" : !r->in_new ? "removed"
                                    : r->added + r->removed ? "changed" : "unchanged");
-    if (r->in_old) printf(", \"before\": %llu", (unsigned long long)r->before);
-    else printf(", \"before\": null");
-    if (r->in_new) printf(", \"after\": %llu", (unsigned long long)r->after);
-    else printf(", \"after\": null");
-    printf(", \"%s\": %llu, \"%s\": %llu, \"change\": ", add, (unsigned long long)r->added, rem,
+    if (r->in_old) fprintf(f, ", \"before\": %llu", (unsigned long long)r->before);
+    else fprintf(f, ", \"before\": null");
+    if (r->in_new) fprintf(f, ", \"after\": %llu", (unsigned long long)r->after);
+    else fprintf(f, ", \"after\": null");
+    fprintf(f, ", \"%s\": %llu, \"%s\": %llu, \"change\": ", add, (unsigned long long)r->added, rem,
            (unsigned long long)r->removed);
-    if (from_zero(r)) printf("null}");          /* no percentage of nothing */
-    else printf("%.2f}", r->change);
+    if (from_zero(r)) fprintf(f, "null}");          /* no percentage of nothing */
+    else fprintf(f, "%.2f}", r->change);
   }
-  printf("%s]}\n", d->nrows ? "\n" : "");
+  fprintf(f, "%s]}\n", d->nrows ? "\n" : "");
 }
 
-static void print_table(const diff_out *d) {
+static void print_table(FILE *f, const diff_out *d) {
   int w = 7;
   for (size_t i = 0; i < d->nrows; i++) {
     int l = (int)strlen(d->rows[i].name);
     if (l > w) w = l;
   }
-  printf("%-*s  %10s  %10s  %10s  %10s  %8s\n", w, "segment", "before", "after", d->exports ? "entered" : "added",
+  fprintf(f, "%-*s  %10s  %10s  %10s  %10s  %8s\n", w, "segment", "before", "after", d->exports ? "entered" : "added",
          d->exports ? "left" : "removed", "change");
   for (size_t i = 0; i < d->nrows; i++) {
     const row *r = &d->rows[i];
@@ -141,16 +141,16 @@ static void print_table(const diff_out *d) {
     seg_cli_group_digits(r->removed, rm + 1, sizeof rm - 1);
     if (from_zero(r)) snprintf(ch, sizeof ch, "new");
     else snprintf(ch, sizeof ch, "%.1f%%", r->change);
-    printf("%-*s  %10s  %10s  %10s  %10s  %8s\n", w, r->name, b, a, ad, rm, ch);
+    fprintf(f, "%-*s  %10s  %10s  %10s  %10s  %8s\n", w, r->name, b, a, ad, rm, ch);
   }
   char total[40], total2[40], day[11];
   seg_cli_group_digits(d->customers[0], total, sizeof total);
   seg_date_format(d->today, day);
   if (d->exports) {
     seg_cli_group_digits(d->customers[1], total2, sizeof total2);
-    printf("(%s customers in %s, %s in %s, today %s)\n", total, d->data[0], total2, d->data[1], day);
+    fprintf(f, "(%s customers in %s, %s in %s, today %s)\n", total, d->data[0], total2, d->data[1], day);
   } else {
-    printf("(%s customers, today %s)\n", total, day);
+    fprintf(f, "(%s customers, today %s)\n", total, day);
   }
 }
 
@@ -379,9 +379,10 @@ int seg_cmd_diff(int argc, char **argv) {
   int over = 0;
   for (size_t i = 0; i < d.nrows; i++)
     if (max_change >= 0 && rows[i].in_old && rows[i].change > max_change) over = 1;
-  if (strcmp(format, "json") == 0) print_json(&d);
-  else print_table(&d);
-  if (fflush(stdout) != 0) goto done;
+  FILE *rep = members && strcmp(members, "-") == 0 ? stderr : stdout;   /* one document per stream, as run */
+  if (strcmp(format, "json") == 0) print_json(rep, &d);
+  else print_table(rep, &d);
+  if (fflush(rep) != 0 || ferror(rep)) goto done;
   rc = over ? SEG_EXIT_FINDINGS : 0;
   if (over) {
     for (size_t i = 0; i < d.nrows; i++)

@@ -85,6 +85,15 @@ for line in lines:
 assert nulls > 0, 'no null written'
 print('ok')" "$D/crm.csv" "$D/cols.jsonl" "$COLS"
 
+# --members - with jsonl: the members alone on stdout, the summary on stderr
+seg_exec "$D" run r.seg crm.csv --today $TODAY --format json --members - --members-format jsonl --columns "$COLS"
+py jsonl_stdout_summary_stderr "
+import json, sys
+out = open(sys.argv[1], encoding='utf-8').read()
+assert out == open(sys.argv[3], encoding='utf-8').read(), 'stdout is not the --members file'
+assert [s['segment'] for s in json.load(open(sys.argv[2]))['segments']][0] == 'young'
+print('ok')" "$T_OUT" "$T_ERR" "$D/cols.jsonl"
+
 # 3. --members-dir: one file per segment, the name encoded (percent-
 # decoding gives the segment back), each file the rows of --members.
 mkdir -p "$D/dir" "$D/jdir"
@@ -251,6 +260,17 @@ seg_exec "$D" diff d.seg --data old.csv new.csv --today $TODAY --format json --m
 check_diff diff_data_exclude
 grep -q "suppressed (customer_id on dsup.csv) in new.csv" "$T_ERR" && t_ok members/diff_data_exclude_report_names_export \
     || t_fail members/diff_data_exclude_report_names_export "$(cat "$T_ERR")"
+
+# --members -: the moves alone on stdout, the JSON report on stderr
+python3 "$D/sql.py" "$D"            # no --exclude
+seg_exec "$D" diff d.seg --data old.csv new.csv --today $TODAY --format json --members -
+py diff_members_stdout_report_stderr "
+import csv, json, sys
+rows = list(csv.reader(open(sys.argv[1], encoding='utf-8', newline='')))
+want = json.load(open(sys.argv[3] + '/want.json'))
+assert rows[0] == ['segment', 'change', 'customer_id'] and len(rows) - 1 == len(want['moves']), (rows[:2], len(rows))
+assert len(json.load(open(sys.argv[2]))['segments']) == 5
+print('ok')" "$T_OUT" "$T_ERR" "$D"
 
 # the table: entered and left, both exports' customers
 seg_exec "$D" diff d.seg --data old.csv new.csv --today $TODAY
