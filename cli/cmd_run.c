@@ -1,6 +1,7 @@
 /*
 ** cmd_run.c -- `seg run RULES DATA [--today D] [--format table|csv|json]
-** [--members OUT] [--key COL] [--segment NAME]... [CSV options]`: the
+** [--members OUT | --members-dir DIR] [--columns A,B] [--members-format
+** csv|jsonl] [--key COL] [--segment NAME]... [CSV options]`: the
 ** members of each segment counted over DATA (a .segcol or a CSV imported
 ** in memory; RULES a .seg file or a .segc), and the report writers: the
 ** summary as a table, CSV or JSON. The members (--members, --members-dir)
