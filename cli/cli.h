@@ -117,6 +117,7 @@ typedef struct seg_cli_excluded {
   uint64_t suppressed;
   size_t listed, absent;
   char column[256];       /* the data column compared */
+  const char *data;       /* set by the caller: the report names this data (two exports), or NULL */
 } seg_cli_excluded;
 int seg_cli_exclude(const char *path, const seg_table *t, seg_cli_excluded *out);   /* 0, or -1 (said) */
 /* Removes the excluded rows from every segment's members (res must have
@@ -153,6 +154,12 @@ int seg_cli_compile_lint(const char *path, const seg_schema_view *sv, int32_t to
 ** stays NULL); a symlink is written through, a hard-linked file in place. */
 FILE *seg_cli_atomic_open(const char *path, char **tmp);
 int seg_cli_atomic_commit(FILE *f, char *tmp, const char *path);
+/* seg_cli_atomic_commit in two steps, for a set of files that are put in
+** place only when every one of them is complete: _finish flushes, fsyncs
+** and closes (on failure: removes tmp, frees it, says why, -1); _install
+** renames a finished tmp over path (frees it; 0, or -1 said). */
+int seg_cli_atomic_finish(FILE *f, char *tmp, const char *path);
+int seg_cli_atomic_install(char *tmp, const char *path);
 
 /* Guards for every output. seg_cli_output_ok: -1 (after a message naming
 ** opt) when out is the same file as one of the NULL-ended inputs (device
@@ -167,12 +174,60 @@ int seg_cli_overwrite_ok(const char *opt, const char *out, const char *magic, si
 int seg_cli_same_file(const char *a, const char *b);
 void seg_cli_signals(void);
 
-/* s as a JSON string literal. */
+/* s (s[0..n)) as a JSON string literal. */
 void seg_cli_json_string(FILE *f, const char *s);
+void seg_cli_json_string_n(FILE *f, const char *s, size_t n);
 /* s[0..n) as one RFC 4180 CSV field (quoted when it holds a comma, a
 ** quote or a line end). */
 void seg_cli_csv_field(FILE *f, const char *s, size_t n);
 /* The one format of counts in tables: 41203 -> "41 203". */
 void seg_cli_group_digits(uint64_t v, char *out, size_t n);
+
+/* ---- cli/members.c -------------------------------------------------------- */
+
+/* The text of row r of column c as every output writes it: *s, *n point
+** at it (into the dictionary for text, else into buf); 0, or -1 when the
+** cell is missing. Numbers exactly, at the column's scale; dates
+** YYYY-MM-DD; bools true/false. */
+int seg_cli_cell_text(const seg_column *c, size_t r, char buf[static 48], const char **s, size_t *n);
+/* The closest of names[0..n) to name (edit distance within a third of its
+** length, as the compiler's "did you mean"), or NULL. */
+const char *seg_cli_closest(const char *name, const char *const *names, size_t n);
+/* " (did you mean 'x'?)" for the closest column of t to name, or "". */
+const char *seg_cli_did_you_mean(const seg_table *t, const char *name, char *buf, size_t cap);
+
+/* `seg run --members OUT | --members-dir DIR [--members-format csv|jsonl]
+** [--columns A,B]`: who is in each segment shown, with chosen columns. */
+typedef struct seg_cli_members {
+  const char *path, *dir, *format;   /* format: "csv" (default) or "jsonl" */
+  seg_cli_list columns;              /* --columns, each a comma-separated list of names */
+  int *cols;                         /* seg_cli_members_columns: the key, then each of --columns once
+                                        (the key and repeats dropped); malloc'd, the caller frees */
+  size_t ncols;
+} seg_cli_members;
+/* Checks the options before anything is read: usage errors exit 2; an
+** output that is one of inputs (NULL-ended) or a DIR that is not a
+** directory: -1 after a message. */
+int seg_cli_members_check(const seg_cli_members *m, const char *const *inputs);
+/* The columns a row is written with into m->cols, from the key column of
+** t and --columns (checked: before the run, so a misspelt name costs no
+** run). 0, or -1 after a message naming the column (and the closest). */
+int seg_cli_members_columns(seg_cli_members *m, const seg_table *t, int key, const char *data_path);
+/* Writes the members of every shown segment (m->cols of t) as m asks;
+** with a DIR, one file a segment, each <DIR>/<encoded name>.csv|.jsonl,
+** all put in place only when every one is complete. 0, or -1 after a
+** message (nothing written). */
+int seg_cli_members_write(const seg_cli_members *m, const seg_program *p, const seg_result *res,
+                          const seg_table *t, const uint8_t *shown, const char *const *inputs,
+                          const char *data_path);
+
+/* ---- cli/keys.c ------------------------------------------------------------ */
+
+/* The customers of two exports t[0] (old) and t[1] (new) matched by the
+** text of their key columns key[k] (seg_cli_cell_text's): map[0][i] is the
+** row of t[1] with row i's key, or -1; map[1] the other way (malloc'd, the
+** caller frees). 0, or -1 after a message naming path[k]: a row without a
+** key, a key on two rows of one export, out of memory. */
+int seg_cli_match_keys(const seg_table *const t[2], const int key[2], const char *const path[2], int64_t *map[2]);
 
 #endif

@@ -1,9 +1,11 @@
 /*
 ** cmd_run.c -- `seg run RULES DATA [--today D] [--format table|csv|json]
-** [--members OUT] [--key COL] [--segment NAME]... [CSV options]`: the
+** [--members OUT | --members-dir DIR] [--columns A,B] [--members-format
+** csv|jsonl] [--key COL] [--segment NAME]... [CSV options]`: the
 ** members of each segment counted over DATA (a .segcol or a CSV imported
 ** in memory; RULES a .seg file or a .segc), and the report writers: the
-** summary as a table, CSV or JSON, the members as CSV.
+** summary as a table, CSV or JSON. The members (--members, --members-dir)
+** are written by cli/members.c.
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,59 +18,6 @@
 #include "vm.h"
 
 /* ---- reports ------------------------------------------------------------ */
-
-/* Writes the value of column c at row r as CSV text (missing: empty). */
-static void write_cell(FILE *f, const seg_column *c, size_t r) {
-  if (!seg_valid_get(c->valid, r)) return;
-  char buf[64];
-  switch (c->type) {
-  case SEG_BOOL: fputs(seg_col_get(c, r) ? "true" : "false", f); break;
-  case SEG_INT: fprintf(f, "%lld", (long long)seg_col_get(c, r)); break;
-  case SEG_DATE: seg_date_format((int32_t)seg_col_get(c, r), buf); fputs(buf, f); break;
-  case SEG_NUM: {
-    int64_t v = seg_col_get(c, r);
-    uint64_t a = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v, p = 1;
-    for (uint32_t k = 0; k < c->scale; k++) p *= 10;
-    if (c->scale == 0) fprintf(f, "%s%llu", v < 0 ? "-" : "", (unsigned long long)a);
-    else fprintf(f, "%s%llu.%0*llu", v < 0 ? "-" : "", (unsigned long long)(a / p), (int)c->scale,
-                 (unsigned long long)(a % p));
-    break;
-  }
-  case SEG_TEXT: {
-    uint64_t code = (uint64_t)seg_col_get(c, r);
-    if (code < c->ndict)
-      seg_cli_csv_field(f, c->dict_bytes + c->dict_off[code], (size_t)(c->dict_off[code + 1] - c->dict_off[code]));
-    break;
-  }
-  }
-}
-
-/* Writes members to path via a temporary file renamed into place. */
-static int write_members(const char *path, const seg_program *p, const seg_result *res, const seg_table *t,
-                         int key, const uint8_t *shown) {
-  char *tmp = NULL;
-  FILE *f = seg_cli_atomic_open(path, &tmp);
-  if (!f) return -1;
-  fputs("segment,", f);
-  seg_cli_csv_field(f, t->cols[key].name, strlen(t->cols[key].name));
-  fputc('\n', f);
-  for (uint32_t s = 0; s < p->nsegs; s++) {
-    if (!shown[s]) continue;
-    const uint64_t *bits = res->members[s];
-    for (size_t w = 0; w < (t->nrows + 63) / 64; w++) {
-      uint64_t word = bits[w];
-      while (word) {
-        size_t r = w * 64 + (size_t)__builtin_ctzll(word);
-        word &= word - 1;
-        seg_cli_csv_field(f, p->segs[s].name, strlen(p->segs[s].name));
-        fputc(',', f);
-        write_cell(f, &t->cols[key], r);
-        fputc('\n', f);
-      }
-    }
-  }
-  return seg_cli_atomic_commit(f, tmp, path);
-}
 
 /* The summary of a run: one line per segment shown (shown[s]), with its
 ** members' count and share of the rows, as CSV, JSON or a table. */
@@ -228,14 +177,18 @@ static void warn_sparse_measures(const char *path, const seg_program *p, const s
 
 int seg_cmd_run(int argc, char **argv) {
   seg_cli_csv csv = {0};
-  const char *today_opt = NULL, *format = NULL, *members = NULL, *key_name = NULL, *exclude = NULL, *pos[2];
+  const char *today_opt = NULL, *format = NULL, *key_name = NULL, *exclude = NULL, *pos[2];
+  seg_cli_members mem = {0};
   int trace = 0;
   seg_cli_list segments = {NULL, 0}, adhoc = {NULL, 0};
   int npos;
   const seg_cli_opt options[] = {
     {"--today", NULL, SEG_OPT_VALUE, &today_opt},
     {"--format", NULL, SEG_OPT_VALUE, &format},
-    {"--members", NULL, SEG_OPT_VALUE, &members},
+    {"--members", NULL, SEG_OPT_VALUE, &mem.path},
+    {"--members-dir", NULL, SEG_OPT_VALUE, &mem.dir},
+    {"--members-format", NULL, SEG_OPT_VALUE, &mem.format},
+    {"--columns", NULL, SEG_OPT_LIST, &mem.columns},
     {"--key", NULL, SEG_OPT_VALUE, &key_name},
     {"--segment", NULL, SEG_OPT_LIST, &segments},
     {"--measure", NULL, SEG_OPT_LIST, &adhoc},
@@ -253,18 +206,26 @@ int seg_cmd_run(int argc, char **argv) {
   const seg_cli_spec spec = {options, 2, 0, "unknown option '%s' for this command", seg_cli_usage};
   segments.v = calloc((size_t)argc + 1, sizeof *segments.v);
   adhoc.v = calloc((size_t)argc + 1, sizeof *adhoc.v);
-  if (!segments.v || !adhoc.v) { fprintf(stderr, "seg: out of memory\n"); free(segments.v); free(adhoc.v); return SEG_EXIT_USAGE; }
+  mem.columns.v = calloc((size_t)argc + 1, sizeof *mem.columns.v);
+  if (!segments.v || !mem.columns.v || !adhoc.v) {
+    fprintf(stderr, "seg: out of memory\n");
+    free(segments.v);
+    free(mem.columns.v);
+    free(adhoc.v);
+    return SEG_EXIT_USAGE;
+  }
   seg_cli_parse(&spec, argc, argv, pos, &npos);
   if (npos != 2) seg_cli_usage("%s", "run needs a rules file and a data file");
   if (!format) format = "table";
   if (strcmp(format, "table") && strcmp(format, "csv") && strcmp(format, "json"))
     seg_cli_usage("--format: '%s' is not one of table, csv, json", format);
-  if (members) {
-    const char *inputs[] = {pos[0], pos[1], exclude, NULL};     /* no --exclude: the list ends early */
-    if (seg_cli_output_ok("--members", members, inputs) != 0) {
-      free(segments.v);
-      return SEG_EXIT_USAGE;
-    }
+  const char *inputs[] = {pos[0], pos[1], exclude, NULL};     /* no --exclude: the list ends early */
+  const char *members = mem.path ? mem.path : mem.dir;          /* members are written */
+  if (seg_cli_members_check(&mem, inputs) != 0) {
+    free(segments.v);
+    free(mem.columns.v);
+    free(adhoc.v);
+    return SEG_EXIT_USAGE;
   }
   int32_t today = seg_cli_today(today_opt);
   seg_table t = {0};
@@ -323,13 +284,16 @@ int seg_cmd_run(int argc, char **argv) {
   rc = SEG_EXIT_USAGE;
   int key = 0;
   if (key_name && (key = seg_table_find(&t, key_name)) < 0) {
-    fprintf(stderr, "seg: --key: no column '%s' in %s\n", key_name, pos[1]);
+    char hint[300];
+    fprintf(stderr, "seg: --key: no column '%s' in %s%s\n", key_name, pos[1],
+            seg_cli_did_you_mean(&t, key_name, hint, sizeof hint));
     goto done;
   }
   if (members && t.ncols == 0) {
     fprintf(stderr, "seg: --members: %s has no columns to use as a key\n", pos[1]);
     goto done;
   }
+  if (members && seg_cli_members_columns(&mem, &t, key, pos[1]) != 0) goto done;
   shown = calloc(c.prog.nsegs + 1, 1);
   if (!shown) { fprintf(stderr, "seg: out of memory\n"); goto done; }
   for (uint32_t s = 0; s < c.prog.nsegs; s++) shown[s] = segments.n == 0;
@@ -364,13 +328,9 @@ int seg_cmd_run(int argc, char **argv) {
     fprintf(stderr, "seg: %s: %s\n", pos[1], err);
     goto done;
   }
-  if (members && seg_col_check(&t.cols[key], t.nrows, err, sizeof err) != 0) {
-    fprintf(stderr, "seg: %s: %s\n", pos[1], err);
-    goto done;
-  }
-  if (members && write_members(members, &c.prog, &res, &t, key, shown) != 0) goto done;
+  if (members && seg_cli_members_write(&mem, &c.prog, &res, &t, shown, inputs, pos[1]) != 0) goto done;
   /* one document per stream: with --members -, the summary goes to stderr */
-  FILE *rep = members && strcmp(members, "-") == 0 ? stderr : stdout;
+  FILE *rep = mem.path && strcmp(mem.path, "-") == 0 ? stderr : stdout;
   uint64_t kept = c.prog.guard ? res.counts[c.prog.guard - 1] : 0;
   uint64_t base = t.nrows - (exclude ? ex.suppressed : 0);
   report r = {&c.prog, &res, shown, t.nrows, exclude ? &ex : NULL, &ms, base > kept ? base - kept : 0};
@@ -392,5 +352,7 @@ done:
   free(segments.v);
   free(adhoc.v);
   free(extra);
+  free(mem.columns.v);
+  free(mem.cols);
   return rc;
 }

@@ -32,28 +32,10 @@ static uint64_t fnv(const char *s) {
 /* The text of row i of column c, trimmed, an e-mail address lower-cased,
 ** into buf; 0, or -1 when the cell is missing. */
 static int cell_text(const seg_column *c, size_t i, char *buf, size_t cap) {
-  if (c->valid && !seg_valid_get(c->valid, i)) return -1;
-  int64_t v = seg_col_get(c, i);
-  const char *s = buf;
+  char num[48];
+  const char *s;
   size_t n;
-  switch (c->type) {
-  case SEG_TEXT:
-    s = c->dict_bytes + c->dict_off[v];
-    n = (size_t)(c->dict_off[v + 1] - c->dict_off[v]);
-    break;
-  case SEG_DATE: { char d[11]; seg_date_format((int32_t)v, d); n = (size_t)snprintf(buf, cap, "%s", d); break; }
-  case SEG_BOOL: n = (size_t)snprintf(buf, cap, "%s", v ? "true" : "false"); break;
-  case SEG_NUM: {
-    uint64_t p = 1;
-    for (uint32_t k = 0; k < c->scale; k++) p *= 10;
-    int64_t ip = v / (int64_t)p, fp = v % (int64_t)p;
-    n = c->scale ? (size_t)snprintf(buf, cap, "%s%lld.%0*lld", v < 0 && ip == 0 ? "-" : "", (long long)ip,
-                                    (int)c->scale, (long long)(fp < 0 ? -fp : fp))
-                 : (size_t)snprintf(buf, cap, "%lld", (long long)ip);
-    break;
-  }
-  default: n = (size_t)snprintf(buf, cap, "%lld", (long long)v); break;
-  }
+  if (seg_cli_cell_text(c, i, num, &s, &n) != 0) return -1;
   while (n && isspace((unsigned char)*s)) { s++; n--; }
   while (n && isspace((unsigned char)s[n - 1])) n--;
   if (n >= cap) n = cap - 1;
@@ -166,6 +148,8 @@ void seg_cli_apply_exclude(const seg_cli_excluded *e, seg_result *res) {
 void seg_cli_exclude_report(const seg_cli_excluded *e, const char *path) {
   fprintf(stderr, "seg: --exclude: %llu customer%s suppressed (%s on %s)", (unsigned long long)e->suppressed,
           e->suppressed == 1 ? "" : "s", e->column, path);
-  if (e->absent) fprintf(stderr, "; %zu of its %zu entries are not in the data", e->absent, e->listed);
+  if (e->data) fprintf(stderr, " in %s", e->data);
+  if (e->absent) fprintf(stderr, "; %zu of its %zu entries are not in %s", e->absent, e->listed,
+                         e->data ? e->data : "the data");
   fputc('\n', stderr);
 }

@@ -310,10 +310,12 @@ void seg_cli_csv_field(FILE *f, const char *s, size_t n) {
   fputc('"', f);
 }
 
-void seg_cli_json_string(FILE *f, const char *s) {
+void seg_cli_json_string(FILE *f, const char *s) { seg_cli_json_string_n(f, s, strlen(s)); }
+
+void seg_cli_json_string_n(FILE *f, const char *s, size_t n) {
   fputc('"', f);
-  for (; *s; s++) {
-    unsigned char c = (unsigned char)*s;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
     if (c == '"' || c == '\\') fprintf(f, "\\%c", c);
     else if (c < 0x20) fprintf(f, "\\u%04x", c);
     else fputc(c, f);
@@ -345,6 +347,11 @@ FILE *seg_cli_atomic_open(const char *path, char **tmp) {
 }
 
 int seg_cli_atomic_commit(FILE *f, char *tmp, const char *path) {
+  if (seg_cli_atomic_finish(f, tmp, path) != 0) return -1;
+  return seg_cli_atomic_install(tmp, path);
+}
+
+int seg_cli_atomic_finish(FILE *f, char *tmp, const char *path) {
   if (f == stdout) return fflush(f) == 0 && !ferror(f) ? 0 : (fprintf(stderr, "seg: -: cannot write\n"), -1);
   int bad = ferror(f) | (fflush(f) != 0) | (tmp && fsync(fileno(f)) != 0);
   int err = errno;
@@ -355,7 +362,11 @@ int seg_cli_atomic_commit(FILE *f, char *tmp, const char *path) {
     seg_tmp_discard(tmp);
     return -1;
   }
-  if (!tmp) return 0;                    /* a device or FIFO, written directly */
+  return 0;
+}
+
+int seg_cli_atomic_install(char *tmp, const char *path) {
+  if (!tmp) return 0;                    /* stdout, a device or FIFO, written directly */
   char msg[1024];
   if (seg_tmp_install(tmp, path, msg, sizeof msg) != 0) {
     fprintf(stderr, "seg: %s\n", msg);

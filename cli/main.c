@@ -35,6 +35,11 @@ static const command COMMANDS[] = {
    "      --today YYYY-MM-DD   evaluation date (default: $SEG_TODAY, else the local date)\n"
    "      --format table|csv|json\n"
    "      --members OUT.csv    write segment,key for every member ('-' = stdout)\n"
+   "      --members-dir DIR    one file per segment instead: DIR/NAME.csv (NAME: the segment's name with\n"
+   "                           bytes other than A-Z a-z 0-9 _ - and an inner '.' written %XX); DIR must\n"
+   "                           exist; every file is put in place only when all are complete\n"
+   "      --columns A,B        also write these columns after the key (repeatable; a missing value is empty)\n"
+   "      --members-format csv|jsonl   jsonl: one JSON object a member, typed values, missing = null\n"
    "      --key COLUMN         the key column for --members (default: the first)\n"
    "      --segment NAME       report only this segment (repeatable)\n"
    "      --measure EXPR       one more measure, e.g. \"sum(total_spend)\" (repeatable; its name is EXPR)\n"
@@ -76,7 +81,12 @@ static const command COMMANDS[] = {
   {"diff", seg_cmd_diff,
    "  seg diff    OLD.seg NEW.seg DATA [--today D] [--format table|json] [--max-change P%]   ",
    "members added/removed per segment",
-   "              (and --exclude, --skip-bad-rows, --max-bad-rows, --schema, --lenient, --allow-extra as for run)\n"},
+   "              (and --exclude, --skip-bad-rows, --max-bad-rows, --schema, --lenient, --allow-extra as for run)\n"
+   "  seg diff    RULES.seg --data OLD_DATA NEW_DATA [--key COL] [--members OUT.csv] [as above]\n"
+   "              the same rules over two exports: per segment, the customers who entered and left,\n"
+   "              matched by key (the first column of OLD_DATA, or --key; compared as text; each key\n"
+   "              on one row); a customer only in NEW_DATA who is a member entered, one only in\n"
+   "              OLD_DATA who was a member left; --members writes segment,change,KEY (entered|left)\n"},
   {"sql", seg_cmd_sql,
    "  seg sql     RULES.seg --dialect D (--schema FILE | --data DATA)   ",
    "the rules as one SQL query",

@@ -14,7 +14,7 @@
 #     and no temporary file left behind,
 # never with a crash, a sanitizer report (leaks included, in the ASan build),
 # exit 1 (the rules are valid) or a timeout. "once" walks every N; "sticky"
-# every N for check and import, every 4th for the two runs (their early
+# every N for check and import, every 4th for the runs and the diff (their early
 # allocations are the import's and the compile's again); ALLOCFAIL_STRIDE=1
 # walks every N everywhere. The coverage is in each test's name.
 
@@ -145,6 +145,9 @@ walk() {
 
 walk check - 1 check rules.seg --schema data.schema --today "$TODAY" --format json
 walk run_csv members.csv 4 run rules.seg data.csv --today "$TODAY" --members members.csv
+walk run_columns members.jsonl 4 run rules.seg data.csv --today "$TODAY" --members members.jsonl --members-format jsonl \
+    --columns email,city,total_spend
+walk diff_data moves.csv 4 diff rules.seg --data data.segcol data.csv --today "$TODAY" --members moves.csv --format json
 walk import out.segcol 1 import data.csv -o out.segcol
 walk run_segcol - 4 run rules.seg data.segcol --today "$TODAY" --format json
 walk run_measures - 2 run measures.seg data.csv --today "$TODAY" --format json --measure "max(last_purchase)"
