@@ -127,6 +127,11 @@ void seg_cli_exclude_report(const seg_cli_excluded *e, const char *path);
 /* may_be_missing for t's view: SEG_COL_EMPTY where a column has no value,
 ** else 1 (unknown). Caller frees; NULL when out of memory (said). */
 uint8_t *seg_cli_empty_marks(const seg_table *t);
+/* The missing-value marks of seg run and seg why for t's view: SEG_COL_EMPTY
+** where a column has no value, else whether it has missing values (a
+** .segcol's header says; a CSV in memory is scanned). Caller frees; NULL
+** when out of memory (said). */
+uint8_t *seg_cli_missing_marks(const seg_table *t);
 /* The warnings of an import, on stderr (seg_import_opts.warn). */
 void seg_cli_warn(void *ctx, const char *msg);
 /* The columns of t as a schema view (names and types: room for t->ncols). */
@@ -169,6 +174,12 @@ void seg_cli_json_string(FILE *f, const char *s);
 /* s[0..n) as one RFC 4180 CSV field (quoted when it holds a comma, a
 ** quote or a line end). */
 void seg_cli_csv_field(FILE *f, const char *s, size_t n);
+/* --segment NAME...: per segment of p, 1 when shown (all when none is
+** named). NULL after a message (a name p does not have, out of memory). */
+uint8_t *seg_cli_pick_segments(const seg_program *p, const seg_cli_list *names, const char *rules);
+/* The value of column c at row r: one CSV field (csv), else as it reads;
+** a missing value writes nothing. */
+void seg_cli_write_cell(FILE *f, const seg_column *c, size_t r, int csv);
 /* The one format of counts in tables: 41203 -> "41 203". */
 void seg_cli_group_digits(uint64_t v, char *out, size_t n);
 

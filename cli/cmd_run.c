@@ -16,32 +16,6 @@
 
 /* ---- reports ------------------------------------------------------------ */
 
-/* Writes the value of column c at row r as CSV text (missing: empty). */
-static void write_cell(FILE *f, const seg_column *c, size_t r) {
-  if (!seg_valid_get(c->valid, r)) return;
-  char buf[64];
-  switch (c->type) {
-  case SEG_BOOL: fputs(seg_col_get(c, r) ? "true" : "false", f); break;
-  case SEG_INT: fprintf(f, "%lld", (long long)seg_col_get(c, r)); break;
-  case SEG_DATE: seg_date_format((int32_t)seg_col_get(c, r), buf); fputs(buf, f); break;
-  case SEG_NUM: {
-    int64_t v = seg_col_get(c, r);
-    uint64_t a = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v, p = 1;
-    for (uint32_t k = 0; k < c->scale; k++) p *= 10;
-    if (c->scale == 0) fprintf(f, "%s%llu", v < 0 ? "-" : "", (unsigned long long)a);
-    else fprintf(f, "%s%llu.%0*llu", v < 0 ? "-" : "", (unsigned long long)(a / p), (int)c->scale,
-                 (unsigned long long)(a % p));
-    break;
-  }
-  case SEG_TEXT: {
-    uint64_t code = (uint64_t)seg_col_get(c, r);
-    if (code < c->ndict)
-      seg_cli_csv_field(f, c->dict_bytes + c->dict_off[code], (size_t)(c->dict_off[code + 1] - c->dict_off[code]));
-    break;
-  }
-  }
-}
-
 /* Writes members to path via a temporary file renamed into place. */
 static int write_members(const char *path, const seg_program *p, const seg_result *res, const seg_table *t,
                          int key, const uint8_t *shown) {
@@ -61,7 +35,7 @@ static int write_members(const char *path, const seg_program *p, const seg_resul
         word &= word - 1;
         seg_cli_csv_field(f, p->segs[s].name, strlen(p->segs[s].name));
         fputc(',', f);
-        write_cell(f, &t->cols[key], r);
+        seg_cli_write_cell(f, &t->cols[key], r, 1);
         fputc('\n', f);
       }
     }
@@ -198,16 +172,7 @@ int seg_cmd_run(int argc, char **argv) {
   /* which columns have missing values, so run's lint warnings speak only of
   ** missing values that exist (as check --data does): a .segcol says so in
   ** its header; a CSV in memory is scanned */
-  if (!(missing = calloc(t.ncols + 1, 1))) { fprintf(stderr, "seg: out of memory\n"); goto done; }
-  if (t.backing) {
-    for (size_t i = 0; i < t.ncols; i++)
-      missing[i] = seg_col_empty(&t.cols[i], t.nrows) ? SEG_COL_EMPTY : t.cols[i].has_missing;
-  } else {
-    seg_schema ms;
-    if (seg_schema_from_table(&t, &ms) != 0) { fprintf(stderr, "seg: out of memory\n"); goto done; }
-    memcpy(missing, ms.has_missing, t.ncols);
-    seg_schema_free(&ms);
-  }
+  if (!(missing = seg_cli_missing_marks(&t))) goto done;
   sv.may_be_missing = missing;
   rc = seg_cli_is_segc_file(pos[0]) ? seg_cli_segc_for_run(pos[0], &sv, pos[1], today_opt, &c)
                                     : seg_cli_compile_lint(pos[0], &sv, today, &c);   /* lint warnings too, on stderr */
@@ -222,18 +187,7 @@ int seg_cmd_run(int argc, char **argv) {
     fprintf(stderr, "seg: --members: %s has no columns to use as a key\n", pos[1]);
     goto done;
   }
-  shown = calloc(c.prog.nsegs + 1, 1);
-  if (!shown) { fprintf(stderr, "seg: out of memory\n"); goto done; }
-  for (uint32_t s = 0; s < c.prog.nsegs; s++) shown[s] = segments.n == 0;
-  for (int k = 0; k < segments.n; k++) {
-    uint32_t s = 0;
-    while (s < c.prog.nsegs && strcmp(c.prog.segs[s].name, segments.v[k]) != 0) s++;
-    if (s == c.prog.nsegs) {
-      fprintf(stderr, "seg: --segment: no segment '%s' in %s\n", segments.v[k], pos[0]);
-      goto done;
-    }
-    shown[s] = 1;
-  }
+  if (!(shown = seg_cli_pick_segments(&c.prog, &segments, pos[0]))) goto done;
   char err[512];
   /* --trace (or SEG_TRACE=1): the VM tells the first batch instruction by
   ** instruction on stderr, as clox's and jq's tracing do */

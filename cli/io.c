@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "colfile.h"
+#include "date.h"
 #include "tmpfile.h"
 
 /* Inputs that can be read only once (a pipe, process substitution,
@@ -265,6 +266,68 @@ void seg_cli_group_digits(uint64_t v, char *out, size_t n) {
   out[k] = 0;
 }
 
+
+/* Writes the value of column c at row r: as one CSV field (csv), or as it
+** reads (missing: nothing either way). */
+void seg_cli_write_cell(FILE *f, const seg_column *c, size_t r, int csv) {
+  if (!seg_valid_get(c->valid, r)) return;
+  char buf[64];
+  switch (c->type) {
+  case SEG_BOOL: fputs(seg_col_get(c, r) ? "true" : "false", f); break;
+  case SEG_INT: fprintf(f, "%lld", (long long)seg_col_get(c, r)); break;
+  case SEG_DATE: seg_date_format((int32_t)seg_col_get(c, r), buf); fputs(buf, f); break;
+  case SEG_NUM: {
+    int64_t v = seg_col_get(c, r);
+    uint64_t a = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v, p = 1;
+    for (uint32_t k = 0; k < c->scale; k++) p *= 10;
+    if (c->scale == 0) fprintf(f, "%s%llu", v < 0 ? "-" : "", (unsigned long long)a);
+    else fprintf(f, "%s%llu.%0*llu", v < 0 ? "-" : "", (unsigned long long)(a / p), (int)c->scale,
+                 (unsigned long long)(a % p));
+    break;
+  }
+  case SEG_TEXT: {
+    uint64_t code = (uint64_t)seg_col_get(c, r);
+    if (code >= c->ndict) break;
+    const char *s = c->dict_bytes + c->dict_off[code];
+    size_t n = (size_t)(c->dict_off[code + 1] - c->dict_off[code]);
+    if (csv) seg_cli_csv_field(f, s, n);
+    else fwrite(s, 1, n, f);
+    break;
+  }
+  }
+}
+
+uint8_t *seg_cli_missing_marks(const seg_table *t) {
+  uint8_t *missing = calloc(t->ncols + 1, 1);
+  if (!missing) { fprintf(stderr, "seg: out of memory\n"); return NULL; }
+  if (t->backing) {
+    for (size_t i = 0; i < t->ncols; i++)
+      missing[i] = seg_col_empty(&t->cols[i], t->nrows) ? SEG_COL_EMPTY : t->cols[i].has_missing;
+  } else {
+    seg_schema ms;
+    if (seg_schema_from_table(t, &ms) != 0) { fprintf(stderr, "seg: out of memory\n"); free(missing); return NULL; }
+    memcpy(missing, ms.has_missing, t->ncols);
+    seg_schema_free(&ms);
+  }
+  return missing;
+}
+
+uint8_t *seg_cli_pick_segments(const seg_program *p, const seg_cli_list *names, const char *rules) {
+  uint8_t *shown = calloc(p->nsegs + 1, 1);
+  if (!shown) { fprintf(stderr, "seg: out of memory\n"); return NULL; }
+  for (uint32_t s = 0; s < p->nsegs; s++) shown[s] = names->n == 0;
+  for (int k = 0; k < names->n; k++) {
+    uint32_t s = 0;
+    while (s < p->nsegs && strcmp(p->segs[s].name, names->v[k]) != 0) s++;
+    if (s == p->nsegs) {
+      fprintf(stderr, "seg: --segment: no segment '%s' in %s\n", names->v[k], rules);
+      free(shown);
+      return NULL;
+    }
+    shown[s] = 1;
+  }
+  return shown;
+}
 
 void seg_cli_csv_field(FILE *f, const char *s, size_t n) {
   int quote = 0;
