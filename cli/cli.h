@@ -87,6 +87,17 @@ typedef struct seg_cli_csv {
   int skip_bad, month_first, lenient, allow_extra;   /* skip_bad: --skip-bad-rows (--max-bad-rows implies it) */
 } seg_cli_csv;
 seg_import_more seg_cli_csv_more(const seg_cli_csv *o, seg_schema *pinned);
+/* The option-table entries of those options, for the commands that read
+** DATA as seg run does (run, why): into seg_cli_csv o's fields. */
+#define SEG_CLI_CSV_OPTIONS(o)                                                     \
+  {"--skip-bad-rows", NULL, SEG_OPT_FLAG, &(o).skip_bad},                          \
+  {"--max-bad-rows", NULL, SEG_OPT_VALUE, &(o).max_bad},                           \
+  {"--encoding", NULL, SEG_OPT_VALUE, &(o).encoding},                              \
+  {"--month-first", NULL, SEG_OPT_FLAG, &(o).month_first},                         \
+  {"--decimal", NULL, SEG_OPT_VALUE, &(o).decimal},                                \
+  {"--schema", NULL, SEG_OPT_VALUE, &(o).schema},                                  \
+  {"--lenient", NULL, SEG_OPT_FLAG, &(o).lenient},                                 \
+  {"--allow-extra", NULL, SEG_OPT_FLAG, &(o).allow_extra}
 
 /* ---- cli/io.c ------------------------------------------------------------ */
 
@@ -174,6 +185,18 @@ void seg_cli_json_string(FILE *f, const char *s);
 /* s[0..n) as one RFC 4180 CSV field (quoted when it holds a comma, a
 ** quote or a line end). */
 void seg_cli_csv_field(FILE *f, const char *s, size_t n);
+/* DATA's columns as run and why compile rules against them: t's names
+** and types, with the missing-value marks (seg_cli_missing_marks) so that
+** lint speaks only of missing values that exist. 0, or -1 after a message;
+** seg_cli_data_view_free releases it (also after a failure). */
+typedef struct seg_cli_dataview {
+  seg_schema_view sv;
+  const char **names;
+  seg_type *types;
+  uint8_t *missing;
+} seg_cli_dataview;
+int seg_cli_data_view(const seg_table *t, seg_cli_dataview *v);
+void seg_cli_data_view_free(seg_cli_dataview *v);
 /* --segment NAME...: per segment of p, 1 when shown (all when none is
 ** named). NULL after a message (a name p does not have, out of memory). */
 uint8_t *seg_cli_pick_segments(const seg_program *p, const seg_cli_list *names, const char *rules);

@@ -128,14 +128,7 @@ int seg_cmd_run(int argc, char **argv) {
     {"--segment", NULL, SEG_OPT_LIST, &segments},
     {"--exclude", NULL, SEG_OPT_VALUE, &exclude},
     {"--trace", NULL, SEG_OPT_FLAG, &trace},
-    {"--skip-bad-rows", NULL, SEG_OPT_FLAG, &csv.skip_bad},
-    {"--max-bad-rows", NULL, SEG_OPT_VALUE, &csv.max_bad},
-    {"--encoding", NULL, SEG_OPT_VALUE, &csv.encoding},
-    {"--month-first", NULL, SEG_OPT_FLAG, &csv.month_first},
-    {"--decimal", NULL, SEG_OPT_VALUE, &csv.decimal},
-    {"--schema", NULL, SEG_OPT_VALUE, &csv.schema},
-    {"--lenient", NULL, SEG_OPT_FLAG, &csv.lenient},
-    {"--allow-extra", NULL, SEG_OPT_FLAG, &csv.allow_extra},
+    SEG_CLI_CSV_OPTIONS(csv),
     {NULL, NULL, 0, NULL}};
   const seg_cli_spec spec = {options, 2, 0, "unknown option '%s' for this command", seg_cli_usage};
   segments.v = calloc((size_t)argc + 1, sizeof *segments.v);
@@ -159,21 +152,12 @@ int seg_cmd_run(int argc, char **argv) {
   seg_cli_excluded ex = {0};
   seg_schema pinned = {0};
   uint8_t *shown = NULL;
-  const char **names = NULL;
-  seg_type *types = NULL;
-  uint8_t *missing = NULL;
+  seg_cli_dataview dv = {0};
   int rc = SEG_EXIT_USAGE;
   seg_import_more m = seg_cli_csv_more(&csv, &pinned);
   if (seg_cli_load_table(pos[1], csv.skip_bad || csv.max_bad, &m, &t) != 0) goto done;
-  names = calloc(t.ncols + 1, sizeof *names);
-  types = calloc(t.ncols + 1, sizeof *types);
-  if (!names || !types) { fprintf(stderr, "seg: out of memory\n"); goto done; }
-  seg_schema_view sv = seg_cli_table_view(&t, names, types);
-  /* which columns have missing values, so run's lint warnings speak only of
-  ** missing values that exist (as check --data does): a .segcol says so in
-  ** its header; a CSV in memory is scanned */
-  if (!(missing = seg_cli_missing_marks(&t))) goto done;
-  sv.may_be_missing = missing;
+  if (seg_cli_data_view(&t, &dv) != 0) goto done;
+  seg_schema_view sv = dv.sv;
   rc = seg_cli_is_segc_file(pos[0]) ? seg_cli_segc_for_run(pos[0], &sv, pos[1], today_opt, &c)
                                     : seg_cli_compile_lint(pos[0], &sv, today, &c);   /* lint warnings too, on stderr */
   if (rc != 0) goto done;
@@ -194,7 +178,7 @@ int seg_cmd_run(int argc, char **argv) {
   const char *trace_env = getenv("SEG_TRACE");
   if (exclude && seg_cli_exclude(exclude, &t, &ex) != 0) goto done;
   seg_vm_opts vo = {members != NULL || exclude != NULL, seg_cli_threads(),
-                    trace || (trace_env && strcmp(trace_env, "1") == 0) ? stderr : NULL};
+                    trace || (trace_env && strcmp(trace_env, "1") == 0) ? stderr : NULL, NULL};
   if (seg_cli_fit_empty(&t, &c.prog, pos[1]) != 0) goto done;
   if (seg_vm_run_opts(&c.prog, &t, &vo, &res, err, sizeof err) != 0) {
     fprintf(stderr, "seg: %s: %s\n", pos[1], err);       /* a damaged column of the data */
@@ -222,9 +206,7 @@ done:
   seg_compiled_free(&c);
   seg_table_free(&t);
   free(shown);
-  free(missing);
-  free(names);
-  free(types);
+  seg_cli_data_view_free(&dv);
   seg_schema_free(&pinned);
   free(segments.v);
   return rc;

@@ -312,6 +312,27 @@ uint8_t *seg_cli_missing_marks(const seg_table *t) {
   return missing;
 }
 
+int seg_cli_data_view(const seg_table *t, seg_cli_dataview *v) {
+  memset(v, 0, sizeof *v);
+  v->names = calloc(t->ncols + 1, sizeof *v->names);
+  v->types = calloc(t->ncols + 1, sizeof *v->types);
+  if (!v->names || !v->types) {
+    fprintf(stderr, "seg: out of memory\n");
+    return -1;
+  }
+  v->sv = seg_cli_table_view(t, v->names, v->types);
+  if (!(v->missing = seg_cli_missing_marks(t))) return -1;
+  v->sv.may_be_missing = v->missing;
+  return 0;
+}
+
+void seg_cli_data_view_free(seg_cli_dataview *v) {
+  free(v->names);
+  free(v->types);
+  free(v->missing);
+  memset(v, 0, sizeof *v);
+}
+
 uint8_t *seg_cli_pick_segments(const seg_program *p, const seg_cli_list *names, const char *rules) {
   uint8_t *shown = calloc(p->nsegs + 1, 1);
   if (!shown) { fprintf(stderr, "seg: out of memory\n"); return NULL; }
