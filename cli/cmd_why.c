@@ -67,6 +67,7 @@ typedef struct why {
   const seg_result *res;          /* run's verdicts */
   const seg_cli_excluded *ex;     /* --exclude, or NULL */
   int *cols;                      /* scratch: room for every column */
+  int kcol;                       /* the key column */
   FILE *out;
 } why;
 
@@ -268,7 +269,7 @@ static void text_unit(const why *w, const unit *u, size_t k, const char *key, co
   FILE *f = w->out;
   char day[11];
   seg_date_format(w->c->prog.today, day);
-  fprintf(f, "customer %s (row %zu of %s), today %s\n", key, u->row + 1, data, day);
+  fprintf(f, "customer with %s %s (row %zu of %s), today %s\n", w->t->cols[w->kcol].name, key, u->row + 1, data, day);
   if (u->nsame > 1) fprintf(f, "note: %zu rows have this key; each is explained\n", u->nsame);
   if (suppressed(w, u)) {
     fprintf(f, "suppressed: on the --exclude list (%s), so not a member of any segment\n", w->ex->column);
@@ -554,7 +555,7 @@ int seg_cmd_why(int argc, char **argv) {
   size_t srclen = 0;
   if (!(src = seg_cli_read_file(pos[0], &srclen))) goto done;
   w = (why){.c = &c, .src = src, .srclen = srclen, .t = &t, .wp = &wp, .probes = &probes, .shown = shown,
-            .res = &res, .ex = exclude ? &ex : NULL, .out = stdout};
+            .res = &res, .ex = exclude ? &ex : NULL, .kcol = kcol, .out = stdout};
   w.line_at = malloc((srclen + 2) * sizeof *w.line_at);
   w.vals = malloc(nunits * (size_t)probes.n + 1);
   w.cols = malloc((t.ncols + 1) * sizeof *w.cols);
@@ -578,14 +579,15 @@ int seg_cmd_why(int argc, char **argv) {
         goto done;
       }
   if (strcmp(format, "csv") == 0) {
-    fputs("key,row,segment,member\n", stdout);
+    fputs("key,row,segment,member,value\n", stdout);
     for (size_t k = 0; k < nunits; k++)
       for (uint32_t s = 0; s < wp.nsegs; s++) {
         if (!shown[s]) continue;
         seg_cli_csv_field(stdout, keys.v[units[k].key], strlen(keys.v[units[k].key]));
         fprintf(stdout, ",%zu,", units[k].row + 1);
         seg_cli_csv_field(stdout, wp.segs[s].name, strlen(wp.segs[s].name));
-        fputs(!suppressed(&w, &units[k]) && member(&w, &units[k], s) ? ",true\n" : ",false\n", stdout);
+        fputs(!suppressed(&w, &units[k]) && member(&w, &units[k], s) ? ",true," : ",false,", stdout);
+        fprintf(stdout, "%s\n", suppressed(&w, &units[k]) ? "suppressed" : value_word(value_of(&w, k, stmt_of(&w, s)->expr)));
       }
   } else if (strcmp(format, "json") == 0) {
     char day[11];
