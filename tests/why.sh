@@ -18,8 +18,6 @@
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-T_OUT=$T_TMP/out
-T_ERR=$T_TMP/err
 D=$T_TMP/w
 mkdir -p "$D"
 cp "$T_ROOT/examples/customers.csv" "$D/crm.csv"
