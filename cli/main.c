@@ -49,8 +49,10 @@ static const command COMMANDS[] = {
    "      --key-column COL     the key column (default: the first, as run --members)\n"
    "      --segment NAME       explain only this segment (repeatable)\n"
    "      --today YYYY-MM-DD   evaluation date, as for run\n"
-   "      --format text|json|csv   the verdict and each condition's value (true, false, unknown,\n"
-   "                           not evaluated) with the columns it read; csv: key,row,segment,member only\n"
+   "      --format text|json|csv   the verdict, the rule as a tree: each condition's value (true, false,\n"
+   "                           unknown; not evaluated: an `and` already false or an `or` already true\n"
+   "                           skipped it) with the columns it read; csv: key,row,segment,member,value\n"
+   "                           A key on several rows: each row is explained. Unknown key: exit 2.\n"
    "      --exclude LIST.csv   as for run: a listed customer is suppressed, in no segment\n"
    "                           (and the CSV options of run; a .segc is refused: it names no conditions)\n"},
   {"import", seg_cmd_import,
