@@ -206,6 +206,12 @@ static int put_unknown_causes(FILE *f, const why *w, const unit *u, size_t k, co
   return said + 1;
 }
 
+/* The sentence of a rule that is unknown: its causes, and the verdict. */
+static void put_why(FILE *f, const why *w, const unit *u, size_t k, const seg_node *rule) {
+  int n = put_unknown_causes(f, w, u, k, rule, 0);
+  fprintf(f, "%s and the customer is left out", n > 1 ? "; so the rule is unknown" : "");
+}
+
 /* ---- text ----------------------------------------------------------------- */
 
 static void text_parts(const why *w, const unit *u, size_t k, const seg_node *n, int kind, int depth, int skipped);
@@ -285,24 +291,38 @@ static void text_unit(const why *w, const unit *u, size_t k, const char *key, co
     text_node(w, u, k, t->expr, 0, 0);
     if (v == SEG_UNKNOWN) {
       fputs("  unknown: ", f);
-      int n = put_unknown_causes(f, w, u, k, t->expr, 0);
-      fprintf(f, "%s and the customer is left out\n", n > 1 ? "; so the rule is unknown" : "");
+      put_why(f, w, u, k, t->expr);
+      fputc('\n', f);
     }
   }
 }
 
 /* ---- JSON ------------------------------------------------------------------ */
 
+/* A JSON string of what is written to jstr_open's stream (NULL when out
+** of memory: then the string is empty). */
+typedef struct jstr {
+  char *buf;
+  size_t len;
+  FILE *m;
+} jstr;
+
+static FILE *jstr_open(jstr *j) {
+  j->buf = NULL;
+  j->len = 0;
+  return j->m = open_memstream(&j->buf, &j->len);
+}
+
+static void jstr_close(FILE *out, jstr *j) {
+  if (j->m) fclose(j->m);
+  seg_cli_json_string(out, j->buf ? j->buf : "");
+  free(j->buf);
+}
+
 static void json_text(const why *w, const seg_node *n) {
-  char *buf = NULL;
-  size_t len = 0;
-  FILE *m = open_memstream(&buf, &len);
-  if (m) {
-    put_text(m, w, n);
-    fclose(m);
-  }
-  seg_cli_json_string(w->out, buf ? buf : "");
-  free(buf);
+  jstr j;
+  if (jstr_open(&j)) put_text(j.m, w, n);
+  jstr_close(w->out, &j);
 }
 
 static void json_parts(const why *w, const unit *u, size_t k, const seg_node *n, int kind, int skipped, int *first);
@@ -327,16 +347,10 @@ static void json_node(const why *w, const unit *u, size_t k, const seg_node *n, 
       if (i) fputs(", ", f);
       seg_cli_json_string(f, w->t->cols[cols[i]].name);
       if (is_missing(w, cols[i], u->row)) { fputs(": null", f); continue; }
-      char *buf = NULL;
-      size_t len = 0;
-      FILE *m = open_memstream(&buf, &len);
-      if (m) {
-        seg_cli_write_cell(m, &w->t->cols[cols[i]], u->row, 0);
-        fclose(m);
-      }
+      jstr j;
       fputs(": ", f);
-      seg_cli_json_string(f, buf ? buf : "");
-      free(buf);
+      if (jstr_open(&j)) seg_cli_write_cell(j.m, &w->t->cols[cols[i]], u->row, 0);
+      jstr_close(f, &j);
     }
     fputs("}}", f);
     return;
@@ -375,16 +389,9 @@ static void json_unit(const why *w, const unit *u, size_t k, const char *key, in
     if (suppressed(w, u)) { fputs("}", f); continue; }
     fputs(", \"why\": ", f);
     if (value_of(w, k, t->expr) == SEG_UNKNOWN) {
-      char *buf = NULL;
-      size_t len = 0;
-      FILE *m = open_memstream(&buf, &len);
-      if (m) {
-        int n = put_unknown_causes(m, w, u, k, t->expr, 0);
-        fprintf(m, "%s and the customer is left out", n > 1 ? "; so the rule is unknown" : "");
-        fclose(m);
-      }
-      seg_cli_json_string(f, buf ? buf : "");
-      free(buf);
+      jstr j;
+      if (jstr_open(&j)) put_why(j.m, w, u, k, t->expr);
+      jstr_close(f, &j);
     } else {
       fputs("null", f);
     }

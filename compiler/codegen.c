@@ -7,6 +7,8 @@
 ** columns are folded to constants; sub-expressions reading one text
 ** column become a text map, evaluated once per distinct value at run time.
 ** Every segment is compiled once; a reference reads its result register.
+** For `seg why` (seg_cg_program_probed) every segment takes the register
+** form and each condition node's instruction is recorded.
 */
 #include "codegen.h"
 

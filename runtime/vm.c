@@ -29,6 +29,8 @@
 **
 ** Rows are split across threads (seg_vm_opts.threads, default: the online CPUs,
 ** at most 8) in whole batches, so member bitmaps are written without locks.
+** `seg why` watches rows instead (seg_vm_watch): each alone, as a one-row
+** selection of its batch, with every condition register reported as written.
 */
 #include "vm.h"
 
