@@ -800,7 +800,7 @@ static void push_chain(cg *g, seg_node *e, pushes *ps, uint32_t seg) {
         forms[k] != CF_MAP && forms[k] != CF_MISS)
       whole = 0;
   }
-  if (cs.n == 1 && forms[0] == CF_MISS) whole = 0;
+  if (!g->failed && cs.n == 1 && forms[0] == CF_MISS) whole = 0;
   uint32_t nh = 0;
   /* pass 0: ranges and bool columns; whole: then maps, then missing */
   static const cform order[3][2] = {{CF_RANGE, CF_BOOL}, {CF_MAP, CF_MAP}, {CF_MISS, CF_MISS}};
