@@ -307,10 +307,14 @@ typedef struct jstr {
   FILE *m;
 } jstr;
 
+static int jstr_failed;          /* a string could not be built: the run fails */
+
 static FILE *jstr_open(jstr *j) {
   j->buf = NULL;
   j->len = 0;
-  return j->m = open_memstream(&j->buf, &j->len);
+  j->m = open_memstream(&j->buf, &j->len);
+  if (!j->m) jstr_failed = 1;
+  return j->m;
 }
 
 static void jstr_close(FILE *out, jstr *j) {
@@ -611,6 +615,7 @@ int seg_cmd_why(int argc, char **argv) {
     }
   }
   rc = fflush(stdout) == 0 && !ferror(stdout) ? 0 : SEG_EXIT_USAGE;
+  if (jstr_failed) goto oom;
   goto done;
 oom:
   fprintf(stderr, "seg: out of memory\n");

@@ -15,6 +15,8 @@
 #    division by zero, short-circuited parts, a segment reference expanded.
 # 3. Errors: an unknown key, segment or key column, a .segc, no --key: exit 2
 #    with a message. A key on two rows; a suppressed customer; JSON parses.
+# 4. Out of memory at every 11th allocation: the output, or exit 2 and
+#    "out of memory", never a crash or a sanitizer report.
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -205,5 +207,20 @@ refused bad_format "--format: 'table' is not one of text, json, csv" \
     nordic_q4.seg crm.csv --key 100000 --format table
 seg_exec "$D" compile nordic_q4.seg -o q4.segc --data crm.csv --today $TODAY
 refused segc "q4.segc is compiled bytecode.*give the .seg rules file" q4.segc crm.csv --today $TODAY --key 100000
+
+# ---- out of memory: every 11th allocation made to fail ---------------------------
+# (tests/allocfail.sh walks every one for check, run and import)
+head -300 "$D/crm.csv" > "$D/small.csv"
+OOM_ARGS=(why winback.seg small.csv --today $TODAY --key 100005 --key 100001 --format json)
+total=$(cd "$D" && SEG_ALLOC_COUNT=1 "$SEG" "${OOM_ARGS[@]}" 2>&1 >/dev/null | sed -n 's/^seg: \([0-9]*\) allocations$/\1/p')
+bad=""
+for n in $(seq 1 11 "${total:-0}"); do
+    export SEG_FAIL_ALLOC=$n
+    seg_exec "$D" "${OOM_ARGS[@]}"
+    if [ "$T_RC" -ne 0 ] && ! { [ "$T_RC" -eq 2 ] && grep -q "out of memory" "$T_ERR"; }; then bad="$bad $n:$T_RC"; fi
+done
+unset SEG_FAIL_ALLOC
+if [ -n "$total" ] && [ -z "$bad" ]; then t_ok "why/allocfail (every 11th of $total allocations: output or exit 2, out of memory)"
+else t_fail why/allocfail "allocations: ${total:-not counted}" "failed at:$bad" "$(head -3 "$T_ERR")"; fi
 
 t_summary why
