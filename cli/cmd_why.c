@@ -44,7 +44,10 @@
 #include "date.h"
 #include "why.h"
 
-enum { NOT_RUN = 0xFF };          /* a condition the VM skipped for this row */
+enum {
+  NOT_RUN = 0xFF,                 /* a condition the VM skipped for this row */
+  NO_PROBE = 0xFE                 /* codegen recorded no register for it (not expected) */
+};
 
 /* One customer row to explain: the key asked for (index into keys) and the row. */
 typedef struct unit {
@@ -90,11 +93,12 @@ static uint8_t value_of(const why *w, size_t k, const seg_node *n) {
   if (ref) return value_of(w, k, ref->expr);
   for (uint32_t i = 0; i < w->probes->n; i++)
     if (w->probes->v[i].node == n) return w->vals[k * w->probes->n + i];
-  return NOT_RUN;
+  return NO_PROBE;
 }
 
 static const char *value_word(uint8_t v) {
-  return v == SEG_TRUE ? "true" : v == SEG_FALSE ? "false" : v == SEG_UNKNOWN ? "unknown" : "not evaluated";
+  return v == SEG_TRUE ? "true" : v == SEG_FALSE ? "false" : v == SEG_UNKNOWN ? "unknown"
+       : v == NOT_RUN ? "not evaluated" : "not recorded";
 }
 
 /* An `and`, `or` or `not` the tree shows the parts of (a text test on one
@@ -242,8 +246,9 @@ static void text_node(const why *w, const unit *u, size_t k, const seg_node *n, 
     if (nc) fputc(']', f);
   }
   fputc('\n', f);
+  if (!expands(n)) return;
   if (n->kind == SEG_N_NOT) text_node(w, u, k, n->a, depth + 1, skipped);
-  else if (expands(n)) text_parts(w, u, k, n, n->kind, depth + 1, skipped);
+  else text_parts(w, u, k, n, n->kind, depth + 1, skipped);
 }
 
 /* The parts of an `and` (or `or`) chain, at one depth: a chain the rules

@@ -70,6 +70,15 @@ for seed in 1 2; do
         cp "$D/rd$seed/rules.seg" "$D/rd$seed.seg"
         cp "$D/rd$seed/data.csv" "$D/rd$seed.csv"
         agree "verdicts_equal_run_members/random_seed_$seed" "rd$seed.seg" "rd$seed.csv"
+        # every condition shown has its value from the VM (or was skipped): none unrecorded
+        keys=()
+        while IFS= read -r k; do keys+=(--key "$k"); done < <(awk -F, 'NR > 1 && NR <= 101 { print $1 }' "$D/rd$seed.csv")
+        seg_exec "$D" why "rd$seed.seg" "rd$seed.csv" --today $TODAY "${keys[@]}"
+        n=$(grep -c . "$T_OUT"); unrec=$(grep -c 'not recorded' "$T_OUT")
+        if [ "$T_RC" -eq 0 ] && [ "$unrec" -eq 0 ] && [ "$n" -gt 1000 ]; then
+            t_ok "why/every_condition_has_a_value/random_seed_$seed ($n lines)"
+        else t_fail "why/every_condition_has_a_value/random_seed_$seed" "exit $T_RC, $unrec unrecorded" \
+            "$(grep -m5 -B3 'not recorded' "$T_OUT")"; fi
     else
         t_fail "why/random_rules_seed_$seed" "tests/random_diff.py failed" "$(tail -5 "$T_TMP/rd.log")"
     fi
