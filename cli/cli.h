@@ -87,6 +87,17 @@ typedef struct seg_cli_csv {
   int skip_bad, month_first, lenient, allow_extra;   /* skip_bad: --skip-bad-rows (--max-bad-rows implies it) */
 } seg_cli_csv;
 seg_import_more seg_cli_csv_more(const seg_cli_csv *o, seg_schema *pinned);
+/* The option-table entries of those options, for the commands that read
+** DATA as seg run does (run, why): into seg_cli_csv o's fields. */
+#define SEG_CLI_CSV_OPTIONS(o)                                                     \
+  {"--skip-bad-rows", NULL, SEG_OPT_FLAG, &(o).skip_bad},                          \
+  {"--max-bad-rows", NULL, SEG_OPT_VALUE, &(o).max_bad},                           \
+  {"--encoding", NULL, SEG_OPT_VALUE, &(o).encoding},                              \
+  {"--month-first", NULL, SEG_OPT_FLAG, &(o).month_first},                         \
+  {"--decimal", NULL, SEG_OPT_VALUE, &(o).decimal},                                \
+  {"--schema", NULL, SEG_OPT_VALUE, &(o).schema},                                  \
+  {"--lenient", NULL, SEG_OPT_FLAG, &(o).lenient},                                 \
+  {"--allow-extra", NULL, SEG_OPT_FLAG, &(o).allow_extra}
 
 /* ---- cli/io.c ------------------------------------------------------------ */
 
@@ -128,6 +139,11 @@ void seg_cli_exclude_report(const seg_cli_excluded *e, const char *path);
 /* may_be_missing for t's view: SEG_COL_EMPTY where a column has no value,
 ** else 1 (unknown). Caller frees; NULL when out of memory (said). */
 uint8_t *seg_cli_empty_marks(const seg_table *t);
+/* The missing-value marks of seg run and seg why for t's view: SEG_COL_EMPTY
+** where a column has no value, else whether it has missing values (a
+** .segcol's header says; a CSV in memory is scanned). Caller frees; NULL
+** when out of memory (said). */
+uint8_t *seg_cli_missing_marks(const seg_table *t);
 /* The warnings of an import, on stderr (seg_import_opts.warn). */
 void seg_cli_warn(void *ctx, const char *msg);
 /* The columns of t as a schema view (names and types: room for t->ncols). */
@@ -180,6 +196,24 @@ void seg_cli_json_string_n(FILE *f, const char *s, size_t n);
 /* s[0..n) as one RFC 4180 CSV field (quoted when it holds a comma, a
 ** quote or a line end). */
 void seg_cli_csv_field(FILE *f, const char *s, size_t n);
+/* DATA's columns as run and why compile rules against them: t's names
+** and types, with the missing-value marks (seg_cli_missing_marks) so that
+** lint speaks only of missing values that exist. 0, or -1 after a message;
+** seg_cli_data_view_free releases it (also after a failure). */
+typedef struct seg_cli_dataview {
+  seg_schema_view sv;
+  const char **names;
+  seg_type *types;
+  uint8_t *missing;
+} seg_cli_dataview;
+int seg_cli_data_view(const seg_table *t, seg_cli_dataview *v);
+void seg_cli_data_view_free(seg_cli_dataview *v);
+/* --segment NAME...: per segment of p, 1 when shown (all when none is
+** named). NULL after a message (a name p does not have, out of memory). */
+uint8_t *seg_cli_pick_segments(const seg_program *p, const seg_cli_list *names, const char *rules);
+/* The value of column c at row r: one CSV field (csv), else as it reads;
+** a missing value writes nothing. */
+void seg_cli_write_cell(FILE *f, const seg_column *c, size_t r, int csv);
 /* The one format of counts in tables: 41203 -> "41 203". */
 void seg_cli_group_digits(uint64_t v, char *out, size_t n);
 

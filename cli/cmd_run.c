@@ -194,14 +194,7 @@ int seg_cmd_run(int argc, char **argv) {
     {"--measure", NULL, SEG_OPT_LIST, &adhoc},
     {"--exclude", NULL, SEG_OPT_VALUE, &exclude},
     {"--trace", NULL, SEG_OPT_FLAG, &trace},
-    {"--skip-bad-rows", NULL, SEG_OPT_FLAG, &csv.skip_bad},
-    {"--max-bad-rows", NULL, SEG_OPT_VALUE, &csv.max_bad},
-    {"--encoding", NULL, SEG_OPT_VALUE, &csv.encoding},
-    {"--month-first", NULL, SEG_OPT_FLAG, &csv.month_first},
-    {"--decimal", NULL, SEG_OPT_VALUE, &csv.decimal},
-    {"--schema", NULL, SEG_OPT_VALUE, &csv.schema},
-    {"--lenient", NULL, SEG_OPT_FLAG, &csv.lenient},
-    {"--allow-extra", NULL, SEG_OPT_FLAG, &csv.allow_extra},
+    SEG_CLI_CSV_OPTIONS(csv),
     {NULL, NULL, 0, NULL}};
   const seg_cli_spec spec = {options, 2, 0, "unknown option '%s' for this command", seg_cli_usage};
   segments.v = calloc((size_t)argc + 1, sizeof *segments.v);
@@ -235,31 +228,13 @@ int seg_cmd_run(int argc, char **argv) {
   seg_cli_excluded ex = {0};
   seg_schema pinned = {0};
   uint8_t *shown = NULL;
-  const char **names = NULL;
-  seg_type *types = NULL;
-  uint8_t *missing = NULL;
+  seg_cli_dataview dv = {0};
   char *extra = NULL;
   int rc = SEG_EXIT_USAGE;
   seg_import_more m = seg_cli_csv_more(&csv, &pinned);
   if (seg_cli_load_table(pos[1], csv.skip_bad || csv.max_bad, &m, &t) != 0) goto done;
-  names = calloc(t.ncols + 1, sizeof *names);
-  types = calloc(t.ncols + 1, sizeof *types);
-  if (!names || !types) { fprintf(stderr, "seg: out of memory\n"); goto done; }
-  seg_schema_view sv = seg_cli_table_view(&t, names, types);
-  /* which columns have missing values, so run's lint warnings speak only of
-  ** missing values that exist (as check --data does): a .segcol says so in
-  ** its header; a CSV in memory is scanned */
-  if (!(missing = calloc(t.ncols + 1, 1))) { fprintf(stderr, "seg: out of memory\n"); goto done; }
-  if (t.backing) {
-    for (size_t i = 0; i < t.ncols; i++)
-      missing[i] = seg_col_empty(&t.cols[i], t.nrows) ? SEG_COL_EMPTY : t.cols[i].has_missing;
-  } else {
-    seg_schema sch;
-    if (seg_schema_from_table(&t, &sch) != 0) { fprintf(stderr, "seg: out of memory\n"); goto done; }
-    memcpy(missing, sch.has_missing, t.ncols);
-    seg_schema_free(&sch);
-  }
-  sv.may_be_missing = missing;
+  if (seg_cli_data_view(&t, &dv) != 0) goto done;
+  seg_schema_view sv = dv.sv;
   /* --measure "sum(total_spend)": a measure named by its own text, after the file's statements */
   if (adhoc.n && seg_cli_is_segc_file(pos[0])) {
     fprintf(stderr, "seg: --measure needs a .seg rules file: a .segc carries the measures it was compiled with\n");
@@ -294,25 +269,14 @@ int seg_cmd_run(int argc, char **argv) {
     goto done;
   }
   if (members && seg_cli_members_columns(&mem, &t, key, pos[1]) != 0) goto done;
-  shown = calloc(c.prog.nsegs + 1, 1);
-  if (!shown) { fprintf(stderr, "seg: out of memory\n"); goto done; }
-  for (uint32_t s = 0; s < c.prog.nsegs; s++) shown[s] = segments.n == 0;
-  for (int k = 0; k < segments.n; k++) {
-    uint32_t s = 0;
-    while (s < c.prog.nsegs && strcmp(c.prog.segs[s].name, segments.v[k]) != 0) s++;
-    if (s == c.prog.nsegs) {
-      fprintf(stderr, "seg: --segment: no segment '%s' in %s\n", segments.v[k], pos[0]);
-      goto done;
-    }
-    shown[s] = 1;
-  }
+  if (!(shown = seg_cli_pick_segments(&c.prog, &segments, pos[0]))) goto done;
   char err[512];
   /* --trace (or SEG_TRACE=1): the VM tells the first batch instruction by
   ** instruction on stderr, as clox's and jq's tracing do */
   const char *trace_env = getenv("SEG_TRACE");
   if (exclude && seg_cli_exclude(exclude, &t, &ex) != 0) goto done;
   seg_vm_opts vo = {members != NULL || exclude != NULL, seg_cli_threads(),
-                    trace || (trace_env && strcmp(trace_env, "1") == 0) ? stderr : NULL};
+                    trace || (trace_env && strcmp(trace_env, "1") == 0) ? stderr : NULL, NULL};
   if (seg_cli_fit_empty(&t, &c.prog, pos[1]) != 0) goto done;
   warn_sparse_measures(pos[0], &c.prog, &t);
   if (seg_vm_run_opts(&c.prog, &t, &vo, &res, err, sizeof err) != 0) {
@@ -345,9 +309,7 @@ done:
   seg_compiled_free(&c);
   seg_table_free(&t);
   free(shown);
-  free(missing);
-  free(names);
-  free(types);
+  seg_cli_data_view_free(&dv);
   seg_schema_free(&pinned);
   free(segments.v);
   free(adhoc.v);

@@ -18,6 +18,7 @@ int seg_cmd_compile(int argc, char **argv);      /* cli/cmd_compile.c: seg compi
 int seg_cmd_diff(int argc, char **argv);         /* cli/cmd_diff.c: seg diff OLD.seg NEW.seg DATA */
 int seg_cmd_fmt(int argc, char **argv);          /* cli/cmd_fmt.c: seg fmt FILES... */
 int seg_cmd_sql(int argc, char **argv);          /* cli/cmd_sql.c: seg sql RULES --dialect D */
+int seg_cmd_why(int argc, char **argv);          /* cli/cmd_why.c: seg why RULES DATA --key VALUE */
 
 /* cli/cmd_compile.c: 1 when path ends in .segc or starts with its magic; a .segc
 ** loaded, verified and bound to data's columns for `seg run` (0, or 2

@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "colfile.h"
+#include "date.h"
 #include "tmpfile.h"
 
 /* Inputs that can be read only once (a pipe, process substitution,
@@ -296,6 +297,70 @@ void seg_cli_group_digits(uint64_t v, char *out, size_t n) {
   out[k] = 0;
 }
 
+
+/* Writes the value of column c at row r: as one CSV field (csv), or as it
+** reads (missing: nothing either way). */
+void seg_cli_write_cell(FILE *f, const seg_column *c, size_t r, int csv) {
+  char buf[48];
+  const char *s;
+  size_t n;
+  if (seg_cli_cell_text(c, r, buf, &s, &n) != 0) return;     /* missing: nothing */
+  if (csv) seg_cli_csv_field(f, s, n);
+  else fwrite(s, 1, n, f);
+}
+
+uint8_t *seg_cli_missing_marks(const seg_table *t) {
+  uint8_t *missing = calloc(t->ncols + 1, 1);
+  if (!missing) { fprintf(stderr, "seg: out of memory\n"); return NULL; }
+  if (t->backing) {
+    for (size_t i = 0; i < t->ncols; i++)
+      missing[i] = seg_col_empty(&t->cols[i], t->nrows) ? SEG_COL_EMPTY : t->cols[i].has_missing;
+  } else {
+    seg_schema ms;
+    if (seg_schema_from_table(t, &ms) != 0) { fprintf(stderr, "seg: out of memory\n"); free(missing); return NULL; }
+    memcpy(missing, ms.has_missing, t->ncols);
+    seg_schema_free(&ms);
+  }
+  return missing;
+}
+
+int seg_cli_data_view(const seg_table *t, seg_cli_dataview *v) {
+  memset(v, 0, sizeof *v);
+  v->names = calloc(t->ncols + 1, sizeof *v->names);
+  v->types = calloc(t->ncols + 1, sizeof *v->types);
+  if (!v->names || !v->types) {
+    fprintf(stderr, "seg: out of memory\n");
+    return -1;
+  }
+  v->sv = seg_cli_table_view(t, v->names, v->types);
+  if (!(v->missing = seg_cli_missing_marks(t))) return -1;
+  v->sv.may_be_missing = v->missing;
+  return 0;
+}
+
+void seg_cli_data_view_free(seg_cli_dataview *v) {
+  free(v->names);
+  free(v->types);
+  free(v->missing);
+  memset(v, 0, sizeof *v);
+}
+
+uint8_t *seg_cli_pick_segments(const seg_program *p, const seg_cli_list *names, const char *rules) {
+  uint8_t *shown = calloc(p->nsegs + 1, 1);
+  if (!shown) { fprintf(stderr, "seg: out of memory\n"); return NULL; }
+  for (uint32_t s = 0; s < p->nsegs; s++) shown[s] = names->n == 0;
+  for (int k = 0; k < names->n; k++) {
+    uint32_t s = 0;
+    while (s < p->nsegs && strcmp(p->segs[s].name, names->v[k]) != 0) s++;
+    if (s == p->nsegs) {
+      fprintf(stderr, "seg: --segment: no segment '%s' in %s\n", names->v[k], rules);
+      free(shown);
+      return NULL;
+    }
+    shown[s] = 1;
+  }
+  return shown;
+}
 
 void seg_cli_csv_field(FILE *f, const char *s, size_t n) {
   int quote = 0;

@@ -49,6 +49,19 @@ static const command COMMANDS[] = {
    "                           (stderr; also SEG_TRACE=1)\n"
    "      --skip-bad-rows, --max-bad-rows N|P%   for CSV data: skip rows with the wrong number of fields\n"
    "      --encoding, --month-first, --decimal, --schema, --lenient, --allow-extra   for CSV data: as for import\n"},
+  {"why", seg_cmd_why,
+   "  seg why     RULES.seg DATA --key VALUE [options]      ",
+   "why a customer is in or out of each segment",
+   "      --key VALUE          the customer whose key column holds VALUE (repeatable: several customers)\n"
+   "      --key-column COL     the key column (default: the first, as run --members)\n"
+   "      --segment NAME       explain only this segment (repeatable)\n"
+   "      --today YYYY-MM-DD   evaluation date, as for run\n"
+   "      --format text|json|csv   the verdict, the rule as a tree: each condition's value (true, false,\n"
+   "                           unknown; not evaluated: an `and` already false or an `or` already true\n"
+   "                           skipped it) with the columns it read; csv: key,row,segment,member,value\n"
+   "                           A key on several rows: each row is explained. Unknown key: exit 2.\n"
+   "      --exclude LIST.csv   as for run: a listed customer is suppressed, in no segment\n"
+   "                           (and the CSV options of run; a .segc is refused: it names no conditions)\n"},
   {"import", seg_cmd_import,
    "  seg import  EXPORT.csv -o OUT.segcol [options]       ",
    "CSV -> columnar file",

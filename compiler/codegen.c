@@ -7,6 +7,8 @@
 ** columns are folded to constants; sub-expressions reading one text
 ** column become a text map, evaluated once per distinct value at run time.
 ** Every segment is compiled once; a reference reads its result register.
+** For `seg why` (seg_cg_program_probed) every segment takes the register
+** form and each condition node's instruction is recorded.
 */
 #include "codegen.h"
 
@@ -28,6 +30,7 @@ typedef struct cg {
   int32_t *segreg;            /* segment index -> result register       */
   uint32_t depth;
   int failed;
+  seg_cg_probes *probes;      /* seg why: where each condition's value is */
 } cg;
 
 #define GROW(arr, n, cap) \
@@ -581,7 +584,7 @@ static uint32_t add_map(cg *g, seg_node *n) {
   return p->nmaps++;
 }
 
-static uint32_t gen(cg *g, seg_node *n) {
+static uint32_t gen_node(cg *g, seg_node *n) {
   if (g->failed) return 0;
   if (!n->has_cols) {
     seg_val v = fold(g, n);
@@ -657,6 +660,20 @@ static uint32_t gen(cg *g, seg_node *n) {
     cg_error(g, n, "this expression cannot be compiled (text from several columns)");
     return 0;
   }
+}
+
+/* seg why: a condition's value is in register r right after the last
+** instruction emitted for it; recorded when that instruction writes r (a
+** segment reference emits nothing: its value is the segment's). */
+static uint32_t gen(cg *g, seg_node *n) {
+  uint32_t r = gen_node(g, n);
+  seg_cg_probes *ps = g->probes;
+  if (!ps || g->failed || n->type != VT_BOOL || g->p->ncode == 0) return r;
+  const seg_insn *last = &g->p->code[g->p->ncode - 1];
+  if (last->a != r || seg_ops[last->op].regs[0] != 'T') return r;
+  if (!GROW(ps->v, ps->n, ps->cap)) { g->failed = 1; return r; }
+  ps->v[ps->n++] = (seg_cg_probe){n, g->p->ncode - 1};
+  return r;
 }
 
 /* ---- segments nothing else reads: a chain of selections ---------------- */
@@ -783,7 +800,7 @@ static void push_chain(cg *g, seg_node *e, pushes *ps, uint32_t seg) {
         forms[k] != CF_MAP && forms[k] != CF_MISS)
       whole = 0;
   }
-  if (cs.n == 1 && forms[0] == CF_MISS) whole = 0;
+  if (!g->failed && cs.n == 1 && forms[0] == CF_MISS) whole = 0;
   uint32_t nh = 0;
   /* pass 0: ranges and bool columns; whole: then maps, then missing */
   static const cform order[3][2] = {{CF_RANGE, CF_BOOL}, {CF_MAP, CF_MAP}, {CF_MISS, CF_MISS}};
@@ -909,9 +926,15 @@ static seg_node *guard_of(cg *g, seg_ast *ast, seg_node **extra) {
 
 int seg_cg_program(seg_ast *ast, seg_stmt **order, const seg_schema_view *schema, int32_t today,
                    seg_program *p, seg_diags *diags) {
+  return seg_cg_program_probed(ast, order, schema, today, p, diags, NULL);
+}
+
+int seg_cg_program_probed(seg_ast *ast, seg_stmt **order, const seg_schema_view *schema, int32_t today,
+                          seg_program *p, seg_diags *diags, seg_cg_probes *probes) {
   memset(p, 0, sizeof *p);
   cg g = {0};
   g.p = p;
+  g.probes = probes;
   g.diags = diags;
   g.today = today;
   p->today = today;
@@ -955,7 +978,7 @@ int seg_cg_program(seg_ast *ast, seg_stmt **order, const seg_schema_view *schema
     seg_node *e = t->expr;
     /* a lone condition with no fused form is cheaper as one EMIT */
     int chain = (e->has_cols && e->kind == SEG_N_AND) || form_of(&g, e, &cr) != CF_NONE;
-    if (!referenced[t->index] && chain) {
+    if (!referenced[t->index] && chain && !probes) {
       /* only its members matter: narrow the selection, count what is left */
       ps.n = 0;
       push_chain(&g, t->expr, &ps, (uint32_t)t->index);

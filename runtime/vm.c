@@ -29,6 +29,8 @@
 **
 ** Rows are split across threads (seg_vm_opts.threads, default: the online CPUs,
 ** at most 8) in whole batches, so member bitmaps are written without locks.
+** `seg why` watches rows instead (seg_vm_watch): each alone, as a one-row
+** selection of its batch, with every condition register reported as written.
 */
 #include "vm.h"
 
@@ -286,7 +288,9 @@ static int run_batches(vthread *th) {
     R[r].v = regmem + (size_t)r * SEG_BATCH * 9 + (size_t)SEG_BATCH * 8;
   }
 
-  for (size_t b = th->from; b < th->to; b++) {
+  const seg_vm_watch *W = X->o->watch;   /* units: the watched rows, else batches */
+  for (size_t u = th->from; u < th->to; u++) {
+    size_t b = W ? W->rows[u] / SEG_BATCH : u;
     size_t base = b * SEG_BATCH;
     uint32_t rows = (uint32_t)(t->nrows - base < SEG_BATCH ? t->nrows - base : SEG_BATCH);
     uint32_t lvl = 0;
@@ -294,8 +298,13 @@ static int run_batches(vthread *th) {
     uint32_t n = rows;
     int dense = 1;               /* level 0: the selection is 0 .. rows-1 */
     for (uint32_t k = 0; k < rows; k++) sel[k] = (uint16_t)k;
+    if (W) {                     /* the watched row alone */
+      sel[0] = (uint16_t)(W->rows[u] - base);
+      n = 1;
+      dense = 0;
+    }
     nsel[0] = n;
-    FILE *trace = b == 0 ? X->o->trace : NULL;   /* the first batch only */
+    FILE *trace = b == 0 && !W ? X->o->trace : NULL;   /* the first batch only */
     if (trace) fprintf(trace, "; trace: batch 0, rows %u\n", rows);
     for (uint32_t pc = 0; pc < p->ncode; pc++) {
       const seg_insn *in = &p->code[pc];
@@ -529,7 +538,7 @@ static int run_batches(vthread *th) {
         lvl--;
         sel = sels + (size_t)lvl * SEG_BATCH;
         n = nsel[lvl];
-        dense = lvl == 0;
+        dense = lvl == 0 && !W;
         break;
       case SEG_OP_EMIT: {
         vreg *B = &R[in->b];
@@ -564,6 +573,7 @@ static int run_batches(vthread *th) {
       }
       case SEG_OP_COUNT: break;
       }
+      if (W && n && seg_ops[in->op].regs[0] == 'T') W->fn(W->ctx, u, pc, A->t[sel[0]]);
     }
   }
   free(hits);
@@ -711,11 +721,18 @@ int seg_vm_run_opts(const seg_program *p, const seg_table *t, const seg_vm_opts 
       return -1;
     }
   if (check_columns(o, p, t, err, errlen) != 0) return -1;
+  int unwatchable = 0;
+  for (uint32_t pc = 0; o->watch && pc < p->ncode; pc++) unwatchable |= seg_ops[p->code[pc].op].level == 'W';
+  for (size_t k = 0; o->watch && k < o->watch->n; k++) unwatchable |= o->watch->rows[k] >= t->nrows;
+  if (unwatchable) {
+    snprintf(err, errlen, "a watched run needs a program without whole-batch instructions, and rows of the table");
+    return -1;
+  }
 
   int rc = -1;
   size_t nbatches = (t->nrows + SEG_BATCH - 1) / SEG_BATCH;
   /* a trace is one batch's story, told in order: one thread */
-  unsigned nth = o->trace ? 1 : thread_count(o, nbatches);
+  unsigned nth = o->trace || o->watch ? 1 : thread_count(o, nbatches);
   vctx X = {.o = o, .p = p, .t = t, .res = res};
   vthread *th = calloc(nth, sizeof *th);
   X.maps = calloc(p->nmaps ? p->nmaps : 1, sizeof *X.maps);
@@ -786,6 +803,7 @@ int seg_vm_run_opts(const seg_program *p, const seg_table *t, const seg_vm_opts 
     th[k].from = k * per < nbatches ? k * per : nbatches;
     th[k].to = (k + 1) * per < nbatches ? (k + 1) * per : nbatches;
   }
+  if (o->watch) th[0].to = o->watch->n;     /* one thread: the watched rows */
   if (run_threads(th, nth, batch_task) != 0) goto oom;
   for (unsigned k = 0; k < nth; k++)
     for (uint32_t s = 0; s < slots; s++) res->counts[s] += th[k].counts[s];

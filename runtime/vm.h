@@ -27,6 +27,19 @@ typedef struct seg_result {
 int seg_vm_run(const seg_program *p, const seg_table *t, int want_members, seg_result *res,
                char *err, size_t errlen);
 
+/* seg why: the VM runs each row of rows[0..n) alone, as a selection of
+** that one row in its batch (one thread, the rows in order), and after
+** each instruction that writes a condition register while the row is
+** still selected (not skipped by an `and` / `or` already decided) calls
+** fn(ctx, k, pc, value): k indexes rows, value is the row's three-valued
+** byte. The program must have no whole-batch instructions (level 'W'). */
+typedef struct seg_vm_watch {
+  const size_t *rows;
+  size_t n;
+  void (*fn)(void *ctx, size_t k, uint32_t pc, uint8_t value);
+  void *ctx;
+} seg_vm_watch;
+
 typedef struct seg_vm_opts {
   int want_members;        /* record each segment's members              */
   unsigned threads;        /* 0: the online CPUs (at most 8, one per 16
@@ -35,6 +48,7 @@ typedef struct seg_vm_opts {
   FILE *trace;             /* non-NULL: each instruction of the first batch,
                               with the size of its selection, as it runs
                               (`seg run --trace`; runs on one thread)    */
+  const seg_vm_watch *watch; /* non-NULL: only its rows, each alone      */
 } seg_vm_opts;
 
 /* seg_vm_run with options; seg_vm_run is this with {want_members}. */

@@ -14,6 +14,7 @@
 #include "sema.h"
 #include "table.h"
 #include "vm.h"
+#include "why.h"
 
 #define TODAY 20780   /* 2026-11-23 */
 
@@ -518,6 +519,73 @@ static uint8_t naive(int k, const bigrow *r, const uint8_t *s1v) {
   return U;
 }
 
+/* ---- seg why's watched runs ------------------------------------------ */
+
+typedef struct wctx {
+  const seg_cg_probes *ps;
+  uint8_t *vals;               /* per row, per probe; 0xFF: not evaluated */
+} wctx;
+
+static void on_watch(void *ctx, size_t k, uint32_t pc, uint8_t v) {
+  wctx *w = ctx;
+  for (uint32_t i = 0; i < w->ps->n; i++)
+    if (w->ps->v[i].pc == pc) w->vals[k * w->ps->n + i] = v;
+}
+
+static uint8_t watched(const wctx *w, size_t k, const seg_node *n) {
+  if (seg_why_segment_ref(n)) return watched(w, k, seg_why_segment_ref(n)->expr);
+  for (uint32_t i = 0; i < w->ps->n; i++)
+    if (w->ps->v[i].node == n) return w->vals[k * w->ps->n + i];
+  return 0xFE;                 /* no probe */
+}
+
+/* The program seg why explains, run over every row alone: each segment's
+** value is the naive three-valued one, and the right side of s1's `and`
+** is evaluated exactly where its left side is not false. */
+static int watch_agrees(run *R, const seg_table *t, const bigrow *rows, size_t nrows) {
+  seg_program wp;
+  seg_cg_probes ps = {0};
+  char err[256];
+  if (seg_why_compile(&R->c, &wp, &ps, err, sizeof err) != 0) { printf("# why compile: %s\n", err); return 0; }
+  size_t *idx = malloc((nrows + 1) * sizeof *idx);
+  uint8_t *vals = malloc(nrows * ps.n + 1);
+  int ok = idx && vals;
+  for (size_t i = 0; ok && i < nrows; i++) idx[nrows - 1 - i] = i;      /* any order */
+  if (ok) memset(vals, 0xFF, nrows * ps.n);
+  wctx w = {&ps, vals};
+  seg_vm_watch W = {idx, nrows, on_watch, &w};
+  seg_vm_opts o = {.want_members = 1, .watch = &W};
+  seg_result res = {0};
+  ok = ok && seg_vm_run_opts(&wp, t, &o, &res, err, sizeof err) == 0;
+  for (const seg_stmt *st = R->c.ast.first; ok && st; st = st->next) {
+    int kseg = -1;
+    for (int k = 0; k < NSEG_BIG; k++) if (strcmp(big_names[k], st->name) == 0) kseg = k;
+    for (size_t k = 0; ok && k < nrows; k++) {
+      size_t row = idx[k];
+      uint8_t got = watched(&w, k, st->expr), want = naive(kseg, &rows[row], NULL);
+      int member = (int)((res.members[st->index][row / 64] >> (row % 64)) & 1);
+      if (got != want || member != (want == T)) {
+        printf("# %s row %zu: watched %u, naive %u, member %d\n", st->name, row, got, want, member);
+        ok = 0;
+      }
+      if (kseg == 0) {
+        uint8_t x50 = tri(rows[row].x_ok, rows[row].x > 50), b = rows[row].b_ok ? (rows[row].b ? T : F) : U;
+        uint8_t right = watched(&w, k, st->expr->b);
+        if (right != (x50 == F ? 0xFF : b)) {
+          printf("# s1 row %zu: right side %u, left %u\n", row, right, x50);
+          ok = 0;
+        }
+      }
+    }
+  }
+  seg_result_free(&res);
+  seg_program_free(&wp);
+  free(ps.v);
+  free(idx);
+  free(vals);
+  return ok;
+}
+
 static void test_batches(size_t nrows) {
   static const char *const cd[] = {"SE", "NO", "DK", "se"};
   seg_table t;
@@ -563,6 +631,8 @@ static void test_batches(size_t nrows) {
     snprintf(what, sizeof what, "%zu rows: counts without members equal counts with members", nrows);
     check(ok, what);
     seg_result_free(&r2);
+    snprintf(what, sizeof what, "%zu rows: seg why's watched run gives every row's naive three-valued values", nrows);
+    check(watch_agrees(&R, &t, rows, nrows), what);
   }
   free(want);
   free(rows);
