@@ -114,9 +114,6 @@ static void report_json(FILE *rep, const report *r) {
 
 static void report_table(FILE *rep, const report *r) {
   double rows = r->nrows ? (double)r->nrows : 1;
-  char day[11], total[40];
-  seg_date_format(r->prog->today, day);
-  seg_cli_group_digits(r->nrows, total, sizeof total);
   int w = 7;
   for (uint32_t s = 0; s < r->prog->nsegs; s++) {
     int l = (int)strlen(r->prog->segs[s].name);
@@ -129,149 +126,77 @@ static void report_table(FILE *rep, const report *r) {
     seg_cli_group_digits(r->res->counts[s], num, sizeof num);
     fprintf(rep, "%-*s  %12s  %6.1f%%\n", w, r->prog->segs[s].name, num, 100.0 * r->res->counts[s] / rows);
   }
-  if (r->ex) {
-    char sup[40];
-    seg_cli_group_digits(r->ex->suppressed, sup, sizeof sup);
-    fprintf(rep, "(%s customers, %s suppressed, today %s)\n", total, sup, day);
-  } else {
-    fprintf(rep, "(%s customers, today %s)\n", total, day);
-  }
+  seg_cli_footer(rep, r->nrows, r->ex, r->prog->today);
 }
 
 /* ---- the command ---------------------------------------------------------- */
 
 int seg_cmd_run(int argc, char **argv) {
-  seg_cli_csv csv = {0};
-  const char *today_opt = NULL, *format = NULL, *members = NULL, *key_name = NULL, *exclude = NULL, *pos[2];
+  const char *members = NULL, *key_name = NULL, *min_size_s = NULL;
   int trace = 0;
-  seg_cli_list segments = {NULL, 0};
-  int npos;
   const seg_cli_opt options[] = {
-    {"--today", NULL, SEG_OPT_VALUE, &today_opt},
-    {"--format", NULL, SEG_OPT_VALUE, &format},
     {"--members", NULL, SEG_OPT_VALUE, &members},
     {"--key", NULL, SEG_OPT_VALUE, &key_name},
-    {"--segment", NULL, SEG_OPT_LIST, &segments},
-    {"--exclude", NULL, SEG_OPT_VALUE, &exclude},
+    {"--min-size", NULL, SEG_OPT_VALUE, &min_size_s},
     {"--trace", NULL, SEG_OPT_FLAG, &trace},
-    {"--skip-bad-rows", NULL, SEG_OPT_FLAG, &csv.skip_bad},
-    {"--max-bad-rows", NULL, SEG_OPT_VALUE, &csv.max_bad},
-    {"--encoding", NULL, SEG_OPT_VALUE, &csv.encoding},
-    {"--month-first", NULL, SEG_OPT_FLAG, &csv.month_first},
-    {"--decimal", NULL, SEG_OPT_VALUE, &csv.decimal},
-    {"--schema", NULL, SEG_OPT_VALUE, &csv.schema},
-    {"--lenient", NULL, SEG_OPT_FLAG, &csv.lenient},
-    {"--allow-extra", NULL, SEG_OPT_FLAG, &csv.allow_extra},
     {NULL, NULL, 0, NULL}};
-  const seg_cli_spec spec = {options, 2, 0, "unknown option '%s' for this command", seg_cli_usage};
-  segments.v = calloc((size_t)argc + 1, sizeof *segments.v);
-  if (!segments.v) { fprintf(stderr, "seg: out of memory\n"); return SEG_EXIT_USAGE; }
-  seg_cli_parse(&spec, argc, argv, pos, &npos);
-  if (npos != 2) seg_cli_usage("%s", "run needs a rules file and a data file");
-  if (!format) format = "table";
-  if (strcmp(format, "table") && strcmp(format, "csv") && strcmp(format, "json"))
-    seg_cli_usage("--format: '%s' is not one of table, csv, json", format);
+  seg_cli_eval_args a;
+  if (seg_cli_eval_parse(argc, argv, "run", options, &a) != 0) return SEG_EXIT_USAGE;
+  uint64_t min_size = 100;
+  if (min_size_s) {
+    char *end;
+    unsigned long long v = strtoull(min_size_s, &end, 10);
+    if (!*min_size_s || *end || *min_size_s == '-' || *min_size_s == '+')
+      seg_cli_usage("--min-size: '%s' is not a number of customers (0: no W0211)", min_size_s);
+    min_size = v;
+  }
   if (members) {
-    const char *inputs[] = {pos[0], pos[1], exclude, NULL};     /* no --exclude: the list ends early */
+    const char *inputs[] = {a.rules, a.data, a.exclude, NULL};     /* no --exclude: the list ends early */
     if (seg_cli_output_ok("--members", members, inputs) != 0) {
-      free(segments.v);
+      seg_cli_eval_args_free(&a);
       return SEG_EXIT_USAGE;
     }
   }
-  int32_t today = seg_cli_today(today_opt);
-  seg_table t = {0};
-  seg_compiled c = {0};
-  seg_result res = {0};
-  seg_cli_excluded ex = {0};
-  seg_schema pinned = {0};
-  uint8_t *shown = NULL;
-  const char **names = NULL;
-  seg_type *types = NULL;
-  uint8_t *missing = NULL;
-  int rc = SEG_EXIT_USAGE;
-  seg_import_more m = seg_cli_csv_more(&csv, &pinned);
-  if (seg_cli_load_table(pos[1], csv.skip_bad || csv.max_bad, &m, &t) != 0) goto done;
-  names = calloc(t.ncols + 1, sizeof *names);
-  types = calloc(t.ncols + 1, sizeof *types);
-  if (!names || !types) { fprintf(stderr, "seg: out of memory\n"); goto done; }
-  seg_schema_view sv = seg_cli_table_view(&t, names, types);
-  /* which columns have missing values, so run's lint warnings speak only of
-  ** missing values that exist (as check --data does): a .segcol says so in
-  ** its header; a CSV in memory is scanned */
-  if (!(missing = calloc(t.ncols + 1, 1))) { fprintf(stderr, "seg: out of memory\n"); goto done; }
-  if (t.backing) {
-    for (size_t i = 0; i < t.ncols; i++)
-      missing[i] = seg_col_empty(&t.cols[i], t.nrows) ? SEG_COL_EMPTY : t.cols[i].has_missing;
-  } else {
-    seg_schema ms;
-    if (seg_schema_from_table(&t, &ms) != 0) { fprintf(stderr, "seg: out of memory\n"); goto done; }
-    memcpy(missing, ms.has_missing, t.ncols);
-    seg_schema_free(&ms);
-  }
-  sv.may_be_missing = missing;
-  rc = seg_cli_is_segc_file(pos[0]) ? seg_cli_segc_for_run(pos[0], &sv, pos[1], today_opt, &c)
-                                    : seg_cli_compile_lint(pos[0], &sv, today, &c);   /* lint warnings too, on stderr */
+  int32_t today = seg_cli_today(a.today_opt);
+  seg_cli_eval e = {0};
+  int rc = seg_cli_eval_compile(&e, &a, today, 1);   /* lint warnings too, on stderr */
   if (rc != 0) goto done;
   rc = SEG_EXIT_USAGE;
   int key = 0;
-  if (key_name && (key = seg_table_find(&t, key_name)) < 0) {
-    fprintf(stderr, "seg: --key: no column '%s' in %s\n", key_name, pos[1]);
+  if (key_name && (key = seg_table_find(&e.t, key_name)) < 0) {
+    fprintf(stderr, "seg: --key: no column '%s' in %s\n", key_name, a.data);
     goto done;
   }
-  if (members && t.ncols == 0) {
-    fprintf(stderr, "seg: --members: %s has no columns to use as a key\n", pos[1]);
+  if (members && e.t.ncols == 0) {
+    fprintf(stderr, "seg: --members: %s has no columns to use as a key\n", a.data);
     goto done;
   }
-  shown = calloc(c.prog.nsegs + 1, 1);
-  if (!shown) { fprintf(stderr, "seg: out of memory\n"); goto done; }
-  for (uint32_t s = 0; s < c.prog.nsegs; s++) shown[s] = segments.n == 0;
-  for (int k = 0; k < segments.n; k++) {
-    uint32_t s = 0;
-    while (s < c.prog.nsegs && strcmp(c.prog.segs[s].name, segments.v[k]) != 0) s++;
-    if (s == c.prog.nsegs) {
-      fprintf(stderr, "seg: --segment: no segment '%s' in %s\n", segments.v[k], pos[0]);
-      goto done;
-    }
-    shown[s] = 1;
-  }
-  char err[512];
+  if (seg_cli_eval_select(&e, &a) != 0) goto done;
+  uint32_t nshown = 0;
+  for (uint32_t s = 0; s < e.c.prog.nsegs; s++) nshown += e.shown[s];
   /* --trace (or SEG_TRACE=1): the VM tells the first batch instruction by
-  ** instruction on stderr, as clox's and jq's tracing do */
+  ** instruction on stderr, as clox's and jq's tracing do. The members are
+  ** kept for --members, --exclude and W0212 (two segments or more). */
   const char *trace_env = getenv("SEG_TRACE");
-  if (exclude && seg_cli_exclude(exclude, &t, &ex) != 0) goto done;
-  seg_vm_opts vo = {members != NULL || exclude != NULL, seg_cli_threads(),
+  seg_vm_opts vo = {members != NULL || a.exclude != NULL || nshown >= 2, seg_cli_threads(),
                     trace || (trace_env && strcmp(trace_env, "1") == 0) ? stderr : NULL};
-  if (seg_cli_fit_empty(&t, &c.prog, pos[1]) != 0) goto done;
-  if (seg_vm_run_opts(&c.prog, &t, &vo, &res, err, sizeof err) != 0) {
-    fprintf(stderr, "seg: %s: %s\n", pos[1], err);       /* a damaged column of the data */
+  if (seg_cli_eval_run(&e, &a, &vo) != 0) goto done;
+  seg_cli_size_warnings(&e, a.rules, min_size);      /* W0211, W0212: never the exit code */
+  char err[512];
+  if (members && seg_col_check(&e.t.cols[key], e.t.nrows, err, sizeof err) != 0) {
+    fprintf(stderr, "seg: %s: %s\n", a.data, err);
     goto done;
   }
-  if (exclude) {
-    seg_cli_apply_exclude(&ex, &res);
-    seg_cli_exclude_report(&ex, exclude);
-  }
-  if (members && seg_col_check(&t.cols[key], t.nrows, err, sizeof err) != 0) {
-    fprintf(stderr, "seg: %s: %s\n", pos[1], err);
-    goto done;
-  }
-  if (members && write_members(members, &c.prog, &res, &t, key, shown) != 0) goto done;
+  if (members && write_members(members, &e.c.prog, &e.res, &e.t, key, e.shown) != 0) goto done;
   /* one document per stream: with --members -, the summary goes to stderr */
   FILE *rep = members && strcmp(members, "-") == 0 ? stderr : stdout;
-  report r = {&c.prog, &res, shown, t.nrows, exclude ? &ex : NULL};
-  if (strcmp(format, "csv") == 0) report_csv(rep, &r);
-  else if (strcmp(format, "json") == 0) report_json(rep, &r);
+  report r = {&e.c.prog, &e.res, e.shown, e.t.nrows, a.exclude ? &e.ex : NULL};
+  if (a.fmt == SEG_FORMAT_CSV) report_csv(rep, &r);
+  else if (a.fmt == SEG_FORMAT_JSON) report_json(rep, &r);
   else report_table(rep, &r);
   rc = fflush(rep) == 0 && !ferror(rep) ? 0 : SEG_EXIT_USAGE;
 done:
-  free(ex.bits);
-  seg_result_free(&res);
-  seg_compiled_free(&c);
-  seg_table_free(&t);
-  free(shown);
-  free(missing);
-  free(names);
-  free(types);
-  seg_schema_free(&pinned);
-  free(segments.v);
+  seg_cli_eval_free(&e);
+  seg_cli_eval_args_free(&a);
   return rc;
 }
