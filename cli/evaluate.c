@@ -182,11 +182,8 @@ void seg_cli_size_warnings(const seg_cli_eval *e, const char *rules, uint64_t mi
   uint64_t big = 0, shown = 0, more = 0;
   for (uint32_t s = 0; s < p->nsegs; s++) big += e->shown[s] && res->counts[s] >= least;
   uint64_t words = (res->nrows + 63) / 64;
-  if (big >= 2 && res->members && big * (big - 1) / 2 > OVERLAP_BUDGET / (words ? words : 1)) {
-    fprintf(stderr, "seg: note: %llu segments over %zu customers are too many to compare pairwise for W0212 "
-                    "(segments that overlap almost entirely); `seg overlap` compares every pair\n",
-            (unsigned long long)big, res->nrows);
-  } else if (big >= 2 && res->members) {
+  int too_many = big >= 2 && res->members && big * (big - 1) / 2 > OVERLAP_BUDGET / (words ? words : 1);
+  if (big >= 2 && res->members && !too_many) {
     for (uint32_t b = 0; b < p->nsegs; b++) {
       if (!e->shown[b] || res->counts[b] < least) continue;
       for (uint32_t a = 0; a < b; a++) {
@@ -214,6 +211,10 @@ void seg_cli_size_warnings(const seg_cli_eval *e, const char *rules, uint64_t mi
     seg_diag_render_text(stderr, &d, strcmp(rules, "-") == 0 ? "<stdin>" : rules, src, len, seg_cli_color());
     free(src);
   }
+  if (too_many)
+    fprintf(stderr, "seg: note: %llu segments over %zu customers are too many to compare pairwise for W0212 "
+                    "(segments that overlap almost entirely); `seg overlap` compares every pair\n",
+            (unsigned long long)big, res->nrows);
   if (more)
     fprintf(stderr, "seg: note: %llu more pairs of segments overlap almost entirely (W0212); `seg overlap` "
                     "lists every pair\n", (unsigned long long)more);
