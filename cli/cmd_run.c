@@ -1,6 +1,7 @@
 /*
 ** cmd_run.c -- `seg run RULES DATA [--today D] [--format table|csv|json]
-** [--members OUT] [--key COL] [--segment NAME]... [CSV options]`: the
+** [--members OUT] [--key COL] [--segment NAME]... [--exclude LIST]
+** [--min-size N] [CSV options]`: the
 ** members of each segment counted over DATA (a .segcol or a CSV imported
 ** in memory; RULES a .seg file or a .segc), and the report writers: the
 ** summary as a table, CSV or JSON, the members as CSV.

@@ -191,6 +191,22 @@ seg_exec "$D" overlap r.segc crm.segcol --format csv
 [ "$T_RC" -eq 0 ] && cmp -s "$T_OUT" "$D/pairs.csv" && t_ok "$G/segc_and_segcol_same_pairs" \
     || t_fail "$G/segc_and_segcol_same_pairs" "exit $T_RC" "$(diff "$D/pairs.csv" "$T_OUT" | head)" "$(cat "$T_ERR")"
 
+# ---- names that need quoting, and no pair at all -------------------------
+printf 'segment `a, "b"` = age > 60\nsegment `semi;colon` = age > 80\n' > "$D/q.seg"
+seg_exec "$D" overlap q.seg crm.csv --today $TODAY --format csv
+check csv_rfc4180_names "
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline='')))
+assert rows[1][:2] == ['a, \"b\"', 'semi;colon'] and len(rows) == 2 and int(rows[1][2]) > 0, rows
+assert float(rows[1][3]) == 1.0, rows
+print('ok')"
+seg_exec "$D" overlap q.seg crm.csv --today $TODAY --format json --segment 'a, "b"'
+check json_one_segment_no_pairs "
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d['pairs'] == [] and d['customers'] == 5000, d
+print('ok')"
+
 # ---- usage ---------------------------------------------------------------
 seg_exec "$D" overlap r.seg crm.csv --format bad
 [ "$T_RC" -eq 2 ] && [ ! -s "$T_OUT" ] && grep -q "^seg: --format: 'bad' is not one of table, csv, json" "$T_ERR" \
