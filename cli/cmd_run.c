@@ -173,14 +173,13 @@ int seg_cmd_run(int argc, char **argv) {
     goto done;
   }
   if (seg_cli_eval_select(&e, &a) != 0) goto done;
-  uint32_t nshown = 0;
-  for (uint32_t s = 0; s < e.c.prog.nsegs; s++) nshown += e.shown[s];
   /* --trace (or SEG_TRACE=1): the VM tells the first batch instruction by
   ** instruction on stderr, as clox's and jq's tracing do. The members are
-  ** kept for --members, --exclude and W0212 (two segments or more). */
+  ** kept for --members and --exclude; W0212 needs the pairs' counts. */
   const char *trace_env = getenv("SEG_TRACE");
-  seg_vm_opts vo = {members != NULL || a.exclude != NULL || nshown >= 2, seg_cli_threads(),
-                    trace || (trace_env && strcmp(trace_env, "1") == 0) ? stderr : NULL};
+  seg_vm_opts vo = {members != NULL || a.exclude != NULL, seg_cli_threads(),
+                    trace || (trace_env && strcmp(trace_env, "1") == 0) ? stderr : NULL, NULL, NULL};
+  seg_cli_eval_pairs(&e, &vo);
   if (seg_cli_eval_run(&e, &a, &vo) != 0) goto done;
   seg_cli_size_warnings(&e, a.rules, min_size);      /* W0211, W0212: never the exit code */
   char err[512];

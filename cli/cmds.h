@@ -65,12 +65,26 @@ typedef struct seg_cli_eval {
   const char **names;       /* the data's columns as a schema view */
   seg_type *types;
   uint8_t *missing;
+  /* seg_cli_eval_pairs: the customers each two segments share, counted
+  ** batch by batch as the VM runs (per VM thread, then summed into both:
+  ** both[a * nsegs + b], a < b), instead of keeping every member */
+  uint64_t *pair_part[64];
+  uint8_t pair_oom[64];
+  int popcnt;               /* the CPU has POPCNT */
+  uint64_t *both;
 } seg_cli_eval;
 int seg_cli_eval_compile(seg_cli_eval *e, const seg_cli_eval_args *a, int32_t today, int lint);
 int seg_cli_eval_select(seg_cli_eval *e, const seg_cli_eval_args *a);
 int seg_cli_eval_run(seg_cli_eval *e, const seg_cli_eval_args *a, const seg_vm_opts *vo);
 void seg_cli_eval_free(seg_cli_eval *e);
-/* The customers in both segment a and b (res must have the members). */
+/* Sets vo so that the run yields what seg_cli_eval_both needs for the
+** segments shown (two or more): the pairs counted batch by batch when the
+** run keeps no members and the rules have at most 64 segments (a batch's
+** bits, not nrows' worth per segment), else every member. */
+void seg_cli_eval_pairs(seg_cli_eval *e, seg_vm_opts *vo);
+/* The customers in both segment a and b (a < b): from the batch counts,
+** or ANDing the members (res must have them). */
+uint64_t seg_cli_eval_both(const seg_cli_eval *e, uint32_t a, uint32_t b);
 uint64_t seg_cli_both(const seg_result *res, uint32_t a, uint32_t b);
 /* The last line of the tables of run and overlap: "(N customers[, N
 ** suppressed], today D)". */
@@ -79,7 +93,7 @@ void seg_cli_footer(FILE *f, size_t nrows, const seg_cli_excluded *ex, int32_t t
 ** W0211 a shown segment with fewer than min_size members (0: none; not
 ** when DATA itself has fewer customers), W0212 two shown segments of at
 ** least max(min_size, 1) members that share 90% or more of the smaller
-** one's members (needs the members). */
+** one's members (needs seg_cli_eval_pairs's counts, or the members). */
 void seg_cli_size_warnings(const seg_cli_eval *e, const char *rules, uint64_t min_size);
 
 #endif

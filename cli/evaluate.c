@@ -59,6 +59,8 @@ void seg_cli_eval_args_free(seg_cli_eval_args *a) {
 }
 
 void seg_cli_eval_free(seg_cli_eval *e) {
+  for (int k = 0; k < 64; k++) free(e->pair_part[k]);
+  free(e->both);
   free(e->ex.bits);
   seg_result_free(&e->res);
   seg_compiled_free(&e->c);
@@ -128,13 +130,97 @@ int seg_cli_eval_run(seg_cli_eval *e, const seg_cli_eval_args *a, const seg_vm_o
     seg_cli_apply_exclude(&e->ex, &e->res);
     seg_cli_exclude_report(&e->ex, exclude);
   }
+  if (vo->on_batch) {                 /* the threads' pair counts, summed */
+    size_t n = e->c.prog.nsegs;
+    int oom = 0;
+    for (int k = 0; k < 64; k++) oom |= e->pair_oom[k];
+    if (!oom && !(e->both = calloc(n * n + 1, sizeof *e->both))) oom = 1;
+    for (int k = 0; !oom && k < 64; k++)
+      for (size_t i = 0; e->pair_part[k] && i < n * n; i++) e->both[i] += e->pair_part[k][i];
+    if (oom) {
+      fprintf(stderr, "seg: out of memory\n");
+      return SEG_EXIT_USAGE;
+    }
+  }
   return 0;
+}
+
+/* Bits set in w, inline: the baseline x86-64 target has no POPCNT, and
+** __builtin_popcountll is a libgcc call per word (runtime/kernels.h does
+** the same for the VM). */
+static inline uint64_t ones(uint64_t w) {
+  w -= (w >> 1) & 0x5555555555555555ULL;
+  w = (w & 0x3333333333333333ULL) + ((w >> 2) & 0x3333333333333333ULL);
+  w = (w + (w >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
+  return (w * 0x0101010101010101ULL) >> 56;
+}
+
+/* Adds the shared members of every pair shown, words [0, words) of bits,
+** to m (m[a * n + b], a < b); POP counts the bits of a word. A word of a
+** with no member is skipped for every b. */
+#define ADD_PAIRS(POP)                                                  \
+  for (size_t a = 0; a < n; a++) {                                      \
+    if (!shown[a]) continue;                                            \
+    for (size_t w = 0; w < words; w++) {                                \
+      uint64_t x = bits[a][w];                                          \
+      if (!x) continue;                                                 \
+      for (size_t b = a + 1; b < n; b++)                                \
+        if (shown[b]) m[a * n + b] += (uint64_t)POP(x & bits[b][w]);    \
+    }                                                                   \
+  }
+
+static void add_pairs(uint64_t *m, const uint8_t *shown, size_t n, const uint64_t *const *bits, size_t words) {
+  ADD_PAIRS(ones)
+}
+#if defined(__x86_64__) && defined(__GNUC__)
+/* the same with the POPCNT instruction, on the CPUs that have it (all
+** x86-64 made since 2008; seg_cli_eval_pairs asks): a third of the work */
+__attribute__((target("popcnt"))) static void add_pairs_popcnt(uint64_t *m, const uint8_t *shown, size_t n,
+                                                              const uint64_t *const *bits, size_t words) {
+  ADD_PAIRS(__builtin_popcountll)
+}
+#endif
+#undef ADD_PAIRS
+
+/* seg_vm_batch_fn: adds a batch's shared members of each pair shown to
+** its thread's counts */
+static void pairs_of_batch(void *ctx, unsigned part, size_t first_row, uint32_t rows, const uint64_t *const *bits) {
+  seg_cli_eval *e = ctx;
+  size_t n = e->c.prog.nsegs;
+  (void)first_row;
+  if (part >= 64 || e->pair_oom[part]) return;
+  uint64_t *m = e->pair_part[part];
+  if (!m && !(m = e->pair_part[part] = calloc(n * n + 1, sizeof *m))) { e->pair_oom[part] = 1; return; }
+#if defined(__x86_64__) && defined(__GNUC__)
+  if (e->popcnt) { add_pairs_popcnt(m, e->shown, n, bits, (rows + 63) / 64); return; }
+#endif
+  add_pairs(m, e->shown, n, bits, (rows + 63) / 64);
+}
+
+void seg_cli_eval_pairs(seg_cli_eval *e, seg_vm_opts *vo) {
+  uint32_t nshown = 0;
+  for (uint32_t s = 0; s < e->c.prog.nsegs; s++) nshown += e->shown[s];
+  if (nshown < 2 || vo->want_members) return;
+  if (e->c.prog.nsegs <= 64) {
+#if defined(__x86_64__) && defined(__GNUC__)
+    __builtin_cpu_init();
+    e->popcnt = __builtin_cpu_supports("popcnt");
+#endif
+    vo->on_batch = pairs_of_batch;
+    vo->ctx = e;
+  } else {
+    vo->want_members = 1;
+  }
+}
+
+uint64_t seg_cli_eval_both(const seg_cli_eval *e, uint32_t a, uint32_t b) {
+  return e->both ? e->both[(size_t)a * e->c.prog.nsegs + b] : seg_cli_both(&e->res, a, b);
 }
 
 uint64_t seg_cli_both(const seg_result *res, uint32_t a, uint32_t b) {
   const uint64_t *x = res->members[a], *y = res->members[b];
   uint64_t n = 0;
-  for (size_t w = 0; w < (res->nrows + 63) / 64; w++) n += (uint64_t)__builtin_popcountll(x[w] & y[w]);
+  for (size_t w = 0; w < (res->nrows + 63) / 64; w++) n += ones(x[w] & y[w]);
   return n;
 }
 
@@ -182,14 +268,15 @@ void seg_cli_size_warnings(const seg_cli_eval *e, const char *rules, uint64_t mi
   uint64_t big = 0, shown = 0, more = 0;
   for (uint32_t s = 0; s < p->nsegs; s++) big += e->shown[s] && res->counts[s] >= least;
   uint64_t words = (res->nrows + 63) / 64;
-  int too_many = big >= 2 && res->members && big * (big - 1) / 2 > OVERLAP_BUDGET / (words ? words : 1);
-  if (big >= 2 && res->members && !too_many) {
+  int counted = e->both || res->members;
+  int too_many = big >= 2 && !e->both && res->members && big * (big - 1) / 2 > OVERLAP_BUDGET / (words ? words : 1);
+  if (big >= 2 && counted && !too_many) {
     for (uint32_t b = 0; b < p->nsegs; b++) {
       if (!e->shown[b] || res->counts[b] < least) continue;
       for (uint32_t a = 0; a < b; a++) {
         if (!e->shown[a] || res->counts[a] < least) continue;
         uint64_t small = res->counts[a] < res->counts[b] ? res->counts[a] : res->counts[b];
-        uint64_t both = seg_cli_both(res, a, b);
+        uint64_t both = seg_cli_eval_both(e, a, b);
         if (both * 10 < small * 9) continue;
         if (shown >= OVERLAP_MAX_WARNINGS) { more++; continue; }
         shown++;

@@ -260,6 +260,15 @@ check run_warnings_default "$WARN" "$D/want" 100 5000 "$D/r.seg" \
     "segments 'swedes' and 'grown_swedes' overlap almost entirely: 100.0% of 'grown_swedes'" \
     "segments 'big' and 'big_recent' overlap almost entirely: 98.9% of 'big'"
 [ "$T_RC" -eq 0 ] && t_ok "$G/run_warnings_keep_exit_0" || t_fail "$G/run_warnings_keep_exit_0" "exit $T_RC"
+# the pairs are counted batch by batch on each VM thread (5,000 rows: 3
+# batches, one thread each), and from kept members with --members
+cp "$T_ERR" "$D/run.err"
+SEG_THREADS=3 seg_exec "$D" run r.seg crm.csv --today $TODAY --format csv
+cmp -s "$T_ERR" "$D/run.err" && cmp -s "$T_OUT" "$D/run.csv" && t_ok "$G/run_warnings_same_on_3_threads" \
+    || t_fail "$G/run_warnings_same_on_3_threads" "$(diff "$D/run.err" "$T_ERR")"
+seg_exec "$D" run r.seg crm.csv --today $TODAY --format csv --members kept.csv
+cmp -s "$T_ERR" "$D/run.err" && t_ok "$G/run_warnings_same_with_members" \
+    || t_fail "$G/run_warnings_same_with_members" "$(diff "$D/run.err" "$T_ERR")"
 grep -q "^r.seg:3:9: warning: segments 'swedes' and 'grown_swedes'" "$T_ERR" && grep -A2 "grown_swedes' overlap" "$T_ERR" | grep -q '^      |         ^~~~~~~~~~~~$' \
     && t_ok "$G/run_w0212_at_the_later_segment_with_caret" || t_fail "$G/run_w0212_at_the_later_segment_with_caret" "$(cat "$T_ERR")"
 seg_exec "$D" run r.seg crm.csv --today $TODAY --format csv --min-size 0
