@@ -45,7 +45,8 @@ typedef struct seg_vm_opts {
                               (`seg run --trace`; runs on one thread)    */
   seg_vm_batch_fn on_batch;  /* without want_members: called after each
                               batch with its members (a batch's worth of
-                              bits per segment, not nrows' worth)         */
+                              bits per segment, not nrows' worth; cleared
+                              for every batch: for files of few segments) */
   void *ctx;               /* on_batch's first argument                  */
 } seg_vm_opts;
 
