@@ -87,17 +87,24 @@ typedef struct seg_cli_csv {
   int skip_bad, month_first, lenient, allow_extra;   /* skip_bad: --skip-bad-rows (--max-bad-rows implies it) */
 } seg_cli_csv;
 seg_import_more seg_cli_csv_more(const seg_cli_csv *o, seg_schema *pinned);
-/* The option-table entries of those options, for the commands that read
-** DATA as seg run does (run, why): into seg_cli_csv o's fields. */
-#define SEG_CLI_CSV_OPTIONS(o)                                                     \
-  {"--skip-bad-rows", NULL, SEG_OPT_FLAG, &(o).skip_bad},                          \
-  {"--max-bad-rows", NULL, SEG_OPT_VALUE, &(o).max_bad},                           \
-  {"--encoding", NULL, SEG_OPT_VALUE, &(o).encoding},                              \
-  {"--month-first", NULL, SEG_OPT_FLAG, &(o).month_first},                         \
-  {"--decimal", NULL, SEG_OPT_VALUE, &(o).decimal},                                \
-  {"--schema", NULL, SEG_OPT_VALUE, &(o).schema},                                  \
-  {"--lenient", NULL, SEG_OPT_FLAG, &(o).lenient},                                 \
+/* The entries of an option table for them, into the seg_cli_csv o: how
+** a CSV is read, and its schema (import, schema, run, overlap). */
+#define SEG_CLI_CSV_READ_OPTS(o)                                   \
+  {"--skip-bad-rows", NULL, SEG_OPT_FLAG, &(o).skip_bad},          \
+  {"--max-bad-rows", NULL, SEG_OPT_VALUE, &(o).max_bad},           \
+  {"--encoding", NULL, SEG_OPT_VALUE, &(o).encoding},              \
+  {"--month-first", NULL, SEG_OPT_FLAG, &(o).month_first},         \
+  {"--decimal", NULL, SEG_OPT_VALUE, &(o).decimal}
+#define SEG_CLI_CSV_SCHEMA_OPTS(o)                                 \
+  {"--schema", NULL, SEG_OPT_VALUE, &(o).schema},                  \
+  {"--lenient", NULL, SEG_OPT_FLAG, &(o).lenient},                 \
   {"--allow-extra", NULL, SEG_OPT_FLAG, &(o).allow_extra}
+
+/* The summaries' --format (NULL: table); another word is a usage error. */
+typedef enum seg_cli_format { SEG_FORMAT_TABLE, SEG_FORMAT_CSV, SEG_FORMAT_JSON } seg_cli_format;
+seg_cli_format seg_cli_report_format(const char *format);
+/* All of them, for the commands that read DATA as seg run does (run, why). */
+#define SEG_CLI_CSV_OPTIONS(o) SEG_CLI_CSV_READ_OPTS(o), SEG_CLI_CSV_SCHEMA_OPTS(o)
 
 /* ---- cli/io.c ------------------------------------------------------------ */
 

@@ -17,11 +17,7 @@ int seg_cmd_schema(int argc, char **argv) {
   const char *pos[1];
   int npos;
   const seg_cli_opt options[] = {
-    {"--skip-bad-rows", NULL, SEG_OPT_FLAG, &csv.skip_bad},
-    {"--max-bad-rows", NULL, SEG_OPT_VALUE, &csv.max_bad},
-    {"--encoding", NULL, SEG_OPT_VALUE, &csv.encoding},
-    {"--month-first", NULL, SEG_OPT_FLAG, &csv.month_first},
-    {"--decimal", NULL, SEG_OPT_VALUE, &csv.decimal},
+    SEG_CLI_CSV_READ_OPTS(csv),
     {NULL, NULL, 0, NULL}};
   const seg_cli_spec spec = {options, 1, 0, "unknown option '%s' for this command", seg_cli_usage};
   seg_cli_parse(&spec, argc, argv, pos, &npos);
@@ -81,16 +77,10 @@ int seg_cmd_import(int argc, char **argv) {
   const seg_cli_opt options[] = {
     {"--output", "-o", SEG_OPT_VALUE, &output},
     {"--delimiter", NULL, SEG_OPT_VALUE, &delimiter},
-    {"--skip-bad-rows", NULL, SEG_OPT_FLAG, &csv.skip_bad},
-    {"--max-bad-rows", NULL, SEG_OPT_VALUE, &csv.max_bad},
-    {"--encoding", NULL, SEG_OPT_VALUE, &csv.encoding},
-    {"--month-first", NULL, SEG_OPT_FLAG, &csv.month_first},
-    {"--decimal", NULL, SEG_OPT_VALUE, &csv.decimal},
+    SEG_CLI_CSV_READ_OPTS(csv),
     {"--key", NULL, SEG_OPT_VALUE, &key},
     {"--threads", NULL, SEG_OPT_VALUE, &csv.threads},
-    {"--schema", NULL, SEG_OPT_VALUE, &csv.schema},
-    {"--lenient", NULL, SEG_OPT_FLAG, &csv.lenient},
-    {"--allow-extra", NULL, SEG_OPT_FLAG, &csv.allow_extra},
+    SEG_CLI_CSV_SCHEMA_OPTS(csv),
     {"--force", NULL, SEG_OPT_FLAG, &force},
     {"--erase", NULL, SEG_OPT_VALUE, &erase},
     {NULL, NULL, 0, NULL}};

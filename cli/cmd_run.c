@@ -1,11 +1,12 @@
 /*
 ** cmd_run.c -- `seg run RULES DATA [--today D] [--format table|csv|json]
 ** [--members OUT | --members-dir DIR] [--columns A,B] [--members-format
-** csv|jsonl] [--key COL] [--segment NAME]... [CSV options]`: the
-** members of each segment counted over DATA (a .segcol or a CSV imported
-** in memory; RULES a .seg file or a .segc), and the report writers: the
-** summary as a table, CSV or JSON. The members (--members, --members-dir)
-** are written by cli/members.c.
+** csv|jsonl] [--key COL] [--segment NAME]... [--exclude LIST]
+** [--measure EXPR]... [--min-size N] [CSV options]`: the members of each
+** segment counted over DATA (a .segcol or a CSV imported in memory; RULES
+** a .seg file or a .segc; cli/evaluate.c), the measures of each, and the
+** report writers: the summary as a table, CSV or JSON. The members
+** (--members, --members-dir) are written by cli/members.c.
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -128,19 +129,7 @@ static void report_table(FILE *rep, const report *r) {
     }
     fputc('\n', rep);
   }
-  char extra[120] = "";
-  if (r->prog->guard) {
-    char g[40];
-    seg_cli_group_digits(r->guard_removed, g, sizeof g);
-    snprintf(extra, sizeof extra, ", %s left out by require", g);
-  }
-  if (r->ex) {
-    char sup[40];
-    seg_cli_group_digits(r->ex->suppressed, sup, sizeof sup);
-    size_t l = strlen(extra);
-    snprintf(extra + l, sizeof extra - l, ", %s suppressed", sup);
-  }
-  fprintf(rep, "(%s customers%s, today %s)\n", total, extra, day);
+  seg_cli_footer(rep, r->nrows, r->prog->guard ? &r->guard_removed : NULL, r->ex, r->prog->today);
 }
 
 /* W0209: a measure aggregating a column that more than half of the
@@ -176,70 +165,50 @@ static void warn_sparse_measures(const char *path, const seg_program *p, const s
 /* ---- the command ---------------------------------------------------------- */
 
 int seg_cmd_run(int argc, char **argv) {
-  seg_cli_csv csv = {0};
-  const char *today_opt = NULL, *format = NULL, *key_name = NULL, *exclude = NULL, *pos[2];
+  const char *key_name = NULL, *min_size_s = NULL;
   seg_cli_members mem = {0};
+  seg_cli_list adhoc = {NULL, 0};
   int trace = 0;
-  seg_cli_list segments = {NULL, 0}, adhoc = {NULL, 0};
-  int npos;
   const seg_cli_opt options[] = {
-    {"--today", NULL, SEG_OPT_VALUE, &today_opt},
-    {"--format", NULL, SEG_OPT_VALUE, &format},
     {"--members", NULL, SEG_OPT_VALUE, &mem.path},
     {"--members-dir", NULL, SEG_OPT_VALUE, &mem.dir},
     {"--members-format", NULL, SEG_OPT_VALUE, &mem.format},
     {"--columns", NULL, SEG_OPT_LIST, &mem.columns},
     {"--key", NULL, SEG_OPT_VALUE, &key_name},
-    {"--segment", NULL, SEG_OPT_LIST, &segments},
     {"--measure", NULL, SEG_OPT_LIST, &adhoc},
-    {"--exclude", NULL, SEG_OPT_VALUE, &exclude},
+    {"--min-size", NULL, SEG_OPT_VALUE, &min_size_s},
     {"--trace", NULL, SEG_OPT_FLAG, &trace},
-    SEG_CLI_CSV_OPTIONS(csv),
     {NULL, NULL, 0, NULL}};
-  const seg_cli_spec spec = {options, 2, 0, "unknown option '%s' for this command", seg_cli_usage};
-  segments.v = calloc((size_t)argc + 1, sizeof *segments.v);
-  adhoc.v = calloc((size_t)argc + 1, sizeof *adhoc.v);
   mem.columns.v = calloc((size_t)argc + 1, sizeof *mem.columns.v);
-  if (!segments.v || !mem.columns.v || !adhoc.v) {
-    fprintf(stderr, "seg: out of memory\n");
-    free(segments.v);
-    free(mem.columns.v);
-    free(adhoc.v);
-    return SEG_EXIT_USAGE;
-  }
-  seg_cli_parse(&spec, argc, argv, pos, &npos);
-  if (npos != 2) seg_cli_usage("%s", "run needs a rules file and a data file");
-  if (!format) format = "table";
-  if (strcmp(format, "table") && strcmp(format, "csv") && strcmp(format, "json"))
-    seg_cli_usage("--format: '%s' is not one of table, csv, json", format);
-  const char *inputs[] = {pos[0], pos[1], exclude, NULL};     /* no --exclude: the list ends early */
-  const char *members = mem.path ? mem.path : mem.dir;          /* members are written */
-  if (seg_cli_members_check(&mem, inputs) != 0) {
-    free(segments.v);
-    free(mem.columns.v);
-    free(adhoc.v);
-    return SEG_EXIT_USAGE;
-  }
-  int32_t today = seg_cli_today(today_opt);
-  seg_table t = {0};
-  seg_compiled c = {0};
-  seg_result res = {0};
-  seg_measures ms = {0};
-  seg_cli_excluded ex = {0};
-  seg_schema pinned = {0};
-  uint8_t *shown = NULL;
-  seg_cli_dataview dv = {0};
+  adhoc.v = calloc((size_t)argc + 1, sizeof *adhoc.v);
+  seg_cli_eval_args a;
   char *extra = NULL;
   int rc = SEG_EXIT_USAGE;
-  seg_import_more m = seg_cli_csv_more(&csv, &pinned);
-  if (seg_cli_load_table(pos[1], csv.skip_bad || csv.max_bad, &m, &t) != 0) goto done;
-  if (seg_cli_data_view(&t, &dv) != 0) goto done;
-  seg_schema_view sv = dv.sv;
-  /* --measure "sum(total_spend)": a measure named by its own text, after the file's statements */
-  if (adhoc.n && seg_cli_is_segc_file(pos[0])) {
-    fprintf(stderr, "seg: --measure needs a .seg rules file: a .segc carries the measures it was compiled with\n");
-    goto done;
+  if (!mem.columns.v || !adhoc.v) {
+    fprintf(stderr, "seg: out of memory\n");
+    free(mem.columns.v);
+    free(adhoc.v);
+    return SEG_EXIT_USAGE;
   }
+  if (seg_cli_eval_parse(argc, argv, "run", options, &a) != 0) {
+    free(mem.columns.v);
+    free(adhoc.v);
+    return SEG_EXIT_USAGE;
+  }
+  uint64_t min_size = 100;
+  if (min_size_s) {
+    char *end;
+    unsigned long long v = strtoull(min_size_s, &end, 10);
+    if (!*min_size_s || *end || *min_size_s == '-' || *min_size_s == '+')
+      seg_cli_usage("--min-size: '%s' is not a number of customers (0: no W0211)", min_size_s);
+    min_size = v;
+  }
+  const char *inputs[] = {a.rules, a.data, a.exclude, NULL};     /* no --exclude: the list ends early */
+  const char *members = mem.path ? mem.path : mem.dir;          /* members are written */
+  seg_cli_eval e = {0};
+  seg_measures ms = {0};
+  if (seg_cli_members_check(&mem, inputs) != 0) goto done;
+  /* --measure "sum(total_spend)": a measure named by its own text, after the file's statements */
   size_t xcap = 1;
   for (int k = 0; k < adhoc.n; k++) xcap += 3 * strlen(adhoc.v[k]) + 32;
   if (adhoc.n && !(extra = malloc(xcap))) { fprintf(stderr, "seg: out of memory\n"); goto done; }
@@ -253,68 +222,57 @@ int seg_cmd_run(int argc, char **argv) {
     }
     xn += (size_t)snprintf(extra + xn, xcap - xn, "` = %s\n", adhoc.v[k]);
   }
-  rc = seg_cli_is_segc_file(pos[0]) ? seg_cli_segc_for_run(pos[0], &sv, pos[1], today_opt, &c)
-                                    : seg_cli_compile_lint(pos[0], &sv, today, &c, extra);   /* lint warnings too, on stderr */
+  a.extra = extra;
+  int32_t today = seg_cli_today(a.today_opt);
+  rc = seg_cli_eval_compile(&e, &a, today, 1);   /* lint warnings too, on stderr */
   if (rc != 0) goto done;
   rc = SEG_EXIT_USAGE;
   int key = 0;
-  if (key_name && (key = seg_table_find(&t, key_name)) < 0) {
+  if (key_name && (key = seg_table_find(&e.t, key_name)) < 0) {
     char hint[300];
-    fprintf(stderr, "seg: --key: no column '%s' in %s%s\n", key_name, pos[1],
-            seg_cli_did_you_mean(&t, key_name, hint, sizeof hint));
+    fprintf(stderr, "seg: --key: no column '%s' in %s%s\n", key_name, a.data,
+            seg_cli_did_you_mean(&e.t, key_name, hint, sizeof hint));
     goto done;
   }
-  if (members && t.ncols == 0) {
-    fprintf(stderr, "seg: --members: %s has no columns to use as a key\n", pos[1]);
+  if (members && e.t.ncols == 0) {
+    fprintf(stderr, "seg: --members: %s has no columns to use as a key\n", a.data);
     goto done;
   }
-  if (members && seg_cli_members_columns(&mem, &t, key, pos[1]) != 0) goto done;
-  if (!(shown = seg_cli_pick_segments(&c.prog, &segments, pos[0]))) goto done;
-  char err[512];
+  if (members && seg_cli_members_columns(&mem, &e.t, key, a.data) != 0) goto done;
+  if (seg_cli_eval_select(&e, &a) != 0) goto done;
   /* --trace (or SEG_TRACE=1): the VM tells the first batch instruction by
-  ** instruction on stderr, as clox's and jq's tracing do */
+  ** instruction on stderr, as clox's and jq's tracing do. The members are
+  ** kept for --members and --exclude (and measures); W0212 needs the pairs' counts. */
   const char *trace_env = getenv("SEG_TRACE");
-  if (exclude && seg_cli_exclude(exclude, &t, &ex) != 0) goto done;
-  seg_vm_opts vo = {members != NULL || exclude != NULL, seg_cli_threads(),
-                    trace || (trace_env && strcmp(trace_env, "1") == 0) ? stderr : NULL, NULL};
-  if (seg_cli_fit_empty(&t, &c.prog, pos[1]) != 0) goto done;
-  warn_sparse_measures(pos[0], &c.prog, &t);
-  if (seg_vm_run_opts(&c.prog, &t, &vo, &res, err, sizeof err) != 0) {
-    fprintf(stderr, "seg: %s: %s\n", pos[1], err);       /* a damaged column of the data */
-    goto done;
-  }
-  if (exclude) {
-    seg_cli_apply_exclude(&ex, &res);
-    seg_cli_exclude_report(&ex, exclude);
-  }
+  seg_vm_opts vo = {members != NULL || a.exclude != NULL, seg_cli_threads(),
+                    trace || (trace_env && strcmp(trace_env, "1") == 0) ? stderr : NULL, NULL, NULL, NULL};
+  seg_cli_eval_pairs(&e, &vo);
+  warn_sparse_measures(a.rules, &e.c.prog, &e.t);
+  if (seg_cli_eval_run(&e, &a, &vo) != 0) goto done;
+  seg_cli_size_warnings(&e, a.rules, min_size);      /* W0211, W0212: never the exit code */
+  char err[512];
   /* the measures before any file is written: a sum that does not fit stops the run with nothing written */
-  if (seg_measures_compute(&c.prog, &t, &res, &ms, err, sizeof err) != 0) {
-    fprintf(stderr, "seg: %s: %s\n", pos[1], err);
+  if (seg_measures_compute(&e.c.prog, &e.t, &e.res, &ms, err, sizeof err) != 0) {
+    fprintf(stderr, "seg: %s: %s\n", a.data, err);
     goto done;
   }
-  if (members && seg_cli_members_write(&mem, &c.prog, &res, &t, shown, inputs, pos[1]) != 0) goto done;
+  if (members && seg_cli_members_write(&mem, &e.c.prog, &e.res, &e.t, e.shown, inputs, a.data) != 0) goto done;
   /* one document per stream: with --members -, the summary goes to stderr */
   FILE *rep = mem.path && strcmp(mem.path, "-") == 0 ? stderr : stdout;
-  uint64_t kept = c.prog.guard ? res.counts[c.prog.guard - 1] : 0;
-  uint64_t base = t.nrows - (exclude ? ex.suppressed : 0);
-  report r = {&c.prog, &res, shown, t.nrows, exclude ? &ex : NULL, &ms, base > kept ? base - kept : 0};
-  if (strcmp(format, "csv") == 0) report_csv(rep, &r);
-  else if (strcmp(format, "json") == 0) report_json(rep, &r);
+  uint64_t kept = e.c.prog.guard ? e.res.counts[e.c.prog.guard - 1] : 0;
+  uint64_t base = e.t.nrows - (a.exclude ? e.ex.suppressed : 0);
+  report r = {&e.c.prog, &e.res, e.shown, e.t.nrows, a.exclude ? &e.ex : NULL, &ms, base > kept ? base - kept : 0};
+  if (a.fmt == SEG_FORMAT_CSV) report_csv(rep, &r);
+  else if (a.fmt == SEG_FORMAT_JSON) report_json(rep, &r);
   else report_table(rep, &r);
   rc = fflush(rep) == 0 && !ferror(rep) ? 0 : SEG_EXIT_USAGE;
 done:
-  free(ex.bits);
   seg_measures_free(&ms);
-  seg_result_free(&res);
-  seg_compiled_free(&c);
-  seg_table_free(&t);
-  free(shown);
-  seg_cli_data_view_free(&dv);
-  seg_schema_free(&pinned);
-  free(segments.v);
-  free(adhoc.v);
-  free(extra);
+  seg_cli_eval_free(&e);
+  seg_cli_eval_args_free(&a);
   free(mem.columns.v);
   free(mem.cols);
+  free(adhoc.v);
+  free(extra);
   return rc;
 }

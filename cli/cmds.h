@@ -19,6 +19,7 @@ int seg_cmd_diff(int argc, char **argv);         /* cli/cmd_diff.c: seg diff OLD
 int seg_cmd_fmt(int argc, char **argv);          /* cli/cmd_fmt.c: seg fmt FILES... */
 int seg_cmd_sql(int argc, char **argv);          /* cli/cmd_sql.c: seg sql RULES --dialect D */
 int seg_cmd_why(int argc, char **argv);          /* cli/cmd_why.c: seg why RULES DATA --key VALUE */
+int seg_cmd_overlap(int argc, char **argv);      /* cli/cmd_overlap.c: seg overlap RULES DATA */
 
 /* cli/cmd_compile.c: 1 when path ends in .segc or starts with its magic; a .segc
 ** loaded, verified and bound to data's columns for `seg run` (0, or 2
@@ -27,5 +28,72 @@ int seg_cli_is_segc_file(const char *path);
 int seg_cli_segc_for_run(const char *path, const seg_schema_view *data, const char *data_path,
                          const char *today_opt, seg_compiled *c);
 int seg_cli_segc_explain(const char *path);
+
+/* cli/evaluate.c: one evaluation of RULES over DATA, as `seg run` does
+** it (and `seg overlap` after it), in three steps so that a command checks
+** its own options between them. Every step returns 0, or the exit code
+** after a message; seg_cli_eval_free releases what they made (and leaves
+** e empty) whichever step failed.
+**   _compile  loads DATA (the CSV options, --schema) and compiles RULES (a
+**             .seg, with lint warnings when lint; or a .segc) against its
+**             columns, marking the columns that have missing values
+**   _select   shown[s]: the segments of --segment, or all (none given)
+**   _run      reads --exclude (or NULL), runs the VM with vo and removes
+**             the suppressed customers, reporting them on stderr */
+/* The options run and overlap share (--today, --format, --segment,
+** --exclude, the CSV options) and their two positional arguments, parsed
+** with a command's own options `extra` (a table ended by {NULL}, at most
+** 16) by seg_cli_eval_parse: usage errors exit 2 ("CMD needs a rules file
+** and a data file"); 0, or 2 when out of memory. segments.v is malloc'd:
+** seg_cli_eval_args_free. */
+typedef struct seg_cli_eval_args {
+  seg_cli_csv csv;
+  const char *today_opt, *format, *exclude;
+  seg_cli_list segments;
+  const char *rules, *data;
+  seg_cli_format fmt;
+  const char *extra;        /* statements after the rules file's (run --measure), or NULL */
+} seg_cli_eval_args;
+int seg_cli_eval_parse(int argc, char **argv, const char *cmd, const seg_cli_opt *extra, seg_cli_eval_args *a);
+void seg_cli_eval_args_free(seg_cli_eval_args *a);
+
+typedef struct seg_cli_eval {
+  seg_table t;
+  seg_compiled c;
+  seg_result res;
+  seg_cli_excluded ex;
+  seg_schema pinned;        /* --schema */
+  uint8_t *shown;           /* per segment: reported */
+  seg_cli_dataview dv;      /* the data's columns as a schema view */
+  /* seg_cli_eval_pairs: the customers each two segments share, counted
+  ** batch by batch as the VM runs (per VM thread, then summed into both:
+  ** both[a * nsegs + b], a < b), instead of keeping every member */
+  uint64_t *pair_part[64];
+  uint8_t pair_oom[64];
+  int popcnt;               /* the CPU has POPCNT */
+  uint64_t *both;
+} seg_cli_eval;
+int seg_cli_eval_compile(seg_cli_eval *e, const seg_cli_eval_args *a, int32_t today, int lint);
+int seg_cli_eval_select(seg_cli_eval *e, const seg_cli_eval_args *a);
+int seg_cli_eval_run(seg_cli_eval *e, const seg_cli_eval_args *a, const seg_vm_opts *vo);
+void seg_cli_eval_free(seg_cli_eval *e);
+/* Sets vo so that the run yields what seg_cli_eval_both needs for the
+** segments shown (two or more): the pairs counted batch by batch when the
+** run keeps no members and the rules have at most 64 segments (a batch's
+** bits, not nrows' worth per segment), else every member. */
+void seg_cli_eval_pairs(seg_cli_eval *e, seg_vm_opts *vo);
+/* The customers in both segment a and b (a < b): from the batch counts,
+** or ANDing the members (res must have them). */
+uint64_t seg_cli_eval_both(const seg_cli_eval *e, uint32_t a, uint32_t b);
+uint64_t seg_cli_both(const seg_result *res, uint32_t a, uint32_t b);
+/* The last line of the tables of run and overlap: "(N customers[, N left
+** out by require][, N suppressed], today D)"; guard_left NULL: no guard. */
+void seg_cli_footer(FILE *f, size_t nrows, const uint64_t *guard_left, const seg_cli_excluded *ex, int32_t today);
+/* seg run's warnings about sizes, on stderr at the segments of RULES:
+** W0211 a shown segment with fewer than min_size members (0: none; not
+** when DATA itself has fewer customers), W0212 two shown segments of at
+** least max(min_size, 1) members that share 90% or more of the smaller
+** one's members (needs seg_cli_eval_pairs's counts, or the members). */
+void seg_cli_size_warnings(const seg_cli_eval *e, const char *rules, uint64_t min_size);
 
 #endif

@@ -45,10 +45,18 @@ static const command COMMANDS[] = {
    "      --measure EXPR       one more measure, e.g. \"sum(total_spend)\" (repeatable; its name is EXPR)\n"
    "      --exclude LIST.csv   a suppression list: the keys or e-mails (its header names the column) leave\n"
    "                           every segment and the member file; the summary says how many\n"
+   "      --min-size N         warn (W0211) of a segment with fewer than N members (default 100; 0: never);\n"
+   "                           two segments sharing 90% or more of the smaller one's members: W0212\n"
    "      --trace              print each instruction of the first batch with its selection size\n"
    "                           (stderr; also SEG_TRACE=1)\n"
    "      --skip-bad-rows, --max-bad-rows N|P%   for CSV data: skip rows with the wrong number of fields\n"
    "      --encoding, --month-first, --decimal, --schema, --lenient, --allow-extra   for CSV data: as for import\n"},
+  {"overlap", seg_cmd_overlap,
+   "  seg overlap RULES.seg DATA [options]                  ",
+   "customers shared by each pair of segments",
+   "      --today, --format table|csv|json, --segment NAME, --exclude LIST.csv, and the CSV options: as for run\n"
+   "                           for each pair a, b (file order): customers in both, and their share of the\n"
+   "                           smaller segment (0 when it is empty)\n"},
   {"why", seg_cmd_why,
    "  seg why     RULES.seg DATA --key VALUE [options]      ",
    "why a customer is in or out of each segment",

@@ -108,3 +108,10 @@ seg_import_more seg_cli_csv_more(const seg_cli_csv *o, seg_schema *pinned) {
   }
   return m;
 }
+
+seg_cli_format seg_cli_report_format(const char *format) {
+  if (!format || strcmp(format, "table") == 0) return SEG_FORMAT_TABLE;
+  if (strcmp(format, "csv") == 0) return SEG_FORMAT_CSV;
+  if (strcmp(format, "json") != 0) seg_cli_usage("--format: '%s' is not one of table, csv, json", format);
+  return SEG_FORMAT_JSON;
+}

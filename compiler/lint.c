@@ -20,6 +20,7 @@
 #include "eval.h"
 
 #define NCODES 10           /* W0201 .. W0210 */
+#define NIGNORE 32          /* `# seg: ignore` takes W0201 .. W0232: the lints and run's warnings (W0211, W0212) */
 
 typedef struct lint {
   const seg_ast *ast;
@@ -661,7 +662,7 @@ static int parse_suppressions(const char *src, size_t len, supp **out) {
         if (q + 5 <= e && (src[q] == 'W' || src[q] == 'w') && src[q + 1] == '0' && src[q + 2] == '2' &&
             isdigit((unsigned char)src[q + 3]) && isdigit((unsigned char)src[q + 4])) {
           int c = (src[q + 3] - '0') * 10 + (src[q + 4] - '0');
-          if (c >= 1 && c <= NCODES) mask |= 1u << (c - 1);
+          if (c >= 1 && c <= NIGNORE) mask |= 1u << (c - 1);
           q += 5;
         } else break;
       }
@@ -684,13 +685,30 @@ static int parse_suppressions(const char *src, size_t len, supp **out) {
 static int suppressed(const supp *s, int n, const seg_diag *d) {
   if (!d->code) return 1;
   int c = atoi(d->code + 1) - 200;
-  if (c < 1 || c > NCODES) return 0;
+  if (c < 1 || c > NIGNORE) return 0;
   for (int i = 0; i < n; i++) {
     if (!(s[i].mask & (1u << (c - 1)))) continue;
     if (s[i].line == d->loc.first_line) return 1;
     if (s[i].alone && s[i].line + 1 == d->loc.first_line) return 1;
   }
   return 0;
+}
+
+void seg_lint_filter(const char *src, size_t len, seg_diags *d) {
+  supp *sv = NULL;
+  int ns = parse_suppressions(src, len, &sv);
+  if (ns < 0) { d->oom = 1; return; }
+  size_t k = 0;
+  for (size_t i = 0; i < d->n; i++) {
+    if (d->v[i].sev == SEG_SEV_WARNING && suppressed(sv, ns, &d->v[i])) {
+      free(d->v[i].msg);
+      d->nwarnings--;
+    } else {
+      d->v[k++] = d->v[i];
+    }
+  }
+  d->n = k;
+  free(sv);
 }
 
 /* ---- entry point ----------------------------------------------------------- */

@@ -11,6 +11,9 @@
 **   W0207  `not`, `!=`, `not in` on a column that can be missing
 **   W0208  a comparison of a whole-number value with a fractional literal
 **
+** (W0211 and W0212, segment sizes and overlaps, are `seg run`'s: they need
+** the data. cli/evaluate.c)
+**
 ** A comment `# seg: ignore W0207` (several codes separated by spaces or
 ** commas; no code = every warning) silences those warnings on its own line,
 ** or, when the comment stands alone on its line, on the next line.
@@ -33,5 +36,10 @@
 ** column as possibly missing. Returns the number of warnings added. */
 int seg_lint(const seg_ast *ast, const seg_schema_view *schema, int32_t today,
              const char *src, size_t len, const uint8_t *may_be_missing, seg_diags *diags);
+
+/* Removes from *d the warnings that a `# seg: ignore` comment of src
+** silences (for warnings made outside the lints, such as seg run's W0211
+** and W0212, anchored in the rules). */
+void seg_lint_filter(const char *src, size_t len, seg_diags *d);
 
 #endif

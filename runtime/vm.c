@@ -265,6 +265,18 @@ static int run_batches(vthread *th) {
   const double *pow10s = X->pow10s;
   uint64_t **members = X->res->members;
   uint64_t *counts = th->counts;
+  /* on_batch without want_members: each segment's members of one batch,
+  ** handed over and cleared after it; rb is the row the bits start at */
+  seg_vm_batch_fn on_batch = members ? NULL : X->o->on_batch;
+  const size_t bwords = SEG_BATCH / 64;
+  uint64_t **bmem = NULL, *bbits = NULL;
+  if (on_batch) {
+    bmem = malloc((p->nsegs + 1) * sizeof *bmem);
+    bbits = calloc((size_t)p->nsegs * bwords + 1, sizeof *bbits);
+    if (!bmem || !bbits) { free(bmem); free(bbits); return -1; }
+    for (uint32_t s = 0; s < p->nsegs; s++) bmem[s] = bbits + (size_t)s * bwords;
+    members = bmem;
+  }
   uint32_t nregs = p->nregs ? p->nregs : 1, depth = p->maxdepth + 1;
   vreg *R = calloc(nregs, sizeof *R);
   unsigned char *regmem = calloc(nregs, (size_t)SEG_BATCH * 9);
@@ -276,6 +288,8 @@ static int run_batches(vthread *th) {
   uint64_t hv[SEG_BATCH / 64];
   int hv_used = 0;
   if (!R || !regmem || !sels || !nsel || !hits) {
+    free(bmem);
+    free(bbits);
     free(hits);
     free(R);
     free(regmem);
@@ -292,6 +306,7 @@ static int run_batches(vthread *th) {
   for (size_t u = th->from; u < th->to; u++) {
     size_t b = W ? W->rows[u] / SEG_BATCH : u;
     size_t base = b * SEG_BATCH;
+    size_t rb = on_batch ? 0 : base;        /* row of bit 0 of members[s] */
     uint32_t rows = (uint32_t)(t->nrows - base < SEG_BATCH ? t->nrows - base : SEG_BATCH);
     uint32_t lvl = 0;
     uint16_t *sel = sels;
@@ -545,7 +560,7 @@ static int run_batches(vthread *th) {
         uint64_t cnt = 0;
         if (members) {
           uint64_t *bits = members[in->a];
-          FOR_SEL { uint64_t hit = B->t[j] == SEG_TRUE; size_t row = base + j; bits[row >> 6] |= hit << (row & 63); cnt += hit; }
+          FOR_SEL { uint64_t hit = B->t[j] == SEG_TRUE; size_t row = rb + j; bits[row >> 6] |= hit << (row & 63); cnt += hit; }
         } else {
           FOR_SEL { cnt += B->t[j] == SEG_TRUE; }
         }
@@ -555,12 +570,12 @@ static int run_batches(vthread *th) {
       case SEG_OP_EMIT_SEL:
         if (members) {
           uint64_t *bits = members[in->a];
-          FOR_SEL { size_t row = base + j; bits[row >> 6] |= (uint64_t)1 << (row & 63); }
+          FOR_SEL { size_t row = rb + j; bits[row >> 6] |= (uint64_t)1 << (row & 63); }
         }
         counts[in->a] += n;
         break;
       case SEG_OP_HEMIT: {            /* straight from the hits: no selection */
-        uint64_t cnt = 0, *bits = members ? members[in->a] + base / 64 : NULL;
+        uint64_t cnt = 0, *bits = members ? members[in->a] + rb / 64 : NULL;
         for (uint32_t w = 0; w < (rows + 63) / 64; w++) {
           uint64_t m = gather_bits(hits + (size_t)w * 64);
           if (hv_used) m &= hv[w];
@@ -575,7 +590,13 @@ static int run_batches(vthread *th) {
       }
       if (W && n && seg_ops[in->op].regs[0] == 'T') W->fn(W->ctx, u, pc, A->t[sel[0]]);
     }
+    if (on_batch) {
+      on_batch(X->o->ctx, th->part, base, rows, (const uint64_t *const *)bmem);
+      memset(bbits, 0, (size_t)p->nsegs * bwords * sizeof *bbits);
+    }
   }
+  free(bmem);
+  free(bbits);
   free(hits);
   free(R);
   free(regmem);
@@ -800,6 +821,7 @@ int seg_vm_run_opts(const seg_program *p, const seg_table *t, const seg_vm_opts 
     else X.maps[m].hn = -1;
   for (unsigned k = 0; k < nth; k++) {
     th[k].X = &X;
+    th[k].part = k;
     th[k].from = k * per < nbatches ? k * per : nbatches;
     th[k].to = (k + 1) * per < nbatches ? (k + 1) * per : nbatches;
   }

@@ -40,6 +40,14 @@ typedef struct seg_vm_watch {
   void *ctx;
 } seg_vm_watch;
 
+/* A batch's members, to whoever asked (seg_vm_opts.on_batch): words
+** [0, (rows + 63) / 64) of bits[s] are segment s's members among rows
+** first_row .. first_row + rows - 1 (first_row is a multiple of 64).
+** part is the thread that ran it (0 .. 63): calls with the same part never
+** overlap in time, calls with different parts may. */
+typedef void (*seg_vm_batch_fn)(void *ctx, unsigned part, size_t first_row, uint32_t rows,
+                                const uint64_t *const *bits);
+
 typedef struct seg_vm_opts {
   int want_members;        /* record each segment's members              */
   unsigned threads;        /* 0: the online CPUs (at most 8, one per 16
@@ -49,6 +57,11 @@ typedef struct seg_vm_opts {
                               with the size of its selection, as it runs
                               (`seg run --trace`; runs on one thread)    */
   const seg_vm_watch *watch; /* non-NULL: only its rows, each alone      */
+  seg_vm_batch_fn on_batch;  /* without want_members: called after each
+                              batch with its members (a batch's worth of
+                              bits per segment, not nrows' worth; cleared
+                              for every batch: for files of few segments) */
+  void *ctx;               /* on_batch's first argument                  */
 } seg_vm_opts;
 
 /* seg_vm_run with options; seg_vm_run is this with {want_members}. */

@@ -211,11 +211,11 @@ seg_exec "$D" --help
 cp "$T_OUT" "$D/help.txt"
 help_ok=1
 for c in help "check --help" "run -h" "import --help" "schema --help" "explain --help" "compile --help" \
-         "diff --help" "explain-code --help" "fmt --help"; do
+         "diff --help" "overlap --help" "explain-code --help" "fmt --help"; do
     seg_exec "$D" $c
     [ "$T_RC" -eq 0 ] && cmp -s "$T_OUT" "$D/help.txt" || { help_ok=0; t_fail "files/help: seg $c" "rc=$T_RC"; }
 done
-for c in check run import schema explain compile diff explain-code fmt; do
+for c in check run overlap import schema explain compile diff explain-code fmt; do
     grep -q "^  seg $c " "$D/help.txt" || { help_ok=0; t_fail "files/help lists $c"; }
 done
 [ "$help_ok" = 1 ] && t_ok files/help_from_one_table

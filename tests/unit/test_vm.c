@@ -87,6 +87,38 @@ typedef struct run {
   int ok;
 } run;
 
+/* seg_vm_opts.on_batch: the batches' bits put back together, one bitmap
+** of nrows bits per segment (batches are whole words: threads write
+** different words) */
+typedef struct gathered { uint32_t nsegs; uint64_t **bits; } gathered;
+static void gather_batch(void *ctx, unsigned part, size_t first_row, uint32_t rows, const uint64_t *const *bits) {
+  gathered *g = ctx;
+  (void)part;
+  for (uint32_t s = 0; s < g->nsegs; s++)
+    for (size_t w = 0; w < (rows + 63) / 64; w++) g->bits[s][first_row / 64 + w] = bits[s][w];
+}
+
+/* The same run with on_batch instead of want_members, on 3 threads: the
+** batches' members are the members, and the counts the same. */
+static int same_by_batches(const seg_table *t, const run *R) {
+  size_t words = (t->nrows + 63) / 64;
+  gathered g = {R->c.prog.nsegs, calloc(R->c.prog.nsegs + 1, sizeof(uint64_t *))};
+  int same = g.bits != NULL;
+  for (uint32_t s = 0; same && s < g.nsegs; s++) same = (g.bits[s] = calloc(words + 1, sizeof(uint64_t))) != NULL;
+  seg_vm_opts o = {.threads = 3, .on_batch = gather_batch, .ctx = &g};
+  seg_result r;
+  char err[256];
+  if (same && seg_vm_run_opts(&R->c.prog, t, &o, &r, err, sizeof err) != 0) { printf("# vm failed: %s\n", err); same = 0; }
+  else if (same) {
+    for (uint32_t s = 0; s < g.nsegs; s++)
+      same &= r.counts[s] == R->r.counts[s] && memcmp(g.bits[s], R->r.members[s], words * sizeof(uint64_t)) == 0;
+    seg_result_free(&r);
+  }
+  for (uint32_t s = 0; g.bits && s < g.nsegs; s++) free(g.bits[s]);
+  free(g.bits);
+  return same;
+}
+
 static int run_rules(const seg_table *t, const char *src, run *R) {
   memset(R, 0, sizeof *R);
   for (size_t i = 0; i < t->ncols; i++) {
@@ -107,6 +139,7 @@ static int run_rules(const seg_table *t, const char *src, run *R) {
     printf("# vm failed: %s\n", err);
     return -1;
   }
+  check(same_by_batches(t, R), "on_batch (3 threads) hands over the members, batch by batch");
   R->ok = 1;
   return 0;
 }
