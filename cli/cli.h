@@ -221,6 +221,11 @@ uint8_t *seg_cli_pick_segments(const seg_program *p, const seg_cli_list *names, 
 /* The value of column c at row r: one CSV field (csv), else as it reads;
 ** a missing value writes nothing. */
 void seg_cli_write_cell(FILE *f, const seg_column *c, size_t r, int csv);
+/* Table columns count characters, not bytes (`VIP Göteborg` is 12 wide):
+** seg_cli_width is s's width in characters (code points), seg_cli_pad the
+** printf field width (%-*s) that pads s to `width` characters. */
+int seg_cli_width(const char *s);
+int seg_cli_pad(const char *s, int width);
 /* The one format of counts in tables: 41203 -> "41 203". */
 void seg_cli_group_digits(uint64_t v, char *out, size_t n);
 

@@ -123,7 +123,7 @@ static void print_json(FILE *f, const diff_out *d) {
 static void print_table(FILE *f, const diff_out *d) {
   int w = 7;
   for (size_t i = 0; i < d->nrows; i++) {
-    int l = (int)strlen(d->rows[i].name);
+    int l = seg_cli_width(d->rows[i].name);
     if (l > w) w = l;
   }
   fprintf(f, "%-*s  %10s  %10s  %10s  %10s  %8s\n", w, "segment", "before", "after", d->exports ? "entered" : "added",
@@ -141,7 +141,7 @@ static void print_table(FILE *f, const diff_out *d) {
     seg_cli_group_digits(r->removed, rm + 1, sizeof rm - 1);
     if (from_zero(r)) snprintf(ch, sizeof ch, "new");
     else snprintf(ch, sizeof ch, "%.1f%%", r->change);
-    fprintf(f, "%-*s  %10s  %10s  %10s  %10s  %8s\n", w, r->name, b, a, ad, rm, ch);
+    fprintf(f, "%-*s  %10s  %10s  %10s  %10s  %8s\n", seg_cli_pad(r->name, w), r->name, b, a, ad, rm, ch);
   }
   char total[40], total2[40], day[11];
   seg_cli_group_digits(d->customers[0], total, sizeof total);

@@ -26,7 +26,7 @@ static void write_pairs(FILE *f, seg_cli_format fmt, const seg_cli_eval *e, cons
   seg_date_format(p->today, day);
   int wa = 9, wb = 9;                         /* the table's name columns */
   for (uint32_t s = 0; s < p->nsegs; s++) {
-    int l = e->shown[s] ? (int)strlen(p->segs[s].name) : 0;
+    int l = e->shown[s] ? seg_cli_width(p->segs[s].name) : 0;
     if (l > wa) wa = l;
     if (l > wb) wb = l;
   }
@@ -62,7 +62,7 @@ static void write_pairs(FILE *f, seg_cli_format fmt, const seg_cli_eval *e, cons
       } else {
         char num[40];
         seg_cli_group_digits(both, num, sizeof num);
-        fprintf(f, "%-*s  %-*s  %12s  %9.1f%%\n", wa, na, wb, nb, num, 100.0 * share);
+        fprintf(f, "%-*s  %-*s  %12s  %9.1f%%\n", seg_cli_pad(na, wa), na, seg_cli_pad(nb, wb), nb, num, 100.0 * share);
       }
       n++;
     }

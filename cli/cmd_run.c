@@ -102,27 +102,29 @@ static void report_table(FILE *rep, const report *r) {
   seg_cli_group_digits(r->nrows, total, sizeof total);
   int w = 7;
   for (uint32_t s = 0; s < r->prog->nsegs; s++) {
-    int l = (int)strlen(r->prog->segs[s].name);
+    int l = seg_cli_width(r->prog->segs[s].name);
     if (r->shown[s] && l > w) w = l;
   }
   /* each measure's column as wide as its name or its widest value */
   int mw[64];
   uint32_t nm = r->ms->nmeasures < 64 ? r->ms->nmeasures : 64;
   for (uint32_t m = 0; m < nm; m++) {
-    mw[m] = (int)strlen(r->prog->measures[m].name);
+    mw[m] = seg_cli_width(r->prog->measures[m].name);
     for (uint32_t s = 0; s < r->prog->nsegs; s++) {
       char v[64];
       if (r->shown[s] && (int)strlen(mtext(r, s, m, 1, v, sizeof v)) > mw[m]) mw[m] = (int)strlen(v);
     }
   }
   fprintf(rep, "%-*s  %12s  %7s", w, "segment", "customers", "share");
-  for (uint32_t m = 0; m < nm; m++) fprintf(rep, "  %*s", mw[m], r->prog->measures[m].name);
+  for (uint32_t m = 0; m < nm; m++)
+    fprintf(rep, "  %*s", seg_cli_pad(r->prog->measures[m].name, mw[m]), r->prog->measures[m].name);
   fputc('\n', rep);
   for (uint32_t s = 0; s < r->prog->nsegs; s++) {
     if (!r->shown[s]) continue;
     char num[40];
     seg_cli_group_digits(r->res->counts[s], num, sizeof num);
-    fprintf(rep, "%-*s  %12s  %6.1f%%", w, r->prog->segs[s].name, num, 100.0 * r->res->counts[s] / rows);
+    fprintf(rep, "%-*s  %12s  %6.1f%%", seg_cli_pad(r->prog->segs[s].name, w), r->prog->segs[s].name, num,
+            100.0 * r->res->counts[s] / rows);
     for (uint32_t m = 0; m < nm; m++) {
       char v[64];
       fprintf(rep, "  %*s", mw[m], mtext(r, s, m, 1, v, sizeof v));

@@ -285,6 +285,16 @@ int seg_cli_compile_lint(const char *path, const seg_schema_view *sv, int32_t to
 
 /* ---- text ------------------------------------------------------------------ */
 
+int seg_cli_width(const char *s) {
+  int n = 0;
+  for (; *s; s++) n += ((unsigned char)*s & 0xC0) != 0x80;   /* UTF-8 lead bytes: one character each */
+  return n;
+}
+
+int seg_cli_pad(const char *s, int width) {
+  return width + (int)strlen(s) - seg_cli_width(s);
+}
+
 /* 41203 -> "41 203" */
 void seg_cli_group_digits(uint64_t v, char *out, size_t n) {
   char tmp[32];

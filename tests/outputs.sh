@@ -122,4 +122,19 @@ seg_exec "$D" run r.seg crm.csv --today "$TODAY" --exclude sup_bad.csv
 [ "$T_RC" -eq 2 ] && grep -q "no column of its header (nothing) is a column of the data" "$T_ERR" && t_ok outputs/exclude_unknown_column \
     || t_fail outputs/exclude_unknown_column "exit $T_RC" "$(cat "$T_ERR")"
 
+# tables count characters, not bytes: a segment or measure name with
+# letters past ASCII keeps every row of run's, overlap's and diff's tables
+# as wide as the header
+printf 'segment `VIP Göteborg` = age > 30\nsegment åäö = age > 40\nsegment plain_name_x = age > 50\nmeasure medelålder = avg(age)\n' > "$D/u.seg"
+for cmd in "run u.seg crm.csv --min-size 0" "overlap u.seg crm.csv" "diff u.seg u.seg crm.csv"; do
+    # shellcheck disable=SC2086
+    seg_exec "$D" $cmd --today $TODAY
+    py "table_aligned_in_characters_${cmd%% *}" "
+import sys
+lines = open(sys.argv[1], encoding='utf-8').read().splitlines()
+rows = [l for l in lines if l and not l.startswith('(')]
+assert len(rows) >= 3 and len({len(l) for l in rows}) == 1, rows
+print('ok')"
+done
+
 t_summary outputs
