@@ -21,6 +21,7 @@
 #include "fuzz_common.h"
 #include "fuzz_customers.h"
 #include "render.h"
+#include "measure.h"
 #include "vm.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -54,8 +55,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     int vr = seg_vm_run(&c.prog, &table, 1, &res, err, sizeof err);
     if (vr != 0) fprintf(stderr, "vm: %s\n", err);
     FUZZ_CHECK(vr == 0);
-    FUZZ_CHECK(res.nsegs == c.prog.nsegs);
+    FUZZ_CHECK(res.nsegs == seg_program_slots(&c.prog));   /* the segments, then the hidden conditions */
     for (uint32_t s = 0; s < res.nsegs; s++) FUZZ_CHECK(res.counts[s] <= NROWS);
+    /* the measures of the rules: computed memory-safely, one value per segment and measure */
+    seg_measures ms;
+    if (seg_measures_compute(&c.prog, &table, &res, &ms, err, sizeof err) == 0) {
+      FUZZ_CHECK(ms.nmeasures == c.prog.nmeasures && (c.prog.nmeasures == 0 || ms.nsegs == c.prog.nsegs));
+      seg_measures_free(&ms);
+    }
     seg_result_free(&res);
   }
   seg_compiled_free(&c);
