@@ -23,6 +23,7 @@ MAN1=${INSTALL_MAN1:-$T_ROOT/man/seg.1}
 COMPL=${INSTALL_COMPLETION:-$T_ROOT/completion/seg.bash}
 COMPL_DRIVEN=${INSTALL_COMPLETION:-$DEST$PREFIX/share/bash-completion/completions/seg}   # the installed one
 W=$T_TMP/w
+export MAN_DISABLE_SECCOMP=1   # man-db's sandbox is refused in some containers
 mkdir -p "$DEST" "$W"
 
 # ---- make install ------------------------------------------------------------
