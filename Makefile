@@ -4,6 +4,7 @@
 #   make demo       install-free demo on the bundled example
 #   make check      full test suite: normal build + ASan/UBSan build
 #   make bench      benchmarks (BENCH_ROWS=N to resize)
+#   make install    PREFIX=/usr/local DESTDIR= (and make uninstall, same variables)
 #   make deps       install Debian packages (needs root or sudo)
 
 BUILD   ?= build
@@ -52,7 +53,7 @@ LIB_OBJ  = $(GEN_OBJ) $(COMPILER_SRC:%.c=$(BUILD)/%.o) $(RT_OBJ)
 CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps demo check test san bench clean fuzz fuzzers fuzz-build coverage
+.PHONY: all deps demo check test san bench clean fuzz fuzzers fuzz-build coverage install uninstall
 all: $(BUILD)/seg $(BUILD)/gencustomers $(UNIT_BIN) $(BUILD)/segc_run
 
 $(BUILD)/gen/parser.c $(BUILD)/gen/parser.h &: grammar/parser.y
@@ -120,6 +121,55 @@ test: check
 bench: all
 	bash tools/install-deps.sh --bench
 	bash bench/run.sh
+
+# ---- install: `make install PREFIX=/usr/local DESTDIR=` ----------------------
+# Installs what `make` built (it builds seg and libseg.a first when they are
+# missing or stale); `make uninstall` with the same variables removes exactly
+# the files in INSTALL_FILES. There is no public header (no include/ folder),
+# so none is installed; libseg.pc says how to link libseg.a (a static
+# library: its own dependencies are in Libs).
+PREFIX     ?= /usr/local
+DESTDIR    ?=
+BINDIR     ?= $(PREFIX)/bin
+LIBDIR     ?= $(PREFIX)/lib
+DATADIR    ?= $(PREFIX)/share
+MANDIR     ?= $(DATADIR)/man
+BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
+VIMDIR     ?= $(DATADIR)/vim/vimfiles
+SEG_VERSION_TEXT = $(shell sed -n 's/^\#define SEG_VERSION "\(.*\)"/\1/p' cli/cli.h)
+
+# destination (under DESTDIR) <- source, mode
+INSTALL_FILES = \
+  $(BINDIR)/seg:$(BUILD)/seg:755 \
+  $(LIBDIR)/libseg.a:$(BUILD)/libseg.a:644 \
+  $(MANDIR)/man1/seg.1:man/seg.1:644 \
+  $(MANDIR)/man7/seg-language.7:man/seg-language.7:644 \
+  $(BASHCOMPDIR)/seg:completion/seg.bash:644 \
+  $(VIMDIR)/syntax/seg.vim:editors/vim/syntax/seg.vim:644 \
+  $(VIMDIR)/ftdetect/seg.vim:editors/vim/ftdetect/seg.vim:644 \
+  $(VIMDIR)/ftplugin/seg.vim:editors/vim/ftplugin/seg.vim:644 \
+  $(DATADIR)/seg/editors/vscode/package.json:editors/vscode/package.json:644 \
+  $(DATADIR)/seg/editors/vscode/language-configuration.json:editors/vscode/language-configuration.json:644 \
+  $(DATADIR)/seg/editors/vscode/syntaxes/seg.tmLanguage.json:editors/vscode/syntaxes/seg.tmLanguage.json:644
+PC_FILE = $(LIBDIR)/pkgconfig/libseg.pc
+
+install: $(BUILD)/seg $(BUILD)/libseg.a
+	@set -e; for f in $(INSTALL_FILES); do \
+	  dst=$${f%%:*}; rest=$${f#*:}; src=$${rest%%:*}; mode=$${rest##*:}; \
+	  echo "install -m $$mode $$src $(DESTDIR)$$dst"; \
+	  install -m 755 -d "$(DESTDIR)$$(dirname $$dst)"; \
+	  install -m $$mode "$$src" "$(DESTDIR)$$dst"; \
+	done
+	install -m 755 -d "$(DESTDIR)$(LIBDIR)/pkgconfig"
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@VERSION@|$(SEG_VERSION_TEXT)|g' \
+	    libseg.pc.in | install -m 644 /dev/stdin "$(DESTDIR)$(PC_FILE)"
+
+uninstall:
+	@for f in $(INSTALL_FILES) $(PC_FILE):; do \
+	  dst=$${f%%:*}; echo "rm -f $(DESTDIR)$$dst"; rm -f "$(DESTDIR)$$dst"; \
+	done
+	-rmdir "$(DESTDIR)$(DATADIR)/seg/editors/vscode/syntaxes" "$(DESTDIR)$(DATADIR)/seg/editors/vscode" \
+	       "$(DESTDIR)$(DATADIR)/seg/editors" "$(DESTDIR)$(DATADIR)/seg" 2>/dev/null || true
 
 clean:
 	rm -rf build build-san

@@ -1,8 +1,8 @@
 /*
 ** main.c -- the `seg` command: a thin client of libseg. The commands are a
 ** table: name, function (one cli/cmd_*.c file each), a one-line summary and
-** the help text; `seg --help` (and `seg help`, `seg CMD --help`) prints the
-** help of every command, in table order. The shared pieces (the option
+** the help text; `seg --help` (and `seg help`, `seg help CMD`, `seg CMD
+** --help`) prints the help of every command, in table order. The shared pieces (the option
 ** parser, --today, data loading, exit codes, colour) are in cli/cli.h.
 **
 ** Exit codes: 0 success, 1 findings (rule errors), 2 usage or input error.
@@ -153,7 +153,18 @@ int main(int argc, char **argv) {
   /* --help or -h anywhere after the command (seg CMD --help) */
   for (int i = 2; i < argc; i++)
     if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) { usage(stdout); return SEG_EXIT_OK; }
-  if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+  if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+    usage(stdout);
+    return SEG_EXIT_OK;
+  }
+  /* seg help [CMD]: what `seg CMD --help` prints; CMD must be a command */
+  if (strcmp(cmd, "help") == 0) {
+    if (argc > 3) seg_cli_usage("unexpected argument '%s'", argv[3]);
+    if (argc == 3) {
+      size_t i = 0;
+      while (i < NCOMMANDS && strcmp(argv[2], COMMANDS[i].name) != 0) i++;
+      if (i == NCOMMANDS) seg_cli_usage("unknown command '%s'", argv[2]);
+    }
     usage(stdout);
     return SEG_EXIT_OK;
   }

@@ -1,0 +1,235 @@
+#!/usr/bin/env bash
+# tests/install.sh -- `make install` / `make uninstall` (issue 17 section 2):
+# every file lands under DESTDIR with its mode and nothing else does; the
+# installed seg runs; libseg.pc gives flags a program links with; the man
+# pages render without warnings; the options of seg(1), of `seg --help`
+# (cli/main.c), of each command's parser and of the bash completion agree;
+# the completion completes commands, options, rules files and segment
+# names; `seg help CMD` is `seg CMD --help`; uninstall leaves no file.
+#
+#   SEG=build/seg bash tests/install.sh
+#
+# It installs the binary and library already built next to $SEG (make -o:
+# nothing is rebuilt, so it can run beside the other groups).
+# Overrides (to see the checks fail): INSTALL_MAN1 names another seg.1,
+# INSTALL_COMPLETION another completion script.
+set -u
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+BUILD=$(dirname "$SEG")
+DEST=$T_TMP/dest
+PREFIX=/usr/local
+MAN1=${INSTALL_MAN1:-$T_ROOT/man/seg.1}
+COMPL=${INSTALL_COMPLETION:-$T_ROOT/completion/seg.bash}
+COMPL_DRIVEN=${INSTALL_COMPLETION:-$DEST$PREFIX/share/bash-completion/completions/seg}   # the installed one
+W=$T_TMP/w
+export MAN_DISABLE_SECCOMP=1   # man-db's sandbox is refused in some containers
+mkdir -p "$DEST" "$W"
+
+# ---- make install ------------------------------------------------------------
+mk() {   # make TARGET with this build and DESTDIR, never rebuilding seg or libseg.a
+    make -s -C "$T_ROOT" -o "$BUILD/seg" -o "$BUILD/libseg.a" "$1" BUILD="$BUILD" PREFIX="$PREFIX" DESTDIR="$DEST"
+}
+if mk install > "$T_TMP/install.log" 2>&1; then t_ok install/make_install
+else t_fail install/make_install "$(cat "$T_TMP/install.log")"; fi
+
+P=$DEST$PREFIX
+want_files="bin/seg 755
+lib/libseg.a 644
+lib/pkgconfig/libseg.pc 644
+share/bash-completion/completions/seg 644
+share/man/man1/seg.1 644
+share/man/man7/seg-language.7 644
+share/seg/editors/vscode/language-configuration.json 644
+share/seg/editors/vscode/package.json 644
+share/seg/editors/vscode/syntaxes/seg.tmLanguage.json 644
+share/vim/vimfiles/ftdetect/seg.vim 644
+share/vim/vimfiles/ftplugin/seg.vim 644
+share/vim/vimfiles/syntax/seg.vim 644"
+got_files=$(cd "$DEST" && find . \( -type f -o -type l \) -printf '%P %m\n' | sed "s|^${PREFIX#/}/||" | LC_ALL=C sort)
+if [ "$got_files" = "$want_files" ]; then t_ok "install/files_and_modes ($(printf '%s\n' "$want_files" | wc -l) files)"
+else t_fail install/files_and_modes "$(diff <(printf '%s\n' "$want_files") <(printf '%s\n' "$got_files"))"; fi
+for pair in "bin/seg:$BUILD/seg" "lib/libseg.a:$BUILD/libseg.a" "share/man/man1/seg.1:$T_ROOT/man/seg.1" \
+            "share/bash-completion/completions/seg:$T_ROOT/completion/seg.bash" \
+            "share/vim/vimfiles/syntax/seg.vim:$T_ROOT/editors/vim/syntax/seg.vim" \
+            "share/seg/editors/vscode/syntaxes/seg.tmLanguage.json:$T_ROOT/editors/vscode/syntaxes/seg.tmLanguage.json"; do
+    cmp -s "$P/${pair%%:*}" "${pair#*:}" && t_ok "install/copy ${pair%%:*}" || t_fail "install/copy ${pair%%:*}" "differs from ${pair#*:}"
+done
+
+# ---- the installed seg runs ----------------------------------------------------
+ver=$("$P/bin/seg" --version 2>&1)
+want_ver="seg $(sed -n 's/^#define SEG_VERSION "\(.*\)"/\1/p' "$T_ROOT/cli/cli.h")"
+[ "$ver" = "$want_ver" ] && t_ok install/installed_version || t_fail install/installed_version "got '$ver', want '$want_ver'"
+SEG_INSTALLED=$P/bin/seg
+rc=0; (cd "$T_ROOT" && "$SEG_INSTALLED" check examples/nordic_q4.seg --data examples/customers.csv) > "$T_TMP/chk.out" 2>&1 || rc=$?
+[ "$rc" -eq 0 ] && t_ok install/installed_check_example || t_fail install/installed_check_example "rc=$rc" "$(cat "$T_TMP/chk.out")"
+
+# ---- pkg-config: the flags of the installed tree, and a program linked with them
+pc_env=(env PKG_CONFIG_PATH="$P/lib/pkgconfig" PKG_CONFIG_LIBDIR=/nonexistent)
+flags=$("${pc_env[@]}" pkg-config --cflags --libs libseg 2>&1); rc=$?
+want_libs="-L$PREFIX/lib -lseg -lcsv -lunistring -lpcre2-8 -lm -lpthread"
+[ "$rc" -eq 0 ] && [ "$(echo $flags)" = "$want_libs" ] && t_ok install/pkg_config_flags \
+    || t_fail install/pkg_config_flags "rc=$rc got: $flags" "want: $want_libs"
+pcver=$("${pc_env[@]}" pkg-config --modversion libseg 2>&1)
+[ "seg $pcver" = "$want_ver" ] && t_ok install/pkg_config_version || t_fail install/pkg_config_version "got '$pcver'"
+# No public header is installed (the repository has no include/): the
+# program declares the two functions of base/date.h it calls.
+cat > "$W/use.c" <<'C'
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+int seg_date_parse(const char *s, size_t len, int32_t *day);
+int32_t seg_date_today_local(void);
+int main(void) {
+  int32_t d = 0;
+  const char *s = "2026-11-23";
+  if (seg_date_parse(s, strlen(s), &d) != 0) return 1;
+  printf("%d %d\n", (int)d, seg_date_today_local() > d - 100000);
+  return 0;
+}
+C
+ccflags=$("${pc_env[@]}" PKG_CONFIG_SYSROOT_DIR="$DEST" pkg-config --cflags --libs libseg)
+# an instrumented build's library (make san, make coverage) needs its runtime
+nm "$BUILD/libseg.a" 2>/dev/null | grep -q ' U __asan_' && ccflags="-fsanitize=address,undefined $ccflags"
+nm "$BUILD/libseg.a" 2>/dev/null | grep -q ' U __gcov_' && ccflags="--coverage $ccflags"
+if cc -o "$W/use" "$W/use.c" $ccflags > "$T_TMP/cc.log" 2>&1 && out=$("$W/use") && [ -n "$out" ]; then
+    t_ok "install/link_with_pkg_config_flags ($out)"
+else t_fail install/link_with_pkg_config_flags "cc $ccflags" "$(cat "$T_TMP/cc.log")"; fi
+
+# ---- man pages render without warnings --------------------------------------------
+for m in "$MAN1:seg.1" "$P/share/man/man7/seg-language.7:seg-language.7"; do
+    f=${m%%:*}
+    w1=$(groff -man -ww -z "$f" 2>&1)
+    w2=$(MANWIDTH=80 man --warnings -l "$f" 2>&1 >/dev/null)
+    txt=$(MANWIDTH=80 man -l "$f" 2>/dev/null)
+    if [ -z "$w1$w2" ] && printf '%s\n' "$txt" | grep -q '^NAME' && printf '%s\n' "$txt" | grep -q '^SEE ALSO'; then
+        t_ok "install/man_renders ${m#*:}"
+    else t_fail "install/man_renders ${m#*:}" "groff: $w1" "man: $w2"; fi
+done
+MANPATH=$P/share/man man -w seg-language > /dev/null 2>&1 && MANPATH=$P/share/man man -w 1 seg > /dev/null 2>&1 \
+    && t_ok install/man_finds_installed_pages || t_fail install/man_finds_installed_pages "MANPATH=$P/share/man man -w seg"
+for word in SEG_TODAY SEG_THREADS SEG_TRACE NO_COLOR "EXIT STATUS" ENVIRONMENT FILES EXAMPLES; do
+    grep -q "$word" "$MAN1" && t_ok "install/man1 mentions $word" || t_fail "install/man1 mentions $word"
+done
+for word in let segment measure require "MISSING VALUES" DATES MEASURES; do
+    grep -q "$word" "$T_ROOT/man/seg-language.7" && t_ok "install/man7 mentions $word" || t_fail "install/man7 mentions $word"
+done
+
+# ---- options: seg(1) <-> each parser <-> seg --help <-> the completion ---------------
+# options_of TEXT-FILE CMD MODE -- the options named in CMD's part:
+#   help: `seg --help`, from a line "  seg CMD " to the next such line of another command
+#   man:  seg.1, from ".SS seg CMD" to the next .SS or .SH
+# Words such as YYYY-MM-DD or e-mail are not options (a letter before the
+# dash); "as run --members" names another command's option.
+options_of() {
+    python3 - "$1" "$2" "$3" <<'PY'
+import re, sys
+path, cmd, mode = sys.argv[1:]
+text = open(path, encoding='utf-8').read().split('\n')
+part, on = [], False
+for line in text:
+    if mode == 'help':
+        m = re.match(r'  seg (\S+) ', line)
+        if m: on = m.group(1) == cmd
+    else:
+        if line.startswith('.SS ') or line.startswith('.SH '):
+            on = line.replace('\\-', '-') == '.SS seg ' + cmd
+            continue
+        line = re.sub(r'\\f[BIRP]', '', line.replace('\\-', '-'))
+        if line.startswith('.\\"'): continue
+    if on: part.append(line)
+s = re.sub(r'as run --[a-z-]+', '', '\n'.join(part))
+opts = set(re.findall(r'(?<![\w-])(--[a-z][a-z-]*[a-z]|-[a-zA-Z])(?![\w-])', s))
+print('\n'.join(sorted(opts)))
+PY
+}
+"$SEG" --help > "$W/help.txt"
+commands=$(sed -n 's/^  seg \([a-z-]*\) .*/\1/p' "$W/help.txt" | awk '!seen[$0]++')
+[ "$(printf '%s\n' "$commands" | wc -l)" -ge 12 ] && t_ok "install/help lists $(echo $commands | wc -w) commands" \
+    || t_fail install/help_lists_commands "$commands"
+# A probe that cannot tell an unknown option would pass everything: check it does.
+(cd "$W" && "$SEG" run --no-such-option v) > /dev/null 2> "$T_TMP/probe.err"
+grep -q 'unknown option' "$T_TMP/probe.err" && t_ok install/probe_sees_unknown_options \
+    || t_fail install/probe_sees_unknown_options "$(cat "$T_TMP/probe.err")"
+. "$COMPL"
+for c in $commands; do
+    man_opts=$(options_of "$MAN1" "$c" man)
+    help_opts=$(options_of "$W/help.txt" "$c" help)
+    if [ -z "$man_opts" ]; then
+        grep -q "^\.SS seg ${c//-/\\\\-}\$" "$MAN1" && t_ok "install/man: seg $c has a section (no options)" \
+            || t_fail "install/man: seg $c has no section in seg.1"
+    fi
+    bad=
+    for o in $man_opts; do       # each listed option is accepted by the command's parser
+        if [ "$c" = explain-code ]; then
+            (cd "$W" && "$SEG" "$c" "$o") > /dev/null 2>&1 || bad="$bad $o"
+        else
+            (cd "$W" && "$SEG" "$c" "$o" v) > /dev/null 2> "$T_TMP/opt.err"
+            grep -q 'unknown option' "$T_TMP/opt.err" && bad="$bad $o"
+        fi
+    done
+    [ -z "$bad" ] && t_ok "install/man options of $c accepted by its parser ($(echo $man_opts | wc -w))" \
+        || t_fail "install/man options of $c accepted by its parser" "refused:$bad"
+    missing=$(comm -23 <(printf '%s\n' "$help_opts" | grep .) <(printf '%s\n' "$man_opts"))
+    [ -z "$missing" ] && t_ok "install/help options of $c in seg.1 ($(echo $help_opts | wc -w))" \
+        || t_fail "install/help options of $c in seg.1" "missing from its section:" "$missing"
+    comp_opts=$(_seg_options "$c" | tr ' ' '\n' | grep . | LC_ALL=C sort -u)
+    [ "$comp_opts" = "$(printf '%s\n' "$man_opts" | LC_ALL=C sort -u)" ] && t_ok "install/completion options of $c = seg.1's" \
+        || t_fail "install/completion options of $c = seg.1's" \
+                  "$(diff <(printf '%s\n' "$man_opts" | LC_ALL=C sort -u) <(printf '%s\n' "$comp_opts") | sed 's/^</seg.1 only:/; s/^>/completion only:/' | grep only)"
+done
+
+# ---- seg help CMD is seg CMD --help ----------------------------------------------------
+bad=
+for c in $commands; do
+    "$SEG" help "$c" > "$W/h1" 2>&1 || bad="$bad $c(rc)"
+    "$SEG" "$c" --help > "$W/h2" 2>&1
+    cmp -s "$W/h1" "$W/h2" || bad="$bad $c"
+done
+[ -z "$bad" ] && t_ok install/help_cmd_is_cmd_help || t_fail install/help_cmd_is_cmd_help "differs:$bad"
+rc=0; "$SEG" help frobnicate > /dev/null 2> "$T_TMP/h.err" || rc=$?
+[ "$rc" -eq 2 ] && grep -q "unknown command 'frobnicate'" "$T_TMP/h.err" && t_ok install/help_unknown_command \
+    || t_fail install/help_unknown_command "rc=$rc $(cat "$T_TMP/h.err")"
+
+# ---- bash completion: the installed file, driven as bash drives it ------------------------
+cat > "$W/x.seg" <<'SEG'
+# rules
+let big = 100
+segment young = age 25..40
+SEGMENT Lapsed_Buyers "gone" =
+    last_purchase more than 1 year ago
+  segment vip= total_spend > big
+measure revenue = sum(total_spend)
+SEG
+: > "$W/data.csv"; : > "$W/other.seg"; mkdir -p "$W/sub"
+# complete WORDS... -- the candidates for the last word (may be empty), sorted, one a line
+complete_words() {
+    (cd "$W" && bash -c '
+        . "$1"; shift
+        COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))
+        COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
+        _seg seg "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
+        printf "%s\n" "${COMPREPLY[@]}"' _ "$COMPL_DRIVEN" "$@") | grep . | LC_ALL=C sort
+}
+check_completion() {   # NAME WANT WORDS...
+    local name=$1 want=$2 got; shift 2
+    got=$(complete_words "$@")
+    [ "$got" = "$(printf '%s\n' $want | LC_ALL=C sort)" ] && t_ok "install/completion $name" \
+        || t_fail "install/completion $name" "words: $*" "got: $(echo $got)" "want: $(echo $want)"
+}
+check_completion commands "$commands help --help --version" seg ""
+check_completion commands_prefix "explain explain-code" seg ex
+check_completion run_options "$(options_of "$MAN1" run man | grep '^--')" seg run --
+check_completion segment_names "young Lapsed_Buyers vip" seg run x.seg data.csv --segment ""
+check_completion segment_names_prefix "vip" seg why x.seg data.csv --key 1 --segment v
+check_completion rules_files_first "other.seg sub x.seg" seg run ""
+check_completion dialects "duckdb" seg sql x.seg --dialect du
+check_completion help_commands "$commands" seg help ""
+
+# ---- make uninstall: no file left ------------------------------------------------------
+if mk uninstall > "$T_TMP/uninstall.log" 2>&1; then t_ok install/make_uninstall
+else t_fail install/make_uninstall "$(cat "$T_TMP/uninstall.log")"; fi
+left=$(find "$DEST" \( -type f -o -type l \) | sed "s|^$DEST/||")
+[ -z "$left" ] && t_ok install/uninstall_leaves_no_file || t_fail install/uninstall_leaves_no_file "$left"
+
+t_summary install
