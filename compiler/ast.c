@@ -63,6 +63,20 @@ seg_node *seg_node_new(seg_arena *a, seg_nkind k, seg_loc loc) {
   return n;
 }
 
+seg_node *seg_node_and(seg_node *buf, seg_node *a, seg_node *b) {
+  memset(buf, 0, sizeof *buf);
+  buf->kind = SEG_N_AND;
+  buf->type = VT_BOOL;
+  buf->loc = b->loc;
+  buf->a = a;
+  buf->b = b;
+  buf->col = -1;
+  buf->has_cols = a->has_cols | b->has_cols;
+  buf->textcol = a->textcol == -1 ? b->textcol : b->textcol == -1 || a->textcol == b->textcol ? a->textcol : -2;
+  buf->depth = (a->depth > b->depth ? a->depth : b->depth) + 1;
+  return buf;
+}
+
 size_t seg_ident_prefix(const char *s, size_t n) {
   size_t i = 0;
   while (i < n) {

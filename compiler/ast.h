@@ -76,6 +76,12 @@ typedef struct seg_ast {
 
 seg_node *seg_node_new(seg_arena *a, seg_nkind k, seg_loc loc);
 
+/* `a and b` of two checked conditions, built in *buf (no allocation), with
+** the facts sema gives an `and`: bool, has_cols, the one text column read
+** alone (-1 none, -2 several or others). The `require` guard uses it to
+** wrap each segment's rule (codegen, seg sql). Returns buf. */
+seg_node *seg_node_and(seg_node *buf, seg_node *a, seg_node *b);
+
 /* The one definition of a bare name (a segment, a let, a column without
 ** backticks): a letter or '_' then letters, digits or '_', where a letter is
 ** ASCII or any Unicode XID_Start (XID_Continue after the first), as in

@@ -894,11 +894,6 @@ static void measure_ops(cg *g, seg_node *n, uint32_t *capmops, uint32_t *capaggs
   p->mops[p->nmops++] = o;
 }
 
-/* The text column `a and b` reads alone (sema's rule): -1 none, -2 several or others. */
-static int textcol_of2(const seg_node *a, const seg_node *b) {
-  return a->textcol == -1 ? b->textcol : b->textcol == -1 || a->textcol == b->textcol ? a->textcol : -2;
-}
-
 /* The `require` guards of the file as one condition (several are ANDed,
 ** in nodes the caller frees), or NULL. */
 static seg_node *guard_of(cg *g, seg_ast *ast, seg_node **extra) {
@@ -909,14 +904,7 @@ static seg_node *guard_of(cg *g, seg_ast *ast, seg_node **extra) {
     if (!gd) { gd = t->expr; continue; }
     seg_node *both = calloc(1, sizeof *both);
     if (!both) { g->failed = 1; return gd; }
-    both->kind = SEG_N_AND;
-    both->type = VT_BOOL;
-    both->loc = t->loc;
-    both->a = gd;
-    both->b = t->expr;
-    both->col = -1;
-    both->has_cols = gd->has_cols | t->expr->has_cols;
-    both->textcol = textcol_of2(gd, t->expr);
+    seg_node_and(both, gd, t->expr);
     both->next = *extra;                  /* the caller's list to free */
     *extra = both;
     gd = both;
@@ -962,17 +950,9 @@ int seg_cg_program_probed(seg_ast *ast, seg_stmt **order, const seg_schema_view 
     si->loc = t->name_loc;
     if (!si->name || (t->desc && !si->desc)) { g.failed = 1; break; }
     /* `require G`: the segment is `G and (its rule)` */
-    seg_node guarded = {0}, *saved = t->expr;
+    seg_node guarded, *saved = t->expr;
     if (guard) {
-      guarded.kind = SEG_N_AND;
-      guarded.type = VT_BOOL;
-      guarded.loc = t->expr->loc;
-      guarded.a = guard;
-      guarded.b = t->expr;
-      guarded.col = -1;
-      guarded.has_cols = guard->has_cols | t->expr->has_cols;
-      guarded.textcol = textcol_of2(guard, t->expr);
-      t->expr = &guarded;
+      t->expr = seg_node_and(&guarded, guard, saved);
     }
     crange cr;
     seg_node *e = t->expr;

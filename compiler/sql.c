@@ -972,17 +972,7 @@ static void emit_clickhouse(sq *q, const seg_ast *ast, const char *src, size_t s
 
 /* `guard AND e` in *buf (e itself without a guard). */
 static const seg_node *guarded(const seg_node *guard, const seg_node *e, seg_node *buf) {
-  if (!guard) return e;
-  memset(buf, 0, sizeof *buf);
-  buf->kind = SEG_N_AND;
-  buf->type = VT_BOOL;
-  buf->loc = e->loc;
-  buf->a = (seg_node *)guard;
-  buf->b = (seg_node *)e;
-  buf->col = -1;
-  buf->has_cols = guard->has_cols | e->has_cols;
-  buf->textcol = -2;
-  return buf;
+  return guard ? seg_node_and(buf, (seg_node *)guard, (seg_node *)e) : e;
 }
 
 /* The rule's text, each line as an SQL comment line. */
