@@ -476,6 +476,33 @@ read -r W2M_MED W2M_MIN W2M_MAX W2M_CPU < <(measure "$(nruns)" "$SEG" run "$OUT/
 trow "W2 + 5 measures" "seg run (whole process)" "$W2M_MED" "$W2M_MIN" "$W2M_MAX" \
     "vs W2 $(ratio "$W2M_MED" "$W2_MED")" "-" "-" "sum, avg, rate, filtered sum, median per segment" "$W2M_CPU"
 
+# ---- 4c. Rankings (issue 14): top 10%, two quintiles, an RFM code ------------------
+# seg's two passes (the values, a quickselect of the thresholds, the
+# segments) against DuckDB's window functions on its stored table, written
+# by hand to the same definitions (bench/ranks.duckdb.sql); counts equal.
+RK_RULES=bench/ranks.seg
+say "Rankings: seg run"
+check "$OUT/ranks.out" "$SEG" run "$RK_RULES" "$SEGCOL" --today "$TODAY" --format csv
+SEG_RK=$(seg_counts "$OUT/ranks.out")
+read -r RK_MED RK_MIN RK_MAX RK_CPU < <(measure "$(nruns)" "$SEG" run "$RK_RULES" "$SEGCOL" --today "$TODAY" --format csv)
+COUNTS_RK=(seg "$SEG_RK")
+if [ "$HAVE_DUCKDB" = 1 ]; then
+  say "Rankings: DuckDB (stored table, window functions)"
+  check "$OUT/duck.ranks.out" "${DUCK_RUN[@]}" "$DUCK" @bench/ranks.duckdb.sql
+  COUNTS_RK+=(duckdb "$(cat "$OUT/duck.ranks.out")")
+  read -r DRK_MED DRK_MIN DRK_MAX DRK_CPU < <(measure "$(nruns)" "${DUCK_RUN[@]}" "$DUCK" @bench/ranks.duckdb.sql)
+fi
+agree "Rankings (per segment, in file order)" "${COUNTS_RK[@]}"
+trow "Rankings bench/ranks.seg (top 10%, 2 quintiles, rfm)" "seg run (whole process)" "$RK_MED" "$RK_MIN" "$RK_MAX" \
+    "vs W2 $(ratio "$RK_MED" "$W2_MED")" "-" "-" "two passes: values, thresholds (quickselect), segments" "$RK_CPU"
+if [ "$HAVE_DUCKDB" = 1 ]; then
+  R=$(ratio "$DRK_MED" "$RK_MED")
+  trow "" "DuckDB stored table (whole process)" "$DRK_MED" "$DRK_MIN" "$DRK_MAX" "DuckDB/seg $R" ">= 3x" \
+      "$(met "$(num "$R")" ">=" 3)" "bench/ranks.duckdb.sql: rank() OVER, count(*) FILTER" "$DRK_CPU"
+else
+  skip_row "" "DuckDB stored table" ">= 3x" "$DUCKDB_WHY"
+fi
+
 # ---- 4b. W2 as `seg sql` on DuckDB and on a 2-shard ClickHouse cluster ----------------
 # Issue 12: the same 20 rules compiled by `seg sql` (not translated by hand),
 # counts checked equal to seg's before anything is timed.

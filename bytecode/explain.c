@@ -33,9 +33,22 @@ void seg_explain(FILE *out, const seg_program *p) {
   for (uint32_t m = 0; m < p->nmaps; m++)
     fprintf(out, "; m%u: %s per distinct value of c%u(%s)\n", m, seg_vtype_name(p->maps[m].type),
             p->maps[m].col, p->colnames[p->maps[m].col]);
+  /* rankings: two passes over the data, thresholds in between */
+  for (uint32_t u = 0; u < p->nruse; u++) {
+    const seg_ruse *r = &p->ruse[u];
+    if (r->kind == SEG_RK_NTILE)
+      fprintf(out, "; ranking %u: ntile %u of source %u\n", u, r->k, r->src);
+    else
+      fprintf(out, "; ranking %u: %s %g%% of source %u\n", u, r->kind == SEG_RK_TOP ? "top" : "bottom",
+              (double)r->pct / 10000, r->src);
+  }
+  if (p->npass1)
+    fprintf(out, "; pass 1 (instructions 0-%u): each ranking source's values, over every row; then the "
+            "rankings' thresholds\n", p->npass1 - 1);
   for (uint32_t pc = 0; pc < p->ncode; pc++) {
     const seg_insn *in = &p->code[pc];
     const char *fmt = seg_ops[in->op].format;
+    if (p->npass1 && pc == p->npass1) fprintf(out, "; pass 2: the segments\n");
     uint32_t ops[4] = {in->a, in->b, in->c, in->d};
     char line[256];
     FILE *mem = fmemopen(line, sizeof line, "w");

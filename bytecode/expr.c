@@ -380,7 +380,7 @@ seg_val seg_xeval(const seg_xprog *x, uint32_t root, seg_eval_env *env) {
     return v_bool(n->op == SEG_OPR_GT ? d.i < edge : d.i > edge);
   }
   case SEG_N_CALL: return eval_call(x, n, env);
-  case SEG_N_LIST: case SEG_N_AGG: break; /* refused by seg_xprog_verify */
+  case SEG_N_LIST: case SEG_N_AGG: case SEG_N_RANK: break; /* refused by seg_xprog_verify */
   }
   return v_missing((seg_vtype)n->type);
 }
@@ -572,6 +572,7 @@ static const char *type_rule(const seg_xprog *x, const seg_xnode *n) {
   }
   case SEG_N_LIST: return "a list outside a let";
   case SEG_N_AGG: return "an aggregate outside a measure";
+  case SEG_N_RANK: return "a ranking in a text expression";
   }
   return "unknown node kind";
 }

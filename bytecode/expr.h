@@ -60,10 +60,18 @@ typedef enum seg_nkind {
   SEG_N_CALL,      /* str = function name, list = args; fn set by sema      */
   SEG_N_LIST,      /* AST only (never in a seg_xprog): the value of `let xs =
                   ("a", "b")`, list = items; used as `x in xs`            */
-  SEG_N_AGG        /* AST only, in a measure: op = seg_aggfn, a = the column
+  SEG_N_AGG,       /* AST only, in a measure: op = seg_aggfn, a = the column
                   read (a name) or NULL, b = where condition or NULL,
                   fval = the fraction of percentile()                   */
+  SEG_N_RANK       /* AST only, a ranking over the base: op = seg_rkind,
+                  a = the ranked value, b = the population (a segment
+                  name, `within`) or NULL; ival = k of an ntile, or the
+                  share of `top`/`bottom` in 1/10000 of a percent     */
 } seg_nkind;
+
+/* The rankings (issue 14): `quintile(x)` and friends are ntiles, `x in
+** top 10%` and `x in bottom 10%` shares. */
+typedef enum seg_rkind { SEG_RK_NTILE, SEG_RK_TOP, SEG_RK_BOTTOM } seg_rkind;
 
 /* The aggregates of a measure (`measure revenue = sum(total_spend)`). */
 typedef enum seg_aggfn {

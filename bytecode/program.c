@@ -36,6 +36,8 @@ void seg_program_free(seg_program *p) {
   free(p->measures);
   free(p->aggs);
   free(p->mops);
+  free(p->rsrc);
+  free(p->ruse);
   for (uint32_t c = 0; p->colnames && c < p->ncols; c++) free(p->colnames[c]);
   free(p->colnames);
   free(p->coltypes);

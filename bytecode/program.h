@@ -101,6 +101,24 @@ typedef struct seg_measure {
   uint32_t first, n;
 } seg_measure;
 
+/* Rankings (`quintile(x)`, `x in top 10%`): the program runs in two
+** passes. Pass 1 is code [0, npass1): RVAL instructions hand each row's
+** value of a ranked expression (where its population condition is true)
+** to source rsrc[i]; then the runtime computes each use's thresholds
+** (order statistics of its source's values: runtime/rank.c), and pass 2,
+** code [npass1, ncode), reads them (NTILE, RTOP).
+**   seg_rsrc  one ranked expression over one population: isf 1 when its
+**             values are numbers (f64), 0 ints or dates (i64)
+**   seg_ruse  one ranking of a source: kind seg_rkind; k of an ntile;
+**             pct the share of top/bottom in 1/10000 of a percent */
+typedef struct seg_rsrc { uint8_t isf; } seg_rsrc;
+typedef struct seg_ruse {
+  uint32_t src;
+  uint8_t kind;
+  uint32_t k;
+  int64_t pct;
+} seg_ruse;
+
 typedef struct seg_program {
   seg_insn *code;   uint32_t ncode, capcode;
   int64_t *ki;      uint32_t nki, capki;
@@ -113,6 +131,9 @@ typedef struct seg_program {
   seg_aggr *aggs;    uint32_t naggs;
   seg_mop *mops;     uint32_t nmops;
   seg_measure *measures; uint32_t nmeasures;
+  uint32_t npass1;           /* code [0, npass1): the rankings' first pass */
+  seg_rsrc *rsrc;    uint32_t nrsrc;
+  seg_ruse *ruse;    uint32_t nruse;
   uint32_t nregs;
   uint32_t maxdepth;         /* deepest selection stack                 */
   uint32_t ncols;            /* columns of the schema it was built for  */

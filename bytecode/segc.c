@@ -13,13 +13,13 @@
 
 #include "crc32.h"
 
-#define NSECTIONS 10
+#define NSECTIONS 11
 #define NCOUNTS 11                  /* PROG's u32 counts */
 #define XNODE_BYTES 55              /* one expression node in EXPR */
 #define HEADER_LEN (SEG_SEGC_MAGIC_LEN + 16)
 #define NO_DESC 0xffffffffu
 
-static const char *const TAGS[NSECTIONS] = {"PROG", "OPS ", "COLS", "CODE", "KINT", "KNUM", "SEGS", "MAPS", "EXPR", "MEAS"};
+static const char *const TAGS[NSECTIONS] = {"PROG", "OPS ", "COLS", "CODE", "KINT", "KNUM", "SEGS", "MAPS", "EXPR", "MEAS", "RANK"};
 
 /* ---- growing byte buffer ------------------------------------------------ */
 
@@ -192,6 +192,18 @@ int seg_segc_save(const seg_program *p, const seg_segc_info *info, char **out, s
     put_loc(&b, &ms->loc);
     put_u32(&b, ms->first);
     put_u32(&b, ms->n);
+  }
+  END();
+  BEGIN("RANK");
+  put_u32(&b, p->npass1);
+  put_u32(&b, p->nrsrc);
+  put_u32(&b, p->nruse);
+  for (uint32_t i = 0; i < p->nrsrc; i++) put_u8(&b, p->rsrc[i].isf);
+  for (uint32_t u = 0; u < p->nruse; u++) {
+    put_u32(&b, p->ruse[u].src);
+    put_u8(&b, p->ruse[u].kind);
+    put_u32(&b, p->ruse[u].k);
+    put_u64(&b, (uint64_t)p->ruse[u].pct);
   }
   END();
 #undef BEGIN
@@ -535,6 +547,32 @@ int seg_segc_load_ex(const void *data, size_t len, int skip_crc, seg_segc_info *
     ms->n = get_u32(&s, "MEAS");
   }
   if (done(&r, &s, "MEAS") != 0) goto bad;
+  /* RANK */
+  if (section(&r, 10, &s) != 0) goto bad;
+  p->npass1 = get_u32(&s, "RANK");
+  uint32_t nrs = get_u32(&s, "RANK"), nru = get_u32(&s, "RANK");
+  if (s.failed) goto bad;
+  if (nrs > s.n || nru > s.n / 17) {
+    fail(&r, "RANK: %u sources, %u rankings in %zu bytes", nrs, nru, s.n);
+    goto bad;
+  }
+  p->rsrc = calloc((size_t)nrs + 1, sizeof *p->rsrc);
+  p->ruse = calloc((size_t)nru + 1, sizeof *p->ruse);
+  if (!p->rsrc || !p->ruse) { fail(&r, "out of memory"); goto bad; }
+  p->nrsrc = nrs;
+  p->nruse = nru;
+  for (uint32_t i = 0; i < nrs && !s.failed; i++) {
+    uint32_t isf = get_u8(&s, "RANK");
+    if (isf > 1) fail(&s, "ranking source %u: kind %u", i, isf);
+    p->rsrc[i].isf = (uint8_t)isf;
+  }
+  for (uint32_t u = 0; u < nru && !s.failed; u++) {
+    p->ruse[u].src = get_u32(&s, "RANK");
+    p->ruse[u].kind = (uint8_t)get_u8(&s, "RANK");
+    p->ruse[u].k = get_u32(&s, "RANK");
+    p->ruse[u].pct = (int64_t)get_u64(&s, "RANK");
+  }
+  if (done(&r, &s, "RANK") != 0) goto bad;
   if (r.off != r.n) { fail(&r, "%zu bytes after the last section", r.n - r.off); goto bad; }
 
   int vrc = seg_program_verify(p, err, errlen);

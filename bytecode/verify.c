@@ -67,6 +67,33 @@ static int verify_maps(const seg_program *p, char *err, size_t errlen) {
   return 0;
 }
 
+/* The rankings: RVAL only in the first pass, to a source of its kind;
+** NTILE / RTOP only in the second, of a use of its kind; no segment
+** counted in the first pass. NULL when in order. */
+static const char *rank_check(const seg_program *p, uint32_t pc, const seg_insn *in) {
+  int pass1 = pc < p->npass1;
+  switch ((seg_opcode)in->op) {
+  case SEG_OP_RVAL_I: case SEG_OP_RVAL_F:
+    if (!pass1) return "hands a value to a ranking outside the first pass";
+    if (in->a >= p->nrsrc) return "no such ranking source";
+    if (p->rsrc[in->a].isf != (in->op == SEG_OP_RVAL_F)) return "a ranking source of another kind";
+    return NULL;
+  case SEG_OP_NTILE_I: case SEG_OP_NTILE_F: case SEG_OP_RTOP_I: case SEG_OP_RTOP_F: {
+    if (pass1) return "reads a ranking in the first pass";
+    if (in->c >= p->nruse) return "no such ranking";
+    const seg_ruse *u = &p->ruse[in->c];
+    int ntile = in->op == SEG_OP_NTILE_I || in->op == SEG_OP_NTILE_F;
+    int isf = in->op == SEG_OP_NTILE_F || in->op == SEG_OP_RTOP_F;
+    if (u->src >= p->nrsrc || p->rsrc[u->src].isf != isf) return "a ranking of another kind";
+    if (ntile != (u->kind == SEG_RK_NTILE)) return "an ntile read as a share, or a share as an ntile";
+    return NULL;
+  }
+  default:
+    if (pass1 && seg_ops[in->op].format[0] == 'S') return "counts a segment in the first pass";
+    return NULL;
+  }
+}
+
 static seg_vtype map_kind(char k) { return k == 'T' ? VT_BOOL : k == 'I' ? VT_INT : VT_NUM; }
 
 int seg_program_verify(const seg_program *p, char *err, size_t errlen) {
@@ -87,8 +114,27 @@ int seg_program_verify(const seg_program *p, char *err, size_t errlen) {
     rc = -2;
     goto out;
   }
+  if (p->npass1 > p->ncode) {
+    snprintf(err, errlen, "the first pass ends at instruction %u, past the end", p->npass1);
+    goto out;
+  }
   for (uint32_t pc = 0; pc < p->ncode; pc++) {
     const seg_insn *in = &p->code[pc];
+    if (pc == p->npass1 && pc > 0) {
+      /* pass 2 starts afresh: no selection, no register carried over */
+      if (depth != 0) {
+        snprintf(err, errlen, "unbalanced selection stack at the end of the first pass");
+        goto out;
+      }
+      memset(kind, 0, (size_t)p->nregs + 1);
+    }
+    if (in->op < SEG_OP_COUNT) {
+      const char *rbad = rank_check(p, pc, in);
+      if (rbad) {
+        snprintf(err, errlen, "instruction %u (%s): %s", pc, seg_ops[in->op].name, rbad);
+        goto out;
+      }
+    }
     if (in->op >= SEG_OP_COUNT) {
       snprintf(err, errlen, "instruction %u: invalid opcode %u", pc, in->op);
       goto out;
@@ -105,7 +151,7 @@ int seg_program_verify(const seg_program *p, char *err, size_t errlen) {
       case 'F': lim = p->nkf; break;
       case 'S': lim = seg_program_slots(p); break;
       case 'J':
-        if (v <= pc || v >= p->ncode) {
+        if (v <= pc || v >= p->ncode || (pc < p->npass1 && v >= p->npass1)) {
           snprintf(err, errlen, "jump at instruction %u points %s", pc, v <= pc ? "backwards" : "past the end");
           goto out;
         }
@@ -218,6 +264,25 @@ int seg_program_verify(const seg_program *p, char *err, size_t errlen) {
     if (!fits) {
       snprintf(err, errlen, "aggregate %u: %s() of a %s column", a, seg_aggfn_name((seg_aggfn)g->fn),
                seg_type_name(ct));
+      goto out;
+    }
+  }
+  /* each source is handed its values by exactly one RVAL (the runtime
+  ** gives each a value per row, no more) */
+  for (uint32_t i = 0; i < p->nrsrc; i++) {
+    uint32_t n = 0;
+    for (uint32_t pc = 0; pc < p->npass1; pc++)
+      n += (p->code[pc].op == SEG_OP_RVAL_I || p->code[pc].op == SEG_OP_RVAL_F) && p->code[pc].a == i;
+    if (n != 1) {
+      snprintf(err, errlen, "ranking source %u is given values by %u instructions, not one", i, n);
+      goto out;
+    }
+  }
+  for (uint32_t u = 0; u < p->nruse; u++) {
+    const seg_ruse *r = &p->ruse[u];
+    if (r->src >= p->nrsrc || r->kind > SEG_RK_BOTTOM ||
+        (r->kind == SEG_RK_NTILE ? r->k < 2 || r->k > 1000 : r->pct <= 0 || r->pct > 1000000)) {
+      snprintf(err, errlen, "ranking %u is malformed", u);
       goto out;
     }
   }

@@ -94,3 +94,17 @@ size_t seg_ident_prefix(const char *s, size_t n) {
   }
   return n;
 }
+
+int seg_node_same(const seg_node *x, const seg_node *y) {
+  if (!x || !y) return x == y;
+  if (x->kind != y->kind || x->op != y->op || x->negated != y->negated || x->ival != y->ival ||
+      x->col != y->col || x->ref != y->ref || x->type != y->type || x->unit != y->unit || x->fn != y->fn ||
+      x->period != y->period || memcmp(&x->fval, &y->fval, sizeof x->fval) != 0 || x->len != y->len ||
+      (x->str != y->str && (!x->str || !y->str || memcmp(x->str, y->str, x->len ? x->len : strlen(x->str) + 1) != 0)))
+    return 0;
+  if (!seg_node_same(x->a, y->a) || !seg_node_same(x->b, y->b) || !seg_node_same(x->c, y->c)) return 0;
+  const seg_node *p = x->list, *q = y->list;
+  for (; p && q; p = p->next, q = q->next)
+    if (!seg_node_same(p, q)) return 0;
+  return !p && !q;
+}

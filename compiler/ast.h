@@ -46,6 +46,8 @@ struct seg_node {
   int has_cols;       /* subtree reads any column or segment            */
   const char *folded; size_t folded_len;
   int depth;          /* height of the subtree (parser), through constants (sema) */
+  int rank;           /* SEG_N_RANK: its use (codegen: seg_ruse index)    */
+  int rfm;            /* sema: this `+` is an rfm() code (compared with text) */
 };
 
 /* S_MEASURE: a value computed per segment over its members (expr over
@@ -81,6 +83,11 @@ seg_node *seg_node_new(seg_arena *a, seg_nkind k, seg_loc loc);
 ** alone (-1 none, -2 several or others). The `require` guard uses it to
 ** wrap each segment's rule (codegen, seg sql). Returns buf. */
 seg_node *seg_node_and(seg_node *buf, seg_node *a, seg_node *b);
+
+/* 1 when x and y are the same checked expression (kind, operator,
+** literals, columns and statements read, all the way down): two uses of
+** one ranking share its first pass (codegen, seg sql). */
+int seg_node_same(const seg_node *x, const seg_node *y);
 
 /* The one definition of a bare name (a segment, a let, a column without
 ** backticks): a letter or '_' then letters, digits or '_', where a letter is

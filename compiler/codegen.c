@@ -31,6 +31,10 @@ typedef struct cg {
   uint32_t depth;
   int failed;
   seg_cg_probes *probes;      /* seg why: where each condition's value is */
+  int pass1;                  /* emitting the rankings' first pass       */
+  seg_node *guard;            /* the `require` guard, or NULL            */
+  seg_node **rsrc;            /* per ranking source: its first node      */
+  uint32_t caprsrc, capruse, capnodes;
 } cg;
 
 #define GROW(arr, n, cap) \
@@ -584,6 +588,68 @@ static uint32_t add_map(cg *g, seg_node *n) {
   return p->nmaps++;
 }
 
+/* ---- rankings: the first pass ------------------------------------------
+** Every ranking (SEG_N_RANK) of the segments and guards is a use of a
+** source (its value and population; equal ones shared); the first pass
+** hands each source's values to the runtime (RVAL), which computes each
+** use's thresholds before the second pass reads them (NTILE, RTOP). */
+
+static uint32_t gen_inline(cg *g, seg_stmt *t);
+
+/* A ranking's value: its expression, negated for a reversed ranking. */
+static uint32_t rank_value(cg *g, seg_node *n) {
+  if (!n->negated) return gen(g, n->a);
+  return gen_unary(g, n->a->type == VT_NUM ? SEG_OP_NEG_F : SEG_OP_NEG_I, n->a);
+}
+
+/* Gives every ranking under n its use (n->rank), adding sources and uses. */
+static void collect_ranks(cg *g, seg_node *n) {
+  if (!n || g->failed) return;
+  collect_ranks(g, n->a);
+  collect_ranks(g, n->b);
+  collect_ranks(g, n->c);
+  for (seg_node *k = n->list; k; k = k->next) collect_ranks(g, k);
+  if (n->kind != SEG_N_RANK) return;
+  seg_program *p = g->p;
+  uint32_t s = 0;
+  while (s < p->nrsrc && !(seg_node_same(g->rsrc[s]->a, n->a) && seg_node_same(g->rsrc[s]->b, n->b) &&
+                           g->rsrc[s]->negated == n->negated))
+    s++;
+  if (s == p->nrsrc) {
+    if (!GROW(p->rsrc, p->nrsrc, g->caprsrc)) { g->failed = 1; return; }
+    if (!GROW(g->rsrc, p->nrsrc, g->capnodes)) { g->failed = 1; return; }
+    p->rsrc[p->nrsrc] = (seg_rsrc){.isf = n->a->type == VT_NUM};
+    g->rsrc[p->nrsrc++] = n;
+  }
+  seg_ruse u = {.src = s, .kind = (uint8_t)n->op, .k = n->op == SEG_RK_NTILE ? (uint32_t)n->ival : 0,
+                .pct = n->op == SEG_RK_NTILE ? 0 : n->ival};
+  uint32_t k = 0;
+  while (k < p->nruse && !(p->ruse[k].src == u.src && p->ruse[k].kind == u.kind && p->ruse[k].k == u.k &&
+                           p->ruse[k].pct == u.pct))
+    k++;
+  if (k == p->nruse) {
+    if (!GROW(p->ruse, p->nruse, g->capruse)) { g->failed = 1; return; }
+    p->ruse[p->nruse++] = u;
+  }
+  n->rank = (int)k;
+}
+
+/* The first pass: each source's value where its population holds. */
+static void emit_pass1(cg *g) {
+  g->pass1 = 1;
+  for (uint32_t s = 0; s < g->p->nrsrc && !g->failed; s++) {
+    seg_node *n = g->rsrc[s];
+    uint32_t v = rank_value(g, n), c;
+    if (n->b) c = gen(g, n->b);
+    else emit(g, SEG_OP_KB, c = reg_alloc(g), SEG_TRUE, 0, 0);
+    emit(g, g->p->rsrc[s].isf ? SEG_OP_RVAL_F : SEG_OP_RVAL_I, s, v, c, 0);
+    reg_free(g, v);
+    reg_free(g, c);
+  }
+  g->pass1 = 0;
+  g->p->npass1 = g->p->ncode;
+}
+
 static uint32_t gen_node(cg *g, seg_node *n) {
   if (g->failed) return 0;
   if (!n->has_cols) {
@@ -607,6 +673,7 @@ static uint32_t gen_node(cg *g, seg_node *n) {
   }
   switch (n->kind) {
   case SEG_N_NAME: {
+    if (n->ref && g->pass1) return gen_inline(g, n->ref);
     if (n->ref) return (uint32_t)g->segreg[n->ref->index];
     uint32_t r = reg_alloc(g);
     seg_opcode op = n->type == VT_BOOL ? SEG_OP_COL_B : n->type == VT_NUM ? SEG_OP_COL_N
@@ -656,6 +723,28 @@ static uint32_t gen_node(cg *g, seg_node *n) {
     return d;
   }
   case SEG_N_CALL: return gen_call(g, n);
+  case SEG_N_RANK: {
+    if (g->pass1) {
+      cg_error(g, n, "a ranking inside the population of another ranking ('within') is not supported; "
+               "rank inside a segment defined without rankings");
+      return 0;
+    }
+    const seg_ruse *u = &g->p->ruse[n->rank];
+    int isf = g->p->rsrc[u->src].isf;
+    uint32_t v = rank_value(g, n), d = reg_alloc(g);
+    if (n->b) {                                /* `within S`: no rank outside S */
+      uint32_t c = gen(g, n->b), w = reg_alloc(g);
+      emit(g, SEG_OP_WHEN_V, w, v, c, 0);
+      reg_free(g, v);
+      reg_free(g, c);
+      v = w;
+    }
+    seg_opcode op = u->kind == SEG_RK_NTILE ? (isf ? SEG_OP_NTILE_F : SEG_OP_NTILE_I)
+                                            : (isf ? SEG_OP_RTOP_F : SEG_OP_RTOP_I);
+    emit(g, op, d, v, (uint32_t)n->rank, 0);
+    reg_free(g, v);
+    return d;
+  }
   default:
     cg_error(g, n, "this expression cannot be compiled (text from several columns)");
     return 0;
@@ -668,12 +757,21 @@ static uint32_t gen_node(cg *g, seg_node *n) {
 static uint32_t gen(cg *g, seg_node *n) {
   uint32_t r = gen_node(g, n);
   seg_cg_probes *ps = g->probes;
-  if (!ps || g->failed || n->type != VT_BOOL || g->p->ncode == 0) return r;
+  if (!ps || g->pass1 || g->failed || n->type != VT_BOOL || g->p->ncode == 0) return r;   /* pass 1 is not watched */
   const seg_insn *last = &g->p->code[g->p->ncode - 1];
   if (last->a != r || seg_ops[last->op].regs[0] != 'T') return r;
   if (!GROW(ps->v, ps->n, ps->cap)) { g->failed = 1; return r; }
   ps->v[ps->n++] = (seg_cg_probe){n, g->p->ncode - 1};
   return r;
+}
+
+/* The first pass cannot read a segment's result (it is not computed
+** yet): a population's segment is evaluated there from its rule, with the
+** guard, as the second pass would see it. */
+static uint32_t gen_inline(cg *g, seg_stmt *t) {
+  seg_node guarded, *e = t->expr;
+  if (g->guard) e = seg_node_and(&guarded, g->guard, t->expr);
+  return gen(g, e);
 }
 
 /* ---- segments nothing else reads: a chain of selections ---------------- */
@@ -942,6 +1040,10 @@ int seg_cg_program_probed(seg_ast *ast, seg_stmt **order, const seg_schema_view 
   for (seg_stmt *t = ast->first; t && !g.failed; t = t->next)     /* filters and guards read segments too */
     if ((t->kind == S_MEASURE || t->kind == S_REQUIRE) && t->expr) mark_refs(t->expr, referenced);
   seg_node *extra = NULL, *guard = guard_of(&g, ast, &extra);
+  g.guard = guard;
+  for (int i = 0; !g.failed && i < ast->nsegments; i++) collect_ranks(&g, order[i]->expr);
+  if (guard && !g.failed) collect_ranks(&g, guard);
+  if (p->nrsrc && !g.failed) emit_pass1(&g);
   for (int i = 0; !g.failed && i < ast->nsegments; i++) {
     seg_stmt *t = order[i];
     seg_seginfo *si = &p->segs[t->index];
@@ -1002,6 +1104,7 @@ int seg_cg_program_probed(seg_ast *ast, seg_stmt **order, const seg_schema_view 
     extra = next;
   }
   free(ps.jumps);
+  free(g.rsrc);
   free(referenced);
   free(g.freeregs);
   free(g.persistent);

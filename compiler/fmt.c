@@ -257,7 +257,7 @@ static int prec_of(const seg_node *n) {
     if (n->op == '+' || n->op == '-') return 5;
     if (n->op == '*' || n->op == '/') return 6;
     return 4;
-  case SEG_N_RANGE: case SEG_N_IN: case SEG_N_MISSING: case SEG_N_IS: case SEG_N_TEXTOP: case SEG_N_WITHIN: case SEG_N_AGO: return 4;
+  case SEG_N_RANGE: case SEG_N_IN: case SEG_N_MISSING: case SEG_N_IS: case SEG_N_TEXTOP: case SEG_N_WITHIN: case SEG_N_AGO: case SEG_N_RANK: return 4;
   case SEG_N_NEG: return 7;
   case SEG_N_DURATION: return 8;
   default: return 9;
@@ -402,6 +402,13 @@ static void pr(fctx *f, sbuf *b, const seg_node *n, int minprec) {
     break;
   case SEG_N_WITHIN:
     pr(f, b, n->a, 5); sb_puts(b, " within "); pr(f, b, n->b, 5);
+    break;
+  case SEG_N_RANK:      /* only `x in top 10% [within s]` comes from the parser */
+    pr(f, b, n->a, 5);
+    sb_puts(b, n->op == SEG_RK_BOTTOM ? " in bottom " : " in top ");
+    pr(f, b, n->c, 9);
+    sb_putc(b, '%');
+    if (n->b) { sb_puts(b, " within "); pr(f, b, n->b, 9); }
     break;
   case SEG_N_AGO:
     pr(f, b, n->a, 5);

@@ -575,7 +575,7 @@ static int same(const seg_node *a, const seg_node *b) {
   if (!a || !b) return a == b;
   if (a->kind != b->kind || a->op != b->op || a->negated != b->negated) return 0;
   switch (a->kind) {
-  case SEG_N_INT: case SEG_N_BOOL: case SEG_N_DATE: if (a->ival != b->ival) return 0; break;
+  case SEG_N_INT: case SEG_N_BOOL: case SEG_N_DATE: case SEG_N_RANK: if (a->ival != b->ival) return 0; break;
   case SEG_N_NUM: if (a->fval != b->fval) return 0; break;
   case SEG_N_STR:
     if (a->kind == SEG_N_STR && a->folded && b->folded) {
@@ -605,7 +605,7 @@ static uint64_t shape_hash(const seg_node *n) {
   for (; n; n = n->next) {         /* a list item: its siblings follow */
     uint64_t x = (uint64_t)n->kind * 1000003u ^ (uint64_t)n->op * 8191u ^ (uint64_t)n->negated;
     switch (n->kind) {
-    case SEG_N_INT: case SEG_N_BOOL: case SEG_N_DATE: x ^= (uint64_t)n->ival * 0xC2B2AE3D27D4EB4FULL; break;
+    case SEG_N_INT: case SEG_N_BOOL: case SEG_N_DATE: case SEG_N_RANK: x ^= (uint64_t)n->ival * 0xC2B2AE3D27D4EB4FULL; break;
     case SEG_N_DURATION: x ^= (uint64_t)n->unit << 20; break;
     case SEG_N_NAME: x ^= (uint64_t)(n->col + 2) << 24 ^ (uint64_t)(uintptr_t)n->ref; break;
     case SEG_N_CALL: x ^= (uint64_t)(uintptr_t)n->fn; break;

@@ -10,6 +10,7 @@
 #include "sema.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -217,6 +218,7 @@ static void merge(seg_node *n, const seg_node *c) {
 }
 
 static seg_vtype check(sema *s, seg_node *n);
+static seg_vtype check_inner(sema *s, seg_node *n);
 static void check_stmt(sema *s, seg_stmt *t);
 static void set_depth(sema *s, seg_node *n);
 
@@ -322,7 +324,8 @@ static const struct fninfo {
   {"abs", F_ABS, 1}, {"coalesce", F_COALESCE, -2}, {NULL, F_NONE, 0}
 };
 static const char *const FUNC_NAMES[] = {"days_since", "year", "month", "lower", "upper",
-                                         "length", "abs", "coalesce", NULL};
+                                         "length", "abs", "coalesce", "quintile", "decile",
+                                         "percentile", "rfm", NULL};
 
 static seg_vtype check_call(sema *s, seg_node *n) {
   const struct fninfo *f = FUNCS;
@@ -332,7 +335,8 @@ static seg_vtype check_call(sema *s, seg_node *n) {
   if (!f->name) {
     const char *dym = suggest(s, n->str, 0, 0, FUNC_NAMES);
     if (dym) ERR(s, "E0104", n->loc, "unknown function '%s'; did you mean '%s'?", n->str, dym);
-    else ERR(s, "E0104", n->loc, "unknown function '%s' (functions: days_since, year, month, lower, upper, length, abs, coalesce)", n->str);
+    else ERR(s, "E0104", n->loc, "unknown function '%s' (functions: days_since, year, month, lower, upper, length, abs, coalesce, "
+        "quintile, decile, percentile, rfm)", n->str);
     return VT_UNKNOWN;
   }
   n->fn = f->fn;
@@ -588,6 +592,165 @@ static void spread_where(sema *s, seg_node *n, seg_node *w) {
   spread_where(s, n->b, w);
 }
 
+/* ---- rankings ----------------------------------------------------------
+** `quintile(x)`, `decile(x)`, `percentile(x)` (ntiles, with `x within S`
+** as the argument to rank inside segment S), `x in top p%` / `bottom p%`
+** [within S] (SEG_N_RANK from the parser), and `rfm(r, f, m)`, which is
+** rewritten here as quintile(r) * 100 + quintile(f) * 10 + quintile(m),
+** compared with a three-digit code in quotes. */
+
+static int has_rank(const seg_node *n, int *budget);
+static int rank_k(const char *name) {
+  if (strcasecmp(name, "quintile") == 0) return 5;
+  if (strcasecmp(name, "decile") == 0) return 10;
+  if (strcasecmp(name, "percentile") == 0) return 100;
+  if (strcasecmp(name, "rfm") == 0) return -1;
+  return 0;
+}
+
+static seg_vtype check_rank(sema *s, seg_node *n) {
+  if (s->cur && s->cur->kind == S_MEASURE) {
+    ERR(s, "E0140", n->loc, "a ranking is a value per customer; use it in a segment, and measure the segment");
+    return VT_UNKNOWN;
+  }
+  check(s, n->a);
+  merge(n, n->a);
+  seg_vtype t = n->a->type;
+  if (n->b) {
+    check(s, n->b);
+    merge(n, n->b);
+    if (n->b->type != VT_UNKNOWN && n->b->type != VT_BOOL) {
+      ERR(s, "E0103", n->b->loc, "'within' ranks inside a segment; %s is not one", describe(s, n->b));
+      return VT_UNKNOWN;
+    }
+    if (n->b->type == VT_UNKNOWN) return VT_UNKNOWN;
+    int budget = 100000;
+    if (has_rank(n->b, &budget)) {
+      ERR(s, "E0110", n->b->loc, "ranking within '%s', which itself uses a ranking, is not supported; "
+          "rank within a segment defined without rankings", n->b->str ? n->b->str : "");
+      return VT_UNKNOWN;
+    }
+  }
+  if (t == VT_UNKNOWN) return VT_UNKNOWN;
+  n->has_cols = 1;          /* a ranking is never a constant, nor a text map */
+  n->textcol = -2;
+  if (t != VT_INT && t != VT_NUM && t != VT_DATE) {
+    ERR(s, "E0103", n->a->loc, "a ranking orders numbers or dates, found %s", describe(s, n->a));
+    return VT_UNKNOWN;
+  }
+  if (n->negated == 2) n->negated = t != VT_DATE;   /* rfm's recency: recent is 5 */
+  if (n->op == SEG_RK_NTILE) return VT_INT;
+  /* the share: more than 0, at most 100, at most 4 decimals, exactly */
+  const seg_node *c = n->c;
+  double v = c->kind == SEG_N_INT ? (double)c->ival : c->fval;
+  double units = v * 10000;
+  if (!(v > 0 && v <= 100)) {
+    ERR(s, "E0140", c->loc, "a share must be more than 0%% and at most 100%%");
+    return VT_UNKNOWN;
+  }
+  long long u = llround(units);
+  if (fabs(units - (double)u) > 1e-6) {
+    ERR(s, "E0140", c->loc, "a share has at most 4 decimals (0.0001%%)");
+    return VT_UNKNOWN;
+  }
+  n->ival = u;
+  return VT_BOOL;
+}
+
+static seg_node *rank_node(sema *s, seg_node *arg, int k, seg_loc loc) {
+  seg_node *r = seg_node_new(s->arena, SEG_N_RANK, loc);
+  if (!r) { s->diags->oom = 1; return NULL; }
+  r->op = SEG_RK_NTILE;
+  r->ival = k;
+  if (arg->kind == SEG_N_WITHIN && arg->b && arg->b->kind == SEG_N_NAME) {   /* `x within nordic` */
+    r->a = arg->a;
+    r->b = arg->b;
+  } else {
+    r->a = arg;
+  }
+  r->next = NULL;
+  return r;
+}
+
+static seg_node *bin_node(sema *s, int op, seg_node *a, seg_node *b, seg_loc loc) {
+  seg_node *x = seg_node_new(s->arena, SEG_N_BIN, loc);
+  if (!x) { s->diags->oom = 1; return NULL; }
+  x->op = op;
+  x->a = a;
+  x->b = b;
+  return x;
+}
+
+static seg_node *int_node(sema *s, int64_t v, seg_loc loc) {
+  seg_node *x = seg_node_new(s->arena, SEG_N_INT, loc);
+  if (!x) { s->diags->oom = 1; return NULL; }
+  x->ival = v;
+  return x;
+}
+
+/* A call of quintile/decile/percentile/rfm (k from rank_k), rewritten in
+** place; returns its type. */
+static seg_vtype check_rank_call(sema *s, seg_node *n, int k) {
+  int nargs = 0;
+  for (seg_node *a = n->list; a; a = a->next) nargs++;
+  int want = k < 0 ? 3 : 1;
+  if (nargs != want) {
+    ERR(s, "E0107", n->loc, "%s() takes %s, found %d", n->str,
+        k < 0 ? "three arguments (recency, frequency, monetary)" : "one argument", nargs);
+    return VT_UNKNOWN;
+  }
+  if (k > 0) {
+    seg_node *arg = n->list;
+    seg_node *r = rank_node(s, arg, k, n->loc);
+    if (!r) return VT_UNKNOWN;
+    *n = (seg_node){.kind = SEG_N_RANK, .loc = n->loc, .op = SEG_RK_NTILE, .ival = k, .a = r->a, .b = r->b,
+                    .depth = n->depth, .textcol = -1};
+    return check_rank(s, n);
+  }
+  seg_node *args[3], *q[3];
+  int i = 0;
+  for (seg_node *a = n->list; a; a = a->next) args[i++] = a;
+  for (i = 0; i < 3; i++) {
+    args[i]->next = NULL;
+    if (!(q[i] = rank_node(s, args[i], 5, args[i]->loc))) return VT_UNKNOWN;
+  }
+  q[0]->negated = 2;        /* recency: a date ranks as it is, a number of days reversed */
+  seg_node *rf = bin_node(s, '+', bin_node(s, '*', q[0], int_node(s, 100, n->loc), n->loc),
+                          bin_node(s, '*', q[1], int_node(s, 10, n->loc), n->loc), n->loc);
+  if (!rf || !rf->a || !rf->b || !rf->a->b || !rf->b->b) return VT_UNKNOWN;
+  *n = (seg_node){.kind = SEG_N_BIN, .loc = n->loc, .op = '+', .a = rf, .b = q[2], .depth = n->depth,
+                  .textcol = -1, .rfm = 1};
+  return check_inner(s, n);
+}
+
+/* `rfm(...) = "555"`: the code in quotes as the number it is. */
+static void rfm_code(sema *s, seg_node *str) {
+  if (str->kind != SEG_N_STR) return;
+  if (str->len == 3 && str->str[0] >= '1' && str->str[0] <= '5' && str->str[1] >= '1' && str->str[1] <= '5' &&
+      str->str[2] >= '1' && str->str[2] <= '5') {
+    int64_t v = (str->str[0] - '0') * 100 + (str->str[1] - '0') * 10 + (str->str[2] - '0');
+    str->kind = SEG_N_INT;
+    str->ival = v;
+    return;
+  }
+  ERR(s, "E0140", str->loc, "an RFM code is three digits from 1 to 5, such as \"555\" or \"515\"; found \"%.*s\"",
+      (int)(str->len > 20 ? 20 : str->len), str->str);
+  str->kind = SEG_N_INT;           /* reported: no second error for the comparison */
+  str->ival = 0;
+}
+
+/* 1 when n (through the segments it names) holds a ranking; *budget
+** bounds the walk (a cycle is reported elsewhere). */
+static int has_rank(const seg_node *n, int *budget) {
+  if (!n || --*budget < 0) return 0;
+  if (n->kind == SEG_N_RANK || (n->kind == SEG_N_CALL && n->str && rank_k(n->str))) return 1;
+  if (n->kind == SEG_N_NAME && n->ref && n->ref->kind == S_SEGMENT) return has_rank(n->ref->expr, budget);
+  if (has_rank(n->a, budget) || has_rank(n->b, budget) || has_rank(n->c, budget)) return 1;
+  for (const seg_node *k = n->list; k; k = k->next)
+    if (has_rank(k, budget)) return 1;
+  return 0;
+}
+
 static seg_vtype check_inner(sema *s, seg_node *n) {
   switch (n->kind) {
   case SEG_N_INT: return VT_INT;
@@ -616,7 +779,10 @@ static seg_vtype check_inner(sema *s, seg_node *n) {
     if (!require_constant(s, n->a, "the amount of a duration")) return VT_UNKNOWN;
     return VT_DURATION;
   case SEG_N_NAME: return check_name(s, n);
+  case SEG_N_RANK: return check_rank(s, n);
   case SEG_N_CALL: {
+    int rk = rank_k(n->str);
+    if (rk && !n->b && !(rk == 100 && s->cur && s->cur->kind == S_MEASURE)) return check_rank_call(s, n, rk);
     int ag = 0;
     while (seg_aggfn_name((seg_aggfn)ag) && strcasecmp(seg_aggfn_name((seg_aggfn)ag), n->str) != 0) ag++;
     if (seg_aggfn_name((seg_aggfn)ag)) return check_agg(s, n, (seg_aggfn)ag);
@@ -637,6 +803,10 @@ static seg_vtype check_inner(sema *s, seg_node *n) {
     }
     return n->a->type;
   case SEG_N_BIN: {
+    if (n->op >= 256 && n->b && n->b->kind == SEG_N_STR && n->a->kind == SEG_N_CALL && rank_k(n->a->str) == -1)
+      rfm_code(s, n->b);
+    if (n->op >= 256 && n->a && n->a->kind == SEG_N_STR && n->b->kind == SEG_N_CALL && rank_k(n->b->str) == -1)
+      rfm_code(s, n->a);
     check(s, n->a);
     s->text_side = n->op >= 256 && n->a->type == VT_TEXT;   /* `tier = gold`: quotes forgotten? */
     check(s, n->b);
@@ -714,6 +884,8 @@ static seg_vtype check_inner(sema *s, seg_node *n) {
     check(s, n->a);
     merge(n, n->a);
     if (n->bare && !splice_list(s, n)) return VT_UNKNOWN;
+    if (n->a->rfm)
+      for (seg_node *k = n->list; k; k = k->next) rfm_code(s, k);
     int ok = 1;
     for (seg_node *k = n->list; k; k = k->next) {
       s->text_side = n->a->type == VT_TEXT;

@@ -26,6 +26,8 @@ typedef struct sq {
   int leaf;        /* ClickHouse: the next expr() writes a leaf condition as SQL's */
   const seg_node **aggs;   /* the measures' aggregates, in file order: column "seg$aK" of flags */
   int naggs;
+  const seg_node **rsrc;   /* the rankings' sources (value, population): columns of "seg$r" */
+  int nrsrc;
 } sq;
 
 static const char *const DIALECTS[] = {"sqlite", "duckdb", "postgres", "bigquery", "snowflake", "spark", "trino",
@@ -553,6 +555,105 @@ static void call(sq *q, const seg_node *n) {
   }
 }
 
+/* ---- rankings ------------------------------------------------------------
+** A CTE "seg$r" adds, per source K (a ranked value over a population, equal
+** ones shared as in the VM), the definitions of docs/language.md as window
+** functions over the rows where the value is present and the population
+** true: "seg$lK" = L(x), the values strictly below (RANK() - 1 ascending),
+** "seg$gK" = G(x), those strictly above, "seg$nK" = N, how many; NULL on
+** the other rows. Then ntile_k = 1 + (k * L) / N in integer arithmetic, and
+** `top p%` is G < p * N / 100, written 1000000 * G < p' * N with p' the
+** share in 1/10000 of a percent, exactly. */
+
+static int rank_src(sq *q, const seg_node *n) {
+  for (int k = 0; k < q->nrsrc; k++)
+    if (seg_node_same(q->rsrc[k]->a, n->a) && seg_node_same(q->rsrc[k]->b, n->b) &&
+        q->rsrc[k]->negated == n->negated)
+      return k;
+  return -1;
+}
+
+static void collect_ranks(sq *q, const seg_node *n) {
+  if (!n) return;
+  collect_ranks(q, n->a);
+  collect_ranks(q, n->b);
+  collect_ranks(q, n->c);
+  for (const seg_node *k = n->list; k; k = k->next) collect_ranks(q, k);
+  if (n->kind != SEG_N_RANK || rank_src(q, n) >= 0) return;
+  const seg_node **more = realloc(q->rsrc, (size_t)(q->nrsrc + 1) * sizeof *more);
+  if (!more) { q->oom = 1; return; }
+  q->rsrc = more;
+  q->rsrc[q->nrsrc++] = n;
+}
+
+/* the ranked value, negated for a reversed ranking (rfm's recency in days) */
+static void rank_value(sq *q, const seg_node *n) {
+  if (n->negated) fputs("(-", q->f);
+  expr(q, n->a);
+  if (n->negated) fputc(')', q->f);
+}
+
+/* the rows ranked: value present, population true */
+static void rank_rows(sq *q, const seg_node *n) {
+  fputs("(", q->f);
+  expr(q, n->a);
+  fputs(" IS NOT NULL", q->f);
+  if (n->b) {
+    fputs(" AND ", q->f);
+    expr(q, n->b);
+  }
+  fputs(")", q->f);
+}
+
+static void rank_columns(sq *q) {
+  FILE *f = q->f;
+  for (int k = 0; k < q->nrsrc; k++) {
+    const seg_node *n = q->rsrc[k];
+    for (int dir = 0; dir < 2; dir++) {
+      fputs(",\n    CASE WHEN ", f);
+      rank_rows(q, n);
+      fputs(" THEN RANK() OVER (PARTITION BY ", f);
+      rank_rows(q, n);
+      fputs(" ORDER BY ", f);
+      rank_value(q, n);
+      fprintf(f, "%s) - 1 END AS \"seg$%c%d\"", dir ? " DESC" : "", dir ? 'g' : 'l', k);
+    }
+    fputs(",\n    SUM(CASE WHEN ", f);
+    rank_rows(q, n);
+    fprintf(f, " THEN 1 ELSE 0 END) OVER () AS \"seg$n%d\"", k);
+  }
+}
+
+/* k * L / N, rounded down: integer division, spelled per dialect */
+static void int_div(sq *q, int64_t k, int src) {
+  FILE *f = q->f;
+  switch (q->o->dialect) {
+  case SEG_SQL_DUCKDB: fprintf(f, "((%lld * \"seg$l%d\") // \"seg$n%d\")", (long long)k, src, src); break;
+  case SEG_SQL_BIGQUERY: fprintf(f, "DIV(%lld * `seg$l%d`, `seg$n%d`)", (long long)k, src, src); break;
+  case SEG_SQL_SPARK: fprintf(f, "((%lld * `seg$l%d`) DIV `seg$n%d`)", (long long)k, src, src); break;
+  case SEG_SQL_SNOWFLAKE: fprintf(f, "FLOOR((%lld * \"seg$l%d\") / \"seg$n%d\")", (long long)k, src, src); break;
+  default: fprintf(f, "((%lld * \"seg$l%d\") / \"seg$n%d\")", (long long)k, src, src); break;
+  }
+}
+
+static void rank_expr(sq *q, const seg_node *n) {
+  FILE *f = q->f;
+  int k = rank_src(q, n);
+  char c = dl(q)->idq;
+  if (k < 0 || CH(q)) {
+    refuse_why(q, n, "rankings", CH(q) ? "ClickHouse 18.16 has no window functions" : NULL);
+    return;
+  }
+  if (n->op == SEG_RK_NTILE) {
+    fputs("(1 + ", f);
+    int_div(q, n->ival, k);
+    fputc(')', f);
+    return;
+  }
+  fprintf(f, "(1000000 * %cseg$%c%d%c < %lld * %cseg$n%d%c)", c, n->op == SEG_RK_TOP ? 'g' : 'l', k, c,
+          (long long)n->ival, c, k, c);
+}
+
 /* ---- measures ------------------------------------------------------------
 ** The flags CTE carries, per aggregate K, a column "seg$aK": the value it
 ** aggregates where its filter is true, NULL elsewhere (CASE WHEN without
@@ -655,6 +756,9 @@ static void expr(sq *q, const seg_node *n) {
     return;
   }
   switch (n->kind) {
+  case SEG_N_RANK:
+    rank_expr(q, n);
+    return;
   case SEG_N_NAME:
     if (n->ref) {
       fputc('(', f);
@@ -1074,7 +1178,7 @@ int seg_sql_emit(const seg_ast *ast, const char *src, size_t srclen, const seg_s
                  seg_diags *diags) {
   char *body = NULL;
   size_t bodylen = 0;
-  sq qs = {o, diags, open_memstream(&body, &bodylen), 0, 0, 0, NULL, 0}, *q = &qs;
+  sq qs = {o, diags, open_memstream(&body, &bodylen), 0, 0, 0, NULL, 0, NULL, 0}, *q = &qs;
   if (!q->f) return -1;
   char today[11];
   seg_date_format(o->today, today);
@@ -1101,6 +1205,8 @@ int seg_sql_emit(const seg_ast *ast, const char *src, size_t srclen, const seg_s
     extra = both;
     guard = both;
   }
+  for (const seg_stmt *t = ast->first; t; t = t->next)
+    if (t->kind == S_SEGMENT || t->kind == S_REQUIRE) collect_ranks(q, t->expr);
   if (q->naggs && CH(q))
     refuse_why(q, q->aggs[0], "measures", "measures are written for the SQL-standard dialects, not ClickHouse yet");
   for (int k = 0; k < q->naggs && !CH(q) && o->shape == SEG_SQL_COUNTS; k++)
@@ -1118,7 +1224,16 @@ int seg_sql_emit(const seg_ast *ast, const char *src, size_t srclen, const seg_s
     put_ident(f, o->view, 1);
     fputs(" AS\n", f);
   }
-  fputs("WITH flags AS (\n  SELECT\n", f);
+  if (q->nrsrc) {
+    /* the rankings: each source's L, G and N, before the flags read them */
+    fputs("WITH \"seg$r\" AS (\n  SELECT\n    *", f);
+    rank_columns(q);
+    fputs("\n  FROM ", f);
+    put_ident(f, o->table, 1);
+    fputs("\n), flags AS (\n  SELECT\n", f);
+  } else {
+    fputs("WITH flags AS (\n  SELECT\n", f);
+  }
   if (o->shape != SEG_SQL_COUNTS) {
     fputs("    ", f);
     put_ident(f, o->key, 0);
@@ -1149,7 +1264,8 @@ int seg_sql_emit(const seg_ast *ast, const char *src, size_t srclen, const seg_s
     }
   if (first) fputs("    1 AS \"no segments\"", f);
   fputs("\n  FROM ", f);
-  put_ident(f, o->table, 1);
+  if (q->nrsrc) fputs("\"seg$r\"", f);
+  else put_ident(f, o->table, 1);
   fputs("\n)\n", f);
   if (o->shape == SEG_SQL_FLAGS) {
     fputs("SELECT\n  ", f);
@@ -1177,6 +1293,7 @@ done:;
     extra = next;
   }
   free(q->aggs);
+  free(q->rsrc);
   int bad = ferror(f);
   fclose(f);
   if (q->oom || bad || !body) {

@@ -32,6 +32,8 @@ static void add_stmt(seg_parse_ctx *pc, seg_stmt *s);
 static seg_node *fin(seg_parse_ctx *pc, seg_node *n);
 static seg_node *rev(seg_node *list);
 static int words2(seg_parse_ctx *pc, const seg_loc *at, const char *a, const char *wa, const char *b, const char *wb);
+static seg_node *share(seg_parse_ctx *pc, YYLTYPE loc, seg_node *subj, const YYLTYPE *wloc, const char *word,
+                        seg_node *amount, seg_node *pop);
 static seg_node *in_name(seg_parse_ctx *pc, YYLTYPE loc, seg_node *subj, const YYLTYPE *nloc, const char *name, int neg);
 static seg_node *period(seg_parse_ctx *pc, YYLTYPE loc, seg_node *subj, const YYLTYPE *wloc, const char *word,
                         const char *unit_word, seg_unit unit, int neg);
@@ -76,7 +78,7 @@ static seg_node *period(seg_parse_ctx *pc, YYLTYPE loc, seg_node *subj, const YY
 %token <name> NAME "a name" BQNAME "a `quoted` name" UNIT "a unit (days, weeks, months, years)"
 
 %type <node> expr and_expr not_expr pred sum term unary postfix primary bound sbound
-%type <node> items opt_args args
+%type <node> items opt_args args pctnum popname
 %type <op> cmpop textop
 %type <str> opt_desc
 %type <name> anyname
@@ -197,6 +199,9 @@ pred:
   /* calendar periods: `signup_date in this month`, `in last year` */
 | sum IN NAME UNIT                    { $$ = period(pc, @$, $1, &@3, $3.s, $4.s, $4.unit, 0); }
 | sum NOT IN NAME UNIT                { $$ = period(pc, @$, $1, &@4, $4.s, $5.s, $5.unit, 1); }
+  /* rankings: `total_spend in top 10%`, `... in bottom 20% within nordic` */
+| sum IN NAME pctnum '%'              { $$ = share(pc, @$, $1, &@3, $3.s, $4, NULL); }
+| sum IN NAME pctnum '%' WITHIN popname { $$ = share(pc, @$, $1, &@3, $3.s, $4, $7); }
 | sum IS MISSING                      { $$ = NODE(SEG_N_MISSING, @$, $1, NULL); }
 | sum IS NOT MISSING                  { $$ = NODE(SEG_N_MISSING, @$, $1, NULL); if ($$) $$->negated = 1; }
 | sum IS BOOLLIT                      { $$ = NODE(SEG_N_IS, @$, $1, NULL); if ($$) $$->op = (int)$3; }
@@ -212,6 +217,16 @@ pred:
 | sum BEFORE sum                      { $$ = NODE(SEG_N_BIN, @$, $1, $3); if ($$) $$->op = SEG_OPR_LT; }
 | sum AFTER sum                       { $$ = NODE(SEG_N_BIN, @$, $1, $3); if ($$) $$->op = SEG_OPR_GT; }
 | sum SINCE sum                       { $$ = NODE(SEG_N_BIN, @$, $1, $3); if ($$) $$->op = SEG_OPR_GE; }
+;
+
+pctnum:
+  INTLIT      { $$ = NODE(SEG_N_INT, @$, NULL, NULL); if ($$) $$->ival = $1; }
+| NUMLIT      { $$ = NODE(SEG_N_NUM, @$, NULL, NULL); if ($$) $$->fval = $1; }
+;
+
+popname:
+  NAME        { $$ = NODE(SEG_N_NAME, @$, NULL, NULL); if ($$) $$->str = $1.s; }
+| BQNAME      { $$ = NODE(SEG_N_NAME, @$, NULL, NULL); if ($$) $$->str = $1.s; }
 ;
 
 cmpop:
@@ -391,6 +406,25 @@ static seg_node *in_name(seg_parse_ctx *pc, YYLTYPE loc, seg_node *subj, const Y
   return fin(pc, n);
 }
 
+/* `x in top 10%`, `x in bottom 5% within nordic`: a ranking (sema checks
+** the share); `top` and `bottom` are ordinary words, not keywords. */
+static seg_node *share(seg_parse_ctx *pc, YYLTYPE loc, seg_node *subj, const YYLTYPE *wloc, const char *word,
+                       seg_node *amount, seg_node *pop) {
+  int kind = -1;
+  if (word && strcasecmp(word, "top") == 0) kind = SEG_RK_TOP;
+  else if (word && strcasecmp(word, "bottom") == 0) kind = SEG_RK_BOTTOM;
+  if (kind < 0) {
+    seg_diag_add(pc->diags, SEG_SEV_ERROR, "E0001", *wloc,
+                 "expected 'top' or 'bottom' before a share such as 10%%, found '%s'", word ? word : "");
+    return NODE(SEG_N_BOOL, loc, NULL, NULL);
+  }
+  seg_node *n = NODE(SEG_N_RANK, loc, subj, pop);
+  if (!n) return NULL;
+  n->op = kind;
+  n->c = amount;
+  return fin(pc, n);
+}
+
 /* `d in this month`, `d in last year`: a range whose two date bounds sema
 ** computes from today (node->period says which); `not in`: its negation. */
 static seg_node *period(seg_parse_ctx *pc, YYLTYPE loc, seg_node *subj, const YYLTYPE *wloc, const char *word,
@@ -514,7 +548,15 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, seg_
                  (int)(pc->prev2len > 40 ? 40 : pc->prev2len), pc->prev2, hint);
     return 0;
   }
-  /* `x in top 10`: a word after 'in' that starts nothing the language knows */
+  /* `x in top 10`: a share needs its percent sign */
+  if (n == 1 && strcmp(yysymbol_name(exp[0]), "'%'") == 0 && pc->prev) {
+    seg_diag_add(pc->diags, SEG_SEV_ERROR, "E0001", pc->prevloc,
+                 "expected '%%' after '%.*s': a share is written with a percent sign, such as `in top %.*s%%`",
+                 (int)(pc->prevlen > 40 ? 40 : pc->prevlen), pc->prev, (int)(pc->prevlen > 40 ? 40 : pc->prevlen),
+                 pc->prev);
+    return 0;
+  }
+  /* `x in top10`: a word after 'in' that starts nothing the language knows */
   if (pc->prev && pc->prev2 && pc->prev2len == 2 && strncasecmp(pc->prev2, "in", 2) == 0 &&
       la != YYSYMBOL_YYEOF && !starts_stmt(la) &&
       (isalpha((unsigned char)pc->prev[0]) || pc->prev[0] == '_')) {

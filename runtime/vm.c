@@ -50,6 +50,7 @@
 #include "tasks.h"
 #include "err.h"
 #include "vm_int.h"
+#include "rank.h"
 
 typedef struct vreg {
   union { int64_t *i; double *f; uint8_t *t; };
@@ -64,6 +65,7 @@ typedef struct vctx {
   vmap *maps;
   vaux *aux;
   double *pow10s;
+  const seg_rthr *thr;         /* pass 2: each ranking's thresholds      */
 } vctx;
 
 void seg_result_free(seg_result *r) {
@@ -167,6 +169,10 @@ typedef struct vthread {
   size_t from, to;             /* batch indexes [from, to)              */
   unsigned part, nparts;       /* map building: this thread's share     */
   uint64_t *counts;
+  uint32_t pc_from, pc_to;     /* the code run: a pass                   */
+  int pass1;                   /* the rankings' first pass: every row, no
+                                  members, no trace, no watch            */
+  seg_rvals *rv;               /* pass 1: this thread's values per source */
   int rc;
 } vthread;
 
@@ -267,7 +273,7 @@ static int run_batches(vthread *th) {
   uint64_t *counts = th->counts;
   /* on_batch without want_members: each segment's members of one batch,
   ** handed over and cleared after it; rb is the row the bits start at */
-  seg_vm_batch_fn on_batch = members ? NULL : X->o->on_batch;
+  seg_vm_batch_fn on_batch = members || th->pass1 ? NULL : X->o->on_batch;
   const size_t bwords = SEG_BATCH / 64;
   uint64_t **bmem = NULL, *bbits = NULL;
   if (on_batch) {
@@ -302,7 +308,7 @@ static int run_batches(vthread *th) {
     R[r].v = regmem + (size_t)r * SEG_BATCH * 9 + (size_t)SEG_BATCH * 8;
   }
 
-  const seg_vm_watch *W = X->o->watch;   /* units: the watched rows, else batches */
+  const seg_vm_watch *W = th->pass1 ? NULL : X->o->watch;   /* units: the watched rows, else batches */
   for (size_t u = th->from; u < th->to; u++) {
     size_t b = W ? W->rows[u] / SEG_BATCH : u;
     size_t base = b * SEG_BATCH;
@@ -319,9 +325,9 @@ static int run_batches(vthread *th) {
       dense = 0;
     }
     nsel[0] = n;
-    FILE *trace = b == 0 && !W ? X->o->trace : NULL;   /* the first batch only */
+    FILE *trace = b == 0 && !W && !th->pass1 ? X->o->trace : NULL;   /* the first batch only */
     if (trace) fprintf(trace, "; trace: batch 0, rows %u\n", rows);
-    for (uint32_t pc = 0; pc < p->ncode; pc++) {
+    for (uint32_t pc = th->pc_from; pc < th->pc_to; pc++) {
       const seg_insn *in = &p->code[pc];
       vreg *A = &R[in->a];
       if (trace) fprintf(trace, "%04u  %-9s selection %5u of %u (level %u)\n", pc, seg_ops[in->op].name, n, rows, lvl);
@@ -586,6 +592,45 @@ static int run_batches(vthread *th) {
         counts[in->a] += cnt;
         break;
       }
+      case SEG_OP_WHEN_V: { vreg *B = &R[in->b], *C = &R[in->c];
+        FOR_SEL { A->i[j] = B->i[j]; A->v[j] = (uint8_t)(B->v[j] & (C->t[j] == SEG_TRUE)); }
+        break; }
+      case SEG_OP_RVAL_I: case SEG_OP_RVAL_F: { vreg *B = &R[in->b], *C = &R[in->c];
+        seg_rvals *rv = &th->rv[in->a];
+        if (rv->n + n > rv->cap) goto fail;     /* one RVAL per source (verified): never */
+        int64_t *dst = (int64_t *)rv->data + rv->n;
+        size_t m = 0;
+        if (in->op == SEG_OP_RVAL_F)               /* NaN: no value */
+          FOR_SEL { dst[m] = B->i[j]; m += B->v[j] & (C->t[j] == SEG_TRUE) & (B->f[j] == B->f[j]); }
+        else
+          FOR_SEL { dst[m] = B->i[j]; m += B->v[j] & (C->t[j] == SEG_TRUE); }
+        rv->n += m;
+        break; }
+      case SEG_OP_NTILE_I: case SEG_OP_NTILE_F: { vreg *B = &R[in->b]; const seg_rthr *T = &X->thr[in->c];
+        FOR_SEL {
+          uint32_t lo = 0, hi = T->n;             /* thresholds below the value */
+          if (in->op == SEG_OP_NTILE_I) {
+            int64_t x = B->i[j];
+            while (lo < hi) { uint32_t mid = (lo + hi) / 2; if (T->ti[mid] < x) lo = mid + 1; else hi = mid; }
+          } else {
+            double x = B->f[j];
+            while (lo < hi) { uint32_t mid = (lo + hi) / 2; if (T->tf[mid] < x) lo = mid + 1; else hi = mid; }
+          }
+          A->i[j] = 1 + (int64_t)lo;
+          A->v[j] = B->v[j];
+        }
+        break; }
+      case SEG_OP_RTOP_I: case SEG_OP_RTOP_F: { vreg *B = &R[in->b]; const seg_rthr *T = &X->thr[in->c];
+        int top = p->ruse[in->c].kind == SEG_RK_TOP;
+        if (T->none || T->n == 0) { FOR_SEL { A->t[j] = B->v[j] ? SEG_FALSE : SEG_UNKNOWN; } break; }
+        if (in->op == SEG_OP_RTOP_I) {
+          int64_t k = T->ti[0];
+          FOR_SEL { A->t[j] = B->v[j] ? TRI(top ? B->i[j] >= k : B->i[j] <= k) : SEG_UNKNOWN; }
+        } else {
+          double k = T->tf[0];
+          FOR_SEL { A->t[j] = B->v[j] ? TRI(top ? B->f[j] >= k : B->f[j] <= k) : SEG_UNKNOWN; }
+        }
+        break; }
       case SEG_OP_COUNT: break;
       }
       if (W && n && seg_ops[in->op].regs[0] == 'T') W->fn(W->ctx, u, pc, A->t[sel[0]]);
@@ -595,6 +640,11 @@ static int run_batches(vthread *th) {
       memset(bbits, 0, (size_t)p->nsegs * bwords * sizeof *bbits);
     }
   }
+  int rc = 0;
+  if (0) {
+fail:                            /* out of memory (a ranking's values) */
+    rc = -1;
+  }
   free(bmem);
   free(bbits);
   free(hits);
@@ -602,7 +652,7 @@ static int run_batches(vthread *th) {
   free(regmem);
   free(sels);
   free(nsel);
-  return 0;
+  return rc;
 }
 #undef MAP
 #undef ARITH_I
@@ -721,6 +771,58 @@ out:
   return rc;
 }
 
+/* The rankings' first pass: code [0, npass1) over every batch (each
+** thread its share, in parallel whatever the options), the values of each
+** source gathered, and the thresholds (runtime/rank.c) left in X->thr. */
+static int rank_pass(vctx *X, vthread *th, unsigned nth, size_t nbatches, size_t per) {
+  const seg_program *p = X->p;
+  unsigned nt = thread_count(X->o, nbatches);
+  if (nt > nth) nt = nth;
+  size_t each = (nbatches + nt - 1) / (nt ? nt : 1);
+  int rc = -1;
+  /* per source one array of a value per row; thread k fills the part of
+  ** its batches, then the parts are moved together */
+  seg_rvals *all = calloc((size_t)(nt + 1) * p->nrsrc + 1, sizeof *all), *merged = all + (size_t)nt * p->nrsrc;
+  seg_rthr *thr = calloc(p->nruse + 1, sizeof *thr);
+  if (!all || !thr) goto out;
+  X->thr = thr;
+  for (uint32_t s = 0; s < p->nrsrc; s++)
+    if (!(merged[s].data = malloc((X->t->nrows + 1) * 8))) goto out;
+  for (unsigned k = 0; k < nt; k++) {
+    th[k].pass1 = 1;
+    th[k].pc_from = 0;
+    th[k].pc_to = p->npass1;
+    th[k].rv = all + (size_t)k * p->nrsrc;
+    th[k].from = k * each < nbatches ? k * each : nbatches;
+    th[k].to = (k + 1) * each < nbatches ? (k + 1) * each : nbatches;
+    for (uint32_t s = 0; s < p->nrsrc; s++) {
+      size_t first = th[k].from * SEG_BATCH, last = th[k].to * SEG_BATCH;
+      if (last > X->t->nrows) last = X->t->nrows;
+      th[k].rv[s] = (seg_rvals){(int64_t *)merged[s].data + first, 0, last > first ? last - first : 0};
+    }
+  }
+  int failed = run_threads(th, nt, batch_task);
+  for (unsigned k = 0; k < nt; k++) {
+    th[k].pass1 = 0;
+    th[k].rv = NULL;
+    th[k].from = k * per < nbatches ? k * per : nbatches;
+    th[k].to = (k + 1) * per < nbatches ? (k + 1) * per : nbatches;
+  }
+  if (failed) goto out;
+  for (uint32_t s = 0; s < p->nrsrc; s++)
+    for (unsigned k = 0; k < nt; k++) {
+      const seg_rvals *part = &all[(size_t)k * p->nrsrc + s];
+      int64_t *to = (int64_t *)merged[s].data + merged[s].n;
+      if (part->n && (int64_t *)part->data != to) memmove(to, part->data, part->n * 8);
+      merged[s].n += part->n;
+    }
+  rc = seg_rank_thresholds(p, merged, thr);
+out:
+  for (uint32_t s = 0; all && s < p->nrsrc; s++) free(merged[s].data);
+  free(all);
+  return rc;
+}
+
 int seg_vm_run(const seg_program *p, const seg_table *t, int want_members, seg_result *res,
                char *err, size_t errlen) {
   seg_vm_opts o = {.want_members = want_members};
@@ -825,6 +927,11 @@ int seg_vm_run_opts(const seg_program *p, const seg_table *t, const seg_vm_opts 
     th[k].from = k * per < nbatches ? k * per : nbatches;
     th[k].to = (k + 1) * per < nbatches ? (k + 1) * per : nbatches;
   }
+  if (p->npass1 > 0 && rank_pass(&X, th, nth, nbatches, per) != 0) goto oom;
+  for (unsigned k = 0; k < nth; k++) {
+    th[k].pc_from = p->npass1;
+    th[k].pc_to = p->ncode;
+  }
   if (o->watch) th[0].to = o->watch->n;     /* one thread: the watched rows */
   if (run_threads(th, nth, batch_task) != 0) goto oom;
   for (unsigned k = 0; k < nth; k++)
@@ -835,6 +942,8 @@ oom:
   snprintf(err, errlen, "out of memory");
   seg_result_free(res);
 done:
+  if (X.thr) seg_rthr_free((seg_rthr *)X.thr, p->nruse);
+  free((void *)X.thr);
   if (X.maps)
     for (uint32_t m = 0; m < p->nmaps; m++) seg_vm_map_free(&X.maps[m]);
   if (X.aux)

@@ -27,8 +27,8 @@ if ! command -v python3 >/dev/null; then
 fi
 
 # diffpy LABEL ARGS... -- one TAP line per segment x measure
-diffpy() {
-    python3 "$T_ROOT/tests/measures_diff.py" "$SEG" "$@"
+diffpy() {   # a crash of the script is a failure, not silence
+    python3 "$T_ROOT/tests/measures_diff.py" "$SEG" "$@" || t_fail "measures/diff $5: tests/measures_diff.py exit $?"
 }
 
 diffpy "$M/customers.seg" "$M/customers.sql" "$EXD" $TODAY customers

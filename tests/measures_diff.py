@@ -20,6 +20,7 @@ segment x measure; exit 0 always (the caller counts).
 """
 import csv, json, math, os, re, sqlite3, subprocess, sys, tempfile
 from decimal import Decimal
+from csvdb import conv, load, q
 
 seg, rules, sqlfile, data, today = sys.argv[1:6]
 name = sys.argv[6] if len(sys.argv) > 6 else os.path.basename(rules)
@@ -43,23 +44,7 @@ if p.returncode != 0:
     sys.exit(0)
 out = json.loads(p.stdout, parse_float=Decimal)
 
-with open(data, newline='', encoding='utf-8-sig') as f:
-    rows = list(csv.reader(f))
-head, body = rows[0], rows[1:]
-def kind(vals):
-    vals = [v for v in vals if v != '']
-    if all(re.fullmatch(r'-?\d+', v) for v in vals): return 'INTEGER'
-    if all(re.fullmatch(r'-?\d+(\.\d+)?', v) for v in vals): return 'REAL'
-    return 'TEXT'
-types = [kind([r[i] for r in body]) for i in range(len(head))]
-db = sqlite3.connect(':memory:')
-q = lambda s: '"' + s.replace('"', '""') + '"'
-db.execute('CREATE TABLE c (' + ', '.join(f'{q(h)} {t}' for h, t in zip(head, types)) + ')')
-def conv(v, t):
-    if v == '': return None
-    return int(v) if t == 'INTEGER' else float(v) if t == 'REAL' else v
-db.executemany('INSERT INTO c VALUES (' + ','.join('?' * len(head)) + ')',
-               [[conv(v, t) for v, t in zip(r, types)] for r in body])
+db, head, types, body = load(data)
 key = head[0]
 with open(mem, newline='') as f:
     mrows = list(csv.reader(f))[1:]

@@ -62,13 +62,14 @@ for dialect in postgres duckdb; do golden tests/sql/measures.seg "$dialect" coun
 golden tests/sql/measures_sqlite.seg sqlite counts
 # median() where the dialect has no percentile seg checked; measures in ClickHouse
 for case in "sqlite tests/sql/measures.seg median() and percentile() cannot be written as SQL for sqlite" \
-            "clickhouse tests/sql/measures_rate.seg measures cannot be written as SQL for clickhouse"; do
+            "clickhouse tests/sql/measures_rate.seg measures cannot be written as SQL for clickhouse" \
+            "clickhouse tests/ranks/customers.seg rankings cannot be written as SQL for clickhouse"; do
     set -- $case
     dialect=$1 rules=$2; shift 2
     "$SEG" sql "$rules" --dialect "$dialect" --data examples/customers.csv --today "$TODAY" > "$D/got.sql" 2> "$D/err"
     rc=$?
-    if [ "$rc" = 1 ] && grep -qF "$*" "$D/err" && [ ! -s "$D/got.sql" ]; then t_ok "sql/refuse/measures-$dialect"
-    else t_fail "sql/refuse/measures-$dialect" "exit $rc" "$(cat "$D/err" "$D/got.sql" | head -5)"; fi
+    if [ "$rc" = 1 ] && grep -qF "$*" "$D/err" && [ ! -s "$D/got.sql" ]; then t_ok "sql/refuse/$([ "$1" = rankings ] && echo rankings || echo measures)-$dialect"
+    else t_fail "sql/refuse/$([ "$1" = rankings ] && echo rankings || echo measures)-$dialect" "exit $rc" "$(cat "$D/err" "$D/got.sql" | head -5)"; fi
 done
 
 # --today-param: today a bound parameter; golden forms
@@ -96,7 +97,8 @@ run_diff() {   # label, then sql_diff.py's arguments; no verdict line (a crash) 
     done < <(python3 "$T_ROOT/tests/sql_diff.py" "$@" 2>&1)
     [ "$seen" = 1 ] || t_fail "sql/$label" "no verdict from tests/sql_diff.py" "$(printf '%s' "$rest" | tail -5)"
 }
-for rules in examples/nordic_q4.seg examples/winback.seg tests/engine/edges.seg tests/sql/constructs.seg; do
+for rules in examples/nordic_q4.seg examples/winback.seg tests/engine/edges.seg tests/sql/constructs.seg \
+             tests/ranks/customers.seg; do
     run_diff "sqlite/$(basename "$rules" .seg)" --engine sqlite "$SEG" "$rules" "$CSV" "$TODAY"
 done
 for day in $PARAM_DAYS; do
@@ -126,7 +128,7 @@ if [ -n "$PGBIN" ] && [ -x "$PGBIN/initdb" ] && id postgres >/dev/null 2>&1; the
         export SEG_PG_SOCKET=$PGD SEG_PG_PSQL=$PGBIN/psql
         chmod 755 "$D"
         for rules in examples/nordic_q4.seg examples/winback.seg examples/newsletter.seg tests/engine/edges.seg \
-                     tests/sql/constructs.seg; do
+                     tests/sql/constructs.seg tests/ranks/customers.seg; do
             run_diff "postgres/$(basename "$rules" .seg)" --engine postgres "$SEG" "$rules" "$CSV" "$TODAY"
         done
         for rules in tests/sql/measures.seg tests/sql/measures_rate.seg; do
@@ -169,7 +171,7 @@ if [ -f "$DUCK_LIB" ]; then
     if cc -O2 -o "$D/duckdb_driver" "$T_ROOT/bench/duckdb_driver.c" -ldl 2> "$D/cc.log"; then
         export SEG_DUCKDB_DRIVER=$D/duckdb_driver SEG_DUCKDB_LIB=$DUCK_LIB
         for rules in examples/nordic_q4.seg examples/winback.seg examples/newsletter.seg tests/engine/edges.seg \
-                     tests/sql/constructs.seg; do
+                     tests/sql/constructs.seg tests/ranks/customers.seg; do
             run_diff "duckdb/$(basename "$rules" .seg)" --engine duckdb "$SEG" "$rules" "$CSV" "$TODAY"
         done
         for rules in tests/sql/measures.seg tests/sql/measures_rate.seg; do

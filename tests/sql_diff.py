@@ -117,7 +117,7 @@ elif ENGINE == "duckdb":
     if p.returncode != 0:
         fail("DuckDB refused: " + p.stderr[:1500])
     import re
-    cols = [m.replace('""', '"') for m in re.findall(r'END AS "((?:[^"]|"")*)"', q.stdout)]
+    cols = [m.replace('""', '"') for m in re.findall(r'ELSE FALSE END AS "((?:[^"]|"")*)"', q.stdout)]   # the flags, not a ranking's columns
     result = []
     raw = list(csv.reader(p.stdout.splitlines()))
     for row in raw:

@@ -30,6 +30,9 @@ syn match   segUnit       "\<\(day\|days\|week\|weeks\|month\|months\|year\|year
 
 " Built-in functions, highlighted when called: name followed by `(`.
 syn match   segFunction   "\<\(days_since\|year\|month\|lower\|upper\|length\|abs\|coalesce\)\ze\s*("
+" Rankings: quintile(x), decile(x), percentile(x), rfm(r, f, m); `in top 10%`.
+syn match   segFunction   "\<\(quintile\|decile\|percentile\|rfm\)\ze\s*("
+syn match   segKeyword    "\<\(top\|bottom\)\ze\s\+\d"
 " Aggregates of a measure (`measure revenue = sum(total_spend)`).
 syn match   segFunction   "\<\(count\|sum\|avg\|min\|max\|median\|percentile\|rate\|count_distinct\)\ze\s*("
 
@@ -40,7 +43,7 @@ syn match   segDate       "\<\d\{4}-\d\{2}-\d\{2}\>"
 syn match   segDate       "\<\d\{1,2}\.\d\{1,2}\.\d\{4}\>"
 
 " Operators and punctuation.
-syn match   segOperator   "==\|!=\|<>\|<=\|>=\|\.\.\|[<>=+*/-]"
+syn match   segOperator   "==\|!=\|<>\|<=\|>=\|\.\.\|[<>=+*/%-]"
 syn match   segDelimiter  "[()\[\],]"
 
 " Strings: "..." and '...', one line; \" \' \\ are escapes.
