@@ -882,6 +882,7 @@ static void check_priority(sema *s, seg_stmt *t) {
     seg_stmt *u = find_stmt(s, n->str);
     n->type = VT_BOOL;
     if (!u || u->kind != S_SEGMENT) {
+      if (u) u->used = 1;                 /* named: the error says what it is, not that it is unused */
       const char *what = !u ? NULL : u->kind == S_LET ? "a constant" : u->kind == S_MEASURE ? "a measure"
                        : "a priority";
       const char *dym = suggest_segment(s, n->str);
