@@ -227,7 +227,8 @@ static void warn_sparse_measures(const char *path, const seg_program *p, const s
 
 /* W0221: a tier of a priority that holds no customer of the data (its
 ** segment is empty, or the earlier tiers took all of it). */
-static void warn_empty_tiers(const char *path, const seg_program *p, const seg_tiers *t, size_t nrows) {
+static void warn_empty_tiers(const char *path, const seg_program *p, const seg_tiers *t, const seg_result *res,
+                             size_t nrows) {
   if (seg_cli_is_segc_file(path) || nrows == 0 || !p->nprios) return;
   seg_diags d = {0};
   for (uint32_t k = 0; k < p->nprios; k++) {
@@ -239,10 +240,10 @@ static void warn_empty_tiers(const char *path, const seg_program *p, const seg_t
         seg_diag_add(&d, SEG_SEV_WARNING, "W0221", pr->else_loc,
                      "tier '%s' of priority '%s' is empty on this data: the listed tiers take every customer",
                      pr->else_name, pr->name);
-      else if (i > 0)
+      else if (res->counts[seg] > 0)
         seg_diag_add(&d, SEG_SEV_WARNING, "W0221", p->tiers[pr->first + i].loc,
-                     "tier '%s' of priority '%s' is empty on this data: %s", p->segs[seg].name, pr->name,
-                     "the earlier tiers hold every customer of its segment (or it has none)");
+                     "tier '%s' of priority '%s' is empty on this data: the earlier tiers hold all %llu customers "
+                     "of its segment", p->segs[seg].name, pr->name, (unsigned long long)res->counts[seg]);
       else
         seg_diag_add(&d, SEG_SEV_WARNING, "W0221", p->tiers[pr->first + i].loc,
                      "tier '%s' of priority '%s' is empty on this data: its segment has no members",
@@ -359,7 +360,7 @@ int seg_cmd_run(int argc, char **argv) {
     fprintf(stderr, "seg: out of memory\n");
     goto done;
   }
-  warn_empty_tiers(a.rules, &e.c.prog, &tiers, e.t.nrows);
+  warn_empty_tiers(a.rules, &e.c.prog, &tiers, &e.res, e.t.nrows);
   mem.tiers = &tiers;
   if (members && seg_cli_members_write(&mem, &e.c.prog, &e.res, &e.t, e.shown, inputs, a.data) != 0) goto done;
   /* one document per stream: with --members -, the summary goes to stderr */
