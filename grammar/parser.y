@@ -448,7 +448,8 @@ static seg_node *period(seg_parse_ctx *pc, YYLTYPE loc, seg_node *subj, const YY
 
 /* True if `sym` starts a statement. */
 static int starts_stmt(yysymbol_kind_t sym) {
-  return sym == YYSYMBOL_SEGMENT || sym == YYSYMBOL_LET || sym == YYSYMBOL_MEASURE || sym == YYSYMBOL_REQUIRE;
+  return sym == YYSYMBOL_SEGMENT || sym == YYSYMBOL_LET || sym == YYSYMBOL_MEASURE || sym == YYSYMBOL_REQUIRE ||
+         sym == YYSYMBOL_PRIORITY;
 }
 
 /* True if `sym` can start a value (an operand). */
@@ -578,8 +579,8 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, seg_
     if (n > 3 && (exp[i] == YYSYMBOL_UNIT || strcmp(nm, "'+'") == 0 || strcmp(nm, "'-'") == 0 ||
                   strcmp(nm, "'*'") == 0 || strcmp(nm, "'/'") == 0))
       continue;
-    /* a new statement: 'segment' and 'let' say it; 'measure' and 'require' only lengthen the list */
-    if ((exp[i] == YYSYMBOL_MEASURE || exp[i] == YYSYMBOL_REQUIRE) && n > 2) continue;
+    /* a new statement: 'segment' and 'let' say it; 'measure', 'require' and 'priority' only lengthen the list */
+    if ((exp[i] == YYSYMBOL_MEASURE || exp[i] == YYSYMBOL_REQUIRE || exp[i] == YYSYMBOL_PRIORITY) && n > 2) continue;
     keep[listed++] = exp[i];
   }
   memcpy(exp, keep, (size_t)listed * sizeof *exp);
