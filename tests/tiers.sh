@@ -33,6 +33,27 @@ if ! command -v python3 >/dev/null; then
     t_fail tiers "python3 is not installed"; t_summary tiers; exit
 fi
 
+# ---- PostgreSQL, when installed: seg sql's tiers there too (as tests/sql.sh
+# starts it: a throw-away server on a Unix socket, run as `postgres`) ------
+PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+if [ -n "$PGBIN" ] && [ -x "$PGBIN/initdb" ] && id postgres >/dev/null 2>&1; then
+    PGD=$(mktemp -d /tmp/seg-pg-tiers.XXXXXX)
+    chown postgres "$PGD"
+    as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+    trap 'as_pg "$PGBIN/pg_ctl" -D "$PGD/data" -m fast -w -t 30 stop > /dev/null 2>&1; rm -rf "$PGD" "$T_TMP"' EXIT
+    if as_pg "$PGBIN/initdb" -D "$PGD/data" -U postgres --locale=C.UTF-8 -E UTF8 > "$PGD/initdb.log" 2>&1 &&
+       as_pg "$PGBIN/pg_ctl" -D "$PGD/data" -l "$PGD/server.log" -w -t 30 \
+             -o "-c listen_addresses='' -c unix_socket_directories='$PGD' -c fsync=off" start > /dev/null 2>&1; then
+        export SEG_PG_SOCKET=$PGD SEG_PG_PSQL=$PGBIN/psql
+    else
+        t_fail "tiers/postgres: server start" "$(tail -5 "$PGD/initdb.log" "$PGD/server.log" 2>/dev/null)"
+    fi
+elif [ "${CI:-}" = true ]; then
+    t_fail "tiers/postgres" "PostgreSQL is not installed (tools/install-deps.sh installs it)"
+else
+    echo "# tiers/postgres: not run (no PostgreSQL; tools/install-deps.sh installs it)"
+fi
+
 # ---- against SQLite ----------------------------------------------------------
 diffpy() {   # RULES LABEL DATA [RUN OPTIONS]: its TAP lines, counted here
     local rules=$1 label=$2 data=$3 line; shift 3

@@ -16,7 +16,9 @@ REAL, date ISO text, bool 0/1, empty NULL). Checked, one TAP line each:
   - `seg run --members` (CSV and JSON Lines): each member row's tier in
     each priority column is the customer's tier by SQLite;
   - `seg sql --dialect sqlite` run on the same table: the counts shape's
-    tier rows, and the members shape's tier columns.
+    tier rows, and the members shape's tier columns; with $SEG_PG_SOCKET
+    and $SEG_PG_PSQL (a PostgreSQL server, tests/tiers.sh starts one) the
+    same with `--dialect postgres` on PostgreSQL.
 Exit 0 always (the caller counts the lines).
 """
 import csv
@@ -172,35 +174,68 @@ for line in r.stdout.splitlines():
     rows.append((o["segment"], str(o[key]), {p: o.get(p, "missing") for p in order}))
 check_rows("members_jsonl", rows)
 
+def run_sqlite(sql):
+    cur = db.execute(sql)
+    return [d[0] for d in cur.description], cur.fetchall()
+
+
+PGT = {"int": "BIGINT", "number": "DOUBLE PRECISION", "date": "DATE", "bool": "BOOLEAN", "text": "TEXT"}
+pg_loaded = False
+
+
+def run_postgres(sql):
+    global pg_loaded
+    psql = [os.environ["SEG_PG_PSQL"], "-h", os.environ["SEG_PG_SOCKET"], "-U", "postgres", "-d", "postgres",
+            "-X", "-q", "-v", "ON_ERROR_STOP=1"]
+    if not pg_loaded:
+        load = ("DROP TABLE IF EXISTS customers;\nCREATE TABLE customers (%s);\n"
+                "\\copy customers FROM '%s' WITH (FORMAT csv, HEADER true)\n"
+                % (", ".join("%s %s" % (ident(n), PGT[t]) for n, t in types), os.path.abspath(DATA).replace("'", "''")))
+        p = subprocess.run(psql, input=load, capture_output=True, text=True)
+        if p.returncode != 0:
+            raise RuntimeError("PostgreSQL load: " + p.stderr[:1000])
+        pg_loaded = True
+    p = subprocess.run(psql, input="COPY (%s) TO STDOUT WITH (FORMAT csv, HEADER true);\n" % sql.strip().rstrip(";"),
+                       capture_output=True, text=True)
+    if p.returncode != 0:
+        raise RuntimeError("PostgreSQL refused the query: " + p.stderr[:1500])
+    rows = list(csv.reader(p.stdout.splitlines()))
+    # a tier name is never empty: an empty field is NULL
+    return rows[0], [tuple(v if v != "" else None for v in r) for r in rows[1:]]
+
+
+engines = [("sqlite", run_sqlite)]
+if os.environ.get("SEG_PG_SOCKET") and os.environ.get("SEG_PG_PSQL"):
+    engines.append(("postgres", run_postgres))
+
 # seg sql on the same table (not with --exclude: the SQL knows no suppression list)
-if "--exclude" not in EXTRA:
+for engine, run in engines if "--exclude" not in EXTRA else []:
+    sfx = "" if engine == "sqlite" else "_" + engine
     for shape in ("counts", "members"):
-        q = subprocess.run([SEG, "sql", RULES, "--dialect", "sqlite", "--data", DATA, "--shape", shape, "--key", key,
+        q = subprocess.run([SEG, "sql", RULES, "--dialect", engine, "--data", DATA, "--shape", shape, "--key", key,
                             "--table", "customers", "--today", TODAY], capture_output=True, text=True)
         if q.returncode != 0:
-            bad("sql_" + shape, "seg sql exit %d: %s" % (q.returncode, q.stderr[:1500]))
+            bad("sql_" + shape + sfx, "seg sql exit %d: %s" % (q.returncode, q.stderr[:1500]))
             continue
         try:
-            cur = db.execute(q.stdout)
-        except sqlite3.Error as e:
-            bad("sql_" + shape, "SQLite refused the query: %s" % e)
+            cols, res = run(q.stdout)
+        except (sqlite3.Error, RuntimeError) as e:
+            bad("sql_" + shape + sfx, "%s refused the query: %s" % (engine, e))
             continue
-        cols = [d[0] for d in cur.description]
-        res = cur.fetchall()
         if shape == "counts":
             got = {}
             for row in res:
                 o = dict(zip(cols, row))
                 if o.get("priority") is not None:
-                    got[(o["priority"], o["segment"])] = o["customers"]
+                    got[(o["priority"], o["segment"])] = int(o["customers"])
             want = {}
             for p in order:
                 for t in prios[p]["tiers"]:
                     want[(p, t["tier"])] = sum(1 for v in truth[p].values() if v == t["tier"])
             if got == want:
-                ok("sql_counts", "%d tier rows as SQLite's own CASE" % len(got))
+                ok("sql_counts" + sfx, "%d tier rows as SQLite's own CASE" % len(got))
             else:
-                bad("sql_counts", "seg sql %s\nSQLite %s" % (sorted(got.items())[:8], sorted(want.items())[:8]))
+                bad("sql_counts" + sfx, "seg sql %s\nSQLite %s" % (sorted(got.items())[:8], sorted(want.items())[:8]))
         else:
-            check_rows("sql_members", [(o["segment"], str(o["key"]), {p: o[p] for p in order})
-                                       for o in (dict(zip(cols, row)) for row in res)])
+            check_rows("sql_members" + sfx, [(o["segment"], str(o["key"]), {p: o[p] for p in order})
+                                             for o in (dict(zip(cols, row)) for row in res)])
