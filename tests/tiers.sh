@@ -8,9 +8,10 @@
 # - tests/tiers_diff.py: every tier count, "in no tier", and each member's
 #   tier in --members (CSV and JSON Lines) against a CASE WHEN we wrote by
 #   hand (tests/tiers/*.sql) run by SQLite over the same CSV; and the SQL of
-#   `seg sql --dialect sqlite` (counts and members shapes) on that table.
-#   On examples/customers.csv and the CRM sample, with a guard, with
-#   --exclude.
+#   `seg sql` (counts and members shapes) run by SQLite, and, when they are
+#   installed, by PostgreSQL (a throw-away server) and a 2-shard ClickHouse
+#   cluster (tests/ch_cluster.sh; multiIf, two-valued). On
+#   examples/customers.csv and the CRM sample, with a guard, with --exclude.
 # - .segc: the priorities survive compile (same report), explain lists them.
 # - seg run: the table and JSON forms, W0221 (an empty tier on the data),
 #   `# seg: ignore W0221`, --members-dir, a priority column clashing with a
@@ -40,7 +41,7 @@ if [ -n "$PGBIN" ] && [ -x "$PGBIN/initdb" ] && id postgres >/dev/null 2>&1; the
     PGD=$(mktemp -d /tmp/seg-pg-tiers.XXXXXX)
     chown postgres "$PGD"
     as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-    trap 'as_pg "$PGBIN/pg_ctl" -D "$PGD/data" -m fast -w -t 30 stop > /dev/null 2>&1; rm -rf "$PGD" "$T_TMP"' EXIT
+    stop_pg() { as_pg "$PGBIN/pg_ctl" -D "$PGD/data" -m fast -w -t 30 stop > /dev/null 2>&1; rm -rf "$PGD"; }
     if as_pg "$PGBIN/initdb" -D "$PGD/data" -U postgres --locale=C.UTF-8 -E UTF8 > "$PGD/initdb.log" 2>&1 &&
        as_pg "$PGBIN/pg_ctl" -D "$PGD/data" -l "$PGD/server.log" -w -t 30 \
              -o "-c listen_addresses='' -c unix_socket_directories='$PGD' -c fsync=off" start > /dev/null 2>&1; then
@@ -52,6 +53,25 @@ elif [ "${CI:-}" = true ]; then
     t_fail "tiers/postgres" "PostgreSQL is not installed (tools/install-deps.sh installs it)"
 else
     echo "# tiers/postgres: not run (no PostgreSQL; tools/install-deps.sh installs it)"
+fi
+
+# ---- ClickHouse, when installed: tests/ch_cluster.sh's two shards, on ports
+# of this group's own (the sanitizer build's run uses others: both run at once)
+stop_ch() { [ -n "${CHD:-}" ] && bash "$T_ROOT/tests/ch_cluster.sh" stop "$CHD/cluster" && rm -rf "$CHD"; return 0; }
+trap 'stop_pg 2>/dev/null; stop_ch; rm -rf "$T_TMP"' EXIT
+if command -v clickhouse-client > /dev/null && [ -x /usr/sbin/clickhouse-server ]; then
+    case $SEG in *san*) export SEG_CH_PORT=19401 ;; *) export SEG_CH_PORT=19301 ;; esac
+    CHD=$(mktemp -d /tmp/seg-ch-tiers.XXXXXX)
+    chmod 755 "$CHD"          # the servers run as the clickhouse user
+    if bash "$T_ROOT/tests/ch_cluster.sh" start "$CHD/cluster" 2> "$D/ch.log"; then
+        export SEG_CH_PORTS=$SEG_CH_PORT,$((SEG_CH_PORT + 1))
+    else
+        t_fail "tiers/clickhouse: cluster start" "$(tail -5 "$D/ch.log")"
+    fi
+elif [ "${CI:-}" = true ]; then
+    t_fail "tiers/clickhouse" "ClickHouse is not installed (tools/install-deps.sh installs it)"
+else
+    echo "# tiers/clickhouse: not run (no ClickHouse)"
 fi
 
 # ---- against SQLite ----------------------------------------------------------

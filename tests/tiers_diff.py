@@ -204,16 +204,67 @@ def run_postgres(sql):
     return rows[0], [tuple(v if v != "" else None for v in r) for r in rows[1:]]
 
 
+CHT = {"int": "Int64", "number": "Float64", "date": "Date", "bool": "UInt8", "text": "String"}
+ch_loaded = False
+
+
+def ch(port, sql, data=None, extra=()):
+    args, stdin = (["-q", sql], data if data is not None else "") if data is not None or len(sql) < 65536 else ([], sql)
+    p = subprocess.run(["timeout", "120", "clickhouse-client", "--host", "127.0.0.1", "--port", port] + list(extra)
+                       + args, input=stdin, capture_output=True, text=True)
+    if p.returncode != 0:
+        raise RuntimeError("ClickHouse (port %s): %s" % (port, p.stderr[:1500]))
+    return p.stdout
+
+
+def run_clickhouse(sql):
+    """tests/ch_cluster.sh's two shards: a MergeTree table on each, a
+    Distributed table over both; the query runs on shard 1's. Two-valued:
+    no tier is '', read as NULL (a tier name is never empty)."""
+    global ch_loaded
+    ports = os.environ["SEG_CH_PORTS"].split(",")
+    if not ch_loaded:
+        def chid(n):
+            return "`%s`" % n.replace("\\", "\\\\").replace("`", "\\`")
+        cols_sql = ", ".join("%s %s" % (chid(n), CHT[t] if i == 0 else "Nullable(%s)" % CHT[t])
+                             for i, (n, t) in enumerate(types))
+        for port in ports:
+            ch(port, "CREATE DATABASE IF NOT EXISTS seg")
+            ch(port, "DROP TABLE IF EXISTS seg.customers")
+            ch(port, "DROP TABLE IF EXISTS seg.customers_local")
+            ch(port, "CREATE TABLE seg.customers_local (%s) ENGINE = MergeTree() ORDER BY %s" % (cols_sql, chid(key)))
+            ch(port, "CREATE TABLE seg.customers AS seg.customers_local ENGINE = Distributed(seg2, seg, "
+                     "customers_local, cityHash64(%s))" % chid(key))
+
+        def tsv(t, c):
+            v = value(t, c)
+            if v is None:
+                return "\\N"
+            return str(v).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+        with open(DATA, newline="", encoding="utf-8-sig") as f:
+            rd = csv.reader(f)
+            next(rd)
+            body = "".join("\t".join(tsv(t, c) for (_, t), c in zip(types, row)) + "\n" for row in rd)
+        ch(ports[0], "INSERT INTO seg.customers FORMAT TabSeparated", body, ["--insert_distributed_sync=1"])
+        ch_loaded = True
+    out = ch(ports[0], sql.strip().rstrip(";"), None, ["--format", "TabSeparatedWithNames"])
+    lines = out.splitlines()
+    return lines[0].split("\t"), [tuple(v if v != "" else None for v in l.split("\t")) for l in lines[1:]]
+
+
 engines = [("sqlite", run_sqlite)]
 if os.environ.get("SEG_PG_SOCKET") and os.environ.get("SEG_PG_PSQL"):
     engines.append(("postgres", run_postgres))
+if os.environ.get("SEG_CH_PORTS"):
+    engines.append(("clickhouse", run_clickhouse))
 
 # seg sql on the same table (not with --exclude: the SQL knows no suppression list)
 for engine, run in engines if "--exclude" not in EXTRA else []:
     sfx = "" if engine == "sqlite" else "_" + engine
     for shape in ("counts", "members"):
         q = subprocess.run([SEG, "sql", RULES, "--dialect", engine, "--data", DATA, "--shape", shape, "--key", key,
-                            "--table", "customers", "--today", TODAY], capture_output=True, text=True)
+                            "--table", "seg.customers" if engine == "clickhouse" else "customers", "--today", TODAY],
+                           capture_output=True, text=True)
         if q.returncode != 0:
             bad("sql_" + shape + sfx, "seg sql exit %d: %s" % (q.returncode, q.stderr[:1500]))
             continue
