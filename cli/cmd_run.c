@@ -233,8 +233,10 @@ static void warn_empty_tiers(const char *path, const seg_program *p, const seg_t
   seg_diags d = {0};
   for (uint32_t k = 0; k < p->nprios; k++) {
     const seg_priority *pr = &p->prios[k];
+    uint32_t told = 0, more = 0;          /* at most 10 a priority, then how many more */
     for (uint32_t i = 0; i <= pr->n; i++) {
       if ((i == pr->n && !pr->else_name) || seg_tiers_count(t, p, k, i) != 0) continue;
+      if (told++ >= 10) { more++; continue; }
       uint32_t seg = i < pr->n ? p->tiers[pr->first + i].seg : 0;
       if (i == pr->n)
         seg_diag_add(&d, SEG_SEV_WARNING, "W0221", pr->else_loc,
@@ -249,6 +251,9 @@ static void warn_empty_tiers(const char *path, const seg_program *p, const seg_t
                      "tier '%s' of priority '%s' is empty on this data: its segment has no members",
                      p->segs[seg].name, pr->name);
     }
+    if (more)
+      seg_diag_add(&d, SEG_SEV_WARNING, "W0221", pr->loc, "%u more tiers of priority '%s' are empty on this data",
+                   more, pr->name);
   }
   if (d.n) {
     size_t len = 0;

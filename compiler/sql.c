@@ -1004,9 +1004,7 @@ static void emit_clickhouse(sq *q, const seg_ast *ast, const char *src, size_t s
     for (const seg_node *n = t->expr;; n = n->next) {
       if (!n && !(t->where && t->where->str)) break;
       const char *tier = n ? n->str : t->where->str;
-      fputs(",\n      countIf(", f);
-      priority_multiif(q, t, guard);
-      fputs(" = ", f);
+      fprintf(f, ",\n      countIf(`seg$p%d` = ", t->index);
       put_string(f, tier, strlen(tier));
       fputc(')', f);
       if (!n) break;
@@ -1048,7 +1046,22 @@ static void emit_clickhouse(sq *q, const seg_ast *ast, const char *src, size_t s
     fputs("] AS prios", f);
   }
   fputs("\n  FROM ", f);
-  put_ident(f, o->table, 1);
+  if (prios && !members) {              /* each priority's tier once per row, counted above */
+    fputs("(\n    SELECT *", f);
+    for (const seg_stmt *t = ast->first; t; t = t->next) {
+      if (t->kind != S_PRIORITY || !t->expr) continue;
+      fputs(",\n", f);
+      comment(f, src, srclen, t, "      ");
+      fputs("      ", f);
+      priority_multiif(q, t, guard);
+      fprintf(f, " AS `seg$p%d`", t->index);
+    }
+    fputs("\n    FROM ", f);
+    put_ident(f, o->table, 1);
+    fputs("\n  )", f);
+  } else {
+    put_ident(f, o->table, 1);
+  }
   if (members)
     fputs("\n) ARRAY JOIN hits AS hit, names AS segment, arrayEnumerate(names) AS n\nWHERE hit = 1\nORDER BY n, key;\n", f);
   else if (prios)

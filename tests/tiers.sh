@@ -203,6 +203,18 @@ if [ "$T_RC" -eq 0 ] &&
 else
     t_fail "tiers/w0221_empty_tiers_located" "rc $T_RC, $w warnings" "$(cat "$T_ERR")"
 fi
+# at most 10 a priority, then how many more (a long list of empty tiers must
+# not bury the report)
+python3 -c '
+print("\n".join("segment e%d = age = %d" % (i, 300 + i) for i in range(13)))
+print("priority many = " + ", ".join("e%d" % i for i in range(13)))' > "$D/many.seg"
+seg_exec "$D" run "$D/many.seg" "$EXD" --min-size 0
+if [ "$T_RC" -eq 0 ] && [ "$(grep -c 'is empty on this data' "$T_ERR")" -eq 10 ] &&
+   grep -q "many.seg:14:10: warning: 3 more tiers of priority 'many' are empty on this data" "$T_ERR"; then
+    t_ok "tiers/w0221_at_most_10_a_priority"
+else
+    t_fail "tiers/w0221_at_most_10_a_priority" "rc $T_RC" "$(grep -v '^ ' "$T_ERR" | head -14)"
+fi
 # from a .segc there is no source to point into: no W0221, the same counts
 seg_exec "$D" compile "$TI/empty.seg" --data "$EXD" --today $TODAY -o "$D/empty.segc"
 seg_exec "$D" run "$D/empty.segc" "$EXD" --min-size 0
