@@ -226,35 +226,42 @@ static void warn_sparse_measures(const char *path, const seg_program *p, const s
 }
 
 /* W0221: a tier of a priority that holds no customer of the data (its
-** segment is empty, or the earlier tiers took all of it). */
-static void warn_empty_tiers(const char *path, const seg_program *p, const seg_tiers *t, const seg_result *res,
-                             size_t nrows) {
-  if (seg_cli_is_segc_file(path) || nrows == 0 || !p->nprios) return;
-  seg_diags d = {0};
+** segment is empty, or the earlier tiers took all of it); at most 10 a
+** priority, then how many more. Into *d (cmds.h). */
+void seg_cli_tier_warnings(const seg_program *p, const seg_tiers *t, const seg_result *res, size_t nrows,
+                           seg_diags *d) {
+  if (nrows == 0) return;
   for (uint32_t k = 0; k < p->nprios; k++) {
     const seg_priority *pr = &p->prios[k];
-    uint32_t told = 0, more = 0;          /* at most 10 a priority, then how many more */
+    uint32_t told = 0, more = 0;
     for (uint32_t i = 0; i <= pr->n; i++) {
       if ((i == pr->n && !pr->else_name) || seg_tiers_count(t, p, k, i) != 0) continue;
       if (told++ >= 10) { more++; continue; }
       uint32_t seg = i < pr->n ? p->tiers[pr->first + i].seg : 0;
       if (i == pr->n)
-        seg_diag_add(&d, SEG_SEV_WARNING, "W0221", pr->else_loc,
+        seg_diag_add(d, SEG_SEV_WARNING, "W0221", pr->else_loc,
                      "tier '%s' of priority '%s' is empty on this data: the listed tiers take every customer",
                      pr->else_name, pr->name);
       else if (res->counts[seg] > 0)
-        seg_diag_add(&d, SEG_SEV_WARNING, "W0221", p->tiers[pr->first + i].loc,
+        seg_diag_add(d, SEG_SEV_WARNING, "W0221", p->tiers[pr->first + i].loc,
                      "tier '%s' of priority '%s' is empty on this data: the earlier tiers hold all %llu customers "
                      "of its segment", p->segs[seg].name, pr->name, (unsigned long long)res->counts[seg]);
       else
-        seg_diag_add(&d, SEG_SEV_WARNING, "W0221", p->tiers[pr->first + i].loc,
+        seg_diag_add(d, SEG_SEV_WARNING, "W0221", p->tiers[pr->first + i].loc,
                      "tier '%s' of priority '%s' is empty on this data: its segment has no members",
                      p->segs[seg].name, pr->name);
     }
     if (more)
-      seg_diag_add(&d, SEG_SEV_WARNING, "W0221", pr->loc, "%u more tiers of priority '%s' are empty on this data",
+      seg_diag_add(d, SEG_SEV_WARNING, "W0221", pr->loc, "%u more tiers of priority '%s' are empty on this data",
                    more, pr->name);
   }
+}
+
+static void warn_empty_tiers(const char *path, const seg_program *p, const seg_tiers *t, const seg_result *res,
+                             size_t nrows) {
+  if (seg_cli_is_segc_file(path) || !p->nprios) return;
+  seg_diags d = {0};
+  seg_cli_tier_warnings(p, t, res, nrows, &d);
   if (d.n) {
     size_t len = 0;
     char *src = seg_cli_read_file(path, &len);

@@ -203,6 +203,24 @@ if [ "$T_RC" -eq 0 ] &&
 else
     t_fail "tiers/w0221_empty_tiers_located" "rc $T_RC, $w warnings" "$(cat "$T_ERR")"
 fi
+# seg check --data counts the tiers too (text and JSON); --schema cannot
+seg_exec "$D" check "$TI/empty.seg" --data "$EXD" --today $TODAY --format json
+if [ "$T_RC" -eq 0 ] && python3 -c '
+import json, sys
+d = [x for x in json.load(open(sys.argv[1])) if x["code"] == "W0221"]
+want = [(5, 19), (6, 34), (9, 23)]
+got = [(x["locations"][0]["caret"]["line"], x["locations"][0]["caret"]["column"]) for x in d]
+sys.exit(0 if got == want else "W0221 at %s, want %s" % (got, want))' "$T_OUT"; then
+    t_ok "tiers/check_data_w0221_json"
+else
+    t_fail "tiers/check_data_w0221_json" "rc $T_RC" "$(head -c 1500 "$T_OUT")" "$(cat "$T_ERR")"
+fi
+seg_exec "$D" check "$TI/empty.seg" --data "$EXD" --today $TODAY --strict
+if [ "$T_RC" -eq 1 ] && [ "$(grep -c 'is empty on this data' "$T_ERR")" -eq 3 ]; then t_ok "tiers/check_data_w0221_strict"
+else t_fail "tiers/check_data_w0221_strict" "rc $T_RC" "$(cat "$T_ERR")"; fi
+seg_exec "$T_ROOT" check tests/tiers/empty.seg --schema examples/customers.schema --today $TODAY
+if [ "$T_RC" -eq 0 ] && ! grep -q 'empty on this data' "$T_ERR" && grep -q 'can never win' "$T_ERR"; then t_ok "tiers/check_schema_no_w0221"
+else t_fail "tiers/check_schema_no_w0221" "rc $T_RC" "$(cat "$T_ERR")"; fi
 # at most 10 a priority, then how many more (a long list of empty tiers must
 # not bury the report)
 python3 -c '
