@@ -91,4 +91,15 @@ void seg_explain(FILE *out, const seg_program *p) {
     }
     fprintf(out, "; measure %s = %s\n", ms->name, bad || h != 1 ? "(too long to show)" : st[0]);
   }
+  /* the priorities, computed from the members after the pass */
+  for (uint32_t k = 0; k < p->nprios; k++) {
+    const seg_priority *pr = &p->prios[k];
+    fprintf(out, "; priority %s = ", pr->name);
+    for (uint32_t t = pr->first; t < pr->first + pr->n; t++)
+      fprintf(out, "%ss%u(%s)", t > pr->first ? ", " : "", p->tiers[t].seg, p->segs[p->tiers[t].seg].name);
+    if (pr->else_name) fprintf(out, ", else %s", pr->else_name);
+    fprintf(out, "; each customer in the first that holds it%s\n",
+            pr->else_name ? (p->guard ? ", the rest the guard keeps in the else tier"
+                                      : ", the rest in the else tier") : "");
+  }
 }

@@ -34,6 +34,12 @@ void seg_program_free(seg_program *p) {
     free(p->measures[m].desc);
   }
   free(p->measures);
+  for (uint32_t k = 0; p->prios && k < p->nprios; k++) {
+    free(p->prios[k].name);
+    free(p->prios[k].else_name);
+  }
+  free(p->prios);
+  free(p->tiers);
   free(p->aggs);
   free(p->mops);
   free(p->rsrc);

@@ -118,6 +118,23 @@ typedef struct seg_ruse {
   uint32_t k;
   int64_t pct;
 } seg_ruse;
+/* A priority (`priority lifecycle = vip, lapsing, else rest`): tiers
+** [first, first + n) of the program's seg_tier table, in order; each
+** customer is in the first tier whose segment holds it (tier i is seg_i and
+** not seg_1 .. seg_{i-1}, computed after the pass from the members:
+** runtime/tiers.c). else_name: the tier of the rest of the customers the
+** `require` guard keeps (NULL: no else tier). loc: the priority's name;
+** a tier's loc: where it is listed. */
+typedef struct seg_tier {
+  uint32_t seg;              /* the tier's segment                      */
+  seg_loc loc;
+} seg_tier;
+
+typedef struct seg_priority {
+  char *name, *else_name;    /* owned; else_name may be NULL            */
+  seg_loc loc, else_loc;
+  uint32_t first, n;
+} seg_priority;
 
 typedef struct seg_program {
   seg_insn *code;   uint32_t ncode, capcode;
@@ -134,6 +151,8 @@ typedef struct seg_program {
   uint32_t npass1;           /* code [0, npass1): the rankings' first pass */
   seg_rsrc *rsrc;    uint32_t nrsrc;
   seg_ruse *ruse;    uint32_t nruse;
+  seg_tier *tiers;   uint32_t ntiers;
+  seg_priority *prios; uint32_t nprios;
   uint32_t nregs;
   uint32_t maxdepth;         /* deepest selection stack                 */
   uint32_t ncols;            /* columns of the schema it was built for  */

@@ -13,13 +13,14 @@
 
 #include "crc32.h"
 
-#define NSECTIONS 11
+#define NSECTIONS 12
 #define NCOUNTS 11                  /* PROG's u32 counts */
 #define XNODE_BYTES 55              /* one expression node in EXPR */
 #define HEADER_LEN (SEG_SEGC_MAGIC_LEN + 16)
 #define NO_DESC 0xffffffffu
 
-static const char *const TAGS[NSECTIONS] = {"PROG", "OPS ", "COLS", "CODE", "KINT", "KNUM", "SEGS", "MAPS", "EXPR", "MEAS", "RANK"};
+static const char *const TAGS[NSECTIONS] = {"PROG", "OPS ", "COLS", "CODE", "KINT", "KNUM", "SEGS", "MAPS", "EXPR", "MEAS",
+                                             "RANK", "TIER"};
 
 /* ---- growing byte buffer ------------------------------------------------ */
 
@@ -204,6 +205,24 @@ int seg_segc_save(const seg_program *p, const seg_segc_info *info, char **out, s
     put_u8(&b, p->ruse[u].kind);
     put_u32(&b, p->ruse[u].k);
     put_u64(&b, (uint64_t)p->ruse[u].pct);
+  }
+  END();
+  BEGIN("TIER");
+  put_u32(&b, p->ntiers);
+  put_u32(&b, p->nprios);
+  for (uint32_t t = 0; t < p->ntiers; t++) {
+    put_u32(&b, p->tiers[t].seg);
+    put_loc(&b, &p->tiers[t].loc);
+  }
+  for (uint32_t k = 0; k < p->nprios; k++) {
+    const seg_priority *pr = &p->prios[k];
+    put_str(&b, pr->name);
+    if (pr->else_name) put_str(&b, pr->else_name);
+    else put_u32(&b, NO_DESC);
+    put_loc(&b, &pr->loc);
+    put_loc(&b, &pr->else_loc);
+    put_u32(&b, pr->first);
+    put_u32(&b, pr->n);
   }
   END();
 #undef BEGIN
@@ -573,6 +592,35 @@ int seg_segc_load_ex(const void *data, size_t len, int skip_crc, seg_segc_info *
     p->ruse[u].pct = (int64_t)get_u64(&s, "RANK");
   }
   if (done(&r, &s, "RANK") != 0) goto bad;
+  /* TIER */
+  if (section(&r, 11, &s) != 0) goto bad;
+  uint32_t nt = get_u32(&s, "TIER"), np = get_u32(&s, "TIER");
+  if (s.failed) goto bad;
+  if (nt > s.n / 20 || np > s.n / 48) {
+    fail(&r, "TIER: %u tiers, %u priorities in %zu bytes", nt, np, s.n);
+    goto bad;
+  }
+  p->tiers = calloc((size_t)nt + 1, sizeof *p->tiers);
+  p->prios = calloc((size_t)np + 1, sizeof *p->prios);
+  if (!p->tiers || !p->prios) { fail(&r, "out of memory"); goto bad; }
+  p->ntiers = nt;
+  for (uint32_t t = 0; t < nt && !s.failed; t++) {
+    p->tiers[t].seg = get_u32(&s, "TIER");
+    p->tiers[t].loc = get_loc(&s, "TIER");
+  }
+  for (uint32_t k = 0; k < np && !s.failed; k++) {
+    seg_priority *pr = &p->prios[k];
+    p->nprios = k + 1;                    /* freed with the program from here on */
+    pr->name = get_str(&s, "a priority name");
+    if (pr->name && !*pr->name) fail(&s, "priority %u has an empty name", k);
+    uint32_t el = get_u32(&s, "TIER");
+    if (el != NO_DESC && !s.failed) pr->else_name = get_bytes(&s, el, "an else tier name");
+    pr->loc = get_loc(&s, "TIER");
+    pr->else_loc = get_loc(&s, "TIER");
+    pr->first = get_u32(&s, "TIER");
+    pr->n = get_u32(&s, "TIER");
+  }
+  if (done(&r, &s, "TIER") != 0) goto bad;
   if (r.off != r.n) { fail(&r, "%zu bytes after the last section", r.n - r.off); goto bad; }
 
   int vrc = seg_program_verify(p, err, errlen);

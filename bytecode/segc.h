@@ -4,8 +4,8 @@
 **
 ** File format (version 4), little-endian throughout:
 **
-**   magic "SEGC\r\n\x1a\n", u32 version, u32 flags, i32 today, u32 nsections (11)
-**   10 sections, in this order, each  u32 tag, u32 length, payload:
+**   magic "SEGC\r\n\x1a\n", u32 version, u32 flags, i32 today, u32 nsections (12)
+**   12 sections, in this order, each  u32 tag, u32 length, payload:
 **     "PROG"  u32 nregs, maxdepth, ncode, nki, nkf, nmaps, nsegs, ncols, nops,
 **             nnodes, npool
 **     "OPS "  nops x (u8 len, name, u8 len, operand format): the opcodes the
@@ -32,6 +32,10 @@
 **     "RANK"  u32 npass1, nrsrc, nruse; nrsrc x u8 isf; nruse x (u32 src,
 **             u8 kind, u32 k, i64 pct): the rankings' first pass ends at
 **             instruction npass1, its sources and uses (version 4)
+**     "TIER"  u32 ntiers, nprios; ntiers x (u32 segment, i32 x 4 location);
+**             nprios x (u32 len, name, u32 len or 0xffffffff, else name,
+**             i32 x 4 location, i32 x 4 else location, u32 first, u32 n):
+**             the priorities (version 4)
 **   u32 CRC-32 (IEEE, as zlib's crc32) of every byte before it.
 **
 ** flags: bit 0, the rules read today's date (`today`, `within`, `ago`,

@@ -308,6 +308,29 @@ int seg_program_verify(const seg_program *p, char *err, size_t errlen) {
       goto out;
     }
   }
+  /* priorities: tiers in bounds, each of a segment, priorities covering
+  ** the tier table in order */
+  for (uint32_t t = 0; t < p->ntiers; t++)
+    if (p->tiers[t].seg >= p->nsegs) {
+      snprintf(err, errlen, "tier %u names segment %u of %u", t, p->tiers[t].seg, p->nsegs);
+      goto out;
+    }
+  for (uint32_t k = 0, next = 0; k < p->nprios; k++) {
+    const seg_priority *pr = &p->prios[k];
+    if (pr->n == 0 || pr->first != next || pr->n > p->ntiers - pr->first) {
+      snprintf(err, errlen, "priority %u's tiers are out of bounds", k);
+      goto out;
+    }
+    next = pr->first + pr->n;
+    if (k + 1 == p->nprios && next != p->ntiers) {
+      snprintf(err, errlen, "%u tiers belong to no priority", p->ntiers - next);
+      goto out;
+    }
+  }
+  if (p->nprios == 0 && p->ntiers) {
+    snprintf(err, errlen, "%u tiers belong to no priority", p->ntiers);
+    goto out;
+  }
   for (uint32_t pc = 0; pc < p->ncode; pc++) {
     const seg_insn *in = &p->code[pc];
     if (seg_ops[in->op].format[1] != 'J') continue;

@@ -250,6 +250,7 @@ typedef struct seg_cli_members {
   int *cols;                         /* seg_cli_members_columns: the key, then each of --columns once
                                         (the key and repeats dropped); malloc'd, the caller frees */
   size_t ncols;
+  const struct seg_tiers *tiers;     /* the priorities' tiers (a column each, after the columns), or NULL */
 } seg_cli_members;
 /* Checks the options before anything is read: usage errors exit 2; an
 ** output that is one of inputs (NULL-ended) or a DIR that is not a

@@ -1,7 +1,9 @@
 /*
 ** cmd_check.c -- `seg check FILES_OR_DIRS... (--schema S | --data D)
 ** [--format text|json|sarif|github|gitlab] [--strict] [--require-guard] [--today D]`:
-** every rules file compiled and linted against the columns, no data read.
+** every rules file compiled and linted against the columns; the data of
+** --data is read only for a file with priorities, whose tiers are counted
+** on it (W0221, an empty tier).
 ** A folder stands for every *.seg file under it (sorted). Exit 1 when a
 ** file has errors (or warnings, with --strict).
 */
@@ -13,7 +15,10 @@
 #include <sys/stat.h>
 
 #include "cmds.h"
+#include "lint.h"
 #include "render.h"
+#include "tiers.h"
+#include "vm.h"
 
 typedef struct pathlist { char **v; size_t n, cap; } pathlist;
 
@@ -76,6 +81,42 @@ static int collect_seg(const char *dir, pathlist *out) {
     }
   }
   closedir(d);
+  return rc;
+}
+
+/* W0221 for a checked file with priorities: the VM over the data of
+** --data, the tiers counted, the warnings added to its diagnostics (after
+** its `# seg: ignore` comments). 0, or -1 after a message (out of memory,
+** a damaged column): the check cannot say what it was asked. */
+static int empty_tiers(seg_compiled *c, seg_table *t, const char *src, size_t len, const char *data) {
+  seg_result res = {0};
+  seg_tiers tiers = {0};
+  seg_diags d = {0};
+  char err[512];
+  int rc = -1;
+  if (seg_cli_fit_empty(t, &c->prog, data) != 0) return -1;
+  if (seg_vm_run(&c->prog, t, 1, &res, err, sizeof err) != 0) {
+    fprintf(stderr, "seg: %s: %s\n", data, err);
+    goto done;
+  }
+  if (seg_tiers_compute(&c->prog, &res, NULL, 0, &tiers) != 0) {
+    fprintf(stderr, "seg: out of memory\n");
+    goto done;
+  }
+  seg_cli_tier_warnings(&c->prog, &tiers, &res, t->nrows, &d);
+  seg_lint_filter(src, len, &d);
+  for (size_t k = 0; k < d.n; k++)
+    seg_diag_add(&c->diags, d.v[k].sev, d.v[k].code, d.v[k].loc, "%s", d.v[k].msg ? d.v[k].msg : "");
+  if (d.oom || c->diags.oom) {
+    fprintf(stderr, "seg: out of memory\n");
+    goto done;
+  }
+  if (d.n) seg_diags_sort(&c->diags);
+  rc = 0;
+done:
+  seg_diags_free(&d);
+  seg_tiers_free(&tiers);
+  seg_result_free(&res);
   return rc;
 }
 
@@ -149,6 +190,11 @@ int seg_cmd_check(int argc, char **argv) {
       seg_diag_add(&cs[i].diags, SEG_SEV_ERROR, "E0112", (seg_loc){1, 1, 1, 1},
                    "no 'require' guard in this file, and --require-guard asks for one: every rules file must "
                    "say whom it may reach, e.g. `require email_opt_in is true`");
+    /* --data: a priority's tiers counted on it, W0221 where one is empty */
+    if (data && t.nrows && cs[i].ok && cs[i].prog.nprios && empty_tiers(&cs[i], &t, src, len, data) != 0) {
+      rc = SEG_EXIT_USAGE;
+      continue;
+    }
     seg_render_file f = {strcmp(files.v[i], "-") == 0 ? "<stdin>" : files.v[i], src, len, &cs[i].diags};
     if (cs[i].diags.nerrors || (strict && cs[i].diags.nwarnings)) findings = 1;
     if (fmt == SEG_RENDER_TEXT) seg_render_text(stderr, &f, 1, seg_cli_color());

@@ -15,7 +15,9 @@
 #include "cmds.h"
 #include "colfile.h"
 #include "date.h"
+#include "lint.h"
 #include "measure.h"
+#include "tiers.h"
 #include "vm.h"
 
 /* ---- reports ------------------------------------------------------------ */
@@ -30,7 +32,14 @@ typedef struct report {
   const seg_cli_excluded *ex;   /* --exclude, or NULL */
   const seg_measures *ms;       /* the measures' values (nmeasures 0: none) */
   uint64_t guard_removed;       /* customers the `require` guard left out */
+  const seg_tiers *tiers;       /* the priorities' tiers (nprios 0: none) */
 } report;
+
+/* The name of priority k's tier i (i == n: the else tier). */
+static const char *tier_label(const seg_program *p, uint32_t k, uint32_t i) {
+  const seg_priority *pr = &p->prios[k];
+  return i == pr->n ? pr->else_name : p->segs[p->tiers[pr->first + i].seg].name;
+}
 
 /* measure m of segment s as text (CSV/JSON: exact; table: rounded) */
 static const char *mtext(const report *r, uint32_t s, uint32_t m, int table, char *buf, size_t n) {
@@ -92,7 +101,58 @@ static void report_json(FILE *rep, const report *r) {
     fputc('}', rep);
     first = 0;
   }
-  fprintf(rep, "%s]}\n", first ? "" : "\n");
+  fprintf(rep, "%s]", first ? "" : "\n");
+  /* "priorities": each priority's tiers in order, the else tier last */
+  const seg_program *p = r->prog;
+  if (p->nprios) {
+    fputs(", \"priorities\": [", rep);
+    for (uint32_t k = 0; k < p->nprios; k++) {
+      const seg_priority *pr = &p->prios[k];
+      fprintf(rep, "%s\n  {\"priority\": ", k ? "," : "");
+      seg_cli_json_string(rep, pr->name);
+      fputs(", \"tiers\": [", rep);
+      for (uint32_t i = 0; i <= pr->n; i++) {
+        if (i == pr->n && !pr->else_name) break;
+        uint64_t c = seg_tiers_count(r->tiers, p, k, i);
+        fprintf(rep, "%s{\"tier\": ", i ? ", " : "");
+        seg_cli_json_string(rep, tier_label(p, k, i));
+        fprintf(rep, ", \"else\": %s, \"customers\": %llu, \"share\": %.6f}", i == pr->n ? "true" : "false",
+                (unsigned long long)c, c / rows);
+      }
+      fprintf(rep, "], \"in_no_tier\": %llu}", (unsigned long long)r->tiers->none[k]);
+    }
+    fputs("\n]", rep);
+  }
+  fputs("}\n", rep);
+}
+
+/* Each priority under the segments: its tiers, in order, then the
+** customers in no tier (always said without an else tier). */
+static void report_tiers_table(FILE *rep, const report *r) {
+  const seg_program *p = r->prog;
+  double rows = r->nrows ? (double)r->nrows : 1;
+  for (uint32_t k = 0; k < p->nprios; k++) {
+    const seg_priority *pr = &p->prios[k];
+    int w = 12;
+    for (uint32_t i = 0; i <= pr->n; i++) {
+      if (i == pr->n && !pr->else_name) break;
+      int l = seg_cli_width(tier_label(p, k, i)) + 2;
+      if (l > w) w = l;
+    }
+    char head[300];
+    snprintf(head, sizeof head, "priority %s", pr->name);
+    if (seg_cli_width(head) > w) w = seg_cli_width(head);
+    fprintf(rep, "\n%-*s  %12s  %7s\n", seg_cli_pad(head, w), head, "customers", "share");
+    for (uint32_t i = 0; i <= pr->n + 1; i++) {
+      if (i == pr->n && !pr->else_name) continue;
+      uint64_t c = i <= pr->n ? seg_tiers_count(r->tiers, p, k, i) : r->tiers->none[k];
+      if (i == pr->n + 1 && pr->else_name && c == 0) continue;
+      char label[300], num[40];
+      snprintf(label, sizeof label, "  %s", i <= pr->n ? tier_label(p, k, i) : "(in no tier)");
+      seg_cli_group_digits(c, num, sizeof num);
+      fprintf(rep, "%-*s  %12s  %6.1f%%\n", seg_cli_pad(label, w), label, num, 100.0 * c / rows);
+    }
+  }
 }
 
 static void report_table(FILE *rep, const report *r) {
@@ -131,6 +191,7 @@ static void report_table(FILE *rep, const report *r) {
     }
     fputc('\n', rep);
   }
+  report_tiers_table(rep, r);
   seg_cli_footer(rep, r->nrows, r->prog->guard ? &r->guard_removed : NULL, r->ex, r->prog->today);
 }
 
@@ -158,6 +219,53 @@ static void warn_sparse_measures(const char *path, const seg_program *p, const s
   if (d.n) {
     size_t len;
     char *src = seg_cli_read_file(path, &len);
+    seg_diag_render_text(stderr, &d, strcmp(path, "-") == 0 ? "<stdin>" : path, src, src ? len : 0, seg_cli_color());
+    free(src);
+  }
+  seg_diags_free(&d);
+}
+
+/* W0221: a tier of a priority that holds no customer of the data (its
+** segment is empty, or the earlier tiers took all of it); at most 10 a
+** priority, then how many more. Into *d (cmds.h). */
+void seg_cli_tier_warnings(const seg_program *p, const seg_tiers *t, const seg_result *res, size_t nrows,
+                           seg_diags *d) {
+  if (nrows == 0) return;
+  for (uint32_t k = 0; k < p->nprios; k++) {
+    const seg_priority *pr = &p->prios[k];
+    uint32_t told = 0, more = 0;
+    for (uint32_t i = 0; i <= pr->n; i++) {
+      if ((i == pr->n && !pr->else_name) || seg_tiers_count(t, p, k, i) != 0) continue;
+      if (told++ >= 10) { more++; continue; }
+      uint32_t seg = i < pr->n ? p->tiers[pr->first + i].seg : 0;
+      if (i == pr->n)
+        seg_diag_add(d, SEG_SEV_WARNING, "W0221", pr->else_loc,
+                     "tier '%s' of priority '%s' is empty on this data: the listed tiers take every customer",
+                     pr->else_name, pr->name);
+      else if (res->counts[seg] > 0)
+        seg_diag_add(d, SEG_SEV_WARNING, "W0221", p->tiers[pr->first + i].loc,
+                     "tier '%s' of priority '%s' is empty on this data: the earlier tiers hold all %llu customers "
+                     "of its segment", p->segs[seg].name, pr->name, (unsigned long long)res->counts[seg]);
+      else
+        seg_diag_add(d, SEG_SEV_WARNING, "W0221", p->tiers[pr->first + i].loc,
+                     "tier '%s' of priority '%s' is empty on this data: its segment has no members",
+                     p->segs[seg].name, pr->name);
+    }
+    if (more)
+      seg_diag_add(d, SEG_SEV_WARNING, "W0221", pr->loc, "%u more tiers of priority '%s' are empty on this data",
+                   more, pr->name);
+  }
+}
+
+static void warn_empty_tiers(const char *path, const seg_program *p, const seg_tiers *t, const seg_result *res,
+                             size_t nrows) {
+  if (seg_cli_is_segc_file(path) || !p->nprios) return;
+  seg_diags d = {0};
+  seg_cli_tier_warnings(p, t, res, nrows, &d);
+  if (d.n) {
+    size_t len = 0;
+    char *src = seg_cli_read_file(path, &len);
+    if (src) seg_lint_filter(src, len, &d);              /* # seg: ignore W0221 */
     seg_diag_render_text(stderr, &d, strcmp(path, "-") == 0 ? "<stdin>" : path, src, src ? len : 0, seg_cli_color());
     free(src);
   }
@@ -209,6 +317,7 @@ int seg_cmd_run(int argc, char **argv) {
   const char *members = mem.path ? mem.path : mem.dir;          /* members are written */
   seg_cli_eval e = {0};
   seg_measures ms = {0};
+  seg_tiers tiers = {0};
   if (seg_cli_members_check(&mem, inputs) != 0) goto done;
   /* --measure "sum(total_spend)": a measure named by its own text, after the file's statements */
   size_t xcap = 1;
@@ -248,6 +357,7 @@ int seg_cmd_run(int argc, char **argv) {
   const char *trace_env = getenv("SEG_TRACE");
   seg_vm_opts vo = {members != NULL || a.exclude != NULL, seg_cli_threads(),
                     trace || (trace_env && strcmp(trace_env, "1") == 0) ? stderr : NULL, NULL, NULL, NULL};
+  if (e.c.prog.nprios) vo.want_members = 1;          /* the tiers are computed from the members */
   seg_cli_eval_pairs(&e, &vo);
   warn_sparse_measures(a.rules, &e.c.prog, &e.t);
   if (seg_cli_eval_run(&e, &a, &vo) != 0) goto done;
@@ -258,17 +368,25 @@ int seg_cmd_run(int argc, char **argv) {
     fprintf(stderr, "seg: %s: %s\n", a.data, err);
     goto done;
   }
+  if (seg_tiers_compute(&e.c.prog, &e.res, a.exclude ? e.ex.bits : NULL, members != NULL, &tiers) != 0) {
+    fprintf(stderr, "seg: out of memory\n");
+    goto done;
+  }
+  warn_empty_tiers(a.rules, &e.c.prog, &tiers, &e.res, e.t.nrows);
+  mem.tiers = &tiers;
   if (members && seg_cli_members_write(&mem, &e.c.prog, &e.res, &e.t, e.shown, inputs, a.data) != 0) goto done;
   /* one document per stream: with --members -, the summary goes to stderr */
   FILE *rep = mem.path && strcmp(mem.path, "-") == 0 ? stderr : stdout;
   uint64_t kept = e.c.prog.guard ? e.res.counts[e.c.prog.guard - 1] : 0;
   uint64_t base = e.t.nrows - (a.exclude ? e.ex.suppressed : 0);
-  report r = {&e.c.prog, &e.res, e.shown, e.t.nrows, a.exclude ? &e.ex : NULL, &ms, base > kept ? base - kept : 0};
+  report r = {&e.c.prog, &e.res, e.shown, e.t.nrows, a.exclude ? &e.ex : NULL, &ms, base > kept ? base - kept : 0,
+              &tiers};
   if (a.fmt == SEG_FORMAT_CSV) report_csv(rep, &r);
   else if (a.fmt == SEG_FORMAT_JSON) report_json(rep, &r);
   else report_table(rep, &r);
   rc = fflush(rep) == 0 && !ferror(rep) ? 0 : SEG_EXIT_USAGE;
 done:
+  seg_tiers_free(&tiers);
   seg_measures_free(&ms);
   seg_cli_eval_free(&e);
   seg_cli_eval_args_free(&a);

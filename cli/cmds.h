@@ -96,4 +96,11 @@ void seg_cli_footer(FILE *f, size_t nrows, const uint64_t *guard_left, const seg
 ** one's members (needs seg_cli_eval_pairs's counts, or the members). */
 void seg_cli_size_warnings(const seg_cli_eval *e, const char *rules, uint64_t min_size);
 
+/* W0221: the tiers of p's priorities that hold no customer of the data
+** (t computed over res, nrows rows), added to *d (cmd_run.c; seg run and
+** seg check --data). */
+struct seg_tiers;
+void seg_cli_tier_warnings(const seg_program *p, const struct seg_tiers *t, const seg_result *res, size_t nrows,
+                           seg_diags *d);
+
 #endif

@@ -3,9 +3,12 @@
 ** (`seg run --members OUT | --members-dir DIR [--members-format csv|jsonl]
 ** [--columns A,B]`), and the one text of a cell every output shares.
 **
-** A row is the segment, the key and the chosen columns. CSV: RFC 4180, a
-** missing value an empty field. JSON Lines: one object a member,
-** {"segment": ..., "<key>": ..., "<column>": ...}, typed: int and number
+** A row is the segment, the key, the chosen columns, then for each
+** `priority` of the rules the customer's tier in it, in a column named
+** after the priority (empty, or null in JSON Lines, when in no tier).
+** CSV: RFC 4180, a missing value an empty field. JSON Lines: one object a
+** member, {"segment": ..., "<key>": ..., "<column>": ..., "<priority>":
+** ...}, typed: int and number
 ** columns as JSON numbers (a number exactly as stored, at its scale:
 ** 1184.30), bools true/false, dates and text as strings, missing null.
 **
@@ -29,6 +32,7 @@
 #include "cli.h"
 #include "colfile.h"
 #include "date.h"
+#include "tiers.h"
 #include "tmpfile.h"
 
 /* ---- cells ---------------------------------------------------------------- */
@@ -188,6 +192,8 @@ typedef struct writer {
   const int *cols;
   size_t ncols;
   int jsonl;
+  const seg_program *p;         /* its priorities, with tiers */
+  const seg_tiers *tiers;       /* NULL: no priority column */
 } writer;
 
 static void write_header(FILE *f, const writer *w) {
@@ -198,7 +204,20 @@ static void write_header(FILE *f, const writer *w) {
     fputc(',', f);
     seg_cli_csv_field(f, name, strlen(name));
   }
+  for (uint32_t k = 0; w->tiers && k < w->p->nprios; k++) {
+    fputc(',', f);
+    seg_cli_csv_field(f, w->p->prios[k].name, strlen(w->p->prios[k].name));
+  }
   fputc('\n', f);
+}
+
+/* Row r's tier in priority k: its name, or NULL (no tier). */
+static const char *tier_name(const writer *w, uint32_t k, size_t r) {
+  const seg_priority *pr = &w->p->prios[k];
+  uint32_t i = w->tiers->of[k][r];
+  if (i == 0) return NULL;
+  if (i > pr->n) return pr->else_name;
+  return w->p->segs[w->p->tiers[pr->first + i - 1].seg].name;
 }
 
 /* Every member of one segment, a row each, in the data's order. */
@@ -225,6 +244,19 @@ static void write_segment(FILE *f, const writer *w, const char *seg, const uint6
         } else {
           fputc(',', f);
           csv_cell(f, c, r);
+        }
+      }
+      for (uint32_t k = 0; w->tiers && k < w->p->nprios; k++) {
+        const char *tn = tier_name(w, k, r);
+        if (w->jsonl) {
+          fputs(", ", f);
+          seg_cli_json_string(f, w->p->prios[k].name);
+          fputs(": ", f);
+          if (tn) seg_cli_json_string(f, tn);
+          else fputs("null", f);
+        } else {
+          fputc(',', f);
+          if (tn) seg_cli_csv_field(f, tn, strlen(tn));
         }
       }
       fputs(w->jsonl ? "}\n" : "\n", f);
@@ -313,7 +345,21 @@ int seg_cli_members_write(const seg_cli_members *m, const seg_program *p, const 
       fprintf(stderr, "seg: %s: %s\n", data_path, err);
       return -1;
     }
-  writer w = {t, m->cols, m->ncols, m->format && strcmp(m->format, "jsonl") == 0};
+  writer w = {t, m->cols, m->ncols, m->format && strcmp(m->format, "jsonl") == 0, p,
+              m->tiers && m->tiers->of ? m->tiers : NULL};
+  /* a priority's column must not share its name with another column of the file */
+  for (uint32_t k = 0; w.tiers && k < p->nprios; k++) {
+    const char *pn = p->prios[k].name, *clash = strcmp(pn, "segment") == 0 ? "segment" : NULL;
+    for (size_t c = 0; !clash && c < m->ncols; c++)
+      if (strcmp(t->cols[m->cols[c]].name, pn) == 0) clash = pn;
+    for (uint32_t j = 0; !clash && j < k; j++)
+      if (strcmp(p->prios[j].name, pn) == 0) clash = pn;
+    if (clash) {
+      fprintf(stderr, "seg: --members: priority '%s' would be a second column named '%s' in the members file; "
+                      "rename the priority (nothing was written)\n", pn, clash);
+      return -1;
+    }
+  }
   if (m->dir) return write_dir(m, &w, p, res, shown, inputs);
   char *tmp = NULL;
   FILE *f = seg_cli_atomic_open(m->path, &tmp);

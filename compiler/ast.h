@@ -52,8 +52,13 @@ struct seg_node {
 
 /* S_MEASURE: a value computed per segment over its members (expr over
 ** aggregates; where: a filter on every aggregate, or NULL). S_REQUIRE: a
-** guard ANDed into every segment of the file (name ""). */
-typedef enum seg_skind { S_LET, S_SEGMENT, S_MEASURE, S_REQUIRE } seg_skind;
+** guard ANDed into every segment of the file (name ""). S_PRIORITY
+** (`priority lifecycle = vip, lapsing, else rest`): tiers in order, each
+** customer in the first listed segment that holds it; expr is the first
+** listed name (SEG_N_NAME, the others follow through `next`; sema sets
+** each one's ref to its segment), where the `else` name (SEG_N_NAME, its
+** str the tier's name) or NULL. */
+typedef enum seg_skind { S_LET, S_SEGMENT, S_MEASURE, S_REQUIRE, S_PRIORITY } seg_skind;
 
 typedef struct seg_stmt {
   seg_skind kind;
@@ -74,6 +79,7 @@ typedef struct seg_ast {
   seg_stmt *first, *last;
   int nsegments;
   int nmeasures;
+  int npriorities;
 } seg_ast;
 
 seg_node *seg_node_new(seg_arena *a, seg_nkind k, seg_loc loc);

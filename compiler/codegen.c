@@ -1098,6 +1098,31 @@ int seg_cg_program_probed(seg_ast *ast, seg_stmt **order, const seg_schema_view 
     measure_ops(&g, t->expr, &capmops, &capaggs);
     m->n = p->nmops - m->first;
   }
+  /* the priorities: each tier's segment, in order */
+  uint32_t ntiers = 0;
+  for (seg_stmt *t = ast->first; t; t = t->next)
+    if (t->kind == S_PRIORITY)
+      for (seg_node *n = t->expr; n; n = n->next) ntiers++;
+  if (ast->npriorities > 0 && !g.failed) {
+    p->prios = calloc((size_t)ast->npriorities, sizeof *p->prios);
+    p->tiers = calloc((size_t)ntiers + 1, sizeof *p->tiers);
+    if (!p->prios || !p->tiers) g.failed = 1;
+  }
+  for (seg_stmt *t = ast->first; t && !g.failed; t = t->next) {
+    if (t->kind != S_PRIORITY || !t->expr) continue;
+    seg_priority *pr = &p->prios[p->nprios++];
+    pr->name = strdup(t->name);
+    pr->else_name = t->where && t->where->str ? strdup(t->where->str) : NULL;
+    pr->loc = t->name_loc;
+    pr->else_loc = t->where ? t->where->loc : t->name_loc;
+    pr->first = p->ntiers;
+    if (!pr->name || (t->where && t->where->str && !pr->else_name)) { g.failed = 1; break; }
+    for (seg_node *n = t->expr; n; n = n->next) {
+      if (!n->ref || n->ref->kind != S_SEGMENT) { g.failed = 1; break; }   /* sema reported it */
+      p->tiers[p->ntiers++] = (seg_tier){(uint32_t)n->ref->index, n->loc};
+    }
+    pr->n = p->ntiers - pr->first;
+  }
   while (extra) {
     seg_node *next = extra->next;
     free(extra);

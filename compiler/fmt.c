@@ -518,8 +518,70 @@ static void put_comment_text(sbuf *dst, const cmt *c) {
   sb_putn(dst, c->text, c->len);
 }
 
+/* priority NAME = a, b, else c: one line when it fits, else one tier a
+** line; the statement's own-line comments go before it, a trailing comment
+** stays at the end of the line of the tier it followed. */
+static void print_priority(fctx *f, const seg_stmt *s, int si) {
+  sbuf *o = &f->out, line = {0};
+  int ntier = 0;
+  for (const seg_node *n = s->expr; n; n = n->next) ntier++;
+  int nitem = ntier + (s->where != NULL);
+  sbuf *trail = calloc((size_t)nitem + 1, sizeof *trail);
+  if (!trail) { o->oom = 1; return; }
+  int any_trail = 0;
+  for (int c = 0; c < f->nc; c++) {
+    const cmt *m = &f->c[c];
+    if (m->stmt != si) continue;
+    if (m->own) { sb_putn(o, m->text, m->len); sb_putc(o, '\n'); continue; }
+    int k = 0, best = 0;
+    for (const seg_node *n = s->expr; n; n = n->next, k++) if (n->loc.first_line <= m->line) best = k;
+    if (s->where && s->where->loc.first_line <= m->line) best = ntier;
+    put_comment_text(&trail[best], m);
+    any_trail++;
+  }
+  sb_puts(&line, "priority ");
+  put_name(&line, s->name ? s->name : "");
+  sb_puts(&line, " =");
+  size_t headn = line.n;
+  for (const seg_node *n = s->expr; n; n = n->next) {
+    sb_putc(&line, ' ');
+    put_name(&line, n->str ? n->str : "");
+    if (n->next || s->where) sb_putc(&line, ',');
+  }
+  if (s->where) { sb_puts(&line, " else "); put_name(&line, s->where->str ? s->where->str : ""); }
+  int last_only = any_trail == 0 || (any_trail && trail[nitem - 1].n && any_trail == 1);
+  if (last_only && width_of(line.p ? line.p : "", line.n) <= SEG_FMT_WIDTH) {
+    sb_putn(o, line.p, line.n);
+    put_comments_trailing(o, &trail[nitem - 1]);
+    sb_putc(o, '\n');
+  } else {
+    sb_putn(o, line.p, headn);
+    sb_putc(o, '\n');
+    int k = 0;
+    for (const seg_node *n = s->expr; n; n = n->next, k++) {
+      sb_spaces(o, 4);
+      put_name(o, n->str ? n->str : "");
+      if (n->next || s->where) sb_putc(o, ',');
+      put_comments_trailing(o, &trail[k]);
+      sb_putc(o, '\n');
+    }
+    if (s->where) {
+      sb_spaces(o, 4);
+      sb_puts(o, "else ");
+      put_name(o, s->where->str ? s->where->str : "");
+      put_comments_trailing(o, &trail[ntier]);
+      sb_putc(o, '\n');
+    }
+  }
+  if (line.oom) o->oom = 1;
+  for (int k = 0; k < nitem; k++) { if (trail[k].oom) o->oom = 1; free(trail[k].p); }
+  free(trail);
+  free(line.p);
+}
+
 static void print_stmt(fctx *f, const seg_stmt *s, int si) {
   sbuf *o = &f->out;
+  if (s->kind == S_PRIORITY) { print_priority(f, s, si); return; }
   sbuf head = {0};
   if (s->kind == S_REQUIRE) {
     sb_puts(&head, "require");
@@ -712,6 +774,11 @@ int seg_fmt_ast_equal(const seg_ast *a, const seg_ast *b) {
     if (x->kind != y->kind || !str_eq(x->name, y->name) || !str_eq(x->desc, y->desc) ||
         !node_eq(x->expr, y->expr) || !node_eq(x->where, y->where))
       return 0;
+    if (x->kind == S_PRIORITY) {                  /* the tiers follow the first through next */
+      const seg_node *p = x->expr ? x->expr->next : NULL, *q = y->expr ? y->expr->next : NULL;
+      for (; p && q; p = p->next, q = q->next) if (!node_eq(p, q)) return 0;
+      if (p || q) return 0;
+    }
   }
   return x == NULL && y == NULL;
 }

@@ -626,6 +626,98 @@ static int cmp_shaped(const void *x, const void *y) {
   return (a->order > b->order) - (a->order < b->order);
 }
 
+/* ---- priorities ------------------------------------------------------------ */
+
+/* The items of a set test on one column, `x in (a, b)` or `x = a`: the
+** column node and the first item (a chain through next; *one for `=`). */
+static const seg_node *set_of(const seg_node *n, const seg_node **col, int *one) {
+  *one = 0;
+  if (n->kind == SEG_N_IN && !n->negated && is_col(n->a) && n->list) { *col = n->a; return n->list; }
+  if (n->kind == SEG_N_BIN && n->op == SEG_OPR_EQ) {
+    if (is_col(n->a) && is_const(n->b)) { *col = n->a; *one = 1; return n->b; }
+    if (is_col(n->b) && is_const(n->a)) { *col = n->b; *one = 1; return n->a; }
+  }
+  return NULL;
+}
+
+/* 1 when in's interval lies within out's. */
+static int ival_within(const ival *in, const ival *out) {
+  if (out->has_lo && (!in->has_lo || in->lo < out->lo || (in->lo == out->lo && in->lo_in && !out->lo_in))) return 0;
+  if (out->has_hi && (!in->has_hi || in->hi > out->hi || (in->hi == out->hi && in->hi_in && !out->hi_in))) return 0;
+  return 1;
+}
+
+/* A test of one column b that implies test a of the same column: b's set
+** within a's (`country in ("SE")` and `country in ("SE", "NO")`), or b's
+** interval within a's (`age 30..40` and `age 20..50`). */
+static int leaf_implies(const lint *l, const seg_node *b, const seg_node *a) {
+  const seg_node *ca, *cb;
+  int onea, oneb;
+  const seg_node *sa = set_of(a, &ca, &onea), *sb = set_of(b, &cb, &oneb);
+  if (sa && a->kind == SEG_N_IN) {          /* a set: b's values each among a's */
+    if (!sb || cb->col != ca->col) return 0;
+    for (const seg_node *x = sb; x; x = oneb ? NULL : x->next) {
+      const seg_node *y = sa;
+      while (y && !same(x, y)) y = y->next;
+      if (!y) return 0;
+    }
+    return 1;
+  }
+  ival va, vb;
+  if (!constraint_of(l, a, &va) || !constraint_of(l, b, &vb) || va.col != vb.col || va.col < 0) {
+    if (sa && sb && ca->col == cb->col && onea && oneb) return same(sa, sb);   /* text `=` */
+    if (sa && sb && ca->col == cb->col && onea && !oneb) {                     /* `x in ("SE")` vs `x = "SE"` */
+      for (const seg_node *x = sb; x; x = x->next) if (!same(x, sa)) return 0;
+      return 1;
+    }
+    return 0;
+  }
+  return ival_within(&vb, &va);
+}
+
+/* 1 when every customer for whom b is true is one for whom a is true, as
+** far as this can tell (no means "not shown"): through `and`, `or` and
+** segment references on either side; *budget bounds the work. */
+static int implies(const lint *l, const seg_node *b, const seg_node *a, int depth, long *budget) {
+  if (!a || !b || depth > 64 || --*budget < 0) return 0;
+  if (same(b, a)) return 1;
+  if (a->kind == SEG_N_AND)
+    return implies(l, b, a->a, depth + 1, budget) && implies(l, b, a->b, depth + 1, budget);
+  if (b->kind == SEG_N_OR)
+    return implies(l, b->a, a, depth + 1, budget) && implies(l, b->b, a, depth + 1, budget);
+  if (b->kind == SEG_N_AND && (implies(l, b->a, a, depth + 1, budget) || implies(l, b->b, a, depth + 1, budget)))
+    return 1;
+  if (b->kind == SEG_N_NAME && b->ref && b->ref->kind == S_SEGMENT && b->ref->expr && !b->ref->broken &&
+      implies(l, b->ref->expr, a, depth + 1, budget))
+    return 1;
+  if (a->kind == SEG_N_OR)
+    return implies(l, b, a->a, depth + 1, budget) || implies(l, b, a->b, depth + 1, budget);
+  if (a->kind == SEG_N_NAME && a->ref && a->ref->kind == S_SEGMENT && a->ref->expr && !a->ref->broken)
+    return implies(l, b, a->ref->expr, depth + 1, budget);
+  return leaf_implies(l, b, a);
+}
+
+/* W0220: a tier whose segment lies inside an earlier tier's never wins. */
+static void check_priority(lint *l, const seg_stmt *t) {
+  long total = 1L << 22;          /* the whole priority's work: a list of thousands is checked in part */
+  for (const seg_node *n = t->expr; n && total > 0; n = n->next) {
+    const seg_stmt *seg = n->ref;
+    if (!seg || seg->kind != S_SEGMENT || !seg->expr || seg->broken) continue;
+    for (const seg_node *e = t->expr; e != n; e = e->next) {
+      const seg_stmt *ear = e->ref;
+      if (!ear || ear->kind != S_SEGMENT || !ear->expr || ear->broken) continue;
+      long budget = 20000;
+      int inside = implies(l, seg->expr, ear->expr, 0, &budget);
+      total -= 20000 - (budget > 0 ? budget : 0) + 1;
+      if (!inside) continue;
+      seg_diag_add(&l->found, SEG_SEV_WARNING, "W0220", n->loc,
+                   "tier '%s' of priority '%s' can never win: every customer of '%s' is also in '%s', listed "
+                   "before it; list '%s' first or drop it", seg->name, t->name, seg->name, ear->name, seg->name);
+      break;
+    }
+  }
+}
+
 /* ---- suppression comments ------------------------------------------------- */
 
 typedef struct supp { int line; unsigned mask; int alone; } supp;
@@ -722,6 +814,10 @@ int seg_lint(const seg_ast *ast, const seg_schema_view *schema, int32_t today,
   if (!l.guarded || !never) { free(l.guarded); free(never); diags->oom = 1; return 0; }
 
   for (const seg_stmt *t = ast->first; t; t = t->next) {
+    if (t->kind == S_PRIORITY) {
+      if (!t->broken) check_priority(&l, t);
+      continue;
+    }
     if (t->kind == S_LET) {
       if (!t->used && !t->broken && t->name && *t->name)
         warn(&l, 205, t->name_loc, "constant '%s' is never used", t->name);

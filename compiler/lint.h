@@ -10,7 +10,10 @@
 **   W0206  two segments with identical rules
 **   W0207  `not`, `!=`, `not in` on a column that can be missing
 **   W0208  a comparison of a whole-number value with a fractional literal
+**   W0220  a priority tier inside an earlier tier's segment: it never wins
 **
+** (W0221, a priority tier empty on the data, is `seg run`'s and `seg check
+** --data`'s: cli/cmd_run.c.)
 ** (W0211 and W0212, segment sizes and overlaps, are `seg run`'s: they need
 ** the data. cli/evaluate.c)
 **

@@ -257,6 +257,11 @@ static seg_vtype check_name(sema *s, seg_node *n) {
           "a rule cannot use it", n->str);
       return VT_UNKNOWN;
     }
+    if (t->kind == S_PRIORITY) {
+      ERR(s, "E0123", n->loc, "'%s' is a priority (tiers shown by seg run), not a condition; use its "
+          "segments instead", n->str);
+      return VT_UNKNOWN;
+    }
     if (s->cur && s->cur->kind == S_LET) {
       ERR(s, "E0109", n->loc, "a constant cannot use segment '%s'", n->str);
       return VT_UNKNOWN;
@@ -1025,7 +1030,75 @@ static seg_vtype check(sema *s, seg_node *n) {
   return n->type;
 }
 
+/* The segment closest to name (did you mean), or NULL. */
+static const char *suggest_segment(sema *s, const char *name) {
+  int max = (int)strlen(name) / 3, bestd;
+  if (max < 1) max = 1;
+  bestd = max + 1;
+  const char *best = NULL;
+  for (seg_stmt *t = s->ast->first; t; t = t->next) {
+    if (t->kind != S_SEGMENT || !t->name || !*t->name) continue;
+    int d = seg_edit_distance(name, t->name, max);
+    if (d < bestd) { bestd = d; best = t->name; }
+  }
+  return best;
+}
+
+/* priority: NAME '=' tier, tier, ... [, else NAME]: each tier a segment of
+** the file (E0120), listed once (E0121); the else tier a new name (E0122). */
+static void check_priority(sema *s, seg_stmt *t) {
+  int nseg = s->ast->nsegments;
+  seg_node **seen = calloc((size_t)nseg + 1, sizeof *seen);  /* per segment: where it was listed */
+  if (!seen) { s->diags->oom = 1; return; }
+  for (seg_node *n = t->expr; n; n = n->next) {
+    seg_stmt *u = find_stmt(s, n->str);
+    n->type = VT_BOOL;
+    if (!u || u->kind != S_SEGMENT) {
+      if (u) u->used = 1;                 /* named: the error says what it is, not that it is unused */
+      const char *what = !u ? NULL : u->kind == S_LET ? "a constant" : u->kind == S_MEASURE ? "a measure"
+                       : "a priority";
+      const char *dym = suggest_segment(s, n->str);
+      if (what)
+        ERR(s, "E0120", n->loc, "'%s' is %s, not a segment; a priority lists segments", n->str, what);
+      else if (find_column(s, n->str) >= 0)
+        ERR(s, "E0120", n->loc, "'%s' is a column, not a segment; define a segment for the tier "
+            "(`segment %s_tier = ...`) and list it", n->str, n->str);
+      else if (dym)
+        ERR(s, "E0120", n->loc, "unknown segment '%s' in priority '%s'; did you mean '%s'?", n->str, t->name,
+            spelled(s, dym));
+      else
+        ERR(s, "E0120", n->loc, "unknown segment '%s' in priority '%s'", n->str, t->name);
+      n->type = VT_UNKNOWN;
+      continue;
+    }
+    n->ref = u;
+    u->used = 1;
+    if (u->index >= 0 && u->index < nseg) {
+      if (seen[u->index])
+        ERR(s, "E0121", n->loc, "segment '%s' is listed twice in priority '%s' (first at column %d of line %d); "
+            "its second place could never win", n->str, t->name, seen[u->index]->loc.first_column,
+            seen[u->index]->loc.first_line);
+      else
+        seen[u->index] = n;
+    }
+  }
+  free(seen);
+  seg_node *e = t->where;
+  if (e && e->str) {
+    seg_stmt *u = find_stmt(s, e->str);
+    const char *what = !u ? NULL : u->kind == S_SEGMENT ? "segment" : u->kind == S_LET ? "constant"
+                     : u->kind == S_MEASURE ? "measure" : "priority";
+    if (what)
+      ERR(s, "E0122", e->loc, "the else tier needs a new name: '%s' is already the %s on line %d", e->str, what,
+          u->name_loc.first_line);
+  }
+}
+
 static void check_stmt(sema *s, seg_stmt *t) {
+  if (t->kind == S_PRIORITY) {
+    if (t->state == 0) { t->state = 2; check_priority(s, t); }
+    return;
+  }
   if (t->state != 0 || !t->expr) return;
   seg_stmt *saved = s->cur;
   s->cur = t;
@@ -1310,7 +1383,7 @@ int seg_sema(seg_ast *ast, seg_arena *arena, seg_schema_view *schema, int32_t to
   int nseg = 0;
   index_names(&s);
   type_empty_columns(&s, schema);
-  int nmeasure = 0;
+  int nmeasure = 0, nprio = 0;
   for (seg_stmt *t = ast->first; t; t = t->next) {
     if (t->kind == S_REQUIRE) continue;       /* nameless */
     seg_stmt *first = find_stmt(&s, t->name);
@@ -1320,7 +1393,9 @@ int seg_sema(seg_ast *ast, seg_arena *arena, seg_schema_view *schema, int32_t to
     }
     if (t->kind == S_SEGMENT) t->index = nseg++;
     if (t->kind == S_MEASURE) t->index = nmeasure++;
+    if (t->kind == S_PRIORITY) t->index = nprio++;
   }
+  ast->npriorities = nprio;
   ast->nsegments = nseg;
   ast->nmeasures = nmeasure;
   for (seg_stmt *t = ast->first; t; t = t->next) {

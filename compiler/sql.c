@@ -1018,6 +1018,27 @@ static void cond(sq *q, const seg_node *n, int want) {
   }
 }
 
+/* ClickHouse: a priority's tier, multiIf(segment 1, 'name 1', ..., [guard,]
+** 'else tier' or ''): two-valued, so no tier is '' (not NULL). */
+static void priority_multiif(sq *q, const seg_stmt *t, const seg_node *guard) {
+  FILE *f = q->f;
+  fputs("multiIf(", f);
+  for (const seg_node *n = t->expr; n; n = n->next) {
+    seg_node g;
+    cond(q, guarded(guard, n->ref->expr, &g), 1);
+    fputs(", ", f);
+    put_string(f, n->str, strlen(n->str));
+    fputs(", ", f);
+  }
+  if (t->where && t->where->str) {
+    if (guard) { cond(q, guard, 1); fputs(", ", f); put_string(f, t->where->str, strlen(t->where->str)); fputs(", ''", f); }
+    else put_string(f, t->where->str, strlen(t->where->str));
+  } else {
+    fputs("''", f);
+  }
+  fputc(')', f);
+}
+
 /* ClickHouse 18.16 has no table CTE: one scan of the table with an array
 ** of the segments' conditions, unfolded by ARRAY JOIN. */
 static void emit_clickhouse(sq *q, const seg_ast *ast, const char *src, size_t srclen, const seg_node *guard) {
@@ -1038,6 +1059,15 @@ static void emit_clickhouse(sq *q, const seg_ast *ast, const char *src, size_t s
       fputs(" AS ", f);
       put_ident(f, t->name, 0);
     }
+    for (const seg_stmt *t = ast->first; t; t = t->next) {
+      if (t->kind != S_PRIORITY || !t->expr) continue;
+      fputs(",\n", f);
+      comment(f, src, srclen, t, "  ");
+      fputs("  ", f);
+      priority_multiif(q, t, guard);
+      fputs(" AS ", f);
+      put_ident(f, t->name, 0);
+    }
     fputs("\nFROM ", f);
     put_ident(f, o->table, 1);
     fputs("\nORDER BY ", f);
@@ -1046,9 +1076,22 @@ static void emit_clickhouse(sq *q, const seg_ast *ast, const char *src, size_t s
     return;
   }
   if (ast->nsegments == 0) { fputs("SELECT NULL AS segment WHERE 0;\n", f); return; }
-  int members = shape == SEG_SQL_MEMBERS;
-  fprintf(f, "SELECT segment, %s FROM (\n  SELECT\n", members ? "key" : "customers");
+  int members = shape == SEG_SQL_MEMBERS, prios = ast->npriorities > 0;
+  fprintf(f, "SELECT segment, %s", members ? "key" : "customers");
+  if (prios && !members) fputs(", priority", f);
+  for (const seg_stmt *t = ast->first; t && members; t = t->next)
+    if (t->kind == S_PRIORITY) { fputs(", ", f); put_ident(f, t->name, 0); }
+  fputs(" FROM (\n  SELECT\n", f);
   if (members) { fputs("    ", f); put_ident(f, o->key, 0); fputs(" AS key,\n", f); }
+  for (const seg_stmt *t = ast->first; t && members; t = t->next) {
+    if (t->kind != S_PRIORITY || !t->expr) continue;
+    comment(f, src, srclen, t, "    ");
+    fputs("    ", f);
+    priority_multiif(q, t, guard);
+    fputs(" AS ", f);
+    put_ident(f, t->name, 0);
+    fputs(",\n", f);
+  }
   fputs("    [", f);
   int i = 0;
   for (const seg_stmt *t = ast->first; t; t = t->next) {
@@ -1059,6 +1102,18 @@ static void emit_clickhouse(sq *q, const seg_ast *ast, const char *src, size_t s
     cond(q, guarded(guard, t->expr, &g), 1);
     if (!members) fputc(')', f);
   }
+  /* counts: each tier counted after the segments */
+  for (const seg_stmt *t = ast->first; t && !members; t = t->next) {
+    if (t->kind != S_PRIORITY || !t->expr) continue;
+    for (const seg_node *n = t->expr;; n = n->next) {
+      if (!n && !(t->where && t->where->str)) break;
+      const char *tier = n ? n->str : t->where->str;
+      fprintf(f, ",\n      countIf(`seg$p%d` = ", t->index);
+      put_string(f, tier, strlen(tier));
+      fputc(')', f);
+      if (!n) break;
+    }
+  }
   fprintf(f, "\n    ] AS %s,\n    [", members ? "hits" : "counts");
   i = 0;
   for (const seg_stmt *t = ast->first; t; t = t->next) {
@@ -1066,10 +1121,56 @@ static void emit_clickhouse(sq *q, const seg_ast *ast, const char *src, size_t s
     if (i++) fputs(", ", f);
     put_string(f, t->name, strlen(t->name));
   }
-  fputs("] AS names\n  FROM ", f);
-  put_ident(f, o->table, 1);
+  for (const seg_stmt *t = ast->first; t && !members; t = t->next) {
+    if (t->kind != S_PRIORITY || !t->expr) continue;
+    for (const seg_node *n = t->expr;; n = n->next) {
+      if (!n && !(t->where && t->where->str)) break;
+      const char *tier = n ? n->str : t->where->str;
+      if (i++) fputs(", ", f);
+      put_string(f, tier, strlen(tier));
+      if (!n) break;
+    }
+  }
+  fputs("] AS names", f);
+  if (prios && !members) {              /* the priority of each count: '' for a segment */
+    fputs(",\n    [", f);
+    i = 0;
+    for (const seg_stmt *t = ast->first; t; t = t->next)
+      if (t->kind == S_SEGMENT) fputs(i++ ? ", ''" : "''", f);
+    for (const seg_stmt *t = ast->first; t; t = t->next) {
+      if (t->kind != S_PRIORITY || !t->expr) continue;
+      int k = 0;
+      for (const seg_node *n = t->expr; n; n = n->next) k++;
+      k += t->where && t->where->str;
+      while (k-- > 0) {
+        if (i++) fputs(", ", f);
+        put_string(f, t->name, strlen(t->name));
+      }
+    }
+    fputs("] AS prios", f);
+  }
+  fputs("\n  FROM ", f);
+  if (prios && !members) {              /* each priority's tier once per row, counted above */
+    fputs("(\n    SELECT *", f);
+    for (const seg_stmt *t = ast->first; t; t = t->next) {
+      if (t->kind != S_PRIORITY || !t->expr) continue;
+      fputs(",\n", f);
+      comment(f, src, srclen, t, "      ");
+      fputs("      ", f);
+      priority_multiif(q, t, guard);
+      fprintf(f, " AS `seg$p%d`", t->index);
+    }
+    fputs("\n    FROM ", f);
+    put_ident(f, o->table, 1);
+    fputs("\n  )", f);
+  } else {
+    put_ident(f, o->table, 1);
+  }
   if (members)
     fputs("\n) ARRAY JOIN hits AS hit, names AS segment, arrayEnumerate(names) AS n\nWHERE hit = 1\nORDER BY n, key;\n", f);
+  else if (prios)
+    fputs("\n) ARRAY JOIN counts AS customers, names AS segment, prios AS priority, arrayEnumerate(names) AS n\n"
+          "ORDER BY n;\n", f);
   else
     fputs("\n) ARRAY JOIN counts AS customers, names AS segment, arrayEnumerate(names) AS n\nORDER BY n;\n", f);
 }
@@ -1130,9 +1231,52 @@ static void rule_comment(FILE *f, const char *src, size_t srclen, const seg_stmt
 ** SELECT; groups nest as subqueries. */
 #define UNION_GROUP 400
 
+/* The text type of CAST, per dialect (a NULL priority in the first branch
+** of a union names the column's type). */
+static const char *const TEXT_TYPE[NDIALECTS] = {"TEXT", "VARCHAR", "TEXT", "STRING", "VARCHAR", "STRING",
+                                                 "VARCHAR", "String"};
+
+/* A priority's column: CASE WHEN its first tier's segment THEN its name
+** WHEN ... [WHEN guard | ELSE] THEN the else tier END (NULL: no tier). Each
+** segment's rule is written again (with the guard): a SELECT cannot read
+** the columns it defines. */
+static void priority_case(sq *q, const seg_stmt *t, const seg_node *guard) {
+  FILE *f = q->f;
+  fputs("CASE", f);
+  for (const seg_node *n = t->expr; n; n = n->next) {
+    seg_node g;
+    fputs("\n      WHEN ", f);
+    expr(q, guarded(guard, n->ref->expr, &g));
+    fputs(" THEN ", f);
+    put_string(f, n->str, strlen(n->str));
+  }
+  if (t->where && t->where->str) {
+    if (guard) { fputs("\n      WHEN ", f); expr(q, guard); fputs(" THEN ", f); }
+    else fputs("\n      ELSE ", f);
+    put_string(f, t->where->str, strlen(t->where->str));
+  }
+  fputs("\n    END", f);
+}
+
+/* the next branch of the union: UNION ALL, in groups of UNION_GROUP */
+static void branch(FILE *f, int i, int groups) {
+  if (i % UNION_GROUP == 0) {
+    if (i) fputs("\n  ) UNION ALL\n", f);
+    if (groups > 1) fputs("  SELECT * FROM (\n", f);
+  } else {
+    fputs("\n  UNION ALL\n", f);
+  }
+}
+
 static void union_of(sq *q, const seg_ast *ast, int members) {
   FILE *f = q->f;
-  int i = 0, groups = (ast->nsegments + UNION_GROUP - 1) / UNION_GROUP;
+  int nrows = ast->nsegments, prios = ast->npriorities > 0;
+  for (const seg_stmt *t = ast->first; t && !members; t = t->next)
+    if (t->kind == S_PRIORITY) {
+      for (const seg_node *n = t->expr; n; n = n->next) nrows++;
+      nrows += t->where != NULL;
+    }
+  int i = 0, groups = (nrows + UNION_GROUP - 1) / UNION_GROUP;
   fputs("SELECT segment, ", f);
   fputs(members ? "key" : "customers", f);
   /* measures travel as "seg$mK" (a measure may be called n or segment) */
@@ -1141,21 +1285,23 @@ static void union_of(sq *q, const seg_ast *ast, int members) {
       fprintf(f, ", \"seg$m%d\" AS ", m->index);
       put_ident(f, m->name, 0);
     }
+  /* counts: each tier a row after the segments, its priority named; members: a column per priority */
+  if (prios && !members) fputs(", priority", f);
+  for (const seg_stmt *t = ast->first; t && members; t = t->next)
+    if (t->kind == S_PRIORITY) { fputs(", ", f); put_ident(f, t->name, 0); }
   fputs(" FROM (\n", f);
   for (const seg_stmt *t = ast->first; t; t = t->next) {
     if (t->kind != S_SEGMENT) continue;
-    if (i % UNION_GROUP == 0) {
-      if (i) fputs("\n  ) UNION ALL\n", f);
-      if (groups > 1) fputs("  SELECT * FROM (\n", f);
-    } else {
-      fputs("\n  UNION ALL\n", f);
-    }
+    branch(f, i, groups);
     fprintf(f, "  SELECT %d AS n, ", i + 1);
     put_string(f, t->name, strlen(t->name));
     fputs(" AS segment, ", f);
     if (members) {
       put_ident(f, q->o->key, 0);
-      fputs(" AS key FROM flags WHERE ", f);
+      fputs(" AS key", f);
+      for (const seg_stmt *p = ast->first; p; p = p->next)
+        if (p->kind == S_PRIORITY) { fputs(", ", f); put_ident(f, p->name, 0); }
+      fputs(" FROM flags WHERE ", f);
     } else {
       fputs("COUNT(*) AS customers", f);
       for (const seg_stmt *m = ast->first; m; m = m->next) {
@@ -1164,10 +1310,32 @@ static void union_of(sq *q, const seg_ast *ast, int members) {
         expr(q, m->expr);
         fprintf(f, " AS \"seg$m%d\"", m->index);
       }
+      if (prios) fprintf(f, ", CAST(NULL AS %s) AS priority", TEXT_TYPE[q->o->dialect]);
       fputs(" FROM flags WHERE ", f);
     }
     put_ident(f, t->name, 0);
     i++;
+  }
+  for (const seg_stmt *t = ast->first; t && !members; t = t->next) {
+    if (t->kind != S_PRIORITY) continue;
+    for (const seg_node *n = t->expr;; n = n->next) {
+      if (!n && !(t->where && t->where->str)) break;
+      const char *tier = n ? n->str : t->where->str;
+      branch(f, i, groups);
+      fprintf(f, "  SELECT %d AS n, ", i + 1);
+      put_string(f, tier, strlen(tier));
+      fputs(" AS segment, COUNT(*) AS customers", f);
+      for (const seg_stmt *m = ast->first; m; m = m->next)
+        if (m->kind == S_MEASURE && m->expr) fprintf(f, ", NULL AS \"seg$m%d\"", m->index);
+      fputs(", ", f);
+      put_string(f, t->name, strlen(t->name));
+      fputs(" AS priority FROM flags WHERE ", f);
+      put_ident(f, t->name, 0);
+      fputs(" = ", f);
+      put_string(f, tier, strlen(tier));
+      i++;
+      if (!n) break;
+    }
   }
   if (groups > 1) fputs("\n  )", f);
   fputs("\n) AS per_segment\nORDER BY per_segment.n", f);   /* qualified: a measure may be called n */
@@ -1251,6 +1419,16 @@ int seg_sql_emit(const seg_ast *ast, const char *src, size_t srclen, const seg_s
     fputs(" AS ", f);
     put_ident(f, t->name, 0);
   }
+  for (const seg_stmt *t = ast->first; t; t = t->next) {
+    if (t->kind != S_PRIORITY || !t->expr) continue;
+    if (!first) fputs(",\n", f);
+    first = 0;
+    comment(f, src, srclen, t, "    ");
+    fputs("    ", f);
+    priority_case(q, t, guard);
+    fputs(" AS ", f);
+    put_ident(f, t->name, 0);
+  }
   if (o->shape == SEG_SQL_COUNTS)
     for (int k = 0; k < q->naggs; k++) {
       if (!first) fputs(",\n", f);
@@ -1278,6 +1456,8 @@ int seg_sql_emit(const seg_ast *ast, const char *src, size_t srclen, const seg_s
               o->dialect == SEG_SQL_SQLITE ? "0" : "FALSE");
       put_ident(f, t->name, 0);
     }
+    for (const seg_stmt *t = ast->first; t; t = t->next)
+      if (t->kind == S_PRIORITY) { fputs(",\n  ", f); put_ident(f, t->name, 0); }
     fputs("\nFROM flags\nORDER BY ", f);
     put_ident(f, o->key, 0);
     fputs(";\n", f);

@@ -8,7 +8,10 @@
 ** `flags` with one three-valued column per segment, the rule above it as
 ** a comment. Shapes: counts (segment, customers), members (segment, key),
 ** flags (key and one membership column per segment, optionally as a
-** CREATE VIEW).
+** CREATE VIEW). A `priority` is a CASE WHEN per customer (ClickHouse:
+** multiIf): counts gets a row per tier after the segments and a
+** `priority` column (NULL for a segment's row); members and flags a column
+** per priority holding the tier (NULL: none; ClickHouse '').
 **
 ** Semantics carried over: SQL's three-valued logic is seg's; `today` and
 ** every date edge (`within`, `ago`, `today - 3 months`) are computed by seg

@@ -70,7 +70,7 @@ static seg_node *period(seg_parse_ctx *pc, YYLTYPE loc, seg_node *subj, const YY
 %token <name> BETWEEN "'between'" WITHIN "'within'" MORE "'more'" LESS "'less'"
 %token <name> THAN "'than'" AGO "'ago'" BEFORE "'before'" AFTER "'after'" TODAY "'today'"
 %token <name> SINCE "'since'" YESTERDAY "'yesterday'"
-%token <name> MEASURE "'measure'" REQUIRE "'require'" WHERE "'where'"
+%token <name> MEASURE "'measure'" REQUIRE "'require'" WHERE "'where'" PRIORITY "'priority'"
 %token DOTDOT "'..'" EQEQ "'=='" NE "'!='" LE "'<='" GE "'>='" LT "'<'" GT "'>'"
 %token <ival> BOOLLIT "true or false" INTLIT "a number" DATELIT "a date"
 %token <fval> NUMLIT "a decimal number"
@@ -78,7 +78,7 @@ static seg_node *period(seg_parse_ctx *pc, YYLTYPE loc, seg_node *subj, const YY
 %token <name> NAME "a name" BQNAME "a `quoted` name" UNIT "a unit (days, weeks, months, years)"
 
 %type <node> expr and_expr not_expr pred sum term unary postfix primary bound sbound
-%type <node> items opt_args args pctnum popname
+%type <node> items opt_args args pctnum popname tiers tier
 %type <op> cmpop textop
 %type <str> opt_desc
 %type <name> anyname
@@ -146,6 +146,26 @@ stmt:
       s->kind = S_REQUIRE; s->loc = @$; s->name_loc = @1; s->name = ""; s->expr = $2;
       add_stmt(pc, s);
     }
+  /* `priority lifecycle = vip, lapsing_vip, else everyone_else`: each
+  ** customer in the first listed segment that holds it; `else` is a word,
+  ** not a keyword (a column may be called else), so it is checked here */
+| PRIORITY anyname '=' tiers {
+      seg_stmt *s = seg_arena_alloc(pc->arena, sizeof *s);
+      if (!s) { pc->oom = 1; YYNOMEM; }
+      s->kind = S_PRIORITY; s->loc = @$; s->name_loc = @2; s->name = $2.s; s->expr = rev($4);
+      add_stmt(pc, s);
+    }
+| PRIORITY anyname '=' tiers ',' NAME tier {
+      seg_stmt *s = seg_arena_alloc(pc->arena, sizeof *s);
+      if (!s) { pc->oom = 1; YYNOMEM; }
+      s->kind = S_PRIORITY; s->loc = @$; s->name_loc = @2; s->name = $2.s; s->expr = rev($4);
+      if (strcasecmp($6.s, "else") != 0) {
+        seg_diag_add(pc->diags, SEG_SEV_ERROR, "E0001", @6, "expected 'else NAME' or a segment after ',' in a "
+                     "priority, found '%s %s'; separate the segments with commas", $6.s, $7 ? $7->str : "");
+      }
+      s->where = $7;
+      add_stmt(pc, s);
+    }
 | error { /* skip to the next 'segment' or 'let' */ }
 ;
 
@@ -153,7 +173,18 @@ stmt:
 anyname:
   NAME | BQNAME | UNIT | SEGMENT | LET | AND | OR | NOT | IN | IS | MISSING | CONTAINS
 | STARTS | ENDS | WITH | MATCHES | BETWEEN | WITHIN | MORE | LESS | THAN | AGO | BEFORE
-| AFTER | TODAY | SINCE | YESTERDAY | MEASURE | REQUIRE | WHERE
+| AFTER | TODAY | SINCE | YESTERDAY | MEASURE | REQUIRE | WHERE | PRIORITY
+;
+
+/* a tier of a priority: a segment's name (built last first, as items) */
+tier:
+  NAME    { $$ = NODE(SEG_N_NAME, @$, NULL, NULL); if ($$) $$->str = $1.s; }
+| BQNAME  { $$ = NODE(SEG_N_NAME, @$, NULL, NULL); if ($$) $$->str = $1.s; }
+;
+
+tiers:
+  tier              { $$ = $1; }
+| tiers ',' tier    { $$ = $1; if ($1 && $3) { $3->next = $1; $$ = $3; } }
 ;
 
 opt_desc:
@@ -451,7 +482,8 @@ static seg_node *period(seg_parse_ctx *pc, YYLTYPE loc, seg_node *subj, const YY
 
 /* True if `sym` starts a statement. */
 static int starts_stmt(yysymbol_kind_t sym) {
-  return sym == YYSYMBOL_SEGMENT || sym == YYSYMBOL_LET || sym == YYSYMBOL_MEASURE || sym == YYSYMBOL_REQUIRE;
+  return sym == YYSYMBOL_SEGMENT || sym == YYSYMBOL_LET || sym == YYSYMBOL_MEASURE || sym == YYSYMBOL_REQUIRE ||
+         sym == YYSYMBOL_PRIORITY;
 }
 
 /* True if `sym` can start a value (an operand). */
@@ -589,8 +621,8 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, seg_
     if (n > 3 && (exp[i] == YYSYMBOL_UNIT || strcmp(nm, "'+'") == 0 || strcmp(nm, "'-'") == 0 ||
                   strcmp(nm, "'*'") == 0 || strcmp(nm, "'/'") == 0))
       continue;
-    /* a new statement: 'segment' and 'let' say it; 'measure' and 'require' only lengthen the list */
-    if ((exp[i] == YYSYMBOL_MEASURE || exp[i] == YYSYMBOL_REQUIRE) && n > 2) continue;
+    /* a new statement: 'segment' and 'let' say it; 'measure', 'require' and 'priority' only lengthen the list */
+    if ((exp[i] == YYSYMBOL_MEASURE || exp[i] == YYSYMBOL_REQUIRE || exp[i] == YYSYMBOL_PRIORITY) && n > 2) continue;
     keep[listed++] = exp[i];
   }
   memcpy(exp, keep, (size_t)listed * sizeof *exp);

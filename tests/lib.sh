@@ -99,7 +99,8 @@ csv_counts() {
 }
 
 # members_of FILE SEGMENT -- the key values of one segment in a --members
-# file, one a line, sorted.  Key values are unquoted ("" -> ").
+# file, one a line, sorted.  Key values are unquoted ("" -> "); the fields
+# after the key (a priority's tier) are left out.
 members_of() {
     awk -v seg="$2" '
         NR == 1 { next }
@@ -110,7 +111,16 @@ members_of() {
             name = substr(s, 1, i - 1); key = substr(s, i + 1)
             gsub(/^"|"$/, "", name)
             if (name != seg) next
-            if (key ~ /^".*"$/) { key = substr(key, 2, length(key) - 2); gsub(/""/, "\"", key) }
+            if (key ~ /^"/) {                  # quoted: to the quote that is not doubled
+                rest = substr(key, 2); key = ""
+                while ((j = index(rest, "\"")) > 0) {
+                    key = key substr(rest, 1, j - 1); rest = substr(rest, j + 1)
+                    if (substr(rest, 1, 1) != "\"") break
+                    key = key "\""; rest = substr(rest, 2)
+                }
+            } else if ((j = index(key, ",")) > 0) {
+                key = substr(key, 1, j - 1)
+            }
             print key
         }' "$1" | LC_ALL=C sort
 }

@@ -13,6 +13,7 @@
 #include "compile.h"
 #include "import.h"
 #include "measure.h"
+#include "tiers.h"
 #include "schema.h"
 #include "segc.h"
 #include "vm.h"
@@ -34,7 +35,9 @@ static const char *RULES =
   "segment d = total_spend + length(city) > 700 or age between 20 and 25\n"
   "require email_opt_in is not false\n"
   "measure m1 = sum(total_spend where age > 30) / count()\n"
-  "measure m2 = median(age)\n";
+  "measure m2 = median(age)\n"
+  "priority p = c, a, b, else rest\n"
+  "priority q = d, a\n";
 
 static seg_table table;
 static seg_schema schema;
@@ -126,6 +129,43 @@ int main(void) {
       msame = m_want.v[k].kind == m_got.v[k].kind && m_want.v[k].i == m_got.v[k].i &&
               m_want.v[k].scale == m_got.v[k].scale && memcmp(&m_want.v[k].f, &m_got.v[k].f, sizeof(double)) == 0;
     check(msame, "round trip: the same measures and guard");
+    /* the priorities: names, tiers, else names and locations, and the same tier counts */
+    int psame = same && back.nprios == 2 && back.ntiers == c.prog.ntiers && back.ntiers == 5;
+    for (uint32_t k = 0; psame && k < back.nprios; k++) {
+      const seg_priority *x = &back.prios[k], *y = &c.prog.prios[k];
+      psame = strcmp(x->name, y->name) == 0 && x->first == y->first && x->n == y->n &&
+              (x->else_name ? y->else_name && strcmp(x->else_name, y->else_name) == 0 : !y->else_name) &&
+              x->loc.first_line == y->loc.first_line && x->else_loc.first_column == y->else_loc.first_column;
+    }
+    for (uint32_t t = 0; psame && t < back.ntiers; t++)
+      psame = back.tiers[t].seg == c.prog.tiers[t].seg && back.tiers[t].loc.first_column == c.prog.tiers[t].loc.first_column;
+    seg_tiers t_want = {0}, t_got = {0};
+    psame = psame && seg_tiers_compute(&c.prog, &want, NULL, 1, &t_want) == 0 &&
+            seg_tiers_compute(&back, &got, NULL, 1, &t_got) == 0 && t_want.base == table.nrows;
+    for (uint32_t k = 0; psame && k < back.ntiers + back.nprios; k++) psame = t_want.count[k] == t_got.count[k];
+    for (uint32_t k = 0; psame && k < back.nprios; k++)
+      psame = t_want.none[k] == t_got.none[k] && memcmp(t_want.of[k], t_got.of[k], table.nrows * sizeof(uint32_t)) == 0;
+    check(psame && back.prios[0].else_name && strcmp(back.prios[0].else_name, "rest") == 0 && !back.prios[1].else_name,
+          "round trip: the same priorities and tiers");
+    /* each customer in exactly one tier of p (else present): the tiers and in-no-tier add up */
+    uint64_t sum = 0;
+    for (uint32_t i = 0; psame && i <= back.prios[0].n; i++) sum += seg_tiers_count(&t_got, &back, 0, i);
+    check(psame && sum + t_got.none[0] == table.nrows && t_got.none[0] == table.nrows - want.counts[back.guard - 1],
+          "tiers add up: the guard's outcasts are the only ones in no tier of p");
+    seg_tiers_free(&t_want);
+    seg_tiers_free(&t_got);
+    /* a tier naming a segment out of bounds, or tiers no priority covers: refused */
+    if (back.ntiers) {
+      uint32_t keep = back.tiers[0].seg;
+      back.tiers[0].seg = back.nsegs;
+      check(seg_program_verify(&back, err, sizeof err) == -1 && strstr(err, "tier 0 names segment"),
+            "verify refuses a tier out of bounds");
+      back.tiers[0].seg = keep;
+      back.prios[1].n--;
+      check(seg_program_verify(&back, err, sizeof err) == -1 && strstr(err, "belong to no priority"),
+            "verify refuses tiers outside every priority");
+      back.prios[1].n++;
+    }
     seg_measures_free(&m_want);
     seg_measures_free(&m_got);
     if (same) seg_result_free(&got);

@@ -1,0 +1,42 @@
+-- seg sql --dialect duckdb --shape members: tests/tiers/lifecycle.seg, today 2026-11-23
+-- a segment's members are the rows where its column is true (not false, not NULL)
+WITH flags AS (
+  SELECT
+    "customer_id",
+    -- segment vip = total_spend > 5000
+    ("total_spend" > 5000) AS "vip",
+    -- segment lapsing_vip = total_spend > 2000 and last_purchase more than 90 days ago
+    (("total_spend" > 2000) AND ("last_purchase" < DATE '2026-08-25')) AS "lapsing_vip",
+    -- segment new_customers = signup_date within 180 days
+    ("signup_date" >= DATE '2026-05-27' AND "signup_date" <= DATE '2026-11-23') AS "new_customers",
+    -- segment nordic = country in ("SE", "NO", "DK", "FI")
+    (lower("country") IN ('se', 'no', 'dk', 'fi')) AS "nordic",
+    -- segment young = age < 30
+    ("age" < 30) AS "young",
+    -- priority lifecycle = vip, lapsing_vip, new_customers, else everyone_else
+    CASE
+      WHEN ("total_spend" > 5000) THEN 'vip'
+      WHEN (("total_spend" > 2000) AND ("last_purchase" < DATE '2026-08-25')) THEN 'lapsing_vip'
+      WHEN ("signup_date" >= DATE '2026-05-27' AND "signup_date" <= DATE '2026-11-23') THEN 'new_customers'
+      ELSE 'everyone_else'
+    END AS "lifecycle",
+    -- priority reach = young, nordic, vip
+    CASE
+      WHEN ("age" < 30) THEN 'young'
+      WHEN (lower("country") IN ('se', 'no', 'dk', 'fi')) THEN 'nordic'
+      WHEN ("total_spend" > 5000) THEN 'vip'
+    END AS "reach"
+  FROM "customers"
+)
+SELECT segment, key, "lifecycle", "reach" FROM (
+  SELECT 1 AS n, 'vip' AS segment, "customer_id" AS key, "lifecycle", "reach" FROM flags WHERE "vip"
+  UNION ALL
+  SELECT 2 AS n, 'lapsing_vip' AS segment, "customer_id" AS key, "lifecycle", "reach" FROM flags WHERE "lapsing_vip"
+  UNION ALL
+  SELECT 3 AS n, 'new_customers' AS segment, "customer_id" AS key, "lifecycle", "reach" FROM flags WHERE "new_customers"
+  UNION ALL
+  SELECT 4 AS n, 'nordic' AS segment, "customer_id" AS key, "lifecycle", "reach" FROM flags WHERE "nordic"
+  UNION ALL
+  SELECT 5 AS n, 'young' AS segment, "customer_id" AS key, "lifecycle", "reach" FROM flags WHERE "young"
+) AS per_segment
+ORDER BY per_segment.n, key;
