@@ -34,6 +34,12 @@ void seg_program_free(seg_program *p) {
     free(p->measures[m].desc);
   }
   free(p->measures);
+  for (uint32_t k = 0; p->splits && k < p->nsplits; k++) {
+    free(p->splits[k].name);
+    free(p->splits[k].salt);
+    free(p->splits[k].buckets);
+  }
+  free(p->splits);
   free(p->aggs);
   free(p->mops);
   for (uint32_t c = 0; p->colnames && c < p->ncols; c++) free(p->colnames[c]);

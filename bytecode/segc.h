@@ -2,10 +2,10 @@
 ** segc.h -- saved bytecode: `seg compile` writes a .segc file, `seg run`
 ** and `seg explain` load it, verified, instead of compiling rules.
 **
-** File format (version 3), little-endian throughout:
+** File format (version 4), little-endian throughout:
 **
-**   magic "SEGC\r\n\x1a\n", u32 version, u32 flags, i32 today, u32 nsections (10)
-**   10 sections, in this order, each  u32 tag, u32 length, payload:
+**   magic "SEGC\r\n\x1a\n", u32 version, u32 flags, i32 today, u32 nsections (11)
+**   11 sections, in this order, each  u32 tag, u32 length, payload:
 **     "PROG"  u32 nregs, maxdepth, ncode, nki, nkf, nmaps, nsegs, ncols, nops,
 **             nnodes, npool
 **     "OPS "  nops x (u8 len, name, u8 len, operand format): the opcodes the
@@ -29,6 +29,10 @@
 **             description, i32 x 4 location, u32 first, u32 n): the
 **             hidden condition slots, the `require` guard and the measures
 **             (bytecode/program.h; version 3)
+**     "SPLT"  u32 nsplits; nsplits x (u32 len, name, u32 len, salt, i32 x 4
+**             location, i32 base segment or -1 (everyone), u32 key column,
+**             u32 first arm segment, u32 narms, u32 nokey condition slot,
+**             narms x u32 buckets): the splits (version 4)
 **   u32 CRC-32 (IEEE, as zlib's crc32) of every byte before it.
 **
 ** flags: bit 0, the rules read today's date (`today`, `within`, `ago`,
@@ -60,7 +64,7 @@
 #include <stdint.h>
 #include "program.h"
 
-#define SEG_SEGC_VERSION 3
+#define SEG_SEGC_VERSION 4
 #define SEG_SEGC_MAGIC "SEGC\r\n\x1a\n"
 #define SEG_SEGC_MAGIC_LEN 8
 
