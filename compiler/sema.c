@@ -1171,8 +1171,8 @@ static void check_split(sema *s, seg_stmt *t) {
     ERR(s, "E0131", k->loc, "the key of split '%s' must be a column, found %s", t->name, describe(s, k));
   else if (k->type != VT_INT && k->type != VT_TEXT && k->type != VT_DATE)
     ERR(s, "E0131", k->loc, "the key of split '%s' must be an int, text or date column, found %s: its text is "
-        "ambiguous (`100.10` or `100.1`), so a warehouse could place a customer in another arm", t->name,
-        describe(s, k));
+        "ambiguous (%s), so a warehouse could place a customer in another arm", t->name, describe(s, k),
+        k->type == VT_BOOL ? "`true`, `TRUE` or `1`" : "`100.10` or `100.1`");
 }
 
 /* A syntax error inside the statement: its tree holds placeholders, so
@@ -1199,7 +1199,11 @@ int seg_sema(seg_ast *ast, seg_arena *arena, seg_schema_view *schema, int32_t to
   for (seg_stmt *t = ast->first; t; t = t->next) {
     if (t->kind == S_REQUIRE) continue;       /* nameless */
     seg_stmt *first = find_stmt(&s, t->name);
-    if (first != t) {
+    if (first != t && t->split && first->split == t->split) {
+      ERR(&s, "E0108", t->name_loc, "split '%s' already has an arm '%s'; arm names are unique", t->split->name,
+          strchr(t->name, '.') + 1);
+      t->name = "";
+    } else if (first != t) {
       ERR(&s, "E0108", t->name_loc, "'%s' is already defined on line %d", t->name, first->name_loc.first_line);
       t->name = "";               /* keep it out of name lookups */
     }

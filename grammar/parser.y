@@ -412,6 +412,11 @@ static seg_node *rev(seg_node *list) {
 }
 
 static void add_stmt(seg_parse_ctx *pc, seg_stmt *s) {
+  if (!s->split && s->name && strchr(s->name, '.'))
+    seg_diag_add(pc->diags, SEG_SEV_ERROR, "E0001", s->name_loc, "a dotted name is a split's arm (`q4.test`) and "
+                 "is defined by its split; name this %s without a dot",
+                 s->kind == S_LET ? "constant" : s->kind == S_MEASURE ? "measure" : s->kind == S_SPLIT ? "split"
+                                                                                              : "segment");
   if (pc->ast->last) pc->ast->last->next = s;
   else pc->ast->first = s;
   pc->ast->last = s;
@@ -478,6 +483,9 @@ static seg_node *period(seg_parse_ctx *pc, YYLTYPE loc, seg_node *subj, const YY
 static seg_arm *mk_arm(seg_parse_ctx *pc, YYLTYPE loc, YYLTYPE nloc, const char *name, YYLTYPE sloc, double pct) {
   seg_arm *a = seg_arena_alloc(pc->arena, sizeof *a);
   if (!a) { pc->oom = 1; return NULL; }
+  if (strchr(name, '.'))
+    seg_diag_add(pc->diags, SEG_SEV_ERROR, "E0001", nloc, "an arm's name has no dot: it is written after the "
+                 "split's name (`q4.%s`)", name);
   a->name = name;
   a->loc = loc;
   a->name_loc = nloc;
@@ -488,8 +496,8 @@ static seg_arm *mk_arm(seg_parse_ctx *pc, YYLTYPE loc, YYLTYPE nloc, const char 
     seg_diag_add(pc->diags, SEG_SEV_ERROR, "E0130", sloc, "a share is more than 0%% and at most 100%%, found %g%%",
                  pct);
   else if (fabs(b - r) > 1e-6)
-    seg_diag_add(pc->diags, SEG_SEV_ERROR, "E0130", sloc, "share %.10g%% is finer than the 10,000 buckets allow: "
-                 "a share has at most 2 decimals (0.01%% is one bucket; 4 decimals as a fraction: 0.4550)", pct);
+    seg_diag_add(pc->diags, SEG_SEV_ERROR, "E0130", sloc, "share %.10g%% is not a whole number of buckets: a split "
+                 "has 10,000 buckets of 0.01%%, so a share has at most 2 decimals (%.2f%%)", pct, r / 100);
   else
     a->n = (uint32_t)r;
   return a;
