@@ -548,7 +548,7 @@ static void bucket(sq *q, const seg_node *n) {
     "MOD(TO_NUMBER(SUBSTR(MD5(", "(CAST(conv(substr(md5(", "(from_base(substr(to_hex(md5(to_utf8(",
     "(reinterpretAsUInt32(reverse(substring(MD5(concat("};
   static const char *const POST[NDIALECTS] = {
-    "", ")), 1, 8))::UBIGINT % 10000)", ")), 1, 8))::bit(32)::bigint % 10000)",
+    "", "), 1, 8))::UBIGINT % 10000)", "), 1, 8))::bit(32)::bigint % 10000)",
     "))), 1, 8)) AS INT64), 10000)", "), 1, 8), 'XXXXXXXX'), 10000)", "), 1, 8), 16, 10) AS BIGINT) % 10000)",
     "))), 1, 8), 16) % 10000)", ")), 1, 4))) % 10000)"};
   int comma = d == SEG_SQL_BIGQUERY || CH(q);           /* CONCAT(a, b, c) rather than a || b || c */
