@@ -42,6 +42,23 @@ if [ $have_sqlite = 1 ]; then
 else
     t_fail "engine/sqlite" "sqlite3 is not installed"
 fi
+# a split's bucket (examples/campaign.seg): SQLite has no MD5, so Python's
+# hashlib computes each customer id's bucket for the salts the examples use
+# into a table seg_buckets(salt, key, bucket) the hand translations read
+if [ $have_sqlite = 1 ]; then
+    python3 - "$W/big.csv" <<'PY' | sqlite3 -batch -bail "$W/big.db" >"$W/buckets.out" 2>&1 ||
+import csv, hashlib, sys
+print("CREATE TABLE seg_buckets (salt TEXT, key TEXT, bucket INTEGER, PRIMARY KEY (salt, key));")
+print("BEGIN;")
+for row in csv.DictReader(open(sys.argv[1], encoding="utf-8-sig", newline="")):
+    k = row["customer_id"].strip()
+    for salt in ("2026-q4",):
+        b = int.from_bytes(hashlib.md5((salt + ":" + k).encode()).digest()[:4], "big") % 10000
+        print("INSERT INTO seg_buckets VALUES ('%s', '%s', %d);" % (salt, k, b))
+print("COMMIT;")
+PY
+        { t_fail "engine/sqlite buckets" "$(cat "$W/buckets.out")"; have_sqlite=0; }
+fi
 
 for rules in "$T_ROOT"/examples/*.seg "$T_ROOT"/tests/engine/*.seg; do
     name=$(basename "$rules" .seg)
