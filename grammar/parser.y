@@ -412,7 +412,9 @@ static seg_node *rev(seg_node *list) {
 }
 
 static void add_stmt(seg_parse_ctx *pc, seg_stmt *s) {
-  if (!s->split && s->name && strchr(s->name, '.'))
+  const char *dot = s->name ? strchr(s->name, '.') : NULL;
+  size_t l1 = dot ? (size_t)(dot - s->name) : 0, l2 = dot ? strlen(dot + 1) : 0;
+  if (!s->split && dot && l1 && l2 && seg_ident_prefix(s->name, l1) == l1 && seg_ident_prefix(dot + 1, l2) == l2)
     seg_diag_add(pc->diags, SEG_SEV_ERROR, "E0001", s->name_loc, "a dotted name is a split's arm (`q4.test`) and "
                  "is defined by its split; name this %s without a dot",
                  s->kind == S_LET ? "constant" : s->kind == S_MEASURE ? "measure" : s->kind == S_SPLIT ? "split"
