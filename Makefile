@@ -19,7 +19,7 @@ ALLCFLAGS = -std=c11 $(WARN) $(CFLAGS) $(CPPFLAGS_ALL)
 # Every allocation of libseg and of seg goes through base/xalloc.c (failure
 # injection for tests/allocfail.sh); unit tests, generators and fuzz drivers keep plain malloc.
 XALLOC   = -include base/xalloc.h
-LIBS    = -lcsv -lunistring -lpcre2-8 -lm -lpthread
+LIBS    = -lcsv -lunistring -lpcre2-8 -lnettle -lm -lpthread
 
 ifeq ($(SAN),1)
   ALLCFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined -DSEG_CHECKED

@@ -23,6 +23,8 @@
 #include "err.h"
 #include "xalloc.h"
 
+#include <nettle/md5.h>
+
 #define X(i) (&x->n[(i)])
 
 static seg_val v_missing(seg_vtype t) { seg_val v = {0}; v.type = t; v.missing = 1; return v; }
@@ -201,6 +203,19 @@ static seg_val eval_call(const seg_xprog *x, const seg_xnode *n, seg_eval_env *e
       else if (a.i != INT64_MIN) r = v_int(a.i < 0 ? -a.i : a.i);
     }
     break;
+  case F_BUCKET: {                        /* bucket(salt, key): a split's arm */
+    uint32_t kk = X(first)->next;
+    seg_val k = kk == SEG_XNONE ? v_missing(VT_TEXT) : seg_xeval(x, kk, env);
+    if (!a.missing && !k.missing) {
+      char buf[32];
+      const char *ks = k.s;
+      size_t kn = k.n;
+      if (k.type != VT_TEXT) { kn = seg_bucket_key(k.i, k.type == VT_DATE, buf); ks = buf; }
+      r = v_int((int64_t)seg_bucket(a.s, a.n, ks, kn));
+    }
+    seg_val_release(&k);
+    break;
+  }
   case F_COALESCE:
     for (uint32_t k = first; k != SEG_XNONE; k = X(k)->next) {
       seg_val v = k == first ? a : seg_xeval(x, k, env);
@@ -561,6 +576,12 @@ static const char *type_rule(const seg_xprog *x, const seg_xnode *n) {
     case F_LOWER: case F_UPPER: return one && a0->type == VT_TEXT && t == VT_TEXT ? NULL : "bad call";
     case F_LENGTH: return one && a0->type == VT_TEXT && t == VT_INT ? NULL : "bad call";
     case F_ABS: return one && numeric(a0->type) && t == a0->type ? NULL : "bad call";
+    case F_BUCKET: {                     /* bucket("salt", key): a literal salt, an int, date or text key */
+      if (one || a0->kind != SEG_N_STR || t != VT_INT) return "bad call";
+      const seg_xnode *k = X(a0->next);
+      return k->next == SEG_XNONE && (k->type == VT_INT || k->type == VT_DATE || k->type == VT_TEXT) ? NULL
+                                                                                                  : "bad call";
+    }
     case F_COALESCE:
       for (uint32_t k = n->list; k != SEG_XNONE; k = X(k)->next) {
         int kt = X(k)->type;
@@ -617,4 +638,27 @@ out:
   free(parents);
   free(depth);
   return rc;
+}
+
+/* ---- split buckets ------------------------------------------------------- */
+
+uint32_t seg_bucket(const char *salt, size_t saltlen, const char *key, size_t keylen) {
+  struct md5_ctx c;
+  uint8_t d[MD5_DIGEST_SIZE];
+  md5_init(&c);
+  md5_update(&c, saltlen, (const uint8_t *)salt);
+  md5_update(&c, 1, (const uint8_t *)":");
+  md5_update(&c, keylen, (const uint8_t *)key);
+  md5_digest(&c, sizeof d, d);
+  uint32_t v = (uint32_t)d[0] << 24 | (uint32_t)d[1] << 16 | (uint32_t)d[2] << 8 | (uint32_t)d[3];
+  return v % SEG_BUCKETS;
+}
+
+size_t seg_bucket_key(int64_t v, int date, char buf[32]) {
+  if (date) {
+    seg_date_format((int32_t)v, buf);
+    return strlen(buf);
+  }
+  int n = snprintf(buf, 32, "%lld", (long long)v);
+  return n < 0 ? 0 : (size_t)n;
 }

@@ -87,7 +87,17 @@ enum {
 };
 
 typedef enum seg_func { F_NONE, F_DAYS_SINCE, F_YEAR, F_MONTH, F_LOWER, F_UPPER,
-                        F_LENGTH, F_ABS, F_COALESCE } seg_func;
+                        F_LENGTH, F_ABS, F_COALESCE,
+                        F_BUCKET /* a split's arm: bucket(salt, key), made by the parser only */ } seg_func;
+
+/* The bucket of a split (docs/language.md): the first 4 bytes of
+** MD5(salt ":" key) as a big-endian unsigned 32-bit integer, modulo
+** SEG_BUCKETS. key is the key's text: an int in plain decimal, a date as
+** YYYY-MM-DD, text as its bytes (seg_bucket_key writes the first two). */
+#define SEG_BUCKETS 10000
+uint32_t seg_bucket(const char *salt, size_t saltlen, const char *key, size_t keylen);
+/* The key text of an int (date 0) or a date (date 1, days since 1970). */
+size_t seg_bucket_key(int64_t v, int date, char buf[32]);
 
 
 /* The deepest expression tree accepted: the parser, sema (through `let`

@@ -40,6 +40,12 @@ void seg_program_free(seg_program *p) {
   }
   free(p->prios);
   free(p->tiers);
+  for (uint32_t k = 0; p->splits && k < p->nsplits; k++) {
+    free(p->splits[k].name);
+    free(p->splits[k].salt);
+    free(p->splits[k].buckets);
+  }
+  free(p->splits);
   free(p->aggs);
   free(p->mops);
   free(p->rsrc);

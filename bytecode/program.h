@@ -135,6 +135,19 @@ typedef struct seg_priority {
   seg_loc loc, else_loc;
   uint32_t first, n;
 } seg_priority;
+/* A split (`split q4 = newsletter by customer_id: test 45%, control 55%`):
+** its arms are the segments [first, first + narms), arm i taking buckets
+** buckets[i] of SEG_BUCKETS (consecutive, in order); base is the segment
+** it divides (-1: everyone), key the key column; condition slot nokey
+** counts the customers of the base with no key (in no arm). */
+typedef struct seg_split {
+  char *name, *salt;         /* owned                                   */
+  seg_loc loc;
+  int32_t base, key;
+  uint32_t first, narms;
+  uint32_t *buckets;         /* owned, narms                            */
+  uint32_t nokey;
+} seg_split;
 
 typedef struct seg_program {
   seg_insn *code;   uint32_t ncode, capcode;
@@ -153,6 +166,7 @@ typedef struct seg_program {
   seg_ruse *ruse;    uint32_t nruse;
   seg_tier *tiers;   uint32_t ntiers;
   seg_priority *prios; uint32_t nprios;
+  seg_split *splits; uint32_t nsplits;
   uint32_t nregs;
   uint32_t maxdepth;         /* deepest selection stack                 */
   uint32_t ncols;            /* columns of the schema it was built for  */

@@ -13,14 +13,14 @@
 
 #include "crc32.h"
 
-#define NSECTIONS 12
+#define NSECTIONS 13
 #define NCOUNTS 11                  /* PROG's u32 counts */
 #define XNODE_BYTES 55              /* one expression node in EXPR */
 #define HEADER_LEN (SEG_SEGC_MAGIC_LEN + 16)
 #define NO_DESC 0xffffffffu
 
 static const char *const TAGS[NSECTIONS] = {"PROG", "OPS ", "COLS", "CODE", "KINT", "KNUM", "SEGS", "MAPS", "EXPR", "MEAS",
-                                             "RANK", "TIER"};
+                                             "RANK", "TIER", "SPLT"};
 
 /* ---- growing byte buffer ------------------------------------------------ */
 
@@ -223,6 +223,21 @@ int seg_segc_save(const seg_program *p, const seg_segc_info *info, char **out, s
     put_loc(&b, &pr->else_loc);
     put_u32(&b, pr->first);
     put_u32(&b, pr->n);
+  }
+  END();
+  BEGIN("SPLT");
+  put_u32(&b, p->nsplits);
+  for (uint32_t k = 0; k < p->nsplits; k++) {
+    const seg_split *sp = &p->splits[k];
+    put_str(&b, sp->name);
+    put_str(&b, sp->salt);
+    put_loc(&b, &sp->loc);
+    put_u32(&b, (uint32_t)sp->base);
+    put_u32(&b, (uint32_t)sp->key);
+    put_u32(&b, sp->first);
+    put_u32(&b, sp->narms);
+    put_u32(&b, sp->nokey);
+    for (uint32_t a = 0; a < sp->narms; a++) put_u32(&b, sp->buckets[a]);
   }
   END();
 #undef BEGIN
@@ -621,6 +636,45 @@ int seg_segc_load_ex(const void *data, size_t len, int skip_crc, seg_segc_info *
     pr->n = get_u32(&s, "TIER");
   }
   if (done(&r, &s, "TIER") != 0) goto bad;
+  /* SPLT: each split's arms are segments, its buckets add up to 10,000 */
+  if (section(&r, 12, &s) != 0) goto bad;
+  uint32_t nsp = get_u32(&s, "SPLT");
+  if (s.failed) goto bad;
+  if (nsp > s.n / 44) { fail(&r, "SPLT: %u splits in %zu bytes", nsp, s.n); goto bad; }
+  p->splits = calloc((size_t)nsp + 1, sizeof *p->splits);
+  if (!p->splits) { fail(&r, "out of memory"); goto bad; }
+  for (uint32_t k = 0; k < nsp && !s.failed; k++) {
+    seg_split *sp = &p->splits[k];
+    p->nsplits = k + 1;                   /* freed with the program from here on */
+    sp->name = get_str(&s, "a split name");
+    sp->salt = get_str(&s, "a split salt");
+    sp->loc = get_loc(&s, "SPLT");
+    sp->base = (int32_t)get_u32(&s, "SPLT");
+    sp->key = (int32_t)get_u32(&s, "SPLT");
+    sp->first = get_u32(&s, "SPLT");
+    sp->narms = get_u32(&s, "SPLT");
+    sp->nokey = get_u32(&s, "SPLT");
+    if (s.failed) break;
+    if (sp->narms == 0 || sp->narms > s.n / 4 || sp->first > p->nsegs || sp->narms > p->nsegs - sp->first ||
+        (sp->base != -1 && (sp->base < 0 || (uint32_t)sp->base >= p->nsegs)) ||
+        sp->key < 0 || (uint32_t)sp->key >= p->ncols || p->coltypes[sp->key] == SEG_NUM ||
+        p->coltypes[sp->key] == SEG_BOOL || sp->nokey < p->nsegs || sp->nokey >= p->nsegs + p->nconds) {
+      fail(&s, "split %u: its arms, base, key column or condition slot out of range", k);
+      break;
+    }
+    sp->buckets = calloc(sp->narms, sizeof *sp->buckets);
+    if (!sp->buckets) { fail(&r, "out of memory"); goto bad; }
+    uint64_t total = 0;
+    for (uint32_t a = 0; a < sp->narms && !s.failed; a++) {
+      sp->buckets[a] = get_u32(&s, "SPLT");
+      if (sp->buckets[a] == 0) fail(&s, "split %u: an arm of no bucket", k);
+      total += sp->buckets[a];
+    }
+    if (!s.failed && total != SEG_BUCKETS) fail(&s, "split %u: shares of %llu buckets, not %d", k,
+                                                (unsigned long long)total, SEG_BUCKETS);
+  }
+  if (s.failed) { r.failed = 1; goto bad; }
+  if (done(&r, &s, "SPLT") != 0) goto bad;
   if (r.off != r.n) { fail(&r, "%zu bytes after the last section", r.n - r.off); goto bad; }
 
   int vrc = seg_program_verify(p, err, errlen);

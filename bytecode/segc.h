@@ -4,8 +4,8 @@
 **
 ** File format (version 4), little-endian throughout:
 **
-**   magic "SEGC\r\n\x1a\n", u32 version, u32 flags, i32 today, u32 nsections (12)
-**   12 sections, in this order, each  u32 tag, u32 length, payload:
+**   magic "SEGC\r\n\x1a\n", u32 version, u32 flags, i32 today, u32 nsections (13)
+**   13 sections, in this order, each  u32 tag, u32 length, payload:
 **     "PROG"  u32 nregs, maxdepth, ncode, nki, nkf, nmaps, nsegs, ncols, nops,
 **             nnodes, npool
 **     "OPS "  nops x (u8 len, name, u8 len, operand format): the opcodes the
@@ -36,6 +36,10 @@
 **             nprios x (u32 len, name, u32 len or 0xffffffff, else name,
 **             i32 x 4 location, i32 x 4 else location, u32 first, u32 n):
 **             the priorities (version 4)
+**     "SPLT"  u32 nsplits; nsplits x (u32 len, name, u32 len, salt, i32 x 4
+**             location, i32 base segment or -1 (everyone), u32 key column,
+**             u32 first arm segment, u32 narms, u32 nokey condition slot,
+**             narms x u32 buckets): the splits (version 4)
 **   u32 CRC-32 (IEEE, as zlib's crc32) of every byte before it.
 **
 ** flags: bit 0, the rules read today's date (`today`, `within`, `ago`,

@@ -161,6 +161,8 @@ int seg_program_verify(const seg_program *p, char *err, size_t errlen) {
           uint64_t base = in->c, cap = fmt[k - 1] == 'K' ? p->nki : p->nkf;
           if (base + v > cap && v > 0) lim = 0;
         } else if (in->op == SEG_OP_KB && v > SEG_TRUE) lim = 0;
+        else if (in->op == SEG_OP_BKT && k == 2 && v > 1) lim = 0;          /* int or date */
+        else if (in->op == SEG_OP_BKT && k == 3 && (v >= p->x.nn || p->x.n[v].kind != SEG_N_STR)) lim = 0;   /* the salt */
         break;
       default: break;
       }

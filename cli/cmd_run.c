@@ -18,6 +18,7 @@
 #include "lint.h"
 #include "measure.h"
 #include "tiers.h"
+#include "split.h"
 #include "vm.h"
 
 /* ---- reports ------------------------------------------------------------ */
@@ -64,6 +65,8 @@ static void report_csv(FILE *rep, const report *r) {
     fputc('\n', rep);
   }
 }
+
+static void report_splits_json(FILE *rep, const report *r);
 
 static void report_json(FILE *rep, const report *r) {
   double rows = r->nrows ? (double)r->nrows : 1;
@@ -123,6 +126,7 @@ static void report_json(FILE *rep, const report *r) {
     }
     fputs("\n]", rep);
   }
+  if (r->prog->nsplits) report_splits_json(rep, r);
   fputs("}\n", rep);
 }
 
@@ -153,6 +157,119 @@ static void report_tiers_table(FILE *rep, const report *r) {
       fprintf(rep, "%-*s  %12s  %6.1f%%\n", seg_cli_pad(label, w), label, num, 100.0 * c / rows);
     }
   }
+}
+
+/* 1 when some arm of split k is shown (--segment) */
+static int split_shown(const report *r, uint32_t k) {
+  const seg_split *sp = &r->prog->splits[k];
+  for (uint32_t a = 0; a < sp->narms; a++) if (r->shown[sp->first + a]) return 1;
+  return 0;
+}
+
+/* The arm's own name: "test" of "q4.test". */
+static const char *arm_name(const seg_program *p, const seg_split *sp, uint32_t a) {
+  const char *n = p->segs[sp->first + a].name;
+  size_t l = strlen(sp->name);
+  return strncmp(n, sp->name, l) == 0 && n[l] == '.' ? n + l + 1 : n;
+}
+
+static const char *key_name(const seg_program *p, const seg_split *sp) {
+  return sp->key >= 0 && (uint32_t)sp->key < p->ncols ? p->colnames[sp->key] : "?";
+}
+
+static void report_splits_json(FILE *rep, const report *r) {
+  int first = 1;
+  fputs(", \"splits\": [", rep);
+  for (uint32_t k = 0; k < r->prog->nsplits; k++) {
+    if (!split_shown(r, k)) continue;
+    const seg_split *sp = &r->prog->splits[k];
+    seg_split_stat st = seg_split_stats(r->prog, r->res, k);
+    fprintf(rep, "%s\n  {\"split\": ", first ? "" : ",");
+    seg_cli_json_string(rep, sp->name);
+    fputs(", \"key\": ", rep);
+    seg_cli_json_string(rep, key_name(r->prog, sp));
+    fputs(", \"salt\": ", rep);
+    seg_cli_json_string(rep, sp->salt);
+    fputs(", \"population\": ", rep);
+    if (sp->base >= 0) seg_cli_json_string(rep, r->prog->segs[sp->base].name);
+    else fputs("null", rep);
+    fprintf(rep, ", \"in_arms\": %llu, \"no_key\": %llu, \"arms\": [", (unsigned long long)st.in_arms,
+            (unsigned long long)st.no_key);
+    for (uint32_t a = 0; a < sp->narms; a++) {
+      uint64_t c = r->res->counts[sp->first + a];
+      fputs(a ? ", {\"arm\": " : "{\"arm\": ", rep);
+      seg_cli_json_string(rep, arm_name(r->prog, sp, a));
+      fputs(", \"segment\": ", rep);
+      seg_cli_json_string(rep, r->prog->segs[sp->first + a].name);
+      fprintf(rep, ", \"customers\": %llu, \"observed\": %.6f, \"declared\": %.4f}", (unsigned long long)c,
+              st.in_arms ? (double)c / (double)st.in_arms : 0.0, sp->buckets[a] / (double)SEG_BUCKETS);
+    }
+    fprintf(rep, "], \"chi_square\": %.17g, \"dof\": %u, \"p_value\": %.17g, \"mismatch\": %s}", st.chisq, st.dof,
+            st.p, st.p < 0.001 ? "true" : "false");
+    first = 0;
+  }
+  fprintf(rep, "%s]", first ? "" : "\n");
+}
+
+/* After the summary table: per split, each arm observed against declared,
+** and the sample-ratio-mismatch test. */
+static void report_splits_table(FILE *rep, const report *r) {
+  for (uint32_t k = 0; k < r->prog->nsplits; k++) {
+    if (!split_shown(r, k)) continue;
+    const seg_split *sp = &r->prog->splits[k];
+    seg_split_stat st = seg_split_stats(r->prog, r->res, k);
+    char num[40];
+    fprintf(rep, "\nsplit %s: %s by %s, salt \"%s\"\n", sp->name,
+            sp->base >= 0 ? r->prog->segs[sp->base].name : "everyone", key_name(r->prog, sp), sp->salt);
+    int w = 3;
+    for (uint32_t a = 0; a < sp->narms; a++) {
+      int l = seg_cli_width(arm_name(r->prog, sp, a));
+      if (l > w) w = l;
+    }
+    fprintf(rep, "  %-*s  %12s  %8s  %8s\n", w, "arm", "customers", "observed", "declared");
+    for (uint32_t a = 0; a < sp->narms; a++) {
+      uint64_t c = r->res->counts[sp->first + a];
+      seg_cli_group_digits(c, num, sizeof num);
+      const char *an = arm_name(r->prog, sp, a);
+      fprintf(rep, "  %-*s  %12s  %7.2f%%  %7.2f%%\n", seg_cli_pad(an, w), an, num,
+              st.in_arms ? 100.0 * (double)c / (double)st.in_arms : 0.0, sp->buckets[a] / 100.0);
+    }
+    if (st.no_key) {
+      seg_cli_group_digits(st.no_key, num, sizeof num);
+      fprintf(rep, "  %s customer%s with no %s: in no arm\n", num, st.no_key == 1 ? "" : "s", key_name(r->prog, sp));
+    }
+    fprintf(rep, "  sample ratio: chi-square %.2f, %u degree%s of freedom, p = %.4g%s\n", st.chisq, st.dof,
+            st.dof == 1 ? "" : "s", st.p, st.p < 0.001 ? "  MISMATCH (W0230)" : "");
+  }
+}
+
+/* W0230: a split whose arms are further from their shares than chance
+** allows (p < 0.001), on stderr, never the exit code. */
+static void warn_sample_ratio(const char *path, const report *r) {
+  seg_diags d = {0};
+  for (uint32_t k = 0; k < r->prog->nsplits; k++) {
+    if (!split_shown(r, k)) continue;
+    seg_split_stat st = seg_split_stats(r->prog, r->res, k);
+    if (!(st.p < 0.001)) continue;
+    const seg_split *sp = &r->prog->splits[k];
+    char detail[400];
+    size_t w = 0;
+    for (uint32_t a = 0; a < sp->narms && w < sizeof detail - 80; a++)
+      w += (size_t)snprintf(detail + w, sizeof detail - w, "%s%s %.2f%% (declared %.2f%%)", a ? ", " : "",
+                            arm_name(r->prog, sp, a),
+                            100.0 * (double)r->res->counts[sp->first + a] / (double)st.in_arms, sp->buckets[a] / 100.0);
+    seg_diag_add(&d, SEG_SEV_WARNING, "W0230", sp->loc,
+                 "split '%s' does not match its shares: %s; chi-square %.2f, p = %.3g: check that %s is unique per "
+                 "customer [W0230]", sp->name, detail, st.chisq, st.p, key_name(r->prog, sp));
+  }
+  if (d.n) {
+    size_t len = 0;
+    char *src = seg_cli_is_segc_file(path) ? NULL : seg_cli_read_file(path, &len);
+    if (src) seg_lint_filter(src, len, &d);
+    seg_diag_render_text(stderr, &d, strcmp(path, "-") == 0 ? "<stdin>" : path, src, len, seg_cli_color());
+    free(src);
+  }
+  seg_diags_free(&d);
 }
 
 static void report_table(FILE *rep, const report *r) {
@@ -193,6 +310,7 @@ static void report_table(FILE *rep, const report *r) {
   }
   report_tiers_table(rep, r);
   seg_cli_footer(rep, r->nrows, r->prog->guard ? &r->guard_removed : NULL, r->ex, r->prog->today);
+  report_splits_table(rep, r);
 }
 
 /* W0209: a measure aggregating a column that more than half of the
@@ -381,6 +499,7 @@ int seg_cmd_run(int argc, char **argv) {
   uint64_t base = e.t.nrows - (a.exclude ? e.ex.suppressed : 0);
   report r = {&e.c.prog, &e.res, e.shown, e.t.nrows, a.exclude ? &e.ex : NULL, &ms, base > kept ? base - kept : 0,
               &tiers};
+  warn_sample_ratio(a.rules, &r);
   if (a.fmt == SEG_FORMAT_CSV) report_csv(rep, &r);
   else if (a.fmt == SEG_FORMAT_JSON) report_json(rep, &r);
   else report_table(rep, &r);

@@ -234,6 +234,16 @@ static double tenths_down(uint64_t part, uint64_t whole) {
   return (double)(part * 1000 / whole) / 10.0;
 }
 
+/* An arm of a split and the segment it divides: inside it by design. */
+static int split_related(const seg_program *p, uint32_t a, uint32_t b) {
+  for (uint32_t k = 0; k < p->nsplits; k++) {
+    const seg_split *sp = &p->splits[k];
+    int ia = a >= sp->first && a < sp->first + sp->narms, ib = b >= sp->first && b < sp->first + sp->narms;
+    if ((ia && (int32_t)b == sp->base) || (ib && (int32_t)a == sp->base)) return 1;
+  }
+  return 0;
+}
+
 void seg_cli_size_warnings(const seg_cli_eval *e, const char *rules, uint64_t min_size) {
   const seg_program *p = &e->c.prog;
   const seg_result *res = &e->res;
@@ -258,6 +268,7 @@ void seg_cli_size_warnings(const seg_cli_eval *e, const char *rules, uint64_t mi
       if (!e->shown[b] || res->counts[b] < least) continue;
       for (uint32_t a = 0; a < b; a++) {
         if (!e->shown[a] || res->counts[a] < least) continue;
+        if (split_related(p, a, b)) continue;
         uint64_t small = res->counts[a] < res->counts[b] ? res->counts[a] : res->counts[b];
         uint64_t both = seg_cli_eval_both(e, a, b);
         if (both * 10 < small * 9) continue;

@@ -57,8 +57,21 @@ struct seg_node {
 ** customer in the first listed segment that holds it; expr is the first
 ** listed name (SEG_N_NAME, the others follow through `next`; sema sets
 ** each one's ref to its segment), where the `else` name (SEG_N_NAME, its
-** str the tier's name) or NULL. */
-typedef enum seg_skind { S_LET, S_SEGMENT, S_MEASURE, S_REQUIRE, S_PRIORITY } seg_skind;
+** str the tier's name) or NULL.
+** S_SPLIT: `split q4 = base by key [salt "s"]: test 45%, control 55%`; the
+** parser also appends one S_SEGMENT per arm right after it (name
+** "q4.test", split set, rule `base and bucket(salt, key) lo..hi`), so every
+** later pass sees the arms as ordinary segments; its own expr is `base and
+** key is missing` (the customers it leaves in no arm). */
+typedef enum seg_skind { S_LET, S_SEGMENT, S_MEASURE, S_REQUIRE, S_PRIORITY, S_SPLIT } seg_skind;
+
+/* One arm of a split: buckets [lo, lo + n) of 10,000 (n = share * 100). */
+typedef struct seg_arm {
+  const char *name;        /* the arm's own name ("test")                 */
+  seg_loc loc, name_loc, share_loc;
+  uint32_t lo, n;
+  struct seg_arm *next;
+} seg_arm;
 
 typedef struct seg_stmt {
   seg_skind kind;
@@ -68,6 +81,15 @@ typedef struct seg_stmt {
   seg_node *expr;
   seg_node *where;      /* S_MEASURE: `... where cond`, or NULL         */
   struct seg_stmt *next;
+  /* S_SPLIT */
+  seg_node *base;       /* the population: a segment name, NULL: everyone */
+  seg_node *key;        /* the key column (a name)                       */
+  const char *salt;     /* NUL-terminated; the split's name by default   */
+  int has_salt;         /* written `salt "..."`                          */
+  seg_arm *arms;
+  int narms;
+  int split_index;      /* S_SPLIT: its index among splits               */
+  struct seg_stmt *split; /* an arm's S_SEGMENT: its split, else NULL    */
   /* sema */
   int index;            /* segment: index among segments                */
   int state;            /* cycle detection: 0 new, 1 visiting, 2 done   */
@@ -80,6 +102,7 @@ typedef struct seg_ast {
   int nsegments;
   int nmeasures;
   int npriorities;
+  int nsplits;
 } seg_ast;
 
 seg_node *seg_node_new(seg_arena *a, seg_nkind k, seg_loc loc);

@@ -572,6 +572,19 @@ static uint32_t gen_call(cg *g, seg_node *n) {
     }
     return d;
   }
+  case F_BUCKET: {                        /* an int or date key; a text key is a map */
+    seg_node *k = n->list->next;
+    uint32_t salt = seg_xprog_node(&g->p->x, SEG_N_STR, VT_TEXT);
+    if (salt == SEG_XNONE) { g->failed = 1; return 0; }
+    uint32_t off = seg_xprog_str(&g->p->x, n->list->str, n->list->len);
+    if (off == SEG_XNONE) { g->failed = 1; return 0; }
+    g->p->x.n[salt].str = off;
+    g->p->x.n[salt].len = (uint32_t)n->list->len;
+    uint32_t x = gen(g, k), d = reg_alloc(g);
+    emit(g, SEG_OP_BKT, d, x, k->type == VT_DATE, salt);
+    reg_free(g, x);
+    return d;
+  }
   default:
     cg_error(g, n, "text functions can only be used on one text column at a time");
     return 0;
@@ -1038,7 +1051,7 @@ int seg_cg_program_probed(seg_ast *ast, seg_stmt **order, const seg_schema_view 
   }
   for (int i = 0; !g.failed && i < ast->nsegments; i++) mark_refs(order[i]->expr, referenced);
   for (seg_stmt *t = ast->first; t && !g.failed; t = t->next)     /* filters and guards read segments too */
-    if ((t->kind == S_MEASURE || t->kind == S_REQUIRE) && t->expr) mark_refs(t->expr, referenced);
+    if ((t->kind == S_MEASURE || t->kind == S_REQUIRE || t->kind == S_SPLIT) && t->expr) mark_refs(t->expr, referenced);
   seg_node *extra = NULL, *guard = guard_of(&g, ast, &extra);
   g.guard = guard;
   for (int i = 0; !g.failed && i < ast->nsegments; i++) collect_ranks(&g, order[i]->expr);
@@ -1082,6 +1095,29 @@ int seg_cg_program_probed(seg_ast *ast, seg_stmt **order, const seg_schema_view 
   /* the guard's own count (how many customers it keeps), then the
   ** measures with their filters */
   if (guard && !g.failed) p->guard = 1 + emit_cond(&g, guard);
+  /* each split: its arms, and the customers of its base it leaves in no
+  ** arm (no key; the guard applies as to every segment) */
+  if (ast->nsplits > 0 && !g.failed) {
+    p->splits = calloc((size_t)ast->nsplits, sizeof *p->splits);
+    if (!p->splits) g.failed = 1;
+  }
+  for (seg_stmt *t = ast->first; t && !g.failed; t = t->next) {
+    if (t->kind != S_SPLIT || !t->expr || !t->next || t->next->split != t) continue;
+    seg_split *sp = &p->splits[p->nsplits++];
+    sp->name = strdup(t->name);
+    sp->salt = strdup(t->salt);
+    sp->buckets = calloc((size_t)t->narms, sizeof *sp->buckets);
+    if (!sp->name || !sp->salt || !sp->buckets) { g.failed = 1; break; }
+    sp->loc = t->name_loc;
+    sp->base = t->base && t->base->ref ? t->base->ref->index : -1;
+    sp->key = t->key->col;
+    sp->first = (uint32_t)t->next->index;
+    sp->narms = (uint32_t)t->narms;
+    uint32_t k = 0;
+    for (const seg_arm *a = t->arms; a; a = a->next) sp->buckets[k++] = a->n;
+    seg_node both, *e = guard ? seg_node_and(&both, guard, t->expr) : t->expr;
+    sp->nokey = emit_cond(&g, e);
+  }
   uint32_t capmops = 0, capaggs = 0;
   if (ast->nmeasures > 0 && !g.failed) {
     p->measures = calloc((size_t)ast->nmeasures, sizeof *p->measures);

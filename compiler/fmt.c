@@ -153,12 +153,22 @@ static const char *const KEYWORDS[] = {
   "segment", "let", "and", "or", "not", "in", "is", "missing", "contains", "starts", "ends",
   "with", "matches", "between", "within", "more", "less", "than", "ago", "before", "after",
   "today", "yesterday", "since", "true", "false", "day", "days", "week", "weeks", "month", "months", "year", "years",
-  NULL
+  "split", "by", NULL
 };
 
 static int is_plain_name(const char *s) {
   if (!s || !*s) return 0;
   size_t n = strlen(s);
+  const char *dot = strchr(s, '.');
+  if (dot && dot > s && dot[1] && !strchr(dot + 1, '.')) {    /* a split's arm, `q4.test`: one token */
+    size_t l1 = (size_t)(dot - s), l2 = n - l1 - 1;
+    if (seg_ident_prefix(s, l1) != l1 || seg_ident_prefix(dot + 1, l2) != l2) return 0;
+    size_t nf_len = 0;
+    uint8_t *nf = u8_normalize(UNINORM_NFC, (const uint8_t *)s, n, NULL, &nf_len);
+    int same = nf && nf_len == n && memcmp(nf, s, n) == 0;
+    free(nf);
+    return same;
+  }
   if (seg_ident_prefix(s, n) != n) return 0;
   size_t q = 0;
   while (q < n && (unsigned char)s[q] < 0x80) q++;
@@ -579,9 +589,48 @@ static void print_priority(fctx *f, const seg_stmt *s, int si) {
   free(line.p);
 }
 
+/* `split q4 = base by key [salt "s"]: arm P%, ...`: one line, or the arms
+** on the next when it is too long; its comments after it. */
+static void print_split(fctx *f, const seg_stmt *s, int si) {
+  sbuf *o = &f->out, head = {0}, arms = {0}, trail = {0};
+  sb_puts(&head, "split ");
+  put_name(&head, s->name);
+  sb_puts(&head, " = ");
+  if (!s->base) sb_puts(&head, "everyone");
+  else if (strcasecmp(s->base->str, "everyone") == 0) {       /* a segment so named: backticked */
+    sb_putc(&head, '`'); sb_puts(&head, s->base->str); sb_putc(&head, '`');
+  } else put_name(&head, s->base->str);
+  sb_puts(&head, " by ");
+  put_name(&head, s->key->str);
+  if (s->has_salt) { sb_puts(&head, " salt "); put_string(&head, s->salt, strlen(s->salt)); }
+  sb_putc(&head, ':');
+  for (const seg_arm *a = s->arms; a; a = a->next) {
+    char pct[32];
+    if (a->n % 100 == 0) snprintf(pct, sizeof pct, " %u%%", a->n / 100);
+    else if (a->n % 10 == 0) snprintf(pct, sizeof pct, " %u.%u%%", a->n / 100, a->n / 10 % 10);
+    else snprintf(pct, sizeof pct, " %u.%02u%%", a->n / 100, a->n % 100);
+    if (a != s->arms) sb_puts(&arms, ", ");
+    put_name(&arms, a->name);
+    sb_puts(&arms, pct);
+  }
+  for (int c = 0; c < f->nc; c++)
+    if (f->c[c].stmt == si) put_comment_text(&trail, &f->c[c]);
+  sb_putn(o, head.p, head.n);
+  if (width_of(head.p, head.n) + 1 + width_of(arms.p ? arms.p : "", arms.n) <= SEG_FMT_WIDTH) sb_putc(o, ' ');
+  else { sb_putc(o, '\n'); sb_spaces(o, 4); }
+  sb_putn(o, arms.p, arms.n);
+  put_comments_trailing(o, &trail);
+  sb_putc(o, '\n');
+  if (head.oom || arms.oom || trail.oom) o->oom = 1;
+  free(head.p);
+  free(arms.p);
+  free(trail.p);
+}
+
 static void print_stmt(fctx *f, const seg_stmt *s, int si) {
   sbuf *o = &f->out;
   if (s->kind == S_PRIORITY) { print_priority(f, s, si); return; }
+  if (s->kind == S_SPLIT) { print_split(f, s, si); return; }
   sbuf head = {0};
   if (s->kind == S_REQUIRE) {
     sb_puts(&head, "require");
@@ -684,7 +733,8 @@ static int format_ast(fctx *f, const seg_ast *ast) {
   const seg_stmt **st = malloc(((size_t)nst + 1) * sizeof *st);
   if (!st) return -1;
   nst = 0;
-  for (const seg_stmt *s = ast->first; s; s = s->next) st[nst++] = s;
+  for (const seg_stmt *s = ast->first; s; s = s->next)
+    if (!s->split) st[nst++] = s;          /* a split's arms are written by the split */
   /* which statement each comment falls in (the last one spanning its line) */
   int j = 0;
   for (int c = 0; c < f->nc; c++) {
@@ -772,7 +822,7 @@ int seg_fmt_ast_equal(const seg_ast *a, const seg_ast *b) {
   const seg_stmt *x = a->first, *y = b->first;
   for (; x && y; x = x->next, y = y->next) {
     if (x->kind != y->kind || !str_eq(x->name, y->name) || !str_eq(x->desc, y->desc) ||
-        !node_eq(x->expr, y->expr) || !node_eq(x->where, y->where))
+        !node_eq(x->expr, y->expr) || !node_eq(x->where, y->where) || !str_eq(x->salt, y->salt))
       return 0;
     if (x->kind == S_PRIORITY) {                  /* the tiers follow the first through next */
       const seg_node *p = x->expr ? x->expr->next : NULL, *q = y->expr ? y->expr->next : NULL;

@@ -151,7 +151,10 @@ static const char *suggest(sema *s, const char *name, int columns, int stmts, co
 
 static int is_plain_name(const char *n) {
   size_t len = strlen(n);
-  return len > 0 && seg_ident_prefix(n, len) == len;
+  if (len > 0 && seg_ident_prefix(n, len) == len) return 1;
+  const char *dot = strchr(n, '.');      /* an arm: `q4.test` */
+  return dot && dot > n && dot[1] && seg_ident_prefix(n, (size_t)(dot - n)) == (size_t)(dot - n) &&
+         seg_ident_prefix(dot + 1, len - (size_t)(dot - n) - 1) == len - (size_t)(dot - n) - 1;
 }
 
 /* How a name is written in rules: bare, or in backticks. */
@@ -252,6 +255,14 @@ static seg_vtype check_name(sema *s, seg_node *n) {
       n->has_cols = t->expr->has_cols;
       return t->expr->type;
     }
+    if (t->kind == S_SPLIT) {
+      char arms[300];
+      size_t w = 0;
+      for (const seg_arm *a = t->arms; a && w < sizeof arms - 80; a = a->next)
+        w += (size_t)snprintf(arms + w, sizeof arms - w, "%s%s.%s", w ? ", " : "", n->str, a->name);
+      ERR(s, "E0133", n->loc, "'%s' is a split, not a condition; use one of its arms: %s", n->str, arms);
+      return VT_UNKNOWN;
+    }
     if (t->kind == S_MEASURE) {
       ERR(s, "E0103", n->loc, "'%s' is a measure (one value per segment), not a value of each customer; "
           "a rule cannot use it", n->str);
@@ -299,6 +310,29 @@ static seg_vtype check_name(sema *s, seg_node *n) {
     n->textcol = vt == VT_TEXT ? col : -2;
     return vt;
   }
+  const char *dot = strchr(n->str, '.');
+  if (dot && dot != n->str && dot[1]) {  /* `q4.test`: an arm of a split */
+    const char *best = NULL;
+    int max = (int)strlen(n->str) / 3, bestd;
+    if (max < 1) max = 1;
+    bestd = max + 1;
+    for (seg_stmt *a = s->ast->first; a; a = a->next) {
+      if (!a->split || !*a->name) continue;
+      int d = seg_edit_distance(n->str, a->name, max);
+      if (d < bestd) { bestd = d; best = a->name; }
+    }
+    seg_stmt *sp = NULL;
+    for (seg_stmt *a = s->ast->first; a && !sp; a = a->next)
+      if (a->kind == S_SPLIT && strlen(a->name) == (size_t)(dot - n->str) && strncmp(a->name, n->str, (size_t)(dot - n->str)) == 0)
+        sp = a;
+    char dym[200] = "";
+    if (best) snprintf(dym, sizeof dym, "; did you mean '%s'?", best);
+    if (sp)
+      ERR(s, "E0134", n->loc, "split '%s' has no arm '%s'%s", sp->name, dot + 1, dym);
+    else
+      ERR(s, "E0134", n->loc, "unknown split '%.*s' in '%s'%s", (int)(dot - n->str), n->str, n->str, dym);
+    return VT_UNKNOWN;
+  }
   int same1 = -1, same2 = -1;           /* `AGE` with both `Age` and `age`: ambiguous, not a typo */
   for (size_t i = 0; i < s->schema->ncols && same2 < 0; i++)
     if (strcasecmp(s->schema->names[i], n->str) == 0) {
@@ -333,6 +367,13 @@ static const char *const FUNC_NAMES[] = {"days_since", "year", "month", "lower",
                                          "percentile", "rfm", NULL};
 
 static seg_vtype check_call(sema *s, seg_node *n) {
+  if (n->fn == F_BUCKET) {                 /* a split's arm (the parser's): the key is checked with the split */
+    int nargs = 0;
+    for (seg_node *a = n->list; a; a = a->next) { check(s, a); merge(n, a); nargs++; }
+    seg_node *k = n->list ? n->list->next : NULL;
+    if (nargs != 2 || !k || (k->type != VT_INT && k->type != VT_DATE && k->type != VT_TEXT)) return VT_UNKNOWN;
+    return VT_INT;
+  }
   const struct fninfo *f = FUNCS;
   while (f->name && strcasecmp(f->name, n->str) != 0) f++;
   int nargs = 0;
@@ -1363,6 +1404,22 @@ static void type_empty_columns(sema *s, seg_schema_view *view) {
   s->empty = m;
 }
 
+/* A split's population (a segment, or everyone) and key (an int, text or
+** date column), after its condition `base and key is missing` was checked. */
+static void check_split(sema *s, seg_stmt *t) {
+  seg_node *b = t->base, *k = t->key;
+  if (b && b->type != VT_UNKNOWN && !(b->ref && b->ref->kind == S_SEGMENT))
+    ERR(s, "E0132", b->loc, "the population of split '%s' must be a segment or `everyone`, found %s; define a "
+        "segment for it first", t->name, describe(s, b));
+  if (k->type == VT_UNKNOWN) return;
+  if (k->col < 0)
+    ERR(s, "E0131", k->loc, "the key of split '%s' must be a column, found %s", t->name, describe(s, k));
+  else if (k->type != VT_INT && k->type != VT_TEXT && k->type != VT_DATE)
+    ERR(s, "E0131", k->loc, "the key of split '%s' must be an int, text or date column, found %s: its text is "
+        "ambiguous (%s), so a warehouse could place a customer in another arm", t->name, describe(s, k),
+        k->type == VT_BOOL ? "`true`, `TRUE` or `1`" : "`100.10` or `100.1`");
+}
+
 /* A syntax error inside the statement: its tree holds placeholders, so
 ** lint must not reason about it. */
 static int syntax_error_in(const seg_diags *d, seg_loc at) {
@@ -1387,7 +1444,11 @@ int seg_sema(seg_ast *ast, seg_arena *arena, seg_schema_view *schema, int32_t to
   for (seg_stmt *t = ast->first; t; t = t->next) {
     if (t->kind == S_REQUIRE) continue;       /* nameless */
     seg_stmt *first = find_stmt(&s, t->name);
-    if (first != t) {
+    if (first != t && t->split && first->split == t->split) {
+      ERR(&s, "E0108", t->name_loc, "split '%s' already has an arm '%s'; arm names are unique", t->split->name,
+          strchr(t->name, '.') + 1);
+      t->name = "";
+    } else if (first != t) {
       ERR(&s, "E0108", t->name_loc, "'%s' is already defined on line %d", t->name, first->name_loc.first_line);
       t->name = "";               /* keep it out of name lookups */
     }
@@ -1401,7 +1462,12 @@ int seg_sema(seg_ast *ast, seg_arena *arena, seg_schema_view *schema, int32_t to
   for (seg_stmt *t = ast->first; t; t = t->next) {
     s.deep_reported = 0;
     int errs = diags->nerrors;
+    if (t->split && t->split->broken) {  /* its split's error is reported once, there */
+      t->broken = 1;
+      continue;
+    }
     check_stmt(&s, t);
+    if (t->kind == S_SPLIT) check_split(&s, t);
     t->broken = diags->nerrors > errs || (!*t->name && t->kind != S_REQUIRE) || syntax_error_in(diags, t->loc);
   }
   free(s.names);

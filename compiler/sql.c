@@ -509,10 +509,65 @@ static void textop(sq *q, const seg_node *n) {
   if (n->negated) fputc(')', f);
 }
 
+/* The key's text as seg hashes it: an int in plain decimal, a date as
+** YYYY-MM-DD, text as it is (SQLite stores dates as that text already). */
+static void bucket_key(sq *q, const seg_node *k) {
+  FILE *f = q->f;
+  int d = q->o->dialect;
+  if (k->type == VT_TEXT || (k->type == VT_DATE && d == SEG_SQL_SQLITE)) { expr(q, k); return; }
+  if (k->type == VT_DATE) {
+    fputs(d == SEG_SQL_POSTGRES || d == SEG_SQL_SNOWFLAKE ? "to_char(" : d == SEG_SQL_DUCKDB ? "strftime(" :
+          d == SEG_SQL_BIGQUERY ? "FORMAT_DATE('%Y-%m-%d', " : CH(q) ? "toString(" : "CAST(", f);
+    expr(q, k);
+    fputs(d == SEG_SQL_POSTGRES || d == SEG_SQL_SNOWFLAKE ? ", 'YYYY-MM-DD')" : d == SEG_SQL_DUCKDB ? ", '%Y-%m-%d')" :
+          d == SEG_SQL_BIGQUERY || CH(q) ? ")" : d == SEG_SQL_SPARK ? " AS STRING)" : " AS VARCHAR)", f);
+    return;
+  }
+  fputs(CH(q) ? "toString(" : "CAST(", f);
+  expr(q, k);
+  fputs(CH(q) ? ")" : d == SEG_SQL_BIGQUERY || d == SEG_SQL_SPARK ? " AS STRING)" :
+        d == SEG_SQL_POSTGRES || d == SEG_SQL_SQLITE ? " AS TEXT)" : " AS VARCHAR)", f);
+}
+
+/* bucket(salt, key) of a split's arm (docs/language.md): the first 4 bytes
+** of MD5(salt ':' key), big-endian, modulo 10000; SQLite has no MD5 and
+** calls the user function seg_bucket(salt, key) (docs/sql.md). */
+static void bucket(sq *q, const seg_node *n) {
+  FILE *f = q->f;
+  const seg_node *salt = n->list, *k = salt->next;
+  int d = q->o->dialect;
+  if (d == SEG_SQL_SQLITE) {
+    fputs("seg_bucket(", f);
+    put_string(f, salt->str, salt->len);
+    fputs(", ", f);
+    bucket_key(q, k);
+    fputc(')', f);
+    return;
+  }
+  /* the hashed text: salt ':' key */
+  static const char *const PRE[NDIALECTS] = {
+    "", "(('0x' || substr(md5(", "(('x' || substr(md5(", "MOD(CAST(CONCAT('0x', SUBSTR(TO_HEX(MD5(CONCAT(",
+    "MOD(TO_NUMBER(SUBSTR(MD5(", "(CAST(conv(substr(md5(", "(from_base(substr(to_hex(md5(to_utf8(",
+    "(reinterpretAsUInt32(reverse(substring(MD5(concat("};
+  static const char *const POST[NDIALECTS] = {
+    "", "), 1, 8))::UBIGINT % 10000)", "), 1, 8))::bit(32)::bigint % 10000)",
+    "))), 1, 8)) AS INT64), 10000)", "), 1, 8), 'XXXXXXXX'), 10000)", "), 1, 8), 16, 10) AS BIGINT) % 10000)",
+    "))), 1, 8), 16) % 10000)", ")), 1, 4))) % 10000)"};
+  int comma = d == SEG_SQL_BIGQUERY || CH(q);           /* CONCAT(a, b, c) rather than a || b || c */
+  fputs(PRE[d], f);
+  put_string(f, salt->str, salt->len);
+  fputs(comma ? ", ':', " : " || ':' || ", f);
+  bucket_key(q, k);
+  fputs(POST[d], f);
+}
+
 static void call(sq *q, const seg_node *n) {
   FILE *f = q->f;
   const seg_node *x = n->list;
   switch (n->fn) {
+  case F_BUCKET:
+    bucket(q, n);
+    break;
   case F_DAYS_SINCE:
     day_diff(q, NULL, x);
     break;

@@ -20,6 +20,7 @@ typedef void *yyscan_t;
 
 %code {
 #include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -37,6 +38,9 @@ static seg_node *share(seg_parse_ctx *pc, YYLTYPE loc, seg_node *subj, const YYL
 static seg_node *in_name(seg_parse_ctx *pc, YYLTYPE loc, seg_node *subj, const YYLTYPE *nloc, const char *name, int neg);
 static seg_node *period(seg_parse_ctx *pc, YYLTYPE loc, seg_node *subj, const YYLTYPE *wloc, const char *word,
                         const char *unit_word, seg_unit unit, int neg);
+static seg_arm *mk_arm(seg_parse_ctx *pc, YYLTYPE loc, YYLTYPE nloc, const char *name, YYLTYPE sloc, double pct);
+static int add_split(seg_parse_ctx *pc, YYLTYPE loc, YYLTYPE nloc, const char *name, seg_node *base, seg_node *key,
+                     const char *salt, size_t saltlen, seg_arm *arms);
 #define NODE(k, loc, a, b) mk(pc, (k), (loc), (a), (b))
 /* Deep nesting is refused by depth (SEG_MAX_NESTING, in fin()) with a
 ** located error long before the parser's own stack would run out; the
@@ -61,6 +65,7 @@ static seg_node *period(seg_parse_ctx *pc, YYLTYPE loc, seg_node *subj, const YY
   struct { const char *s; seg_unit unit; } name;
   seg_node *node;
   seg_stmt *stmt;
+  seg_arm *arm;
   int op;
 }
 
@@ -71,6 +76,7 @@ static seg_node *period(seg_parse_ctx *pc, YYLTYPE loc, seg_node *subj, const YY
 %token <name> THAN "'than'" AGO "'ago'" BEFORE "'before'" AFTER "'after'" TODAY "'today'"
 %token <name> SINCE "'since'" YESTERDAY "'yesterday'"
 %token <name> MEASURE "'measure'" REQUIRE "'require'" WHERE "'where'" PRIORITY "'priority'"
+%token <name> SPLIT "'split'" BY "'by'"
 %token DOTDOT "'..'" EQEQ "'=='" NE "'!='" LE "'<='" GE "'>='" LT "'<'" GT "'>'"
 %token <ival> BOOLLIT "true or false" INTLIT "a number" DATELIT "a date"
 %token <fval> NUMLIT "a decimal number"
@@ -82,6 +88,9 @@ static seg_node *period(seg_parse_ctx *pc, YYLTYPE loc, seg_node *subj, const YY
 %type <op> cmpop textop
 %type <str> opt_desc
 %type <name> anyname
+%type <node> split_base split_key
+%type <str> opt_salt
+%type <arm> arms arm
 
 %%
 
@@ -166,14 +175,53 @@ stmt:
       s->where = $7;
       add_stmt(pc, s);
     }
+  /* `split q4 = newsletter by customer_id salt "2026": test 45%, control 55%`:
+  ** one segment per arm (q4.test, q4.control) */
+| SPLIT anyname '=' split_base BY split_key opt_salt ':' arms {
+      if (add_split(pc, @$, @2, $2.s, $4, $6, $7.s, $7.n, $9) != 0) YYNOMEM;
+    }
 | error { /* skip to the next 'segment' or 'let' */ }
+;
+
+/* the population: a segment, or `everyone` (NULL) */
+split_base:
+  NAME    { $$ = NULL;
+            if (!(strcasecmp($1.s, "everyone") == 0)) {
+              $$ = NODE(SEG_N_NAME, @$, NULL, NULL); if ($$) $$->str = $1.s;
+            } }
+| BQNAME  { $$ = NODE(SEG_N_NAME, @$, NULL, NULL); if ($$) $$->str = $1.s; }
+;
+
+split_key:
+  NAME    { $$ = NODE(SEG_N_NAME, @$, NULL, NULL); if ($$) $$->str = $1.s; }
+| BQNAME  { $$ = NODE(SEG_N_NAME, @$, NULL, NULL); if ($$) $$->str = $1.s; }
+| UNIT    { $$ = NODE(SEG_N_NAME, @$, NULL, NULL); if ($$) $$->str = $1.s; }
+;
+
+opt_salt:
+  %empty        { $$.s = NULL; $$.n = 0; }
+| NAME STRLIT   { $$ = $2; if (strcasecmp($1.s, "salt") != 0) {
+                    seg_diag_add(pc->diags, SEG_SEV_ERROR, "E0001", @1, "expected 'salt \"...\"' or ':' after the "
+                                 "split's key, found '%s'", $1.s);
+                    $$.s = NULL; $$.n = 0; } }
+;
+
+/* built last arm first, as items are */
+arms:
+  arm             { $$ = $1; }
+| arms ',' arm    { $$ = $1; if ($1 && $3) { $3->next = $1; $$ = $3; } }
+;
+
+arm:
+  anyname INTLIT '%'  { $$ = mk_arm(pc, @$, @1, $1.s, @2, (double)$2); if (!$$) YYNOMEM; }
+| anyname NUMLIT '%'  { $$ = mk_arm(pc, @$, @1, $1.s, @2, $2); if (!$$) YYNOMEM; }
 ;
 
 /* a statement's name; keywords are allowed here (`segment missing = ...`) */
 anyname:
   NAME | BQNAME | UNIT | SEGMENT | LET | AND | OR | NOT | IN | IS | MISSING | CONTAINS
 | STARTS | ENDS | WITH | MATCHES | BETWEEN | WITHIN | MORE | LESS | THAN | AGO | BEFORE
-| AFTER | TODAY | SINCE | YESTERDAY | MEASURE | REQUIRE | WHERE | PRIORITY
+| AFTER | TODAY | SINCE | YESTERDAY | MEASURE | REQUIRE | WHERE | PRIORITY | SPLIT | BY
 ;
 
 /* a tier of a priority: a segment's name (built last first, as items) */
@@ -387,6 +435,17 @@ static seg_node *fin(seg_parse_ctx *pc, seg_node *n) {
   return leaf;
 }
 
+static seg_arm *rev_arms(seg_arm *list) {
+  seg_arm *out = NULL;
+  while (list) {
+    seg_arm *next = list->next;
+    list->next = out;
+    out = list;
+    list = next;
+  }
+  return out;
+}
+
 static seg_node *rev(seg_node *list) {
   seg_node *out = NULL;
   while (list) {
@@ -399,6 +458,13 @@ static seg_node *rev(seg_node *list) {
 }
 
 static void add_stmt(seg_parse_ctx *pc, seg_stmt *s) {
+  const char *dot = s->name ? strchr(s->name, '.') : NULL;
+  size_t l1 = dot ? (size_t)(dot - s->name) : 0, l2 = dot ? strlen(dot + 1) : 0;
+  if (!s->split && dot && l1 && l2 && seg_ident_prefix(s->name, l1) == l1 && seg_ident_prefix(dot + 1, l2) == l2)
+    seg_diag_add(pc->diags, SEG_SEV_ERROR, "E0001", s->name_loc, "a dotted name is a split's arm (`q4.test`) and "
+                 "is defined by its split; name this %s without a dot",
+                 s->kind == S_LET ? "constant" : s->kind == S_MEASURE ? "measure" : s->kind == S_SPLIT ? "split"
+                                                                                              : "segment");
   if (pc->ast->last) pc->ast->last->next = s;
   else pc->ast->first = s;
   pc->ast->last = s;
@@ -480,10 +546,112 @@ static seg_node *period(seg_parse_ctx *pc, YYLTYPE loc, seg_node *subj, const YY
   return nt;
 }
 
+/* An arm `test 45%`: its share in buckets of 10,000 (0.01% each). */
+static seg_arm *mk_arm(seg_parse_ctx *pc, YYLTYPE loc, YYLTYPE nloc, const char *name, YYLTYPE sloc, double pct) {
+  seg_arm *a = seg_arena_alloc(pc->arena, sizeof *a);
+  if (!a) { pc->oom = 1; return NULL; }
+  if (strchr(name, '.'))
+    seg_diag_add(pc->diags, SEG_SEV_ERROR, "E0001", nloc, "an arm's name has no dot: it is written after the "
+                 "split's name (`q4.%s`)", name);
+  a->name = name;
+  a->loc = loc;
+  a->name_loc = nloc;
+  a->share_loc = sloc;
+  double b = pct * (SEG_BUCKETS / 100);
+  double r = floor(b + 0.5);
+  if (!(pct > 0) || pct > 100)
+    seg_diag_add(pc->diags, SEG_SEV_ERROR, "E0130", sloc, "a share is more than 0%% and at most 100%%, found %g%%",
+                 pct);
+  else if (fabs(b - r) > 1e-6)
+    seg_diag_add(pc->diags, SEG_SEV_ERROR, "E0130", sloc, "share %.10g%% is not a whole number of buckets: a split "
+                 "has 10,000 buckets of 0.01%%, so a share has at most 2 decimals (%.2f%%)", pct, r / 100);
+  else
+    a->n = (uint32_t)r;
+  return a;
+}
+
+/* A copy of name node n (the base or key of a split, used once per arm). */
+static seg_node *name_copy(seg_parse_ctx *pc, const seg_node *n) {
+  seg_node *c = seg_node_new(pc->arena, SEG_N_NAME, n->loc);
+  if (!c) { pc->oom = 1; return NULL; }
+  c->str = n->str;
+  c->depth = 1;
+  return c;
+}
+
+/* The split statement and one segment per arm after it: `base and
+** bucket(salt, key) lo..hi` named "split.arm". Returns 0, or -1 (oom). */
+static int add_split(seg_parse_ctx *pc, YYLTYPE loc, YYLTYPE nloc, const char *name, seg_node *base, seg_node *key,
+                     const char *salt, size_t saltlen, seg_arm *arms) {
+  if (!key || pc->oom) return pc->oom ? -1 : 0;
+  seg_stmt *s = seg_arena_alloc(pc->arena, sizeof *s);
+  if (!s) { pc->oom = 1; return -1; }
+  s->kind = S_SPLIT; s->loc = loc; s->name_loc = nloc; s->name = name;
+  s->has_salt = salt != NULL;
+  s->salt = salt ? salt : name;
+  if (!salt) saltlen = strlen(name);
+  s->arms = rev_arms(arms);
+  s->split_index = pc->ast->nsplits++;
+  uint32_t total = 0;
+  int bad = 0;
+  for (seg_arm *a = s->arms; a; a = a->next) {
+    a->lo = total;
+    total += a->n;
+    bad |= a->n == 0;
+    s->narms++;
+  }
+  if (!bad && total != SEG_BUCKETS) {
+    seg_loc at = s->arms->loc;
+    for (seg_arm *a = s->arms; a; a = a->next) { at.last_line = a->loc.last_line; at.last_column = a->loc.last_column; }
+    seg_diag_add(pc->diags, SEG_SEV_ERROR, "E0130", at, "the shares of split '%s' add up to %g%%; they must add up to "
+                 "exactly 100%%", name, total / 100.0);
+  }
+  /* its own condition: the customers of the base it leaves in no arm */
+  seg_node *miss = NODE(SEG_N_MISSING, key->loc, key, NULL);
+  s->key = key;
+  s->base = base;
+  s->expr = base ? NODE(SEG_N_AND, loc, base, miss) : miss;
+  if (!s->expr) return -1;
+  add_stmt(pc, s);
+  for (seg_arm *a = s->arms; a; a = a->next) {
+    seg_stmt *t = seg_arena_alloc(pc->arena, sizeof *t);
+    size_t ln = strlen(name), la = strlen(a->name);
+    char *full = seg_arena_alloc(pc->arena, ln + la + 2);
+    seg_node *st = seg_node_new(pc->arena, SEG_N_STR, a->loc), *k = name_copy(pc, key);
+    seg_node *lo = seg_node_new(pc->arena, SEG_N_INT, a->share_loc), *hi = seg_node_new(pc->arena, SEG_N_INT, a->share_loc);
+    seg_node *call = seg_node_new(pc->arena, SEG_N_CALL, a->loc);
+    if (!t || !full || !st || !k || !lo || !hi || !call) { pc->oom = 1; return -1; }
+    memcpy(full, name, ln);
+    full[ln] = '.';
+    memcpy(full + ln + 1, a->name, la + 1);
+    st->str = s->salt; st->len = saltlen; st->depth = 1;
+    st->next = k;
+    call->str = "bucket"; call->fn = F_BUCKET; call->list = st; call->ival = s->split_index;
+    call = fin(pc, call);
+    lo->ival = a->lo; lo->depth = 1;
+    hi->ival = (int64_t)a->lo + a->n - 1; hi->depth = 1;
+    seg_node *rng = NODE(SEG_N_RANGE, a->loc, call, lo);
+    if (!rng) return -1;
+    rng->c = hi;
+    seg_node *e = rng;
+    if (base) {
+      seg_node *b = name_copy(pc, base);
+      if (!b) return -1;
+      e = NODE(SEG_N_AND, a->loc, b, rng);
+      if (!e) return -1;
+    }
+    t->kind = S_SEGMENT; t->loc = a->loc; t->name_loc = a->name_loc; t->name = full;
+    t->expr = e;
+    t->split = s;
+    add_stmt(pc, t);
+  }
+  return 0;
+}
+
 /* True if `sym` starts a statement. */
 static int starts_stmt(yysymbol_kind_t sym) {
   return sym == YYSYMBOL_SEGMENT || sym == YYSYMBOL_LET || sym == YYSYMBOL_MEASURE || sym == YYSYMBOL_REQUIRE ||
-         sym == YYSYMBOL_PRIORITY;
+         sym == YYSYMBOL_PRIORITY || sym == YYSYMBOL_SPLIT;
 }
 
 /* True if `sym` can start a value (an operand). */
@@ -621,8 +789,9 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, seg_
     if (n > 3 && (exp[i] == YYSYMBOL_UNIT || strcmp(nm, "'+'") == 0 || strcmp(nm, "'-'") == 0 ||
                   strcmp(nm, "'*'") == 0 || strcmp(nm, "'/'") == 0))
       continue;
-    /* a new statement: 'segment' and 'let' say it; 'measure', 'require' and 'priority' only lengthen the list */
-    if ((exp[i] == YYSYMBOL_MEASURE || exp[i] == YYSYMBOL_REQUIRE || exp[i] == YYSYMBOL_PRIORITY) && n > 2) continue;
+    /* a new statement: 'segment' and 'let' say it; 'measure', 'require', 'priority' and 'split' only lengthen the list */
+    if ((exp[i] == YYSYMBOL_MEASURE || exp[i] == YYSYMBOL_REQUIRE || exp[i] == YYSYMBOL_PRIORITY ||
+         exp[i] == YYSYMBOL_SPLIT) && n > 2) continue;
     keep[listed++] = exp[i];
   }
   memcpy(exp, keep, (size_t)listed * sizeof *exp);

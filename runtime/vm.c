@@ -277,10 +277,12 @@ static int run_batches(vthread *th) {
   const size_t bwords = SEG_BATCH / 64;
   uint64_t **bmem = NULL, *bbits = NULL;
   if (on_batch) {
-    bmem = malloc((p->nsegs + 1) * sizeof *bmem);
-    bbits = calloc((size_t)p->nsegs * bwords + 1, sizeof *bbits);
+    /* every slot: the hidden conditions (guard, filters, splits) emit too */
+    uint32_t nslots = seg_program_slots(p);
+    bmem = malloc((nslots + 1) * sizeof *bmem);
+    bbits = calloc((size_t)nslots * bwords + 1, sizeof *bbits);
     if (!bmem || !bbits) { free(bmem); free(bbits); return -1; }
-    for (uint32_t s = 0; s < p->nsegs; s++) bmem[s] = bbits + (size_t)s * bwords;
+    for (uint32_t s = 0; s < nslots; s++) bmem[s] = bbits + (size_t)s * bwords;
     members = bmem;
   }
   uint32_t nregs = p->nregs ? p->nregs : 1, depth = p->maxdepth + 1;
@@ -410,6 +412,12 @@ static int run_batches(vthread *th) {
           A->i[j] = in->op == SEG_OP_YEAR ? y : (int64_t)mo;
           A->v[j] = B->v[j];
         }
+        break; }
+      case SEG_OP_BKT: { vreg *B = &R[in->b];
+        const seg_xnode *salt = &p->x.n[in->d];
+        const char *ss = p->x.pool + salt->str;
+        FOR_SEL { char kb[32]; size_t kn = B->v[j] ? seg_bucket_key(B->i[j], (int)in->c, kb) : 0;
+                  A->i[j] = B->v[j] ? (int64_t)seg_bucket(ss, salt->len, kb, kn) : 0; A->v[j] = B->v[j]; }
         break; }
       case SEG_OP_DSINCE: { vreg *B = &R[in->b]; int64_t today = p->today;
         FOR_SEL { int64_t d_; int o_ = __builtin_sub_overflow(today, B->i[j], &d_);
@@ -637,7 +645,7 @@ static int run_batches(vthread *th) {
     }
     if (on_batch) {
       on_batch(X->o->ctx, th->part, base, rows, (const uint64_t *const *)bmem);
-      memset(bbits, 0, (size_t)p->nsegs * bwords * sizeof *bbits);
+      memset(bbits, 0, (size_t)seg_program_slots(p) * bwords * sizeof *bbits);
     }
   }
   int rc = 0;

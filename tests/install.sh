@@ -67,7 +67,7 @@ rc=0; (cd "$T_ROOT" && "$SEG_INSTALLED" check examples/nordic_q4.seg --data exam
 # ---- pkg-config: the flags of the installed tree, and a program linked with them
 pc_env=(env PKG_CONFIG_PATH="$P/lib/pkgconfig" PKG_CONFIG_LIBDIR=/nonexistent)
 flags=$("${pc_env[@]}" pkg-config --cflags --libs libseg 2>&1); rc=$?
-want_libs="-L$PREFIX/lib -lseg -lcsv -lunistring -lpcre2-8 -lm -lpthread"
+want_libs="-L$PREFIX/lib -lseg -lcsv -lunistring -lpcre2-8 -lnettle -lm -lpthread"
 [ "$rc" -eq 0 ] && [ "$(echo $flags)" = "$want_libs" ] && t_ok install/pkg_config_flags \
     || t_fail install/pkg_config_flags "rc=$rc got: $flags" "want: $want_libs"
 pcver=$("${pc_env[@]}" pkg-config --modversion libseg 2>&1)

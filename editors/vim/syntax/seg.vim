@@ -18,7 +18,8 @@ syntax case ignore
 syntax iskeyword @,48-57,_,192-255
 
 " Statements and operators spelled as words.
-syn keyword segStatement  segment let measure require priority
+syn keyword segStatement  segment let measure require priority split
+syn keyword segKeyword    by
 syn keyword segKeyword    and or not in is missing contains starts ends with matches
 syn keyword segKeyword    between within more less than ago before after since where else
 syn keyword segConstant   today yesterday
