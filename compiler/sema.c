@@ -703,18 +703,20 @@ static seg_vtype check_rank(sema *s, seg_node *n) {
   return VT_BOOL;
 }
 
+/* A ranking's argument: the value ranked (*value) and, for `x within
+** nordic`, the population (*pop, else NULL). */
+static void rank_arg(seg_node *arg, seg_node **value, seg_node **pop) {
+  int within = arg->kind == SEG_N_WITHIN && arg->b && arg->b->kind == SEG_N_NAME;
+  *value = within ? arg->a : arg;
+  *pop = within ? arg->b : NULL;
+}
+
 static seg_node *rank_node(sema *s, seg_node *arg, int k, seg_loc loc) {
   seg_node *r = seg_node_new(s->arena, SEG_N_RANK, loc);
   if (!r) { s->diags->oom = 1; return NULL; }
   r->op = SEG_RK_NTILE;
   r->ival = k;
-  if (arg->kind == SEG_N_WITHIN && arg->b && arg->b->kind == SEG_N_NAME) {   /* `x within nordic` */
-    r->a = arg->a;
-    r->b = arg->b;
-  } else {
-    r->a = arg;
-  }
-  r->next = NULL;
+  rank_arg(arg, &r->a, &r->b);
   return r;
 }
 
@@ -746,10 +748,9 @@ static seg_vtype check_rank_call(sema *s, seg_node *n, int k) {
     return VT_UNKNOWN;
   }
   if (k > 0) {
-    seg_node *arg = n->list;
-    seg_node *r = rank_node(s, arg, k, n->loc);
-    if (!r) return VT_UNKNOWN;
-    *n = (seg_node){.kind = SEG_N_RANK, .loc = n->loc, .op = SEG_RK_NTILE, .ival = k, .a = r->a, .b = r->b,
+    seg_node *value, *pop;
+    rank_arg(n->list, &value, &pop);
+    *n = (seg_node){.kind = SEG_N_RANK, .loc = n->loc, .op = SEG_RK_NTILE, .ival = k, .a = value, .b = pop,
                     .depth = n->depth, .textcol = -1};
     return check_rank(s, n);
   }
