@@ -77,6 +77,11 @@ int seg_segc_save(const seg_program *p, const seg_segc_info *info, char **out, s
   buf b = {0};
   *out = NULL;
   *outlen = 0;
+  if (p->nevtables) {
+    snprintf(err, errlen, "the rules read event table '%s': a .segc cannot hold event tables yet; run the .seg "
+             "file itself", p->evtables[0].name);
+    return -1;
+  }
   /* the opcodes used, numbered in order of first use */
   int16_t idx[SEG_OP_COUNT];
   uint32_t nops = 0;
@@ -702,16 +707,6 @@ int seg_segc_load(const void *bytes, size_t len, seg_segc_info *info, seg_progra
 
 /* ---- binding to the data's columns ---------------------------------------- */
 
-static int find_col(const seg_schema_view *v, const char *name) {
-  for (size_t i = 0; i < v->ncols; i++) if (strcmp(v->names[i], name) == 0) return (int)i;
-  int found = -1;
-  for (size_t i = 0; i < v->ncols; i++)
-    if (strcasecmp(v->names[i], name) == 0) {
-      if (found >= 0) return -1;
-      found = (int)i;
-    }
-  return found;
-}
 
 int seg_segc_bind(seg_program *p, const seg_schema_view *data, char *err, size_t errlen) {
   int *to = malloc(((size_t)p->ncols + 1) * sizeof *to);
@@ -729,7 +724,7 @@ int seg_segc_bind(seg_program *p, const seg_schema_view *data, char *err, size_t
   for (uint32_t i = 0; i < p->ncols; i++) {
     to[i] = -1;
     if (!read[i]) continue;
-    int j = find_col(data, p->colnames[i]);
+    int j = seg_schema_view_find(data, p->colnames[i]);
     if (j < 0) {
       snprintf(err, errlen, "the rules read column '%s' (%s), which the data does not have", p->colnames[i],
                seg_type_name(p->coltypes[i]));
