@@ -37,6 +37,7 @@ static int build_events(seg_compiled *out, const seg_schema_view *sv, int32_t to
   seg_stmt *stmts = seg_arena_alloc(&out->arena, (size_t)ast->nevaggs * sizeof *stmts);
   seg_stmt **order = seg_arena_alloc(&out->arena, (size_t)ast->nevaggs * sizeof *order);
   if (!filter || !stmts || !order) return -1;
+  for (int k = 0; k < ast->nevaggs; k++) filter[k] = -1;
   for (seg_stmt *t = ast->first; t; t = t->next) {
     if (t->kind != S_TABLE) continue;
     seg_evtable *et = &p->evtables[t->tindex];
@@ -57,7 +58,6 @@ static int build_events(seg_compiled *out, const seg_schema_view *sv, int32_t to
     int nf = 0;
     for (int k = 0; k < ast->nevaggs; k++) {
       const seg_evagg *g = &ast->evaggs[k];
-      filter[k] = -1;
       if (g->table != t || !g->where) continue;
       int f = 0;
       while (f < nf && !seg_node_same(stmts[f].expr, g->where)) f++;
