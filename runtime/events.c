@@ -16,12 +16,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "colfile.h"
+#include "tasks.h"
 #include "vm.h"
 
 #define NO_ROW  (-1)   /* a key the customers do not have */
 #define NO_KEY  (-2)   /* a missing key                   */
+
+/* Threads for a work pool: as asked, else one per online CPU, at most 8. */
+static size_t pool_threads(unsigned threads) {
+  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+  return threads ? threads : cpus > 8 ? 8 : cpus > 0 ? (size_t)cpus : 1;
+}
 
 static uint64_t mix64(uint64_t x) {
   x ^= x >> 33;
@@ -41,8 +49,40 @@ static uint64_t hash_bytes(const char *s, size_t n) {
 ** by a direct index over [min, max] when it is at most 4 slots per
 ** customer, else by an open-addressing hash; text keys by the bytes of
 ** the two dictionaries (each distinct event key looked up once). */
+/* The events of rows [i * MAP_CHUNK, (i + 1) * MAP_CHUNK) through an int
+** or date key index: mode 0, the customers' keys are lo, lo + 1, ... in
+** row order; 1, at[] indexed by key - lo; 2, hashed (keys[], at[]). */
+#define MAP_CHUNK 65536
+typedef struct map_job {
+  const seg_column *ek;
+  int32_t *row;
+  int mode;
+  int64_t lo, hi;
+  const int32_t *at;
+  const int64_t *keys;
+  size_t cap, ne;
+} map_job;
+
+static void map_task(void *arg, size_t chunk) {
+  const map_job *j = arg;
+  size_t from = chunk * MAP_CHUNK, to = from + MAP_CHUNK < j->ne ? from + MAP_CHUNK : j->ne;
+  for (size_t e = from; e < to; e++) {
+    if (!seg_valid_get(j->ek->valid, e)) { j->row[e] = NO_KEY; continue; }
+    int64_t v = seg_col_get(j->ek, e);
+    if (j->mode < 2) {
+      int in = v >= j->lo && v <= j->hi;
+      j->row[e] = !in ? NO_ROW : j->mode == 0 ? (int32_t)((uint64_t)v - (uint64_t)j->lo)
+                                              : j->at[(uint64_t)v - (uint64_t)j->lo];
+    } else {
+      size_t i = mix64((uint64_t)v) & (j->cap - 1);
+      while (j->at[i] != NO_ROW && j->keys[i] != v) i = (i + 1) & (j->cap - 1);
+      j->row[e] = j->at[i];
+    }
+  }
+}
+
 static int map_rows(const seg_column *ck, size_t nc, const seg_column *ek, size_t ne, int32_t *row,
-                    const char *table, char *err, size_t errlen) {
+                    const char *table, unsigned threads, char *err, size_t errlen) {
   int rc = -1;
   if (ck->type == SEG_TEXT) {
     uint32_t nd = ck->ndict;
@@ -100,24 +140,26 @@ static int map_rows(const seg_column *ck, size_t nc, const seg_column *ek, size_
     return rc;
   }
   int64_t lo = INT64_MAX, hi = INT64_MIN;
+  int seq = nc > 0;                     /* keys lo, lo + 1, ... in row order: the row is key - lo */
   for (size_t r = 0; r < nc; r++) {
-    if (!seg_valid_get(ck->valid, r)) continue;
+    if (!seg_valid_get(ck->valid, r)) { seq = 0; continue; }
     int64_t v = seg_col_get(ck, r);
     if (v < lo) lo = v;
     if (v > hi) hi = v;
+    if (seq && r && (uint64_t)v - (uint64_t)seg_col_get(ck, r - 1) != 1) seq = 0;
   }
   int direct = lo <= hi && (uint64_t)hi - (uint64_t)lo < 4 * (uint64_t)nc + 1024;
   size_t cap = 16;
   if (direct) cap = (size_t)((uint64_t)hi - (uint64_t)lo + 1);
   else while (cap < 2 * nc) cap *= 2;
-  int32_t *at = malloc(cap * sizeof *at);
+  int32_t *at = seq ? NULL : malloc(cap * sizeof *at);
   int64_t *keys = direct ? NULL : malloc(cap * sizeof *keys);
-  if (!at || (!direct && !keys)) {
+  if ((!seq && !at) || (!direct && !keys)) {
     snprintf(err, errlen, "out of memory");
     goto int_done;
   }
-  for (size_t i = 0; i < cap; i++) at[i] = NO_ROW;
-  for (size_t r = 0; r < nc; r++) {
+  for (size_t i = 0; !seq && i < cap; i++) at[i] = NO_ROW;
+  for (size_t r = 0; !seq && r < nc; r++) {
     if (!seg_valid_get(ck->valid, r)) continue;
     int64_t v = seg_col_get(ck, r);
     size_t i;
@@ -134,17 +176,8 @@ static int map_rows(const seg_column *ck, size_t nc, const seg_column *ek, size_
     at[i] = (int32_t)r;
     if (!direct) keys[i] = v;
   }
-  for (size_t e = 0; e < ne; e++) {
-    if (!seg_valid_get(ek->valid, e)) { row[e] = NO_KEY; continue; }
-    int64_t v = seg_col_get(ek, e);
-    if (direct) {
-      row[e] = v >= lo && v <= hi ? at[(uint64_t)v - (uint64_t)lo] : NO_ROW;
-    } else {
-      size_t i = mix64((uint64_t)v) & (cap - 1);
-      while (at[i] != NO_ROW && keys[i] != v) i = (i + 1) & (cap - 1);
-      row[e] = at[i];
-    }
-  }
+  map_job job = {ek, row, seq ? 0 : direct ? 1 : 2, lo, hi, at, keys, cap, ne};
+  seg_run_tasks(pool_threads(threads), (ne + MAP_CHUNK - 1) / MAP_CHUNK, map_task, &job);
   rc = 0;
 int_done:
   free(at);
@@ -299,6 +332,17 @@ static int aggregate(const seg_evcol *a, const seg_evtable *et, const seg_table 
     rc = 0;
     break;
   case SEG_EV_COUNT_DISTINCT: {
+    if ((x->type == SEG_TEXT && x->ndict <= 64) || x->type == SEG_BOOL) {
+      /* few distinct values (a category, a channel): a bit per value per customer */
+      uint64_t *bits = calloc(nc ? nc : 1, sizeof *bits);
+      if (!bits) break;
+      for (size_t i = 0; i < ne; i++)
+        if (MATCHES(i) && PRESENT(i)) bits[row[i]] |= 1ULL << (seg_col_get(x, i) & 63);
+      for (size_t r = 0; r < nc; r++) put(o, r, (int64_t)__builtin_popcountll(bits[r]));
+      free(bits);
+      rc = 0;
+      break;
+    }
     size_t n = 0;
     for (size_t i = 0; i < ne; i++) n += MATCHES(i) && PRESENT(i);
     int64_t *pairs = malloc((n ? n : 1) * 2 * sizeof *pairs);
@@ -326,6 +370,35 @@ static int aggregate(const seg_evcol *a, const seg_evtable *et, const seg_table 
   free(flag);
   if (rc) snprintf(err, errlen, "out of memory");
   return rc;
+}
+
+/* The aggregates of one table, one task each (runtime/tasks.c): they
+** read the same events and row map and write their own columns. */
+typedef struct agg_job {
+  const seg_program *p;
+  uint32_t t;
+  const seg_table *e;
+  const int32_t *row;
+  const seg_result *res;
+  size_t nc;
+  seg_column *out;          /* the event columns, p->evcols order */
+  uint32_t *ks;             /* the aggregates of table t */
+  int *rc;
+  char (*err)[256];
+} agg_job;
+
+static void agg_task(void *arg, size_t i) {
+  agg_job *j = arg;
+  uint32_t k = j->ks[i];
+  const seg_evcol *a = &j->p->evcols[k];
+  const uint64_t *match = a->filter >= 0 ? j->res->members[a->filter] : NULL;
+  if (a->fn == SEG_EV_ALL && !match) {
+    snprintf(j->err[i], sizeof j->err[i], "all() without a condition");
+    j->rc[i] = -1;
+    return;
+  }
+  j->rc[i] = aggregate(a, &j->p->evtables[j->t], j->e, j->row, match, j->nc, &j->out[k], j->err[i],
+                       sizeof j->err[i]);
 }
 
 int seg_events_fill(const seg_program *p, seg_table *cust, const seg_table *const *ev, seg_evreport *rep,
@@ -372,7 +445,7 @@ int seg_events_fill(const seg_program *p, seg_table *cust, const seg_table *cons
     if (seg_col_check(ck, nc, err, errlen) != 0 || seg_col_check(ek, e->nrows, err, errlen) != 0) goto done;
     int32_t *row = malloc((e->nrows ? e->nrows : 1) * sizeof *row);
     if (!row) { snprintf(err, errlen, "out of memory"); goto done; }
-    if (map_rows(ck, nc, ek, e->nrows, row, et->name, err, errlen) != 0) { free(row); goto done; }
+    if (map_rows(ck, nc, ek, e->nrows, row, et->name, threads, err, errlen) != 0) { free(row); goto done; }
     for (size_t i = 0; i < e->nrows; i++) {
       rep[t].missing_key += row[i] == NO_KEY;
       rep[t].unknown_key += row[i] == NO_ROW;
@@ -387,13 +460,22 @@ int seg_events_fill(const seg_program *p, seg_table *cust, const seg_table *cons
       if (frc != 0) { free(row); seg_result_free(&res); goto done; }
     }
     int arc = 0;
-    for (uint32_t k = 0; k < p->nevcols && arc == 0; k++) {
-      const seg_evcol *a = &p->evcols[k];
-      if (a->table != t) continue;
-      const uint64_t *match = a->filter >= 0 ? res.members[a->filter] : NULL;
-      if (a->fn == SEG_EV_ALL && !match) { snprintf(err, errlen, "all() without a condition"); arc = -1; break; }
-      arc = aggregate(a, et, e, row, match, nc, &cols[nbase + k], err, errlen);
+    uint32_t *ks = malloc((p->nevcols + 1) * sizeof *ks), nk = 0;
+    int *rcs = calloc(p->nevcols + 1, sizeof *rcs);
+    char (*errs)[256] = calloc(p->nevcols + 1, sizeof *errs);
+    if (!ks || !rcs || !errs) {
+      snprintf(err, errlen, "out of memory");
+      arc = -1;
+    } else {
+      for (uint32_t k = 0; k < p->nevcols; k++) if (p->evcols[k].table == t) ks[nk++] = k;
+      agg_job job = {p, t, e, row, &res, nc, cols + nbase, ks, rcs, errs};
+      seg_run_tasks(pool_threads(threads), nk, agg_task, &job);
+      for (uint32_t i = 0; i < nk && arc == 0; i++)
+        if (rcs[i]) { snprintf(err, errlen, "%s", errs[i]); arc = -1; }
     }
+    free(ks);
+    free(rcs);
+    free(errs);
     free(row);
     seg_result_free(&res);
     if (arc != 0) goto done;
