@@ -128,4 +128,27 @@ run_set fixture "$E/customers.csv" "$E/orders.csv" "$E/email_events.csv" 3 2
 run_set examples "$EX/customers.csv" "$EX/orders.csv" "$EX/email_events.csv" \
     "$(orphan_count "$EX/customers.csv" "$EX/orders.csv")" "$(orphan_count "$EX/customers.csv" "$EX/email_events.csv")"
 
+# examples/behaviour.seg: every segment's condition is a case of cases.tsv
+# (the same text), so seg must count SQLite's number, and so must the table
+# of examples/README.md
+seg_exec "$D" run "$EX/behaviour.seg" "$EX/customers.csv" --table "orders=$EX/orders.csv" \
+    --table "email_events=$EX/email_events.csv" --today $TODAY --format csv
+detail=("$T_CMD: exit $T_RC" "$(head -c 2000 "$T_ERR")")
+[ "$T_RC" -ne 0 ] || csv_counts "$T_OUT" > "$D/behaviour.got"
+while IFS=$'\t' read -r name rule; do
+    case=$(awk -F'\t' -v r="$rule" '!/^#/ && $2 == r { print $1; exit }' "$CASES")
+    if [ -z "$case" ]; then
+        t_fail "events/behaviour/$name" "no case of tests/events/cases.tsv has its condition: $rule"; continue
+    fi
+    want=$(awk -F'\t' -v n="$case" '$1 == n { print $2 }' "$D/examples.ref")
+    readme=$(awk -v n="| \`$name\` |" '/^### `behaviour.seg`/ { f = 1; next } /^#/ { f = 0 }
+        f && index($0, n) == 1 { k = split($0, a, "|"); v = a[k - 1]; gsub(/ /, "", v); print v }' "$EX/README.md")
+    if [ "$readme" = "$want" ]; then t_ok "events/readme/$name"
+    else t_fail "events/readme/$name" "examples/README.md says '$readme', SQLite counts $want (case $case)"; fi
+    got=""
+    [ "$T_RC" -ne 0 ] || got=$(awk -v n="$name" '$1 == n { print $2 }' "$D/behaviour.got")
+    if [ -n "$got" ] && [ "$got" = "$want" ]; then t_ok "events/behaviour/$name"
+    else t_fail "events/behaviour/$name" "segment $name = $rule" "seg ${got:-(none)}, SQLite $want (case $case)" "${detail[@]}"; detail=(); fi
+done < <(awk '/^segment / { n = $2; sub(/^segment [^=]*= */, ""); print n "\t" $0 }' "$EX/behaviour.seg")
+
 t_summary events
