@@ -125,8 +125,42 @@ print(sum(1 for r in list(csv.reader(open(sys.argv[2], newline='')))[1:] if r[0]
 PY
 }
 run_set fixture "$E/customers.csv" "$E/orders.csv" "$E/email_events.csv" 3 2
+# each table CSV or .segcol, independently: a .segcol of customers with CSV events, and the reverse
+seg_exec "$D" run cases.seg "$D/fixture.customers.segcol" --table "orders=$E/orders.csv" \
+    --table "email_events=$D/fixture.email_events.segcol" --today $TODAY --format csv
+compare fixture/mixed1
+seg_exec "$D" run cases.seg "$E/customers.csv" --table "orders=$D/fixture.orders.segcol" \
+    --table "email_events=$E/email_events.csv" --today $TODAY --format csv
+compare fixture/mixed2
 run_set examples "$EX/customers.csv" "$EX/orders.csv" "$EX/email_events.csv" \
     "$(orphan_count "$EX/customers.csv" "$EX/orders.csv")" "$(orphan_count "$EX/customers.csv" "$EX/email_events.csv")"
+
+# bad input: a precise message, a non-zero exit, no counts
+# bad NAME RULES CUSTOMERS ORDERS WHY PATTERN... -- stderr must match every PATTERN (grep -Ei)
+bad() {
+    local name=$1 rules=$2 cust=$3 ord=$4 why=$5 p ok=1; shift 5
+    seg_exec "$D" run "$rules" "$cust" --table "orders=$ord" --today $TODAY --format csv
+    [ "$T_RC" -ne 0 ] && [ ! -s "$T_OUT" ] || ok=0
+    for p in "$@"; do grep -Eiq "$p" "$T_ERR" || ok=0; done
+    if [ $ok = 1 ]; then t_ok "events/errors/$name"
+    else t_fail "events/errors/$name" "$why: want a non-zero exit, no output and stderr matching$(printf ' /%s/' "$@")" \
+        "$T_CMD: exit $T_RC" "$(t_file_detail stdout "$T_OUT" 5)" "$(t_file_detail stderr "$T_ERR" 10)"; fi
+}
+printf 'table orders by customer_id\nsegment buyers = count(orders) > 0\n' > "$D/count.seg"
+# the key is text in the orders (C100000), int in the customers: both types named
+sed '2,$ s/^\([0-9]\)/C\1/' "$E/orders.csv" > "$D/textkey.csv"
+bad key_type_mismatch count.seg "$E/customers.csv" "$D/textkey.csv" \
+    "a key column with different types in the two tables is a located error" "customer_id" "text" "int"
+# a customer key twice (100003 again, on line 26, data row 25)
+{ cat "$E/customers.csv"; sed -n '5p' "$E/customers.csv"; } > "$D/dupkey.csv"
+bad duplicate_customer_key count.seg "$D/dupkey.csv" "$E/orders.csv" \
+    "the customer table's key values must be unique: an error naming the row" "100003|\<2[56]\>"
+# first/last on a table with two date columns and no `time`: a located error in the rules
+awk -F, -v OFS=, 'NR == 1 { print $0, "shipped" } NR > 1 { print $0, $3 }' "$E/orders.csv" > "$D/twodates.csv"
+printf 'table orders by customer_id\nsegment recent = last(orders.amount) > 10\n' > "$D/twodates.seg"
+bad time_column_ambiguous twodates.seg "$E/customers.csv" "$D/twodates.csv" \
+    "first/last need the time column: several date columns and no 'time' is a located error" \
+    "twodates\.seg:2:[0-9]+" "time"
 
 # examples/behaviour.seg: every segment's condition is a case of cases.tsv
 # (the same text), so seg must count SQLite's number, and so must the table
