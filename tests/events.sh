@@ -16,8 +16,13 @@
 # events, orphan events with a missing or unknown key, missing values in the
 # aggregated and the where columns, missing times, ties in time, one
 # category in two cases) and on the example data (examples/*.csv, made by
-# build/gencustomers), from the CSVs and from .segcol files, and every
-# segment's count must be SQLite's. The orphans must be reported.
+# build/gencustomers), from the CSVs, from .segcol files and (fixture) from a
+# mix of both, and every segment's count must be SQLite's. The orphans must be
+# reported (a stderr line naming the table and the number). Three bad inputs
+# must be errors: key columns of different types, a duplicate customer key,
+# first/last with two date columns and no `time`. Last, every segment of
+# examples/behaviour.seg is a case (the same condition text): its count, and
+# the one in examples/README.md, must be SQLite's.
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
