@@ -1416,8 +1416,8 @@ static void union_of(sq *q, const seg_ast *ast, int members) {
 ** over the customers (alias c): a correlated subquery each over its
 ** table (alias e), joined on the key, with its filter; the semantics of
 ** runtime/events.c (count 0, any false, all true, sum 0 when nothing
-** matches; first/last by the time column, ties by rowid where the dialect
-** has one). */
+** matches; first/last by the time column, ties by the physical row order
+** where the dialect names it: rowid, PostgreSQL's ctid). */
 static void event_cte(sq *q) {
   FILE *f = q->f;
   const seg_sql_opts *o = q->o;
@@ -1469,7 +1469,10 @@ static void event_cte(sq *q) {
       fputs(" ORDER BY e.", f);
       put_ident(f, e->names[t->evtime], 0);
       fputs(dir, f);
+      /* ties in time: the file's row order, which the row's physical position keeps in a table
+      ** loaded from the export and not rewritten since (docs/sql.md) */
       if (o->dialect == SEG_SQL_SQLITE || o->dialect == SEG_SQL_DUCKDB) fprintf(f, ", e.rowid%s", dir);
+      else if (o->dialect == SEG_SQL_POSTGRES) fprintf(f, ", e.ctid%s", dir);
       fputs(" LIMIT 1", f);
     }
     fputc(')', f);

@@ -129,7 +129,7 @@ keys = {r[0] for r in list(csv.reader(open(sys.argv[1], newline='')))[1:]}
 print(sum(1 for r in list(csv.reader(open(sys.argv[2], newline='')))[1:] if r[0] not in keys))
 PY
 }
-run_set fixture "$E/customers.csv" "$E/orders.csv" "$E/email_events.csv" 3 2
+run_set fixture "$E/customers.csv" "$E/orders.csv" "$E/email_events.csv" 4 2
 # each table CSV or .segcol, independently: a .segcol of customers with CSV events, and the reverse
 seg_exec "$D" run cases.seg "$D/fixture.customers.segcol" --table "orders=$E/orders.csv" \
     --table "email_events=$D/fixture.email_events.segcol" --today $TODAY --format csv
@@ -188,6 +188,9 @@ while IFS=$'\t' read -r name rule; do
     [ "$T_RC" -ne 0 ] || got=$(awk -v n="$name" '$1 == n { print $2 }' "$D/behaviour.got")
     if [ -n "$got" ] && [ "$got" = "$want" ]; then t_ok "events/behaviour/$name"
     else t_fail "events/behaviour/$name" "segment $name = $rule" "seg ${got:-(none)}, SQLite $want (case $case)" "${detail[@]}"; detail=(); fi
-done < <(awk '/^segment / { n = $2; sub(/^segment [^=]*= */, ""); print n "\t" $0 }' "$EX/behaviour.seg")
+done < <(awk 'function flush() { if (n != "") print n "\t" r; n = "" }
+              /^segment / { flush(); n = $2; r = $0; sub(/^segment [^=]*= */, "", r); next }
+              n != "" && /^[ \t]+[^ \t#]/ { x = $0; sub(/^[ \t]+/, "", x); r = (r == "" ? x : r " " x); next }
+              { flush() } END { flush() }' "$EX/behaviour.seg")
 
 t_summary events
