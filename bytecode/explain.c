@@ -37,20 +37,14 @@ void seg_explain(FILE *out, const seg_program *p) {
   for (uint32_t t = 0; t < p->nevtables; t++) {
     const seg_evtable *et = &p->evtables[t];
     fprintf(out, "; table %u '%s': events joined on %s", t, et->name, et->key);
-    if (et->time >= 0 && p->evtables[t].filters && (uint32_t)et->time < p->evtables[t].filters->ncols)
-      fprintf(out, ", in time by %s", p->evtables[t].filters->colnames[et->time]);
-    else if (et->time >= 0)
-      fprintf(out, ", in time by its column %d", et->time);
+    if (et->time >= 0 && (uint32_t)et->time < et->ncols) fprintf(out, ", in time by %s", et->colnames[et->time]);
     fprintf(out, "%s\n", et->filters ? "; its filters run over its events first (listed after this program)" : "");
   }
   for (uint32_t k = 0; k < p->nevcols; k++) {
     const seg_evcol *a = &p->evcols[k];
     const seg_evtable *et = &p->evtables[a->table];
     char col[160] = "";
-    if (a->evcol >= 0 && et->filters && (uint32_t)a->evcol < et->filters->ncols)
-      snprintf(col, sizeof col, " of %s", et->filters->colnames[a->evcol]);
-    else if (a->evcol >= 0)
-      snprintf(col, sizeof col, " of its column %d", a->evcol);
+    if (a->evcol >= 0 && (uint32_t)a->evcol < et->ncols) snprintf(col, sizeof col, " of %s", et->colnames[a->evcol]);
     char cond[64] = "";
     if (a->filter >= 0) snprintf(cond, sizeof cond, " where filter s%d holds", a->filter);
     fprintf(out, "; c%u(%s) = %s%s of the events of table %u%s, per customer, before the pass\n", a->col,

@@ -54,6 +54,9 @@ void seg_program_free(seg_program *p) {
     free(p->evtables[k].name);
     free(p->evtables[k].key);
     free(p->evtables[k].gather);
+    for (uint32_t c = 0; p->evtables[k].colnames && c < p->evtables[k].ncols; c++) free(p->evtables[k].colnames[c]);
+    free(p->evtables[k].colnames);
+    free(p->evtables[k].coltypes);
     if (p->evtables[k].filters) seg_program_free(p->evtables[k].filters);
     free(p->evtables[k].filters);
   }

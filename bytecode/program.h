@@ -167,7 +167,9 @@ typedef struct seg_evtable {
   char *name, *key;          /* owned                                   */
   uint32_t custkey, evkey;   /* the key's column in each table          */
   int32_t time;
-  uint32_t ncols;            /* the table's own columns, as compiled    */
+  uint32_t ncols;            /* the table's own columns, as compiled:   */
+  char **colnames;           /* owned, ncols: bound by name at run time */
+  seg_type *coltypes;        /* owned, ncols                            */
   int32_t *gather;  uint32_t ngather;   /* owned                        */
   seg_program *filters;      /* owned, or NULL (no aggregate filters)   */
 } seg_evtable;

@@ -106,8 +106,8 @@ static const command COMMANDS[] = {
    "  seg compile RULES.seg -o OUT.segc (--schema FILE | --data DATA) [--today D] [--force]   ",
    "save the bytecode;",
    "              `seg run OUT.segc DATA` and `seg explain OUT.segc` load it (verified)\n"
-   "      --table NAME=FILE    with --data: an event table's data, as for check (a .segc cannot hold\n"
-   "                           event tables yet: compiling rules that read one is refused)\n"},
+   "      --table NAME=FILE    with --data: an event table's data, as for check (a .segc keeps the\n"
+   "                           aggregates; `seg run OUT.segc DATA --table NAME=FILE` gives the events)\n"},
   {"diff", seg_cmd_diff,
    "  seg diff    OLD.seg NEW.seg DATA [--today D] [--format table|json] [--max-change P%]   ",
    "members added/removed per segment",

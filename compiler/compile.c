@@ -49,6 +49,13 @@ static int build_events(seg_compiled *out, const seg_schema_view *sv, int32_t to
     et->evkey = (uint32_t)t->evkey;
     et->time = t->evtime >= 0 ? t->evtime : -1;
     et->ncols = (uint32_t)ev->ncols;
+    et->colnames = calloc(ev->ncols + 1, sizeof *et->colnames);
+    et->coltypes = calloc(ev->ncols + 1, sizeof *et->coltypes);
+    if (!et->colnames || !et->coltypes) return -1;
+    for (size_t c = 0; c < ev->ncols; c++) {
+      if (!(et->colnames[c] = strdup(ev->names[c]))) return -1;
+      et->coltypes[c] = ev->types[c];
+    }
     if (t->ngather) {
       if (!(et->gather = malloc((size_t)t->ngather * sizeof *et->gather))) return -1;
       for (int i = 0; i < t->ngather; i++) et->gather[i] = t->gather[i];

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "colfile.h"
@@ -255,6 +256,10 @@ static int aggregate(const seg_evcol *a, const seg_evtable *et, const seg_table 
   const seg_column *x = a->evcol >= 0 ? &ev->cols[a->evcol] : NULL;
   const seg_column *tc = et->time >= 0 ? &ev->cols[et->time] : NULL;
   if (x && seg_col_check(x, ne, err, errlen) != 0) return -1;
+  if (x && a->fn != SEG_EV_COUNT && a->fn != SEG_EV_COUNT_DISTINCT) {    /* the value's scale and dictionary */
+    o->scale = a->fn == SEG_EV_AVG ? (x->scale + 6 > 18 ? 18 : x->scale + 6) : x->scale;
+    if (o->type == SEG_TEXT) { o->ndict = x->ndict; o->dict_off = x->dict_off; o->dict_bytes = x->dict_bytes; }
+  }
   if (tc && (a->fn == SEG_EV_FIRST || a->fn == SEG_EV_LAST) && seg_col_check(tc, ne, err, errlen) != 0) return -1;
   int rc = -1;
   int64_t *acc = NULL, *cnt = NULL;
@@ -401,6 +406,34 @@ static void agg_task(void *arg, size_t i) {
                        sizeof j->err[i]);
 }
 
+/* The event table's columns as the rules were compiled for them (names,
+** types, order: et->colnames), found by name in e: *view holds copies of
+** e's column structs (the arrays shared); free view->cols only. */
+static int bind_table(const seg_evtable *et, const seg_table *e, seg_table *view, char *err, size_t errlen) {
+  memset(view, 0, sizeof *view);
+  view->nrows = e->nrows;
+  view->ncols = et->ncols;
+  if (!(view->cols = calloc(et->ncols + 1, sizeof *view->cols))) {
+    snprintf(err, errlen, "out of memory");
+    return -1;
+  }
+  for (uint32_t c = 0; c < et->ncols; c++) {
+    int j = seg_table_find(e, et->colnames[c]);
+    for (size_t i = 0; j < 0 && i < e->ncols; i++)
+      if (strcasecmp(e->cols[i].name, et->colnames[c]) == 0) j = (int)i;
+    if (j < 0 || e->cols[j].type != et->coltypes[c]) {
+      snprintf(err, errlen, j < 0 ? "table '%s' has no column '%s' (%s), which the rules read"
+                                  : "table '%s': the rules read column '%s' as %s, the data has it as %s",
+               et->name, et->colnames[c], seg_type_name(et->coltypes[c]), j < 0 ? "" : seg_type_name(e->cols[j].type));
+      free(view->cols);
+      view->cols = NULL;
+      return -1;
+    }
+    view->cols[c] = e->cols[j];
+  }
+  return 0;
+}
+
 int seg_events_fill(const seg_program *p, seg_table *cust, const seg_table *const *ev, seg_evreport *rep,
                     unsigned threads, char *err, size_t errlen) {
   size_t nbase = p->ncols - p->nevcols, nc = cust->nrows, words = (nc + 63) / 64;
@@ -413,17 +446,12 @@ int seg_events_fill(const seg_program *p, seg_table *cust, const seg_table *cons
   memcpy(cols, cust->cols, nbase * sizeof *cols);
   int rc = -1;
   size_t made = 0;
+  seg_table bound = {0};                /* the event table being aggregated, bound by name */
   for (; made < p->nevcols; made++) {             /* the new columns, all missing */
     const seg_evcol *a = &p->evcols[made];
-    const seg_column *x = a->evcol >= 0 ? &ev[a->table]->cols[a->evcol] : NULL;
     seg_column *o = &cols[nbase + made];
     o->type = p->coltypes[a->col];
-    o->has_missing = 1;
-    if (x && a->fn != SEG_EV_COUNT && a->fn != SEG_EV_COUNT_DISTINCT) {
-      o->scale = x->scale;
-      if (o->type == SEG_TEXT) { o->ndict = x->ndict; o->dict_off = x->dict_off; o->dict_bytes = x->dict_bytes; }
-    }
-    if (a->fn == SEG_EV_AVG) o->scale = x->scale + 6 > 18 ? 18 : x->scale + 6;
+    o->has_missing = 1;                 /* its scale and dictionary: aggregate(), from the bound column */
     o->name = strdup(p->colnames[a->col]);
     o->own_valid = o->valid = calloc(words ? words : 1, sizeof *o->valid);
     o->own_data = o->data = calloc(nc ? nc : 1, seg_type_width(o->type));
@@ -431,11 +459,12 @@ int seg_events_fill(const seg_program *p, seg_table *cust, const seg_table *cons
   }
   for (uint32_t t = 0; t < p->nevtables; t++) {
     const seg_evtable *et = &p->evtables[t];
-    const seg_table *e = ev[t];
+    free(bound.cols);
+    if (bind_table(et, ev[t], &bound, err, errlen) != 0) goto done;
+    const seg_table *e = &bound;
     rep[t] = (seg_evreport){e->nrows, 0, 0};
-    if (e->ncols < et->ncols || et->evkey >= e->ncols || et->custkey >= nbase) {
-      snprintf(err, errlen, "table '%s': the rules were compiled for %u columns, the data has %zu", et->name,
-               et->ncols, e->ncols);
+    if (et->evkey >= e->ncols || et->custkey >= nbase) {
+      snprintf(err, errlen, "table '%s': its key out of range", et->name);
       goto done;
     }
     int used = 0;
@@ -480,11 +509,13 @@ int seg_events_fill(const seg_program *p, seg_table *cust, const seg_table *cons
     seg_result_free(&res);
     if (arc != 0) goto done;
   }
+  free(bound.cols);
   free(cust->cols);
   cust->cols = cols;
   cust->ncols = nbase + p->nevcols;
   return 0;
 done:
+  free(bound.cols);
   for (size_t k = 0; k < made; k++) {
     free(cols[nbase + k].name);
     free(cols[nbase + k].own_valid);
