@@ -477,8 +477,8 @@ int seg_cmd_run(int argc, char **argv) {
                     trace || (trace_env && strcmp(trace_env, "1") == 0) ? stderr : NULL, NULL, NULL, NULL};
   if (e.c.prog.nprios) vo.want_members = 1;          /* the tiers are computed from the members */
   seg_cli_eval_pairs(&e, &vo);
-  warn_sparse_measures(a.rules, &e.c.prog, &e.t);
   if (seg_cli_eval_run(&e, &a, &vo) != 0) goto done;
+  warn_sparse_measures(a.rules, &e.c.prog, &e.t);   /* after the run: it may read event aggregates' columns */
   seg_cli_size_warnings(&e, a.rules, min_size);      /* W0211, W0212: never the exit code */
   char err[512];
   /* the measures before any file is written: a sum that does not fit stops the run with nothing written */
