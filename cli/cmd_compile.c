@@ -41,10 +41,15 @@ int seg_cmd_compile(int argc, char **argv) {
   seg_cli_parse(&spec, argc, argv, &rules, &npos);
   if (!rules) seg_cli_usage("%s", "compile needs a rules file");
   if (!out) seg_cli_usage("%s", "compile needs -o OUT.segc");
-  const char *inputs[] = {rules, schema ? schema : "-", data ? data : "-", NULL};
-  if (seg_cli_output_ok("-o", out, inputs) != 0 ||
-      seg_cli_overwrite_ok("-o", out, SEG_SEGC_MAGIC, SEG_SEGC_MAGIC_LEN, ".segc file", force) != 0)
+  const char *fixed[] = {rules, schema ? schema : "-", data ? data : "-"};
+  const char **inputs = seg_cli_inputs(fixed, 3, &evspecs);      /* and each --table's file */
+  int bad = !inputs || seg_cli_output_ok("-o", out, inputs) != 0 ||
+            seg_cli_overwrite_ok("-o", out, SEG_SEGC_MAGIC, SEG_SEGC_MAGIC_LEN, ".segc file", force) != 0;
+  free(inputs);
+  if (bad) {
+    free(evspecs.v);
     return 2;
+  }
   const char *pinned = seg_cli_today_given(today_opt);
   int32_t today = seg_cli_today(today_opt);
 

@@ -25,7 +25,10 @@ int seg_cmd_explain(int argc, char **argv) {
   if (!evspecs.v) { fprintf(stderr, "seg: out of memory\n"); return SEG_EXIT_USAGE; }
   seg_cli_parse(&spec, argc, argv, pos, &npos);
   if (npos != 1) seg_cli_usage("%s", "explain needs a rules file");
-  if (seg_cli_is_segc_file(pos[0])) return seg_cli_segc_explain(pos[0]);
+  if (seg_cli_is_segc_file(pos[0])) {
+    free(evspecs.v);
+    return seg_cli_segc_explain(pos[0]);
+  }
   seg_schema s = {0};
   seg_table t = {0};
   seg_schema_view sv;

@@ -51,10 +51,15 @@ int seg_cmd_sql(int argc, char **argv) {
   if (sh < 0) seg_cli_usage("--shape: '%s' is not one of counts, members, flags", shape);
   if (view && sh != SEG_SQL_FLAGS) seg_cli_usage("%s", "--view: only with --shape flags");
   if (out) {
-    const char *inputs[] = {pos[0], schema ? schema : "-", data ? data : "-", NULL};
-    if (seg_cli_output_ok("-o", out, inputs) != 0 ||
-        seg_cli_overwrite_ok("-o", out, "--", 2, "SQL file", force) != 0)
+    const char *fixed[] = {pos[0], schema ? schema : "-", data ? data : "-"};
+    const char **inputs = seg_cli_inputs(fixed, 3, &evspecs);    /* and each --table's file */
+    int bad = !inputs || seg_cli_output_ok("-o", out, inputs) != 0 ||
+              seg_cli_overwrite_ok("-o", out, "--", 2, "SQL file", force) != 0;
+    free(inputs);
+    if (bad) {
+      free(evspecs.v);
       return SEG_EXIT_USAGE;
+    }
   }
   seg_schema s = {0};
   seg_table t = {0};

@@ -82,6 +82,10 @@ void seg_cli_evtables_free(seg_cli_evtables *ev);
 ** (check, compile, explain, sql): with --data, the tables loaded and
 ** bound to sv; a schema file has a `table NAME` section each instead. */
 int seg_cli_schema_tables(const seg_cli_list *specs, const char *data, seg_cli_evtables *ev, seg_schema_view *sv);
+/* The input files an output must not overwrite: fixed[0..n) (NULLs
+** skipped) and the FILE of each --table NAME=FILE in specs (or NULL);
+** malloc'd and NULL-terminated, or NULL after a message (out of memory). */
+const char **seg_cli_inputs(const char *const *fixed, size_t n, const seg_cli_list *specs);
 
 typedef struct seg_cli_eval {
   seg_table t;

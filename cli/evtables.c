@@ -117,6 +117,18 @@ done:
   return rc;
 }
 
+const char **seg_cli_inputs(const char *const *fixed, size_t n, const seg_cli_list *specs) {
+  const char **v = calloc(n + (size_t)(specs ? specs->n : 0) + 1, sizeof *v);
+  if (!v) { fprintf(stderr, "seg: out of memory\n"); return NULL; }
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++) if (fixed[i]) v[k++] = fixed[i];
+  for (int i = 0; specs && i < specs->n; i++) {
+    const char *eq = strchr(specs->v[i], '=');
+    if (eq && eq[1]) v[k++] = eq + 1;
+  }
+  return v;
+}
+
 void seg_cli_evtables_free(seg_cli_evtables *ev) {
   for (size_t i = 0; i < ev->n; i++) free(ev->names[i]);
   for (size_t i = 0; ev->t && ev->dv && i < ev->n; i++) {
