@@ -10,6 +10,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "err.h"
 #include "expr.h"
@@ -88,10 +91,50 @@ static inline int ascii_eq(const char *s, const char *k, size_t n) {
 ** each ASCII byte is a character folded alone. Eight positions at a time:
 ** those whose byte equals k's first and whose next byte k's second (if
 ** any) are candidates, each checked in full. */
+#ifdef __SSE2__
+/* Sixteen positions at a time, for values of 17 bytes or more. */
+static inline __attribute__((always_inline)) int ascii_contains16(const char *s, size_t n, const char *k, size_t kn) {
+  const __m128i shift = _mm_set1_epi8((char)(0x80 - 'A')), top = _mm_set1_epi8((char)(-128 + 26));
+  const __m128i bit5 = _mm_set1_epi8(0x20);
+  const __m128i b0 = _mm_set1_epi8(k[0]), b1 = _mm_set1_epi8(kn > 1 ? k[1] : 0);
+  const size_t last = n - kn;
+  unsigned any = 0;
+  size_t end = 0;
+  for (size_t i = 0;; i += 16) {
+    if (i + 17 > n) i = n - 17;        /* the last positions overlap the ones before */
+    __m128i w = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+    __m128i w1 = _mm_loadu_si128((const __m128i *)(const void *)(s + i + 1));
+    any |= (unsigned)_mm_movemask_epi8(_mm_or_si128(w, w1));
+    end = i + 17;
+    /* lower-cased: 'A'..'Z' moved to -128..-103, the only bytes below -102 */
+    __m128i f = _mm_or_si128(w, _mm_and_si128(_mm_cmplt_epi8(_mm_add_epi8(w, shift), top), bit5));
+    __m128i eq = _mm_cmpeq_epi8(f, b0);
+    if (kn > 1) {
+      __m128i f1 = _mm_or_si128(w1, _mm_and_si128(_mm_cmplt_epi8(_mm_add_epi8(w1, shift), top), bit5));
+      eq = _mm_and_si128(eq, _mm_cmpeq_epi8(f1, b1));
+    }
+    for (unsigned m = (unsigned)_mm_movemask_epi8(eq); m; m &= m - 1) {
+      size_t at = i + (size_t)__builtin_ctz(m);
+      if (at <= last && ascii_eq(s + at, k, kn) == 1) return 1;
+    }
+    if (end == n || i + 16 > last) break;
+  }
+  if (kn == 1) {                       /* positions 0 .. n - 2 were candidates */
+    unsigned char ch = (unsigned char)s[n - 1];
+    if (ch < 0x80 && (unsigned char)((unsigned)(ch - 'A') < 26u ? ch + 32 : ch) == (unsigned char)k[0]) return 1;
+  }
+  if (any) return -1;
+  return end == n || ascii_only(s + end, n - end) ? 0 : -1;
+}
+#endif
+
 static inline __attribute__((always_inline)) int ascii_contains(const char *s, size_t n, const char *k, size_t kn) {
   const uint64_t H = 0x8080808080808080ULL, L = 0x0101010101010101ULL;
   if (kn == 0) return 1;
   if (kn > n) return ascii_only(s, n) ? 0 : -1;
+#ifdef __SSE2__
+  if (n >= 17) return ascii_contains16(s, n, k, kn);
+#endif
   const uint64_t b0 = L * (unsigned char)k[0], b1 = kn > 1 ? L * (unsigned char)k[1] : 0;
   uint64_t any = 0;
   const size_t last = n - kn;          /* candidates start at <= last */
