@@ -301,6 +301,7 @@ struct seg_ttree {
   ** (`email ends with "@hotmail.com" or email ends with "@outlook.com"`):
   ** flat_rows loads and folds each row's first and last 16 bytes once */
   uint32_t nflat, flat_or, flat_need;
+  int flat_starts, flat_ends;  /* some leaf is a `starts with` / an `ends with` */
   uint32_t flat[8];
 };
 #define FLAT_MAX 8
@@ -336,6 +337,7 @@ static int flat_add(struct seg_ttree *tr, uint32_t i, tnkind kind) {
   if (t->kind == kind) return flat_add(tr, t->a, kind) && flat_add(tr, t->b, kind);
   if (t->kind != TN_LEAF || !t->use_affix || tr->nflat >= FLAT_MAX) return 0;
   tr->flat[tr->nflat++] = i;
+  if (t->af.ends) tr->flat_ends = 1; else tr->flat_starts = 1;
   if (t->af.need > tr->flat_need) tr->flat_need = (uint32_t)t->af.need;
   return 1;
 }
@@ -501,6 +503,7 @@ int seg_vm_map_plan(const seg_program *p, const seg_map *m, const seg_table *t, 
   }
   tr->single = tr->n[0].kind == TN_LEAF && tr->n[0].use_affix;
   tr->nflat = tr->flat_need = 0;
+  tr->flat_starts = tr->flat_ends = 0;
   tr->flat_or = tr->n[0].kind == TN_OR;
   if ((tr->n[0].kind != TN_OR && tr->n[0].kind != TN_AND) || !flat_add(tr, 0, tr->n[0].kind)) tr->nflat = 0;
   out->tree = tr;
@@ -571,7 +574,14 @@ static uint32_t flat_rows(const struct seg_ttree *tr, const seg_column *c, const
   const char *bytes = c->dict_bytes;
   const size_t need = tr->flat_need;
   const uint32_t nf = tr->nflat, ndict = c->ndict;
-  const int is_or = (int)tr->flat_or;
+  const int is_or = (int)tr->flat_or, mixed = tr->flat_starts && tr->flat_ends;
+  uint64_t k0[FLAT_MAX], k1[FLAT_MAX], m0[FLAT_MAX], m1[FLAT_MAX];
+  int ends[FLAT_MAX], neg[FLAT_MAX];
+  for (uint32_t i = 0; i < nf; i++) {          /* the leaves in locals */
+    const tnode *l = &tr->n[tr->flat[i]];
+    k0[i] = l->af.k[0], k1[i] = l->af.k[1], m0[i] = l->af.mask[0], m1[i] = l->af.mask[1];
+    ends[i] = l->af.ends, neg[i] = l->t.negated;
+  }
   uint32_t nl = 0;
   for (uint32_t q = 0; q < n; q++) {
     uint32_t j = sel ? sel[q] : q;
@@ -581,19 +591,26 @@ static uint32_t flat_rows(const struct seg_ttree *tr, const seg_column *c, const
     const char *s = bytes + off[k], *e = bytes + off[k + 1];
     /* words: start, start + 8, end - 8, end - 16 (some bytes read twice
     ** when the value is under 32 bytes: harmless) */
-    uint64_t s0 = load8(s), s1 = need > 8 ? load8(s + 8) : 0, e0 = load8(e - 8), e1 = need > 8 ? load8(e - 16) : 0;
-    uint64_t fs0 = fold8(s0), fs1 = fold8(s1), fe0 = fold8(e0), fe1 = fold8(e1);
-    int acc = !is_or;
     uint64_t hi = 0;
-    for (uint32_t i = 0; i < nf; i++) {
-      const tnode *l = &tr->n[tr->flat[i]];
-      const affix *a = &l->af;
-      uint64_t m0 = a->mask[0], m1 = a->mask[1];
-      uint64_t w0 = a->ends ? e0 : s0, w1 = a->ends ? e1 : s1, f0 = a->ends ? fe0 : fs0, f1 = a->ends ? fe1 : fs1;
-      hi |= (w0 & m0) | (w1 & m1);
-      uint64_t diff = ((f0 & m0) ^ a->k[0]) | ((f1 & m1) ^ a->k[1]);
-      int hit = (diff == 0) != l->t.negated;
-      acc = is_or ? acc | hit : acc & hit;
+    int acc = !is_or;
+    if (mixed) {                       /* starts and ends: four words */
+      uint64_t s0 = load8(s), s1 = need > 8 ? load8(s + 8) : 0, e0 = load8(e - 8), e1 = need > 8 ? load8(e - 16) : 0;
+      uint64_t fs0 = fold8(s0), fs1 = fold8(s1), fe0 = fold8(e0), fe1 = fold8(e1);
+      for (uint32_t i = 0; i < nf; i++) {
+        uint64_t w0 = ends[i] ? e0 : s0, w1 = ends[i] ? e1 : s1, f0 = ends[i] ? fe0 : fs0, f1 = ends[i] ? fe1 : fs1;
+        hi |= (w0 & m0[i]) | (w1 & m1[i]);
+        int hit = ((((f0 & m0[i]) ^ k0[i]) | ((f1 & m1[i]) ^ k1[i])) == 0) != neg[i];
+        acc = is_or ? acc | hit : acc & hit;
+      }
+    } else {                           /* all at one end: two words */
+      const char *at = tr->flat_ends ? e - 8 : s;
+      uint64_t w0 = load8(at), w1 = need > 8 ? load8(tr->flat_ends ? at - 8 : at + 8) : 0;
+      uint64_t f0 = fold8(w0), f1 = fold8(w1);
+      for (uint32_t i = 0; i < nf; i++) {
+        hi |= (w0 & m0[i]) | (w1 & m1[i]);
+        int hit = ((((f0 & m0[i]) ^ k0[i]) | ((f1 & m1[i]) ^ k1[i])) == 0) != neg[i];
+        acc = is_or ? acc | hit : acc & hit;
+      }
     }
     int bad = (hi & H) != 0;
     if (bad) { left[nl++] = (uint16_t)j; continue; }
