@@ -553,8 +553,8 @@ static inline __attribute__((always_inline)) uint32_t affix_rows(const affix *a,
   for (uint32_t q = 0; q < n; q++) {
     uint32_t j = sel ? sel[q] : q, k = code_at(x, width, v, j, ndict);
     uint64_t o = k == UINT32_MAX ? 0 : off[k], e = k == UINT32_MAX ? 0 : off[k + 1];
-    const char *s = ends ? bytes + e - 8 : bytes + o;
     if (k == UINT32_MAX || e - o < need) { left[nl++] = (uint16_t)j; continue; }
+    const char *s = ends ? bytes + e - 8 : bytes + o;
     uint64_t w0 = load8(s) & m0, w1 = two ? load8(ends ? s - 8 : s + 8) & m1 : 0;
     if ((w0 | w1) & H) { left[nl++] = (uint16_t)j; continue; }
     uint64_t diff = (fold8(w0) ^ k0) | (two ? fold8(w1) ^ k1 : 0);
