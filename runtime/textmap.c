@@ -1,10 +1,15 @@
 /*
 ** textmap.c -- text maps: a text condition (or an int or number made from
 ** text) evaluated once per distinct dictionary value of its column, so the
-** VM looks rows up by code. The common tests (`=`, `in`, `starts with`,
-** `ends with`, `contains`, `is missing`) are decided on ASCII bytes here,
-** a literal prefix or suffix eight bytes at a time; everything else, and
-** any non-ASCII value, goes through the one evaluator (bytecode/expr.c).
+** VM looks rows up by code; or, on a column whose values are (nearly) all
+** distinct, a condition made of the common tests evaluated on each row's
+** bytes as the VM reaches it (seg_vm_map_rows). The common tests (`=`,
+** `in`, `starts with`, `ends with`, `contains`, `is missing`, and `and` /
+** `or` / `not` of them on one column) are decided on ASCII bytes here, a
+** literal prefix or suffix eight bytes at a time, `contains` eight or
+** sixteen positions at a time; everything else, and any value with a
+** non-ASCII byte the test reads, goes through the one evaluator
+** (bytecode/expr.c), which folds case as the language defines it.
 */
 #include "vm_int.h"
 

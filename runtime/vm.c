@@ -25,7 +25,11 @@
 ** validity bitmap. Text conditions are looked up per row in tables
 ** computed once per distinct dictionary value (common tests on ASCII
 ** values without the evaluator); a table with at most HSET_MAX true codes
-** is tested as code compares instead.
+** is tested as code compares instead. On a column where more than half the
+** rows have a value of their own (e-mails), a condition that is a tree of
+** common tests has no table: it is decided on each row's bytes as the VM
+** reaches the row (vmap.rowwise, row_map), every such condition of the
+** column in one call per batch when the whole batch is selected.
 **
 ** Rows are split across threads (seg_vm_opts.threads, default: the online CPUs,
 ** at most 8) in whole batches, so member bitmaps are written without locks.
