@@ -840,15 +840,21 @@ if [ "$HAVE_CALLGRIND" = 1 ]; then
   IR_2=$(ir seg.w2 "$SEG" run "$W2_RULES" "$CG.segcol" --today "$TODAY" --format csv)
   IR_C1=$(ir c.w1 "$HANDLOOP" w1 "$CG.d")
   IR_C2=$(ir c.w2 "$HANDLOOP" w2 "$CG.d")
+  IR_T=$(ir seg.w2t "$SEG" run bench/w2text.seg "$CG.segcol" --today "$TODAY" --format csv)
+  IR_CT=$(ir c.w2t "$HANDLOOP" w2text "$CG.d")
   agree "callgrind W1" seg "$(seg_counts "$OUT/cg.seg.w1.out")" C "$(field count "$OUT/cg.c.w1.out")"
   agree "callgrind W2" seg "$(seg_counts "$OUT/cg.seg.w2.out")" C "$(field counts "$OUT/cg.c.w2.out")"
+  agree "callgrind W2-text" seg "$(seg_counts "$OUT/cg.seg.w2t.out")" C "$(field counts "$OUT/cg.c.w2t.out")"
   irow() { calc "%.1f" "$1 / $CG_ROWS"; }
   row "Ir/row (callgrind, $CG_ROWS rows)" "seg run W1" "$(irow "$IR_1") Ir" "-" "-" \
       "seg/C $(ratio "$IR_1" "$IR_C1")" "-" "-" \
       "total Ir / rows; minus the no-segment run: $(irow "$((IR_1 - IR_E))") Ir/row"
   row "" "seg run W2" "$(irow "$IR_2") Ir" "-" "-" "seg/C $(ratio "$IR_2" "$IR_C2")" "-" "-" \
       "total Ir / rows; minus the no-segment run: $(irow "$((IR_2 - IR_E))") Ir/row"
-  row "" "C hand loops W1, W2" "$(irow "$IR_C1") Ir, $(irow "$IR_C2") Ir" "-" "-" "-" "-" "-" "total Ir / rows"
+  row "" "seg run W2-text" "$(irow "$IR_T") Ir" "-" "-" "seg/C $(ratio "$IR_T" "$IR_CT")" "-" "-" \
+      "total Ir / rows; minus the no-segment run: $(irow "$((IR_T - IR_E))") Ir/row"
+  row "" "C hand loops W1, W2, W2-text" "$(irow "$IR_C1") Ir, $(irow "$IR_C2") Ir, $(irow "$IR_CT") Ir" "-" "-" "-" "-" "-" \
+      "total Ir / rows"
   rm -rf "$CG.csv" "$CG.segcol" "$CG.d"
 else
   skip_row "Ir/row (callgrind)" "seg W1, W2" "-" "$CALLGRIND_WHY"
