@@ -8,7 +8,9 @@
 #
 # tests/textcol_diff.py writes 3000 customers whose e-mails and names are
 # all distinct (mixed case, non-ASCII values whose folding changes length
-# or gives ASCII, missing values, values of 1 to 300 bytes), a city column
+# or gives ASCII, missing values, values of 1 to 300 bytes, and "7@" at
+# every position of values of 2 to 40 bytes: the 8- and 16-byte steps of
+# the substring and affix tests), a city column
 # of ten values (a dictionary), one segment per text test (=, !=, in, not
 # in, starts / ends with, contains, their `not` forms, and/or/not trees,
 # affixes longer than any value, empty literals), and the members SQLite

@@ -10,7 +10,8 @@ writes into DIR:
                 missing; mixed case, non-ASCII values whose case folding
                 changes their length or gives ASCII (Kelvin sign, long s,
                 sharp s, the fi ligature, dotted capital I), values of 1 to
-                300 bytes around the 8- and 16-byte words seg reads
+                300 bytes around the 8- and 16-byte words seg reads, and
+                "7@" at every position of values of 2 to 40 bytes
   rules.seg     one segment per text test (=, !=, in, not in, starts with,
                 ends with, contains, their `not` forms, is missing, and/or/not
                 trees of them, affixes longer than any value, empty literals)
@@ -70,6 +71,19 @@ def make_rows(n, rnd):
         else:                           # surname + number + first name: distinct
             name = "%s%d %s" % (rnd.choice(["Berg", "ÅBERG", "Lind", "Strauß", "Ek", "K"]), i, first)
         rows.append([str(100000 + i), email, name, rnd.choice(CITIES)])
+    # "7@" at every position of values of 2 to 40 bytes (the 8- and
+    # 16-byte steps of the substring and affix tests), some in capitals,
+    # some with a non-ASCII last letter
+    i = n
+    for length in range(2, 41):
+        for pos in range(length - 1):
+            v = "x" * pos + "7@" + "y" * (length - 2 - pos)
+            if (length + pos) % 3 == 0:
+                v = v.upper()
+            elif (length + pos) % 5 == 0:
+                v = v[:-1] + "é"
+            rows.append([str(100000 + i), v, "", rnd.choice(CITIES)])
+            i += 1
     return rows
 
 
@@ -115,11 +129,13 @@ def tests(rows):
 
     lits = {
         "email": {
-            "ends": ["@gmail.com", "@GMAIL.COM", ".se", "ss", "e", "@example-company.com", "ö.de",
+            "ends": ["@gmail.com", "@GMAIL.COM", ".se", "ss", "e", "@y", "@YYYYYYY", "7@" + "y" * 14, "@example-company.com", "ö.de",
                      "Ö@EXÄMPLE.DE", "ß.DE", "y" * 40 + "@gmail.com", "z" * 400, ""],
-            "starts": ["anna", "ANNA.", "s", "fi", "k", "jö", "Jörg.", "straße", "strasse.k", "ik" * 9,
+            "starts": ["anna", "ANNA.", "s", "fi", "k", "jö", "Jörg.", "straße", "strasse.k", "ik" * 9, "xxxxxxx7",
+                       "X" * 15 + "7@",
                        "İ", "σο", ""],
-            "contains": ["7@", "@", "ss", "ß", "ö", "kel", "a", "e", "M", "xyz-not-there", "", "y" * 30, "MAIL.C",
+            "contains": ["7@", "@", "ss", "ß", "ö", "kel", "a", "e", "M", "Y", "7@Y", "X7", "xyz-not-there", "",
+                         "y" * 30, "MAIL.C",
                          "σ"],
         },
         "name": {
