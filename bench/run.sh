@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/run.sh -- `make bench`: seg against hand-written C loops, DuckDB
 # (C API) and sqlite3, all measured in the same run on the same generated
-# data.  Workloads W1..W7 of issue 4; see bench/README.md.
+# data.  Workloads W1..W7 of issue 4, W8 of issue 15; see bench/README.md.
 #
 #   bash bench/run.sh                     10 000 000 customers (BENCH_ROWS)
 #   BENCH_ROWS=1000000 bash bench/run.sh  a shorter run
@@ -27,6 +27,7 @@
 #                  DuckDB's table first when they are missing or older than
 #                  the CSV
 #   DUCKDB_LIB     libduckdb.so to use instead of the npm package's
+#   BENCH_W8=peers W8's DuckDB half even while seg run has no --table
 #
 # No figure is asserted: the script fails (exit 1) only when the engines
 # disagree on a count, or when a step itself fails.  Targets are printed
@@ -209,6 +210,12 @@ trow() {
 }
 skip_row() { row "$1" "$2" "-" "-" "-" "-" "$3" "-" "skipped: $4"; }
 
+# rss NAME CMD... -- peak RSS in bytes of one run (after the checking runs above)
+rss() {
+  local name=$1; shift
+  "$MAXRSS" "$OUT/rss.$name" "$@" >/dev/null 2>>"$LOG" || fail "step failed: $*"
+  awk '{ print $1 * 1024 }' "$OUT/rss.$name"
+}
 # seg_counts FILE -- comma-separated counts from `seg run --format csv`
 seg_counts() { awk -F, 'NR > 1 { printf "%s%s", s, $2; s = "," } END { print "" }' "$1"; }
 # field KEY FILE -- the value of KEY=value in a handloop/driver output line
@@ -620,6 +627,87 @@ else
   skip_row "" "DuckDB stored table" ">= 3x" "$DUCKDB_WHY"
 fi
 
+# ---- 4d. W8: event tables (issue 15) -------------------------------------------------
+# The customers and ~5 orders per customer (gencustomers --orders, in date
+# order: about half the customers buy, ~10 orders each on average), ten
+# segments mixing order aggregates and customer columns (bench/w8.seg),
+# against DuckDB on its stored tables (bench/w8.duckdb.sql: one GROUP BY,
+# LEFT JOIN); counts equal first, then the times and both peak RSS.
+# Skipped while `seg run` has no --table; BENCH_W8=peers runs the DuckDB
+# half alone (to check the SQL and time it before seg has event tables).
+W="W8 bench/w8.seg (event tables)"
+W8_ORDERS=$OUT/orders.csv
+W8_DUCK=$OUT/events.duckdb
+W8_SEG=1 W8_WHY=""
+if ! "$SEG" run --help 2>&1 | awk '/^  seg run /{ f = 1; next } /^  seg [a-z]/{ f = 0 } f' | grep -q -- '--table'; then
+  W8_SEG=0 W8_WHY="seg run has no --table (event tables not built yet)"
+fi
+if [ "$W8_SEG" = 0 ] && [ "${BENCH_W8:-}" != peers ]; then
+  say "W8: skipped: $W8_WHY"
+  skip_row "$W" "seg run --table orders=..." ">= 3x DuckDB" "$W8_WHY"
+else
+  W8_STAMP="$(cat "$CSV.stamp") orders-per-customer=5"
+  if [ -f "$W8_ORDERS" ] && [ "$(cat "$W8_ORDERS.stamp" 2>/dev/null)" = "$W8_STAMP" ]; then
+    say "W8: $W8_ORDERS is up to date"
+  else
+    say "W8: generating the orders of $ROWS customers -> $W8_ORDERS"
+    rm -f "$W8_ORDERS.stamp" "$W8_DUCK.stamp"
+    "$GEN" --rows "$ROWS" --seed "$SEED" -o /dev/null --orders "$W8_ORDERS" --orders-per-customer 5 ||
+      fail "W8: generating the orders failed"
+    echo "$W8_STAMP" >"$W8_ORDERS.stamp"
+  fi
+  W8_N=$(($(wc -l <"$W8_ORDERS") - 1))
+  say "  orders: $W8_N rows, $(stat -c %s "$W8_ORDERS") bytes"
+  COUNTS_W8=()
+  if [ "$W8_SEG" = 1 ]; then
+    say "W8: seg import of the orders, seg run"
+    check "$OUT/w8.import.out" "$SEG" import "$W8_ORDERS" -o "$OUT/orders.segcol"
+    W8_RUN=("$SEG" run bench/w8.seg "$SEGCOL" --table "orders=$OUT/orders.segcol" --today "$TODAY" --format csv)
+    check "$OUT/w8.out" "${W8_RUN[@]}"
+    COUNTS_W8+=(seg "$(seg_counts "$OUT/w8.out")")
+    read -r W8_MED W8_MIN W8_MAX W8_CPU < <(measure "$(nruns)" "${W8_RUN[@]}")
+    W8_RSS=$(rss seg.w8 "${W8_RUN[@]}")
+  fi
+  if [ "$HAVE_DUCKDB" = 1 ]; then
+    W8_DSTAMP="$W8_STAMP $(cksum bench/duckdb_load.sql bench/duckdb_orders_load.sql | cut -d' ' -f1 | tr '\n' ' ')"
+    if [ -f "$W8_DUCK" ] && [ "$(cat "$W8_DUCK.stamp" 2>/dev/null)" = "$W8_DSTAMP" ]; then
+      say "W8: $W8_DUCK is up to date"
+    else
+      say "W8: DuckDB load of the customers and the orders -> $W8_DUCK"
+      rm -f "$W8_DUCK.stamp"
+      sed "s#@CSV@#$CSV#" bench/duckdb_load.sql >"$OUT/w8.load1.sql"
+      sed "s#@CSV@#$W8_ORDERS#" bench/duckdb_orders_load.sql >"$OUT/w8.load2.sql"
+      check "$OUT/duck.w8.load.out" "${DUCK_RUN[@]}" --fresh "$W8_DUCK" "@$OUT/w8.load1.sql" "@$OUT/w8.load2.sql" \
+        "SELECT count(*) FROM orders"
+      agree "W8 order rows" csv "$W8_N" duckdb "$(cat "$OUT/duck.w8.load.out")"
+      echo "$W8_DSTAMP" >"$W8_DUCK.stamp"
+    fi
+    say "W8: DuckDB (stored tables)"
+    check "$OUT/duck.w8.out" "${DUCK_RUN[@]}" "$W8_DUCK" @bench/w8.duckdb.sql
+    COUNTS_W8+=(duckdb "$(cat "$OUT/duck.w8.out")")
+    read -r DW8_MED DW8_MIN DW8_MAX DW8_CPU < <(measure "$(nruns)" "${DUCK_RUN[@]}" "$W8_DUCK" @bench/w8.duckdb.sql)
+    DW8_RSS=$(rss duck.w8 "${DUCK_RUN[@]}" "$W8_DUCK" @bench/w8.duckdb.sql)
+  fi
+  if [ "${#COUNTS_W8[@]}" -ge 4 ]; then agree "W8 (per segment, in file order)" "${COUNTS_W8[@]}"
+  elif [ "${#COUNTS_W8[@]}" -ge 2 ]; then say "  W8: ${COUNTS_W8[0]} alone: ${COUNTS_W8[1]} (no pair to compare)"; fi
+  W8_NOTE="$ROWS customers, $W8_N orders"
+  if [ "$W8_SEG" = 1 ]; then
+    trow "$W" "seg run --table orders= (whole process)" "$W8_MED" "$W8_MIN" "$W8_MAX" "-" "-" "-" \
+        "$W8_NOTE; peak RSS $(mib "$W8_RSS")" "$W8_CPU"
+  else
+    skip_row "$W" "seg run --table orders=..." "-" "$W8_WHY"
+  fi
+  if [ "$HAVE_DUCKDB" = 1 ]; then
+    R=n/a; M=n/a
+    if [ "$W8_SEG" = 1 ]; then R=$(ratio "$DW8_MED" "$W8_MED"); M=$(met "$W8_RSS" "<" "$DW8_RSS"); fi
+    trow "" "DuckDB stored tables (whole process)" "$DW8_MED" "$DW8_MIN" "$DW8_MAX" "DuckDB/seg $R" \
+        ">= 3x; seg RSS < DuckDB's" "$(met "$(num "$R")" ">=" 3) / RSS $M" \
+        "bench/w8.duckdb.sql: GROUP BY + LEFT JOIN; peak RSS $(mib "$DW8_RSS")" "$DW8_CPU"
+  else
+    skip_row "" "DuckDB stored tables" ">= 3x" "$DUCKDB_WHY"
+  fi
+fi
+
 # ---- 4b. W2 as `seg sql` on DuckDB and on a 2-shard ClickHouse cluster ----------------
 # Issue 12: the same 20 rules compiled by `seg sql` (not translated by hand),
 # counts checked equal to seg's before anything is timed.
@@ -773,12 +861,6 @@ row "" "hand loops' raw columns" "$(mib "$HL_BYTES")" "-" "$(calc "%.1f" "$HL_BY
 # ---- 8. W7: peak memory -----------------------------------------------------------------
 
 say "W7: peak RSS"
-# rss NAME CMD... -- peak RSS in bytes of one run (after the checking runs above)
-rss() {
-  local name=$1; shift
-  "$MAXRSS" "$OUT/rss.$name" "$@" >/dev/null 2>>"$LOG" || fail "step failed: $*"
-  awk '{ print $1 * 1024 }' "$OUT/rss.$name"
-}
 # bytes of seg's own encoding of some columns: a .segcol of just them
 touched() {
   local name=$1 fields=$2

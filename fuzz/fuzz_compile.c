@@ -29,7 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (!devnull) init();
   if (size > 65536) return 0;
   const char *src = (const char *)data;
-  seg_schema_view sv = {NCOLS, names, types, may_be_missing};
+  seg_schema_view sv = {.ncols = NCOLS, .names = names, .types = types, .may_be_missing = may_be_missing};
   seg_compiled c;
   int rc = seg_compile(src, size, &sv, today, &c);
   if (rc >= 0) {

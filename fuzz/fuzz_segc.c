@@ -43,7 +43,7 @@ static void use(seg_program *c, const seg_segc_info *info) {
   }
 
   /* bind to the customers columns and run */
-  seg_schema_view sv = {NCOLS, names, types, may_be_missing};
+  seg_schema_view sv = {.ncols = NCOLS, .names = names, .types = types, .may_be_missing = may_be_missing};
   err[0] = 0;
   if (seg_segc_bind(c, &sv, err, sizeof err) != 0) {
     FUZZ_CHECK(err[0] != 0);
