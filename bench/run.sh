@@ -22,6 +22,10 @@
 #   BENCH_NO_CALLGRIND=1   skip the instructions-per-row figures
 #   BENCH_CALLGRIND_ROWS   rows for callgrind (default 200000, capped at BENCH_ROWS)
 #   BENCH_FRESH=1  rebuild the cached sqlite3 database (and time its load)
+#   BENCH_ONLY=w2text  only W2-text (text tests on the all-distinct e-mail
+#                  column) with its peers; imports the .segcol and loads
+#                  DuckDB's table first when they are missing or older than
+#                  the CSV
 #   DUCKDB_LIB     libduckdb.so to use instead of the npm package's
 #   BENCH_W8=peers W8's DuckDB half even while seg run has no --table
 #
@@ -43,6 +47,8 @@ PEERS=bench/peers
 DUCKDB_PKG=@duckdb/node-api@1.5.6-r.1
 DUCKDB_LIB=${DUCKDB_LIB:-$PEERS/node_modules/@duckdb/node-bindings-linux-x64/libduckdb.so}
 
+ONLY=${BENCH_ONLY:-}
+[ -z "$ONLY" ] || [ "$ONLY" = w2text ] || { echo "bench: BENCH_ONLY must be w2text, got '$ONLY'" >&2; exit 2; }
 [[ $ROWS =~ ^[1-9][0-9]*$ ]] || { echo "bench: BENCH_ROWS must be a positive integer, got '$ROWS'" >&2; exit 2; }
 [ -z "${BENCH_RUNS:-}" ] || [[ $BENCH_RUNS =~ ^[1-9][0-9]*$ ]] ||
   { echo "bench: BENCH_RUNS must be a positive integer, got '$BENCH_RUNS'" >&2; exit 2; }
@@ -148,6 +154,13 @@ measure() {
       END { m = NR % 2 ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2
             printf "%.9f %.9f %.9f -\n", m, t[1], t[NR] }'
   fi
+}
+
+# timed OUTFILE CMD ARGS... -- check, then measure: "median min max cpu" in TIMED
+timed() {
+  local out=$1; shift
+  check "$out" "$@"
+  TIMED=$(measure "$(nruns)" "$@")
 }
 
 # median / min / max of numbers on stdin
@@ -281,6 +294,108 @@ if [ ! -f "$HLDIR/stamp" ] || [ "$(cat "$HLDIR/stamp")" != "$HL_STAMP" ]; then
   say "data: writing the hand loops' raw columns -> $HLDIR/"
   "$HANDLOOP" prepare "$CSV" "$HLDIR" >>"$LOG" 2>&1 || { tail -n 5 "$LOG" >&2; fail "handloop prepare failed"; }
   echo "$HL_STAMP" >"$HLDIR/stamp"
+fi
+
+# ---- W2-text: text tests on an all-distinct column (run after W2) ---------------------
+# bench/w2text.seg: suffixes (two in one condition), a prefix and a
+# substring on the e-mails (all distinct: seg tests each row's bytes), a
+# prefix on first_name (a dictionary); against the C loop over pre-folded
+# e-mails and DuckDB, and seg itself with the dictionary path forced
+# (SEG_TEXT_ROWS=never: what every text test did before).
+w2text() {
+  local rules=bench/w2text.seg W c
+  W="W2-text bench/w2text.seg ($(grep -c '^segment ' bench/w2text.seg) segments)"
+  say "W2-text: seg run"
+  timed "$OUT/w2t.out" "$SEG" run "$rules" "$SEGCOL" --today "$TODAY" --format csv
+  read -r WT_MED WT_MIN WT_MAX WT_CPU <<<"$TIMED"
+  local seg_c; seg_c=$(seg_counts "$OUT/w2t.out")
+  timed "$OUT/w2t.dict.out" env SEG_TEXT_ROWS=never "$SEG" run "$rules" "$SEGCOL" --today "$TODAY" --format csv
+  read -r WTD_MED WTD_MIN WTD_MAX WTD_CPU <<<"$TIMED"
+  local dict_c; dict_c=$(seg_counts "$OUT/w2t.dict.out")
+  say "W2-text: C hand loop"
+  check "$OUT/hl.w2t.out" "$HANDLOOP" w2text "$HLDIR" --repeat 5
+  local c_c; c_c=$(field counts "$OUT/hl.w2t.out")
+  local cl_med cl_min cl_max
+  cl_med=$(field loop_median "$OUT/hl.w2t.out") cl_min=$(field loop_min "$OUT/hl.w2t.out") cl_max=$(field loop_max "$OUT/hl.w2t.out")
+  read -r CWT_MED CWT_MIN CWT_MAX CWT_CPU < <(measure "$(nruns)" "$HANDLOOP" w2text "$HLDIR")
+  local counts=(seg "$seg_c" "seg-dictionary" "$dict_c" C "$c_c")
+  if [ "$HAVE_DUCKDB" = 1 ]; then
+    say "W2-text: DuckDB (stored table)"
+    timed "$OUT/duck.w2t.out" "${DUCK_RUN[@]}" "$DUCK" @bench/w2text.duckdb.sql
+    read -r DWT_MED DWT_MIN DWT_MAX DWT_CPU <<<"$TIMED"
+    counts+=(duckdb "$(cat "$OUT/duck.w2t.out")")
+  fi
+  agree "W2-text (per segment, in file order)" "${counts[@]}"
+  for c in $(tr ',' ' ' <<<"$seg_c"); do
+    { [ "$c" -gt 0 ] && [ "$c" -lt "$ROWS" ]; } || say "  note: a W2-text segment counts $c of $ROWS rows (trivial at this size)"
+  done
+  local r; r=$(ratio "$WT_MED" "$CWT_MED")
+  trow "$W" "seg run (whole process)" "$WT_MED" "$WT_MIN" "$WT_MAX" "seg/C $r" "<= 2x" \
+      "$(met "$(num "$r")" "<=" 2)" "counts $seg_c; e-mail tests per row" "$WT_CPU"
+  trow "" "seg run, dictionary forced" "$WTD_MED" "$WTD_MIN" "$WTD_MAX" "vs seg $(ratio "$WTD_MED" "$WT_MED")" "-" "-" \
+      "SEG_TEXT_ROWS=never: a table per distinct e-mail" "$WTD_CPU"
+  trow "" "C loop (whole process)" "$CWT_MED" "$CWT_MIN" "$CWT_MAX" "-" "-" "-" \
+      "pre-folded e-mails (u32 offsets + bytes), first_name codes" "$CWT_CPU"
+  trow "" "C loop (loop only)" "$cl_med" "$cl_min" "$cl_max" "-" "-" "-" "5 loops in one process"
+  if [ "$HAVE_DUCKDB" = 1 ]; then
+    r=$(ratio "$DWT_MED" "$WT_MED")
+    trow "" "DuckDB stored table (whole process)" "$DWT_MED" "$DWT_MIN" "$DWT_MAX" "DuckDB/seg $r" ">= 10x" \
+        "$(met "$(num "$r")" ">=" 10)" "bench/w2text.duckdb.sql: one pass, count(*) FILTER" "$DWT_CPU"
+  else
+    skip_row "" "DuckDB stored table" ">= 10x" "$DUCKDB_WHY"
+  fi
+}
+
+# ---- the table (printed at the end) -----------------------------------------------------
+
+print_table() {
+  local head
+  head="seg bench: $ROWS customers (gencustomers --seed $SEED, $(calc "%.1f" "$CSV_BYTES / 1e6") MB CSV), today $TODAY, timer $TIMER, $(nproc) CPUs"
+  [ "$HAVE_DUCKDB" = 1 ] && head+=", DuckDB $DUCKDB_VERSION (default threads)"
+  [ "$HAVE_SQLITE" = 1 ] && head+=", sqlite3 $(sqlite3 --version | cut -d' ' -f1)"
+  head+=", load average $LOAD0 at start, $(loadavg) at end"
+  {
+    echo "$head"
+    echo
+    {
+      echo "workload|engine / figure|median|min .. max|per row|ratio|target|met|notes"
+      echo "-|-|-|-|-|-|-|-|-"
+      printf '%s\n' "${TABLE[@]}"
+    } | awk -F'|' '
+      { for (i = 1; i <= NF; i++) { c[NR, i] = $i; if (length($i) > w[i]) w[i] = length($i) } n = NR; nf = NF }
+      END { for (r = 1; r <= n; r++) {
+              line = "|"
+              for (i = 1; i <= nf; i++) {
+                v = c[r, i]
+                if (r == 2) { v = ""; for (k = 0; k < w[i]; k++) v = v "-"; if (i >= 3 && i <= 5) v = substr(v, 2) ":" }
+                pad = w[i] - length(v)
+                # right-align the figures
+                if (i >= 3 && i <= 5 && r > 2) line = line " " sprintf("%" pad "s", "") v " |"
+                else line = line " " v sprintf("%" pad "s", "") " |"
+              }
+              print line
+            } }'
+    echo
+    echo "Whole process = fork/exec to exit. seg evaluation (estimate) = median whole run - median run with"
+    echo "no segments on the same .segcol. CPU = mean user + system time of the timed runs (hyperfine only)."
+    echo "Ratios are of medians from this run; targets are goals, not checks."
+    echo "All counts were checked equal across engines before any figure was printed."
+  } | tee "$OUT/table.md"
+}
+
+if [ "$ONLY" = w2text ]; then
+  if [ ! -f "$SEGCOL" ] || [ "$CSV" -nt "$SEGCOL" ]; then
+    say "W2-text: seg import (untimed) -> $SEGCOL"
+    "$SEG" import "$CSV" -o "$SEGCOL" --force >>"$LOG" 2>&1 || fail "seg import failed (see $LOG)"
+  fi
+  if [ "$HAVE_DUCKDB" = 1 ] && { [ ! -f "$DUCK" ] || [ "$CSV" -nt "$DUCK" ]; }; then
+    say "W2-text: DuckDB load (untimed) -> $DUCK"
+    sed "s#@CSV@#$CSV#" bench/duckdb_load.sql >"$OUT/duckdb_load.sql"
+    "${DUCK_RUN[@]}" --fresh "$DUCK" "@$OUT/duckdb_load.sql" >>"$LOG" 2>&1 || fail "DuckDB load failed (see $LOG)"
+  fi
+  w2text
+  print_table
+  exit 0
 fi
 
 # ---- 2. W4: import -------------------------------------------------------------
@@ -470,6 +585,8 @@ if [ "$HAVE_SQLITE" = 1 ]; then
 else
   skip_row "" "sqlite3" "-" "$SQLITE_WHY"
 fi
+
+w2text
 
 # ---- 4a. W2 with measures: the cost of what each segment is worth ------------------
 # bench/w2.seg plus five measures (bench/w2_measures.measures: sum, avg,
@@ -805,15 +922,21 @@ if [ "$HAVE_CALLGRIND" = 1 ]; then
   IR_2=$(ir seg.w2 "$SEG" run "$W2_RULES" "$CG.segcol" --today "$TODAY" --format csv)
   IR_C1=$(ir c.w1 "$HANDLOOP" w1 "$CG.d")
   IR_C2=$(ir c.w2 "$HANDLOOP" w2 "$CG.d")
+  IR_T=$(ir seg.w2t "$SEG" run bench/w2text.seg "$CG.segcol" --today "$TODAY" --format csv)
+  IR_CT=$(ir c.w2t "$HANDLOOP" w2text "$CG.d")
   agree "callgrind W1" seg "$(seg_counts "$OUT/cg.seg.w1.out")" C "$(field count "$OUT/cg.c.w1.out")"
   agree "callgrind W2" seg "$(seg_counts "$OUT/cg.seg.w2.out")" C "$(field counts "$OUT/cg.c.w2.out")"
+  agree "callgrind W2-text" seg "$(seg_counts "$OUT/cg.seg.w2t.out")" C "$(field counts "$OUT/cg.c.w2t.out")"
   irow() { calc "%.1f" "$1 / $CG_ROWS"; }
   row "Ir/row (callgrind, $CG_ROWS rows)" "seg run W1" "$(irow "$IR_1") Ir" "-" "-" \
       "seg/C $(ratio "$IR_1" "$IR_C1")" "-" "-" \
       "total Ir / rows; minus the no-segment run: $(irow "$((IR_1 - IR_E))") Ir/row"
   row "" "seg run W2" "$(irow "$IR_2") Ir" "-" "-" "seg/C $(ratio "$IR_2" "$IR_C2")" "-" "-" \
       "total Ir / rows; minus the no-segment run: $(irow "$((IR_2 - IR_E))") Ir/row"
-  row "" "C hand loops W1, W2" "$(irow "$IR_C1") Ir, $(irow "$IR_C2") Ir" "-" "-" "-" "-" "-" "total Ir / rows"
+  row "" "seg run W2-text" "$(irow "$IR_T") Ir" "-" "-" "seg/C $(ratio "$IR_T" "$IR_CT")" "-" "-" \
+      "total Ir / rows; minus the no-segment run: $(irow "$((IR_T - IR_E))") Ir/row"
+  row "" "C hand loops W1, W2, W2-text" "$(irow "$IR_C1") Ir, $(irow "$IR_C2") Ir, $(irow "$IR_CT") Ir" "-" "-" "-" "-" "-" \
+      "total Ir / rows"
   rm -rf "$CG.csv" "$CG.segcol" "$CG.d"
 else
   skip_row "Ir/row (callgrind)" "seg W1, W2" "-" "$CALLGRIND_WHY"
@@ -822,34 +945,4 @@ rm -rf "$TINY.csv" "$TINY.segcol" "$TINY.d"
 
 # ---- 10. table ---------------------------------------------------------------------------
 
-HEAD="seg bench: $ROWS customers (gencustomers --seed $SEED, $(calc "%.1f" "$CSV_BYTES / 1e6") MB CSV), today $TODAY, timer $TIMER, $(nproc) CPUs"
-[ "$HAVE_DUCKDB" = 1 ] && HEAD+=", DuckDB $DUCKDB_VERSION (default threads)"
-[ "$HAVE_SQLITE" = 1 ] && HEAD+=", sqlite3 $(sqlite3 --version | cut -d' ' -f1)"
-HEAD+=", load average $LOAD0 at start, $(loadavg) at end"
-{
-  echo "$HEAD"
-  echo
-  {
-    echo "workload|engine / figure|median|min .. max|per row|ratio|target|met|notes"
-    echo "-|-|-|-|-|-|-|-|-"
-    printf '%s\n' "${TABLE[@]}"
-  } | awk -F'|' '
-    { for (i = 1; i <= NF; i++) { c[NR, i] = $i; if (length($i) > w[i]) w[i] = length($i) } n = NR; nf = NF }
-    END { for (r = 1; r <= n; r++) {
-            line = "|"
-            for (i = 1; i <= nf; i++) {
-              v = c[r, i]
-              if (r == 2) { v = ""; for (k = 0; k < w[i]; k++) v = v "-"; if (i >= 3 && i <= 5) v = substr(v, 2) ":" }
-              pad = w[i] - length(v)
-              # right-align the figures
-              if (i >= 3 && i <= 5 && r > 2) line = line " " sprintf("%" pad "s", "") v " |"
-              else line = line " " v sprintf("%" pad "s", "") " |"
-            }
-            print line
-          } }'
-  echo
-  echo "Whole process = fork/exec to exit. seg evaluation (estimate) = median whole run - median run with"
-  echo "no segments on the same .segcol. CPU = mean user + system time of the timed runs (hyperfine only)."
-  echo "Ratios are of medians from this run; targets are goals, not checks."
-  echo "All counts were checked equal across engines before any figure was printed."
-} | tee "$OUT/table.md"
+print_table

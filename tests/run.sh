@@ -12,7 +12,7 @@
 #   SEG_SHARED   the team's shared folder: when set, the conformance group checks
 #                tests/data/conformance is still its copy (nothing else reads it)
 #   SEG_TESTDATA vendored datasets and csv-spectrum, default tests/data
-#   TESTS        groups to run, default "unit lang diag conformance import sqlite_diff engine bench_smoke diff sarif fmt editors fuzz segc limits allocfail files outputs members why overlap random_diff layers sql measures ranks tiers splits events install"
+#   TESTS        groups to run, default "unit lang diag conformance import sqlite_diff engine bench_smoke diff sarif fmt editors fuzz segc limits allocfail files outputs members why overlap random_diff layers sql measures ranks tiers splits events textcol install"
 #   VERBOSE=1    also print passing tests
 #   SEG_TIMEOUT  seconds allowed per seg invocation (default 30)
 #   UNIT_TIMEOUT seconds allowed per unit test binary (default 600: a hang guard,
@@ -23,7 +23,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 2
 ROOT=$(pwd)
 
 [ $# -ge 1 ] || set -- build
-TESTS=${TESTS:-unit lang diag conformance import sqlite_diff engine bench_smoke diff sarif fmt editors fuzz segc limits allocfail files outputs members why overlap random_diff layers sql measures ranks tiers splits events install}
+TESTS=${TESTS:-unit lang diag conformance import sqlite_diff engine bench_smoke diff sarif fmt editors fuzz segc limits allocfail files outputs members why overlap random_diff layers sql measures ranks tiers splits events textcol install}
 VERBOSE=${VERBOSE:-0}
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:allocator_may_return_null=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
