@@ -149,6 +149,20 @@ static void usage(FILE *f) {
         "Exit codes: 0 success, 1 errors in the rules, 2 usage or input error.\n", f);
 }
 
+/* One command's help: `seg help CMD`, `seg CMD --help`. */
+static void usage_of(FILE *f, size_t i) {
+  fprintf(f, "usage:\n%s%s\n%s", COMMANDS[i].synopsis, COMMANDS[i].summary, COMMANDS[i].help);
+  fputs("\n"
+        "DATA is a .segcol file or a CSV export (imported in memory).\n"
+        "Exit codes: 0 success, 1 errors in the rules, 2 usage or input error. `seg help`: every command.\n", f);
+}
+
+static size_t command_index(const char *name) {
+  size_t i = 0;
+  while (i < NCOMMANDS && strcmp(name, COMMANDS[i].name) != 0) i++;
+  return i;
+}
+
 int main(int argc, char **argv) {
   signal(SIGXFSZ, SIG_IGN);    /* a file-size limit becomes EFBIG, reported */
   seg_cli_signals();           /* temporaries removed on SIGINT/SIGTERM/SIGHUP; SIGBUS reported */
@@ -160,9 +174,14 @@ int main(int argc, char **argv) {
   }
   if (argc < 2) { usage(stderr); return SEG_EXIT_USAGE; }
   const char *cmd = argv[1];
-  /* --help or -h anywhere after the command (seg CMD --help) */
+  /* --help or -h anywhere after the command (seg CMD --help): that command's help */
   for (int i = 2; i < argc; i++)
-    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) { usage(stdout); return SEG_EXIT_OK; }
+    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+      size_t k = command_index(cmd);
+      if (k < NCOMMANDS) usage_of(stdout, k);
+      else usage(stdout);
+      return SEG_EXIT_OK;
+    }
   if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
     usage(stdout);
     return SEG_EXIT_OK;
@@ -171,9 +190,10 @@ int main(int argc, char **argv) {
   if (strcmp(cmd, "help") == 0) {
     if (argc > 3) seg_cli_usage("unexpected argument '%s'", argv[3]);
     if (argc == 3) {
-      size_t i = 0;
-      while (i < NCOMMANDS && strcmp(argv[2], COMMANDS[i].name) != 0) i++;
+      size_t i = command_index(argv[2]);
       if (i == NCOMMANDS) seg_cli_usage("unknown command '%s'", argv[2]);
+      usage_of(stdout, i);
+      return SEG_EXIT_OK;
     }
     usage(stdout);
     return SEG_EXIT_OK;

@@ -185,8 +185,12 @@ for c in $commands; do
     "$SEG" help "$c" > "$W/h1" 2>&1 || bad="$bad $c(rc)"
     "$SEG" "$c" --help > "$W/h2" 2>&1
     cmp -s "$W/h1" "$W/h2" || bad="$bad $c"
+    # only that command: its own synopsis lines, and the options of its part of seg --help
+    others=$(sed -n 's/^  seg \([a-z-]*\) .*/\1/p' "$W/h1" | grep -vxF -- "$c")
+    [ -z "$others" ] || bad="$bad $c(also:$(echo $others))"
+    [ "$(options_of "$W/h1" "$c" help)" = "$(options_of "$W/help.txt" "$c" help)" ] || bad="$bad $c(options)"
 done
-[ -z "$bad" ] && t_ok install/help_cmd_is_cmd_help || t_fail install/help_cmd_is_cmd_help "differs:$bad"
+[ -z "$bad" ] && t_ok install/help_cmd_is_cmd_help_and_only_its_own || t_fail install/help_cmd_is_cmd_help_and_only_its_own "differs:$bad"
 rc=0; "$SEG" help frobnicate > /dev/null 2> "$T_TMP/h.err" || rc=$?
 [ "$rc" -eq 2 ] && grep -q "unknown command 'frobnicate'" "$T_TMP/h.err" && t_ok install/help_unknown_command \
     || t_fail install/help_unknown_command "rc=$rc $(cat "$T_TMP/h.err")"
