@@ -234,6 +234,13 @@ static void filter_table_free(const seg_evtable *et, seg_table *ft) {
   memset(ft, 0, sizeof *ft);
 }
 
+/* Every row of o present (its bits past nc left clear). */
+static void all_valid(seg_column *o, size_t nc) {
+  size_t full = nc / 64;
+  memset(o->valid, 0xff, full * sizeof *o->valid);
+  if (nc % 64) o->valid[full] = UINT64_MAX >> (64 - nc % 64);
+}
+
 static int cmp_pair(const void *a, const void *b) {
   const int64_t *x = a, *y = b;
   if (x[0] != y[0]) return x[0] < y[0] ? -1 : 1;
@@ -267,34 +274,53 @@ static int aggregate(const seg_evcol *a, const seg_evtable *et, const seg_table 
 #define MATCHES(i) (row[i] >= 0 && (!match || ((match[(i) >> 6] >> ((i) & 63)) & 1)))
 #define PRESENT(i) (!x || seg_valid_get(x->valid, i))
   switch ((seg_evfn)a->fn) {
-  case SEG_EV_COUNT: case SEG_EV_ANY:
-    if (!(acc = calloc(nc ? nc : 1, sizeof *acc))) break;
+  case SEG_EV_COUNT: {                            /* counted in the column's own int64 array */
+    int64_t *n = o->data;
     for (size_t i = 0; i < ne; i++)
-      if (MATCHES(i) && PRESENT(i)) acc[row[i]]++;
-    for (size_t r = 0; r < nc; r++) put(o, r, a->fn == SEG_EV_ANY ? acc[r] > 0 : acc[r]);
+      if (MATCHES(i) && PRESENT(i)) n[row[i]]++;
+    all_valid(o, nc);
     rc = 0;
     break;
-  case SEG_EV_ALL:
-    if (!(flag = calloc(nc ? nc : 1, 1))) break;
-    for (size_t i = 0; i < ne; i++)                 /* an event its condition does not hold for */
-      if (row[i] >= 0 && !((match[i >> 6] >> (i & 63)) & 1)) flag[row[i]] = 1;
-    for (size_t r = 0; r < nc; r++) put(o, r, !flag[r]);
+  }
+  case SEG_EV_ANY: case SEG_EV_ALL: {             /* the column's own bytes: 1 byte a customer */
+    uint8_t *b = o->data;
+    if (a->fn == SEG_EV_ANY) {
+      for (size_t i = 0; i < ne; i++)
+        if (MATCHES(i)) b[row[i]] = 1;
+    } else {
+      memset(b, 1, nc);
+      for (size_t i = 0; i < ne; i++)               /* an event its condition does not hold for */
+        if (row[i] >= 0 && !((match[i >> 6] >> (i & 63)) & 1)) b[row[i]] = 0;
+    }
+    all_valid(o, nc);
     rc = 0;
     break;
+  }
   case SEG_EV_SUM: case SEG_EV_AVG:
-    acc = calloc(nc ? nc : 1, sizeof *acc);
-    cnt = calloc(nc ? nc : 1, sizeof *cnt);
+    /* a sum adds in the column's own array; an average needs the counts too */
+    acc = a->fn == SEG_EV_SUM ? o->data : calloc(nc ? nc : 1, sizeof *acc);
+    cnt = a->fn == SEG_EV_AVG ? calloc(nc ? nc : 1, sizeof *cnt) : NULL;
     flag = calloc(nc ? nc : 1, 1);                  /* overflowed */
-    if (!acc || !cnt || !flag) break;
+    if (!acc || (a->fn == SEG_EV_AVG && !cnt) || !flag) {
+      if (acc == o->data) acc = NULL;
+      break;
+    }
     for (size_t i = 0; i < ne; i++) {
       if (!MATCHES(i) || !PRESENT(i)) continue;
       int32_t r = row[i];
       if (__builtin_add_overflow(acc[r], seg_col_get(x, i), &acc[r])) flag[r] = 1;
-      cnt[r]++;
+      if (cnt) cnt[r]++;
+    }
+    if (a->fn == SEG_EV_SUM) {
+      all_valid(o, nc);
+      for (size_t r = 0; r < nc; r++)             /* an overflow is missing, as int arithmetic */
+        if (flag[r]) o->valid[r >> 6] &= ~(1ULL << (r & 63));
+      acc = NULL;                                   /* the column's: not freed here */
+      rc = 0;
+      break;
     }
     for (size_t r = 0; r < nc; r++) {
-      if (flag[r]) continue;                        /* an overflow is missing, as int arithmetic */
-      if (a->fn == SEG_EV_SUM) { put(o, r, acc[r]); continue; }
+      if (flag[r]) continue;
       if (!cnt[r]) continue;
       __int128 num = (__int128)acc[r];
       for (uint32_t k = x->scale; k < o->scale; k++) num *= 10;
