@@ -17,7 +17,7 @@
 #include "schema.h"
 #include "vm.h"
 
-#define SEG_VERSION "0.1.0"
+#include "version.h"         /* SEG_VERSION */
 
 /* The exit codes of every command. */
 enum seg_exit {
