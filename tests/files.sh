@@ -208,14 +208,25 @@ seg_exec "$D" explain gone.seg --data crm.csv       # the rules file is missing:
 [ "$T_RC" -eq 2 ] && grep -q '^seg: gone.seg: cannot open' "$T_ERR" && t_ok files/explain_missing_rules \
     || t_fail files/explain_missing_rules "rc=$T_RC $(cat "$T_ERR")"
 
-# ---- the command table: one help text for seg --help, seg help, seg CMD --help
+# ---- the command table: seg --help and seg help print every command's help;
+# seg CMD --help (or -h) and seg help CMD that command's part of it alone
 seg_exec "$D" --help
 cp "$T_OUT" "$D/help.txt"
 help_ok=1
-for c in help "check --help" "run -h" "import --help" "schema --help" "explain --help" "compile --help" \
+seg_exec "$D" help
+[ "$T_RC" -eq 0 ] && cmp -s "$T_OUT" "$D/help.txt" || { help_ok=0; t_fail "files/help: seg help" "rc=$T_RC"; }
+for c in "check --help" "run -h" "import --help" "schema --help" "explain --help" "compile --help" \
          "diff --help" "overlap --help" "explain-code --help" "fmt --help"; do
+    cmd=${c%% *}
     seg_exec "$D" $c
-    [ "$T_RC" -eq 0 ] && cmp -s "$T_OUT" "$D/help.txt" || { help_ok=0; t_fail "files/help: seg $c" "rc=$T_RC"; }
+    cp "$T_OUT" "$D/one.txt"
+    # its synopsis line(s) and option lines are those of its part of seg --help, and no other command's
+    part=$(awk -v c="$cmd" '/^  seg [a-z-]+ / { on = ($2 == c) } /^$/ { on = 0 } on' "$D/help.txt")
+    mine=$(awk '/^  seg [a-z-]+ / { on = 1 } /^$/ { on = 0 } on' "$D/one.txt")
+    [ "$T_RC" -eq 0 ] && [ -n "$part" ] && [ "$mine" = "$part" ] ||
+        { help_ok=0; t_fail "files/help: seg $c" "rc=$T_RC" "$(diff <(printf '%s\n' "$part") <(printf '%s\n' "$mine") | head -5)"; }
+    seg_exec "$D" help "$cmd"
+    cmp -s "$T_OUT" "$D/one.txt" || { help_ok=0; t_fail "files/help: seg help $cmd = seg $c"; }
 done
 for c in check run overlap import schema explain compile diff explain-code fmt; do
     grep -q "^  seg $c " "$D/help.txt" || { help_ok=0; t_fail "files/help lists $c"; }
