@@ -180,6 +180,7 @@ for line in text:
     if mode == 'help':
         m = re.match(r'  seg (\S+) ', line)
         if m: on = m.group(1) == cmd
+        if line == '': on = False       # the notes after the commands (every command's --color)
     else:
         if line.startswith('.SS ') or line.startswith('.SH '):
             on = line.replace('\\-', '-') == '.SS seg ' + cmd
