@@ -148,7 +148,7 @@ seg_walk() {
     (cd "$dir" && SEG_ALLOC_WALK=$wd SEG_ALLOC_WALK_TIMEOUT=$SEG_TIMEOUT \
         exec timeout -k 5 $((SEG_TIMEOUT * 10 + $(wc -l < "$wd/ns"))) "$SEG" "$@") \
         > "$wd/walk.out" 2> "$wd/walk.err" || rc=$?
-    while read -r n f; do W_RC[$n]=$f; done < "$wd/status"
+    [ -f "$wd/status" ] && while read -r n f; do W_RC[$n]=$f; done < "$wd/status"
     if [ "$rc" -ne 0 ] || [ "${#W_RC[@]}" -ne "$(wc -l < "$wd/ns")" ]; then
         t_fail "walk: $T_CMD" "exit $rc after ${#W_RC[@]} of $(wc -l < "$wd/ns") runs (in $dir)" \
             "$(head -5 "$wd/walk.err")"
