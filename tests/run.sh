@@ -37,6 +37,10 @@ SAN_RE='runtime error|AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer'
 
 OUT=$(mktemp -d "${TMPDIR:-/tmp}/segrun.XXXXXX")
 trap 'rm -rf "$OUT"' EXIT
+# a folder the groups of every build share for this run only (tests/sql.sh
+# keeps the engines' answers there: tests/sql_diff.py's SEG_SQL_CACHE)
+export SEG_RUN_SHARED=$OUT/shared
+mkdir -p "$SEG_RUN_SHARED"
 
 TOTAL_PASS=0
 TOTAL_FAIL=0
