@@ -164,3 +164,18 @@ seg_walk() {
     done < <(grep -lE "$T_SAN_RE" "$wd"/*.err)
     return 0
 }
+
+# duckdb_fetch LOG -- when $DUCK_LIB (libduckdb.so) is missing and npm is
+# there, fetches @duckdb/node-api once into build/duckdb; the groups of all
+# the builds start at once, so the first one fetches under a lock and the
+# others wait for it rather than finding nothing. npm's output in LOG;
+# returns npm's failure.
+DUCK_LIB=${SEG_DUCKDB_LIB:-$T_ROOT/build/duckdb/node_modules/@duckdb/node-bindings-linux-x64/libduckdb.so}
+duckdb_fetch() {
+    [ ! -f "$DUCK_LIB" ] && command -v npm > /dev/null || return 0
+    mkdir -p "$T_ROOT/build/duckdb"
+    ( flock 9
+      [ -f "$DUCK_LIB" ] || timeout 600 npm install --prefix "$T_ROOT/build/duckdb" --no-audit --no-fund \
+          @duckdb/node-api > "$1" 2>&1
+    ) 9> "$T_ROOT/build/duckdb/.lock"
+}
