@@ -137,6 +137,7 @@ LIBDIR     ?= $(PREFIX)/lib
 DATADIR    ?= $(PREFIX)/share
 MANDIR     ?= $(DATADIR)/man
 BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
+ZSHCOMPDIR ?= $(DATADIR)/zsh/site-functions
 VIMDIR     ?= $(DATADIR)/vim/vimfiles
 SEG_VERSION_TEXT = $(shell sed -n 's/^\#define SEG_VERSION "\(.*\)"/\1/p' cli/cli.h)
 
@@ -154,6 +155,7 @@ INSTALL_FILES = \
   $(DATADIR)/seg/editors/vscode/language-configuration.json:editors/vscode/language-configuration.json:644 \
   $(DATADIR)/seg/editors/vscode/syntaxes/seg.tmLanguage.json:editors/vscode/syntaxes/seg.tmLanguage.json:644
 PC_FILE = $(LIBDIR)/pkgconfig/libseg.pc
+ZSH_FILE = $(ZSHCOMPDIR)/_seg
 
 install: $(BUILD)/seg $(BUILD)/libseg.a
 	@set -e; for f in $(INSTALL_FILES); do \
@@ -165,9 +167,11 @@ install: $(BUILD)/seg $(BUILD)/libseg.a
 	install -m 755 -d "$(DESTDIR)$(LIBDIR)/pkgconfig"
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@VERSION@|$(SEG_VERSION_TEXT)|g' \
 	    libseg.pc.in | install -m 644 /dev/stdin "$(DESTDIR)$(PC_FILE)"
+	install -m 755 -d "$(DESTDIR)$(ZSHCOMPDIR)"
+	sed -e 's|@BASHCOMP@|$(BASHCOMPDIR)/seg|g' completion/seg.zsh | install -m 644 /dev/stdin "$(DESTDIR)$(ZSH_FILE)"
 
 uninstall:
-	@for f in $(INSTALL_FILES) $(PC_FILE):; do \
+	@for f in $(INSTALL_FILES) $(PC_FILE): $(ZSH_FILE):; do \
 	  dst=$${f%%:*}; echo "rm -f $(DESTDIR)$$dst"; rm -f "$(DESTDIR)$$dst"; \
 	done
 	-rmdir "$(DESTDIR)$(DATADIR)/seg/editors/vscode/syntaxes" "$(DESTDIR)$(DATADIR)/seg/editors/vscode" \

@@ -41,8 +41,18 @@ typedef struct seg_schema_view {
   ** the type the rules need); NULL (a schema file, no data) means any
   ** column may be missing */
   const uint8_t *may_be_missing;
+  /* event tables (`table orders by customer_id`): ntables views of their
+  ** own columns (their own ntables 0), named table_names[i]; 0 when the
+  ** data has none (a customer file alone) */
+  size_t ntables;
+  const char *const *table_names;
+  const struct seg_schema_view *tables;
 } seg_schema_view;
 #define SEG_COL_EMPTY 2
+
+/* The column of v called name: by exact name, else case-insensitively
+** when that is unique; -1 when none (or several differ only in case). */
+int seg_schema_view_find(const seg_schema_view *v, const char *name);
 
 /* Exact three-way compare of an integer with a double (no rounding of i
 ** to double): -1, 0, 1, or 2 when d is NaN (unordered: only != holds). */

@@ -4,6 +4,7 @@
 **   handloop prepare FILE.csv DIR      untimed: write DIR's raw column files
 **   handloop w1 DIR [--repeat K]       W1: age 25..40 and purchases_90d > 3
 **   handloop w2 DIR [--repeat K]       W2: the 20 segments of bench/w2.seg
+**   handloop w2text DIR [--repeat K]   W2-text: the 5 of bench/w2text.seg
 **
 ** `prepare` reads a CSV written by build/gencustomers (header on line 1, no
 ** quoted fields, LF line ends) and writes each column the two workloads
@@ -15,7 +16,7 @@
 **   signup.i16           signup_date, days since 1970-01-01 (never missing)
 **   last.i16 + last.ok   last_purchase, days since 1970-01-01, and presence
 **   optin.u8             email_opt_in, 0 or 1 (never missing)
-**   country.u8, city.u16, tier.u8, gender.u8
+**   country.u8, city.u16, tier.u8, gender.u8, first.u8 (first_name)
 **                        dictionary codes; code 0 is "missing", and
 **                        NAME.dict lists the case-folded values, one per
 **                        line, line k+1 holding code k
@@ -34,6 +35,7 @@
 **
 **     count=N loop_median=S loop_min=S loop_max=S runs=K      (w1)
 **     counts=N1,N2,...,N20 loop_median=S loop_min=S loop_max=S runs=K  (w2)
+**     counts=N1,...,N5 loop_median=S loop_min=S loop_max=S runs=K      (w2text)
 **
 ** where the loop_* figures time the loop alone (monotonic clock).  Timing
 ** the whole process gives the "whole process" figure: start, open, map,
@@ -214,9 +216,10 @@ static int prepare(const char *csv, const char *dir) {
   if (!f) die(strerror(errno), csv);
   if (mkdir(dir, 0777) && errno != EEXIST) die(strerror(errno), dir);
   buf age = {0}, age_ok = {0}, p90 = {0}, spend = {0}, signup = {0}, last = {0}, last_ok = {0},
-      optin = {0}, country = {0}, city = {0}, tier = {0}, gender = {0}, eoff = {0}, etxt = {0};
+      optin = {0}, country = {0}, city = {0}, tier = {0}, gender = {0}, first = {0}, eoff = {0}, etxt = {0};
   dict dcountry = { .max = 255, .name = "country" }, dcity = { .max = 65535, .name = "city" },
-       dtier = { .max = 255, .name = "loyalty_tier" }, dgender = { .max = 255, .name = "gender" };
+       dtier = { .max = 255, .name = "loyalty_tier" }, dgender = { .max = 255, .name = "gender" },
+       dfirst = { .max = 255, .name = "first_name" };
   static const char pad[16] = {0};
   put(&etxt, pad, sizeof pad);
   uint32_t end = (uint32_t)etxt.len;
@@ -273,6 +276,7 @@ static int prepare(const char *csv, const char *dir) {
     uint16_t ci = (uint16_t)dict_code(&dcity, fs[F_CITY], fl[F_CITY]); put(&city, &ci, 2);
     uint8_t ti = (uint8_t)dict_code(&dtier, fs[F_TIER], fl[F_TIER]); put(&tier, &ti, 1);
     uint8_t ge = (uint8_t)dict_code(&dgender, fs[F_GENDER], fl[F_GENDER]); put(&gender, &ge, 1);
+    uint8_t fi = (uint8_t)dict_code(&dfirst, fs[F_FIRST], fl[F_FIRST]); put(&first, &fi, 1);
 
     char tmp[512];
     if (fl[F_EMAIL] > 256) die("e-mail too long in", csv);
@@ -296,14 +300,15 @@ static int prepare(const char *csv, const char *dir) {
   write_file(dir, "city.u16", city.p, city.len);    write_dict(dir, "city.dict", &dcity);
   write_file(dir, "tier.u8", tier.p, tier.len);     write_dict(dir, "tier.dict", &dtier);
   write_file(dir, "gender.u8", gender.p, gender.len); write_dict(dir, "gender.dict", &dgender);
+  write_file(dir, "first.u8", first.p, first.len);  write_dict(dir, "first.dict", &dfirst);
   write_file(dir, "email.off", eoff.p, eoff.len);   write_file(dir, "email.txt", etxt.p, etxt.len);
   char rows[32];
   int rn = snprintf(rows, sizeof rows, "%zu\n", nrows);
   write_file(dir, "rows", rows, (size_t)rn);
   buf *bufs[] = { &age, &age_ok, &p90, &spend, &signup, &last, &last_ok, &optin, &country, &city,
-                  &tier, &gender, &eoff, &etxt };
+                  &tier, &gender, &first, &eoff, &etxt };
   for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++) free(bufs[i]->p);
-  dict *dicts[] = { &dcountry, &dcity, &dtier, &dgender };
+  dict *dicts[] = { &dcountry, &dcity, &dtier, &dgender, &dfirst };
   for (size_t i = 0; i < sizeof dicts / sizeof dicts[0]; i++) {
     for (uint32_t c = 1; c < dicts[i]->n; c++) free(dicts[i]->val[c]);
     free(dicts[i]->val); free(dicts[i]->len); free(dicts[i]->slot);
@@ -533,6 +538,66 @@ static void w2_setup(w2cols *c) {
   c->d_6m = (int16_t)days_from_civil(2026, 5, 23);       /* today - 6 months  */
 }
 
+/* ---- W2-text ------------------------------------------------------------- */
+
+enum { NSEG_T = 5 };
+
+typedef struct w2tcols {
+  const uint32_t *eoff; const uint8_t *etxt, *first;
+  uint8_t lut_jo[256];
+} w2tcols;
+
+static int p_jo(const char *s, size_t n) { return prefix(s, n, "j\xc3\xb6"); }    /* jö */
+
+static void w2text_loop(const w2tcols *c, size_t n, uint64_t *cnt) {
+  uint64_t hot8, out8, gmail8; uint32_t com4, anna4; uint16_t gmail2;
+  memcpy(&hot8, "@hotmail", 8); memcpy(&out8, "@outlook", 8); memcpy(&com4, ".com", 4);
+  memcpy(&gmail8, "@gmail.c", 8); memcpy(&gmail2, "om", 2); memcpy(&anna4, "anna", 4);
+  for (size_t b = 0; b < n; b += BLOCK) {
+    const size_t e = b + BLOCK < n ? b + BLOCK : n;
+    uint32_t k[NSEG_T] = {0};
+    /* suffixes: the 16 bytes of padding before the first e-mail make the
+    ** loads before a short e-mail safe; the length test rejects them */
+    for (size_t i = b; i < e; i++) {
+      const uint32_t lo = c->eoff[i], hi = c->eoff[i + 1];
+      const uint8_t *end = c->etxt + hi;
+      uint64_t w8 = load8(end - 12);
+      uint32_t w4; memcpy(&w4, end - 4, 4);
+      k[0] += (uint32_t)(hi - lo >= 12) & (uint32_t)((w8 == hot8) | (w8 == out8)) & (uint32_t)(w4 == com4);
+      k[1] += (uint32_t)(hi - lo >= 10) & (uint32_t)(load8(end - 10) == gmail8) &
+              (uint32_t)(load2(end - 2) == gmail2);
+    }
+    for (size_t i = b; i < e; i++) {
+      const uint32_t lo = c->eoff[i], hi = c->eoff[i + 1];
+      uint32_t w4;
+      if (hi - lo < 5) continue;
+      memcpy(&w4, c->etxt + lo, 4);
+      k[2] += (uint32_t)(w4 == anna4) & (uint32_t)(c->etxt[lo + 4] == '.');
+    }
+    /* substring "7@": every pair of adjacent bytes (memmem per row costs
+    ** a call and its set-up on 20-byte values) */
+    for (size_t i = b; i < e; i++) {
+      const uint32_t lo = c->eoff[i], hi = c->eoff[i + 1];
+      uint32_t hit = 0;
+      for (uint32_t j = lo; j + 1 < hi; j++) hit |= (uint32_t)(c->etxt[j] == '7') & (uint32_t)(c->etxt[j + 1] == '@');
+      k[3] += hit;
+    }
+    for (size_t i = b; i < e; i++) k[4] += c->lut_jo[c->first[i]];
+    for (int s = 0; s < NSEG_T; s++) cnt[s] += k[s];
+  }
+}
+
+static void w2text_setup(w2tcols *c) {
+  size_t ntxt;
+  c->eoff = map_sized("email.off", (g_rows + 1) * 4, NULL);
+  c->etxt = map_sized("email.txt", 0, &ntxt);
+  if (ntxt < 16 || c->eoff[0] != 16 || c->eoff[g_rows] != ntxt)
+    die("email.off does not match email.txt (run `handloop prepare` again)", g_dir);
+  c->first = map("first.u8", 1);
+  dictfile first = load_dict("first.dict");
+  make_lut(&first, p_jo, c->lut_jo, sizeof c->lut_jo);
+}
+
 /* ---- driver -------------------------------------------------------------- */
 
 static double now(void) {
@@ -553,10 +618,31 @@ static void report_times(double *t, long repeat) {
          t[repeat - 1], repeat);
 }
 
+static void w2_run(const void *c, size_t n, uint64_t *cnt) { w2_loop(c, n, cnt); }
+static void w2text_run(const void *c, size_t n, uint64_t *cnt) { w2text_loop(c, n, cnt); }
+
+/* Runs a counting loop `repeat` times (times in t), then prints its counts. */
+static void run_counts(void (*loop)(const void *, size_t, uint64_t *), const void *cols, int nseg, double *t,
+                       long repeat) {
+  uint64_t cnt[NSEG];                   /* nseg <= NSEG */
+  volatile uint64_t sink = 0;           /* keeps every repetition alive */
+  for (long r = 0; r < repeat; r++) {
+    memset(cnt, 0, sizeof cnt);
+    double t0 = now();
+    loop(cols, g_rows, cnt);
+    t[r] = now() - t0;
+    sink += cnt[0];
+  }
+  (void)sink;
+  printf("counts=");
+  for (int s = 0; s < nseg; s++) printf("%s%llu", s ? "," : "", (unsigned long long)cnt[s]);
+}
+
 static const char USAGE[] =
   "usage: handloop prepare FILE.csv DIR\n"
   "       handloop w1 DIR [--repeat K]\n"
-  "       handloop w2 DIR [--repeat K]\n";
+  "       handloop w2 DIR [--repeat K]\n"
+  "       handloop w2text DIR [--repeat K]\n";
 
 int main(int argc, char **argv) {
   if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
@@ -564,7 +650,7 @@ int main(int argc, char **argv) {
     return 0;
   }
   if (argc == 4 && !strcmp(argv[1], "prepare")) return prepare(argv[2], argv[3]);
-  if (argc < 3 || (strcmp(argv[1], "w1") && strcmp(argv[1], "w2"))) {
+  if (argc < 3 || (strcmp(argv[1], "w1") && strcmp(argv[1], "w2") && strcmp(argv[1], "w2text"))) {
     fputs(USAGE, stderr);
     return 2;
   }
@@ -595,19 +681,14 @@ int main(int argc, char **argv) {
       sink += count;
     }
     printf("count=%llu", (unsigned long long)count);
+  } else if (!strcmp(argv[1], "w2text")) {
+    static w2tcols c;
+    w2text_setup(&c);
+    run_counts(w2text_run, &c, NSEG_T, t, repeat);
   } else {
     static w2cols c;
     w2_setup(&c);
-    uint64_t cnt[NSEG];
-    for (long r = 0; r < repeat; r++) {
-      memset(cnt, 0, sizeof cnt);
-      double t0 = now();
-      w2_loop(&c, g_rows, cnt);
-      t[r] = now() - t0;
-      sink += cnt[0];
-    }
-    printf("counts=");
-    for (int s = 0; s < NSEG; s++) printf("%s%llu", s ? "," : "", (unsigned long long)cnt[s]);
+    run_counts(w2_run, &c, NSEG, t, repeat);
   }
   (void)sink;
   report_times(t, repeat);

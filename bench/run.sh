@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/run.sh -- `make bench`: seg against hand-written C loops, DuckDB
 # (C API) and sqlite3, all measured in the same run on the same generated
-# data.  Workloads W1..W7 of issue 4; see bench/README.md.
+# data.  Workloads W1..W7 of issue 4, W8 of issue 15; see bench/README.md.
 #
 #   bash bench/run.sh                     10 000 000 customers (BENCH_ROWS)
 #   BENCH_ROWS=1000000 bash bench/run.sh  a shorter run
@@ -22,7 +22,12 @@
 #   BENCH_NO_CALLGRIND=1   skip the instructions-per-row figures
 #   BENCH_CALLGRIND_ROWS   rows for callgrind (default 200000, capped at BENCH_ROWS)
 #   BENCH_FRESH=1  rebuild the cached sqlite3 database (and time its load)
+#   BENCH_ONLY=w2text  only W2-text (text tests on the all-distinct e-mail
+#                  column) with its peers; imports the .segcol and loads
+#                  DuckDB's table first when they are missing or older than
+#                  the CSV
 #   DUCKDB_LIB     libduckdb.so to use instead of the npm package's
+#   BENCH_W8=peers W8's DuckDB half even while seg run has no --table
 #
 # No figure is asserted: the script fails (exit 1) only when the engines
 # disagree on a count, or when a step itself fails.  Targets are printed
@@ -42,6 +47,8 @@ PEERS=bench/peers
 DUCKDB_PKG=@duckdb/node-api@1.5.6-r.1
 DUCKDB_LIB=${DUCKDB_LIB:-$PEERS/node_modules/@duckdb/node-bindings-linux-x64/libduckdb.so}
 
+ONLY=${BENCH_ONLY:-}
+[ -z "$ONLY" ] || [ "$ONLY" = w2text ] || { echo "bench: BENCH_ONLY must be w2text, got '$ONLY'" >&2; exit 2; }
 [[ $ROWS =~ ^[1-9][0-9]*$ ]] || { echo "bench: BENCH_ROWS must be a positive integer, got '$ROWS'" >&2; exit 2; }
 [ -z "${BENCH_RUNS:-}" ] || [[ $BENCH_RUNS =~ ^[1-9][0-9]*$ ]] ||
   { echo "bench: BENCH_RUNS must be a positive integer, got '$BENCH_RUNS'" >&2; exit 2; }
@@ -149,6 +156,13 @@ measure() {
   fi
 }
 
+# timed OUTFILE CMD ARGS... -- check, then measure: "median min max cpu" in TIMED
+timed() {
+  local out=$1; shift
+  check "$out" "$@"
+  TIMED=$(measure "$(nruns)" "$@")
+}
+
 # median / min / max of numbers on stdin
 median() { sort -g | awk '{ t[NR] = $1 } END { print NR % 2 ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2 }'; }
 
@@ -196,6 +210,12 @@ trow() {
 }
 skip_row() { row "$1" "$2" "-" "-" "-" "-" "$3" "-" "skipped: $4"; }
 
+# rss NAME CMD... -- peak RSS in bytes of one run (after the checking runs above)
+rss() {
+  local name=$1; shift
+  "$MAXRSS" "$OUT/rss.$name" "$@" >/dev/null 2>>"$LOG" || fail "step failed: $*"
+  awk '{ print $1 * 1024 }' "$OUT/rss.$name"
+}
 # seg_counts FILE -- comma-separated counts from `seg run --format csv`
 seg_counts() { awk -F, 'NR > 1 { printf "%s%s", s, $2; s = "," } END { print "" }' "$1"; }
 # field KEY FILE -- the value of KEY=value in a handloop/driver output line
@@ -274,6 +294,108 @@ if [ ! -f "$HLDIR/stamp" ] || [ "$(cat "$HLDIR/stamp")" != "$HL_STAMP" ]; then
   say "data: writing the hand loops' raw columns -> $HLDIR/"
   "$HANDLOOP" prepare "$CSV" "$HLDIR" >>"$LOG" 2>&1 || { tail -n 5 "$LOG" >&2; fail "handloop prepare failed"; }
   echo "$HL_STAMP" >"$HLDIR/stamp"
+fi
+
+# ---- W2-text: text tests on an all-distinct column (run after W2) ---------------------
+# bench/w2text.seg: suffixes (two in one condition), a prefix and a
+# substring on the e-mails (all distinct: seg tests each row's bytes), a
+# prefix on first_name (a dictionary); against the C loop over pre-folded
+# e-mails and DuckDB, and seg itself with the dictionary path forced
+# (SEG_TEXT_ROWS=never: what every text test did before).
+w2text() {
+  local rules=bench/w2text.seg W c
+  W="W2-text bench/w2text.seg ($(grep -c '^segment ' bench/w2text.seg) segments)"
+  say "W2-text: seg run"
+  timed "$OUT/w2t.out" "$SEG" run "$rules" "$SEGCOL" --today "$TODAY" --format csv
+  read -r WT_MED WT_MIN WT_MAX WT_CPU <<<"$TIMED"
+  local seg_c; seg_c=$(seg_counts "$OUT/w2t.out")
+  timed "$OUT/w2t.dict.out" env SEG_TEXT_ROWS=never "$SEG" run "$rules" "$SEGCOL" --today "$TODAY" --format csv
+  read -r WTD_MED WTD_MIN WTD_MAX WTD_CPU <<<"$TIMED"
+  local dict_c; dict_c=$(seg_counts "$OUT/w2t.dict.out")
+  say "W2-text: C hand loop"
+  check "$OUT/hl.w2t.out" "$HANDLOOP" w2text "$HLDIR" --repeat 5
+  local c_c; c_c=$(field counts "$OUT/hl.w2t.out")
+  local cl_med cl_min cl_max
+  cl_med=$(field loop_median "$OUT/hl.w2t.out") cl_min=$(field loop_min "$OUT/hl.w2t.out") cl_max=$(field loop_max "$OUT/hl.w2t.out")
+  read -r CWT_MED CWT_MIN CWT_MAX CWT_CPU < <(measure "$(nruns)" "$HANDLOOP" w2text "$HLDIR")
+  local counts=(seg "$seg_c" "seg-dictionary" "$dict_c" C "$c_c")
+  if [ "$HAVE_DUCKDB" = 1 ]; then
+    say "W2-text: DuckDB (stored table)"
+    timed "$OUT/duck.w2t.out" "${DUCK_RUN[@]}" "$DUCK" @bench/w2text.duckdb.sql
+    read -r DWT_MED DWT_MIN DWT_MAX DWT_CPU <<<"$TIMED"
+    counts+=(duckdb "$(cat "$OUT/duck.w2t.out")")
+  fi
+  agree "W2-text (per segment, in file order)" "${counts[@]}"
+  for c in $(tr ',' ' ' <<<"$seg_c"); do
+    { [ "$c" -gt 0 ] && [ "$c" -lt "$ROWS" ]; } || say "  note: a W2-text segment counts $c of $ROWS rows (trivial at this size)"
+  done
+  local r; r=$(ratio "$WT_MED" "$CWT_MED")
+  trow "$W" "seg run (whole process)" "$WT_MED" "$WT_MIN" "$WT_MAX" "seg/C $r" "<= 2x" \
+      "$(met "$(num "$r")" "<=" 2)" "counts $seg_c; e-mail tests per row" "$WT_CPU"
+  trow "" "seg run, dictionary forced" "$WTD_MED" "$WTD_MIN" "$WTD_MAX" "vs seg $(ratio "$WTD_MED" "$WT_MED")" "-" "-" \
+      "SEG_TEXT_ROWS=never: a table per distinct e-mail" "$WTD_CPU"
+  trow "" "C loop (whole process)" "$CWT_MED" "$CWT_MIN" "$CWT_MAX" "-" "-" "-" \
+      "pre-folded e-mails (u32 offsets + bytes), first_name codes" "$CWT_CPU"
+  trow "" "C loop (loop only)" "$cl_med" "$cl_min" "$cl_max" "-" "-" "-" "5 loops in one process"
+  if [ "$HAVE_DUCKDB" = 1 ]; then
+    r=$(ratio "$DWT_MED" "$WT_MED")
+    trow "" "DuckDB stored table (whole process)" "$DWT_MED" "$DWT_MIN" "$DWT_MAX" "DuckDB/seg $r" ">= 10x" \
+        "$(met "$(num "$r")" ">=" 10)" "bench/w2text.duckdb.sql: one pass, count(*) FILTER" "$DWT_CPU"
+  else
+    skip_row "" "DuckDB stored table" ">= 10x" "$DUCKDB_WHY"
+  fi
+}
+
+# ---- the table (printed at the end) -----------------------------------------------------
+
+print_table() {
+  local head
+  head="seg bench: $ROWS customers (gencustomers --seed $SEED, $(calc "%.1f" "$CSV_BYTES / 1e6") MB CSV), today $TODAY, timer $TIMER, $(nproc) CPUs"
+  [ "$HAVE_DUCKDB" = 1 ] && head+=", DuckDB $DUCKDB_VERSION (default threads)"
+  [ "$HAVE_SQLITE" = 1 ] && head+=", sqlite3 $(sqlite3 --version | cut -d' ' -f1)"
+  head+=", load average $LOAD0 at start, $(loadavg) at end"
+  {
+    echo "$head"
+    echo
+    {
+      echo "workload|engine / figure|median|min .. max|per row|ratio|target|met|notes"
+      echo "-|-|-|-|-|-|-|-|-"
+      printf '%s\n' "${TABLE[@]}"
+    } | awk -F'|' '
+      { for (i = 1; i <= NF; i++) { c[NR, i] = $i; if (length($i) > w[i]) w[i] = length($i) } n = NR; nf = NF }
+      END { for (r = 1; r <= n; r++) {
+              line = "|"
+              for (i = 1; i <= nf; i++) {
+                v = c[r, i]
+                if (r == 2) { v = ""; for (k = 0; k < w[i]; k++) v = v "-"; if (i >= 3 && i <= 5) v = substr(v, 2) ":" }
+                pad = w[i] - length(v)
+                # right-align the figures
+                if (i >= 3 && i <= 5 && r > 2) line = line " " sprintf("%" pad "s", "") v " |"
+                else line = line " " v sprintf("%" pad "s", "") " |"
+              }
+              print line
+            } }'
+    echo
+    echo "Whole process = fork/exec to exit. seg evaluation (estimate) = median whole run - median run with"
+    echo "no segments on the same .segcol. CPU = mean user + system time of the timed runs (hyperfine only)."
+    echo "Ratios are of medians from this run; targets are goals, not checks."
+    echo "All counts were checked equal across engines before any figure was printed."
+  } | tee "$OUT/table.md"
+}
+
+if [ "$ONLY" = w2text ]; then
+  if [ ! -f "$SEGCOL" ] || [ "$CSV" -nt "$SEGCOL" ]; then
+    say "W2-text: seg import (untimed) -> $SEGCOL"
+    "$SEG" import "$CSV" -o "$SEGCOL" --force >>"$LOG" 2>&1 || fail "seg import failed (see $LOG)"
+  fi
+  if [ "$HAVE_DUCKDB" = 1 ] && { [ ! -f "$DUCK" ] || [ "$CSV" -nt "$DUCK" ]; }; then
+    say "W2-text: DuckDB load (untimed) -> $DUCK"
+    sed "s#@CSV@#$CSV#" bench/duckdb_load.sql >"$OUT/duckdb_load.sql"
+    "${DUCK_RUN[@]}" --fresh "$DUCK" "@$OUT/duckdb_load.sql" >>"$LOG" 2>&1 || fail "DuckDB load failed (see $LOG)"
+  fi
+  w2text
+  print_table
+  exit 0
 fi
 
 # ---- 2. W4: import -------------------------------------------------------------
@@ -464,6 +586,8 @@ else
   skip_row "" "sqlite3" "-" "$SQLITE_WHY"
 fi
 
+w2text
+
 # ---- 4a. W2 with measures: the cost of what each segment is worth ------------------
 # bench/w2.seg plus five measures (bench/w2_measures.measures: sum, avg,
 # rate, a filtered sum, a median), against plain W2 in the same run; the
@@ -501,6 +625,87 @@ if [ "$HAVE_DUCKDB" = 1 ]; then
       "$(met "$(num "$R")" ">=" 3)" "bench/ranks.duckdb.sql: rank() OVER, count(*) FILTER" "$DRK_CPU"
 else
   skip_row "" "DuckDB stored table" ">= 3x" "$DUCKDB_WHY"
+fi
+
+# ---- 4d. W8: event tables (issue 15) -------------------------------------------------
+# The customers and ~5 orders per customer (gencustomers --orders, in date
+# order: about half the customers buy, ~10 orders each on average), ten
+# segments mixing order aggregates and customer columns (bench/w8.seg),
+# against DuckDB on its stored tables (bench/w8.duckdb.sql: one GROUP BY,
+# LEFT JOIN); counts equal first, then the times and both peak RSS.
+# Skipped while `seg run` has no --table; BENCH_W8=peers runs the DuckDB
+# half alone (to check the SQL and time it before seg has event tables).
+W="W8 bench/w8.seg (event tables)"
+W8_ORDERS=$OUT/orders.csv
+W8_DUCK=$OUT/events.duckdb
+W8_SEG=1 W8_WHY=""
+if ! "$SEG" run --help 2>&1 | awk '/^  seg run /{ f = 1; next } /^  seg [a-z]/{ f = 0 } f' | grep -q -- '--table'; then
+  W8_SEG=0 W8_WHY="seg run has no --table (event tables not built yet)"
+fi
+if [ "$W8_SEG" = 0 ] && [ "${BENCH_W8:-}" != peers ]; then
+  say "W8: skipped: $W8_WHY"
+  skip_row "$W" "seg run --table orders=..." ">= 3x DuckDB" "$W8_WHY"
+else
+  W8_STAMP="$(cat "$CSV.stamp") orders-per-customer=5"
+  if [ -f "$W8_ORDERS" ] && [ "$(cat "$W8_ORDERS.stamp" 2>/dev/null)" = "$W8_STAMP" ]; then
+    say "W8: $W8_ORDERS is up to date"
+  else
+    say "W8: generating the orders of $ROWS customers -> $W8_ORDERS"
+    rm -f "$W8_ORDERS.stamp" "$W8_DUCK.stamp"
+    "$GEN" --rows "$ROWS" --seed "$SEED" -o /dev/null --orders "$W8_ORDERS" --orders-per-customer 5 ||
+      fail "W8: generating the orders failed"
+    echo "$W8_STAMP" >"$W8_ORDERS.stamp"
+  fi
+  W8_N=$(($(wc -l <"$W8_ORDERS") - 1))
+  say "  orders: $W8_N rows, $(stat -c %s "$W8_ORDERS") bytes"
+  COUNTS_W8=()
+  if [ "$W8_SEG" = 1 ]; then
+    say "W8: seg import of the orders, seg run"
+    check "$OUT/w8.import.out" "$SEG" import "$W8_ORDERS" -o "$OUT/orders.segcol"
+    W8_RUN=("$SEG" run bench/w8.seg "$SEGCOL" --table "orders=$OUT/orders.segcol" --today "$TODAY" --format csv)
+    check "$OUT/w8.out" "${W8_RUN[@]}"
+    COUNTS_W8+=(seg "$(seg_counts "$OUT/w8.out")")
+    read -r W8_MED W8_MIN W8_MAX W8_CPU < <(measure "$(nruns)" "${W8_RUN[@]}")
+    W8_RSS=$(rss seg.w8 "${W8_RUN[@]}")
+  fi
+  if [ "$HAVE_DUCKDB" = 1 ]; then
+    W8_DSTAMP="$W8_STAMP $(cksum bench/duckdb_load.sql bench/duckdb_orders_load.sql | cut -d' ' -f1 | tr '\n' ' ')"
+    if [ -f "$W8_DUCK" ] && [ "$(cat "$W8_DUCK.stamp" 2>/dev/null)" = "$W8_DSTAMP" ]; then
+      say "W8: $W8_DUCK is up to date"
+    else
+      say "W8: DuckDB load of the customers and the orders -> $W8_DUCK"
+      rm -f "$W8_DUCK.stamp"
+      sed "s#@CSV@#$CSV#" bench/duckdb_load.sql >"$OUT/w8.load1.sql"
+      sed "s#@CSV@#$W8_ORDERS#" bench/duckdb_orders_load.sql >"$OUT/w8.load2.sql"
+      check "$OUT/duck.w8.load.out" "${DUCK_RUN[@]}" --fresh "$W8_DUCK" "@$OUT/w8.load1.sql" "@$OUT/w8.load2.sql" \
+        "SELECT count(*) FROM orders"
+      agree "W8 order rows" csv "$W8_N" duckdb "$(cat "$OUT/duck.w8.load.out")"
+      echo "$W8_DSTAMP" >"$W8_DUCK.stamp"
+    fi
+    say "W8: DuckDB (stored tables)"
+    check "$OUT/duck.w8.out" "${DUCK_RUN[@]}" "$W8_DUCK" @bench/w8.duckdb.sql
+    COUNTS_W8+=(duckdb "$(cat "$OUT/duck.w8.out")")
+    read -r DW8_MED DW8_MIN DW8_MAX DW8_CPU < <(measure "$(nruns)" "${DUCK_RUN[@]}" "$W8_DUCK" @bench/w8.duckdb.sql)
+    DW8_RSS=$(rss duck.w8 "${DUCK_RUN[@]}" "$W8_DUCK" @bench/w8.duckdb.sql)
+  fi
+  if [ "${#COUNTS_W8[@]}" -ge 4 ]; then agree "W8 (per segment, in file order)" "${COUNTS_W8[@]}"
+  elif [ "${#COUNTS_W8[@]}" -ge 2 ]; then say "  W8: ${COUNTS_W8[0]} alone: ${COUNTS_W8[1]} (no pair to compare)"; fi
+  W8_NOTE="$ROWS customers, $W8_N orders"
+  if [ "$W8_SEG" = 1 ]; then
+    trow "$W" "seg run --table orders= (whole process)" "$W8_MED" "$W8_MIN" "$W8_MAX" "-" "-" "-" \
+        "$W8_NOTE; peak RSS $(mib "$W8_RSS")" "$W8_CPU"
+  else
+    skip_row "$W" "seg run --table orders=..." "-" "$W8_WHY"
+  fi
+  if [ "$HAVE_DUCKDB" = 1 ]; then
+    R=n/a; M=n/a
+    if [ "$W8_SEG" = 1 ]; then R=$(ratio "$DW8_MED" "$W8_MED"); M=$(met "$W8_RSS" "<" "$DW8_RSS"); fi
+    trow "" "DuckDB stored tables (whole process)" "$DW8_MED" "$DW8_MIN" "$DW8_MAX" "DuckDB/seg $R" \
+        ">= 3x; seg RSS < DuckDB's" "$(met "$(num "$R")" ">=" 3) / RSS $M" \
+        "bench/w8.duckdb.sql: GROUP BY + LEFT JOIN; peak RSS $(mib "$DW8_RSS")" "$DW8_CPU"
+  else
+    skip_row "" "DuckDB stored tables" ">= 3x" "$DUCKDB_WHY"
+  fi
 fi
 
 # ---- 4b. W2 as `seg sql` on DuckDB and on a 2-shard ClickHouse cluster ----------------
@@ -656,12 +861,6 @@ row "" "hand loops' raw columns" "$(mib "$HL_BYTES")" "-" "$(calc "%.1f" "$HL_BY
 # ---- 8. W7: peak memory -----------------------------------------------------------------
 
 say "W7: peak RSS"
-# rss NAME CMD... -- peak RSS in bytes of one run (after the checking runs above)
-rss() {
-  local name=$1; shift
-  "$MAXRSS" "$OUT/rss.$name" "$@" >/dev/null 2>>"$LOG" || fail "step failed: $*"
-  awk '{ print $1 * 1024 }' "$OUT/rss.$name"
-}
 # bytes of seg's own encoding of some columns: a .segcol of just them
 touched() {
   local name=$1 fields=$2
@@ -723,15 +922,21 @@ if [ "$HAVE_CALLGRIND" = 1 ]; then
   IR_2=$(ir seg.w2 "$SEG" run "$W2_RULES" "$CG.segcol" --today "$TODAY" --format csv)
   IR_C1=$(ir c.w1 "$HANDLOOP" w1 "$CG.d")
   IR_C2=$(ir c.w2 "$HANDLOOP" w2 "$CG.d")
+  IR_T=$(ir seg.w2t "$SEG" run bench/w2text.seg "$CG.segcol" --today "$TODAY" --format csv)
+  IR_CT=$(ir c.w2t "$HANDLOOP" w2text "$CG.d")
   agree "callgrind W1" seg "$(seg_counts "$OUT/cg.seg.w1.out")" C "$(field count "$OUT/cg.c.w1.out")"
   agree "callgrind W2" seg "$(seg_counts "$OUT/cg.seg.w2.out")" C "$(field counts "$OUT/cg.c.w2.out")"
+  agree "callgrind W2-text" seg "$(seg_counts "$OUT/cg.seg.w2t.out")" C "$(field counts "$OUT/cg.c.w2t.out")"
   irow() { calc "%.1f" "$1 / $CG_ROWS"; }
   row "Ir/row (callgrind, $CG_ROWS rows)" "seg run W1" "$(irow "$IR_1") Ir" "-" "-" \
       "seg/C $(ratio "$IR_1" "$IR_C1")" "-" "-" \
       "total Ir / rows; minus the no-segment run: $(irow "$((IR_1 - IR_E))") Ir/row"
   row "" "seg run W2" "$(irow "$IR_2") Ir" "-" "-" "seg/C $(ratio "$IR_2" "$IR_C2")" "-" "-" \
       "total Ir / rows; minus the no-segment run: $(irow "$((IR_2 - IR_E))") Ir/row"
-  row "" "C hand loops W1, W2" "$(irow "$IR_C1") Ir, $(irow "$IR_C2") Ir" "-" "-" "-" "-" "-" "total Ir / rows"
+  row "" "seg run W2-text" "$(irow "$IR_T") Ir" "-" "-" "seg/C $(ratio "$IR_T" "$IR_CT")" "-" "-" \
+      "total Ir / rows; minus the no-segment run: $(irow "$((IR_T - IR_E))") Ir/row"
+  row "" "C hand loops W1, W2, W2-text" "$(irow "$IR_C1") Ir, $(irow "$IR_C2") Ir, $(irow "$IR_CT") Ir" "-" "-" "-" "-" "-" \
+      "total Ir / rows"
   rm -rf "$CG.csv" "$CG.segcol" "$CG.d"
 else
   skip_row "Ir/row (callgrind)" "seg W1, W2" "-" "$CALLGRIND_WHY"
@@ -740,34 +945,4 @@ rm -rf "$TINY.csv" "$TINY.segcol" "$TINY.d"
 
 # ---- 10. table ---------------------------------------------------------------------------
 
-HEAD="seg bench: $ROWS customers (gencustomers --seed $SEED, $(calc "%.1f" "$CSV_BYTES / 1e6") MB CSV), today $TODAY, timer $TIMER, $(nproc) CPUs"
-[ "$HAVE_DUCKDB" = 1 ] && HEAD+=", DuckDB $DUCKDB_VERSION (default threads)"
-[ "$HAVE_SQLITE" = 1 ] && HEAD+=", sqlite3 $(sqlite3 --version | cut -d' ' -f1)"
-HEAD+=", load average $LOAD0 at start, $(loadavg) at end"
-{
-  echo "$HEAD"
-  echo
-  {
-    echo "workload|engine / figure|median|min .. max|per row|ratio|target|met|notes"
-    echo "-|-|-|-|-|-|-|-|-"
-    printf '%s\n' "${TABLE[@]}"
-  } | awk -F'|' '
-    { for (i = 1; i <= NF; i++) { c[NR, i] = $i; if (length($i) > w[i]) w[i] = length($i) } n = NR; nf = NF }
-    END { for (r = 1; r <= n; r++) {
-            line = "|"
-            for (i = 1; i <= nf; i++) {
-              v = c[r, i]
-              if (r == 2) { v = ""; for (k = 0; k < w[i]; k++) v = v "-"; if (i >= 3 && i <= 5) v = substr(v, 2) ":" }
-              pad = w[i] - length(v)
-              # right-align the figures
-              if (i >= 3 && i <= 5 && r > 2) line = line " " sprintf("%" pad "s", "") v " |"
-              else line = line " " v sprintf("%" pad "s", "") " |"
-            }
-            print line
-          } }'
-  echo
-  echo "Whole process = fork/exec to exit. seg evaluation (estimate) = median whole run - median run with"
-  echo "no segments on the same .segcol. CPU = mean user + system time of the timed runs (hyperfine only)."
-  echo "Ratios are of medians from this run; targets are goals, not checks."
-  echo "All counts were checked equal across engines before any figure was printed."
-} | tee "$OUT/table.md"
+print_table

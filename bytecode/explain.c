@@ -33,6 +33,23 @@ void seg_explain(FILE *out, const seg_program *p) {
   for (uint32_t m = 0; m < p->nmaps; m++)
     fprintf(out, "; m%u: %s per distinct value of c%u(%s)\n", m, seg_vtype_name(p->maps[m].type),
             p->maps[m].col, p->colnames[p->maps[m].col]);
+  /* event tables: their aggregates become columns before the pass */
+  for (uint32_t t = 0; t < p->nevtables; t++) {
+    const seg_evtable *et = &p->evtables[t];
+    fprintf(out, "; table %u '%s': events joined on %s", t, et->name, et->key);
+    if (et->time >= 0 && (uint32_t)et->time < et->ncols) fprintf(out, ", in time by %s", et->colnames[et->time]);
+    fprintf(out, "%s\n", et->filters ? "; its filters run over its events first (listed after this program)" : "");
+  }
+  for (uint32_t k = 0; k < p->nevcols; k++) {
+    const seg_evcol *a = &p->evcols[k];
+    const seg_evtable *et = &p->evtables[a->table];
+    char col[160] = "";
+    if (a->evcol >= 0 && (uint32_t)a->evcol < et->ncols) snprintf(col, sizeof col, " of %s", et->colnames[a->evcol]);
+    char cond[64] = "";
+    if (a->filter >= 0) snprintf(cond, sizeof cond, " where filter s%d holds", a->filter);
+    fprintf(out, "; c%u(%s) = %s%s of the events of table %u%s, per customer, before the pass\n", a->col,
+            p->colnames[a->col], seg_evfn_name((seg_evfn)a->fn), col, a->table, cond);
+  }
   /* rankings: two passes over the data, thresholds in between */
   for (uint32_t u = 0; u < p->nruse; u++) {
     const seg_ruse *r = &p->ruse[u];
@@ -101,5 +118,11 @@ void seg_explain(FILE *out, const seg_program *p) {
     fprintf(out, "; each customer in the first that holds it%s\n",
             pr->else_name ? (p->guard ? ", the rest the guard keeps in the else tier"
                                       : ", the rest in the else tier") : "");
+  }
+  for (uint32_t t = 0; t < p->nevtables; t++) {
+    if (!p->evtables[t].filters) continue;
+    fprintf(out, ";\n; table %u '%s': its filters, one segment each, run over its events (columns: its own, "
+            "then the customer's each event's customer has)\n", t, p->evtables[t].name);
+    seg_explain(out, p->evtables[t].filters);
   }
 }

@@ -406,6 +406,12 @@ const char *seg_aggfn_name(seg_aggfn f) {
   return (unsigned)f < SEG_AG__N ? names[f] : NULL;
 }
 
+const char *seg_evfn_name(seg_evfn f) {
+  static const char *const names[SEG_EV__N] = {"count", "any", "all", "sum", "avg", "min", "max",
+                                               "first", "last", "count_distinct"};
+  return (unsigned)f < SEG_EV__N ? names[f] : NULL;
+}
+
 /* ---- regular expressions ------------------------------------------------- */
 
 int seg_regex_compile(const char *pat, size_t len, void **out, char *err, size_t errlen) {

@@ -81,6 +81,15 @@ typedef enum seg_aggfn {
 /* "sum", ...; NULL past the end. */
 const char *seg_aggfn_name(seg_aggfn f);
 
+/* The aggregates over a customer's events (`count(orders where ...)`,
+** issue 15), computed per customer before the pass (runtime/events.c). */
+typedef enum seg_evfn {
+  SEG_EV_COUNT, SEG_EV_ANY, SEG_EV_ALL, SEG_EV_SUM, SEG_EV_AVG, SEG_EV_MIN, SEG_EV_MAX,
+  SEG_EV_FIRST, SEG_EV_LAST, SEG_EV_COUNT_DISTINCT, SEG_EV__N
+} seg_evfn;
+/* "count", "any", ...; NULL past the end. */
+const char *seg_evfn_name(seg_evfn f);
+
 enum {
   SEG_OPR_LT = 256, SEG_OPR_LE, SEG_OPR_GT, SEG_OPR_GE, SEG_OPR_EQ, SEG_OPR_NE,
   SEG_OPR_CONTAINS, SEG_OPR_STARTS, SEG_OPR_ENDS, SEG_OPR_MATCHES

@@ -50,6 +50,18 @@ void seg_program_free(seg_program *p) {
   free(p->mops);
   free(p->rsrc);
   free(p->ruse);
+  for (uint32_t k = 0; p->evtables && k < p->nevtables; k++) {
+    free(p->evtables[k].name);
+    free(p->evtables[k].key);
+    free(p->evtables[k].gather);
+    for (uint32_t c = 0; p->evtables[k].colnames && c < p->evtables[k].ncols; c++) free(p->evtables[k].colnames[c]);
+    free(p->evtables[k].colnames);
+    free(p->evtables[k].coltypes);
+    if (p->evtables[k].filters) seg_program_free(p->evtables[k].filters);
+    free(p->evtables[k].filters);
+  }
+  free(p->evtables);
+  free(p->evcols);
   for (uint32_t c = 0; p->colnames && c < p->ncols; c++) free(p->colnames[c]);
   free(p->colnames);
   free(p->coltypes);
@@ -70,6 +82,6 @@ int seg_program_set_columns(seg_program *p, const seg_schema_view *schema) {
 }
 
 seg_schema_view seg_program_columns(const seg_program *p) {
-  seg_schema_view v = {p->ncols, (const char *const *)p->colnames, p->coltypes, NULL};
+  seg_schema_view v = {.ncols = p->ncols, .names = (const char *const *)p->colnames, .types = p->coltypes, .may_be_missing = NULL};
   return v;
 }

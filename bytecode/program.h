@@ -149,7 +149,39 @@ typedef struct seg_split {
   uint32_t nokey;
 } seg_split;
 
-typedef struct seg_program {
+/* Event tables (`table orders by customer_id`, issue 15): before the
+** pass, each aggregate fills customer column col (one of the program's
+** last nevcols columns, after the data's own) from its table's events
+** (runtime/events.c); the rules read it like any other column.
+**   seg_evtable  one table: its name, the key column (same name in both
+**                tables), the time column of first()/last() (an index
+**                among its columns, -1 none); filters: a program run over
+**                the events (its columns: the table's ncols own, then
+**                the customer columns gather[] read per event through
+**                the key), its segment i the filter of some aggregates
+**   seg_evcol    fn (seg_evfn) of column evcol (-1: the events
+**                themselves) of the events of table `table` where
+**                filter segment `filter` holds (-1: all) */
+typedef struct seg_program seg_program;
+typedef struct seg_evtable {
+  char *name, *key;          /* owned                                   */
+  uint32_t custkey, evkey;   /* the key's column in each table          */
+  int32_t time;
+  uint32_t ncols;            /* the table's own columns, as compiled:   */
+  char **colnames;           /* owned, ncols: bound by name at run time */
+  seg_type *coltypes;        /* owned, ncols                            */
+  int32_t *gather;  uint32_t ngather;   /* owned                        */
+  seg_program *filters;      /* owned, or NULL (no aggregate filters)   */
+} seg_evtable;
+typedef struct seg_evcol {
+  uint32_t table;
+  uint8_t fn;
+  int32_t evcol;
+  int32_t filter;
+  uint32_t col;
+} seg_evcol;
+
+struct seg_program {
   seg_insn *code;   uint32_t ncode, capcode;
   int64_t *ki;      uint32_t nki, capki;
   double *kf;       uint32_t nkf, capkf;
@@ -173,7 +205,9 @@ typedef struct seg_program {
   char **colnames;           /* owned                                   */
   seg_type *coltypes;        /* owned                                   */
   int32_t today;
-} seg_program;
+  seg_evtable *evtables; uint32_t nevtables;
+  seg_evcol *evcols; uint32_t nevcols;  /* their columns: the last nevcols */
+};
 
 void seg_program_free(seg_program *p);
 

@@ -13,14 +13,14 @@
 
 #include "crc32.h"
 
-#define NSECTIONS 13
+#define NSECTIONS 14
 #define NCOUNTS 11                  /* PROG's u32 counts */
 #define XNODE_BYTES 55              /* one expression node in EXPR */
 #define HEADER_LEN (SEG_SEGC_MAGIC_LEN + 16)
 #define NO_DESC 0xffffffffu
 
 static const char *const TAGS[NSECTIONS] = {"PROG", "OPS ", "COLS", "CODE", "KINT", "KNUM", "SEGS", "MAPS", "EXPR", "MEAS",
-                                             "RANK", "TIER", "SPLT"};
+                                             "RANK", "TIER", "SPLT", "EVNT"};
 
 /* ---- growing byte buffer ------------------------------------------------ */
 
@@ -77,6 +77,22 @@ int seg_segc_save(const seg_program *p, const seg_segc_info *info, char **out, s
   buf b = {0};
   *out = NULL;
   *outlen = 0;
+  /* each event table's filter program, a .segc of its own inside EVNT */
+  char **blobs = calloc(p->nevtables + 1, sizeof *blobs);
+  size_t *bloblens = calloc(p->nevtables + 1, sizeof *bloblens);
+  if (!blobs || !bloblens) {
+    free(blobs);
+    free(bloblens);
+    snprintf(err, errlen, "out of memory");
+    return -1;
+  }
+  for (uint32_t t = 0; t < p->nevtables; t++)
+    if (p->evtables[t].filters && seg_segc_save(p->evtables[t].filters, info, &blobs[t], &bloblens[t], err, errlen)) {
+      for (uint32_t k = 0; k < t; k++) free(blobs[k]);
+      free(blobs);
+      free(bloblens);
+      return -1;
+    }
   /* the opcodes used, numbered in order of first use */
   int16_t idx[SEG_OP_COUNT];
   uint32_t nops = 0;
@@ -240,6 +256,38 @@ int seg_segc_save(const seg_program *p, const seg_segc_info *info, char **out, s
     for (uint32_t a = 0; a < sp->narms; a++) put_u32(&b, sp->buckets[a]);
   }
   END();
+  BEGIN("EVNT");
+  put_u32(&b, p->nevtables);
+  put_u32(&b, p->nevcols);
+  for (uint32_t t = 0; t < p->nevtables; t++) {
+    const seg_evtable *et = &p->evtables[t];
+    put_str(&b, et->name);
+    put_str(&b, et->key);
+    put_u32(&b, et->custkey);
+    put_u32(&b, et->evkey);
+    put_u32(&b, (uint32_t)et->time);
+    put_u32(&b, et->ncols);
+    for (uint32_t c = 0; c < et->ncols; c++) {
+      put_u8(&b, et->coltypes[c]);
+      put_str(&b, et->colnames[c]);
+    }
+    put_u32(&b, et->ngather);
+    for (uint32_t g = 0; g < et->ngather; g++) put_u32(&b, (uint32_t)et->gather[g]);
+    put_u32(&b, (uint32_t)bloblens[t]);
+    put(&b, blobs[t], bloblens[t]);
+    free(blobs[t]);
+  }
+  free(blobs);
+  free(bloblens);
+  for (uint32_t k = 0; k < p->nevcols; k++) {
+    const seg_evcol *a = &p->evcols[k];
+    put_u32(&b, a->table);
+    put_u8(&b, a->fn);
+    put_u32(&b, (uint32_t)a->evcol);
+    put_u32(&b, (uint32_t)a->filter);
+    put_u32(&b, a->col);
+  }
+  END();
 #undef BEGIN
 #undef END
   put_u32(&b, b.oom ? 0 : seg_crc32(0, b.p, b.n));
@@ -388,6 +436,98 @@ static int load_expr(rd *s, seg_xprog *x, uint32_t nn, uint32_t npool) {
   x->npool = npool;
   x->cappool = npool + 1;
   return 0;
+}
+
+/* EVNT: the event tables (each with its filter program, a .segc of its
+** own, loaded and verified like any) and the aggregates, every index
+** checked: the aggregates fill the program's last columns, in order, each
+** of the type its function gives. */
+static int load_events(rd *s, seg_program *p) {
+  uint32_t nt = get_u32(s, "EVNT"), na = get_u32(s, "EVNT");
+  if (s->failed) return -1;
+  if (nt > s->n / 24 || na > s->n / 17 || na > p->ncols || (na && !nt) || (nt && !na))
+    return fail(s, "EVNT: %u tables and %u aggregates in %zu bytes", nt, na, s->n);
+  uint32_t nbase = p->ncols - na;
+  p->evtables = calloc((size_t)nt + 1, sizeof *p->evtables);
+  p->evcols = calloc((size_t)na + 1, sizeof *p->evcols);
+  if (!p->evtables || !p->evcols) return fail(s, "out of memory");
+  for (uint32_t t = 0; t < nt && !s->failed; t++) {
+    seg_evtable *et = &p->evtables[t];
+    p->nevtables = t + 1;                 /* freed with the program from here on */
+    et->name = get_str(s, "a table name");
+    et->key = get_str(s, "a table key");
+    et->custkey = get_u32(s, "EVNT");
+    et->evkey = get_u32(s, "EVNT");
+    et->time = (int32_t)get_u32(s, "EVNT");
+    uint32_t nc = get_u32(s, "EVNT");
+    if (s->failed) break;
+    if (nc == 0 || nc > s->n / 5) return fail(s, "table %u: %u columns", t, nc);
+    et->colnames = calloc(nc, sizeof *et->colnames);
+    et->coltypes = calloc(nc, sizeof *et->coltypes);
+    if (!et->colnames || !et->coltypes) return fail(s, "out of memory");
+    et->ncols = nc;
+    for (uint32_t c = 0; c < nc && !s->failed; c++) {
+      uint32_t ty = get_u8(s, "EVNT");
+      if (ty >= SEG_NTYPES) return fail(s, "table %u: column %u of unknown type %u", t, c, ty);
+      et->coltypes[c] = (seg_type)ty;
+      et->colnames[c] = get_str(s, "a column name");
+    }
+    uint32_t ng = get_u32(s, "EVNT");
+    if (s->failed) break;
+    if (ng > s->n / 4) return fail(s, "table %u: %u gathered columns", t, ng);
+    if (ng && !(et->gather = calloc(ng, sizeof *et->gather))) return fail(s, "out of memory");
+    et->ngather = ng;
+    for (uint32_t g = 0; g < ng && !s->failed; g++) {
+      et->gather[g] = (int32_t)get_u32(s, "EVNT");
+      if (et->gather[g] < 0 || (uint32_t)et->gather[g] >= nbase) return fail(s, "table %u: gathered column out of range", t);
+    }
+    uint32_t bl = get_u32(s, "EVNT");
+    if (s->failed || !need(s, bl, "a filter program")) break;
+    if (et->custkey >= nbase || et->evkey >= nc || (et->time != -1 && (et->time < 0 || (uint32_t)et->time >= nc)) ||
+        p->coltypes[et->custkey] != et->coltypes[et->evkey] ||
+        (et->time >= 0 && et->coltypes[et->time] != SEG_DATE))
+      return fail(s, "table %u: its key or time column out of range or of the wrong type", t);
+    if (bl) {
+      char why[200];
+      if (!(et->filters = calloc(1, sizeof *et->filters))) return fail(s, "out of memory");
+      if (seg_segc_load(s->p + s->off, bl, NULL, et->filters, why, sizeof why) != 0)
+        return fail(s, "table %u's filters: %s", t, why);
+      if (et->filters->ncols != nc + ng || et->filters->nevtables)
+        return fail(s, "table %u: its filters read %u columns, not %u", t, et->filters->ncols, nc + ng);
+      for (uint32_t c = 0; c < nc + ng; c++)
+        if (et->filters->coltypes[c] != (c < nc ? et->coltypes[c] : p->coltypes[et->gather[c - nc]]))
+          return fail(s, "table %u: its filters read column %u as another type", t, c);
+      s->off += bl;
+    }
+  }
+  if (s->failed) return -1;
+  for (uint32_t k = 0; k < na && !s->failed; k++) {
+    seg_evcol *a = &p->evcols[k];
+    p->nevcols = k + 1;
+    a->table = get_u32(s, "EVNT");
+    a->fn = (uint8_t)get_u8(s, "EVNT");
+    a->evcol = (int32_t)get_u32(s, "EVNT");
+    a->filter = (int32_t)get_u32(s, "EVNT");
+    a->col = get_u32(s, "EVNT");
+    if (s->failed) break;
+    const seg_evtable *et = a->table < nt ? &p->evtables[a->table] : NULL;
+    int colfn = a->fn == SEG_EV_SUM || a->fn == SEG_EV_AVG || a->fn == SEG_EV_MIN || a->fn == SEG_EV_MAX ||
+                a->fn == SEG_EV_FIRST || a->fn == SEG_EV_LAST || a->fn == SEG_EV_COUNT_DISTINCT;
+    if (!et || a->fn >= SEG_EV__N || a->col != nbase + k || (a->evcol != -1 && (a->evcol < 0 ||
+        (uint32_t)a->evcol >= et->ncols)) || (colfn && a->evcol < 0) ||
+        (a->filter != -1 && (a->filter < 0 || !et->filters || (uint32_t)a->filter >= et->filters->nsegs)) ||
+        (a->fn == SEG_EV_ALL && a->filter < 0) || ((a->fn == SEG_EV_FIRST || a->fn == SEG_EV_LAST) && et->time < 0))
+      return fail(s, "aggregate %u: its table, function, columns or filter out of range", k);
+    seg_type x = a->evcol >= 0 ? et->coltypes[a->evcol] : SEG_INT;
+    seg_type want = a->fn == SEG_EV_COUNT || a->fn == SEG_EV_COUNT_DISTINCT ? SEG_INT
+                  : a->fn == SEG_EV_ANY || a->fn == SEG_EV_ALL ? SEG_BOOL : a->fn == SEG_EV_AVG ? SEG_NUM : x;
+    if (p->coltypes[a->col] != want ||
+        ((a->fn == SEG_EV_SUM || a->fn == SEG_EV_AVG) && x != SEG_INT && x != SEG_NUM) ||
+        ((a->fn == SEG_EV_MIN || a->fn == SEG_EV_MAX) && x != SEG_INT && x != SEG_NUM && x != SEG_DATE))
+      return fail(s, "aggregate %u: %s() of a %s column as a %s", k, seg_evfn_name((seg_evfn)a->fn), seg_type_name(x),
+                  seg_type_name(p->coltypes[a->col]));
+  }
+  return s->failed ? -1 : 0;
 }
 
 int seg_segc_load_ex(const void *data, size_t len, int skip_crc, seg_segc_info *info, seg_program *p, char *err,
@@ -675,6 +815,10 @@ int seg_segc_load_ex(const void *data, size_t len, int skip_crc, seg_segc_info *
   }
   if (s.failed) { r.failed = 1; goto bad; }
   if (done(&r, &s, "SPLT") != 0) goto bad;
+  if (section(&r, 13, &s) != 0 || load_events(&s, p) != 0 || done(&r, &s, "EVNT") != 0) {
+    if (s.failed) r.failed = 1;
+    goto bad;
+  }
   if (r.off != r.n) { fail(&r, "%zu bytes after the last section", r.n - r.off); goto bad; }
 
   int vrc = seg_program_verify(p, err, errlen);
@@ -702,16 +846,6 @@ int seg_segc_load(const void *bytes, size_t len, seg_segc_info *info, seg_progra
 
 /* ---- binding to the data's columns ---------------------------------------- */
 
-static int find_col(const seg_schema_view *v, const char *name) {
-  for (size_t i = 0; i < v->ncols; i++) if (strcmp(v->names[i], name) == 0) return (int)i;
-  int found = -1;
-  for (size_t i = 0; i < v->ncols; i++)
-    if (strcasecmp(v->names[i], name) == 0) {
-      if (found >= 0) return -1;
-      found = (int)i;
-    }
-  return found;
-}
 
 int seg_segc_bind(seg_program *p, const seg_schema_view *data, char *err, size_t errlen) {
   int *to = malloc(((size_t)p->ncols + 1) * sizeof *to);
@@ -726,10 +860,20 @@ int seg_segc_bind(seg_program *p, const seg_schema_view *data, char *err, size_t
   }
   for (uint32_t m = 0; m < p->nmaps; m++) read[p->maps[m].col] = 1;
   for (uint32_t a = 0; a < p->naggs; a++) if (p->aggs[a].col >= 0) read[p->aggs[a].col] = 1;
+  /* event tables: their key and the customer columns their filters read */
+  uint32_t nbase = p->ncols - p->nevcols;
+  for (uint32_t t = 0; t < p->nevtables; t++) {
+    read[p->evtables[t].custkey] = 1;
+    for (uint32_t g = 0; g < p->evtables[t].ngather; g++) read[p->evtables[t].gather[g]] = 1;
+  }
   for (uint32_t i = 0; i < p->ncols; i++) {
     to[i] = -1;
+    if (i >= nbase) {                     /* an event aggregate's column: after the data's own */
+      to[i] = (int)(data->ncols + (i - nbase));
+      continue;
+    }
     if (!read[i]) continue;
-    int j = find_col(data, p->colnames[i]);
+    int j = seg_schema_view_find(data, p->colnames[i]);
     if (j < 0) {
       snprintf(err, errlen, "the rules read column '%s' (%s), which the data does not have", p->colnames[i],
                seg_type_name(p->coltypes[i]));
@@ -756,7 +900,22 @@ int seg_segc_bind(seg_program *p, const seg_schema_view *data, char *err, size_t
   for (uint32_t i = 0; i < p->x.nn; i++)
     if (p->x.n[i].kind == SEG_N_NAME && p->x.n[i].col >= 0 && (uint32_t)p->x.n[i].col < p->ncols)
       p->x.n[i].col = to[p->x.n[i].col];
-  if (seg_program_set_columns(&cols, data) != 0) { snprintf(err, errlen, "out of memory"); goto out; }
+  for (uint32_t t = 0; t < p->nevtables; t++) {
+    p->evtables[t].custkey = (uint32_t)to[p->evtables[t].custkey];
+    for (uint32_t g = 0; g < p->evtables[t].ngather; g++) p->evtables[t].gather[g] = to[p->evtables[t].gather[g]];
+  }
+  for (uint32_t k = 0; k < p->nevcols; k++) p->evcols[k].col = (uint32_t)to[p->evcols[k].col];
+  /* the data's columns, then the event aggregates' */
+  const char **names = calloc(data->ncols + p->nevcols + 1, sizeof *names);
+  seg_type *types = calloc(data->ncols + p->nevcols + 1, sizeof *types);
+  if (!names || !types) { free(names); free(types); snprintf(err, errlen, "out of memory"); goto out; }
+  for (size_t c = 0; c < data->ncols; c++) { names[c] = data->names[c]; types[c] = data->types[c]; }
+  for (uint32_t i = nbase; i < p->ncols; i++) { names[to[i]] = p->colnames[i]; types[to[i]] = p->coltypes[i]; }
+  seg_schema_view all = {.ncols = data->ncols + p->nevcols, .names = names, .types = types};
+  int src = seg_program_set_columns(&cols, &all);
+  free(names);
+  free(types);
+  if (src != 0) { snprintf(err, errlen, "out of memory"); goto out; }
   for (uint32_t i = 0; i < p->ncols; i++)
     if (to[i] >= 0) cols.coltypes[to[i]] = p->coltypes[i];    /* equal, or an empty column's new type */
   /* the data's columns replace the compiled ones */

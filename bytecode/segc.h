@@ -2,10 +2,10 @@
 ** segc.h -- saved bytecode: `seg compile` writes a .segc file, `seg run`
 ** and `seg explain` load it, verified, instead of compiling rules.
 **
-** File format (version 4), little-endian throughout:
+** File format (version 5), little-endian throughout:
 **
-**   magic "SEGC\r\n\x1a\n", u32 version, u32 flags, i32 today, u32 nsections (13)
-**   13 sections, in this order, each  u32 tag, u32 length, payload:
+**   magic "SEGC\r\n\x1a\n", u32 version, u32 flags, i32 today, u32 nsections (14)
+**   14 sections, in this order, each  u32 tag, u32 length, payload:
 **     "PROG"  u32 nregs, maxdepth, ncode, nki, nkf, nmaps, nsegs, ncols, nops,
 **             nnodes, npool
 **     "OPS "  nops x (u8 len, name, u8 len, operand format): the opcodes the
@@ -40,6 +40,15 @@
 **             location, i32 base segment or -1 (everyone), u32 key column,
 **             u32 first arm segment, u32 narms, u32 nokey condition slot,
 **             narms x u32 buckets): the splits (version 4)
+**     "EVNT"  u32 ntables, nevcols; ntables x (u32 len, name, u32 len, key,
+**             u32 customer key column, u32 event key column, i32 time
+**             column or -1, u32 ncols, ncols x (u8 seg_type, u32 len, name),
+**             u32 ngather, ngather x u32 customer column, u32 len, a whole
+**             .segc of the table's filter program or 0 bytes); nevcols x
+**             (u32 table, u8 seg_evfn, i32 event column or -1, i32 filter
+**             segment or -1, u32 column): the event tables and their
+**             aggregates, which fill the program's last nevcols columns
+**             (version 5)
 **   u32 CRC-32 (IEEE, as zlib's crc32) of every byte before it.
 **
 ** flags: bit 0, the rules read today's date (`today`, `within`, `ago`,
@@ -71,7 +80,7 @@
 #include <stdint.h>
 #include "program.h"
 
-#define SEG_SEGC_VERSION 4
+#define SEG_SEGC_VERSION 5
 #define SEG_SEGC_MAGIC "SEGC\r\n\x1a\n"
 #define SEG_SEGC_MAGIC_LEN 8
 

@@ -123,9 +123,12 @@ done:
 int seg_cmd_check(int argc, char **argv) {
   const char *schema = NULL, *data = NULL, *today_opt = NULL, *format = NULL;
   int strict = 0, ninputs = 0, require_guard = 0;
+  seg_cli_list evspecs = {calloc((size_t)argc + 1, sizeof(const char *)), 0};   /* --table */
+  seg_cli_evtables ev = {0};
   const seg_cli_opt options[] = {
     {"--schema", NULL, SEG_OPT_VALUE, &schema},
     {"--data", NULL, SEG_OPT_VALUE, &data},
+    {"--table", NULL, SEG_OPT_LIST, &evspecs},
     {"--today", NULL, SEG_OPT_VALUE, &today_opt},
     {"--format", NULL, SEG_OPT_VALUE, &format},
     {"--strict", NULL, SEG_OPT_FLAG, &strict},
@@ -134,6 +137,7 @@ int seg_cmd_check(int argc, char **argv) {
   const seg_cli_spec spec = {options, -1, 1, "unknown option '%s' for this command", seg_cli_usage};
   const char **inputs = calloc((size_t)argc + 1, sizeof *inputs);
   if (!inputs) { fprintf(stderr, "seg: out of memory\n"); return SEG_EXIT_USAGE; }
+  if (!evspecs.v) { fprintf(stderr, "seg: out of memory\n"); free(inputs); return SEG_EXIT_USAGE; }
   seg_cli_parse(&spec, argc, argv, inputs, &ninputs);
   if (ninputs == 0) seg_cli_usage("%s", "check needs rules files or folders");
   seg_render_format fmt = SEG_RENDER_TEXT;
@@ -149,6 +153,7 @@ int seg_cmd_check(int argc, char **argv) {
   char **srcs = NULL;
   size_t nrf = 0;
   int rc = seg_cli_schema(schema, data, &s, &t, &sv);
+  if (rc == 0) rc = seg_cli_schema_tables(&evspecs, data, &ev, &sv);
   if (rc != 0) goto done;
   int32_t today = seg_cli_today(today_opt);
 
@@ -191,7 +196,9 @@ int seg_cmd_check(int argc, char **argv) {
                    "no 'require' guard in this file, and --require-guard asks for one: every rules file must "
                    "say whom it may reach, e.g. `require email_opt_in is true`");
     /* --data: a priority's tiers counted on it, W0221 where one is empty */
-    if (data && t.nrows && cs[i].ok && cs[i].prog.nprios && empty_tiers(&cs[i], &t, src, len, data) != 0) {
+    /* (not for rules that read event tables: their columns are filled only by a run) */
+    if (data && t.nrows && cs[i].ok && cs[i].prog.nprios && !cs[i].prog.nevcols &&
+        empty_tiers(&cs[i], &t, src, len, data) != 0) {
       rc = SEG_EXIT_USAGE;
       continue;
     }
@@ -221,6 +228,8 @@ done:
   free(srcs);
   seg_schema_free(&s);
   seg_table_free(&t);
+  seg_cli_evtables_free(&ev);
+  free(evspecs.v);
   free(inputs);
   return rc;
 }

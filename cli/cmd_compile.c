@@ -26,21 +26,30 @@
 int seg_cmd_compile(int argc, char **argv) {
   const char *rules = NULL, *out = NULL, *schema = NULL, *data = NULL, *today_opt = NULL;
   int force = 0, npos;
+  seg_cli_list evspecs = {calloc((size_t)argc + 1, sizeof(const char *)), 0};   /* --table */
+  seg_cli_evtables ev = {0};
   const seg_cli_opt options[] = {
     {"--output", "-o", SEG_OPT_VALUE, &out},
     {"--schema", NULL, SEG_OPT_VALUE, &schema},
     {"--data", NULL, SEG_OPT_VALUE, &data},
+    {"--table", NULL, SEG_OPT_LIST, &evspecs},
     {"--today", NULL, SEG_OPT_VALUE, &today_opt},
     {"--force", NULL, SEG_OPT_FLAG, &force},
     {NULL, NULL, 0, NULL}};
   const seg_cli_spec spec = {options, 1, 0, "unknown option '%s' for this command", seg_cli_usage};
+  if (!evspecs.v) { fprintf(stderr, "seg: out of memory\n"); return SEG_EXIT_USAGE; }
   seg_cli_parse(&spec, argc, argv, &rules, &npos);
   if (!rules) seg_cli_usage("%s", "compile needs a rules file");
   if (!out) seg_cli_usage("%s", "compile needs -o OUT.segc");
-  const char *inputs[] = {rules, schema ? schema : "-", data ? data : "-", NULL};
-  if (seg_cli_output_ok("-o", out, inputs) != 0 ||
-      seg_cli_overwrite_ok("-o", out, SEG_SEGC_MAGIC, SEG_SEGC_MAGIC_LEN, ".segc file", force) != 0)
+  const char *fixed[] = {rules, schema ? schema : "-", data ? data : "-"};
+  const char **inputs = seg_cli_inputs(fixed, 3, &evspecs);      /* and each --table's file */
+  int bad = !inputs || seg_cli_output_ok("-o", out, inputs) != 0 ||
+            seg_cli_overwrite_ok("-o", out, SEG_SEGC_MAGIC, SEG_SEGC_MAGIC_LEN, ".segc file", force) != 0;
+  free(inputs);
+  if (bad) {
+    free(evspecs.v);
     return 2;
+  }
   const char *pinned = seg_cli_today_given(today_opt);
   int32_t today = seg_cli_today(today_opt);
 
@@ -51,6 +60,7 @@ int seg_cmd_compile(int argc, char **argv) {
   char *bytes = NULL;
   size_t len = 0;
   int rc = seg_cli_schema(schema, data, &s, &t, &sv);
+  if (rc == 0) rc = seg_cli_schema_tables(&evspecs, data, &ev, &sv);
   if (rc != 0) goto done;
   rc = seg_cli_compile_rules(rules, &sv, today, &c);
   if (rc != 0) goto done;
@@ -93,6 +103,8 @@ done:
   seg_compiled_free(&c);
   seg_schema_free(&s);
   seg_table_free(&t);
+  seg_cli_evtables_free(&ev);
+  free(evspecs.v);
   return rc;
 }
 

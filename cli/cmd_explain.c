@@ -13,19 +13,27 @@
 int seg_cmd_explain(int argc, char **argv) {
   const char *schema = NULL, *data = NULL, *today_opt = NULL, *pos[1];
   int npos;
+  seg_cli_list evspecs = {calloc((size_t)argc + 1, sizeof(const char *)), 0};   /* --table */
+  seg_cli_evtables ev = {0};
   const seg_cli_opt options[] = {
     {"--schema", NULL, SEG_OPT_VALUE, &schema},
     {"--data", NULL, SEG_OPT_VALUE, &data},
+    {"--table", NULL, SEG_OPT_LIST, &evspecs},
     {"--today", NULL, SEG_OPT_VALUE, &today_opt},
     {NULL, NULL, 0, NULL}};
   const seg_cli_spec spec = {options, 1, 0, "unknown option '%s' for this command", seg_cli_usage};
+  if (!evspecs.v) { fprintf(stderr, "seg: out of memory\n"); return SEG_EXIT_USAGE; }
   seg_cli_parse(&spec, argc, argv, pos, &npos);
   if (npos != 1) seg_cli_usage("%s", "explain needs a rules file");
-  if (seg_cli_is_segc_file(pos[0])) return seg_cli_segc_explain(pos[0]);
+  if (seg_cli_is_segc_file(pos[0])) {
+    free(evspecs.v);
+    return seg_cli_segc_explain(pos[0]);
+  }
   seg_schema s = {0};
   seg_table t = {0};
   seg_schema_view sv;
   int rc = seg_cli_schema(schema, data, &s, &t, &sv);
+  if (rc == 0) rc = seg_cli_schema_tables(&evspecs, data, &ev, &sv);
   if (rc == 0) {
     seg_compiled c = {0};
     int32_t today = seg_cli_today(today_opt);
@@ -39,6 +47,8 @@ int seg_cmd_explain(int argc, char **argv) {
   }
   seg_schema_free(&s);
   seg_table_free(&t);
+  seg_cli_evtables_free(&ev);
+  free(evspecs.v);
   return rc;
 }
 

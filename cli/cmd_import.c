@@ -16,22 +16,40 @@ int seg_cmd_schema(int argc, char **argv) {
   seg_cli_csv csv = {0};
   const char *pos[1];
   int npos;
+  seg_cli_list evspecs = {calloc((size_t)argc + 1, sizeof(const char *)), 0};   /* --table */
   const seg_cli_opt options[] = {
     SEG_CLI_CSV_READ_OPTS(csv),
+    {"--table", NULL, SEG_OPT_LIST, &evspecs},
     {NULL, NULL, 0, NULL}};
   const seg_cli_spec spec = {options, 1, 0, "unknown option '%s' for this command", seg_cli_usage};
+  if (!evspecs.v) { fprintf(stderr, "seg: out of memory\n"); return SEG_EXIT_USAGE; }
   seg_cli_parse(&spec, argc, argv, pos, &npos);
   if (npos != 1) seg_cli_usage("%s", "schema needs a CSV or .segcol file");
   seg_table t = {0};
   seg_schema s = {0}, pinned = {0};
+  seg_cli_evtables ev = {0};
   int rc = SEG_EXIT_USAGE;
   seg_import_more m = seg_cli_csv_more(&csv, &pinned);
-  if (seg_cli_load_table(pos[0], csv.skip_bad || csv.max_bad, &m, &t) == 0) {
-    if (seg_schema_from_table(&t, &s) != 0) fprintf(stderr, "seg: out of memory\n");
+  if (seg_cli_load_table(pos[0], csv.skip_bad || csv.max_bad, &m, &t) == 0 &&
+      seg_cli_evtables_load(&evspecs, csv.skip_bad || csv.max_bad, &ev) == 0) {
+    /* one `table NAME` section per --table, after the customers' columns */
+    int oom = seg_schema_from_table(&t, &s) != 0;
+    if (!oom && ev.n) {
+      s.table_names = calloc(ev.n, sizeof *s.table_names);
+      s.tables = calloc(ev.n, sizeof *s.tables);
+      oom = !s.table_names || !s.tables;
+      for (size_t i = 0; !oom && i < ev.n; i++) {
+        s.ntables = i + 1;
+        oom = !(s.table_names[i] = strdup(ev.names[i])) || seg_schema_from_table(&ev.t[i], &s.tables[i]) != 0;
+      }
+    }
+    if (oom) fprintf(stderr, "seg: out of memory\n");
     else rc = seg_schema_print(stdout, &s, t.nrows) == 0 ? 0 : SEG_EXIT_USAGE;
   }
   seg_schema_free(&s);
   seg_table_free(&t);
+  seg_cli_evtables_free(&ev);
+  free(evspecs.v);
   return rc;
 }
 

@@ -431,12 +431,13 @@ int seg_cmd_run(int argc, char **argv) {
       seg_cli_usage("--min-size: '%s' is not a number of customers (0: no W0211)", min_size_s);
     min_size = v;
   }
-  const char *inputs[] = {a.rules, a.data, a.exclude, NULL};     /* no --exclude: the list ends early */
+  const char *fixed[] = {a.rules, a.data, a.exclude};           /* and each --table's file */
+  const char **inputs = seg_cli_inputs(fixed, 3, &a.tables);
   const char *members = mem.path ? mem.path : mem.dir;          /* members are written */
   seg_cli_eval e = {0};
   seg_measures ms = {0};
   seg_tiers tiers = {0};
-  if (seg_cli_members_check(&mem, inputs) != 0) goto done;
+  if (!inputs || seg_cli_members_check(&mem, inputs) != 0) goto done;
   /* --measure "sum(total_spend)": a measure named by its own text, after the file's statements */
   size_t xcap = 1;
   for (int k = 0; k < adhoc.n; k++) xcap += 3 * strlen(adhoc.v[k]) + 32;
@@ -477,8 +478,8 @@ int seg_cmd_run(int argc, char **argv) {
                     trace || (trace_env && strcmp(trace_env, "1") == 0) ? stderr : NULL, NULL, NULL, NULL};
   if (e.c.prog.nprios) vo.want_members = 1;          /* the tiers are computed from the members */
   seg_cli_eval_pairs(&e, &vo);
-  warn_sparse_measures(a.rules, &e.c.prog, &e.t);
   if (seg_cli_eval_run(&e, &a, &vo) != 0) goto done;
+  warn_sparse_measures(a.rules, &e.c.prog, &e.t);   /* after the run: it may read event aggregates' columns */
   seg_cli_size_warnings(&e, a.rules, min_size);      /* W0211, W0212: never the exit code */
   char err[512];
   /* the measures before any file is written: a sum that does not fit stops the run with nothing written */
@@ -505,6 +506,7 @@ int seg_cmd_run(int argc, char **argv) {
   else report_table(rep, &r);
   rc = fflush(rep) == 0 && !ferror(rep) ? 0 : SEG_EXIT_USAGE;
 done:
+  free(inputs);
   seg_tiers_free(&tiers);
   seg_measures_free(&ms);
   seg_cli_eval_free(&e);

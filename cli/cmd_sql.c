@@ -15,6 +15,8 @@ int seg_cmd_sql(int argc, char **argv) {
   const char *schema = NULL, *data = NULL, *today_opt = NULL, *dialect = NULL, *shape = NULL, *table = NULL;
   const char *key = NULL, *view = NULL, *out = NULL, *pos[1];
   int npos, force = 0, today_param = 0;
+  seg_cli_list evspecs = {calloc((size_t)argc + 1, sizeof(const char *)), 0};   /* --table */
+  seg_cli_evtables ev = {0};
   const seg_cli_opt options[] = {
     {"--dialect", NULL, SEG_OPT_VALUE, &dialect},
     {"--schema", NULL, SEG_OPT_VALUE, &schema},
@@ -22,15 +24,22 @@ int seg_cmd_sql(int argc, char **argv) {
     {"--today", NULL, SEG_OPT_VALUE, &today_opt},
     {"--today-param", NULL, SEG_OPT_FLAG, &today_param},
     {"--shape", NULL, SEG_OPT_VALUE, &shape},
-    {"--table", NULL, SEG_OPT_VALUE, &table},
+    {"--table", NULL, SEG_OPT_LIST, &evspecs},   /* NAME: the customers' table; NAME=FILE: an event table */
     {"--key", NULL, SEG_OPT_VALUE, &key},
     {"--view", NULL, SEG_OPT_VALUE, &view},
     {"-o", "--output", SEG_OPT_VALUE, &out},
     {"--force", NULL, SEG_OPT_FLAG, &force},
     {NULL, NULL, 0, NULL}};
   const seg_cli_spec spec = {options, 1, 0, "unknown option '%s' for this command", seg_cli_usage};
+  if (!evspecs.v) { fprintf(stderr, "seg: out of memory\n"); return SEG_EXIT_USAGE; }
   seg_cli_parse(&spec, argc, argv, pos, &npos);
   if (npos != 1) seg_cli_usage("%s", "sql needs a rules file");
+  int nev = 0;                          /* --table NAME names the customers' table; NAME=FILE is an event table's data */
+  for (int i = 0; i < evspecs.n; i++) {
+    if (!strchr(evspecs.v[i], '=')) table = evspecs.v[i];
+    else evspecs.v[nev++] = evspecs.v[i];
+  }
+  evspecs.n = nev;
   if (!dialect) seg_cli_usage("%s", "sql needs --dialect (sqlite, duckdb, postgres, clickhouse, bigquery, snowflake, spark or trino)");
   int d = seg_sql_dialect_of(dialect);
   if (d < 0) seg_cli_usage("--dialect: '%s' is not one of sqlite, duckdb, postgres, clickhouse, bigquery, snowflake, spark, trino", dialect);
@@ -42,10 +51,15 @@ int seg_cmd_sql(int argc, char **argv) {
   if (sh < 0) seg_cli_usage("--shape: '%s' is not one of counts, members, flags", shape);
   if (view && sh != SEG_SQL_FLAGS) seg_cli_usage("%s", "--view: only with --shape flags");
   if (out) {
-    const char *inputs[] = {pos[0], schema ? schema : "-", data ? data : "-", NULL};
-    if (seg_cli_output_ok("-o", out, inputs) != 0 ||
-        seg_cli_overwrite_ok("-o", out, "--", 2, "SQL file", force) != 0)
+    const char *fixed[] = {pos[0], schema ? schema : "-", data ? data : "-"};
+    const char **inputs = seg_cli_inputs(fixed, 3, &evspecs);    /* and each --table's file */
+    int bad = !inputs || seg_cli_output_ok("-o", out, inputs) != 0 ||
+              seg_cli_overwrite_ok("-o", out, "--", 2, "SQL file", force) != 0;
+    free(inputs);
+    if (bad) {
+      free(evspecs.v);
       return SEG_EXIT_USAGE;
+    }
   }
   seg_schema s = {0};
   seg_table t = {0};
@@ -53,6 +67,7 @@ int seg_cmd_sql(int argc, char **argv) {
   seg_compiled c = {0};
   char *src = NULL;
   int rc = seg_cli_schema(schema, data, &s, &t, &sv);
+  if (rc == 0) rc = seg_cli_schema_tables(&evspecs, data, &ev, &sv);
   if (rc != 0) goto done;
   int32_t today = seg_cli_today(today_opt);
   rc = seg_cli_compile_rules(pos[0], &sv, today, &c);
@@ -102,5 +117,7 @@ done:
   seg_compiled_free(&c);
   seg_schema_free(&s);
   seg_table_free(&t);
+  seg_cli_evtables_free(&ev);
+  free(evspecs.v);
   return rc;
 }

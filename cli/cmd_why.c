@@ -488,10 +488,11 @@ static size_t find_key(const keyindex *ix, const char *key) {
 int seg_cmd_why(int argc, char **argv) {
   seg_cli_csv csv = {0};
   const char *today_opt = NULL, *format = NULL, *key_col = NULL, *exclude = NULL, *pos[2];
-  seg_cli_list segments = {NULL, 0}, keys = {NULL, 0};
+  seg_cli_list segments = {NULL, 0}, keys = {NULL, 0}, evspecs = {NULL, 0};
   int npos;
   const seg_cli_opt options[] = {
     {"--key", NULL, SEG_OPT_LIST, &keys},
+    {"--table", NULL, SEG_OPT_LIST, &evspecs},
     {"--key-column", NULL, SEG_OPT_VALUE, &key_col},
     {"--today", NULL, SEG_OPT_VALUE, &today_opt},
     {"--format", NULL, SEG_OPT_VALUE, &format},
@@ -502,10 +503,12 @@ int seg_cmd_why(int argc, char **argv) {
   const seg_cli_spec spec = {options, 2, 0, "unknown option '%s' for this command", seg_cli_usage};
   segments.v = calloc((size_t)argc + 1, sizeof *segments.v);
   keys.v = calloc((size_t)argc + 1, sizeof *keys.v);
-  if (!segments.v || !keys.v) {
+  evspecs.v = calloc((size_t)argc + 1, sizeof *evspecs.v);
+  if (!segments.v || !keys.v || !evspecs.v) {
     fprintf(stderr, "seg: out of memory\n");
     free(segments.v);
     free(keys.v);
+    free(evspecs.v);
     return SEG_EXIT_USAGE;
   }
   seg_cli_parse(&spec, argc, argv, pos, &npos);
@@ -519,10 +522,12 @@ int seg_cmd_why(int argc, char **argv) {
             "file it was compiled from\n", pos[0]);
     free(segments.v);
     free(keys.v);
+    free(evspecs.v);
     return SEG_EXIT_USAGE;
   }
   int32_t today = seg_cli_today(today_opt);
   seg_table t = {0};
+  seg_cli_evtables ev = {0};
   seg_compiled c = {0};
   seg_result res = {0}, wres = {0};
   seg_cli_excluded ex = {0};
@@ -542,6 +547,8 @@ int seg_cmd_why(int argc, char **argv) {
   if (seg_cli_load_table(pos[1], csv.skip_bad || csv.max_bad, &m, &t) != 0) goto done;
   if (seg_cli_data_view(&t, &dv) != 0) goto done;     /* as seg run: the same program */
   seg_schema_view sv = dv.sv;
+  if ((rc = seg_cli_evtables_load(&evspecs, csv.skip_bad || csv.max_bad, &ev)) != 0) goto done;
+  seg_cli_evtables_bind(&ev, &sv);
   if ((rc = seg_cli_compile_rules(pos[0], &sv, today, &c)) != 0) goto done;
   rc = SEG_EXIT_USAGE;
   int kcol = 0;
@@ -582,6 +589,7 @@ int seg_cmd_why(int argc, char **argv) {
   /* run's verdicts: the program run compiles, over the whole table */
   seg_vm_opts vo = {.want_members = 1, .threads = seg_cli_threads()};
   if (seg_cli_fit_empty(&t, &c.prog, pos[1]) != 0) goto done;
+  if (seg_cli_evtables_fill(&ev, &c.prog, &t, pos[1], vo.threads) != 0) goto done;
   if (seg_vm_run_opts(&c.prog, &t, &vo, &res, err, sizeof err) != 0) {
     fprintf(stderr, "seg: %s: %s\n", pos[1], err);
     goto done;
@@ -666,6 +674,8 @@ done:
   seg_result_free(&wres);
   seg_compiled_free(&c);
   seg_table_free(&t);
+  seg_cli_evtables_free(&ev);
+  free(evspecs.v);
   free(shown);
   seg_cli_data_view_free(&dv);
   seg_schema_free(&pinned);

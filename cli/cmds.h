@@ -53,12 +53,43 @@ typedef struct seg_cli_eval_args {
   const char *rules, *data;
   seg_cli_format fmt;
   const char *extra;        /* statements after the rules file's (run --measure), or NULL */
+  seg_cli_list tables;      /* --table NAME=FILE */
 } seg_cli_eval_args;
 int seg_cli_eval_parse(int argc, char **argv, const char *cmd, const seg_cli_opt *extra, seg_cli_eval_args *a);
 void seg_cli_eval_args_free(seg_cli_eval_args *a);
 
+/* cli/evtables.c: --table NAME=FILE, the event tables (issue 15). _load
+** reads each (a .segcol, or a CSV with the default options) and its
+** view; _bind gives the views to a schema view the rules compile
+** against; _fill aggregates them into cust for program p (after the
+** compile, before the VM), reporting the events that belong to no
+** customer. Each returns 0, or the exit code after a message; _free
+** releases everything (also after a failure). */
+typedef struct seg_cli_evtables {
+  size_t n;
+  char **names;
+  const char **paths;
+  seg_table *t;
+  seg_cli_dataview *dv;
+  seg_schema_view *views;
+} seg_cli_evtables;
+int seg_cli_evtables_load(const seg_cli_list *specs, int skip_bad, seg_cli_evtables *ev);
+void seg_cli_evtables_bind(const seg_cli_evtables *ev, seg_schema_view *sv);
+int seg_cli_evtables_fill(const seg_cli_evtables *ev, const seg_program *p, seg_table *cust, const char *data,
+                          unsigned threads);
+void seg_cli_evtables_free(seg_cli_evtables *ev);
+/* --table for the commands that check rules against --data or --schema
+** (check, compile, explain, sql): with --data, the tables loaded and
+** bound to sv; a schema file has a `table NAME` section each instead. */
+int seg_cli_schema_tables(const seg_cli_list *specs, const char *data, seg_cli_evtables *ev, seg_schema_view *sv);
+/* The input files an output must not overwrite: fixed[0..n) (NULLs
+** skipped) and the FILE of each --table NAME=FILE in specs (or NULL);
+** malloc'd and NULL-terminated, or NULL after a message (out of memory). */
+const char **seg_cli_inputs(const char *const *fixed, size_t n, const seg_cli_list *specs);
+
 typedef struct seg_cli_eval {
   seg_table t;
+  seg_cli_evtables ev;      /* --table: freed after t (t may share their dictionaries) */
   seg_compiled c;
   seg_result res;
   seg_cli_excluded ex;

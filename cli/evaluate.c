@@ -24,6 +24,7 @@ int seg_cli_eval_parse(int argc, char **argv, const char *cmd, const seg_cli_opt
     {"--today", NULL, SEG_OPT_VALUE, &a->today_opt},
     {"--format", NULL, SEG_OPT_VALUE, &a->format},
     {"--segment", NULL, SEG_OPT_LIST, &a->segments},
+    {"--table", NULL, SEG_OPT_LIST, &a->tables},
     {"--exclude", NULL, SEG_OPT_VALUE, &a->exclude},
     SEG_CLI_CSV_READ_OPTS(a->csv),
     SEG_CLI_CSV_SCHEMA_OPTS(a->csv)};
@@ -40,7 +41,8 @@ int seg_cli_eval_parse(int argc, char **argv, const char *cmd, const seg_cli_opt
   const char *pos[2];
   int npos;
   a->segments.v = calloc((size_t)argc + 1, sizeof *a->segments.v);
-  if (!a->segments.v) { fprintf(stderr, "seg: out of memory\n"); return SEG_EXIT_USAGE; }
+  a->tables.v = calloc((size_t)argc + 1, sizeof *a->tables.v);
+  if (!a->segments.v || !a->tables.v) { fprintf(stderr, "seg: out of memory\n"); return SEG_EXIT_USAGE; }
   seg_cli_parse(&spec, argc, argv, pos, &npos);
   if (npos != 2) {
     char what[64];
@@ -55,7 +57,9 @@ int seg_cli_eval_parse(int argc, char **argv, const char *cmd, const seg_cli_opt
 
 void seg_cli_eval_args_free(seg_cli_eval_args *a) {
   free(a->segments.v);
+  free(a->tables.v);
   a->segments.v = NULL;
+  a->tables.v = NULL;
 }
 
 void seg_cli_eval_free(seg_cli_eval *e) {
@@ -65,6 +69,7 @@ void seg_cli_eval_free(seg_cli_eval *e) {
   seg_result_free(&e->res);
   seg_compiled_free(&e->c);
   seg_table_free(&e->t);
+  seg_cli_evtables_free(&e->ev);
   seg_schema_free(&e->pinned);
   free(e->shown);
   seg_cli_data_view_free(&e->dv);
@@ -79,6 +84,9 @@ int seg_cli_eval_compile(seg_cli_eval *e, const seg_cli_eval_args *a, int32_t to
   ** speak only of missing values that exist (as check --data does) */
   if (seg_cli_data_view(&e->t, &e->dv) != 0) return SEG_EXIT_USAGE;
   seg_schema_view sv = e->dv.sv;
+  int rc = seg_cli_evtables_load(&a->tables, a->csv.skip_bad || a->csv.max_bad, &e->ev);
+  if (rc) return rc;
+  seg_cli_evtables_bind(&e->ev, &sv);
   if (seg_cli_is_segc_file(rules)) {
     if (a->extra) {
       fprintf(stderr, "seg: --measure needs a .seg rules file: a .segc carries the measures it was compiled with\n");
@@ -99,6 +107,8 @@ int seg_cli_eval_run(seg_cli_eval *e, const seg_cli_eval_args *a, const seg_vm_o
   char err[512];
   if (exclude && seg_cli_exclude(exclude, &e->t, &e->ex) != 0) return SEG_EXIT_USAGE;
   if (seg_cli_fit_empty(&e->t, &e->c.prog, data) != 0) return SEG_EXIT_USAGE;
+  int rc = seg_cli_evtables_fill(&e->ev, &e->c.prog, &e->t, data, vo->threads);
+  if (rc) return rc;
   if (seg_vm_run_opts(&e->c.prog, &e->t, vo, &e->res, err, sizeof err) != 0) {
     fprintf(stderr, "seg: %s: %s\n", data, err);       /* a damaged column of the data */
     return SEG_EXIT_USAGE;

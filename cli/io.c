@@ -203,7 +203,7 @@ uint8_t *seg_cli_empty_marks(const seg_table *t) {
 
 seg_schema_view seg_cli_table_view(const seg_table *t, const char **names, seg_type *types) {
   for (size_t i = 0; i < t->ncols; i++) { names[i] = t->cols[i].name; types[i] = t->cols[i].type; }
-  return (seg_schema_view){t->ncols, names, types, NULL};
+  return (seg_schema_view){.ncols = t->ncols, .names = names, .types = types, .may_be_missing = NULL};
 }
 
 int seg_cli_schema(const char *schema, const char *data, seg_schema *s, seg_table *t, seg_schema_view *sv) {
@@ -214,13 +214,15 @@ int seg_cli_schema(const char *schema, const char *data, seg_schema *s, seg_tabl
       fprintf(stderr, "seg: %s\n", err);
       return SEG_EXIT_USAGE;
     }
-    *sv = (seg_schema_view){s->ncols, (const char *const *)s->names, s->types, NULL};
+    *sv = (seg_schema_view){.ncols = s->ncols, .names = (const char *const *)s->names, .types = s->types,
+                            .may_be_missing = NULL, .ntables = s->ntables,
+                            .table_names = (const char *const *)s->table_names, .tables = s->tviews};
     return 0;
   }
   if (data) {
     if (seg_cli_load_table(data, 1, NULL, t) != 0) return SEG_EXIT_USAGE;
     if (seg_schema_from_table(t, s) != 0) { fprintf(stderr, "seg: out of memory\n"); return SEG_EXIT_USAGE; }
-    *sv = (seg_schema_view){s->ncols, (const char *const *)s->names, s->types, s->has_missing};
+    *sv = (seg_schema_view){.ncols = s->ncols, .names = (const char *const *)s->names, .types = s->types, .may_be_missing = s->has_missing};
     return 0;
   }
   seg_cli_usage("%s", "this command needs --schema FILE or --data DATA to know the columns");

@@ -28,7 +28,9 @@ static const command COMMANDS[] = {
    "check rules, no data needed",
    "      --format text|json|sarif|github|gitlab   text to stderr; the others, one document to stdout\n"
    "      --strict             warnings count as findings (exit 1)\n"
-   "      --require-guard      a file without a `require` guard is a finding (E0112)\n"},
+   "      --require-guard      a file without a `require` guard is a finding (E0112)\n"
+   "      --table NAME=FILE    with --data: an event table's data (repeatable); a schema file has a\n"
+   "                           `table NAME` section of its columns instead\n"},
   {"run", seg_cmd_run,
    "  seg run     RULES.seg DATA [options]                  ",
    "count segment members",
@@ -41,6 +43,7 @@ static const command COMMANDS[] = {
    "      --columns A,B        also write these columns after the key (repeatable; a missing value is empty)\n"
    "      --members-format csv|jsonl   jsonl: one JSON object a member, typed values, missing = null\n"
    "      --key COLUMN         the key column for --members (default: the first)\n"
+   "      --table NAME=FILE    an event table the rules read (`table NAME by KEY`): CSV or .segcol (repeatable)\n"
    "      --segment NAME       report only this segment (repeatable)\n"
    "      --measure EXPR       one more measure, e.g. \"sum(total_spend)\" (repeatable; its name is EXPR)\n"
    "      --exclude LIST.csv   a suppression list: the keys or e-mails (its header names the column) leave\n"
@@ -54,7 +57,8 @@ static const command COMMANDS[] = {
   {"overlap", seg_cmd_overlap,
    "  seg overlap RULES.seg DATA [options]                  ",
    "customers shared by each pair of segments",
-   "      --today, --format table|csv|json, --segment NAME, --exclude LIST.csv, and the CSV options: as for run\n"
+   "      --today, --format table|csv|json, --segment NAME, --exclude LIST.csv, --table NAME=FILE, and the\n"
+   "                           CSV options: as for run\n"
    "                           for each pair a, b (file order): customers in both, and their share of the\n"
    "                           smaller segment (0 when it is empty)\n"},
   {"why", seg_cmd_why,
@@ -69,6 +73,7 @@ static const command COMMANDS[] = {
    "                           skipped it) with the columns it read; csv: key,row,segment,member,value\n"
    "                           A key on several rows: each row is explained. Unknown key: exit 2.\n"
    "      --exclude LIST.csv   as for run: a listed customer is suppressed, in no segment\n"
+   "      --table NAME=FILE    an event table's data, as for run (an aggregate shows its value)\n"
    "                           (and the CSV options of run; a .segc is refused: it names no conditions)\n"},
   {"import", seg_cmd_import,
    "  seg import  EXPORT.csv -o OUT.segcol [options]       ",
@@ -91,14 +96,18 @@ static const command COMMANDS[] = {
    "                           column): their rows are not written at all\n"},
   {"schema", seg_cmd_schema,
    "  seg schema  EXPORT.csv | DATA.segcol                  ",
-   "print the inferred schema", ""},
+   "print the inferred schema",
+   "      --table NAME=FILE    also an event table's columns, in a `table NAME` section (repeatable)\n"},
   {"explain", seg_cmd_explain,
    "  seg explain RULES.seg (--schema FILE | --data DATA)   ",
-   "print the bytecode", ""},
+   "print the bytecode",
+   "      --table NAME=FILE    with --data: an event table's data, as for check (repeatable)\n"},
   {"compile", seg_cmd_compile,
    "  seg compile RULES.seg -o OUT.segc (--schema FILE | --data DATA) [--today D] [--force]   ",
    "save the bytecode;",
-   "              `seg run OUT.segc DATA` and `seg explain OUT.segc` load it (verified)\n"},
+   "              `seg run OUT.segc DATA` and `seg explain OUT.segc` load it (verified)\n"
+   "      --table NAME=FILE    with --data: an event table's data, as for check (a .segc keeps the\n"
+   "                           aggregates; `seg run OUT.segc DATA --table NAME=FILE` gives the events)\n"},
   {"diff", seg_cmd_diff,
    "  seg diff    OLD.seg NEW.seg DATA [--today D] [--format table|json] [--max-change P%]   ",
    "members added/removed per segment",
@@ -113,7 +122,8 @@ static const command COMMANDS[] = {
    "the rules as one SQL query",
    "      --dialect D          sqlite, duckdb, postgres, clickhouse (run by the tests); bigquery,\n"
    "                           snowflake, spark, trino (written from their documentation)\n"
-   "      --table T            the customers table (default: customers)\n"
+   "      --table T            the customers table (default: customers); --table NAME=FILE with --data:\n"
+   "                           an event table's data, as for check (its SQL table is NAME)\n"
    "      --shape counts|members|flags   a row per segment, per member, or per customer (default: counts)\n"
    "      --key COLUMN         members and flags: the key column (default: the first)\n"
    "      --view NAME          flags: as CREATE VIEW NAME\n"
@@ -139,6 +149,20 @@ static void usage(FILE *f) {
         "Exit codes: 0 success, 1 errors in the rules, 2 usage or input error.\n", f);
 }
 
+/* One command's help: `seg help CMD`, `seg CMD --help`. */
+static void usage_of(FILE *f, size_t i) {
+  fprintf(f, "usage:\n%s%s\n%s", COMMANDS[i].synopsis, COMMANDS[i].summary, COMMANDS[i].help);
+  fputs("\n"
+        "DATA is a .segcol file or a CSV export (imported in memory).\n"
+        "Exit codes: 0 success, 1 errors in the rules, 2 usage or input error. `seg help`: every command.\n", f);
+}
+
+static size_t command_index(const char *name) {
+  size_t i = 0;
+  while (i < NCOMMANDS && strcmp(name, COMMANDS[i].name) != 0) i++;
+  return i;
+}
+
 int main(int argc, char **argv) {
   signal(SIGXFSZ, SIG_IGN);    /* a file-size limit becomes EFBIG, reported */
   seg_cli_signals();           /* temporaries removed on SIGINT/SIGTERM/SIGHUP; SIGBUS reported */
@@ -150,9 +174,14 @@ int main(int argc, char **argv) {
   }
   if (argc < 2) { usage(stderr); return SEG_EXIT_USAGE; }
   const char *cmd = argv[1];
-  /* --help or -h anywhere after the command (seg CMD --help) */
+  /* --help or -h anywhere after the command (seg CMD --help): that command's help */
   for (int i = 2; i < argc; i++)
-    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) { usage(stdout); return SEG_EXIT_OK; }
+    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+      size_t k = command_index(cmd);
+      if (k < NCOMMANDS) usage_of(stdout, k);
+      else usage(stdout);
+      return SEG_EXIT_OK;
+    }
   if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
     usage(stdout);
     return SEG_EXIT_OK;
@@ -161,9 +190,10 @@ int main(int argc, char **argv) {
   if (strcmp(cmd, "help") == 0) {
     if (argc > 3) seg_cli_usage("unexpected argument '%s'", argv[3]);
     if (argc == 3) {
-      size_t i = 0;
-      while (i < NCOMMANDS && strcmp(argv[2], COMMANDS[i].name) != 0) i++;
+      size_t i = command_index(argv[2]);
       if (i == NCOMMANDS) seg_cli_usage("unknown command '%s'", argv[2]);
+      usage_of(stdout, i);
+      return SEG_EXIT_OK;
     }
     usage(stdout);
     return SEG_EXIT_OK;

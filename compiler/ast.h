@@ -48,6 +48,10 @@ struct seg_node {
   int depth;          /* height of the subtree (parser), through constants (sema) */
   int rank;           /* SEG_N_RANK: its use (codegen: seg_ruse index)    */
   int rfm;            /* sema: this `+` is an rfm() code (compared with text) */
+  int evagg;          /* sema: 1 + the event aggregate (ast->evaggs) this
+                         call became; it then reads its column col       */
+  seg_node *evwhere;  /* its filter then (event columns: not walked by the
+                         passes over customer expressions)              */
 };
 
 /* S_MEASURE: a value computed per segment over its members (expr over
@@ -62,8 +66,11 @@ struct seg_node {
 ** parser also appends one S_SEGMENT per arm right after it (name
 ** "q4.test", split set, rule `base and bucket(salt, key) lo..hi`), so every
 ** later pass sees the arms as ordinary segments; its own expr is `base and
-** key is missing` (the customers it leaves in no arm). */
-typedef enum seg_skind { S_LET, S_SEGMENT, S_MEASURE, S_REQUIRE, S_PRIORITY, S_SPLIT } seg_skind;
+** key is missing` (the customers it leaves in no arm).
+** S_TABLE (`table orders by customer_id [time order_date]`): an event
+** table joined on key (a name, the same column in both tables); timecol
+** the time column of first()/last() or NULL (then sema infers it). */
+typedef enum seg_skind { S_LET, S_SEGMENT, S_MEASURE, S_REQUIRE, S_PRIORITY, S_SPLIT, S_TABLE } seg_skind;
 
 /* One arm of a split: buckets [lo, lo + n) of 10,000 (n = share * 100). */
 typedef struct seg_arm {
@@ -95,7 +102,33 @@ typedef struct seg_stmt {
   int state;            /* cycle detection: 0 new, 1 visiting, 2 done   */
   int used;
   int broken;           /* sema reported an error in it: lint skips it   */
+  /* S_TABLE */
+  seg_node *timecol;    /* `time COL`, or NULL                           */
+  int table;            /* sema: index in the schema's tables, or -1      */
+  int tindex;           /* sema: its index among the file's tables        */
+  int keycol, evkey;    /* sema: the key in the customers' and its columns */
+  int evtime;           /* sema: its time column, -1 none, -2 ambiguous   */
+  int *gather;          /* sema: customer columns its filters read, in the
+                           order they follow its own columns (arena)      */
+  int ngather, capgather;
 } seg_stmt;
+
+/* An aggregate of an event table (`count(orders where ...)`): one value
+** per customer, computed from the events before the pass into column
+** col of the customers (after the data's own columns), which the rules
+** then read like any other. fn: seg_evfn; evcol: the event table's
+** column it reads, or -1; where: its filter (names resolved against the
+** event table, col >= the table's own columns naming customer columns
+** gathered, table->gather), or NULL. */
+typedef struct seg_evagg {
+  seg_stmt *table;
+  int fn;
+  int evcol;
+  seg_node *where;
+  seg_node *node;       /* its first use, for messages and seg sql       */
+  seg_vtype type;
+  int col;
+} seg_evagg;
 
 typedef struct seg_ast {
   seg_stmt *first, *last;
@@ -103,6 +136,9 @@ typedef struct seg_ast {
   int nmeasures;
   int npriorities;
   int nsplits;
+  int ntables;
+  seg_evagg *evaggs;    /* arena; sema */
+  int nevaggs, capevaggs;
 } seg_ast;
 
 seg_node *seg_node_new(seg_arena *a, seg_nkind k, seg_loc loc);

@@ -627,8 +627,26 @@ static void print_split(fctx *f, const seg_stmt *s, int si) {
   free(trail.p);
 }
 
+/* `table orders by customer_id [time order_date]`: one line, its
+** comments after it. */
+static void print_table(fctx *f, const seg_stmt *s, int si) {
+  sbuf *o = &f->out, trail = {0};
+  sb_puts(o, "table ");
+  put_name(o, s->name);
+  sb_puts(o, " by ");
+  put_name(o, s->key && s->key->str ? s->key->str : "");
+  if (s->timecol) { sb_puts(o, " time "); put_name(o, s->timecol->str ? s->timecol->str : ""); }
+  for (int c = 0; c < f->nc; c++)
+    if (f->c[c].stmt == si) put_comment_text(&trail, &f->c[c]);
+  put_comments_trailing(o, &trail);
+  sb_putc(o, '\n');
+  if (trail.oom) o->oom = 1;
+  free(trail.p);
+}
+
 static void print_stmt(fctx *f, const seg_stmt *s, int si) {
   sbuf *o = &f->out;
+  if (s->kind == S_TABLE) { print_table(f, s, si); return; }
   if (s->kind == S_PRIORITY) { print_priority(f, s, si); return; }
   if (s->kind == S_SPLIT) { print_split(f, s, si); return; }
   sbuf head = {0};

@@ -316,6 +316,24 @@ static int int_vs_fraction(const lint *l, const seg_node *subj, const seg_node *
          *x != floor(*x);
 }
 
+/* An event aggregate that is never negative (count, count_distinct) compared
+** so that it would have to be: `count(orders) < 0`, `-1 = count(orders)`. */
+static int count_below_zero(const lint *l, const seg_node *n) {
+  const seg_node *agg = n->a, *k = n->b;
+  int op = n->op;
+  if (!(agg->evagg) && k->evagg) {                /* the constant first: mirror the operator */
+    agg = n->b;
+    k = n->a;
+    op = op == SEG_OPR_LT ? SEG_OPR_GT : op == SEG_OPR_LE ? SEG_OPR_GE : op == SEG_OPR_GT ? SEG_OPR_LT
+       : op == SEG_OPR_GE ? SEG_OPR_LE : op;
+  }
+  double x;
+  if (!agg->evagg || !const_num(l, k, &x)) return 0;
+  int f = l->ast->evaggs[agg->evagg - 1].fn;
+  if (f != SEG_EV_COUNT && f != SEG_EV_COUNT_DISTINCT) return 0;
+  return (op == SEG_OPR_LT && x <= 0) || (op == SEG_OPR_LE && x < 0) || (op == SEG_OPR_EQ && x < 0);
+}
+
 /* Whether n can never be true; a short reason in why. */
 static int never_true(const lint *l, const seg_node *n, const uint8_t *never_seg, char *why, size_t wn) {
   char t[200];
@@ -359,6 +377,10 @@ static int never_true(const lint *l, const seg_node *n, const uint8_t *never_seg
     double x;
     if (n->op == SEG_OPR_EQ && (int_vs_fraction(l, n->a, n->b, &x) || int_vs_fraction(l, n->b, n->a, &x))) {
       snprintf(why, wn, "'%s' is never true", text_of(l, n->loc, t, sizeof t));
+      return 1;
+    }
+    if (n->op >= SEG_OPR_LT && n->op <= SEG_OPR_EQ && count_below_zero(l, n)) {
+      snprintf(why, wn, "'%s' is never true: a count of events is never negative", text_of(l, n->loc, t, sizeof t));
       return 1;
     }
     return 0;

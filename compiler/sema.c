@@ -36,6 +36,9 @@ typedef struct sema {
   int list_ok;            /* a name of a list `let` may stand here        */
   const uint8_t *empty;   /* may_be_missing, when some column is empty    */
   int in_agg;             /* checking an aggregate's column or filter     */
+  seg_stmt *ev;           /* checking the filter of an aggregate of this event table */
+  size_t nbase;           /* the data's own columns (event aggregates follow) */
+  int poisoned;           /* the statement read a table that has an error */
 } sema;
 
 #define ERR(s, code, loc, ...) seg_diag_add((s)->diags, SEG_SEV_ERROR, code, loc, __VA_ARGS__)
@@ -113,17 +116,7 @@ static void index_names(sema *s) {
   }
 }
 
-static int find_column(sema *s, const char *name) {
-  for (size_t i = 0; i < s->schema->ncols; i++)
-    if (strcmp(s->schema->names[i], name) == 0) return (int)i;
-  int found = -1;                       /* then case-insensitively, if unique */
-  for (size_t i = 0; i < s->schema->ncols; i++)
-    if (strcasecmp(s->schema->names[i], name) == 0) {
-      if (found >= 0) return -1;
-      found = (int)i;
-    }
-  return found;
-}
+static int find_column(sema *s, const char *name) { return seg_schema_view_find(s->schema, name); }
 
 /* The closest known name within rustc's bound (a third of the length). */
 static const char *suggest(sema *s, const char *name, int columns, int stmts, const char *const *extra) {
@@ -187,15 +180,28 @@ static int comparable(seg_vtype a, seg_vtype b) {
   return (numeric(a) && numeric(b)) || (a == b && a != VT_DURATION);
 }
 
+/* The name of the column a checked name reads: the event table's while
+** its filter is checked (then the customers' gathered after it). */
+static const char *col_name(sema *s, const seg_node *n) {
+  if (s->ev && s->ev->table >= 0) {
+    const seg_schema_view *e = &s->schema->tables[s->ev->table];
+    if ((size_t)n->col < e->ncols) return e->names[n->col];
+    return s->schema->names[s->ev->gather[(size_t)n->col - e->ncols]];
+  }
+  return (size_t)n->col < s->nbase ? s->schema->names[n->col] : n->str;
+}
+
 /* "int column 'age'", "text \"x\"", "a date value" -- for messages. */
 static const char *describe(sema *s, const seg_node *n) {
   char buf[200];
   const char *t = seg_vtype_name(n->type);
-  if (n->kind == SEG_N_NAME && n->col >= 0 && s->empty && s->empty[n->col] == SEG_COL_EMPTY)
+  if (n->evagg)
+    snprintf(buf, sizeof buf, "%s %s()", t, n->str);
+  else if (n->kind == SEG_N_NAME && n->col >= 0 && !s->ev && s->empty && s->empty[n->col] == SEG_COL_EMPTY)
     snprintf(buf, sizeof buf, "%s column '%s' (empty in every row of this data, so typed by its first use; "
              "pin its type with --schema)", t, s->schema->names[n->col]);
   else if (n->kind == SEG_N_NAME && n->col >= 0)
-    snprintf(buf, sizeof buf, "%s column '%s'", t, s->schema->names[n->col]);
+    snprintf(buf, sizeof buf, "%s column '%s'", t, col_name(s, n));
   else if (n->kind == SEG_N_NAME && n->ref)
     snprintf(buf, sizeof buf, "%s '%s' (a %s)", t, n->str, n->ref->kind == S_LET ? "constant" : "segment");
   else if (n->kind == SEG_N_STR)
@@ -224,6 +230,7 @@ static seg_vtype check(sema *s, seg_node *n);
 static seg_vtype check_inner(sema *s, seg_node *n);
 static void check_stmt(sema *s, seg_stmt *t);
 static void set_depth(sema *s, seg_node *n);
+static seg_vtype check_evagg(sema *s, seg_node *n, seg_stmt *tb, const char *dot);
 
 /* A value that must be known at compile time (a duration, a pattern). */
 static int require_constant(sema *s, seg_node *n, const char *what) {
@@ -234,10 +241,91 @@ static int require_constant(sema *s, seg_node *n, const char *what) {
   return n->type != VT_UNKNOWN;
 }
 
+/* ---- event tables (issue 15) ------------------------------------------ */
+
+
+/* The event table a statement name or a `T.col` prefix names, or NULL. */
+static seg_stmt *find_table(sema *s, const char *name, size_t len) {
+  char buf[256];
+  if (len >= sizeof buf) return NULL;
+  memcpy(buf, name, len);
+  buf[len] = 0;
+  seg_stmt *t = find_stmt(s, buf);
+  return t && t->kind == S_TABLE ? t : NULL;
+}
+
+/* Customer column col as read by a filter of table t: its index among
+** the columns the filter program sees (the table's, then the gathered). */
+static int gather_col(sema *s, seg_stmt *t, int col) {
+  size_t ne = s->schema->tables[t->table].ncols;
+  for (int i = 0; i < t->ngather; i++) if (t->gather[i] == col) return (int)ne + i;
+  if (t->ngather == t->capgather) {
+    int cap = t->capgather ? 2 * t->capgather : 8;
+    int *g = seg_arena_alloc(s->arena, (size_t)cap * sizeof *g);
+    if (!g) { s->diags->oom = 1; return -1; }
+    if (t->ngather) memcpy(g, t->gather, (size_t)t->ngather * sizeof *g);
+    t->gather = g;
+    t->capgather = cap;
+  }
+  t->gather[t->ngather++] = col;
+  return (int)ne + t->ngather - 1;
+}
+
+/* A name inside the filter of an aggregate of event table s->ev: a column
+** of the events first, then of the customer; constants as anywhere.
+** Returns 1 when it decided (type in *vt), 0 to go on as usual (a let). */
+static int check_ev_name(sema *s, seg_node *n, seg_vtype *vt) {
+  const seg_schema_view *e = &s->schema->tables[s->ev->table];
+  int ec = seg_schema_view_find(e, n->str);
+  *vt = VT_UNKNOWN;
+  if (ec >= 0) {
+    n->col = ec;
+    n->has_cols = 1;
+    *vt = vt_of(e->types[ec]);
+    n->textcol = *vt == VT_TEXT ? ec : -2;
+    return 1;
+  }
+  seg_stmt *t = find_stmt(s, n->str);
+  if (t && t->kind == S_LET) return 0;
+  int col = find_column(s, n->str);
+  if (col >= 0) {
+    int g = gather_col(s, s->ev, col);
+    if (g < 0) return 1;
+    n->col = g;
+    n->has_cols = 1;
+    *vt = vt_of(s->schema->types[col]);
+    n->textcol = *vt == VT_TEXT ? g : -2;
+    return 1;
+  }
+  if (t && t->kind != S_TABLE) {
+    ERR(s, "E0154", n->loc, "a filter over the events of '%s' reads their columns and the customer's, not %s '%s'; "
+        "write the condition itself", s->ev->name, t->kind == S_SEGMENT ? "segment" : "statement", n->str);
+    return 1;
+  }
+  int max = (int)strlen(n->str) / 3, bestd;
+  if (max < 1) max = 1;
+  bestd = max + 1;
+  const char *best = NULL;
+  for (size_t i = 0; i < e->ncols; i++) {
+    int d = seg_edit_distance(n->str, e->names[i], max);
+    if (d < bestd) { bestd = d; best = e->names[i]; }
+  }
+  if (!best) best = suggest(s, n->str, 1, 0, NULL);
+  char dym[300] = "";
+  if (best) snprintf(dym, sizeof dym, "; did you mean '%s'?", spelled(s, best));
+  ERR(s, "E0102", n->loc, "unknown column '%s': neither table '%s' nor the customers have it%s", n->str,
+      s->ev->name, dym);
+  return 1;
+}
+
 static seg_vtype check_name(sema *s, seg_node *n) {
+  if (s->ev && s->ev->table >= 0) {
+    seg_vtype vt;
+    if (check_ev_name(s, n, &vt)) return vt;
+  }
   seg_stmt *t = find_stmt(s, n->str);
   int col = find_column(s, n->str);
-  if (t && t != s->cur) {
+  if (t && t != s->cur && t->kind != S_TABLE) {
     n->ref = t;
     t->used = 1;
     if (t->kind == S_LET) {
@@ -311,6 +399,16 @@ static seg_vtype check_name(sema *s, seg_node *n) {
     return vt;
   }
   const char *dot = strchr(n->str, '.');
+  seg_stmt *tb = t && t->kind == S_TABLE ? t : dot ? find_table(s, n->str, (size_t)(dot - n->str)) : NULL;
+  if (tb) {
+    if (dot)
+      ERR(s, "E0155", n->loc, "'%s' is a column of the event table '%s', many rows per customer: aggregate it, "
+          "e.g. `sum(%s) > 100` or `any(%s where %s = ...)`", n->str, tb->name, n->str, tb->name, dot + 1);
+    else
+      ERR(s, "E0155", n->loc, "'%s' is an event table, many rows per customer: aggregate it, e.g. "
+          "`count(%s) > 2` or `any(%s where ...)`", n->str, tb->name, tb->name);
+    return VT_UNKNOWN;
+  }
   if (dot && dot != n->str && dot[1]) {  /* `q4.test`: an arm of a split */
     const char *best = NULL;
     int max = (int)strlen(n->str) / 3, bestd;
@@ -828,6 +926,11 @@ static seg_vtype check_inner(sema *s, seg_node *n) {
   case SEG_N_NAME: return check_name(s, n);
   case SEG_N_RANK: return check_rank(s, n);
   case SEG_N_CALL: {
+    if (n->list && n->list->kind == SEG_N_NAME && n->list->str) {   /* `count(orders ...)`, `sum(orders.amount)` */
+      const char *dot = strchr(n->list->str, '.');
+      seg_stmt *tb = find_table(s, n->list->str, dot ? (size_t)(dot - n->list->str) : strlen(n->list->str));
+      if (tb) return check_evagg(s, n, tb, dot);
+    }
     int rk = rank_k(n->str);
     if (rk && !n->b && !(rk == 100 && s->cur && s->cur->kind == S_MEASURE)) return check_rank_call(s, n, rk);
     int ag = 0;
@@ -1405,6 +1508,231 @@ static void type_empty_columns(sema *s, seg_schema_view *view) {
   s->empty = m;
 }
 
+/* An aggregate of an event table: `count(orders where ...)`,
+** `sum(orders.amount)`. The call becomes a read of column col, one of the
+** columns after the data's own that the runtime fills from the events
+** (runtime/events.c); the same aggregate written twice is one column. */
+static seg_vtype check_evagg(sema *s, seg_node *n, seg_stmt *tb, const char *dot) {
+  int f = 0;
+  while (seg_evfn_name((seg_evfn)f) && strcasecmp(seg_evfn_name((seg_evfn)f), n->str) != 0) f++;
+  if (!seg_evfn_name((seg_evfn)f)) {
+    ERR(s, "E0155", n->loc, "%s() does not aggregate events: over table '%s' use count, any, all, sum, avg, "
+        "min, max, first, last or count_distinct", n->str, tb->name);
+    return VT_UNKNOWN;
+  }
+  const char *fname = seg_evfn_name((seg_evfn)f);
+  if (s->ev) {
+    ERR(s, "E0104", n->loc, "%s() of events inside the filter of another aggregate of events: they do not nest",
+        fname);
+    return VT_UNKNOWN;
+  }
+  int nargs = 0;
+  for (seg_node *a = n->list; a; a = a->next) nargs++;
+  int needcol = f == SEG_EV_SUM || f == SEG_EV_AVG || f == SEG_EV_MIN || f == SEG_EV_MAX || f == SEG_EV_FIRST ||
+                f == SEG_EV_LAST || f == SEG_EV_COUNT_DISTINCT;
+  if (nargs != 1) {
+    ERR(s, "E0107", n->loc, "%s() takes one %s, found %d arguments", fname,
+        needcol ? "column of an event table: `sum(orders.amount where ...)`" : "event table: `count(orders where ...)`",
+        nargs);
+    return VT_UNKNOWN;
+  }
+  if (needcol && !dot) {
+    ERR(s, "E0107", n->list->loc, "%s() reads a column of the events: write `%s(%s.COLUMN)`", fname, fname, tb->name);
+    return VT_UNKNOWN;
+  }
+  if ((f == SEG_EV_ANY || f == SEG_EV_ALL) && dot) {
+    ERR(s, "E0107", n->list->loc, "%s() tests events, not a column: write `%s(%s where CONDITION)`", fname, fname,
+        tb->name);
+    return VT_UNKNOWN;
+  }
+  if (f == SEG_EV_ALL && !n->b) {
+    ERR(s, "E0107", n->loc, "all() needs a condition to hold for every event: `all(%s where CONDITION)`", tb->name);
+    return VT_UNKNOWN;
+  }
+  if (tb->table < 0) {                          /* the table statement's error says why */
+    s->poisoned = 1;
+    return VT_UNKNOWN;
+  }
+  const seg_schema_view *e = &s->schema->tables[tb->table];
+  int evcol = -1;
+  seg_vtype at = VT_UNKNOWN;
+  if (dot) {
+    evcol = seg_schema_view_find(e, dot + 1);
+    if (evcol < 0) {
+      int max = (int)strlen(dot + 1) / 3, bestd;
+      if (max < 1) max = 1;
+      bestd = max + 1;
+      const char *best = NULL;
+      for (size_t i = 0; i < e->ncols; i++) {
+        int d = seg_edit_distance(dot + 1, e->names[i], max);
+        if (d < bestd) { bestd = d; best = e->names[i]; }
+      }
+      if (best) ERR(s, "E0102", n->list->loc, "table '%s' has no column '%s'; did you mean '%s.%s'?", tb->name,
+                    dot + 1, tb->name, spelled(s, best));
+      else ERR(s, "E0102", n->list->loc, "table '%s' has no column '%s'", tb->name, dot + 1);
+      return VT_UNKNOWN;
+    }
+    at = vt_of(e->types[evcol]);
+    const char *need = NULL;
+    if ((f == SEG_EV_SUM || f == SEG_EV_AVG) && !numeric(at)) need = "numbers";
+    if ((f == SEG_EV_MIN || f == SEG_EV_MAX) && !numeric(at) && at != VT_DATE) need = "numbers or dates";
+    if (need) {
+      ERR(s, "E0103", n->list->loc, "%s() needs %s, found %s column '%s.%s'", fname, need, seg_vtype_name(at),
+          tb->name, e->names[evcol]);
+      return VT_UNKNOWN;
+    }
+  }
+  if ((f == SEG_EV_FIRST || f == SEG_EV_LAST) && tb->evtime < 0) {
+    if (tb->evtime == -1)
+      ERR(s, "E0152", n->loc, "%s() takes the %s event in time, but table '%s' has no date column; "
+          "there is no order to its events", fname, f == SEG_EV_FIRST ? "earliest" : "latest", tb->name);
+    else
+      ERR(s, "E0152", n->loc, "%s() takes the %s event in time, but table '%s' has several date columns; "
+          "say which orders its events: `table %s by %s time COLUMN`", fname, f == SEG_EV_FIRST ? "earliest"
+          : "latest", tb->name, tb->name, tb->key->str);
+    return VT_UNKNOWN;
+  }
+  if (n->b) {
+    s->ev = tb;
+    check(s, n->b);
+    s->ev = NULL;
+    if (n->b->type == VT_UNKNOWN) return VT_UNKNOWN;
+    if (n->b->type != VT_BOOL) {
+      ERR(s, "E0111", n->b->loc, "'where' needs a condition, found %s", describe(s, n->b));
+      return VT_UNKNOWN;
+    }
+  }
+  seg_vtype rt = f == SEG_EV_COUNT || f == SEG_EV_COUNT_DISTINCT ? VT_INT
+               : f == SEG_EV_ANY || f == SEG_EV_ALL ? VT_BOOL : f == SEG_EV_AVG ? VT_NUM : at;
+  seg_ast *ast = s->ast;
+  int k = 0;
+  for (; k < ast->nevaggs; k++) {
+    seg_evagg *g = &ast->evaggs[k];
+    if (g->table == tb && g->fn == f && g->evcol == evcol && !g->where == !n->b &&
+        (!n->b || seg_node_same(g->where, n->b)))
+      break;
+  }
+  if (k == ast->nevaggs) {
+    if (ast->nevaggs == ast->capevaggs) {
+      int cap = ast->capevaggs ? 2 * ast->capevaggs : 8;
+      seg_evagg *g = seg_arena_alloc(s->arena, (size_t)cap * sizeof *g);
+      if (!g) { s->diags->oom = 1; return VT_UNKNOWN; }
+      if (ast->nevaggs) memcpy(g, ast->evaggs, (size_t)ast->nevaggs * sizeof *g);
+      ast->evaggs = g;
+      ast->capevaggs = cap;
+    }
+    ast->evaggs[k] = (seg_evagg){tb, f, evcol, n->b, n, rt, (int)(s->nbase + (size_t)k)};
+    ast->nevaggs++;
+  }
+  char desc[300];
+  snprintf(desc, sizeof desc, "%s(%s%s)", fname, n->list->str, n->b ? " where ..." : "");
+  n->kind = SEG_N_NAME;
+  n->str = seg_arena_strndup(s->arena, desc, strlen(desc));
+  if (!n->str) { s->diags->oom = 1; n->str = ""; }
+  n->evagg = k + 1;
+  n->evwhere = n->b;
+  n->b = NULL;
+  n->list = NULL;
+  n->col = ast->evaggs[k].col;
+  n->has_cols = 1;
+  n->textcol = rt == VT_TEXT ? n->col : -2;
+  return rt;
+}
+
+/* `table orders by customer_id [time order_date]`: the data's table of
+** that name, the key in both (one type: int, text or date), the time
+** column first()/last() order by (declared, or the only date column). */
+static void check_table(sema *s, seg_stmt *t) {
+  const seg_schema_view *v = s->schema;
+  t->table = -1;
+  t->evtime = -1;
+  int found = -1;
+  for (size_t i = 0; i < v->ntables && found < 0; i++)
+    if (strcmp(v->table_names[i], t->name) == 0) found = (int)i;
+  for (size_t i = 0; i < v->ntables && found < 0; i++)
+    if (strcasecmp(v->table_names[i], t->name) == 0) found = (int)i;
+  if (found < 0) {
+    const char *best = NULL;
+    int max = (int)strlen(t->name) / 3, bestd;
+    if (max < 1) max = 1;
+    bestd = max + 1;
+    for (size_t i = 0; i < v->ntables; i++) {
+      int d = seg_edit_distance(t->name, v->table_names[i], max);
+      if (d < bestd) { bestd = d; best = v->table_names[i]; }
+    }
+    char dym[300] = "";
+    if (best) snprintf(dym, sizeof dym, " (the data has a table '%s')", best);
+    ERR(s, "E0150", t->name_loc, "no data for event table '%s'%s: give it with `--table %s=FILE`, or as a "
+        "`table %s` section of the schema file", t->name, dym, t->name, t->name);
+    return;
+  }
+  const seg_schema_view *e = &v->tables[found];
+  const char *key = t->key->str;
+  int kc = find_column(s, key), ke = seg_schema_view_find(e, key);
+  if (kc < 0 || ke < 0) {
+    ERR(s, "E0151", t->key->loc, "cannot join table '%s' on '%s': %s no column '%s'", t->name, key,
+        kc < 0 && ke < 0 ? "neither the customers nor the events have" : kc < 0 ? "the customers have" : "the events have",
+        key);
+    return;
+  }
+  if (v->types[kc] != e->types[ke]) {
+    ERR(s, "E0151", t->key->loc, "cannot join table '%s' on '%s': it is %s in the customers but %s in '%s'; "
+        "import both with the same type (--schema)", t->name, key, seg_type_name(v->types[kc]),
+        seg_type_name(e->types[ke]), t->name);
+    return;
+  }
+  if (v->types[kc] != SEG_INT && v->types[kc] != SEG_TEXT && v->types[kc] != SEG_DATE) {
+    ERR(s, "E0151", t->key->loc, "cannot join table '%s' on '%s': a key is an int, text or date column, not %s",
+        t->name, key, seg_type_name(v->types[kc]));
+    return;
+  }
+  t->keycol = kc;
+  t->evkey = ke;
+  if (t->timecol) {
+    int tc = seg_schema_view_find(e, t->timecol->str);
+    if (tc < 0 || e->types[tc] != SEG_DATE) {
+      ERR(s, "E0152", t->timecol->loc, tc < 0 ? "table '%s' has no column '%s' to order its events by"
+          : "table '%s' orders its events by a date column, and '%s' is not one", t->name, t->timecol->str);
+      return;
+    }
+    t->evtime = tc;
+  } else {
+    for (size_t i = 0; i < e->ncols; i++)
+      if (e->types[i] == SEG_DATE) t->evtime = t->evtime == -1 ? (int)i : -2;
+  }
+  t->table = found;
+}
+
+/* The event aggregates' columns after the data's own, in the view the
+** later passes (lint, codegen, seg sql) read: named for messages and
+** `seg explain`, typed by the aggregate, never missing for count, any,
+** all, sum and count_distinct. */
+static void add_event_columns(sema *s, seg_schema_view *view) {
+  seg_ast *ast = s->ast;
+  size_t nb = s->nbase, nt = nb + (size_t)ast->nevaggs;
+  const char **names = seg_arena_alloc(s->arena, nt * sizeof *names);
+  seg_type *types = seg_arena_alloc(s->arena, nt * sizeof *types);
+  uint8_t *mbm = view->may_be_missing ? seg_arena_alloc(s->arena, nt) : NULL;
+  if (!names || !types || (view->may_be_missing && !mbm)) { s->diags->oom = 1; return; }
+  memcpy(names, view->names, nb * sizeof *names);
+  memcpy(types, view->types, nb * sizeof *types);
+  if (mbm) memcpy(mbm, view->may_be_missing, nb);
+  for (int k = 0; k < ast->nevaggs; k++) {
+    const seg_evagg *g = &ast->evaggs[k];
+    char nm[320];
+    snprintf(nm, sizeof nm, "%s#%d", g->node->str, k);
+    names[nb + (size_t)k] = seg_arena_strndup(s->arena, nm, strlen(nm));
+    if (!names[nb + (size_t)k]) { s->diags->oom = 1; return; }
+    types[nb + (size_t)k] = type_of_vt(g->type);
+    if (mbm) mbm[nb + (size_t)k] = g->fn == SEG_EV_AVG || g->fn == SEG_EV_MIN || g->fn == SEG_EV_MAX ||
+                                   g->fn == SEG_EV_FIRST || g->fn == SEG_EV_LAST;
+  }
+  view->ncols = nt;
+  view->names = names;
+  view->types = types;
+  if (mbm) view->may_be_missing = mbm;
+}
+
 /* A split's population (a segment, or everyone) and key (an int, text or
 ** date column), after its condition `base and key is missing` was checked. */
 static void check_split(sema *s, seg_stmt *t) {
@@ -1436,11 +1764,12 @@ static int syntax_error_in(const seg_diags *d, seg_loc at) {
 
 int seg_sema(seg_ast *ast, seg_arena *arena, seg_schema_view *schema, int32_t today,
              seg_diags *diags, seg_stmt ***order) {
-  sema s = {ast, arena, schema, diags, today, NULL, NULL, 0, NULL, 0, NULL, 0, 0, 0, 0, 0, NULL, 0};
+  sema s = {ast, arena, schema, diags, today, NULL, NULL, 0, NULL, 0, NULL, 0, 0, 0, 0, 0, NULL, 0, NULL, 0, 0};
   int before = diags->nerrors;
   int nseg = 0;
   index_names(&s);
   type_empty_columns(&s, schema);
+  s.nbase = schema->ncols;
   int nmeasure = 0, nprio = 0;
   for (seg_stmt *t = ast->first; t; t = t->next) {
     if (t->kind == S_REQUIRE) continue;       /* nameless */
@@ -1460,18 +1789,31 @@ int seg_sema(seg_ast *ast, seg_arena *arena, seg_schema_view *schema, int32_t to
   ast->npriorities = nprio;
   ast->nsegments = nseg;
   ast->nmeasures = nmeasure;
+  int ntab = 0;
+  for (seg_stmt *t = ast->first; t; t = t->next) {      /* event tables first: any rule may read them */
+    if (t->kind != S_TABLE) continue;
+    int errs = diags->nerrors;
+    t->tindex = ntab++;
+    check_table(&s, t);
+    t->broken = diags->nerrors > errs || !*t->name;
+  }
+  ast->ntables = ntab;
   for (seg_stmt *t = ast->first; t; t = t->next) {
+    if (t->kind == S_TABLE) continue;
     s.deep_reported = 0;
     int errs = diags->nerrors;
     if (t->split && t->split->broken) {  /* its split's error is reported once, there */
       t->broken = 1;
       continue;
     }
+    s.poisoned = 0;
     check_stmt(&s, t);
     if (t->kind == S_SPLIT) check_split(&s, t);
-    t->broken = diags->nerrors > errs || (!*t->name && t->kind != S_REQUIRE) || syntax_error_in(diags, t->loc);
+    t->broken = diags->nerrors > errs || (!*t->name && t->kind != S_REQUIRE) || syntax_error_in(diags, t->loc) ||
+                s.poisoned;
   }
   free(s.names);
+  if (ast->nevaggs) add_event_columns(&s, schema);
   s.order = seg_arena_alloc(arena, (size_t)(nseg + 1) * sizeof *s.order);
   s.stack = malloc((size_t)(nseg + 1) * sizeof *s.stack);
   vframe *frames = malloc((size_t)(nseg + 1) * sizeof *frames);

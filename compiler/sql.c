@@ -28,6 +28,8 @@ typedef struct sq {
   int naggs;
   const seg_node **rsrc;   /* the rankings' sources (value, population): columns of "seg$r" */
   int nrsrc;
+  const seg_ast *ast;
+  const seg_stmt *ev;      /* writing the filter of an aggregate of this event table */
 } sq;
 
 static const char *const DIALECTS[] = {"sqlite", "duckdb", "postgres", "bigquery", "snowflake", "spark", "trino",
@@ -815,7 +817,20 @@ static void expr(sq *q, const seg_node *n) {
     rank_expr(q, n);
     return;
   case SEG_N_NAME:
-    if (n->ref) {
+    if (n->evagg) {                       /* an event aggregate: a column of "seg$e" */
+      char col[32];
+      snprintf(col, sizeof col, "seg$e%d", n->evagg - 1);
+      put_ident(f, col, 0);
+    } else if (q->ev && !n->ref && n->col >= 0) {   /* in its filter: e.col, or the customer's c.col */
+      const seg_schema_view *e = &q->o->schema->tables[q->ev->table];
+      if ((size_t)n->col < e->ncols) {
+        fputs("e.", f);
+        put_ident(f, e->names[n->col], 0);
+      } else {
+        fputs("c.", f);
+        put_ident(f, q->o->schema->names[q->ev->gather[(size_t)n->col - e->ncols]], 0);
+      }
+    } else if (n->ref) {
       fputc('(', f);
       expr(q, n->ref->expr);
       fputc(')', f);
@@ -1397,11 +1412,90 @@ static void union_of(sq *q, const seg_ast *ast, int members) {
   fputs(members ? ", key;\n" : ";\n", f);
 }
 
+/* The event aggregates (issue 15) as columns "seg$eK" of a CTE "seg$e"
+** over the customers (alias c): a correlated subquery each over its
+** table (alias e), joined on the key, with its filter; the semantics of
+** runtime/events.c (count 0, any false, all true, sum 0 when nothing
+** matches; first/last by the time column, ties by the physical row order
+** where the dialect names it: rowid, PostgreSQL's ctid). */
+static void event_cte(sq *q) {
+  FILE *f = q->f;
+  const seg_sql_opts *o = q->o;
+  fputs("\"seg$e\" AS (\n  SELECT\n    c.*", f);
+  for (int k = 0; k < q->ast->nevaggs; k++) {
+    const seg_evagg *g = &q->ast->evaggs[k];
+    const seg_stmt *t = g->table;
+    const seg_schema_view *e = &o->schema->tables[t->table];
+    const char *key = o->schema->names[t->keycol];
+    fputs(",\n    ", f);
+    int wrap_sum = g->fn == SEG_EV_SUM;
+    if (wrap_sum) fputs("COALESCE(", f);
+    if (g->fn == SEG_EV_ANY) fputs("EXISTS (SELECT 1", f);
+    else if (g->fn == SEG_EV_ALL) fputs("NOT EXISTS (SELECT 1", f);
+    else {
+      fputs("(SELECT ", f);
+      const char *fn = g->fn == SEG_EV_COUNT ? "count" : g->fn == SEG_EV_COUNT_DISTINCT ? "count" :
+                       g->fn == SEG_EV_SUM ? "sum" : g->fn == SEG_EV_AVG ? "avg" : g->fn == SEG_EV_MIN ? "min" :
+                       g->fn == SEG_EV_MAX ? "max" : NULL;
+      if (fn) fprintf(f, "%s(%s", fn, g->fn == SEG_EV_COUNT_DISTINCT ? "DISTINCT " : "");
+      if (g->evcol >= 0) {
+        fputs("e.", f);
+        put_ident(f, e->names[g->evcol], 0);
+      } else fputs("*", f);
+      if (fn) fputc(')', f);
+    }
+    fputs(" FROM ", f);
+    put_ident(f, t->name, 1);
+    fputs(" e WHERE e.", f);
+    put_ident(f, e->names[t->evkey], 0);
+    fputs(" = c.", f);
+    put_ident(f, key, 0);
+    int ordered = g->fn == SEG_EV_FIRST || g->fn == SEG_EV_LAST;
+    if (ordered) {
+      fputs(" AND e.", f);
+      put_ident(f, e->names[t->evtime], 0);
+      fputs(" IS NOT NULL", f);
+    }
+    if (g->where) {
+      fputs(" AND ", f);
+      if (g->fn == SEG_EV_ALL) fputs(dl(q)->is_true ? "(" : "NOT COALESCE(", f);
+      q->ev = t;
+      expr(q, g->where);
+      q->ev = NULL;
+      if (g->fn == SEG_EV_ALL) fputs(dl(q)->is_true ? ") IS NOT TRUE" : o->dialect == SEG_SQL_SQLITE ? ", 0)" : ", FALSE)", f);
+    }
+    if (ordered) {
+      const char *dir = g->fn == SEG_EV_FIRST ? "" : " DESC";
+      fputs(" ORDER BY e.", f);
+      put_ident(f, e->names[t->evtime], 0);
+      fputs(dir, f);
+      /* ties in time: the file's row order, which the row's physical position keeps in a table
+      ** loaded from the export and not rewritten since (docs/sql.md) */
+      if (o->dialect == SEG_SQL_SQLITE || o->dialect == SEG_SQL_DUCKDB) fprintf(f, ", e.rowid%s", dir);
+      else if (o->dialect == SEG_SQL_POSTGRES) fprintf(f, ", e.ctid%s", dir);
+      fputs(" LIMIT 1", f);
+    }
+    fputc(')', f);
+    if (wrap_sum) fputs(", 0)", f);
+    fprintf(f, " AS \"seg$e%d\"", k);
+  }
+  fputs("\n  FROM ", f);
+  put_ident(f, o->table, 1);
+  fputs(" c\n)", f);
+}
+
+/* The relation the segments read: the customers, with the event
+** aggregates' columns when there are any. */
+static void put_base(sq *q) {
+  if (q->ast->nevaggs) fputs("\"seg$e\"", q->f);
+  else put_ident(q->f, q->o->table, 1);
+}
+
 int seg_sql_emit(const seg_ast *ast, const char *src, size_t srclen, const seg_sql_opts *o, FILE *out,
                  seg_diags *diags) {
   char *body = NULL;
   size_t bodylen = 0;
-  sq qs = {o, diags, open_memstream(&body, &bodylen), 0, 0, 0, NULL, 0, NULL, 0}, *q = &qs;
+  sq qs = {o, diags, open_memstream(&body, &bodylen), 0, 0, 0, NULL, 0, NULL, 0, ast, NULL}, *q = &qs;
   if (!q->f) return -1;
   char today[11];
   seg_date_format(o->today, today);
@@ -1432,6 +1526,9 @@ int seg_sql_emit(const seg_ast *ast, const char *src, size_t srclen, const seg_s
     if (t->kind == S_SEGMENT || t->kind == S_REQUIRE) collect_ranks(q, t->expr);
   if (q->naggs && CH(q))
     refuse_why(q, q->aggs[0], "measures", "measures are written for the SQL-standard dialects, not ClickHouse yet");
+  if (ast->nevaggs && CH(q))
+    refuse_why(q, ast->evaggs[0].node, "aggregates of event tables",
+               "they are correlated subqueries, which ClickHouse 18 does not run");
   for (int k = 0; k < q->naggs && !CH(q) && o->shape == SEG_SQL_COUNTS; k++)
     if ((q->aggs[k]->op == SEG_AG_MEDIAN || q->aggs[k]->op == SEG_AG_PERCENTILE) &&
         o->dialect != SEG_SQL_POSTGRES && o->dialect != SEG_SQL_DUCKDB)
@@ -1447,15 +1544,20 @@ int seg_sql_emit(const seg_ast *ast, const char *src, size_t srclen, const seg_s
     put_ident(f, o->view, 1);
     fputs(" AS\n", f);
   }
+  fputs("WITH ", f);
+  if (ast->nevaggs) {
+    event_cte(q);
+    fputs(", ", f);
+  }
   if (q->nrsrc) {
     /* the rankings: each source's L, G and N, before the flags read them */
-    fputs("WITH \"seg$r\" AS (\n  SELECT\n    *", f);
+    fputs("\"seg$r\" AS (\n  SELECT\n    *", f);
     rank_columns(q);
     fputs("\n  FROM ", f);
-    put_ident(f, o->table, 1);
+    put_base(q);
     fputs("\n), flags AS (\n  SELECT\n", f);
   } else {
-    fputs("WITH flags AS (\n  SELECT\n", f);
+    fputs("flags AS (\n  SELECT\n", f);
   }
   if (o->shape != SEG_SQL_COUNTS) {
     fputs("    ", f);
@@ -1498,7 +1600,7 @@ int seg_sql_emit(const seg_ast *ast, const char *src, size_t srclen, const seg_s
   if (first) fputs("    1 AS \"no segments\"", f);
   fputs("\n  FROM ", f);
   if (q->nrsrc) fputs("\"seg$r\"", f);
-  else put_ident(f, o->table, 1);
+  else put_base(q);
   fputs("\n)\n", f);
   if (o->shape == SEG_SQL_FLAGS) {
     fputs("SELECT\n  ", f);

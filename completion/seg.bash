@@ -15,14 +15,14 @@ _seg_options() {
     local csv_read="--skip-bad-rows --max-bad-rows --encoding --month-first --decimal"
     local csv_schema="--schema --lenient --allow-extra"
     case $1 in
-        check)   echo "--schema --data --today --format --strict --require-guard" ;;
-        run)     echo "--today --format --members --members-dir --columns --members-format --key --segment --measure --exclude --min-size --trace $csv_read $csv_schema" ;;
-        overlap) echo "--today --format --segment --exclude $csv_read $csv_schema" ;;
-        why)     echo "--key --key-column --segment --today --format --exclude $csv_read $csv_schema" ;;
+        check)   echo "--schema --data --table --today --format --strict --require-guard" ;;
+        run)     echo "--today --format --members --members-dir --columns --members-format --key --table --segment --measure --exclude --min-size --trace $csv_read $csv_schema" ;;
+        overlap) echo "--today --format --segment --exclude --table $csv_read $csv_schema" ;;
+        why)     echo "--key --key-column --segment --today --format --exclude --table $csv_read $csv_schema" ;;
         import)  echo "-o --output --delimiter --key --force --threads --erase $csv_read $csv_schema" ;;
-        schema)  echo "$csv_read" ;;
-        explain) echo "--schema --data --today" ;;
-        compile) echo "-o --output --schema --data --today --force" ;;
+        schema)  echo "--table $csv_read" ;;
+        explain) echo "--schema --data --table --today" ;;
+        compile) echo "-o --output --schema --data --table --today --force" ;;
         diff)    echo "--today --format --max-change --exclude --skip-bad-rows --max-bad-rows $csv_schema --data --key --members" ;;
         sql)     echo "--dialect --schema --data --table --shape --key --view --today-param --today -o --output --force" ;;
         explain-code) echo "--list" ;;

@@ -127,7 +127,7 @@ static void run_rules(const seg_table *t) {
     n += (size_t)snprintf(src + n, cap - n, "\n");
     FUZZ_CHECK(n < cap);
   }
-  seg_schema_view sv = {t->ncols, names, types, NULL};
+  seg_schema_view sv = {.ncols = t->ncols, .names = names, .types = types, .may_be_missing = NULL};
   seg_compiled comp;
   if (seg_compile(src, n, &sv, 20000, &comp) == 0) {
     seg_result res = {0};

@@ -76,7 +76,7 @@ static int add_split(seg_parse_ctx *pc, YYLTYPE loc, YYLTYPE nloc, const char *n
 %token <name> THAN "'than'" AGO "'ago'" BEFORE "'before'" AFTER "'after'" TODAY "'today'"
 %token <name> SINCE "'since'" YESTERDAY "'yesterday'"
 %token <name> MEASURE "'measure'" REQUIRE "'require'" WHERE "'where'" PRIORITY "'priority'"
-%token <name> SPLIT "'split'" BY "'by'"
+%token <name> SPLIT "'split'" BY "'by'" TABLE "'table'"
 %token DOTDOT "'..'" EQEQ "'=='" NE "'!='" LE "'<='" GE "'>='" LT "'<'" GT "'>'"
 %token <ival> BOOLLIT "true or false" INTLIT "a number" DATELIT "a date"
 %token <fval> NUMLIT "a decimal number"
@@ -180,6 +180,23 @@ stmt:
 | SPLIT anyname '=' split_base BY split_key opt_salt ':' arms {
       if (add_split(pc, @$, @2, $2.s, $4, $6, $7.s, $7.n, $9) != 0) YYNOMEM;
     }
+  /* `table orders by customer_id [time order_date]`: an event table joined
+  ** on key; `time` is a word, not a keyword (a column may be called time) */
+| TABLE anyname BY split_key {
+      seg_stmt *s = seg_arena_alloc(pc->arena, sizeof *s);
+      if (!s) { pc->oom = 1; YYNOMEM; }
+      s->kind = S_TABLE; s->loc = @$; s->name_loc = @2; s->name = $2.s; s->key = $4;
+      add_stmt(pc, s);
+    }
+| TABLE anyname BY split_key NAME split_key {
+      seg_stmt *s = seg_arena_alloc(pc->arena, sizeof *s);
+      if (!s) { pc->oom = 1; YYNOMEM; }
+      s->kind = S_TABLE; s->loc = @$; s->name_loc = @2; s->name = $2.s; s->key = $4; s->timecol = $6;
+      if (strcasecmp($5.s, "time") != 0)
+        seg_diag_add(pc->diags, SEG_SEV_ERROR, "E0001", @5, "expected 'time COLUMN' or the end of the table "
+                     "statement after its key, found '%s'", $5.s);
+      add_stmt(pc, s);
+    }
 | error { /* skip to the next 'segment' or 'let' */ }
 ;
 
@@ -221,7 +238,7 @@ arm:
 anyname:
   NAME | BQNAME | UNIT | SEGMENT | LET | AND | OR | NOT | IN | IS | MISSING | CONTAINS
 | STARTS | ENDS | WITH | MATCHES | BETWEEN | WITHIN | MORE | LESS | THAN | AGO | BEFORE
-| AFTER | TODAY | SINCE | YESTERDAY | MEASURE | REQUIRE | WHERE | PRIORITY | SPLIT | BY
+| AFTER | TODAY | SINCE | YESTERDAY | MEASURE | REQUIRE | WHERE | PRIORITY | SPLIT | BY | TABLE
 ;
 
 /* a tier of a priority: a segment's name (built last first, as items) */
@@ -464,7 +481,7 @@ static void add_stmt(seg_parse_ctx *pc, seg_stmt *s) {
     seg_diag_add(pc->diags, SEG_SEV_ERROR, "E0001", s->name_loc, "a dotted name is a split's arm (`q4.test`) and "
                  "is defined by its split; name this %s without a dot",
                  s->kind == S_LET ? "constant" : s->kind == S_MEASURE ? "measure" : s->kind == S_SPLIT ? "split"
-                                                                                              : "segment");
+                 : s->kind == S_TABLE ? "table" : "segment");
   if (pc->ast->last) pc->ast->last->next = s;
   else pc->ast->first = s;
   pc->ast->last = s;
@@ -791,7 +808,7 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, seg_
       continue;
     /* a new statement: 'segment' and 'let' say it; 'measure', 'require', 'priority' and 'split' only lengthen the list */
     if ((exp[i] == YYSYMBOL_MEASURE || exp[i] == YYSYMBOL_REQUIRE || exp[i] == YYSYMBOL_PRIORITY ||
-         exp[i] == YYSYMBOL_SPLIT) && n > 2) continue;
+         exp[i] == YYSYMBOL_SPLIT || exp[i] == YYSYMBOL_TABLE) && n > 2) continue;
     keep[listed++] = exp[i];
   }
   memcpy(exp, keep, (size_t)listed * sizeof *exp);

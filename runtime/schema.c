@@ -21,6 +21,13 @@ void seg_schema_free(seg_schema *s) {
   free(s->names);
   free(s->types);
   free(s->has_missing);
+  for (size_t i = 0; i < s->ntables; i++) {
+    if (s->table_names) free(s->table_names[i]);
+    if (s->tables) seg_schema_free(&s->tables[i]);
+  }
+  free(s->table_names);
+  free(s->tables);
+  free(s->tviews);
   memset(s, 0, sizeof *s);
 }
 
@@ -89,9 +96,7 @@ static int bare_ok(const char *n) {
   return 1;
 }
 
-int seg_schema_print(FILE *f, const seg_schema *s, size_t nrows_or_minus1) {
-  fputs("# seg schema v1\n", f);
-  if (nrows_or_minus1 != (size_t)-1) fprintf(f, "# rows: %zu\n", nrows_or_minus1);
+static void print_columns(FILE *f, const seg_schema *s) {
   for (size_t i = 0; i < s->ncols; i++) {
     const char *n = s->names[i];
     if (bare_ok(n)) {
@@ -106,7 +111,44 @@ int seg_schema_print(FILE *f, const seg_schema *s, size_t nrows_or_minus1) {
     }
     fprintf(f, ": %s\n", seg_type_name(s->types[i]));
   }
+}
+
+int seg_schema_print(FILE *f, const seg_schema *s, size_t nrows_or_minus1) {
+  fputs("# seg schema v1\n", f);
+  if (nrows_or_minus1 != (size_t)-1) fprintf(f, "# rows: %zu\n", nrows_or_minus1);
+  print_columns(f, s);
+  for (size_t k = 0; k < s->ntables; k++) {
+    fprintf(f, "\ntable %s\n", s->table_names[k]);
+    print_columns(f, &s->tables[k]);
+  }
   return ferror(f) ? -1 : 0;
+}
+
+/* A section line `table NAME` (NAME an identifier): 1 with the name's
+** span, else 0 (a column line). */
+static int table_line(const char *ln, size_t len, size_t i, size_t *ns, size_t *ne) {
+  if (len - i < 6 || memcmp(ln + i, "table", 5) != 0 || (ln[i + 5] != ' ' && ln[i + 5] != '\t')) return 0;
+  i += 5;
+  while (i < len && (ln[i] == ' ' || ln[i] == '\t')) i++;
+  if (i == len || !is_ident_start((unsigned char)ln[i])) return 0;
+  *ns = i;
+  while (i < len && is_ident((unsigned char)ln[i])) i++;
+  *ne = i;
+  while (i < len && (ln[i] == ' ' || ln[i] == '\t')) i++;
+  return i == len || ln[i] == '#';
+}
+
+/* Starts section `name` (owned) of out: 0, or -1 out of memory. */
+static int add_table(seg_schema *out, char *name) {
+  char **nn = realloc(out->table_names, (out->ntables + 1) * sizeof *nn);
+  if (!nn) return -1;
+  out->table_names = nn;
+  seg_schema *nt = realloc(out->tables, (out->ntables + 1) * sizeof *nt);
+  if (!nt) return -1;
+  out->tables = nt;
+  memset(&nt[out->ntables], 0, sizeof *nt);
+  nn[out->ntables++] = name;
+  return 0;
 }
 
 static int type_from(const char *w, size_t n, seg_type *t) {
@@ -122,9 +164,10 @@ static int type_from(const char *w, size_t n, seg_type *t) {
 
 int seg_schema_parse(const char *fname, const char *buf, size_t n, seg_schema *out,
                      char *err, size_t errlen) {
-  size_t cap = 0, lineno = 0, pos = 0;
+  size_t cap = 0, lineno = 0, pos = 0, ns, ne;
   char *name = NULL;
   memset(out, 0, sizeof *out);
+  seg_schema *cur = out;          /* the section being read */
   if (n >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) pos = 3;
   while (pos < n) {
     const char *ln = buf + pos;
@@ -147,6 +190,19 @@ int seg_schema_parse(const char *fname, const char *buf, size_t n, seg_schema *o
                 fname, lineno, i + 14, (int)(len - i - 13), ln + i + 13);
         goto fail;
       }
+      continue;
+    }
+    if (table_line(ln, len, i, &ns, &ne)) {
+      for (size_t k = 0; k < out->ntables; k++)
+        if (strlen(out->table_names[k]) == ne - ns && memcmp(out->table_names[k], ln + ns, ne - ns) == 0) {
+          seg_set_err(err, errlen, "%s:%zu:%zu: table '%.*s' has a section already", fname, lineno, ns + 1,
+                      (int)(ne - ns), ln + ns);
+          goto fail;
+        }
+      char *tn = strndup(ln + ns, ne - ns);
+      if (!tn || add_table(out, tn) != 0) { free(tn); goto oom; }
+      cur = &out->tables[out->ntables - 1];
+      cap = 0;
       continue;
     }
     size_t name_col = i + 1;
@@ -216,13 +272,20 @@ int seg_schema_parse(const char *fname, const char *buf, size_t n, seg_schema *o
       seg_set_err(err, errlen, "%s:%zu:%zu: unexpected text after the type", fname, lineno, i + 1);
       goto fail;
     }
-    int dup = seg_schema_find(out, name);
+    int dup = seg_schema_find(cur, name);
     if (dup >= 0) {
       seg_set_err(err, errlen, "%s:%zu:%zu: duplicate column '%s'", fname, lineno, name_col, name);
       goto fail;
     }
-    if (push(out, &cap, name, t) != 0) goto oom;
+    if (push(cur, &cap, name, t) != 0) goto oom;
     name = NULL;
+  }
+  if (out->ntables) {
+    if (!(out->tviews = calloc(out->ntables, sizeof *out->tviews))) goto oom;
+    for (size_t k = 0; k < out->ntables; k++)
+      out->tviews[k] = (seg_schema_view){.ncols = out->tables[k].ncols,
+                                         .names = (const char *const *)out->tables[k].names,
+                                         .types = out->tables[k].types};
   }
   return 0;
 oom:

@@ -28,6 +28,13 @@ typedef struct seg_schema {
   seg_type *types;
   uint8_t *has_missing;    /* from data only: 1 if the column has a
                               missing value; NULL for a schema file  */
+  /* event tables: a line `table orders` starts the columns of one (a
+  ** section to the next such line or the end); tviews: their views, for
+  ** seg_schema_view.tables (built by the parser) */
+  size_t ntables;
+  char **table_names;
+  struct seg_schema *tables;
+  seg_schema_view *tviews;
 } seg_schema;
 
 /* Copies the names and types of t into *s.  0, or -1 when out of memory

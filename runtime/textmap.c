@@ -1,22 +1,29 @@
 /*
 ** textmap.c -- text maps: a text condition (or an int or number made from
 ** text) evaluated once per distinct dictionary value of its column, so the
-** VM looks rows up by code. The common tests (`=`, `in`, `starts with`,
-** `ends with`, `contains`, `is missing`) are decided on ASCII bytes here,
-** a literal prefix or suffix eight bytes at a time; everything else, and
-** any non-ASCII value, goes through the one evaluator (bytecode/expr.c).
+** VM looks rows up by code; or, on a column whose values are (nearly) all
+** distinct, a condition made of the common tests evaluated on each row's
+** bytes as the VM reaches it (seg_vm_map_rows). The common tests (`=`,
+** `in`, `starts with`, `ends with`, `contains`, `is missing`, and `and` /
+** `or` / `not` of them on one column) are decided on ASCII bytes here, a
+** literal prefix or suffix eight bytes at a time, `contains` eight or
+** sixteen positions at a time; everything else, and any value with a
+** non-ASCII byte the test reads, goes through the one evaluator
+** (bytecode/expr.c), which folds case as the language defines it.
 */
 #include "vm_int.h"
 
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "err.h"
 #include "expr.h"
 
 int seg_vm_map_alloc(const seg_map *m, const seg_table *t, vmap *out) {
   size_t n = (size_t)t->cols[m->col].ndict + 1;
-  memset(out, 0, sizeof *out);
   if (m->type == VT_BOOL) out->t = malloc(n);
   else if (m->type == VT_NUM) out->f = malloc(n * sizeof(double));
   else out->i = malloc(n * sizeof(int64_t));
@@ -26,21 +33,11 @@ int seg_vm_map_alloc(const seg_map *m, const seg_table *t, vmap *out) {
 
 /* ---- text tests without the evaluator ----------------------------------- */
 
-/* Lower-cases n ASCII bytes into out; 0 if any byte is not ASCII. Case
-** folding works character by character and maps ASCII to ASCII of the same
-** length, so for an ASCII value (or an ASCII run of one) this is exactly
-** its folding (u8_casefold). A non-ASCII character may fold longer (ΐ: 2
-** bytes to 6), so no decision below is taken on non-ASCII bytes. */
-static int ascii_fold(const char *s, size_t n, char *out) {
-  unsigned char any = 0;
-  for (size_t i = 0; i < n; i++) {
-    unsigned char ch = (unsigned char)s[i];
-    any |= ch;
-    out[i] = (char)((unsigned)(ch - 'A') < 26u ? ch + 32 : ch);
-  }
-  return any < 0x80;
-}
-
+/* Case folding works character by character and maps ASCII to ASCII of
+** the same length, so for an ASCII value (or an ASCII run of one) its
+** lower-casing is exactly its folding (u8_casefold). A non-ASCII character
+** may fold longer (ΐ: 2 bytes to 6), so no decision below is taken on
+** non-ASCII bytes. */
 static int ascii_only(const char *s, size_t n) {
   unsigned char any = 0;
   for (size_t i = 0; i < n; i++) any |= (unsigned char)s[i];
@@ -90,6 +87,94 @@ static inline int ascii_eq(const char *s, const char *k, size_t n) {
     diff |= (unsigned char)(((unsigned)(ch - 'A') < 26u ? ch + 32 : ch) ^ (unsigned char)k[i]);
   }
   return any >= 0x80 ? -1 : diff == 0;
+}
+
+/* Whether s (n bytes), lower-cased, contains k (kn bytes, folded): 1, 0,
+** or -1 when s has a non-ASCII byte and no match was found on ASCII bytes
+** (a non-ASCII character may fold to ASCII: the Kelvin sign to "k"). A
+** match of ASCII bytes is a match of the folding, whatever else s holds:
+** each ASCII byte is a character folded alone. Eight positions at a time:
+** those whose byte equals k's first and whose next byte k's second (if
+** any) are candidates, each checked in full. */
+#ifdef __SSE2__
+/* Sixteen positions at a time, for values of 17 bytes or more. */
+static inline __attribute__((always_inline)) int ascii_contains16(const char *s, size_t n, const char *k, size_t kn) {
+  const __m128i shift = _mm_set1_epi8((char)(0x80 - 'A')), top = _mm_set1_epi8((char)(-128 + 26));
+  const __m128i bit5 = _mm_set1_epi8(0x20);
+  const __m128i b0 = _mm_set1_epi8(k[0]), b1 = _mm_set1_epi8(kn > 1 ? k[1] : 0);
+  const size_t last = n - kn;
+  unsigned any = 0;
+  size_t end = 0;
+  for (size_t i = 0;; i += 16) {
+    if (i + 17 > n) i = n - 17;        /* the last positions overlap the ones before */
+    __m128i w = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+    __m128i w1 = _mm_loadu_si128((const __m128i *)(const void *)(s + i + 1));
+    any |= (unsigned)_mm_movemask_epi8(_mm_or_si128(w, w1));
+    end = i + 17;
+    /* lower-cased: 'A'..'Z' moved to -128..-103, the only bytes below -102 */
+    __m128i f = _mm_or_si128(w, _mm_and_si128(_mm_cmplt_epi8(_mm_add_epi8(w, shift), top), bit5));
+    __m128i eq = _mm_cmpeq_epi8(f, b0);
+    if (kn > 1) {
+      __m128i f1 = _mm_or_si128(w1, _mm_and_si128(_mm_cmplt_epi8(_mm_add_epi8(w1, shift), top), bit5));
+      eq = _mm_and_si128(eq, _mm_cmpeq_epi8(f1, b1));
+    }
+    for (unsigned m = (unsigned)_mm_movemask_epi8(eq); m; m &= m - 1) {
+      size_t at = i + (size_t)__builtin_ctz(m);
+      if (at <= last && ascii_eq(s + at, k, kn) == 1) return 1;
+    }
+    if (end == n || i + 16 > last) break;
+  }
+  if (kn == 1) {                       /* positions 0 .. n - 2 were candidates */
+    unsigned char ch = (unsigned char)s[n - 1];
+    if (ch < 0x80 && (unsigned char)((unsigned)(ch - 'A') < 26u ? ch + 32 : ch) == (unsigned char)k[0]) return 1;
+  }
+  if (any) return -1;
+  return end == n || ascii_only(s + end, n - end) ? 0 : -1;
+}
+#endif
+
+static inline __attribute__((always_inline)) int ascii_contains(const char *s, size_t n, const char *k, size_t kn) {
+  const uint64_t H = 0x8080808080808080ULL, L = 0x0101010101010101ULL;
+  if (kn == 0) return 1;
+  if (kn > n) return ascii_only(s, n) ? 0 : -1;
+#ifdef __SSE2__
+  if (n >= 17) return ascii_contains16(s, n, k, kn);
+#endif
+  const uint64_t b0 = L * (unsigned char)k[0], b1 = kn > 1 ? L * (unsigned char)k[1] : 0;
+  uint64_t any = 0;
+  const size_t last = n - kn;          /* candidates start at <= last */
+  if (n >= 9) {
+    size_t end = 0;                    /* bytes [0, end) read */
+    for (size_t i = 0;; i += 8) {
+      if (i + 9 > n) i = n - 9;        /* the last positions overlap the ones before */
+      uint64_t w = load8(s + i), w1 = load8(s + i + 1);
+      any |= w | w1;
+      end = i + 9;
+      uint64_t z = (fold8(w) ^ b0) | (kn > 1 ? fold8(w1) ^ b1 : 0);
+      /* a zero byte of z sets its high bit here (bytes above one may too:
+      ** they are only candidates) */
+      for (uint64_t m = (z - L) & ~z & H; m; m &= m - 1) {
+        size_t at = i + (size_t)(__builtin_ctzll(m) >> 3);
+        if (at <= last && ascii_eq(s + at, k, kn) == 1) return 1;
+      }
+      if (end == n || i + 8 > last) break;
+    }
+    /* positions 0 .. n - 2 were candidates; a one-byte k may be the last */
+    if (kn == 1) {
+      unsigned char ch = (unsigned char)s[n - 1];
+      if (ch < 0x80 && (unsigned char)((unsigned)(ch - 'A') < 26u ? ch + 32 : ch) == (unsigned char)k[0]) return 1;
+    }
+    if (any & H) return -1;
+    return end == n || ascii_only(s + end, n - end) ? 0 : -1;
+  }
+  for (size_t i = 0; i < n; i++) {     /* under nine bytes */
+    unsigned char ch = (unsigned char)s[i];
+    any |= ch;
+    if (i <= last && (unsigned char)((unsigned)(ch - 'A') < 26u ? ch + 32 : ch) == (unsigned char)k[0] &&
+        ascii_eq(s + i, k, kn) == 1)
+      return 1;
+  }
+  return any & H ? -1 : 0;
 }
 
 /* A text map whose expression is one of the common tests on its column,
@@ -150,12 +235,9 @@ static int fast_text(const ttest *t, const char *s, size_t n, uint8_t *r) {
     }
     break;
   }
-  case TK_CONTAINS: {
-    char buf[256];
-    if (n > sizeof buf || !ascii_fold(s, n, buf)) return 0;
-    hit = t->kn == 0 || memmem(buf, n, t->kf, t->kn) != NULL;
+  case TK_CONTAINS:
+    if ((hit = ascii_contains(s, n, t->kf, t->kn)) < 0) return 0;
     break;
-  }
   case TK_IN:
     if (!ascii_only(s, n)) return 0;
     for (uint32_t k = t->k; k != SEG_XNONE && !hit; k = t->x->n[k].next)
@@ -195,6 +277,108 @@ static int affix_of(const ttest *t, affix *a) {
 }
 
 #define UNDECIDED 0xFF
+
+/* ---- a tree of common tests ---------------------------------------------- */
+
+/* A map whose expression is `and` / `or` / `not` over common tests of its
+** column (`email ends with "@hotmail.com" or email ends with "@outlook.com"`)
+** is decided on ASCII bytes as a whole: a present text makes every such
+** test true or false (never unknown), so the connectives are two-valued
+** and the tree gives the evaluator's answer. Any part undecided on the
+** bytes (a non-ASCII byte it reads) sends the whole value to the
+** evaluator. */
+typedef enum tnkind { TN_LEAF, TN_AND, TN_OR, TN_NOT } tnkind;
+typedef struct tnode {
+  tnkind kind;
+  uint32_t a, b;               /* children: node indexes                 */
+  ttest t;                     /* TN_LEAF                                */
+  affix af;
+  int use_affix;
+} tnode;
+
+#define TREE_MAX 32
+
+struct seg_ttree {
+  tnode n[TREE_MAX];
+  uint32_t nn;
+  int single;                  /* the root is a leaf with an affix: affix_rows */
+  /* the root is an `or` (flat_or) or an `and` of 2..FLAT_MAX affix leaves
+  ** (`email ends with "@hotmail.com" or email ends with "@outlook.com"`):
+  ** flat_rows loads and folds each row's first and last 16 bytes once */
+  uint32_t nflat, flat_or, flat_need;
+  int flat_starts, flat_ends;  /* some leaf is a `starts with` / an `ends with` */
+  uint32_t flat[8];
+};
+#define FLAT_MAX 8
+
+/* Adds the tree of node e; returns its index, or -1 (not such a tree). */
+static int tree_add(const seg_xprog *x, uint32_t e, struct seg_ttree *tr) {
+  const seg_xnode *xn = &x->n[e];
+  if (tr->nn >= TREE_MAX) return -1;
+  uint32_t me = tr->nn++;
+  tnode *t = &tr->n[me];
+  memset(t, 0, sizeof *t);
+  if (xn->kind == SEG_N_AND || xn->kind == SEG_N_OR || xn->kind == SEG_N_NOT) {
+    int a = tree_add(x, xn->a, tr), b = 0;
+    if (a >= 0 && xn->kind != SEG_N_NOT) b = tree_add(x, xn->b, tr);
+    if (a < 0 || b < 0) return -1;
+    t = &tr->n[me];
+    t->kind = xn->kind == SEG_N_AND ? TN_AND : xn->kind == SEG_N_OR ? TN_OR : TN_NOT;
+    t->a = (uint32_t)a;
+    t->b = (uint32_t)b;
+    return (int)me;
+  }
+  t->kind = TN_LEAF;
+  t->t = text_test_of(x, e);
+  if (t->t.kind == TK_NONE) return -1;
+  t->use_affix = affix_of(&t->t, &t->af);
+  return (int)me;
+}
+
+/* Collects the affix leaves of the same-connective chain at node i into
+** tr->flat; 0 if the chain has anything else (or too many). */
+static int flat_add(struct seg_ttree *tr, uint32_t i, tnkind kind) {
+  const tnode *t = &tr->n[i];
+  if (t->kind == kind) return flat_add(tr, t->a, kind) && flat_add(tr, t->b, kind);
+  if (t->kind != TN_LEAF || !t->use_affix || tr->nflat >= FLAT_MAX) return 0;
+  tr->flat[tr->nflat++] = i;
+  if (t->af.ends) tr->flat_ends = 1; else tr->flat_starts = 1;
+  if (t->af.need > tr->flat_need) tr->flat_need = (uint32_t)t->af.need;
+  return 1;
+}
+
+/* One leaf on a present value: 1 true, 0 false (`not` applied), -1 undecided. */
+static inline int leaf_eval(const tnode *l, const char *s, size_t n) {
+  if (l->use_affix && n >= l->af.need) {
+    const uint64_t H = 0x8080808080808080ULL;
+    const affix *a = &l->af;
+    const char *w = a->ends ? s + n - 8 : s;
+    uint64_t w0 = load8(w) & a->mask[0], w1 = a->need > 8 ? load8(a->ends ? w - 8 : w + 8) & a->mask[1] : 0;
+    if ((w0 | w1) & H) return -1;
+    uint64_t diff = (fold8(w0) ^ a->k[0]) | (a->need > 8 ? fold8(w1) ^ a->k[1] : 0);
+    return (diff == 0) != l->t.negated;
+  }
+  uint8_t r;
+  if (!fast_text(&l->t, s, n, &r)) return -1;
+  return r == SEG_TRUE;
+}
+
+static int tree_eval(const struct seg_ttree *tr, uint32_t i, const char *s, size_t n) {
+  const tnode *t = &tr->n[i];
+  switch (t->kind) {
+  case TN_LEAF: return leaf_eval(t, s, n);
+  case TN_NOT: { int a = tree_eval(tr, t->a, s, n); return a < 0 ? -1 : !a; }
+  case TN_AND: case TN_OR: {
+    int stop = t->kind == TN_OR;             /* the value that decides alone */
+    int a = tree_eval(tr, t->a, s, n);
+    if (a == stop) return a;
+    int b = tree_eval(tr, t->b, s, n);
+    if (b == stop) return b;
+    return a < 0 || b < 0 ? -1 : !stop;
+  }
+  }
+  return -1;
+}
 
 /* The affix test over dictionary values [lo, hi): t[k] is 2 / 0 (true /
 ** false, `not` applied) when decided on ASCII bytes, else UNDECIDED (the
@@ -250,6 +434,12 @@ int seg_vm_map_fill(const seg_program *p, const seg_map *m, const seg_table *t, 
         out->v[k] = 1;
         continue;
       }
+      int r = tt.kind == TK_NONE && out->tree ? tree_eval(out->tree, 0, env.text, env.textlen) : -1;
+      if (r >= 0) {
+        out->t[k] = r ? SEG_TRUE : SEG_FALSE;
+        out->v[k] = 1;
+        continue;
+      }
     }
     seg_val v = seg_xeval(&p->x, m->expr, &env);
     if (env.error == 2) {               /* reported by seg_vm_run, never "false" */
@@ -268,6 +458,7 @@ int seg_vm_map_fill(const seg_program *p, const seg_map *m, const seg_table *t, 
 }
 
 void seg_vm_map_free(vmap *m) {
+  free(m->tree);
   free(m->t);
   free(m->i);
   free(m->f);
@@ -286,4 +477,236 @@ void seg_vm_map_hset(vmap *m, uint32_t ndict) {
   m->hn = 0;
   for (uint32_t k = 0; k < ndict; k++)
     if ((m->t[k] == SEG_TRUE) != m->hinv) m->hset[m->hn++] = k;
+}
+
+/* ---- maps evaluated per row ---------------------------------------------- */
+
+/* A dictionary pays when its values repeat: the map is filled once per
+** distinct value and each row looks its code up. When most rows have a
+** value of their own (e-mails, phone numbers, names with a number), the
+** fill is a second pass over (nearly) every value plus two bytes per
+** value of tables, so a condition that is a tree of common tests is
+** decided on each row's bytes instead, as the VM reaches the row. Chosen
+** when more than half of the rows would each need an entry of their own;
+** SEG_TEXT_ROWS=always / never forces the choice (tests compare both). */
+static int rows_pay(const seg_table *t, const seg_column *c) {
+  const char *f = getenv("SEG_TEXT_ROWS");
+  if (f && strcmp(f, "always") == 0) return 1;
+  if (f && strcmp(f, "never") == 0) return 0;
+  return (uint64_t)c->ndict * 2 > (uint64_t)t->nrows;
+}
+
+int seg_vm_map_plan(const seg_program *p, const seg_map *m, const seg_table *t, vmap *out) {
+  memset(out, 0, sizeof *out);
+  if (m->type != VT_BOOL) return 0;
+  struct seg_ttree *tr = malloc(sizeof *tr);
+  if (!tr) return -1;
+  tr->nn = 0;
+  if (tree_add(&p->x, m->expr, tr) < 0) {
+    free(tr);
+    return 0;                        /* the evaluator, per dictionary value */
+  }
+  tr->single = tr->n[0].kind == TN_LEAF && tr->n[0].use_affix;
+  tr->nflat = tr->flat_need = 0;
+  tr->flat_starts = tr->flat_ends = 0;
+  tr->flat_or = tr->n[0].kind == TN_OR;
+  if ((tr->n[0].kind != TN_OR && tr->n[0].kind != TN_AND) || !flat_add(tr, 0, tr->n[0].kind)) tr->nflat = 0;
+  out->tree = tr;
+  if (!rows_pay(t, &t->cols[m->col])) return 0;
+  seg_eval_env env = {.today = p->today, .textcol = (int)m->col, .text_missing = 1};
+  seg_val v = seg_xeval(&p->x, m->expr, &env);
+  out->rmiss = v.missing ? SEG_UNKNOWN : v.i ? SEG_TRUE : SEG_FALSE;
+  seg_val_release(&v);
+  if (env.error) return -1;
+  out->rowwise = 1;
+  return 0;
+}
+
+/* A present value the tree left undecided, through the evaluator. */
+static int row_slow(const seg_program *p, const seg_map *m, const char *s, size_t n, uint8_t *r) {
+  seg_eval_env env = {.today = p->today, .textcol = (int)m->col, .text = s, .textlen = n};
+  seg_val v = seg_xeval(&p->x, m->expr, &env);
+  *r = v.missing ? SEG_UNKNOWN : v.i ? SEG_TRUE : SEG_FALSE;
+  seg_val_release(&v);
+  return env.error ? -1 : 0;
+}
+
+/* Row j's code (width 1, 2 or 4: a constant once inlined), or UINT32_MAX
+** when the value is missing (v: the batch's validity, NULL if complete). */
+static inline __attribute__((always_inline)) uint32_t code_at(const void *x, unsigned width, const uint64_t *v,
+                                                             uint32_t j, uint32_t ndict) {
+  uint32_t k = width == 1 ? ((const uint8_t *)x)[j] : width == 2 ? ((const uint16_t *)x)[j] : ((const uint32_t *)x)[j];
+  if (v && !seg_valid_get(v, j)) return UINT32_MAX;
+  return k < ndict ? k : UINT32_MAX;
+}
+
+/* One affix test over the rows (the common case), in a tight loop: out[j]
+** for each row; the rows whose bytes do not decide it (missing, too short,
+** not ASCII) are appended to left. Returns how many. */
+static inline __attribute__((always_inline)) uint32_t affix_rows(const affix *a, int ends, int two, unsigned width,
+                                                                 int negated, const seg_column *c, const void *x,
+                                                                 const uint64_t *v, const uint16_t *sel, uint32_t n,
+                                                                 uint8_t *out, uint16_t *left) {
+  const uint64_t H = 0x8080808080808080ULL;
+  const uint64_t k0 = a->k[0], k1 = a->k[1], m0 = a->mask[0], m1 = a->mask[1];
+  const size_t need = two ? 16 : 8;
+  const uint8_t yes = negated ? SEG_FALSE : SEG_TRUE, no = negated ? SEG_TRUE : SEG_FALSE;
+  const uint64_t *off = c->dict_off;
+  const char *bytes = c->dict_bytes;
+  const uint32_t ndict = c->ndict;
+  uint32_t nl = 0;
+  for (uint32_t q = 0; q < n; q++) {
+    uint32_t j = sel ? sel[q] : q, k = code_at(x, width, v, j, ndict);
+    uint64_t o = k == UINT32_MAX ? 0 : off[k], e = k == UINT32_MAX ? 0 : off[k + 1];
+    if (k == UINT32_MAX || e - o < need) { left[nl++] = (uint16_t)j; continue; }
+    const char *s = ends ? bytes + e - 8 : bytes + o;
+    uint64_t w0 = load8(s) & m0, w1 = two ? load8(ends ? s - 8 : s + 8) & m1 : 0;
+    if ((w0 | w1) & H) { left[nl++] = (uint16_t)j; continue; }
+    uint64_t diff = (fold8(w0) ^ k0) | (two ? fold8(w1) ^ k1 : 0);
+    out[j] = diff ? no : yes;
+  }
+  return nl;
+}
+
+/* A flat tree (seg_ttree.flat) over the rows: each row's first and last
+** 16 bytes loaded and folded once, every leaf compared with its masked
+** words; rows too short for the longest leaf, or with a non-ASCII byte a
+** leaf reads, are appended to left. Returns how many. */
+static uint32_t flat_rows(const struct seg_ttree *tr, const seg_column *c, const void *x, unsigned width,
+                          const uint64_t *v, const uint16_t *sel, uint32_t n, uint8_t *out, uint16_t *left) {
+  const uint64_t H = 0x8080808080808080ULL;
+  const uint64_t *off = c->dict_off;
+  const char *bytes = c->dict_bytes;
+  const size_t need = tr->flat_need;
+  const uint32_t nf = tr->nflat, ndict = c->ndict;
+  const int is_or = (int)tr->flat_or, mixed = tr->flat_starts && tr->flat_ends;
+  uint64_t k0[FLAT_MAX], k1[FLAT_MAX], m0[FLAT_MAX], m1[FLAT_MAX];
+  int ends[FLAT_MAX], neg[FLAT_MAX];
+  for (uint32_t i = 0; i < nf; i++) {          /* the leaves in locals */
+    const tnode *l = &tr->n[tr->flat[i]];
+    k0[i] = l->af.k[0], k1[i] = l->af.k[1], m0[i] = l->af.mask[0], m1[i] = l->af.mask[1];
+    ends[i] = l->af.ends, neg[i] = l->t.negated;
+  }
+  uint32_t nl = 0;
+  for (uint32_t q = 0; q < n; q++) {
+    uint32_t j = sel ? sel[q] : q;
+    uint32_t k = width == 1 ? code_at(x, 1, v, j, ndict) : width == 2 ? code_at(x, 2, v, j, ndict)
+                                                                      : code_at(x, 4, v, j, ndict);
+    if (k == UINT32_MAX || off[k + 1] - off[k] < need) { left[nl++] = (uint16_t)j; continue; }
+    const char *s = bytes + off[k], *e = bytes + off[k + 1];
+    /* words: start, start + 8, end - 8, end - 16 (some bytes read twice
+    ** when the value is under 32 bytes: harmless) */
+    uint64_t hi = 0;
+    int acc = !is_or;
+    if (mixed) {                       /* starts and ends: four words */
+      uint64_t s0 = load8(s), s1 = need > 8 ? load8(s + 8) : 0, e0 = load8(e - 8), e1 = need > 8 ? load8(e - 16) : 0;
+      uint64_t fs0 = fold8(s0), fs1 = fold8(s1), fe0 = fold8(e0), fe1 = fold8(e1);
+      for (uint32_t i = 0; i < nf; i++) {
+        uint64_t w0 = ends[i] ? e0 : s0, w1 = ends[i] ? e1 : s1, f0 = ends[i] ? fe0 : fs0, f1 = ends[i] ? fe1 : fs1;
+        hi |= (w0 & m0[i]) | (w1 & m1[i]);
+        int hit = ((((f0 & m0[i]) ^ k0[i]) | ((f1 & m1[i]) ^ k1[i])) == 0) != neg[i];
+        acc = is_or ? acc | hit : acc & hit;
+      }
+    } else {                           /* all at one end: two words */
+      const char *at = tr->flat_ends ? e - 8 : s;
+      uint64_t w0 = load8(at), w1 = need > 8 ? load8(tr->flat_ends ? at - 8 : at + 8) : 0;
+      uint64_t f0 = fold8(w0), f1 = fold8(w1);
+      for (uint32_t i = 0; i < nf; i++) {
+        hi |= (w0 & m0[i]) | (w1 & m1[i]);
+        int hit = ((((f0 & m0[i]) ^ k0[i]) | ((f1 & m1[i]) ^ k1[i])) == 0) != neg[i];
+        acc = is_or ? acc | hit : acc & hit;
+      }
+    }
+    int bad = (hi & H) != 0;
+    if (bad) { left[nl++] = (uint16_t)j; continue; }
+    out[j] = acc ? SEG_TRUE : SEG_FALSE;
+  }
+  return nl;
+}
+
+/* `contains` over the rows, as affix_rows. */
+static uint32_t contains_rows(const ttest *t, const seg_column *c, const void *x, unsigned width,
+                              const uint64_t *v, const uint16_t *sel, uint32_t n, uint8_t *out, uint16_t *left) {
+  const uint64_t *off = c->dict_off;
+  const char *bytes = c->dict_bytes, *kf = t->kf;
+  const size_t kn = t->kn;
+  const uint32_t ndict = c->ndict;
+  const uint8_t yes = t->negated ? SEG_FALSE : SEG_TRUE, no = t->negated ? SEG_TRUE : SEG_FALSE;
+  uint32_t nl = 0;
+  for (uint32_t q = 0; q < n; q++) {
+    uint32_t j = sel ? sel[q] : q;
+    uint32_t k = width == 1 ? code_at(x, 1, v, j, ndict) : width == 2 ? code_at(x, 2, v, j, ndict)
+                                                                      : code_at(x, 4, v, j, ndict);
+    int hit = k == UINT32_MAX ? -1 : ascii_contains(bytes + off[k], (size_t)(off[k + 1] - off[k]), kf, kn);
+    if (hit < 0) left[nl++] = (uint16_t)j;
+    else out[j] = hit ? yes : no;
+  }
+  return nl;
+}
+
+#define AFFIX_ROWS(W)                                                                                  \
+  (a->ends ? (two ? affix_rows(a, 1, 1, W, neg, c, x, v, sel, n, out, left)                            \
+                  : affix_rows(a, 1, 0, W, neg, c, x, v, sel, n, out, left))                           \
+           : (two ? affix_rows(a, 0, 1, W, neg, c, x, v, sel, n, out, left)                            \
+                  : affix_rows(a, 0, 0, W, neg, c, x, v, sel, n, out, left)))
+
+static uint32_t affix_rows_any(const tnode *l, const seg_column *c, const void *x, const uint64_t *v,
+                               const uint16_t *sel, uint32_t n, uint8_t *out, uint16_t *left) {
+  const affix *a = &l->af;
+  int neg = l->t.negated, two = a->need > 8;
+  unsigned width = seg_col_width(c);
+  return width == 1 ? AFFIX_ROWS(1) : width == 2 ? AFFIX_ROWS(2) : AFFIX_ROWS(4);
+}
+#undef AFFIX_ROWS
+
+/* A batch's validity words from row base (a multiple of 64), or NULL when
+** every one of the rows is present. */
+static const uint64_t *rows_valid(const seg_column *c, size_t base, const uint16_t *sel, uint32_t n) {
+  const uint64_t *v = c->valid + base / 64;
+  uint32_t top = n ? (sel ? sel[n - 1] : n - 1) + 1 : 0;      /* selections are ascending */
+  uint64_t all = UINT64_MAX;
+  for (uint32_t w = 0; w < top / 64; w++) all &= v[w];
+  if (top % 64) all &= v[top / 64] | ~(UINT64_MAX >> (64 - top % 64));
+  return all == UINT64_MAX ? NULL : v;
+}
+
+int seg_vm_map_rows(const seg_program *p, const seg_table *t, const vmap *maps, const uint32_t *which,
+                    uint32_t nw, size_t base, const uint16_t *sel, uint32_t n, uint8_t *const *outs) {
+  const seg_column *c = &t->cols[p->maps[which[0]].col];
+  const uint64_t *v = rows_valid(c, base, sel, n);
+  unsigned width = seg_col_width(c);
+  const void *x = (const char *)c->data + base * width;
+  uint16_t left[SEG_BATCH];
+  SEG_ASSERT(n <= SEG_BATCH && base % 64 == 0);
+  /* map by map, each over the batch (the first brings the column's bytes
+  ** into the cache for the others): a single affix test in its tight loop,
+  ** then the rows it left; any other tree row by row */
+  for (uint32_t w = 0; w < nw; w++) {
+    const vmap *m = &maps[which[w]];
+    const uint16_t *rows = sel;
+    uint32_t nr = n;
+    if (m->tree->single) {
+      nr = affix_rows_any(&m->tree->n[0], c, x, v, sel, n, outs[w], left);
+      rows = left;
+    } else if (m->tree->n[0].kind == TN_LEAF && m->tree->n[0].t.kind == TK_CONTAINS) {
+      nr = contains_rows(&m->tree->n[0].t, c, x, width, v, sel, n, outs[w], left);
+      rows = left;
+    } else if (m->tree->nflat) {
+      nr = flat_rows(m->tree, c, x, width, v, sel, n, outs[w], left);
+      rows = left;
+    }
+    for (uint32_t q = 0; q < nr; q++) {
+      uint32_t j = rows ? rows[q] : q;
+      uint32_t k = width == 1 ? code_at(x, 1, v, j, c->ndict) : width == 2 ? code_at(x, 2, v, j, c->ndict)
+                                                                          : code_at(x, 4, v, j, c->ndict);
+      uint8_t *o = &outs[w][j];
+      if (k == UINT32_MAX) { *o = m->rmiss; continue; }
+      const char *s = c->dict_bytes + c->dict_off[k];
+      size_t len = (size_t)(c->dict_off[k + 1] - c->dict_off[k]);
+      int r = tree_eval(m->tree, 0, s, len);
+      if (r >= 0) *o = r ? SEG_TRUE : SEG_FALSE;
+      else if (row_slow(p, &p->maps[which[w]], s, len, o) != 0) return -1;
+    }
+  }
+  return 0;
 }

@@ -25,7 +25,11 @@
 ** validity bitmap. Text conditions are looked up per row in tables
 ** computed once per distinct dictionary value (common tests on ASCII
 ** values without the evaluator); a table with at most HSET_MAX true codes
-** is tested as code compares instead.
+** is tested as code compares instead. On a column where more than half the
+** rows have a value of their own (e-mails), a condition that is a tree of
+** common tests has no table: it is decided on each row's bytes as the VM
+** reaches the row (vmap.rowwise, row_map), every such condition of the
+** column in one call per batch when the whole batch is selected.
 **
 ** Rows are split across threads (seg_vm_opts.threads, default: the online CPUs,
 ** at most 8) in whole batches, so member bitmaps are written without locks.
@@ -188,6 +192,12 @@ typedef struct vthread {
       case SEG_OP_##OPN: {                                                          \
         const seg_column *c = &t->cols[in->b];                                      \
         const vmap *m = &maps[in->c];                                               \
+        if (m->rowwise) {                  /* conditions only: MAP_B */             \
+          const uint8_t *r_ = ROWMAP();                                             \
+          if (!r_) goto fail;                                                       \
+          FOR_SEL { A->t[j] = r_[j]; }                                              \
+          break;                                                                    \
+        }                                                                           \
         const uint64_t *v = batch_valid(c, base, rows);                             \
         uint32_t miss = c->ndict;                                                   \
         WITH_CODES(c, base, FOR_SEL { uint32_t code = (!v || BIT(v, j)) && x[j] < miss ? x[j] : miss; EXPR; }) \
@@ -261,6 +271,60 @@ typedef struct vthread {
         else for (uint32_t j = 0; j < rows; j++) hits[j] &= (uint8_t)(EXPR);        \
       } while (0)
 
+/* A thread's values of the rowwise maps (vmap.rowwise) for its current
+** batch: per map a byte per row in the batch, and the batch (plus one)
+** for which every row is filled (0: none). */
+typedef struct rowmaps {
+  uint8_t *buf;
+  size_t *done;
+  uint32_t *which;
+  uint8_t **outs;
+} rowmaps;
+
+static int rowmaps_init(rowmaps *rm, const seg_program *p, const vmap *maps) {
+  int any = 0;
+  for (uint32_t m = 0; m < p->nmaps; m++) any |= maps[m].rowwise;
+  if (!any) return 0;
+  rm->buf = malloc((size_t)p->nmaps * SEG_BATCH);
+  rm->done = calloc(p->nmaps, sizeof *rm->done);
+  rm->which = malloc(p->nmaps * sizeof *rm->which);
+  rm->outs = malloc(p->nmaps * sizeof *rm->outs);
+  return rm->buf && rm->done && rm->which && rm->outs ? 0 : -1;
+}
+
+static void rowmaps_free(rowmaps *rm) {
+  free(rm->buf);
+  free(rm->done);
+  free(rm->which);
+  free(rm->outs);
+}
+
+/* Map mi's values for batch b (rows from base): when the selection is the
+** whole batch, every row, and with it every other rowwise map of the same
+** column not yet filled for b (one pass over the column's bytes); else
+** only the selected rows. NULL: out of memory. */
+static const uint8_t *row_map(const vctx *X, rowmaps *rm, uint32_t mi, size_t b, size_t base, uint32_t rows,
+                              const uint16_t *sel, uint32_t n, int dense) {
+  const seg_program *p = X->p;
+  uint8_t *mine = rm->buf + (size_t)mi * SEG_BATCH;
+  if (rm->done[mi] == b + 1) return mine;
+  if (!dense) {
+    rm->which[0] = mi;
+    rm->outs[0] = mine;
+    return seg_vm_map_rows(p, X->t, X->maps, rm->which, 1, base, sel, n, rm->outs) == 0 ? mine : NULL;
+  }
+  uint32_t nw = 0;
+  for (uint32_t m = 0; m < p->nmaps; m++)
+    if (X->maps[m].rowwise && rm->done[m] != b + 1 && p->maps[m].col == p->maps[mi].col) {
+      rm->which[nw] = m;
+      rm->outs[nw++] = rm->buf + (size_t)m * SEG_BATCH;
+      rm->done[m] = b + 1;
+    }
+  return seg_vm_map_rows(p, X->t, X->maps, rm->which, nw, base, NULL, rows, rm->outs) == 0 ? mine : NULL;
+}
+
+#define ROWMAP() row_map(X, &rm, in->c, b, base, rows, sel, n, dense)
+
 /* Runs batches [from, to); counts go to th->counts. */
 static int run_batches(vthread *th) {
   const vctx *X = th->X;
@@ -295,7 +359,9 @@ static int run_batches(vthread *th) {
   uint8_t *hits = calloc(SEG_BATCH, 1);
   uint64_t hv[SEG_BATCH / 64];
   int hv_used = 0;
-  if (!R || !regmem || !sels || !nsel || !hits) {
+  rowmaps rm = {0};
+  if (!R || !regmem || !sels || !nsel || !hits || rowmaps_init(&rm, p, maps) != 0) {
+    rowmaps_free(&rm);
     free(bmem);
     free(bbits);
     free(hits);
@@ -481,6 +547,12 @@ static int run_batches(vthread *th) {
       case SEG_OP_SMAP: {
         const seg_column *c = &t->cols[in->b];
         const uint8_t *mt = maps[in->c].t;
+        if (maps[in->c].rowwise) {
+          const uint8_t *r = ROWMAP();
+          if (!r) goto fail;
+          PUSH(FOR_SEL { out[pm] = (uint16_t)j; pm += r[j] == SEG_TRUE; })
+          break;
+        }
         const uint64_t *v = batch_valid(c, base, rows);
         uint32_t miss = c->ndict;
         if (dense) {
@@ -520,7 +592,14 @@ static int run_batches(vthread *th) {
       case SEG_OP_HMAP: {
         uint8_t tmp[SEG_BATCH];
         if (in->a) hv_used = 0;
-        map_hits(&t->cols[in->b], base, rows, &maps[in->c], in->a ? hits : tmp);
+        if (maps[in->c].rowwise) {          /* level 0: every row of the batch */
+          const uint8_t *r = row_map(X, &rm, in->c, b, base, rows, NULL, rows, 1);
+          if (!r) goto fail;
+          uint8_t *d = in->a ? hits : tmp;
+          for (uint32_t j = 0; j < rows; j++) d[j] = (uint8_t)(r[j] >> 1);
+        } else {
+          map_hits(&t->cols[in->b], base, rows, &maps[in->c], in->a ? hits : tmp);
+        }
         if (!in->a) for (uint32_t j = 0; j < rows; j++) hits[j] &= tmp[j];
         break;
       }
@@ -650,9 +729,10 @@ static int run_batches(vthread *th) {
   }
   int rc = 0;
   if (0) {
-fail:                            /* out of memory (a ranking's values) */
+fail:                            /* out of memory (a ranking's values, a row map) */
     rc = -1;
   }
+  rowmaps_free(&rm);
   free(bmem);
   free(bbits);
   free(hits);
@@ -663,6 +743,7 @@ fail:                            /* out of memory (a ranking's values) */
   return rc;
 }
 #undef MAP
+#undef ROWMAP
 #undef ARITH_I
 #undef ARITH_F
 #undef CMPS
@@ -680,6 +761,7 @@ static void batch_task(void *arg, size_t i) {
 static int fill_maps(const vctx *X, unsigned part, unsigned nparts) {
   int rc = 0;
   for (uint32_t m = 0; m < X->p->nmaps; m++) {
+    if (X->maps[m].rowwise) continue;
     size_t n = (size_t)X->t->cols[X->p->maps[m].col].ndict + 1;
     size_t lo = n * part / nparts, hi = n * (part + 1) / nparts;
     rc |= seg_vm_map_fill(X->p, &X->p->maps[m], X->t, &X->maps[m], lo, hi);
@@ -884,7 +966,9 @@ int seg_vm_run_opts(const seg_program *p, const seg_table *t, const seg_vm_opts 
   }
   size_t dict_total = 0;
   for (uint32_t m = 0; m < p->nmaps; m++) {
-    if (t->cols[p->maps[m].col].type != SEG_TEXT || seg_vm_map_alloc(&p->maps[m], t, &X.maps[m]) != 0) goto oom;
+    if (t->cols[p->maps[m].col].type != SEG_TEXT || seg_vm_map_plan(p, &p->maps[m], t, &X.maps[m]) != 0) goto oom;
+    if (X.maps[m].rowwise) continue;            /* evaluated as the rows come */
+    if (seg_vm_map_alloc(&p->maps[m], t, &X.maps[m]) != 0) goto oom;
     dict_total += t->cols[p->maps[m].col].ndict;
   }
   for (uint32_t c = 0; c < p->ncols; c++) {
@@ -927,7 +1011,7 @@ int seg_vm_run_opts(const seg_program *p, const seg_table *t, const seg_vm_opts 
     goto done;
   }
   for (uint32_t m = 0; m < p->nmaps; m++)
-    if (p->maps[m].type == VT_BOOL) seg_vm_map_hset(&X.maps[m], t->cols[p->maps[m].col].ndict);
+    if (p->maps[m].type == VT_BOOL && !X.maps[m].rowwise) seg_vm_map_hset(&X.maps[m], t->cols[p->maps[m].col].ndict);
     else X.maps[m].hn = -1;
   for (unsigned k = 0; k < nth; k++) {
     th[k].X = &X;

@@ -26,6 +26,11 @@ typedef struct vmap {
   uint8_t *v;
   int match_error;             /* a `matches` the matcher could not decide: */
   size_t bad_code;             /* PCRE2's error and the value's code        */
+  /* VT_BOOL: the expression as a tree of common tests (textmap.c), or NULL */
+  struct seg_ttree *tree;
+  /* evaluated per row (seg_vm_map_rows), not per dictionary value: the
+  ** tables above are not allocated; rmiss is the value for a missing text */
+  uint8_t rowwise, rmiss;
 } vmap;
 
 /* Per-instruction data resolved once per run. */
@@ -47,5 +52,18 @@ int seg_vm_map_fill(const seg_program *p, const seg_map *m, const seg_table *t, 
 ** true), when there are at most HSET_MAX of them (else out->hn = -1). */
 void seg_vm_map_hset(vmap *m, uint32_t ndict);
 void seg_vm_map_free(vmap *m);
+
+/* Zeroes *out and prepares map m: a condition that is a tree of common
+** tests gets out->tree; when its column's dictionary does not pay (more
+** than half the rows distinct, or SEG_TEXT_ROWS), out->rowwise is set and
+** the map is evaluated per row instead of filled. Returns 0 or -1 (out of
+** memory). */
+int seg_vm_map_plan(const seg_program *p, const seg_map *m, const seg_table *t, vmap *out);
+/* The rowwise maps which[0 .. nw) (all of one column) for the rows
+** base + sel[q] (sel NULL: base + q), q < n, in one pass over the rows'
+** bytes: outs[w][row in batch] := the three-valued value of which[w].
+** Returns 0 or -1 (out of memory in the evaluator). */
+int seg_vm_map_rows(const seg_program *p, const seg_table *t, const vmap *maps, const uint32_t *which,
+                    uint32_t nw, size_t base, const uint16_t *sel, uint32_t n, uint8_t *const *outs);
 
 #endif

@@ -15,7 +15,7 @@ if BENCH_ROWS=2000 BENCH_OUT="$out" BENCH_NO_HYPERFINE=1 SEG="$SEG" GEN="$gen" \
    bash "$here/../bench/run.sh" > "$T_TMP/bench.log" 2>&1; then
     t_ok "bench/smoke: bench/run.sh at 2000 rows, counts agree across seg, C and the peers"
     missing=""
-    for w in "W1 " "W2 " "W3 " "W4 " "W5 " "W6 " "W7 " "Ir/row"; do
+    for w in "W1 " "W2 " "W2-text " "W3 " "W4 " "W5 " "W6 " "W7 " "Ir/row"; do
         grep -q "^| $w" "$out/table.md" 2>/dev/null || missing+=" '$w'"
     done
     if [ -z "$missing" ] && grep -q "seg/C" "$out/table.md"; then

@@ -5,7 +5,8 @@
 # pages render without warnings; the options of seg(1), of `seg --help`
 # (cli/main.c), of each command's parser and of the bash completion agree;
 # the completion completes commands, options, rules files and segment
-# names; `seg help CMD` is `seg CMD --help`; uninstall leaves no file.
+# names (bash, and zsh through its bashcompinit); `seg help CMD` is `seg CMD
+# --help` and names that command only; uninstall leaves no file.
 #
 #   SEG=build/seg bash tests/install.sh
 #
@@ -45,7 +46,8 @@ share/seg/editors/vscode/package.json 644
 share/seg/editors/vscode/syntaxes/seg.tmLanguage.json 644
 share/vim/vimfiles/ftdetect/seg.vim 644
 share/vim/vimfiles/ftplugin/seg.vim 644
-share/vim/vimfiles/syntax/seg.vim 644"
+share/vim/vimfiles/syntax/seg.vim 644
+share/zsh/site-functions/_seg 644"
 got_files=$(cd "$DEST" && find . \( -type f -o -type l \) -printf '%P %m\n' | sed "s|^${PREFIX#/}/||" | LC_ALL=C sort)
 if [ "$got_files" = "$want_files" ]; then t_ok "install/files_and_modes ($(printf '%s\n' "$want_files" | wc -l) files)"
 else t_fail install/files_and_modes "$(diff <(printf '%s\n' "$want_files") <(printf '%s\n' "$got_files"))"; fi
@@ -185,8 +187,12 @@ for c in $commands; do
     "$SEG" help "$c" > "$W/h1" 2>&1 || bad="$bad $c(rc)"
     "$SEG" "$c" --help > "$W/h2" 2>&1
     cmp -s "$W/h1" "$W/h2" || bad="$bad $c"
+    # only that command: its own synopsis lines, and the options of its part of seg --help
+    others=$(sed -n 's/^  seg \([a-z-]*\) .*/\1/p' "$W/h1" | grep -vxF -- "$c")
+    [ -z "$others" ] || bad="$bad $c(also:$(echo $others))"
+    [ "$(options_of "$W/h1" "$c" help)" = "$(options_of "$W/help.txt" "$c" help)" ] || bad="$bad $c(options)"
 done
-[ -z "$bad" ] && t_ok install/help_cmd_is_cmd_help || t_fail install/help_cmd_is_cmd_help "differs:$bad"
+[ -z "$bad" ] && t_ok install/help_cmd_is_cmd_help_and_only_its_own || t_fail install/help_cmd_is_cmd_help_and_only_its_own "differs:$bad"
 rc=0; "$SEG" help frobnicate > /dev/null 2> "$T_TMP/h.err" || rc=$?
 [ "$rc" -eq 2 ] && grep -q "unknown command 'frobnicate'" "$T_TMP/h.err" && t_ok install/help_unknown_command \
     || t_fail install/help_unknown_command "rc=$rc $(cat "$T_TMP/h.err")"
@@ -225,6 +231,35 @@ check_completion segment_names_prefix "vip" seg why x.seg data.csv --key 1 --seg
 check_completion rules_files_first "other.seg sub x.seg" seg run ""
 check_completion dialects "duckdb" seg sql x.seg --dialect du
 check_completion help_commands "$commands" seg help ""
+
+# ---- zsh: the installed _seg runs the installed bash completion through bashcompinit -------
+Z=$P/share/zsh/site-functions/_seg
+if ! command -v zsh > /dev/null; then
+    t_fail install/zsh_completion "zsh is not installed (tools/install-deps.sh installs it)"
+elif ! grep -qxF "source \"$PREFIX/share/bash-completion/completions/seg\"         # defines _seg (replacing this stub) and \`complete -F _seg seg\`" "$Z"; then
+    t_fail install/zsh_completion_path "$Z does not source the installed bash completion" "$(grep source "$Z")"
+else
+    t_ok install/zsh_completion_path
+    zsh -n "$Z" && t_ok install/zsh_completion_parses || t_fail install/zsh_completion_parses "zsh -n $Z"
+    # what _bash_complete's compgen -F runs: the bash function under zsh's sh
+    # emulation (zsh then keeps the words that start with what was typed)
+    zt() {   # NAME WANT WORDS... -- every word of WANT among the candidates
+        local name=$1 want=$2; shift 2
+        local got
+        got=$(cd "$T_ROOT" && zsh -f -c 'autoload -U +X bashcompinit && bashcompinit
+            source "$0" 2>/dev/null
+            t() { emulate -L sh; setopt kshglob noshglob braceexpand
+                  COMP_WORDS=("$@"); COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 )); COMPREPLY=(); _seg
+                  printf "%s\n" "${COMPREPLY[@]}"; }
+            t "$@"' "$DEST$PREFIX/share/bash-completion/completions/seg" "$@" 2>&1)
+        local miss=
+        for w in $want; do printf '%s\n' "$got" | grep -qxF -- "$w" || miss="$miss $w"; done
+        [ -z "$miss" ] && t_ok "install/zsh_completion $name" || t_fail "install/zsh_completion $name" "words: $*" "missing:$miss" "got: $(echo $got | head -c 300)"
+    }
+    zt commands "check run overlap why import schema explain compile diff sql explain-code fmt help" seg ""
+    zt run_options "--table --segment --members --today" seg run --
+    zt segment_names "frequent lapsed silent_subscribers" seg run examples/behaviour.seg examples/customers.csv --segment ""
+fi
 
 # ---- make uninstall: no file left ------------------------------------------------------
 if mk uninstall > "$T_TMP/uninstall.log" 2>&1; then t_ok install/make_uninstall

@@ -89,6 +89,23 @@ done
 # day, a Sunday early in January
 PARAM_DAYS="2026-11-23 2026-03-31 2024-02-29 2026-01-04"
 
+# event tables (issue 15): every case of tests/events/cases.tsv as a segment,
+# over the hand-made fixture (orphans, missing values, ties), and the example
+EVF=tests/events
+{
+    echo "table orders by customer_id"
+    echo "table email_events by customer_id time at"
+    awk -F'\t' '!/^#/ && NF == 3 { print "segment " $1 " = " $2 }' "$EVF/cases.tsv"
+} > "$D/events.seg"
+EV_FIXTURE="orders=$T_ROOT/$EVF/orders.csv,email_events=$T_ROOT/$EVF/email_events.csv"
+EV_EXAMPLE="orders=$T_ROOT/examples/orders.csv,email_events=$T_ROOT/examples/email_events.csv"
+run_events() {  # engine
+    SEG_SQL_TABLES=$EV_FIXTURE run_diff "$1/events (tests/events)" --engine "$1" "$SEG" "$D/events.seg" \
+        "$EVF/customers.csv" "$TODAY"
+    SEG_SQL_TABLES=$EV_EXAMPLE run_diff "$1/events (examples/behaviour.seg)" --engine "$1" "$SEG" \
+        examples/behaviour.seg "$CSV" "$TODAY"
+}
+
 # ---- SQLite --------------------------------------------------------------------
 run_diff() {   # label, then sql_diff.py's arguments; no verdict line (a crash) fails
     local label=$1 line seen=0 rest=""
@@ -109,6 +126,7 @@ done
 for day in $PARAM_DAYS; do
     SEG_SQL_TODAY_PARAM=1 run_diff "sqlite/today-param ($day)" --engine sqlite "$SEG" tests/sql/today.seg "$CSV" "$day"
 done
+run_events sqlite
 for seed in ${SEEDS:-$RD_SEEDS}; do
     SEG_RD_TEXT=ascii python3 tests/random_diff.py "$SEG" "$D/ascii.$seed" "$seed" "${RULES:-1500}" > "$D/rd.out" 2>&1 ||
         t_fail "sql/random rules (seed $seed)" "$(head -5 "$D/rd.out")"
@@ -139,6 +157,7 @@ if [ -n "$PGBIN" ] && [ -x "$PGBIN/initdb" ] && id postgres >/dev/null 2>&1; the
         for rules in tests/sql/measures.seg tests/sql/measures_rate.seg; do
             run_diff "postgres/measures $(basename "$rules" .seg)" --engine postgres --measures "$SEG" "$rules" "$CSV" "$TODAY"
         done
+        run_events postgres
         for day in $PARAM_DAYS; do
             for rules in tests/sql/today.seg tests/sql/today_months.seg examples/winback.seg; do
                 SEG_SQL_TODAY_PARAM=1 run_diff "postgres/today-param $(basename "$rules" .seg) ($day)" --engine postgres \
@@ -173,6 +192,7 @@ if [ -f "$DUCK_LIB" ]; then
         for rules in tests/sql/measures.seg tests/sql/measures_rate.seg; do
             run_diff "duckdb/measures $(basename "$rules" .seg)" --engine duckdb --measures "$SEG" "$rules" "$CSV" "$TODAY"
         done
+        run_events duckdb
         for day in $PARAM_DAYS; do
             for rules in tests/sql/today.seg tests/sql/today_months.seg examples/winback.seg; do
                 SEG_SQL_TODAY_PARAM=1 run_diff "duckdb/today-param $(basename "$rules" .seg) ($day)" --engine duckdb \

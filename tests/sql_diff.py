@@ -34,6 +34,11 @@ if MEASURES:
     del sys.argv[1]
 SEG, RULES, DATA, TODAY = sys.argv[1:5]
 LABEL = sys.argv[5] if len(sys.argv) > 5 else "sql_diff/%s" % RULES
+# SEG_SQL_TABLES="orders=PATH,email_events=PATH": event tables (issue 15),
+# given to seg sql and seg run as --table NAME=PATH and loaded into the
+# engine as tables NAME, typed by `seg schema PATH` as the customers are
+EVENTS = [tuple(x.split("=", 1)) for x in os.environ.get("SEG_SQL_TABLES", "").split(",") if x]
+EVARGS = [a for n, path in EVENTS for a in ("--table", "%s=%s" % (n, path))]
 
 
 def fail(msg):
@@ -41,15 +46,21 @@ def fail(msg):
     sys.exit(1)
 
 
-sch = subprocess.run([SEG, "schema", DATA], capture_output=True, text=True)
-if sch.returncode != 0:
-    fail("seg schema: " + sch.stderr)
-types = []
-for line in sch.stdout.splitlines():
-    if line.startswith("#") or ":" not in line:
-        continue
-    name, t = line.rsplit(":", 1)
-    types.append((name.strip(), t.strip()))
+def schema_of(path):
+    sch = subprocess.run([SEG, "schema", path], capture_output=True, text=True)
+    if sch.returncode != 0:
+        fail("seg schema: " + sch.stderr)
+    out = []
+    for line in sch.stdout.splitlines():
+        if line.startswith("#") or ":" not in line:
+            continue
+        name, t = line.rsplit(":", 1)
+        out.append((name.strip(), t.strip()))
+    return out
+
+
+types = schema_of(DATA)
+EVTYPES = [(n, path, schema_of(path)) for n, path in EVENTS]
 SQLT = {"int": "INTEGER", "number": "REAL", "date": "TEXT", "bool": "INTEGER", "text": "TEXT"}
 BOOLS = {"true": 1, "false": 0, "yes": 1, "no": 0, "1": 1, "0": 0, "y": 1, "n": 0, "t": 1, "f": 0}
 
@@ -78,7 +89,8 @@ table = ["--table", "seg.customers"] if ENGINE == "clickhouse" else []
 PARAM = os.environ.get("SEG_SQL_TODAY_PARAM") == "1"
 q = subprocess.run([SEG, "sql", RULES, "--dialect", ENGINE, "--data", DATA, "--shape",
                     "counts" if MEASURES else "flags", "--key", key]
-                   + (["--today-param"] if PARAM else ["--today", TODAY]) + table, capture_output=True, text=True)
+                   + (["--today-param"] if PARAM else ["--today", TODAY]) + table + EVARGS,
+                   capture_output=True, text=True)
 if q.returncode != 0:
     fail("seg sql exit %d: %s" % (q.returncode, q.stderr[:2000]))
 
@@ -131,6 +143,13 @@ elif ENGINE == "sqlite":
         next(rd)
         db.executemany("INSERT INTO customers VALUES (%s)" % ", ".join("?" * len(types)),
                        ([value(t, c) for (_, t), c in zip(types, row)] for row in rd))
+    for tname, path, et in EVTYPES:         # rows in file order: rowid breaks first()/last() ties as seg does
+        db.execute("CREATE TABLE %s (%s)" % (ident(tname), ", ".join("%s %s" % (ident(n), SQLT[t]) for n, t in et)))
+        with open(path, newline="", encoding="utf-8-sig") as f:
+            rd = csv.reader(f)
+            next(rd)
+            db.executemany("INSERT INTO %s VALUES (%s)" % (ident(tname), ", ".join("?" * len(et))),
+                           ([value(t, c) for (_, t), c in zip(et, row)] for row in rd))
     try:
         cur = db.execute(q.stdout, {"today": TODAY}) if PARAM else db.execute(q.stdout)
     except sqlite3.Error as e:
@@ -142,6 +161,10 @@ elif ENGINE == "duckdb":
     DT = {"int": "BIGINT", "number": "DOUBLE", "date": "DATE", "bool": "BOOLEAN", "text": "VARCHAR"}
     load = ("CREATE TABLE customers (%s); COPY customers FROM '%s' (FORMAT csv, HEADER true);"
             % (", ".join("%s %s" % (ident(n), DT[t]) for n, t in types), os.path.abspath(DATA).replace("'", "''")))
+    for tname, path, et in EVTYPES:         # a single-threaded COPY keeps the file order that rowid follows
+        load += ("SET threads = 1; CREATE TABLE %s (%s); COPY %s FROM '%s' (FORMAT csv, HEADER true); RESET threads;"
+                 % (ident(tname), ", ".join("%s %s" % (ident(n), DT[t]) for n, t in et), ident(tname),
+                    os.path.abspath(path).replace("'", "''")))
     import tempfile
     with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as tf:
         if PARAM:
@@ -221,6 +244,10 @@ else:
     load = ("DROP TABLE IF EXISTS customers;\nCREATE TABLE customers (%s);\n"
             "\\copy customers FROM '%s' WITH (FORMAT csv, HEADER true)\n"
             % (", ".join("%s %s" % (ident(n), PGT[t]) for n, t in types), os.path.abspath(DATA).replace("'", "''")))
+    for tname, path, et in EVTYPES:
+        load += ("DROP TABLE IF EXISTS %s;\nCREATE TABLE %s (%s);\n\\copy %s FROM '%s' WITH (FORMAT csv, HEADER true)\n"
+                 % (ident(tname), ident(tname), ", ".join("%s %s" % (ident(n), PGT[t]) for n, t in et), ident(tname),
+                    os.path.abspath(path).replace("'", "''")))
     p = subprocess.run(psql, input=load, capture_output=True, text=True)
     if p.returncode != 0:
         fail("PostgreSQL load: " + p.stderr[:1000])
@@ -281,7 +308,7 @@ for k, flags in result:
         if v:
             want[c].add(k)
 
-r = subprocess.run([SEG, "run", RULES, DATA, "--today", TODAY, "--members", "-", "--key", key, "--format", "csv"],
+r = subprocess.run([SEG, "run", RULES, DATA, "--today", TODAY, "--members", "-", "--key", key, "--format", "csv"] + EVARGS,
                    capture_output=True, text=True)
 if r.returncode != 0:
     fail("seg run exit %d: %s" % (r.returncode, r.stderr[:2000]))

@@ -73,8 +73,12 @@ for seg in "${segs[@]}"; do
         t_fail "sqlite_diff/$name" "no SQL translation examples/sql/$name.sql; add one (see tests/README.md)"
         continue
     fi
+    # a file that reads event tables (examples/behaviour.seg) gets the example's
+    tables=()
+    grep -Eqi '^[[:space:]]*table[[:space:]]' "$seg" &&
+        tables=(--table "orders=$EX/orders.csv" --table "email_events=$EX/email_events.csv")
     seg_exec "$dir" run "$seg" "$EX/customers.csv" --today $TODAY --format csv \
-        --members members.csv "${keyargs[@]}"
+        --members members.csv "${keyargs[@]}" "${tables[@]}"
     if [ "$T_RC" -ne 0 ]; then
         t_fail "sqlite_diff/$name" "$T_CMD: exit $T_RC" "$(t_file_detail stderr "$T_ERR")"
         continue

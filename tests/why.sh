@@ -56,8 +56,12 @@ agree() {
     esac
 }
 
+cp "$T_ROOT/examples/orders.csv" "$T_ROOT/examples/email_events.csv" "$D/"
 for f in "$D"/*.seg; do
-    agree "verdicts_equal_run_members/$(basename "$f")" "$(basename "$f")" crm.csv
+    tables=()          # a file that reads event tables gets the example's
+    grep -Eqi '^[[:space:]]*table[[:space:]]' "$f" &&
+        tables=(--table orders=orders.csv --table email_events=email_events.csv)
+    agree "verdicts_equal_run_members/$(basename "$f")" "$(basename "$f")" crm.csv "${tables[@]}"
 done
 
 # --exclude: the suppressed are in no segment, in both commands

@@ -66,7 +66,7 @@ int main(int argc, char **argv) {
   seg_result res = {0};
   if (rc == 0 && seg_schema_from_table(&t, &s) != 0) { snprintf(err, sizeof err, "out of memory"); rc = -1; }
   if (rc == 0) {
-    seg_schema_view v = {s.ncols, (const char *const *)s.names, s.types, NULL};
+    seg_schema_view v = {.ncols = s.ncols, .names = (const char *const *)s.names, .types = s.types, .may_be_missing = NULL};
     rc = seg_segc_bind(&p, &v, err, sizeof err);
   }
   if (rc == 0) rc = seg_vm_run(&p, &t, 0, &res, err, sizeof err);

@@ -24,7 +24,7 @@ static void check(int cond, const char *what) {
 
 static const char *const col_names[] = {"age", "income", "city", "signup", "vip", "Annual Income"};
 static const seg_type col_types[] = {SEG_INT, SEG_NUM, SEG_TEXT, SEG_DATE, SEG_BOOL, SEG_INT};
-static const seg_schema_view schema = {6, col_names, col_types, NULL};
+static const seg_schema_view schema = {.ncols = 6, .names = col_names, .types = col_types, .may_be_missing = NULL};
 
 static void dump(const seg_compiled *c) {
   for (size_t i = 0; i < c->diags.n; i++)

@@ -94,7 +94,7 @@ int main(void) {
     printf("not ok - import examples/customers.csv: %s\n", err);
     return 1;
   }
-  view = (seg_schema_view){schema.ncols, (const char *const *)schema.names, schema.types, NULL};
+  view = (seg_schema_view){.ncols = schema.ncols, .names = (const char *const *)schema.names, .types = schema.types, .may_be_missing = NULL};
 
   seg_compiled c;
   int rc = compile(&c);

@@ -125,7 +125,7 @@ static int run_rules(const seg_table *t, const char *src, run *R) {
     R->names[i] = t->cols[i].name;
     R->types[i] = t->cols[i].type;
   }
-  R->view = (seg_schema_view){t->ncols, R->names, R->types, NULL};
+  R->view = (seg_schema_view){.ncols = t->ncols, .names = R->names, .types = R->types, .may_be_missing = NULL};
   int rc = seg_compile(src, strlen(src), &R->view, TODAY, &R->c);
   if (rc != 0) {
     printf("# compile failed (%d):\n", rc);

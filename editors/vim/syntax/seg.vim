@@ -18,7 +18,7 @@ syntax case ignore
 syntax iskeyword @,48-57,_,192-255
 
 " Statements and operators spelled as words.
-syn keyword segStatement  segment let measure require priority split
+syn keyword segStatement  segment let measure require priority split table
 syn keyword segKeyword    by
 syn keyword segKeyword    and or not in is missing contains starts ends with matches
 syn keyword segKeyword    between within more less than ago before after since where else
@@ -36,6 +36,10 @@ syn match   segFunction   "\<\(quintile\|decile\|percentile\|rfm\)\ze\s*("
 syn match   segKeyword    "\<\(top\|bottom\)\ze\s\+\d"
 " Aggregates of a measure (`measure revenue = sum(total_spend)`).
 syn match   segFunction   "\<\(count\|sum\|avg\|min\|max\|median\|percentile\|rate\|count_distinct\)\ze\s*("
+" Aggregates of an event table (`count(orders where ...)`, `last(orders.order_date)`).
+syn match   segFunction   "\<\(any\|all\|first\|last\)\ze\s*("
+" `table orders by customer_id time order_date`: `time` after the key.
+syn match   segKeyword    "\<time\>\ze\s\+\S"
 
 " Numbers: 42, 10_000, 3.5, 1_000.25; dates: 2026-11-23 (defined later, so
 " a date wins over the number at the same position).
