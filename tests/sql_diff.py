@@ -110,7 +110,7 @@ def seg_bucket(salt, key):
 
 # SEG_SQL_CACHE (a folder; tests/sql.sh sets it when tests/run.sh runs
 # several builds): the engine's answer to exactly this query, on exactly this
-# data and schema, is kept there, so the other build's seg, when it writes
+# data and schema (event tables included), is kept there, so the other build's seg, when it writes
 # the same SQL, is compared with it without running the engine again (its
 # schema, its SQL and its members are still its own). A lock per query: the
 # builds' groups run at once, and the second waits for the first's answer.
@@ -121,10 +121,11 @@ if CACHE:
     import pickle
     h = hashlib.sha256()
     for part in (ENGINE, str(MEASURES), str(PARAM), TODAY, os.environ.get("SEG_CH_ONE_SHARD", ""), repr(types),
-                 q.stdout):
+                 repr(EVTYPES), q.stdout):
         h.update(part.encode("utf-8") + b"\0")
-    with open(DATA, "rb") as f:
-        h.update(f.read())
+    for path in [DATA] + [p for _, p, _ in EVTYPES]:     # the customers and the event tables
+        with open(path, "rb") as f:
+            h.update(f.read() + b"\0")
     os.makedirs(CACHE, exist_ok=True)
     cache_file = os.path.join(CACHE, h.hexdigest())
     cache_lock = open(cache_file + ".lock", "w")
