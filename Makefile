@@ -15,7 +15,10 @@ WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototyp
            -Wno-unused-parameter
 CFLAGS  ?= $(OPT) -g
 CPPFLAGS_ALL = -I. -Igrammar -Icompiler -Ibytecode -Ibase -Iruntime -Iinclude -I$(BUILD)/gen -D_GNU_SOURCE
-ALLCFLAGS = -std=c11 $(WARN) $(CFLAGS) $(CPPFLAGS_ALL)
+# Every object is position-independent with hidden symbols, so that one
+# compile gives both libseg.a and libseg.so.0, which exports only the
+# functions include/seg.h marks SEG_API.
+ALLCFLAGS = -std=c11 $(WARN) $(CFLAGS) -fPIC -fvisibility=hidden $(CPPFLAGS_ALL)
 # Every allocation of libseg and of seg goes through base/xalloc.c (failure
 # injection for tests/allocfail.sh); unit tests, generators and fuzz drivers keep plain malloc.
 XALLOC   = -include base/xalloc.h
@@ -41,20 +44,21 @@ BASE_SRC     := $(wildcard base/*.c)
 BYTECODE_SRC := $(wildcard bytecode/*.c)
 COMPILER_SRC := $(wildcard compiler/*.c)
 RUNTIME_SRC  := $(wildcard runtime/*.c)
+API_SRC      := $(wildcard api/*.c)
 CLI_SRC      := $(wildcard cli/*.c)
 UNIT_SRC     := $(wildcard tests/unit/test_*.c)
 
 GEN_OBJ  = $(BUILD)/gen/parser.o $(BUILD)/gen/lexer.o
 # The layers, each depending only on those before it (tests/layers.sh):
-#   base/ <- bytecode/ <- runtime/ <- compiler/ <- cli/
+#   base/ <- bytecode/ <- runtime/ <- compiler/ <- api/ (include/seg.h), cli/
 # libsegrt.a is the runtime alone: it loads and runs a .segc without the compiler.
 RT_OBJ   = $(BASE_SRC:%.c=$(BUILD)/%.o) $(BYTECODE_SRC:%.c=$(BUILD)/%.o) $(RUNTIME_SRC:%.c=$(BUILD)/%.o)
-LIB_OBJ  = $(GEN_OBJ) $(COMPILER_SRC:%.c=$(BUILD)/%.o) $(RT_OBJ)
+LIB_OBJ  = $(GEN_OBJ) $(COMPILER_SRC:%.c=$(BUILD)/%.o) $(RT_OBJ) $(API_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all deps demo check test san bench clean fuzz fuzzers fuzz-build coverage install uninstall
-all: $(BUILD)/seg $(BUILD)/gencustomers $(UNIT_BIN) $(BUILD)/segc_run
+all: $(BUILD)/seg $(BUILD)/gencustomers $(UNIT_BIN) $(BUILD)/segc_run $(BUILD)/libseg.so.0
 
 $(BUILD)/gen/parser.c $(BUILD)/gen/parser.h &: grammar/parser.y
 	@mkdir -p $(BUILD)/gen
@@ -70,7 +74,7 @@ $(BUILD)/gen/lexer.o: $(BUILD)/gen/lexer.c $(BUILD)/gen/parser.h base/xalloc.h
 $(BUILD)/gen/parser.o: $(BUILD)/gen/parser.c $(BUILD)/gen/lexer.h base/xalloc.h
 	$(CC) $(ALLCFLAGS) $(XALLOC) -Wno-missing-prototypes -c -o $@ $<
 
-$(BUILD)/%.o: %.c $(BUILD)/gen/parser.h $(BUILD)/gen/lexer.h $(wildcard */*.h) $(wildcard */*.def)
+$(BUILD)/%.o: %.c $(BUILD)/gen/parser.h $(BUILD)/gen/lexer.h $(wildcard */*.h) $(wildcard */*.def) Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(ALLCFLAGS) $(XALLOC) -MMD -MP -c -o $@ $<
 
@@ -81,6 +85,10 @@ $(BUILD)/runtime/vm.o $(BUILD)/runtime/textmap.o: ALLCFLAGS += $(VECT)
 
 $(BUILD)/libseg.a: $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
+
+# the shared library: libseg.so.0 (soname), the API of include/seg.h
+$(BUILD)/libseg.so.0: $(LIB_OBJ)
+	$(CC) -shared -Wl,-soname,libseg.so.0 -Wl,--no-undefined $(LDSAN) -o $@ $^ $(LIBS)
 
 $(BUILD)/libsegrt.a: $(RT_OBJ)
 	rm -f $@ && ar rcs $@ $^
@@ -134,17 +142,20 @@ PREFIX     ?= /usr/local
 DESTDIR    ?=
 BINDIR     ?= $(PREFIX)/bin
 LIBDIR     ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
 DATADIR    ?= $(PREFIX)/share
 MANDIR     ?= $(DATADIR)/man
 BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
 ZSHCOMPDIR ?= $(DATADIR)/zsh/site-functions
 VIMDIR     ?= $(DATADIR)/vim/vimfiles
-SEG_VERSION_TEXT = $(shell sed -n 's/^\#define SEG_VERSION "\(.*\)"/\1/p' cli/cli.h)
+SEG_VERSION_TEXT = $(shell sed -n 's/^\#define SEG_VERSION "\(.*\)"/\1/p' base/version.h)
 
 # destination (under DESTDIR) <- source, mode
 INSTALL_FILES = \
   $(BINDIR)/seg:$(BUILD)/seg:755 \
   $(LIBDIR)/libseg.a:$(BUILD)/libseg.a:644 \
+  $(LIBDIR)/libseg.so.0:$(BUILD)/libseg.so.0:755 \
+  $(INCLUDEDIR)/seg.h:include/seg.h:644 \
   $(MANDIR)/man1/seg.1:man/seg.1:644 \
   $(MANDIR)/man7/seg-language.7:man/seg-language.7:644 \
   $(BASHCOMPDIR)/seg:completion/seg.bash:644 \
@@ -157,21 +168,22 @@ INSTALL_FILES = \
 PC_FILE = $(LIBDIR)/pkgconfig/libseg.pc
 ZSH_FILE = $(ZSHCOMPDIR)/_seg
 
-install: $(BUILD)/seg $(BUILD)/libseg.a
+install: $(BUILD)/seg $(BUILD)/libseg.a $(BUILD)/libseg.so.0
 	@set -e; for f in $(INSTALL_FILES); do \
 	  dst=$${f%%:*}; rest=$${f#*:}; src=$${rest%%:*}; mode=$${rest##*:}; \
 	  echo "install -m $$mode $$src $(DESTDIR)$$dst"; \
 	  install -m 755 -d "$(DESTDIR)$$(dirname $$dst)"; \
 	  install -m $$mode "$$src" "$(DESTDIR)$$dst"; \
 	done
+	ln -sf libseg.so.0 "$(DESTDIR)$(LIBDIR)/libseg.so"
 	install -m 755 -d "$(DESTDIR)$(LIBDIR)/pkgconfig"
-	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@VERSION@|$(SEG_VERSION_TEXT)|g' \
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@VERSION@|$(SEG_VERSION_TEXT)|g' \
 	    libseg.pc.in | install -m 644 /dev/stdin "$(DESTDIR)$(PC_FILE)"
 	install -m 755 -d "$(DESTDIR)$(ZSHCOMPDIR)"
 	sed -e 's|@BASHCOMP@|$(BASHCOMPDIR)/seg|g' completion/seg.zsh | install -m 644 /dev/stdin "$(DESTDIR)$(ZSH_FILE)"
 
 uninstall:
-	@for f in $(INSTALL_FILES) $(PC_FILE): $(ZSH_FILE):; do \
+	@for f in $(INSTALL_FILES) $(PC_FILE): $(ZSH_FILE): $(LIBDIR)/libseg.so:; do \
 	  dst=$${f%%:*}; echo "rm -f $(DESTDIR)$$dst"; rm -f "$(DESTDIR)$$dst"; \
 	done
 	-rmdir "$(DESTDIR)$(DATADIR)/seg/editors/vscode/syntaxes" "$(DESTDIR)$(DATADIR)/seg/editors/vscode" \

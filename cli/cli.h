@@ -17,7 +17,7 @@
 #include "schema.h"
 #include "vm.h"
 
-#define SEG_VERSION "0.1.0"
+#include "version.h"         /* SEG_VERSION */
 
 /* The exit codes of every command. */
 enum seg_exit {
@@ -74,8 +74,11 @@ int32_t seg_cli_today(const char *opt);
 unsigned seg_cli_threads(void);
 const char *seg_cli_today_given(const char *opt);
 
-/* 1 when diagnostics on stderr are coloured: a terminal, and no NO_COLOR. */
+/* 1 when diagnostics on stderr are coloured: --color=always; with auto
+** (the default), a terminal and no NO_COLOR (set and not empty); never. */
 int seg_cli_color(void);
+/* --color=WHEN (auto, always, never): 0, or -1 for another word. */
+int seg_cli_color_option(const char *v);
 
 /* The CSV reading options of import, schema and run (--encoding,
 ** --month-first, --decimal, --threads, --max-bad-rows, --schema with

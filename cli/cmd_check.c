@@ -136,8 +136,12 @@ int seg_cmd_check(int argc, char **argv) {
     {NULL, NULL, 0, NULL}};
   const seg_cli_spec spec = {options, -1, 1, "unknown option '%s' for this command", seg_cli_usage};
   const char **inputs = calloc((size_t)argc + 1, sizeof *inputs);
-  if (!inputs) { fprintf(stderr, "seg: out of memory\n"); return SEG_EXIT_USAGE; }
-  if (!evspecs.v) { fprintf(stderr, "seg: out of memory\n"); free(inputs); return SEG_EXIT_USAGE; }
+  if (!inputs || !evspecs.v) {
+    fprintf(stderr, "seg: out of memory\n");
+    free(inputs);
+    free(evspecs.v);
+    return SEG_EXIT_USAGE;
+  }
   seg_cli_parse(&spec, argc, argv, inputs, &ninputs);
   if (ninputs == 0) seg_cli_usage("%s", "check needs rules files or folders");
   seg_render_format fmt = SEG_RENDER_TEXT;

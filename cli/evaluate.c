@@ -42,7 +42,11 @@ int seg_cli_eval_parse(int argc, char **argv, const char *cmd, const seg_cli_opt
   int npos;
   a->segments.v = calloc((size_t)argc + 1, sizeof *a->segments.v);
   a->tables.v = calloc((size_t)argc + 1, sizeof *a->tables.v);
-  if (!a->segments.v || !a->tables.v) { fprintf(stderr, "seg: out of memory\n"); return SEG_EXIT_USAGE; }
+  if (!a->segments.v || !a->tables.v) {
+    fprintf(stderr, "seg: out of memory\n");
+    seg_cli_eval_args_free(a);
+    return SEG_EXIT_USAGE;
+  }
   seg_cli_parse(&spec, argc, argv, pos, &npos);
   if (npos != 2) {
     char what[64];

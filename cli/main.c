@@ -146,7 +146,8 @@ static void usage(FILE *f) {
     fprintf(f, "%s%s\n%s", COMMANDS[i].synopsis, COMMANDS[i].summary, COMMANDS[i].help);
   fputs("\n"
         "DATA is a .segcol file or a CSV export (imported in memory).\n"
-        "Exit codes: 0 success, 1 errors in the rules, 2 usage or input error.\n", f);
+        "Exit codes: 0 success, 1 errors in the rules, 2 usage or input error.\n"
+        "Every command: --color=auto|always|never colours diagnostics (auto: on a terminal, unless NO_COLOR is set).\n", f);
 }
 
 /* One command's help: `seg help CMD`, `seg CMD --help`. */
@@ -172,6 +173,20 @@ int main(int argc, char **argv) {
     long n = strtol(th, &end, 10);
     if (*end || n < 1 || n > 64) seg_cli_usage("SEG_THREADS='%s' is not a number of threads from 1 to 64", th);
   }
+  /* --color=WHEN, or --color WHEN, anywhere: every command's diagnostics */
+  int kept = 1;
+  for (int i = 1; i < argc; i++) {
+    const char *v = NULL;
+    if (strncmp(argv[i], "--color=", 8) == 0) v = argv[i] + 8;
+    else if (strcmp(argv[i], "--color") == 0) {
+      if (i + 1 >= argc) seg_cli_usage("%s", "option '--color' needs a value (auto, always or never)");
+      v = argv[++i];
+    }
+    if (!v) { argv[kept++] = argv[i]; continue; }
+    if (seg_cli_color_option(v) != 0) seg_cli_usage("--color: '%s' is not one of auto, always, never", v);
+  }
+  argc = kept;
+  argv[argc] = NULL;
   if (argc < 2) { usage(stderr); return SEG_EXIT_USAGE; }
   const char *cmd = argv[1];
   /* --help or -h anywhere after the command (seg CMD --help): that command's help */

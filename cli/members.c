@@ -38,28 +38,7 @@
 /* ---- cells ---------------------------------------------------------------- */
 
 int seg_cli_cell_text(const seg_column *c, size_t r, char buf[static 48], const char **s, size_t *n) {
-  if (c->valid && !seg_valid_get(c->valid, r)) return -1;
-  int64_t v = seg_col_get(c, r);
-  *s = buf;
-  switch (c->type) {
-  case SEG_BOOL: *n = (size_t)snprintf(buf, 48, "%s", v ? "true" : "false"); break;
-  case SEG_DATE: seg_date_format((int32_t)v, buf); *n = strlen(buf); break;
-  case SEG_TEXT:
-    if ((uint64_t)v >= c->ndict) return -1;         /* seg_col_check refuses such a column first */
-    *s = c->dict_bytes + c->dict_off[v];
-    *n = (size_t)(c->dict_off[v + 1] - c->dict_off[v]);
-    break;
-  case SEG_NUM: {
-    uint64_t a = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v, p = 1;
-    for (uint32_t k = 0; k < c->scale; k++) p *= 10;
-    if (c->scale == 0) *n = (size_t)snprintf(buf, 48, "%s%llu", v < 0 ? "-" : "", (unsigned long long)a);
-    else *n = (size_t)snprintf(buf, 48, "%s%llu.%0*llu", v < 0 ? "-" : "", (unsigned long long)(a / p),
-                               (int)c->scale, (unsigned long long)(a % p));
-    break;
-  }
-  default: *n = (size_t)snprintf(buf, 48, "%lld", (long long)v); break;
-  }
-  return 0;
+  return seg_col_text(c, r, buf, s, n);
 }
 
 /* The cell as a CSV field (missing: empty). */

@@ -70,8 +70,20 @@ const char *seg_cli_today_given(const char *opt) {
   return env && *env ? env : NULL;
 }
 
+static int color_mode;                  /* 0 auto, 1 always, 2 never: --color */
+
+int seg_cli_color_option(const char *v) {
+  if (strcmp(v, "auto") == 0) color_mode = 0;
+  else if (strcmp(v, "always") == 0) color_mode = 1;
+  else if (strcmp(v, "never") == 0) color_mode = 2;
+  else return -1;
+  return 0;
+}
+
 int seg_cli_color(void) {
-  return isatty(STDERR_FILENO) && !getenv("NO_COLOR");
+  if (color_mode) return color_mode == 1;
+  const char *nc = getenv("NO_COLOR");    /* no-color.org: set and not empty */
+  return isatty(STDERR_FILENO) && !(nc && *nc);
 }
 
 seg_import_more seg_cli_csv_more(const seg_cli_csv *o, seg_schema *pinned) {

@@ -77,6 +77,12 @@ static inline int seg_valid_get(const uint64_t *v, size_t i) {
   return (int)((v[i >> 6] >> (i & 63)) & 1u);
 }
 
+/* The text of row r of column c as every output writes it: *s, *n point
+** at it (into the dictionary for text, else into buf); 0, or -1 when the
+** cell is missing. Numbers exactly, at the column's scale; dates
+** YYYY-MM-DD; bools true/false. */
+int seg_col_text(const seg_column *c, size_t r, char buf[static 48], const char **s, size_t *n);
+
 /* Leaves *t empty and valid (all zero). Safe on an empty table. */
 void seg_table_free(seg_table *t);
 

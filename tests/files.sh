@@ -208,14 +208,50 @@ seg_exec "$D" explain gone.seg --data crm.csv       # the rules file is missing:
 [ "$T_RC" -eq 2 ] && grep -q '^seg: gone.seg: cannot open' "$T_ERR" && t_ok files/explain_missing_rules \
     || t_fail files/explain_missing_rules "rc=$T_RC $(cat "$T_ERR")"
 
-# ---- the command table: one help text for seg --help, seg help, seg CMD --help
+# ---- --color=auto|always|never (every command) and NO_COLOR -----------------
+printf 'segment a = agee > 3\n' > "$D/typo.seg"
+esc=$(printf '\033')
+color_case() {   # NAME WANT(color|plain) ENV... -- seg ARGS after --
+    local name=$1 want=$2; shift 2
+    local envs=()
+    while [ "$1" != -- ]; do envs+=("$1"); shift; done
+    shift
+    local rc=0
+    (cd "$D" && env "${envs[@]}" "$SEG" "$@") > /dev/null 2> "$D/color.err" || rc=$?
+    local has=plain
+    grep -q "$esc\[" "$D/color.err" && has=color
+    [ "$rc" -eq 1 ] && [ "$has" = "$want" ] && grep -q "unknown column or segment 'agee'" "$D/color.err" &&
+        t_ok "files/color: $name" || t_fail "files/color: $name" "rc=$rc, $has, want $want" "$(cat -v "$D/color.err" | head -3)"
+}
+color_case "auto off a terminal: plain" plain -- check typo.seg --schema "$T_ROOT/examples/customers.schema"
+color_case "--color=always" color -- check typo.seg --schema "$T_ROOT/examples/customers.schema" --color=always
+color_case "--color always before the command, NO_COLOR set" color NO_COLOR=1 -- --color always check typo.seg \
+    --schema "$T_ROOT/examples/customers.schema"
+color_case "--color=never" plain -- check typo.seg --schema "$T_ROOT/examples/customers.schema" --color=never
+color_case "run --color=always" color -- run typo.seg "$T_ROOT/examples/customers.csv" --color=always
+seg_exec "$D" check typo.seg --color=sometimes
+[ "$T_RC" -eq 2 ] && grep -q "^seg: --color: 'sometimes' is not one of auto, always, never" "$T_ERR" &&
+    t_ok "files/color: a bad value is a usage error" || t_fail "files/color: a bad value is a usage error" "rc=$T_RC $(cat "$T_ERR")"
+
+# ---- the command table: seg --help and seg help print every command's help;
+# seg CMD --help (or -h) and seg help CMD that command's part of it alone
 seg_exec "$D" --help
 cp "$T_OUT" "$D/help.txt"
 help_ok=1
-for c in help "check --help" "run -h" "import --help" "schema --help" "explain --help" "compile --help" \
+seg_exec "$D" help
+[ "$T_RC" -eq 0 ] && cmp -s "$T_OUT" "$D/help.txt" || { help_ok=0; t_fail "files/help: seg help" "rc=$T_RC"; }
+for c in "check --help" "run -h" "import --help" "schema --help" "explain --help" "compile --help" \
          "diff --help" "overlap --help" "explain-code --help" "fmt --help"; do
+    cmd=${c%% *}
     seg_exec "$D" $c
-    [ "$T_RC" -eq 0 ] && cmp -s "$T_OUT" "$D/help.txt" || { help_ok=0; t_fail "files/help: seg $c" "rc=$T_RC"; }
+    cp "$T_OUT" "$D/one.txt"
+    # its synopsis line(s) and option lines are those of its part of seg --help, and no other command's
+    part=$(awk -v c="$cmd" '/^  seg [a-z-]+ / { on = ($2 == c) } /^$/ { on = 0 } on' "$D/help.txt")
+    mine=$(awk '/^  seg [a-z-]+ / { on = 1 } /^$/ { on = 0 } on' "$D/one.txt")
+    [ "$T_RC" -eq 0 ] && [ -n "$part" ] && [ "$mine" = "$part" ] ||
+        { help_ok=0; t_fail "files/help: seg $c" "rc=$T_RC" "$(diff <(printf '%s\n' "$part") <(printf '%s\n' "$mine") | head -5)"; }
+    seg_exec "$D" help "$cmd"
+    cmp -s "$T_OUT" "$D/one.txt" || { help_ok=0; t_fail "files/help: seg help $cmd = seg $c"; }
 done
 for c in check run overlap import schema explain compile diff explain-code fmt; do
     grep -q "^  seg $c " "$D/help.txt" || { help_ok=0; t_fail "files/help lists $c"; }

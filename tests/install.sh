@@ -36,7 +36,10 @@ else t_fail install/make_install "$(cat "$T_TMP/install.log")"; fi
 
 P=$DEST$PREFIX
 want_files="bin/seg 755
+include/seg.h 644
 lib/libseg.a 644
+lib/libseg.so 777
+lib/libseg.so.0 755
 lib/pkgconfig/libseg.pc 644
 share/bash-completion/completions/seg 644
 share/man/man1/seg.1 644
@@ -60,7 +63,7 @@ done
 
 # ---- the installed seg runs ----------------------------------------------------
 ver=$("$P/bin/seg" --version 2>&1)
-want_ver="seg $(sed -n 's/^#define SEG_VERSION "\(.*\)"/\1/p' "$T_ROOT/cli/cli.h")"
+want_ver="seg $(sed -n 's/^#define SEG_VERSION "\(.*\)"/\1/p' "$T_ROOT/base/version.h")"
 [ "$ver" = "$want_ver" ] && t_ok install/installed_version || t_fail install/installed_version "got '$ver', want '$want_ver'"
 SEG_INSTALLED=$P/bin/seg
 rc=0; (cd "$T_ROOT" && "$SEG_INSTALLED" check examples/nordic_q4.seg --data examples/customers.csv) > "$T_TMP/chk.out" 2>&1 || rc=$?
@@ -69,34 +72,78 @@ rc=0; (cd "$T_ROOT" && "$SEG_INSTALLED" check examples/nordic_q4.seg --data exam
 # ---- pkg-config: the flags of the installed tree, and a program linked with them
 pc_env=(env PKG_CONFIG_PATH="$P/lib/pkgconfig" PKG_CONFIG_LIBDIR=/nonexistent)
 flags=$("${pc_env[@]}" pkg-config --cflags --libs libseg 2>&1); rc=$?
-want_libs="-L$PREFIX/lib -lseg -lcsv -lunistring -lpcre2-8 -lnettle -lm -lpthread"
-[ "$rc" -eq 0 ] && [ "$(echo $flags)" = "$want_libs" ] && t_ok install/pkg_config_flags \
-    || t_fail install/pkg_config_flags "rc=$rc got: $flags" "want: $want_libs"
+want_flags="-I$PREFIX/include -L$PREFIX/lib -lseg"
+[ "$rc" -eq 0 ] && [ "$(echo $flags)" = "$want_flags" ] && t_ok install/pkg_config_flags \
+    || t_fail install/pkg_config_flags "rc=$rc got: $flags" "want: $want_flags"
+sflags=$("${pc_env[@]}" pkg-config --static --libs libseg 2>&1)
+want_static="-L$PREFIX/lib -lseg -lcsv -lunistring -lpcre2-8 -lnettle -lm -lpthread"
+[ "$(echo $sflags)" = "$want_static" ] && t_ok install/pkg_config_static_flags \
+    || t_fail install/pkg_config_static_flags "got: $sflags" "want: $want_static"
 pcver=$("${pc_env[@]}" pkg-config --modversion libseg 2>&1)
 [ "seg $pcver" = "$want_ver" ] && t_ok install/pkg_config_version || t_fail install/pkg_config_version "got '$pcver'"
-# No public header is installed (the repository has no include/): the
-# program declares the two functions of base/date.h it calls.
-cat > "$W/use.c" <<'C'
-#include <stdint.h>
-#include <stdio.h>
-#include <string.h>
-int seg_date_parse(const char *s, size_t len, int32_t *day);
-int32_t seg_date_today_local(void);
-int main(void) {
-  int32_t d = 0;
-  const char *s = "2026-11-23";
-  if (seg_date_parse(s, strlen(s), &d) != 0) return 1;
-  printf("%d %d\n", (int)d, seg_date_today_local() > d - 100000);
-  return 0;
-}
-C
+# libseg.so.0 exports the functions of include/seg.h and nothing else
+exported=$(nm -D --defined-only "$P/lib/libseg.so.0" | awk '{ print $3 }' | grep -v '^_' | LC_ALL=C sort)
+declared=$(sed -n 's/^SEG_API [^(]*[ *]\(seg_[a-z_]*\)(.*/\1/p' "$P/include/seg.h" | LC_ALL=C sort)
+[ -n "$declared" ] && [ "$exported" = "$declared" ] && t_ok "install/libseg_so_exports_the_api ($(echo $declared | wc -w) functions)" \
+    || t_fail install/libseg_so_exports_the_api "$(diff <(printf '%s\n' "$declared") <(printf '%s\n' "$exported") | head -10)"
+soname=$(objdump -p "$P/lib/libseg.so.0" 2>/dev/null | awk '$1 == "SONAME" { print $2 }')
+[ "$soname" = libseg.so.0 ] && t_ok install/libseg_soname || t_fail install/libseg_soname "SONAME '$soname'"
+# examples/embed/count.c, built with the installed tree's pkg-config flags,
+# counts what seg run counts (event tables included)
 ccflags=$("${pc_env[@]}" PKG_CONFIG_SYSROOT_DIR="$DEST" pkg-config --cflags --libs libseg)
 # an instrumented build's library (make san, make coverage) needs its runtime
 nm "$BUILD/libseg.a" 2>/dev/null | grep -q ' U __asan_' && ccflags="-fsanitize=address,undefined $ccflags"
 nm "$BUILD/libseg.a" 2>/dev/null | grep -q ' U __gcov_' && ccflags="--coverage $ccflags"
-if cc -o "$W/use" "$W/use.c" $ccflags > "$T_TMP/cc.log" 2>&1 && out=$("$W/use") && [ -n "$out" ]; then
-    t_ok "install/link_with_pkg_config_flags ($out)"
-else t_fail install/link_with_pkg_config_flags "cc $ccflags" "$(cat "$T_TMP/cc.log")"; fi
+ev_args=(orders=examples/orders.csv email_events=examples/email_events.csv)
+cli_counts=$(cd "$T_ROOT" && "$SEG_INSTALLED" run examples/behaviour.seg examples/customers.csv --today 2026-11-23 \
+    --table "${ev_args[0]}" --table "${ev_args[1]}" --format csv 2>/dev/null | awk -F, 'NR > 1 { print $1 "\t" $2 }')
+if cc -o "$W/count" "$T_ROOT/examples/embed/count.c" $ccflags > "$T_TMP/cc.log" 2>&1; then
+    t_ok install/embed_example_builds_with_pkg_config
+    got=$(cd "$T_ROOT" && LD_LIBRARY_PATH="$P/lib" "$W/count" examples/behaviour.seg examples/customers.csv 2026-11-23 \
+          "${ev_args[@]}" 2> "$T_TMP/count.err")
+    [ -n "$got" ] && [ "$got" = "$cli_counts" ] && t_ok "install/embed_example_counts_as_cli ($(echo "$got" | wc -l) segments)" \
+        || t_fail install/embed_example_counts_as_cli "got: $got" "cli: $cli_counts" "$(cat "$T_TMP/count.err")"
+    # a mistake in the rules: the diagnostics as structs, exit 1
+    printf 'segment x = agee > 3\n' > "$T_TMP/bad.seg"
+    rc=0; (cd "$T_ROOT" && LD_LIBRARY_PATH="$P/lib" "$W/count" "$T_TMP/bad.seg" examples/customers.csv) > /dev/null 2> "$T_TMP/count.err" || rc=$?
+    [ "$rc" -eq 1 ] && grep -q ":1:13: unknown column or segment 'agee'; did you mean 'age'? \[E0102\]" "$T_TMP/count.err" \
+        && t_ok install/embed_example_diagnostics || t_fail install/embed_example_diagnostics "rc=$rc" "$(cat "$T_TMP/count.err")"
+else t_fail install/embed_example_builds_with_pkg_config "cc $ccflags" "$(cat "$T_TMP/cc.log")"; fi
+# the Python module (python/seg, ctypes over the installed libseg.so.0): the same counts and members
+py_env=(env SEG_LIB="$P/lib/libseg.so.0" PYTHONPATH="$T_ROOT/python")
+if nm "$BUILD/libseg.a" 2>/dev/null | grep -q ' U __asan_'; then   # an ASan library needs its runtime first
+    py_env+=(LD_PRELOAD="$(cc -print-file-name=libasan.so)" ASAN_OPTIONS=detect_leaks=0)
+fi
+cli_members=$(cd "$T_ROOT" && "$SEG_INSTALLED" run examples/behaviour.seg examples/customers.csv --today 2026-11-23 \
+    --table "${ev_args[0]}" --table "${ev_args[1]}" --segment engaged --members - 2>/dev/null | awk -F, 'NR > 1 { print $2 }')
+py_out=$(cd "$T_ROOT" && "${py_env[@]}" python3 - <<'PY' 2>&1
+import seg
+r = seg.run("examples/behaviour.seg", "examples/customers.csv", today="2026-11-23",
+            tables={"orders": "examples/orders.csv", "email_events": "examples/email_events.csv"})
+for name, n in r.counts.items():
+    print("%s\t%d" % (name, n))
+print("--")
+print("\n".join(r.members("engaged")))
+print("--")
+import tempfile
+with tempfile.NamedTemporaryFile("w", suffix=".seg") as bad:
+    bad.write("segment x = agee > 3\n")
+    bad.flush()
+    try:
+        seg.run(bad.name, "examples/customers.csv")
+    except seg.RulesError as e:
+        err = e
+print(err.diagnostics[0].code, err.diagnostics[0].line, err.diagnostics[0].column)
+m = seg.run("examples/campaign.seg", "examples/customers.csv", today="2026-11-23").measures
+print("measures", len(m), sorted(m[next(iter(m))].keys())[0])
+PY
+)
+want_py=$(printf '%s\n--\n%s\n--\nE0102 1 13\n' "$cli_counts" "$cli_members")
+if [ "$(printf '%s\n' "$py_out" | sed '$d')" = "$want_py" ] && printf '%s\n' "$py_out" | tail -1 | grep -q '^measures [1-9]'; then
+    t_ok "install/python_module_counts_members_diagnostics_as_cli"
+else
+    t_fail install/python_module_counts_members_diagnostics_as_cli "$(diff <(printf '%s\n' "$want_py") <(printf '%s\n' "$py_out") | head -10)"
+fi
 
 # ---- man pages render without warnings --------------------------------------------
 for m in "$MAN1:seg.1" "$P/share/man/man7/seg-language.7:seg-language.7"; do
@@ -133,6 +180,7 @@ for line in text:
     if mode == 'help':
         m = re.match(r'  seg (\S+) ', line)
         if m: on = m.group(1) == cmd
+        if line == '': on = False       # the notes after the commands (every command's --color)
     else:
         if line.startswith('.SS ') or line.startswith('.SH '):
             on = line.replace('\\-', '-') == '.SS seg ' + cmd
