@@ -119,9 +119,11 @@ demo: deps
 	@echo "== seg run examples/nordic_q4.seg examples/customers.csv"
 	$(BUILD)/seg run examples/nordic_q4.seg examples/customers.csv --today 2026-11-23
 
+# both builds at once on every core (a bare `make check` would otherwise
+# compile one file at a time), then every test group of both at once
+CHECK_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 check: deps
-	$(MAKE) all
-	$(MAKE) san
+	$(MAKE) -j$(CHECK_JOBS) all san
 	bash tests/run.sh build build-san
 
 test: check

@@ -14,7 +14,11 @@
 **   SEG_FAIL_ALLOC=N+   the N-th and every later one return NULL
 **   SEG_ALLOC_COUNT=1   at exit, print "seg: N allocations" to stderr
 **   SEG_ALLOC_BACKTRACE=1  print the stack of the failing call (addr2line -e seg)
-** Both are read once, before main (a constructor). The counter is atomic:
+**   SEG_ALLOC_WALK=DIR  a walk: one child forked (not started) per N listed in
+**                       DIR/ns, each run as with SEG_FAIL_ALLOC=N, its output,
+**                       exit status and left-over files kept in DIR
+**                       (xalloc.c says how; tests/lib.sh's seg_walk uses it)
+** All are read once, before main (a constructor). The counter is atomic:
 ** the worker threads of import and run allocate too.
 **
 ** Allocations inside libraries: libcsv's buffers (csv_set_realloc_func) and

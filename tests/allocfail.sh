@@ -86,7 +86,8 @@ extra_files() {
 
 # walk NAME OUTFILE STRIDE ARGS... -- OUTFILE: the file the command writes
 # ("-": none). Mode "once" walks every N; mode "sticky" every STRIDE-th N
-# from 1 (and K, K+1), or every N with ALLOCFAIL_STRIDE=1.
+# from 1 (and K, K+1), or every N with ALLOCFAIL_STRIDE=1. Each mode is one
+# start of seg that forks a run per N (seg_walk in tests/lib.sh).
 walk() {
     local name=$1 outfile=$2 stride=${ALLOCFAIL_STRIDE:-$3}; shift 3
     local ref=$T_TMP/ref.$name
@@ -100,44 +101,56 @@ walk() {
     fi
     cp "$T_OUT" "$ref.stdout"
     if [ "$outfile" != - ]; then mv "$W/$outfile" "$ref.file" || t_fail "$name: clean run wrote no $outfile"; fi
+    extra_files >/dev/null               # back to the inputs only
 
-    local mode suffix step
+    local mode suffix step wd ns
     for mode in once sticky; do
         suffix=; step=1
         [ "$mode" = sticky ] && suffix=+ && step=$stride
-        local n problems=() nfail=0 nok=0 nrun=0 left what
+        local n key problems=() nfail=0 nok=0 nrun=0 left what
+        ns=
         for ((n = 1; n <= count + 1; n++)); do
             if [ $(((n - 1) % step)) -ne 0 ] && [ "$n" -lt "$count" ]; then continue; fi
+            ns+=" $n$suffix"
+        done
+        local label="$name $mode: $(wc -w <<<"$ns") runs, N=1..$((count + 1))"
+        [ "$step" -gt 1 ] && label+=" every $step"
+        wd=$T_TMP/walk.$name
+        if ! seg_walk "$W" "$wd" "$ns" "$@"; then
+            t_fail "$label" "seg $*: the walk did not complete"
+            extra_files >/dev/null
+            continue
+        fi
+        local -A no_oom=()
+        while IFS= read -r n; do n=${n##*/}; no_oom[${n%.err}]=1; done < <(grep -L 'out of memory' "$wd"/*.err)
+        for key in $ns; do
+            n=${key%+}
             nrun=$((nrun + 1))
-            export SEG_FAIL_ALLOC=$n$suffix
-            seg_exec "$W" "$@"
-            unset SEG_FAIL_ALLOC
             what=
-            if [ "$T_RC" -eq 2 ]; then
+            if [ "${W_RC[$key]}" -eq 2 ]; then
                 nfail=$((nfail + 1))
-                grep -q 'out of memory' "$T_ERR" || what="exit 2 without 'out of memory'"
-                left=$(extra_files)
-                [ -z "$left" ] || what="${what:+$what; }files left: $(printf '%s' "$left" | tr '\n' ' ')"
-            elif [ "$T_RC" -eq 0 ]; then
+                [ -z "${no_oom[$key]:-}" ] || what="exit 2 without 'out of memory'"
+                left=("$wd/$key.files"/*)
+                [ ${#left[@]} -eq 0 ] || what="${what:+$what; }files left: ${left[*]##*/}"
+            elif [ "${W_RC[$key]}" -eq 0 ]; then
                 nok=$((nok + 1))
-                cmp -s "$T_OUT" "$ref.stdout" || what="exit 0 with a different stdout"
-                if [ "$outfile" != - ] && ! cmp -s "$W/$outfile" "$ref.file"; then
+                cmp -s "$wd/$key.out" "$ref.stdout" || what="exit 0 with a different stdout"
+                if [ "$outfile" != - ] && ! cmp -s "$wd/$key.files/$outfile" "$ref.file"; then
                     what="${what:+$what; }exit 0 with a different $outfile"
                 fi
             else
-                what="exit $T_RC"
+                what="exit ${W_RC[$key]}"
             fi
-            [ "$n" -gt "$count" ] && [ "$T_RC" -ne 0 ] && what="${what:+$what; }failed with no allocation to fail"
+            [ "$n" -gt "$count" ] && [ "${W_RC[$key]}" -ne 0 ] && what="${what:+$what; }failed with no allocation to fail"
             if [ -n "$what" ]; then
-                [ ${#problems[@]} -lt 12 ] && problems+=("SEG_FAIL_ALLOC=$n$suffix: $what" "$(sed -n '1,4s/^/    /p' "$T_ERR")")
+                [ ${#problems[@]} -lt 12 ] && problems+=("SEG_FAIL_ALLOC=$key: $what" "$(sed -n '1,4s/^/    /p' "$wd/$key.err")")
                 [ ${#problems[@]} -eq 12 ] && problems+=("(more left out)")
             fi
-            extra_files >/dev/null       # back to the inputs only
         done
+        rm -rf "$wd"
+        extra_files >/dev/null
         # the injection must bite (with N=1 sticky, nothing can succeed)
         [ "$nfail" -gt 0 ] || problems+=("no run failed: is the injection (base/xalloc.c) in this build?")
-        local label="$name $mode: $nrun runs, N=1..$((count + 1))"
-        [ "$step" -gt 1 ] && label+=" every $step"
         label+=" ($nfail out of memory, $nok success)"
         if [ ${#problems[@]} -eq 0 ]; then t_ok "$label"; else t_fail "$label" "seg $*" "${problems[@]}"; fi
     done

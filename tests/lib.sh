@@ -124,3 +124,58 @@ members_of() {
             print key
         }' "$1" | LC_ALL=C sort
 }
+
+# seg_walk DIR WALK NS ARGS... -- an out-of-memory walk in one start of $SEG
+# (SEG_ALLOC_WALK, base/xalloc.c): in DIR, `seg ARGS` runs once per entry of
+# NS (a space-separated list of "N" or "N+"), as with SEG_FAIL_ALLOC=N, each
+# run a fork of the same process after its start-up (under ASan a start costs
+# more than a small command). WALK (made empty here, outside DIR) then holds
+# each run's stdout WALK/N.out, stderr WALK/N.err and, in WALK/N.files/, the
+# files it left in DIR that were not there before the walk. Sets W_RC[N]: the
+# exit status (128 + the signal that ended it; 142, SIGALRM, after
+# $SEG_TIMEOUT seconds). As in seg_exec, a sanitizer report in a run's stderr
+# is a failing test of its own, stripped from the file for the caller's
+# checks, and a run that timed out is one too. Returns 1 (after a failing
+# test) when the walk itself did not complete.
+declare -A W_RC
+seg_walk() {
+    local dir=$1 wd=$2 ns=$3 n rc f; shift 3
+    T_CMD="seg $*"
+    W_RC=()
+    rm -rf "$wd" && mkdir -p "$wd" || return 1
+    printf '%s\n' $ns > "$wd/ns"
+    rc=0
+    (cd "$dir" && SEG_ALLOC_WALK=$wd SEG_ALLOC_WALK_TIMEOUT=$SEG_TIMEOUT \
+        exec timeout -k 5 $((SEG_TIMEOUT * 10 + $(wc -l < "$wd/ns"))) "$SEG" "$@") \
+        > "$wd/walk.out" 2> "$wd/walk.err" || rc=$?
+    [ -f "$wd/status" ] && while read -r n f; do W_RC[$n]=$f; done < "$wd/status"
+    if [ "$rc" -ne 0 ] || [ "${#W_RC[@]}" -ne "$(wc -l < "$wd/ns")" ]; then
+        t_fail "walk: $T_CMD" "exit $rc after ${#W_RC[@]} of $(wc -l < "$wd/ns") runs (in $dir)" \
+            "$(head -5 "$wd/walk.err")"
+        return 1
+    fi
+    for n in "${!W_RC[@]}"; do
+        [ "${W_RC[$n]}" -eq 142 ] && t_fail "timeout: SEG_FAIL_ALLOC=$n $T_CMD" "no exit after ${SEG_TIMEOUT}s (in $dir)"
+    done
+    while IFS= read -r f; do
+        n=${f##*/}; n=${n%.err}
+        t_fail "sanitizer: SEG_FAIL_ALLOC=$n $T_CMD" "(in $dir)" "$(grep -E -A25 "$T_SAN_RE" "$f" | head -40)"
+        sed -i -E "/$T_SAN_RE/,\$d" "$f"
+    done < <(grep -lE "$T_SAN_RE" "$wd"/*.err)
+    return 0
+}
+
+# duckdb_fetch LOG -- when $DUCK_LIB (libduckdb.so) is missing and npm is
+# there, fetches @duckdb/node-api once into build/duckdb; the groups of all
+# the builds start at once, so the first one fetches under a lock and the
+# others wait for it rather than finding nothing. npm's output in LOG;
+# returns npm's failure.
+DUCK_LIB=${SEG_DUCKDB_LIB:-$T_ROOT/build/duckdb/node_modules/@duckdb/node-bindings-linux-x64/libduckdb.so}
+duckdb_fetch() {
+    [ ! -f "$DUCK_LIB" ] && command -v npm > /dev/null || return 0
+    mkdir -p "$T_ROOT/build/duckdb"
+    ( flock 9
+      [ -f "$DUCK_LIB" ] || timeout 600 npm install --prefix "$T_ROOT/build/duckdb" --no-audit --no-fund \
+          @duckdb/node-api > "$1" 2>&1
+    ) 9> "$T_ROOT/build/duckdb/.lock"
+}

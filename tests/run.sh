@@ -4,7 +4,8 @@
 #   bash tests/run.sh build build-san        (from the repository root)
 #
 # For each build folder: every unit test binary BUILD/tests/test_*, then every
-# data-driven group (tests/<group>.sh) with SEG=BUILD/seg.  Prints each failure
+# data-driven group (tests/<group>.sh) with SEG=BUILD/seg; the groups of all
+# the builds run at once, each in the background.  Prints each failure
 # with its detail, a summary per group, and ends with exactly one line
 # "N passed, N failed" (totals over all builds).  Exit 1 if anything failed.
 #
@@ -14,6 +15,9 @@
 #   SEG_TESTDATA vendored datasets and csv-spectrum, default tests/data
 #   TESTS        groups to run, default "unit lang diag conformance import sqlite_diff engine bench_smoke diff sarif fmt editors fuzz segc limits allocfail files outputs members why overlap random_diff layers sql measures ranks tiers splits events textcol install"
 #   VERBOSE=1    also print passing tests
+#   ONCE_GROUPS  groups that do not depend on the build folder, run with the
+#                first build only (default "fuzz": it tests build-fuzz/'s
+#                fuzzers, not BUILD/seg); ONCE_GROUPS= runs them with each
 #   SEG_TIMEOUT  seconds allowed per seg invocation (default 30)
 #   UNIT_TIMEOUT seconds allowed per unit test binary (default 600: a hang guard,
 #                not a timing; test_segc under ASan on a loaded 2-core machine took >120)
@@ -25,23 +29,29 @@ ROOT=$(pwd)
 [ $# -ge 1 ] || set -- build
 TESTS=${TESTS:-unit lang diag conformance import sqlite_diff engine bench_smoke diff sarif fmt editors fuzz segc limits allocfail files outputs members why overlap random_diff layers sql measures ranks tiers splits events textcol install}
 VERBOSE=${VERBOSE:-0}
+ONCE_GROUPS=${ONCE_GROUPS-fuzz}
+SUITE_START=$(date +%s)
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:allocator_may_return_null=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 SAN_RE='runtime error|AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer'
 
 OUT=$(mktemp -d "${TMPDIR:-/tmp}/segrun.XXXXXX")
 trap 'rm -rf "$OUT"' EXIT
+# a folder the groups of every build share for this run only (tests/sql.sh
+# keeps the engines' answers there: tests/sql_diff.py's SEG_SQL_CACHE)
+export SEG_RUN_SHARED=$OUT/shared
+mkdir -p "$SEG_RUN_SHARED"
 
 TOTAL_PASS=0
 TOTAL_FAIL=0
 
-# report LABEL LOG [SECS] [NEED_SUMMARY] -- counts the ok / not ok lines of
+# report LABEL LOG [SECS] [NEED_SUMMARY] [CPU] -- counts the ok / not ok lines of
 # LOG, prints the failing ones with their "#" detail lines (and any stray
 # output, such as a bash error), then a one-line summary for the group.  With
 # NEED_SUMMARY=1, a log without the group's closing "# G: N passed, N failed"
 # line (the script died half-way) counts as one more failure.
 report() {
-    local label=$1 log=$2 secs=${3:-?} need=${4:-0}
+    local label=$1 log=$2 secs=${3:-?} need=${4:-0} cpu=${5:-}
     local counts p f
     counts=$(awk -v verbose="$VERBOSE" -v label="$label" -v need="$need" '
         /^ok( |$)/      { p++; infail = 0; if (verbose) print "  " label ": " $0; next }
@@ -58,7 +68,7 @@ report() {
     read -r _ p f <<<"$(printf '%s\n' "$counts" | grep '^COUNTS ')"
     TOTAL_PASS=$((TOTAL_PASS + p))
     TOTAL_FAIL=$((TOTAL_FAIL + f))
-    printf '%-28s %5d passed %5d failed   (%ss)\n' "$label" "$p" "$f" "$secs"
+    printf '%-28s %5d passed %5d failed   (%ss%s)\n' "$label" "$p" "$f" "$secs" "${cpu:+, cpu ${cpu}s}"
 }
 
 # run_unit BUILD LOG -- runs every unit test binary, normalising its output
@@ -98,18 +108,36 @@ run_unit() {
     done
 }
 
+# cpu_secs FILE -- writes to FILE the user+sys seconds of this shell's
+# waited-for children (bash's `times`, second line; a builtin run without a
+# pipe, which would fork), rounded: the CPU a group used, which unlike its
+# wall time does not depend on what else shares the cores.
+cpu_secs() {
+    times > "$1.times"
+    awk 'NR == 2 {
+        t = 0
+        for (i = 1; i <= 2; i++) { split($i, a, /[ms]/); t += a[1] * 60 + a[2] }
+        printf "%d\n", t + 0.5 }' "$1.times" > "$1"
+}
+
+# Every group of every build starts at once (no build waits for another's
+# slowest group: the cores stay busy until the last group ends); the reports
+# come afterwards, build by build in a fixed order.  A group of ONCE_GROUPS
+# runs with the first build only.
+n=0
+declare -A first_build=()
 for build in "$@"; do
     build=${build%/}
-    echo "== $build"
-    if [ ! -d "$build" ]; then
-        printf 'not ok - build folder %s does not exist (run make / make san)\n' "$build" > "$OUT/missing.log"
-        report "$build" "$OUT/missing.log"
-        continue
-    fi
-    # Run the groups of one build in parallel, report in a fixed order.
-    pids=()
+    n=$((n + 1))
+    [ -d "$build" ] || continue
     for g in $TESTS; do
-        log="$OUT/$(basename "$build").$g.log"
+        log="$OUT/$n.$g.log"
+        if [[ " $ONCE_GROUPS " == *" $g "* ]] && [ -n "${first_build[$g]:-}" ]; then
+            printf '# %s: not run: it does not depend on the build (run with %s)\n# %s: 0 passed, 0 failed\n' \
+                "$g" "${first_build[$g]}" "$g" > "$log"
+            continue
+        fi
+        first_build[$g]=$build
         (
             start=$(date +%s)
             if [ "$g" = unit ]; then
@@ -122,16 +150,33 @@ for build in "$@"; do
                 printf 'not ok - unknown test group %s (no tests/%s.sh)\n' "$g" "$g"
             fi
             echo $(( $(date +%s) - start )) > "$log.secs"
+            cpu_secs "$log.cpu"
         ) > "$log" 2>&1 &
-        pids+=($!)
-    done
-    for pid in "${pids[@]}"; do wait "$pid"; done
-    for g in $TESTS; do
-        log="$OUT/$(basename "$build").$g.log"
-        need=1; [ "$g" = unit ] && need=0; [ -x "$build/seg" ] || need=0
-        report "$(basename "$build")/$g" "$log" "$(cat "$log.secs" 2>/dev/null || echo "?")" "$need"
     done
 done
+wait
+
+n=0
+for build in "$@"; do
+    build=${build%/}
+    n=$((n + 1))
+    echo "== $build"
+    if [ ! -d "$build" ]; then
+        printf 'not ok - build folder %s does not exist (run make / make san)\n' "$build" > "$OUT/missing.log"
+        report "$build" "$OUT/missing.log"
+        continue
+    fi
+    cpu=0
+    for g in $TESTS; do
+        log="$OUT/$n.$g.log"
+        need=1; [ "$g" = unit ] && need=0; [ -x "$build/seg" ] || need=0
+        report "$(basename "$build")/$g" "$log" "$(cat "$log.secs" 2>/dev/null || echo "-")" "$need" \
+            "$(cat "$log.cpu" 2>/dev/null)"
+        cpu=$((cpu + $(cat "$log.cpu" 2>/dev/null || echo 0)))
+    done
+    printf '%-28s %s CPU seconds (user + sys) in its groups\n' "$(basename "$build")" "$cpu"
+done
+echo "all builds: $(( $(date +%s) - SUITE_START ))s"
 
 echo "$TOTAL_PASS passed, $TOTAL_FAIL failed"
 [ "$TOTAL_FAIL" -eq 0 ]

@@ -170,13 +170,26 @@ EOF
 seg_exec "$D" compile "$D/small.seg" -o "$D/small.segc" --data "$CSV" --today "$TODAY"
 head -n 301 "$CSV" > "$D/small.csv"
 size=$(wc -c < "$D/small.segc")
-read -r -a BYTES <<<"$(od -An -tu1 -v "$D/small.segc" | tr -s ' \n' '  ')"
-# flip OFF XOR -- corrupt.segc: small.segc with byte OFF xor-ed
-flip() {
-    cp "$D/small.segc" "$D/corrupt.segc"
-    printf "$(printf '\\%03o' $(( (BYTES[$1] ^ $2) & 255 )))" |
-        dd of="$D/corrupt.segc" bs=1 seek="$1" conv=notrunc status=none
-}
+# every corrupted file at once (Python), each as corrupt.segc in a folder
+# of its own: truncated to N bytes (cor/tN), byte OFF xor-ed with X (cor/xX_OFF)
+# Under the sanitizers each process starts slowly: every 5th length and
+# offset there (the plain build walks them all; tests/unit/test_segc.c
+# walks every byte in one process in both builds).
+STEP=1; case $SEG in *san*) STEP=5 ;; esac
+python3 - "$D/small.segc" "$D/cor" "$STEP" <<'PY'
+import os, sys
+src, out, step = sys.argv[1], sys.argv[2], int(sys.argv[3])
+b = open(src, "rb").read()
+def put(name, data):
+    os.makedirs(os.path.join(out, name))
+    with open(os.path.join(out, name, "corrupt.segc"), "wb") as f:
+        f.write(data)
+for n in range(0, len(b), step):
+    put("t%d" % n, b[:n])
+for x, first, end in ((65, 0, len(b)), (255, 1, len(b) - 4)):
+    for off in range(first, end, 3 * step):
+        put("x%d_%d" % (x, off), b[:off] + bytes([b[off] ^ x]) + b[off + 1:])
+PY
 crashes=(); unclear=(); loaded=0
 # check_corrupt LABEL -- T_RC must be 0 or 2, and 2 must come with a message
 check_corrupt() {
@@ -184,13 +197,8 @@ check_corrupt() {
     if [ "$T_RC" -eq 2 ] && ! grep -q "^seg: .*corrupt.segc: " "$T_ERR"; then unclear+=("$1: $(head -c 300 "$T_ERR")"); fi
     if [ "$T_RC" -eq 0 ]; then loaded=$((loaded + 1)); fi
 }
-# Under the sanitizers each process starts slowly: every 5th length and
-# offset there (the plain build walks them all; tests/unit/test_segc.c
-# walks every byte in one process in both builds).
-STEP=1; case $SEG in *san*) STEP=5 ;; esac
 for ((n = 0; n < size; n += STEP)); do
-    head -c "$n" "$D/small.segc" > "$D/corrupt.segc"
-    seg_exec "$D" explain "$D/corrupt.segc"
+    seg_exec "$D" explain "$D/cor/t$n/corrupt.segc"
     check_corrupt "truncated to $n"
     [ "$T_RC" -eq 0 ] && crashes+=("truncated to $n bytes loads")
 done
@@ -201,8 +209,7 @@ else t_fail "corrupt: truncated at every ${STEP}th of $size lengths: a clear err
 # with the CRC off the verifier or the front end catches what matters
 crashes=(); unclear=(); loaded=0
 for ((off = 0; off < size; off += 3 * STEP)); do
-    flip $off 65
-    seg_exec "$D" explain "$D/corrupt.segc"
+    seg_exec "$D" explain "$D/cor/x65_$off/corrupt.segc"
     check_corrupt "byte $off flipped"
     [ "$T_RC" -eq 0 ] && crashes+=("byte $off flipped: loads despite the CRC")
 done
@@ -210,8 +217,7 @@ if [ ${#crashes[@]} -eq 0 ] && [ ${#unclear[@]} -eq 0 ]; then t_ok "corrupt: byt
 else t_fail "corrupt: bytes flipped: CRC error" "${crashes[@]:0:10}" "${unclear[@]:0:10}"; fi
 crashes=(); unclear=(); loaded=0
 for ((off = 1; off < size - 4; off += 3 * STEP)); do
-    flip $off 255
-    SEG_SEGC_NO_CRC=1 seg_exec "$D" run "$D/corrupt.segc" "$D/small.csv" --format csv
+    SEG_SEGC_NO_CRC=1 seg_exec "$D" run "$D/cor/x255_$off/corrupt.segc" "$D/small.csv" --format csv
     check_corrupt "byte $off flipped, no CRC"
 done
 if [ ${#crashes[@]} -eq 0 ] && [ ${#unclear[@]} -eq 0 ]; then

@@ -31,6 +31,11 @@ mkdir -p "$D"
 TODAY=2026-11-23
 CSV=$T_ROOT/examples/customers.csv
 
+# Run by tests/run.sh with several builds, an engine's answer to a query is
+# computed once and shared (tests/sql_diff.py's SEG_SQL_CACHE): a build whose
+# seg writes the same SQL on the same data is compared with that answer.
+if [ -n "${SEG_RUN_SHARED:-}" ]; then export SEG_SQL_CACHE=$SEG_RUN_SHARED/sql; fi
+
 # random-rule seeds per engine: two in the plain build, one under the
 # sanitizers (the engines are the same; seg's emitter is what ASan checks)
 RD_SEEDS="1 2"; case $SEG in *san*) RD_SEEDS=1 ;; esac
@@ -176,16 +181,7 @@ else
 fi
 
 # ---- DuckDB -------------------------------------------------------------------------
-DUCK_LIB=${SEG_DUCKDB_LIB:-$T_ROOT/build/duckdb/node_modules/@duckdb/node-bindings-linux-x64/libduckdb.so}
-if [ ! -f "$DUCK_LIB" ] && command -v npm > /dev/null; then
-    mkdir -p "$T_ROOT/build/duckdb"
-    # both builds' groups run at once: one fetch, the other waits for it
-    ( flock 9
-      [ -f "$DUCK_LIB" ] || timeout 600 npm install --prefix "$T_ROOT/build/duckdb" --no-audit --no-fund \
-          @duckdb/node-api > "$D/npm.log" 2>&1
-    ) 9> "$T_ROOT/build/duckdb/.lock" ||
-        t_fail "sql/duckdb: npm install @duckdb/node-api" "$(tail -5 "$D/npm.log")"
-fi
+duckdb_fetch "$D/npm.log" || t_fail "sql/duckdb: npm install @duckdb/node-api" "$(tail -5 "$D/npm.log")"
 if [ -f "$DUCK_LIB" ]; then
     if cc -O2 -o "$D/duckdb_driver" "$T_ROOT/bench/duckdb_driver.c" -ldl 2> "$D/cc.log"; then
         export SEG_DUCKDB_DRIVER=$D/duckdb_driver SEG_DUCKDB_LIB=$DUCK_LIB

@@ -108,7 +108,34 @@ def seg_bucket(salt, key):
     return int.from_bytes(d[:4], "big") % 10000
 
 
-if ENGINE == "sqlite":
+# SEG_SQL_CACHE (a folder; tests/sql.sh sets it when tests/run.sh runs
+# several builds): the engine's answer to exactly this query, on exactly this
+# data and schema (event tables included), is kept there, so the other build's seg, when it writes
+# the same SQL, is compared with it without running the engine again (its
+# schema, its SQL and its members are still its own). A lock per query: the
+# builds' groups run at once, and the second waits for the first's answer.
+CACHE = os.environ.get("SEG_SQL_CACHE", "")
+hit = None
+if CACHE:
+    import fcntl
+    import pickle
+    h = hashlib.sha256()
+    for part in (ENGINE, str(MEASURES), str(PARAM), TODAY, os.environ.get("SEG_CH_ONE_SHARD", ""), repr(types),
+                 repr(EVTYPES), q.stdout):
+        h.update(part.encode("utf-8") + b"\0")
+    for path in [DATA] + [p for _, p, _ in EVTYPES]:     # the customers and the event tables
+        with open(path, "rb") as f:
+            h.update(f.read() + b"\0")
+    os.makedirs(CACHE, exist_ok=True)
+    cache_file = os.path.join(CACHE, h.hexdigest())
+    cache_lock = open(cache_file + ".lock", "w")
+    fcntl.flock(cache_lock, fcntl.LOCK_EX)          # released at exit, whatever the verdict
+    if os.path.exists(cache_file):
+        with open(cache_file, "rb") as f:
+            hit = pickle.load(f)
+if hit is not None:
+    cols, raw, result = hit
+elif ENGINE == "sqlite":
     db = sqlite3.connect(":memory:")
     db.create_function("seg_bucket", 2, seg_bucket, deterministic=True)
     db.execute("CREATE TABLE customers (%s)" % ", ".join("%s %s" % (ident(n), SQLT[t]) for n, t in types))
@@ -210,6 +237,7 @@ elif ENGINE == "clickhouse":
     lines = outs[0].splitlines()
     cols = [c.replace("\\\\", "\\") for c in lines[0].split("\t")[1:]]
     result = [(row.split("\t")[0], [v == "1" for v in row.split("\t")[1:]]) for row in lines[1:]]
+    raw = None
 else:
     PGT = {"int": "BIGINT", "number": "DOUBLE PRECISION", "date": "DATE", "bool": "BOOLEAN", "text": "TEXT"}
     psql = [os.environ["SEG_PG_PSQL"], "-h", os.environ["SEG_PG_SOCKET"], "-U", "postgres", "-d", "postgres",
@@ -237,6 +265,10 @@ else:
     cols = rows[0][1:]
     raw = rows[1:]
     result = [(row[0], [v == "t" for v in row[1:]]) for row in rows[1:]]
+if CACHE and hit is None:
+    with open(cache_file + ".tmp", "wb") as f:
+        pickle.dump((cols, raw, result), f)
+    os.rename(cache_file + ".tmp", cache_file)
 if MEASURES:
     import json
     import math

@@ -301,30 +301,36 @@ cp "$TI/empty.seg" "$D/rules.seg"
 # where each of these hundreds of runs pays ASan's start-up (the allocfail
 # group walks the shared paths in both)
 case $SEG in *san*) STRIDE=4 ;; *) STRIDE=1 ;; esac
-oom_walk() {   # NAME OUTFILE ARGS...: every N once (every STRIDE-th)
-    local name=$1 outfile=$2 n count bad=() nfail=0; shift 2
+oom_walk() {   # NAME OUTFILE ARGS...: every N once (every STRIDE-th), one start of seg (seg_walk)
+    local name=$1 outfile=$2 n count bad=() nfail=0 ns=; shift 2
     unset SEG_FAIL_ALLOC
     SEG_ALLOC_COUNT=1 seg_exec "$D" "$@"
     count=$(sed -n 's/^seg: \([0-9][0-9]*\) allocations$/\1/p' "$T_ERR" | tail -n 1)
     if [ "$T_RC" -ne 0 ] || [ -z "$count" ]; then
         t_fail "tiers/oom_$name: clean run" "rc $T_RC" "$(cat "$T_ERR")"; return
     fi
-    cp "$T_OUT" "$D/ref.out"
-    [ "$outfile" = - ] || cp "$D/$outfile" "$D/ref.file"
-    for ((n = 1; n <= count; n += STRIDE)); do
-        [ "$outfile" = - ] || rm -f "$D/$outfile"
-        SEG_FAIL_ALLOC=$n seg_exec "$D" "$@"
-        if [ "$T_RC" -eq 2 ]; then
+    cp "$T_OUT" "$T_TMP/ref.out"
+    [ "$outfile" = - ] || mv "$D/$outfile" "$T_TMP/ref.file"
+    for ((n = 1; n <= count; n += STRIDE)); do ns+=" $n"; done
+    if ! seg_walk "$D" "$T_TMP/walk" "$ns" "$@"; then
+        t_fail "tiers/oom_$name" "the walk did not complete"; return
+    fi
+    local -A no_oom=()
+    while IFS= read -r n; do n=${n##*/}; no_oom[${n%.err}]=1; done < <(grep -L 'out of memory' "$T_TMP/walk"/*.err)
+    for n in $ns; do
+        local out=$T_TMP/walk/$n.out err=$T_TMP/walk/$n.err file=$T_TMP/walk/$n.files/$outfile
+        if [ "${W_RC[$n]}" -eq 2 ]; then
             nfail=$((nfail + 1))
-            grep -q 'out of memory' "$T_ERR" || bad+=("N=$n: exit 2 without 'out of memory': $(head -2 "$T_ERR")")
-            [ "$outfile" = - ] || [ ! -e "$D/$outfile" ] || bad+=("N=$n: $outfile written")
-        elif [ "$T_RC" -eq 0 ]; then
-            cmp -s "$T_OUT" "$D/ref.out" || bad+=("N=$n: exit 0 with a different stdout")
-            [ "$outfile" = - ] || cmp -s "$D/$outfile" "$D/ref.file" || bad+=("N=$n: exit 0 with a different $outfile")
+            [ -z "${no_oom[$n]:-}" ] || bad+=("N=$n: exit 2 without 'out of memory': $(head -2 "$err")")
+            [ "$outfile" = - ] || [ ! -e "$file" ] || bad+=("N=$n: $outfile written")
+        elif [ "${W_RC[$n]}" -eq 0 ]; then
+            cmp -s "$out" "$T_TMP/ref.out" || bad+=("N=$n: exit 0 with a different stdout")
+            [ "$outfile" = - ] || cmp -s "$file" "$T_TMP/ref.file" || bad+=("N=$n: exit 0 with a different $outfile")
         else
-            bad+=("N=$n: exit $T_RC: $(head -3 "$T_ERR")")
+            bad+=("N=$n: exit ${W_RC[$n]}: $(head -3 "$err")")
         fi
     done
+    rm -rf "$T_TMP/walk"
     [ "$nfail" -gt 0 ] || bad+=("no run failed: is the injection (base/xalloc.c) in this build?")
     if [ ${#bad[@]} -eq 0 ]; then t_ok "tiers/oom_$name: $count allocations, $nfail out of memory"
     else t_fail "tiers/oom_$name" "${bad[@]:0:8}"; fi
