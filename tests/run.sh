@@ -13,11 +13,11 @@
 #   SEG_SHARED   the team's shared folder: when set, the conformance group checks
 #                tests/data/conformance is still its copy (nothing else reads it)
 #   SEG_TESTDATA vendored datasets and csv-spectrum, default tests/data
-#   TESTS        groups to run, default "unit lang diag conformance import sqlite_diff engine bench_smoke diff sarif fmt editors fuzz segc limits allocfail files outputs members why overlap random_diff layers sql measures ranks tiers splits events textcol install"
+#   TESTS        groups to run, default "unit lang diag conformance import sqlite_diff engine bench_smoke diff sarif fmt editors fuzz segc limits allocfail files outputs members why overlap random_diff layers sql measures ranks tiers splits events textcol install deb"
 #   VERBOSE=1    also print passing tests
 #   ONCE_GROUPS  groups that do not depend on the build folder, run with the
-#                first build only (default "fuzz": it tests build-fuzz/'s
-#                fuzzers, not BUILD/seg); ONCE_GROUPS= runs them with each
+#                first build only (default "fuzz deb": fuzz tests build-fuzz/'s
+#                fuzzers, deb builds its own package); ONCE_GROUPS= runs them with each
 #   SEG_TIMEOUT  seconds allowed per seg invocation (default 30)
 #   UNIT_TIMEOUT seconds allowed per unit test binary (default 600: a hang guard,
 #                not a timing; test_segc under ASan on a loaded 2-core machine took >120)
@@ -27,9 +27,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 2
 ROOT=$(pwd)
 
 [ $# -ge 1 ] || set -- build
-TESTS=${TESTS:-unit lang diag conformance import sqlite_diff engine bench_smoke diff sarif fmt editors fuzz segc limits allocfail files outputs members why overlap random_diff layers sql measures ranks tiers splits events textcol install}
+TESTS=${TESTS:-unit lang diag conformance import sqlite_diff engine bench_smoke diff sarif fmt editors fuzz segc limits allocfail files outputs members why overlap random_diff layers sql measures ranks tiers splits events textcol install deb}
 VERBOSE=${VERBOSE:-0}
-ONCE_GROUPS=${ONCE_GROUPS-fuzz}
+ONCE_GROUPS=${ONCE_GROUPS-fuzz deb}
 SUITE_START=$(date +%s)
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:allocator_may_return_null=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
