@@ -114,6 +114,9 @@ static int is_plain_name(const char *n) {
 }
 
 static const char *colname(const lint *l, int col, char *out, size_t n) {
+  size_t nbase = l->schema->ncols - (size_t)l->ast->nevaggs;
+  if ((size_t)col >= nbase && l->ast->evaggs)        /* an event aggregate: as the rules wrote it */
+    return text_of(l, l->ast->evaggs[(size_t)col - nbase].node->loc, out, n);
   const char *s = l->schema->names[col];
   if (is_plain_name(s)) snprintf(out, n, "%s", s);
   else snprintf(out, n, "`%s`", s);

@@ -1712,11 +1712,14 @@ static void add_event_columns(sema *s, seg_schema_view *view) {
   size_t nb = s->nbase, nt = nb + (size_t)ast->nevaggs;
   const char **names = seg_arena_alloc(s->arena, nt * sizeof *names);
   seg_type *types = seg_arena_alloc(s->arena, nt * sizeof *types);
-  uint8_t *mbm = view->may_be_missing ? seg_arena_alloc(s->arena, nt) : NULL;
-  if (!names || !types || (view->may_be_missing && !mbm)) { s->diags->oom = 1; return; }
+  /* with no data (a schema file) every column of the data may be missing
+  ** (1), but an aggregate that always has a value never is */
+  uint8_t *mbm = seg_arena_alloc(s->arena, nt);
+  if (!names || !types || !mbm) { s->diags->oom = 1; return; }
   memcpy(names, view->names, nb * sizeof *names);
   memcpy(types, view->types, nb * sizeof *types);
-  if (mbm) memcpy(mbm, view->may_be_missing, nb);
+  if (view->may_be_missing) memcpy(mbm, view->may_be_missing, nb);
+  else memset(mbm, 1, nb);
   for (int k = 0; k < ast->nevaggs; k++) {
     const seg_evagg *g = &ast->evaggs[k];
     char nm[320];
@@ -1724,13 +1727,13 @@ static void add_event_columns(sema *s, seg_schema_view *view) {
     names[nb + (size_t)k] = seg_arena_strndup(s->arena, nm, strlen(nm));
     if (!names[nb + (size_t)k]) { s->diags->oom = 1; return; }
     types[nb + (size_t)k] = type_of_vt(g->type);
-    if (mbm) mbm[nb + (size_t)k] = g->fn == SEG_EV_AVG || g->fn == SEG_EV_MIN || g->fn == SEG_EV_MAX ||
+    mbm[nb + (size_t)k] = g->fn == SEG_EV_AVG || g->fn == SEG_EV_MIN || g->fn == SEG_EV_MAX ||
                                    g->fn == SEG_EV_FIRST || g->fn == SEG_EV_LAST;
   }
   view->ncols = nt;
   view->names = names;
   view->types = types;
-  if (mbm) view->may_be_missing = mbm;
+  view->may_be_missing = mbm;
 }
 
 /* A split's population (a segment, or everyone) and key (an int, text or
