@@ -45,7 +45,7 @@
 static const char *const DIFF_USAGE =
   "usage: seg diff OLD.seg NEW.seg DATA [--today YYYY-MM-DD] [--format table|json] [--max-change P%]\n"
   "                [--skip-bad-rows] [--max-bad-rows N|P%] [--schema S [--lenient] [--allow-extra]]\n"
-  "                [--exclude LIST.csv]\n"
+  "                [--exclude LIST.csv] [--table NAME=FILE]...\n"
   "       seg diff RULES.seg --data OLD_DATA NEW_DATA [--key COLUMN] [--members OUT.csv] [the options above]\n";
 
 static int diff_usage(const char *fmt, const char *arg) {
@@ -237,11 +237,22 @@ static int ends_with(const char *s, const char *tail) {
   return a >= b && strcmp(s + a - b, tail) == 0;
 }
 
+static int diff_main(int argc, char **argv, seg_cli_list *evs);
+
 int seg_cmd_diff(int argc, char **argv) {
+  seg_cli_list evspecs = {calloc((size_t)argc + 1, sizeof(const char *)), 0};   /* --table */
+  if (!evspecs.v) { fprintf(stderr, "seg: out of memory\n"); return SEG_EXIT_USAGE; }
+  int rc = diff_main(argc, argv, &evspecs);
+  free(evspecs.v);
+  return rc;
+}
+
+static int diff_main(int argc, char **argv, seg_cli_list *evs) {
   const char *pos[3] = {0};
   int npos = 0, skip_bad = 0, lenient = 0, allow_extra = 0;
   const char *today_s = NULL, *format = "table", *maxs = NULL, *max_bad = NULL, *schema = NULL, *exclude = NULL;
   const char *old_data = NULL, *key_name = NULL, *members = NULL;
+  seg_cli_evtables ev = {0};
   const seg_cli_opt options[] = {
     {"--skip-bad-rows", NULL, SEG_OPT_FLAG, &skip_bad},
     {"--lenient", NULL, SEG_OPT_FLAG, &lenient},
@@ -255,9 +266,13 @@ int seg_cmd_diff(int argc, char **argv) {
     {"--data", NULL, SEG_OPT_VALUE, &old_data},
     {"--key", NULL, SEG_OPT_VALUE, &key_name},
     {"--members", NULL, SEG_OPT_VALUE, &members},
+    {"--table", NULL, SEG_OPT_LIST, evs},
     {NULL, NULL, 0, NULL}};
   const seg_cli_spec spec = {options, 3, 0, "unknown option '%s'", diff_usage};
   int urc = seg_cli_parse(&spec, argc, argv, pos, &npos);
+  if (urc == 0 && old_data && evs->n)
+    urc = diff_usage("%s", "--table: only with two rules files over one export (the event tables of two exports "
+                           "would differ too)");
   if (urc != 0) return urc;
   if (!old_data && npos != 3) return diff_usage("%s", "needs an old rules file, a new rules file and a data file");
   if (old_data && npos != 2)
@@ -316,6 +331,7 @@ int seg_cmd_diff(int argc, char **argv) {
     more.lenient = lenient;
     more.allow_extra = allow_extra;
   }
+  if (seg_cli_evtables_load(evs, skip_bad, &ev) != 0) goto done;
   for (int k = 0; k < ntab; k++) {
     if (seg_cli_load_table(data[k], skip_bad, &more, &t[k]) != 0) goto done;
     names[k] = calloc(t[k].ncols + 1, sizeof *names[k]);
@@ -337,6 +353,7 @@ int seg_cmd_diff(int argc, char **argv) {
     int tk = k < ntab ? k : 0;
     seg_schema_view sv = seg_cli_table_view(&t[tk], names[tk], types[tk]);
     sv.may_be_missing = empty[tk];      /* an empty column takes the type the rules need */
+    seg_cli_evtables_bind(&ev, &sv);    /* --table (one export only) */
     int crc = seg_cli_compile_rules(rules[k], &sv, today, &c[k]);   /* errors: exit 2 */
     if (crc != 0 && old_data && k == 1)
       fprintf(stderr, "seg: diff: %s compiles against the columns of %s but not against those of %s\n", rules[k],
@@ -349,11 +366,30 @@ int seg_cmd_diff(int argc, char **argv) {
     seg_table *tk = &t[k < ntab ? k : 0];
     if (seg_cli_fit_empty(tk, &c[k].prog, data[k]) != 0) goto done;
   }
-  for (int k = 0; k < 2; k++)
-    if (seg_vm_run_opts(&c[k].prog, &t[k < ntab ? k : 0], &vo, &res[k], err, sizeof err) != 0) {
-      fprintf(stderr, "seg: %s: %s\n", data[k], err);     /* a damaged column of the data */
-      goto done;
+  for (int k = 0; k < 2; k++) {
+    /* each side's event aggregates in its own copy of the column list */
+    seg_table tv = t[k < ntab ? k : 0];
+    int vrc = 0;
+    if (c[k].prog.nevcols) {
+      tv.cols = malloc((tv.ncols + c[k].prog.nevcols + 1) * sizeof *tv.cols);
+      if (!tv.cols) { fprintf(stderr, "seg: out of memory\n"); goto done; }
+      memcpy(tv.cols, t[k < ntab ? k : 0].cols, tv.ncols * sizeof *tv.cols);
+      vrc = seg_cli_evtables_fill(&ev, &c[k].prog, &tv, data[k], vo.threads, k == 0 || !c[0].prog.nevcols) ? -1 : 0;
     }
+    if (vrc == 0 && seg_vm_run_opts(&c[k].prog, &tv, &vo, &res[k], err, sizeof err) != 0) {
+      fprintf(stderr, "seg: %s: %s\n", data[k], err);     /* a damaged column of the data */
+      vrc = -1;
+    }
+    if (tv.cols != t[k < ntab ? k : 0].cols) {
+      for (size_t j = t[k < ntab ? k : 0].ncols; j < tv.ncols; j++) {
+        free(tv.cols[j].name);
+        free(tv.cols[j].own_valid);
+        free(tv.cols[j].own_data);
+      }
+      free(tv.cols);
+    }
+    if (vrc != 0) goto done;
+  }
   if (exclude) {                      /* suppressed customers leave both sides */
     for (int k = 0; k < ntab; k++) {
       if (seg_cli_exclude(exclude, &t[k], &ex[k]) != 0) goto done;
@@ -401,6 +437,7 @@ done:
     free(ex[k].bits);
   }
   seg_schema_free(&pin);
+  seg_cli_evtables_free(&ev);
   free(rows);
   return rc;
 }

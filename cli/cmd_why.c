@@ -589,7 +589,7 @@ int seg_cmd_why(int argc, char **argv) {
   /* run's verdicts: the program run compiles, over the whole table */
   seg_vm_opts vo = {.want_members = 1, .threads = seg_cli_threads()};
   if (seg_cli_fit_empty(&t, &c.prog, pos[1]) != 0) goto done;
-  if (seg_cli_evtables_fill(&ev, &c.prog, &t, pos[1], vo.threads) != 0) goto done;
+  if (seg_cli_evtables_fill(&ev, &c.prog, &t, pos[1], vo.threads, 1) != 0) goto done;
   if (seg_vm_run_opts(&c.prog, &t, &vo, &res, err, sizeof err) != 0) {
     fprintf(stderr, "seg: %s: %s\n", pos[1], err);
     goto done;

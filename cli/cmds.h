@@ -62,8 +62,8 @@ void seg_cli_eval_args_free(seg_cli_eval_args *a);
 ** reads each (a .segcol, or a CSV with the default options) and its
 ** view; _bind gives the views to a schema view the rules compile
 ** against; _fill aggregates them into cust for program p (after the
-** compile, before the VM), reporting the events that belong to no
-** customer. Each returns 0, or the exit code after a message; _free
+** compile, before the VM), reporting (with report) the events that belong
+** to no customer. Each returns 0, or the exit code after a message; _free
 ** releases everything (also after a failure). */
 typedef struct seg_cli_evtables {
   size_t n;
@@ -76,7 +76,7 @@ typedef struct seg_cli_evtables {
 int seg_cli_evtables_load(const seg_cli_list *specs, int skip_bad, seg_cli_evtables *ev);
 void seg_cli_evtables_bind(const seg_cli_evtables *ev, seg_schema_view *sv);
 int seg_cli_evtables_fill(const seg_cli_evtables *ev, const seg_program *p, seg_table *cust, const char *data,
-                          unsigned threads);
+                          unsigned threads, int report);
 void seg_cli_evtables_free(seg_cli_evtables *ev);
 /* --table for the commands that check rules against --data or --schema
 ** (check, compile, explain, sql): with --data, the tables loaded and

@@ -111,7 +111,7 @@ int seg_cli_eval_run(seg_cli_eval *e, const seg_cli_eval_args *a, const seg_vm_o
   char err[512];
   if (exclude && seg_cli_exclude(exclude, &e->t, &e->ex) != 0) return SEG_EXIT_USAGE;
   if (seg_cli_fit_empty(&e->t, &e->c.prog, data) != 0) return SEG_EXIT_USAGE;
-  int rc = seg_cli_evtables_fill(&e->ev, &e->c.prog, &e->t, data, vo->threads);
+  int rc = seg_cli_evtables_fill(&e->ev, &e->c.prog, &e->t, data, vo->threads, 1);
   if (rc) return rc;
   if (seg_vm_run_opts(&e->c.prog, &e->t, vo, &e->res, err, sizeof err) != 0) {
     fprintf(stderr, "seg: %s: %s\n", data, err);       /* a damaged column of the data */

@@ -67,7 +67,7 @@ void seg_cli_evtables_bind(const seg_cli_evtables *ev, seg_schema_view *sv) {
 }
 
 int seg_cli_evtables_fill(const seg_cli_evtables *ev, const seg_program *p, seg_table *cust, const char *data,
-                          unsigned threads) {
+                          unsigned threads, int report) {
   if (!p->nevcols) return 0;
   const seg_table **tabs = calloc(p->nevtables + 1, sizeof *tabs);
   seg_evreport *rep = calloc(p->nevtables + 1, sizeof *rep);
@@ -91,7 +91,7 @@ int seg_cli_evtables_fill(const seg_cli_evtables *ev, const seg_program *p, seg_
     fprintf(stderr, "seg: %s: %s\n", data, err);
     goto done;
   }
-  for (uint32_t t = 0; t < p->nevtables; t++) {
+  for (uint32_t t = 0; report && t < p->nevtables; t++) {
     size_t lost = rep[t].missing_key + rep[t].unknown_key;
     if (!lost) continue;
     char a[32], b[32], c[32];

@@ -112,6 +112,7 @@ static const command COMMANDS[] = {
    "  seg diff    OLD.seg NEW.seg DATA [--today D] [--format table|json] [--max-change P%]   ",
    "members added/removed per segment",
    "              (and --exclude, --skip-bad-rows, --max-bad-rows, --schema, --lenient, --allow-extra as for run)\n"
+   "              (and --table NAME=FILE as for run: the event tables of the one export)\n"
    "  seg diff    RULES.seg --data OLD_DATA NEW_DATA [--key COL] [--members OUT.csv] [as above]\n"
    "              the same rules over two exports: per segment, the customers who entered and left,\n"
    "              matched by key (the first column of OLD_DATA, or --key; compared as text; each key\n"

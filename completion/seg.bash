@@ -23,7 +23,7 @@ _seg_options() {
         schema)  echo "--table $csv_read" ;;
         explain) echo "--schema --data --table --today" ;;
         compile) echo "-o --output --schema --data --table --today --force" ;;
-        diff)    echo "--today --format --max-change --exclude --skip-bad-rows --max-bad-rows $csv_schema --data --key --members" ;;
+        diff)    echo "--today --format --max-change --exclude --table --skip-bad-rows --max-bad-rows $csv_schema --data --key --members" ;;
         sql)     echo "--dialect --schema --data --table --shape --key --view --today-param --today -o --output --force" ;;
         explain-code) echo "--list" ;;
         fmt)     echo "--check --diff -w --write --verify" ;;
