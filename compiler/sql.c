@@ -1088,6 +1088,25 @@ static void cond(sq *q, const seg_node *n, int want) {
   }
 }
 
+static void priority_multiif(sq *q, const seg_stmt *t, const seg_node *guard);
+
+/* ClickHouse: ",\n" and a column per priority, its rule as a comment, each
+** line at indent: named as the priority, or (numbered) `seg$pK` for the
+** counts subquery. */
+static void priority_columns(sq *q, const seg_ast *ast, const char *src, size_t srclen, const seg_node *guard,
+                             const char *indent, int numbered) {
+  FILE *f = q->f;
+  for (const seg_stmt *t = ast->first; t; t = t->next) {
+    if (t->kind != S_PRIORITY || !t->expr) continue;
+    fputs(",\n", f);
+    comment(f, src, srclen, t, indent);
+    fputs(indent, f);
+    priority_multiif(q, t, guard);
+    if (numbered) fprintf(f, " AS `seg$p%d`", t->index);
+    else { fputs(" AS ", f); put_ident(f, t->name, 0); }
+  }
+}
+
 /* ClickHouse: a priority's tier, multiIf(segment 1, 'name 1', ..., [guard,]
 ** 'else tier' or ''): two-valued, so no tier is '' (not NULL). */
 static void priority_multiif(sq *q, const seg_stmt *t, const seg_node *guard) {
@@ -1129,15 +1148,7 @@ static void emit_clickhouse(sq *q, const seg_ast *ast, const char *src, size_t s
       fputs(" AS ", f);
       put_ident(f, t->name, 0);
     }
-    for (const seg_stmt *t = ast->first; t; t = t->next) {
-      if (t->kind != S_PRIORITY || !t->expr) continue;
-      fputs(",\n", f);
-      comment(f, src, srclen, t, "  ");
-      fputs("  ", f);
-      priority_multiif(q, t, guard);
-      fputs(" AS ", f);
-      put_ident(f, t->name, 0);
-    }
+    priority_columns(q, ast, src, srclen, guard, "  ", 0);
     fputs("\nFROM ", f);
     put_ident(f, o->table, 1);
     fputs("\nORDER BY ", f);
@@ -1222,14 +1233,7 @@ static void emit_clickhouse(sq *q, const seg_ast *ast, const char *src, size_t s
   fputs("\n  FROM ", f);
   if (prios && !members) {              /* each priority's tier once per row, counted above */
     fputs("(\n    SELECT *", f);
-    for (const seg_stmt *t = ast->first; t; t = t->next) {
-      if (t->kind != S_PRIORITY || !t->expr) continue;
-      fputs(",\n", f);
-      comment(f, src, srclen, t, "      ");
-      fputs("      ", f);
-      priority_multiif(q, t, guard);
-      fprintf(f, " AS `seg$p%d`", t->index);
-    }
+    priority_columns(q, ast, src, srclen, guard, "      ", 1);
     fputs("\n    FROM ", f);
     put_ident(f, o->table, 1);
     fputs("\n  )", f);
