@@ -179,3 +179,32 @@ duckdb_fetch() {
           @duckdb/node-api > "$1" 2>&1
     ) 9> "$T_ROOT/build/duckdb/.lock"
 }
+
+# pg_start -- a throw-away PostgreSQL server (Debian's) on a Unix socket in a
+# temporary folder, as the postgres user when run as root: 0 with
+# SEG_PG_SOCKET and SEG_PG_PSQL exported (tests/sql_diff.py reads them), 1
+# when it would not start (PG_WHY: the end of its logs), 2 when PostgreSQL is
+# not installed. pg_stop stops it and removes the folder (safe to call
+# without a start, or twice).
+PG_DIR= PG_BIN= PG_WHY=
+pg_as() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+pg_start() {
+    PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+    [ -n "$PG_BIN" ] && [ -x "$PG_BIN/initdb" ] && id postgres > /dev/null 2>&1 || return 2
+    PG_DIR=$(mktemp -d /tmp/seg-pg.XXXXXX)
+    chown postgres "$PG_DIR"
+    if pg_as "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres --locale=C.UTF-8 -E UTF8 > "$PG_DIR/initdb.log" 2>&1 &&
+       pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 30 \
+             -o "-c listen_addresses='' -c unix_socket_directories='$PG_DIR' -c fsync=off" start > /dev/null 2>&1; then
+        export SEG_PG_SOCKET=$PG_DIR SEG_PG_PSQL=$PG_BIN/psql
+        return 0
+    fi
+    PG_WHY=$(tail -5 "$PG_DIR/initdb.log" "$PG_DIR/server.log" 2>/dev/null)
+    return 1
+}
+pg_stop() {
+    [ -n "$PG_DIR" ] || return 0
+    pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w -t 30 stop > /dev/null 2>&1
+    rm -rf "$PG_DIR"
+    PG_DIR=
+}

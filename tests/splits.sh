@@ -53,24 +53,16 @@ for rules in $RULES tests/splits/guarded.seg; do
     run_diff "sqlite/$(basename "$rules" .seg)" --engine sqlite "$SEG" "$rules" "$CSV" "$TODAY"
 done
 
-PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
-stop_pg() { :; }
-trap 'stop_pg; rm -rf "$T_TMP"' EXIT
-if [ -n "$PGBIN" ] && [ -x "$PGBIN/initdb" ] && id postgres >/dev/null 2>&1; then
-    PGD=$(mktemp -d /tmp/seg-pg.XXXXXX)
-    chown postgres "$PGD"
-    as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-    stop_pg() { as_pg "$PGBIN/pg_ctl" -D "$PGD/data" -m fast -w -t 30 stop > /dev/null 2>&1; rm -rf "$PGD"; }
-    if as_pg "$PGBIN/initdb" -D "$PGD/data" -U postgres --locale=C.UTF-8 -E UTF8 > "$PGD/initdb.log" 2>&1 &&
-       as_pg "$PGBIN/pg_ctl" -D "$PGD/data" -l "$PGD/server.log" -w -t 30 \
-             -o "-c listen_addresses='' -c unix_socket_directories='$PGD' -c fsync=off" start > /dev/null 2>&1; then
-        export SEG_PG_SOCKET=$PGD SEG_PG_PSQL=$PGBIN/psql
+trap 'pg_stop; rm -rf "$T_TMP"' EXIT
+pg_start; pg_rc=$?
+if [ "$pg_rc" -ne 2 ]; then
+    if [ "$pg_rc" -eq 0 ]; then
         chmod 755 "$T_TMP" "$D"
         for rules in $RULES tests/splits/guarded.seg; do
             run_diff "postgres/$(basename "$rules" .seg)" --engine postgres "$SEG" "$rules" "$CSV" "$TODAY"
         done
     else
-        t_fail "splits/sql/postgres: server start" "$(tail -5 "$PGD/initdb.log" "$PGD/server.log" 2>/dev/null)"
+        t_fail "splits/sql/postgres: server start" "$PG_WHY"
     fi
 else
     echo "# splits/sql/postgres: not run (no PostgreSQL; tools/install-deps.sh installs it)"

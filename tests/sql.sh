@@ -138,17 +138,10 @@ for rules in tests/sql/measures_sqlite.seg tests/sql/measures_rate.seg; do
 done
 
 # ---- PostgreSQL ---------------------------------------------------------------------
-PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
-if [ -n "$PGBIN" ] && [ -x "$PGBIN/initdb" ] && id postgres >/dev/null 2>&1; then
-    PGD=$(mktemp -d /tmp/seg-pg.XXXXXX)
-    chown postgres "$PGD"
-    as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-    stop_pg() { as_pg "$PGBIN/pg_ctl" -D "$PGD/data" -m fast -w -t 30 stop > /dev/null 2>&1; rm -rf "$PGD"; }
-    trap 'stop_pg; stop_ch' EXIT
-    if as_pg "$PGBIN/initdb" -D "$PGD/data" -U postgres --locale=C.UTF-8 -E UTF8 > "$PGD/initdb.log" 2>&1 &&
-       as_pg "$PGBIN/pg_ctl" -D "$PGD/data" -l "$PGD/server.log" -w -t 30 \
-             -o "-c listen_addresses='' -c unix_socket_directories='$PGD' -c fsync=off" start > /dev/null 2>&1; then
-        export SEG_PG_SOCKET=$PGD SEG_PG_PSQL=$PGBIN/psql
+pg_start; pg_rc=$?
+if [ "$pg_rc" -ne 2 ]; then
+    trap 'pg_stop; stop_ch' EXIT
+    if [ "$pg_rc" -eq 0 ]; then
         chmod 755 "$D"
         for rules in examples/nordic_q4.seg examples/winback.seg examples/newsletter.seg tests/engine/edges.seg \
                      tests/sql/constructs.seg tests/ranks/customers.seg; do
@@ -172,7 +165,7 @@ if [ -n "$PGBIN" ] && [ -x "$PGBIN/initdb" ] && id postgres >/dev/null 2>&1; the
                 "$D/nfc.$seed/rules.seg" "$D/nfc.$seed/data.csv" "$TODAY"
         done
     else
-        t_fail "sql/postgres: server start" "$(tail -5 "$PGD/initdb.log" "$PGD/server.log" 2>/dev/null)"
+        t_fail "sql/postgres: server start" "$PG_WHY"
     fi
 elif [ "${CI:-}" = true ]; then
     t_fail "sql/postgres" "PostgreSQL is not installed (tools/install-deps.sh installs it)"
@@ -218,7 +211,7 @@ fi
 # table of each shard. The sanitizer build's run uses other ports: both
 # builds' groups run at once.
 stop_ch() { [ -n "${CHD:-}" ] && bash "$T_ROOT/tests/ch_cluster.sh" stop "$CHD/cluster" && rm -rf "$CHD"; return 0; }
-trap 'stop_pg 2>/dev/null; stop_ch; rm -rf "$T_TMP"' EXIT
+trap 'pg_stop; stop_ch; rm -rf "$T_TMP"' EXIT
 if command -v clickhouse-client > /dev/null && [ -x /usr/sbin/clickhouse-server ]; then
     case $SEG in *san*) export SEG_CH_PORT=19201 ;; *) export SEG_CH_PORT=19101 ;; esac
     CHD=$(mktemp -d /tmp/seg-ch.XXXXXX)

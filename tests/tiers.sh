@@ -37,29 +37,19 @@ fi
 
 # ---- PostgreSQL, when installed: seg sql's tiers there too (as tests/sql.sh
 # starts it: a throw-away server on a Unix socket, run as `postgres`) ------
-PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
-if [ -n "$PGBIN" ] && [ -x "$PGBIN/initdb" ] && id postgres >/dev/null 2>&1; then
-    PGD=$(mktemp -d /tmp/seg-pg-tiers.XXXXXX)
-    chown postgres "$PGD"
-    as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-    stop_pg() { as_pg "$PGBIN/pg_ctl" -D "$PGD/data" -m fast -w -t 30 stop > /dev/null 2>&1; rm -rf "$PGD"; }
-    if as_pg "$PGBIN/initdb" -D "$PGD/data" -U postgres --locale=C.UTF-8 -E UTF8 > "$PGD/initdb.log" 2>&1 &&
-       as_pg "$PGBIN/pg_ctl" -D "$PGD/data" -l "$PGD/server.log" -w -t 30 \
-             -o "-c listen_addresses='' -c unix_socket_directories='$PGD' -c fsync=off" start > /dev/null 2>&1; then
-        export SEG_PG_SOCKET=$PGD SEG_PG_PSQL=$PGBIN/psql
-    else
-        t_fail "tiers/postgres: server start" "$(tail -5 "$PGD/initdb.log" "$PGD/server.log" 2>/dev/null)"
-    fi
-elif [ "${CI:-}" = true ]; then
+pg_start; pg_rc=$?
+if [ "$pg_rc" -eq 1 ]; then
+    t_fail "tiers/postgres: server start" "$PG_WHY"
+elif [ "$pg_rc" -eq 2 ] && [ "${CI:-}" = true ]; then
     t_fail "tiers/postgres" "PostgreSQL is not installed (tools/install-deps.sh installs it)"
-else
+elif [ "$pg_rc" -eq 2 ]; then
     echo "# tiers/postgres: not run (no PostgreSQL; tools/install-deps.sh installs it)"
 fi
 
 # ---- ClickHouse, when installed: tests/ch_cluster.sh's two shards, on ports
 # of this group's own (the sanitizer build's run uses others: both run at once)
 stop_ch() { [ -n "${CHD:-}" ] && bash "$T_ROOT/tests/ch_cluster.sh" stop "$CHD/cluster" && rm -rf "$CHD"; return 0; }
-trap 'stop_pg 2>/dev/null; stop_ch; rm -rf "$T_TMP"' EXIT
+trap 'pg_stop; stop_ch; rm -rf "$T_TMP"' EXIT
 if command -v clickhouse-client > /dev/null && [ -x /usr/sbin/clickhouse-server ]; then
     case $SEG in *san*) export SEG_CH_PORT=19401 ;; *) export SEG_CH_PORT=19301 ;; esac
     CHD=$(mktemp -d /tmp/seg-ch-tiers.XXXXXX)
