@@ -88,14 +88,17 @@ static int collect_seg(const char *dir, pathlist *out) {
 ** --data, the tiers counted, the warnings added to its diagnostics (after
 ** its `# seg: ignore` comments). 0, or -1 after a message (out of memory,
 ** a damaged column): the check cannot say what it was asked. */
-static int empty_tiers(seg_compiled *c, seg_table *t, const char *src, size_t len, const char *data) {
+static int empty_tiers(seg_compiled *c, seg_table *t, const seg_cli_evtables *ev, const char *src, size_t len,
+                       const char *data) {
   seg_result res = {0};
   seg_tiers tiers = {0};
   seg_diags d = {0};
+  seg_table tv = {0};                   /* t with the file's event aggregates */
   char err[512];
   int rc = -1;
   if (seg_cli_fit_empty(t, &c->prog, data) != 0) return -1;
-  if (seg_vm_run(&c->prog, t, 1, &res, err, sizeof err) != 0) {
+  if (seg_cli_evtables_view(ev, &c->prog, t, &tv, data, 0, 0) != 0) goto done;
+  if (seg_vm_run(&c->prog, &tv, 1, &res, err, sizeof err) != 0) {
     fprintf(stderr, "seg: %s: %s\n", data, err);
     goto done;
   }
@@ -114,6 +117,7 @@ static int empty_tiers(seg_compiled *c, seg_table *t, const char *src, size_t le
   if (d.n) seg_diags_sort(&c->diags);
   rc = 0;
 done:
+  seg_cli_evtables_view_free(t, &tv);
   seg_diags_free(&d);
   seg_tiers_free(&tiers);
   seg_result_free(&res);
@@ -200,9 +204,7 @@ int seg_cmd_check(int argc, char **argv) {
                    "no 'require' guard in this file, and --require-guard asks for one: every rules file must "
                    "say whom it may reach, e.g. `require email_opt_in is true`");
     /* --data: a priority's tiers counted on it, W0221 where one is empty */
-    /* (not for rules that read event tables: their columns are filled only by a run) */
-    if (data && t.nrows && cs[i].ok && cs[i].prog.nprios && !cs[i].prog.nevcols &&
-        empty_tiers(&cs[i], &t, src, len, data) != 0) {
+    if (data && t.nrows && cs[i].ok && cs[i].prog.nprios && empty_tiers(&cs[i], &t, &ev, src, len, data) != 0) {
       rc = SEG_EXIT_USAGE;
       continue;
     }

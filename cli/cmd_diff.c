@@ -368,26 +368,15 @@ static int diff_main(int argc, char **argv, seg_cli_list *evs) {
   }
   for (int k = 0; k < 2; k++) {
     /* each side's event aggregates in its own copy of the column list */
-    seg_table tv = t[k < ntab ? k : 0];
-    int vrc = 0;
-    if (c[k].prog.nevcols) {
-      tv.cols = malloc((tv.ncols + c[k].prog.nevcols + 1) * sizeof *tv.cols);
-      if (!tv.cols) { fprintf(stderr, "seg: out of memory\n"); goto done; }
-      memcpy(tv.cols, t[k < ntab ? k : 0].cols, tv.ncols * sizeof *tv.cols);
-      vrc = seg_cli_evtables_fill(&ev, &c[k].prog, &tv, data[k], vo.threads, k == 0 || !c[0].prog.nevcols) ? -1 : 0;
-    }
+    const seg_table *base = &t[k < ntab ? k : 0];
+    seg_table tv;
+    int vrc = seg_cli_evtables_view(&ev, &c[k].prog, base, &tv, data[k], vo.threads,
+                                    k == 0 || !c[0].prog.nevcols);
     if (vrc == 0 && seg_vm_run_opts(&c[k].prog, &tv, &vo, &res[k], err, sizeof err) != 0) {
       fprintf(stderr, "seg: %s: %s\n", data[k], err);     /* a damaged column of the data */
       vrc = -1;
     }
-    if (tv.cols != t[k < ntab ? k : 0].cols) {
-      for (size_t j = t[k < ntab ? k : 0].ncols; j < tv.ncols; j++) {
-        free(tv.cols[j].name);
-        free(tv.cols[j].own_valid);
-        free(tv.cols[j].own_data);
-      }
-      free(tv.cols);
-    }
+    seg_cli_evtables_view_free(base, &tv);
     if (vrc != 0) goto done;
   }
   if (exclude) {                      /* suppressed customers leave both sides */

@@ -78,6 +78,13 @@ void seg_cli_evtables_bind(const seg_cli_evtables *ev, seg_schema_view *sv);
 int seg_cli_evtables_fill(const seg_cli_evtables *ev, const seg_program *p, seg_table *cust, const char *data,
                           unsigned threads, int report);
 void seg_cli_evtables_free(seg_cli_evtables *ev);
+/* t's columns and, after them, p's event aggregates, in a copy of the
+** column list (*view): t itself stays as it is, for other programs (diff's
+** two, check's files). 0 or the exit code after a message; release the
+** copy with seg_cli_evtables_view_free (also after a failure). */
+int seg_cli_evtables_view(const seg_cli_evtables *ev, const seg_program *p, const seg_table *t, seg_table *view,
+                          const char *data, unsigned threads, int report);
+void seg_cli_evtables_view_free(const seg_table *t, seg_table *view);
 /* --table for the commands that check rules against --data or --schema
 ** (check, compile, explain, sql): with --data, the tables loaded and
 ** bound to sv; a schema file has a `table NAME` section each instead. */

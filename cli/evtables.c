@@ -129,6 +129,31 @@ const char **seg_cli_inputs(const char *const *fixed, size_t n, const seg_cli_li
   return v;
 }
 
+int seg_cli_evtables_view(const seg_cli_evtables *ev, const seg_program *p, const seg_table *t, seg_table *view,
+                          const char *data, unsigned threads, int report) {
+  *view = *t;
+  if (!p->nevcols) return 0;
+  if (!(view->cols = malloc((t->ncols + p->nevcols + 1) * sizeof *view->cols))) {
+    fprintf(stderr, "seg: out of memory\n");
+    view->cols = t->cols;
+    return SEG_EXIT_USAGE;
+  }
+  memcpy(view->cols, t->cols, t->ncols * sizeof *view->cols);
+  return seg_cli_evtables_fill(ev, p, view, data, threads, report);
+}
+
+void seg_cli_evtables_view_free(const seg_table *t, seg_table *view) {
+  if (view->cols != t->cols) {
+    for (size_t j = t->ncols; j < view->ncols; j++) {
+      free(view->cols[j].name);
+      free(view->cols[j].own_valid);
+      free(view->cols[j].own_data);
+    }
+    free(view->cols);
+  }
+  memset(view, 0, sizeof *view);
+}
+
 void seg_cli_evtables_free(seg_cli_evtables *ev) {
   for (size_t i = 0; i < ev->n; i++) free(ev->names[i]);
   for (size_t i = 0; ev->t && ev->dv && i < ev->n; i++) {
