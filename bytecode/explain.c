@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "date.h"
+#include "expr.h"
 
 static void operand(FILE *out, const seg_program *p, char kind, uint32_t v) {
   switch (kind) {
@@ -72,6 +73,11 @@ void seg_explain(FILE *out, const seg_program *p) {
     if (!mem) continue;
     fprintf(mem, "%04u  %-9s", pc, seg_ops[in->op].name);
     for (int k = 0; k < 4; k++) operand(mem, p, fmt[k], ops[k]);
+    if (in->op == SEG_OP_KD && in->b < p->nki && in->d <= 18) {   /* the decimal it stands for */
+      char d48[48];
+      seg_dec_format(d48, p->ki[in->b], in->d);
+      fprintf(mem, " (%s)", d48);
+    }
     fclose(mem);
     line[sizeof line - 1] = 0;
     fprintf(out, "%-52s ; %s\n", line, seg_ops[in->op].semantics);

@@ -10,6 +10,7 @@
 #include "expr.h"
 #include "types.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,109 @@ static seg_val v_num(double f) { seg_val v = {0}; v.type = VT_NUM; v.f = f; retu
 static seg_val v_date(int64_t d) { seg_val v = {0}; v.type = VT_DATE; v.i = d; return v; }
 static seg_val v_bool(int b) { seg_val v = {0}; v.type = VT_BOOL; v.i = b != 0; return v; }
 static seg_val v_unknown(void) { return v_missing(VT_BOOL); }
+
+/* ---- exact decimals (docs/language.md, "Types") -------------------------
+** A number literal, and + - * and unary minus of such values and ints, is
+** kept as an exact decimal beside its double, as the VM's D registers keep
+** number columns: `0.1 + 0.2 = 0.3` is true. A product past 18 decimals
+** keeps the larger of the two scales, rounded half away from zero; a
+** value past 64 bits is missing (as the VM). Division gives a double. */
+
+const int64_t seg_p10[19] = {
+  INT64_C(1), INT64_C(10), INT64_C(100), INT64_C(1000), INT64_C(10000), INT64_C(100000),
+  INT64_C(1000000), INT64_C(10000000), INT64_C(100000000), INT64_C(1000000000),
+  INT64_C(10000000000), INT64_C(100000000000), INT64_C(1000000000000), INT64_C(10000000000000),
+  INT64_C(100000000000000), INT64_C(1000000000000000), INT64_C(10000000000000000),
+  INT64_C(100000000000000000), INT64_C(1000000000000000000)};
+
+int seg_dec_of_double(double d, int64_t *v, uint32_t *scale) {
+  if (!isfinite(d)) return 0;
+  char buf[40];
+  int prec = 0;
+  while (prec < 16) {                    /* the shortest digits that read back as d */
+    snprintf(buf, sizeof buf, "%.*e", prec, d);
+    if (strtod(buf, NULL) == d) break;
+    prec++;
+  }
+  if (prec == 16) snprintf(buf, sizeof buf, "%.16e", d);
+  const char *q = buf;                   /* [-]D[.DDD]e[+-]X */
+  int neg = *q == '-';
+  if (neg) q++;
+  char digits[24];
+  int nd = 0;
+  for (; *q && *q != 'e' && nd < 20; q++)
+    if (*q >= '0' && *q <= '9') digits[nd++] = *q;
+  int exp = *q == 'e' ? atoi(q + 1) : 0;
+  while (nd > 1 && digits[nd - 1] == '0') nd--;                 /* 1.500e+00 -> 1.5 */
+  int sc = nd - 1 - exp, zeros = 0;                              /* DIGITS * 10^-sc */
+  if (sc < 0) { zeros = -sc; sc = 0; }
+  if (sc > 18 || zeros > 18) return 0;
+  int64_t x = 0;
+  for (int k = 0; k < nd; k++)
+    if (__builtin_mul_overflow(x, 10, &x) || __builtin_add_overflow(x, digits[k] - '0', &x)) return 0;
+  if (__builtin_mul_overflow(x, seg_p10[zeros], &x)) return 0;
+  *v = neg ? -x : x;
+  *scale = (uint32_t)sc;
+  return 1;
+}
+
+double seg_dec_f(int64_t v, uint32_t scale) {
+  if (scale > 18) scale = 18;
+  if ((v >= -(INT64_C(1) << 53) && v <= (INT64_C(1) << 53)) || scale == 0)
+    return (double)v / (double)seg_p10[scale];     /* two exact doubles, one rounding */
+  char buf[48];
+  uint64_t a = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+  snprintf(buf, sizeof buf, "%s%llue-%u", v < 0 ? "-" : "", (unsigned long long)a, scale);
+  return strtod(buf, NULL);
+}
+
+void seg_dec_format(char buf[static 48], int64_t v, uint32_t scale) {
+  if (scale > 18) scale = 18;
+  uint64_t a = v < 0 ? 0 - (uint64_t)v : (uint64_t)v, p = (uint64_t)seg_p10[scale];
+  if (scale == 0) snprintf(buf, 48, "%s%llu.0", v < 0 ? "-" : "", (unsigned long long)a);
+  else snprintf(buf, 48, "%s%llu.%0*llu", v < 0 ? "-" : "", (unsigned long long)(a / p), (int)scale,
+                (unsigned long long)(a % p));
+}
+
+int seg_dec_down(__int128 x, uint32_t k, int64_t *out) {
+  __int128 p = seg_p10[k <= 18 ? k : 18], q = x / p, r = x % p;
+  if (r < 0) r = -r;
+  if (2 * r >= p) q += x < 0 ? -1 : 1;
+  if (q > INT64_MAX || q < INT64_MIN) return 0;
+  *out = (int64_t)q;
+  return 1;
+}
+
+static seg_val v_dec(int64_t i, uint32_t scale) {
+  seg_val v = v_num(seg_dec_f(i, scale));
+  v.dec = 1;
+  v.i = i;
+  v.scale = scale;
+  return v;
+}
+
+/* a present int or exact number as a decimal */
+static int as_dec(const seg_val *a, int64_t *v, uint32_t *s) {
+  if (a->type == VT_INT) { *v = a->i; *s = 0; return 1; }
+  if (a->type == VT_NUM && a->dec) { *v = a->i; *s = a->scale; return 1; }
+  return 0;
+}
+
+/* a op b on decimals, as the VM's ADD_D / SUB_D / MUL_D */
+static seg_val dec_arith(int op, int64_t x, uint32_t sx, int64_t y, uint32_t sy) {
+  int64_t r;
+  if (op == '*') {
+    uint32_t s = sx + sy;
+    if (s <= 18) return __builtin_mul_overflow(x, y, &r) ? v_missing(VT_NUM) : v_dec(r, s);
+    uint32_t keep = sx > sy ? sx : sy;
+    return seg_dec_down((__int128)x * y, s - keep, &r) ? v_dec(r, keep) : v_missing(VT_NUM);
+  }
+  uint32_t s = sx > sy ? sx : sy;
+  if (__builtin_mul_overflow(x, seg_p10[s - sx], &x) || __builtin_mul_overflow(y, seg_p10[s - sy], &y))
+    return v_missing(VT_NUM);
+  int ovf = op == '+' ? __builtin_add_overflow(x, y, &r) : __builtin_sub_overflow(x, y, &r);
+  return ovf ? v_missing(VT_NUM) : v_dec(r, s);
+}
 
 const char *seg_vtype_name(seg_vtype t) {
   switch (t) {
@@ -108,6 +212,13 @@ static int compare(const seg_xprog *x, uint32_t na, const seg_val *a, uint32_t n
     free(fb);
     return r;
   }
+  int64_t da, db;
+  uint32_t sa, sb;
+  if ((a->type == VT_NUM || b->type == VT_NUM) && as_dec(a, &da, &sa) && as_dec(b, &db, &sb)) {
+    uint32_t s = sa > sb ? sa : sb;           /* exactly, in 128 bits */
+    __int128 xa = (__int128)da * seg_p10[s - sa], xb = (__int128)db * seg_p10[s - sb];
+    return (xa > xb) - (xa < xb);
+  }
   /* int against number exactly, as the VM's *_IF instructions */
   if (a->type == VT_INT && b->type == VT_NUM) return seg_cmp_i_f(a->i, b->f);
   if (a->type == VT_NUM && b->type == VT_INT) { int c = seg_cmp_i_f(b->i, a->f); return c == 2 ? 2 : -c; }
@@ -157,6 +268,9 @@ static seg_val arith(int op, seg_val a, seg_val b) {
     if (y == 0) return v_missing(VT_NUM);
     return v_num(as_f(&a) / y);
   }
+  int64_t da, db;
+  uint32_t sa, sb;
+  if (num && as_dec(&a, &da, &sa) && as_dec(&b, &db, &sb)) return dec_arith(op, da, sa, db, sb);
   if (num) {
     double x = as_f(&a), y = as_f(&b);
     return v_num(op == '+' ? x + y : op == '-' ? x - y : x * y);
@@ -199,7 +313,8 @@ static seg_val eval_call(const seg_xprog *x, const seg_xnode *n, seg_eval_env *e
     break;
   case F_ABS:
     if (!a.missing) {
-      if (a.type == VT_NUM) r = v_num(a.f < 0 ? -a.f : a.f);
+      if (a.type == VT_NUM && a.dec) r = a.i == INT64_MIN ? v_missing(VT_NUM) : v_dec(a.i < 0 ? -a.i : a.i, a.scale);
+      else if (a.type == VT_NUM) r = v_num(a.f < 0 ? -a.f : a.f);
       else if (a.i != INT64_MIN) r = v_int(a.i < 0 ? -a.i : a.i);
     }
     break;
@@ -293,7 +408,18 @@ seg_val seg_xeval(const seg_xprog *x, uint32_t root, seg_eval_env *env) {
   const seg_xnode *n = X(root);
   switch ((seg_nkind)n->kind) {
   case SEG_N_INT: return v_int(n->ival);
-  case SEG_N_NUM: return v_num(n->fval);
+  case SEG_N_NUM: {
+    if (n->op > 0) {                   /* the decimal as written */
+      seg_val r = v_num(n->fval);
+      r.dec = 1;
+      r.i = n->ival;
+      r.scale = (uint32_t)n->op - 1;
+      return r;
+    }
+    int64_t v;
+    uint32_t sc;
+    return seg_dec_of_double(n->fval, &v, &sc) ? v_dec(v, sc) : v_num(n->fval);
+  }
   case SEG_N_BOOL: return v_bool((int)n->ival);
   case SEG_N_DATE: return v_date(n->ival);
   case SEG_N_TODAY: return v_date(env->today + n->ival);
@@ -315,6 +441,7 @@ seg_val seg_xeval(const seg_xprog *x, uint32_t root, seg_eval_env *env) {
   case SEG_N_NEG: {
     seg_val a = seg_xeval(x, n->a, env);
     if (a.missing) return a;
+    if (a.type == VT_NUM && a.dec) return a.i == INT64_MIN ? v_missing(VT_NUM) : v_dec(-a.i, a.scale);
     if (a.type == VT_NUM) return v_num(-a.f);
     return a.i == INT64_MIN ? v_missing(VT_INT) : v_int(-a.i);
   }
@@ -530,7 +657,9 @@ static const char *type_rule(const seg_xprog *x, const seg_xnode *n) {
   int leaf = !has_a && !has_b && !has_c && !has_list;
   switch ((seg_nkind)n->kind) {
   case SEG_N_INT: return leaf && t == VT_INT ? NULL : "bad int literal";
-  case SEG_N_NUM: return leaf && t == VT_NUM ? NULL : "bad number literal";
+  case SEG_N_NUM:
+    if (n->op > 19 || (n->op > 0 && seg_dec_f(n->ival, (uint32_t)n->op - 1) != n->fval)) return "bad decimal literal";
+    return leaf && t == VT_NUM ? NULL : "bad number literal";
   case SEG_N_BOOL: return leaf && t == VT_BOOL && (n->ival == 0 || n->ival == 1) ? NULL : "bad bool literal";
   case SEG_N_DATE: return leaf && t == VT_DATE && n->ival >= INT32_MIN && n->ival <= INT32_MAX ? NULL : "bad date literal";
   case SEG_N_TODAY: return leaf && t == VT_DATE && (n->ival == 0 || n->ival == -1) ? NULL : "bad today";

@@ -37,7 +37,8 @@ typedef enum seg_unit { U_DAY, U_WEEK, U_MONTH, U_YEAR } seg_unit;
 /* ---- node kinds, operators, functions ------------------------------- */
 typedef enum seg_nkind {
   SEG_N_INT,       /* ival                                                   */
-  SEG_N_NUM,       /* fval (decimal literal)                                 */
+  SEG_N_NUM,       /* fval (decimal literal); when op > 0, ival * 10^-(op-1) is
+                      the exact decimal it was written as (op - 1 <= 18)     */
   SEG_N_STR,       /* str, len                                               */
   SEG_N_BOOL,      /* ival 0/1                                               */
   SEG_N_DATE,      /* ival = days since 1970-01-01                           */
@@ -170,11 +171,36 @@ typedef struct seg_val {
   int missing;          /* missing value; for VT_BOOL: unknown          */
   int64_t i;            /* INT, DATE (days), BOOL (0/1), DURATION amount */
   double f;             /* NUM                                           */
+  int dec;              /* NUM: 1 when the value is the exact decimal
+                           i / 10^scale (f is its nearest double): + - *
+                           and comparisons of such values are exact      */
+  uint32_t scale;
   seg_unit unit;        /* DURATION                                      */
   const char *s;        /* TEXT bytes (not NUL-terminated)               */
   size_t n;
   char *owned;          /* heap buffer behind s when the value made it   */
 } seg_val;
+
+/* The decimal a number constant was written as: the shortest digits that
+** read back as d (a literal of up to 15 significant digits gives its own
+** digits back), as v / 10^scale. 0 when it needs more than 18 decimals or
+** does not fit 64 bits. */
+int seg_dec_of_double(double d, int64_t *v, uint32_t *scale);
+
+/* 10^k, k = 0..18: the scales of exact decimals */
+extern const int64_t seg_p10[19];
+
+/* x / 10^k (1 <= k <= 18) rounded half away from zero into *out; 0 when
+** that does not fit 64 bits. A product of decimals past 18 decimals is
+** rounded with it, by the VM and by seg_eval alike. */
+int seg_dec_down(__int128 x, uint32_t k, int64_t *out);
+
+/* The double nearest v / 10^scale (scale <= 18), correctly rounded. */
+double seg_dec_f(int64_t v, uint32_t scale);
+
+/* v / 10^scale written out positionally ("-0.05", "300.3", "2.0": at
+** least one decimal, so it reads back as a number); buf holds 48 bytes. */
+void seg_dec_format(char buf[static 48], int64_t v, uint32_t scale);
 
 /* Environment: `today`, and the value of the single text column a
 ** mapped expression reads (text_missing when the row has none). */

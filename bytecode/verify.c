@@ -11,7 +11,8 @@
 
 /* Register kinds (opcodes.def's third column): each read must find the
 ** register written, in program order, with a kind the reader accepts.
-** kind[r]: 0 never written, 'i', 'f', 'v' (missing: int or number), 't'. */
+** kind[r]: 0 never written, 'i', 'f', 'd' (exact decimal), 'v' (missing:
+** int or number), 't'. */
 static const char *regs_check(const seg_insn *in, uint8_t *kind) {
   const char *rk = seg_ops[in->op].regs;
   uint32_t ops[4] = {in->a, in->b, in->c, in->d};
@@ -29,6 +30,7 @@ static const char *regs_check(const seg_insn *in, uint8_t *kind) {
   switch (rk[0]) {
   case 'I': kind[in->a] = 'i'; break;
   case 'F': kind[in->a] = 'f'; break;
+  case 'D': kind[in->a] = 'd'; break;
   case 'T': kind[in->a] = 't'; break;
   case 'V': kind[in->a] = seg_ops[in->op].format[1] == 'R' && kind[in->b] != 'v' ? kind[in->b]
                           : in->op == SEG_OP_COAL_V ? kind[in->c] : 'v'; break;
@@ -161,6 +163,7 @@ int seg_program_verify(const seg_program *p, char *err, size_t errlen) {
           uint64_t base = in->c, cap = fmt[k - 1] == 'K' ? p->nki : p->nkf;
           if (base + v > cap && v > 0) lim = 0;
         } else if (in->op == SEG_OP_KB && v > SEG_TRUE) lim = 0;
+        else if (in->op == SEG_OP_KD && v > 18) lim = 0;                   /* a decimal's scale */
         else if (in->op == SEG_OP_BKT && k == 2 && v > 1) lim = 0;          /* int or date */
         else if (in->op == SEG_OP_BKT && k == 3 && (v >= p->x.nn || p->x.n[v].kind != SEG_N_STR)) lim = 0;   /* the salt */
         break;

@@ -117,6 +117,101 @@ static uint32_t to_f(cg *g, uint32_t r, seg_vtype t) {
   return d;
 }
 
+static int cmp_index(int op);
+
+/* ---- exact decimals ------------------------------------------------------
+** `+`, `-` and `*` of number columns, decimal literals and ints are done on
+** scaled integers (D registers, see opcodes.def), and so are comparisons
+** that read them: `price * 3 = 300.3` holds for 100.10. Division, text
+** maps, coalesce and everything that reads a number as a value (rankings,
+** measures) take the f64 of the exact result (D2F, correctly rounded). */
+
+/* The exact value of a constant number subtree (seg_eval keeps decimal
+** literals, lets, + - * and unary minus of them exact): 0 when it is not
+** one (missing, a quotient, too many decimals...). */
+static int dec_const(cg *g, const seg_node *n, int64_t *v, uint32_t *s) {
+  seg_val c = fold(g, n);
+  int ok = !c.missing && (c.type == VT_INT || (c.type == VT_NUM && c.dec));
+  if (ok) { *v = c.i; *s = c.type == VT_INT ? 0 : c.scale; }
+  seg_val_release(&c);
+  return ok;
+}
+
+/* A number subtree the D instructions can compute: number columns, decimal
+** constants, and + - * unary minus and abs() of them and of ints. */
+static int dec_node(cg *g, const seg_node *n) {
+  if (n->type == VT_INT) return 1;                   /* (read as I, then I2D) */
+  if (n->type != VT_NUM) return 0;
+  if (!n->has_cols) { int64_t v; uint32_t s; return dec_const(g, n, &v, &s); }
+  if (n->textcol >= 0) return 0;                     /* a text map's number */
+  switch (n->kind) {
+  case SEG_N_NAME: return n->col >= 0 && !n->ref;
+  case SEG_N_BIN: return (n->op == '+' || n->op == '-' || n->op == '*') && dec_node(g, n->a) && dec_node(g, n->b);
+  case SEG_N_NEG: return dec_node(g, n->a);
+  case SEG_N_CALL: return n->fn == F_ABS && dec_node(g, n->list);
+  default: return 0;
+  }
+}
+
+/* dec_node n into a fresh D register */
+static uint32_t gen_d(cg *g, seg_node *n) {
+  uint32_t d;
+  if (g->failed) return 0;
+  if (!n->has_cols) {                    /* a constant, int or decimal */
+    int64_t v = 0;
+    uint32_t s = 0;
+    dec_const(g, n, &v, &s);
+    emit(g, SEG_OP_KD, d = reg_alloc(g), kint(g, v), 0, s);
+    return d;
+  }
+  if (n->kind == SEG_N_NAME && n->col >= 0 && !n->ref && (n->type == VT_INT || n->type == VT_NUM)) {
+    emit(g, SEG_OP_COL_ND, d = reg_alloc(g), (uint32_t)n->col, 0, 0);   /* an int column at scale 0 */
+    return d;
+  }
+  if (n->type == VT_INT) {
+    uint32_t r = gen(g, n);
+    emit(g, SEG_OP_I2D, d = reg_alloc(g), r, 0, 0);
+    reg_free(g, r);
+    return d;
+  }
+  switch (n->kind) {
+  case SEG_N_NEG: case SEG_N_CALL: {
+    uint32_t x = gen_d(g, n->kind == SEG_N_NEG ? n->a : n->list);
+    emit(g, n->kind == SEG_N_NEG ? SEG_OP_NEG_D : SEG_OP_ABS_D, d = reg_alloc(g), x, 0, 0);
+    reg_free(g, x);
+    return d;
+  }
+  default: {
+    uint32_t a = gen_d(g, n->a), b = gen_d(g, n->b);
+    emit(g, n->op == '+' ? SEG_OP_ADD_D : n->op == '-' ? SEG_OP_SUB_D : SEG_OP_MUL_D, d = reg_alloc(g), a, b, 0);
+    reg_free(g, a);
+    reg_free(g, b);
+    return d;
+  }
+  }
+}
+
+/* An arithmetic number node worth computing exactly (a plain column or
+** constant is already exact as f64). */
+static int dec_arith(cg *g, const seg_node *n) {
+  return n->type == VT_NUM && n->has_cols && n->kind != SEG_N_NAME && dec_node(g, n);
+}
+
+/* gen_d's value as f64 */
+static uint32_t gen_d2f(cg *g, seg_node *n) {
+  uint32_t x = gen_d(g, n), d = reg_alloc(g);
+  emit(g, SEG_OP_D2F, d, x, 0, 0);
+  reg_free(g, x);
+  return d;
+}
+
+/* x OP y on two D registers */
+static uint32_t cmp_d(cg *g, int op, uint32_t a, uint32_t b) {
+  uint32_t d = reg_alloc(g);
+  emit(g, (seg_opcode)(SEG_OP_LT_D + cmp_index(op)), d, a, b, 0);
+  return d;
+}
+
 /* n as f64: an int column is loaded as f64 directly (COL_IF) and an int
 ** constant becomes a number constant, instead of a conversion pass each */
 static uint32_t gen_f(cg *g, seg_node *n) {
@@ -157,7 +252,23 @@ static void cg_error(cg *g, const seg_node *n, const char *msg) {
 ** above 2^53): `x OP c` becomes the integer range [*lo, *hi]. OP is one of
 ** SEG_OPR_LT .. SEG_OPR_EQ; returns 0 when no int satisfies it (then *lo > *hi). */
 #define TWO63 9223372036854775808.0
-static void int_lo_of(int op, double c, int64_t *lo, int *empty) {
+/* floor (up = 0) or ceil (up = 1) of an exact decimal, as an int64 (it
+** always fits: |v / 10^s| <= |v|) */
+static int64_t dec_round(const seg_val *c, int up) {
+  int64_t p = seg_p10[c->scale <= 18 ? c->scale : 18], q = c->i / p, r = c->i % p;
+  return up ? q + (r > 0) : q - (r < 0);
+}
+
+/* int bounds of x OP c for a number constant c: an exact decimal (a
+** literal as written, 9007199254740993.0) by its digits, else its double */
+static void int_lo_of(int op, const seg_val *cv, int64_t *lo, int *empty) {
+  if (cv->dec) {
+    int64_t b = dec_round(cv, op != SEG_OPR_GT);   /* x > c: floor + 1; x >= c: ceil */
+    if (op == SEG_OPR_GT && b == INT64_MAX) *empty = 1;
+    else *lo = op == SEG_OPR_GT ? b + 1 : b;
+    return;
+  }
+  double c = cv->f;
   if (op == SEG_OPR_GT) {                    /* x > c  <=>  x >= floor(c) + 1 */
     double fl = floor(c);
     if (fl < -TWO63) *lo = INT64_MIN;
@@ -170,7 +281,14 @@ static void int_lo_of(int op, double c, int64_t *lo, int *empty) {
     else *lo = (int64_t)ce;
   }
 }
-static void int_hi_of(int op, double c, int64_t *hi, int *empty) {
+static void int_hi_of(int op, const seg_val *cv, int64_t *hi, int *empty) {
+  if (cv->dec) {
+    int64_t b = dec_round(cv, op == SEG_OPR_LT);   /* x < c: ceil - 1; x <= c: floor */
+    if (op == SEG_OPR_LT && b == INT64_MIN) *empty = 1;
+    else *hi = op == SEG_OPR_LT ? b - 1 : b;
+    return;
+  }
+  double c = cv->f;
   if (op == SEG_OPR_LT) {                    /* x < c  <=>  x <= ceil(c) - 1 */
     double ce = ceil(c);
     if (ce >= TWO63) *hi = INT64_MAX;
@@ -183,7 +301,7 @@ static void int_hi_of(int op, double c, int64_t *hi, int *empty) {
     else *hi = (int64_t)fl;
   }
 }
-static int int_bounds(int op, double c, int64_t *lo, int64_t *hi) {
+static int int_bounds(int op, const seg_val *c, int64_t *lo, int64_t *hi) {
   int empty = 0;
   *lo = INT64_MIN;
   *hi = INT64_MAX;
@@ -235,13 +353,13 @@ static int as_range(cg *g, const seg_node *n, crange *r) {
       r->flo = lo.type == VT_NUM ? lo.f : (double)lo.i;
       if (lo.type != VT_NUM || r->isnum) r->ilo = lo.i;
       else if (isnan(lo.f)) return 0;
-      else int_lo_of(SEG_OPR_GE, lo.f, &r->ilo, &empty);
+      else int_lo_of(SEG_OPR_GE, &lo, &r->ilo, &empty);
     }
     if (n->c) {
       r->fhi = hi.type == VT_NUM ? hi.f : (double)hi.i;
       if (hi.type != VT_NUM || r->isnum) r->ihi = hi.i;
       else if (isnan(hi.f)) return 0;
-      else int_hi_of(SEG_OPR_LE, hi.f, &r->ihi, &empty);
+      else int_hi_of(SEG_OPR_LE, &hi, &r->ihi, &empty);
     }
     if (empty) { r->ilo = 1; r->ihi = 0; }
     return 1;
@@ -256,7 +374,7 @@ static int as_range(cg *g, const seg_node *n, crange *r) {
     r->isnum = x->type == VT_NUM;
     if (!r->isnum && k.type == VT_NUM) {   /* int column, number constant: exact */
       if (isnan(k.f)) return 0;
-      int_bounds(op, k.f, &r->ilo, &r->ihi);
+      int_bounds(op, &k, &r->ilo, &r->ihi);
     } else if (r->isnum) {
       double c = k.type == VT_NUM ? k.f : (double)k.i;
       if (isnan(c)) return 0;
@@ -352,6 +470,12 @@ static uint32_t gen_compare(cg *g, int op, seg_node *x, seg_node *y) {
   }
   if (!x->has_cols && y->has_cols) { seg_node *t = x; x = y; y = t; op = flip(op); }
   int f = x->type == VT_NUM || y->type == VT_NUM;
+  if (f && (dec_arith(g, x) || dec_arith(g, y)) && dec_node(g, x) && dec_node(g, y)) {
+    uint32_t a = gen_d(g, x), b = gen_d(g, y), d = cmp_d(g, op, a, b);
+    reg_free(g, a);
+    reg_free(g, b);
+    return d;
+  }
   if (!y->has_cols) {
     seg_val c = fold(g, y);
     uint32_t d;
@@ -363,7 +487,7 @@ static uint32_t gen_compare(cg *g, int op, seg_node *x, seg_node *y) {
     if (x->type == VT_INT && c.type == VT_NUM && !isnan(c.f)) {
       /* exactly, as integer bounds; `!=` is the negation of `=` */
       int64_t lo, hi;
-      int_bounds(op == SEG_OPR_NE ? SEG_OPR_EQ : op, c.f, &lo, &hi);
+      int_bounds(op == SEG_OPR_NE ? SEG_OPR_EQ : op, &c, &lo, &hi);
       uint32_t a = gen(g, x), klo = kint(g, lo), khi = kint(g, hi);
       d = reg_alloc(g);
       emit(g, SEG_OP_BTW_IK, d, a, klo, khi);
@@ -421,6 +545,17 @@ static uint32_t gen_range(cg *g, seg_node *n) {
   seg_node *lo = n->b, *hi = n->c;
   int f = n->a->type == VT_NUM || (lo && lo->type == VT_NUM) || (hi && hi->type == VT_NUM);
   if ((!lo || !lo->has_cols) && (!hi || !hi->has_cols) && lo && hi) {
+    if (f && dec_arith(g, n->a) && dec_node(g, lo) && dec_node(g, hi)) {   /* exactly: lo <= x and x <= hi */
+      uint32_t x = gen_d(g, n->a), kl = gen_d(g, lo), kh = gen_d(g, hi);
+      uint32_t a = cmp_d(g, SEG_OPR_GE, x, kl), b = cmp_d(g, SEG_OPR_LE, x, kh), d = reg_alloc(g);
+      emit(g, SEG_OP_AND, d, a, b, 0);
+      reg_free(g, x);
+      reg_free(g, kl);
+      reg_free(g, kh);
+      reg_free(g, a);
+      reg_free(g, b);
+      return d;
+    }
     seg_val l = fold(g, lo), h = fold(g, hi);
     /* an int subject against number bounds: exact int bounds */
     int exact = f && n->a->type == VT_INT && !l.missing && !h.missing &&
@@ -430,8 +565,8 @@ static uint32_t gen_range(cg *g, seg_node *n) {
     if (exact) {
       int64_t ilo = l.i, ihi = h.i;
       int e = 0;
-      if (l.type == VT_NUM) int_lo_of(SEG_OPR_GE, l.f, &ilo, &e);
-      if (h.type == VT_NUM) int_hi_of(SEG_OPR_LE, h.f, &ihi, &e);
+      if (l.type == VT_NUM) int_lo_of(SEG_OPR_GE, &l, &ilo, &e);
+      if (h.type == VT_NUM) int_hi_of(SEG_OPR_LE, &h, &ihi, &e);
       if (e) { ilo = 1; ihi = 0; }
       klo = kint(g, ilo);
       khi = kint(g, ihi);
@@ -457,6 +592,16 @@ static uint32_t gen_range(cg *g, seg_node *n) {
   return d;
 }
 
+/* acc or e (e alone for the first, *have 0): the register holding it */
+static uint32_t or_into(cg *g, uint32_t acc, int *have, uint32_t e) {
+  if (!*have) { *have = 1; return e; }
+  uint32_t o = reg_alloc(g);
+  emit(g, SEG_OP_OR, o, acc, e, 0);
+  reg_free(g, acc);
+  reg_free(g, e);
+  return o;
+}
+
 /* `x in (a, b, ...)` means `x = a or x = b or ...`, three-valued: a list of
 ** constants becomes one IN_IK / IN_FK test, anything else (conditions,
 ** expressions in the list) the disjunction itself. An int subject is
@@ -470,6 +615,33 @@ static uint32_t gen_in(cg *g, seg_node *n) {
     count++;
   }
   uint32_t d;
+  if (allconst && f && dec_arith(g, n->a)) {        /* exactly: x = a or x = b ... */
+    int exact = 0;
+    for (seg_node *k = n->list; k; k = k->next) {
+      int64_t v;
+      uint32_t sc;
+      if (dec_const(g, k, &v, &sc)) { exact = 1; continue; }
+      seg_val fv = fold(g, k);
+      int miss = fv.missing;
+      seg_val_release(&fv);
+      if (!miss) { exact = 0; break; }               /* (x = missing is never true: left out) */
+    }
+    if (exact) {
+      uint32_t x = gen_d(g, n->a);
+      int have = 0;
+      d = 0;
+      for (seg_node *k = n->list; k; k = k->next) {
+        int64_t v;
+        uint32_t sc;
+        if (!dec_const(g, k, &v, &sc)) continue;
+        uint32_t kd = gen_d(g, k), e = cmp_d(g, SEG_OPR_EQ, x, kd);
+        reg_free(g, kd);
+        d = or_into(g, d, &have, e);
+      }
+      reg_free(g, x);
+      goto negate;
+    }
+  }
   if (allconst) {
     uint32_t first = 0;
     int firstset = 0, nk = 0;
@@ -479,7 +651,7 @@ static uint32_t gen_in(cg *g, seg_node *n) {
       if (v.missing) continue;              /* x = missing is never true */
       if (!f && v.type == VT_NUM) {         /* int subject: whole numbers only */
         int64_t lo, hi;
-        if (isnan(v.f) || !int_bounds(SEG_OPR_EQ, v.f, &lo, &hi)) continue;
+        if (isnan(v.f) || !int_bounds(SEG_OPR_EQ, &v, &lo, &hi)) continue;
         v.i = lo;
       }
       uint32_t idx;
@@ -503,15 +675,10 @@ static uint32_t gen_in(cg *g, seg_node *n) {
     d = 0;
     int have = 0;
     for (seg_node *k = n->list; k; k = k->next) {
-      uint32_t e = gen_compare(g, SEG_OPR_EQ, n->a, k);
-      if (!have) { d = e; have = 1; continue; }
-      uint32_t o = reg_alloc(g);
-      emit(g, SEG_OP_OR, o, d, e, 0);
-      reg_free(g, d);
-      reg_free(g, e);
-      d = o;
+      d = or_into(g, d, &have, gen_compare(g, SEG_OPR_EQ, n->a, k));
     }
   }
+negate:
   if (n->negated) {
     uint32_t o = reg_alloc(g);
     emit(g, SEG_OP_NOT, o, d, 0, 0);
@@ -540,6 +707,7 @@ static uint32_t gen_arith(cg *g, seg_node *n) {
     return d;
   }
   int f = n->type == VT_NUM;
+  if (f && n->op != '/' && dec_node(g, n)) return gen_d2f(g, n);   /* exactly, then as f64 */
   uint32_t a = f ? gen_f(g, n->a) : gen(g, n->a), b = f ? gen_f(g, n->b) : gen(g, n->b), d = reg_alloc(g);
   seg_opcode op;
   switch (n->op) {

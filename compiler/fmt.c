@@ -298,7 +298,15 @@ static void pr_leaf(fctx *f, sbuf *b, const seg_node *n) {
   char d[11];
   switch (n->kind) {
   case SEG_N_INT: put_int(b, n->ival); break;
-  case SEG_N_NUM: put_double(b, n->fval); break;
+  case SEG_N_NUM:
+    if (n->op > 0 && !(n->fval == 0 && signbit(n->fval))) {   /* the decimal as written (-0.0 as a double) */
+      char d48[48];
+      seg_dec_format(d48, n->ival, (uint32_t)n->op - 1);
+      sb_puts(b, d48);
+    } else {
+      put_double(b, n->fval);
+    }
+    break;
   case SEG_N_STR: put_string(b, n->str ? n->str : "", n->str ? n->len : 0); break;
   case SEG_N_BOOL: sb_puts(b, n->ival ? "true" : "false"); break;
   case SEG_N_DATE: seg_date_format((int32_t)n->ival, d); sb_puts(b, d); break;
@@ -820,8 +828,22 @@ static int str_eq(const char *a, const char *b) {
   return strcmp(a, b) == 0;
 }
 
+/* The decimal a number literal stands for: as written, or (more than 18
+** decimals) its double's shortest digits, as seg_eval reads it */
+static int num_dec(const seg_node *n, int64_t *v, uint32_t *s) {
+  if (n->op > 0) { *v = n->ival; *s = (uint32_t)n->op - 1; return 1; }
+  return seg_dec_of_double(n->fval, v, s);
+}
+
 static int node_eq(const seg_node *a, const seg_node *b) {
   if (!a || !b) return a == b;
+  if (a->kind == SEG_N_NUM && b->kind == SEG_N_NUM) {
+    /* 31.59223372036854775807 is printed as the 31.592233720368547 it reads as */
+    int64_t va = 0, vb = 0;
+    uint32_t sa = 0, sb = 0;
+    int da = num_dec(a, &va, &sa), db = num_dec(b, &vb, &sb);
+    return memcmp(&a->fval, &b->fval, sizeof a->fval) == 0 && da == db && va == vb && sa == sb;
+  }
   if (a->kind != b->kind || a->op != b->op || a->negated != b->negated || a->unit != b->unit ||
       a->ival != b->ival || memcmp(&a->fval, &b->fval, sizeof a->fval) != 0)
     return 0;

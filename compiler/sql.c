@@ -161,7 +161,18 @@ static void literal(sq *q, const seg_node *n, const seg_val *v) {
   case VT_INT: fprintf(f, "%lld", (long long)v->i); break;
   case VT_NUM:
     if (!isfinite(v->f)) { refuse(q, n, "an infinite number"); break; }
-    put_double(f, v->f);
+    if (v->dec) {                        /* exact: as seg computed it (300.3, not a double's digits) */
+      char d48[48];
+      seg_dec_format(d48, v->i, v->scale);
+      /* a whole number no double holds (9007199254740993.0) as an integer:
+      ** SQLite reads a decimal literal as REAL and would round it */
+      char *dot = strchr(d48, '.');
+      int whole = dot && strspn(dot + 1, "0") == strlen(dot + 1);
+      if (whole && fabs(v->f) >= 9007199254740992.0) *dot = 0;
+      fputs(d48, f);
+    } else {
+      put_double(f, v->f);
+    }
     break;
   case VT_DATE: put_date(q, v->i); break;
   case VT_TEXT: put_string(f, v->s, v->n); break;

@@ -29,6 +29,7 @@ typedef void *yyscan_t;
 
 static void yyerror(YYLTYPE *loc, yyscan_t scanner, seg_parse_ctx *pc, const char *msg);
 static seg_node *mk(seg_parse_ctx *pc, seg_nkind k, YYLTYPE loc, seg_node *a, seg_node *b);
+static seg_node *num_node(seg_parse_ctx *pc, YYLTYPE loc, double f, int64_t dec, int scale1);
 static void add_stmt(seg_parse_ctx *pc, seg_stmt *s);
 static seg_node *fin(seg_parse_ctx *pc, seg_node *n);
 static seg_node *rev(seg_node *list);
@@ -61,6 +62,7 @@ static int add_split(seg_parse_ctx *pc, YYLTYPE loc, YYLTYPE nloc, const char *n
 %union {
   int64_t ival;
   double fval;
+  struct { double f; int64_t dec; int scale; } num;   /* NUMLIT: scale + 1, 0 inexact */
   struct { char *s; size_t n; } str;
   struct { const char *s; seg_unit unit; } name;
   seg_node *node;
@@ -79,7 +81,7 @@ static int add_split(seg_parse_ctx *pc, YYLTYPE loc, YYLTYPE nloc, const char *n
 %token <name> SPLIT "'split'" BY "'by'" TABLE "'table'"
 %token DOTDOT "'..'" EQEQ "'=='" NE "'!='" LE "'<='" GE "'>='" LT "'<'" GT "'>'"
 %token <ival> BOOLLIT "true or false" INTLIT "a number" DATELIT "a date"
-%token <fval> NUMLIT "a decimal number"
+%token <num> NUMLIT "a decimal number"
 %token <str> STRLIT "a string"
 %token <name> NAME "a name" BQNAME "a `quoted` name" UNIT "a unit (days, weeks, months, years)"
 
@@ -231,7 +233,7 @@ arms:
 
 arm:
   anyname INTLIT '%'  { $$ = mk_arm(pc, @$, @1, $1.s, @2, (double)$2); if (!$$) YYNOMEM; }
-| anyname NUMLIT '%'  { $$ = mk_arm(pc, @$, @1, $1.s, @2, $2); if (!$$) YYNOMEM; }
+| anyname NUMLIT '%'  { $$ = mk_arm(pc, @$, @1, $1.s, @2, $2.f); if (!$$) YYNOMEM; }
 ;
 
 /* a statement's name; keywords are allowed here (`segment missing = ...`) */
@@ -317,7 +319,7 @@ pred:
 
 pctnum:
   INTLIT      { $$ = NODE(SEG_N_INT, @$, NULL, NULL); if ($$) $$->ival = $1; }
-| NUMLIT      { $$ = NODE(SEG_N_NUM, @$, NULL, NULL); if ($$) $$->fval = $1; }
+| NUMLIT      { $$ = num_node(pc, @$, $1.f, $1.dec, $1.scale); }
 ;
 
 popname:
@@ -343,12 +345,12 @@ textop:
 sbound:
   bound
 | '-' INTLIT  { $$ = NODE(SEG_N_INT, @$, NULL, NULL); if ($$) $$->ival = -$2; }
-| '-' NUMLIT  { $$ = NODE(SEG_N_NUM, @$, NULL, NULL); if ($$) $$->fval = -$2; }
+| '-' NUMLIT  { $$ = num_node(pc, @$, -$2.f, -$2.dec, $2.scale); }
 ;
 
 bound:
   INTLIT      { $$ = NODE(SEG_N_INT, @$, NULL, NULL); if ($$) $$->ival = $1; }
-| NUMLIT      { $$ = NODE(SEG_N_NUM, @$, NULL, NULL); if ($$) $$->fval = $1; }
+| NUMLIT      { $$ = num_node(pc, @$, $1.f, $1.dec, $1.scale); }
 | DATELIT     { $$ = NODE(SEG_N_DATE, @$, NULL, NULL); if ($$) $$->ival = $1; }
 | STRLIT      { $$ = NODE(SEG_N_STR, @$, NULL, NULL); if ($$) { $$->str = $1.s; $$->len = $1.n; } }
 | NAME        { $$ = NODE(SEG_N_NAME, @$, NULL, NULL); if ($$) $$->str = $1.s; }
@@ -389,7 +391,7 @@ postfix:
 
 primary:
   INTLIT            { $$ = NODE(SEG_N_INT, @$, NULL, NULL); if ($$) $$->ival = $1; }
-| NUMLIT            { $$ = NODE(SEG_N_NUM, @$, NULL, NULL); if ($$) $$->fval = $1; }
+| NUMLIT            { $$ = num_node(pc, @$, $1.f, $1.dec, $1.scale); }
 | STRLIT            { $$ = NODE(SEG_N_STR, @$, NULL, NULL); if ($$) { $$->str = $1.s; $$->len = $1.n; } }
 | DATELIT           { $$ = NODE(SEG_N_DATE, @$, NULL, NULL); if ($$) $$->ival = $1; }
 | BOOLLIT           { $$ = NODE(SEG_N_BOOL, @$, NULL, NULL); if ($$) $$->ival = $1; }
@@ -417,6 +419,17 @@ args:
 ;
 
 %%
+
+/* A decimal literal: fval its nearest double; ival the exact decimal it is
+** written as, times 10^(op - 1), when op > 0 (bytecode/expr.h, SEG_N_NUM) */
+static seg_node *num_node(seg_parse_ctx *pc, YYLTYPE loc, double f, int64_t dec, int scale1) {
+  seg_node *n = mk(pc, SEG_N_NUM, loc, NULL, NULL);
+  if (!n) return NULL;
+  n->fval = f;
+  n->ival = scale1 ? dec : 0;
+  n->op = scale1;
+  return n;
+}
 
 static seg_node *mk(seg_parse_ctx *pc, seg_nkind k, YYLTYPE loc, seg_node *a, seg_node *b) {
   seg_node *n = seg_node_new(pc->arena, k, loc);

@@ -59,7 +59,19 @@
 typedef struct vreg {
   union { int64_t *i; double *f; uint8_t *t; };
   uint8_t *v;                  /* validity for values: 1 present        */
+  uint32_t scale;              /* a decimal (D) register: its values are
+                                  value * 10^scale, 0..18, one per register */
 } vreg;
+
+/* 10^k for the decimal instructions (seg_p10 in int64), exact doubles. */
+static const double P10F[19] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
+                                1e13, 1e14, 1e15, 1e16, 1e17, 1e18};
+
+/* x * 10^k in 64 bits; 0 on overflow. */
+static inline int dec_up(int64_t x, uint32_t k, int64_t *out) {
+  return !__builtin_mul_overflow(x, seg_p10[k], out);
+}
+
 
 typedef struct vctx {
   const seg_vm_opts *o;
@@ -234,6 +246,35 @@ typedef struct vthread {
       }
 
 /* int R[b] against f64 R[c] without rounding the int (seg_cmp_i_f: 2 is NaN) */
+#define ARITH_D(OPN, OPR)                                                           \
+      case SEG_OP_##OPN: {                                                          \
+        vreg *B = &R[in->b], *C = &R[in->c];                                        \
+        uint32_t sb = B->scale, sc = C->scale, s = sb > sc ? sb : sc;               \
+        FOR_SEL {                                                                   \
+          int64_t x, y, r_;                                                         \
+          int ok = dec_up(B->i[j], s - sb, &x) & dec_up(C->i[j], s - sc, &y);       \
+          ok &= !OPR(x, y, &r_);                                                    \
+          A->i[j] = ok ? r_ : 0;                                                    \
+          A->v[j] = (uint8_t)(B->v[j] & C->v[j] & ok);                              \
+        }                                                                           \
+        A->scale = s;                                                               \
+        break;                                                                      \
+      }
+
+/* decimals compared exactly: both scaled to the larger scale in 128 bits
+** (|x| * 10^18 < 2^127) */
+#define CMPD(OPN, OPR)                                                              \
+      case SEG_OP_##OPN: {                                                          \
+        vreg *B = &R[in->b], *C = &R[in->c];                                        \
+        uint32_t sb = B->scale, sc = C->scale, s = sb > sc ? sb : sc;               \
+        __int128 mb = seg_p10[s - sb], mc = seg_p10[s - sc];                              \
+        FOR_SEL {                                                                   \
+          __int128 x = B->i[j] * mb, y = C->i[j] * mc;                              \
+          A->t[j] = (B->v[j] & C->v[j]) ? TRI(x OPR y) : SEG_UNKNOWN;               \
+        }                                                                           \
+        break;                                                                      \
+      }
+
 #define CMPIF(OPN, TEST)                                                            \
       case SEG_OP_##OPN: {                                                          \
         vreg *B = &R[in->b], *C = &R[in->c];                                        \
@@ -439,7 +480,7 @@ static int run_batches(vthread *th) {
       case SEG_OP_KI: { int64_t k = p->ki[in->b]; FOR_SEL { A->i[j] = k; A->v[j] = 1; } break; }
       case SEG_OP_KF: { double k = p->kf[in->b]; FOR_SEL { A->f[j] = k; A->v[j] = 1; } break; }
       case SEG_OP_KB: { uint8_t k = (uint8_t)in->b; FOR_SEL { A->t[j] = k; } break; }
-      case SEG_OP_KMISS: FOR_SEL { A->i[j] = 0; A->v[j] = 0; } break;
+      case SEG_OP_KMISS: FOR_SEL { A->i[j] = 0; A->v[j] = 0; } A->scale = 0; break;
       case SEG_OP_I2F: { vreg *B = &R[in->b]; FOR_SEL { A->f[j] = (double)B->i[j]; A->v[j] = B->v[j]; } break; }
 
       ARITH_I(ADD_I, __builtin_add_overflow)
@@ -492,6 +533,46 @@ static int run_batches(vthread *th) {
 
       CMPS(I, i, ki)
       CMPS(F, f, kf)
+
+      /* ---- exact decimals ---- */
+      case SEG_OP_COL_ND: {
+        const seg_column *c = &t->cols[in->b];
+        const uint64_t *v = batch_valid(c, base, rows);
+        WITH_VALUES(c, base, FOR_SEL { A->i[j] = x[j]; A->v[j] = v ? BIT(v, j) : 1; })
+        A->scale = c->type == SEG_NUM && c->scale <= 18 ? c->scale : 0;   /* (colfile checks scales) */
+        break;
+      }
+      case SEG_OP_KD: { int64_t k = p->ki[in->b]; FOR_SEL { A->i[j] = k; A->v[j] = 1; } A->scale = in->d; break; }
+      case SEG_OP_I2D: { vreg *B = &R[in->b]; FOR_SEL { A->i[j] = B->i[j]; A->v[j] = B->v[j]; } A->scale = 0; break; }
+      case SEG_OP_D2F: { vreg *B = &R[in->b]; uint32_t sc = B->scale; double p10 = P10F[sc];
+        FOR_SEL { A->f[j] = num_of(B->i[j], p10, sc); A->v[j] = B->v[j]; }
+        break; }
+      ARITH_D(ADD_D, __builtin_add_overflow)
+      ARITH_D(SUB_D, __builtin_sub_overflow)
+      case SEG_OP_MUL_D: {
+        vreg *B = &R[in->b], *C = &R[in->c];
+        uint32_t sb = B->scale, sc = C->scale, s = sb + sc;
+        if (s <= 18) {
+          FOR_SEL { int64_t r_; int ok = !__builtin_mul_overflow(B->i[j], C->i[j], &r_);
+                    A->i[j] = ok ? r_ : 0; A->v[j] = (uint8_t)(B->v[j] & C->v[j] & ok); }
+        } else {                          /* beyond 18 decimals: the larger scale, rounded */
+          uint32_t keep = sb > sc ? sb : sc;
+          FOR_SEL { int64_t r_ = 0; int ok = seg_dec_down((__int128)B->i[j] * C->i[j], s - keep, &r_);
+                    A->i[j] = ok ? r_ : 0; A->v[j] = (uint8_t)(B->v[j] & C->v[j] & ok); }
+          s = keep;
+        }
+        A->scale = s;
+        break;
+      }
+      case SEG_OP_NEG_D: { vreg *B = &R[in->b];
+        FOR_SEL { int64_t x = B->i[j]; A->v[j] = (uint8_t)(B->v[j] & (x != INT64_MIN)); A->i[j] = x == INT64_MIN ? 0 : -x; }
+        A->scale = B->scale;
+        break; }
+      case SEG_OP_ABS_D: { vreg *B = &R[in->b];
+        FOR_SEL { int64_t x = B->i[j]; A->v[j] = (uint8_t)(B->v[j] & (x != INT64_MIN)); A->i[j] = x == INT64_MIN ? 0 : x < 0 ? -x : x; }
+        A->scale = B->scale;
+        break; }
+      CMPD(LT_D, <) CMPD(LE_D, <=) CMPD(GT_D, >) CMPD(GE_D, >=) CMPD(EQ_D, ==) CMPD(NE_D, !=)
       CMPIF(LT_IF, c == -1) CMPIF(LE_IF, c == -1 || c == 0) CMPIF(GT_IF, c == 1)
       CMPIF(GE_IF, c == 1 || c == 0) CMPIF(EQ_IF, c == 0) CMPIF(NE_IF, c != 0)
       case SEG_OP_EQ_B: case SEG_OP_NE_B: { vreg *B = &R[in->b], *C = &R[in->c]; int ne = in->op == SEG_OP_NE_B;
@@ -747,6 +828,8 @@ fail:                            /* out of memory (a ranking's values, a row map
 #undef ARITH_I
 #undef ARITH_F
 #undef CMPS
+#undef CMPD
+#undef ARITH_D
 #undef CMPK
 #undef CMP
 #undef HLOOP

@@ -17,6 +17,9 @@
 #   temporary folder, run as the `postgres` user, stopped at the end;
 #   random rules over Nordic text in NFC (tests/sql_diff.py --engine postgres).
 #   Without PostgreSQL installed the group says so (and fails under CI=true).
+# - Exact decimals: random + - * rules over decimal columns whose results
+#   often land exactly on a literal (tests/decimals_gen.py), against
+#   PostgreSQL NUMERIC and DuckDB DECIMAL columns (SEG_SQL_DECIMAL=1).
 # - DuckDB (libduckdb.so of the npm package @duckdb/node-api, through
 #   bench/duckdb_driver.c): the same files and random rules. Needs npm (the
 #   package is fetched once into build/duckdb, or SEG_DUCKDB_LIB names a
@@ -164,6 +167,13 @@ if [ "$pg_rc" -ne 2 ]; then
             run_diff "postgres/random (seed $seed, ${RULES:-1500} rules)" --engine postgres "$SEG" \
                 "$D/nfc.$seed/rules.seg" "$D/nfc.$seed/data.csv" "$TODAY"
         done
+        # exact decimal arithmetic against NUMERIC columns (tests/decimals_gen.py)
+        for seed in ${SEEDS:-$RD_SEEDS}; do
+            python3 tests/decimals_gen.py "$seed" 600 "$D/dec.$seed"
+            chmod -R a+rX "$D"
+            SEG_SQL_DECIMAL=1 run_diff "postgres/decimals NUMERIC (seed $seed, 600 rules)" --engine postgres "$SEG" \
+                "$D/dec.$seed/rules.seg" "$D/dec.$seed/data.csv" "$TODAY"
+        done
     else
         t_fail "sql/postgres: server start" "$PG_WHY"
     fi
@@ -197,6 +207,11 @@ if [ -f "$DUCK_LIB" ]; then
                 SEG_RD_TEXT=nfc python3 tests/random_diff.py "$SEG" "$D/nfc.$seed" "$seed" "${RULES:-1500}" > "$D/rd.out" 2>&1
             run_diff "duckdb/random (seed $seed, ${RULES:-1500} rules)" --engine duckdb "$SEG" \
                 "$D/nfc.$seed/rules.seg" "$D/nfc.$seed/data.csv" "$TODAY"
+        done
+        for seed in ${SEEDS:-$RD_SEEDS}; do
+            [ -f "$D/dec.$seed/rules.seg" ] || python3 tests/decimals_gen.py "$seed" 600 "$D/dec.$seed"
+            SEG_SQL_DECIMAL=1 run_diff "duckdb/decimals DECIMAL (seed $seed, 600 rules)" --engine duckdb "$SEG" \
+                "$D/dec.$seed/rules.seg" "$D/dec.$seed/data.csv" "$TODAY"
         done
     else
         t_fail "sql/duckdb: build bench/duckdb_driver.c" "$(cat "$D/cc.log")"

@@ -61,6 +61,17 @@ def schema_of(path):
 
 types = schema_of(DATA)
 EVTYPES = [(n, path, schema_of(path)) for n, path in EVENTS]
+# SEG_SQL_DECIMAL=1: number columns as exact decimals in the engine
+# (PostgreSQL NUMERIC, DuckDB DECIMAL(38, the column's most decimals)),
+# for seg's exact decimal arithmetic (tests/decimals_gen.py)
+DECIMAL = os.environ.get("SEG_SQL_DECIMAL") == "1"
+
+
+def decimals_of(path, name):
+    with open(path, newline="") as f:
+        rd = csv.reader(f)
+        i = next(rd).index(name)
+        return max([len(r[i].split(".", 1)[1]) for r in rd if i < len(r) and "." in r[i]] or [0])
 SQLT = {"int": "INTEGER", "number": "REAL", "date": "TEXT", "bool": "INTEGER", "text": "TEXT"}
 BOOLS = {"true": 1, "false": 0, "yes": 1, "no": 0, "1": 1, "0": 0, "y": 1, "n": 0, "t": 1, "f": 0}
 
@@ -120,7 +131,7 @@ if CACHE:
     import fcntl
     import pickle
     h = hashlib.sha256()
-    for part in (ENGINE, str(MEASURES), str(PARAM), TODAY, os.environ.get("SEG_CH_ONE_SHARD", ""), repr(types),
+    for part in (ENGINE, str(MEASURES), str(PARAM), str(DECIMAL), TODAY, os.environ.get("SEG_CH_ONE_SHARD", ""), repr(types),
                  repr(EVTYPES), q.stdout):
         h.update(part.encode("utf-8") + b"\0")
     for path in [DATA] + [p for _, p, _ in EVTYPES]:     # the customers and the event tables
@@ -160,8 +171,9 @@ elif ENGINE == "sqlite":
     result = [(str(row[0]), [bool(v) for v in row[1:]]) for row in raw]
 elif ENGINE == "duckdb":
     DT = {"int": "BIGINT", "number": "DOUBLE", "date": "DATE", "bool": "BOOLEAN", "text": "VARCHAR"}
+    dtype = (lambda n, t: "DECIMAL(38, %d)" % decimals_of(DATA, n) if DECIMAL and t == "number" else DT[t])
     load = ("CREATE TABLE customers (%s); COPY customers FROM '%s' (FORMAT csv, HEADER true);"
-            % (", ".join("%s %s" % (ident(n), DT[t]) for n, t in types), os.path.abspath(DATA).replace("'", "''")))
+            % (", ".join("%s %s" % (ident(n), dtype(n, t)) for n, t in types), os.path.abspath(DATA).replace("'", "''")))
     for tname, path, et in EVTYPES:         # a single-threaded COPY keeps the file order that rowid follows
         load += ("SET threads = 1; CREATE TABLE %s (%s); COPY %s FROM '%s' (FORMAT csv, HEADER true); RESET threads;"
                  % (ident(tname), ", ".join("%s %s" % (ident(n), DT[t]) for n, t in et), ident(tname),
@@ -239,7 +251,8 @@ elif ENGINE == "clickhouse":
     result = [(row.split("\t")[0], [v == "1" for v in row.split("\t")[1:]]) for row in lines[1:]]
     raw = None
 else:
-    PGT = {"int": "BIGINT", "number": "DOUBLE PRECISION", "date": "DATE", "bool": "BOOLEAN", "text": "TEXT"}
+    PGT = {"int": "BIGINT", "number": "NUMERIC" if DECIMAL else "DOUBLE PRECISION", "date": "DATE", "bool": "BOOLEAN",
+           "text": "TEXT"}
     psql = [os.environ["SEG_PG_PSQL"], "-h", os.environ["SEG_PG_SOCKET"], "-U", "postgres", "-d", "postgres",
             "-X", "-q", "-v", "ON_ERROR_STOP=1"]
     load = ("DROP TABLE IF EXISTS customers;\nCREATE TABLE customers (%s);\n"

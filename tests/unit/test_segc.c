@@ -224,6 +224,16 @@ int main(void) {
     broken("register out of range", &c, "out of range");
     p->code[r].a = keep;
   }
+  int kd = -1;
+  for (uint32_t k = 0; k < p->ncode && kd < 0; k++)
+    if (p->code[k].op == SEG_OP_KD) kd = (int)k;
+  check(kd >= 0, "the rules compile to a decimal constant (KD)");
+  if (kd >= 0) {
+    uint32_t keep = p->code[kd].d;
+    p->code[kd].d = 19;                          /* 10^19 is past int64 */
+    broken("a decimal constant's scale past 18", &c, "operand d out of range");
+    p->code[kd].d = keep;
+  }
   int cc = find_op(p, "C", 1);
   if (cc >= 0) {
     uint32_t keep = p->code[cc].b;
