@@ -46,13 +46,16 @@
 #define DICT_CAP_BYTES ((size_t)64 << 20)
 
 /* One column of one row group in the spill file, from `off`: the values
-** (rows * natural width; text: codes of the group's dictionary), a byte
-** of validity a row, and for text the group dictionary's ndict + 1
-** offsets (u64) and dbytes bytes. */
+** (rows * width, the narrowest that holds the group's; text: codes of the
+** group's dictionary), a byte of validity a row unless every row is
+** present, and for text the group dictionary's ndict + 1 offsets (u32)
+** and dbytes bytes.  read_gcol widens them back. */
 typedef struct gcol {
   uint64_t off;
   uint64_t dbytes;
   uint32_t ndict;
+  uint8_t width;           /* bytes a value in the spill (the group's narrowest) */
+  uint8_t full;            /* every row present: no validity bytes */
 } gcol;
 
 typedef struct group {
@@ -114,6 +117,42 @@ static int natural_width(seg_type t) {
   return t == SEG_TEXT ? 4 : (int)seg_type_width(t);
 }
 
+static unsigned width_of(int64_t lo, int64_t hi) {
+  if (lo >= INT8_MIN && hi <= INT8_MAX) return 1;
+  if (lo >= INT16_MIN && hi <= INT16_MAX) return 2;
+  if (lo >= INT32_MIN && hi <= INT32_MAX) return 4;
+  return 8;
+}
+
+static unsigned code_width(uint64_t ndict) {
+  return ndict <= 0x100 ? 1 : ndict <= 0x10000 ? 2 : 4;
+}
+
+/* The group's values (at data, natural width w) narrowed in place to gw
+** bytes, the validity bytes moved after them (or dropped when every row is
+** present); the bytes of the column in the buffer from data. */
+static size_t compact(uchar *data, uint64_t rows, size_t w, unsigned gw, int text, gcol *gc) {
+  for (uint64_t r = 0; r < rows && gw < w; r++) {
+    int64_t v;
+    if (w == 8) memcpy(&v, data + 8 * r, 8);
+    else if (text) { uint32_t x; memcpy(&x, data + 4 * r, 4); v = x; }
+    else { int32_t x; memcpy(&x, data + 4 * r, 4); v = x; }
+    switch (gw) {
+      case 1: data[r] = (uchar)v; break;
+      case 2: { uint16_t x = (uint16_t)v; memcpy(data + 2 * r, &x, 2); break; }
+      default: { uint32_t x = (uint32_t)v; memcpy(data + 4 * r, &x, 4); break; }
+    }
+  }
+  const uchar *valid = data + rows * w;
+  uint64_t present = 0;
+  for (uint64_t r = 0; r < rows; r++) present += valid[r];
+  gc->width = (uint8_t)gw;
+  gc->full = present == rows;
+  if (gc->full) return (size_t)(rows * gw);
+  memmove(data + rows * gw, valid, (size_t)rows);
+  return (size_t)(rows * (gw + 1));
+}
+
 /* Encodes column j of the group in ch's arenas into s->buf. */
 static int encode_group_col(chunk *ch, sstate *s, size_t j, gcol *gc, uint64_t grow0) {
   stream *st = s->st;
@@ -122,6 +161,7 @@ static int encode_group_col(chunk *ch, sstate *s, size_t j, gcol *gc, uint64_t g
   cstat *cs = &s->cs[j];
   uint64_t rows = ch->grows;
   size_t w = (size_t)natural_width(t.type);
+  memset(gc, 0, sizeof *gc);
   gc->off = s->blen;
   uchar *data = room(s, rows * (w + 1));
   if (data == NULL) return -1;
@@ -153,18 +193,27 @@ static int encode_group_col(chunk *ch, sstate *s, size_t j, gcol *gc, uint64_t g
     }
     gc->ndict = d.n;
     gc->dbytes = d.blen;
-    size_t ob = ((size_t)d.n + 1) * 8;
+    if (d.blen > UINT32_MAX) {                  /* (a group holds 16 MiB of cells, and one row) */
+      seg_imp_dict_free(&d);
+      return -1;
+    }
+    s->blen = gc->off + compact(s->buf + gc->off, rows, 4, code_width(d.n), 1, gc);
+    size_t ob = ((size_t)d.n + 1) * 4;
     uchar *o = room(s, ob + d.blen);
     if (o == NULL) {
       seg_imp_dict_free(&d);
       return -1;
     }
-    memcpy(o, d.off, ob);
+    for (uint32_t i = 0; i <= d.n; i++) {
+      uint32_t x = (uint32_t)d.off[i];
+      memcpy(o + 4 * (size_t)i, &x, 4);
+    }
     if (d.blen) memcpy(o + ob, d.bytes, d.blen);
     s->blen += ob + d.blen;
     seg_imp_dict_free(&d);
     return 0;
   }
+  int64_t glo = 0, ghi = 0;
   for (uint64_t r = 0; r < rows; r++) {
     const uchar *c = seg_imp_raw_next(b, &pos, &n);
     int ok = n != 0;
@@ -201,10 +250,13 @@ static int encode_group_col(chunk *ch, sstate *s, size_t j, gcol *gc, uint64_t g
       }
       case SEG_TEXT: break;
     }
-    if (v < cs->lo) cs->lo = v;
-    if (v > cs->hi) cs->hi = v;
+    if (v < glo) glo = v;
+    if (v > ghi) ghi = v;
     valid[r] = (uchar)ok;
   }
+  if (glo < cs->lo) cs->lo = glo;
+  if (ghi > cs->hi) cs->hi = ghi;
+  s->blen = gc->off + compact(data, rows, w, t.type == SEG_BOOL ? 1 : width_of(glo, ghi), 0, gc);
   return 0;
 }
 
@@ -413,15 +465,13 @@ typedef struct blob {
   const uint64_t *doff;
 } blob;
 
-static int read_gcol(const stream *st, const group *g, size_t j, blob *bl) {
-  const gcol *gc = &g->cols[j];
-  seg_type t = st->types[j].type;
-  size_t w = (size_t)natural_width(t);
-  size_t len = (size_t)(g->rows * (w + 1));
-  if (t == SEG_TEXT) len += ((size_t)gc->ndict + 1) * 8 + (size_t)gc->dbytes;
-  if (grow(&bl->b, &bl->cap, len + 16) != 0) return -1;
+/* What of a group's column to read: its values, its validity, its
+** dictionary (text), or a combination. */
+enum { R_DATA = 1, R_VALID = 2, R_DICT = 4 };
+
+static int pread_all(int fd, uchar *b, size_t len, uint64_t off) {
   for (size_t done = 0; done < len;) {
-    ssize_t k = pread(st->fd, bl->b + done, len - done, (off_t)(gc->off + done));
+    ssize_t k = pread(fd, b + done, len - done, (off_t)(off + done));
     if (k < 0 && errno == EINTR) continue;
     if (k <= 0) {
       if (k == 0) errno = EIO;
@@ -429,28 +479,62 @@ static int read_gcol(const stream *st, const group *g, size_t j, blob *bl) {
     }
     done += (size_t)k;
   }
-  bl->data = bl->b;
-  bl->valid = bl->b + g->rows * w;
-  bl->doff = (const uint64_t *)(uintptr_t)(bl->valid + g->rows);   /* (memcpy'd out: not aligned) */
-  bl->dbytes = (const uchar *)bl->doff + ((size_t)gc->ndict + 1) * 8;
   return 0;
+}
+
+/* Reads the parts `what` of column j of group g into bl, widened back:
+** values at their natural width, a validity byte a row, u64 dictionary
+** offsets (its buffer laid out so, whatever is read). */
+static int read_gcol(const stream *st, const group *g, size_t j, blob *bl, int what) {
+  const gcol *gc = &g->cols[j];
+  seg_type t = st->types[j].type;
+  size_t w = (size_t)natural_width(t), rows = (size_t)g->rows, gw = gc->width;
+  size_t nd = rows * w, nv = rows;
+  size_t sd = rows * gw, sv = gc->full ? 0 : rows;            /* in the spill */
+  size_t no = t == SEG_TEXT ? ((size_t)gc->ndict + 1) * 8 : 0, so = no / 2, nb = t == SEG_TEXT ? (size_t)gc->dbytes : 0;
+  size_t scratch = nd + nv + no + nb;                             /* narrow parts are read here first */
+  if (grow(&bl->b, &bl->cap, scratch + sd + so + 16) != 0) return -1;
+  uchar *b = bl->b, *tmp = b + scratch;
+  bl->data = b;
+  bl->valid = b + nd;
+  bl->doff = (const uint64_t *)(uintptr_t)(b + nd + nv);   /* (read with memcpy: not aligned) */
+  bl->dbytes = b + nd + nv + no;
+  int rc = 0;
+  if (what & R_DATA) {
+    rc = pread_all(st->fd, gw == w ? b : tmp, sd, gc->off);
+    for (size_t r = 0; rc == 0 && gw < w && r < rows; r++) {
+      int64_t v;
+      switch (gw) {
+        case 1: v = t == SEG_TEXT || t == SEG_BOOL ? (int64_t)tmp[r] : (int64_t)(int8_t)tmp[r]; break;
+        case 2: { uint16_t x; memcpy(&x, tmp + 2 * r, 2); v = t == SEG_TEXT ? (int64_t)x : (int64_t)(int16_t)x; break; }
+        default: { uint32_t x; memcpy(&x, tmp + 4 * r, 4); v = t == SEG_TEXT ? (int64_t)x : (int64_t)(int32_t)x; break; }
+      }
+      if (w == 8) memcpy(b + 8 * r, &v, 8);
+      else if (w == 4) { uint32_t x = (uint32_t)v; memcpy(b + 4 * r, &x, 4); }
+      else b[r] = (uchar)v;
+    }
+  }
+  if (rc == 0 && (what & R_VALID)) {
+    if (gc->full) memset(b + nd, 1, nv);
+    else rc = pread_all(st->fd, b + nd, nv, gc->off + sd);
+  }
+  if (rc == 0 && (what & R_DICT) && no) {
+    rc = pread_all(st->fd, tmp, so, gc->off + sd + sv);
+    if (rc == 0) rc = pread_all(st->fd, b + nd + nv + no, nb, gc->off + sd + sv + so);
+    for (size_t i = 0; rc == 0 && i <= gc->ndict; i++) {
+      uint32_t x;
+      memcpy(&x, tmp + 4 * i, 4);
+      uint64_t v = x;
+      memcpy(b + nd + nv + 8 * i, &v, 8);
+    }
+  }
+  return rc;
 }
 
 static uint64_t doff_at(const blob *bl, uint32_t i) {
   uint64_t v;
   memcpy(&v, (const uchar *)bl->doff + (size_t)i * 8, 8);
   return v;
-}
-
-static unsigned width_of(int64_t lo, int64_t hi) {
-  if (lo >= INT8_MIN && hi <= INT8_MAX) return 1;
-  if (lo >= INT16_MIN && hi <= INT16_MAX) return 2;
-  if (lo >= INT32_MIN && hi <= INT32_MAX) return 4;
-  return 8;
-}
-
-static unsigned code_width(uint64_t ndict) {
-  return ndict <= 0x100 ? 1 : ndict <= 0x10000 ? 2 : 4;
 }
 
 #define EACH_GROUP(st, g)                                   \
@@ -468,7 +552,7 @@ static int write_plain(stream *st, seg_colw *w, size_t j, blob *bl, narrow *nw, 
   nw->width = width;
   const group *g;
   EACH_GROUP(st, g) {
-    int rc = read_gcol(st, g, j, bl);
+    int rc = read_gcol(st, g, j, bl, R_DATA);
     if (rc != 0) return rc;
     for (uint64_t r = 0; r < g->rows; r++) {
       int64_t v;
@@ -485,7 +569,7 @@ static int write_plain(stream *st, seg_colw *w, size_t j, blob *bl, narrow *nw, 
   memset(bt, 0, sizeof *bt);
   bt->w = w;
   EACH_GROUP(st, g) {
-    int rc = read_gcol(st, g, j, bl);
+    int rc = read_gcol(st, g, j, bl, R_VALID);
     if (rc != 0) return rc;
     bits_put(bt, bl->valid, g->rows);
   }
@@ -552,7 +636,7 @@ static int write_rows(stream *st, seg_colw *w, size_t j, blob *bl, narrow *nw, b
   bt->w = w;
   const group *g;
   EACH_GROUP(st, g) {
-    int rc = read_gcol(st, g, j, bl);
+    int rc = read_gcol(st, g, j, bl, R_VALID);
     if (rc != 0) return rc;
     bits_put(bt, bl->valid, g->rows);
   }
@@ -563,7 +647,7 @@ static int write_rows(stream *st, seg_colw *w, size_t j, blob *bl, narrow *nw, b
     uint64_t off = 0;
     if (pass == 2) seg_colw_put(w, &off, 8);
     EACH_GROUP(st, g) {
-      int rc = read_gcol(st, g, j, bl);
+      int rc = read_gcol(st, g, j, bl, R_DATA | R_VALID | R_DICT);
       if (rc != 0) return rc;
       for (uint64_t r = 0; r < g->rows; r++) {
         const uchar *s;
@@ -593,7 +677,7 @@ static int write_text(stream *st, seg_colw *w, size_t j, blob *bl, narrow *nw, b
   if (seg_imp_dict_init(&d) != 0) goto out;
   const group *g;
   EACH_GROUP(st, g) {
-    rc = read_gcol(st, g, j, bl);
+    rc = read_gcol(st, g, j, bl, R_DICT);
     if (rc == 0) rc = map_group(st, &d, bl, &g->cols[j], &map, &mapcap);
     if (rc == 1) {                               /* too many values for a map */
       seg_imp_dict_free(&d);
@@ -608,7 +692,7 @@ static int write_text(stream *st, seg_colw *w, size_t j, blob *bl, narrow *nw, b
   nw->w = w;
   nw->width = code_width(d.n);
   EACH_GROUP(st, g) {
-    rc = read_gcol(st, g, j, bl);
+    rc = read_gcol(st, g, j, bl, R_DATA | R_VALID | R_DICT);
     if (rc == 0) rc = map_group(st, &d, bl, &g->cols[j], &map, &mapcap);
     if (rc != 0) goto out;
     rc = -1;
@@ -623,7 +707,7 @@ static int write_text(stream *st, seg_colw *w, size_t j, blob *bl, narrow *nw, b
   memset(bt, 0, sizeof *bt);
   bt->w = w;
   EACH_GROUP(st, g) {
-    rc = read_gcol(st, g, j, bl);
+    rc = read_gcol(st, g, j, bl, R_VALID);
     if (rc != 0) goto out;
     rc = -1;
     bits_put(bt, bl->valid, g->rows);
