@@ -893,6 +893,13 @@ if [ "$ROWS" -ge 10 ]; then
       "<= 512 MiB, <= 1.1x RSS at rows/10" "$(met "$RS4" "<=" "$(( RS4T * 11 / 10 < 536870912 ? RS4T * 11 / 10 : 536870912 ))")" \
       "$(mib "$RS4T") at $((ROWS / 10)) rows"
 fi
+# W3: the rules straight on the CSV hold the imported table (in memory)
+RS3=$(rss seg.w3 "$SEG" run "$W2_RULES" "$CSV" --today "$TODAY" --format csv)
+RS3_NOTE="the table in memory"
+if [ "$HAVE_DUCKDB" = 1 ]; then
+  RS3_NOTE+="; DuckDB read_csv $(mib "$(rss duck.w3 "${DUCK_RUN[@]}" :memory: "@$OUT/duckdb_view.sql" @bench/w2.duckdb.sql)")"
+fi
+row "" "seg run W3 (on the CSV)" "$(mib "$RS3")" "-" "-" "$(calc "%.2f" "$RS3 / $CSV_BYTES")x CSV" "-" "-" "$RS3_NOTE"
 RSS_PEERS="C W1 $(mib "$(rss c.w1 "$HANDLOOP" w1 "$HLDIR")"), C W2 $(mib "$(rss c.w2 "$HANDLOOP" w2 "$HLDIR")")"
 if [ "$HAVE_DUCKDB" = 1 ]; then
   RSS_PEERS+="; DuckDB W1 $(mib "$(rss duck.w1 "${DUCK_RUN[@]}" "$DUCK" "$W1_SQL")")"
