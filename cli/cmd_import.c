@@ -53,11 +53,25 @@ int seg_cmd_schema(int argc, char **argv) {
   return rc;
 }
 
+/* How a .segcol is made: from a table in memory, or streamed from the CSV. */
+typedef struct maker {
+  const seg_table *t;                          /* the table, or NULL: stream */
+  const char *csv;
+  const seg_import_opts *io;
+  const seg_import_more *m;
+  size_t nrows, ncols;
+} maker;
+
+static int make_segcol(maker *mk, const char *path, char *err, size_t errlen) {
+  if (mk->t) return seg_col_write(mk->t, path, err, errlen);
+  return seg_import_csv_segcol(mk->csv, mk->io, mk->m, path, &mk->nrows, &mk->ncols, err, errlen);
+}
+
 /* A .segcol is written to a temporary beside the target and renamed; a
 ** target that cannot be renamed over ("-", a device, a FIFO) gets the
 ** finished file copied to it from a temporary in $TMPDIR. */
-static int write_segcol(const seg_table *t, const char *out, char *err, size_t errlen) {
-  if (strcmp(out, "-") != 0 && !seg_tmp_special(out)) return seg_col_write(t, out, err, errlen);
+static int write_segcol(maker *mk, const char *out, char *err, size_t errlen) {
+  if (strcmp(out, "-") != 0 && !seg_tmp_special(out)) return make_segcol(mk, out, err, errlen);
   const char *dir = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
   char *tmp = NULL;
   if (asprintf(&tmp, "%s/seg-import.segcol", dir) < 0) {
@@ -69,7 +83,7 @@ static int write_segcol(const seg_table *t, const char *out, char *err, size_t e
   free(tmp);
   if (fd < 0) return -1;
   close(fd);
-  int rc = seg_col_write(t, real, err, errlen);
+  int rc = make_segcol(mk, real, err, errlen);
   FILE *in = rc == 0 ? fopen(real, "rb") : NULL, *o = NULL;
   if (rc == 0) {
     o = strcmp(out, "-") == 0 ? stdout : fopen(out, "wb");
@@ -127,6 +141,22 @@ int seg_cmd_import(int argc, char **argv) {
   int rc = 0;
   long long erased = -1;
   seg_cli_excluded ex = {0};
+  /* in bounded memory, straight from the CSV, unless the whole table is
+  ** needed first: --key checks every value against every other, --erase
+  ** drops rows (SEG_IMPORT_INMEM=1 forces the table in memory, for tests) */
+  const char *inmem = getenv("SEG_IMPORT_INMEM");
+  maker mk = {NULL, pos[0], &io, &m, 0, 0};
+  if (!key && !erase && !(inmem && *inmem && strcmp(inmem, "0") != 0)) {
+    if (write_segcol(&mk, output, err, sizeof err) != 0) {
+      fprintf(stderr, "seg: %s\n", err);
+      rc = SEG_EXIT_USAGE;
+    } else {
+      fprintf(stderr, "seg: imported %zu rows, %zu columns into %s\n", mk.nrows, mk.ncols, output);
+    }
+    seg_schema_free(&pinned);
+    return rc;
+  }
+  mk.t = &t;
   if (seg_import_csv2(pos[0], &io, &m, &t, err, sizeof err) != 0) {
     fprintf(stderr, "seg: %s\n", err);
     rc = SEG_EXIT_USAGE;
@@ -135,7 +165,7 @@ int seg_cmd_import(int argc, char **argv) {
   } else if (erase && (erased = seg_table_drop_rows(&t, ex.bits, err, sizeof err)) < 0) {
     fprintf(stderr, "seg: %s\n", err);
     rc = SEG_EXIT_USAGE;
-  } else if (write_segcol(&t, output, err, sizeof err) != 0) {
+  } else if (write_segcol(&mk, output, err, sizeof err) != 0) {
     fprintf(stderr, "seg: %s\n", err);
     rc = SEG_EXIT_USAGE;
   } else if (erase) {

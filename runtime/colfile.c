@@ -94,15 +94,33 @@ static uint64_t pad64(uint64_t x) { return (x + ALIGN - 1) & ~(uint64_t)(ALIGN -
 
 /* ---- writing ------------------------------------------------------- */
 
-typedef struct writer {
-  int fd;
-  uint64_t pos;
-  int err;                 /* errno of the first failure, 0 if none */
-} writer;
+#define WBUF ((size_t)1 << 20)
 
-/* Writes all n bytes, retrying short writes and EINTR. */
-static void w_bytes(writer *w, const void *p, size_t n) {
-  const char *s = p;
+struct seg_colw {
+  int fd;
+  char *tmp;               /* the temporary's path (owned) */
+  const char *path;
+  uint64_t pos;            /* file offset of the next byte put */
+  unsigned char *buf;      /* WBUF bytes not yet written */
+  size_t blen;
+  int err;                 /* errno of the first failure, 0 if none */
+  size_t ncols, col;       /* columns; the current one */
+  uint64_t nrows, hlen;
+  unsigned char *hdr;      /* the header: names in place, the rest at the end */
+  struct col_layout {
+    uint64_t off[4], len[4];
+    uint64_t hash;
+    unsigned width;
+    uint32_t flags, scale, ndict;
+    uint8_t type;
+  } *lay;
+  int array;               /* the current array (0..3), -1 none */
+  XXH3_state_t h;
+};
+
+static void w_flush(seg_colw *w) {
+  const unsigned char *s = w->buf;
+  size_t n = w->blen;
   while (n > 0 && w->err == 0) {
     ssize_t k = write(w->fd, s, n);
     if (k < 0) {
@@ -113,36 +131,204 @@ static void w_bytes(writer *w, const void *p, size_t n) {
     } else {
       s += k;
       n -= (size_t)k;
-      w->pos += (uint64_t)k;
     }
+  }
+  w->blen = 0;
+}
+
+/* Buffers n bytes (written when the buffer fills). */
+static void w_bytes(seg_colw *w, const void *p, size_t n) {
+  const unsigned char *s = p;
+  w->pos += n;
+  while (n > 0 && w->err == 0) {
+    size_t k = WBUF - w->blen < n ? WBUF - w->blen : n;
+    memcpy(w->buf + w->blen, s, k);
+    w->blen += k;
+    s += k;
+    n -= k;
+    if (w->blen == WBUF) w_flush(w);
   }
 }
 
-static void w_pad(writer *w) {
+static void w_pad(seg_colw *w) {
   static const char zeros[ALIGN];
   uint64_t to = pad64(w->pos);
   if (to > w->pos) w_bytes(w, zeros, (size_t)(to - w->pos));
 }
 
-/* Writes one array at an aligned offset; records offset/length; hashes it. */
-static void w_array(writer *w, const void *p, uint64_t len, uint64_t *off, XXH3_state_t *h) {
-  w_pad(w);
-  *off = w->pos;
-  if (len > 0) {
-    XXH3_64bits_update(h, p, (size_t)len);
-    w_bytes(w, p, (size_t)len);
+seg_colw *seg_colw_open(const char *path, char *const *names, size_t ncols, uint64_t nrows, char *err,
+                        size_t errlen) {
+  if (ncols > UINT32_MAX) {
+    seg_set_err(err, errlen, "%s: too many columns", path);
+    return NULL;
   }
+  uint64_t hlen = FIXED_HDR + 4;
+  for (size_t i = 0; i < ncols; i++) {
+    size_t nl = strlen(names[i]);
+    if (nl > UINT16_MAX) {
+      seg_set_err(err, errlen, "%s: column name longer than 65535 bytes", path);
+      return NULL;
+    }
+    hlen += COL_ENTRY_FIXED + nl;
+  }
+  seg_colw *w = calloc(1, sizeof *w);
+  if (w) {
+    w->lay = calloc(ncols ? ncols : 1, sizeof *w->lay);
+    w->hdr = calloc(1, (size_t)pad64(hlen));
+    w->buf = malloc(WBUF);
+  }
+  if (!w || !w->lay || !w->hdr || !w->buf) {
+    if (w) free(w->lay), free(w->hdr), free(w->buf);
+    free(w);
+    seg_set_err(err, errlen, "%s: out of memory", path);
+    return NULL;
+  }
+  w->path = path;
+  w->ncols = ncols;
+  w->nrows = nrows;
+  w->hlen = hlen;
+  w->array = -1;
+  w->col = SIZE_MAX;
+  unsigned char *p = w->hdr + FIXED_HDR;
+  for (size_t i = 0; i < ncols; i++) {        /* the names now: `names` need not outlive this call */
+    size_t nl = strlen(names[i]);
+    put16(p, (uint16_t)nl);
+    memcpy(p + 2, names[i], nl);
+    p += 2 + nl + COL_ENTRY_FIXED - 2;
+  }
+  w->fd = seg_tmp_create(path, &w->tmp, err, errlen);     /* mode kept, symlinks followed */
+  if (w->fd < 0) {
+    free(w->lay);
+    free(w->hdr);
+    free(w->buf);
+    free(w);
+    return NULL;
+  }
+  w_bytes(w, w->hdr, (size_t)pad64(hlen));   /* placeholder, rewritten at the end */
+  return w;
 }
 
-/* Writes the values of c at `width` bytes each (see table.h), in chunks. */
-static void w_values(writer *w, const seg_column *c, size_t nrows, unsigned width, uint64_t *off,
-                     XXH3_state_t *h) {
+void seg_colw_column(seg_colw *w, size_t j, seg_type type, uint32_t scale, unsigned width, uint32_t ndict) {
+  struct col_layout *l = &w->lay[j];
+  w->col = j;
+  w->array = -1;
+  l->type = (uint8_t)type;
+  l->width = width;
+  l->scale = type == SEG_NUM ? scale : 0;
+  l->ndict = type == SEG_TEXT ? ndict : 0;
+  l->flags = type == SEG_TEXT ? FLAG_NFC : 0;
+  XXH3_64bits_reset(&w->h);
+}
+
+void seg_colw_array(seg_colw *w, int k) {
+  struct col_layout *l = &w->lay[w->col];
+  if (w->array >= 0) l->len[w->array] = w->pos - l->off[w->array];
+  w_pad(w);
+  w->array = k;
+  l->off[k] = w->pos;
+}
+
+void seg_colw_put(seg_colw *w, const void *p, size_t n) {
+  if (n == 0) return;
+  XXH3_64bits_update(&w->h, p, n);
+  w_bytes(w, p, n);
+}
+
+void seg_colw_end_column(seg_colw *w, int has_missing) {
+  struct col_layout *l = &w->lay[w->col];
+  if (w->array >= 0) l->len[w->array] = w->pos - l->off[w->array];
+  for (int k = w->array + 1; k < 4; k++) {      /* arrays not written: empty, at an aligned offset */
+    w_pad(w);
+    l->off[k] = w->pos;
+    l->len[k] = 0;
+  }
+  w->array = -1;
+  l->hash = XXH3_64bits_digest(&w->h);
+  if (has_missing) l->flags |= FLAG_HAS_MISSING;
+}
+
+void seg_colw_abort(seg_colw *w) {
+  if (w == NULL) return;
+  if (w->fd >= 0) close(w->fd);
+  seg_tmp_discard(w->tmp);
+  free(w->lay);
+  free(w->hdr);
+  free(w->buf);
+  free(w);
+}
+
+int seg_colw_failed(const seg_colw *w) {
+  return w->err != 0;
+}
+
+int seg_colw_finish(seg_colw *w, char *err, size_t errlen) {
+  const char *stage = "write";
+  w_pad(w);
+  w_flush(w);
+  if (w->err != 0) goto werr;
+  unsigned char *p = w->hdr;
+  memcpy(p, MAGIC, 8);
+  put32(p + 8, SEG_COL_VERSION);
+  put32(p + 12, (uint32_t)w->ncols);
+  put64(p + 16, w->nrows);
+  put64(p + 24, w->hlen);
+  p += FIXED_HDR;
+  for (size_t i = 0; i < w->ncols; i++) {
+    const struct col_layout *l = &w->lay[i];
+    p += 2 + get16(p);
+    p[0] = l->type;
+    p[1] = (unsigned char)l->width;
+    put32(p + 2, l->scale);
+    put32(p + 6, l->ndict);
+    put32(p + 10, l->flags);
+    p += 14;
+    for (int k = 0; k < 4; k++) {
+      put64(p, l->off[k]);
+      put64(p + 8, l->len[k]);
+      p += 16;
+    }
+    put64(p, l->hash);
+    p += 8;
+  }
+  put32(p, seg_crc32(0, w->hdr, (size_t)(w->hlen - 4)));
+  for (size_t done = 0; done < w->hlen;) {
+    ssize_t k = pwrite(w->fd, w->hdr + done, (size_t)w->hlen - done, (off_t)done);
+    if (k < 0 && errno == EINTR) continue;
+    if (k <= 0) {
+      w->err = k < 0 ? errno : EIO;
+      goto werr;
+    }
+    done += (size_t)k;
+  }
+  stage = "fsync";
+  if (fsync(w->fd) != 0) {
+    w->err = errno;
+    goto werr;
+  }
+  stage = "close";
+  int fd = w->fd;
+  w->fd = -1;
+  if (close(fd) != 0) {
+    w->err = errno;
+    goto werr;
+  }
+  char *done_tmp = w->tmp;
+  w->tmp = NULL;
+  int rc = seg_tmp_install(done_tmp, w->path, err, errlen);
+  seg_colw_abort(w);
+  return rc;
+werr:
+  seg_set_err(err, errlen, "%s: %s failed: %s", w->path, stage, strerror(w->err));
+  seg_colw_abort(w);
+  return -1;
+}
+
+/* Puts the values of c at `width` bytes each (see table.h), in chunks. */
+static void w_values(seg_colw *w, const seg_column *c, size_t nrows, unsigned width) {
   if (width == seg_col_width(c)) {
-    w_array(w, c->data, (uint64_t)nrows * width, off, h);
+    seg_colw_put(w, c->data, (size_t)((uint64_t)nrows * width));
     return;
   }
-  w_pad(w);
-  *off = w->pos;
   enum { CHUNK = 8192 };
   static _Thread_local unsigned char buf[CHUNK * 8];
   for (size_t base = 0; base < nrows && w->err == 0; base += CHUNK) {
@@ -156,141 +342,45 @@ static void w_values(writer *w, const seg_column *c, size_t nrows, unsigned widt
       default: memcpy(buf + 8 * i, &v, 8); break;
       }
     }
-    XXH3_64bits_update(h, buf, n * width);
-    w_bytes(w, buf, n * width);
+    seg_colw_put(w, buf, n * width);
   }
 }
 
-typedef struct col_layout {
-  uint64_t off[4], len[4];
-  uint64_t hash;
-  unsigned width;
-  uint32_t flags;
-} col_layout;
-
 int seg_col_write(const seg_table *t, const char *path, char *err, size_t errlen) {
-  char *tmp = NULL;
-  col_layout *lay = calloc(t->ncols ? t->ncols : 1, sizeof *lay);
-  unsigned char *hdr = NULL;
-  writer w = {-1, 0, 0};
-  int rc = -1;
-  const char *stage = "write";
-
-  if (lay == NULL) {
+  char **names = malloc((t->ncols ? t->ncols : 1) * sizeof *names);
+  if (names == NULL) {
     seg_set_err(err, errlen, "%s: out of memory", path);
-    goto out;
+    return -1;
   }
-  uint64_t hlen = FIXED_HDR + 4;
   for (size_t i = 0; i < t->ncols; i++) {
-    size_t nl = strlen(t->cols[i].name);
-    if (nl > UINT16_MAX) {
-      seg_set_err(err, errlen, "%s: column name longer than 65535 bytes", path);
-      goto out;
-    }
+    names[i] = t->cols[i].name;
     if ((unsigned)t->cols[i].type >= SEG_NTYPES) {
       seg_set_err(err, errlen, "%s: column '%s' has an invalid type", path, t->cols[i].name);
-      goto out;
+      free(names);
+      return -1;
     }
-    hlen += COL_ENTRY_FIXED + nl;
   }
-  if (t->ncols > UINT32_MAX) {
-    seg_set_err(err, errlen, "%s: too many columns", path);
-    goto out;
-  }
-  hdr = calloc(1, (size_t)pad64(hlen));
-  if (hdr == NULL) {
-    seg_set_err(err, errlen, "%s: out of memory", path);
-    goto out;
-  }
-  w.fd = seg_tmp_create(path, &tmp, err, errlen);     /* mode kept, symlinks followed */
-  if (w.fd < 0) goto out;
-
-  w_bytes(&w, hdr, (size_t)pad64(hlen));   /* placeholder, rewritten at the end */
-  for (size_t i = 0; i < t->ncols && w.err == 0; i++) {
+  seg_colw *w = seg_colw_open(path, names, t->ncols, t->nrows, err, errlen);
+  free(names);
+  if (w == NULL) return -1;
+  for (size_t i = 0; i < t->ncols && w->err == 0; i++) {
     const seg_column *c = &t->cols[i];
     int text = c->type == SEG_TEXT;
-    XXH3_state_t h;
-    XXH3_64bits_reset(&h);
-    lay[i].width = narrow_width(c, t->nrows);
-    lay[i].flags = (any_missing(c, t->nrows) ? FLAG_HAS_MISSING : 0) | (c->type == SEG_TEXT ? FLAG_NFC : 0);
-    lay[i].len[0] = (uint64_t)t->nrows * lay[i].width;
-    lay[i].len[1] = ((uint64_t)t->nrows + 63) / 64 * 8;
-    lay[i].len[2] = text ? ((uint64_t)c->ndict + 1) * 8 : 0;
-    lay[i].len[3] = text ? c->dict_off[c->ndict] : 0;
-    w_values(&w, c, t->nrows, lay[i].width, &lay[i].off[0], &h);
-    w_array(&w, c->valid, lay[i].len[1], &lay[i].off[1], &h);
-    w_array(&w, c->dict_off, lay[i].len[2], &lay[i].off[2], &h);
-    w_array(&w, c->dict_bytes, lay[i].len[3], &lay[i].off[3], &h);
-    lay[i].hash = XXH3_64bits_digest(&h);
-  }
-  w_pad(&w);
-  if (w.err != 0) goto werr;
-
-  /* The real header. */
-  unsigned char *p = hdr;
-  memcpy(p, MAGIC, 8);
-  put32(p + 8, SEG_COL_VERSION);
-  put32(p + 12, (uint32_t)t->ncols);
-  put64(p + 16, t->nrows);
-  put64(p + 24, hlen);
-  p += FIXED_HDR;
-  for (size_t i = 0; i < t->ncols; i++) {
-    const seg_column *c = &t->cols[i];
-    size_t nl = strlen(c->name);
-    put16(p, (uint16_t)nl);
-    memcpy(p + 2, c->name, nl);
-    p += 2 + nl;
-    p[0] = (unsigned char)c->type;
-    p[1] = (unsigned char)lay[i].width;
-    put32(p + 2, c->type == SEG_NUM ? c->scale : 0);
-    put32(p + 6, c->type == SEG_TEXT ? c->ndict : 0);
-    put32(p + 10, lay[i].flags);
-    p += 14;
-    for (int k = 0; k < 4; k++) {
-      put64(p, lay[i].off[k]);
-      put64(p + 8, lay[i].len[k]);
-      p += 16;
+    unsigned width = narrow_width(c, t->nrows);
+    seg_colw_column(w, i, c->type, c->scale, width, c->ndict);
+    seg_colw_array(w, 0);
+    w_values(w, c, t->nrows, width);
+    seg_colw_array(w, 1);
+    seg_colw_put(w, c->valid, (size_t)(((uint64_t)t->nrows + 63) / 64 * 8));
+    if (text) {
+      seg_colw_array(w, 2);
+      seg_colw_put(w, c->dict_off, ((size_t)c->ndict + 1) * 8);
+      seg_colw_array(w, 3);
+      seg_colw_put(w, c->dict_bytes, (size_t)c->dict_off[c->ndict]);
     }
-    put64(p, lay[i].hash);
-    p += 8;
+    seg_colw_end_column(w, any_missing(c, t->nrows));
   }
-  put32(p, seg_crc32(0, hdr, (size_t)(hlen - 4)));
-  for (size_t done = 0; done < hlen;) {
-    ssize_t k = pwrite(w.fd, hdr + done, (size_t)hlen - done, (off_t)done);
-    if (k < 0 && errno == EINTR) continue;
-    if (k <= 0) {
-      w.err = k < 0 ? errno : EIO;
-      goto werr;
-    }
-    done += (size_t)k;
-  }
-  stage = "fsync";
-  if (fsync(w.fd) != 0) {
-    w.err = errno;
-    goto werr;
-  }
-  stage = "close";
-  int fd = w.fd;
-  w.fd = -1;
-  if (close(fd) != 0) {
-    w.err = errno;
-    goto werr;
-  }
-  char *done_tmp = tmp;
-  tmp = NULL;
-  if (seg_tmp_install(done_tmp, path, err, errlen) != 0) goto out;
-  rc = 0;
-  goto out;
-werr:
-  seg_set_err(err, errlen, "%s: %s failed: %s", path, stage, strerror(w.err));
-  if (w.fd >= 0) close(w.fd);
-  w.fd = -1;
-out:
-  if (w.fd >= 0) close(w.fd);
-  seg_tmp_discard(tmp);
-  free(lay);
-  free(hdr);
-  return rc;
+  return seg_colw_finish(w, err, errlen);
 }
 
 /* ---- reading ------------------------------------------------------- */

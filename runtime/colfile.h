@@ -53,6 +53,27 @@
 ** path is untouched, and -1 is returned with a message in err. */
 int seg_col_write(const seg_table *t, const char *path, char *err, size_t errlen);
 
+/* The same, column by column, for a writer that does not hold the table
+** (the streaming import): seg_colw_open (NULL with err set on failure),
+** then for each column j in order seg_colw_column, and for each of its
+** arrays in order (0 data, 1 validity, 2 dictionary offsets, 3 dictionary
+** bytes; 2 and 3 for text only) seg_colw_array and the bytes with
+** seg_colw_put, then seg_colw_end_column; seg_colw_finish writes the header
+** and puts the file in place (0, or -1 with err); seg_colw_abort removes it.
+** Both free the writer.  The lengths are what was put (the caller keeps to
+** the layout above); a write error is kept and reported by finish
+** (seg_colw_failed tells it early). */
+typedef struct seg_colw seg_colw;
+seg_colw *seg_colw_open(const char *path, char *const *names, size_t ncols, uint64_t nrows, char *err,
+                        size_t errlen);
+void seg_colw_column(seg_colw *w, size_t j, seg_type type, uint32_t scale, unsigned width, uint32_t ndict);
+void seg_colw_array(seg_colw *w, int k);
+void seg_colw_put(seg_colw *w, const void *p, size_t n);
+void seg_colw_end_column(seg_colw *w, int has_missing);
+int seg_colw_failed(const seg_colw *w);
+int seg_colw_finish(seg_colw *w, char *err, size_t errlen);
+void seg_colw_abort(seg_colw *w);
+
 /* Maps path read-only and validates magic, version, header checksum, every
 ** array's bounds, lengths and alignment, dictionary offsets, unused
 ** validity bits; column hashes are checked on first use (seg_col_check).  Text codes are not checked

@@ -124,7 +124,7 @@ static int check_names(job *jb, uint64_t line) {
 
 /* Parses the header record, one physical line at a time; sets jb->hdr,
 ** ncols, body, body_line. */
-static int parse_header(job *jb) {
+int seg_imp_parse_header(job *jb) {
   hdrctx h = {0};
   struct csv_parser p;
   parser_init(&p, jb->delim);
@@ -305,8 +305,10 @@ static size_t auto_threads(const seg_import_more *m) {
   return (size_t)n;
 }
 
-static int import_text(job *jb, seg_table *out) {
-  int rc = -1;
+/* Everything before the encoding: delimiter, header, schema, the body cut
+** into chunks and parsed (in jb->mode), bad rows reported, rows counted.
+** 0, or -1 with the message in jb->err. */
+int seg_imp_setup(job *jb) {
   if (jb->o->delimiter != 0) {
     char d = jb->o->delimiter;
     if (d == '"' || d == '\n' || d == '\r') {
@@ -323,7 +325,7 @@ static int import_text(job *jb, seg_table *out) {
   }
   jb->date_flags = jb->m->month_first ? SEG_DATE_MONTH_FIRST : 0;
   jb->nthreads = auto_threads(jb->m);
-  if (parse_header(jb) != 0) return -1;
+  if (seg_imp_parse_header(jb) != 0) return -1;
   if (jb->m->schema != NULL && seg_imp_pin_columns(jb) != 0) return -1;
   if (seg_imp_make_chunks(jb) != 0) {
     seg_set_err(jb->err, jb->errlen, "%s: out of memory", jb->fname);
@@ -341,6 +343,14 @@ static int import_text(job *jb, seg_table *out) {
     jb->ch[k].row0 = nrows;
     nrows += jb->ch[k].nrows;
   }
+  return 0;
+}
+
+static int import_text(job *jb, void *arg) {
+  seg_table *out = arg;
+  int rc = -1;
+  uint64_t nrows = 0;
+  for (size_t k = 0; k < jb->nch; k++) nrows += jb->ch[k].nrows;
   out->cols = calloc(jb->ncols ? jb->ncols : 1, sizeof *out->cols);
   if (out->cols == NULL) {
     seg_set_err(jb->err, jb->errlen, "%s: out of memory", jb->fname);
@@ -373,7 +383,8 @@ static void job_free(job *jb) {
 }
 
 static int import_input(const char *fname, const uchar *raw, size_t rawlen, input *in, const seg_import_opts *o,
-                        const seg_import_more *m, seg_table *out, char *err, size_t errlen) {
+                        const seg_import_more *m, int mode, int (*fn)(job *, void *), void *arg, char *err,
+                        size_t errlen) {
   static const seg_import_opts defaults = {0, 0, NULL, NULL};
   static const seg_import_more more_defaults = {0, 0, 0, NULL, 0, 0, 0, 0, NULL, NULL, 0, 0};
   if (o == NULL) o = &defaults;
@@ -394,8 +405,23 @@ static int import_input(const char *fname, const uchar *raw, size_t rawlen, inpu
   jb.mapped = in->map != NULL && in->b >= (const uchar *)in->map;
   jb.err = err;
   jb.errlen = errlen;
-  int rc = import_text(&jb, out);
+  jb.mode = mode;
+  int rc = seg_imp_setup(&jb) != 0 ? -1 : fn(&jb, arg);
   job_free(&jb);
+  return rc;
+}
+
+int seg_imp_run_file(const char *path, const seg_import_opts *o, const seg_import_more *m, int mode,
+                     int (*fn)(job *, void *), void *arg, char *err, size_t errlen) {
+  const char *fname = strcmp(path, "-") == 0 ? "<stdin>" : path;
+  input in;
+  memset(&in, 0, sizeof in);
+  const uchar *raw = NULL;
+  size_t rawlen = 0;
+  int rc = -1;
+  if (seg_imp_load_file(path, fname, &in, &raw, &rawlen, err, errlen) == 0)
+    rc = import_input(fname, raw ? raw : (const uchar *)"", rawlen, &in, o, m, mode, fn, arg, err, errlen);
+  seg_imp_input_free(&in);
   return rc;
 }
 
@@ -406,16 +432,7 @@ int seg_import_csv(const char *path, const seg_import_opts *o, seg_table *out, c
 int seg_import_csv2(const char *path, const seg_import_opts *o, const seg_import_more *m, seg_table *out,
                     char *err, size_t errlen) {
   memset(out, 0, sizeof *out);
-  const char *fname = strcmp(path, "-") == 0 ? "<stdin>" : path;
-  input in;
-  memset(&in, 0, sizeof in);
-  const uchar *raw = NULL;
-  size_t rawlen = 0;
-  int rc = -1;
-  if (seg_imp_load_file(path, fname, &in, &raw, &rawlen, err, errlen) == 0)
-    rc = import_input(fname, raw ? raw : (const uchar *)"", rawlen, &in, o, m, out, err, errlen);
-  seg_imp_input_free(&in);
-  return rc;
+  return seg_imp_run_file(path, o, m, CH_ARENAS, import_text, out, err, errlen);
 }
 
 int seg_import_mem(const void *buf, size_t n, const char *name, const seg_import_opts *o,
@@ -423,7 +440,8 @@ int seg_import_mem(const void *buf, size_t n, const char *name, const seg_import
   memset(out, 0, sizeof *out);
   input in;
   memset(&in, 0, sizeof in);
-  int rc = import_input(name, buf ? buf : (const void *)"", buf ? n : 0, &in, o, m, out, err, errlen);
+  int rc = import_input(name, buf ? buf : (const void *)"", buf ? n : 0, &in, o, m, CH_ARENAS, import_text, out,
+                        err, errlen);
   seg_imp_input_free(&in);
   return rc;
 }

@@ -71,7 +71,7 @@ static void on_field(void *sv, size_t len, void *ctx) {
     ch->failed = E_NOMEM;
     return;
   }
-  if (len == 0) return;
+  if (len == 0 || ch->mode != CH_ARENAS) return;   /* CH_STATS: when the row is kept; CH_GROUPS: known */
   colstat *st = &ch->st[j];
   if ((st->can & CAN_ALL) == 0) st->can |= SEEN;
   else seg_imp_classify(st, s, len, ch->jb->date_flags, ch->nrows);
@@ -97,6 +97,34 @@ static void rollback(chunk *ch) {
   for (size_t j = 0; j < ch->jb->ncols && j < ch->nf; j++) ch->cols[j].len = ch->cols[j].start;
 }
 
+/* CH_STATS: the row's cells (the only ones in the arenas) narrow their
+** columns' candidates, and for a column pinned to int or number count the
+** values that read each way; the arenas are emptied. */
+static void stat_row(chunk *ch) {
+  const job *jb = ch->jb;
+  for (size_t j = 0; j < jb->ncols; j++) {
+    rawcol *c = &ch->cols[j];
+    size_t pos = 0, n;
+    const uchar *s = seg_imp_raw_next(c->b, &pos, &n);
+    c->len = 0;
+    if (n == 0) continue;
+    colstat *st = &ch->st[j];
+    if ((st->can & CAN_ALL) == 0) st->can |= SEEN;
+    else seg_imp_classify(st, s, n, jb->date_flags, ch->nrows);
+    if (jb->pin != NULL && jb->pin[j] >= 0) {
+      seg_type want = jb->m->schema->types[jb->pin[j]];
+      if (want != SEG_INT && want != SEG_NUM) continue;
+      numscan ns;
+      int fp = -1, fc = -1;
+      if (seg_imp_num_scan(s, n, &ns)) fp = seg_imp_num_read(&ns, '.'), fc = seg_imp_num_read(&ns, ',');
+      if (fp < 0) st->pin_fail_p++;
+      else if (fp > st->pin_fd_p) st->pin_fd_p = fp;
+      if (fc < 0) st->pin_fail_c++;
+      else if (fc > st->pin_fd_c) st->pin_fd_c = fc;
+    }
+  }
+}
+
 /* libcsv record callback: blank-record skip, field count, commit. */
 static void on_record(int c, void *ctx) {
   chunk *ch = ctx;
@@ -104,7 +132,12 @@ static void on_record(int c, void *ctx) {
   (void)c;
   if (ch->failed) goto done;
   if (ch->nf == jb->ncols) {
+    if (ch->mode == CH_STATS) stat_row(ch);
     ch->nrows++;
+    if (ch->mode == CH_GROUPS) {          /* a full row group is encoded and spilled */
+      for (size_t j = 0; j < jb->ncols; j++) ch->gbytes += ch->cols[j].len - ch->cols[j].start;
+      if (++ch->grows >= jb->group_rows || ch->gbytes >= jb->group_bytes) ch->flush(ch);
+    }
   } else if (ch->nf == 1 && ch->first_empty) {       /* a blank line: not a row */
     rollback(ch);
     if (add_u64(&ch->skipped, &ch->nskipped, &ch->skcap, ch->nrec) != 0) ch->failed = E_NOMEM;
@@ -133,7 +166,7 @@ static void on_record(int c, void *ctx) {
       ch->badcap = nc;
     }
     ch->bad[ch->nbad++] = (badrow){ch->nrec, ch->nf, hint};
-    ch->dirty = 1;
+    ch->dirty = ch->mode == CH_ARENAS;       /* (the other modes narrow only by kept rows) */
   }
 done:
   ch->nf = 0;
@@ -142,6 +175,8 @@ done:
 
 #define SLICE ((size_t)8 << 20)
 
+static void drop_pages(const uchar *a, const uchar *z);
+
 /* Parses b[from, to) with the chunk's parser (finishing it when last), in
 ** slices of about 8 MiB ending after a newline: each is checked as UTF-8,
 ** parsed, and then, from a file mapping, its pages are dropped (the cells
@@ -149,7 +184,6 @@ done:
 ** them back in from the page cache), so the input is never all resident. */
 static void parse_range(chunk *ch, size_t from, size_t to, int last) {
   const job *jb = ch->jb;
-  long page = sysconf(_SC_PAGESIZE);
   while (from < to) {
     size_t end = to;
     if (to - from > 2 * SLICE) {
@@ -175,11 +209,7 @@ static void parse_range(chunk *ch, size_t from, size_t to, int last) {
       ch->err_nf = ch->nf;
       return;
     }
-    if (jb->mapped && page > 0) {
-      uintptr_t a = ((uintptr_t)(jb->b + from) + (uintptr_t)page - 1) / (uintptr_t)page * (uintptr_t)page;
-      uintptr_t z = (uintptr_t)(jb->b + end) / (uintptr_t)page * (uintptr_t)page;
-      if (z > a) madvise((void *)a, z - a, MADV_DONTNEED);
-    }
+    if (jb->mapped) drop_pages(jb->b + from, jb->b + end);
     from = end;
   }
   if (!last) {
@@ -193,11 +223,12 @@ static void parse_range(chunk *ch, size_t from, size_t to, int last) {
   ch->clean = 1;
 }
 
-static int chunk_init(chunk *ch, job *jb, size_t from, size_t to) {
+int seg_imp_chunk_init(chunk *ch, job *jb, size_t from, size_t to) {
   memset(ch, 0, sizeof *ch);
   ch->jb = jb;
   ch->from = from;
   ch->to = to;
+  ch->mode = jb->mode;
   ch->cols = calloc(jb->ncols ? jb->ncols : 1, sizeof *ch->cols);
   ch->st = malloc((jb->ncols ? jb->ncols : 1) * sizeof *ch->st);
   if (ch->cols == NULL || ch->st == NULL) return -1;
@@ -486,13 +517,30 @@ typedef struct cutter {
   const uchar *b;
   size_t *bounds;          /* nseg + 1 nominal bounds */
   size_t *quotes;          /* per segment */
+  int mapped;              /* b is a file mapping: counted pages are dropped */
 } cutter;
+
+/* Drops the whole pages of a read-only file mapping in [a, z): they are
+** read again from the page cache when needed, so the file is never all
+** resident. */
+static void drop_pages(const uchar *a, const uchar *z) {
+  long page = sysconf(_SC_PAGESIZE);
+  if (page <= 0) return;
+  uintptr_t x = ((uintptr_t)a + (uintptr_t)page - 1) / (uintptr_t)page * (uintptr_t)page;
+  uintptr_t y = (uintptr_t)z / (uintptr_t)page * (uintptr_t)page;
+  if (y > x) madvise((void *)x, y - x, MADV_DONTNEED);
+}
 
 static void count_quotes(void *arg, size_t i) {
   cutter *ct = arg;
   const uchar *p = ct->b + ct->bounds[i], *e = ct->b + ct->bounds[i + 1];
   size_t c = 0;
-  while (p < e && (p = memchr(p, '"', (size_t)(e - p))) != NULL) c++, p++;
+  while (p < e) {
+    const uchar *w = p, *we = (size_t)(e - p) > SLICE ? p + SLICE : e;
+    while (p < we && (p = memchr(p, '"', (size_t)(we - p))) != NULL) c++, p++;
+    p = we;
+    if (ct->mapped) drop_pages(w, we);
+  }
   ct->quotes[i] = c;
 }
 
@@ -521,6 +569,8 @@ static size_t cut_after(const uchar *b, size_t n, size_t pos, int inq) {
 int seg_imp_make_chunks(job *jb) {
   size_t len = jb->n - jb->body, want = jb->nthreads;
   size_t minc = jb->m->min_chunk ? jb->m->min_chunk : DEFAULT_MIN_CHUNK;
+  const char *env = jb->m->min_chunk ? NULL : getenv("SEG_IMPORT_MIN_CHUNK");   /* tests: chunks of a small file */
+  if (env && strtoul(env, NULL, 10) > 0) minc = strtoul(env, NULL, 10);
   if (want > len / minc) want = len / minc;
   if (want < 1) want = 1;
   size_t cuts[MAX_THREADS + 1];
@@ -530,7 +580,7 @@ int seg_imp_make_chunks(job *jb) {
     size_t bounds[MAX_THREADS + 1], quotes[MAX_THREADS];
     for (size_t i = 0; i <= want; i++) bounds[i] = jb->body + len / want * i;
     bounds[want] = jb->n;
-    cutter ct = {jb->b, bounds, quotes};
+    cutter ct = {jb->b, bounds, quotes, jb->mapped};
     seg_imp_run_tasks(jb->nthreads, want, count_quotes, &ct);
     size_t parity = 0;
     for (size_t i = 1; i < want; i++) {
@@ -544,9 +594,13 @@ int seg_imp_make_chunks(job *jb) {
   if (jb->ch == NULL) return -1;
   jb->nch = nch;
   for (size_t k = 0; k < nch; k++)
-    if (chunk_init(&jb->ch[k], jb, cuts[k], cuts[k + 1]) != 0) return -1;
+    if (seg_imp_chunk_init(&jb->ch[k], jb, cuts[k], cuts[k + 1]) != 0) return -1;
   jb->ch[0].line0 = jb->body_line;
   return 0;
+}
+
+void seg_imp_parse_chunk(chunk *ch, int last) {
+  parse_range(ch, ch->from, ch->to, last);
 }
 
 static void parse_task(void *arg, size_t k) {

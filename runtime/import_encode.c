@@ -5,14 +5,6 @@
 
 /* ---- types ------------------------------------------------------------- */
 
-typedef struct coltype {
-  seg_type type;
-  uint32_t scale;
-  char dec;                /* SEG_INT / SEG_NUM: the decimal mark */
-  char pinned;             /* the type comes from a schema: a value that
-                              does not read as it is missing (--lenient) */
-} coltype;
-
 /* 1234567 -> "1,234,567" */
 static void group3(uint64_t v, char *out, size_t cap) {
   char tmp[32];
@@ -25,46 +17,64 @@ static void group3(uint64_t v, char *out, size_t cap) {
   out[k] = '\0';
 }
 
+enum { W_BOOL, W_INT_P, W_INT_C, W_NUM_P, W_NUM_C, W_DATE, W_N };
+
+/* The misfits why_text allows a type: at most 5 values, or 1% of the rows
+** up to 1,000. */
+uint64_t seg_imp_why_cap(uint64_t nrows) {
+  return nrows / 100 > 1000 ? 1000 : nrows / 100 > 5 ? nrows / 100 : 5;
+}
+
+/* Counts one present value of a text column (row: its table row). */
+void seg_imp_why_add(whytext *w, const uchar *s, size_t n, unsigned date_flags, uint64_t row, uint64_t cap) {
+  if (w->done) return;
+  int ok[W_N];
+  uint8_t b;
+  numscan ns;
+  int fp = -1, fc = -1;
+  if (seg_imp_num_scan(s, n, &ns)) fp = seg_imp_num_read(&ns, '.'), fc = seg_imp_num_read(&ns, ',');
+  ok[W_BOOL] = seg_imp_is_bool(s, n, &b);
+  ok[W_INT_P] = fp == 0;
+  ok[W_INT_C] = fc == 0;
+  ok[W_NUM_P] = fp >= 0;
+  ok[W_NUM_C] = fc >= 0;
+  ok[W_DATE] = seg_date_parse_ex((const char *)s, n, date_flags, NULL) == 0;
+  int alive = 0;
+  for (int t = 0; t < W_N; t++) {
+    if (ok[t]) w->fit[t]++;
+    else if (w->bad[t]++ == 0) w->first[t] = row, seg_imp_copy_ex(w->ex[t], sizeof w->ex[t], s, n);
+    alive |= w->bad[t] <= cap;
+  }
+  if (!alive) w->done = 1;
+}
+
 /* Column j is text: when a few of its values are all that keep it from
-** being bool, int, number or date (at most 5 values, or 1% of the rows up
-** to 1,000, and fewer than the ones that fit), a warning names the first such value and
-** its line, so that a rule failing on the column can be understood.  The
-** scan stops once every type has more misfits than that. */
-static void why_text(job *jb, size_t j) {
-  enum { W_BOOL, W_INT_P, W_INT_C, W_NUM_P, W_NUM_C, W_DATE, W_N };
+** being bool, int, number or date (at most seg_imp_why_cap(rows) values,
+** and fewer than the ones that fit), a warning names the first such value
+** and its line, so that a rule failing on the column can be understood.
+** The counts are `why` when given (the streaming import's), else they are
+** made from the arenas; the scan stops once every type has more misfits
+** than the cap. */
+static void why_text(job *jb, size_t j, const whytext *why) {
   static const char *const tname[W_N] = {"bool", "int", "int", "number", "number", "date"};
-  uint64_t fit[W_N] = {0}, bad[W_N] = {0}, first[W_N];
-  char ex[W_N][40];
   uint64_t nrows = 0;
   for (size_t k = 0; k < jb->nch; k++) nrows += jb->ch[k].nrows;
-  uint64_t cap = nrows / 100 > 1000 ? 1000 : nrows / 100 > 5 ? nrows / 100 : 5;
-  for (int w = 0; w < W_N; w++) first[w] = NONE, ex[w][0] = '\0';
-  for (size_t k = 0; k < jb->nch; k++) {
-    const chunk *ch = &jb->ch[k];
-    size_t pos = 0, n;
-    for (uint64_t r = 0; r < ch->nrows; r++) {
-      const uchar *s = seg_imp_raw_next(ch->cols[j].b, &pos, &n);
-      if (n == 0) continue;
-      int ok[W_N];
-      uint8_t b;
-      numscan ns;
-      int fp = -1, fc = -1;
-      if (seg_imp_num_scan(s, n, &ns)) fp = seg_imp_num_read(&ns, '.'), fc = seg_imp_num_read(&ns, ',');
-      ok[W_BOOL] = seg_imp_is_bool(s, n, &b);
-      ok[W_INT_P] = fp == 0;
-      ok[W_INT_C] = fc == 0;
-      ok[W_NUM_P] = fp >= 0;
-      ok[W_NUM_C] = fc >= 0;
-      ok[W_DATE] = seg_date_parse_ex((const char *)s, n, jb->date_flags, NULL) == 0;
-      int alive = 0;
-      for (int w = 0; w < W_N; w++) {
-        if (ok[w]) fit[w]++;
-        else if (bad[w]++ == 0) first[w] = ch->row0 + r, seg_imp_copy_ex(ex[w], sizeof ex[w], s, n);
-        alive |= bad[w] <= cap;
+  uint64_t cap = seg_imp_why_cap(nrows);
+  whytext mine;
+  if (why == NULL) {
+    memset(&mine, 0, sizeof mine);
+    for (size_t k = 0; k < jb->nch && !mine.done; k++) {
+      const chunk *ch = &jb->ch[k];
+      size_t pos = 0, n;
+      for (uint64_t r = 0; r < ch->nrows && !mine.done; r++) {
+        const uchar *s = seg_imp_raw_next(ch->cols[j].b, &pos, &n);
+        if (n != 0) seg_imp_why_add(&mine, s, n, jb->date_flags, ch->row0 + r, cap);
       }
-      if (!alive) return;
     }
+    why = &mine;
   }
+  if (why->done) return;
+  const uint64_t *fit = why->fit, *bad = why->bad;
   int best = -1;
   for (int w = 0; w < W_N; w++)
     if (bad[w] > 0 && bad[w] <= cap && bad[w] < fit[w] && (best < 0 || fit[w] > fit[best])) best = w;
@@ -76,13 +86,14 @@ static void why_text(job *jb, size_t j) {
              bad[best] == 2 ? "" : "s");
   seg_imp_warn(jb, "%s: column '%s' is text because line %llu has '%s'%s (%s other value%s %s %s); use --schema to pin "
        "its type", jb->fname, jb->hdr[j],
-       (unsigned long long)seg_imp_row_line(jb, first[best]), ex[best], more, others, fit[best] == 1 ? "" : "s",
+       (unsigned long long)seg_imp_row_line(jb, why->first[best]), why->ex[best], more, others, fit[best] == 1 ? "" : "s",
        fit[best] == 1 ? "is" : "are", tname[best]);
 }
 
-/* Chooses column j's type from the chunks' candidates; warns about
-** ambiguous number and date columns. */
-static coltype decide(job *jb, size_t j) {
+/* Chooses column j's type from the chunks' candidates; with `warn`, warns
+** about ambiguous number and date columns and near-typed text (why_text,
+** from `why` when given). */
+coltype seg_imp_decide(job *jb, size_t j, int warn, const whytext *why) {
   colstat m;
   seg_imp_colstat_init(&m);
   m.can = CAN_ALL;
@@ -111,6 +122,7 @@ static coltype decide(job *jb, size_t j) {
   if (dec == '.') q = 0;
   if (dec == ',') p = 0;
   if (p && q && crow != NONE) {
+    if (!warn) return t;
     int comma = strchr(cex, ',') != NULL;
     seg_imp_warn(jb,
          "%s:%llu: column '%s' imported as text: '%s' reads as a number both with %s (and every value "
@@ -136,10 +148,10 @@ static coltype decide(job *jb, size_t j) {
     return t;
   }
   if (!((c & CAN_DATE_ALT) && arow != NONE)) {
-    why_text(jb, j);
+    if (warn) why_text(jb, j, why);
     return t;
   }
-  if ((c & CAN_DATE_ALT) && arow != NONE)
+  if (warn)
     seg_imp_warn(jb,
          "%s:%llu: column '%s' imported as text: its dates read only %s (such as '%s'); %s",
          jb->fname, (unsigned long long)seg_imp_row_line(jb, arow), name,
@@ -192,19 +204,7 @@ uint64_t seg_imp_hash_bytes(const uchar *s, size_t n) {
   return seg_imp_mix64(k1 ^ len, seg_imp_mix64(a ^ k1, b ^ h));
 }
 
-/* A text column's dictionary while it is built: open addressing, each
-** slot (hash >> 32) << 32 | (code + 1), 0 = empty. */
-typedef struct dict {
-  uint64_t *slots;
-  size_t mask;
-  uint64_t *off;
-  size_t ocap;
-  uchar *bytes;
-  size_t blen, bcap;
-  uint32_t n;
-} dict;
-
-static int dict_init(dict *d) {
+int seg_imp_dict_init(dict *d) {
   memset(d, 0, sizeof *d);
   d->mask = 1023;
   d->slots = calloc(d->mask + 1, sizeof *d->slots);
@@ -215,7 +215,7 @@ static int dict_init(dict *d) {
   return 0;
 }
 
-static void dict_free(dict *d) {
+void seg_imp_dict_free(dict *d) {
   free(d->slots);
   free(d->off);
   free(d->bytes);
@@ -252,7 +252,7 @@ static inline int bytes_eq(const uchar *a, const uchar *b, size_t n) {
 }
 
 /* The code of s[0..n), added if new; -1 when out of memory. */
-static int64_t dict_code(dict *d, const uchar *s, size_t n, uint64_t h) {
+int64_t seg_imp_dict_code(dict *d, const uchar *s, size_t n, uint64_t h) {
   uint64_t tag = h >> 32;
   size_t i = (size_t)tag & d->mask;
   for (;;) {
@@ -308,7 +308,7 @@ static inline void valid_end(validw *w, uint64_t nrows) {
 ** values with non-ASCII bytes can change; equal values after normalising
 ** may keep two codes (the VM evaluates each code, so results agree).
 ** 0, or -1 out of memory. */
-static int nfc_dict(seg_column *col) {
+int seg_imp_nfc_dict(seg_column *col) {
   size_t n = col->ndict, total = (size_t)col->dict_off[n];
   size_t k = 0;
   while (k < total && (uchar)col->dict_bytes[k] < 0x80) k++;
@@ -365,7 +365,7 @@ static int encode_text(job *jb, size_t j, seg_column *col, uint64_t nrows) {
   uint32_t *codes = col->data;
   validw vw = {col->valid, 0};
   int rc = -1, sized = 0;
-  if (dict_init(&d) != 0) goto out;
+  if (seg_imp_dict_init(&d) != 0) goto out;
   for (size_t k = 0; k < jb->nch; k++) {
     const chunk *ch = &jb->ch[k];
     const uchar *b = ch->cols[j].b;
@@ -393,7 +393,7 @@ static int encode_text(job *jb, size_t j, seg_column *col, uint64_t nrows) {
           codes[g] = 0;
           continue;
         }
-        int64_t c = dict_code(&d, cs[i], cn[i], ch_[i]);
+        int64_t c = seg_imp_dict_code(&d, cs[i], cn[i], ch_[i]);
         if (c < 0) goto out;
         codes[g] = (uint32_t)c;
       }
@@ -406,9 +406,9 @@ static int encode_text(job *jb, size_t j, seg_column *col, uint64_t nrows) {
   if (col->dict_off == NULL || col->dict_bytes == NULL) goto out;
   memcpy(col->dict_off, d.off, ((size_t)d.n + 1) * sizeof(uint64_t));
   if (d.blen) memcpy(col->dict_bytes, d.bytes, d.blen);
-  rc = nfc_dict(col);
+  rc = seg_imp_nfc_dict(col);
 out:
-  dict_free(&d);
+  seg_imp_dict_free(&d);
   return rc;
 }
 
@@ -508,8 +508,7 @@ static int by_cost(const void *a, const void *b) {
   return (x->j > y->j) - (x->j < y->j);
 }
 
-/* Whether cell s[0..n) reads as t (a pinned type). */
-static int pin_fits(const job *jb, coltype t, const uchar *s, size_t n) {
+int seg_imp_pin_fits(const job *jb, coltype t, const uchar *s, size_t n) {
   uint8_t b;
   int64_t v;
   switch (t.type) {
@@ -522,7 +521,7 @@ static int pin_fits(const job *jb, coltype t, const uchar *s, size_t n) {
   return 0;
 }
 
-static const char *type_phrase(seg_type t) {
+const char *seg_imp_type_phrase(seg_type t) {
   switch (t) {
     case SEG_BOOL: return "a bool (true/false, yes/no, y/n, ja/nej)";
     case SEG_INT: return "an int";
@@ -531,6 +530,30 @@ static const char *type_phrase(seg_type t) {
     case SEG_TEXT: return "a text";
   }
   return "?";
+}
+
+coltype seg_imp_pin_num(const job *jb, seg_type want, uint64_t fail_p, uint64_t fail_c, int fd_p, int fd_c) {
+  coltype t = {want, 0, '.', 1};
+  char dec = jb->m->decimal ? jb->m->decimal : fail_c < fail_p ? ',' : '.';
+  t.dec = dec;
+  if (want == SEG_NUM) t.scale = (uint32_t)(dec == '.' ? fd_p : fd_c);
+  return t;
+}
+
+int seg_imp_pin_report(job *jb, size_t j, seg_type want, uint64_t nbad, uint64_t first, const char *ex) {
+  const char *sn = jb->m->schema_name ? jb->m->schema_name : "the schema";
+  if (!jb->m->lenient) {
+    char more[96] = "";
+    if (nbad > 1) snprintf(more, sizeof more, " (%llu values of the column do not fit)", (unsigned long long)nbad);
+    seg_set_err(jb->err, jb->errlen, "%s:%llu: column '%s': '%s' is not %s, the column's type in %s%s; fix the export, "
+            "or give --lenient to read such values as missing",
+            jb->fname, (unsigned long long)seg_imp_row_line(jb, first), jb->hdr[j], ex, seg_imp_type_phrase(want), sn, more);
+    return -1;
+  }
+  seg_imp_warn(jb, "%s:%llu: column '%s': %llu value%s not %s (such as '%s' on this line) read as missing (--lenient)",
+       jb->fname, (unsigned long long)seg_imp_row_line(jb, first), jb->hdr[j], (unsigned long long)nbad,
+       nbad == 1 ? "" : "s", seg_imp_type_phrase(want), ex);
+  return 0;
 }
 
 /* Column j pinned to type `want` by the schema: the decimal mark (the one
@@ -557,9 +580,7 @@ static int pin_type(job *jb, size_t j, seg_type want, coltype *out) {
         else if (fc > fd_c) fd_c = fc;
       }
     }
-    char dec = jb->m->decimal ? jb->m->decimal : fail_c < fail_p ? ',' : '.';
-    t.dec = dec;
-    if (want == SEG_NUM) t.scale = (uint32_t)(dec == '.' ? fd_p : fd_c);
+    t = seg_imp_pin_num(jb, want, fail_p, fail_c, fd_p, fd_c);
   }
   uint64_t nbad = 0, first = NONE;
   char ex[64] = "";
@@ -569,7 +590,7 @@ static int pin_type(job *jb, size_t j, seg_type want, coltype *out) {
       size_t pos = 0, n;
       for (uint64_t r = 0; r < ch->nrows; r++) {
         const uchar *s = seg_imp_raw_next(ch->cols[j].b, &pos, &n);
-        if (n == 0 || pin_fits(jb, t, s, n)) continue;
+        if (n == 0 || seg_imp_pin_fits(jb, t, s, n)) continue;
         if (nbad++ == 0) {
           first = ch->row0 + r;
           seg_imp_copy_ex(ex, sizeof ex, s, n);
@@ -577,20 +598,7 @@ static int pin_type(job *jb, size_t j, seg_type want, coltype *out) {
       }
     }
   *out = t;
-  if (nbad == 0) return 0;
-  const char *sn = jb->m->schema_name ? jb->m->schema_name : "the schema";
-  if (!jb->m->lenient) {
-    char more[96] = "";
-    if (nbad > 1) snprintf(more, sizeof more, " (%llu values of the column do not fit)", (unsigned long long)nbad);
-    seg_set_err(jb->err, jb->errlen, "%s:%llu: column '%s': '%s' is not %s, the column's type in %s%s; fix the export, "
-            "or give --lenient to read such values as missing",
-            jb->fname, (unsigned long long)seg_imp_row_line(jb, first), jb->hdr[j], ex, type_phrase(want), sn, more);
-    return -1;
-  }
-  seg_imp_warn(jb, "%s:%llu: column '%s': %llu value%s not %s (such as '%s' on this line) read as missing (--lenient)",
-       jb->fname, (unsigned long long)seg_imp_row_line(jb, first), jb->hdr[j], (unsigned long long)nbad,
-       nbad == 1 ? "" : "s", type_phrase(want), ex);
-  return 0;
+  return nbad == 0 ? 0 : seg_imp_pin_report(jb, j, want, nbad, first, ex);
 }
 
 /* The header against m->schema: jb->pin, or -1 with the message (a schema
@@ -632,7 +640,7 @@ out:
 
 /* One warning naming the columns (not pinned by a schema) without a single
 ** value: they are text, which few rules can use. */
-static void warn_empty_columns(job *jb) {
+void seg_imp_warn_empty_columns(job *jb) {
   char list[512];
   size_t len = 0, nempty = 0, shown = 0;
   list[0] = '\0';
@@ -672,13 +680,13 @@ int seg_imp_encode_all(job *jb, seg_table *out) {
         goto out;
       }
     } else {
-      types[j] = decide(jb, j);
+      types[j] = seg_imp_decide(jb, j, 1, NULL);
     }
     cost[j].j = j;
     for (size_t k = 0; k < jb->nch; k++) cost[j].cost += jb->ch[k].cols[j].len;
     if (types[j].type == SEG_TEXT) cost[j].cost *= 4;       /* hashing */
   }
-  warn_empty_columns(jb);
+  seg_imp_warn_empty_columns(jb);
   qsort(cost, nc, sizeof *cost, by_cost);
   for (size_t j = 0; j < nc; j++) order[j] = cost[j].j;
   encoder en = {jb, out, types, order, 0};

@@ -144,6 +144,49 @@ static int read_all(int fd, uchar **out, size_t *n) {
   return 0;
 }
 
+/* Copies all of fd to an unlinked file in $TMPDIR (or /tmp); its fd, -1
+** when no such file can be made (nothing read: the caller reads fd into
+** memory), or -2 (errno set) when reading or writing failed. */
+static int spool(int fd) {
+  const char *dir = getenv("TMPDIR");
+  if (dir == NULL || *dir == '\0') dir = "/tmp";
+  int t = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+  if (t < 0) return -1;
+  char *buf = malloc((size_t)1 << 20);
+  if (buf == NULL) {
+    close(t);
+    return -1;
+  }
+  int rc = t;
+  for (;;) {
+    ssize_t r = read(fd, buf, (size_t)1 << 20);
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) {
+      rc = -2;
+      break;
+    }
+    if (r == 0) break;
+    for (ssize_t done = 0; done < r;) {
+      ssize_t w = write(t, buf + done, (size_t)(r - done));
+      if (w < 0 && errno == EINTR) continue;
+      if (w <= 0) {
+        if (w == 0) errno = ENOSPC;
+        rc = -2;
+        break;
+      }
+      done += w;
+    }
+    if (rc == -2) break;
+  }
+  free(buf);
+  if (rc == -2) {
+    int e = errno;
+    close(t);
+    errno = e;
+  }
+  return rc;
+}
+
 int seg_imp_load_file(const char *path, const char *fname, input *in, const uchar **raw, size_t *rawlen,
                      char *err, size_t errlen) {
   int use_stdin = strcmp(path, "-") == 0;
@@ -166,6 +209,38 @@ int seg_imp_load_file(const char *path, const char *fname, input *in, const ucha
     }
   } else if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
     seg_set_err(err, errlen, "%s: cannot read: %s", fname, strerror(EISDIR));
+    rc = -1;
+    goto done;
+  }
+  /* a pipe: spooled to an unlinked file and mapped, so that it can be
+  ** read twice (the streaming import) and its parsed pages dropped */
+  int sp = spool(fd);
+  if (sp >= 0) {
+    struct stat ss;
+    if (fstat(sp, &ss) == 0 && ss.st_size > 0) {
+      void *m = mmap(NULL, (size_t)ss.st_size, PROT_READ, MAP_PRIVATE, sp, 0);
+      if (m != MAP_FAILED) {
+        close(sp);
+        madvise(m, (size_t)ss.st_size, MADV_SEQUENTIAL);
+        in->map = m;
+        in->maplen = (size_t)ss.st_size;
+        *raw = m;
+        *rawlen = (size_t)ss.st_size;
+        goto done;
+      }
+    } else if (fstat(sp, &ss) == 0) {
+      close(sp);
+      *raw = NULL;
+      *rawlen = 0;
+      goto done;
+    }
+    close(sp);
+    seg_set_err(err, errlen, "%s: cannot read: %s", fname, strerror(errno));
+    rc = -1;
+    goto done;
+  }
+  if (sp == -2) {
+    seg_set_err(err, errlen, "%s: cannot read: %s", fname, strerror(errno));
     rc = -1;
     goto done;
   }

@@ -78,6 +78,11 @@ enum {
 
 typedef struct colstat {
   uint32_t can;            /* CAN_* still possible, and SEEN */
+  /* a column pinned to int or number, read in the streaming import's first
+  ** pass (pin_type reads the arenas instead): values that do not read with
+  ** '.' / ',', and the most fraction digits of those that do */
+  uint64_t pin_fail_p, pin_fail_c;
+  int pin_fd_p, pin_fd_c;
   uint8_t fd_p, fd_c;      /* most fraction digits with '.' / ',' */
   uint64_t conflict_row;   /* first row read differently with '.' and ',' */
   uint64_t altdate_row;    /* first row whose date reads only the other way */
@@ -90,7 +95,15 @@ typedef struct rawcol {
   size_t len, cap;
   size_t start;            /* where the current row's cell begins */
 } rawcol;
-enum { E_NONE, E_FIELDS, E_QUOTE, E_UTF8, E_UNTERMINATED, E_NOMEM };
+enum { E_NONE, E_FIELDS, E_QUOTE, E_UTF8, E_UNTERMINATED, E_NOMEM, E_IO };
+
+/* What a chunk's parser does with a row (import_stream.c has the two
+** passes of the streaming import):
+**   CH_ARENAS  keeps every cell in the column arenas (the table in memory);
+**   CH_STATS   narrows the candidate types row by row, keeping nothing;
+**   CH_GROUPS  keeps a row group in the arenas and hands it to `flush`
+**              (encode and spill) when it is full. */
+enum { CH_ARENAS, CH_STATS, CH_GROUPS };
 
 typedef struct badrow { uint64_t rec; size_t found; int hint; } badrow;
 struct job;
@@ -118,6 +131,12 @@ typedef struct chunk {
   int err_hint;
   uint64_t row0;           /* first row's index in the table */
   uint64_t line0;          /* line of `from`; 0 = not computed yet */
+  int mode;                /* CH_* */
+  uint64_t grows;          /* CH_GROUPS: rows in the arenas */
+  size_t gbytes;           /* CH_GROUPS: bytes in the arenas */
+  int (*flush)(struct chunk *ch);   /* CH_GROUPS: 0, or -1 with failed set */
+  void *sp;                /* CH_GROUPS: the streaming import's state of this chunk */
+  int err_errno;           /* E_IO */
 } chunk;
 typedef struct job {
   const char *fname;
@@ -139,6 +158,9 @@ typedef struct job {
   char *err;
   size_t errlen;
   int *pin;                /* with a schema: column j's index in it, or -1 */
+  int mode;                /* CH_* for the chunks made */
+  uint64_t group_rows;     /* CH_GROUPS: rows per row group at most */
+  size_t group_bytes;      /* CH_GROUPS: arena bytes per row group at most */
 } job;
 
 /* ---- small helpers -------------------------------------------------- */
@@ -249,5 +271,62 @@ uint64_t seg_imp_mix64(uint64_t a, uint64_t b);
 uint64_t seg_imp_hash_bytes(const uchar *s, size_t n);
 int seg_imp_pin_columns(job *jb);
 int seg_imp_encode_all(job *jb, seg_table *out);
+int seg_imp_run_file(const char *path, const seg_import_opts *o, const seg_import_more *m, int mode,
+                     int (*fn)(job *, void *), void *arg, char *err, size_t errlen);
+int seg_imp_parse_header(job *jb);
+/* Parses chunk ch's byte range [from, to) (finishing the parser when last). */
+void seg_imp_parse_chunk(chunk *ch, int last);
+int seg_imp_chunk_init(chunk *ch, job *jb, size_t from, size_t to);
+int seg_imp_setup(job *jb);
+
+/* ---- types and dictionaries (import_encode.c), shared with the stream -- */
+
+typedef struct coltype {
+  seg_type type;
+  uint32_t scale;
+  char dec;                /* SEG_INT / SEG_NUM: the decimal mark */
+  char pinned;             /* the type comes from a schema: a value that
+                              does not read as it is missing (--lenient) */
+} coltype;
+
+/* A text column's dictionary while it is built: open addressing, each
+** slot (hash >> 32) << 32 | (code + 1), 0 = empty. */
+typedef struct dict {
+  uint64_t *slots;
+  size_t mask;
+  uint64_t *off;
+  size_t ocap;
+  uchar *bytes;
+  size_t blen, bcap;
+  uint32_t n;
+} dict;
+
+int seg_imp_dict_init(dict *d);
+void seg_imp_dict_free(dict *d);
+int64_t seg_imp_dict_code(dict *d, const uchar *s, size_t n, uint64_t h);
+int seg_imp_nfc_dict(seg_column *col);
+
+/* The stream's view of the type decisions: the candidates of every chunk
+** combined (warn = 0: silently, why_text not run; the streaming import
+** calls it again with warn = 1 after its second pass, when `why` has the
+** counts why_text gathers from the arenas). */
+typedef struct whytext {
+  uint64_t fit[6], bad[6], first[6];
+  char ex[6][40];
+  int done;                /* every type has too many misfits: stop */
+} whytext;
+coltype seg_imp_decide(job *jb, size_t j, int warn, const whytext *why);
+void seg_imp_why_add(whytext *w, const uchar *s, size_t n, unsigned date_flags, uint64_t row, uint64_t cap);
+uint64_t seg_imp_why_cap(uint64_t nrows);
+void seg_imp_warn_empty_columns(job *jb);
+const char *seg_imp_type_phrase(seg_type t);
+/* Whether cell s[0..n) reads as t (a pinned type). */
+int seg_imp_pin_fits(const job *jb, coltype t, const uchar *s, size_t n);
+/* The decimal mark and scale of a column pinned to int or number, from the
+** counts of the values that do not read each way and their most fraction
+** digits. */
+coltype seg_imp_pin_num(const job *jb, seg_type want, uint64_t fail_p, uint64_t fail_c, int fd_p, int fd_c);
+/* The message (nbad > 0): the import fails (-1) unless --lenient (a warning, 0). */
+int seg_imp_pin_report(job *jb, size_t j, seg_type want, uint64_t nbad, uint64_t first, const char *ex);
 
 #endif

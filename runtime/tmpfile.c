@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -96,14 +97,24 @@ int seg_tmp_create(const char *target, char **tmp_out, char *err, size_t errlen)
     return -1;
   }
   remove_stale(real);
+  /* no signal between the file's creation and its registration: the
+  ** handlers would leave it behind */
+  sigset_t block, old;
+  sigemptyset(&block);
+  sigaddset(&block, SIGINT);
+  sigaddset(&block, SIGTERM);
+  sigaddset(&block, SIGHUP);
+  sigaddset(&block, SIGBUS);
+  pthread_sigmask(SIG_BLOCK, &block, &old);
   int fd = mkstemp(tmp);
+  if (fd >= 0) reg_add(tmp);
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
   if (fd < 0) {
     seg_set_err(err, errlen, "%s: cannot write: cannot create temporary file beside it: %s", target, strerror(errno));
     free(real);
     free(tmp);
     return -1;
   }
-  reg_add(tmp);
   /* the target's own mode (customer data stays as private as it was), or
   ** what a plain open would give a new file */
   struct stat st;

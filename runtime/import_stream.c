@@ -1,0 +1,882 @@
+/*
+** import_stream.c -- CSV -> .segcol in bounded memory (`seg import`).
+**
+** The in-memory import (import.c) holds every cell of the file and then
+** every encoded column: memory grows with the file.  This one reads the
+** file twice and holds a row group per thread:
+**
+**  1. Pass 1 (CH_STATS): the chunks are cut and parsed as import.c does
+**     (same errors, bad rows, warnings), but a kept row only narrows its
+**     columns' candidate types and is dropped.  The types are decided from
+**     every value, as before.
+**  2. Pass 2 (CH_GROUPS): the same chunks are parsed again, each on its
+**     thread; every `group_rows` rows (or `group_bytes` of cells) the row
+**     group is encoded -- values at their natural width, a byte of
+**     validity a row, a text column's codes into a dictionary of the group
+**     -- and appended to one unlinked spill file.  A number that overflows
+**     int64 at its column's scale makes the column text (pass 2 again).
+**  3. The .segcol is written column by column from the spill, in row
+**     order (seg_colw: temporary + rename): ints, numbers and dates at the
+**     narrowest width their range allows; a text column's group
+**     dictionaries merged, in row order, into one dictionary in first-seen
+**     order.  A text column with more than DICT_CAP distinct values (or
+**     DICT_CAP_BYTES of them) keeps no map: each row gets its own entry,
+**     code = row (missing rows an empty one), so memory stays bounded
+**     whatever the column; the VM reads it as any dictionary column.
+**
+** Below the cap the file is byte for byte the one seg_col_write makes of
+** the in-memory import (tests/import.sh compares them), and neither
+** depends on the thread count or the group size.  Memory: the mapped input
+** (parsed pages dropped), a row group per thread, a text column's
+** dictionary while it is written (at most the cap).  A failure removes the
+** temporary; the target is untouched.
+**
+** Tests shrink the group and the cap: SEG_IMPORT_GROUP_ROWS,
+** SEG_IMPORT_DICT_CAP (environment; positive integers).
+*/
+#include "import_int.h"
+
+#include <libgen.h>
+
+#include "colfile.h"
+
+#define GROUP_ROWS 65536
+#define GROUP_BYTES ((size_t)16 << 20)
+#define DICT_CAP ((uint64_t)1 << 20)
+#define DICT_CAP_BYTES ((size_t)64 << 20)
+
+/* One column of one row group in the spill file, from `off`: the values
+** (rows * width, the narrowest that holds the group's; text: codes of the
+** group's dictionary), a byte of validity a row unless every row is
+** present, and for text the group dictionary's ndict + 1 offsets (u32)
+** and dbytes bytes.  read_gcol widens them back. */
+typedef struct gcol {
+  uint64_t off;
+  uint64_t dbytes;
+  uint32_t ndict;
+  uint8_t width;           /* bytes a value in the spill (the group's narrowest) */
+  uint8_t full;            /* every row present: no validity bytes */
+} gcol;
+
+typedef struct group {
+  uint64_t rows;
+  gcol *cols;
+} group;
+
+/* A chunk's findings about one column, combined in row order. */
+typedef struct cstat {
+  int64_t lo, hi;          /* int, number, date: the range of the values (0 in it) */
+  int ovf;                 /* a number does not fit int64 at the column's scale */
+  uint64_t nbad, first;    /* pinned: values that do not read as the type; the first (table row) */
+  char ex[64];
+  whytext why;             /* text: why_text's counts */
+} cstat;
+
+struct stream;
+
+typedef struct sstate {    /* a chunk's pass 2 */
+  struct stream *st;
+  uint64_t row0;           /* the chunk's first table row */
+  group *g;
+  size_t ng, gcap;
+  cstat *cs;
+  uchar *buf;              /* the group's encoded columns before they are written */
+  size_t blen, bcap;
+} sstate;
+
+typedef struct stream {
+  job *jb;
+  coltype *types;
+  int fd;                  /* the spill file */
+  uint64_t end;            /* its length (atomic) */
+  sstate *ss;              /* per chunk */
+  chunk *p2;               /* pass 2's chunks */
+  uint64_t nrows;
+  uint64_t whycap;
+  uint64_t dict_cap;
+  const char *out;
+} stream;
+
+static uint64_t env_u64(const char *name, uint64_t dflt) {
+  const char *s = getenv(name);
+  if (s == NULL || *s == '\0') return dflt;
+  char *end;
+  unsigned long long v = strtoull(s, &end, 10);
+  return *end == '\0' && v > 0 ? (uint64_t)v : dflt;
+}
+
+/* ---- pass 2: row groups ------------------------------------------------- */
+
+/* Room for n more bytes in the group buffer; its end, or NULL. */
+static uchar *room(sstate *s, size_t n) {
+  if (grow(&s->buf, &s->bcap, s->blen + n) != 0) return NULL;
+  return s->buf + s->blen;
+}
+
+static int natural_width(seg_type t) {
+  return t == SEG_TEXT ? 4 : (int)seg_type_width(t);
+}
+
+static unsigned width_of(int64_t lo, int64_t hi) {
+  if (lo >= INT8_MIN && hi <= INT8_MAX) return 1;
+  if (lo >= INT16_MIN && hi <= INT16_MAX) return 2;
+  if (lo >= INT32_MIN && hi <= INT32_MAX) return 4;
+  return 8;
+}
+
+static unsigned code_width(uint64_t ndict) {
+  return ndict <= 0x100 ? 1 : ndict <= 0x10000 ? 2 : 4;
+}
+
+/* The group's values (at data, natural width w) narrowed in place to gw
+** bytes, the validity bytes moved after them (or dropped when every row is
+** present); the bytes of the column in the buffer from data. */
+static size_t compact(uchar *data, uint64_t rows, size_t w, unsigned gw, int text, gcol *gc) {
+  for (uint64_t r = 0; r < rows && gw < w; r++) {
+    int64_t v;
+    if (w == 8) memcpy(&v, data + 8 * r, 8);
+    else if (text) { uint32_t x; memcpy(&x, data + 4 * r, 4); v = x; }
+    else { int32_t x; memcpy(&x, data + 4 * r, 4); v = x; }
+    switch (gw) {
+      case 1: data[r] = (uchar)v; break;
+      case 2: { uint16_t x = (uint16_t)v; memcpy(data + 2 * r, &x, 2); break; }
+      default: { uint32_t x = (uint32_t)v; memcpy(data + 4 * r, &x, 4); break; }
+    }
+  }
+  const uchar *valid = data + rows * w;
+  uint64_t present = 0;
+  for (uint64_t r = 0; r < rows; r++) present += valid[r];
+  gc->width = (uint8_t)gw;
+  gc->full = present == rows;
+  if (gc->full) return (size_t)(rows * gw);
+  memmove(data + rows * gw, valid, (size_t)rows);
+  return (size_t)(rows * (gw + 1));
+}
+
+/* Encodes column j of the group in ch's arenas into s->buf. */
+static int encode_group_col(chunk *ch, sstate *s, size_t j, gcol *gc, uint64_t grow0) {
+  stream *st = s->st;
+  const job *jb = ch->jb;
+  coltype t = st->types[j];
+  cstat *cs = &s->cs[j];
+  uint64_t rows = ch->grows;
+  size_t w = (size_t)natural_width(t.type);
+  memset(gc, 0, sizeof *gc);
+  gc->off = s->blen;
+  uchar *data = room(s, rows * (w + 1));
+  if (data == NULL) return -1;
+  uchar *valid = data + rows * w;
+  s->blen += rows * (w + 1);
+  const uchar *b = ch->cols[j].b;
+  size_t pos = 0, n;
+  if (t.type == SEG_TEXT) {
+    dict d;
+    if (seg_imp_dict_init(&d) != 0) {
+      seg_imp_dict_free(&d);
+      return -1;
+    }
+    int why = !t.pinned && !cs->why.done;
+    for (uint64_t r = 0; r < rows; r++) {
+      const uchar *c = seg_imp_raw_next(b, &pos, &n);
+      uint32_t code = 0;
+      if (n != 0) {
+        int64_t k = seg_imp_dict_code(&d, c, n, seg_imp_hash_bytes(c, n));
+        if (k < 0) {
+          seg_imp_dict_free(&d);
+          return -1;
+        }
+        code = (uint32_t)k;
+        if (why) seg_imp_why_add(&cs->why, c, n, jb->date_flags, grow0 + r, st->whycap);
+      }
+      memcpy(data + 4 * r, &code, 4);
+      valid[r] = n != 0;
+    }
+    gc->ndict = d.n;
+    gc->dbytes = d.blen;
+    if (d.blen > UINT32_MAX) {                  /* (a group holds 16 MiB of cells, and one row) */
+      seg_imp_dict_free(&d);
+      return -1;
+    }
+    s->blen = gc->off + compact(s->buf + gc->off, rows, 4, code_width(d.n), 1, gc);
+    size_t ob = ((size_t)d.n + 1) * 4;
+    uchar *o = room(s, ob + d.blen);
+    if (o == NULL) {
+      seg_imp_dict_free(&d);
+      return -1;
+    }
+    for (uint32_t i = 0; i <= d.n; i++) {
+      uint32_t x = (uint32_t)d.off[i];
+      memcpy(o + 4 * (size_t)i, &x, 4);
+    }
+    if (d.blen) memcpy(o + ob, d.bytes, d.blen);
+    s->blen += ob + d.blen;
+    seg_imp_dict_free(&d);
+    return 0;
+  }
+  int64_t glo = 0, ghi = 0;
+  for (uint64_t r = 0; r < rows; r++) {
+    const uchar *c = seg_imp_raw_next(b, &pos, &n);
+    int ok = n != 0;
+    if (ok && t.pinned && !seg_imp_pin_fits(jb, t, c, n)) {
+      if (cs->nbad++ == 0) {
+        cs->first = grow0 + r;
+        seg_imp_copy_ex(cs->ex, sizeof cs->ex, c, n);
+      }
+      ok = 0;
+    }
+    int64_t v = 0;
+    switch (t.type) {
+      case SEG_BOOL: {
+        uint8_t x = 0;
+        if (ok) ok = t.pinned ? seg_imp_is_bool_ext(c, n, &x) : seg_imp_is_bool(c, n, &x);
+        data[r] = ok ? x : 0;
+        break;
+      }
+      case SEG_INT:
+      case SEG_NUM:
+        if (ok && seg_imp_num_value(c, n, t.dec, t.scale, &v) != 0) {
+          cs->ovf = 1;             /* (not pinned: pin_fits said it reads) */
+          ok = 0, v = 0;
+        }
+        memcpy(data + 8 * r, &v, 8);
+        break;
+      case SEG_DATE: {
+        int32_t x = 0;
+        if (ok) ok = seg_date_parse_ex((const char *)c, n, jb->date_flags, &x) == 0;
+        if (!ok) x = 0;
+        v = x;
+        memcpy(data + 4 * r, &x, 4);
+        break;
+      }
+      case SEG_TEXT: break;
+    }
+    if (v < glo) glo = v;
+    if (v > ghi) ghi = v;
+    valid[r] = (uchar)ok;
+  }
+  if (glo < cs->lo) cs->lo = glo;
+  if (ghi > cs->hi) cs->hi = ghi;
+  s->blen = gc->off + compact(data, rows, w, t.type == SEG_BOOL ? 1 : width_of(glo, ghi), 0, gc);
+  return 0;
+}
+
+/* The chunk's group (the rows in its arenas) encoded and appended to the
+** spill file; the arenas emptied.  0, or -1 with ch->failed set. */
+static int flush_group(chunk *ch) {
+  sstate *s = ch->sp;
+  stream *st = s->st;
+  const job *jb = ch->jb;
+  if (ch->grows == 0) return 0;
+  if (s->ng == s->gcap) {
+    size_t nc = s->gcap ? s->gcap * 2 : 16;
+    group *ng = realloc(s->g, nc * sizeof *ng);
+    if (ng == NULL) goto oom;
+    s->g = ng;
+    s->gcap = nc;
+  }
+  group *g = &s->g[s->ng];
+  g->rows = ch->grows;
+  g->cols = malloc((jb->ncols ? jb->ncols : 1) * sizeof *g->cols);
+  if (g->cols == NULL) goto oom;
+  s->ng++;
+  s->blen = 0;
+  uint64_t grow0 = s->row0 + ch->nrows - ch->grows;
+  for (size_t j = 0; j < jb->ncols; j++)
+    if (encode_group_col(ch, s, j, &g->cols[j], grow0) != 0) goto oom;
+  uint64_t base = __atomic_fetch_add(&st->end, (uint64_t)s->blen, __ATOMIC_RELAXED);
+  for (size_t done = 0; done < s->blen;) {
+    ssize_t k = pwrite(st->fd, s->buf + done, s->blen - done, (off_t)(base + done));
+    if (k < 0 && errno == EINTR) continue;
+    if (k <= 0) {
+      ch->failed = E_IO;
+      ch->err_errno = k < 0 ? errno : EIO;
+      return -1;
+    }
+    done += (size_t)k;
+  }
+  for (size_t j = 0; j < jb->ncols; j++) {
+    g->cols[j].off += base;
+    ch->cols[j].len = ch->cols[j].start = 0;
+  }
+  ch->grows = 0;
+  ch->gbytes = 0;
+  return 0;
+oom:
+  ch->failed = E_NOMEM;
+  return -1;
+}
+
+static void pass2_task(void *arg, size_t k) {
+  stream *st = arg;
+  chunk *ch = &st->p2[k];
+  seg_imp_parse_chunk(ch, k + 1 == st->jb->nch);
+  if (!ch->failed) flush_group(ch);
+}
+
+static void pass2_free(stream *st) {
+  job *jb = st->jb;
+  for (size_t k = 0; st->ss && k < jb->nch; k++) {
+    sstate *s = &st->ss[k];
+    for (size_t i = 0; i < s->ng; i++) free(s->g[i].cols);
+    free(s->g);
+    free(s->cs);
+    free(s->buf);
+  }
+  free(st->ss);
+  st->ss = NULL;
+  for (size_t k = 0; st->p2 && k < jb->nch; k++) seg_imp_chunk_free(&st->p2[k], jb->ncols);
+  free(st->p2);
+  st->p2 = NULL;
+}
+
+/* Parses the file again into row groups in the spill file. 0, or -1 with
+** the message set. */
+static int pass2(stream *st) {
+  job *jb = st->jb;
+  if (ftruncate(st->fd, 0) != 0) goto io;
+  st->end = 0;
+  st->ss = calloc(jb->nch ? jb->nch : 1, sizeof *st->ss);
+  st->p2 = calloc(jb->nch ? jb->nch : 1, sizeof *st->p2);
+  if (st->ss == NULL || st->p2 == NULL) goto oom;
+  for (size_t k = 0; k < jb->nch; k++) {
+    sstate *s = &st->ss[k];
+    s->st = st;
+    s->row0 = jb->ch[k].row0;
+    s->cs = calloc(jb->ncols ? jb->ncols : 1, sizeof *s->cs);
+    if (s->cs == NULL) goto oom;
+    for (size_t j = 0; j < jb->ncols; j++) s->cs[j].first = NONE;
+    chunk *ch = &st->p2[k];
+    if (seg_imp_chunk_init(ch, jb, jb->ch[k].from, jb->ch[k].to) != 0) goto oom;
+    ch->mode = CH_GROUPS;
+    ch->flush = flush_group;
+    ch->sp = s;
+  }
+  seg_imp_run_tasks(jb->nthreads, jb->nch, pass2_task, st);
+  for (size_t k = 0; k < jb->nch; k++) {
+    chunk *ch = &st->p2[k];
+    if (ch->failed == E_IO) {
+      errno = ch->err_errno;
+      goto io;
+    }
+    if (ch->failed) goto oom;
+    if (ch->nrows != jb->ch[k].nrows) {
+      seg_set_err(jb->err, jb->errlen, "%s: the file changed while it was imported (read twice, it had %llu rows, "
+                  "then %llu)", jb->fname, (unsigned long long)jb->ch[k].nrows, (unsigned long long)ch->nrows);
+      return -1;
+    }
+  }
+  return 0;
+io:
+  seg_set_err(jb->err, jb->errlen, "%s: cannot write the import's spill file: %s", st->out, strerror(errno));
+  return -1;
+oom:
+  seg_set_err(jb->err, jb->errlen, "%s: out of memory", jb->fname);
+  return -1;
+}
+
+/* Column j's findings from every chunk, in row order. */
+static cstat merged(const stream *st, size_t j) {
+  cstat m;
+  memset(&m, 0, sizeof m);
+  m.first = NONE;
+  for (size_t k = 0; k < st->jb->nch; k++) {
+    const cstat *c = &st->ss[k].cs[j];
+    if (c->lo < m.lo) m.lo = c->lo;
+    if (c->hi > m.hi) m.hi = c->hi;
+    m.ovf |= c->ovf;
+    if (c->nbad && m.nbad == 0) m.first = c->first, memcpy(m.ex, c->ex, sizeof m.ex);
+    m.nbad += c->nbad;
+    m.why.done |= c->why.done;
+    for (int w = 0; w < 6; w++) {
+      if (c->why.bad[w] && m.why.bad[w] == 0) {
+        m.why.first[w] = c->why.first[w];
+        memcpy(m.why.ex[w], c->why.ex[w], sizeof m.why.ex[w]);
+      }
+      m.why.fit[w] += c->why.fit[w];
+      m.why.bad[w] += c->why.bad[w];
+    }
+  }
+  int alive = 0;
+  for (int w = 0; w < 6; w++) alive |= m.why.bad[w] <= st->whycap;
+  if (!alive) m.why.done = 1;
+  return m;
+}
+
+/* ---- writing the .segcol from the spill --------------------------------- */
+
+/* Values narrowed to `width` bytes, put through a buffer. */
+typedef struct narrow {
+  seg_colw *w;
+  unsigned width;
+  size_t n;
+  uchar buf[1 << 16];
+} narrow;
+
+static void narrow_put(narrow *nw, int64_t v) {
+  switch (nw->width) {
+    case 1: nw->buf[nw->n] = (uchar)v; break;
+    case 2: { int16_t x = (int16_t)v; memcpy(nw->buf + nw->n, &x, 2); break; }
+    case 4: { int32_t x = (int32_t)v; memcpy(nw->buf + nw->n, &x, 4); break; }
+    default: memcpy(nw->buf + nw->n, &v, 8); break;
+  }
+  nw->n += nw->width;
+  if (nw->n + 8 > sizeof nw->buf) {
+    seg_colw_put(nw->w, nw->buf, nw->n);
+    nw->n = 0;
+  }
+}
+
+static void narrow_end(narrow *nw) {
+  seg_colw_put(nw->w, nw->buf, nw->n);
+  nw->n = 0;
+}
+
+/* Validity bits from bytes, a word at a time. */
+typedef struct bits {
+  seg_colw *w;
+  uint64_t word, row, missing;
+  size_t n;
+  uint64_t buf[1024];
+} bits;
+
+static void bits_put(bits *b, const uchar *v, uint64_t rows) {
+  for (uint64_t r = 0; r < rows; r++, b->row++) {
+    b->word |= (uint64_t)(v[r] != 0) << (b->row & 63);
+    b->missing += v[r] == 0;
+    if ((b->row & 63) == 63) {
+      b->buf[b->n++] = b->word;
+      b->word = 0;
+      if (b->n == 1024) seg_colw_put(b->w, b->buf, sizeof b->buf), b->n = 0;
+    }
+  }
+}
+
+static void bits_end(bits *b) {
+  if (b->row & 63) b->buf[b->n++] = b->word;
+  seg_colw_put(b->w, b->buf, b->n * 8);
+  b->n = 0;
+}
+
+/* The spill's bytes of one column of one group, in *buf (grown). */
+typedef struct blob {
+  uchar *b;
+  size_t cap;
+  const uchar *data, *valid, *dbytes;
+  const uint64_t *doff;
+} blob;
+
+/* What of a group's column to read: its values, its validity, its
+** dictionary (text), or a combination. */
+enum { R_DATA = 1, R_VALID = 2, R_DICT = 4 };
+
+static int pread_all(int fd, uchar *b, size_t len, uint64_t off) {
+  for (size_t done = 0; done < len;) {
+    ssize_t k = pread(fd, b + done, len - done, (off_t)(off + done));
+    if (k < 0 && errno == EINTR) continue;
+    if (k <= 0) {
+      if (k == 0) errno = EIO;
+      return -2;
+    }
+    done += (size_t)k;
+  }
+  return 0;
+}
+
+/* Reads the parts `what` of column j of group g into bl, widened back:
+** values at their natural width, a validity byte a row, u64 dictionary
+** offsets (its buffer laid out so, whatever is read). */
+static int read_gcol(const stream *st, const group *g, size_t j, blob *bl, int what) {
+  const gcol *gc = &g->cols[j];
+  seg_type t = st->types[j].type;
+  size_t w = (size_t)natural_width(t), rows = (size_t)g->rows, gw = gc->width;
+  size_t nd = rows * w, nv = rows;
+  size_t sd = rows * gw, sv = gc->full ? 0 : rows;            /* in the spill */
+  size_t no = t == SEG_TEXT ? ((size_t)gc->ndict + 1) * 8 : 0, so = no / 2, nb = t == SEG_TEXT ? (size_t)gc->dbytes : 0;
+  size_t scratch = nd + nv + no + nb;                             /* narrow parts are read here first */
+  if (grow(&bl->b, &bl->cap, scratch + sd + so + 16) != 0) return -1;
+  uchar *b = bl->b, *tmp = b + scratch;
+  bl->data = b;
+  bl->valid = b + nd;
+  bl->doff = (const uint64_t *)(uintptr_t)(b + nd + nv);   /* (read with memcpy: not aligned) */
+  bl->dbytes = b + nd + nv + no;
+  int rc = 0;
+  if (what & R_DATA) {
+    rc = pread_all(st->fd, gw == w ? b : tmp, sd, gc->off);
+    for (size_t r = 0; rc == 0 && gw < w && r < rows; r++) {
+      int64_t v;
+      switch (gw) {
+        case 1: v = t == SEG_TEXT || t == SEG_BOOL ? (int64_t)tmp[r] : (int64_t)(int8_t)tmp[r]; break;
+        case 2: { uint16_t x; memcpy(&x, tmp + 2 * r, 2); v = t == SEG_TEXT ? (int64_t)x : (int64_t)(int16_t)x; break; }
+        default: { uint32_t x; memcpy(&x, tmp + 4 * r, 4); v = t == SEG_TEXT ? (int64_t)x : (int64_t)(int32_t)x; break; }
+      }
+      if (w == 8) memcpy(b + 8 * r, &v, 8);
+      else if (w == 4) { uint32_t x = (uint32_t)v; memcpy(b + 4 * r, &x, 4); }
+      else b[r] = (uchar)v;
+    }
+  }
+  if (rc == 0 && (what & R_VALID)) {
+    if (gc->full) memset(b + nd, 1, nv);
+    else rc = pread_all(st->fd, b + nd, nv, gc->off + sd);
+  }
+  if (rc == 0 && (what & R_DICT) && no) {
+    rc = pread_all(st->fd, tmp, so, gc->off + sd + sv);
+    if (rc == 0) rc = pread_all(st->fd, b + nd + nv + no, nb, gc->off + sd + sv + so);
+    for (size_t i = 0; rc == 0 && i <= gc->ndict; i++) {
+      uint32_t x;
+      memcpy(&x, tmp + 4 * i, 4);
+      uint64_t v = x;
+      memcpy(b + nd + nv + 8 * i, &v, 8);
+    }
+  }
+  return rc;
+}
+
+static uint64_t doff_at(const blob *bl, uint32_t i) {
+  uint64_t v;
+  memcpy(&v, (const uchar *)bl->doff + (size_t)i * 8, 8);
+  return v;
+}
+
+#define EACH_GROUP(st, g)                                   \
+  for (size_t k_ = 0; k_ < (st)->jb->nch; k_++)             \
+    for (size_t i_ = 0; i_ < (st)->ss[k_].ng && ((g) = &(st)->ss[k_].g[i_], 1); i_++)
+
+/* A column of bools, ints, numbers or dates. */
+static int write_plain(stream *st, seg_colw *w, size_t j, blob *bl, narrow *nw, bits *bt) {
+  coltype t = st->types[j];
+  cstat m = merged(st, j);
+  unsigned width = t.type == SEG_BOOL ? 1 : width_of(m.lo, m.hi);
+  seg_colw_column(w, j, t.type, t.scale, width, 0);
+  seg_colw_array(w, 0);
+  nw->w = w;
+  nw->width = width;
+  const group *g;
+  EACH_GROUP(st, g) {
+    int rc = read_gcol(st, g, j, bl, R_DATA);
+    if (rc != 0) return rc;
+    for (uint64_t r = 0; r < g->rows; r++) {
+      int64_t v;
+      switch (t.type) {
+        case SEG_BOOL: v = bl->data[r]; break;
+        case SEG_DATE: { int32_t x; memcpy(&x, bl->data + 4 * r, 4); v = x; break; }
+        default: memcpy(&v, bl->data + 8 * r, 8); break;
+      }
+      narrow_put(nw, v);
+    }
+  }
+  narrow_end(nw);
+  seg_colw_array(w, 1);
+  memset(bt, 0, sizeof *bt);
+  bt->w = w;
+  EACH_GROUP(st, g) {
+    int rc = read_gcol(st, g, j, bl, R_VALID);
+    if (rc != 0) return rc;
+    bits_put(bt, bl->valid, g->rows);
+  }
+  bits_end(bt);
+  seg_colw_end_column(w, bt->missing != 0);
+  return 0;
+}
+
+/* The global codes of a group's dictionary entries (looked up, added when
+** `add`). 0, -1 out of memory, 1 the dictionary passed the cap. */
+static int map_group(stream *st, dict *d, const blob *bl, const gcol *gc, uint32_t **map, size_t *mapcap) {
+  if (gc->ndict > *mapcap) {
+    uint32_t *nm = realloc(*map, (size_t)gc->ndict * sizeof *nm);
+    if (nm == NULL) return -1;
+    *map = nm;
+    *mapcap = gc->ndict;
+  }
+  for (uint32_t i = 0; i < gc->ndict; i++) {
+    uint64_t a = doff_at(bl, i), z = doff_at(bl, i + 1);
+    const uchar *s = bl->dbytes + a;
+    int64_t c = seg_imp_dict_code(d, s, (size_t)(z - a), seg_imp_hash_bytes(s, (size_t)(z - a)));
+    if (c < 0) return -1;
+    (*map)[i] = (uint32_t)c;
+    if (d->n > st->dict_cap || d->blen > DICT_CAP_BYTES) return 1;
+  }
+  return 0;
+}
+
+/* Row r's value in NFC: *out (malloc'd, to free) or the bytes themselves. */
+static int row_value(const blob *bl, uint64_t r, const uchar **s, size_t *n, uint8_t **norm) {
+  *norm = NULL;
+  *n = 0;
+  *s = (const uchar *)"";
+  if (!bl->valid[r]) return 0;
+  uint32_t c;
+  memcpy(&c, bl->data + 4 * r, 4);
+  uint64_t a = doff_at(bl, c), z = doff_at(bl, c + 1);
+  *s = bl->dbytes + a;
+  *n = (size_t)(z - a);
+  size_t q = 0;
+  while (q < *n && (*s)[q] < 0x80) q++;
+  if (q == *n) return 0;
+  if (seg_alloc_inject()) return -1;            /* libunistring's malloc, counted */
+  size_t nn = 0;
+  *norm = u8_normalize(UNINORM_NFC, *s, *n, NULL, &nn);
+  if (*norm == NULL) return -1;
+  *s = *norm;
+  *n = nn;
+  return 0;
+}
+
+/* A text column with a value per row: code = row. */
+static int write_rows(stream *st, seg_colw *w, size_t j, blob *bl, narrow *nw, bits *bt) {
+  if (st->nrows >= UINT32_MAX) return -1;
+  unsigned width = code_width(st->nrows);
+  seg_colw_column(w, j, SEG_TEXT, 0, width, (uint32_t)st->nrows);
+  seg_colw_array(w, 0);
+  nw->w = w;
+  nw->width = width;
+  for (uint64_t r = 0; r < st->nrows; r++) narrow_put(nw, (int64_t)r);
+  narrow_end(nw);
+  seg_colw_array(w, 1);
+  memset(bt, 0, sizeof *bt);
+  bt->w = w;
+  const group *g;
+  EACH_GROUP(st, g) {
+    int rc = read_gcol(st, g, j, bl, R_VALID);
+    if (rc != 0) return rc;
+    bits_put(bt, bl->valid, g->rows);
+  }
+  bits_end(bt);
+  int missing = bt->missing != 0;
+  for (int pass = 2; pass <= 3; pass++) {       /* the offsets, then the bytes */
+    seg_colw_array(w, pass);
+    uint64_t off = 0;
+    if (pass == 2) seg_colw_put(w, &off, 8);
+    EACH_GROUP(st, g) {
+      int rc = read_gcol(st, g, j, bl, R_DATA | R_VALID | R_DICT);
+      if (rc != 0) return rc;
+      for (uint64_t r = 0; r < g->rows; r++) {
+        const uchar *s;
+        size_t n;
+        uint8_t *norm;
+        if (row_value(bl, r, &s, &n, &norm) != 0) return -1;
+        off += n;
+        if (pass == 2) seg_colw_put(w, &off, 8);
+        else seg_colw_put(w, s, n);
+        free(norm);
+      }
+    }
+  }
+  seg_colw_end_column(w, missing);
+  return 0;
+}
+
+/* A text column: its group dictionaries merged in row order (first-seen
+** order), or past the cap a value per row. */
+static int write_text(stream *st, seg_colw *w, size_t j, blob *bl, narrow *nw, bits *bt) {
+  dict d;
+  uint32_t *map = NULL;
+  size_t mapcap = 0;
+  int rc = -1;
+  seg_column tmp;
+  memset(&tmp, 0, sizeof tmp);
+  if (seg_imp_dict_init(&d) != 0) goto out;
+  const group *g;
+  EACH_GROUP(st, g) {
+    rc = read_gcol(st, g, j, bl, R_DICT);
+    if (rc == 0) rc = map_group(st, &d, bl, &g->cols[j], &map, &mapcap);
+    if (rc == 1) {                               /* too many values for a map */
+      seg_imp_dict_free(&d);
+      free(map);
+      return write_rows(st, w, j, bl, nw, bt);
+    }
+    if (rc != 0) goto out;
+  }
+  rc = -1;
+  seg_colw_column(w, j, SEG_TEXT, 0, code_width(d.n), d.n);
+  seg_colw_array(w, 0);
+  nw->w = w;
+  nw->width = code_width(d.n);
+  EACH_GROUP(st, g) {
+    rc = read_gcol(st, g, j, bl, R_DATA | R_VALID | R_DICT);
+    if (rc == 0) rc = map_group(st, &d, bl, &g->cols[j], &map, &mapcap);
+    if (rc != 0) goto out;
+    rc = -1;
+    for (uint64_t r = 0; r < g->rows; r++) {
+      uint32_t c;
+      memcpy(&c, bl->data + 4 * r, 4);
+      narrow_put(nw, bl->valid[r] ? map[c] : 0);
+    }
+  }
+  narrow_end(nw);
+  seg_colw_array(w, 1);
+  memset(bt, 0, sizeof *bt);
+  bt->w = w;
+  EACH_GROUP(st, g) {
+    rc = read_gcol(st, g, j, bl, R_VALID);
+    if (rc != 0) goto out;
+    rc = -1;
+    bits_put(bt, bl->valid, g->rows);
+  }
+  bits_end(bt);
+  /* the dictionary in NFC, as the in-memory import stores it */
+  tmp.ndict = d.n;
+  tmp.dict_off = malloc(((size_t)d.n + 1) * sizeof(uint64_t));
+  tmp.dict_bytes = malloc(d.blen + 1);
+  if (tmp.dict_off == NULL || tmp.dict_bytes == NULL) goto out;
+  memcpy(tmp.dict_off, d.off, ((size_t)d.n + 1) * sizeof(uint64_t));
+  if (d.blen) memcpy(tmp.dict_bytes, d.bytes, d.blen);
+  seg_imp_dict_free(&d);
+  if (seg_imp_nfc_dict(&tmp) != 0) goto out;
+  seg_colw_array(w, 2);
+  seg_colw_put(w, tmp.dict_off, ((size_t)tmp.ndict + 1) * 8);
+  seg_colw_array(w, 3);
+  seg_colw_put(w, tmp.dict_bytes, (size_t)tmp.dict_off[tmp.ndict]);
+  seg_colw_end_column(w, bt->missing != 0);
+  rc = 0;
+out:
+  seg_imp_dict_free(&d);
+  free(map);
+  free(tmp.dict_off);
+  free(tmp.dict_bytes);
+  return rc;
+}
+
+static int write_file(stream *st) {
+  job *jb = st->jb;
+  seg_colw *w = seg_colw_open(st->out, jb->hdr, jb->ncols, st->nrows, jb->err, jb->errlen);
+  if (w == NULL) return -1;
+  blob bl = {0};
+  narrow *nw = calloc(1, sizeof *nw);
+  bits *bt = malloc(sizeof *bt);
+  int rc = nw && bt ? 0 : -1;
+  for (size_t j = 0; j < jb->ncols && rc == 0 && !seg_colw_failed(w); j++)
+    rc = st->types[j].type == SEG_TEXT ? write_text(st, w, j, &bl, nw, bt) : write_plain(st, w, j, &bl, nw, bt);
+  free(bl.b);
+  free(nw);
+  free(bt);
+  if (rc != 0) {
+    if (rc == -2)
+      seg_set_err(jb->err, jb->errlen, "%s: cannot read the import's spill file: %s", st->out, strerror(errno));
+    else
+      seg_set_err(jb->err, jb->errlen, "%s: out of memory", jb->fname);
+    seg_colw_abort(w);
+    return -1;
+  }
+  return seg_colw_finish(w, jb->err, jb->errlen);
+}
+
+/* ---- the driver --------------------------------------------------------- */
+
+/* An unlinked file beside `out` (the temporary .segcol goes there too). */
+static int spill_open(const char *out) {
+  char *d = strdup(out);
+  if (d == NULL) return -2;
+  const char *dir = dirname(d);
+  int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    char *p = malloc(strlen(dir) + 32);
+    if (p != NULL) {
+      sprintf(p, "%s/.seg-spill.XXXXXX", dir);
+      fd = mkostemp(p, O_CLOEXEC);
+      if (fd >= 0) unlink(p);
+      free(p);
+    } else {
+      fd = -2;
+    }
+  }
+  free(d);
+  return fd;
+}
+
+typedef struct target {
+  const char *out;
+  size_t nrows, ncols;
+} target;
+
+static int stream_job(job *jb, void *arg) {
+  target *tg = arg;
+  stream st;
+  memset(&st, 0, sizeof st);
+  st.jb = jb;
+  st.out = tg->out;
+  st.dict_cap = env_u64("SEG_IMPORT_DICT_CAP", DICT_CAP);
+  for (size_t k = 0; k < jb->nch; k++) st.nrows += jb->ch[k].nrows;
+  st.whycap = seg_imp_why_cap(st.nrows);
+  jb->group_rows = env_u64("SEG_IMPORT_GROUP_ROWS", GROUP_ROWS);
+  jb->group_bytes = GROUP_BYTES;
+  int rc = -1;
+  st.fd = spill_open(tg->out);
+  st.types = calloc(jb->ncols ? jb->ncols : 1, sizeof *st.types);
+  if (st.fd == -2) {
+    seg_set_err(jb->err, jb->errlen, "%s: out of memory", jb->fname);
+    goto out;
+  }
+  if (st.fd < 0) {
+    seg_set_err(jb->err, jb->errlen, "%s: cannot create the import's spill file: %s", tg->out, strerror(errno));
+    goto out;
+  }
+  if (st.types == NULL) {
+    seg_set_err(jb->err, jb->errlen, "%s: out of memory", jb->fname);
+    goto out;
+  }
+  /* the types, silently (the warnings come in column order below) */
+  for (size_t j = 0; j < jb->ncols; j++) {
+    if (jb->pin != NULL && jb->pin[j] >= 0) {
+      seg_type want = jb->m->schema->types[jb->pin[j]];
+      coltype t = {want, 0, '.', 1};
+      if (want == SEG_INT || want == SEG_NUM) {
+        uint64_t fp = 0, fc = 0;
+        int dp = 0, dc = 0;
+        for (size_t k = 0; k < jb->nch; k++) {
+          const colstat *cs = &jb->ch[k].st[j];
+          fp += cs->pin_fail_p, fc += cs->pin_fail_c;
+          if (cs->pin_fd_p > dp) dp = cs->pin_fd_p;
+          if (cs->pin_fd_c > dc) dc = cs->pin_fd_c;
+        }
+        t = seg_imp_pin_num(jb, want, fp, fc, dp, dc);
+      }
+      st.types[j] = t;
+    } else {
+      st.types[j] = seg_imp_decide(jb, j, 0, NULL);
+    }
+  }
+  if (pass2(&st) != 0) goto out;
+  /* a number too large at its column's scale: the column is text (again) */
+  int redo = 0;
+  for (size_t j = 0; j < jb->ncols; j++) {
+    cstat m = merged(&st, j);
+    if (m.ovf && !st.types[j].pinned) {
+      st.types[j] = (coltype){SEG_TEXT, 0, 0, 0};
+      redo = 1;
+    }
+  }
+  if (redo) {
+    pass2_free(&st);
+    if (pass2(&st) != 0) goto out;
+  }
+  for (size_t j = 0; j < jb->ncols; j++) {
+    cstat m = merged(&st, j);
+    if (jb->pin != NULL && jb->pin[j] >= 0) {
+      if (m.nbad > 0 && seg_imp_pin_report(jb, j, st.types[j].type, m.nbad, m.first, m.ex) != 0) goto out;
+    } else {
+      seg_imp_decide(jb, j, 1, &m.why);
+    }
+  }
+  seg_imp_warn_empty_columns(jb);
+  if (write_file(&st) != 0) goto out;
+  tg->nrows = st.nrows;
+  tg->ncols = jb->ncols;
+  rc = 0;
+out:
+  pass2_free(&st);
+  free(st.types);
+  if (st.fd >= 0) close(st.fd);
+  return rc;
+}
+
+int seg_import_csv_segcol(const char *path, const seg_import_opts *o, const seg_import_more *m, const char *out,
+                          size_t *nrows, size_t *ncols, char *err, size_t errlen) {
+  target tg = {out, 0, 0};
+  if (m != NULL && m->key != NULL) {
+    seg_set_err(err, errlen, "%s: --key needs the table in memory (seg_import_csv2)", path);
+    return -1;
+  }
+  int rc = seg_imp_run_file(path, o, m, CH_STATS, stream_job, &tg, err, errlen);
+  if (rc == 0) *nrows = tg.nrows, *ncols = tg.ncols;
+  return rc;
+}
