@@ -438,20 +438,7 @@ int seg_cmd_run(int argc, char **argv) {
   seg_measures ms = {0};
   seg_tiers tiers = {0};
   if (!inputs || seg_cli_members_check(&mem, inputs) != 0) goto done;
-  /* --measure "sum(total_spend)": a measure named by its own text, after the file's statements */
-  size_t xcap = 1;
-  for (int k = 0; k < adhoc.n; k++) xcap += 3 * strlen(adhoc.v[k]) + 32;
-  if (adhoc.n && !(extra = malloc(xcap))) { fprintf(stderr, "seg: out of memory\n"); goto done; }
-  size_t xn = 0;
-  for (int k = 0; k < adhoc.n; k++) {
-    xn += (size_t)snprintf(extra + xn, xcap - xn, "measure `");
-    for (const char *q = adhoc.v[k]; *q; q++) {
-      if (*q == '\n' || *q == '\r') continue;       /* one line: the name is the text */
-      if (*q == '`') extra[xn++] = '`';
-      extra[xn++] = *q;
-    }
-    xn += (size_t)snprintf(extra + xn, xcap - xn, "` = %s\n", adhoc.v[k]);
-  }
+  if (seg_cli_measure_statements(&adhoc, &extra) != 0) goto done;
   a.extra = extra;
   int32_t today = seg_cli_today(a.today_opt);
   rc = seg_cli_eval_compile(&e, &a, today, 1);   /* lint warnings too, on stderr */

@@ -20,6 +20,7 @@ int seg_cmd_fmt(int argc, char **argv);          /* cli/cmd_fmt.c: seg fmt FILES
 int seg_cmd_sql(int argc, char **argv);          /* cli/cmd_sql.c: seg sql RULES --dialect D */
 int seg_cmd_why(int argc, char **argv);          /* cli/cmd_why.c: seg why RULES DATA --key VALUE */
 int seg_cmd_overlap(int argc, char **argv);      /* cli/cmd_overlap.c: seg overlap RULES DATA */
+int seg_cmd_report(int argc, char **argv);       /* cli/cmd_report.c: seg report RULES DATA -o OUT.html */
 
 /* cli/cmd_compile.c: 1 when path ends in .segc or starts with its magic; a .segc
 ** loaded, verified and bound to data's columns for `seg run` (0, or 2
@@ -57,6 +58,10 @@ typedef struct seg_cli_eval_args {
 } seg_cli_eval_args;
 int seg_cli_eval_parse(int argc, char **argv, const char *cmd, const seg_cli_opt *extra, seg_cli_eval_args *a);
 void seg_cli_eval_args_free(seg_cli_eval_args *a);
+/* --measure EXPR... (run, report) as statements after the rules file's:
+** `measure `EXPR` = EXPR`, a measure named by its own text (on one line).
+** *out malloc'd (NULL when there is none); 0, or -1 after a message. */
+int seg_cli_measure_statements(const seg_cli_list *adhoc, char **out);
 
 /* cli/evtables.c: --table NAME=FILE, the event tables (issue 15). _load
 ** reads each (a .segcol, or a CSV with the default options) and its

@@ -59,6 +59,27 @@ int seg_cli_eval_parse(int argc, char **argv, const char *cmd, const seg_cli_opt
   return 0;
 }
 
+int seg_cli_measure_statements(const seg_cli_list *adhoc, char **out) {
+  *out = NULL;
+  if (!adhoc->n) return 0;
+  size_t xcap = 1;
+  for (int k = 0; k < adhoc->n; k++) xcap += 3 * strlen(adhoc->v[k]) + 32;
+  char *x = malloc(xcap);
+  if (!x) { fprintf(stderr, "seg: out of memory\n"); return -1; }
+  size_t xn = 0;
+  for (int k = 0; k < adhoc->n; k++) {
+    xn += (size_t)snprintf(x + xn, xcap - xn, "measure `");
+    for (const char *q = adhoc->v[k]; *q; q++) {
+      if (*q == '\n' || *q == '\r') continue;       /* one line: the name is the text */
+      if (*q == '`') x[xn++] = '`';
+      x[xn++] = *q;
+    }
+    xn += (size_t)snprintf(x + xn, xcap - xn, "` = %s\n", adhoc->v[k]);
+  }
+  *out = x;
+  return 0;
+}
+
 void seg_cli_eval_args_free(seg_cli_eval_args *a) {
   free(a->segments.v);
   free(a->tables.v);

@@ -61,6 +61,18 @@ static const command COMMANDS[] = {
    "                           CSV options: as for run\n"
    "                           for each pair a, b (file order): customers in both, and their share of the\n"
    "                           smaller segment (0 when it is empty)\n"},
+  {"report", seg_cmd_report,
+   "  seg report  RULES.seg DATA -o REPORT.html [options]   ",
+   "one HTML page: sizes, overlap, missing values",
+   "      -o, --output FILE    the page ('-' = stdout); written whole or not at all (a failed run leaves\n"
+   "                           no file); an existing FILE that is not an HTML page needs --force\n"
+   "      --title TEXT         the page's title (default: \"Segments of RULES on DATA\")\n"
+   "      --measure EXPR       one more measure, as for run (repeatable)\n"
+   "      --force              replace an existing FILE that is not an HTML page\n"
+   "      --today, --segment NAME, --exclude LIST.csv, --table NAME=FILE, and the CSV options: as for run\n"
+   "                           self-contained: inline CSS and SVG, no script, nothing fetched; segment sizes\n"
+   "                           (bars), overlap of each pair (heat map), measures, tiers, split arms, and each\n"
+   "                           column's missing values, every figure also in a table\n"},
   {"why", seg_cmd_why,
    "  seg why     RULES.seg DATA --key VALUE [options]      ",
    "why a customer is in or out of each segment",
