@@ -105,7 +105,7 @@ static const char CSS[] =
   "table{border-collapse:collapse;width:100%;font-size:.95rem}\n"
   "th,td{padding:.25rem .4rem;border-bottom:1px solid var(--line);text-align:left;vertical-align:middle}\n"
   "thead th{font-weight:600;color:var(--muted);font-size:.85rem}\n"
-  "tbody th{font-weight:500;overflow-wrap:anywhere}\n"
+  "tbody th{font-weight:500;overflow-wrap:break-word}\n"
   ".num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}\n"
   ".barcell{width:40%;min-width:5rem}\n"
   "svg.bar{display:block;width:100%;height:.9rem}\n"
@@ -118,7 +118,8 @@ static const char CSS[] =
   ".heat text{font-size:12px;font-family:inherit}.heat .lbl{fill:var(--fg)}\n"
   "details{margin:.6rem 0}summary{cursor:pointer;color:var(--muted)}\n"
   "footer{margin-top:2.5rem;color:var(--muted);font-size:.8rem}\n"
-  "@media (max-width:40rem){body{padding:.6rem;font-size:15px}.barcell{width:30%}th,td{padding:.2rem .25rem}}\n"
+  "@media (max-width:40rem){body{padding:.6rem;font-size:15px}table{font-size:.875rem}.barcell{width:22%;min-width:3rem}"
+  "th,td{padding:.2rem .2rem}.split .barcell{display:none}}\n"
   "@media print{.scroll{overflow:visible}details{display:block}}\n";
 
 static void head(const page *pg) {
