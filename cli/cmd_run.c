@@ -461,8 +461,8 @@ int seg_cmd_run(int argc, char **argv) {
   ** instruction on stderr, as clox's and jq's tracing do. The members are
   ** kept for --members and --exclude (and measures); W0212 needs the pairs' counts. */
   const char *trace_env = getenv("SEG_TRACE");
-  seg_vm_opts vo = {members != NULL || a.exclude != NULL, seg_cli_threads(),
-                    trace || (trace_env && strcmp(trace_env, "1") == 0) ? stderr : NULL, NULL, NULL, NULL};
+  seg_vm_opts vo = {.want_members = members != NULL || a.exclude != NULL, .threads = seg_cli_threads(),
+                    .trace = trace || (trace_env && strcmp(trace_env, "1") == 0) ? stderr : NULL};
   if (e.c.prog.nprios) vo.want_members = 1;          /* the tiers are computed from the members */
   seg_cli_eval_pairs(&e, &vo);
   if (seg_cli_eval_run(&e, &a, &vo) != 0) goto done;

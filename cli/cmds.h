@@ -41,8 +41,8 @@ int seg_cli_segc_explain(const char *path);
 **   _select   shown[s]: the segments of --segment, or all (none given)
 **   _run      reads --exclude (or NULL), runs the VM with vo and removes
 **             the suppressed customers, reporting them on stderr */
-/* The options run and overlap share (--today, --format, --segment,
-** --exclude, the CSV options) and their two positional arguments, parsed
+/* The options run, overlap and report share (--today, --format, --segment,
+** --exclude, --quiet, the CSV options) and their two positional arguments, parsed
 ** with a command's own options `extra` (a table ended by {NULL}, at most
 ** 16) by seg_cli_eval_parse: usage errors exit 2 ("CMD needs a rules file
 ** and a data file"); 0, or 2 when out of memory. segments.v is malloc'd:
@@ -55,6 +55,7 @@ typedef struct seg_cli_eval_args {
   seg_cli_format fmt;
   const char *extra;        /* statements after the rules file's (run --measure), or NULL */
   seg_cli_list tables;      /* --table NAME=FILE */
+  int quiet;                /* --quiet: no progress bar */
 } seg_cli_eval_args;
 int seg_cli_eval_parse(int argc, char **argv, const char *cmd, const seg_cli_opt *extra, seg_cli_eval_args *a);
 void seg_cli_eval_args_free(seg_cli_eval_args *a);

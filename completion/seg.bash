@@ -16,11 +16,11 @@ _seg_options() {
     local csv_schema="--schema --lenient --allow-extra"
     case $1 in
         check)   echo "--schema --data --table --today --format --strict --require-guard" ;;
-        run)     echo "--today --format --members --members-dir --columns --members-format --key --table --segment --measure --exclude --min-size --trace $csv_read $csv_schema" ;;
-        overlap) echo "--today --format --segment --exclude --table $csv_read $csv_schema" ;;
-        report)  echo "-o --output --title --measure --force --today --segment --exclude --table $csv_read $csv_schema" ;;
+        run)     echo "--today --format --members --members-dir --columns --members-format --key --table --segment --measure --exclude --min-size --trace -q --quiet $csv_read $csv_schema" ;;
+        overlap) echo "--today --format --segment --exclude --table -q --quiet $csv_read $csv_schema" ;;
+        report)  echo "-o --output --title --measure --force --today --segment --exclude --table -q --quiet $csv_read $csv_schema" ;;
         why)     echo "--key --key-column --segment --today --format --exclude --table $csv_read $csv_schema" ;;
-        import)  echo "-o --output --delimiter --key --force --threads --erase $csv_read $csv_schema" ;;
+        import)  echo "-o --output --delimiter --key --force --threads --erase -q --quiet $csv_read $csv_schema" ;;
         schema)  echo "--table $csv_read" ;;
         explain) echo "--schema --data --table --today" ;;
         compile) echo "-o --output --schema --data --table --today --force" ;;

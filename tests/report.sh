@@ -271,6 +271,61 @@ seg_exec "$D" report plain.seg crm.csv -o - --today $TODAY --title 'T <&> "x"'
 [ "$T_RC" -eq 0 ] && grep -q '<title>T &lt;&amp;&gt; &quot;x&quot;</title>' "$T_OUT" && t_ok "$G/-o -: the page on stdout, --title escaped" \
     || t_fail "$G/-o -: the page on stdout" "rc=$T_RC"
 
+# ---- progress on stderr: a bar on a terminal only, cleared, silenced by --quiet
+# (a pty from util-linux's script; SEG_PROGRESS_AFTER=0 draws from the start,
+# where a user's small file would show none)
+"$T_ROOT/$(dirname "${SEG#$T_ROOT/}")/gencustomers" --rows 100000 --seed 7 -o "$D/big.csv" 2>/dev/null ||
+    "$(dirname "$SEG")/gencustomers" --rows 100000 --seed 7 -o "$D/big.csv"
+# on_pty NAME ARGS... -- seg ARGS with stdout and stderr on a pty, what it wrote in $D/NAME.tty
+on_pty() {
+    local name=$1; shift
+    local cmd q
+    cmd=$(printf '%q ' "$SEG" "$@")
+    (cd "$D" && SEG_PROGRESS_AFTER=0 timeout -k 5 "$SEG_TIMEOUT" script -qec "$cmd" /dev/null) > "$D/$name.tty" 2>&1
+}
+if ! command -v script > /dev/null; then
+    printf '# %s: not run: no script(1) (util-linux) to give seg a terminal\n' "$G/progress"
+else
+    t0=$(date +%s.%N)
+    on_pty import import big.csv -o big.segcol
+    t1=$(date +%s.%N)
+    draws=$(grep -o $'\r''importing big.csv' "$D/import.tty" | wc -l)
+    grep -q $'\r''importing big.csv  \[=*>* *\] *[0-9]*%  [0-9 ]* rows  [0-9.]* MB/s' "$D/import.tty" \
+        && grep -q $'\r\e\[Kseg: imported 100000 rows, 13 columns into big.segcol' "$D/import.tty" \
+        && t_ok "$G/progress: import on a terminal draws a bar (rows, MB/s), cleared before its last line" \
+        || t_fail "$G/progress: import on a terminal draws a bar" "$(cat -v "$D/import.tty" | head -c 600)"
+    # at most ten draws a second (and one more: the first)
+    python3 -c "import sys; n, a, b = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]); sys.exit(0 if 1 <= n <= 1 + 10 * (b - a) + 1 else 1)" \
+        "$draws" "$t0" "$t1" && t_ok "$G/progress: redrawn at most ten times a second ($draws draws)" \
+        || t_fail "$G/progress: redrawn at most ten times a second" "$draws draws in $(echo "$t1 - $t0" | bc 2>/dev/null) s"
+    on_pty import_q import big.csv -o big.segcol --quiet
+    [ -s "$D/big.segcol" ] && ! grep -q 'importing\|imported\|rows' "$D/import_q.tty" \
+        && t_ok "$G/progress: import --quiet: no bar, no summary line" \
+        || t_fail "$G/progress: import --quiet: no bar, no summary line" "$(cat -v "$D/import_q.tty" | head -c 400)"
+    on_pty run run plain.seg big.segcol --today $TODAY --format csv --min-size 0
+    seg_exec "$D" run plain.seg big.segcol --today $TODAY --format csv --min-size 0
+    tr -d '\r' < "$D/run.tty" | sed 's/^.*\x1b\[K//' > "$D/run.clean"
+    grep -q $'\r''evaluating plain.seg  \[=*>* *\] *[0-9]*%  [0-9 ]* rows' "$D/run.tty" \
+        && diff -q <(grep -v '^$' "$D/run.clean") "$T_OUT" > /dev/null \
+        && t_ok "$G/progress: run on a terminal draws a bar, and the output is run's" \
+        || t_fail "$G/progress: run on a terminal draws a bar" "$(cat -v "$D/run.tty" | head -c 600)"
+    on_pty run_q run plain.seg big.csv --today $TODAY --format csv -q
+    ! grep -q 'evaluating\|reading' "$D/run_q.tty" && grep -q '^segment,customers' "$D/run_q.tty" \
+        && t_ok "$G/progress: run -q: no bar" || t_fail "$G/progress: run -q: no bar" "$(cat -v "$D/run_q.tty" | head -c 400)"
+    on_pty report_t report plain.seg big.csv --today $TODAY -o big.html
+    grep -q $'\r''reading big.csv' "$D/report_t.tty" && grep -q $'\r''evaluating plain.seg' "$D/report_t.tty" \
+        && t_ok "$G/progress: report reading a CSV: a bar for the reading and one for the rules" \
+        || t_fail "$G/progress: report: bars" "$(cat -v "$D/report_t.tty" | head -c 400)"
+fi
+# not a terminal: nothing but what seg said before the bar existed
+(cd "$D" && SEG_PROGRESS_AFTER=0 "$SEG" import big.csv -o big2.segcol) > "$D/nt.out" 2> "$D/nt.err"
+[ "$(cat "$D/nt.err")" = "seg: imported 100000 rows, 13 columns into big2.segcol" ] && [ ! -s "$D/nt.out" ] \
+    && t_ok "$G/progress: stderr not a terminal: import says only its summary" \
+    || t_fail "$G/progress: stderr not a terminal: import says only its summary" "$(cat -v "$D/nt.err" | head -5)"
+(cd "$D" && SEG_PROGRESS_AFTER=0 "$SEG" run plain.seg big.csv --today $TODAY --min-size 0) > "$D/nt.out" 2> "$D/nt.err"
+[ ! -s "$D/nt.err" ] && grep -q '^swedes ' "$D/nt.out" && t_ok "$G/progress: stderr not a terminal: run writes nothing on it" \
+    || t_fail "$G/progress: stderr not a terminal: run writes nothing on it" "$(cat -v "$D/nt.err" | head -5)"
+
 # ---- rendered by Chromium
 CHROME=${CHROMIUM:-$(command -v chromium || command -v chromium-browser || true)}
 if [ -z "$CHROME" ]; then
