@@ -544,8 +544,8 @@ int seg_cmd_report(int argc, char **argv) {
   rc = SEG_EXIT_USAGE;
   size_t ndata = e.t.ncols;                      /* the run adds the event aggregates after them */
   if (seg_cli_eval_select(&e, &a) != 0) goto done;
-  seg_vm_opts vo = {.threads = seg_cli_threads()};
-  if (e.c.prog.nprios) vo.want_members = 1;     /* the tiers are computed from the members */
+  /* the members when --exclude takes customers out of them, or the tiers are computed from them */
+  seg_vm_opts vo = {.want_members = a.exclude || e.c.prog.nprios, .threads = seg_cli_threads()};
   seg_cli_eval_pairs(&e, &vo);                   /* the pairs batch by batch, or the members */
   if (seg_cli_eval_run(&e, &a, &vo) != 0) goto done;
   char err[512];

@@ -158,7 +158,9 @@ segment big = total_spend >= 3000 and last_purchase is not missing
 segment nobody = age > 200
 RULES
 report_case plain plain.seg crm.csv --segment swedes --segment big --segment nobody
-printf 'customer_id\n100001\n100005\n100007\n' > "$D/sup.csv"
+# suppressed: members of every segment (and customers of none)
+seg_exec "$D" run plain.seg crm.csv --members - --today $TODAY
+{ echo customer_id; awk -F, 'NR > 1 && n[$1]++ < 40 { print $2 }' "$T_OUT"; echo 100001; } > "$D/sup.csv"
 report_case excluded plain.seg crm.csv --exclude sup.csv
 # a .segcol as DATA: the same page as from the CSV (but the file names)
 seg_exec "$D" import crm.csv -o crm.segcol
