@@ -11,8 +11,8 @@
 **
 ** The evaluation is seg run's (cli/evaluate.c: the same options, compile,
 ** VM run, --exclude), with the pairs counted batch by batch as run counts
-** them for W0212 (or ANDed from the members when measures or tiers keep
-** them): a report costs about one run. The page is written to a temporary
+** them for W0212 (or ANDed from the members when --exclude, measures or
+** tiers keep them): a report costs about one run. The page is written to a temporary
 ** file and renamed over OUT when complete (seg_cli_atomic_open): a failed
 ** run leaves no file; OUT may not be an input, and an existing OUT that is
 ** not an HTML page is replaced only with --force.
@@ -436,8 +436,7 @@ static void tiers(const page *pg) {
       if (i == pr->n && !pr->else_name) continue;
       uint64_t c = i <= pr->n ? seg_tiers_count(pg->tiers, p, k, i) : pg->tiers->none[k];
       if (i == pr->n + 1 && pr->else_name && c == 0) continue;
-      const char *label = i < pr->n ? p->segs[p->tiers[pr->first + i].seg].name
-                          : i == pr->n ? pr->else_name : "(in no tier)";
+      const char *label = i <= pr->n ? seg_cli_tier_label(p, k, i) : "(in no tier)";
       share_row(f, "data-tier", label, "tier", c, pct(c, rows), 1, NULL);
     }
     fputs("</tbody>\n</table></div>\n", f);
@@ -460,7 +459,7 @@ static void splits(const page *pg) {
             "<p class=\"note\">Each arm's customers against the share it declares, and the sample-ratio test "
             "(a mismatch: p &lt; 0.001).</p>\n", f);
     seg_split_stat st = seg_split_stats(p, res, k);
-    const char *key = sp->key >= 0 && (uint32_t)sp->key < p->ncols ? p->colnames[sp->key] : "?";
+    const char *key = seg_cli_split_key(p, sp);
     fputs("<h3>split ", f);
     esc(f, sp->name);
     fputs("</h3>\n<p class=\"note\">", f);
@@ -475,9 +474,7 @@ static void splits(const page *pg) {
           "Observed</span></th><th scope=\"col\" class=\"num\">Customers</th><th scope=\"col\" class=\"num\">"
           "Observed</th><th scope=\"col\" class=\"num\">Declared</th></tr></thead>\n<tbody>\n", f);
     for (uint32_t a = 0; a < sp->narms; a++) {
-      const char *n = p->segs[sp->first + a].name;
-      size_t l = strlen(sp->name);
-      if (strncmp(n, sp->name, l) == 0 && n[l] == '.') n += l + 1;
+      const char *n = seg_cli_arm_name(p, sp, a);
       uint64_t c = res->counts[sp->first + a];
       char decl[64];
       snprintf(decl, sizeof decl, "<td class=\"num\">%.2f%%</td>", sp->buckets[a] / 100.0);

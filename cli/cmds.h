@@ -140,6 +140,13 @@ void seg_cli_footer(FILE *f, size_t nrows, const uint64_t *guard_left, const seg
 ** one's members (needs seg_cli_eval_pairs's counts, or the members). */
 void seg_cli_size_warnings(const seg_cli_eval *e, const char *rules, uint64_t min_size);
 
+/* The names run's reports give (cmd_run.c; report's too): priority k's
+** tier i (i == n: the else tier), split sp's arm a without the split's
+** name ("test" of "q4.test"), and the key column sp is split by. */
+const char *seg_cli_tier_label(const seg_program *p, uint32_t k, uint32_t i);
+const char *seg_cli_arm_name(const seg_program *p, const seg_split *sp, uint32_t a);
+const char *seg_cli_split_key(const seg_program *p, const seg_split *sp);
+
 /* W0221: the tiers of p's priorities that hold no customer of the data
 ** (t computed over res, nrows rows), added to *d (cmd_run.c; seg run and
 ** seg check --data). */

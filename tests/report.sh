@@ -276,8 +276,7 @@ seg_exec "$D" report plain.seg crm.csv -o - --today $TODAY --title 'T <&> "x"'
 # ---- progress on stderr: a bar on a terminal only, cleared, silenced by --quiet
 # (a pty from util-linux's script; SEG_PROGRESS_AFTER=0 draws from the start,
 # where a user's small file would show none)
-"$T_ROOT/$(dirname "${SEG#$T_ROOT/}")/gencustomers" --rows 100000 --seed 7 -o "$D/big.csv" 2>/dev/null ||
-    "$(dirname "$SEG")/gencustomers" --rows 100000 --seed 7 -o "$D/big.csv"
+"$(dirname "$SEG")/gencustomers" --rows 100000 --seed 7 -o "$D/big.csv"
 # on_pty NAME ARGS... -- seg ARGS with stdout and stderr on a pty, what it wrote in $D/NAME.tty
 on_pty() {
     local name=$1; shift
