@@ -109,6 +109,21 @@ seg_cli_format seg_cli_report_format(const char *format);
 /* All of them, for the commands that read DATA as seg run does (run, why). */
 #define SEG_CLI_CSV_OPTIONS(o) SEG_CLI_CSV_READ_OPTS(o), SEG_CLI_CSV_SCHEMA_OPTS(o)
 
+/* ---- cli/progress.c ------------------------------------------------------ */
+
+/* The progress bar of import and run over large files, on stderr: only on
+** a terminal and without --quiet (seg_cli_progress_quiet; seg_cli_quiet
+** tells it, for the other chatter). _begin starts a bar "WHAT PATH" that
+** counts bytes of total (by_bytes: the import; total 0: the import says)
+** or rows of total; _bytes is a seg_import_more progress function, _rows a
+** seg_vm_opts one (ctx unused; any thread); _end clears the line. */
+void seg_cli_progress_quiet(int quiet);
+int seg_cli_quiet(void);
+void seg_cli_progress_begin(const char *what, const char *path, int by_bytes, uint64_t total);
+void seg_cli_progress_bytes(void *ctx, uint64_t bytes, uint64_t records, uint64_t total);
+void seg_cli_progress_rows(void *ctx, uint64_t rows);
+void seg_cli_progress_end(void);
+
 /* ---- cli/io.c ------------------------------------------------------------ */
 
 /* Reads a whole file ("-" = stdin) into a malloc'd buffer;

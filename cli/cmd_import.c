@@ -105,7 +105,7 @@ static int write_segcol(maker *mk, const char *out, char *err, size_t errlen) {
 int seg_cmd_import(int argc, char **argv) {
   seg_cli_csv csv = {0};
   const char *output = NULL, *delimiter = NULL, *key = NULL, *erase = NULL, *pos[1];
-  int force = 0, npos;
+  int force = 0, quiet = 0, npos;
   const seg_cli_opt options[] = {
     {"--output", "-o", SEG_OPT_VALUE, &output},
     {"--delimiter", NULL, SEG_OPT_VALUE, &delimiter},
@@ -115,6 +115,7 @@ int seg_cmd_import(int argc, char **argv) {
     SEG_CLI_CSV_SCHEMA_OPTS(csv),
     {"--force", NULL, SEG_OPT_FLAG, &force},
     {"--erase", NULL, SEG_OPT_VALUE, &erase},
+    {"--quiet", "-q", SEG_OPT_FLAG, &quiet},
     {NULL, NULL, 0, NULL}};
   const seg_cli_spec spec = {options, 1, 0, "unknown option '%s' for this command", seg_cli_usage};
   seg_cli_parse(&spec, argc, argv, pos, &npos);
@@ -136,6 +137,8 @@ int seg_cmd_import(int argc, char **argv) {
   seg_schema pinned = {0};
   seg_import_more m = seg_cli_csv_more(&csv, &pinned);
   m.key = key;
+  m.progress = seg_cli_progress_bytes;          /* a bar on a terminal, unless --quiet */
+  seg_cli_progress_quiet(quiet);
   seg_table t = {0};
   char err[1024];
   int rc = 0;
@@ -147,17 +150,23 @@ int seg_cmd_import(int argc, char **argv) {
   const char *inmem = getenv("SEG_IMPORT_INMEM");
   maker mk = {NULL, pos[0], &io, &m, 0, 0};
   if (!key && !erase && !(inmem && *inmem && strcmp(inmem, "0") != 0)) {
-    if (write_segcol(&mk, output, err, sizeof err) != 0) {
+    seg_cli_progress_begin("importing", pos[0], 1, 0);     /* (both passes over the file) */
+    int wrc = write_segcol(&mk, output, err, sizeof err);
+    seg_cli_progress_end();
+    if (wrc != 0) {
       fprintf(stderr, "seg: %s\n", err);
       rc = SEG_EXIT_USAGE;
-    } else {
+    } else if (!quiet) {
       fprintf(stderr, "seg: imported %zu rows, %zu columns into %s\n", mk.nrows, mk.ncols, output);
     }
     seg_schema_free(&pinned);
     return rc;
   }
   mk.t = &t;
-  if (seg_import_csv2(pos[0], &io, &m, &t, err, sizeof err) != 0) {
+  seg_cli_progress_begin("importing", pos[0], 1, 0);
+  int irc = seg_import_csv2(pos[0], &io, &m, &t, err, sizeof err);
+  seg_cli_progress_end();
+  if (irc != 0) {
     fprintf(stderr, "seg: %s\n", err);
     rc = SEG_EXIT_USAGE;
   } else if (erase && seg_cli_exclude(erase, &t, &ex) != 0) {
@@ -168,6 +177,8 @@ int seg_cmd_import(int argc, char **argv) {
   } else if (write_segcol(&mk, output, err, sizeof err) != 0) {
     fprintf(stderr, "seg: %s\n", err);
     rc = SEG_EXIT_USAGE;
+  } else if (quiet) {
+    /* the rows and columns imported go unsaid */
   } else if (erase) {
     /* the right to be forgotten: the rows are not in the file at all */
     fprintf(stderr, "seg: imported %zu rows, %zu columns into %s; %lld erased (%s on %s", t.nrows, t.ncols, output,

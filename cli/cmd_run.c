@@ -36,8 +36,7 @@ typedef struct report {
   const seg_tiers *tiers;       /* the priorities' tiers (nprios 0: none) */
 } report;
 
-/* The name of priority k's tier i (i == n: the else tier). */
-static const char *tier_label(const seg_program *p, uint32_t k, uint32_t i) {
+const char *seg_cli_tier_label(const seg_program *p, uint32_t k, uint32_t i) {
   const seg_priority *pr = &p->prios[k];
   return i == pr->n ? pr->else_name : p->segs[p->tiers[pr->first + i].seg].name;
 }
@@ -118,7 +117,7 @@ static void report_json(FILE *rep, const report *r) {
         if (i == pr->n && !pr->else_name) break;
         uint64_t c = seg_tiers_count(r->tiers, p, k, i);
         fprintf(rep, "%s{\"tier\": ", i ? ", " : "");
-        seg_cli_json_string(rep, tier_label(p, k, i));
+        seg_cli_json_string(rep, seg_cli_tier_label(p, k, i));
         fprintf(rep, ", \"else\": %s, \"customers\": %llu, \"share\": %.6f}", i == pr->n ? "true" : "false",
                 (unsigned long long)c, c / rows);
       }
@@ -140,7 +139,7 @@ static void report_tiers_table(FILE *rep, const report *r) {
     int w = 12;
     for (uint32_t i = 0; i <= pr->n; i++) {
       if (i == pr->n && !pr->else_name) break;
-      int l = seg_cli_width(tier_label(p, k, i)) + 2;
+      int l = seg_cli_width(seg_cli_tier_label(p, k, i)) + 2;
       if (l > w) w = l;
     }
     char head[300];
@@ -152,7 +151,7 @@ static void report_tiers_table(FILE *rep, const report *r) {
       uint64_t c = i <= pr->n ? seg_tiers_count(r->tiers, p, k, i) : r->tiers->none[k];
       if (i == pr->n + 1 && pr->else_name && c == 0) continue;
       char label[300], num[40];
-      snprintf(label, sizeof label, "  %s", i <= pr->n ? tier_label(p, k, i) : "(in no tier)");
+      snprintf(label, sizeof label, "  %s", i <= pr->n ? seg_cli_tier_label(p, k, i) : "(in no tier)");
       seg_cli_group_digits(c, num, sizeof num);
       fprintf(rep, "%-*s  %12s  %6.1f%%\n", seg_cli_pad(label, w), label, num, 100.0 * c / rows);
     }
@@ -166,14 +165,13 @@ static int split_shown(const report *r, uint32_t k) {
   return 0;
 }
 
-/* The arm's own name: "test" of "q4.test". */
-static const char *arm_name(const seg_program *p, const seg_split *sp, uint32_t a) {
+const char *seg_cli_arm_name(const seg_program *p, const seg_split *sp, uint32_t a) {
   const char *n = p->segs[sp->first + a].name;
   size_t l = strlen(sp->name);
   return strncmp(n, sp->name, l) == 0 && n[l] == '.' ? n + l + 1 : n;
 }
 
-static const char *key_name(const seg_program *p, const seg_split *sp) {
+const char *seg_cli_split_key(const seg_program *p, const seg_split *sp) {
   return sp->key >= 0 && (uint32_t)sp->key < p->ncols ? p->colnames[sp->key] : "?";
 }
 
@@ -187,7 +185,7 @@ static void report_splits_json(FILE *rep, const report *r) {
     fprintf(rep, "%s\n  {\"split\": ", first ? "" : ",");
     seg_cli_json_string(rep, sp->name);
     fputs(", \"key\": ", rep);
-    seg_cli_json_string(rep, key_name(r->prog, sp));
+    seg_cli_json_string(rep, seg_cli_split_key(r->prog, sp));
     fputs(", \"salt\": ", rep);
     seg_cli_json_string(rep, sp->salt);
     fputs(", \"population\": ", rep);
@@ -198,7 +196,7 @@ static void report_splits_json(FILE *rep, const report *r) {
     for (uint32_t a = 0; a < sp->narms; a++) {
       uint64_t c = r->res->counts[sp->first + a];
       fputs(a ? ", {\"arm\": " : "{\"arm\": ", rep);
-      seg_cli_json_string(rep, arm_name(r->prog, sp, a));
+      seg_cli_json_string(rep, seg_cli_arm_name(r->prog, sp, a));
       fputs(", \"segment\": ", rep);
       seg_cli_json_string(rep, r->prog->segs[sp->first + a].name);
       fprintf(rep, ", \"customers\": %llu, \"observed\": %.6f, \"declared\": %.4f}", (unsigned long long)c,
@@ -220,23 +218,23 @@ static void report_splits_table(FILE *rep, const report *r) {
     seg_split_stat st = seg_split_stats(r->prog, r->res, k);
     char num[40];
     fprintf(rep, "\nsplit %s: %s by %s, salt \"%s\"\n", sp->name,
-            sp->base >= 0 ? r->prog->segs[sp->base].name : "everyone", key_name(r->prog, sp), sp->salt);
+            sp->base >= 0 ? r->prog->segs[sp->base].name : "everyone", seg_cli_split_key(r->prog, sp), sp->salt);
     int w = 3;
     for (uint32_t a = 0; a < sp->narms; a++) {
-      int l = seg_cli_width(arm_name(r->prog, sp, a));
+      int l = seg_cli_width(seg_cli_arm_name(r->prog, sp, a));
       if (l > w) w = l;
     }
     fprintf(rep, "  %-*s  %12s  %8s  %8s\n", w, "arm", "customers", "observed", "declared");
     for (uint32_t a = 0; a < sp->narms; a++) {
       uint64_t c = r->res->counts[sp->first + a];
       seg_cli_group_digits(c, num, sizeof num);
-      const char *an = arm_name(r->prog, sp, a);
+      const char *an = seg_cli_arm_name(r->prog, sp, a);
       fprintf(rep, "  %-*s  %12s  %7.2f%%  %7.2f%%\n", seg_cli_pad(an, w), an, num,
               st.in_arms ? 100.0 * (double)c / (double)st.in_arms : 0.0, sp->buckets[a] / 100.0);
     }
     if (st.no_key) {
       seg_cli_group_digits(st.no_key, num, sizeof num);
-      fprintf(rep, "  %s customer%s with no %s: in no arm\n", num, st.no_key == 1 ? "" : "s", key_name(r->prog, sp));
+      fprintf(rep, "  %s customer%s with no %s: in no arm\n", num, st.no_key == 1 ? "" : "s", seg_cli_split_key(r->prog, sp));
     }
     fprintf(rep, "  sample ratio: chi-square %.2f, %u degree%s of freedom, p = %.4g%s\n", st.chisq, st.dof,
             st.dof == 1 ? "" : "s", st.p, st.p < 0.001 ? "  MISMATCH (W0230)" : "");
@@ -256,11 +254,11 @@ static void warn_sample_ratio(const char *path, const report *r) {
     size_t w = 0;
     for (uint32_t a = 0; a < sp->narms && w < sizeof detail - 80; a++)
       w += (size_t)snprintf(detail + w, sizeof detail - w, "%s%s %.2f%% (declared %.2f%%)", a ? ", " : "",
-                            arm_name(r->prog, sp, a),
+                            seg_cli_arm_name(r->prog, sp, a),
                             100.0 * (double)r->res->counts[sp->first + a] / (double)st.in_arms, sp->buckets[a] / 100.0);
     seg_diag_add(&d, SEG_SEV_WARNING, "W0230", sp->loc,
                  "split '%s' does not match its shares: %s; chi-square %.2f, p = %.3g: check that %s is unique per "
-                 "customer [W0230]", sp->name, detail, st.chisq, st.p, key_name(r->prog, sp));
+                 "customer [W0230]", sp->name, detail, st.chisq, st.p, seg_cli_split_key(r->prog, sp));
   }
   if (d.n) {
     size_t len = 0;
@@ -438,20 +436,7 @@ int seg_cmd_run(int argc, char **argv) {
   seg_measures ms = {0};
   seg_tiers tiers = {0};
   if (!inputs || seg_cli_members_check(&mem, inputs) != 0) goto done;
-  /* --measure "sum(total_spend)": a measure named by its own text, after the file's statements */
-  size_t xcap = 1;
-  for (int k = 0; k < adhoc.n; k++) xcap += 3 * strlen(adhoc.v[k]) + 32;
-  if (adhoc.n && !(extra = malloc(xcap))) { fprintf(stderr, "seg: out of memory\n"); goto done; }
-  size_t xn = 0;
-  for (int k = 0; k < adhoc.n; k++) {
-    xn += (size_t)snprintf(extra + xn, xcap - xn, "measure `");
-    for (const char *q = adhoc.v[k]; *q; q++) {
-      if (*q == '\n' || *q == '\r') continue;       /* one line: the name is the text */
-      if (*q == '`') extra[xn++] = '`';
-      extra[xn++] = *q;
-    }
-    xn += (size_t)snprintf(extra + xn, xcap - xn, "` = %s\n", adhoc.v[k]);
-  }
+  if (seg_cli_measure_statements(&adhoc, &extra) != 0) goto done;
   a.extra = extra;
   int32_t today = seg_cli_today(a.today_opt);
   rc = seg_cli_eval_compile(&e, &a, today, 1);   /* lint warnings too, on stderr */
@@ -474,8 +459,8 @@ int seg_cmd_run(int argc, char **argv) {
   ** instruction on stderr, as clox's and jq's tracing do. The members are
   ** kept for --members and --exclude (and measures); W0212 needs the pairs' counts. */
   const char *trace_env = getenv("SEG_TRACE");
-  seg_vm_opts vo = {members != NULL || a.exclude != NULL, seg_cli_threads(),
-                    trace || (trace_env && strcmp(trace_env, "1") == 0) ? stderr : NULL, NULL, NULL, NULL};
+  seg_vm_opts vo = {.want_members = members != NULL || a.exclude != NULL, .threads = seg_cli_threads(),
+                    .trace = trace || (trace_env && strcmp(trace_env, "1") == 0) ? stderr : NULL};
   if (e.c.prog.nprios) vo.want_members = 1;          /* the tiers are computed from the members */
   seg_cli_eval_pairs(&e, &vo);
   if (seg_cli_eval_run(&e, &a, &vo) != 0) goto done;

@@ -20,6 +20,7 @@ int seg_cmd_fmt(int argc, char **argv);          /* cli/cmd_fmt.c: seg fmt FILES
 int seg_cmd_sql(int argc, char **argv);          /* cli/cmd_sql.c: seg sql RULES --dialect D */
 int seg_cmd_why(int argc, char **argv);          /* cli/cmd_why.c: seg why RULES DATA --key VALUE */
 int seg_cmd_overlap(int argc, char **argv);      /* cli/cmd_overlap.c: seg overlap RULES DATA */
+int seg_cmd_report(int argc, char **argv);       /* cli/cmd_report.c: seg report RULES DATA -o OUT.html */
 
 /* cli/cmd_compile.c: 1 when path ends in .segc or starts with its magic; a .segc
 ** loaded, verified and bound to data's columns for `seg run` (0, or 2
@@ -40,8 +41,8 @@ int seg_cli_segc_explain(const char *path);
 **   _select   shown[s]: the segments of --segment, or all (none given)
 **   _run      reads --exclude (or NULL), runs the VM with vo and removes
 **             the suppressed customers, reporting them on stderr */
-/* The options run and overlap share (--today, --format, --segment,
-** --exclude, the CSV options) and their two positional arguments, parsed
+/* The options run, overlap and report share (--today, --format, --segment,
+** --exclude, --quiet, the CSV options) and their two positional arguments, parsed
 ** with a command's own options `extra` (a table ended by {NULL}, at most
 ** 16) by seg_cli_eval_parse: usage errors exit 2 ("CMD needs a rules file
 ** and a data file"); 0, or 2 when out of memory. segments.v is malloc'd:
@@ -54,9 +55,14 @@ typedef struct seg_cli_eval_args {
   seg_cli_format fmt;
   const char *extra;        /* statements after the rules file's (run --measure), or NULL */
   seg_cli_list tables;      /* --table NAME=FILE */
+  int quiet;                /* --quiet: no progress bar */
 } seg_cli_eval_args;
 int seg_cli_eval_parse(int argc, char **argv, const char *cmd, const seg_cli_opt *extra, seg_cli_eval_args *a);
 void seg_cli_eval_args_free(seg_cli_eval_args *a);
+/* --measure EXPR... (run, report) as statements after the rules file's:
+** `measure `EXPR` = EXPR`, a measure named by its own text (on one line).
+** *out malloc'd (NULL when there is none); 0, or -1 after a message. */
+int seg_cli_measure_statements(const seg_cli_list *adhoc, char **out);
 
 /* cli/evtables.c: --table NAME=FILE, the event tables (issue 15). _load
 ** reads each (a .segcol, or a CSV with the default options) and its
@@ -133,6 +139,13 @@ void seg_cli_footer(FILE *f, size_t nrows, const uint64_t *guard_left, const seg
 ** least max(min_size, 1) members that share 90% or more of the smaller
 ** one's members (needs seg_cli_eval_pairs's counts, or the members). */
 void seg_cli_size_warnings(const seg_cli_eval *e, const char *rules, uint64_t min_size);
+
+/* The names run's reports give (cmd_run.c; report's too): priority k's
+** tier i (i == n: the else tier), split sp's arm a without the split's
+** name ("test" of "q4.test"), and the key column sp is split by. */
+const char *seg_cli_tier_label(const seg_program *p, uint32_t k, uint32_t i);
+const char *seg_cli_arm_name(const seg_program *p, const seg_split *sp, uint32_t a);
+const char *seg_cli_split_key(const seg_program *p, const seg_split *sp);
 
 /* W0221: the tiers of p's priorities that hold no customer of the data
 ** (t computed over res, nrows rows), added to *d (cmd_run.c; seg run and

@@ -26,6 +26,7 @@ int seg_cli_eval_parse(int argc, char **argv, const char *cmd, const seg_cli_opt
     {"--segment", NULL, SEG_OPT_LIST, &a->segments},
     {"--table", NULL, SEG_OPT_LIST, &a->tables},
     {"--exclude", NULL, SEG_OPT_VALUE, &a->exclude},
+    {"--quiet", "-q", SEG_OPT_FLAG, &a->quiet},
     SEG_CLI_CSV_READ_OPTS(a->csv),
     SEG_CLI_CSV_SCHEMA_OPTS(a->csv)};
   enum { NCOMMON = sizeof common / sizeof *common, NEXTRA = 16 };
@@ -56,6 +57,28 @@ int seg_cli_eval_parse(int argc, char **argv, const char *cmd, const seg_cli_opt
   a->rules = pos[0];
   a->data = pos[1];
   a->fmt = seg_cli_report_format(a->format);
+  seg_cli_progress_quiet(a->quiet);
+  return 0;
+}
+
+int seg_cli_measure_statements(const seg_cli_list *adhoc, char **out) {
+  *out = NULL;
+  if (!adhoc->n) return 0;
+  size_t xcap = 1;
+  for (int k = 0; k < adhoc->n; k++) xcap += 3 * strlen(adhoc->v[k]) + 32;
+  char *x = malloc(xcap);
+  if (!x) { fprintf(stderr, "seg: out of memory\n"); return -1; }
+  size_t xn = 0;
+  for (int k = 0; k < adhoc->n; k++) {
+    xn += (size_t)snprintf(x + xn, xcap - xn, "measure `");
+    for (const char *q = adhoc->v[k]; *q; q++) {
+      if (*q == '\n' || *q == '\r') continue;       /* one line: the name is the text */
+      if (*q == '`') x[xn++] = '`';
+      x[xn++] = *q;
+    }
+    xn += (size_t)snprintf(x + xn, xcap - xn, "` = %s\n", adhoc->v[k]);
+  }
+  *out = x;
   return 0;
 }
 
@@ -83,7 +106,11 @@ void seg_cli_eval_free(seg_cli_eval *e) {
 int seg_cli_eval_compile(seg_cli_eval *e, const seg_cli_eval_args *a, int32_t today, int lint) {
   const char *rules = a->rules, *data = a->data;
   seg_import_more m = seg_cli_csv_more(&a->csv, &e->pinned);
-  if (seg_cli_load_table(data, a->csv.skip_bad || a->csv.max_bad, &m, &e->t) != 0) return SEG_EXIT_USAGE;
+  m.progress = seg_cli_progress_bytes;          /* a bar while a large CSV is read (on a terminal) */
+  seg_cli_progress_begin("reading", data, 1, 0);
+  int lrc = seg_cli_load_table(data, a->csv.skip_bad || a->csv.max_bad, &m, &e->t);
+  seg_cli_progress_end();
+  if (lrc != 0) return SEG_EXIT_USAGE;
   /* the columns, and which have missing values, so run's lint warnings
   ** speak only of missing values that exist (as check --data does) */
   if (seg_cli_data_view(&e->t, &e->dv) != 0) return SEG_EXIT_USAGE;
@@ -113,7 +140,12 @@ int seg_cli_eval_run(seg_cli_eval *e, const seg_cli_eval_args *a, const seg_vm_o
   if (seg_cli_fit_empty(&e->t, &e->c.prog, data) != 0) return SEG_EXIT_USAGE;
   int rc = seg_cli_evtables_fill(&e->ev, &e->c.prog, &e->t, data, vo->threads, 1);
   if (rc) return rc;
-  if (seg_vm_run_opts(&e->c.prog, &e->t, vo, &e->res, err, sizeof err) != 0) {
+  seg_vm_opts o = *vo;
+  o.progress = seg_cli_progress_rows;                 /* a bar over many rows (on a terminal) */
+  seg_cli_progress_begin("evaluating", a->rules, 0, e->t.nrows);
+  rc = seg_vm_run_opts(&e->c.prog, &e->t, &o, &e->res, err, sizeof err);
+  seg_cli_progress_end();
+  if (rc != 0) {
     fprintf(stderr, "seg: %s: %s\n", data, err);       /* a damaged column of the data */
     return SEG_EXIT_USAGE;
   }

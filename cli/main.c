@@ -52,15 +52,29 @@ static const command COMMANDS[] = {
    "                           two segments sharing 90% or more of the smaller one's members: W0212\n"
    "      --trace              print each instruction of the first batch with its selection size\n"
    "                           (stderr; also SEG_TRACE=1)\n"
+   "      -q, --quiet          no progress bar (drawn on stderr only when it is a terminal: rows, MB/s, ETA)\n"
    "      --skip-bad-rows, --max-bad-rows N|P%   for CSV data: skip rows with the wrong number of fields\n"
    "      --encoding, --month-first, --decimal, --schema, --lenient, --allow-extra   for CSV data: as for import\n"},
   {"overlap", seg_cmd_overlap,
    "  seg overlap RULES.seg DATA [options]                  ",
    "customers shared by each pair of segments",
-   "      --today, --format table|csv|json, --segment NAME, --exclude LIST.csv, --table NAME=FILE, and the\n"
-   "                           CSV options: as for run\n"
+   "      --today, --format table|csv|json, --segment NAME, --exclude LIST.csv, --table NAME=FILE, -q,\n"
+   "                           --quiet, and the CSV options: as for run\n"
    "                           for each pair a, b (file order): customers in both, and their share of the\n"
    "                           smaller segment (0 when it is empty)\n"},
+  {"report", seg_cmd_report,
+   "  seg report  RULES.seg DATA -o REPORT.html [options]   ",
+   "one HTML page: sizes, overlap, missing values",
+   "      -o, --output FILE    the page ('-' = stdout); written whole or not at all (a failed run leaves\n"
+   "                           no file); an existing FILE that is not an HTML page needs --force\n"
+   "      --title TEXT         the page's title (default: \"Segments of RULES on DATA\")\n"
+   "      --measure EXPR       one more measure, as for run (repeatable)\n"
+   "      --force              replace an existing FILE that is not an HTML page\n"
+   "      --today, --segment NAME, --exclude LIST.csv, --table NAME=FILE, -q, --quiet, and the CSV\n"
+   "                           options: as for run\n"
+   "                           self-contained: inline CSS and SVG, no script, nothing fetched; segment sizes\n"
+   "                           (bars), overlap of each pair (heat map), measures, tiers, split arms, and each\n"
+   "                           column's missing values, every figure also in a table\n"},
   {"why", seg_cmd_why,
    "  seg why     RULES.seg DATA --key VALUE [options]      ",
    "why a customer is in or out of each segment",
@@ -93,7 +107,8 @@ static const command COMMANDS[] = {
    "      --lenient            with --schema: a value that does not fit is missing (counted)\n"
    "      --allow-extra        with --schema: columns not in it are imported with inferred types\n"
    "      --erase LIST.csv     leave out the customers on LIST (keys or e-mails; its header names the\n"
-   "                           column): their rows are not written at all\n"},
+   "                           column): their rows are not written at all\n"
+   "      -q, --quiet          no progress bar (on a terminal only) and no summary line on stderr\n"},
   {"schema", seg_cmd_schema,
    "  seg schema  EXPORT.csv | DATA.segcol                  ",
    "print the inferred schema",

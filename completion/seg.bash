@@ -8,7 +8,7 @@
 # and segment names after --segment, read from the rules file already on
 # the command line (its `segment NAME` lines).
 
-_seg_commands="check run overlap why import schema explain compile diff sql explain-code fmt help"
+_seg_commands="check run overlap report why import schema explain compile diff sql explain-code fmt help"
 
 # _seg_options CMD -- the options of CMD, one string.
 _seg_options() {
@@ -16,10 +16,11 @@ _seg_options() {
     local csv_schema="--schema --lenient --allow-extra"
     case $1 in
         check)   echo "--schema --data --table --today --format --strict --require-guard" ;;
-        run)     echo "--today --format --members --members-dir --columns --members-format --key --table --segment --measure --exclude --min-size --trace $csv_read $csv_schema" ;;
-        overlap) echo "--today --format --segment --exclude --table $csv_read $csv_schema" ;;
+        run)     echo "--today --format --members --members-dir --columns --members-format --key --table --segment --measure --exclude --min-size --trace -q --quiet $csv_read $csv_schema" ;;
+        overlap) echo "--today --format --segment --exclude --table -q --quiet $csv_read $csv_schema" ;;
+        report)  echo "-o --output --title --measure --force --today --segment --exclude --table -q --quiet $csv_read $csv_schema" ;;
         why)     echo "--key --key-column --segment --today --format --exclude --table $csv_read $csv_schema" ;;
-        import)  echo "-o --output --delimiter --key --force --threads --erase $csv_read $csv_schema" ;;
+        import)  echo "-o --output --delimiter --key --force --threads --erase -q --quiet $csv_read $csv_schema" ;;
         schema)  echo "--table $csv_read" ;;
         explain) echo "--schema --data --table --today" ;;
         compile) echo "-o --output --schema --data --table --today --force" ;;
@@ -77,7 +78,7 @@ _seg() {
         --encoding) COMPREPLY=($(compgen -W "utf-8 cp1252 latin1 utf-16 utf-16le utf-16be" -- "$cur")); return 0 ;;
         --decimal) COMPREPLY=($(compgen -W ". ," -- "$cur")); return 0 ;;
         --members-dir) COMPREPLY=($(compgen -d -- "$cur")); return 0 ;;
-        --today|--key|--key-column|--measure|--min-size|--columns|--max-bad-rows|--delimiter|--threads|--table|--view|--max-change)
+        --today|--title|--key|--key-column|--measure|--min-size|--columns|--max-bad-rows|--delimiter|--threads|--table|--view|--max-change)
             return 0 ;;
         --schema|--data|--exclude|--erase|--members|-o|--output)
             COMPREPLY=($(compgen -f -- "$cur")); return 0 ;;
@@ -87,7 +88,7 @@ _seg() {
         return 0
     fi
     case $cmd in
-        check|run|overlap|why|explain|compile|diff|sql|fmt)
+        check|run|overlap|report|why|explain|compile|diff|sql|fmt)
             if [ -z "$rules" ] && [ "$cmd" != check ]; then
                 # the rules file comes first: .seg (and .segc) files and folders
                 COMPREPLY=($(compgen -f -X '!*.seg' -- "$cur") $(compgen -f -X '!*.segc' -- "$cur") $(compgen -d -- "$cur"))

@@ -386,7 +386,7 @@ static int import_input(const char *fname, const uchar *raw, size_t rawlen, inpu
                         const seg_import_more *m, int mode, int (*fn)(job *, void *), void *arg, char *err,
                         size_t errlen) {
   static const seg_import_opts defaults = {0, 0, NULL, NULL};
-  static const seg_import_more more_defaults = {0, 0, 0, NULL, 0, 0, 0, 0, NULL, NULL, 0, 0};
+  static const seg_import_more more_defaults = {0, 0, 0, NULL, 0, 0, 0, 0, NULL, NULL, 0, 0, NULL, NULL};
   if (o == NULL) o = &defaults;
   if (m == NULL) m = &more_defaults;
   if (m->encoding < SEG_ENC_AUTO || m->encoding > SEG_ENC_UTF16BE) {

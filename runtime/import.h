@@ -60,6 +60,11 @@ typedef struct seg_import_more {
   const char *schema_name;
   int lenient;
   int allow_extra;
+  /* Progress, or NULL: called from the parsing threads after each slice
+  ** of a chunk (8 MiB; not per row) with the bytes and records that slice
+  ** held, and the bytes of the body in all (seg import's and run's bar). */
+  void (*progress)(void *ctx, uint64_t bytes, uint64_t records, uint64_t total);
+  void *progress_ctx;
 } seg_import_more;
 
 enum { SEG_MAX_BAD_DEFAULT = 0, SEG_MAX_BAD_ROWS = 1, SEG_MAX_BAD_PERCENT = 2 };

@@ -191,7 +191,11 @@ static void parse_range(chunk *ch, size_t from, size_t to, int last) {
       if (nl != NULL) end = (size_t)(nl - jb->b) + 1;
     }
     size_t u = jb->validate ? seg_imp_utf8_scan(jb->b, from, end) : end;
+    uint64_t rec0 = ch->nrec;
     size_t got = csv_parse(&ch->p, jb->b + from, u - from, on_field, on_record, ch);
+    if (jb->m->progress)                 /* the streaming import reads the file twice (CH_STATS, CH_GROUPS) */
+      jb->m->progress(jb->m->progress_ctx, got, ch->mode == CH_STATS ? 0 : ch->nrec - rec0,
+                      (jb->n - jb->body) * (ch->mode == CH_ARENAS ? 1 : 2));
     if (ch->failed) return;
     if (got != u - from) {
       if (csv_error(&ch->p) == CSV_EPARSE) {

@@ -418,11 +418,18 @@ static int run_batches(vthread *th) {
   }
 
   const seg_vm_watch *W = th->pass1 ? NULL : X->o->watch;   /* units: the watched rows, else batches */
+  void (*progress)(void *, uint64_t) = W || th->pass1 ? NULL : X->o->progress;
+  uint64_t done = 0;               /* rows since the last progress call */
   for (size_t u = th->from; u < th->to; u++) {
+    if (progress && done >= 32 * SEG_BATCH) {
+      progress(X->o->progress_ctx, done);
+      done = 0;
+    }
     size_t b = W ? W->rows[u] / SEG_BATCH : u;
     size_t base = b * SEG_BATCH;
     size_t rb = on_batch ? 0 : base;        /* row of bit 0 of members[s] */
     uint32_t rows = (uint32_t)(t->nrows - base < SEG_BATCH ? t->nrows - base : SEG_BATCH);
+    done += rows;
     uint32_t lvl = 0;
     uint16_t *sel = sels;
     uint32_t n = rows;
@@ -809,6 +816,7 @@ static int run_batches(vthread *th) {
     }
   }
   int rc = 0;
+  if (progress && done) progress(X->o->progress_ctx, done);
   if (0) {
 fail:                            /* out of memory (a ranking's values, a row map) */
     rc = -1;

@@ -62,6 +62,10 @@ typedef struct seg_vm_opts {
                               bits per segment, not nrows' worth; cleared
                               for every batch: for files of few segments) */
   void *ctx;               /* on_batch's first argument                  */
+  /* Progress, or NULL: called from the VM threads with the rows done
+  ** since the last call, every 32 batches (not per row) and at the end. */
+  void (*progress)(void *ctx, uint64_t rows);
+  void *progress_ctx;
 } seg_vm_opts;
 
 /* seg_vm_run with options; seg_vm_run is this with {want_members}. */

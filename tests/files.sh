@@ -241,7 +241,7 @@ help_ok=1
 seg_exec "$D" help
 [ "$T_RC" -eq 0 ] && cmp -s "$T_OUT" "$D/help.txt" || { help_ok=0; t_fail "files/help: seg help" "rc=$T_RC"; }
 for c in "check --help" "run -h" "import --help" "schema --help" "explain --help" "compile --help" \
-         "diff --help" "overlap --help" "explain-code --help" "fmt --help"; do
+         "diff --help" "overlap --help" "report --help" "explain-code --help" "fmt --help"; do
     cmd=${c%% *}
     seg_exec "$D" $c
     cp "$T_OUT" "$D/one.txt"
@@ -253,7 +253,7 @@ for c in "check --help" "run -h" "import --help" "schema --help" "explain --help
     seg_exec "$D" help "$cmd"
     cmp -s "$T_OUT" "$D/one.txt" || { help_ok=0; t_fail "files/help: seg help $cmd = seg $c"; }
 done
-for c in check run overlap import schema explain compile diff explain-code fmt; do
+for c in check run overlap report import schema explain compile diff explain-code fmt; do
     grep -q "^  seg $c " "$D/help.txt" || { help_ok=0; t_fail "files/help lists $c"; }
 done
 [ "$help_ok" = 1 ] && t_ok files/help_from_one_table

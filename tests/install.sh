@@ -304,7 +304,7 @@ else
         for w in $want; do printf '%s\n' "$got" | grep -qxF -- "$w" || miss="$miss $w"; done
         [ -z "$miss" ] && t_ok "install/zsh_completion $name" || t_fail "install/zsh_completion $name" "words: $*" "missing:$miss" "got: $(echo $got | head -c 300)"
     }
-    zt commands "check run overlap why import schema explain compile diff sql explain-code fmt help" seg ""
+    zt commands "check run overlap report why import schema explain compile diff sql explain-code fmt help" seg ""
     zt run_options "--table --segment --members --today" seg run --
     zt segment_names "frequent lapsed silent_subscribers" seg run examples/behaviour.seg examples/customers.csv --segment ""
 fi

@@ -13,7 +13,7 @@
 #   SEG_SHARED   the team's shared folder: when set, the conformance group checks
 #                tests/data/conformance is still its copy (nothing else reads it)
 #   SEG_TESTDATA vendored datasets and csv-spectrum, default tests/data
-#   TESTS        groups to run, default "unit lang diag conformance import sqlite_diff engine bench_smoke diff sarif fmt editors fuzz segc limits allocfail files outputs members why overlap random_diff layers sql measures ranks tiers splits events textcol install deb"
+#   TESTS        groups to run, default "unit lang diag conformance import sqlite_diff engine bench_smoke diff sarif fmt editors fuzz segc limits allocfail files outputs members why overlap random_diff layers sql measures ranks tiers splits events textcol report install deb"
 #   VERBOSE=1    also print passing tests
 #   ONCE_GROUPS  groups that do not depend on the build folder, run with the
 #                first build only (default "fuzz deb": fuzz tests build-fuzz/'s
@@ -27,7 +27,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 2
 ROOT=$(pwd)
 
 [ $# -ge 1 ] || set -- build
-TESTS=${TESTS:-unit lang diag conformance import sqlite_diff engine bench_smoke diff sarif fmt editors fuzz segc limits allocfail files outputs members why overlap random_diff layers sql measures ranks tiers splits events textcol install deb}
+TESTS=${TESTS:-unit lang diag conformance import sqlite_diff engine bench_smoke diff sarif fmt editors fuzz segc limits allocfail files outputs members why overlap random_diff layers sql measures ranks tiers splits events textcol report install deb}
 VERBOSE=${VERBOSE:-0}
 ONCE_GROUPS=${ONCE_GROUPS-fuzz deb}
 SUITE_START=$(date +%s)
