@@ -170,6 +170,56 @@ bad time_column_ambiguous twodates.seg "$E/customers.csv" "$D/twodates.csv" \
     "first/last need the time column: several date columns and no 'time' is a located error" \
     "twodates\.seg:2:[0-9]+" "time"
 
+# the key spelled two ways: `table orders by customer_id = id` when the
+# customers call it id (the events' column = the customers'). The same
+# exports with the customers' key renamed (and moved last): every case must
+# count what SQLite counts on the originals, from CSV, from a .segc compiled
+# against them, and after seg fmt; explain names both columns, the orphan
+# report the events' one.
+awk -F'\t' '!/^#/ && NF == 3 { print "segment " $1 " = " $2 }' "$CASES" > "$D/cases.body"
+{ echo "table orders by customer_id = id"; echo "table email_events by customer_id = \`id\` time at"; cat "$D/cases.body"; } > "$D/kcases.seg"
+for data in fixture examples; do
+    src=$E/customers.csv; [ $data = examples ] && src=$EX/customers.csv
+    python3 - "$src" "$D/$data.kcust.csv" <<'PY'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], encoding="utf-8", newline="")))
+rows[0][0] = "id"
+csv.writer(open(sys.argv[2], "w", encoding="utf-8", newline=""), lineterminator="\n").writerows([r[1:] + r[:1] for r in rows])
+PY
+    o=$E/orders.csv m=$E/email_events.csv; [ $data = examples ] && o=$EX/orders.csv m=$EX/email_events.csv
+    seg_exec "$D" run kcases.seg "$D/$data.kcust.csv" --table "orders=$o" --table "email_events=$m" --today $TODAY --format csv
+    compare "$data/key_renamed"
+    grep -q "events of table 'orders' belong to no customer of .*(.*customer_id" "$T_ERR" &&
+        t_ok "events/$data/key_renamed/orphans_name_the_events_key" ||
+        t_fail "events/$data/key_renamed/orphans_name_the_events_key" "$(cat "$T_ERR")"
+    seg_exec "$D" compile kcases.seg -o "$D/$data.k.segc" --data "$D/$data.kcust.csv" --table "orders=$o" \
+        --table "email_events=$m" --today $TODAY --force
+    seg_exec "$D" run "$D/$data.k.segc" "$D/$data.kcust.csv" --table "orders=$o" --table "email_events=$m" --format csv
+    compare "$data/key_renamed_segc"
+done
+seg_exec "$D" fmt kcases.seg
+if [ "$T_RC" -eq 0 ] && head -2 "$T_OUT" | cmp -s - <(printf 'table orders by customer_id = id\ntable email_events by customer_id = id time at\n'); then
+    cp "$T_OUT" "$D/kfmt.seg"
+    seg_exec "$D" run kfmt.seg "$D/fixture.kcust.csv" --table "orders=$E/orders.csv" --table "email_events=$E/email_events.csv" \
+        --today $TODAY --format csv
+    compare fixture/key_renamed_fmt
+else t_fail events/key_renamed/fmt "exit $T_RC" "$(head -3 "$T_OUT")" "$(cat "$T_ERR")"; fi
+seg_exec "$D" explain kcases.seg --data "$D/fixture.kcust.csv" --table "orders=$E/orders.csv" --table "email_events=$E/email_events.csv"
+grep -qF "; table 0 'orders': events joined on their customer_id = the customers' id, in time by order_date;" "$T_OUT" &&
+    t_ok events/key_renamed/explain || t_fail events/key_renamed/explain "$(grep "^; table" "$T_OUT")" "$(cat "$T_ERR")"
+# its mistakes: the column each side lacks, located; different types; `time` misspelled
+# (NAME|TABLE LINE|CUSTOMERS|WHY|PATTERN, the rules file NAME.seg)
+while IFS='|' read -r name line cust why pat; do
+    printf '%s\nsegment s = count(orders) > 0\n' "$line" > "$D/$name.seg"
+    bad "$name" "$name.seg" "$cust" "$E/orders.csv" "$why" "$pat"
+done <<EOF
+key_renamed_customers_lack|table orders by customer_id = idd|$D/fixture.kcust.csv|the customers' key column is missing|key_renamed_customers_lack\.seg:1:31: error: cannot join table 'orders' on 'customer_id = idd': the customers have no column 'idd'
+key_renamed_events_lack|table orders by customerid = id|$D/fixture.kcust.csv|the events' key column is missing|key_renamed_events_lack\.seg:1:17: error: cannot join table 'orders' on 'customerid = id': the events have no column 'customerid'
+key_renamed_types|table orders by order_date = id|$D/fixture.kcust.csv|the two key columns have different types|cannot join table 'orders' on 'order_date = id': it is int in the customers but date in 'orders'
+key_renamed_time_word|table orders by customer_id = id tme order_date|$D/fixture.kcust.csv|a word other than time after the key|key_renamed_time_word\.seg:1:34: error: expected 'time COLUMN' or the end of the table statement after its key, found 'tme'
+key_time_word|table orders by customer_id tme order_date|$E/customers.csv|a word other than = or time after the key|expected '= COLUMN', 'time COLUMN' or the end of the table statement after its key, found 'tme'
+EOF
+
 # seg diff RULES --data OLD NEW with event tables: every orders-only case
 # of cases.tsv as a segment, over two monthly exports made here from the
 # examples (customers dropped from each, ages and spends changed), with an

@@ -98,12 +98,17 @@ EVF=tests/events
     awk -F'\t' '!/^#/ && NF == 3 { print "segment " $1 " = " $2 }' "$EVF/cases.tsv"
 } > "$D/events.seg"
 EV_FIXTURE="orders=$T_ROOT/$EVF/orders.csv,email_events=$T_ROOT/$EVF/email_events.csv"
+# the same with the customers' key called id: `table orders by customer_id = id`
+sed '1s/^customer_id,/id,/' "$EVF/customers.csv" > "$D/events_kcust.csv"
+sed 's/^\(table [a-z_]* by customer_id\)/\1 = id/' "$D/events.seg" > "$D/events_k.seg"
 EV_EXAMPLE="orders=$T_ROOT/examples/orders.csv,email_events=$T_ROOT/examples/email_events.csv"
 run_events() {  # engine
     SEG_SQL_TABLES=$EV_FIXTURE run_diff "$1/events (tests/events)" --engine "$1" "$SEG" "$D/events.seg" \
         "$EVF/customers.csv" "$TODAY"
     SEG_SQL_TABLES=$EV_EXAMPLE run_diff "$1/events (examples/behaviour.seg)" --engine "$1" "$SEG" \
         examples/behaviour.seg "$CSV" "$TODAY"
+    SEG_SQL_TABLES=$EV_FIXTURE run_diff "$1/events, by customer_id = id (tests/events)" --engine "$1" "$SEG" \
+        "$D/events_k.seg" "$D/events_kcust.csv" "$TODAY"
 }
 
 # ---- SQLite --------------------------------------------------------------------
