@@ -148,6 +148,13 @@ MANDIR     ?= $(DATADIR)/man
 BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
 ZSHCOMPDIR ?= $(DATADIR)/zsh/site-functions
 VIMDIR     ?= $(DATADIR)/vim/vimfiles
+# The Python module, where Debian's python3 looks: /usr/lib/python3/dist-packages
+# for PREFIX=/usr (the .deb), $(PREFIX)/lib/python3.X/dist-packages for any other
+# prefix (X: PYTHON3's minor version). It finds libseg.so.0 three folders up
+# ($(PREFIX)/lib), so a staged or moved tree loads its own library.
+PYTHON3    ?= /usr/bin/python3
+PYTHON3_VERSION = $(or $(shell $(PYTHON3) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null),3)
+PYTHONDIR  ?= $(PREFIX)/lib/$(if $(filter /usr,$(PREFIX)),python3,python$(PYTHON3_VERSION))/dist-packages
 SEG_VERSION_TEXT = $(shell sed -n 's/^\#define SEG_VERSION "\(.*\)"/\1/p' base/version.h)
 
 # destination (under DESTDIR) <- source, mode
@@ -156,6 +163,7 @@ INSTALL_FILES = \
   $(LIBDIR)/libseg.a:$(BUILD)/libseg.a:644 \
   $(LIBDIR)/libseg.so.0:$(BUILD)/libseg.so.0:755 \
   $(INCLUDEDIR)/seg.h:include/seg.h:644 \
+  $(PYTHONDIR)/seg/__init__.py:python/seg/__init__.py:644 \
   $(MANDIR)/man1/seg.1:man/seg.1:644 \
   $(MANDIR)/man7/seg-language.7:man/seg-language.7:644 \
   $(BASHCOMPDIR)/seg:completion/seg.bash:644 \
@@ -187,7 +195,7 @@ uninstall:
 	  dst=$${f%%:*}; echo "rm -f $(DESTDIR)$$dst"; rm -f "$(DESTDIR)$$dst"; \
 	done
 	-rmdir "$(DESTDIR)$(DATADIR)/seg/editors/vscode/syntaxes" "$(DESTDIR)$(DATADIR)/seg/editors/vscode" \
-	       "$(DESTDIR)$(DATADIR)/seg/editors" "$(DESTDIR)$(DATADIR)/seg" 2>/dev/null || true
+	       "$(DESTDIR)$(DATADIR)/seg/editors" "$(DESTDIR)$(DATADIR)/seg" "$(DESTDIR)$(PYTHONDIR)/seg" 2>/dev/null || true
 
 clean:
 	rm -rf build build-san

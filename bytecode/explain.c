@@ -37,7 +37,9 @@ void seg_explain(FILE *out, const seg_program *p) {
   /* event tables: their aggregates become columns before the pass */
   for (uint32_t t = 0; t < p->nevtables; t++) {
     const seg_evtable *et = &p->evtables[t];
-    fprintf(out, "; table %u '%s': events joined on %s", t, et->name, et->key);
+    const char *ek = et->evkey < et->ncols ? et->colnames[et->evkey] : et->key;
+    if (strcmp(ek, et->key) == 0) fprintf(out, "; table %u '%s': events joined on %s", t, et->name, et->key);
+    else fprintf(out, "; table %u '%s': events joined on their %s = the customers' %s", t, et->name, ek, et->key);
     if (et->time >= 0 && (uint32_t)et->time < et->ncols) fprintf(out, ", in time by %s", et->colnames[et->time]);
     fprintf(out, "%s\n", et->filters ? "; its filters run over its events first (listed after this program)" : "");
   }

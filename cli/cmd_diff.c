@@ -6,8 +6,9 @@
 **   seg diff OLD.seg NEW.seg DATA [--today D] [--format table|json]
 **            [--max-change P%] [--skip-bad-rows] [--max-bad-rows N|P%]
 **            [--schema S [--lenient] [--allow-extra]] [--exclude LIST]
+**            [--table NAME=FILE]...
 **   seg diff RULES.seg --data OLD_DATA NEW_DATA [--key COL] [--members OUT]
-**            (and the options above)
+**            [--table-old NAME=FILE --table-new NAME=FILE]... (and the options above)
 **
 ** Two rules files: both are compiled against DATA's columns and run over
 ** the same rows with members recorded. Segments are matched by name; a
@@ -24,6 +25,10 @@
 ** including customers only in OLD_DATA). --members OUT writes a
 ** `segment,change,KEY` row (change `entered` or `left`) per customer who
 ** moved. --exclude leaves the listed customers out of both exports.
+** Event tables: --table NAME=FILE gives both exports the same table (one
+** log of every event), --table-old and --table-new each export its own
+** (two monthly order files); a name given for one export only is a usage
+** error, as is a name given both ways.
 **
 ** Either way, change = (added + removed) / max(before, 1), in percent.
 **
@@ -37,6 +42,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cmds.h"
 #include "date.h"
@@ -46,7 +52,8 @@ static const char *const DIFF_USAGE =
   "usage: seg diff OLD.seg NEW.seg DATA [--today YYYY-MM-DD] [--format table|json] [--max-change P%]\n"
   "                [--skip-bad-rows] [--max-bad-rows N|P%] [--schema S [--lenient] [--allow-extra]]\n"
   "                [--exclude LIST.csv] [--table NAME=FILE]...\n"
-  "       seg diff RULES.seg --data OLD_DATA NEW_DATA [--key COLUMN] [--members OUT.csv] [the options above]\n";
+  "       seg diff RULES.seg --data OLD_DATA NEW_DATA [--key COLUMN] [--members OUT.csv]\n"
+  "                [--table-old NAME=FILE --table-new NAME=FILE]... [the options above]\n";
 
 static int diff_usage(const char *fmt, const char *arg) {
   fprintf(stderr, "seg: diff: ");
@@ -237,22 +244,80 @@ static int ends_with(const char *s, const char *tail) {
   return a >= b && strcmp(s + a - b, tail) == 0;
 }
 
-static int diff_main(int argc, char **argv, seg_cli_list *evs);
+/* The NAME of a --table NAME=FILE (its length in *n), or NULL after a usage
+** message naming the option. */
+static const char *spec_name(const char *opt, const char *spec, size_t *n) {
+  const char *eq = strchr(spec, '=');
+  if (!eq || eq == spec || !eq[1]) {
+    fprintf(stderr, "seg: %s needs NAME=FILE (`%s orders=orders.csv`), found '%s'\n", opt, opt, spec);
+    return NULL;
+  }
+  *n = (size_t)(eq - spec);
+  return spec;
+}
+
+/* whether l[from..) has a spec named name (n bytes), as --table compares names */
+static int spec_has(const seg_cli_list *l, int from, const char *name, size_t n) {
+  for (int i = from; i < l->n; i++) {
+    const char *eq = strchr(l->v[i], '=');
+    if (eq && (size_t)(eq - l->v[i]) == n && strncasecmp(l->v[i], name, n) == 0) return 1;
+  }
+  return 0;
+}
+
+/* Two exports' event tables: side[k] gets --table's specs and those of
+** --table-old (k 0) or --table-new (k 1). Each name of one side's own
+** option must be in the other's, and not in --table. 0 or the exit code
+** after a message. */
+static int side_tables(seg_cli_list l[3], seg_cli_list side[2]) {
+  static const char *const opt[3] = {"--table", "--table-old", "--table-new"};
+  for (int o = 0; o < 3; o++)
+    for (int i = 0; i < l[o].n; i++) {
+      size_t n;
+      const char *name = spec_name(opt[o], l[o].v[i], &n);
+      if (!name) return SEG_EXIT_USAGE;
+      if (spec_has(&l[o], i + 1, name, n)) {
+        fprintf(stderr, "seg: %s %.*s is given twice\n", opt[o], (int)n, name);
+        return SEG_EXIT_USAGE;
+      }
+      if (o && spec_has(&l[0], 0, name, n)) {
+        fprintf(stderr, "seg: diff: table '%.*s' is given with --table (both exports) and with %s\n", (int)n, name,
+                opt[o]);
+        return SEG_EXIT_USAGE;
+      }
+      if (o && !spec_has(&l[3 - o], 0, name, n)) {
+        fprintf(stderr, "seg: diff: %s %.*s=... has no %s %.*s=FILE: each export needs its own table "
+                "(--table %.*s=FILE gives both the same)\n", opt[o], (int)n, name, opt[3 - o], (int)n, name,
+                (int)n, name);
+        return SEG_EXIT_USAGE;
+      }
+    }
+  for (int k = 0; k < 2; k++) {
+    for (int i = 0; i < l[0].n; i++) side[k].v[side[k].n++] = l[0].v[i];
+    for (int i = 0; i < l[1 + k].n; i++) side[k].v[side[k].n++] = l[1 + k].v[i];
+  }
+  return 0;
+}
+
+static int diff_main(int argc, char **argv, seg_cli_list evl[3], seg_cli_list side[2]);
 
 int seg_cmd_diff(int argc, char **argv) {
-  seg_cli_list evspecs = {calloc((size_t)argc + 1, sizeof(const char *)), 0};   /* --table */
-  if (!evspecs.v) { fprintf(stderr, "seg: out of memory\n"); return SEG_EXIT_USAGE; }
-  int rc = diff_main(argc, argv, &evspecs);
-  free(evspecs.v);
+  /* --table, --table-old, --table-new; then each export's */
+  seg_cli_list l[5];
+  int ok = 1;
+  for (int i = 0; i < 5; i++) ok &= (l[i] = (seg_cli_list){calloc((size_t)argc + 1, sizeof(const char *)), 0}).v != NULL;
+  int rc = ok ? diff_main(argc, argv, l, l + 3) : (fprintf(stderr, "seg: out of memory\n"), SEG_EXIT_USAGE);
+  for (int i = 0; i < 5; i++) free(l[i].v);
   return rc;
 }
 
-static int diff_main(int argc, char **argv, seg_cli_list *evs) {
+static int diff_main(int argc, char **argv, seg_cli_list evl[3], seg_cli_list side[2]) {
   const char *pos[3] = {0};
   int npos = 0, skip_bad = 0, lenient = 0, allow_extra = 0;
   const char *today_s = NULL, *format = "table", *maxs = NULL, *max_bad = NULL, *schema = NULL, *exclude = NULL;
   const char *old_data = NULL, *key_name = NULL, *members = NULL;
-  seg_cli_evtables ev = {0};
+  seg_cli_evtables ev[2] = {{0}, {0}};
+  seg_cli_evtables *evk[2] = {&ev[0], &ev[0]};    /* each side's tables: one set unless --table-old/-new */
   const seg_cli_opt options[] = {
     {"--skip-bad-rows", NULL, SEG_OPT_FLAG, &skip_bad},
     {"--lenient", NULL, SEG_OPT_FLAG, &lenient},
@@ -266,14 +331,17 @@ static int diff_main(int argc, char **argv, seg_cli_list *evs) {
     {"--data", NULL, SEG_OPT_VALUE, &old_data},
     {"--key", NULL, SEG_OPT_VALUE, &key_name},
     {"--members", NULL, SEG_OPT_VALUE, &members},
-    {"--table", NULL, SEG_OPT_LIST, evs},
+    {"--table", NULL, SEG_OPT_LIST, &evl[0]},
+    {"--table-old", NULL, SEG_OPT_LIST, &evl[1]},
+    {"--table-new", NULL, SEG_OPT_LIST, &evl[2]},
     {NULL, NULL, 0, NULL}};
   const seg_cli_spec spec = {options, 3, 0, "unknown option '%s'", diff_usage};
   int urc = seg_cli_parse(&spec, argc, argv, pos, &npos);
-  if (urc == 0 && old_data && evs->n)
-    urc = diff_usage("%s", "--table: only with two rules files over one export (the event tables of two exports "
-                           "would differ too)");
+  if (urc == 0 && !old_data && (evl[1].n || evl[2].n))
+    urc = diff_usage("%s: only with --data OLD_DATA NEW_DATA (two exports; --table gives the one export's tables)",
+                     evl[1].n ? "--table-old" : "--table-new");
   if (urc != 0) return urc;
+  if (side_tables(evl, side) != 0) return SEG_EXIT_USAGE;
   if (!old_data && npos != 3) return diff_usage("%s", "needs an old rules file, a new rules file and a data file");
   if (old_data && npos != 2)
     return diff_usage("%s", "with --data OLD_DATA: needs the rules file and the new data file");
@@ -301,9 +369,15 @@ static int diff_main(int argc, char **argv, seg_cli_list *evs) {
   const char *rules[2] = {pos[0], old_data ? pos[0] : pos[1]};
   const char *data[2] = {old_data ? old_data : pos[2], old_data ? pos[1] : pos[2]};
   int ntab = old_data ? 2 : 1;
-  if (members) {
-    const char *inputs[] = {pos[0], data[0], data[1], schema ? schema : exclude, exclude, NULL};
-    if (seg_cli_output_ok("--members", members, inputs) != 0) return SEG_EXIT_USAGE;
+  if (members) {                      /* no input, event tables included */
+    const char *fixed[] = {pos[0], data[0], data[1], schema, exclude};
+    int bad = 0;
+    for (int k = 0; k < 2 && !bad; k++) {
+      const char **inputs = seg_cli_inputs(fixed, 5, &side[k]);
+      bad = !inputs || seg_cli_output_ok("--members", members, inputs) != 0;
+      free(inputs);
+    }
+    if (bad) return SEG_EXIT_USAGE;
   }
 
   int rc = SEG_EXIT_USAGE;
@@ -331,7 +405,11 @@ static int diff_main(int argc, char **argv, seg_cli_list *evs) {
     more.lenient = lenient;
     more.allow_extra = allow_extra;
   }
-  if (seg_cli_evtables_load(evs, skip_bad, &ev) != 0) goto done;
+  if (seg_cli_evtables_load(&side[0], skip_bad, &ev[0]) != 0) goto done;
+  if (evl[1].n) {                     /* two exports, each with its own tables */
+    if (seg_cli_evtables_load(&side[1], skip_bad, &ev[1]) != 0) goto done;
+    evk[1] = &ev[1];
+  }
   for (int k = 0; k < ntab; k++) {
     if (seg_cli_load_table(data[k], skip_bad, &more, &t[k]) != 0) goto done;
     names[k] = calloc(t[k].ncols + 1, sizeof *names[k]);
@@ -353,7 +431,7 @@ static int diff_main(int argc, char **argv, seg_cli_list *evs) {
     int tk = k < ntab ? k : 0;
     seg_schema_view sv = seg_cli_table_view(&t[tk], names[tk], types[tk]);
     sv.may_be_missing = empty[tk];      /* an empty column takes the type the rules need */
-    seg_cli_evtables_bind(&ev, &sv);    /* --table (one export only) */
+    seg_cli_evtables_bind(evk[k], &sv);
     int crc = seg_cli_compile_rules(rules[k], &sv, today, &c[k]);   /* errors: exit 2 */
     if (crc != 0 && old_data && k == 1)
       fprintf(stderr, "seg: diff: %s compiles against the columns of %s but not against those of %s\n", rules[k],
@@ -370,8 +448,8 @@ static int diff_main(int argc, char **argv, seg_cli_list *evs) {
     /* each side's event aggregates in its own copy of the column list */
     const seg_table *base = &t[k < ntab ? k : 0];
     seg_table tv;
-    int vrc = seg_cli_evtables_view(&ev, &c[k].prog, base, &tv, data[k], vo.threads,
-                                    k == 0 || !c[0].prog.nevcols);
+    int vrc = seg_cli_evtables_view(evk[k], &c[k].prog, base, &tv, data[k], vo.threads,
+                                    old_data || k == 0 || !c[0].prog.nevcols);
     if (vrc == 0 && seg_vm_run_opts(&c[k].prog, &tv, &vo, &res[k], err, sizeof err) != 0) {
       fprintf(stderr, "seg: %s: %s\n", data[k], err);     /* a damaged column of the data */
       vrc = -1;
@@ -426,7 +504,8 @@ done:
     free(ex[k].bits);
   }
   seg_schema_free(&pin);
-  seg_cli_evtables_free(&ev);
+  seg_cli_evtables_free(&ev[0]);
+  seg_cli_evtables_free(&ev[1]);
   free(rows);
   return rc;
 }

@@ -94,6 +94,8 @@ int seg_cli_evtables_fill(const seg_cli_evtables *ev, const seg_program *p, seg_
   for (uint32_t t = 0; report && t < p->nevtables; t++) {
     size_t lost = rep[t].missing_key + rep[t].unknown_key;
     if (!lost) continue;
+    const seg_evtable *et = &p->evtables[t];
+    const char *ek = et->evkey < et->ncols ? et->colnames[et->evkey] : et->key;   /* the events' key column */
     char a[32], b[32], c[32];
     seg_cli_group_digits(lost, a, sizeof a);
     seg_cli_group_digits(rep[t].events, b, sizeof b);
@@ -101,11 +103,11 @@ int seg_cli_evtables_fill(const seg_cli_evtables *ev, const seg_program *p, seg_
             paths[t], a, b, p->evtables[t].name, data);
     if (rep[t].missing_key) {
       seg_cli_group_digits(rep[t].missing_key, c, sizeof c);
-      fprintf(stderr, "%s without %s%s", c, p->evtables[t].key, rep[t].unknown_key ? ", " : "");
+      fprintf(stderr, "%s without %s%s", c, ek, rep[t].unknown_key ? ", " : "");
     }
     if (rep[t].unknown_key) {
       seg_cli_group_digits(rep[t].unknown_key, c, sizeof c);
-      fprintf(stderr, "%s with a %s the customers do not have", c, p->evtables[t].key);
+      fprintf(stderr, "%s with a %s the customers do not have", c, ek);
     }
     fprintf(stderr, "); no rule counts them\n");
   }

@@ -132,7 +132,10 @@ static const command COMMANDS[] = {
    "              the same rules over two exports: per segment, the customers who entered and left,\n"
    "              matched by key (the first column of OLD_DATA, or --key; compared as text; each key\n"
    "              on one row); a customer only in NEW_DATA who is a member entered, one only in\n"
-   "              OLD_DATA who was a member left; --members writes segment,change,KEY (entered|left)\n"},
+   "              OLD_DATA who was a member left; --members writes segment,change,KEY (entered|left)\n"
+   "      --table NAME=FILE    with --data: the same event table for both exports (one log of all events)\n"
+   "      --table-old NAME=FILE, --table-new NAME=FILE\n"
+   "                           with --data: each export's own event table (both, for each NAME)\n"},
   {"sql", seg_cmd_sql,
    "  seg sql     RULES.seg --dialect D (--schema FILE | --data DATA)   ",
    "the rules as one SQL query",

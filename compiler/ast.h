@@ -67,9 +67,10 @@ struct seg_node {
 ** "q4.test", split set, rule `base and bucket(salt, key) lo..hi`), so every
 ** later pass sees the arms as ordinary segments; its own expr is `base and
 ** key is missing` (the customers it leaves in no arm).
-** S_TABLE (`table orders by customer_id [time order_date]`): an event
-** table joined on key (a name, the same column in both tables); timecol
-** the time column of first()/last() or NULL (then sema infers it). */
+** S_TABLE (`table orders by customer_id [= id] [time order_date]`): an
+** event table joined on key (the events' column, and the customers' of the
+** same name unless `= custkey` names theirs); timecol the time column of
+** first()/last() or NULL (then sema infers it). */
 typedef enum seg_skind { S_LET, S_SEGMENT, S_MEASURE, S_REQUIRE, S_PRIORITY, S_SPLIT, S_TABLE } seg_skind;
 
 /* One arm of a split: buckets [lo, lo + n) of 10,000 (n = share * 100). */
@@ -104,6 +105,7 @@ typedef struct seg_stmt {
   int broken;           /* sema reported an error in it: lint skips it   */
   /* S_TABLE */
   seg_node *timecol;    /* `time COL`, or NULL                           */
+  seg_node *custkey;    /* `by KEY = COL`: the customers' key COL, or NULL */
   int table;            /* sema: index in the schema's tables, or -1      */
   int tindex;           /* sema: its index among the file's tables        */
   int keycol, evkey;    /* sema: the key in the customers' and its columns */

@@ -635,7 +635,7 @@ static void print_split(fctx *f, const seg_stmt *s, int si) {
   free(trail.p);
 }
 
-/* `table orders by customer_id [time order_date]`: one line, its
+/* `table orders by customer_id [= id] [time order_date]`: one line, its
 ** comments after it. */
 static void print_table(fctx *f, const seg_stmt *s, int si) {
   sbuf *o = &f->out, trail = {0};
@@ -643,6 +643,7 @@ static void print_table(fctx *f, const seg_stmt *s, int si) {
   put_name(o, s->name);
   sb_puts(o, " by ");
   put_name(o, s->key && s->key->str ? s->key->str : "");
+  if (s->custkey) { sb_puts(o, " = "); put_name(o, s->custkey->str ? s->custkey->str : ""); }
   if (s->timecol) { sb_puts(o, " time "); put_name(o, s->timecol->str ? s->timecol->str : ""); }
   for (int c = 0; c < f->nc; c++)
     if (f->c[c].stmt == si) put_comment_text(&trail, &f->c[c]);

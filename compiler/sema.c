@@ -1588,8 +1588,8 @@ static seg_vtype check_evagg(sema *s, seg_node *n, seg_stmt *tb, const char *dot
           "there is no order to its events", fname, f == SEG_EV_FIRST ? "earliest" : "latest", tb->name);
     else
       ERR(s, "E0152", n->loc, "%s() takes the %s event in time, but table '%s' has several date columns; "
-          "say which orders its events: `table %s by %s time COLUMN`", fname, f == SEG_EV_FIRST ? "earliest"
-          : "latest", tb->name, tb->name, tb->key->str);
+          "say which orders its events: `table %s by %s%s%s time COLUMN`", fname, f == SEG_EV_FIRST ? "earliest"
+          : "latest", tb->name, tb->name, tb->key->str, tb->custkey ? " = " : "", tb->custkey ? tb->custkey->str : "");
     return VT_UNKNOWN;
   }
   if (n->b) {
@@ -1667,23 +1667,32 @@ static void check_table(sema *s, seg_stmt *t) {
     return;
   }
   const seg_schema_view *e = &v->tables[found];
-  const char *key = t->key->str;
-  int kc = find_column(s, key), ke = seg_schema_view_find(e, key);
-  if (kc < 0 || ke < 0) {
+  /* `by KEY`: KEY in both tables; `by KEY = CUSTKEY`: the events' KEY, the customers' CUSTKEY */
+  const char *key = t->key->str, *ckey = t->custkey ? t->custkey->str : key;
+  int kc = find_column(s, ckey), ke = seg_schema_view_find(e, key);
+  char on[300];
+  if (t->custkey) snprintf(on, sizeof on, "%s = %s", key, ckey);
+  else snprintf(on, sizeof on, "%s", key);
+  if (!t->custkey && (kc < 0 || ke < 0)) {
     ERR(s, "E0151", t->key->loc, "cannot join table '%s' on '%s': %s no column '%s'", t->name, key,
         kc < 0 && ke < 0 ? "neither the customers nor the events have" : kc < 0 ? "the customers have" : "the events have",
         key);
     return;
   }
+  if (ke < 0 || kc < 0) {             /* one name each: say whose is missing, where it is written */
+    ERR(s, "E0151", ke < 0 ? t->key->loc : t->custkey->loc, "cannot join table '%s' on '%s': %s no column '%s'",
+        t->name, on, ke < 0 ? "the events have" : "the customers have", ke < 0 ? key : ckey);
+    return;
+  }
   if (v->types[kc] != e->types[ke]) {
     ERR(s, "E0151", t->key->loc, "cannot join table '%s' on '%s': it is %s in the customers but %s in '%s'; "
-        "import both with the same type (--schema)", t->name, key, seg_type_name(v->types[kc]),
+        "import both with the same type (--schema)", t->name, on, seg_type_name(v->types[kc]),
         seg_type_name(e->types[ke]), t->name);
     return;
   }
   if (v->types[kc] != SEG_INT && v->types[kc] != SEG_TEXT && v->types[kc] != SEG_DATE) {
     ERR(s, "E0151", t->key->loc, "cannot join table '%s' on '%s': a key is an int, text or date column, not %s",
-        t->name, key, seg_type_name(v->types[kc]));
+        t->name, on, seg_type_name(v->types[kc]));
     return;
   }
   t->keycol = kc;

@@ -42,6 +42,8 @@ static seg_node *period(seg_parse_ctx *pc, YYLTYPE loc, seg_node *subj, const YY
 static seg_arm *mk_arm(seg_parse_ctx *pc, YYLTYPE loc, YYLTYPE nloc, const char *name, YYLTYPE sloc, double pct);
 static int add_split(seg_parse_ctx *pc, YYLTYPE loc, YYLTYPE nloc, const char *name, seg_node *base, seg_node *key,
                      const char *salt, size_t saltlen, seg_arm *arms);
+static int add_table(seg_parse_ctx *pc, YYLTYPE loc, YYLTYPE nloc, const char *name, seg_node *key, seg_node *custkey,
+                     const YYLTYPE *wloc, const char *word, seg_node *timecol);
 #define NODE(k, loc, a, b) mk(pc, (k), (loc), (a), (b))
 /* Deep nesting is refused by depth (SEG_MAX_NESTING, in fin()) with a
 ** located error long before the parser's own stack would run out; the
@@ -90,7 +92,7 @@ static int add_split(seg_parse_ctx *pc, YYLTYPE loc, YYLTYPE nloc, const char *n
 %type <op> cmpop textop
 %type <str> opt_desc
 %type <name> anyname
-%type <node> split_base split_key
+%type <node> split_base split_key table_custkey
 %type <str> opt_salt
 %type <arm> arms arm
 
@@ -182,22 +184,14 @@ stmt:
 | SPLIT anyname '=' split_base BY split_key opt_salt ':' arms {
       if (add_split(pc, @$, @2, $2.s, $4, $6, $7.s, $7.n, $9) != 0) YYNOMEM;
     }
-  /* `table orders by customer_id [time order_date]`: an event table joined
-  ** on key; `time` is a word, not a keyword (a column may be called time) */
-| TABLE anyname BY split_key {
-      seg_stmt *s = seg_arena_alloc(pc->arena, sizeof *s);
-      if (!s) { pc->oom = 1; YYNOMEM; }
-      s->kind = S_TABLE; s->loc = @$; s->name_loc = @2; s->name = $2.s; s->key = $4;
-      add_stmt(pc, s);
+  /* `table orders by customer_id [= id] [time order_date]`: an event table
+  ** joined on key (the events' column = the customers', when their names
+  ** differ); `time` is a word, not a keyword (a column may be called time) */
+| TABLE anyname BY split_key table_custkey {
+      if (add_table(pc, @$, @2, $2.s, $4, $5, NULL, NULL, NULL) != 0) YYNOMEM;
     }
-| TABLE anyname BY split_key NAME split_key {
-      seg_stmt *s = seg_arena_alloc(pc->arena, sizeof *s);
-      if (!s) { pc->oom = 1; YYNOMEM; }
-      s->kind = S_TABLE; s->loc = @$; s->name_loc = @2; s->name = $2.s; s->key = $4; s->timecol = $6;
-      if (strcasecmp($5.s, "time") != 0)
-        seg_diag_add(pc->diags, SEG_SEV_ERROR, "E0001", @5, "expected 'time COLUMN' or the end of the table "
-                     "statement after its key, found '%s'", $5.s);
-      add_stmt(pc, s);
+| TABLE anyname BY split_key table_custkey NAME split_key {
+      if (add_table(pc, @$, @2, $2.s, $4, $5, &@6, $6.s, $7) != 0) YYNOMEM;
     }
 | error { /* skip to the next 'segment' or 'let' */ }
 ;
@@ -215,6 +209,11 @@ split_key:
   NAME    { $$ = NODE(SEG_N_NAME, @$, NULL, NULL); if ($$) $$->str = $1.s; }
 | BQNAME  { $$ = NODE(SEG_N_NAME, @$, NULL, NULL); if ($$) $$->str = $1.s; }
 | UNIT    { $$ = NODE(SEG_N_NAME, @$, NULL, NULL); if ($$) $$->str = $1.s; }
+;
+
+table_custkey:
+  %empty            { $$ = NULL; }
+| '=' split_key     { $$ = $2; }
 ;
 
 opt_salt:
@@ -611,6 +610,20 @@ static seg_node *name_copy(seg_parse_ctx *pc, const seg_node *n) {
 
 /* The split statement and one segment per arm after it: `base and
 ** bucket(salt, key) lo..hi` named "split.arm". Returns 0, or -1 (oom). */
+/* `table NAME by KEY [= CUSTKEY] [WORD TIMECOL]`: WORD must be `time`. */
+static int add_table(seg_parse_ctx *pc, YYLTYPE loc, YYLTYPE nloc, const char *name, seg_node *key, seg_node *custkey,
+                     const YYLTYPE *wloc, const char *word, seg_node *timecol) {
+  seg_stmt *s = seg_arena_alloc(pc->arena, sizeof *s);
+  if (!s) { pc->oom = 1; return -1; }
+  s->kind = S_TABLE; s->loc = loc; s->name_loc = nloc; s->name = name; s->key = key; s->custkey = custkey;
+  s->timecol = timecol;
+  if (word && strcasecmp(word, "time") != 0)
+    seg_diag_add(pc->diags, SEG_SEV_ERROR, "E0001", *wloc, "expected %s'time COLUMN' or the end of the table "
+                 "statement after its key, found '%s'", custkey ? "" : "'= COLUMN', ", word);
+  add_stmt(pc, s);
+  return 0;
+}
+
 static int add_split(seg_parse_ctx *pc, YYLTYPE loc, YYLTYPE nloc, const char *name, seg_node *base, seg_node *key,
                      const char *salt, size_t saltlen, seg_arm *arms) {
   if (!key || pc->oom) return pc->oom ? -1 : 0;

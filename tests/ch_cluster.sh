@@ -3,19 +3,36 @@
 # for tests/sql.sh (written after the team's engine recipe clickhouse_cluster.sh;
 # self-contained: the suite reads nothing outside the repository).
 #
-#   bash tests/ch_cluster.sh start DIR    two servers, TCP $SEG_CH_PORT and the
-#                                         next (default 19101 / 19102),
-#                                         cluster `seg2`, data under DIR
+#   bash tests/ch_cluster.sh start DIR    two servers on free loopback ports
+#                                         (TCP and HTTP: four the kernel picks,
+#                                         so two suites at once never share
+#                                         them), cluster `seg2`, data under DIR;
+#                                         DIR/ports holds "TCP1,TCP2" (SEG_CH_PORTS)
 #   bash tests/ch_cluster.sh stop DIR     SIGTERM both at once, then KILL
 #
-# As root the servers run as the package's `clickhouse` user. Every client
-# call has a timeout (18.16's client can spin). Exit 0 when both answer.
+# SEG_CH_PORT=P asks for fixed ports instead (TCP P and P+1, HTTP P-1000 and
+# P-999; refused when one is in use). A port taken between its pick and the
+# server's bind (another suite's pick) makes the start try again with new
+# ports, up to 5 times. As root the servers run as the package's `clickhouse`
+# user. Every client call has a timeout (18.16's client can spin). Exit 0
+# when both answer.
 set -u
 cmd=${1:?start|stop}
 BASE=${2:?folder}
-P=${SEG_CH_PORT:-19101}          # shard ports P and P+1; HTTP P-1000 and P-999
-TCP=("$P" $((P + 1)))
-HTTP=($((P - 1000)) $((P - 999)))
+TCP=() HTTP=()
+pick_ports() {   # TCP and HTTP ports: SEG_CH_PORT's, or four free ones bound at once (no two alike)
+    local p
+    if [ -n "${SEG_CH_PORT:-}" ]; then
+        p=$SEG_CH_PORT; TCP=("$p" $((p + 1))); HTTP=($((p - 1000)) $((p - 999))); return 0
+    fi
+    read -r -a p < <(python3 -c '
+import socket
+ss = [socket.socket() for _ in range(4)]
+for s in ss: s.bind(("127.0.0.1", 0))
+print(" ".join(str(s.getsockname()[1]) for s in ss))')
+    [ ${#p[@]} -eq 4 ] || { echo "ch_cluster: no free ports" >&2; return 1; }
+    TCP=("${p[0]}" "${p[1]}"); HTTP=("${p[2]}" "${p[3]}")
+}
 ch() { timeout 60 clickhouse-client --host 127.0.0.1 --port "$1" -q "$2" < /dev/null; }
 
 stop() {
@@ -85,9 +102,11 @@ start_one() {   # index
     pid=$!
     echo "$pid" > "$d/pid"
     for _ in $(seq 1 600); do
+        # up when SELECT 1 answers from this server's socket (not another
+        # suite's server on a port taken between the pick and this bind)
         if ch "${TCP[$i]}" 'SELECT 1' > /dev/null 2>&1; then
             [ -f "$d/data/status" ] && awk '/^PID:/{print $2}' "$d/data/status" > "$d/pid"
-            return 0
+            ss -ltnpH "( sport = :${TCP[$i]} )" 2>/dev/null | grep -q "pid=$(cat "$d/pid")," && return 0
         fi
         kill -0 "$pid" 2>/dev/null || { tail -5 "$d/log/err.log" "$d/log/stdout.log" >&2 2>/dev/null; return 1; }
         sleep 0.05
@@ -99,13 +118,28 @@ start_one() {   # index
 case $cmd in
     start)
         stop
-        for p in "${TCP[@]}" "${HTTP[@]}"; do
-            if ss -ltnH "( sport = :$p )" 2>/dev/null | grep -q .; then echo "ch_cluster: port $p is in use" >&2; exit 1; fi
+        for try in 1 2 3 4 5; do
+            pick_ports || exit 1
+            if [ -n "${SEG_CH_PORT:-}" ]; then
+                for p in "${TCP[@]}" "${HTTP[@]}"; do
+                    if ss -ltnH "( sport = :$p )" 2>/dev/null | grep -q .; then echo "ch_cluster: port $p is in use" >&2; exit 1; fi
+                done
+            fi
+            rm -rf "$BASE"
+            mkdir -p "$BASE"
+            chmod 755 "$BASE"
+            if start_one 0 2> "$BASE/start.err" && start_one 1 2>> "$BASE/start.err"; then
+                echo "${TCP[0]},${TCP[1]}" > "$BASE/ports"
+                exit 0
+            fi
+            stop
+            # another process took a port first: new ports (not with fixed ones)
+            if [ -z "${SEG_CH_PORT:-}" ] && grep -qi 'already in use' "$BASE"/start.err "$BASE"/s*/log/*.log 2>/dev/null; then
+                echo "ch_cluster: a port was taken (try $try), picking others" >&2; continue
+            fi
+            cat "$BASE/start.err" >&2; exit 1
         done
-        rm -rf "$BASE"
-        mkdir -p "$BASE"
-        chmod 755 "$BASE"
-        start_one 0 && start_one 1 || { stop; exit 1; }
+        exit 1
         ;;
     stop) stop ;;
     *) echo "usage: $0 start|stop DIR" >&2; exit 2 ;;

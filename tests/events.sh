@@ -20,7 +20,10 @@
 # mix of both, and every segment's count must be SQLite's. The orphans must be
 # reported (a stderr line naming the table and the number). Three bad inputs
 # must be errors: key columns of different types, a duplicate customer key,
-# first/last with two date columns and no `time`. Last, every segment of
+# first/last with two date columns and no `time`. seg diff --data over two
+# exports made here, with --table-old/--table-new (an orders file each) and
+# with --table (one for both): every orders-only case's figures and each
+# entered/left customer against SQLite, and its usage errors. Last, every segment of
 # examples/behaviour.seg is a case (the same condition text): its count, and
 # the one in examples/README.md, must be SQLite's.
 
@@ -166,6 +169,180 @@ printf 'table orders by customer_id\nsegment recent = last(orders.amount) > 10\n
 bad time_column_ambiguous twodates.seg "$E/customers.csv" "$D/twodates.csv" \
     "first/last need the time column: several date columns and no 'time' is a located error" \
     "twodates\.seg:2:[0-9]+" "time"
+
+# the key spelled two ways: `table orders by customer_id = id` when the
+# customers call it id (the events' column = the customers'). The same
+# exports with the customers' key renamed (and moved last): every case must
+# count what SQLite counts on the originals, from CSV, from a .segc compiled
+# against them, and after seg fmt; explain names both columns, the orphan
+# report the events' one.
+awk -F'\t' '!/^#/ && NF == 3 { print "segment " $1 " = " $2 }' "$CASES" > "$D/cases.body"
+{ echo "table orders by customer_id = id"; echo "table email_events by customer_id = \`id\` time at"; cat "$D/cases.body"; } > "$D/kcases.seg"
+for data in fixture examples; do
+    src=$E/customers.csv; [ $data = examples ] && src=$EX/customers.csv
+    python3 - "$src" "$D/$data.kcust.csv" <<'PY'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], encoding="utf-8", newline="")))
+rows[0][0] = "id"
+csv.writer(open(sys.argv[2], "w", encoding="utf-8", newline=""), lineterminator="\n").writerows([r[1:] + r[:1] for r in rows])
+PY
+    o=$E/orders.csv m=$E/email_events.csv; [ $data = examples ] && o=$EX/orders.csv m=$EX/email_events.csv
+    seg_exec "$D" run kcases.seg "$D/$data.kcust.csv" --table "orders=$o" --table "email_events=$m" --today $TODAY --format csv
+    compare "$data/key_renamed"
+    grep -q "events of table 'orders' belong to no customer of .*(.*customer_id" "$T_ERR" &&
+        t_ok "events/$data/key_renamed/orphans_name_the_events_key" ||
+        t_fail "events/$data/key_renamed/orphans_name_the_events_key" "$(cat "$T_ERR")"
+    seg_exec "$D" compile kcases.seg -o "$D/$data.k.segc" --data "$D/$data.kcust.csv" --table "orders=$o" \
+        --table "email_events=$m" --today $TODAY --force
+    seg_exec "$D" run "$D/$data.k.segc" "$D/$data.kcust.csv" --table "orders=$o" --table "email_events=$m" --format csv
+    compare "$data/key_renamed_segc"
+done
+seg_exec "$D" fmt kcases.seg
+if [ "$T_RC" -eq 0 ] && head -2 "$T_OUT" | cmp -s - <(printf 'table orders by customer_id = id\ntable email_events by customer_id = id time at\n'); then
+    cp "$T_OUT" "$D/kfmt.seg"
+    seg_exec "$D" run kfmt.seg "$D/fixture.kcust.csv" --table "orders=$E/orders.csv" --table "email_events=$E/email_events.csv" \
+        --today $TODAY --format csv
+    compare fixture/key_renamed_fmt
+else t_fail events/key_renamed/fmt "exit $T_RC" "$(head -3 "$T_OUT")" "$(cat "$T_ERR")"; fi
+seg_exec "$D" explain kcases.seg --data "$D/fixture.kcust.csv" --table "orders=$E/orders.csv" --table "email_events=$E/email_events.csv"
+grep -qF "; table 0 'orders': events joined on their customer_id = the customers' id, in time by order_date;" "$T_OUT" &&
+    t_ok events/key_renamed/explain || t_fail events/key_renamed/explain "$(grep "^; table" "$T_OUT")" "$(cat "$T_ERR")"
+# its mistakes: the column each side lacks, located; different types; `time` misspelled
+# (NAME|TABLE LINE|CUSTOMERS|WHY|PATTERN, the rules file NAME.seg)
+while IFS='|' read -r name line cust why pat; do
+    printf '%s\nsegment s = count(orders) > 0\n' "$line" > "$D/$name.seg"
+    bad "$name" "$name.seg" "$cust" "$E/orders.csv" "$why" "$pat"
+done <<EOF
+key_renamed_customers_lack|table orders by customer_id = idd|$D/fixture.kcust.csv|the customers' key column is missing|key_renamed_customers_lack\.seg:1:31: error: cannot join table 'orders' on 'customer_id = idd': the customers have no column 'idd'
+key_renamed_events_lack|table orders by customerid = id|$D/fixture.kcust.csv|the events' key column is missing|key_renamed_events_lack\.seg:1:17: error: cannot join table 'orders' on 'customerid = id': the events have no column 'customerid'
+key_renamed_types|table orders by order_date = id|$D/fixture.kcust.csv|the two key columns have different types|cannot join table 'orders' on 'order_date = id': it is int in the customers but date in 'orders'
+key_renamed_time_word|table orders by customer_id = id tme order_date|$D/fixture.kcust.csv|a word other than time after the key|key_renamed_time_word\.seg:1:34: error: expected 'time COLUMN' or the end of the table statement after its key, found 'tme'
+key_time_word|table orders by customer_id tme order_date|$E/customers.csv|a word other than = or time after the key|expected '= COLUMN', 'time COLUMN' or the end of the table statement after its key, found 'tme'
+EOF
+
+# seg diff RULES --data OLD NEW with event tables: every orders-only case
+# of cases.tsv as a segment, over two monthly exports made here from the
+# examples (customers dropped from each, ages and spends changed), with an
+# orders file each (--table-old, --table-new: the old one up to 2026-10-23
+# less some rows, the new one every order plus 400 more) and with one orders
+# file for both (--table); the figures and each entered/left customer must be
+# SQLite's (the cases' SQL per export, EXCEPT between them).
+python3 - "$D" "$EX" "$CASES" <<'PY'
+import csv, random, sys
+d, ex, cases = sys.argv[1:]
+rd = lambda p: list(csv.reader(open(p, encoding="utf-8", newline="")))
+def wr(p, rows): csv.writer(open(p, "w", encoding="utf-8", newline=""), lineterminator="\n").writerows(rows)
+rnd = random.Random(15)
+cust = rd(ex + "/customers.csv")
+h = cust[0]
+age, spend = h.index("age"), h.index("total_spend")
+for name in ("old", "new"):
+    out = [list(r) for r in cust[1:] if rnd.random() > 0.03]
+    for r in out:
+        x = rnd.random()
+        if x < 0.05 and r[age]: r[age] = str(int(r[age]) + rnd.choice([-6, 6]))
+        elif x < 0.10 and r[spend]: r[spend] = "%.2f" % (float(r[spend]) * rnd.choice([0.5, 1.5]))
+    rnd.shuffle(out)
+    wr("%s/%s.csv" % (d, name), [h] + out)
+orders = rd(ex + "/orders.csv")
+oh = orders[0]
+od = oh.index("order_date")
+wr(d + "/orders_old.csv", [oh] + [r for r in orders[1:] if r[od] <= "2026-10-23" and rnd.random() > 0.02])
+keys = [r[0] for r in cust[1:]]
+more = [[rnd.choice(keys), str(2000000 + i), "2026-%02d-%02d" % (rnd.choice([10, 11]), rnd.randint(1, 23)),
+         "%.2f" % rnd.uniform(5, 400), rnd.choice(["shoes", "socks", "hats", "bags", "shirts"]),
+         rnd.choice(["web", "app", "store"])] for i in range(400)]
+wr(d + "/orders_new.csv", orders + more)
+with open(d + "/dt.seg", "w") as f:
+    f.write("table orders by customer_id\n")
+    for line in open(cases, encoding="utf-8"):
+        p = line.rstrip("\n").split("\t")
+        if len(p) == 3 and not line.startswith("#") and "email_events" not in p[2]:
+            f.write("segment %s = %s\n" % (p[0], p[1]))
+PY
+cat > "$D/dt_ref.py" <<'PY'
+# the figures and moves of seg diff --data, by SQLite: OLD NEW ORDERS_OLD ORDERS_NEW
+import json, os, sqlite3, sys
+sys.path.insert(0, os.environ["T_ROOT"] + "/tests")
+from events_ref import DSum, cases, load_table
+d, cases_path = sys.argv[1], sys.argv[2]
+side = []
+for cust, orders in ((sys.argv[3], sys.argv[5]), (sys.argv[4], sys.argv[6])):
+    db = sqlite3.connect(":memory:")
+    db.create_aggregate("dsum", 1, DSum)
+    load_table(db, "c", d + "/" + cust)
+    load_table(db, "orders", d + "/" + orders)
+    db.execute("CREATE INDEX orders_key ON orders(customer_id)")
+    side.append({n: {str(k) for (k,) in db.execute("SELECT customer_id FROM c WHERE " + sql)}
+                 for n, _, sql in cases(cases_path) if "email_events" not in sql})
+figures, moves = {}, []
+for n in side[0]:
+    a, b = side[0][n], side[1][n]
+    figures[n] = [len(a), len(b), len(b - a), len(a - b)]
+    moves += [[n, "entered", k] for k in b - a] + [[n, "left", k] for k in a - b]
+json.dump({"figures": figures, "moves": sorted(moves)}, open(d + "/dt_want.json", "w"))
+PY
+# diff_tables NAME ORDERS_OLD ORDERS_NEW SEG-ARGS... -- seg diff against dt_ref.py
+diff_tables() {
+    local name=$1 oo=$2 on=$3; shift 3
+    T_ROOT=$T_ROOT python3 "$D/dt_ref.py" "$D" "$CASES" old.csv new.csv "$oo" "$on" > "$D/dt_ref.err" 2>&1 ||
+        { t_fail "events/diff/$name" "dt_ref.py: $(cat "$D/dt_ref.err")"; return; }
+    seg_exec "$D" diff dt.seg --data old.csv new.csv --today $TODAY --format json --members dt_moves.csv "$@"
+    local got
+    got=$(python3 - "$D" "$T_OUT" <<'PY' 2>&1
+import csv, json, sys
+d = sys.argv[1]
+want = json.load(open(d + "/dt_want.json"))
+got = {s["segment"]: [s["before"], s["after"], s["entered"], s["left"]] for s in json.load(open(sys.argv[2]))["segments"]}
+bad = ["%s: seg %s, SQLite %s" % (n, got.get(n), w) for n, w in want["figures"].items() if got.get(n) != w]
+rows = list(csv.reader(open(d + "/dt_moves.csv", encoding="utf-8", newline="")))
+moves = sorted(rows[1:])
+if moves != want["moves"]:
+    bad.append("moves: %d from seg, %d from SQLite; first apart: %s" % (len(moves), len(want["moves"]),
+               sorted(set(map(tuple, moves)) ^ set(map(tuple, want["moves"])))[:3]))
+moved = sum(1 for w in want["figures"].values() if w[2] + w[3])
+print("\n".join(bad[:8]) if bad else "ok %d segments, %d moving, %d moves" % (len(want["figures"]), moved, len(moves)))
+PY
+)
+    if [ "$T_RC" -eq 0 ] && [ "${got%% *}" = ok ]; then t_ok "events/diff/$name (${got#ok })"
+    else t_fail "events/diff/$name" "$T_CMD: exit $T_RC" "$got" "$(head -c 1500 "$T_ERR")"; fi
+}
+diff_tables table_old_new orders_old.csv orders_new.csv --table-old orders=orders_old.csv --table-new orders=orders_new.csv
+# the orphans of each export's own table, against each export's customers
+for k in old new; do
+    grep -q "orders_$k.csv: .* events of table 'orders' belong to no customer of $k.csv" "$T_ERR" &&
+        t_ok "events/diff/orphans_reported_for_$k" || t_fail "events/diff/orphans_reported_for_$k" "$(cat "$T_ERR")"
+done
+diff_tables table_for_both orders_new.csv orders_new.csv --table orders=orders_new.csv
+seg_exec "$D" import orders_old.csv -o orders_old.segcol
+diff_tables segcol_old_and_case orders_old.csv orders_new.csv --table-new ORDERS=orders_new.csv --table-old orders=orders_old.segcol
+
+# diff_bad NAME MESSAGE SEG-ARGS... -- exit 2, the message, no members file
+diff_bad() {
+    local name=$1 msg=$2; shift 2
+    rm -f "$D/dt_bad.csv"
+    seg_exec "$D" diff "$@"
+    if [ "$T_RC" -eq 2 ] && grep -qF -- "$msg" "$T_ERR" && [ ! -e "$D/dt_bad.csv" ]; then t_ok "events/diff/error/$name"
+    else t_fail "events/diff/error/$name" "$T_CMD: exit $T_RC, want 2 and: $msg" "$(head -c 1500 "$T_ERR")"; fi
+}
+DA=(dt.seg --data old.csv new.csv --today $TODAY --members dt_bad.csv)
+diff_bad old_without_new "seg: diff: --table-old orders=... has no --table-new orders=FILE: each export needs its own table (--table orders=FILE gives both the same)" \
+    "${DA[@]}" --table-old orders=orders_old.csv
+diff_bad new_without_old "--table-new orders=... has no --table-old orders=FILE" "${DA[@]}" --table-new orders=orders_new.csv
+diff_bad both_ways "seg: diff: table 'orders' is given with --table (both exports) and with --table-old" \
+    "${DA[@]}" --table orders=orders_new.csv --table-old orders=orders_old.csv --table-new orders=orders_new.csv
+diff_bad twice "seg: --table-new orders is given twice" "${DA[@]}" --table-old orders=orders_old.csv \
+    --table-new orders=orders_new.csv --table-new Orders=orders_old.csv
+diff_bad no_file "seg: --table-old needs NAME=FILE (\`--table-old orders=orders.csv\`), found 'orders'" \
+    "${DA[@]}" --table-old orders --table-new orders=orders_new.csv
+diff_bad missing_table "dt.seg:1:7: error: no data for event table 'orders': give it with \`--table orders=FILE\`" "${DA[@]}"
+diff_bad old_needs_data "seg: diff: --table-old: only with --data OLD_DATA NEW_DATA" \
+    dt.seg dt.seg old.csv --table-old orders=orders_old.csv --table-new orders=orders_new.csv
+cp "$D/orders_old.csv" "$D/orders_old.keep"
+diff_bad members_not_a_table "that is the input file orders_old.csv" dt.seg --data old.csv new.csv --today $TODAY \
+    --members orders_old.csv --table-old orders=orders_old.csv --table-new orders=orders_new.csv
+cmp -s "$D/orders_old.csv" "$D/orders_old.keep" && t_ok events/diff/table_input_untouched \
+    || t_fail events/diff/table_input_untouched "orders_old.csv changed"
 
 # examples/behaviour.seg: every segment's condition is a case of cases.tsv
 # (the same text), so seg must count SQLite's number, and so must the table

@@ -6,7 +6,10 @@
 # (cli/main.c), of each command's parser and of the bash completion agree;
 # the completion completes commands, options, rules files and segment
 # names (bash, and zsh through its bashcompinit); `seg help CMD` is `seg CMD
-# --help` and names that command only; uninstall leaves no file.
+# --help` and names that command only; uninstall leaves no file. The Python
+# module: counts, members and diagnostics as seg run's, to_dataframe() as
+# seg run --format csv (with a python3 that has pandas, else a "not run"
+# line), and installed where Debian's python3 looks, loading its tree's libseg.
 #
 #   SEG=build/seg bash tests/install.sh
 #
@@ -41,6 +44,7 @@ lib/libseg.a 644
 lib/libseg.so 777
 lib/libseg.so.0 755
 lib/pkgconfig/libseg.pc 644
+lib/python$("${PYTHON3:-/usr/bin/python3}" -c 'import sys; print("%d.%d" % sys.version_info[:2])')/dist-packages/seg/__init__.py 644
 share/bash-completion/completions/seg 644
 share/man/man1/seg.1 644
 share/man/man7/seg-language.7 644
@@ -143,6 +147,81 @@ if [ "$(printf '%s\n' "$py_out" | sed '$d')" = "$want_py" ] && printf '%s\n' "$p
     t_ok "install/python_module_counts_members_diagnostics_as_cli"
 else
     t_fail install/python_module_counts_members_diagnostics_as_cli "$(diff <(printf '%s\n' "$want_py") <(printf '%s\n' "$py_out") | head -10)"
+fi
+# to_dataframe() (pandas): the columns, counts and measures of seg run --format csv
+# (without share), an empty cell as NaN. Debian's python3 has python3-pandas;
+# the shell's python3 may be another interpreter (pyenv) without it.
+py_pandas=
+for py in /usr/bin/python3 python3; do
+    command -v "$py" > /dev/null && "$py" -c 'import pandas' 2> /dev/null && { py_pandas=$py; break; }
+done
+if [ -z "$py_pandas" ]; then
+    echo "# install: not run: python_to_dataframe (no python3 with pandas: tools/install-deps.sh installs python3-pandas)"
+else
+    printf 'segment nobody = age > 500\nsegment older = age > 60\nmeasure avg_spend = avg(total_spend)\nmeasure revenue = sum(total_spend)\n' > "$T_TMP/df.seg"
+    (cd "$T_ROOT" && "$SEG_INSTALLED" run examples/campaign.seg examples/customers.csv --today 2026-11-23 --format csv > "$W/df1.csv" 2>/dev/null
+     "$SEG_INSTALLED" run "$T_TMP/df.seg" examples/customers.csv --format csv > "$W/df2.csv" 2>/dev/null
+     "$SEG_INSTALLED" run examples/behaviour.seg examples/customers.csv --today 2026-11-23 \
+         --table "${ev_args[0]}" --table "${ev_args[1]}" --format csv > "$W/df3.csv" 2>/dev/null)
+    df_out=$(cd "$T_ROOT" && "${py_env[@]}" "$py_pandas" - "$W" <<'PY' 2>&1
+import csv, math, sys, seg
+w = sys.argv[1]
+runs = [("examples/campaign.seg", {}, "2026-11-23", "df1"), (w + "/../df.seg", {}, None, "df2"),
+        ("examples/behaviour.seg", {"orders": "examples/orders.csv", "email_events": "examples/email_events.csv"},
+         "2026-11-23", "df3")]
+bad, cells = [], 0
+for rules, tables, today, cli in runs:
+    df = seg.run(rules, "examples/customers.csv", today=today, tables=tables).to_dataframe()
+    rows = list(csv.reader(open("%s/%s.csv" % (w, cli))))
+    head = [c for c in rows[0] if c != "share"]
+    if list(df.columns) != head:
+        bad.append("%s: columns %s, seg run %s" % (rules, list(df.columns), head)); continue
+    if len(df) != len(rows) - 1 or str(df["customers"].dtype) != "int64":
+        bad.append("%s: %d rows (%s), seg run %d" % (rules, len(df), df["customers"].dtype, len(rows) - 1)); continue
+    for i, row in enumerate(rows[1:]):
+        row = [c for j, c in enumerate(row) if rows[0][j] != "share"]
+        got = df.iloc[i].tolist()
+        for name, want, v in zip(head, row, got):
+            cells += 1
+            if name == "segment": ok = v == want
+            elif name == "customers": ok = v == int(want)
+            elif want == "": ok = math.isnan(v)
+            else: ok = math.isclose(v, float(want), rel_tol=1e-12)
+            if not ok: bad.append("%s: %s.%s = %r, seg run %r" % (rules, row[0], name, v, want))
+print("\n".join(bad[:8]) if bad else "ok %d" % cells)
+PY
+)
+    case $df_out in
+        "ok "*) t_ok "install/python_to_dataframe_as_cli (${df_out#ok } cells, $py_pandas)" ;;
+        *) t_fail install/python_to_dataframe_as_cli "$df_out" ;;
+    esac
+fi
+# the installed module (PYTHONDIR, where Debian's python3 looks) imports from the
+# staged tree alone and loads that tree's libseg.so.0, not another one
+PY_DEB=/usr/bin/python3; [ -x "$PY_DEB" ] || PY_DEB=python3
+pydir=$(ls -d "$P"/lib/python3*/dist-packages 2>/dev/null | head -1)
+sitedirs=$("$PY_DEB" -c 'import site; print("\n".join(site.getsitepackages()))' 2>&1)
+if [ -z "$pydir" ] || ! printf '%s\n' "$sitedirs" | grep -qxF "${pydir#$DEST}"; then
+    t_fail install/python_module_where_python3_looks "installed: ${pydir:-none}" "$PY_DEB looks in: $(echo $sitedirs)"
+else
+    t_ok "install/python_module_where_python3_looks (${pydir#$DEST})"
+    inst_env=(env -u SEG_LIB PYTHONPATH="$pydir")
+    [ "${#py_env[@]}" -gt 3 ] && inst_env+=("${py_env[@]:3}")   # the ASan runtime, as above
+    inst_out=$(cd "$W" && "${inst_env[@]}" "$PY_DEB" - "$T_ROOT" <<'PY' 2>&1
+import os, sys, seg
+root = sys.argv[1]
+r = seg.run(root + "/examples/behaviour.seg", root + "/examples/customers.csv", today="2026-11-23",
+            tables={"orders": root + "/examples/orders.csv", "email_events": root + "/examples/email_events.csv"})
+print(os.path.dirname(seg.__file__))
+print(seg.library())
+print(sorted({l.split()[-1] for l in open("/proc/self/maps") if "libseg" in l}))
+for name, n in r.counts.items():
+    print("%s\t%d" % (name, n))
+PY
+)
+    want_inst=$(printf '%s\n%s\n%s\n%s' "$pydir/seg" "$P/lib/libseg.so.0" "['$P/lib/libseg.so.0']" "$cli_counts")
+    [ "$inst_out" = "$want_inst" ] && t_ok install/python_module_installed_finds_its_libseg \
+        || t_fail install/python_module_installed_finds_its_libseg "$(diff <(printf '%s\n' "$want_inst") <(printf '%s\n' "$inst_out") | head -10)"
 fi
 
 # ---- man pages render without warnings --------------------------------------------

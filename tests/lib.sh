@@ -208,3 +208,28 @@ pg_stop() {
     rm -rf "$PG_DIR"
     PG_DIR=
 }
+
+# ch_start -- tests/ch_cluster.sh's throw-away 2-shard ClickHouse cluster in a
+# temporary folder, on free ports picked as it starts (two suites, or both
+# builds' groups, at once never share them): 0 with SEG_CH_PORTS exported
+# (tests/sql_diff.py and tests/tiers_diff.py read it), 1 when it would not
+# start (CH_WHY: the end of its log), 2 when ClickHouse is not installed.
+# ch_stop stops it and removes the folder (safe without a start, or twice).
+CH_DIR= CH_WHY=
+ch_start() {
+    command -v clickhouse-client > /dev/null && [ -x /usr/sbin/clickhouse-server ] || return 2
+    CH_DIR=$(mktemp -d /tmp/seg-ch.XXXXXX)
+    chmod 755 "$CH_DIR"          # the servers run as the clickhouse user
+    if bash "$T_ROOT/tests/ch_cluster.sh" start "$CH_DIR/cluster" 2> "$CH_DIR/start.log"; then
+        SEG_CH_PORTS=$(cat "$CH_DIR/cluster/ports"); export SEG_CH_PORTS
+        return 0
+    fi
+    CH_WHY=$(tail -5 "$CH_DIR/start.log")
+    return 1
+}
+ch_stop() {
+    [ -n "$CH_DIR" ] || return 0
+    bash "$T_ROOT/tests/ch_cluster.sh" stop "$CH_DIR/cluster"
+    rm -rf "$CH_DIR"
+    CH_DIR=
+}

@@ -46,22 +46,15 @@ elif [ "$pg_rc" -eq 2 ]; then
     echo "# tiers/postgres: not run (no PostgreSQL; tools/install-deps.sh installs it)"
 fi
 
-# ---- ClickHouse, when installed: tests/ch_cluster.sh's two shards, on ports
-# of this group's own (the sanitizer build's run uses others: both run at once)
-stop_ch() { [ -n "${CHD:-}" ] && bash "$T_ROOT/tests/ch_cluster.sh" stop "$CHD/cluster" && rm -rf "$CHD"; return 0; }
-trap 'pg_stop; stop_ch; rm -rf "$T_TMP"' EXIT
-if command -v clickhouse-client > /dev/null && [ -x /usr/sbin/clickhouse-server ]; then
-    case $SEG in *san*) export SEG_CH_PORT=19401 ;; *) export SEG_CH_PORT=19301 ;; esac
-    CHD=$(mktemp -d /tmp/seg-ch-tiers.XXXXXX)
-    chmod 755 "$CHD"          # the servers run as the clickhouse user
-    if bash "$T_ROOT/tests/ch_cluster.sh" start "$CHD/cluster" 2> "$D/ch.log"; then
-        export SEG_CH_PORTS=$SEG_CH_PORT,$((SEG_CH_PORT + 1))
-    else
-        t_fail "tiers/clickhouse: cluster start" "$(tail -5 "$D/ch.log")"
-    fi
-elif [ "${CI:-}" = true ]; then
+# ---- ClickHouse, when installed: tests/ch_cluster.sh's two shards, on free
+# ports picked as they start (lib.sh ch_start: other groups and suites run at once)
+trap 'pg_stop; ch_stop; rm -rf "$T_TMP"' EXIT
+ch_start; ch_rc=$?
+if [ "$ch_rc" -eq 1 ]; then
+    t_fail "tiers/clickhouse: cluster start" "$CH_WHY"
+elif [ "$ch_rc" -eq 2 ] && [ "${CI:-}" = true ]; then
     t_fail "tiers/clickhouse" "ClickHouse is not installed (tools/install-deps.sh installs it)"
-else
+elif [ "$ch_rc" -eq 2 ]; then
     echo "# tiers/clickhouse: not run (no ClickHouse)"
 fi
 

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages seg needs to build, test and benchmark.
-#   bash tools/install-deps.sh           build and test (CI; pkg-config, man-db and
+#   bash tools/install-deps.sh           build and test (CI; python3-pandas for the
+#                                        Python module's to_dataframe(); pkg-config, man-db and
 #                                        groff-base for tests/install.sh)
 #   bash tools/install-deps.sh --bench   also npm, which `make bench` uses to
 #                                        fetch DuckDB (@duckdb/node-api)
 set -euo pipefail
-pkgs=(build-essential flex bison libcsv-dev libxxhash-dev libunistring-dev libpcre2-dev nettle-dev sqlite3 clang libclang-rt-14-dev jq python3 hyperfine valgrind gcovr postgresql clickhouse-server clickhouse-client pkg-config man-db groff-base zsh debhelper chromium)
+pkgs=(build-essential flex bison libcsv-dev libxxhash-dev libunistring-dev libpcre2-dev nettle-dev sqlite3 clang libclang-rt-14-dev jq python3 python3-pandas hyperfine valgrind gcovr postgresql clickhouse-server clickhouse-client pkg-config man-db groff-base zsh debhelper chromium)
 # npm may come with another nodejs (NodeSource's bundles it): only the command matters
 if [ "${1:-}" = --bench ] && ! command -v npm >/dev/null; then pkgs+=(npm); fi
 missing=()

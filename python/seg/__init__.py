@@ -9,15 +9,18 @@
     r.to_dataframe()            # pandas, when it is installed
 
 ctypes over libseg.so.0 (the standard library only): the library is found
-through $SEG_LIB, else the dynamic loader's path (an installed libseg), else
-../../build/libseg.so.0 next to a source tree.  A mistake in the rules
+through $SEG_LIB, else three folders up when the module is installed
+(PREFIX/lib/python3*/dist-packages/seg -> PREFIX/lib/libseg.so.0, so a staged
+or moved tree loads its own library), else the dynamic loader's path, else
+../../build/libseg.so.0 next to a source tree.  seg.library() names the one
+loaded.  A mistake in the rules
 raises seg.RulesError with every diagnostic; a file that cannot be read,
 seg.Error.
 """
 import ctypes
 import os
 
-__all__ = ["run", "Result", "Error", "RulesError", "Diagnostic", "version"]
+__all__ = ["run", "Result", "Error", "RulesError", "Diagnostic", "version", "library"]
 
 
 class Error(Exception):
@@ -48,14 +51,18 @@ class _Diag(ctypes.Structure):
 
 
 _lib = None
+_lib_name = None
 
 
 def _load():
-    global _lib
+    global _lib, _lib_name
     if _lib is not None:
         return _lib
     here = os.path.dirname(os.path.abspath(__file__))
-    names = [os.environ.get("SEG_LIB"), "libseg.so.0",
+    installed = os.path.normpath(os.path.join(here, "..", "..", "..", "libseg.so.0"))
+    names = [os.environ.get("SEG_LIB"),
+             installed if os.path.isfile(installed) else None,
+             "libseg.so.0",
              os.path.join(here, "..", "..", "build", "libseg.so.0")]
     last = None
     for n in names:
@@ -68,6 +75,7 @@ def _load():
             last = e
     else:
         raise Error("libseg.so.0 not found (set SEG_LIB): %s" % last)
+    _lib_name = n
     P, S, C = ctypes.c_void_p, ctypes.c_size_t, ctypes.c_char_p
     sig = {
         "seg_version": ([], C),
@@ -102,6 +110,13 @@ def version():
     return _load().seg_version().decode()
 
 
+def library():
+    """The libseg.so.0 this module loaded (as it was asked for: a path,
+    or the bare soname when the dynamic loader found it)."""
+    _load()
+    return _lib_name
+
+
 class Result:
     """The counts, measures and members of one run (read eagerly: no
     handle outlives run())."""
@@ -115,13 +130,16 @@ class Result:
         return list(self._members[segment])
 
     def to_dataframe(self):
+        """One row a segment in file order: segment, customers, then each
+        measure (NaN where seg run leaves the cell empty); pandas needed."""
         import pandas  # optional
-        rows = []
-        for s, n in self.counts.items():
-            row = {"segment": s, "customers": n}
-            row.update(self.measures.get(s, {}))
-            rows.append(row)
-        return pandas.DataFrame(rows)
+        names = list(next(iter(self.measures.values()), {}))
+        rows = [[s, n] + [self.measures.get(s, {}).get(m) for m in names] for s, n in self.counts.items()]
+        df = pandas.DataFrame(rows, columns=["segment", "customers"] + names)
+        df["customers"] = df["customers"].astype("int64")
+        for m in names:
+            df[m] = df[m].astype("float64")
+        return df
 
 
 def run(rules, data, today=None, tables=None, key=None):

@@ -38,7 +38,7 @@ syn match   segKeyword    "\<\(top\|bottom\)\ze\s\+\d"
 syn match   segFunction   "\<\(count\|sum\|avg\|min\|max\|median\|percentile\|rate\|count_distinct\)\ze\s*("
 " Aggregates of an event table (`count(orders where ...)`, `last(orders.order_date)`).
 syn match   segFunction   "\<\(any\|all\|first\|last\)\ze\s*("
-" `table orders by customer_id time order_date`: `time` after the key.
+" `table orders by customer_id [= id] time order_date`: `time` after the key.
 syn match   segKeyword    "\<time\>\ze\s\+\S"
 
 " Numbers: 42, 10_000, 3.5, 1_000.25; dates: 2026-11-23 (defined later, so
