@@ -112,7 +112,20 @@ static int map_rows(const seg_column *ck, size_t nc, const seg_column *ek, size_
       const char *s = ck->dict_bytes + ck->dict_off[c];
       size_t len = (size_t)(ck->dict_off[c + 1] - ck->dict_off[c]);
       size_t i = hash_bytes(s, len) & (cap - 1);
-      while (slot[i] != UINT32_MAX) i = (i + 1) & (cap - 1);
+      for (; slot[i] != UINT32_MAX; i = (i + 1) & (cap - 1)) {
+        uint32_t o = slot[i];
+        /* a dictionary need not hold each value once (the streaming import
+        ** gives an all-distinct column an entry per row): equal bytes under
+        ** two codes are the same key on two rows */
+        if ((size_t)(ck->dict_off[o + 1] - ck->dict_off[o]) == len && memcmp(ck->dict_bytes + ck->dict_off[o], s, len) == 0 &&
+            byc[o] != NO_ROW && byc[c] != NO_ROW) {
+          int32_t r1 = byc[o] < byc[c] ? byc[o] : byc[c], r2 = byc[o] < byc[c] ? byc[c] : byc[o];
+          snprintf(err, errlen, "%s '%.*s' is on rows %d and %d; table '%s' joins each event to one customer, so "
+                   "the key must name each customer once", ck->name, (int)(len > 200 ? 200 : len), s, r1 + 1, r2 + 1,
+                   table);
+          goto text_done;
+        }
+      }
       slot[i] = c;
     }
     for (uint32_t d = 0; d < ek->ndict; d++) {
@@ -366,9 +379,14 @@ static int aggregate(const seg_evcol *a, const seg_evtable *et, const seg_table 
     if ((x->type == SEG_TEXT && x->ndict <= 64) || x->type == SEG_BOOL) {
       /* few distinct values (a category, a channel): a bit per value per customer */
       uint64_t *bits = calloc(nc ? nc : 1, sizeof *bits);
-      if (!bits) break;
+      uint32_t *canon = x->type == SEG_TEXT ? seg_col_canon_codes(x) : NULL;   /* equal text, one code */
+      if (!bits || (x->type == SEG_TEXT && !canon)) { free(bits); free(canon); break; }
       for (size_t i = 0; i < ne; i++)
-        if (MATCHES(i) && PRESENT(i)) bits[row[i]] |= 1ULL << (seg_col_get(x, i) & 63);
+        if (MATCHES(i) && PRESENT(i)) {
+          int64_t v = seg_col_get(x, i);
+          bits[row[i]] |= 1ULL << ((canon && (uint64_t)v < x->ndict ? canon[v] : (uint64_t)v) & 63);
+        }
+      free(canon);
       for (size_t r = 0; r < nc; r++) put(o, r, (int64_t)__builtin_popcountll(bits[r]));
       free(bits);
       rc = 0;
@@ -377,10 +395,17 @@ static int aggregate(const seg_evcol *a, const seg_evtable *et, const seg_table 
     size_t n = 0;
     for (size_t i = 0; i < ne; i++) n += MATCHES(i) && PRESENT(i);
     int64_t *pairs = malloc((n ? n : 1) * 2 * sizeof *pairs);
-    if (!pairs) break;
+    uint32_t *canon = x->type == SEG_TEXT ? seg_col_canon_codes(x) : NULL;   /* equal text, one code */
+    if (!pairs || (x->type == SEG_TEXT && !canon)) { free(pairs); free(canon); break; }
     size_t k = 0;
     for (size_t i = 0; i < ne; i++)
-      if (MATCHES(i) && PRESENT(i)) { pairs[2 * k] = row[i]; pairs[2 * k + 1] = seg_col_get(x, i); k++; }
+      if (MATCHES(i) && PRESENT(i)) {
+        int64_t v = seg_col_get(x, i);
+        pairs[2 * k] = row[i];
+        pairs[2 * k + 1] = canon && (uint64_t)v < x->ndict ? canon[v] : v;
+        k++;
+      }
+    free(canon);
     qsort(pairs, n, 2 * sizeof *pairs, cmp_pair);
     for (size_t r = 0; r < nc; r++) put(o, r, 0);
     for (size_t j = 0; j < n; j++)

@@ -177,6 +177,7 @@ typedef struct mctx {
   const seg_result *res;
   seg_measures *out;
   char (*why)[256];          /* per segment: its error, or "" */
+  uint32_t **canon;          /* per aggregate: count_distinct of text, its codes' canonical codes */
 } mctx;
 
 static void segment_task(void *arg, size_t si) {
@@ -215,7 +216,7 @@ static void segment_task(void *arg, size_t si) {
             x->vals = nv;
             x->capvals = cap;
           }
-          x->vals[x->nvals++] = v;
+          x->vals[x->nvals++] = M->canon[a] && (uint64_t)v < c->ndict ? M->canon[a][v] : v;
           continue;
         }
         x->sum += v;
@@ -251,13 +252,19 @@ int seg_measures_compute(const seg_program *p, const seg_table *t, const seg_res
   for (uint32_t a = 0; a < p->naggs; a++)
     if (p->aggs[a].col >= 0 && seg_col_check(&t->cols[p->aggs[a].col], t->nrows, err, errlen) != 0) return -1;
   int rc = -1;
-  mctx M = {p, t, res, out, calloc((size_t)ns + 1, sizeof *M.why)};
+  mctx M = {p, t, res, out, calloc((size_t)ns + 1, sizeof *M.why), calloc((size_t)p->naggs + 1, sizeof *M.canon)};
   out->v = calloc((size_t)ns * p->nmeasures + 1, sizeof *out->v);
   out->is_rate = calloc((size_t)p->nmeasures + 1, 1);
-  if (!M.why || !out->v || !out->is_rate) {
+  if (!M.why || !M.canon || !out->v || !out->is_rate) {
     snprintf(err, errlen, "out of memory");
     goto done;
   }
+  for (uint32_t a = 0; a < p->naggs; a++)       /* equal text under several codes counts once */
+    if (p->aggs[a].fn == SEG_AG_COUNT_DISTINCT && p->aggs[a].col >= 0 && t->cols[p->aggs[a].col].type == SEG_TEXT &&
+        !(M.canon[a] = seg_col_canon_codes(&t->cols[p->aggs[a].col]))) {
+      snprintf(err, errlen, "out of memory");
+      goto done;
+    }
   out->nsegs = ns;
   out->nmeasures = p->nmeasures;
   for (uint32_t m = 0; m < p->nmeasures; m++) {
@@ -277,6 +284,8 @@ int seg_measures_compute(const seg_program *p, const seg_table *t, const seg_res
     }
 done:
   free(M.why);
+  for (uint32_t a = 0; M.canon && a < p->naggs; a++) free(M.canon[a]);
+  free(M.canon);
   if (rc != 0) seg_measures_free(out);
   return rc;
 }

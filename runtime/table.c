@@ -180,3 +180,37 @@ int seg_col_text(const seg_column *c, size_t r, char buf[static 48], const char 
   }
   return 0;
 }
+
+/* FNV-1a, for seg_col_canon_codes */
+static size_t canon_hash(const char *s, size_t n) {
+  uint64_t h = UINT64_C(14695981039346656037);
+  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * UINT64_C(1099511628211);
+  return (size_t)(h ^ (h >> 29));
+}
+
+/* Per code of a text column, the first code with the same bytes: a
+** dictionary need not hold each value once (the streaming import gives an
+** all-distinct column an entry per row). NULL when out of memory. */
+uint32_t *seg_col_canon_codes(const seg_column *x) {
+  uint32_t nd = x->ndict;
+  size_t cap = 16;
+  while (cap < 2 * (size_t)nd) cap *= 2;
+  uint32_t *canon = malloc(((size_t)nd + 1) * sizeof *canon), *slot = malloc(cap * sizeof *slot);
+  if (!canon || !slot) { free(canon); free(slot); return NULL; }
+  for (size_t i = 0; i < cap; i++) slot[i] = UINT32_MAX;
+  for (uint32_t c = 0; c < nd; c++) {
+    const char *s = x->dict_bytes + x->dict_off[c];
+    size_t len = (size_t)(x->dict_off[c + 1] - x->dict_off[c]), i = canon_hash(s, len) & (cap - 1);
+    canon[c] = c;
+    for (; slot[i] != UINT32_MAX; i = (i + 1) & (cap - 1)) {
+      uint32_t o = slot[i];
+      if ((size_t)(x->dict_off[o + 1] - x->dict_off[o]) == len && memcmp(x->dict_bytes + x->dict_off[o], s, len) == 0) {
+        canon[c] = o;
+        break;
+      }
+    }
+    if (canon[c] == c) slot[i] = c;
+  }
+  free(slot);
+  return canon;
+}

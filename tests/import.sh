@@ -633,4 +633,28 @@ if ! cmp -s "$dir/rows.segcol" "$dir/dict.segcol" && cmp -s "$dir/c_rows" "$dir/
     t_ok "import/stream_rows_text_same_answers"
 else t_fail "import/stream_rows_text_same_answers" "$(cat "$dir/err")" "$(diff "$dir/c_rows" "$dir/c_dict")"; fi
 
+# ... and what counts distinct values or finds a duplicate key reads such a
+# column by its bytes, not its codes: count_distinct of an event column and
+# of a measure, and a text customer key given twice
+dir="$T_TMP/stream.canon"; mkdir -p "$dir"
+printf 'cid,ch\na,web\nb,web\nc,shop\nd,app\ne,web\n' > "$dir/c.csv"
+printf 'cid,ch\na,web\nb,shop\nb,web\nb,web\nc,app\n' > "$dir/ev.csv"
+printf 'cid,ch\na,web\nb,web\na,app\n' > "$dir/dup.csv"
+cat > "$dir/r.seg" <<'SEG'
+table ev by cid
+segment two = count_distinct(ev.ch) = 2
+segment one = count_distinct(ev.ch) = 1
+measure chans = count_distinct(ch)
+SEG
+for f in c ev dup; do (cd "$dir" && SEG_IMPORT_DICT_CAP=1 "$SEG" import -q $f.csv -o $f.segcol) 2>>"$dir/err"; done
+(cd "$dir" && "$SEG" run r.seg c.segcol --table ev=ev.segcol --format csv) >"$dir/rows.out" 2>>"$dir/err"
+(cd "$dir" && "$SEG" run r.seg c.csv --table ev=ev.csv --format csv) >"$dir/csv.out" 2>>"$dir/err"
+if [ -s "$dir/rows.out" ] && cmp -s "$dir/rows.out" "$dir/csv.out" && grep -q '^two,1,' "$dir/csv.out" &&
+   grep -q '^one,2,.*,2$' "$dir/csv.out"; then t_ok "import/stream_rows_text_counts_distinct_values"
+else t_fail "import/stream_rows_text_counts_distinct_values" "$(cat "$dir/err")" "$(diff "$dir/rows.out" "$dir/csv.out")"; fi
+(cd "$dir" && "$SEG" run r.seg dup.segcol --table ev=ev.segcol --format csv) >"$dir/dup.out" 2>"$dir/dup.err"; rc=$?
+if [ "$rc" -eq 2 ] && [ ! -s "$dir/dup.out" ] && grep -q "cid 'a' is on rows 1 and 3" "$dir/dup.err"; then
+    t_ok "import/stream_rows_text_duplicate_key_found"
+else t_fail "import/stream_rows_text_duplicate_key_found" "exit $rc" "$(cat "$dir/dup.err")"; fi
+
 t_summary import
