@@ -57,7 +57,7 @@ LIB_OBJ  = $(GEN_OBJ) $(COMPILER_SRC:%.c=$(BUILD)/%.o) $(RT_OBJ) $(API_SRC:%.c=$
 CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps demo check test san bench clean fuzz fuzzers fuzz-build coverage install uninstall
+.PHONY: all deps demo check check-long check-all check-groups test san bench clean fuzz fuzzers fuzz-build coverage install uninstall
 all: $(BUILD)/seg $(BUILD)/gencustomers $(UNIT_BIN) $(BUILD)/segc_run $(BUILD)/libseg.so.0
 
 $(BUILD)/gen/parser.c $(BUILD)/gen/parser.h &: grammar/parser.y
@@ -119,12 +119,39 @@ demo: deps
 	@echo "== seg run examples/nordic_q4.seg examples/customers.csv"
 	$(BUILD)/seg run examples/nordic_q4.seg examples/customers.csv --today 2026-11-23
 
-# both builds at once on every core (a bare `make check` would otherwise
-# compile one file at a time), then every test group of both at once
+# The test groups (tests/<group>.sh), split in two: CHECK_GROUPS are quick
+# (the normal build: about a minute of tests on 2 cores), LONG_GROUPS are
+# long by nature (real SQL engines, timed fuzzing, the out-of-memory walks,
+# a .deb, headless Chromium). Together they are tests/run.sh's default list
+# (check-groups says so).
+CHECK_GROUPS = unit lang diag conformance import sqlite_diff engine bench_smoke diff sarif fmt editors segc limits \
+  files outputs members why overlap random_diff layers measures ranks splits events textcol
+LONG_GROUPS = sql fuzz allocfail tiers report install deb
 CHECK_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
-check: deps
+
+# make check: the quick groups on the normal build (what a user runs)
+check: deps check-groups
+	$(MAKE) -j$(CHECK_JOBS) all
+	TESTS="$(CHECK_GROUPS)" bash tests/run.sh build
+
+# make check-long: the rest -- the long groups on the normal build, and
+# every group on the ASan + UBSan (LeakSanitizer) build
+check-long: deps check-groups
+	$(MAKE) -j$(CHECK_JOBS) all san
+	TESTS="$(LONG_GROUPS)" bash tests/run.sh build
+	TESTS="$(filter-out fuzz deb,$(CHECK_GROUPS) $(LONG_GROUPS))" bash tests/run.sh build-san
+
+# make check-all: both, in one run with one summary line (CI): both builds
+# compiled at once on every core, every group of both run at once
+check-all: deps check-groups
 	$(MAKE) -j$(CHECK_JOBS) all san
 	bash tests/run.sh build build-san
+
+check-groups:
+	@want=$$(sed -n 's/^TESTS=$${TESTS:-\(.*\)}$$/\1/p' tests/run.sh | tr ' ' '\n' | sort); \
+	have=$$(echo $(CHECK_GROUPS) $(LONG_GROUPS) | tr ' ' '\n' | sort); \
+	[ "$$want" = "$$have" ] || { echo "Makefile: CHECK_GROUPS + LONG_GROUPS are not tests/run.sh's groups:"; \
+	  echo "tests/run.sh:" $$want; echo "Makefile:" $$have; exit 1; }
 
 test: check
 
