@@ -545,6 +545,9 @@ int seg_cmd_report(int argc, char **argv) {
   seg_vm_opts vo = {.want_members = a.exclude || e.c.prog.nprios, .threads = seg_cli_threads()};
   seg_cli_eval_pairs(&e, &vo);                   /* the pairs batch by batch, or the members */
   if (seg_cli_eval_run(&e, &a, &vo) != 0) goto done;
+  /* run's warnings about the data, as run prints them (--min-size: run's default) */
+  seg_cli_warn_sparse_measures(a.rules, &e.c.prog, &e.t);
+  seg_cli_size_warnings(&e, a.rules, 100);
   char err[512];
   if (seg_measures_compute(&e.c.prog, &e.t, &e.res, &ms, err, sizeof err) != 0) {
     fprintf(stderr, "seg: %s: %s\n", a.data, err);
@@ -554,6 +557,7 @@ int seg_cmd_report(int argc, char **argv) {
     fprintf(stderr, "seg: out of memory\n");
     goto done;
   }
+  seg_cli_warn_empty_tiers(a.rules, &e.c.prog, &tr, &e.res, e.t.nrows);
   if (!title) {
     const char *r = strrchr(a.rules, '/'), *d = strrchr(a.data, '/');
     snprintf(deftitle, sizeof deftitle, "Segments of %s on %s", r ? r + 1 : a.rules, d ? d + 1 : a.data);

@@ -313,7 +313,7 @@ static void report_table(FILE *rep, const report *r) {
 
 /* W0209: a measure aggregating a column that more than half of the
 ** customers lack (measured on the data, so it is run's, not check's). */
-static void warn_sparse_measures(const char *path, const seg_program *p, const seg_table *t) {
+void seg_cli_warn_sparse_measures(const char *path, const seg_program *p, const seg_table *t) {
   if (seg_cli_is_segc_file(path) || t->nrows == 0) return;
   seg_diags d = {0};
   for (uint32_t m = 0; m < p->nmeasures; m++) {
@@ -373,8 +373,8 @@ void seg_cli_tier_warnings(const seg_program *p, const seg_tiers *t, const seg_r
   }
 }
 
-static void warn_empty_tiers(const char *path, const seg_program *p, const seg_tiers *t, const seg_result *res,
-                             size_t nrows) {
+void seg_cli_warn_empty_tiers(const char *path, const seg_program *p, const struct seg_tiers *t, const seg_result *res,
+                              size_t nrows) {
   if (seg_cli_is_segc_file(path) || !p->nprios) return;
   seg_diags d = {0};
   seg_cli_tier_warnings(p, t, res, nrows, &d);
@@ -464,7 +464,7 @@ int seg_cmd_run(int argc, char **argv) {
   if (e.c.prog.nprios) vo.want_members = 1;          /* the tiers are computed from the members */
   seg_cli_eval_pairs(&e, &vo);
   if (seg_cli_eval_run(&e, &a, &vo) != 0) goto done;
-  warn_sparse_measures(a.rules, &e.c.prog, &e.t);   /* after the run: it may read event aggregates' columns */
+  seg_cli_warn_sparse_measures(a.rules, &e.c.prog, &e.t);   /* after the run: it may read event aggregates' columns */
   seg_cli_size_warnings(&e, a.rules, min_size);      /* W0211, W0212: never the exit code */
   char err[512];
   /* the measures before any file is written: a sum that does not fit stops the run with nothing written */
@@ -476,7 +476,7 @@ int seg_cmd_run(int argc, char **argv) {
     fprintf(stderr, "seg: out of memory\n");
     goto done;
   }
-  warn_empty_tiers(a.rules, &e.c.prog, &tiers, &e.res, e.t.nrows);
+  seg_cli_warn_empty_tiers(a.rules, &e.c.prog, &tiers, &e.res, e.t.nrows);
   mem.tiers = &tiers;
   if (members && seg_cli_members_write(&mem, &e.c.prog, &e.res, &e.t, e.shown, inputs, a.data) != 0) goto done;
   /* one document per stream: with --members -, the summary goes to stderr */

@@ -139,6 +139,13 @@ void seg_cli_footer(FILE *f, size_t nrows, const uint64_t *guard_left, const seg
 ** least max(min_size, 1) members that share 90% or more of the smaller
 ** one's members (needs seg_cli_eval_pairs's counts, or the members). */
 void seg_cli_size_warnings(const seg_cli_eval *e, const char *rules, uint64_t min_size);
+/* run's other warnings about the data, on stderr (cmd_run.c; also seg
+** report's): W0209, a measure over a column most customers lack; W0221,
+** a tier that holds no customer */
+void seg_cli_warn_sparse_measures(const char *path, const seg_program *p, const seg_table *t);
+struct seg_tiers;
+void seg_cli_warn_empty_tiers(const char *path, const seg_program *p, const struct seg_tiers *t, const seg_result *res,
+                              size_t nrows);
 
 /* The names run's reports give (cmd_run.c; report's too): priority k's
 ** tier i (i == n: the else tier), split sp's arm a without the split's

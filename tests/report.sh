@@ -140,6 +140,9 @@ report_case() {
     cp "$T_OUT" "$D/$name.json"
     seg_exec "$D" overlap "$rules" "$data" --today $TODAY --format csv "$@"
     cp "$T_OUT" "$D/$name.ovl.csv"
+    seg_exec "$D" run "$rules" "$data" --today $TODAY --format csv "$@"    # run's warnings (W0211, W0221...)
+    if [ "$err" = "$(cat "$T_ERR")" ]; then t_ok "$G/$name: the warnings on stderr are run's"
+    else t_fail "$G/$name: the warnings on stderr are run's" "$(diff <(printf '%s\n' "$err") "$T_ERR" | head -8)"; fi
     if [ "$rc" -ne 0 ] || [ ! -s "$D/$name.html" ]; then
         t_fail "$G/$name: the page is written" "rc=$rc" "$err"
         return
