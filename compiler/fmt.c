@@ -643,7 +643,10 @@ static void print_table(fctx *f, const seg_stmt *s, int si) {
   put_name(o, s->name);
   sb_puts(o, " by ");
   put_name(o, s->key && s->key->str ? s->key->str : "");
-  if (s->custkey) { sb_puts(o, " = "); put_name(o, s->custkey->str ? s->custkey->str : ""); }
+  if (s->custkey && !(s->key && s->key->str && s->custkey->str && strcmp(s->key->str, s->custkey->str) == 0)) {
+    sb_puts(o, " = ");                       /* (`by id = id` is `by id`) */
+    put_name(o, s->custkey->str ? s->custkey->str : "");
+  }
   if (s->timecol) { sb_puts(o, " time "); put_name(o, s->timecol->str ? s->timecol->str : ""); }
   for (int c = 0; c < f->nc; c++)
     if (f->c[c].stmt == si) put_comment_text(&trail, &f->c[c]);
@@ -865,6 +868,15 @@ int seg_fmt_ast_equal(const seg_ast *a, const seg_ast *b) {
     if (x->kind != y->kind || !str_eq(x->name, y->name) || !str_eq(x->desc, y->desc) ||
         !node_eq(x->expr, y->expr) || !node_eq(x->where, y->where) || !str_eq(x->salt, y->salt))
       return 0;
+    /* a table's key, customers' key and time column; a split's population,
+    ** key and arms (`by id = id` is `by id`, which fmt writes) */
+    const seg_node *ckx = x->custkey && x->key && str_eq(x->custkey->str, x->key->str) ? NULL : x->custkey;
+    const seg_node *cky = y->custkey && y->key && str_eq(y->custkey->str, y->key->str) ? NULL : y->custkey;
+    if (!node_eq(x->key, y->key) || !node_eq(ckx, cky) || !node_eq(x->timecol, y->timecol) ||
+        !node_eq(x->base, y->base) || x->narms != y->narms)
+      return 0;
+    for (const seg_arm *p = x->arms, *q = y->arms; p || q; p = p->next, q = q->next)
+      if (!p || !q || !str_eq(p->name, q->name) || p->lo != q->lo || p->n != q->n) return 0;
     if (x->kind == S_PRIORITY) {                  /* the tiers follow the first through next */
       const seg_node *p = x->expr ? x->expr->next : NULL, *q = y->expr ? y->expr->next : NULL;
       for (; p && q; p = p->next, q = q->next) if (!node_eq(p, q)) return 0;
