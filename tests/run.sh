@@ -10,7 +10,7 @@
 # "N passed, N failed" (totals over all builds).  Exit 1 if anything failed.
 #
 # Environment:
-#   SEG_SHARED   the team's shared folder: when set, the conformance group checks
+#   SEG_SHARED   optional (CI only): the team folder the vendored conformance cases came from; the conformance group checks
 #                tests/data/conformance is still its copy (nothing else reads it)
 #   SEG_TESTDATA vendored datasets and csv-spectrum, default tests/data
 #   TESTS        groups to run, default "unit lang diag conformance import sqlite_diff engine bench_smoke diff sarif fmt editors fuzz segc limits allocfail files outputs members why overlap random_diff layers sql measures ranks tiers splits events textcol report install deb"
@@ -39,8 +39,8 @@ OUT=$(mktemp -d "${TMPDIR:-/tmp}/segrun.XXXXXX")
 trap 'rm -rf "$OUT"' EXIT
 # a folder the groups of every build share for this run only (tests/sql.sh
 # keeps the engines' answers there: tests/sql_diff.py's SEG_SQL_CACHE)
-export SEG_RUN_SHARED=$OUT/shared
-mkdir -p "$SEG_RUN_SHARED"
+export SEG_RUN_CACHE=$OUT/cache
+mkdir -p "$SEG_RUN_CACHE"
 
 TOTAL_PASS=0
 TOTAL_FAIL=0

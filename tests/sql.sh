@@ -37,7 +37,7 @@ CSV=$T_ROOT/examples/customers.csv
 # Run by tests/run.sh with several builds, an engine's answer to a query is
 # computed once and shared (tests/sql_diff.py's SEG_SQL_CACHE): a build whose
 # seg writes the same SQL on the same data is compared with that answer.
-if [ -n "${SEG_RUN_SHARED:-}" ]; then export SEG_SQL_CACHE=$SEG_RUN_SHARED/sql; fi
+if [ -n "${SEG_RUN_CACHE:-}" ]; then export SEG_SQL_CACHE=$SEG_RUN_CACHE/sql; fi
 
 # random-rule seeds per engine: two in the plain build, one under the
 # sanitizers (the engines are the same; seg's emitter is what ASan checks)
