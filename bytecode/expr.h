@@ -195,7 +195,9 @@ extern const int64_t seg_p10[19];
 ** rounded with it, by the VM and by seg_eval alike. */
 int seg_dec_down(__int128 x, uint32_t k, int64_t *out);
 
-/* The double nearest v / 10^scale (scale <= 18), correctly rounded. */
+/* The double nearest v / 10^scale (scale <= 18), correctly rounded: the
+** value a number column's cell and a decimal literal with the same digits
+** both have (the VM's number loads use it past 2^53). */
 double seg_dec_f(int64_t v, uint32_t scale);
 
 /* v / 10^scale written out positionally ("-0.05", "300.3", "2.0": at

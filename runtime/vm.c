@@ -103,13 +103,8 @@ void seg_result_free(seg_result *r) {
 ** and read by strtod, which rounds correctly. p10 is 10^scale. */
 #define EXACT_F64 (INT64_C(1) << 53)
 static double num_of(int64_t x, double p10, uint32_t scale) {
-  if ((x >= -EXACT_F64 && x <= EXACT_F64) || scale == 0) return (double)x / p10;
-  char buf[48];
-  uint64_t a = x < 0 ? 0 - (uint64_t)x : (uint64_t)x;
-  int n = snprintf(buf, sizeof buf, "%s%llue-%u", x < 0 ? "-" : "", (unsigned long long)a, scale);
-  assert(n > 0 && (size_t)n < sizeof buf);
-  (void)n;
-  return strtod(buf, NULL);
+  if ((x >= -EXACT_F64 && x <= EXACT_F64) || scale == 0) return (double)x / p10;   /* the hot path, inline */
+  return seg_dec_f(x, scale);            /* spelled out and read by strtod (bytecode/expr.c) */
 }
 #undef EXACT_F64
 
