@@ -258,7 +258,7 @@ static int check_key(job *jb, const seg_table *t) {
   size_t cap = 16;
   while (cap < nrows * 2) cap *= 2;
   uint64_t *keys = malloc(cap * sizeof *keys), *rows = malloc(cap * sizeof *rows);
-  uint32_t *cnt = calloc(cap, sizeof *cnt);
+  uint32_t *cnt = zalloc(cap, sizeof *cnt);
   if (keys == NULL || rows == NULL || cnt == NULL) {
     free(keys);
     free(rows);

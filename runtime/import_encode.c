@@ -207,7 +207,7 @@ uint64_t seg_imp_hash_bytes(const uchar *s, size_t n) {
 int seg_imp_dict_init(dict *d) {
   memset(d, 0, sizeof *d);
   d->mask = 1023;
-  d->slots = calloc(d->mask + 1, sizeof *d->slots);
+  d->slots = zalloc(d->mask + 1, sizeof *d->slots);
   d->ocap = 1024;
   d->off = malloc(d->ocap * sizeof *d->off);
   if (d->slots == NULL || d->off == NULL) return -1;
@@ -226,7 +226,7 @@ void seg_imp_dict_free(dict *d) {
 static int dict_rehash(dict *d, size_t slots) {
   size_t nm = d->mask * 2 + 1;
   while (nm + 1 < slots && nm < SIZE_MAX / 4) nm = nm * 2 + 1;
-  uint64_t *ns = calloc(nm + 1, sizeof *ns);
+  uint64_t *ns = zalloc(nm + 1, sizeof *ns);
   if (ns == NULL) return -1;
   for (size_t i = 0; i <= d->mask; i++) {
     uint64_t e = d->slots[i];

@@ -177,6 +177,20 @@ static inline void *amalloc(size_t n) {
   return p;
 }
 
+/* n zeroed bytes, as calloc, but written rather than left to the kernel:
+** a large calloc is fresh pages that a first read maps to the shared zero
+** page, so the first write to each then copies it and flushes the TLB of
+** every core the process runs on (an IPI per page).  A hash table probed
+** before it is written (the dictionaries, the key check) pays that per
+** page; memset faults each page in once, writable. */
+static inline void *zalloc(size_t n, size_t size) {
+  if (size != 0 && n > SIZE_MAX / size) return NULL;
+  size_t bytes = n * size;
+  void *p = malloc(bytes != 0 ? bytes : 1);
+  if (p != NULL) memset(p, 0, bytes);
+  return p;
+}
+
 /* ' ' \t \n \v \f \r */
 static inline int is_ws(uchar c) {
   return c <= ' ' && ((0x100003E00ull >> c) & 1);
