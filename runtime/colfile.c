@@ -95,6 +95,15 @@ static uint64_t pad64(uint64_t x) { return (x + ALIGN - 1) & ~(uint64_t)(ALIGN -
 /* ---- writing ------------------------------------------------------- */
 
 #define WBUF ((size_t)1 << 20)
+/* A large file is written with O_DIRECT: whole WBUF buffers at offsets
+** that are multiples of WBUF, straight to the disk.  Through the page
+** cache each 4 KiB costs a fresh page and a copy (on this project's VM
+** about as much CPU as encoding the bytes), for a cache of a file that
+** is read later by column, a few at a time.  The tail and the header go
+** through the page cache; a filesystem that refuses O_DIRECT (tmpfs) gets
+** every byte that way.  SEG_COLW_DIRECT=0 or 1 decides (tests). */
+#define DIRECT_MIN_CELLS ((uint64_t)4 << 20)
+#define DIO 4096
 
 struct seg_colw {
   int fd;
@@ -104,6 +113,7 @@ struct seg_colw {
   unsigned char *buf;      /* WBUF bytes not yet written */
   size_t blen;
   int err;                 /* errno of the first failure, 0 if none */
+  int direct;              /* fd has O_DIRECT */
   size_t ncols, col;       /* columns; the current one */
   uint64_t nrows, hlen;
   unsigned char *hdr;      /* the header: names in place, the rest at the end */
@@ -118,13 +128,26 @@ struct seg_colw {
   XXH3_state_t h;
 };
 
+/* Writes through the page cache from now on. */
+static void w_cached(seg_colw *w) {
+  if (!w->direct) return;
+  w->direct = 0;
+  int fl = fcntl(w->fd, F_GETFL);
+  if (fl < 0 || fcntl(w->fd, F_SETFL, fl & ~O_DIRECT) != 0) w->err = errno;
+}
+
 static void w_flush(seg_colw *w) {
   const unsigned char *s = w->buf;
   size_t n = w->blen;
+  if (n % DIO != 0) w_cached(w);            /* the tail */
   while (n > 0 && w->err == 0) {
     ssize_t k = write(w->fd, s, n);
     if (k < 0) {
       if (errno == EINTR) continue;
+      if (errno == EINVAL && w->direct && s == w->buf) {    /* O_DIRECT refused */
+        w_cached(w);
+        continue;
+      }
       w->err = errno;
     } else if (k == 0) {
       w->err = EIO;
@@ -175,7 +198,8 @@ seg_colw *seg_colw_open(const char *path, char *const *names, size_t ncols, uint
   if (w) {
     w->lay = calloc(ncols ? ncols : 1, sizeof *w->lay);
     w->hdr = calloc(1, (size_t)pad64(hlen));
-    w->buf = malloc(WBUF);
+    void *b = NULL;
+    w->buf = posix_memalign(&b, DIO, WBUF) == 0 ? b : NULL;
   }
   if (!w || !w->lay || !w->hdr || !w->buf) {
     if (w) free(w->lay), free(w->hdr), free(w->buf);
@@ -203,6 +227,11 @@ seg_colw *seg_colw_open(const char *path, char *const *names, size_t ncols, uint
     free(w->buf);
     free(w);
     return NULL;
+  }
+  const char *dv = getenv("SEG_COLW_DIRECT");
+  if (dv && *dv ? strcmp(dv, "0") != 0 : nrows * ncols >= DIRECT_MIN_CELLS) {
+    int fl = fcntl(w->fd, F_GETFL);
+    w->direct = fl >= 0 && fcntl(w->fd, F_SETFL, fl | O_DIRECT) == 0;
   }
   w_bytes(w, w->hdr, (size_t)pad64(hlen));   /* placeholder, rewritten at the end */
   return w;
@@ -265,6 +294,7 @@ int seg_colw_finish(seg_colw *w, char *err, size_t errlen) {
   const char *stage = "write";
   w_pad(w);
   w_flush(w);
+  w_cached(w);
   if (w->err != 0) goto werr;
   unsigned char *p = w->hdr;
   memcpy(p, MAGIC, 8);

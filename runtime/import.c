@@ -406,6 +406,7 @@ static int import_input(const char *fname, const uchar *raw, size_t rawlen, inpu
   jb.err = err;
   jb.errlen = errlen;
   jb.mode = mode;
+  jb.arg = arg;
   int rc = seg_imp_setup(&jb) != 0 ? -1 : fn(&jb, arg);
   job_free(&jb);
   return rc;

@@ -117,9 +117,9 @@ int seg_import_csv(const char *path, const seg_import_opts *o, seg_table *out,
 /* seg_import_csv2 straight into the .segcol file `out` (what seg_col_write
 ** would make of the table, written the same way: a temporary beside out,
 ** renamed over it; on failure out is untouched), in memory bounded by the
-** row group size rather than the file's: the CSV is read twice (stdin is
-** spooled to a temporary file first) and the row groups spilled to an
-** unlinked file beside out.  A text column with more than 2^20 distinct
+** row group size rather than the file's: the CSV is parsed once (stdin is
+** spooled to a temporary file first) into row groups spilled to an
+** unlinked file beside out, then encoded.  A text column with more than 2^20 distinct
 ** values gets a dictionary entry per row instead of a map (the file then
 ** differs from seg_col_write's, the values do not).  m->key is not
 ** supported (give the table to check_key: seg_import_csv2).  Sets *nrows

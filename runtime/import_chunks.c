@@ -71,7 +71,7 @@ static void on_field(void *sv, size_t len, void *ctx) {
     ch->failed = E_NOMEM;
     return;
   }
-  if (len == 0 || ch->mode != CH_ARENAS) return;   /* CH_STATS: when the row is kept; CH_GROUPS: known */
+  if (len == 0 || ch->mode != CH_ARENAS) return;   /* CH_STATS: when the row is kept */
   colstat *st = &ch->st[j];
   if ((st->can & CAN_ALL) == 0) st->can |= SEEN;
   else seg_imp_classify(st, s, len, ch->jb->date_flags, ch->nrows);
@@ -97,16 +97,15 @@ static void rollback(chunk *ch) {
   for (size_t j = 0; j < ch->jb->ncols && j < ch->nf; j++) ch->cols[j].len = ch->cols[j].start;
 }
 
-/* CH_STATS: the row's cells (the only ones in the arenas) narrow their
+/* CH_STATS: the row's cells (the last in the arenas) narrow their
 ** columns' candidates, and for a column pinned to int or number count the
-** values that read each way; the arenas are emptied. */
+** values that read each way. */
 static void stat_row(chunk *ch) {
   const job *jb = ch->jb;
   for (size_t j = 0; j < jb->ncols; j++) {
     rawcol *c = &ch->cols[j];
-    size_t pos = 0, n;
+    size_t pos = c->start, n;
     const uchar *s = seg_imp_raw_next(c->b, &pos, &n);
-    c->len = 0;
     if (n == 0) continue;
     colstat *st = &ch->st[j];
     if ((st->can & CAN_ALL) == 0) st->can |= SEEN;
@@ -134,10 +133,7 @@ static void on_record(int c, void *ctx) {
   if (ch->nf == jb->ncols) {
     if (ch->mode == CH_STATS) stat_row(ch);
     ch->nrows++;
-    if (ch->mode == CH_GROUPS) {          /* a full row group is encoded and spilled */
-      for (size_t j = 0; j < jb->ncols; j++) ch->gbytes += ch->cols[j].len - ch->cols[j].start;
-      if (++ch->grows >= jb->group_rows || ch->gbytes >= jb->group_bytes) ch->flush(ch);
-    }
+    if (ch->mode == CH_STATS) seg_imp_stream_row(ch);   /* a full row group is spilled */
   } else if (ch->nf == 1 && ch->first_empty) {       /* a blank line: not a row */
     rollback(ch);
     if (add_u64(&ch->skipped, &ch->nskipped, &ch->skcap, ch->nrec) != 0) ch->failed = E_NOMEM;
@@ -193,9 +189,8 @@ static void parse_range(chunk *ch, size_t from, size_t to, int last) {
     size_t u = jb->validate ? seg_imp_utf8_scan(jb->b, from, end) : end;
     uint64_t rec0 = ch->nrec;
     size_t got = csv_parse(&ch->p, jb->b + from, u - from, on_field, on_record, ch);
-    if (jb->m->progress)                 /* the streaming import reads the file twice (CH_STATS, CH_GROUPS) */
-      jb->m->progress(jb->m->progress_ctx, got, ch->mode == CH_STATS ? 0 : ch->nrec - rec0,
-                      (jb->n - jb->body) * (ch->mode == CH_ARENAS ? 1 : 2));
+    if (jb->m->progress)                 /* the streaming import's encoding counts as much again */
+      jb->m->progress(jb->m->progress_ctx, got, ch->nrec - rec0, (jb->n - jb->body) * (ch->mode == CH_ARENAS ? 1 : 2));
     if (ch->failed) return;
     if (got != u - from) {
       if (csv_error(&ch->p) == CSV_EPARSE) {
@@ -250,6 +245,7 @@ static void chunk_free_arenas(chunk *ch, size_t ncols) {
 }
 
 void seg_imp_chunk_free(chunk *ch, size_t ncols) {
+  if (ch->sp != NULL) seg_imp_stream_chunk_free(ch);
   chunk_free_arenas(ch, ncols);
   free(ch->cols);
   free(ch->st);
@@ -424,6 +420,9 @@ void seg_imp_chunk_error(job *jb, size_t k) {
     case E_UNTERMINATED:
       seg_set_err(jb->err, jb->errlen, "%s:%llu: unterminated quoted field (a '\"' opens a field that is never closed)",
               f, (unsigned long long)record_line(jb, k, ch->err_rec));
+      break;
+    case E_IO:
+      seg_imp_stream_error(jb, ch);
       break;
     default:
       seg_set_err(jb->err, jb->errlen, "%s: out of memory", f);
@@ -613,6 +612,7 @@ static void parse_task(void *arg, size_t k) {
   parse_range(ch, ch->from, ch->to, k + 1 == jb->nch);
   /* (a chunk that ends inside a record is finished by seg_imp_parse_body) */
   if (!ch->failed && ch->dirty && ch->clean) chunk_restat(ch);
+  if (!ch->failed && ch->mode == CH_STATS && ch->clean) seg_imp_stream_spill(ch);   /* its last row group */
 }
 
 /* Parses every chunk; on a wrong cut, the chunk before it parses the rest
@@ -628,6 +628,7 @@ size_t seg_imp_parse_body(job *jb) {
       parse_range(ch, ch->to, jb->n, 1);
       ch->to = jb->n;
       if (!ch->failed && ch->dirty) chunk_restat(ch);
+      if (!ch->failed && ch->mode == CH_STATS) seg_imp_stream_spill(ch);
       return ch->failed ? k : jb->nch;
     }
   }

@@ -212,8 +212,8 @@ int seg_imp_load_file(const char *path, const char *fname, input *in, const ucha
     rc = -1;
     goto done;
   }
-  /* a pipe: spooled to an unlinked file and mapped, so that it can be
-  ** read twice (the streaming import) and its parsed pages dropped */
+  /* a pipe: spooled to an unlinked file and mapped, so that its parsed
+  ** pages can be dropped (and a message's line found again) */
   int sp = spool(fd);
   if (sp >= 0) {
     struct stat ss;

@@ -97,13 +97,12 @@ typedef struct rawcol {
 } rawcol;
 enum { E_NONE, E_FIELDS, E_QUOTE, E_UTF8, E_UNTERMINATED, E_NOMEM, E_IO };
 
-/* What a chunk's parser does with a row (import_stream.c has the two
-** passes of the streaming import):
+/* What a chunk's parser does with a row:
 **   CH_ARENAS  keeps every cell in the column arenas (the table in memory);
-**   CH_STATS   narrows the candidate types row by row, keeping nothing;
-**   CH_GROUPS  keeps a row group in the arenas and hands it to `flush`
-**              (encode and spill) when it is full. */
-enum { CH_ARENAS, CH_STATS, CH_GROUPS };
+**   CH_STATS   narrows the candidate types row by row and keeps a row
+**              group in the arenas, spilled by the streaming import
+**              (import_stream.c) when it is full. */
+enum { CH_ARENAS, CH_STATS };
 
 typedef struct badrow { uint64_t rec; size_t found; int hint; } badrow;
 struct job;
@@ -132,10 +131,9 @@ typedef struct chunk {
   uint64_t row0;           /* first row's index in the table */
   uint64_t line0;          /* line of `from`; 0 = not computed yet */
   int mode;                /* CH_* */
-  uint64_t grows;          /* CH_GROUPS: rows in the arenas */
-  size_t gbytes;           /* CH_GROUPS: bytes in the arenas */
-  int (*flush)(struct chunk *ch);   /* CH_GROUPS: 0, or -1 with failed set */
-  void *sp;                /* CH_GROUPS: the streaming import's state of this chunk */
+  uint64_t grows;          /* CH_STATS: rows in the arenas */
+  size_t gbytes;           /* CH_STATS: bytes in the arenas */
+  void *sp;                /* CH_STATS: the streaming import's state of this chunk, or NULL */
   int err_errno;           /* E_IO */
 } chunk;
 typedef struct job {
@@ -159,8 +157,7 @@ typedef struct job {
   size_t errlen;
   int *pin;                /* with a schema: column j's index in it, or -1 */
   int mode;                /* CH_* for the chunks made */
-  uint64_t group_rows;     /* CH_GROUPS: rows per row group at most */
-  size_t group_bytes;      /* CH_GROUPS: arena bytes per row group at most */
+  void *arg;               /* seg_imp_run_file's `arg` (CH_STATS: the streaming import's) */
 } job;
 
 /* ---- small helpers -------------------------------------------------- */
@@ -292,6 +289,17 @@ int seg_imp_parse_header(job *jb);
 void seg_imp_parse_chunk(chunk *ch, int last);
 int seg_imp_chunk_init(chunk *ch, job *jb, size_t from, size_t to);
 int seg_imp_setup(job *jb);
+
+/* ---- the streaming import's pass 1 (import_stream.c) -------------------- */
+
+/* CH_STATS: a row was kept (its cells at the arenas' `start`); a full row
+** group is spilled.  0, or -1 with ch->failed set. */
+int seg_imp_stream_row(chunk *ch);
+/* The rows in ch's arenas spilled as a row group (none: nothing done). */
+int seg_imp_stream_spill(chunk *ch);
+void seg_imp_stream_chunk_free(chunk *ch);
+/* The message of a chunk's E_IO. */
+void seg_imp_stream_error(job *jb, const chunk *ch);
 
 /* ---- types and dictionaries (import_encode.c), shared with the stream -- */
 

@@ -2,19 +2,21 @@
 ** import_stream.c -- CSV -> .segcol in bounded memory (`seg import`).
 **
 ** The in-memory import (import.c) holds every cell of the file and then
-** every encoded column: memory grows with the file.  This one reads the
-** file twice and holds a row group per thread:
+** every encoded column: memory grows with the file.  This one parses the
+** file once and holds a row group per thread:
 **
 **  1. Pass 1 (CH_STATS): the chunks are cut and parsed as import.c does
-**     (same errors, bad rows, warnings), but a kept row only narrows its
-**     columns' candidate types and is dropped.  The types are decided from
-**     every value, as before.
-**  2. Pass 2 (CH_GROUPS): the same chunks are parsed again, each on its
-**     thread; every `group_rows` rows (or `group_bytes` of cells) the row
-**     group is encoded -- values at their natural width, a byte of
+**     (same errors, bad rows, warnings); a kept row narrows its columns'
+**     candidate types and stays in the chunk's arenas, and every
+**     `group_rows` rows (or `group_bytes` of cells) the arenas are
+**     appended to one unlinked spill file as a row group of cells.  The
+**     types are decided from every value, as before.
+**  2. Pass 2: each chunk's row groups of cells are read back, on its
+**     thread, and encoded -- values at their natural width, a byte of
 **     validity a row, a text column's codes into a dictionary of the group
-**     -- and appended to one unlinked spill file.  A number that overflows
-**     int64 at its column's scale makes the column text (pass 2 again).
+**     -- and appended to the spill file.  A number that overflows int64 at
+**     its column's scale makes the column text (pass 2 again, from the
+**     cells).
 **  3. The .segcol is written column by column from the spill, in row
 **     order (seg_colw: temporary + rename): ints, numbers and dates at the
 **     narrowest width their range allows; a text column's group
@@ -24,15 +26,18 @@
 **     code = row (missing rows an empty one), so memory stays bounded
 **     whatever the column; the VM reads it as any dictionary column.
 **
-** Below the cap the file is byte for byte the one seg_col_write makes of
-** the in-memory import (tests/import.sh compares them), and neither
-** depends on the thread count or the group size.  Memory: the mapped input
-** (parsed pages dropped), a row group per thread, a text column's
-** dictionary while it is written (at most the cap).  A failure removes the
-** temporary; the target is untouched.
+** Parsing is most of the work (libcsv and the field callback), so it is
+** done once: the spill's round trip, with O_DIRECT (below), costs a small
+** part of a second parse.  Below the cap the file is byte for byte the one
+** seg_col_write makes of the in-memory import (tests/import.sh compares
+** them), and neither depends on the thread count or the group size.
+** Memory: the mapped input (parsed pages dropped), a row group per thread,
+** a text column's dictionary while it is written (at most the cap).  A
+** failure removes the temporary; the target is untouched.
 **
-** Tests shrink the group and the cap: SEG_IMPORT_GROUP_ROWS,
-** SEG_IMPORT_DICT_CAP (environment; positive integers).
+** Tests shrink the group and the cap and choose the spill's I/O:
+** SEG_IMPORT_GROUP_ROWS, SEG_IMPORT_DICT_CAP (positive integers),
+** SEG_IMPORT_SPILL_DIRECT (0 or 1).
 */
 #include "import_int.h"
 
@@ -45,9 +50,27 @@
 #define DICT_CAP ((uint64_t)1 << 20)
 #define DICT_CAP_BYTES ((size_t)64 << 20)
 
-/* One column of one row group in the spill file, from `off`: the values
-** (rows * width, the narrowest that holds the group's; text: codes of the
-** group's dictionary), a byte of validity a row unless every row is
+/* The spill file: pass 1's row groups of cells, then pass 2's encoded
+** row groups.  Every write is DIO-aligned (address, offset, length), so
+** a large import writes and reads it with O_DIRECT: it is read once and
+** never needed again, and going through the page cache costs a copy and a
+** fresh page per 4 KiB both ways (on this machine's VM more than parsing
+** the bytes again).  Small imports (and filesystems without O_DIRECT,
+** tmpfs) use the page cache. */
+#define DIO 4096
+#define SPILL_DIRECT_MIN ((uint64_t)64 << 20)
+
+/* A row group of cells in the spill: column j's arena (<varint len><bytes>
+** a row) of len[j] bytes, one after the other from `off`. */
+typedef struct rgroup {
+  uint64_t off, rows;
+  size_t bytes;            /* all the arenas */
+  size_t lens;             /* index of len[0] in the chunk's `lens` */
+} rgroup;
+
+/* One column of one encoded row group in the spill file, from `off`: the
+** values (rows * width, the narrowest that holds the group's; text: codes
+** of the group's dictionary), a byte of validity a row unless every row is
 ** present, and for text the group dictionary's ndict + 1 offsets (u32)
 ** and dbytes bytes.  read_gcol widens them back. */
 typedef struct gcol {
@@ -74,28 +97,44 @@ typedef struct cstat {
 
 struct stream;
 
-typedef struct sstate {    /* a chunk's pass 2 */
+typedef struct sstate {    /* a chunk's row groups (ch->sp) */
   struct stream *st;
-  uint64_t row0;           /* the chunk's first table row */
-  group *g;
+  rgroup *rg;              /* pass 1: its row groups of cells */
+  size_t nrg, rgcap;
+  uint64_t *lens;          /* their arenas' lengths, ncols a group */
+  size_t nlens, lcap;
+  uchar *stage;            /* a row group's arenas end to end (DIO-aligned) */
+  size_t stcap;
+  group *g;                /* pass 2: its encoded row groups */
   size_t ng, gcap;
   cstat *cs;
-  uchar *buf;              /* the group's encoded columns before they are written */
+  uchar *buf;              /* the group's encoded columns before they are written (DIO-aligned) */
   size_t blen, bcap;
+  int failed;              /* pass 2: E_NOMEM or E_IO (with err_errno) */
+  int err_errno;
 } sstate;
 
 typedef struct stream {
   job *jb;
   coltype *types;
   int fd;                  /* the spill file */
+  int direct;              /* it is open with O_DIRECT (atomic: cleared when refused) */
   uint64_t end;            /* its length (atomic) */
-  sstate *ss;              /* per chunk */
-  chunk *p2;               /* pass 2's chunks */
+  uint64_t raw_end;        /* the end of pass 1's row groups */
+  uint64_t raw_bytes;      /* their arenas' bytes (for the progress of pass 2) */
   uint64_t nrows;
   uint64_t whycap;
   uint64_t dict_cap;
+  uint64_t group_rows;     /* rows per row group at most */
+  size_t group_bytes;      /* arena bytes per row group at most */
   const char *out;
 } stream;
+
+typedef struct target {
+  const char *out;
+  size_t nrows, ncols;
+  stream *st;
+} target;
 
 static uint64_t env_u64(const char *name, uint64_t dflt) {
   const char *s = getenv(name);
@@ -105,11 +144,197 @@ static uint64_t env_u64(const char *name, uint64_t dflt) {
   return *end == '\0' && v > 0 ? (uint64_t)v : dflt;
 }
 
-/* ---- pass 2: row groups ------------------------------------------------- */
+/* ---- the spill file ----------------------------------------------------- */
+
+static size_t dio_up(size_t n) {
+  return (n + DIO - 1) / DIO * DIO;
+}
+
+/* *b (DIO-aligned) grown to hold need bytes, its first `keep` kept. */
+static int agrow(uchar **b, size_t *cap, size_t need, size_t keep) {
+  if (need <= *cap) return 0;
+  size_t nc = *cap ? *cap : (size_t)1 << 16;
+  while (nc < need) {
+    if (nc > SIZE_MAX / 2) return -1;
+    nc *= 2;
+  }
+  void *p = NULL;
+  if (posix_memalign(&p, DIO, nc) != 0) return -1;
+  if (keep) memcpy(p, *b, keep);
+  free(*b);
+  *b = p;
+  *cap = nc;
+  return 0;
+}
+
+/* O_DIRECT refused (EINVAL: the filesystem, or an unaligned transfer):
+** the page cache from now on.  1 when it was on (try again). */
+static int direct_off(stream *st) {
+  if (!__atomic_exchange_n(&st->direct, 0, __ATOMIC_RELAXED)) return 0;
+  int fl = fcntl(st->fd, F_GETFL);
+  return fl >= 0 && fcntl(st->fd, F_SETFL, fl & ~O_DIRECT) == 0;
+}
+
+/* All n bytes at off written from b (wr) or read into b; with O_DIRECT
+** n and off multiples of DIO, b aligned.  0, or -1 with errno set. */
+static int spill_io(stream *st, int wr, uchar *b, size_t n, uint64_t off) {
+  for (size_t done = 0; done < n;) {
+    ssize_t k = wr ? pwrite(st->fd, b + done, n - done, (off_t)(off + done))
+                   : pread(st->fd, b + done, n - done, (off_t)(off + done));
+    if (k < 0 && errno == EINTR) continue;
+    if (k < 0 && errno == EINVAL && direct_off(st)) continue;
+    if (k <= 0) {
+      if (k == 0) errno = EIO;
+      return -1;
+    }
+    done += (size_t)k;
+  }
+  return 0;
+}
+
+static int spill_write(stream *st, const uchar *b, size_t n, uint64_t off) {
+  return spill_io(st, 1, (uchar *)(uintptr_t)b, n, off);
+}
+
+static int pread_all(stream *st, uchar *b, size_t len, uint64_t off) {
+  return spill_io(st, 0, b, len, off) == 0 ? 0 : -2;
+}
+
+/* len bytes at off into dst: with O_DIRECT through *bounce (the DIO
+** blocks that hold them; every write was whole blocks).  0, -1 out of
+** memory, -2 a read failed (errno). */
+static int spill_read(stream *st, uchar *dst, size_t len, uint64_t off, uchar **bounce, size_t *bcap) {
+  if (len == 0) return 0;
+  if (!__atomic_load_n(&st->direct, __ATOMIC_RELAXED)) return pread_all(st, dst, len, off);
+  uint64_t a = off / DIO * DIO;
+  size_t n = dio_up((size_t)(off + len - a));
+  if (a == off && n == len && (uintptr_t)dst % DIO == 0) return pread_all(st, dst, len, off);
+  if (agrow(bounce, bcap, n, 0) != 0) return -1;
+  int rc = pread_all(st, *bounce, n, a);
+  if (rc == 0) memcpy(dst, *bounce + (off - a), len);
+  return rc;
+}
+
+/* An unlinked file beside `out` (the temporary .segcol goes there too). */
+static int spill_open(const char *out) {
+  char *d = strdup(out);
+  if (d == NULL) return -2;
+  const char *dir = dirname(d);
+  int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    char *p = malloc(strlen(dir) + 32);
+    if (p != NULL) {
+      sprintf(p, "%s/.seg-spill.XXXXXX", dir);
+      fd = mkostemp(p, O_CLOEXEC);
+      if (fd >= 0) unlink(p);
+      free(p);
+    } else {
+      fd = -2;
+    }
+  }
+  free(d);
+  return fd;
+}
+
+/* ---- pass 1: row groups of cells ---------------------------------------- */
+
+static stream *stream_of(const chunk *ch) {
+  return ((target *)ch->jb->arg)->st;
+}
+
+int seg_imp_stream_row(chunk *ch) {
+  const stream *st = stream_of(ch);
+  for (size_t j = 0; j < ch->jb->ncols; j++) ch->gbytes += ch->cols[j].len - ch->cols[j].start;
+  if (++ch->grows >= st->group_rows || ch->gbytes >= st->group_bytes) return seg_imp_stream_spill(ch);
+  return 0;
+}
+
+int seg_imp_stream_spill(chunk *ch) {
+  stream *st = stream_of(ch);
+  const job *jb = ch->jb;
+  size_t ncols = jb->ncols;
+  if (ch->grows == 0) return 0;
+  sstate *s = ch->sp;
+  if (s == NULL) {
+    s = ch->sp = calloc(1, sizeof *s);
+    if (s == NULL) goto oom;
+    s->st = st;
+  }
+  size_t total = 0;
+  for (size_t j = 0; j < ncols; j++) total += ch->cols[j].len;
+  size_t n = dio_up(total);
+  if (agrow(&s->stage, &s->stcap, n, 0) != 0) goto oom;
+  if (s->nrg == s->rgcap) {
+    size_t nc = s->rgcap ? s->rgcap * 2 : 16;
+    rgroup *nr = realloc(s->rg, nc * sizeof *nr);
+    if (nr == NULL) goto oom;
+    s->rg = nr;
+    s->rgcap = nc;
+  }
+  if (s->nlens + ncols > s->lcap) {
+    size_t nc = s->lcap ? s->lcap * 2 : 16 * (ncols ? ncols : 1);
+    while (nc < s->nlens + ncols) nc *= 2;
+    uint64_t *nl = realloc(s->lens, nc * sizeof *nl);
+    if (nl == NULL) goto oom;
+    s->lens = nl;
+    s->lcap = nc;
+  }
+  uchar *p = s->stage;
+  for (size_t j = 0; j < ncols; j++) {
+    memcpy(p, ch->cols[j].b, ch->cols[j].len);
+    p += ch->cols[j].len;
+    s->lens[s->nlens + j] = ch->cols[j].len;
+    ch->cols[j].len = ch->cols[j].start = 0;
+  }
+  memset(p, 0, n - total);
+  uint64_t off = __atomic_fetch_add(&st->end, (uint64_t)n, __ATOMIC_RELAXED);
+  if (spill_write(st, s->stage, n, off) != 0) {
+    ch->failed = E_IO;
+    ch->err_errno = errno;
+    return -1;
+  }
+  s->rg[s->nrg++] = (rgroup){off, ch->grows, total, s->nlens};
+  s->nlens += ncols;
+  ch->grows = 0;
+  ch->gbytes = 0;
+  return 0;
+oom:
+  ch->failed = E_NOMEM;
+  return -1;
+}
+
+/* Pass 2's results dropped (to encode again, or at the end). */
+static void groups_free(sstate *s) {
+  for (size_t i = 0; i < s->ng; i++) free(s->g[i].cols);
+  free(s->g);
+  free(s->cs);
+  s->g = NULL;
+  s->cs = NULL;
+  s->ng = s->gcap = 0;
+  s->failed = 0;
+}
+
+void seg_imp_stream_chunk_free(chunk *ch) {
+  sstate *s = ch->sp;
+  groups_free(s);
+  free(s->buf);
+  free(s->rg);
+  free(s->lens);
+  free(s->stage);
+  free(s);
+  ch->sp = NULL;
+}
+
+void seg_imp_stream_error(job *jb, const chunk *ch) {
+  seg_set_err(jb->err, jb->errlen, "%s: cannot write the import's spill file: %s", stream_of(ch)->out,
+              strerror(ch->err_errno));
+}
+
+/* ---- pass 2: the row groups encoded ------------------------------------- */
 
 /* Room for n more bytes in the group buffer; its end, or NULL. */
 static uchar *room(sstate *s, size_t n) {
-  if (grow(&s->buf, &s->bcap, s->blen + n) != 0) return NULL;
+  if (agrow(&s->buf, &s->bcap, s->blen + n, s->blen) != 0) return NULL;
   return s->buf + s->blen;
 }
 
@@ -153,13 +378,13 @@ static size_t compact(uchar *data, uint64_t rows, size_t w, unsigned gw, int tex
   return (size_t)(rows * (gw + 1));
 }
 
-/* Encodes column j of the group in ch's arenas into s->buf. */
-static int encode_group_col(chunk *ch, sstate *s, size_t j, gcol *gc, uint64_t grow0) {
+/* Encodes column j of a row group (its arena b, `rows` cells; table row
+** grow0 first) into s->buf. */
+static int encode_group_col(sstate *s, const uchar *b, uint64_t rows, size_t j, gcol *gc, uint64_t grow0) {
   stream *st = s->st;
-  const job *jb = ch->jb;
+  const job *jb = st->jb;
   coltype t = st->types[j];
   cstat *cs = &s->cs[j];
-  uint64_t rows = ch->grows;
   size_t w = (size_t)natural_width(t.type);
   memset(gc, 0, sizeof *gc);
   gc->off = s->blen;
@@ -167,7 +392,6 @@ static int encode_group_col(chunk *ch, sstate *s, size_t j, gcol *gc, uint64_t g
   if (data == NULL) return -1;
   uchar *valid = data + rows * w;
   s->blen += rows * (w + 1);
-  const uchar *b = ch->cols[j].b;
   size_t pos = 0, n;
   if (t.type == SEG_TEXT) {
     dict d;
@@ -260,13 +484,10 @@ static int encode_group_col(chunk *ch, sstate *s, size_t j, gcol *gc, uint64_t g
   return 0;
 }
 
-/* The chunk's group (the rows in its arenas) encoded and appended to the
-** spill file; the arenas emptied.  0, or -1 with ch->failed set. */
-static int flush_group(chunk *ch) {
-  sstate *s = ch->sp;
-  stream *st = s->st;
-  const job *jb = ch->jb;
-  if (ch->grows == 0) return 0;
+/* Row group rg of chunk k (its cells read back into *cells) encoded and
+** appended to the spill file.  0, or -1 with s->failed set. */
+static int encode_group(stream *st, sstate *s, const rgroup *rg, uint64_t grow0, uchar **cells, size_t *ccap) {
+  const job *jb = st->jb;
   if (s->ng == s->gcap) {
     size_t nc = s->gcap ? s->gcap * 2 : 16;
     group *ng = realloc(s->g, nc * sizeof *ng);
@@ -274,101 +495,84 @@ static int flush_group(chunk *ch) {
     s->g = ng;
     s->gcap = nc;
   }
+  size_t n = dio_up(rg->bytes);
+  if (agrow(cells, ccap, n, 0) != 0) goto oom;
+  if (pread_all(st, *cells, n, rg->off) != 0) goto io;
   group *g = &s->g[s->ng];
-  g->rows = ch->grows;
+  g->rows = rg->rows;
   g->cols = malloc((jb->ncols ? jb->ncols : 1) * sizeof *g->cols);
   if (g->cols == NULL) goto oom;
   s->ng++;
   s->blen = 0;
-  uint64_t grow0 = s->row0 + ch->nrows - ch->grows;
-  for (size_t j = 0; j < jb->ncols; j++)
-    if (encode_group_col(ch, s, j, &g->cols[j], grow0) != 0) goto oom;
-  uint64_t base = __atomic_fetch_add(&st->end, (uint64_t)s->blen, __ATOMIC_RELAXED);
-  for (size_t done = 0; done < s->blen;) {
-    ssize_t k = pwrite(st->fd, s->buf + done, s->blen - done, (off_t)(base + done));
-    if (k < 0 && errno == EINTR) continue;
-    if (k <= 0) {
-      ch->failed = E_IO;
-      ch->err_errno = k < 0 ? errno : EIO;
-      return -1;
-    }
-    done += (size_t)k;
-  }
+  const uchar *b = *cells;
   for (size_t j = 0; j < jb->ncols; j++) {
-    g->cols[j].off += base;
-    ch->cols[j].len = ch->cols[j].start = 0;
+    if (encode_group_col(s, b, rg->rows, j, &g->cols[j], grow0) != 0) goto oom;
+    b += s->lens[rg->lens + j];
   }
-  ch->grows = 0;
-  ch->gbytes = 0;
+  size_t len = dio_up(s->blen);
+  if (room(s, len - s->blen) == NULL) goto oom;
+  memset(s->buf + s->blen, 0, len - s->blen);
+  uint64_t base = __atomic_fetch_add(&st->end, (uint64_t)len, __ATOMIC_RELAXED);
+  if (spill_write(st, s->buf, len, base) != 0) goto io;
+  for (size_t j = 0; j < jb->ncols; j++) g->cols[j].off += base;
   return 0;
+io:
+  s->failed = E_IO;
+  s->err_errno = errno;
+  return -1;
 oom:
-  ch->failed = E_NOMEM;
+  s->failed = E_NOMEM;
   return -1;
 }
 
 static void pass2_task(void *arg, size_t k) {
   stream *st = arg;
-  chunk *ch = &st->p2[k];
-  seg_imp_parse_chunk(ch, k + 1 == st->jb->nch);
-  if (!ch->failed) flush_group(ch);
+  const job *jb = st->jb;
+  sstate *s = jb->ch[k].sp;
+  if (s == NULL) return;
+  uchar *cells = NULL;
+  size_t ccap = 0;
+  uint64_t row = jb->ch[k].row0, body = jb->n - jb->body;
+  for (size_t i = 0; i < s->nrg && !s->failed; i++) {
+    if (encode_group(st, s, &s->rg[i], row, &cells, &ccap) != 0) break;
+    row += s->rg[i].rows;
+    if (jb->m->progress && st->raw_bytes)       /* the other half of the bar: the cells encoded */
+      jb->m->progress(jb->m->progress_ctx, (uint64_t)((double)body * (double)s->rg[i].bytes / (double)st->raw_bytes),
+                      0, 2 * body);
+  }
+  free(cells);
 }
 
 static void pass2_free(stream *st) {
-  job *jb = st->jb;
-  for (size_t k = 0; st->ss && k < jb->nch; k++) {
-    sstate *s = &st->ss[k];
-    for (size_t i = 0; i < s->ng; i++) free(s->g[i].cols);
-    free(s->g);
-    free(s->cs);
-    free(s->buf);
-  }
-  free(st->ss);
-  st->ss = NULL;
-  for (size_t k = 0; st->p2 && k < jb->nch; k++) seg_imp_chunk_free(&st->p2[k], jb->ncols);
-  free(st->p2);
-  st->p2 = NULL;
+  for (size_t k = 0; k < st->jb->nch; k++)
+    if (st->jb->ch[k].sp != NULL) groups_free(st->jb->ch[k].sp);
 }
 
-/* Parses the file again into row groups in the spill file. 0, or -1 with
-** the message set. */
+/* Encodes the row groups of cells into row groups of values in the spill
+** file. 0, or -1 with the message set. */
 static int pass2(stream *st) {
   job *jb = st->jb;
-  if (ftruncate(st->fd, 0) != 0) goto io;
-  st->end = 0;
-  st->ss = calloc(jb->nch ? jb->nch : 1, sizeof *st->ss);
-  st->p2 = calloc(jb->nch ? jb->nch : 1, sizeof *st->p2);
-  if (st->ss == NULL || st->p2 == NULL) goto oom;
+  st->end = st->raw_end;
+  st->raw_bytes = 0;
   for (size_t k = 0; k < jb->nch; k++) {
-    sstate *s = &st->ss[k];
-    s->st = st;
-    s->row0 = jb->ch[k].row0;
+    sstate *s = jb->ch[k].sp;
+    if (s == NULL) continue;
     s->cs = calloc(jb->ncols ? jb->ncols : 1, sizeof *s->cs);
     if (s->cs == NULL) goto oom;
     for (size_t j = 0; j < jb->ncols; j++) s->cs[j].first = NONE;
-    chunk *ch = &st->p2[k];
-    if (seg_imp_chunk_init(ch, jb, jb->ch[k].from, jb->ch[k].to) != 0) goto oom;
-    ch->mode = CH_GROUPS;
-    ch->flush = flush_group;
-    ch->sp = s;
+    for (size_t i = 0; i < s->nrg; i++) st->raw_bytes += s->rg[i].bytes;
   }
   seg_imp_run_tasks(jb->nthreads, jb->nch, pass2_task, st);
   for (size_t k = 0; k < jb->nch; k++) {
-    chunk *ch = &st->p2[k];
-    if (ch->failed == E_IO) {
-      errno = ch->err_errno;
-      goto io;
-    }
-    if (ch->failed) goto oom;
-    if (ch->nrows != jb->ch[k].nrows) {
-      seg_set_err(jb->err, jb->errlen, "%s: the file changed while it was imported (read twice, it had %llu rows, "
-                  "then %llu)", jb->fname, (unsigned long long)jb->ch[k].nrows, (unsigned long long)ch->nrows);
+    sstate *s = jb->ch[k].sp;
+    if (s != NULL && s->failed == E_IO) {
+      errno = s->err_errno;
+      seg_set_err(jb->err, jb->errlen, "%s: cannot write the import's spill file: %s", st->out, strerror(errno));
       return -1;
     }
+    if (s != NULL && s->failed) goto oom;
   }
   return 0;
-io:
-  seg_set_err(jb->err, jb->errlen, "%s: cannot write the import's spill file: %s", st->out, strerror(errno));
-  return -1;
 oom:
   seg_set_err(jb->err, jb->errlen, "%s: out of memory", jb->fname);
   return -1;
@@ -380,7 +584,9 @@ static cstat merged(const stream *st, size_t j) {
   memset(&m, 0, sizeof m);
   m.first = NONE;
   for (size_t k = 0; k < st->jb->nch; k++) {
-    const cstat *c = &st->ss[k].cs[j];
+    const sstate *s = st->jb->ch[k].sp;
+    if (s == NULL) continue;
+    const cstat *c = &s->cs[j];
     if (c->lo < m.lo) m.lo = c->lo;
     if (c->hi > m.hi) m.hi = c->hi;
     m.ovf |= c->ovf;
@@ -463,29 +669,18 @@ typedef struct blob {
   size_t cap;
   const uchar *data, *valid, *dbytes;
   const uint64_t *doff;
+  uchar *bounce;           /* O_DIRECT reads */
+  size_t bcap;
 } blob;
 
 /* What of a group's column to read: its values, its validity, its
 ** dictionary (text), or a combination. */
 enum { R_DATA = 1, R_VALID = 2, R_DICT = 4 };
 
-static int pread_all(int fd, uchar *b, size_t len, uint64_t off) {
-  for (size_t done = 0; done < len;) {
-    ssize_t k = pread(fd, b + done, len - done, (off_t)(off + done));
-    if (k < 0 && errno == EINTR) continue;
-    if (k <= 0) {
-      if (k == 0) errno = EIO;
-      return -2;
-    }
-    done += (size_t)k;
-  }
-  return 0;
-}
-
 /* Reads the parts `what` of column j of group g into bl, widened back:
 ** values at their natural width, a validity byte a row, u64 dictionary
 ** offsets (its buffer laid out so, whatever is read). */
-static int read_gcol(const stream *st, const group *g, size_t j, blob *bl, int what) {
+static int read_gcol(stream *st, const group *g, size_t j, blob *bl, int what) {
   const gcol *gc = &g->cols[j];
   seg_type t = st->types[j].type;
   size_t w = (size_t)natural_width(t), rows = (size_t)g->rows, gw = gc->width;
@@ -501,7 +696,7 @@ static int read_gcol(const stream *st, const group *g, size_t j, blob *bl, int w
   bl->dbytes = b + nd + nv + no;
   int rc = 0;
   if (what & R_DATA) {
-    rc = pread_all(st->fd, gw == w ? b : tmp, sd, gc->off);
+    rc = spill_read(st, gw == w ? b : tmp, sd, gc->off, &bl->bounce, &bl->bcap);
     for (size_t r = 0; rc == 0 && gw < w && r < rows; r++) {
       int64_t v;
       switch (gw) {
@@ -516,11 +711,11 @@ static int read_gcol(const stream *st, const group *g, size_t j, blob *bl, int w
   }
   if (rc == 0 && (what & R_VALID)) {
     if (gc->full) memset(b + nd, 1, nv);
-    else rc = pread_all(st->fd, b + nd, nv, gc->off + sd);
+    else rc = spill_read(st, b + nd, nv, gc->off + sd, &bl->bounce, &bl->bcap);
   }
   if (rc == 0 && (what & R_DICT) && no) {
-    rc = pread_all(st->fd, tmp, so, gc->off + sd + sv);
-    if (rc == 0) rc = pread_all(st->fd, b + nd + nv + no, nb, gc->off + sd + sv + so);
+    rc = spill_read(st, tmp, so, gc->off + sd + sv, &bl->bounce, &bl->bcap);
+    if (rc == 0) rc = spill_read(st, b + nd + nv + no, nb, gc->off + sd + sv + so, &bl->bounce, &bl->bcap);
     for (size_t i = 0; rc == 0 && i <= gc->ndict; i++) {
       uint32_t x;
       memcpy(&x, tmp + 4 * i, 4);
@@ -537,9 +732,14 @@ static uint64_t doff_at(const blob *bl, uint32_t i) {
   return v;
 }
 
+static size_t ngroups(const stream *st, size_t k) {
+  const sstate *s = st->jb->ch[k].sp;
+  return s ? s->ng : 0;
+}
+
 #define EACH_GROUP(st, g)                                   \
   for (size_t k_ = 0; k_ < (st)->jb->nch; k_++)             \
-    for (size_t i_ = 0; i_ < (st)->ss[k_].ng && ((g) = &(st)->ss[k_].g[i_], 1); i_++)
+    for (size_t i_ = 0; i_ < ngroups(st, k_) && ((g) = &((sstate *)(st)->jb->ch[k_].sp)->g[i_], 1); i_++)
 
 /* A column of bools, ints, numbers or dates. */
 static int write_plain(stream *st, seg_colw *w, size_t j, blob *bl, narrow *nw, bits *bt) {
@@ -747,6 +947,7 @@ static int write_file(stream *st) {
   for (size_t j = 0; j < jb->ncols && rc == 0 && !seg_colw_failed(w); j++)
     rc = st->types[j].type == SEG_TEXT ? write_text(st, w, j, &bl, nw, bt) : write_plain(st, w, j, &bl, nw, bt);
   free(bl.b);
+  free(bl.bounce);
   free(nw);
   free(bt);
   if (rc != 0) {
@@ -762,55 +963,16 @@ static int write_file(stream *st) {
 
 /* ---- the driver --------------------------------------------------------- */
 
-/* An unlinked file beside `out` (the temporary .segcol goes there too). */
-static int spill_open(const char *out) {
-  char *d = strdup(out);
-  if (d == NULL) return -2;
-  const char *dir = dirname(d);
-  int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    char *p = malloc(strlen(dir) + 32);
-    if (p != NULL) {
-      sprintf(p, "%s/.seg-spill.XXXXXX", dir);
-      fd = mkostemp(p, O_CLOEXEC);
-      if (fd >= 0) unlink(p);
-      free(p);
-    } else {
-      fd = -2;
-    }
-  }
-  free(d);
-  return fd;
-}
-
-typedef struct target {
-  const char *out;
-  size_t nrows, ncols;
-} target;
-
 static int stream_job(job *jb, void *arg) {
   target *tg = arg;
-  stream st;
-  memset(&st, 0, sizeof st);
-  st.jb = jb;
-  st.out = tg->out;
-  st.dict_cap = env_u64("SEG_IMPORT_DICT_CAP", DICT_CAP);
-  for (size_t k = 0; k < jb->nch; k++) st.nrows += jb->ch[k].nrows;
-  st.whycap = seg_imp_why_cap(st.nrows);
-  jb->group_rows = env_u64("SEG_IMPORT_GROUP_ROWS", GROUP_ROWS);
-  jb->group_bytes = GROUP_BYTES;
+  stream *st = tg->st;
+  st->jb = jb;
+  st->raw_end = st->end;
+  for (size_t k = 0; k < jb->nch; k++) st->nrows += jb->ch[k].nrows;
+  st->whycap = seg_imp_why_cap(st->nrows);
   int rc = -1;
-  st.fd = spill_open(tg->out);
-  st.types = calloc(jb->ncols ? jb->ncols : 1, sizeof *st.types);
-  if (st.fd == -2) {
-    seg_set_err(jb->err, jb->errlen, "%s: out of memory", jb->fname);
-    goto out;
-  }
-  if (st.fd < 0) {
-    seg_set_err(jb->err, jb->errlen, "%s: cannot create the import's spill file: %s", tg->out, strerror(errno));
-    goto out;
-  }
-  if (st.types == NULL) {
+  st->types = calloc(jb->ncols ? jb->ncols : 1, sizeof *st->types);
+  if (st->types == NULL) {
     seg_set_err(jb->err, jb->errlen, "%s: out of memory", jb->fname);
     goto out;
   }
@@ -830,53 +992,75 @@ static int stream_job(job *jb, void *arg) {
         }
         t = seg_imp_pin_num(jb, want, fp, fc, dp, dc);
       }
-      st.types[j] = t;
+      st->types[j] = t;
     } else {
-      st.types[j] = seg_imp_decide(jb, j, 0, NULL);
+      st->types[j] = seg_imp_decide(jb, j, 0, NULL);
     }
   }
-  if (pass2(&st) != 0) goto out;
+  if (pass2(st) != 0) goto out;
   /* a number too large at its column's scale: the column is text (again) */
   int redo = 0;
   for (size_t j = 0; j < jb->ncols; j++) {
-    cstat m = merged(&st, j);
-    if (m.ovf && !st.types[j].pinned) {
-      st.types[j] = (coltype){SEG_TEXT, 0, 0, 0};
+    cstat m = merged(st, j);
+    if (m.ovf && !st->types[j].pinned) {
+      st->types[j] = (coltype){SEG_TEXT, 0, 0, 0};
       redo = 1;
     }
   }
   if (redo) {
-    pass2_free(&st);
-    if (pass2(&st) != 0) goto out;
+    pass2_free(st);
+    if (pass2(st) != 0) goto out;
   }
   for (size_t j = 0; j < jb->ncols; j++) {
-    cstat m = merged(&st, j);
+    cstat m = merged(st, j);
     if (jb->pin != NULL && jb->pin[j] >= 0) {
-      if (m.nbad > 0 && seg_imp_pin_report(jb, j, st.types[j].type, m.nbad, m.first, m.ex) != 0) goto out;
+      if (m.nbad > 0 && seg_imp_pin_report(jb, j, st->types[j].type, m.nbad, m.first, m.ex) != 0) goto out;
     } else {
       seg_imp_decide(jb, j, 1, &m.why);
     }
   }
   seg_imp_warn_empty_columns(jb);
-  if (write_file(&st) != 0) goto out;
-  tg->nrows = st.nrows;
+  if (write_file(st) != 0) goto out;
+  tg->nrows = st->nrows;
   tg->ncols = jb->ncols;
   rc = 0;
 out:
-  pass2_free(&st);
-  free(st.types);
-  if (st.fd >= 0) close(st.fd);
+  pass2_free(st);
+  free(st->types);
+  st->types = NULL;
   return rc;
 }
 
 int seg_import_csv_segcol(const char *path, const seg_import_opts *o, const seg_import_more *m, const char *out,
                           size_t *nrows, size_t *ncols, char *err, size_t errlen) {
-  target tg = {out, 0, 0};
   if (m != NULL && m->key != NULL) {
     seg_set_err(err, errlen, "%s: --key needs the table in memory (seg_import_csv2)", path);
     return -1;
   }
+  stream st;
+  memset(&st, 0, sizeof st);
+  st.out = out;
+  st.dict_cap = env_u64("SEG_IMPORT_DICT_CAP", DICT_CAP);
+  st.group_rows = env_u64("SEG_IMPORT_GROUP_ROWS", GROUP_ROWS);
+  st.group_bytes = GROUP_BYTES;
+  st.fd = spill_open(out);
+  if (st.fd == -2) {
+    seg_set_err(err, errlen, "%s: out of memory", path);
+    return -1;
+  }
+  if (st.fd < 0) {
+    seg_set_err(err, errlen, "%s: cannot create the import's spill file: %s", out, strerror(errno));
+    return -1;
+  }
+  /* O_DIRECT for a large file (SEG_IMPORT_SPILL_DIRECT=0 or 1 decides, for tests) */
+  struct stat sb;
+  const char *dv = getenv("SEG_IMPORT_SPILL_DIRECT");
+  int direct = dv && *dv ? strcmp(dv, "0") != 0 : stat(path, &sb) == 0 && (uint64_t)sb.st_size >= SPILL_DIRECT_MIN;
+  int fl = direct ? fcntl(st.fd, F_GETFL) : -1;
+  st.direct = fl >= 0 && fcntl(st.fd, F_SETFL, fl | O_DIRECT) == 0;
+  target tg = {out, 0, 0, &st};
   int rc = seg_imp_run_file(path, o, m, CH_STATS, stream_job, &tg, err, errlen);
   if (rc == 0) *nrows = tg.nrows, *ncols = tg.ncols;
+  close(st.fd);
   return rc;
 }

@@ -556,11 +556,14 @@ awk -F, 'NR > 1 { print $1, $2 }' "$T_OUT" > "$dir/b"
 if cmp -s "$dir/a" "$dir/b" && [ -s "$dir/a" ]; then t_ok "import/erase_equals_exclude"
 else t_fail "import/erase_equals_exclude" "$(diff "$dir/a" "$dir/b")"; fi
 
-# The streaming import (`seg import` without --key or --erase: two passes,
-# row groups spilled, runtime/import_stream.c) writes the very bytes the
-# in-memory import does (SEG_IMPORT_INMEM=1), with the same messages and exit
-# status, whatever the threads, chunks (SEG_IMPORT_MIN_CHUNK) and row-group
-# size (SEG_IMPORT_GROUP_ROWS: 1 and 3 rows take the many-group path).
+# The streaming import (`seg import` without --key or --erase: the file
+# parsed once into row groups of cells in a spill file, then encoded,
+# runtime/import_stream.c) writes the very bytes the in-memory import does
+# (SEG_IMPORT_INMEM=1), with the same messages and exit status, whatever the
+# threads, chunks (SEG_IMPORT_MIN_CHUNK) and row-group size
+# (SEG_IMPORT_GROUP_ROWS: 1 and 3 rows take the many-group path), and
+# whether the spill and the output go through the page cache or, as for a
+# large file, O_DIRECT (SEG_IMPORT_SPILL_DIRECT, SEG_COLW_DIRECT: `d`).
 stream_same() {  # NAME CSV [IMPORT_ARGS...]
     local name=$1 csv=$2; shift 2
     local dir="$T_TMP/stream.$name" v problems=()
@@ -568,10 +571,11 @@ stream_same() {  # NAME CSV [IMPORT_ARGS...]
     (cd "$dir/ref" && SEG_IMPORT_INMEM=1 timeout -k 5 "$SEG_TIMEOUT" "$SEG" import "$csv" -o out.segcol --threads 1 "$@") \
         >"$dir/ref.out" 2>"$dir/ref.err"
     local rc0=$?
-    for v in "t1|1|0|65536" "t2|2|64|3" "g1|2|64|1" "t1g7|1|0|7"; do
-        IFS='|' read -r tag th mc gr <<<"$v"
+    for v in "t1|1|0|65536|0" "t2|2|64|3|0" "g1|2|64|1|0" "t1g7|1|0|7|0" "d2|2|64|1000|1"; do
+        IFS='|' read -r tag th mc gr dio <<<"$v"
         mkdir -p "$dir/$tag"
-        (cd "$dir/$tag" && SEG_IMPORT_MIN_CHUNK=$mc SEG_IMPORT_GROUP_ROWS=$gr timeout -k 5 "$SEG_TIMEOUT" \
+        (cd "$dir/$tag" && SEG_IMPORT_MIN_CHUNK=$mc SEG_IMPORT_GROUP_ROWS=$gr SEG_IMPORT_SPILL_DIRECT=$dio \
+            SEG_COLW_DIRECT=$dio timeout -k 5 "$SEG_TIMEOUT" \
             "$SEG" import "$csv" -o out.segcol --threads "$th" "$@") >"$dir/$tag.out" 2>"$dir/$tag.err"
         local rc=$?
         [ "$rc" -eq "$rc0" ] || problems+=("$tag: exit $rc, in memory $rc0")
