@@ -119,11 +119,11 @@ int seg_import_csv(const char *path, const seg_import_opts *o, seg_table *out,
 ** renamed over it; on failure out is untouched), in memory bounded by the
 ** row group size rather than the file's: the CSV is parsed once (stdin is
 ** spooled to a temporary file first) into row groups spilled to an
-** unlinked file beside out, then encoded.  A text column with more than 2^20 distinct
-** values gets a dictionary entry per row instead of a map (the file then
-** differs from seg_col_write's, the values do not).  m->key is not
-** supported (give the table to check_key: seg_import_csv2).  Sets *nrows
-** and *ncols.  Returns 0, or -1 with the message in err. */
+** unlinked file beside out, then encoded.  A text column with more than
+** 1,000,000 distinct values gets a dictionary entry per row instead of a
+** map (the file then differs from seg_col_write's, the values do not).
+** m->key is not supported (give the table to check_key: seg_import_csv2).
+** Sets *nrows and *ncols.  Returns 0, or -1 with the message in err. */
 int seg_import_csv_segcol(const char *path, const seg_import_opts *o, const seg_import_more *m, const char *out,
                           size_t *nrows, size_t *ncols, char *err, size_t errlen);
 

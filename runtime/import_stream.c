@@ -47,8 +47,10 @@
 
 #define GROUP_ROWS 65536
 #define GROUP_BYTES ((size_t)16 << 20)
-#define DICT_CAP ((uint64_t)1 << 20)
-#define DICT_CAP_BYTES ((size_t)64 << 20)
+/* (1,000,000 values fit the dictionary's arrays at the sizes they have
+** for 2^20 - 2: 8 MiB of offsets, 16 MiB of hash slots) */
+#define DICT_CAP ((uint64_t)1000000)
+#define DICT_CAP_BYTES (((size_t)64 << 20) - 64)
 
 /* The spill file: pass 1's row groups of cells, then pass 2's encoded
 ** row groups.  Every write is DIO-aligned (address, offset, length), so
@@ -541,6 +543,9 @@ static void pass2_task(void *arg, size_t k) {
                       0, 2 * body);
   }
   free(cells);
+  free(s->buf);
+  s->buf = NULL;
+  s->blen = s->bcap = 0;
 }
 
 static void pass2_free(stream *st) {
@@ -778,6 +783,17 @@ static int write_plain(stream *st, seg_colw *w, size_t j, blob *bl, narrow *nw, 
   return 0;
 }
 
+/* Whether s[0..n) (hash h) is in d (seg_imp_dict_code's probe, without adding). */
+static int dict_has(const dict *d, const uchar *s, size_t n, uint64_t h) {
+  uint64_t tag = h >> 32;
+  for (size_t i = (size_t)tag & d->mask;; i = (i + 1) & d->mask) {
+    uint64_t e = d->slots[i];
+    if (e == 0) return 0;
+    uint32_t c = (uint32_t)e - 1;
+    if ((e >> 32) == tag && d->off[c + 1] - d->off[c] == n && memcmp(d->bytes + d->off[c], s, n) == 0) return 1;
+  }
+}
+
 /* The global codes of a group's dictionary entries (looked up, added when
 ** `add`). 0, -1 out of memory, 1 the dictionary passed the cap. */
 static int map_group(stream *st, dict *d, const blob *bl, const gcol *gc, uint32_t **map, size_t *mapcap) {
@@ -790,10 +806,13 @@ static int map_group(stream *st, dict *d, const blob *bl, const gcol *gc, uint32
   for (uint32_t i = 0; i < gc->ndict; i++) {
     uint64_t a = doff_at(bl, i), z = doff_at(bl, i + 1);
     const uchar *s = bl->dbytes + a;
-    int64_t c = seg_imp_dict_code(d, s, (size_t)(z - a), seg_imp_hash_bytes(s, (size_t)(z - a)));
+    size_t n = (size_t)(z - a);
+    uint64_t h = seg_imp_hash_bytes(s, n);
+    /* at the cap a new value is not added: the dictionary never grows past it */
+    if ((d->n >= st->dict_cap || d->blen + n > DICT_CAP_BYTES) && !dict_has(d, s, n, h)) return 1;
+    int64_t c = seg_imp_dict_code(d, s, n, h);
     if (c < 0) return -1;
     (*map)[i] = (uint32_t)c;
-    if (d->n > st->dict_cap || d->blen > DICT_CAP_BYTES) return 1;
   }
   return 0;
 }
@@ -914,13 +933,12 @@ static int write_text(stream *st, seg_colw *w, size_t j, blob *bl, narrow *nw, b
   }
   bits_end(bt);
   /* the dictionary in NFC, as the in-memory import stores it */
-  tmp.ndict = d.n;
-  tmp.dict_off = malloc(((size_t)d.n + 1) * sizeof(uint64_t));
-  tmp.dict_bytes = malloc(d.blen + 1);
-  if (tmp.dict_off == NULL || tmp.dict_bytes == NULL) goto out;
-  memcpy(tmp.dict_off, d.off, ((size_t)d.n + 1) * sizeof(uint64_t));
-  if (d.blen) memcpy(tmp.dict_bytes, d.bytes, d.blen);
-  seg_imp_dict_free(&d);
+  tmp.ndict = d.n;                              /* (its arrays moved, not copied: the peak) */
+  tmp.dict_off = d.off;
+  tmp.dict_bytes = d.bytes ? (char *)d.bytes : malloc(1);
+  free(d.slots);
+  memset(&d, 0, sizeof d);
+  if (tmp.dict_bytes == NULL) goto out;
   if (seg_imp_nfc_dict(&tmp) != 0) goto out;
   seg_colw_array(w, 2);
   seg_colw_put(w, tmp.dict_off, ((size_t)tmp.ndict + 1) * 8);
@@ -968,7 +986,20 @@ static int stream_job(job *jb, void *arg) {
   stream *st = tg->st;
   st->jb = jb;
   st->raw_end = st->end;
-  for (size_t k = 0; k < jb->nch; k++) st->nrows += jb->ch[k].nrows;
+  for (size_t k = 0; k < jb->nch; k++) {       /* pass 1's buffers are not needed again */
+    chunk *ch = &jb->ch[k];
+    st->nrows += ch->nrows;
+    for (size_t j = 0; j < jb->ncols; j++) {
+      free(ch->cols[j].b);
+      memset(&ch->cols[j], 0, sizeof ch->cols[j]);
+    }
+    sstate *s = ch->sp;
+    if (s != NULL) {
+      free(s->stage);
+      s->stage = NULL;
+      s->stcap = 0;
+    }
+  }
   st->whycap = seg_imp_why_cap(st->nrows);
   int rc = -1;
   st->types = calloc(jb->ncols ? jb->ncols : 1, sizeof *st->types);

@@ -108,7 +108,7 @@ int seg_table_fit_empty(seg_table *t, const seg_type *types, size_t n, char *err
 long long seg_table_drop_rows(seg_table *t, const uint64_t *drop, char *err, size_t errlen);
 
 /* Per code of a text column, the first code holding the same bytes (the
-** streaming import gives a column past 2^20 distinct values an entry per
+** streaming import gives a column past 1,000,000 distinct values an entry per
 ** row, so equal values can have several codes): what counts distinct
 ** values or finds duplicate keys reads codes through it. malloc'd, NULL
 ** when out of memory. */

@@ -637,6 +637,16 @@ if ! cmp -s "$dir/rows.segcol" "$dir/dict.segcol" && cmp -s "$dir/c_rows" "$dir/
     t_ok "import/stream_rows_text_same_answers"
 else t_fail "import/stream_rows_text_same_answers" "$(cat "$dir/err")" "$(diff "$dir/c_rows" "$dir/c_dict")"; fi
 
+# The cap is exact: a column with SEG_IMPORT_DICT_CAP distinct values keeps
+# its dictionary (the in-memory import's very bytes), one more value does not
+dir="$T_TMP/stream.cap"; mkdir -p "$dir"
+printf 'id,v\n1,a\n2,b\n3,a\n4,c\n5,b\n' > "$dir/c.csv"
+(cd "$dir" && SEG_IMPORT_INMEM=1 "$SEG" import -q c.csv -o mem.segcol && SEG_IMPORT_DICT_CAP=3 "$SEG" import -q c.csv -o at.segcol &&
+    SEG_IMPORT_DICT_CAP=2 "$SEG" import -q c.csv -o past.segcol) 2>"$dir/err"
+if cmp -s "$dir/mem.segcol" "$dir/at.segcol" && [ -s "$dir/past.segcol" ] && ! cmp -s "$dir/mem.segcol" "$dir/past.segcol"; then
+    t_ok "import/stream_dict_cap_exact"
+else t_fail "import/stream_dict_cap_exact" "$(cat "$dir/err")"; fi
+
 # ... and what counts distinct values or finds a duplicate key reads such a
 # column by its bytes, not its codes: count_distinct of an event column and
 # of a measure, and a text customer key given twice
