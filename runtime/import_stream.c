@@ -202,19 +202,16 @@ static int pread_all(stream *st, uchar *b, size_t len, uint64_t off) {
   return spill_io(st, 0, b, len, off) == 0 ? 0 : -2;
 }
 
-/* len bytes at off into dst: with O_DIRECT through *bounce (the DIO
-** blocks that hold them; every write was whole blocks).  0, -1 out of
-** memory, -2 a read failed (errno). */
-static int spill_read(stream *st, uchar *dst, size_t len, uint64_t off, uchar **bounce, size_t *bcap) {
-  if (len == 0) return 0;
-  if (!__atomic_load_n(&st->direct, __ATOMIC_RELAXED)) return pread_all(st, dst, len, off);
-  uint64_t a = off / DIO * DIO;
-  size_t n = dio_up((size_t)(off + len - a));
-  if (a == off && n == len && (uintptr_t)dst % DIO == 0) return pread_all(st, dst, len, off);
-  if (agrow(bounce, bcap, n, 0) != 0) return -1;
-  int rc = pread_all(st, *bounce, n, a);
-  if (rc == 0) memcpy(dst, *bounce + (off - a), len);
-  return rc;
+/* The len bytes at off, read into *bounce (with O_DIRECT the DIO blocks
+** that hold them: every write was whole blocks); *p points at them.  0,
+** -1 out of memory, -2 a read failed (errno). */
+static int spill_get(stream *st, size_t len, uint64_t off, uchar **bounce, size_t *bcap, const uchar **p) {
+  int direct = __atomic_load_n(&st->direct, __ATOMIC_RELAXED);
+  uint64_t a = direct ? off / DIO * DIO : off;
+  size_t n = direct ? dio_up((size_t)(off + len - a)) : len;
+  if (agrow(bounce, bcap, n + 16, 0) != 0) return -1;
+  *p = *bounce + (off - a);
+  return n ? pread_all(st, *bounce, n, a) : 0;
 }
 
 /* An unlinked file beside `out` (the temporary .segcol goes there too). */
@@ -380,6 +377,24 @@ static size_t compact(uchar *data, uint64_t rows, size_t w, unsigned gw, int tex
   return (size_t)(rows * (gw + 1));
 }
 
+#define DISTINCT_PROBE 1024
+
+/* s[0..n) as d's next entry, not looked up (d is not probed again). */
+static int64_t dict_append(dict *d, const uchar *s, size_t n) {
+  if (d->n >= UINT32_MAX - 1) return -1;
+  if ((size_t)d->n + 2 > d->ocap) {
+    uint64_t *no = realloc(d->off, d->ocap * 2 * sizeof *no);
+    if (no == NULL) return -1;
+    d->off = no;
+    d->ocap *= 2;
+  }
+  if (grow(&d->bytes, &d->bcap, d->blen + n + 16) != 0) return -1;
+  memcpy(d->bytes + d->blen, s, n);
+  d->blen += n;
+  d->off[++d->n] = d->blen;
+  return d->n - 1;
+}
+
 /* Encodes column j of a row group (its arena b, `rows` cells; table row
 ** grow0 first) into s->buf. */
 static int encode_group_col(sstate *s, const uchar *b, uint64_t rows, size_t j, gcol *gc, uint64_t grow0) {
@@ -402,11 +417,17 @@ static int encode_group_col(sstate *s, const uchar *b, uint64_t rows, size_t j, 
       return -1;
     }
     int why = !t.pinned && !cs->why.done;
+    uint64_t present = 0;
+    int each = 0;                               /* every value gets its own entry */
     for (uint64_t r = 0; r < rows; r++) {
       const uchar *c = seg_imp_raw_next(b, &pos, &n);
       uint32_t code = 0;
       if (n != 0) {
-        int64_t k = seg_imp_dict_code(&d, c, n, seg_imp_hash_bytes(c, n));
+        /* the first DISTINCT_PROBE values all distinct (e-mails, ids): the
+        ** rest are not looked up (the merge in write_text takes an entry
+        ** twice as well as once) */
+        if (++present == DISTINCT_PROBE + 1 && d.n == DISTINCT_PROBE) each = 1;
+        int64_t k = each ? dict_append(&d, c, n) : seg_imp_dict_code(&d, c, n, seg_imp_hash_bytes(c, n));
         if (k < 0) {
           seg_imp_dict_free(&d);
           return -1;
@@ -650,16 +671,35 @@ typedef struct bits {
   uint64_t buf[1024];
 } bits;
 
+static void bit_put(bits *b, int present) {
+  b->word |= (uint64_t)(present != 0) << (b->row & 63);
+  b->missing += present == 0;
+  if ((b->row++ & 63) == 63) {
+    b->buf[b->n++] = b->word;
+    b->word = 0;
+    if (b->n == 1024) seg_colw_put(b->w, b->buf, sizeof b->buf), b->n = 0;
+  }
+}
+
+/* v: a byte a row, 0 or 1 (eight at a time: a multiply gathers their low
+** bits into one byte). */
 static void bits_put(bits *b, const uchar *v, uint64_t rows) {
-  for (uint64_t r = 0; r < rows; r++, b->row++) {
-    b->word |= (uint64_t)(v[r] != 0) << (b->row & 63);
-    b->missing += v[r] == 0;
-    if ((b->row & 63) == 63) {
+  uint64_t r = 0;
+  for (; r < rows && (b->row & 7); r++) bit_put(b, v[r]);
+  for (; r + 8 <= rows; r += 8) {
+    uint64_t x;
+    memcpy(&x, v + r, 8);
+    uint64_t m = (x * 0x0102040810204080ull) >> 56;
+    b->word |= m << (b->row & 63);
+    b->missing += 8 - (uint64_t)__builtin_popcountll(m);
+    b->row += 8;
+    if ((b->row & 63) == 0) {
       b->buf[b->n++] = b->word;
       b->word = 0;
       if (b->n == 1024) seg_colw_put(b->w, b->buf, sizeof b->buf), b->n = 0;
     }
   }
+  for (; r < rows; r++) bit_put(b, v[r]);
 }
 
 static void bits_end(bits *b) {
@@ -668,23 +708,24 @@ static void bits_end(bits *b) {
   b->n = 0;
 }
 
-/* The spill's bytes of one column of one group, in *buf (grown). */
+/* One column of one group read back (read_gcol). */
 typedef struct blob {
-  uchar *b;
+  uchar *b;                /* widened parts */
   size_t cap;
   const uchar *data, *valid, *dbytes;
   const uint64_t *doff;
-  uchar *bounce;           /* O_DIRECT reads */
+  const uchar *narrow;     /* the values as spilled, gcol.width bytes each */
+  uchar *bounce;           /* the spilled bytes */
   size_t bcap;
 } blob;
 
-/* What of a group's column to read: its values, its validity, its
-** dictionary (text), or a combination. */
+/* What of a group's column to have: its values (at their natural width),
+** its validity, its dictionary (text). */
 enum { R_DATA = 1, R_VALID = 2, R_DICT = 4 };
 
-/* Reads the parts `what` of column j of group g into bl, widened back:
-** values at their natural width, a validity byte a row, u64 dictionary
-** offsets (its buffer laid out so, whatever is read). */
+/* Reads column j of group g (its bytes in the spill, in one read) into bl;
+** the parts `what` widened back: values at their natural width, a
+** validity byte a row, u64 dictionary offsets.  bl->narrow always. */
 static int read_gcol(stream *st, const group *g, size_t j, blob *bl, int what) {
   const gcol *gc = &g->cols[j];
   seg_type t = st->types[j].type;
@@ -692,43 +733,41 @@ static int read_gcol(stream *st, const group *g, size_t j, blob *bl, int what) {
   size_t nd = rows * w, nv = rows;
   size_t sd = rows * gw, sv = gc->full ? 0 : rows;            /* in the spill */
   size_t no = t == SEG_TEXT ? ((size_t)gc->ndict + 1) * 8 : 0, so = no / 2, nb = t == SEG_TEXT ? (size_t)gc->dbytes : 0;
-  size_t scratch = nd + nv + no + nb;                             /* narrow parts are read here first */
-  if (grow(&bl->b, &bl->cap, scratch + sd + so + 16) != 0) return -1;
-  uchar *b = bl->b, *tmp = b + scratch;
+  const uchar *raw;
+  int rc = spill_get(st, sd + sv + so + nb, gc->off, &bl->bounce, &bl->bcap, &raw);
+  if (rc != 0) return rc;
+  if (grow(&bl->b, &bl->cap, nd + nv + no + 16) != 0) return -1;
+  uchar *b = bl->b;
+  bl->narrow = raw;
   bl->data = b;
-  bl->valid = b + nd;
+  bl->valid = gc->full ? b + nd : raw + sd;
   bl->doff = (const uint64_t *)(uintptr_t)(b + nd + nv);   /* (read with memcpy: not aligned) */
-  bl->dbytes = b + nd + nv + no;
-  int rc = 0;
+  bl->dbytes = raw + sd + sv + so;
   if (what & R_DATA) {
-    rc = spill_read(st, gw == w ? b : tmp, sd, gc->off, &bl->bounce, &bl->bcap);
-    for (size_t r = 0; rc == 0 && gw < w && r < rows; r++) {
+    if (gw == w) bl->data = raw;
+    for (size_t r = 0; gw < w && r < rows; r++) {
       int64_t v;
       switch (gw) {
-        case 1: v = t == SEG_TEXT || t == SEG_BOOL ? (int64_t)tmp[r] : (int64_t)(int8_t)tmp[r]; break;
-        case 2: { uint16_t x; memcpy(&x, tmp + 2 * r, 2); v = t == SEG_TEXT ? (int64_t)x : (int64_t)(int16_t)x; break; }
-        default: { uint32_t x; memcpy(&x, tmp + 4 * r, 4); v = t == SEG_TEXT ? (int64_t)x : (int64_t)(int32_t)x; break; }
+        case 1: v = t == SEG_TEXT || t == SEG_BOOL ? (int64_t)raw[r] : (int64_t)(int8_t)raw[r]; break;
+        case 2: { uint16_t x; memcpy(&x, raw + 2 * r, 2); v = t == SEG_TEXT ? (int64_t)x : (int64_t)(int16_t)x; break; }
+        default: { uint32_t x; memcpy(&x, raw + 4 * r, 4); v = t == SEG_TEXT ? (int64_t)x : (int64_t)(int32_t)x; break; }
       }
       if (w == 8) memcpy(b + 8 * r, &v, 8);
       else if (w == 4) { uint32_t x = (uint32_t)v; memcpy(b + 4 * r, &x, 4); }
       else b[r] = (uchar)v;
     }
   }
-  if (rc == 0 && (what & R_VALID)) {
-    if (gc->full) memset(b + nd, 1, nv);
-    else rc = spill_read(st, b + nd, nv, gc->off + sd, &bl->bounce, &bl->bcap);
-  }
-  if (rc == 0 && (what & R_DICT) && no) {
-    rc = spill_read(st, tmp, so, gc->off + sd + sv, &bl->bounce, &bl->bcap);
-    if (rc == 0) rc = spill_read(st, b + nd + nv + no, nb, gc->off + sd + sv + so, &bl->bounce, &bl->bcap);
-    for (size_t i = 0; rc == 0 && i <= gc->ndict; i++) {
+  if ((what & R_VALID) && gc->full) memset(b + nd, 1, nv);
+  if ((what & R_DICT) && no) {
+    const uchar *o = raw + sd + sv;
+    for (size_t i = 0; i <= gc->ndict; i++) {
       uint32_t x;
-      memcpy(&x, tmp + 4 * i, 4);
+      memcpy(&x, o + 4 * i, 4);
       uint64_t v = x;
       memcpy(b + nd + nv + 8 * i, &v, 8);
     }
   }
-  return rc;
+  return 0;
 }
 
 static uint64_t doff_at(const blob *bl, uint32_t i) {
@@ -746,6 +785,33 @@ static size_t ngroups(const stream *st, size_t k) {
   for (size_t k_ = 0; k_ < (st)->jb->nch; k_++)             \
     for (size_t i_ = 0; i_ < ngroups(st, k_) && ((g) = &((sstate *)(st)->jb->ch[k_].sp)->g[i_], 1); i_++)
 
+/* Column j's validity bits (array 1); bt->missing counts the rows without a value. */
+static int put_validity(stream *st, seg_colw *w, size_t j, blob *bl, bits *bt) {
+  memset(bt, 0, sizeof *bt);
+  bt->w = w;
+  const group *g;
+  EACH_GROUP(st, g) {
+    if (g->cols[j].full) {
+      for (uint64_t r = 0; r < g->rows; r++) {
+        if ((bt->row & 63) == 0 && g->rows - r >= 64) {   /* whole words of ones */
+          bt->buf[bt->n++] = ~0ull;
+          if (bt->n == 1024) seg_colw_put(w, bt->buf, sizeof bt->buf), bt->n = 0;
+          bt->row += 64;
+          r += 63;
+        } else {
+          bit_put(bt, 1);
+        }
+      }
+      continue;
+    }
+    int rc = read_gcol(st, g, j, bl, R_VALID);
+    if (rc != 0) return rc;
+    bits_put(bt, bl->valid, g->rows);
+  }
+  bits_end(bt);
+  return 0;
+}
+
 /* A column of bools, ints, numbers or dates. */
 static int write_plain(stream *st, seg_colw *w, size_t j, blob *bl, narrow *nw, bits *bt) {
   coltype t = st->types[j];
@@ -757,8 +823,15 @@ static int write_plain(stream *st, seg_colw *w, size_t j, blob *bl, narrow *nw, 
   nw->width = width;
   const group *g;
   EACH_GROUP(st, g) {
-    int rc = read_gcol(st, g, j, bl, R_DATA);
+    const gcol *gc = &g->cols[j];
+    int same = gc->width == width;                /* the group's values as they are */
+    int rc = read_gcol(st, g, j, bl, same ? 0 : R_DATA);
     if (rc != 0) return rc;
+    if (same) {
+      narrow_end(nw);
+      seg_colw_put(w, bl->narrow, (size_t)g->rows * width);
+      continue;
+    }
     for (uint64_t r = 0; r < g->rows; r++) {
       int64_t v;
       switch (t.type) {
@@ -771,16 +844,9 @@ static int write_plain(stream *st, seg_colw *w, size_t j, blob *bl, narrow *nw, 
   }
   narrow_end(nw);
   seg_colw_array(w, 1);
-  memset(bt, 0, sizeof *bt);
-  bt->w = w;
-  EACH_GROUP(st, g) {
-    int rc = read_gcol(st, g, j, bl, R_VALID);
-    if (rc != 0) return rc;
-    bits_put(bt, bl->valid, g->rows);
-  }
-  bits_end(bt);
-  seg_colw_end_column(w, bt->missing != 0);
-  return 0;
+  int rc = put_validity(st, w, j, bl, bt);
+  if (rc == 0) seg_colw_end_column(w, bt->missing != 0);
+  return rc;
 }
 
 /* Whether s[0..n) (hash h) is in d (seg_imp_dict_code's probe, without adding). */
@@ -851,22 +917,17 @@ static int write_rows(stream *st, seg_colw *w, size_t j, blob *bl, narrow *nw, b
   for (uint64_t r = 0; r < st->nrows; r++) narrow_put(nw, (int64_t)r);
   narrow_end(nw);
   seg_colw_array(w, 1);
-  memset(bt, 0, sizeof *bt);
-  bt->w = w;
-  const group *g;
-  EACH_GROUP(st, g) {
-    int rc = read_gcol(st, g, j, bl, R_VALID);
-    if (rc != 0) return rc;
-    bits_put(bt, bl->valid, g->rows);
-  }
-  bits_end(bt);
+  int rc = put_validity(st, w, j, bl, bt);
+  if (rc != 0) return rc;
   int missing = bt->missing != 0;
-  for (int pass = 2; pass <= 3; pass++) {       /* the offsets, then the bytes */
+  const group *g;
+  for (int pass = 2; pass <= 3; pass++) {       /* the offsets, then the bytes (through nw's buffer) */
     seg_colw_array(w, pass);
     uint64_t off = 0;
-    if (pass == 2) seg_colw_put(w, &off, 8);
+    nw->width = 8;
+    if (pass == 2) narrow_put(nw, 0);
     EACH_GROUP(st, g) {
-      int rc = read_gcol(st, g, j, bl, R_DATA | R_VALID | R_DICT);
+      rc = read_gcol(st, g, j, bl, R_DATA | R_VALID | R_DICT);
       if (rc != 0) return rc;
       for (uint64_t r = 0; r < g->rows; r++) {
         const uchar *s;
@@ -874,11 +935,19 @@ static int write_rows(stream *st, seg_colw *w, size_t j, blob *bl, narrow *nw, b
         uint8_t *norm;
         if (row_value(bl, r, &s, &n, &norm) != 0) return -1;
         off += n;
-        if (pass == 2) seg_colw_put(w, &off, 8);
-        else seg_colw_put(w, s, n);
+        if (pass == 2) {
+          narrow_put(nw, (int64_t)off);
+        } else if (n > sizeof nw->buf - nw->n) {
+          narrow_end(nw);
+          seg_colw_put(w, s, n);
+        } else {
+          memcpy(nw->buf + nw->n, s, n);
+          nw->n += n;
+        }
         free(norm);
       }
     }
+    narrow_end(nw);
   }
   seg_colw_end_column(w, missing);
   return 0;
@@ -923,15 +992,9 @@ static int write_text(stream *st, seg_colw *w, size_t j, blob *bl, narrow *nw, b
   }
   narrow_end(nw);
   seg_colw_array(w, 1);
-  memset(bt, 0, sizeof *bt);
-  bt->w = w;
-  EACH_GROUP(st, g) {
-    rc = read_gcol(st, g, j, bl, R_VALID);
-    if (rc != 0) goto out;
-    rc = -1;
-    bits_put(bt, bl->valid, g->rows);
-  }
-  bits_end(bt);
+  rc = put_validity(st, w, j, bl, bt);
+  if (rc != 0) goto out;
+  rc = -1;
   /* the dictionary in NFC, as the in-memory import stores it */
   tmp.ndict = d.n;                              /* (its arrays moved, not copied: the peak) */
   tmp.dict_off = d.off;
