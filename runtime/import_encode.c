@@ -251,6 +251,22 @@ static inline int bytes_eq(const uchar *a, const uchar *b, size_t n) {
   return ((a0 ^ b0) & m0) == 0 && ((a1 ^ b1) & m1) == 0;
 }
 
+int64_t seg_imp_dict_append(dict *d, const uchar *s, size_t n) {
+  if (d->n >= UINT32_MAX - 1) return -1;
+  if ((size_t)d->n + 2 > d->ocap) {
+    uint64_t *no = realloc(d->off, d->ocap * 2 * sizeof *no);
+    if (no == NULL) return -1;
+    d->off = no;
+    d->ocap *= 2;
+  }
+  if (grow(&d->bytes, &d->bcap, d->blen + n + 16) != 0) return -1;
+  if (n) memcpy(d->bytes + d->blen, s, n);
+  d->blen += n;
+  uint32_t c = d->n++;
+  d->off[c + 1] = d->blen;
+  return c;
+}
+
 /* The code of s[0..n), added if new; -1 when out of memory. */
 int64_t seg_imp_dict_code(dict *d, const uchar *s, size_t n, uint64_t h) {
   uint64_t tag = h >> 32;
@@ -264,18 +280,9 @@ int64_t seg_imp_dict_code(dict *d, const uchar *s, size_t n, uint64_t h) {
     }
     i = (i + 1) & d->mask;
   }
-  if (d->n >= UINT32_MAX - 1) return -1;
-  if ((size_t)d->n + 2 > d->ocap) {
-    uint64_t *no = realloc(d->off, d->ocap * 2 * sizeof *no);
-    if (no == NULL) return -1;
-    d->off = no;
-    d->ocap *= 2;
-  }
-  if (grow(&d->bytes, &d->bcap, d->blen + n + 16) != 0) return -1;
-  if (n) memcpy(d->bytes + d->blen, s, n);
-  d->blen += n;
-  uint32_t c = d->n++;
-  d->off[c + 1] = d->blen;
+  int64_t k = seg_imp_dict_append(d, s, n);
+  if (k < 0) return -1;
+  uint32_t c = (uint32_t)k;
   d->slots[i] = tag << 32 | (uint64_t)(c + 1);
   if ((size_t)d->n * 2 > d->mask && dict_rehash(d, 0) != 0) return -1;
   return c;

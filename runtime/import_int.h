@@ -326,6 +326,9 @@ typedef struct dict {
 int seg_imp_dict_init(dict *d);
 void seg_imp_dict_free(dict *d);
 int64_t seg_imp_dict_code(dict *d, const uchar *s, size_t n, uint64_t h);
+/* s[0..n) as d's next entry, not looked up nor findable (the streaming
+** import's groups of distinct values); its code, or -1 (out of memory). */
+int64_t seg_imp_dict_append(dict *d, const uchar *s, size_t n);
 int seg_imp_nfc_dict(seg_column *col);
 
 /* The stream's view of the type decisions: the candidates of every chunk

@@ -379,22 +379,6 @@ static size_t compact(uchar *data, uint64_t rows, size_t w, unsigned gw, int tex
 
 #define DISTINCT_PROBE 1024
 
-/* s[0..n) as d's next entry, not looked up (d is not probed again). */
-static int64_t dict_append(dict *d, const uchar *s, size_t n) {
-  if (d->n >= UINT32_MAX - 1) return -1;
-  if ((size_t)d->n + 2 > d->ocap) {
-    uint64_t *no = realloc(d->off, d->ocap * 2 * sizeof *no);
-    if (no == NULL) return -1;
-    d->off = no;
-    d->ocap *= 2;
-  }
-  if (grow(&d->bytes, &d->bcap, d->blen + n + 16) != 0) return -1;
-  memcpy(d->bytes + d->blen, s, n);
-  d->blen += n;
-  d->off[++d->n] = d->blen;
-  return d->n - 1;
-}
-
 /* Encodes column j of a row group (its arena b, `rows` cells; table row
 ** grow0 first) into s->buf. */
 static int encode_group_col(sstate *s, const uchar *b, uint64_t rows, size_t j, gcol *gc, uint64_t grow0) {
@@ -427,7 +411,7 @@ static int encode_group_col(sstate *s, const uchar *b, uint64_t rows, size_t j, 
         ** rest are not looked up (the merge in write_text takes an entry
         ** twice as well as once) */
         if (++present == DISTINCT_PROBE + 1 && d.n == DISTINCT_PROBE) each = 1;
-        int64_t k = each ? dict_append(&d, c, n) : seg_imp_dict_code(&d, c, n, seg_imp_hash_bytes(c, n));
+        int64_t k = each ? seg_imp_dict_append(&d, c, n) : seg_imp_dict_code(&d, c, n, seg_imp_hash_bytes(c, n));
         if (k < 0) {
           seg_imp_dict_free(&d);
           return -1;
