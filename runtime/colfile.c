@@ -13,6 +13,7 @@
 #include "err.h"
 #include "crc32.h"
 #include "tmpfile.h"
+#include "bgwrite.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -99,8 +100,9 @@ static uint64_t pad64(uint64_t x) { return (x + ALIGN - 1) & ~(uint64_t)(ALIGN -
 ** that are multiples of WBUF, straight to the disk.  Through the page
 ** cache each 4 KiB costs a fresh page and a copy (on this project's VM
 ** about as much CPU as encoding the bytes), for a cache of a file that
-** is read later by column, a few at a time.  The tail and the header go
-** through the page cache; a filesystem that refuses O_DIRECT (tmpfs) gets
+** is read later by column, a few at a time.  A thread writes one buffer
+** while the other fills (bgwrite.c).  The tail and the header go through
+** the page cache; a filesystem that refuses O_DIRECT (tmpfs) gets
 ** every byte that way.  SEG_COLW_DIRECT=0 or 1 decides (tests). */
 #define DIRECT_MIN_CELLS ((uint64_t)4 << 20)
 #define DIO 4096
@@ -114,6 +116,11 @@ struct seg_colw {
   size_t blen;
   int err;                 /* errno of the first failure, 0 if none */
   int direct;              /* fd has O_DIRECT */
+  uint64_t fpos;           /* file offset of buf[0] */
+  seg_bgw *q;              /* direct: buffers written by a thread, two in turn */
+  unsigned char *bufs[2];
+  uint64_t tick[2];        /* each buffer's last write (UINT64_MAX: none) */
+  int cur;
   size_t ncols, col;       /* columns; the current one */
   uint64_t nrows, hlen;
   unsigned char *hdr;      /* the header: names in place, the rest at the end */
@@ -136,12 +143,33 @@ static void w_cached(seg_colw *w) {
   if (fl < 0 || fcntl(w->fd, F_SETFL, fl & ~O_DIRECT) != 0) w->err = errno;
 }
 
+/* Waits for the thread's writes and stops it (errors into w->err). */
+static void w_drain(seg_colw *w) {
+  if (w->q == NULL) return;
+  int e = seg_bgw_close(w->q);
+  w->q = NULL;
+  if (e != 0 && w->err == 0) w->err = e;
+}
+
 static void w_flush(seg_colw *w) {
+  if (w->blen == 0) return;
+  if (w->q != NULL && w->blen % DIO == 0 && w->err == 0) {      /* a whole buffer: to the thread */
+    w->tick[w->cur] = seg_bgw_write(w->q, w->buf, w->blen, w->fpos);
+    w->fpos += w->blen;
+    w->blen = 0;
+    w->cur ^= 1;
+    w->buf = w->bufs[w->cur];
+    if (w->tick[w->cur] != UINT64_MAX) seg_bgw_wait(w->q, w->tick[w->cur]);
+    int e = seg_bgw_error(w->q);
+    if (e != 0) w->err = e;
+    return;
+  }
+  w_drain(w);
   const unsigned char *s = w->buf;
   size_t n = w->blen;
   if (n % DIO != 0) w_cached(w);            /* the tail */
   while (n > 0 && w->err == 0) {
-    ssize_t k = write(w->fd, s, n);
+    ssize_t k = pwrite(w->fd, s, n, (off_t)w->fpos);
     if (k < 0) {
       if (errno == EINTR) continue;
       if (errno == EINVAL && w->direct && s == w->buf) {    /* O_DIRECT refused */
@@ -154,6 +182,7 @@ static void w_flush(seg_colw *w) {
     } else {
       s += k;
       n -= (size_t)k;
+      w->fpos += (uint64_t)k;
     }
   }
   w->blen = 0;
@@ -232,6 +261,14 @@ seg_colw *seg_colw_open(const char *path, char *const *names, size_t ncols, uint
   if (dv && *dv ? strcmp(dv, "0") != 0 : nrows * ncols >= DIRECT_MIN_CELLS) {
     int fl = fcntl(w->fd, F_GETFL);
     w->direct = fl >= 0 && fcntl(w->fd, F_SETFL, fl | O_DIRECT) == 0;
+    void *b2 = NULL;
+    if (w->direct && posix_memalign(&b2, DIO, WBUF) == 0) {
+      w->bufs[0] = w->buf;
+      w->bufs[1] = b2;
+      w->tick[0] = w->tick[1] = UINT64_MAX;
+      w->q = seg_bgw_open(w->fd);
+      if (w->q == NULL) free(b2), w->bufs[1] = NULL;
+    }
   }
   w_bytes(w, w->hdr, (size_t)pad64(hlen));   /* placeholder, rewritten at the end */
   return w;
@@ -278,6 +315,10 @@ void seg_colw_end_column(seg_colw *w, int has_missing) {
 
 void seg_colw_abort(seg_colw *w) {
   if (w == NULL) return;
+  w_drain(w);
+  if (w->bufs[1] != NULL) {                   /* (buf is one of the two) */
+    free(w->bufs[0] == w->buf ? w->bufs[1] : w->bufs[0]);
+  }
   if (w->fd >= 0) close(w->fd);
   seg_tmp_discard(w->tmp);
   free(w->lay);
@@ -294,6 +335,7 @@ int seg_colw_finish(seg_colw *w, char *err, size_t errlen) {
   const char *stage = "write";
   w_pad(w);
   w_flush(w);
+  w_drain(w);
   w_cached(w);
   if (w->err != 0) goto werr;
   unsigned char *p = w->hdr;

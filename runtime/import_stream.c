@@ -43,6 +43,7 @@
 
 #include <libgen.h>
 
+#include "bgwrite.h"
 #include "colfile.h"
 
 #define GROUP_ROWS 65536
@@ -57,8 +58,9 @@
 ** a large import writes and reads it with O_DIRECT: it is read once and
 ** never needed again, and going through the page cache costs a copy and a
 ** fresh page per 4 KiB both ways (on this machine's VM more than parsing
-** the bytes again).  Small imports (and filesystems without O_DIRECT,
-** tmpfs) use the page cache. */
+** the bytes again).  The writes are then done by a thread (bgwrite.c),
+** each chunk filling one buffer while the other is written.  Small
+** imports (and filesystems without O_DIRECT, tmpfs) use the page cache. */
 #define DIO 4096
 #define SPILL_DIRECT_MIN ((uint64_t)64 << 20)
 
@@ -99,19 +101,28 @@ typedef struct cstat {
 
 struct stream;
 
+/* A DIO-aligned buffer, and its write in flight (NONE: none). */
+typedef struct wbuf {
+  uchar *b;
+  size_t cap;
+  uint64_t tick;
+} wbuf;
+
 typedef struct sstate {    /* a chunk's row groups (ch->sp) */
   struct stream *st;
   rgroup *rg;              /* pass 1: its row groups of cells */
   size_t nrg, rgcap;
   uint64_t *lens;          /* their arenas' lengths, ncols a group */
   size_t nlens, lcap;
-  uchar *stage;            /* a row group's arenas end to end (DIO-aligned) */
-  size_t stcap;
+  wbuf stage[2];           /* a row group's arenas end to end, two in turn */
+  int scur;
   group *g;                /* pass 2: its encoded row groups */
   size_t ng, gcap;
   cstat *cs;
-  uchar *buf;              /* the group's encoded columns before they are written (DIO-aligned) */
-  size_t blen, bcap;
+  uchar *buf;              /* the group's encoded columns before they are written: */
+  size_t blen, bcap;       /* (one of ebuf) */
+  wbuf ebuf[2];
+  int ecur;
   int failed;              /* pass 2: E_NOMEM or E_IO (with err_errno) */
   int err_errno;
 } sstate;
@@ -120,6 +131,7 @@ typedef struct stream {
   job *jb;
   coltype *types;
   int fd;                  /* the spill file */
+  seg_bgw *q;              /* its writes, with O_DIRECT: done by a thread (or NULL) */
   int direct;              /* it is open with O_DIRECT (atomic: cleared when refused) */
   uint64_t end;            /* its length (atomic) */
   uint64_t raw_end;        /* the end of pass 1's row groups */
@@ -198,6 +210,23 @@ static int spill_write(stream *st, const uchar *b, size_t n, uint64_t off) {
   return spill_io(st, 1, (uchar *)(uintptr_t)b, n, off);
 }
 
+/* wb's first n bytes written at off, by the thread when there is one (wb
+** then busy until wb->tick is done).  0, or -1 with errno. */
+static int spill_put(stream *st, wbuf *wb, size_t n, uint64_t off) {
+  if (st->q == NULL) return spill_write(st, wb->b, n, off);
+  wb->tick = seg_bgw_write(st->q, wb->b, n, off);
+  int e = seg_bgw_error(st->q);
+  if (e != 0) errno = e;
+  return e != 0 ? -1 : 0;
+}
+
+/* wb, its write done. */
+static wbuf *wb_ready(stream *st, wbuf *wb) {
+  if (wb->tick != NONE) seg_bgw_wait(st->q, wb->tick);
+  wb->tick = NONE;
+  return wb;
+}
+
 static int pread_all(stream *st, uchar *b, size_t len, uint64_t off) {
   return spill_io(st, 0, b, len, off) == 0 ? 0 : -2;
 }
@@ -258,11 +287,13 @@ int seg_imp_stream_spill(chunk *ch) {
     s = ch->sp = calloc(1, sizeof *s);
     if (s == NULL) goto oom;
     s->st = st;
+    s->stage[0].tick = s->stage[1].tick = s->ebuf[0].tick = s->ebuf[1].tick = NONE;
   }
   size_t total = 0;
   for (size_t j = 0; j < ncols; j++) total += ch->cols[j].len;
   size_t n = dio_up(total);
-  if (agrow(&s->stage, &s->stcap, n, 0) != 0) goto oom;
+  wbuf *wb = wb_ready(st, &s->stage[s->scur]);
+  if (agrow(&wb->b, &wb->cap, n, 0) != 0) goto oom;
   if (s->nrg == s->rgcap) {
     size_t nc = s->rgcap ? s->rgcap * 2 : 16;
     rgroup *nr = realloc(s->rg, nc * sizeof *nr);
@@ -278,7 +309,7 @@ int seg_imp_stream_spill(chunk *ch) {
     s->lens = nl;
     s->lcap = nc;
   }
-  uchar *p = s->stage;
+  uchar *p = wb->b;
   for (size_t j = 0; j < ncols; j++) {
     memcpy(p, ch->cols[j].b, ch->cols[j].len);
     p += ch->cols[j].len;
@@ -287,7 +318,8 @@ int seg_imp_stream_spill(chunk *ch) {
   }
   memset(p, 0, n - total);
   uint64_t off = __atomic_fetch_add(&st->end, (uint64_t)n, __ATOMIC_RELAXED);
-  if (spill_write(st, s->stage, n, off) != 0) {
+  s->scur ^= 1;
+  if (spill_put(st, wb, n, off) != 0) {
     ch->failed = E_IO;
     ch->err_errno = errno;
     return -1;
@@ -316,10 +348,12 @@ static void groups_free(sstate *s) {
 void seg_imp_stream_chunk_free(chunk *ch) {
   sstate *s = ch->sp;
   groups_free(s);
-  free(s->buf);
+  for (int i = 0; i < 2; i++) {
+    free(wb_ready(s->st, &s->stage[i])->b);
+    free(wb_ready(s->st, &s->ebuf[i])->b);
+  }
   free(s->rg);
   free(s->lens);
-  free(s->stage);
   free(s);
   ch->sp = NULL;
 }
@@ -510,17 +544,25 @@ static int encode_group(stream *st, sstate *s, const rgroup *rg, uint64_t grow0,
   g->cols = malloc((jb->ncols ? jb->ncols : 1) * sizeof *g->cols);
   if (g->cols == NULL) goto oom;
   s->ng++;
+  wbuf *wb = wb_ready(st, &s->ebuf[s->ecur]);
+  s->buf = wb->b;
+  s->bcap = wb->cap;
   s->blen = 0;
   const uchar *b = *cells;
-  for (size_t j = 0; j < jb->ncols; j++) {
-    if (encode_group_col(s, b, rg->rows, j, &g->cols[j], grow0) != 0) goto oom;
+  int bad = 0;
+  for (size_t j = 0; j < jb->ncols && !bad; j++) {
+    bad = encode_group_col(s, b, rg->rows, j, &g->cols[j], grow0) != 0;
     b += s->lens[rg->lens + j];
   }
   size_t len = dio_up(s->blen);
-  if (room(s, len - s->blen) == NULL) goto oom;
+  bad = bad || room(s, len - s->blen) == NULL;
+  wb->b = s->buf;                               /* (room() may have moved it) */
+  wb->cap = s->bcap;
+  if (bad) goto oom;
   memset(s->buf + s->blen, 0, len - s->blen);
   uint64_t base = __atomic_fetch_add(&st->end, (uint64_t)len, __ATOMIC_RELAXED);
-  if (spill_write(st, s->buf, len, base) != 0) goto io;
+  s->ecur ^= 1;
+  if (spill_put(st, wb, len, base) != 0) goto io;
   for (size_t j = 0; j < jb->ncols; j++) g->cols[j].off += base;
   return 0;
 io:
@@ -548,7 +590,12 @@ static void pass2_task(void *arg, size_t k) {
                       0, 2 * body);
   }
   free(cells);
-  free(s->buf);
+  for (int i = 0; i < 2; i++) {                 /* (not needed again) */
+    wbuf *wb = wb_ready(st, &s->ebuf[i]);
+    free(wb->b);
+    wb->b = NULL;
+    wb->cap = 0;
+  }
   s->buf = NULL;
   s->blen = s->bcap = 0;
 }
@@ -573,6 +620,11 @@ static int pass2(stream *st) {
     for (size_t i = 0; i < s->nrg; i++) st->raw_bytes += s->rg[i].bytes;
   }
   seg_imp_run_tasks(jb->nthreads, jb->nch, pass2_task, st);
+  int e = st->q ? seg_bgw_sync(st->q) : 0;
+  if (e != 0) {
+    seg_set_err(jb->err, jb->errlen, "%s: cannot write the import's spill file: %s", st->out, strerror(e));
+    return -1;
+  }
   for (size_t k = 0; k < jb->nch; k++) {
     sstate *s = jb->ch[k].sp;
     if (s != NULL && s->failed == E_IO) {
@@ -1032,6 +1084,11 @@ static int stream_job(job *jb, void *arg) {
   target *tg = arg;
   stream *st = tg->st;
   st->jb = jb;
+  int e = st->q ? seg_bgw_sync(st->q) : 0;     /* pass 1's row groups on disk */
+  if (e != 0) {
+    seg_set_err(jb->err, jb->errlen, "%s: cannot write the import's spill file: %s", st->out, strerror(e));
+    return -1;
+  }
   st->raw_end = st->end;
   for (size_t k = 0; k < jb->nch; k++) {       /* pass 1's buffers are not needed again */
     chunk *ch = &jb->ch[k];
@@ -1041,10 +1098,9 @@ static int stream_job(job *jb, void *arg) {
       memset(&ch->cols[j], 0, sizeof ch->cols[j]);
     }
     sstate *s = ch->sp;
-    if (s != NULL) {
-      free(s->stage);
-      s->stage = NULL;
-      s->stcap = 0;
+    for (int i = 0; s != NULL && i < 2; i++) {
+      free(s->stage[i].b);
+      s->stage[i] = (wbuf){NULL, 0, NONE};
     }
   }
   st->whycap = seg_imp_why_cap(st->nrows);
@@ -1136,9 +1192,11 @@ int seg_import_csv_segcol(const char *path, const seg_import_opts *o, const seg_
   int direct = dv && *dv ? strcmp(dv, "0") != 0 : stat(path, &sb) == 0 && (uint64_t)sb.st_size >= SPILL_DIRECT_MIN;
   int fl = direct ? fcntl(st.fd, F_GETFL) : -1;
   st.direct = fl >= 0 && fcntl(st.fd, F_SETFL, fl | O_DIRECT) == 0;
+  if (st.direct) st.q = seg_bgw_open(st.fd);    /* (NULL: the threads write) */
   target tg = {out, 0, 0, &st};
   int rc = seg_imp_run_file(path, o, m, CH_STATS, stream_job, &tg, err, errlen);
   if (rc == 0) *nrows = tg.nrows, *ncols = tg.ncols;
+  seg_bgw_close(st.q);
   close(st.fd);
   return rc;
 }
