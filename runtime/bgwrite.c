@@ -16,15 +16,15 @@ struct seg_bgw {
   pthread_t th;
   pthread_mutex_t mu;
   pthread_cond_t cv;
-  struct { const unsigned char *b; size_t n; uint64_t off; } q[QN];
+  struct { unsigned char *b; size_t n; uint64_t off; int rd; } q[QN];
   uint64_t queued, done;   /* writes queued; done (in order) */
   int err;
   int stop;
 };
 
-static int write_all(int fd, const unsigned char *b, size_t n, uint64_t off) {
+static int write_all(int fd, unsigned char *b, size_t n, uint64_t off, int rd) {
   for (size_t k = 0; k < n;) {
-    ssize_t w = pwrite(fd, b + k, n - k, (off_t)(off + k));
+    ssize_t w = rd ? pread(fd, b + k, n - k, (off_t)(off + k)) : pwrite(fd, b + k, n - k, (off_t)(off + k));
     if (w < 0 && errno == EINTR) continue;
     if (w < 0 && errno == EINVAL) {              /* O_DIRECT refused: the page cache */
       int fl = fcntl(fd, F_GETFL);
@@ -45,7 +45,7 @@ static void *run(void *arg) {
     size_t i = (size_t)(q->done % QN);
     int skip = q->err != 0;
     pthread_mutex_unlock(&q->mu);
-    int e = skip ? 0 : write_all(q->fd, q->q[i].b, q->q[i].n, q->q[i].off);
+    int e = skip ? 0 : write_all(q->fd, q->q[i].b, q->q[i].n, q->q[i].off, q->q[i].rd);
     pthread_mutex_lock(&q->mu);
     if (e != 0 && q->err == 0) q->err = e;
     q->done++;
@@ -70,7 +70,7 @@ seg_bgw *seg_bgw_open(int fd) {
   return q;
 }
 
-uint64_t seg_bgw_write(seg_bgw *q, const void *b, size_t n, uint64_t off) {
+static uint64_t queue(seg_bgw *q, void *b, size_t n, uint64_t off, int rd) {
   pthread_mutex_lock(&q->mu);
   while (q->queued - q->done == QN) pthread_cond_wait(&q->cv, &q->mu);
   uint64_t t = q->queued++;
@@ -78,9 +78,18 @@ uint64_t seg_bgw_write(seg_bgw *q, const void *b, size_t n, uint64_t off) {
   q->q[i].b = b;
   q->q[i].n = n;
   q->q[i].off = off;
+  q->q[i].rd = rd;
   pthread_cond_broadcast(&q->cv);
   pthread_mutex_unlock(&q->mu);
   return t;
+}
+
+uint64_t seg_bgw_write(seg_bgw *q, const void *b, size_t n, uint64_t off) {
+  return queue(q, (void *)(uintptr_t)b, n, off, 0);
+}
+
+uint64_t seg_bgw_read(seg_bgw *q, void *b, size_t n, uint64_t off) {
+  return queue(q, b, n, off, 1);
 }
 
 void seg_bgw_wait(seg_bgw *q, uint64_t ticket) {

@@ -1,6 +1,7 @@
 /*
-** bgwrite.h -- writes to one file done by a background thread, so that a
-** writer with O_DIRECT (which blocks for the device) goes on computing.
+** bgwrite.h -- writes (and reads ahead) to one file done by a background
+** thread, so that a writer with O_DIRECT (which blocks for the device)
+** goes on computing.
 **
 ** seg_bgw_open starts the thread; seg_bgw_write queues a pwrite of a
 ** buffer at an offset and returns a ticket; the buffer belongs to the
@@ -9,7 +10,9 @@
 ** (seg_bgw_error); later writes are dropped.  seg_bgw_sync waits for
 ** every write queued and returns that errno.  An O_DIRECT write refused
 ** with EINVAL (a filesystem without it) clears O_DIRECT on the file and
-** is done again through the page cache.  seg_bgw_close waits for every
+** is done again through the page cache.  seg_bgw_read queues a pread
+** the same way (its bytes are there once the ticket is waited for; a
+** short read is EIO).  seg_bgw_close waits for every
 ** write, stops the thread and returns the errno (0: all written).
 */
 #ifndef SEG_BGWRITE_H
@@ -22,6 +25,7 @@ typedef struct seg_bgw seg_bgw;
 
 seg_bgw *seg_bgw_open(int fd);
 uint64_t seg_bgw_write(seg_bgw *q, const void *b, size_t n, uint64_t off);
+uint64_t seg_bgw_read(seg_bgw *q, void *b, size_t n, uint64_t off);
 void seg_bgw_wait(seg_bgw *q, uint64_t ticket);
 int seg_bgw_error(seg_bgw *q);
 int seg_bgw_sync(seg_bgw *q);

@@ -88,6 +88,7 @@ typedef struct gcol {
 typedef struct group {
   uint64_t rows;
   gcol *cols;
+  struct group *next;      /* the next in row order (after pass 2), or NULL */
 } group;
 
 /* A chunk's findings about one column, combined in row order. */
@@ -525,9 +526,9 @@ static int encode_group_col(sstate *s, const uchar *b, uint64_t rows, size_t j, 
   return 0;
 }
 
-/* Row group rg of chunk k (its cells read back into *cells) encoded and
+/* Row group rg of a chunk (its cells read back at `cells`) encoded and
 ** appended to the spill file.  0, or -1 with s->failed set. */
-static int encode_group(stream *st, sstate *s, const rgroup *rg, uint64_t grow0, uchar **cells, size_t *ccap) {
+static int encode_group(stream *st, sstate *s, const rgroup *rg, uint64_t grow0, const uchar *cells) {
   const job *jb = st->jb;
   if (s->ng == s->gcap) {
     size_t nc = s->gcap ? s->gcap * 2 : 16;
@@ -536,9 +537,6 @@ static int encode_group(stream *st, sstate *s, const rgroup *rg, uint64_t grow0,
     s->g = ng;
     s->gcap = nc;
   }
-  size_t n = dio_up(rg->bytes);
-  if (agrow(cells, ccap, n, 0) != 0) goto oom;
-  if (pread_all(st, *cells, n, rg->off) != 0) goto io;
   group *g = &s->g[s->ng];
   g->rows = rg->rows;
   g->cols = malloc((jb->ncols ? jb->ncols : 1) * sizeof *g->cols);
@@ -548,7 +546,7 @@ static int encode_group(stream *st, sstate *s, const rgroup *rg, uint64_t grow0,
   s->buf = wb->b;
   s->bcap = wb->cap;
   s->blen = 0;
-  const uchar *b = *cells;
+  const uchar *b = cells;
   int bad = 0;
   for (size_t j = 0; j < jb->ncols && !bad; j++) {
     bad = encode_group_col(s, b, rg->rows, j, &g->cols[j], grow0) != 0;
@@ -579,17 +577,35 @@ static void pass2_task(void *arg, size_t k) {
   const job *jb = st->jb;
   sstate *s = jb->ch[k].sp;
   if (s == NULL) return;
-  uchar *cells = NULL;
-  size_t ccap = 0;
+  wbuf cells[2] = {{NULL, 0, NONE}, {NULL, 0, NONE}};   /* group i's cells, group i + 1's read ahead */
   uint64_t row = jb->ch[k].row0, body = jb->n - jb->body;
   for (size_t i = 0; i < s->nrg && !s->failed; i++) {
-    if (encode_group(st, s, &s->rg[i], row, &cells, &ccap) != 0) break;
+    wbuf *c = &cells[i & 1];
+    if (c->tick == NONE) {                      /* not read ahead */
+      if (agrow(&c->b, &c->cap, dio_up(s->rg[i].bytes), 0) != 0) {
+        s->failed = E_NOMEM;
+        break;
+      }
+      if (pread_all(st, c->b, dio_up(s->rg[i].bytes), s->rg[i].off) != 0) {
+        s->failed = E_IO;
+        s->err_errno = errno;
+        break;
+      }
+    } else if (wb_ready(st, c), seg_bgw_error(st->q) != 0) {
+      s->failed = E_IO;
+      s->err_errno = seg_bgw_error(st->q);
+      break;
+    }
+    wbuf *nx = &cells[(i + 1) & 1];
+    if (st->q != NULL && i + 1 < s->nrg && agrow(&nx->b, &nx->cap, dio_up(s->rg[i + 1].bytes), 0) == 0)
+      nx->tick = seg_bgw_read(st->q, nx->b, dio_up(s->rg[i + 1].bytes), s->rg[i + 1].off);
+    if (encode_group(st, s, &s->rg[i], row, c->b) != 0) break;
     row += s->rg[i].rows;
     if (jb->m->progress && st->raw_bytes)       /* the other half of the bar: the cells encoded */
       jb->m->progress(jb->m->progress_ctx, (uint64_t)((double)body * (double)s->rg[i].bytes / (double)st->raw_bytes),
                       0, 2 * body);
   }
-  free(cells);
+  for (int i = 0; i < 2; i++) free(wb_ready(st, &cells[i])->b);
   for (int i = 0; i < 2; i++) {                 /* (not needed again) */
     wbuf *wb = wb_ready(st, &s->ebuf[i]);
     free(wb->b);
@@ -633,6 +649,15 @@ static int pass2(stream *st) {
       return -1;
     }
     if (s != NULL && s->failed) goto oom;
+  }
+  group *prev = NULL;                           /* the groups linked in row order */
+  for (size_t k = 0; k < jb->nch; k++) {
+    sstate *s = jb->ch[k].sp;
+    for (size_t i = 0; s != NULL && i < s->ng; i++) {
+      s->g[i].next = NULL;
+      if (prev != NULL) prev->next = &s->g[i];
+      prev = &s->g[i];
+    }
   }
   return 0;
 oom:
@@ -744,6 +769,15 @@ static void bits_end(bits *b) {
   b->n = 0;
 }
 
+static size_t gcol_bytes(const stream *st, const group *g, size_t j) {
+  const gcol *gc = &g->cols[j];
+  size_t rows = (size_t)g->rows, text = st->types[j].type == SEG_TEXT;
+  return rows * gc->width + (gc->full ? 0 : rows) + (text ? ((size_t)gc->ndict + 1) * 4 + (size_t)gc->dbytes : 0);
+}
+
+struct blob;
+static int slot_get(stream *st, struct blob *bl, const group *g, size_t j, const uchar **raw);
+
 /* One column of one group read back (read_gcol). */
 typedef struct blob {
   uchar *b;                /* widened parts */
@@ -751,13 +785,67 @@ typedef struct blob {
   const uchar *data, *valid, *dbytes;
   const uint64_t *doff;
   const uchar *narrow;     /* the values as spilled, gcol.width bytes each */
-  uchar *bounce;           /* the spilled bytes */
-  size_t bcap;
+  struct slot {            /* the spilled bytes of (g, j), read or being read */
+    uchar *b;
+    size_t cap;
+    uint64_t base;         /* b[0]'s offset in the spill */
+    uint64_t tick;         /* a read in flight, or NONE */
+    const group *g;
+    size_t j;
+  } slot[2];
 } blob;
 
 /* What of a group's column to have: its values (at their natural width),
 ** its validity, its dictionary (text). */
 enum { R_DATA = 1, R_VALID = 2, R_DICT = 4 };
+
+static struct slot *slot_ready(stream *st, struct slot *sl) {
+  if (sl->tick != NONE && st->q != NULL) seg_bgw_wait(st->q, sl->tick);
+  sl->tick = NONE;
+  return sl;
+}
+
+/* Column j of group g's bytes in the spill (*raw): read ahead by the
+** thread when there is one -- each call starts reading the next group's
+** column j into the other slot (the loops go through the groups of one
+** column in order) -- or read now.  0, -1 out of memory, -2 a read
+** failed (errno). */
+static int slot_get(stream *st, blob *bl, const group *g, size_t j, const uchar **raw) {
+  uint64_t off = g->cols[j].off;
+  size_t len = gcol_bytes(st, g, j);
+  struct slot *cur = NULL;
+  for (int i = 0; i < 2 && st->q; i++)
+    if (bl->slot[i].g == g && bl->slot[i].j == j) cur = slot_ready(st, &bl->slot[i]);
+  if (cur != NULL) {
+    int e = seg_bgw_error(st->q);
+    if (e != 0) {
+      errno = e;
+      return -2;
+    }
+  } else {
+    cur = slot_ready(st, &bl->slot[0]);
+    const uchar *p;
+    int rc = spill_get(st, len, off, &cur->b, &cur->cap, &p);
+    if (rc != 0) return rc;
+    cur->base = off - (uint64_t)(p - cur->b);
+    cur->g = g;
+    cur->j = j;
+  }
+  *raw = cur->b + (off - cur->base);
+  const group *ng = g->next;
+  if (st->q != NULL && ng != NULL && __atomic_load_n(&st->direct, __ATOMIC_RELAXED)) {
+    struct slot *o = slot_ready(st, cur == &bl->slot[0] ? &bl->slot[1] : &bl->slot[0]);
+    uint64_t noff = ng->cols[j].off, a = noff / DIO * DIO;
+    size_t n = dio_up((size_t)(noff + gcol_bytes(st, ng, j) - a));
+    o->g = NULL;
+    if (agrow(&o->b, &o->cap, n + 16, 0) != 0) return -1;
+    o->base = a;
+    o->g = ng;
+    o->j = j;
+    o->tick = n ? seg_bgw_read(st->q, o->b, n, a) : NONE;
+  }
+  return 0;
+}
 
 /* Reads column j of group g (its bytes in the spill, in one read) into bl;
 ** the parts `what` widened back: values at their natural width, a
@@ -768,9 +856,9 @@ static int read_gcol(stream *st, const group *g, size_t j, blob *bl, int what) {
   size_t w = (size_t)natural_width(t), rows = (size_t)g->rows, gw = gc->width;
   size_t nd = rows * w, nv = rows;
   size_t sd = rows * gw, sv = gc->full ? 0 : rows;            /* in the spill */
-  size_t no = t == SEG_TEXT ? ((size_t)gc->ndict + 1) * 8 : 0, so = no / 2, nb = t == SEG_TEXT ? (size_t)gc->dbytes : 0;
+  size_t no = t == SEG_TEXT ? ((size_t)gc->ndict + 1) * 8 : 0, so = no / 2;
   const uchar *raw;
-  int rc = spill_get(st, sd + sv + so + nb, gc->off, &bl->bounce, &bl->bcap, &raw);
+  int rc = slot_get(st, bl, g, j, &raw);
   if (rc != 0) return rc;
   if (grow(&bl->b, &bl->cap, nd + nv + no + 16) != 0) return -1;
   uchar *b = bl->b;
@@ -1058,13 +1146,14 @@ static int write_file(stream *st) {
   seg_colw *w = seg_colw_open(st->out, jb->hdr, jb->ncols, st->nrows, jb->err, jb->errlen);
   if (w == NULL) return -1;
   blob bl = {0};
+  bl.slot[0].tick = bl.slot[1].tick = NONE;
   narrow *nw = calloc(1, sizeof *nw);
   bits *bt = malloc(sizeof *bt);
   int rc = nw && bt ? 0 : -1;
   for (size_t j = 0; j < jb->ncols && rc == 0 && !seg_colw_failed(w); j++)
     rc = st->types[j].type == SEG_TEXT ? write_text(st, w, j, &bl, nw, bt) : write_plain(st, w, j, &bl, nw, bt);
   free(bl.b);
-  free(bl.bounce);
+  for (int i = 0; i < 2; i++) free(slot_ready(st, &bl.slot[i])->b);
   free(nw);
   free(bt);
   if (rc != 0) {
