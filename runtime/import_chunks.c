@@ -99,12 +99,13 @@ static void rollback(chunk *ch) {
 
 /* CH_STATS: the row's cells (the last in the arenas) narrow their
 ** columns' candidates, and for a column pinned to int or number count the
-** values that read each way. */
+** values that read each way; their bytes are counted in ch->gbytes. */
 static void stat_row(chunk *ch) {
   const job *jb = ch->jb;
   for (size_t j = 0; j < jb->ncols; j++) {
     rawcol *c = &ch->cols[j];
     size_t pos = c->start, n;
+    ch->gbytes += c->len - c->start;
     const uchar *s = seg_imp_raw_next(c->b, &pos, &n);
     if (n == 0) continue;
     colstat *st = &ch->st[j];

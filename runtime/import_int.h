@@ -292,8 +292,9 @@ int seg_imp_setup(job *jb);
 
 /* ---- the streaming import's pass 1 (import_stream.c) -------------------- */
 
-/* CH_STATS: a row was kept (its cells at the arenas' `start`); a full row
-** group is spilled.  0, or -1 with ch->failed set. */
+/* CH_STATS: a row was kept (its cells at the arenas' `start`, their bytes
+** counted in ch->gbytes); a full row group is spilled.  0, or -1 with
+** ch->failed set. */
 int seg_imp_stream_row(chunk *ch);
 /* The rows in ch's arenas spilled as a row group (none: nothing done). */
 int seg_imp_stream_spill(chunk *ch);

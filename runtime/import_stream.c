@@ -273,7 +273,6 @@ static stream *stream_of(const chunk *ch) {
 
 int seg_imp_stream_row(chunk *ch) {
   const stream *st = stream_of(ch);
-  for (size_t j = 0; j < ch->jb->ncols; j++) ch->gbytes += ch->cols[j].len - ch->cols[j].start;
   if (++ch->grows >= st->group_rows || ch->gbytes >= st->group_bytes) return seg_imp_stream_spill(ch);
   return 0;
 }
