@@ -96,15 +96,18 @@ static uint64_t pad64(uint64_t x) { return (x + ALIGN - 1) & ~(uint64_t)(ALIGN -
 /* ---- writing ------------------------------------------------------- */
 
 #define WBUF ((size_t)1 << 20)
-/* A large file is written with O_DIRECT: whole WBUF buffers at offsets
-** that are multiples of WBUF, straight to the disk.  Through the page
-** cache each 4 KiB costs a fresh page and a copy (on this project's VM
-** about as much CPU as encoding the bytes), for a cache of a file that
-** is read later by column, a few at a time.  A thread writes one buffer
-** while the other fills (bgwrite.c).  The tail and the header go through
-** the page cache; a filesystem that refuses O_DIRECT (tmpfs) gets
-** every byte that way.  SEG_COLW_DIRECT=0 or 1 decides (tests). */
-#define DIRECT_MIN_CELLS ((uint64_t)4 << 20)
+/* A large file's WBUF buffers are written by a thread, one while the
+** other fills (bgwrite.c), so that the copy into the page cache (on this
+** project's VM a fresh page and a copy per 4 KiB: about as much CPU as
+** encoding the bytes) runs beside the encoding.  SEG_COLW_DIRECT=1 writes
+** them with O_DIRECT instead, straight to the disk (whole buffers at
+** offsets that are multiples of WBUF; the tail and the header through the
+** page cache): the import then spends ~1.7 s less system time at 10M rows,
+** but the file is not in the cache and the first run over it reads it from
+** the disk (W2 2.4 s instead of 0.5 s), which on balance is no gain, so it
+** is not the default.  SEG_COLW_DIRECT=0 writes without the thread, 2
+** with it whatever the size (tests). */
+#define THREAD_MIN_CELLS ((uint64_t)4 << 20)
 #define DIO 4096
 
 struct seg_colw {
@@ -115,9 +118,9 @@ struct seg_colw {
   unsigned char *buf;      /* WBUF bytes not yet written */
   size_t blen;
   int err;                 /* errno of the first failure, 0 if none */
-  int direct;              /* fd has O_DIRECT */
+  int direct;              /* fd has O_DIRECT (then every write but the tail is whole DIO blocks) */
   uint64_t fpos;           /* file offset of buf[0] */
-  seg_bgw *q;              /* direct: buffers written by a thread, two in turn */
+  seg_bgw *q;              /* a large file: buffers written by a thread, two in turn */
   unsigned char *bufs[2];
   uint64_t tick[2];        /* each buffer's last write (UINT64_MAX: none) */
   int cur;
@@ -258,11 +261,11 @@ seg_colw *seg_colw_open(const char *path, char *const *names, size_t ncols, uint
     return NULL;
   }
   const char *dv = getenv("SEG_COLW_DIRECT");
-  if (dv && *dv ? strcmp(dv, "0") != 0 : nrows * ncols >= DIRECT_MIN_CELLS) {
-    int fl = fcntl(w->fd, F_GETFL);
+  if (dv && *dv ? strcmp(dv, "0") != 0 : nrows * ncols >= THREAD_MIN_CELLS) {
+    int fl = dv && strcmp(dv, "1") == 0 ? fcntl(w->fd, F_GETFL) : -1;
     w->direct = fl >= 0 && fcntl(w->fd, F_SETFL, fl | O_DIRECT) == 0;
     void *b2 = NULL;
-    if (w->direct && posix_memalign(&b2, DIO, WBUF) == 0) {
+    if (posix_memalign(&b2, DIO, WBUF) == 0) {
       w->bufs[0] = w->buf;
       w->bufs[1] = b2;
       w->tick[0] = w->tick[1] = UINT64_MAX;

@@ -562,8 +562,10 @@ else t_fail "import/erase_equals_exclude" "$(diff "$dir/a" "$dir/b")"; fi
 # (SEG_IMPORT_INMEM=1), with the same messages and exit status, whatever the
 # threads, chunks (SEG_IMPORT_MIN_CHUNK) and row-group size
 # (SEG_IMPORT_GROUP_ROWS: 1 and 3 rows take the many-group path), and
-# whether the spill and the output go through the page cache or, as for a
-# large file, O_DIRECT (SEG_IMPORT_SPILL_DIRECT, SEG_COLW_DIRECT: `d`).
+# how the spill and the output are written: the spill through the page cache
+# or, as for a large file, with O_DIRECT (SEG_IMPORT_SPILL_DIRECT); the
+# output by the caller, or by a thread as for a large file (SEG_COLW_DIRECT=2,
+# `c2`), and then with O_DIRECT (=1, `d2`).
 stream_same() {  # NAME CSV [IMPORT_ARGS...]
     local name=$1 csv=$2; shift 2
     local dir="$T_TMP/stream.$name" v problems=()
@@ -571,11 +573,11 @@ stream_same() {  # NAME CSV [IMPORT_ARGS...]
     (cd "$dir/ref" && SEG_IMPORT_INMEM=1 timeout -k 5 "$SEG_TIMEOUT" "$SEG" import "$csv" -o out.segcol --threads 1 "$@") \
         >"$dir/ref.out" 2>"$dir/ref.err"
     local rc0=$?
-    for v in "t1|1|0|65536|0" "t2|2|64|3|0" "g1|2|64|1|0" "t1g7|1|0|7|0" "d2|2|64|1000|1"; do
-        IFS='|' read -r tag th mc gr dio <<<"$v"
+    for v in "t1|1|0|65536|0|0" "t2|2|64|3|0|0" "g1|2|64|1|0|0" "t1g7|1|0|7|0|0" "c2|2|64|1000|0|2" "d2|2|64|1000|1|1"; do
+        IFS='|' read -r tag th mc gr dio colw <<<"$v"
         mkdir -p "$dir/$tag"
         (cd "$dir/$tag" && SEG_IMPORT_MIN_CHUNK=$mc SEG_IMPORT_GROUP_ROWS=$gr SEG_IMPORT_SPILL_DIRECT=$dio \
-            SEG_COLW_DIRECT=$dio timeout -k 5 "$SEG_TIMEOUT" \
+            SEG_COLW_DIRECT=$colw timeout -k 5 "$SEG_TIMEOUT" \
             "$SEG" import "$csv" -o out.segcol --threads "$th" "$@") >"$dir/$tag.out" 2>"$dir/$tag.err"
         local rc=$?
         [ "$rc" -eq "$rc0" ] || problems+=("$tag: exit $rc, in memory $rc0")
@@ -612,6 +614,10 @@ stream_same header_only "$SD/header_only.csv"
 printf 'a,b\n1,2\n3\n' > "$SD/short.csv"
 stream_same short_refused "$SD/short.csv"
 iconv -f utf-8 -t utf-16 "$SD/mixed.csv" > "$SD/mixed16.csv" 2>/dev/null && stream_same utf16 "$SD/mixed16.csv"
+# an output of several MiB: the writer's thread and O_DIRECT write whole buffers
+awk 'BEGIN { print "id,name,amount,day"; for (i = 0; i < 120000; i++)
+    printf "%d,n%07d@example.com,%d.%02d,2026-%02d-%02d\n", i, (i * 7919) % 1000003, i % 5000, i % 100, i % 12 + 1, i % 28 + 1 }' > "$SD/big.csv"
+stream_same big "$SD/big.csv"
 
 # stdin is spooled to a file and read twice: the same bytes as from the file
 dir="$T_TMP/stream.stdin"; mkdir -p "$dir"
