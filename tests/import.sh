@@ -678,6 +678,7 @@ UD="$T_TMP/unread"; mkdir -p "$UD"
 for entry in "${GOOD[@]}"; do
     IFS='|' read -r csv rules types <<<"$entry"
     same_both_ways "$csv, counts" "$UD" run "$RULES/$rules" "$DS/$csv" --today $TODAY --format json
+    same_both_ways "$csv, overlap" "$UD" overlap "$RULES/$rules" "$DS/$csv" --today $TODAY --format csv
     same_both_ways "$csv, members by the first column" "$UD" run "$RULES/$rules" "$DS/$csv" --today $TODAY --members -
     last=$(head -1 "$DS/$csv" | tr -d '\r\357\273\277' | awk -F, '{print $NF}')
     same_both_ways "$csv, --key $last --columns of the rules' columns" "$UD" run "$RULES/$rules" "$DS/$csv" \
