@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <unicase.h>
 #include <uninorm.h>
@@ -55,6 +57,8 @@ static int want_init(const seg_cli_eval_args *a, wantctx *w) {
   if (!a->prune || a->exclude || strcmp(a->rules, "-") == 0 || seg_cli_is_segc_file(a->rules) ||
       (all && strcmp(all, "1") == 0))
     return -1;
+  struct stat st;                 /* a rules file that cannot be read: the compile says so, once */
+  if (stat(a->rules, &st) != 0 || S_ISDIR(st.st_mode) || access(a->rules, R_OK) != 0) return -1;
   size_t len;
   char *src = seg_cli_read_file(a->rules, &len);
   if (src == NULL) return -1;

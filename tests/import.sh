@@ -696,6 +696,18 @@ if [ "$T_RC" = 0 ] && grep -q '^big  *172 ' "$T_OUT" && ! grep -q "column 'code'
 else
     t_fail "unread columns: a column the rules do not name is not read" "exit $T_RC" "$(cat "$T_OUT" "$T_ERR" | head -8)"
 fi
+seg_exec "$UD" run missing.seg u.csv --today $TODAY
+if [ "$T_RC" = 2 ] && [ "$(grep -c 'missing.seg: cannot open' "$T_ERR")" = 1 ]; then
+    t_ok "unread columns: a rules file that cannot be read is reported once"
+else
+    t_fail "unread columns: a rules file that cannot be read is reported once" "exit $T_RC" "$(cat "$T_ERR")"
+fi
+seg_exec "$UD" run <(echo 'segment big = amount > 3') u.csv --today $TODAY
+if [ "$T_RC" = 0 ] && grep -q '^big  *172 ' "$T_OUT" && ! grep -q "column 'code'" "$T_ERR"; then
+    t_ok "unread columns: rules from a pipe are read once, and name the columns kept"
+else
+    t_fail "unread columns: rules from a pipe" "exit $T_RC" "$(cat "$T_OUT" "$T_ERR" | head -8)"
+fi
 for how in "SEG_READ_ALL_COLUMNS=1|u.seg" "|code.seg" "|Name.seg"; do
     IFS='|' read -r env rules <<<"$how"
     case $rules in
