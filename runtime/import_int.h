@@ -117,6 +117,7 @@ typedef struct chunk {
   uint64_t nrec;           /* records seen (libcsv record callbacks) */
   size_t nf;               /* fields of the current record */
   int first_empty;
+  uint8_t *missing;        /* unread columns (job.unread): a kept row lacked a value */
   int clean;               /* the parser ended between records */
   int dirty;               /* a skipped row's values narrowed st */
   uint64_t *skipped;       /* records that are not rows, ascending */
@@ -158,6 +159,9 @@ typedef struct job {
   int *pin;                /* with a schema: column j's index in it, or -1 */
   int mode;                /* CH_* for the chunks made */
   void *arg;               /* seg_imp_run_file's `arg` (CH_STATS: the streaming import's) */
+  uint8_t *unread;         /* CH_ARENAS: per column, 1 when m->want_column left it unread; or NULL */
+  size_t *unread_cols;     /* their indexes, nunread of them */
+  size_t nunread;
 } job;
 
 /* ---- small helpers -------------------------------------------------- */
