@@ -29,7 +29,8 @@
 ** rows have a value of their own (e-mails), a condition that is a tree of
 ** common tests has no table: it is decided on each row's bytes as the VM
 ** reaches the row (vmap.rowwise, row_map), every such condition of the
-** column in one call per batch when the whole batch is selected.
+** column in one call per batch when the whole batch is selected (over the
+** batch's run of bytes when its codes are a range: code = row).
 **
 ** Rows are split across threads (seg_vm_opts.threads, default: the online CPUs,
 ** at most 8) in whole batches, so member bitmaps are written without locks.
