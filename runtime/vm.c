@@ -34,6 +34,12 @@
 **
 ** Rows are split across threads (seg_vm_opts.threads, default: the online CPUs,
 ** at most 8) in whole batches, so member bitmaps are written without locks.
+** The checksums of the columns a run reads (seg_col_check) are verified
+** while the rows run, on more than one thread: each column a task, largest
+** first, and the batches taken as they come, so a thread done with its
+** check joins the rows; a column that fails drops the results. Its text
+** offsets are checked to rise before any row is read, so a damaged file
+** is never read outside its columns.
 ** `seg why` watches rows instead (seg_vm_watch): each alone, as a one-row
 ** selection of its batch, with every condition register reported as written.
 */
@@ -185,8 +191,12 @@ typedef struct vthread {
   int pass1;                   /* the rankings' first pass: every row, no
                                   members, no trace, no watch            */
   seg_rvals *rv;               /* pass 1: this thread's values per source */
+  size_t *next;                /* not NULL: batches [from, to) are taken
+                                  VM_CHUNK at a time from *next, shared  */
   int rc;
 } vthread;
+
+#define VM_CHUNK 8
 
 #define FOR_SEL for (uint32_t k_ = 0, j; k_ < n && ((j = sel[k_]), 1); k_++)
 
@@ -416,7 +426,14 @@ static int run_batches(vthread *th) {
   const seg_vm_watch *W = th->pass1 ? NULL : X->o->watch;   /* units: the watched rows, else batches */
   void (*progress)(void *, uint64_t) = W || th->pass1 ? NULL : X->o->progress;
   uint64_t done = 0;               /* rows since the last progress call */
-  for (size_t u = th->from; u < th->to; u++) {
+  size_t uend = th->next ? th->from : th->to;
+  for (size_t u = th->from;; u++) {
+    if (u >= uend) {
+      if (!th->next) break;
+      u = __atomic_fetch_add(th->next, VM_CHUNK, __ATOMIC_RELAXED);
+      if (u >= th->to) break;
+      uend = u + VM_CHUNK < th->to ? u + VM_CHUNK : th->to;
+    }
     if (progress && done >= 32 * SEG_BATCH) {
       progress(X->o->progress_ctx, done);
       done = 0;
@@ -886,9 +903,11 @@ static unsigned thread_count(const seg_vm_opts *o, size_t nbatches) {
 
 typedef struct vcheck {
   const seg_table *t;
-  const uint32_t *cols;        /* the columns to check, in program order */
-  const uint32_t *big;         /* indexes into cols, largest first      */
+  uint32_t n;                  /* columns to check                      */
+  uint32_t *cols;              /* the columns to check, in program order */
+  uint32_t *big;               /* indexes into cols, largest first      */
   char (*errs)[256];           /* per column: "" if it passed           */
+  size_t bytes;                /* their size                            */
 } vcheck;
 
 static void check_task(void *arg, size_t i) {
@@ -903,49 +922,136 @@ static size_t col_bytes(const seg_column *c, size_t nrows) {
   return n;
 }
 
-/* Checksums of the columns p reads, each once however many instructions
-** read it (seg_col_check; a column already checked costs nothing), spread
-** over the threads, largest first. The error reported is the one of the
-** first failing column in program order, whatever the threads' timing. */
-static int check_columns(const seg_vm_opts *o, const seg_program *p, const seg_table *t, char *err, size_t errlen) {
-  uint32_t n = 0, *cols = malloc((p->ncols + 1) * sizeof *cols), *big = malloc((p->ncols + 1) * sizeof *big);
+static void checks_free(vcheck *V) {
+  free(V->errs);
+  free(V->big);
+  free(V->cols);
+}
+
+/* The columns p reads whose checksums are still to be verified, each once
+** however many instructions read it (seg_col_check), largest first in
+** V->big. Returns 0 or -1 (out of memory). */
+static int checks_plan(const seg_program *p, const seg_table *t, vcheck *V) {
+  memset(V, 0, sizeof *V);
+  V->t = t;
+  V->cols = malloc((p->ncols + 1) * sizeof *V->cols);
+  V->big = malloc((p->ncols + 1) * sizeof *V->big);
+  V->errs = calloc(p->ncols + 1, sizeof *V->errs);
   size_t *size = malloc((p->ncols + 1) * sizeof *size);
   uint8_t *seen = calloc(p->ncols + 1, 1);
-  char (*errs)[256] = calloc(p->ncols + 1, sizeof *errs);
   int rc = -1;
-  if (!cols || !big || !size || !seen || !errs) {
-    snprintf(err, errlen, "out of memory");
-    goto out;
-  }
+  if (!V->cols || !V->big || !V->errs || !size || !seen) goto out;
   for (uint32_t pc = 0; pc < p->ncode; pc++) {
     uint32_t c = p->code[pc].b;
     if (seg_ops[p->code[pc].op].format[1] != 'C' || seen[c]) continue;
     seen[c] = 1;
-    if (t->cols[c].check_pending) cols[n++] = c;
+    if (t->cols[c].check_pending) V->cols[V->n++] = c;
   }
-  size_t bytes = 0;
-  for (uint32_t i = 0; i < n; i++) {          /* few columns: insertion sort */
-    size[i] = col_bytes(&t->cols[cols[i]], t->nrows);
+  for (uint32_t i = 0; i < V->n; i++) {       /* few columns: insertion sort */
+    size[i] = col_bytes(&t->cols[V->cols[i]], t->nrows);
     uint32_t j = i;
-    for (; j > 0 && size[big[j - 1]] < size[i]; j--) big[j] = big[j - 1];
-    big[j] = i;
-    bytes += size[i];
+    for (; j > 0 && size[V->big[j - 1]] < size[i]; j--) V->big[j] = V->big[j - 1];
+    V->big[j] = i;
+    V->bytes += size[i];
   }
-  vcheck V = {t, cols, big, errs};
-  seg_run_tasks(thread_count(o, bytes / ((size_t)SEG_BATCH * 64) + 1), n, check_task, &V);  /* >= ~128 KiB a thread */
   rc = 0;
-  for (uint32_t i = 0; i < n && rc == 0; i++)
-    if (errs[i][0]) {
-      snprintf(err, errlen, "%s", errs[i]);
+out:
+  free(seen);
+  free(size);
+  return rc;
+}
+
+/* The error of the first failing column in program order, whatever the
+** threads' timing: 0, or -1 with err. */
+static int checks_result(const vcheck *V, char *err, size_t errlen) {
+  for (uint32_t i = 0; i < V->n; i++)
+    if (V->errs[i][0]) {
+      snprintf(err, errlen, "%s", V->errs[i]);
+      return -1;
+    }
+  return 0;
+}
+
+/* Threads for checking V alone: at least ~128 KiB each. */
+static unsigned check_threads(const seg_vm_opts *o, const vcheck *V) {
+  return thread_count(o, V->bytes / ((size_t)SEG_BATCH * 64) + 1);
+}
+
+/* ---- checks while the rows run ---------------------------------------------- */
+
+/* A run may read its columns while their checksums are verified on other
+** threads (the results are dropped if one fails). Reading a damaged column
+** is harmless as long as its text offsets rise: codes are bounded by the
+** dictionary and the ends were checked at open. So they are checked
+** first, in parts of OFFS_PART offsets on every thread (seg_col_check
+** checks them again after the hash). */
+#define OFFS_PART ((size_t)1 << 20)
+
+typedef struct voffs {
+  const vcheck *V;
+  uint32_t *col, *part;        /* task i: column V->cols[col[i]], part part[i] */
+  uint8_t *bad;                /* per column of V                        */
+} voffs;
+
+static void offs_task(void *arg, size_t i) {
+  voffs *F = arg;
+  const seg_column *c = &F->V->t->cols[F->V->cols[F->col[i]]];
+  size_t lo = (size_t)F->part[i] * OFFS_PART, hi = lo + OFFS_PART < c->ndict ? lo + OFFS_PART : c->ndict;
+  const uint64_t *d = c->dict_off;
+  uint64_t bad = 0;                  /* no early exit: the loop vectorises */
+  for (size_t k = lo; k < hi; k++) bad |= d[k + 1] < d[k];
+  if (bad) __atomic_store_n(&F->bad[F->col[i]], 1, __ATOMIC_RELAXED);
+}
+
+/* 0 when every text column of V has rising offsets, else -1 with the
+** error of the first that does not, in program order. */
+static int offsets_rise(const seg_vm_opts *o, const vcheck *V, char *err, size_t errlen) {
+  size_t ntasks = 0;
+  for (uint32_t k = 0; k < V->n; k++) {
+    const seg_column *c = &V->t->cols[V->cols[k]];
+    if (c->type == SEG_TEXT) ntasks += (c->ndict + OFFS_PART - 1) / OFFS_PART;
+  }
+  voffs F = {V, malloc((ntasks + 1) * sizeof *F.col), malloc((ntasks + 1) * sizeof *F.part), calloc(V->n + 1, 1)};
+  int rc = -1;
+  if (!F.col || !F.part || !F.bad) {
+    snprintf(err, errlen, "out of memory");
+    goto out;
+  }
+  size_t t = 0;
+  for (uint32_t k = 0; k < V->n; k++) {
+    const seg_column *c = &V->t->cols[V->cols[k]];
+    for (size_t q = 0; c->type == SEG_TEXT && q * OFFS_PART < c->ndict; q++) {
+      F.col[t] = k;
+      F.part[t++] = (uint32_t)q;
+    }
+  }
+  seg_run_tasks(thread_count(o, ntasks * (OFFS_PART / SEG_BATCH / 16)), ntasks, offs_task, &F);
+  rc = 0;
+  for (uint32_t k = 0; k < V->n && rc == 0; k++)
+    if (F.bad[k]) {
+      snprintf(err, errlen, "corrupt column '%s': dictionary offsets decrease", V->t->cols[V->cols[k]].name);
       rc = -1;
     }
 out:
-  free(errs);
-  free(seen);
-  free(size);
-  free(big);
-  free(cols);
+  free(F.col);
+  free(F.part);
+  free(F.bad);
   return rc;
+}
+
+/* The rows' pass with the checks: tasks [0, V->n) check a column each,
+** largest first, and tasks V->n .. V->n + nth - 1 run the threads'
+** batches, which they take as they come (vthread.next), so a thread done
+** with a check joins the rows. */
+typedef struct vlate {
+  vcheck *V;
+  vthread *th;
+} vlate;
+
+static void late_task(void *arg, size_t i) {
+  vlate *L = arg;
+  if (i < L->V->n) check_task(L->V, i);
+  else batch_task(L->th, i - L->V->n);
 }
 
 /* The rankings' first pass: code [0, npass1) over every batch (each
@@ -1020,19 +1126,36 @@ int seg_vm_run_opts(const seg_program *p, const seg_table *t, const seg_vm_opts 
                t->cols[c].name, seg_type_name(t->cols[c].type), p->colnames[c], seg_type_name(p->coltypes[c]));
       return -1;
     }
-  if (check_columns(o, p, t, err, errlen) != 0) return -1;
+  size_t nbatches = (t->nrows + SEG_BATCH - 1) / SEG_BATCH;
+  /* a trace is one batch's story, told in order: one thread */
+  unsigned nth = o->trace || o->watch ? 1 : thread_count(o, nbatches);
+  /* the checksums: on threads of their own first, or (late) while the
+  ** rows run, once the text offsets are known to rise */
+  vcheck V;
+  if (checks_plan(p, t, &V) != 0) {
+    checks_free(&V);
+    snprintf(err, errlen, "out of memory");
+    return -1;
+  }
+  int late = V.n > 0 && nth > 1 && p->ncode > 0;
+  if (late && offsets_rise(o, &V, err, errlen) != 0) late = -1;
+  if (late <= 0) {            /* (offsets that fall: the checksum says so first, as without late) */
+    seg_run_tasks(check_threads(o, &V), V.n, check_task, &V);
+    if (checks_result(&V, err, errlen) != 0 || late < 0) {
+      checks_free(&V);
+      return -1;
+    }
+  }
   int unwatchable = 0;
   for (uint32_t pc = 0; o->watch && pc < p->ncode; pc++) unwatchable |= seg_ops[p->code[pc].op].level == 'W';
   for (size_t k = 0; o->watch && k < o->watch->n; k++) unwatchable |= o->watch->rows[k] >= t->nrows;
   if (unwatchable) {
     snprintf(err, errlen, "a watched run needs a program without whole-batch instructions, and rows of the table");
+    checks_free(&V);
     return -1;
   }
 
   int rc = -1;
-  size_t nbatches = (t->nrows + SEG_BATCH - 1) / SEG_BATCH;
-  /* a trace is one batch's story, told in order: one thread */
-  unsigned nth = o->trace || o->watch ? 1 : thread_count(o, nbatches);
   vctx X = {.o = o, .p = p, .t = t, .res = res};
   vthread *th = calloc(nth, sizeof *th);
   X.maps = calloc(p->nmaps ? p->nmaps : 1, sizeof *X.maps);
@@ -1112,7 +1235,25 @@ int seg_vm_run_opts(const seg_program *p, const seg_table *t, const seg_vm_opts 
     th[k].pc_to = p->ncode;
   }
   if (o->watch) th[0].to = o->watch->n;     /* one thread: the watched rows */
-  if (run_threads(th, nth, batch_task) != 0) goto oom;
+  if (late) {
+    size_t next = 0;
+    for (unsigned k = 0; k < nth; k++) {
+      th[k].from = 0;
+      th[k].to = nbatches;
+      th[k].next = &next;
+    }
+    vlate L = {&V, th};
+    seg_run_tasks(nth, V.n + nth, late_task, &L);
+    late = 0;                                 /* checked */
+    if (checks_result(&V, err, errlen) != 0) {
+      seg_result_free(res);
+      goto done;
+    }
+    for (unsigned k = 0; k < nth; k++)
+      if (th[k].rc != 0) goto oom;
+  } else if (run_threads(th, nth, batch_task) != 0) {
+    goto oom;
+  }
   for (unsigned k = 0; k < nth; k++)
     for (uint32_t s = 0; s < slots; s++) res->counts[s] += th[k].counts[s];
   rc = 0;
@@ -1121,6 +1262,11 @@ oom:
   snprintf(err, errlen, "out of memory");
   seg_result_free(res);
 done:
+  if (late) {                 /* stopped before the rows: a damaged column first */
+    seg_run_tasks(check_threads(o, &V), V.n, check_task, &V);
+    if (checks_result(&V, err, errlen) != 0) seg_result_free(res);
+  }
+  checks_free(&V);
   if (X.thr) seg_rthr_free((seg_rthr *)X.thr, p->nruse);
   free((void *)X.thr);
   if (X.maps)
