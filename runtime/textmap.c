@@ -258,7 +258,20 @@ typedef struct affix {
   uint64_t k[2], mask[2];
   size_t need;                 /* bytes the value must have: 8 or 16    */
   int ends;
+  /* the same as the 16 bytes at the value's start (starts) or end (ends),
+  ** in memory order: one SSE2 load of a value of 16 bytes or more */
+  unsigned char kb[16], mb[16];
 } affix;
+
+#ifdef __SSE2__
+/* Sixteen ASCII bytes lower-cased: 'A'..'Z' moved to -128..-103, the only
+** bytes below -102, get bit 5. */
+static inline __m128i fold16(__m128i w) {
+  const __m128i shift = _mm_set1_epi8((char)(0x80 - 'A')), top = _mm_set1_epi8((char)(-128 + 26));
+  return _mm_or_si128(w, _mm_and_si128(_mm_cmplt_epi8(_mm_add_epi8(w, shift), top), _mm_set1_epi8(0x20)));
+}
+static inline __m128i load16(const void *p) { return _mm_loadu_si128((const __m128i *)p); }
+#endif
 
 static int affix_of(const ttest *t, affix *a) {
   if (t->kind != TK_STARTS && t->kind != TK_ENDS) return 0;
@@ -269,6 +282,8 @@ static int affix_of(const ttest *t, affix *a) {
   size_t at = a->ends ? 16 - kn : 0;
   memcpy(kb + at, t->kf, kn);
   memset(mb + at, 0xFF, kn);
+  memcpy(a->kb, kb, 16);
+  memcpy(a->mb, mb, 16);
   a->need = kn <= 8 ? 8 : 16;
   /* ends: word 0 is the last eight bytes, word 1 the eight before */
   a->k[0] = load8(kb + (a->ends ? 8 : 0));
@@ -394,8 +409,19 @@ static inline __attribute__((always_inline)) void affix_fill(const affix *a, int
   const uint64_t k0 = a->k[0], k1 = a->k[1], m0 = a->mask[0], m1 = a->mask[1];
   const size_t need = two ? 16 : 8;
   const uint8_t yes = negated ? SEG_FALSE : SEG_TRUE, no = negated ? SEG_TRUE : SEG_FALSE;
+#ifdef __SSE2__
+  const __m128i K = load16(a->kb), M = load16(a->mb);
+#endif
   for (size_t k = lo; k < hi; k++) {
     uint64_t o = off[k], e = off[k + 1];
+#ifdef __SSE2__
+    if (e - o >= 16) {                 /* the literal's window in one load */
+      __m128i w = _mm_and_si128(load16(bytes + (ends ? e - 16 : o)), M);
+      if (_mm_movemask_epi8(w)) t[k] = UNDECIDED;
+      else t[k] = _mm_movemask_epi8(_mm_cmpeq_epi8(fold16(w), K)) == 0xFFFF ? yes : no;
+      continue;
+    }
+#endif
     if (e - o < need) { t[k] = UNDECIDED; continue; }
     const char *s = ends ? bytes + e - 8 : bytes + o;
     uint64_t w0 = load8(s) & m0, w1 = two ? load8(ends ? s - 8 : s + 8) & m1 : 0;
@@ -577,6 +603,8 @@ static inline __attribute__((always_inline)) uint32_t affix_rows(const affix *a,
 ** masked words. */
 typedef struct flatk {
   uint64_t k0[FLAT_MAX], k1[FLAT_MAX], m0[FLAT_MAX], m1[FLAT_MAX];
+  unsigned char kb[FLAT_MAX][16], mb[FLAT_MAX][16];   /* affix.kb, affix.mb */
+  unsigned char mbs[16], mbe[16];    /* the masks of the starts / ends leaves, ORed */
   int ends[FLAT_MAX], neg[FLAT_MAX];
   uint32_t nf;
   size_t need;
@@ -589,10 +617,15 @@ static void flatk_of(const struct seg_ttree *tr, flatk *F) {
   F->is_or = (int)tr->flat_or;
   F->mixed = tr->flat_starts && tr->flat_ends;
   F->at_end = tr->flat_ends;
+  memset(F->mbs, 0, 16);
+  memset(F->mbe, 0, 16);
   for (uint32_t i = 0; i < F->nf; i++) {
     const tnode *l = &tr->n[tr->flat[i]];
     F->k0[i] = l->af.k[0], F->k1[i] = l->af.k[1], F->m0[i] = l->af.mask[0], F->m1[i] = l->af.mask[1];
     F->ends[i] = l->af.ends, F->neg[i] = l->t.negated;
+    memcpy(F->kb[i], l->af.kb, 16);
+    memcpy(F->mb[i], l->af.mb, 16);
+    for (int b = 0; b < 16; b++) (l->af.ends ? F->mbe : F->mbs)[b] |= l->af.mb[b];
   }
 }
 
@@ -603,6 +636,22 @@ static inline __attribute__((always_inline)) int flat_one(const flatk *F, const 
   const size_t need = F->need;
   const uint32_t nf = F->nf;
   const int is_or = F->is_or;
+#ifdef __SSE2__
+  if (e - s >= 16) {                   /* the first and last 16 bytes */
+    /* a non-ASCII byte any leaf reads: undecided (the bytes of all the
+    ** leaves at once, as the words below) */
+    __m128i ws = _mm_and_si128(load16(s), load16(F->mbs)), we = _mm_and_si128(load16(e - 16), load16(F->mbe));
+    if (_mm_movemask_epi8(_mm_or_si128(ws, we))) return -1;
+    __m128i fs = fold16(ws), fe = fold16(we);
+    int acc = !is_or;
+    for (uint32_t i = 0; i < nf; i++) {
+      __m128i f = _mm_and_si128(F->ends[i] ? fe : fs, load16(F->mb[i]));
+      int hit = (_mm_movemask_epi8(_mm_cmpeq_epi8(f, load16(F->kb[i]))) == 0xFFFF) != F->neg[i];
+      acc = is_or ? acc | hit : acc & hit;
+    }
+    return acc;
+  }
+#endif
   if ((size_t)(e - s) < need) return -1;
   /* words: start, start + 8, end - 8, end - 16 (some bytes read twice
   ** when the value is under 32 bytes: harmless) */

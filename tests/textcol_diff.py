@@ -180,7 +180,10 @@ def tests(rows):
                             ("or_contains", [("email", "ends", "@gmail.com"), ("email", "contains", "ß"),
                                              ("email", "starts", "k")], "or"),
                             ("and_names", [("name", "starts", "berg"), ("name", "ends", "a")], "and"),
-                            ("or_short", [("email", "ends", "b"), ("email", "starts", "ss")], "or")]:
+                            ("or_short", [("email", "ends", "b"), ("email", "starts", "ss")], "or"),
+                            # non-ASCII letters in the bytes the leaves read (a 16-byte window)
+                            ("or_non_ascii", [("email", "ends", "@EXÄMPLE.DE"), ("email", "ends", "ß.DE"),
+                                              ("email", "starts", "JÖRG")], "or")]:
         segs, sqls, ps = [], [], []
         for col, kind, k in parts:
             s, q, p = t(col, kind, k)
