@@ -422,6 +422,7 @@ static inline __attribute__((always_inline)) void affix_fill(const affix *a, int
       continue;
     }
 #endif
+    if (e == o) { t[k] = no; continue; }   /* "" (ASCII) has no literal of 1 byte or more */
     if (e - o < need) { t[k] = UNDECIDED; continue; }
     const char *s = ends ? bytes + e - 8 : bytes + o;
     uint64_t w0 = load8(s) & m0, w1 = two ? load8(ends ? s - 8 : s + 8) & m1 : 0;
