@@ -936,6 +936,12 @@ if [ "$HAVE_CALLGRIND" = 1 ]; then
   IR_C2=$(ir c.w2 "$HANDLOOP" w2 "$CG.d")
   IR_T=$(ir seg.w2t "$SEG" run bench/w2text.seg "$CG.segcol" --today "$TODAY" --format csv)
   IR_CT=$(ir c.w2t "$HANDLOOP" w2text "$CG.d")
+  # the import's instructions too: the streaming path (the default), the in-memory one, a run on the CSV
+  CG_BYTES=$(stat -c %s "$CG.csv")
+  IR_IS=$(ir seg.imp.stream "$SEG" import -q --threads 1 "$CG.csv" -o "$CG.imp.segcol")
+  IR_IM=$(SEG_IMPORT_INMEM=1 ir seg.imp.inmem "$SEG" import -q --threads 1 "$CG.csv" -o "$CG.imp.segcol")
+  IR_3=$(ir seg.w3 "$SEG" run -q "$W2_RULES" "$CG.csv" --today "$TODAY" --format csv)
+  agree "callgrind W3" seg-segcol "$(seg_counts "$OUT/cg.seg.w2.out")" seg-csv "$(seg_counts "$OUT/cg.seg.w3.out")"
   agree "callgrind W1" seg "$(seg_counts "$OUT/cg.seg.w1.out")" C "$(field count "$OUT/cg.c.w1.out")"
   agree "callgrind W2" seg "$(seg_counts "$OUT/cg.seg.w2.out")" C "$(field counts "$OUT/cg.c.w2.out")"
   agree "callgrind W2-text" seg "$(seg_counts "$OUT/cg.seg.w2t.out")" C "$(field counts "$OUT/cg.c.w2t.out")"
@@ -949,7 +955,13 @@ if [ "$HAVE_CALLGRIND" = 1 ]; then
       "total Ir / rows; minus the no-segment run: $(irow "$((IR_T - IR_E))") Ir/row"
   row "" "C hand loops W1, W2, W2-text" "$(irow "$IR_C1") Ir, $(irow "$IR_C2") Ir, $(irow "$IR_CT") Ir" "-" "-" "-" "-" "-" \
       "total Ir / rows"
-  rm -rf "$CG.csv" "$CG.segcol" "$CG.d"
+  irb() { calc "%.1f" "$1 / $CG_BYTES"; }
+  row "" "seg import (streaming; in memory)" "$(irow "$IR_IS") Ir; $(irow "$IR_IM") Ir" "-" "-" \
+      "streaming/in memory $(ratio "$IR_IS" "$IR_IM")" "-" "-" \
+      "total Ir / rows, --threads 1; per CSV byte $(irb "$IR_IS"); $(irb "$IR_IM")"
+  row "" "seg run W3 (w2.seg on the CSV)" "$(irow "$IR_3") Ir" "-" "-" "vs .segcol $(ratio "$IR_3" "$IR_2")" "-" "-" \
+      "total Ir / rows; per CSV byte $(irb "$IR_3")"
+  rm -rf "$CG.csv" "$CG.segcol" "$CG.imp.segcol" "$CG.d"
 else
   skip_row "Ir/row (callgrind)" "seg W1, W2" "-" "$CALLGRIND_WHY"
 fi

@@ -76,6 +76,7 @@ int seg_cmd_overlap(int argc, char **argv) {
   if (seg_cli_eval_parse(argc, argv, "overlap", NULL, &a) != 0) return SEG_EXIT_USAGE;
   int32_t today = seg_cli_today(a.today_opt);
   seg_cli_eval e = {0};
+  a.prune = 1;                                        /* as run: a CSV's unnamed columns stay unread */
   int rc = seg_cli_eval_compile(&e, &a, today, 0);    /* errors only, as diff */
   if (rc != 0) goto done;
   rc = SEG_EXIT_USAGE;

@@ -56,6 +56,14 @@ typedef struct seg_cli_eval_args {
   const char *extra;        /* statements after the rules file's (run --measure), or NULL */
   seg_cli_list tables;      /* --table NAME=FILE */
   int quiet;                /* --quiet: no progress bar */
+  /* A CSV's columns that neither the rules (and `extra`) nor `keep` can
+  ** name, nor its first with keep_first (run's default --key), are left unread (run and overlap set it;
+  ** not with a .segc, rules on stdin or --exclude; SEG_READ_ALL_COLUMNS=1
+  ** reads all): a superset of what the run reads, found by looking for each
+  ** column's name, case-folded, in the case-folded text. */
+  int prune;
+  seg_cli_list keep;        /* more names the command reads (run's --key, --columns) */
+  int keep_first;
 } seg_cli_eval_args;
 int seg_cli_eval_parse(int argc, char **argv, const char *cmd, const seg_cli_opt *extra, seg_cli_eval_args *a);
 void seg_cli_eval_args_free(seg_cli_eval_args *a);

@@ -12,11 +12,76 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <unicase.h>
+#include <uninorm.h>
 
 #include "cmds.h"
 #include "colfile.h"
 #include "date.h"
 #include "lint.h"
+
+/* ---- the columns a run can read (seg_cli_eval_args.prune) -------------- */
+
+typedef struct wantctx {
+  uint8_t *text;            /* case-folded NFC: the rules, extra, keep */
+  size_t n;
+  int first;                /* the first column too */
+} wantctx;
+
+static uint8_t *fold(const char *s, size_t n, size_t *out) {
+  return u8_casefold((const uint8_t *)s, n, NULL, UNINORM_NFC, NULL, out);
+}
+
+/* seg_import_more.want_column: the first column when asked (run's default
+** key), a name with a backquote (written doubled in rules), and any name
+** found in the folded text are read. */
+static int want_column(void *ctx, size_t j, const char *name) {
+  const wantctx *w = ctx;
+  if ((j == 0 && w->first) || strchr(name, '`') != NULL) return 1;
+  size_t n;
+  uint8_t *f = fold(name, strlen(name), &n);
+  if (f == NULL) return 1;
+  int found = n == 0 || memmem(w->text, w->n, f, n) != NULL;
+  free(f);
+  return found;
+}
+
+/* The folded text of a's rules, extra and keep names into w: 0, or -1 (then
+** every column is read: a .segc, rules on stdin, --exclude, no memory). */
+static int want_init(const seg_cli_eval_args *a, wantctx *w) {
+  memset(w, 0, sizeof *w);
+  const char *all = getenv("SEG_READ_ALL_COLUMNS");
+  if (!a->prune || a->exclude || strcmp(a->rules, "-") == 0 || seg_cli_is_segc_file(a->rules) ||
+      (all && strcmp(all, "1") == 0))
+    return -1;
+  struct stat st;                 /* a rules file that cannot be read: the compile says so, once */
+  if (stat(a->rules, &st) != 0 || S_ISDIR(st.st_mode) || access(a->rules, R_OK) != 0) return -1;
+  size_t len;
+  char *src = seg_cli_read_file(a->rules, &len);
+  if (src == NULL) return -1;
+  size_t extra = a->extra ? strlen(a->extra) : 0, cap = len + extra + 2;
+  for (int k = 0; k < a->keep.n; k++) cap += strlen(a->keep.v[k]) + 1;
+  char *all_text = malloc(cap);
+  if (all_text == NULL) {
+    free(src);
+    return -1;
+  }
+  size_t n = 0;
+  memcpy(all_text, src, len), n += len, all_text[n++] = '\n';
+  free(src);
+  if (extra) memcpy(all_text + n, a->extra, extra), n += extra;
+  for (int k = 0; k < a->keep.n; k++) {
+    all_text[n++] = '\n';
+    memcpy(all_text + n, a->keep.v[k], strlen(a->keep.v[k])), n += strlen(a->keep.v[k]);
+  }
+  w->first = a->keep_first;
+  w->text = fold(all_text, n, &w->n);
+  free(all_text);
+  return w->text ? 0 : -1;
+}
 
 int seg_cli_eval_parse(int argc, char **argv, const char *cmd, const seg_cli_opt *extra, seg_cli_eval_args *a) {
   memset(a, 0, sizeof *a);
@@ -107,9 +172,15 @@ int seg_cli_eval_compile(seg_cli_eval *e, const seg_cli_eval_args *a, int32_t to
   const char *rules = a->rules, *data = a->data;
   seg_import_more m = seg_cli_csv_more(&a->csv, &e->pinned);
   m.progress = seg_cli_progress_bytes;          /* a bar while a large CSV is read (on a terminal) */
+  wantctx want;
+  if (want_init(a, &want) == 0) {
+    m.want_column = want_column;
+    m.want_ctx = &want;
+  }
   seg_cli_progress_begin("reading", data, 1, 0);
   int lrc = seg_cli_load_table(data, a->csv.skip_bad || a->csv.max_bad, &m, &e->t);
   seg_cli_progress_end();
+  free(want.text);
   if (lrc != 0) return SEG_EXIT_USAGE;
   /* the columns, and which have missing values, so run's lint warnings
   ** speak only of missing values that exist (as check --data does) */

@@ -354,6 +354,11 @@ int seg_col_write(const seg_table *t, const char *path, char *err, size_t errlen
   }
   for (size_t i = 0; i < t->ncols; i++) {
     names[i] = t->cols[i].name;
+    if (t->cols[i].unread) {
+      seg_set_err(err, errlen, "%s: column '%s' was left unread in the CSV", path, t->cols[i].name);
+      free(names);
+      return -1;
+    }
     if ((unsigned)t->cols[i].type >= SEG_NTYPES) {
       seg_set_err(err, errlen, "%s: column '%s' has an invalid type", path, t->cols[i].name);
       free(names);
@@ -596,6 +601,10 @@ int seg_col_open(const char *path, seg_table *out, char *err, size_t errlen) {
 }
 
 int seg_col_check(const seg_column *c, size_t nrows, char *err, size_t errlen) {
+  if (c->unread) {
+    seg_set_err(err, errlen, "column '%s' was left unread in the CSV, but is read (a bug: please report it)", c->name);
+    return -1;
+  }
   if (!c->check_pending) return 0;
   XXH3_state_t h;
   XXH3_64bits_reset(&h);

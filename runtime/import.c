@@ -305,6 +305,22 @@ static size_t auto_threads(const seg_import_more *m) {
   return (size_t)n;
 }
 
+/* The columns m->want_column leaves unread (seg_import_more): only for a
+** table in memory, not with a schema or a key.  0, or -1 out of memory. */
+static int pick_unread(job *jb) {
+  const seg_import_more *m = jb->m;
+  if (jb->mode != CH_ARENAS || m->want_column == NULL || m->schema != NULL || m->key != NULL) return 0;
+  jb->unread = calloc(jb->ncols ? jb->ncols : 1, 1);
+  jb->unread_cols = malloc((jb->ncols ? jb->ncols : 1) * sizeof *jb->unread_cols);
+  if (jb->unread == NULL || jb->unread_cols == NULL) return -1;
+  for (size_t j = 0; j < jb->ncols; j++)
+    if (!m->want_column(m->want_ctx, j, jb->hdr[j])) {
+      jb->unread[j] = 1;
+      jb->unread_cols[jb->nunread++] = j;
+    }
+  return 0;
+}
+
 /* Everything before the encoding: delimiter, header, schema, the body cut
 ** into chunks and parsed (in jb->mode), bad rows reported, rows counted.
 ** 0, or -1 with the message in jb->err. */
@@ -327,6 +343,10 @@ int seg_imp_setup(job *jb) {
   jb->nthreads = auto_threads(jb->m);
   if (seg_imp_parse_header(jb) != 0) return -1;
   if (jb->m->schema != NULL && seg_imp_pin_columns(jb) != 0) return -1;
+  if (pick_unread(jb) != 0) {
+    seg_set_err(jb->err, jb->errlen, "%s: out of memory", jb->fname);
+    return -1;
+  }
   if (seg_imp_make_chunks(jb) != 0) {
     seg_set_err(jb->err, jb->errlen, "%s: out of memory", jb->fname);
     return -1;
@@ -380,13 +400,15 @@ static void job_free(job *jb) {
   for (size_t i = 0; jb->hdr && i < jb->ncols; i++) free(jb->hdr[i]);
   free(jb->hdr);
   free(jb->pin);
+  free(jb->unread);
+  free(jb->unread_cols);
 }
 
 static int import_input(const char *fname, const uchar *raw, size_t rawlen, input *in, const seg_import_opts *o,
                         const seg_import_more *m, int mode, int (*fn)(job *, void *), void *arg, char *err,
                         size_t errlen) {
   static const seg_import_opts defaults = {0, 0, NULL, NULL};
-  static const seg_import_more more_defaults = {0, 0, 0, NULL, 0, 0, 0, 0, NULL, NULL, 0, 0, NULL, NULL};
+  static const seg_import_more more_defaults = {0, 0, 0, NULL, 0, 0, 0, 0, NULL, NULL, 0, 0, NULL, NULL, NULL, NULL};
   if (o == NULL) o = &defaults;
   if (m == NULL) m = &more_defaults;
   if (m->encoding < SEG_ENC_AUTO || m->encoding > SEG_ENC_UTF16BE) {

@@ -65,6 +65,18 @@ typedef struct seg_import_more {
   ** held, and the bytes of the body in all (seg import's and run's bar). */
   void (*progress)(void *ctx, uint64_t bytes, uint64_t records, uint64_t total);
   void *progress_ctx;
+  /* Columns nothing will read, or NULL (every column is read): for each
+  ** header column (j from 0, in order, with its name), 0 leaves it unread (`seg run` on a CSV asks for
+  ** the columns its rules can name).  Only seg_import_csv2 and
+  ** seg_import_mem, and not with `schema` or `key` (then every column is
+  ** read).  An unread column is parsed and its type inferred from every
+  ** value as usual (the same type; the same messages, except the note on
+  ** why a column is text, which reads the values), but its values are not
+  ** kept: in the table it is `unread`, its arrays hold no value, and
+  ** has_missing says whether the CSV had a missing value in it.  A column
+  ** without a single value is read (it is all missing either way). */
+  int (*want_column)(void *ctx, size_t j, const char *name);
+  void *want_ctx;
 } seg_import_more;
 
 enum { SEG_MAX_BAD_DEFAULT = 0, SEG_MAX_BAD_ROWS = 1, SEG_MAX_BAD_PERCENT = 2 };

@@ -72,6 +72,7 @@ static void on_field(void *sv, size_t len, void *ctx) {
     return;
   }
   if (len == 0 || ch->mode != CH_ARENAS) return;   /* CH_STATS: when the row is kept; CH_GROUPS: known */
+  if (ch->jb->unread && ch->jb->unread[j]) return;  /* unread: when the row is kept (unread_row) */
   colstat *st = &ch->st[j];
   if ((st->can & CAN_ALL) == 0) st->can |= SEEN;
   else seg_imp_classify(st, s, len, ch->jb->date_flags, ch->nrows);
@@ -125,6 +126,28 @@ static void stat_row(chunk *ch) {
   }
 }
 
+/* CH_ARENAS, a kept row: its cells of the unread columns (job.unread)
+** narrow their candidates, as CH_STATS does for every column, and leave
+** the arenas (so a skipped row never narrowed them: chunk_restat passes
+** them by). */
+static void unread_row(chunk *ch) {
+  const job *jb = ch->jb;
+  for (size_t i = 0; i < jb->nunread; i++) {
+    size_t j = jb->unread_cols[i];
+    rawcol *c = &ch->cols[j];
+    size_t pos = c->start, n;
+    const uchar *s = seg_imp_raw_next(c->b, &pos, &n);
+    c->len = c->start;
+    if (n == 0) {
+      ch->missing[j] = 1;
+      continue;
+    }
+    colstat *st = &ch->st[j];
+    if ((st->can & CAN_ALL) == 0) st->can |= SEEN;
+    else seg_imp_classify(st, s, n, jb->date_flags, ch->nrows);
+  }
+}
+
 /* libcsv record callback: blank-record skip, field count, commit. */
 static void on_record(int c, void *ctx) {
   chunk *ch = ctx;
@@ -133,6 +156,7 @@ static void on_record(int c, void *ctx) {
   if (ch->failed) goto done;
   if (ch->nf == jb->ncols) {
     if (ch->mode == CH_STATS) stat_row(ch);
+    else if (jb->nunread) unread_row(ch);
     ch->nrows++;
     if (ch->mode == CH_GROUPS) {          /* a full row group is encoded and spilled */
       for (size_t j = 0; j < jb->ncols; j++) ch->gbytes += ch->cols[j].len - ch->cols[j].start;
@@ -236,6 +260,7 @@ int seg_imp_chunk_init(chunk *ch, job *jb, size_t from, size_t to) {
   ch->cols = calloc(jb->ncols ? jb->ncols : 1, sizeof *ch->cols);
   ch->st = malloc((jb->ncols ? jb->ncols : 1) * sizeof *ch->st);
   if (ch->cols == NULL || ch->st == NULL) return -1;
+  if (jb->nunread && (ch->missing = calloc(jb->ncols, 1)) == NULL) return -1;
   for (size_t j = 0; j < jb->ncols; j++) seg_imp_colstat_init(&ch->st[j]);
   parser_init(&ch->p, jb->delim);
   ch->p_inited = 1;
@@ -253,6 +278,7 @@ void seg_imp_chunk_free(chunk *ch, size_t ncols) {
   chunk_free_arenas(ch, ncols);
   free(ch->cols);
   free(ch->st);
+  free(ch->missing);
   free(ch->skipped);
   free(ch->bad);
   if (ch->p_inited) csv_free(&ch->p);
@@ -264,6 +290,7 @@ void seg_imp_chunk_free(chunk *ch, size_t ncols) {
 static void chunk_restat(chunk *ch) {
   const job *jb = ch->jb;
   for (size_t j = 0; j < jb->ncols; j++) {
+    if (jb->unread && jb->unread[j]) continue;      /* narrowed by kept rows only */
     colstat *st = &ch->st[j];
     seg_imp_colstat_init(st);
     size_t pos = 0, n;

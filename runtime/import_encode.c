@@ -148,7 +148,7 @@ coltype seg_imp_decide(job *jb, size_t j, int warn, const whytext *why) {
     return t;
   }
   if (!((c & CAN_DATE_ALT) && arow != NONE)) {
-    if (warn) why_text(jb, j, why);
+    if (warn && !(jb->unread && jb->unread[j])) why_text(jb, j, why);   /* (it reads the values) */
     return t;
   }
   if (warn)
@@ -482,11 +482,49 @@ typedef struct encoder {
   int failed;
 } encoder;
 
+/* Column j, unread (job.unread), as type t: no value, since none was kept.
+** With no value in the CSV either, it is what encode_as makes of an empty
+** column and is not marked unread.  Its data is left unwritten: nothing
+** reads an unread column (seg_col_check refuses it).  0, or -1 out of
+** memory. */
+static int encode_unread(job *jb, size_t j, coltype t, seg_column *col, uint64_t nrows) {
+  int seen = 0, missing = 0;
+  for (size_t k = 0; k < jb->nch; k++) {
+    seen |= (jb->ch[k].st[j].can & SEEN) != 0;
+    missing |= jb->ch[k].missing[j];
+  }
+  col->type = t.type;
+  col->scale = t.scale;
+  size_t vbytes = (nrows + 63) / 64 * sizeof(uint64_t), dbytes = nrows * seg_type_width(t.type);
+  col->valid = amalloc(vbytes);
+  col->data = amalloc(dbytes);
+  if (col->valid == NULL || col->data == NULL) return -1;
+  memset(col->valid, 0, vbytes);
+  if (!seen) memset(col->data, 0, dbytes);
+  if (t.type == SEG_TEXT) {
+    col->dict_off = amalloc(sizeof(uint64_t));
+    col->dict_bytes = amalloc(0);
+    if (col->dict_off == NULL || col->dict_bytes == NULL) return -1;
+    col->dict_off[0] = 0;
+  }
+  col->unread = seen != 0;
+  col->has_missing = (uint8_t)missing;
+  return 0;
+}
+
 static void encode_task(void *arg, size_t i) {
   encoder *en = arg;
   job *jb = en->jb;
   size_t j = en->order[i];
   seg_column *col = &en->out->cols[j];
+  if (jb->unread && jb->unread[j]) {
+    if (encode_unread(jb, j, en->types[j], col, en->out->nrows) != 0) __atomic_store_n(&en->failed, 1, __ATOMIC_RELAXED);
+    for (size_t k = 0; k < jb->nch; k++) {
+      free(jb->ch[k].cols[j].b);
+      jb->ch[k].cols[j].b = NULL;
+    }
+    return;
+  }
   int rc = encode_as(jb, j, en->types[j], col, en->out->nrows);
   if (rc == 1) {
     free_col_arrays(col);

@@ -118,6 +118,7 @@ typedef struct chunk {
   uint64_t nrec;           /* records seen (libcsv record callbacks) */
   size_t nf;               /* fields of the current record */
   int first_empty;
+  uint8_t *missing;        /* unread columns (job.unread): a kept row lacked a value */
   int clean;               /* the parser ended between records */
   int dirty;               /* a skipped row's values narrowed st */
   uint64_t *skipped;       /* records that are not rows, ascending */
@@ -161,6 +162,9 @@ typedef struct job {
   int mode;                /* CH_* for the chunks made */
   uint64_t group_rows;     /* CH_GROUPS: rows per row group at most */
   size_t group_bytes;      /* CH_GROUPS: arena bytes per row group at most */
+  uint8_t *unread;         /* CH_ARENAS: per column, 1 when m->want_column left it unread; or NULL */
+  size_t *unread_cols;     /* their indexes, nunread of them */
+  size_t nunread;
 } job;
 
 /* ---- small helpers -------------------------------------------------- */

@@ -40,6 +40,7 @@ int seg_table_find(const seg_table *t, const char *name) {
 
 int seg_col_empty(const seg_column *c, size_t nrows) {
   if (nrows == 0) return 1;
+  if (c->unread) return 0;                /* it has values, left in the CSV */
   if (c->valid == NULL) return 0;
   uint64_t any = 0;
   size_t words = (nrows + 63) / 64;

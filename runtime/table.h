@@ -38,6 +38,10 @@ typedef struct seg_column {
   uint64_t hash;
   int check_pending;
   uint8_t nfc_unchecked; /* .segcol text written without the NFC flag: seg_col_check checks each value */
+  /* A column seg_import_more.want_column left unread: its type and
+  ** has_missing are the CSV's, its arrays hold no value.  seg_col_check
+  ** refuses it (so every reader does), seg_col_write will not write it. */
+  uint8_t unread;
   /* arrays this struct owns even in a mapped table (seg_table_fit_empty):
   ** freed by seg_table_free whatever `backing` is */
   void *own_valid, *own_data;

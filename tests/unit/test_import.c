@@ -963,6 +963,75 @@ static void test_pinned(void) {
   free(buf);
 }
 
+/* seg_import_more.want_column: the unread columns keep the types and
+** missing-value flags a full import gives them (even past a skipped row
+** whose cells would have narrowed them, across chunks), hold no value,
+** and are refused by seg_col_check and seg_col_write; the read columns
+** are the full import's, cell for cell. */
+static int want_some(void *ctx, size_t j, const char *name) {
+  (void)ctx;
+  (void)j;
+  return strcmp(name, "id") == 0 || strcmp(name, "flag") == 0;
+}
+
+static void test_unread(void) {
+  size_t nrows = 5000, n = 0;
+  char *buf = malloc(nrows * 64 + 256);
+  n += (size_t)sprintf(buf, "id,name,amount,seen,flag,empty,code\n");
+  for (size_t r = 1; r <= nrows; r++) {
+    n += (size_t)sprintf(buf + n, "%zu,n%zu,%s,2026-01-%02zu,%s,,%s\n", r, r % 7, r % 10 == 3 ? "" : r % 2 ? "1.5" : "20",
+                         1 + r % 28, r % 3 ? "true" : "false", r == 4000 ? "x1" : "12");
+    if (r == 2500) n += (size_t)sprintf(buf + n, "oops,word,word,word\n");   /* skipped: wrong field count */
+  }
+  seg_import_opts o = {0, 1, NULL, NULL};
+  seg_import_more m = {0};
+  m.threads = 3;
+  m.min_chunk = 1;
+  seg_table full, part;
+  char err[512];
+  int rc = seg_import_mem(buf, n, "u.csv", &o, &m, &full, err, sizeof err);
+  m.want_column = want_some;
+  int rc2 = seg_import_mem(buf, n, "u.csv", &o, &m, &part, err, sizeof err);
+  check(rc == 0 && rc2 == 0 && full.ncols == 7 && part.ncols == 7 && full.nrows == nrows && part.nrows == nrows,
+        "unread: both imports (%s)", err);
+  if (rc != 0 || rc2 != 0) goto out;
+  seg_schema fs, ps;
+  check(seg_schema_from_table(&full, &fs) == 0 && seg_schema_from_table(&part, &ps) == 0, "unread: schemas");
+  for (size_t c = 0; c < 7; c++) {
+    const seg_column *f = &full.cols[c], *q = &part.cols[c];
+    int read = strcmp(f->name, "id") == 0 || strcmp(f->name, "flag") == 0 || strcmp(f->name, "empty") == 0;
+    check(f->type == q->type && f->scale == q->scale && fs.has_missing[c] == ps.has_missing[c],
+          "unread: column %s has the full import's type %d/%d, scale %u/%u, missing %d/%d", f->name, f->type, q->type,
+          f->scale, q->scale, fs.has_missing[c], ps.has_missing[c]);
+    check(q->unread == !read, "unread: column %s unread=%d", f->name, q->unread);
+    if (read) {
+      int same = 1;
+      for (size_t r = 0; r < nrows && same; r++) same = strcmp(cell(&full, c, r), cell(&part, c, r)) == 0;
+      check(same && seg_col_check(q, nrows, err, sizeof err) == 0, "unread: read column %s is the full import's",
+            f->name);
+    } else {
+      check(seg_col_check(q, nrows, err, sizeof err) != 0 && strstr(err, "left unread") != NULL &&
+                !seg_col_empty(q, nrows),
+            "unread: column %s is refused when read: %s", f->name, err);
+    }
+  }
+  check(seg_schema_find(&ps, "amount") >= 0 && part.cols[2].type == SEG_NUM && ps.has_missing[2] == 1 &&
+            ps.has_missing[3] == 0 && part.cols[6].type == SEG_TEXT,
+        "unread: amount stays a number with missing values past the skipped row, code is text");
+  char path[] = "/tmp/seg_unread_XXXXXX";
+  int fd = mkstemp(path);
+  if (fd >= 0) close(fd);
+  check(seg_col_write(&part, path, err, sizeof err) != 0 && strstr(err, "left unread") != NULL,
+        "unread: a table with unread columns is not written: %s", err);
+  unlink(path);
+  seg_schema_free(&fs);
+  seg_schema_free(&ps);
+out:
+  if (rc == 0) seg_table_free(&full);
+  if (rc2 == 0) seg_table_free(&part);
+  free(buf);
+}
+
 int main(void) {
   shared = getenv("SEG_TESTDATA") ? getenv("SEG_TESTDATA") : "tests/data";
   test_sniff();
@@ -977,5 +1046,6 @@ int main(void) {
   test_segcol();
   test_segcol_nfd();
   test_pinned();
+  test_unread();
   return failures != 0;
 }
