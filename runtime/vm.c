@@ -908,6 +908,8 @@ typedef struct vcheck {
   uint32_t *big;               /* indexes into cols, largest first      */
   char (*errs)[256];           /* per column: "" if it passed           */
   size_t bytes;                /* their size                            */
+  int unread;                  /* one was left unread in a CSV: refused
+                                  before any row is read                 */
 } vcheck;
 
 static void check_task(void *arg, size_t i) {
@@ -928,9 +930,10 @@ static void checks_free(vcheck *V) {
   free(V->cols);
 }
 
-/* The columns p reads whose checksums are still to be verified, each once
-** however many instructions read it (seg_col_check), largest first in
-** V->big. Returns 0 or -1 (out of memory). */
+/* The columns p reads whose checksums are still to be verified (or that
+** were left unread in a CSV: seg_col_check refuses them), each once
+** however many instructions read it, largest first in V->big. Returns 0
+** or -1 (out of memory). */
 static int checks_plan(const seg_program *p, const seg_table *t, vcheck *V) {
   memset(V, 0, sizeof *V);
   V->t = t;
@@ -945,7 +948,8 @@ static int checks_plan(const seg_program *p, const seg_table *t, vcheck *V) {
     uint32_t c = p->code[pc].b;
     if (seg_ops[p->code[pc].op].format[1] != 'C' || seen[c]) continue;
     seen[c] = 1;
-    if (t->cols[c].check_pending) V->cols[V->n++] = c;
+    if (t->cols[c].check_pending || t->cols[c].unread) V->cols[V->n++] = c;   /* unread: refused */
+    V->unread |= t->cols[c].unread;
   }
   for (uint32_t i = 0; i < V->n; i++) {       /* few columns: insertion sort */
     size[i] = col_bytes(&t->cols[V->cols[i]], t->nrows);
@@ -1137,7 +1141,7 @@ int seg_vm_run_opts(const seg_program *p, const seg_table *t, const seg_vm_opts 
     snprintf(err, errlen, "out of memory");
     return -1;
   }
-  int late = V.n > 0 && nth > 1 && p->ncode > 0;
+  int late = V.n > 0 && nth > 1 && p->ncode > 0 && !V.unread;
   if (late && offsets_rise(o, &V, err, errlen) != 0) late = -1;
   if (late <= 0) {            /* (offsets that fall: the checksum says so first, as without late) */
     seg_run_tasks(check_threads(o, &V), V.n, check_task, &V);

@@ -822,6 +822,16 @@ static void test_late_checks(void) {
     snprintf(what, sizeof what, "late checks, %u thread(s): offsets that decrease are refused (%s)", th, err);
     check(rc == -1 && strstr(err, "checksum mismatch in column 'email'") != NULL, what);
   }
+  /* a column left unread in a CSV is refused before any row is read */
+  id->unread = 1;
+  {
+    seg_vm_opts o = {.threads = 2};
+    memset(err, 0, sizeof err);
+    int rc = seg_vm_run_opts(&R.c.prog, &t, &o, &r1, err, sizeof err);
+    check(rc == -1 && strstr(err, "column 'id' was left unread") != NULL, "late checks: an unread column is refused");
+    if (rc == 0) seg_result_free(&r1);
+  }
+  id->unread = 0;
   remove(path);
   remove(bad);
   rmdir(dir);
