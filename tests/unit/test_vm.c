@@ -841,6 +841,41 @@ static void test_late_checks(void) {
   seg_table_free(&t);
 }
 
+/* seg_col_empty: a block of words at a time, stopping at a value; a value
+** anywhere (the first row, a block's last word, the last row) makes the
+** column non-empty, a bit past the last row does not. */
+static void test_col_empty(void) {
+  static const size_t sizes[] = {1, 63, 64, 65, 4095, 4097, 4160, 4161, 10000};
+  int ok = 1;
+  for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+    size_t n = sizes[i];
+    seg_table t;
+    table_init(&t, n + 64);                 /* room for a bit past the last row */
+    seg_column *c = add_col(&t, "x", SEG_INT, 0);
+    ok &= seg_col_empty(c, n) == 1;
+    if (n % 64) {
+      set_valid(c, n);                      /* past the last row: still empty */
+      ok &= seg_col_empty(c, n) == 1;
+      c->valid[n / 64] = 0;
+    }
+    static const size_t at[] = {0, 63, 64, 4031, 4032, 4095, 4096, 9999};
+    for (size_t k = 0; k < sizeof at / sizeof at[0]; k++) {
+      size_t rows[2] = {at[k], n - 1};
+      for (int r = 0; r < 2; r++) {
+        if (rows[r] >= n) continue;
+        set_valid(c, rows[r]);
+        if (seg_col_empty(c, n) != 0) {
+          printf("# seg_col_empty: %zu rows, a value at row %zu: said empty\n", n, rows[r]);
+          ok = 0;
+        }
+        c->valid[rows[r] / 64] = 0;
+      }
+    }
+    seg_table_free(&t);
+  }
+  check(ok, "seg_col_empty: a value anywhere is seen, a bit past the last row is not");
+}
+
 int main(void) {
   test_truth_tables();
   test_compare();
@@ -850,5 +885,6 @@ int main(void) {
   for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) test_batches(sizes[i]);
   test_boundaries();
   test_late_checks();
+  test_col_empty();
   return failures ? 1 : 0;
 }
