@@ -295,6 +295,15 @@ static int affix_of(const ttest *t, affix *a) {
 
 #define UNDECIDED 0xFF
 
+/* Offsets off[0 .. n] rise and end within the column's bytes (end: its
+** last offset), so every value between them can be read: for a column
+** whose checksum is still being verified (vmap.unchecked). */
+static int offs_ok(const uint64_t *off, size_t n, uint64_t end) {
+  uint64_t bad = off[n] > end;       /* no early exit: the loop vectorises */
+  for (size_t k = 0; k < n; k++) bad |= off[k + 1] < off[k];
+  return !bad;
+}
+
 /* ---- a tree of common tests ---------------------------------------------- */
 
 /* A map whose expression is `and` / `or` / `not` over common tests of its
@@ -438,6 +447,9 @@ int seg_vm_map_fill(const seg_program *p, const seg_map *m, const seg_table *t, 
                     size_t lo, size_t hi) {
   const seg_column *c = &t->cols[m->col];
   SEG_ASSERT(lo <= hi && hi <= (size_t)c->ndict + 1);   /* code ndict: missing */
+  if (out->unchecked && lo < c->ndict &&
+      !offs_ok(c->dict_off + lo, (hi < c->ndict ? hi : c->ndict) - lo, c->dict_off[c->ndict]))
+    return -1;                       /* damaged: the checksum says so */
   seg_eval_env env = {.today = p->today, .textcol = (int)m->col};
   ttest tt = m->type == VT_BOOL ? text_test_of(&p->x, m->expr) : (ttest){TK_NONE, 0, &p->x, SEG_XNONE, NULL, 0};
   affix af;
@@ -931,8 +943,22 @@ int seg_vm_map_rows(const seg_program *p, const seg_table *t, const vmap *maps, 
   SEG_ASSERT(n <= SEG_BATCH && base % 64 == 0);
   uint32_t lo, span;
   int consec;
-  if (!sel && maps[which[0]].rowrange && code_range(x, width, v, n, c->ndict, &lo, &span, &consec))
+  const int unchecked = maps[which[0]].unchecked;
+  if (!sel && maps[which[0]].rowrange && code_range(x, width, v, n, c->ndict, &lo, &span, &consec)) {
+    if (unchecked && !offs_ok(c->dict_off + lo, span, c->dict_off[c->ndict])) return -1;
     return range_rows(p, c, maps, which, nw, x, width, v, n, lo, span, consec, outs);
+  }
+  if (unchecked) {                     /* each row's value within the bytes */
+    const uint64_t *off = c->dict_off, end = off[c->ndict];
+    uint64_t bad = 0;
+    for (uint32_t q = 0; q < n; q++) {
+      uint32_t j = sel ? sel[q] : q;
+      uint32_t k = width == 1 ? code_at(x, 1, v, j, c->ndict) : width == 2 ? code_at(x, 2, v, j, c->ndict)
+                                                                          : code_at(x, 4, v, j, c->ndict);
+      if (k != UINT32_MAX) bad |= (off[k + 1] < off[k]) | (off[k + 1] > end);
+    }
+    if (bad) return -1;
+  }
   /* map by map, each over the batch (the first brings the column's bytes
   ** into the cache for the others): a single affix test in its tight loop,
   ** then the rows it left; any other tree row by row */

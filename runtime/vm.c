@@ -37,9 +37,9 @@
 ** The checksums of the columns a run reads (seg_col_check) are verified
 ** while the rows run, on more than one thread: each column a task, largest
 ** first, and the batches taken as they come, so a thread done with its
-** check joins the rows; a column that fails drops the results. Its text
-** offsets are checked to rise before any row is read, so a damaged file
-** is never read outside its columns.
+** check joins the rows; a column that fails drops the results. Until then
+** a text offset is checked before its bytes are read (vmap.unchecked),
+** so a damaged file is never read outside its columns.
 ** `seg why` watches rows instead (seg_vm_watch): each alone, as a one-row
 ** selection of its batch, with every condition register reported as written.
 */
@@ -983,66 +983,6 @@ static unsigned check_threads(const seg_vm_opts *o, const vcheck *V) {
 
 /* ---- checks while the rows run ---------------------------------------------- */
 
-/* A run may read its columns while their checksums are verified on other
-** threads (the results are dropped if one fails). Reading a damaged column
-** is harmless as long as its text offsets rise: codes are bounded by the
-** dictionary and the ends were checked at open. So they are checked
-** first, in parts of OFFS_PART offsets on every thread (seg_col_check
-** checks them again after the hash). */
-#define OFFS_PART ((size_t)1 << 20)
-
-typedef struct voffs {
-  const vcheck *V;
-  uint32_t *col, *part;        /* task i: column V->cols[col[i]], part part[i] */
-  uint8_t *bad;                /* per column of V                        */
-} voffs;
-
-static void offs_task(void *arg, size_t i) {
-  voffs *F = arg;
-  const seg_column *c = &F->V->t->cols[F->V->cols[F->col[i]]];
-  size_t lo = (size_t)F->part[i] * OFFS_PART, hi = lo + OFFS_PART < c->ndict ? lo + OFFS_PART : c->ndict;
-  const uint64_t *d = c->dict_off;
-  uint64_t bad = 0;                  /* no early exit: the loop vectorises */
-  for (size_t k = lo; k < hi; k++) bad |= d[k + 1] < d[k];
-  if (bad) __atomic_store_n(&F->bad[F->col[i]], 1, __ATOMIC_RELAXED);
-}
-
-/* 0 when every text column of V has rising offsets, else -1 with the
-** error of the first that does not, in program order. */
-static int offsets_rise(const seg_vm_opts *o, const vcheck *V, char *err, size_t errlen) {
-  size_t ntasks = 0;
-  for (uint32_t k = 0; k < V->n; k++) {
-    const seg_column *c = &V->t->cols[V->cols[k]];
-    if (c->type == SEG_TEXT) ntasks += (c->ndict + OFFS_PART - 1) / OFFS_PART;
-  }
-  voffs F = {V, malloc((ntasks + 1) * sizeof *F.col), malloc((ntasks + 1) * sizeof *F.part), calloc(V->n + 1, 1)};
-  int rc = -1;
-  if (!F.col || !F.part || !F.bad) {
-    snprintf(err, errlen, "out of memory");
-    goto out;
-  }
-  size_t t = 0;
-  for (uint32_t k = 0; k < V->n; k++) {
-    const seg_column *c = &V->t->cols[V->cols[k]];
-    for (size_t q = 0; c->type == SEG_TEXT && q * OFFS_PART < c->ndict; q++) {
-      F.col[t] = k;
-      F.part[t++] = (uint32_t)q;
-    }
-  }
-  seg_run_tasks(thread_count(o, ntasks * (OFFS_PART / SEG_BATCH / 16)), ntasks, offs_task, &F);
-  rc = 0;
-  for (uint32_t k = 0; k < V->n && rc == 0; k++)
-    if (F.bad[k]) {
-      snprintf(err, errlen, "corrupt column '%s': dictionary offsets decrease", V->t->cols[V->cols[k]].name);
-      rc = -1;
-    }
-out:
-  free(F.col);
-  free(F.part);
-  free(F.bad);
-  return rc;
-}
-
 /* The rows' pass with the checks: tasks [0, V->n) check a column each,
 ** largest first, and tasks V->n .. V->n + nth - 1 run the threads'
 ** batches, which they take as they come (vthread.next), so a thread done
@@ -1142,10 +1082,9 @@ int seg_vm_run_opts(const seg_program *p, const seg_table *t, const seg_vm_opts 
     return -1;
   }
   int late = V.n > 0 && nth > 1 && p->ncode > 0 && !V.unread;
-  if (late && offsets_rise(o, &V, err, errlen) != 0) late = -1;
-  if (late <= 0) {            /* (offsets that fall: the checksum says so first, as without late) */
+  if (!late) {
     seg_run_tasks(check_threads(o, &V), V.n, check_task, &V);
-    if (checks_result(&V, err, errlen) != 0 || late < 0) {
+    if (checks_result(&V, err, errlen) != 0) {
       checks_free(&V);
       return -1;
     }
@@ -1181,6 +1120,7 @@ int seg_vm_run_opts(const seg_program *p, const seg_table *t, const seg_vm_opts 
   size_t dict_total = 0;
   for (uint32_t m = 0; m < p->nmaps; m++) {
     if (t->cols[p->maps[m].col].type != SEG_TEXT || seg_vm_map_plan(p, &p->maps[m], t, &X.maps[m]) != 0) goto oom;
+    X.maps[m].unchecked = (uint8_t)(late && t->cols[p->maps[m].col].check_pending);
     if (X.maps[m].rowwise) continue;            /* evaluated as the rows come */
     if (seg_vm_map_alloc(&p->maps[m], t, &X.maps[m]) != 0) goto oom;
     dict_total += t->cols[p->maps[m].col].ndict;

@@ -783,7 +783,9 @@ static void test_late_checks(void) {
   char err[256];
   check(seg_col_write(&t, path, err, sizeof err) == 0, "late checks: the table is written");
   run R;
-  if (run_rules(&t, "segment a = email ends with \"@x.se\"\nsegment b = email contains \"7@\"\nsegment c = id > 100\n",
+  /* a: a batch's codes as a range; d: the rows of a selection, one by one */
+  if (run_rules(&t, "segment a = email ends with \"@x.se\"\nsegment b = email contains \"7@\"\nsegment c = id > 100\n"
+                    "segment d = id > 1000 and email ends with \".no\"\n",
                 &R) != 0) {
     check(0, "late checks: the rules compile and run");
     return;
@@ -820,6 +822,20 @@ static void test_late_checks(void) {
     memset(err, 0, sizeof err);
     rc = run_file(&R.c.prog, bad, th, &r1, err, sizeof err);
     snprintf(what, sizeof what, "late checks, %u thread(s): offsets that decrease are refused (%s)", th, err);
+    check(rc == -1 && strstr(err, "checksum mismatch in column 'email'") != NULL, what);
+    run R2;                                  /* the e-mails only under a selection: row by row */
+    if (run_rules(&t, "segment d = id > 1000 and (email ends with \".no\" or id < 5)\n", &R2) == 0) {
+      memset(err, 0, sizeof err);
+      rc = run_file(&R2.c.prog, bad, th, &r1, err, sizeof err);
+      snprintf(what, sizeof what, "late checks, %u thread(s), selected rows: offsets that decrease are refused (%s)", th, err);
+      check(rc == -1 && strstr(err, "checksum mismatch in column 'email'") != NULL, what);
+      run_free(&R2);
+    }
+    setenv("SEG_TEXT_ROWS", "never", 1);     /* a table per value: the dictionary read whole */
+    memset(err, 0, sizeof err);
+    rc = run_file(&R.c.prog, bad, th, &r1, err, sizeof err);
+    unsetenv("SEG_TEXT_ROWS");
+    snprintf(what, sizeof what, "late checks, %u thread(s), dictionary: offsets that decrease are refused (%s)", th, err);
     check(rc == -1 && strstr(err, "checksum mismatch in column 'email'") != NULL, what);
   }
   /* a column left unread in a CSV is refused before any row is read */
