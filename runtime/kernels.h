@@ -8,6 +8,9 @@
 
 #include <stdint.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include "vm_int.h"
 
 #define BIT(valid, row) ((uint8_t)(((valid)[(row) >> 6] >> ((row) & 63)) & 1u))
@@ -38,12 +41,6 @@ static int in_set(const int64_t *s, uint32_t n, int64_t x) {
   return lo < n && s[lo] == x;
 }
 
-/* 8 validity bits as 8 bytes of 0 or 1 (bit k -> byte k). */
-static inline uint64_t spread_bits(uint64_t b) {
-  uint64_t x = (b * 0x0101010101010101ULL) & 0x8040201008040201ULL;
-  return ((x + 0x7F7F7F7F7F7F7F7FULL) & 0x8080808080808080ULL) >> 7;
-}
-
 /* Sixty-four hit bytes (0 or 1 each) as a word, row j at bit j (a multiply
 ** gathers eight bytes' low bits into the top byte; little-endian loads, as
 ** compact). */
@@ -71,16 +68,39 @@ static inline uint64_t popcount64(uint64_t w) {
 /* The selection of a dense batch from hit bytes (0 or 1 per row) and the
 ** batch's validity words (NULL: all present): eight rows per step, work
 ** in proportion to the rows that pass. */
+/* For each byte b: the positions of its set bits, ascending, one a byte
+** (compact_pos), and how many (compact_cnt). */
+static uint64_t compact_pos[256];
+static uint8_t compact_cnt[256];
+__attribute__((constructor)) static void compact_init(void) {
+  for (unsigned b = 0; b < 256; b++) {
+    uint64_t p = 0;
+    unsigned k = 0;
+    for (unsigned i = 0; i < 8; i++)
+      if (b >> i & 1) p |= (uint64_t)i << (8 * k++);
+    compact_pos[b] = p;
+    compact_cnt[b] = (uint8_t)k;
+  }
+}
+
 static uint32_t compact(const uint8_t *hit, const uint64_t *v, uint32_t n, uint16_t *out) {
   uint32_t m = 0, j = 0;
+  /* eight rows a step without a branch on the hits: their bits gathered
+  ** into a byte (as gather_bits), its positions looked up and stored as
+  ** eight indexes, of which the first count are kept (m <= j: the store
+  ** stays within the rows seen) */
   for (; j + 8 <= n; j += 8) {
     uint64_t w;
     memcpy(&w, hit + j, 8);
-    if (v) w &= spread_bits((v[j >> 6] >> (j & 63)) & 0xFF);
-    while (w) {
-      out[m++] = (uint16_t)(j + ((unsigned)__builtin_ctzll(w) >> 3));
-      w &= w - 1;
-    }
+    unsigned b = (unsigned)((w * 0x0102040810204080ULL) >> 56);
+    if (v) b &= (unsigned)(v[j >> 6] >> (j & 63)) & 0xFF;
+#ifdef __SSE2__
+    __m128i pos = _mm_unpacklo_epi8(_mm_cvtsi64_si128((long long)compact_pos[b]), _mm_setzero_si128());
+    _mm_storeu_si128((__m128i *)(void *)(out + m), _mm_add_epi16(pos, _mm_set1_epi16((short)j)));
+#else
+    for (unsigned k = 0; k < 8; k++) out[m + k] = (uint16_t)(j + ((compact_pos[b] >> (8 * k)) & 0xFF));
+#endif
+    m += compact_cnt[b];
   }
   for (; j < n; j++) {
     out[m] = (uint16_t)j;

@@ -44,7 +44,14 @@ int seg_col_empty(const seg_column *c, size_t nrows) {
   if (c->valid == NULL) return 0;
   uint64_t any = 0;
   size_t words = (nrows + 63) / 64;
-  for (size_t w = 0; w + 1 < words; w++) any |= c->valid[w];
+  /* a block of 64 words at a time, stopping at the first value: a column
+  ** with values is told in a few words, not read whole (W2 at 10M rows
+  ** read 13 x 1.25 MB of validity, 2-3 ms, before running) */
+  for (size_t w = 0; w + 1 < words; w += 64) {
+    size_t top = w + 64 < words - 1 ? w + 64 : words - 1;
+    for (size_t k = w; k < top; k++) any |= c->valid[k];
+    if (any) return 0;
+  }
   size_t tail = nrows % 64;
   any |= c->valid[words - 1] & (tail ? (UINT64_MAX >> (64 - tail)) : UINT64_MAX);
   return any == 0;

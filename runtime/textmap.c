@@ -3,7 +3,9 @@
 ** text) evaluated once per distinct dictionary value of its column, so the
 ** VM looks rows up by code; or, on a column whose values are (nearly) all
 ** distinct, a condition made of the common tests evaluated on each row's
-** bytes as the VM reaches it (seg_vm_map_rows). The common tests (`=`,
+** bytes as the VM reaches it (seg_vm_map_rows): when a whole batch's codes
+** are a range (a value per row: code = row), once per code of the range,
+** over its one run of bytes, `contains` in a single scan of that run. The common tests (`=`,
 ** `in`, `starts with`, `ends with`, `contains`, `is missing`, and `and` /
 ** `or` / `not` of them on one column) are decided on ASCII bytes here, a
 ** literal prefix or suffix eight bytes at a time, `contains` eight or
@@ -256,7 +258,20 @@ typedef struct affix {
   uint64_t k[2], mask[2];
   size_t need;                 /* bytes the value must have: 8 or 16    */
   int ends;
+  /* the same as the 16 bytes at the value's start (starts) or end (ends),
+  ** in memory order: one SSE2 load of a value of 16 bytes or more */
+  unsigned char kb[16], mb[16];
 } affix;
+
+#ifdef __SSE2__
+/* Sixteen ASCII bytes lower-cased: 'A'..'Z' moved to -128..-103, the only
+** bytes below -102, get bit 5. */
+static inline __m128i fold16(__m128i w) {
+  const __m128i shift = _mm_set1_epi8((char)(0x80 - 'A')), top = _mm_set1_epi8((char)(-128 + 26));
+  return _mm_or_si128(w, _mm_and_si128(_mm_cmplt_epi8(_mm_add_epi8(w, shift), top), _mm_set1_epi8(0x20)));
+}
+static inline __m128i load16(const void *p) { return _mm_loadu_si128((const __m128i *)p); }
+#endif
 
 static int affix_of(const ttest *t, affix *a) {
   if (t->kind != TK_STARTS && t->kind != TK_ENDS) return 0;
@@ -267,6 +282,8 @@ static int affix_of(const ttest *t, affix *a) {
   size_t at = a->ends ? 16 - kn : 0;
   memcpy(kb + at, t->kf, kn);
   memset(mb + at, 0xFF, kn);
+  memcpy(a->kb, kb, 16);
+  memcpy(a->mb, mb, 16);
   a->need = kn <= 8 ? 8 : 16;
   /* ends: word 0 is the last eight bytes, word 1 the eight before */
   a->k[0] = load8(kb + (a->ends ? 8 : 0));
@@ -277,6 +294,15 @@ static int affix_of(const ttest *t, affix *a) {
 }
 
 #define UNDECIDED 0xFF
+
+/* Offsets off[0 .. n] rise and end within the column's bytes (end: its
+** last offset), so every value between them can be read: for a column
+** whose checksum is still being verified (vmap.unchecked). */
+static int offs_ok(const uint64_t *off, size_t n, uint64_t end) {
+  uint64_t bad = off[n] > end;       /* no early exit: the loop vectorises */
+  for (size_t k = 0; k < n; k++) bad |= off[k + 1] < off[k];
+  return !bad;
+}
 
 /* ---- a tree of common tests ---------------------------------------------- */
 
@@ -392,8 +418,20 @@ static inline __attribute__((always_inline)) void affix_fill(const affix *a, int
   const uint64_t k0 = a->k[0], k1 = a->k[1], m0 = a->mask[0], m1 = a->mask[1];
   const size_t need = two ? 16 : 8;
   const uint8_t yes = negated ? SEG_FALSE : SEG_TRUE, no = negated ? SEG_TRUE : SEG_FALSE;
+#ifdef __SSE2__
+  const __m128i K = load16(a->kb), M = load16(a->mb);
+#endif
   for (size_t k = lo; k < hi; k++) {
     uint64_t o = off[k], e = off[k + 1];
+#ifdef __SSE2__
+    if (e - o >= 16) {                 /* the literal's window in one load */
+      __m128i w = _mm_and_si128(load16(bytes + (ends ? e - 16 : o)), M);
+      if (_mm_movemask_epi8(w)) t[k] = UNDECIDED;
+      else t[k] = _mm_movemask_epi8(_mm_cmpeq_epi8(fold16(w), K)) == 0xFFFF ? yes : no;
+      continue;
+    }
+#endif
+    if (e == o) { t[k] = no; continue; }   /* "" (ASCII) has no literal of 1 byte or more */
     if (e - o < need) { t[k] = UNDECIDED; continue; }
     const char *s = ends ? bytes + e - 8 : bytes + o;
     uint64_t w0 = load8(s) & m0, w1 = two ? load8(ends ? s - 8 : s + 8) & m1 : 0;
@@ -409,6 +447,9 @@ int seg_vm_map_fill(const seg_program *p, const seg_map *m, const seg_table *t, 
                     size_t lo, size_t hi) {
   const seg_column *c = &t->cols[m->col];
   SEG_ASSERT(lo <= hi && hi <= (size_t)c->ndict + 1);   /* code ndict: missing */
+  if (out->unchecked && lo < c->ndict &&
+      !offs_ok(c->dict_off + lo, (hi < c->ndict ? hi : c->ndict) - lo, c->dict_off[c->ndict]))
+    return -1;                       /* damaged: the checksum says so */
   seg_eval_env env = {.today = p->today, .textcol = (int)m->col};
   ttest tt = m->type == VT_BOOL ? text_test_of(&p->x, m->expr) : (ttest){TK_NONE, 0, &p->x, SEG_XNONE, NULL, 0};
   affix af;
@@ -491,7 +532,7 @@ void seg_vm_map_hset(vmap *m, uint32_t ndict) {
 ** SEG_TEXT_ROWS=always / never forces the choice (tests compare both). */
 static int rows_pay(const seg_table *t, const seg_column *c) {
   const char *f = getenv("SEG_TEXT_ROWS");
-  if (f && strcmp(f, "always") == 0) return 1;
+  if (f && (strcmp(f, "always") == 0 || strcmp(f, "each") == 0)) return 1;
   if (f && strcmp(f, "never") == 0) return 0;
   return (uint64_t)c->ndict * 2 > (uint64_t)t->nrows;
 }
@@ -519,6 +560,8 @@ int seg_vm_map_plan(const seg_program *p, const seg_map *m, const seg_table *t, 
   seg_val_release(&v);
   if (env.error) return -1;
   out->rowwise = 1;
+  const char *f = getenv("SEG_TEXT_ROWS");
+  out->rowrange = !f || strcmp(f, "each") != 0;
   return 0;
 }
 
@@ -568,58 +611,105 @@ static inline __attribute__((always_inline)) uint32_t affix_rows(const affix *a,
   return nl;
 }
 
-/* A flat tree (seg_ttree.flat) over the rows: each row's first and last
-** 16 bytes loaded and folded once, every leaf compared with its masked
-** words; rows too short for the longest leaf, or with a non-ASCII byte a
-** leaf reads, are appended to left. Returns how many. */
+/* A flat tree's leaves (seg_ttree.flat) in locals: each value's first and
+** last 16 bytes are loaded and folded once, every leaf compared with its
+** masked words. */
+typedef struct flatk {
+  uint64_t k0[FLAT_MAX], k1[FLAT_MAX], m0[FLAT_MAX], m1[FLAT_MAX];
+  unsigned char kb[FLAT_MAX][16], mb[FLAT_MAX][16];   /* affix.kb, affix.mb */
+  unsigned char mbs[16], mbe[16];    /* the masks of the starts / ends leaves, ORed */
+  int ends[FLAT_MAX], neg[FLAT_MAX];
+  uint32_t nf;
+  size_t need;
+  int is_or, mixed, at_end;
+} flatk;
+
+static void flatk_of(const struct seg_ttree *tr, flatk *F) {
+  F->nf = tr->nflat;
+  F->need = tr->flat_need;
+  F->is_or = (int)tr->flat_or;
+  F->mixed = tr->flat_starts && tr->flat_ends;
+  F->at_end = tr->flat_ends;
+  memset(F->mbs, 0, 16);
+  memset(F->mbe, 0, 16);
+  for (uint32_t i = 0; i < F->nf; i++) {
+    const tnode *l = &tr->n[tr->flat[i]];
+    F->k0[i] = l->af.k[0], F->k1[i] = l->af.k[1], F->m0[i] = l->af.mask[0], F->m1[i] = l->af.mask[1];
+    F->ends[i] = l->af.ends, F->neg[i] = l->t.negated;
+    memcpy(F->kb[i], l->af.kb, 16);
+    memcpy(F->mb[i], l->af.mb, 16);
+    for (int b = 0; b < 16; b++) (l->af.ends ? F->mbe : F->mbs)[b] |= l->af.mb[b];
+  }
+}
+
+/* The flat tree on the value [s, e): 1, 0, or -1 (shorter than the longest
+** leaf, or a non-ASCII byte a leaf reads). */
+static inline __attribute__((always_inline)) int flat_one(const flatk *F, const char *s, const char *e) {
+  const uint64_t H = 0x8080808080808080ULL;
+  const size_t need = F->need;
+  const uint32_t nf = F->nf;
+  const int is_or = F->is_or;
+#ifdef __SSE2__
+  if (e - s >= 16) {                   /* the first and last 16 bytes */
+    /* a non-ASCII byte any leaf reads: undecided (the bytes of all the
+    ** leaves at once, as the words below) */
+    __m128i ws = _mm_and_si128(load16(s), load16(F->mbs)), we = _mm_and_si128(load16(e - 16), load16(F->mbe));
+    if (_mm_movemask_epi8(_mm_or_si128(ws, we))) return -1;
+    __m128i fs = fold16(ws), fe = fold16(we);
+    int acc = !is_or;
+    for (uint32_t i = 0; i < nf; i++) {
+      __m128i f = _mm_and_si128(F->ends[i] ? fe : fs, load16(F->mb[i]));
+      int hit = (_mm_movemask_epi8(_mm_cmpeq_epi8(f, load16(F->kb[i]))) == 0xFFFF) != F->neg[i];
+      acc = is_or ? acc | hit : acc & hit;
+    }
+    return acc;
+  }
+#endif
+  if ((size_t)(e - s) < need) return -1;
+  /* words: start, start + 8, end - 8, end - 16 (some bytes read twice
+  ** when the value is under 32 bytes: harmless) */
+  uint64_t hi = 0;
+  int acc = !is_or;
+  if (F->mixed) {                      /* starts and ends: four words */
+    uint64_t s0 = load8(s), s1 = need > 8 ? load8(s + 8) : 0, e0 = load8(e - 8), e1 = need > 8 ? load8(e - 16) : 0;
+    uint64_t fs0 = fold8(s0), fs1 = fold8(s1), fe0 = fold8(e0), fe1 = fold8(e1);
+    for (uint32_t i = 0; i < nf; i++) {
+      uint64_t w0 = F->ends[i] ? e0 : s0, w1 = F->ends[i] ? e1 : s1, f0 = F->ends[i] ? fe0 : fs0,
+               f1 = F->ends[i] ? fe1 : fs1;
+      hi |= (w0 & F->m0[i]) | (w1 & F->m1[i]);
+      int hit = ((((f0 & F->m0[i]) ^ F->k0[i]) | ((f1 & F->m1[i]) ^ F->k1[i])) == 0) != F->neg[i];
+      acc = is_or ? acc | hit : acc & hit;
+    }
+  } else {                             /* all at one end: two words */
+    const char *at = F->at_end ? e - 8 : s;
+    uint64_t w0 = load8(at), w1 = need > 8 ? load8(F->at_end ? at - 8 : at + 8) : 0;
+    uint64_t f0 = fold8(w0), f1 = fold8(w1);
+    for (uint32_t i = 0; i < nf; i++) {
+      hi |= (w0 & F->m0[i]) | (w1 & F->m1[i]);
+      int hit = ((((f0 & F->m0[i]) ^ F->k0[i]) | ((f1 & F->m1[i]) ^ F->k1[i])) == 0) != F->neg[i];
+      acc = is_or ? acc | hit : acc & hit;
+    }
+  }
+  return hi & H ? -1 : acc;
+}
+
+/* A flat tree over the rows; rows flat_one leaves undecided (or missing)
+** are appended to left. Returns how many. */
 static uint32_t flat_rows(const struct seg_ttree *tr, const seg_column *c, const void *x, unsigned width,
                           const uint64_t *v, const uint16_t *sel, uint32_t n, uint8_t *out, uint16_t *left) {
-  const uint64_t H = 0x8080808080808080ULL;
   const uint64_t *off = c->dict_off;
   const char *bytes = c->dict_bytes;
-  const size_t need = tr->flat_need;
-  const uint32_t nf = tr->nflat, ndict = c->ndict;
-  const int is_or = (int)tr->flat_or, mixed = tr->flat_starts && tr->flat_ends;
-  uint64_t k0[FLAT_MAX], k1[FLAT_MAX], m0[FLAT_MAX], m1[FLAT_MAX];
-  int ends[FLAT_MAX], neg[FLAT_MAX];
-  for (uint32_t i = 0; i < nf; i++) {          /* the leaves in locals */
-    const tnode *l = &tr->n[tr->flat[i]];
-    k0[i] = l->af.k[0], k1[i] = l->af.k[1], m0[i] = l->af.mask[0], m1[i] = l->af.mask[1];
-    ends[i] = l->af.ends, neg[i] = l->t.negated;
-  }
+  const uint32_t ndict = c->ndict;
+  flatk F;
+  flatk_of(tr, &F);
   uint32_t nl = 0;
   for (uint32_t q = 0; q < n; q++) {
     uint32_t j = sel ? sel[q] : q;
     uint32_t k = width == 1 ? code_at(x, 1, v, j, ndict) : width == 2 ? code_at(x, 2, v, j, ndict)
                                                                       : code_at(x, 4, v, j, ndict);
-    if (k == UINT32_MAX || off[k + 1] - off[k] < need) { left[nl++] = (uint16_t)j; continue; }
-    const char *s = bytes + off[k], *e = bytes + off[k + 1];
-    /* words: start, start + 8, end - 8, end - 16 (some bytes read twice
-    ** when the value is under 32 bytes: harmless) */
-    uint64_t hi = 0;
-    int acc = !is_or;
-    if (mixed) {                       /* starts and ends: four words */
-      uint64_t s0 = load8(s), s1 = need > 8 ? load8(s + 8) : 0, e0 = load8(e - 8), e1 = need > 8 ? load8(e - 16) : 0;
-      uint64_t fs0 = fold8(s0), fs1 = fold8(s1), fe0 = fold8(e0), fe1 = fold8(e1);
-      for (uint32_t i = 0; i < nf; i++) {
-        uint64_t w0 = ends[i] ? e0 : s0, w1 = ends[i] ? e1 : s1, f0 = ends[i] ? fe0 : fs0, f1 = ends[i] ? fe1 : fs1;
-        hi |= (w0 & m0[i]) | (w1 & m1[i]);
-        int hit = ((((f0 & m0[i]) ^ k0[i]) | ((f1 & m1[i]) ^ k1[i])) == 0) != neg[i];
-        acc = is_or ? acc | hit : acc & hit;
-      }
-    } else {                           /* all at one end: two words */
-      const char *at = tr->flat_ends ? e - 8 : s;
-      uint64_t w0 = load8(at), w1 = need > 8 ? load8(tr->flat_ends ? at - 8 : at + 8) : 0;
-      uint64_t f0 = fold8(w0), f1 = fold8(w1);
-      for (uint32_t i = 0; i < nf; i++) {
-        hi |= (w0 & m0[i]) | (w1 & m1[i]);
-        int hit = ((((f0 & m0[i]) ^ k0[i]) | ((f1 & m1[i]) ^ k1[i])) == 0) != neg[i];
-        acc = is_or ? acc | hit : acc & hit;
-      }
-    }
-    int bad = (hi & H) != 0;
-    if (bad) { left[nl++] = (uint16_t)j; continue; }
-    out[j] = acc ? SEG_TRUE : SEG_FALSE;
+    int r = k == UINT32_MAX ? -1 : flat_one(&F, bytes + off[k], bytes + off[k + 1]);
+    if (r < 0) left[nl++] = (uint16_t)j;
+    else out[j] = r ? SEG_TRUE : SEG_FALSE;
   }
   return nl;
 }
@@ -659,6 +749,179 @@ static uint32_t affix_rows_any(const tnode *l, const seg_column *c, const void *
 }
 #undef AFFIX_ROWS
 
+/* ---- a batch's values as a range of codes ---------------------------------- */
+
+/* `contains` over the values of codes [0, m) of off (off[0 .. m]: their
+** bytes are one run, bytes[off[0] .. off[m])), in one scan over that run
+** instead of one per value: res[k] := 2 / 0 (true / false, `not`
+** applied), or UNDECIDED when the value has a non-ASCII byte and no match
+** on ASCII bytes (as ascii_contains). Sixteen positions at a time: those
+** whose byte folds to k's first and whose next to k's second (if any) are
+** candidates, and non-ASCII bytes mark their value; each is placed in its
+** value by a cursor that only moves forward, and a candidate counts when
+** the whole literal fits in that value and matches. */
+static void contains_range(const ttest *t, const char *bytes, const uint64_t *off, uint32_t m, uint8_t *res) {
+  const char *kf = t->kf;
+  const size_t kn = t->kn;
+  const uint8_t yes = t->negated ? SEG_FALSE : SEG_TRUE, no = t->negated ? SEG_TRUE : SEG_FALSE;
+  if (kn == 0) {
+    memset(res, yes, m);
+    return;
+  }
+  memset(res, 0, m);                   /* bit 0: a match, bit 1: a non-ASCII byte */
+  const unsigned char c0 = (unsigned char)kf[0], c1 = kn > 1 ? (unsigned char)kf[1] : 0;
+  /* a folded literal byte: the bytes that fold to it (a letter: two) */
+  const unsigned char u0 = (unsigned)(c0 - 'a') < 26u ? (unsigned char)(c0 - 32) : c0;
+  const unsigned char u1 = (unsigned)(c1 - 'a') < 26u ? (unsigned char)(c1 - 32) : c1;
+  const size_t end = off[m];
+  uint32_t k = 0;                      /* off[k] <= position < off[k + 1] */
+  size_t p = off[0];
+#define PLACE(q) while (off[k + 1] <= (q)) k++
+#define CANDIDATE(q)                                                                     \
+  do {                                                                                   \
+    PLACE(q);                                                                            \
+    if ((q) + kn <= off[k + 1] && ascii_eq(bytes + (q), kf, kn) == 1) res[k] |= 1;       \
+  } while (0)
+#ifdef __SSE2__
+  const __m128i b0 = _mm_set1_epi8((char)c0), v0 = _mm_set1_epi8((char)u0);
+  const __m128i b1 = _mm_set1_epi8((char)c1), v1 = _mm_set1_epi8((char)u1);
+  for (; p + 17 <= end; p += 16) {
+    __m128i w = _mm_loadu_si128((const __m128i *)(const void *)(bytes + p));
+    unsigned hi = (unsigned)_mm_movemask_epi8(w);
+    __m128i eq = _mm_or_si128(_mm_cmpeq_epi8(w, b0), _mm_cmpeq_epi8(w, v0));
+    if (kn > 1) {
+      __m128i w1 = _mm_loadu_si128((const __m128i *)(const void *)(bytes + p + 1));
+      eq = _mm_and_si128(eq, _mm_or_si128(_mm_cmpeq_epi8(w1, b1), _mm_cmpeq_epi8(w1, v1)));
+    }
+    for (unsigned ev = (unsigned)_mm_movemask_epi8(eq) | hi; ev; ev &= ev - 1) {
+      unsigned at = (unsigned)__builtin_ctz(ev);
+      size_t q = p + at;
+      if (hi >> at & 1) {              /* a non-ASCII byte starts no ASCII match */
+        PLACE(q);
+        res[k] |= 2;
+      } else {
+        CANDIDATE(q);
+      }
+    }
+  }
+#endif
+  for (; p < end; p++) {               /* the last positions, one at a time */
+    unsigned char ch = (unsigned char)bytes[p];
+    if (ch >= 0x80) {
+      PLACE(p);
+      res[k] |= 2;
+    } else if ((ch == c0 || ch == u0) && (kn == 1 || (p + 1 < end && ((unsigned char)bytes[p + 1] == c1 ||
+                                                                      (unsigned char)bytes[p + 1] == u1)))) {
+      CANDIDATE(p);
+    }
+  }
+#undef CANDIDATE
+#undef PLACE
+  for (uint32_t i = 0; i < m; i++) res[i] = res[i] & 1 ? yes : res[i] ? UNDECIDED : no;
+}
+
+/* When the batch's present rows (every row: sel is NULL) have codes in a
+** range no more than twice the rows (a column with a value per row: code
+** = row), sets [*lo, *lo + *m) and returns 1, *consec when row j has code
+** *lo + j; else 0. */
+static int code_range(const void *x, unsigned width, const uint64_t *v, uint32_t n, uint32_t ndict, uint32_t *lo,
+                      uint32_t *m, int *consec) {
+  if (n == 0) return 0;
+  uint32_t x0 = width == 4 ? ((const uint32_t *)x)[0] : width == 2 ? ((const uint16_t *)x)[0] : ((const uint8_t *)x)[0];
+  uint32_t diff = 0;                   /* the common case: consecutive codes */
+  if (width == 4)
+    for (uint32_t j = 0; j < n; j++) diff |= ((const uint32_t *)x)[j] ^ (x0 + j);
+  else if (width == 2)
+    for (uint32_t j = 0; j < n; j++) diff |= (uint32_t)((const uint16_t *)x)[j] ^ (x0 + j);
+  else
+    diff = 1;
+  if (diff == 0 && (uint64_t)x0 + n <= ndict) {
+    *lo = x0, *m = n, *consec = 1;
+    return 1;
+  }
+  uint32_t a = UINT32_MAX, b = 0;
+  for (uint32_t j = 0; j < n; j++) {
+    uint32_t k = code_at(x, width, v, j, ndict);
+    if (k == UINT32_MAX) continue;
+    a = k < a ? k : a;
+    b = k > b ? k : b;
+  }
+  if (a > b || (uint64_t)b - a + 1 > 2 * (uint64_t)n) return 0;
+  *lo = a, *m = b - a + 1, *consec = 0;
+  return 1;
+}
+
+/* Map mp over the values of codes [lo, lo + m) into res[0 .. m): the
+** common case in its tight loop over the run of bytes, the values it left
+** undecided by the tree, then the evaluator; v (not NULL: code lo + i is
+** row i's, and these are the rows' validity words) skips the codes of
+** missing rows. Returns 0 or -1. */
+static int range_fill(const seg_program *p, const seg_map *sm, const vmap *mp, const seg_column *c, uint32_t lo,
+                      uint32_t m, const uint64_t *v, uint8_t *res) {
+  const struct seg_ttree *tr = mp->tree;
+  const uint64_t *off = c->dict_off + lo;
+  const char *bytes = c->dict_bytes;
+  if (tr->single) {
+    const affix *a = &tr->n[0].af;
+    int neg = tr->n[0].t.negated;
+    if (a->ends && a->need > 8) affix_fill(a, 1, 1, bytes, off, 0, m, neg, res);
+    else if (a->ends) affix_fill(a, 1, 0, bytes, off, 0, m, neg, res);
+    else if (a->need > 8) affix_fill(a, 0, 1, bytes, off, 0, m, neg, res);
+    else affix_fill(a, 0, 0, bytes, off, 0, m, neg, res);
+  } else if (tr->n[0].kind == TN_LEAF && tr->n[0].t.kind == TK_CONTAINS) {
+    contains_range(&tr->n[0].t, bytes, off, m, res);
+  } else if (tr->nflat) {
+    flatk F;
+    flatk_of(tr, &F);
+    for (uint32_t i = 0; i < m; i++) {
+      int r = flat_one(&F, bytes + off[i], bytes + off[i + 1]);
+      res[i] = r < 0 ? UNDECIDED : r ? SEG_TRUE : SEG_FALSE;
+    }
+  } else {
+    memset(res, UNDECIDED, m);
+  }
+  for (const uint8_t *u = memchr(res, UNDECIDED, m); u; u = memchr(u + 1, UNDECIDED, (size_t)(res + m - u - 1))) {
+    uint32_t i = (uint32_t)(u - res);
+    if (v && !seg_valid_get(v, i)) continue;    /* a missing row's code: rmiss */
+    const char *s = bytes + off[i];
+    size_t len = (size_t)(off[i + 1] - off[i]);
+    int r = tree_eval(tr, 0, s, len);
+    if (r >= 0) res[i] = r ? SEG_TRUE : SEG_FALSE;
+    else if (row_slow(p, sm, s, len, &res[i]) != 0) return -1;
+  }
+  return 0;
+}
+
+/* seg_vm_map_rows over every row of a batch whose codes are a range
+** (code_range): each map decided once per code of the range, over the
+** range's run of bytes, then handed to the rows. */
+static int range_rows(const seg_program *p, const seg_column *c, const vmap *maps, const uint32_t *which,
+                      uint32_t nw, const void *x, unsigned width, const uint64_t *v, uint32_t n, uint32_t lo,
+                      uint32_t m, int consec, uint8_t *const *outs) {
+  uint8_t res[2 * SEG_BATCH];
+  SEG_ASSERT(m <= 2 * SEG_BATCH);
+  for (uint32_t w = 0; w < nw; w++) {
+    const vmap *mp = &maps[which[w]];
+    uint8_t *out = outs[w];
+    if (range_fill(p, &p->maps[which[w]], mp, c, lo, m, consec ? v : NULL, res) != 0) return -1;
+    if (consec) {                      /* row j has code lo + j */
+      memcpy(out, res, n);
+      for (uint32_t wd = 0; v && wd < (n + 63) / 64; wd++) {
+        uint64_t gaps = ~v[wd];
+        if ((wd + 1) * 64 > n) gaps &= UINT64_MAX >> (64 - (n - wd * 64));
+        for (; gaps; gaps &= gaps - 1) out[wd * 64 + (unsigned)__builtin_ctzll(gaps)] = mp->rmiss;
+      }
+    } else {
+      for (uint32_t j = 0; j < n; j++) {
+        uint32_t k = width == 1 ? code_at(x, 1, v, j, c->ndict) : width == 2 ? code_at(x, 2, v, j, c->ndict)
+                                                                            : code_at(x, 4, v, j, c->ndict);
+        out[j] = k == UINT32_MAX ? mp->rmiss : res[k - lo];
+      }
+    }
+  }
+  return 0;
+}
+
 /* A batch's validity words from row base (a multiple of 64), or NULL when
 ** every one of the rows is present. */
 static const uint64_t *rows_valid(const seg_column *c, size_t base, const uint16_t *sel, uint32_t n) {
@@ -678,6 +941,24 @@ int seg_vm_map_rows(const seg_program *p, const seg_table *t, const vmap *maps, 
   const void *x = (const char *)c->data + base * width;
   uint16_t left[SEG_BATCH];
   SEG_ASSERT(n <= SEG_BATCH && base % 64 == 0);
+  uint32_t lo, span;
+  int consec;
+  const int unchecked = maps[which[0]].unchecked;
+  if (!sel && maps[which[0]].rowrange && code_range(x, width, v, n, c->ndict, &lo, &span, &consec)) {
+    if (unchecked && !offs_ok(c->dict_off + lo, span, c->dict_off[c->ndict])) return -1;
+    return range_rows(p, c, maps, which, nw, x, width, v, n, lo, span, consec, outs);
+  }
+  if (unchecked) {                     /* each row's value within the bytes */
+    const uint64_t *off = c->dict_off, end = off[c->ndict];
+    uint64_t bad = 0;
+    for (uint32_t q = 0; q < n; q++) {
+      uint32_t j = sel ? sel[q] : q;
+      uint32_t k = width == 1 ? code_at(x, 1, v, j, c->ndict) : width == 2 ? code_at(x, 2, v, j, c->ndict)
+                                                                          : code_at(x, 4, v, j, c->ndict);
+      if (k != UINT32_MAX) bad |= (off[k + 1] < off[k]) | (off[k + 1] > end);
+    }
+    if (bad) return -1;
+  }
   /* map by map, each over the batch (the first brings the column's bytes
   ** into the cache for the others): a single affix test in its tight loop,
   ** then the rows it left; any other tree row by row */

@@ -29,10 +29,17 @@
 ** rows have a value of their own (e-mails), a condition that is a tree of
 ** common tests has no table: it is decided on each row's bytes as the VM
 ** reaches the row (vmap.rowwise, row_map), every such condition of the
-** column in one call per batch when the whole batch is selected.
+** column in one call per batch when the whole batch is selected (over the
+** batch's run of bytes when its codes are a range: code = row).
 **
 ** Rows are split across threads (seg_vm_opts.threads, default: the online CPUs,
 ** at most 8) in whole batches, so member bitmaps are written without locks.
+** The checksums of the columns a run reads (seg_col_check) are verified
+** while the rows run, on more than one thread: each column a task, largest
+** first, and the batches taken as they come, so a thread done with its
+** check joins the rows; a column that fails drops the results. Until then
+** a text offset is checked before its bytes are read (vmap.unchecked),
+** so a damaged file is never read outside its columns.
 ** `seg why` watches rows instead (seg_vm_watch): each alone, as a one-row
 ** selection of its batch, with every condition register reported as written.
 */
@@ -184,8 +191,12 @@ typedef struct vthread {
   int pass1;                   /* the rankings' first pass: every row, no
                                   members, no trace, no watch            */
   seg_rvals *rv;               /* pass 1: this thread's values per source */
+  size_t *next;                /* not NULL: batches [from, to) are taken
+                                  VM_CHUNK at a time from *next, shared  */
   int rc;
 } vthread;
+
+#define VM_CHUNK 8
 
 #define FOR_SEL for (uint32_t k_ = 0, j; k_ < n && ((j = sel[k_]), 1); k_++)
 
@@ -415,7 +426,14 @@ static int run_batches(vthread *th) {
   const seg_vm_watch *W = th->pass1 ? NULL : X->o->watch;   /* units: the watched rows, else batches */
   void (*progress)(void *, uint64_t) = W || th->pass1 ? NULL : X->o->progress;
   uint64_t done = 0;               /* rows since the last progress call */
-  for (size_t u = th->from; u < th->to; u++) {
+  size_t uend = th->next ? th->from : th->to;
+  for (size_t u = th->from;; u++) {
+    if (u >= uend) {
+      if (!th->next) break;
+      u = __atomic_fetch_add(th->next, VM_CHUNK, __ATOMIC_RELAXED);
+      if (u >= th->to) break;
+      uend = u + VM_CHUNK < th->to ? u + VM_CHUNK : th->to;
+    }
     if (progress && done >= 32 * SEG_BATCH) {
       progress(X->o->progress_ctx, done);
       done = 0;
@@ -885,9 +903,13 @@ static unsigned thread_count(const seg_vm_opts *o, size_t nbatches) {
 
 typedef struct vcheck {
   const seg_table *t;
-  const uint32_t *cols;        /* the columns to check, in program order */
-  const uint32_t *big;         /* indexes into cols, largest first      */
+  uint32_t n;                  /* columns to check                      */
+  uint32_t *cols;              /* the columns to check, in program order */
+  uint32_t *big;               /* indexes into cols, largest first      */
   char (*errs)[256];           /* per column: "" if it passed           */
+  size_t bytes;                /* their size                            */
+  int unread;                  /* one was left unread in a CSV: refused
+                                  before any row is read                 */
 } vcheck;
 
 static void check_task(void *arg, size_t i) {
@@ -902,49 +924,78 @@ static size_t col_bytes(const seg_column *c, size_t nrows) {
   return n;
 }
 
-/* Checksums of the columns p reads, each once however many instructions
-** read it (seg_col_check; a column already checked costs nothing), spread
-** over the threads, largest first. The error reported is the one of the
-** first failing column in program order, whatever the threads' timing. */
-static int check_columns(const seg_vm_opts *o, const seg_program *p, const seg_table *t, char *err, size_t errlen) {
-  uint32_t n = 0, *cols = malloc((p->ncols + 1) * sizeof *cols), *big = malloc((p->ncols + 1) * sizeof *big);
+static void checks_free(vcheck *V) {
+  free(V->errs);
+  free(V->big);
+  free(V->cols);
+}
+
+/* The columns p reads whose checksums are still to be verified (or that
+** were left unread in a CSV: seg_col_check refuses them), each once
+** however many instructions read it, largest first in V->big. Returns 0
+** or -1 (out of memory). */
+static int checks_plan(const seg_program *p, const seg_table *t, vcheck *V) {
+  memset(V, 0, sizeof *V);
+  V->t = t;
+  V->cols = malloc((p->ncols + 1) * sizeof *V->cols);
+  V->big = malloc((p->ncols + 1) * sizeof *V->big);
+  V->errs = calloc(p->ncols + 1, sizeof *V->errs);
   size_t *size = malloc((p->ncols + 1) * sizeof *size);
   uint8_t *seen = calloc(p->ncols + 1, 1);
-  char (*errs)[256] = calloc(p->ncols + 1, sizeof *errs);
   int rc = -1;
-  if (!cols || !big || !size || !seen || !errs) {
-    snprintf(err, errlen, "out of memory");
-    goto out;
-  }
+  if (!V->cols || !V->big || !V->errs || !size || !seen) goto out;
   for (uint32_t pc = 0; pc < p->ncode; pc++) {
     uint32_t c = p->code[pc].b;
     if (seg_ops[p->code[pc].op].format[1] != 'C' || seen[c]) continue;
     seen[c] = 1;
-    if (t->cols[c].check_pending) cols[n++] = c;
+    if (t->cols[c].check_pending || t->cols[c].unread) V->cols[V->n++] = c;   /* unread: refused */
+    V->unread |= t->cols[c].unread;
   }
-  size_t bytes = 0;
-  for (uint32_t i = 0; i < n; i++) {          /* few columns: insertion sort */
-    size[i] = col_bytes(&t->cols[cols[i]], t->nrows);
+  for (uint32_t i = 0; i < V->n; i++) {       /* few columns: insertion sort */
+    size[i] = col_bytes(&t->cols[V->cols[i]], t->nrows);
     uint32_t j = i;
-    for (; j > 0 && size[big[j - 1]] < size[i]; j--) big[j] = big[j - 1];
-    big[j] = i;
-    bytes += size[i];
+    for (; j > 0 && size[V->big[j - 1]] < size[i]; j--) V->big[j] = V->big[j - 1];
+    V->big[j] = i;
+    V->bytes += size[i];
   }
-  vcheck V = {t, cols, big, errs};
-  seg_run_tasks(thread_count(o, bytes / ((size_t)SEG_BATCH * 64) + 1), n, check_task, &V);  /* >= ~128 KiB a thread */
   rc = 0;
-  for (uint32_t i = 0; i < n && rc == 0; i++)
-    if (errs[i][0]) {
-      snprintf(err, errlen, "%s", errs[i]);
-      rc = -1;
-    }
 out:
-  free(errs);
   free(seen);
   free(size);
-  free(big);
-  free(cols);
   return rc;
+}
+
+/* The error of the first failing column in program order, whatever the
+** threads' timing: 0, or -1 with err. */
+static int checks_result(const vcheck *V, char *err, size_t errlen) {
+  for (uint32_t i = 0; i < V->n; i++)
+    if (V->errs[i][0]) {
+      snprintf(err, errlen, "%s", V->errs[i]);
+      return -1;
+    }
+  return 0;
+}
+
+/* Threads for checking V alone: at least ~128 KiB each. */
+static unsigned check_threads(const seg_vm_opts *o, const vcheck *V) {
+  return thread_count(o, V->bytes / ((size_t)SEG_BATCH * 64) + 1);
+}
+
+/* ---- checks while the rows run ---------------------------------------------- */
+
+/* The rows' pass with the checks: tasks [0, V->n) check a column each,
+** largest first, and tasks V->n .. V->n + nth - 1 run the threads'
+** batches, which they take as they come (vthread.next), so a thread done
+** with a check joins the rows. */
+typedef struct vlate {
+  vcheck *V;
+  vthread *th;
+} vlate;
+
+static void late_task(void *arg, size_t i) {
+  vlate *L = arg;
+  if (i < L->V->n) check_task(L->V, i);
+  else batch_task(L->th, i - L->V->n);
 }
 
 /* The rankings' first pass: code [0, npass1) over every batch (each
@@ -1019,19 +1070,35 @@ int seg_vm_run_opts(const seg_program *p, const seg_table *t, const seg_vm_opts 
                t->cols[c].name, seg_type_name(t->cols[c].type), p->colnames[c], seg_type_name(p->coltypes[c]));
       return -1;
     }
-  if (check_columns(o, p, t, err, errlen) != 0) return -1;
+  size_t nbatches = (t->nrows + SEG_BATCH - 1) / SEG_BATCH;
+  /* a trace is one batch's story, told in order: one thread */
+  unsigned nth = o->trace || o->watch ? 1 : thread_count(o, nbatches);
+  /* the checksums: on threads of their own first, or (late) while the
+  ** rows run, once the text offsets are known to rise */
+  vcheck V;
+  if (checks_plan(p, t, &V) != 0) {
+    checks_free(&V);
+    snprintf(err, errlen, "out of memory");
+    return -1;
+  }
+  int late = V.n > 0 && nth > 1 && p->ncode > 0 && !V.unread;
+  if (!late) {
+    seg_run_tasks(check_threads(o, &V), V.n, check_task, &V);
+    if (checks_result(&V, err, errlen) != 0) {
+      checks_free(&V);
+      return -1;
+    }
+  }
   int unwatchable = 0;
   for (uint32_t pc = 0; o->watch && pc < p->ncode; pc++) unwatchable |= seg_ops[p->code[pc].op].level == 'W';
   for (size_t k = 0; o->watch && k < o->watch->n; k++) unwatchable |= o->watch->rows[k] >= t->nrows;
   if (unwatchable) {
     snprintf(err, errlen, "a watched run needs a program without whole-batch instructions, and rows of the table");
+    checks_free(&V);
     return -1;
   }
 
   int rc = -1;
-  size_t nbatches = (t->nrows + SEG_BATCH - 1) / SEG_BATCH;
-  /* a trace is one batch's story, told in order: one thread */
-  unsigned nth = o->trace || o->watch ? 1 : thread_count(o, nbatches);
   vctx X = {.o = o, .p = p, .t = t, .res = res};
   vthread *th = calloc(nth, sizeof *th);
   X.maps = calloc(p->nmaps ? p->nmaps : 1, sizeof *X.maps);
@@ -1053,6 +1120,7 @@ int seg_vm_run_opts(const seg_program *p, const seg_table *t, const seg_vm_opts 
   size_t dict_total = 0;
   for (uint32_t m = 0; m < p->nmaps; m++) {
     if (t->cols[p->maps[m].col].type != SEG_TEXT || seg_vm_map_plan(p, &p->maps[m], t, &X.maps[m]) != 0) goto oom;
+    X.maps[m].unchecked = (uint8_t)(late && t->cols[p->maps[m].col].check_pending);
     if (X.maps[m].rowwise) continue;            /* evaluated as the rows come */
     if (seg_vm_map_alloc(&p->maps[m], t, &X.maps[m]) != 0) goto oom;
     dict_total += t->cols[p->maps[m].col].ndict;
@@ -1111,7 +1179,25 @@ int seg_vm_run_opts(const seg_program *p, const seg_table *t, const seg_vm_opts 
     th[k].pc_to = p->ncode;
   }
   if (o->watch) th[0].to = o->watch->n;     /* one thread: the watched rows */
-  if (run_threads(th, nth, batch_task) != 0) goto oom;
+  if (late) {
+    size_t next = 0;
+    for (unsigned k = 0; k < nth; k++) {
+      th[k].from = 0;
+      th[k].to = nbatches;
+      th[k].next = &next;
+    }
+    vlate L = {&V, th};
+    seg_run_tasks(nth, V.n + nth, late_task, &L);
+    late = 0;                                 /* checked */
+    if (checks_result(&V, err, errlen) != 0) {
+      seg_result_free(res);
+      goto done;
+    }
+    for (unsigned k = 0; k < nth; k++)
+      if (th[k].rc != 0) goto oom;
+  } else if (run_threads(th, nth, batch_task) != 0) {
+    goto oom;
+  }
   for (unsigned k = 0; k < nth; k++)
     for (uint32_t s = 0; s < slots; s++) res->counts[s] += th[k].counts[s];
   rc = 0;
@@ -1120,6 +1206,11 @@ oom:
   snprintf(err, errlen, "out of memory");
   seg_result_free(res);
 done:
+  if (late) {                 /* stopped before the rows: a damaged column first */
+    seg_run_tasks(check_threads(o, &V), V.n, check_task, &V);
+    if (checks_result(&V, err, errlen) != 0) seg_result_free(res);
+  }
+  checks_free(&V);
   if (X.thr) seg_rthr_free((seg_rthr *)X.thr, p->nruse);
   free((void *)X.thr);
   if (X.maps)

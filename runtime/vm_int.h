@@ -29,8 +29,14 @@ typedef struct vmap {
   /* VT_BOOL: the expression as a tree of common tests (textmap.c), or NULL */
   struct seg_ttree *tree;
   /* evaluated per row (seg_vm_map_rows), not per dictionary value: the
-  ** tables above are not allocated; rmiss is the value for a missing text */
-  uint8_t rowwise, rmiss;
+  ** tables above are not allocated; rmiss is the value for a missing text;
+  ** rowrange: a whole batch whose codes are a range is decided once per
+  ** code over the range's run of bytes (0: row by row, SEG_TEXT_ROWS=each) */
+  uint8_t rowwise, rmiss, rowrange;
+  /* the column's checksum is verified while the rows run (vm.c): every
+  ** text offset is checked before its bytes are read (a range to rise,
+  ** a value's end within the bytes), and a failure is an error */
+  uint8_t unchecked;
 } vmap;
 
 /* Per-instruction data resolved once per run. */

@@ -18,9 +18,11 @@
 #
 # 1. seg run on the CSV: each segment's members equal SQLite's.
 # 2. The same members with the per-row path forced for every text column
-#    (SEG_TEXT_ROWS=always) and with the dictionary forced (never); from the
-#    imported .segcol (2-byte codes), and from a 200-row .segcol (1-byte
-#    codes).
+#    (SEG_TEXT_ROWS=always), row by row without the batch's codes as a
+#    range (each), and with the dictionary forced (never); from the
+#    imported .segcol (2-byte codes), from one imported with a value per
+#    row (SEG_IMPORT_DICT_CAP=100: code = row), and from a 200-row .segcol
+#    (1-byte codes).
 # 3. Both paths without forcing: every row written three times makes each
 #    value repeat (the dictionary pays), and every segment then counts
 #    exactly three times its members in the all-distinct file.
@@ -85,12 +87,24 @@ same_members() {    # same_members NAME WANTFILE
 }
 (export SEG_TEXT_ROWS=always; run rows_forced data.csv) && same_members rows_forced "$D/want"
 (export SEG_TEXT_ROWS=never; run dict_forced data.csv) && same_members dict_forced "$D/want"
+(export SEG_TEXT_ROWS=each; run rows_each data.csv) && same_members rows_each "$D/want"
 seg_exec "$D" import data.csv -o data.segcol
 if [ "$T_RC" -ne 0 ]; then
     t_fail "textcol/import" "$T_CMD: exit $T_RC" "$(head -n 20 "$T_ERR")"
 else
     run segcol data.segcol && same_members segcol "$D/want"
     (export SEG_TEXT_ROWS=never; run segcol_dict data.segcol) && same_members segcol_dict "$D/want"
+    (export SEG_TEXT_ROWS=each; run segcol_each data.segcol) && same_members segcol_each "$D/want"
+fi
+# a value per row (what import writes past SEG_IMPORT_DICT_CAP distinct
+# values): code = row, a missing row an empty value, so each batch's codes
+# are its rows'
+SEG_IMPORT_DICT_CAP=100 seg_exec "$D" import data.csv -o perrow.segcol
+if [ "$T_RC" -ne 0 ]; then
+    t_fail "textcol/import_perrow" "$T_CMD: exit $T_RC" "$(head -n 20 "$T_ERR")"
+else
+    run perrow perrow.segcol && same_members perrow "$D/want"
+    (export SEG_TEXT_ROWS=each; run perrow_each perrow.segcol) && same_members perrow_each "$D/want"
 fi
 head -n 201 "$D/data.csv" > "$D/small.csv"
 seg_exec "$D" import small.csv -o small.segcol
@@ -103,18 +117,21 @@ fi
 
 # 3. the dictionary path chosen by itself: each row three times
 { head -n 1 "$D/data.csv"; for _ in 1 2 3; do tail -n +2 "$D/data.csv"; done; } > "$D/triple.csv"
-if run csv_again data.csv && run triple triple.csv; then
+# (and per row, forced: each batch's codes a range of values seen before)
+for how in auto always; do
+  if SEG_TEXT_ROWS=${how/auto/} run csv_again data.csv && SEG_TEXT_ROWS=${how/auto/} run triple triple.csv; then
     bad=$(join -t, <(tail -n +2 "$D/csv_again.counts" | cut -d, -f1,2 | LC_ALL=C sort) \
                    <(tail -n +2 "$D/triple.counts" | cut -d, -f1,2 | LC_ALL=C sort) |
           awk -F, '$3 != 3 * $2 { print $1 " " $2 " " $3 }' | head -n 10)
     n=$(join -t, <(tail -n +2 "$D/csv_again.counts" | cut -d, -f1 | LC_ALL=C sort) \
                  <(tail -n +2 "$D/triple.counts" | cut -d, -f1 | LC_ALL=C sort) | wc -l)
     if [ -z "$bad" ] && [ "$n" -eq "$(wc -w <<<"$SEGS")" ]; then
-        t_ok "textcol/both_paths_counts"
+        t_ok "textcol/both_paths_counts/$how"
     else
-        t_fail "textcol/both_paths_counts" "segments (all-distinct count, tripled count) not 1:3, of $n:" "$bad"
+        t_fail "textcol/both_paths_counts/$how" "segments (all-distinct count, tripled count) not 1:3, of $n:" "$bad"
     fi
-fi
+  fi
+done
 
 # 4. seg why, a few customers, every segment
 keys=(100000 100003 100017 100500 102999)

@@ -84,6 +84,13 @@ def make_rows(n, rnd):
                 v = v[:-1] + "é"
             rows.append([str(100000 + i), v, "", rnd.choice(CITIES)])
             i += 1
+    # a value ending in "7" before one starting with "@": "7@" across two
+    # values (one run of bytes when seg scans a batch's values at once) is
+    # no match; inside a batch, and across the first batch's end (2048 rows)
+    for at, pair in [(100, ("Edge.A7", "@edge.b")), (2047, ("Edge.C.7", "@Edge.D")),
+                     (2049, ("EDGE.É7", "@éDGE.F"))]:
+        if at + 1 < n:
+            rows[at][1], rows[at + 1][1] = pair
     return rows
 
 
@@ -173,7 +180,10 @@ def tests(rows):
                             ("or_contains", [("email", "ends", "@gmail.com"), ("email", "contains", "ß"),
                                              ("email", "starts", "k")], "or"),
                             ("and_names", [("name", "starts", "berg"), ("name", "ends", "a")], "and"),
-                            ("or_short", [("email", "ends", "b"), ("email", "starts", "ss")], "or")]:
+                            ("or_short", [("email", "ends", "b"), ("email", "starts", "ss")], "or"),
+                            # non-ASCII letters in the bytes the leaves read (a 16-byte window)
+                            ("or_non_ascii", [("email", "ends", "@EXÄMPLE.DE"), ("email", "ends", "ß.DE"),
+                                              ("email", "starts", "JÖRG")], "or")]:
         segs, sqls, ps = [], [], []
         for col, kind, k in parts:
             s, q, p = t(col, kind, k)

@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "colfile.h"
 #include "compile.h"
 #include "date.h"
 #include "sema.h"
@@ -721,6 +723,175 @@ static void test_boundaries(void) {
   seg_table_free(&t);
 }
 
+/* ---- checksums verified while the rows run ------------------------- */
+
+/* A run of a .segcol reads its columns while other threads verify their
+** checksums (seg_vm_run_opts, "late"): the same counts as the run that
+** checks first (1 thread); a flipped byte in a column's text is still
+** refused, with the column's checksum error and no result; and text
+** offsets that decrease are refused before any row is read (under ASan a
+** read past the column's bytes would be reported). */
+static int run_file(const seg_program *p, const char *path, unsigned threads, seg_result *r, char *err, size_t errlen) {
+  seg_table u;
+  if (seg_col_open(path, &u, err, errlen) != 0) return -2;
+  seg_vm_opts o = {.threads = threads, .want_members = 1};
+  int rc = seg_vm_run_opts(p, &u, &o, r, err, errlen);
+  seg_table_free(&u);
+  return rc;
+}
+
+static void put_u64(const char *path, long at, uint64_t v) {
+  FILE *f = fopen(path, "r+b");
+  if (!f || fseek(f, at, SEEK_SET) != 0 || fwrite(&v, 8, 1, f) != 1) exit(2);
+  fclose(f);
+}
+
+static void copy_file(const char *src, const char *dst, long flip_at) {
+  FILE *f = fopen(src, "rb"), *g = fopen(dst, "wb");
+  if (!f || !g) exit(2);
+  char buf[1 << 16];
+  size_t n;
+  long at = 0;
+  while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
+    if (flip_at >= at && flip_at < at + (long)n) buf[flip_at - at] ^= 0x10;
+    at += (long)n;
+    if (fwrite(buf, 1, n, g) != n) exit(2);
+  }
+  fclose(f);
+  fclose(g);
+}
+
+static void test_late_checks(void) {
+  const size_t n = 6000;                  /* three batches */
+  seg_table t;
+  table_init(&t, n);
+  seg_column *id = add_col(&t, "id", SEG_INT, 0), *em = add_col(&t, "email", SEG_TEXT, 0);
+  char **vals = malloc(n * sizeof *vals);
+  if (!vals) exit(2);
+  for (size_t i = 0; i < n; i++) {
+    char b[64];
+    snprintf(b, sizeof b, i % 7 ? "u%zu@x.se" : "v%zu7@y.no", i);
+    vals[i] = strdup(i % 13 ? b : "");
+    set_i(id, i, (int64_t)i);
+    if (i % 13) set_t(em, i, (uint32_t)i);
+  }
+  set_dict(em, (const char *const *)vals, (uint32_t)n);
+  char dir[] = "/tmp/seg_test_vm_XXXXXX", path[64], bad[64];
+  if (!mkdtemp(dir)) exit(2);
+  snprintf(path, sizeof path, "%s/t.segcol", dir);
+  snprintf(bad, sizeof bad, "%s/bad.segcol", dir);
+  char err[256];
+  check(seg_col_write(&t, path, err, sizeof err) == 0, "late checks: the table is written");
+  run R;
+  /* a: a batch's codes as a range; d: the rows of a selection, one by one */
+  if (run_rules(&t, "segment a = email ends with \"@x.se\"\nsegment b = email contains \"7@\"\nsegment c = id > 100\n"
+                    "segment d = id > 1000 and email ends with \".no\"\n",
+                &R) != 0) {
+    check(0, "late checks: the rules compile and run");
+    return;
+  }
+  seg_result r1, r2;
+  int rc1 = run_file(&R.c.prog, path, 1, &r1, err, sizeof err), rc2 = run_file(&R.c.prog, path, 2, &r2, err, sizeof err);
+  int same = rc1 == 0 && rc2 == 0;
+  for (uint32_t s = 0; same && s < R.c.prog.nsegs; s++)
+    same = r1.counts[s] == R.r.counts[s] && r2.counts[s] == R.r.counts[s] &&
+           memcmp(r2.members[s], R.r.members[s], (n + 63) / 64 * 8) == 0;
+  check(same, "late checks: 1 and 2 threads on the .segcol count what the table in memory counts");
+  if (rc1 == 0) seg_result_free(&r1);
+  if (rc2 == 0) seg_result_free(&r2);
+
+  /* where the column's arrays are in the file */
+  seg_table u;
+  long bytes_at = -1, offs_at = -1;
+  if (seg_col_open(path, &u, err, sizeof err) == 0) {
+    bytes_at = (long)(u.cols[1].dict_bytes - (char *)u.backing);
+    offs_at = (long)((char *)u.cols[1].dict_off - (char *)u.backing);
+    seg_table_free(&u);
+  }
+  for (unsigned th = 1; th <= 2; th++) {
+    char what[400];
+    copy_file(path, bad, bytes_at + 1000);
+    memset(err, 0, sizeof err);
+    int rc = run_file(&R.c.prog, bad, th, &r1, err, sizeof err);
+    snprintf(what, sizeof what, "late checks, %u thread(s): a flipped text byte is refused (%s)", th, err);
+    check(rc == -1 && strstr(err, "checksum mismatch in column 'email'") != NULL, what);
+    /* offset 2000 far past the bytes: a value that would be read from
+    ** outside the column (the checksum fails too, and is what is said) */
+    copy_file(path, bad, -1);
+    put_u64(bad, offs_at + 2000 * 8, (uint64_t)1 << 40);
+    memset(err, 0, sizeof err);
+    rc = run_file(&R.c.prog, bad, th, &r1, err, sizeof err);
+    snprintf(what, sizeof what, "late checks, %u thread(s): offsets that decrease are refused (%s)", th, err);
+    check(rc == -1 && strstr(err, "checksum mismatch in column 'email'") != NULL, what);
+    run R2;                                  /* the e-mails only under a selection: row by row */
+    if (run_rules(&t, "segment d = id > 1000 and (email ends with \".no\" or id < 5)\n", &R2) == 0) {
+      memset(err, 0, sizeof err);
+      rc = run_file(&R2.c.prog, bad, th, &r1, err, sizeof err);
+      snprintf(what, sizeof what, "late checks, %u thread(s), selected rows: offsets that decrease are refused (%s)", th, err);
+      check(rc == -1 && strstr(err, "checksum mismatch in column 'email'") != NULL, what);
+      run_free(&R2);
+    }
+    setenv("SEG_TEXT_ROWS", "never", 1);     /* a table per value: the dictionary read whole */
+    memset(err, 0, sizeof err);
+    rc = run_file(&R.c.prog, bad, th, &r1, err, sizeof err);
+    unsetenv("SEG_TEXT_ROWS");
+    snprintf(what, sizeof what, "late checks, %u thread(s), dictionary: offsets that decrease are refused (%s)", th, err);
+    check(rc == -1 && strstr(err, "checksum mismatch in column 'email'") != NULL, what);
+  }
+  /* a column left unread in a CSV is refused before any row is read */
+  id->unread = 1;
+  {
+    seg_vm_opts o = {.threads = 2};
+    memset(err, 0, sizeof err);
+    int rc = seg_vm_run_opts(&R.c.prog, &t, &o, &r1, err, sizeof err);
+    check(rc == -1 && strstr(err, "column 'id' was left unread") != NULL, "late checks: an unread column is refused");
+    if (rc == 0) seg_result_free(&r1);
+  }
+  id->unread = 0;
+  remove(path);
+  remove(bad);
+  rmdir(dir);
+  run_free(&R);
+  for (size_t i = 0; i < n; i++) free(vals[i]);
+  free(vals);
+  seg_table_free(&t);
+}
+
+/* seg_col_empty: a block of words at a time, stopping at a value; a value
+** anywhere (the first row, a block's last word, the last row) makes the
+** column non-empty, a bit past the last row does not. */
+static void test_col_empty(void) {
+  static const size_t sizes[] = {1, 63, 64, 65, 4095, 4097, 4160, 4161, 10000};
+  int ok = 1;
+  for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+    size_t n = sizes[i];
+    seg_table t;
+    table_init(&t, n + 64);                 /* room for a bit past the last row */
+    seg_column *c = add_col(&t, "x", SEG_INT, 0);
+    ok &= seg_col_empty(c, n) == 1;
+    if (n % 64) {
+      set_valid(c, n);                      /* past the last row: still empty */
+      ok &= seg_col_empty(c, n) == 1;
+      c->valid[n / 64] = 0;
+    }
+    static const size_t at[] = {0, 63, 64, 4031, 4032, 4095, 4096, 9999};
+    for (size_t k = 0; k < sizeof at / sizeof at[0]; k++) {
+      size_t rows[2] = {at[k], n - 1};
+      for (int r = 0; r < 2; r++) {
+        if (rows[r] >= n) continue;
+        set_valid(c, rows[r]);
+        if (seg_col_empty(c, n) != 0) {
+          printf("# seg_col_empty: %zu rows, a value at row %zu: said empty\n", n, rows[r]);
+          ok = 0;
+        }
+        c->valid[rows[r] / 64] = 0;
+      }
+    }
+    seg_table_free(&t);
+  }
+  check(ok, "seg_col_empty: a value anywhere is seen, a bit past the last row is not");
+}
+
 int main(void) {
   test_truth_tables();
   test_compare();
@@ -729,5 +900,7 @@ int main(void) {
   static const size_t sizes[] = {5000, 1, 63, 64, 65, 2047, 2048, 2049, 4096, 6145};
   for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) test_batches(sizes[i]);
   test_boundaries();
+  test_late_checks();
+  test_col_empty();
   return failures ? 1 : 0;
 }
