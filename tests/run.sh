@@ -10,8 +10,6 @@
 # "N passed, N failed" (totals over all builds).  Exit 1 if anything failed.
 #
 # Environment:
-#   SEG_SHARED   optional (CI only): the team folder the vendored conformance cases came from; the conformance group checks
-#                tests/data/conformance is still its copy (nothing else reads it)
 #   SEG_TESTDATA vendored datasets and csv-spectrum, default tests/data
 #   TESTS        groups to run, default "unit lang diag conformance import sqlite_diff engine bench_smoke diff sarif fmt editors fuzz segc limits allocfail files outputs members why overlap random_diff layers sql measures ranks tiers splits events textcol report install deb"
 #   VERBOSE=1    also print passing tests
