@@ -442,6 +442,16 @@ static inline __attribute__((always_inline)) void affix_fill(const affix *a, int
   }
 }
 
+/* affix_fill specialised for a's end and width (four tight loops). */
+static void affix_fill_any(const affix *a, const char *bytes, const uint64_t *off, size_t lo, size_t hi,
+                           int negated, uint8_t *t) {
+  int two = a->need > 8;
+  if (a->ends && two) affix_fill(a, 1, 1, bytes, off, lo, hi, negated, t);
+  else if (a->ends) affix_fill(a, 1, 0, bytes, off, lo, hi, negated, t);
+  else if (two) affix_fill(a, 0, 1, bytes, off, lo, hi, negated, t);
+  else affix_fill(a, 0, 0, bytes, off, lo, hi, negated, t);
+}
+
 /* Evaluates map m for dictionary codes [lo, hi) (code ndict: missing). */
 int seg_vm_map_fill(const seg_program *p, const seg_map *m, const seg_table *t, vmap *out,
                     size_t lo, size_t hi) {
@@ -457,11 +467,7 @@ int seg_vm_map_fill(const seg_program *p, const seg_map *m, const seg_table *t, 
   if (use_affix) {            /* the common case first, in a tight loop */
     size_t top = hi < c->ndict ? hi : c->ndict;
     if (lo < top) {
-      int two = af.need > 8;
-      if (af.ends && two) affix_fill(&af, 1, 1, c->dict_bytes, c->dict_off, lo, top, tt.negated, out->t);
-      else if (af.ends) affix_fill(&af, 1, 0, c->dict_bytes, c->dict_off, lo, top, tt.negated, out->t);
-      else if (two) affix_fill(&af, 0, 1, c->dict_bytes, c->dict_off, lo, top, tt.negated, out->t);
-      else affix_fill(&af, 0, 0, c->dict_bytes, c->dict_off, lo, top, tt.negated, out->t);
+      affix_fill_any(&af, c->dict_bytes, c->dict_off, lo, top, tt.negated, out->t);
       memset(out->v + lo, 1, top - lo);
     }
   }
@@ -581,6 +587,13 @@ static inline __attribute__((always_inline)) uint32_t code_at(const void *x, uns
   uint32_t k = width == 1 ? ((const uint8_t *)x)[j] : width == 2 ? ((const uint16_t *)x)[j] : ((const uint32_t *)x)[j];
   if (v && !seg_valid_get(v, j)) return UINT32_MAX;
   return k < ndict ? k : UINT32_MAX;
+}
+
+/* code_at with the width a constant in each branch (1, 2 or 4): the
+** loops that call it per row get the three loads specialised. */
+static inline __attribute__((always_inline)) uint32_t code_any(const void *x, unsigned width, const uint64_t *v,
+                                                              uint32_t j, uint32_t ndict) {
+  return width == 1 ? code_at(x, 1, v, j, ndict) : width == 2 ? code_at(x, 2, v, j, ndict) : code_at(x, 4, v, j, ndict);
 }
 
 /* One affix test over the rows (the common case), in a tight loop: out[j]
@@ -705,8 +718,7 @@ static uint32_t flat_rows(const struct seg_ttree *tr, const seg_column *c, const
   uint32_t nl = 0;
   for (uint32_t q = 0; q < n; q++) {
     uint32_t j = sel ? sel[q] : q;
-    uint32_t k = width == 1 ? code_at(x, 1, v, j, ndict) : width == 2 ? code_at(x, 2, v, j, ndict)
-                                                                      : code_at(x, 4, v, j, ndict);
+    uint32_t k = code_any(x, width, v, j, ndict);
     int r = k == UINT32_MAX ? -1 : flat_one(&F, bytes + off[k], bytes + off[k + 1]);
     if (r < 0) left[nl++] = (uint16_t)j;
     else out[j] = r ? SEG_TRUE : SEG_FALSE;
@@ -725,8 +737,7 @@ static uint32_t contains_rows(const ttest *t, const seg_column *c, const void *x
   uint32_t nl = 0;
   for (uint32_t q = 0; q < n; q++) {
     uint32_t j = sel ? sel[q] : q;
-    uint32_t k = width == 1 ? code_at(x, 1, v, j, ndict) : width == 2 ? code_at(x, 2, v, j, ndict)
-                                                                      : code_at(x, 4, v, j, ndict);
+    uint32_t k = code_any(x, width, v, j, ndict);
     int hit = k == UINT32_MAX ? -1 : ascii_contains(bytes + off[k], (size_t)(off[k + 1] - off[k]), kf, kn);
     if (hit < 0) left[nl++] = (uint16_t)j;
     else out[j] = hit ? yes : no;
@@ -862,12 +873,7 @@ static int range_fill(const seg_program *p, const seg_map *sm, const vmap *mp, c
   const uint64_t *off = c->dict_off + lo;
   const char *bytes = c->dict_bytes;
   if (tr->single) {
-    const affix *a = &tr->n[0].af;
-    int neg = tr->n[0].t.negated;
-    if (a->ends && a->need > 8) affix_fill(a, 1, 1, bytes, off, 0, m, neg, res);
-    else if (a->ends) affix_fill(a, 1, 0, bytes, off, 0, m, neg, res);
-    else if (a->need > 8) affix_fill(a, 0, 1, bytes, off, 0, m, neg, res);
-    else affix_fill(a, 0, 0, bytes, off, 0, m, neg, res);
+    affix_fill_any(&tr->n[0].af, bytes, off, 0, m, tr->n[0].t.negated, res);
   } else if (tr->n[0].kind == TN_LEAF && tr->n[0].t.kind == TK_CONTAINS) {
     contains_range(&tr->n[0].t, bytes, off, m, res);
   } else if (tr->nflat) {
@@ -913,8 +919,7 @@ static int range_rows(const seg_program *p, const seg_column *c, const vmap *map
       }
     } else {
       for (uint32_t j = 0; j < n; j++) {
-        uint32_t k = width == 1 ? code_at(x, 1, v, j, c->ndict) : width == 2 ? code_at(x, 2, v, j, c->ndict)
-                                                                            : code_at(x, 4, v, j, c->ndict);
+        uint32_t k = code_any(x, width, v, j, c->ndict);
         out[j] = k == UINT32_MAX ? mp->rmiss : res[k - lo];
       }
     }
@@ -953,8 +958,7 @@ int seg_vm_map_rows(const seg_program *p, const seg_table *t, const vmap *maps, 
     uint64_t bad = 0;
     for (uint32_t q = 0; q < n; q++) {
       uint32_t j = sel ? sel[q] : q;
-      uint32_t k = width == 1 ? code_at(x, 1, v, j, c->ndict) : width == 2 ? code_at(x, 2, v, j, c->ndict)
-                                                                          : code_at(x, 4, v, j, c->ndict);
+      uint32_t k = code_any(x, width, v, j, c->ndict);
       if (k != UINT32_MAX) bad |= (off[k + 1] < off[k]) | (off[k + 1] > end);
     }
     if (bad) return -1;
@@ -978,8 +982,7 @@ int seg_vm_map_rows(const seg_program *p, const seg_table *t, const vmap *maps, 
     }
     for (uint32_t q = 0; q < nr; q++) {
       uint32_t j = rows ? rows[q] : q;
-      uint32_t k = width == 1 ? code_at(x, 1, v, j, c->ndict) : width == 2 ? code_at(x, 2, v, j, c->ndict)
-                                                                          : code_at(x, 4, v, j, c->ndict);
+      uint32_t k = code_any(x, width, v, j, c->ndict);
       uint8_t *o = &outs[w][j];
       if (k == UINT32_MAX) { *o = m->rmiss; continue; }
       const char *s = c->dict_bytes + c->dict_off[k];
