@@ -15,13 +15,7 @@ static const char *delim_name(int d) {
 }
 
 static int add_u64(uint64_t **v, size_t *n, size_t *cap, uint64_t x) {
-  if (*n == *cap) {
-    size_t nc = *cap ? *cap * 2 : 16;
-    uint64_t *nv = realloc(*v, nc * sizeof *nv);
-    if (nv == NULL) return -1;
-    *v = nv;
-    *cap = nc;
-  }
+  if (reserve(v, cap, *n + 1, sizeof **v) != 0) return -1;
   (*v)[(*n)++] = x;
   return 0;
 }
@@ -176,15 +170,9 @@ static void on_record(int c, void *ctx) {
       ch->failed = E_NOMEM;
       goto done;
     }
-    if (ch->nbad == ch->badcap) {
-      size_t nc = ch->badcap ? ch->badcap * 2 : 16;
-      badrow *nb = realloc(ch->bad, nc * sizeof *nb);
-      if (nb == NULL) {
-        ch->failed = E_NOMEM;
-        goto done;
-      }
-      ch->bad = nb;
-      ch->badcap = nc;
+    if (reserve(&ch->bad, &ch->badcap, ch->nbad + 1, sizeof *ch->bad) != 0) {
+      ch->failed = E_NOMEM;
+      goto done;
     }
     ch->bad[ch->nbad++] = (badrow){ch->nrec, ch->nf, hint};
     ch->dirty = ch->mode == CH_ARENAS;       /* (the other modes narrow only by kept rows) */

@@ -192,6 +192,23 @@ static inline void *zalloc(size_t n, size_t size) {
   return p;
 }
 
+/* Room for need elements of elem bytes in the array *pp (a T **, cap in
+** elements), doubling from 16; 0 or -1 (out of memory, *pp unchanged). */
+static inline int reserve(void *pp, size_t *cap, size_t need, size_t elem) {
+  if (need <= *cap) return 0;
+  size_t nc = *cap ? *cap : 16;
+  while (nc < need) {
+    if (nc > SIZE_MAX / 2 / elem) return -1;
+    nc *= 2;
+  }
+  void *p, *np;
+  memcpy(&p, pp, sizeof p);
+  if ((np = realloc(p, nc * elem)) == NULL) return -1;
+  memcpy(pp, &np, sizeof np);
+  *cap = nc;
+  return 0;
+}
+
 /* ' ' \t \n \v \f \r */
 static inline int is_ws(uchar c) {
   return c <= ' ' && ((0x100003E00ull >> c) & 1);

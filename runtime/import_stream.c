@@ -294,21 +294,9 @@ int seg_imp_stream_spill(chunk *ch) {
   size_t n = dio_up(total);
   wbuf *wb = wb_ready(st, &s->stage[s->scur]);
   if (agrow(&wb->b, &wb->cap, n, 0) != 0) goto oom;
-  if (s->nrg == s->rgcap) {
-    size_t nc = s->rgcap ? s->rgcap * 2 : 16;
-    rgroup *nr = realloc(s->rg, nc * sizeof *nr);
-    if (nr == NULL) goto oom;
-    s->rg = nr;
-    s->rgcap = nc;
-  }
-  if (s->nlens + ncols > s->lcap) {
-    size_t nc = s->lcap ? s->lcap * 2 : 16 * (ncols ? ncols : 1);
-    while (nc < s->nlens + ncols) nc *= 2;
-    uint64_t *nl = realloc(s->lens, nc * sizeof *nl);
-    if (nl == NULL) goto oom;
-    s->lens = nl;
-    s->lcap = nc;
-  }
+  if (reserve(&s->rg, &s->rgcap, s->nrg + 1, sizeof *s->rg) != 0 ||
+      reserve(&s->lens, &s->lcap, s->nlens + ncols, sizeof *s->lens) != 0)
+    goto oom;
   uchar *p = wb->b;
   for (size_t j = 0; j < ncols; j++) {
     memcpy(p, ch->cols[j].b, ch->cols[j].len);
@@ -529,13 +517,7 @@ static int encode_group_col(sstate *s, const uchar *b, uint64_t rows, size_t j, 
 ** appended to the spill file.  0, or -1 with s->failed set. */
 static int encode_group(stream *st, sstate *s, const rgroup *rg, uint64_t grow0, const uchar *cells) {
   const job *jb = st->jb;
-  if (s->ng == s->gcap) {
-    size_t nc = s->gcap ? s->gcap * 2 : 16;
-    group *ng = realloc(s->g, nc * sizeof *ng);
-    if (ng == NULL) goto oom;
-    s->g = ng;
-    s->gcap = nc;
-  }
+  if (reserve(&s->g, &s->gcap, s->ng + 1, sizeof *s->g) != 0) goto oom;
   group *g = &s->g[s->ng];
   g->rows = rg->rows;
   g->cols = malloc((jb->ncols ? jb->ncols : 1) * sizeof *g->cols);
