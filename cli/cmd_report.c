@@ -415,6 +415,23 @@ static void share_row(FILE *f, const char *attr, const char *label, const char *
           prec, share, extra ? extra : "");
 }
 
+/* A priority's or a split's heading, "<h3>KIND NAME</h3>". */
+static void named_h3(FILE *f, const char *kind, const char *name) {
+  fprintf(f, "<h3>%s ", kind);
+  esc(f, name);
+  fputs("</h3>\n", f);
+}
+
+/* The opening of its table, class and data-KIND="NAME", with the header
+** cells `head` (after the first, the row label, and the bar's). */
+static void named_table(FILE *f, const char *kind, const char *name, const char *label, const char *bar,
+                        const char *head) {
+  fprintf(f, "<div class=\"scroll\"><table class=\"%s\" data-%s=\"", kind, kind);
+  esc(f, name);
+  fprintf(f, "\">\n<thead><tr><th scope=\"col\">%s</th><th scope=\"col\" class=\"barcell\"><span class=\"sr\">%s"
+             "</span></th>%s</tr></thead>\n<tbody>\n", label, bar, head);
+}
+
 static void tiers(const page *pg) {
   const seg_program *p = &pg->e->c.prog;
   if (!p->nprios) return;
@@ -425,13 +442,9 @@ static void tiers(const page *pg) {
         "</p>\n", f);
   for (uint32_t k = 0; k < p->nprios; k++) {
     const seg_priority *pr = &p->prios[k];
-    fputs("<h3>priority ", f);
-    esc(f, pr->name);
-    fputs("</h3>\n<div class=\"scroll\"><table class=\"priority\" data-priority=\"", f);
-    esc(f, pr->name);
-    fputs("\">\n<thead><tr><th scope=\"col\">Tier</th><th scope=\"col\" class=\"barcell\"><span class=\"sr\">Size"
-          "</span></th><th scope=\"col\" class=\"num\">Customers</th><th scope=\"col\" class=\"num\">Share</th>"
-          "</tr></thead>\n<tbody>\n", f);
+    named_h3(f, "priority", pr->name);
+    named_table(f, "priority", pr->name, "Tier", "Size",
+                "<th scope=\"col\" class=\"num\">Customers</th><th scope=\"col\" class=\"num\">Share</th>");
     for (uint32_t i = 0; i <= pr->n + 1; i++) {
       if (i == pr->n && !pr->else_name) continue;
       uint64_t c = i <= pr->n ? seg_tiers_count(pg->tiers, p, k, i) : pg->tiers->none[k];
@@ -460,19 +473,17 @@ static void splits(const page *pg) {
             "(a mismatch: p &lt; 0.001).</p>\n", f);
     seg_split_stat st = seg_split_stats(p, res, k);
     const char *key = seg_cli_split_key(p, sp);
-    fputs("<h3>split ", f);
-    esc(f, sp->name);
-    fputs("</h3>\n<p class=\"note\">", f);
+    named_h3(f, "split", sp->name);
+    fputs("<p class=\"note\">", f);
     esc(f, sp->base >= 0 ? p->segs[sp->base].name : "everyone");
     fputs(" by ", f);
     esc(f, key);
     fputs(", salt “", f);
     esc(f, sp->salt);
-    fputs("”</p>\n<div class=\"scroll\"><table class=\"split\" data-split=\"", f);
-    esc(f, sp->name);
-    fputs("\">\n<thead><tr><th scope=\"col\">Arm</th><th scope=\"col\" class=\"barcell\"><span class=\"sr\">"
-          "Observed</span></th><th scope=\"col\" class=\"num\">Customers</th><th scope=\"col\" class=\"num\">"
-          "Observed</th><th scope=\"col\" class=\"num\">Declared</th></tr></thead>\n<tbody>\n", f);
+    fputs("”</p>\n", f);
+    named_table(f, "split", sp->name, "Arm", "Observed",
+                "<th scope=\"col\" class=\"num\">Customers</th><th scope=\"col\" class=\"num\">Observed</th>"
+                "<th scope=\"col\" class=\"num\">Declared</th>");
     for (uint32_t a = 0; a < sp->narms; a++) {
       const char *n = seg_cli_arm_name(p, sp, a);
       uint64_t c = res->counts[sp->first + a];
