@@ -15,16 +15,8 @@
 # Per path: a checking run (the counts of the three must be equal, or the
 # script stops), `hyperfine -N --runs 3` (median, min, max, mean CPU), then
 # one run under bench/out/maxrss (peak RSS).
-set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
-O=${BENCH_OUT:-bench/out}; L=$O/csvp; mkdir -p "$L"
-DUCKDB_LIB=${DUCKDB_LIB:-bench/peers/node_modules/@duckdb/node-bindings-linux-x64/libduckdb.so}
-DUCK=("$O/duckdb_driver" --lib "$DUCKDB_LIB")
-SEG=${SEG:-build/seg}
+. "$(dirname "${BASH_SOURCE[0]}")/paths_lib.sh" csv_paths csvp
 TODAY=2026-11-23
-[ -f "$O/customers.csv" ] && [ -x "$O/maxrss" ] && [ -x "$O/duckdb_driver" ] ||
-  { echo "csv_paths: run make bench first ($O/customers.csv, maxrss, duckdb_driver)" >&2; exit 2; }
-[ -f "$L/c1m.csv" ] || head -n 1000001 "$O/customers.csv" >"$L/c1m.csv"
 printf 'segment w1 = age 25..40 and purchases_90d > 3\n' >"$L/w1.seg"
 printf 'SELECT count(*) FILTER (WHERE age BETWEEN 25 AND 40 AND purchases_90d > 3) FROM customers;\n' >"$L/w1.sql"
 counts() { tail -n +2 | cut -d, -f2 | paste -sd, ; }   # seg run --format csv: segment,customers,share

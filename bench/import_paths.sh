@@ -13,15 +13,7 @@
 # CPU), then one run under bench/out/maxrss (peak RSS, CPU).  MB/s per core
 # = CSV bytes / CPU seconds of the maxrss run (all threads).  Finally the
 # two paths' files are compared (`seg schema`, sizes).
-set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
-O=${BENCH_OUT:-bench/out}; L=$O/imp; mkdir -p "$L"
-DUCKDB_LIB=${DUCKDB_LIB:-bench/peers/node_modules/@duckdb/node-bindings-linux-x64/libduckdb.so}
-DUCK=("$O/duckdb_driver" --lib "$DUCKDB_LIB")
-SEG=${SEG:-build/seg}
-[ -f "$O/customers.csv" ] && [ -x "$O/maxrss" ] && [ -x "$O/duckdb_driver" ] ||
-  { echo "import_paths: run make bench first ($O/customers.csv, maxrss, duckdb_driver)" >&2; exit 2; }
-head -n 1000001 "$O/customers.csv" >"$L/c1m.csv"
+. "$(dirname "${BASH_SOURCE[0]}")/paths_lib.sh" import_paths imp
 for n in 1m 10m; do
   csv=$L/c1m.csv; [ $n = 10m ] && csv=$O/customers.csv
   sed "s#@CSV@#$csv#" bench/duckdb_load.sql >"$L/load.$n.sql"
