@@ -439,9 +439,8 @@ int seg_cmd_run(int argc, char **argv) {
   if (seg_cli_measure_statements(&adhoc, &extra) != 0) goto done;
   a.extra = extra;
   a.prune = 1;                                 /* a CSV's columns the rules cannot name stay unread */
-  a.keep = mem.columns;                        /* --columns, and --key after them (room for argc + 1) */
-  if (key_name) a.keep.v[a.keep.n] = key_name;
-  a.keep.n += key_name != NULL;
+  a.keep = mem.columns;
+  a.keep_key = key_name;
   a.keep_first = members != NULL && key_name == NULL;
   int32_t today = seg_cli_today(a.today_opt);
   rc = seg_cli_eval_compile(&e, &a, today, 1);   /* lint warnings too, on stderr */

@@ -62,7 +62,8 @@ typedef struct seg_cli_eval_args {
   ** reads all): a superset of what the run reads, found by looking for each
   ** column's name, case-folded, in the case-folded text. */
   int prune;
-  seg_cli_list keep;        /* more names the command reads (run's --key, --columns) */
+  seg_cli_list keep;        /* more names the command reads (run's --columns) */
+  const char *keep_key;     /* and one more (run's --key), or NULL */
   int keep_first;
 } seg_cli_eval_args;
 int seg_cli_eval_parse(int argc, char **argv, const char *cmd, const seg_cli_opt *extra, seg_cli_eval_args *a);

@@ -59,23 +59,19 @@ static int want_init(const seg_cli_eval_args *a, wantctx *w) {
     return -1;
   struct stat st;                 /* a rules file that cannot be read: the compile says so, once */
   if (stat(a->rules, &st) != 0 || S_ISDIR(st.st_mode) || access(a->rules, R_OK) != 0) return -1;
-  size_t len;
-  char *src = seg_cli_read_file(a->rules, &len);
-  if (src == NULL) return -1;
-  size_t extra = a->extra ? strlen(a->extra) : 0, cap = len + extra + 2;
-  for (int k = 0; k < a->keep.n; k++) cap += strlen(a->keep.v[k]) + 1;
-  char *all_text = malloc(cap);
-  if (all_text == NULL) {
-    free(src);
-    return -1;
+  size_t len, n = 0;
+  char *src = seg_cli_read_file(a->rules, &len), *all_text = NULL;
+  FILE *m = src ? open_memstream(&all_text, &n) : NULL;
+  if (m != NULL) {               /* the rules, extra, keep and keep_key, a line apart */
+    fwrite(src, 1, len, m);
+    fprintf(m, "\n%s", a->extra ? a->extra : "");
+    for (int k = 0; k < a->keep.n; k++) fprintf(m, "\n%s", a->keep.v[k]);
+    fprintf(m, "\n%s", a->keep_key ? a->keep_key : "");
   }
-  size_t n = 0;
-  memcpy(all_text, src, len), n += len, all_text[n++] = '\n';
   free(src);
-  if (extra) memcpy(all_text + n, a->extra, extra), n += extra;
-  for (int k = 0; k < a->keep.n; k++) {
-    all_text[n++] = '\n';
-    memcpy(all_text + n, a->keep.v[k], strlen(a->keep.v[k])), n += strlen(a->keep.v[k]);
+  if (m == NULL || fclose(m) != 0) {
+    free(all_text);
+    return -1;
   }
   w->first = a->keep_first;
   w->text = fold(all_text, n, &w->n);
