@@ -59,7 +59,7 @@ static void init(void) {  /* sets devnull, today and table */
     size_t dictlen = 0;
     if (types[c] == SEG_TEXT) {
       col->ndict = NWORDS;
-      col->dict_off = xcalloc((NWORDS + 1) * 8);
+      col->dict_off = xcalloc((NWORDS + 1) * sizeof *col->dict_off);
       for (size_t k = 0; k < NWORDS; k++) dictlen += strlen(words[k]);
       col->dict_bytes = xcalloc(dictlen + 1);
       size_t o = 0;

@@ -79,7 +79,7 @@ static unsigned narrow_width(const seg_column *c, size_t nrows) {
 static int width_ok(seg_type t, unsigned w) {
   switch (t) {
   case SEG_BOOL: return w == 1;
-  case SEG_TEXT: return w == 1 || w == 2 || w == 4;
+  case SEG_TEXT: return w == 0 || w == 1 || w == 2 || w == 4;   /* 0: per row */
   case SEG_DATE: return w == 1 || w == 2 || w == 4;
   default: return w == 1 || w == 2 || w == 4 || w == 8;
   }
@@ -421,6 +421,81 @@ static void w_values(seg_colw *w, const seg_column *c, size_t nrows, unsigned wi
   }
 }
 
+/* Puts the 32-bit offsets and the bytes of a text column in the per-row
+** layout (colfile.h): entry r is row r's value, empty when missing. */
+static void w_text_rows(seg_colw *w, const seg_column *c, uint64_t nrows) {
+  enum { CHUNK = 8192 };
+  static _Thread_local uint32_t buf[CHUNK];
+  uint32_t at = 0;
+  seg_colw_array(w, 2);
+  buf[0] = 0;
+  size_t k = 1;
+  for (uint64_t r = 0; r < nrows && w->err == 0; r++) {
+    if (seg_valid_get(c->valid, (size_t)r)) {
+      int64_t v = seg_col_get(c, (size_t)r);
+      at += c->dict_off[v + 1] - c->dict_off[v];
+    }
+    buf[k++] = at;
+    if (k == CHUNK) {
+      seg_colw_put(w, buf, sizeof buf);
+      k = 0;
+    }
+  }
+  seg_colw_put(w, buf, k * 4);
+  seg_colw_array(w, 3);
+  /* runs of rows whose codes follow each other are one put */
+  uint64_t r = 0;
+  while (r < nrows && w->err == 0) {
+    if (!seg_valid_get(c->valid, (size_t)r)) {
+      r++;
+      continue;
+    }
+    int64_t v0 = seg_col_get(c, (size_t)r), v = v0;
+    for (r++; r < nrows && seg_valid_get(c->valid, (size_t)r) && seg_col_get(c, (size_t)r) == v + 1; r++) v++;
+    seg_colw_put(w, c->dict_bytes + c->dict_off[v0], (size_t)(c->dict_off[v + 1] - c->dict_off[v0]));
+  }
+}
+
+int seg_col_text_rows(uint64_t nrows, uint64_t present, uint64_t ndict) {
+  unsigned cw = ndict <= 0x100 ? 1 : ndict <= 0x10000 ? 2 : 4;
+  return ndict == present && nrows < UINT32_MAX && 4 * (nrows - present) < nrows * cw;
+}
+
+void seg_colw_text(seg_colw *w, size_t j, const seg_column *c, uint64_t nrows) {
+  uint64_t present = 0;
+  for (uint64_t k = 0; k < nrows / 64; k++) present += (uint64_t)__builtin_popcountll(c->valid[k]);
+  for (uint64_t r = nrows / 64 * 64; r < nrows; r++) present += (uint64_t)seg_valid_get(c->valid, (size_t)r);
+  int missing = present != nrows, rows = c->rowcode;
+  if (!rows && seg_col_text_rows(nrows, present, c->ndict)) {
+    uint64_t bytes = 0;                /* (a code used twice would repeat its bytes) */
+    for (uint64_t r = 0; r < nrows; r++)
+      if (seg_valid_get(c->valid, (size_t)r)) {
+        int64_t v = seg_col_get(c, (size_t)r);
+        bytes += c->dict_off[v + 1] - c->dict_off[v];
+      }
+    rows = bytes <= SEG_TEXT_MAX;
+  }
+  if (rows) {
+    seg_colw_column(w, j, SEG_TEXT, 0, 0, (uint32_t)nrows);
+    seg_colw_array(w, 0);
+    seg_colw_array(w, 1);
+    seg_colw_put(w, c->valid, (size_t)((nrows + 63) / 64 * 8));
+    w_text_rows(w, c, nrows);
+  } else {
+    unsigned width = narrow_width(c, (size_t)nrows);
+    seg_colw_column(w, j, SEG_TEXT, 0, width, c->ndict);
+    seg_colw_array(w, 0);
+    w_values(w, c, (size_t)nrows, width);
+    seg_colw_array(w, 1);
+    seg_colw_put(w, c->valid, (size_t)((nrows + 63) / 64 * 8));
+    seg_colw_array(w, 2);
+    seg_colw_put(w, c->dict_off, ((size_t)c->ndict + 1) * 4);
+    seg_colw_array(w, 3);
+    seg_colw_put(w, c->dict_bytes, (size_t)c->dict_off[c->ndict]);
+  }
+  seg_colw_end_column(w, missing);
+}
+
 int seg_col_write(const seg_table *t, const char *path, char *err, size_t errlen) {
   char **names = malloc((t->ncols ? t->ncols : 1) * sizeof *names);
   if (names == NULL) {
@@ -445,19 +520,16 @@ int seg_col_write(const seg_table *t, const char *path, char *err, size_t errlen
   if (w == NULL) return -1;
   for (size_t i = 0; i < t->ncols && w->err == 0; i++) {
     const seg_column *c = &t->cols[i];
-    int text = c->type == SEG_TEXT;
+    if (c->type == SEG_TEXT) {
+      seg_colw_text(w, i, c, t->nrows);
+      continue;
+    }
     unsigned width = narrow_width(c, t->nrows);
     seg_colw_column(w, i, c->type, c->scale, width, c->ndict);
     seg_colw_array(w, 0);
     w_values(w, c, t->nrows, width);
     seg_colw_array(w, 1);
     seg_colw_put(w, c->valid, (size_t)(((uint64_t)t->nrows + 63) / 64 * 8));
-    if (text) {
-      seg_colw_array(w, 2);
-      seg_colw_put(w, c->dict_off, ((size_t)c->ndict + 1) * 8);
-      seg_colw_array(w, 3);
-      seg_colw_put(w, c->dict_bytes, (size_t)c->dict_off[c->ndict]);
-    }
     seg_colw_end_column(w, any_missing(c, t->nrows));
   }
   return seg_colw_finish(w, err, errlen);
@@ -511,8 +583,12 @@ static int check_and_fill(const unsigned char *m, uint64_t size, const char *pat
   }
   uint32_t version = get32(m + 8);
   if (version != SEG_COL_VERSION) {
-    seg_set_err(err, errlen, "%s: unsupported seg columnar file version %u (this seg reads version %d)",
-            path, version, SEG_COL_VERSION);
+    if (version < SEG_COL_VERSION)
+      seg_set_err(err, errlen, "%s: written by an older seg (columnar file version %u; this seg reads version %d): "
+                  "import the CSV again with 'seg import'", path, version, SEG_COL_VERSION);
+    else
+      seg_set_err(err, errlen, "%s: written by a newer seg (columnar file version %u; this seg reads version %d)",
+                  path, version, SEG_COL_VERSION);
     return -1;
   }
   uint32_t ncols = get32(m + 12);
@@ -572,12 +648,14 @@ static int check_and_fill(const unsigned char *m, uint64_t size, const char *pat
     c->nfc_unchecked = type == SEG_TEXT && !(flags & FLAG_NFC);   /* an older seg's file */
     c->scale = scale;
     c->width = width;
+    c->rowcode = type == SEG_TEXT && width == 0;     /* per row: entry r is row r */
+    if (c->rowcode && ndict != nrows) goto corrupt_col;
     c->has_missing = (flags & FLAG_HAS_MISSING) != 0;
     c->ndict = ndict;
     uint64_t off[4], len[4], want[4];
     want[0] = nrows * width;
     want[1] = (nrows + 63) / 64 * 8;
-    want[2] = type == SEG_TEXT ? ((uint64_t)ndict + 1) * 8 : 0;
+    want[2] = type == SEG_TEXT ? ((uint64_t)ndict + 1) * 4 : 0;
     for (int k = 0; k < 4; k++) {
       off[k] = get64(m + p);
       len[k] = get64(m + p + 8);
@@ -610,9 +688,9 @@ static int check_and_fill(const unsigned char *m, uint64_t size, const char *pat
     if (nrows % 64 != 0 && (c->valid[nrows / 64] >> (nrows % 64)) != 0) goto corrupt_col;
     if (type == SEG_TEXT) {
       /* the ends here; every offset is checked with the column (seg_col_check) */
-      const uint64_t *d = (const uint64_t *)(uintptr_t)(m + off[2]);
+      const uint32_t *d = (const uint32_t *)(uintptr_t)(m + off[2]);
       if (d[0] != 0 || d[ndict] != len[3]) goto corrupt_col;
-      c->dict_off = (uint64_t *)(uintptr_t)d;
+      c->dict_off = (uint32_t *)(uintptr_t)d;
       c->dict_bytes = (char *)(uintptr_t)(m + off[3]);
     }
     continue;
@@ -686,7 +764,7 @@ int seg_col_check(const seg_column *c, size_t nrows, char *err, size_t errlen) {
   XXH3_64bits_update(&h, c->data, (size_t)(nrows * seg_col_width(c)));
   XXH3_64bits_update(&h, c->valid, (size_t)((nrows + 63) / 64 * 8));
   if (c->type == SEG_TEXT) {
-    XXH3_64bits_update(&h, c->dict_off, ((size_t)c->ndict + 1) * 8);
+    XXH3_64bits_update(&h, c->dict_off, ((size_t)c->ndict + 1) * 4);
     XXH3_64bits_update(&h, c->dict_bytes, (size_t)c->dict_off[c->ndict]);
   }
   if (XXH3_64bits_digest(&h) != c->hash) {
@@ -696,7 +774,7 @@ int seg_col_check(const seg_column *c, size_t nrows, char *err, size_t errlen) {
   /* a column that passes its checksum was written by seg, but a hostile
   ** file can carry a matching checksum: the offsets must still be sane */
   if (c->type == SEG_TEXT) {
-    uint64_t bad = 0;                /* no early exit: the loop vectorises */
+    uint32_t bad = 0;                /* no early exit: the loop vectorises */
     for (uint32_t k = 0; k < c->ndict; k++) bad |= c->dict_off[k + 1] < c->dict_off[k];
     if (bad) {
       seg_set_err(err, errlen, "corrupt column '%s': dictionary offsets decrease", c->name);

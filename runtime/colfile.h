@@ -6,7 +6,7 @@
 **
 **   offset  size  field
 **   0       8     magic "SEGCOL\0\1"
-**   8       4     u32 version (2)
+**   8       4     u32 version (3)
 **   12      4     u32 ncols
 **   16      8     u64 nrows
 **   24      8     u64 header_len: bytes from 0 through the header checksum
@@ -26,13 +26,23 @@
 **   ...     4     u32 CRC-32 of header bytes [0, header_len - 4)
 **   then the arrays, column by column, each padded to 64 bytes.
 **
-** Values are narrow (version 2): data_len is nrows * width, where width is
-** the narrowest of 1, 2, 4, 8 bytes (signed) that holds every int, number
-** (scaled) or date value of the column, 1, 2 or 4 (unsigned) for text
-** codes, 1 for bool; valid_len is ((nrows + 63) / 64) * 8; dict lengths
-** are 0 except for text, where dict_off_len = (ndict + 1) * 8,
+** Values are narrow (since version 2): data_len is nrows * width, where
+** width is the narrowest of 1, 2, 4, 8 bytes (signed) that holds every
+** int, number (scaled) or date value of the column, 1, 2 or 4 (unsigned)
+** for text codes, 1 for bool; valid_len is ((nrows + 63) / 64) * 8; dict
+** lengths are 0 except for text, where dict_off_len = (ndict + 1) * 4
+** (u32 offsets, since version 3: a column holds at most 4 GiB of text),
 ** dict_off[0] = 0, offsets are non-decreasing (checked with the column's
 ** hash, on first use) and the last equals dict_bytes_len.
+**
+** Text has two layouts (version 3), the writer takes the smaller:
+**   dictionary  width 1, 2 or 4: a code per row, the distinct values once;
+**   per row     width 0, data_len 0, ndict = nrows: no codes, row i's
+**               value is entry i (empty when the row is missing), in row
+**               order -- a column of (nearly) all distinct values, such as
+**               e-mails, saves the codes and stores its bytes once anyway.
+** Version 2 files (u64 offsets, codes always) are refused with a message
+** to import the CSV again.
 **
 ** Ownership: seg_col_open fills a seg_table whose `backing` is the
 ** mapping; free it with seg_table_free.
@@ -45,7 +55,7 @@
 
 #include "table.h"
 
-#define SEG_COL_VERSION 2
+#define SEG_COL_VERSION 3
 
 /* Writes t to path atomically: a temporary file path.tmp.XXXXXX in the same
 ** directory is written, fsync'd and renamed over path.  On any failure
@@ -67,6 +77,15 @@ typedef struct seg_colw seg_colw;
 seg_colw *seg_colw_open(const char *path, char *const *names, size_t ncols, uint64_t nrows, char *err,
                         size_t errlen);
 void seg_colw_column(seg_colw *w, size_t j, seg_type type, uint32_t scale, unsigned width, uint32_t ndict);
+/* Text column j of nrows rows (dictionary codes in c->data at c's width,
+** validity, dictionary) in whichever layout above is smaller: the whole
+** column (seg_colw_column through seg_colw_end_column). */
+void seg_colw_text(seg_colw *w, size_t j, const seg_column *c, uint64_t nrows);
+/* Whether a text column of nrows rows, `present` of them with a value, and
+** ndict dictionary entries is written per row: every present row has its
+** own entry and the codes cost more than the missing rows' empty entries.
+** (The streaming import decides with it too, so both imports agree.) */
+int seg_col_text_rows(uint64_t nrows, uint64_t present, uint64_t ndict);
 void seg_colw_array(seg_colw *w, int k);
 void seg_colw_put(seg_colw *w, const void *p, size_t n);
 void seg_colw_end_column(seg_colw *w, int has_missing);

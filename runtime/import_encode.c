@@ -204,6 +204,12 @@ uint64_t seg_imp_hash_bytes(const uchar *s, size_t n) {
   return seg_imp_mix64(k1 ^ len, seg_imp_mix64(a ^ k1, b ^ h));
 }
 
+void seg_imp_too_much_text(job *jb, size_t j) {
+  seg_set_err(jb->err, jb->errlen,
+              "%s: column '%s' holds more than 4 GiB of distinct text, the most one column can hold; "
+              "split the export into smaller files", jb->fname, jb->hdr[j]);
+}
+
 int seg_imp_dict_init(dict *d) {
   memset(d, 0, sizeof *d);
   d->mask = 1023;
@@ -253,8 +259,9 @@ static inline int bytes_eq(const uchar *a, const uchar *b, size_t n) {
 
 int64_t seg_imp_dict_append(dict *d, const uchar *s, size_t n) {
   if (d->n >= UINT32_MAX - 1) return -1;
+  if ((uint64_t)d->blen + n > SEG_TEXT_MAX) return -2;
   if ((size_t)d->n + 2 > d->ocap) {
-    uint64_t *no = realloc(d->off, d->ocap * 2 * sizeof *no);
+    uint32_t *no = realloc(d->off, d->ocap * 2 * sizeof *no);
     if (no == NULL) return -1;
     d->off = no;
     d->ocap *= 2;
@@ -263,11 +270,10 @@ int64_t seg_imp_dict_append(dict *d, const uchar *s, size_t n) {
   if (n) memcpy(d->bytes + d->blen, s, n);
   d->blen += n;
   uint32_t c = d->n++;
-  d->off[c + 1] = d->blen;
+  d->off[c + 1] = (uint32_t)d->blen;
   return c;
 }
 
-/* The code of s[0..n), added if new; -1 when out of memory. */
 int64_t seg_imp_dict_code(dict *d, const uchar *s, size_t n, uint64_t h) {
   uint64_t tag = h >> 32;
   size_t i = (size_t)tag & d->mask;
@@ -281,7 +287,7 @@ int64_t seg_imp_dict_code(dict *d, const uchar *s, size_t n, uint64_t h) {
     i = (i + 1) & d->mask;
   }
   int64_t k = seg_imp_dict_append(d, s, n);
-  if (k < 0) return -1;
+  if (k < 0) return k;
   uint32_t c = (uint32_t)k;
   d->slots[i] = tag << 32 | (uint64_t)(c + 1);
   if ((size_t)d->n * 2 > d->mask && dict_rehash(d, 0) != 0) return -1;
@@ -314,13 +320,13 @@ static inline void valid_end(validw *w, uint64_t nrows) {
 ** composed (U+00F6), in rules and in the data alike. Only dictionary
 ** values with non-ASCII bytes can change; equal values after normalising
 ** may keep two codes (the VM evaluates each code, so results agree).
-** 0, or -1 out of memory. */
+** 0, or -1 out of memory, -2 past SEG_TEXT_MAX bytes. */
 int seg_imp_nfc_dict(seg_column *col) {
   size_t n = col->ndict, total = (size_t)col->dict_off[n];
   size_t k = 0;
   while (k < total && (uchar)col->dict_bytes[k] < 0x80) k++;
   if (k == total) return 0;                       /* all ASCII: nothing to do */
-  uint64_t *off = amalloc((n + 1) * sizeof *off);
+  uint32_t *off = amalloc((n + 1) * sizeof *off);
   size_t cap = total + 64, len = 0;
   uchar *bytes = malloc(cap);
   if (!off || !bytes) goto oom;
@@ -344,10 +350,15 @@ int seg_imp_nfc_dict(seg_column *col) {
     }
     memcpy(bytes + len, norm ? norm : v, nn);
     free(norm);
-    off[i] = len;
+    off[i] = (uint32_t)len;
     len += nn;
+    if (len > SEG_TEXT_MAX) {         /* NFC made the text longer */
+      free(off);
+      free(bytes);
+      return -2;
+    }
   }
-  off[n] = len;
+  off[n] = (uint32_t)len;
   uchar *fin = amalloc(len);
   if (!fin) goto oom;
   if (len) memcpy(fin, bytes, len);
@@ -401,17 +412,20 @@ static int encode_text(job *jb, size_t j, seg_column *col, uint64_t nrows) {
           continue;
         }
         int64_t c = seg_imp_dict_code(&d, cs[i], cn[i], ch_[i]);
-        if (c < 0) goto out;
+        if (c < 0) {
+          rc = (int)c;
+          goto out;
+        }
         codes[g] = (uint32_t)c;
       }
     }
   }
   valid_end(&vw, nrows);
   col->ndict = d.n;
-  col->dict_off = amalloc(((size_t)d.n + 1) * sizeof(uint64_t));
+  col->dict_off = amalloc(((size_t)d.n + 1) * sizeof(uint32_t));
   col->dict_bytes = amalloc(d.blen);
   if (col->dict_off == NULL || col->dict_bytes == NULL) goto out;
-  memcpy(col->dict_off, d.off, ((size_t)d.n + 1) * sizeof(uint64_t));
+  memcpy(col->dict_off, d.off, ((size_t)d.n + 1) * sizeof(uint32_t));
   if (d.blen) memcpy(col->dict_bytes, d.bytes, d.blen);
   rc = seg_imp_nfc_dict(col);
 out:
@@ -487,6 +501,7 @@ typedef struct encoder {
   coltype *types;
   size_t *order;           /* columns, most work first */
   int failed;
+  size_t bigtext;          /* 1 + a column past SEG_TEXT_MAX bytes of text, or 0 */
 } encoder;
 
 /* Column j, unread (job.unread), as type t: no value, since none was kept.
@@ -538,6 +553,7 @@ static void encode_task(void *arg, size_t i) {
     coltype tt = {SEG_TEXT, 0, 0, 0};
     rc = encode_as(jb, j, tt, col, en->out->nrows);
   }
+  if (rc == -2) __atomic_store_n(&en->bigtext, j + 1, __ATOMIC_RELAXED);
   if (rc != 0) __atomic_store_n(&en->failed, 1, __ATOMIC_RELAXED);
   for (size_t k = 0; k < jb->nch; k++) {
     free(jb->ch[k].cols[j].b);
@@ -710,7 +726,8 @@ void seg_imp_warn_empty_columns(job *jb) {
 }
 
 /* Returns 0, -1 out of memory, -2 a value that does not fit its pinned
-** type (the message in jb->err). */
+** type or a column past SEG_TEXT_MAX bytes of text (the message in
+** jb->err). */
 int seg_imp_encode_all(job *jb, seg_table *out) {
   size_t nc = jb->ncols;
   coltype *types = calloc(nc ? nc : 1, sizeof *types);
@@ -734,9 +751,13 @@ int seg_imp_encode_all(job *jb, seg_table *out) {
   seg_imp_warn_empty_columns(jb);
   qsort(cost, nc, sizeof *cost, by_cost);
   for (size_t j = 0; j < nc; j++) order[j] = cost[j].j;
-  encoder en = {jb, out, types, order, 0};
+  encoder en = {jb, out, types, order, 0, 0};
   seg_imp_run_tasks(jb->nthreads, nc, encode_task, &en);
   rc = en.failed ? -1 : 0;
+  if (en.bigtext) {
+    seg_imp_too_much_text(jb, en.bigtext - 1);
+    rc = -2;
+  }
 out:
   free(types);
   free(order);

@@ -338,7 +338,7 @@ typedef struct coltype {
 typedef struct dict {
   uint64_t *slots;
   size_t mask;
-  uint64_t *off;
+  uint32_t *off;           /* (32-bit: at most SEG_TEXT_MAX bytes) */
   size_t ocap;
   uchar *bytes;
   size_t blen, bcap;
@@ -346,10 +346,15 @@ typedef struct dict {
 } dict;
 
 int seg_imp_dict_init(dict *d);
+/* "column j holds more than 4 GiB of distinct text" into jb->err. */
+void seg_imp_too_much_text(job *jb, size_t j);
 void seg_imp_dict_free(dict *d);
+/* The code of s[0..n) (hash h), added if new; -1 out of memory, -2 the
+** dictionary would pass SEG_TEXT_MAX bytes. */
 int64_t seg_imp_dict_code(dict *d, const uchar *s, size_t n, uint64_t h);
 /* s[0..n) as d's next entry, not looked up nor findable (the streaming
-** import's groups of distinct values); its code, or -1 (out of memory). */
+** import's groups of distinct values); its code, or -1 (out of memory),
+** -2 (past SEG_TEXT_MAX bytes). */
 int64_t seg_imp_dict_append(dict *d, const uchar *s, size_t n);
 int seg_imp_nfc_dict(seg_column *col);
 

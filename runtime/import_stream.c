@@ -83,6 +83,7 @@ typedef struct gcol {
   uint32_t ndict;
   uint8_t width;           /* bytes a value in the spill (the group's narrowest) */
   uint8_t full;            /* every row present: no validity bytes */
+  uint64_t present;        /* rows with a value */
 } gcol;
 
 typedef struct group {
@@ -393,6 +394,7 @@ static size_t compact(uchar *data, uint64_t rows, size_t w, unsigned gw, int tex
   uint64_t present = 0;
   for (uint64_t r = 0; r < rows; r++) present += valid[r];
   gc->width = (uint8_t)gw;
+  gc->present = present;
   gc->full = present == rows;
   if (gc->full) return (size_t)(rows * gw);
   memmove(data + rows * gw, valid, (size_t)rows);
@@ -1011,17 +1013,14 @@ static int row_value(const blob *bl, uint64_t r, const uchar **s, size_t *n, uin
   return 0;
 }
 
-/* A text column with a value per row: code = row. */
+/* A text column in the per-row layout (colfile.h): entry r is row r's
+** value, no codes.  -3: past SEG_TEXT_MAX bytes. */
 static int write_rows(stream *st, seg_colw *w, size_t j, blob *bl, narrow *nw, bits *bt) {
   if (st->nrows >= UINT32_MAX) return -1;
-  unsigned width = code_width(st->nrows);
-  seg_colw_column(w, j, SEG_TEXT, 0, width, (uint32_t)st->nrows);
+  seg_colw_column(w, j, SEG_TEXT, 0, 0, (uint32_t)st->nrows);
   seg_colw_array(w, 0);
-  nw->w = w;
-  nw->width = width;
-  for (uint64_t r = 0; r < st->nrows; r++) narrow_put(nw, (int64_t)r);
-  narrow_end(nw);
   seg_colw_array(w, 1);
+  nw->w = w;
   int rc = put_validity(st, w, j, bl, bt);
   if (rc != 0) return rc;
   int missing = bt->missing != 0;
@@ -1029,7 +1028,7 @@ static int write_rows(stream *st, seg_colw *w, size_t j, blob *bl, narrow *nw, b
   for (int pass = 2; pass <= 3; pass++) {       /* the offsets, then the bytes (through nw's buffer) */
     seg_colw_array(w, pass);
     uint64_t off = 0;
-    nw->width = 8;
+    nw->width = 4;
     if (pass == 2) narrow_put(nw, 0);
     EACH_GROUP(st, g) {
       rc = read_gcol(st, g, j, bl, R_DATA | R_VALID | R_DICT);
@@ -1040,6 +1039,10 @@ static int write_rows(stream *st, seg_colw *w, size_t j, blob *bl, narrow *nw, b
         uint8_t *norm;
         if (row_value(bl, r, &s, &n, &norm) != 0) return -1;
         off += n;
+        if (off > SEG_TEXT_MAX) {
+          free(norm);
+          return -3;
+        }
         if (pass == 2) {
           narrow_put(nw, (int64_t)off);
         } else if (n > sizeof nw->buf - nw->n) {
@@ -1059,7 +1062,8 @@ static int write_rows(stream *st, seg_colw *w, size_t j, blob *bl, narrow *nw, b
 }
 
 /* A text column: its group dictionaries merged in row order (first-seen
-** order), or past the cap a value per row. */
+** order); past the cap, or when every present value is distinct
+** (seg_col_text_rows, as the in-memory import's writer decides), per row. */
 static int write_text(stream *st, seg_colw *w, size_t j, blob *bl, narrow *nw, bits *bt) {
   dict d;
   uint32_t *map = NULL;
@@ -1078,6 +1082,13 @@ static int write_text(stream *st, seg_colw *w, size_t j, blob *bl, narrow *nw, b
       return write_rows(st, w, j, bl, nw, bt);
     }
     if (rc != 0) goto out;
+  }
+  uint64_t present = 0;
+  EACH_GROUP(st, g) present += g->cols[j].present;
+  if (seg_col_text_rows(st->nrows, present, d.n)) {
+    seg_imp_dict_free(&d);
+    free(map);
+    return write_rows(st, w, j, bl, nw, bt);
   }
   rc = -1;
   seg_colw_column(w, j, SEG_TEXT, 0, code_width(d.n), d.n);
@@ -1107,9 +1118,14 @@ static int write_text(stream *st, seg_colw *w, size_t j, blob *bl, narrow *nw, b
   free(d.slots);
   memset(&d, 0, sizeof d);
   if (tmp.dict_bytes == NULL) goto out;
-  if (seg_imp_nfc_dict(&tmp) != 0) goto out;
+  rc = seg_imp_nfc_dict(&tmp);
+  if (rc != 0) {
+    rc = rc == -2 ? -3 : -1;
+    goto out;
+  }
+  rc = -1;
   seg_colw_array(w, 2);
-  seg_colw_put(w, tmp.dict_off, ((size_t)tmp.ndict + 1) * 8);
+  seg_colw_put(w, tmp.dict_off, ((size_t)tmp.ndict + 1) * 4);
   seg_colw_array(w, 3);
   seg_colw_put(w, tmp.dict_bytes, (size_t)tmp.dict_off[tmp.ndict]);
   seg_colw_end_column(w, bt->missing != 0);
@@ -1131,7 +1147,8 @@ static int write_file(stream *st) {
   narrow *nw = calloc(1, sizeof *nw);
   bits *bt = malloc(sizeof *bt);
   int rc = nw && bt ? 0 : -1;
-  for (size_t j = 0; j < jb->ncols && rc == 0 && !seg_colw_failed(w); j++)
+  size_t j = 0;
+  for (; j < jb->ncols && rc == 0 && !seg_colw_failed(w); j++)
     rc = st->types[j].type == SEG_TEXT ? write_text(st, w, j, &bl, nw, bt) : write_plain(st, w, j, &bl, nw, bt);
   free(bl.b);
   for (int i = 0; i < 2; i++) free(slot_ready(st, &bl.slot[i])->b);
@@ -1140,6 +1157,8 @@ static int write_file(stream *st) {
   if (rc != 0) {
     if (rc == -2)
       seg_set_err(jb->err, jb->errlen, "%s: cannot read the import's spill file: %s", st->out, strerror(errno));
+    else if (rc == -3)
+      seg_imp_too_much_text(jb, j - 1);
     else
       seg_set_err(jb->err, jb->errlen, "%s: out of memory", jb->fname);
     seg_colw_abort(w);

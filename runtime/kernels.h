@@ -177,9 +177,17 @@ RANGE_KERNELS(8, int64_t, uint64_t, INT64_MIN, INT64_MAX)
   case 4: { const int32_t *x = (const int32_t *)(c)->data + (base); STMT; break; }  \
   default: { const int64_t *x = (const int64_t *)(c)->data + (base); STMT; break; } \
   }
-/* The same for text codes (unsigned). */
+/* The same for text codes (unsigned); a column without codes (rowcode)
+** reads its batch's row numbers from a buffer. */
 #define WITH_CODES(c, base, STMT)                                                   \
   switch (seg_col_width(c)) {                                                       \
+  case 0: {                                                                         \
+    uint32_t rc_[SEG_BATCH];                                                        \
+    for (uint32_t q_ = 0; q_ < SEG_BATCH; q_++) rc_[q_] = (uint32_t)(base) + q_;    \
+    const uint32_t *x = rc_;                                                        \
+    STMT;                                                                           \
+    break;                                                                          \
+  }                                                                                 \
   case 1: { const uint8_t *x = (const uint8_t *)(c)->data + (base); STMT; break; }  \
   case 2: { const uint16_t *x = (const uint16_t *)(c)->data + (base); STMT; break; }\
   default: { const uint32_t *x = (const uint32_t *)(c)->data + (base); STMT; break; }\

@@ -86,6 +86,7 @@ int seg_table_fit_empty(seg_table *t, const seg_type *types, size_t n, char *err
     c->type = types[i];
     c->scale = 0;
     c->width = 0;
+    c->rowcode = 0;
     c->has_missing = 1;
     c->ndict = 0;
     c->dict_off = NULL;
@@ -130,7 +131,7 @@ long long seg_table_drop_rows(seg_table *t, const uint64_t *drop, char *err, siz
     if (col->type != SEG_TEXT || col->ndict == 0) continue;
     /* dictionary: keep only the values a remaining row uses, codes remapped */
     uint32_t *map = malloc((size_t)col->ndict * sizeof *map);
-    uint64_t *off = malloc(((size_t)col->ndict + 1) * sizeof *off);
+    uint32_t *off = malloc(((size_t)col->ndict + 1) * sizeof *off);
     char *bytes = malloc((size_t)col->dict_off[col->ndict] + 1);
     if (!map || !off || !bytes) {
       free(map); free(off); free(bytes);
@@ -144,7 +145,7 @@ long long seg_table_drop_rows(seg_table *t, const uint64_t *drop, char *err, siz
     off[0] = 0;
     for (uint32_t k = 0; k < col->ndict; k++) {
       if (map[k] == UINT32_MAX) continue;
-      uint64_t len = col->dict_off[k + 1] - col->dict_off[k];
+      uint32_t len = col->dict_off[k + 1] - col->dict_off[k];
       memcpy(bytes + off[n], col->dict_bytes + col->dict_off[k], len);
       off[n + 1] = off[n] + len;
       map[k] = n++;

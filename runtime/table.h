@@ -24,13 +24,18 @@ typedef struct seg_column {
   ** as unsigned ones of 1, 2 or 4, the narrowest that holds the column.
   ** Read values through seg_col_get / the VM, never by casting `data`. */
   uint8_t width;
+  /* .segcol text only: the column stores no codes, row i's code is i
+  ** (ndict == nrows; a missing row's entry is empty).  seg_col_width is
+  ** then 0: read codes through seg_col_get or the VM's batch helpers. */
+  uint8_t rowcode;
   uint8_t has_missing;   /* .segcol only: 0 when every row is present    */
   uint64_t *valid;       /* bit i of valid[i/64] set => row i present   */
   void *data;            /* layout per seg_type above; 64-byte aligned  */
-  /* SEG_TEXT only: dictionary of distinct values; code c is the string
-  ** dict_bytes[dict_off[c] .. dict_off[c+1]) (not NUL-terminated).     */
+  /* SEG_TEXT only: dictionary of values; code c is the string
+  ** dict_bytes[dict_off[c] .. dict_off[c+1]) (not NUL-terminated).  Offsets
+  ** are 32-bit: a column holds at most SEG_TEXT_MAX bytes of text. */
   uint32_t ndict;
-  uint64_t *dict_off;    /* ndict + 1 entries                           */
+  uint32_t *dict_off;    /* ndict + 1 entries                           */
   char *dict_bytes;
   /* .segcol only: the stored XXH3-64 of the column's arrays, checked when
   ** the column is first used (seg_col_check), not at open, so a run that
@@ -60,8 +65,12 @@ static inline unsigned seg_type_width(seg_type t) {
   return t == SEG_BOOL ? 1u : (t == SEG_INT || t == SEG_NUM) ? 8u : 4u;
 }
 
+/* The most text bytes one column's dictionary holds (32-bit offsets). */
+#define SEG_TEXT_MAX ((uint64_t)UINT32_MAX)
+
+/* Bytes per stored value; 0 for a text column without codes (rowcode). */
 static inline unsigned seg_col_width(const seg_column *c) {
-  return c->width ? c->width : seg_type_width(c->type);
+  return c->rowcode ? 0u : c->width ? c->width : seg_type_width(c->type);
 }
 
 /* Row i of a column as an integer: the value of an int, date or bool, the
@@ -69,6 +78,7 @@ static inline unsigned seg_col_width(const seg_column *c) {
 static inline int64_t seg_col_get(const seg_column *c, size_t i) {
   const void *d = c->data;
   switch (seg_col_width(c)) {
+  case 0: return (int64_t)i;                       /* rowcode */
   case 1: return c->type == SEG_TEXT || c->type == SEG_BOOL ? (int64_t)((const uint8_t *)d)[i]
                                                             : (int64_t)((const int8_t *)d)[i];
   case 2: return c->type == SEG_TEXT ? (int64_t)((const uint16_t *)d)[i] : (int64_t)((const int16_t *)d)[i];

@@ -298,8 +298,8 @@ static int affix_of(const ttest *t, affix *a) {
 /* Offsets off[0 .. n] rise and end within the column's bytes (end: its
 ** last offset), so every value between them can be read: for a column
 ** whose checksum is still being verified (vmap.unchecked). */
-static int offs_ok(const uint64_t *off, size_t n, uint64_t end) {
-  uint64_t bad = off[n] > end;       /* no early exit: the loop vectorises */
+static int offs_ok(const uint32_t *off, size_t n, uint64_t end) {
+  uint32_t bad = off[n] > end;       /* no early exit: the loop vectorises */
   for (size_t k = 0; k < n; k++) bad |= off[k + 1] < off[k];
   return !bad;
 }
@@ -412,7 +412,7 @@ static int tree_eval(const struct seg_ttree *tr, uint32_t i, const char *s, size
 ** Everything in locals: the byte stores would otherwise make the compiler
 ** reload the literal for every value. */
 static inline __attribute__((always_inline)) void affix_fill(const affix *a, int ends, int two,
-                                                             const char *bytes, const uint64_t *off,
+                                                             const char *bytes, const uint32_t *off,
                                                              size_t lo, size_t hi, int negated, uint8_t *t) {
   const uint64_t H = 0x8080808080808080ULL;
   const uint64_t k0 = a->k[0], k1 = a->k[1], m0 = a->mask[0], m1 = a->mask[1];
@@ -443,7 +443,7 @@ static inline __attribute__((always_inline)) void affix_fill(const affix *a, int
 }
 
 /* affix_fill specialised for a's end and width (four tight loops). */
-static void affix_fill_any(const affix *a, const char *bytes, const uint64_t *off, size_t lo, size_t hi,
+static void affix_fill_any(const affix *a, const char *bytes, const uint32_t *off, size_t lo, size_t hi,
                            int negated, uint8_t *t) {
   int two = a->need > 8;
   if (a->ends && two) affix_fill(a, 1, 1, bytes, off, lo, hi, negated, t);
@@ -607,7 +607,7 @@ static inline __attribute__((always_inline)) uint32_t affix_rows(const affix *a,
   const uint64_t k0 = a->k[0], k1 = a->k[1], m0 = a->mask[0], m1 = a->mask[1];
   const size_t need = two ? 16 : 8;
   const uint8_t yes = negated ? SEG_FALSE : SEG_TRUE, no = negated ? SEG_TRUE : SEG_FALSE;
-  const uint64_t *off = c->dict_off;
+  const uint32_t *off = c->dict_off;
   const char *bytes = c->dict_bytes;
   const uint32_t ndict = c->ndict;
   uint32_t nl = 0;
@@ -710,7 +710,7 @@ static inline __attribute__((always_inline)) int flat_one(const flatk *F, const 
 ** are appended to left. Returns how many. */
 static uint32_t flat_rows(const struct seg_ttree *tr, const seg_column *c, const void *x, unsigned width,
                           const uint64_t *v, const uint16_t *sel, uint32_t n, uint8_t *out, uint16_t *left) {
-  const uint64_t *off = c->dict_off;
+  const uint32_t *off = c->dict_off;
   const char *bytes = c->dict_bytes;
   const uint32_t ndict = c->ndict;
   flatk F;
@@ -729,7 +729,7 @@ static uint32_t flat_rows(const struct seg_ttree *tr, const seg_column *c, const
 /* `contains` over the rows, as affix_rows. */
 static uint32_t contains_rows(const ttest *t, const seg_column *c, const void *x, unsigned width,
                               const uint64_t *v, const uint16_t *sel, uint32_t n, uint8_t *out, uint16_t *left) {
-  const uint64_t *off = c->dict_off;
+  const uint32_t *off = c->dict_off;
   const char *bytes = c->dict_bytes, *kf = t->kf;
   const size_t kn = t->kn;
   const uint32_t ndict = c->ndict;
@@ -751,11 +751,10 @@ static uint32_t contains_rows(const ttest *t, const seg_column *c, const void *x
            : (two ? affix_rows(a, 0, 1, W, neg, c, x, v, sel, n, out, left)                            \
                   : affix_rows(a, 0, 0, W, neg, c, x, v, sel, n, out, left)))
 
-static uint32_t affix_rows_any(const tnode *l, const seg_column *c, const void *x, const uint64_t *v,
+static uint32_t affix_rows_any(const tnode *l, const seg_column *c, const void *x, unsigned width, const uint64_t *v,
                                const uint16_t *sel, uint32_t n, uint8_t *out, uint16_t *left) {
   const affix *a = &l->af;
   int neg = l->t.negated, two = a->need > 8;
-  unsigned width = seg_col_width(c);
   return width == 1 ? AFFIX_ROWS(1) : width == 2 ? AFFIX_ROWS(2) : AFFIX_ROWS(4);
 }
 #undef AFFIX_ROWS
@@ -771,7 +770,7 @@ static uint32_t affix_rows_any(const tnode *l, const seg_column *c, const void *
 ** candidates, and non-ASCII bytes mark their value; each is placed in its
 ** value by a cursor that only moves forward, and a candidate counts when
 ** the whole literal fits in that value and matches. */
-static void contains_range(const ttest *t, const char *bytes, const uint64_t *off, uint32_t m, uint8_t *res) {
+static void contains_range(const ttest *t, const char *bytes, const uint32_t *off, uint32_t m, uint8_t *res) {
   const char *kf = t->kf;
   const size_t kn = t->kn;
   const uint8_t yes = t->negated ? SEG_FALSE : SEG_TRUE, no = t->negated ? SEG_TRUE : SEG_FALSE;
@@ -870,7 +869,7 @@ static int code_range(const void *x, unsigned width, const uint64_t *v, uint32_t
 static int range_fill(const seg_program *p, const seg_map *sm, const vmap *mp, const seg_column *c, uint32_t lo,
                       uint32_t m, const uint64_t *v, uint8_t *res) {
   const struct seg_ttree *tr = mp->tree;
-  const uint64_t *off = c->dict_off + lo;
+  const uint32_t *off = c->dict_off + lo;
   const char *bytes = c->dict_bytes;
   if (tr->single) {
     affix_fill_any(&tr->n[0].af, bytes, off, 0, m, tr->n[0].t.negated, res);
@@ -944,6 +943,12 @@ int seg_vm_map_rows(const seg_program *p, const seg_table *t, const vmap *maps, 
   const uint64_t *v = rows_valid(c, base, sel, n);
   unsigned width = seg_col_width(c);
   const void *x = (const char *)c->data + base * width;
+  uint32_t rows_codes[SEG_BATCH];      /* a column without codes (rowcode): code = row */
+  if (width == 0) {
+    for (uint32_t j = 0; j < SEG_BATCH; j++) rows_codes[j] = (uint32_t)base + j;
+    x = rows_codes;
+    width = 4;
+  }
   uint16_t left[SEG_BATCH];
   SEG_ASSERT(n <= SEG_BATCH && base % 64 == 0);
   uint32_t lo, span;
@@ -954,7 +959,7 @@ int seg_vm_map_rows(const seg_program *p, const seg_table *t, const vmap *maps, 
     return range_rows(p, c, maps, which, nw, x, width, v, n, lo, span, consec, outs);
   }
   if (unchecked) {                     /* each row's value within the bytes */
-    const uint64_t *off = c->dict_off, end = off[c->ndict];
+    const uint32_t *off = c->dict_off, end = off[c->ndict];
     uint64_t bad = 0;
     for (uint32_t q = 0; q < n; q++) {
       uint32_t j = sel ? sel[q] : q;
@@ -971,7 +976,7 @@ int seg_vm_map_rows(const seg_program *p, const seg_table *t, const vmap *maps, 
     const uint16_t *rows = sel;
     uint32_t nr = n;
     if (m->tree->single) {
-      nr = affix_rows_any(&m->tree->n[0], c, x, v, sel, n, outs[w], left);
+      nr = affix_rows_any(&m->tree->n[0], c, x, width, v, sel, n, outs[w], left);
       rows = left;
     } else if (m->tree->n[0].kind == TN_LEAF && m->tree->n[0].t.kind == TK_CONTAINS) {
       nr = contains_rows(&m->tree->n[0].t, c, x, width, v, sel, n, outs[w], left);

@@ -920,7 +920,7 @@ static void check_task(void *arg, size_t i) {
 
 static size_t col_bytes(const seg_column *c, size_t nrows) {
   size_t n = nrows * seg_col_width(c) + nrows / 8;
-  if (c->type == SEG_TEXT && c->dict_off) n += ((size_t)c->ndict + 1) * 8 + (size_t)c->dict_off[c->ndict];
+  if (c->type == SEG_TEXT && c->dict_off) n += ((size_t)c->ndict + 1) * 4 + (size_t)c->dict_off[c->ndict];
   return n;
 }
 

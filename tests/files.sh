@@ -191,8 +191,15 @@ for bad in abc 0 65 4x; do
         || t_fail "files/seg_threads_$bad-refused" "rc=$T_RC $(cat "$T_ERR")"
 done
 python3 - "$D/c.segcol" "$D/bad.segcol" <<'EOF'
-import sys
-b = bytearray(open(sys.argv[1], 'rb').read()); b[-100] ^= 0xff
+import struct, sys
+b = bytearray(open(sys.argv[1], 'rb').read())
+ncols, hlen = struct.unpack_from("<I", b, 12)[0], struct.unpack_from("<Q", b, 24)[0]
+p = 32
+for _ in range(ncols):                    # to the last column's entry (runtime/colfile.h)
+    last = p + 2 + struct.unpack_from("<H", b, p)[0] + 14
+    p = last + 72
+arr = struct.unpack_from("<8Q", b, last)  # (offset, length) of values, validity, offsets, bytes
+b[arr[6] + arr[7] // 2] ^= 0xff           # a byte of its text
 open(sys.argv[2], 'wb').write(b)
 EOF
 printf 'segment g = loyalty_tier = "gold"\n' > "$D/g.seg"      # the last column: its bytes end the file

@@ -605,6 +605,12 @@ stream_same telco_mixed_skip "$DS/telco_dirty_bom_mixed_delims.csv" --max-bad-ro
   printf '41,999999999999999999,x41,1.500,\xc3\x96rjan,\n'; printf '\n'
   printf '42,,42,,,"a ""quoted"" one"\n'; } > "$SD/mixed.csv"
 stream_same mixed "$SD/mixed.csv"
+# text layouts (runtime/colfile.h): distinct values (NFD, stored NFC) with no
+# codes, distinct with gaps, distinct but mostly missing, repeated values
+awk 'BEGIN { print "id,uniq,gap,sparse,few"; for (i = 0; i < 700; i++)
+    printf "%d,O\xcc\x88rjan%d@x.se,%s,%s,%s\n", i, i, i % 10 ? "g" i * 7 : "", i % 10 == 3 ? "s" i : "",
+        i % 3 ? "gold" : "silver" }' > "$SD/layouts.csv"
+stream_same layouts "$SD/layouts.csv"
 printf 'id\tamount\tday\tok\r\n1\t1 234,50\t23.11.2026\tyes\r\n2\t-0,5\t1.2.2026\tno\r\n3\tn/a\t\t\r\n' > "$SD/pinned.csv"
 printf 'id: int\namount: number\nday: date\nok: bool\n' > "$SD/pinned.schema"
 stream_same pinned_lenient "$SD/pinned.csv" --schema "$SD/pinned.schema" --lenient

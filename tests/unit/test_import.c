@@ -643,7 +643,7 @@ static int tables_same(const seg_table *a, const seg_table *b) {
     if (memcmp(x->valid, y->valid, (a->nrows + 63) / 64 * 8) != 0) return 0;
     for (size_t r = 0; r < a->nrows; r++)
       if (seg_col_get(x, r) != seg_col_get(y, r)) return 0;
-    if (x->type == SEG_TEXT && (memcmp(x->dict_off, y->dict_off, (x->ndict + 1) * 8) != 0 ||
+    if (x->type == SEG_TEXT && (memcmp(x->dict_off, y->dict_off, (x->ndict + 1) * sizeof *x->dict_off) != 0 ||
                                 memcmp(x->dict_bytes, y->dict_bytes, x->dict_off[x->ndict]) != 0))
       return 0;
   }
@@ -723,7 +723,7 @@ static int tables_equal(const seg_table *a, const seg_table *b) {
       if (seg_col_get(x, r) != seg_col_get(y, r)) return 0;
     if (memcmp(x->valid, y->valid, (a->nrows + 63) / 64 * 8) != 0) return 0;
     if (x->type == SEG_TEXT &&
-        (memcmp(x->dict_off, y->dict_off, (x->ndict + 1) * 8) != 0 ||
+        (memcmp(x->dict_off, y->dict_off, (x->ndict + 1) * sizeof *x->dict_off) != 0 ||
          memcmp(x->dict_bytes, y->dict_bytes, x->dict_off[x->ndict]) != 0))
       return 0;
   }
@@ -756,14 +756,29 @@ static void corrupt_copy(const char *src, const char *dst, long flip_at, long tr
   free(b);
 }
 
+/* A temporary folder (dir: its mkdtemp template) with c.csv and c.segcol
+** named in it; 0, or -1 (checked as failed). */
+static int tmp_pair(char *dir, char csv[256], char path[256]) {
+  if (mkdtemp(dir) == NULL) { check(0, "mkdtemp: %s", strerror(errno)); return -1; }
+  snprintf(csv, 256, "%s/c.csv", dir);
+  snprintf(path, 256, "%s/c.segcol", dir);
+  return 0;
+}
+
+/* The header offset of column k's entry in a .segcol header h (colfile.h):
+** its name length, name, then type, width, scale, ndict, flags. */
+static size_t col_entry(const unsigned char *h, int k) {
+  size_t p = 32;
+  for (int i = 0; i < k; i++) p += 2 + (size_t)(h[p] | h[p + 1] << 8) + 14 + 72;
+  return p;
+}
+
 /* A .segcol written before text was stored in NFC (no NFC flag on its text
 ** columns) with a decomposed value is refused on first use, not silently
 ** unmatched; the same file with the flag (as seg writes now) opens. */
 static void test_segcol_nfd(void) {
   char dir[] = "/tmp/seg_test_nfd.XXXXXX", csv[256], path[256], err[1024] = "";
-  if (mkdtemp(dir) == NULL) { check(0, "mkdtemp: %s", strerror(errno)); return; }
-  snprintf(csv, sizeof csv, "%s/c.csv", dir);
-  snprintf(path, sizeof path, "%s/c.segcol", dir);
+  if (tmp_pair(dir, csv, path) != 0) return;
   FILE *f = fopen(csv, "w");
   fputs("id,city\n1,x\n", f);
   fclose(f);
@@ -793,8 +808,7 @@ static void test_segcol_nfd(void) {
   size_t n = fread(h, 1, sizeof h, f);
   uint64_t hlen = 0;
   for (int i = 7; i >= 0; i--) hlen = hlen << 8 | h[24 + i];
-  size_t p = 32;
-  p += 2 + (size_t)(h[p] | h[p + 1] << 8) + 14 + 72;            /* column 0: name, fixed part, offsets + hash */
+  size_t p = col_entry(h, 1);
   size_t flags_at = p + 2 + (size_t)(h[p] | h[p + 1] << 8) + 10;
   check(n > hlen && hlen < sizeof h && (h[flags_at] & 2), "nfd: the writer set the NFC flag");
   h[flags_at] &= (unsigned char)~2u;
@@ -811,6 +825,89 @@ static void test_segcol_nfd(void) {
           "nfd: a decomposed value in an unflagged file is refused: %s", err);
     seg_table_free(&u);
   }
+  unlink(path);
+  unlink(csv);
+  rmdir(dir);
+}
+
+/* Text layouts of a .segcol (colfile.h): a column whose every present value
+** is its own stores no codes (per row), one that repeats values or is
+** mostly missing keeps its dictionary; every row reads back the same value
+** either way, and a per-row column whose entry count is not the row count is
+** refused. */
+static void test_segcol_layouts(void) {
+  char dir[] = "/tmp/seg_test_layouts.XXXXXX", csv[256], path[256], err[1024] = "";
+  if (tmp_pair(dir, csv, path) != 0) return;
+  FILE *f = fopen(csv, "w");
+  fputs("id,uniq,gap,sparse,few\n", f);
+  for (int i = 0; i < 300; i++) {
+    /* uniq: distinct, NFD ("O" + U+0308) stored NFC, so shorter; gap: every
+    ** 10th missing; sparse: a value in 1 row of 10 (the codes are cheaper) */
+    fprintf(f, "%d,O\xcc\x88rjan%d@x.se,", i, i);
+    if (i % 10) fprintf(f, "g%d", i * 7);
+    fputc(',', f);
+    if (i % 10 == 3) fprintf(f, "s%d", i);
+    fprintf(f, ",%s\n", i % 3 == 0 ? "gold" : i % 3 == 1 ? "silver" : "bronze");
+  }
+  fclose(f);
+  seg_table t, u;
+  int rc = seg_import_csv(csv, NULL, &t, err, sizeof err);
+  check(rc == 0 && t.ncols == 5, "layouts: imports (%s)", err);
+  if (rc != 0) return;
+  rc = seg_col_write(&t, path, err, sizeof err);
+  check(rc == 0, "layouts: written (%s)", err);
+  rc = rc == 0 ? seg_col_open(path, &u, err, sizeof err) : -1;
+  check(rc == 0, "layouts: opens (%s)", err);
+  if (rc != 0) { seg_table_free(&t); return; }
+  const char *want[] = {"id", "per row", "per row", "dictionary", "dictionary"};
+  for (size_t c = 1; c < 5; c++) {
+    const seg_column *x = &t.cols[c], *y = &u.cols[c];
+    int rows = y->rowcode && seg_col_width(y) == 0 && y->ndict == u.nrows;
+    check(rows == (strcmp(want[c], "per row") == 0) && (rows || seg_col_width(y) == 1),
+          "layouts: column %s is stored %s (rowcode %d, width %u, %u entries)", x->name, want[c], y->rowcode,
+          seg_col_width(y), y->ndict);
+    check(seg_col_check(y, u.nrows, err, sizeof err) == 0, "layouts: column %s checks (%s)", x->name, err);
+    int same = 1;
+    for (size_t r = 0; r < t.nrows && same; r++) {
+      char b1[48], b2[48];
+      const char *s1, *s2;
+      size_t n1, n2;
+      int p1 = seg_col_text(x, r, b1, &s1, &n1), p2 = seg_col_text(y, r, b2, &s2, &n2);
+      same = p1 == p2 && (p1 != 0 || (n1 == n2 && memcmp(s1, s2, n1) == 0));
+      if (!same) check(0, "layouts: column %s row %zu differs", x->name, r);
+    }
+    check(same, "layouts: every row of %s reads back its value", x->name);
+  }
+  /* the NFC value is what is stored: "Ö" is 2 bytes, not 3 */
+  {
+    char b[48];
+    const char *s;
+    size_t n;
+    check(seg_col_text(&u.cols[1], 7, b, &s, &n) == 0 && n == strlen("\xc3\x96rjan7@x.se") &&
+          memcmp(s, "\xc3\x96rjan7@x.se", n) == 0, "layouts: a per-row value is stored in NFC");
+  }
+  seg_table_free(&u);
+  seg_table_free(&t);
+  /* column 1's entry count (ndict) set to rows + 1, header checksum fixed */
+  f = fopen(path, "r+b");
+  unsigned char h[4096];
+  size_t n = f ? fread(h, 1, sizeof h, f) : 0;
+  uint64_t hlen = 0;
+  for (int i = 7; i >= 0; i--) hlen = hlen << 8 | h[24 + i];
+  size_t p = col_entry(h, 1);
+  size_t nd_at = p + 2 + (size_t)(h[p] | h[p + 1] << 8) + 6;    /* name, type, width, scale */
+  check(f && n > hlen && hlen < sizeof h && h[nd_at - 5] == 0 && h[nd_at] == 300 % 256, "layouts: header as documented");
+  h[nd_at] = 301 % 256;
+  uint32_t crc = seg_crc32(0, h, (size_t)(hlen - 4));
+  for (int i = 0; i < 4; i++) h[hlen - 4 + (uint64_t)i] = (unsigned char)(crc >> (8 * i));
+  if (f) {
+    fseek(f, 0, SEEK_SET);
+    fwrite(h, 1, (size_t)hlen, f);
+    fclose(f);
+  }
+  rc = seg_col_open(path, &u, err, sizeof err);
+  check(rc == -1 && strstr(err, "column 'uniq' has inconsistent metadata") != NULL,
+        "layouts: a per-row column with another entry count is refused: %s", err);
   unlink(path);
   unlink(csv);
   rmdir(dir);
@@ -882,9 +979,21 @@ static void test_segcol(void) {
   check(rc == -1 && strstr(err, "bad.segcol: not a seg columnar file (bad magic)") != NULL, "bad magic refused: %s", err);
   rc = seg_col_open(spath("datasets/crm_sample.csv"), &u, err, sizeof err);
   check(rc == -1 && strstr(err, "not a seg columnar file (bad magic)") != NULL, "a CSV is not a segcol file");
-  corrupt_copy(path, bad, 8, -1);                  /* version 2 -> 18 */
+  corrupt_copy(path, bad, 8, -1);                  /* version 3 -> 19 */
   rc = seg_col_open(bad, &u, err, sizeof err);
-  check(rc == -1 && strstr(err, "unsupported seg columnar file version 18") != NULL, "unknown version refused: %s", err);
+  check(rc == -1 && strstr(err, "written by a newer seg (columnar file version 19; this seg reads version 3)") != NULL,
+        "a newer version refused: %s", err);
+  corrupt_copy(path, bad, -1, -1);                 /* version 2: u64 offsets, codes always */
+  {
+    FILE *vf = fopen(bad, "r+b");
+    const unsigned char two[4] = {2, 0, 0, 0};
+    if (vf == NULL || fseek(vf, 8, SEEK_SET) != 0 || fwrite(two, 1, 4, vf) != 4) exit(2);
+    fclose(vf);
+  }
+  rc = seg_col_open(bad, &u, err, sizeof err);
+  check(rc == -1 && strstr(err, "written by an older seg (columnar file version 2; this seg reads version 3): "
+                                "import the CSV again with 'seg import'") != NULL,
+        "a version 2 file refused with what to do: %s", err);
   /* Every single-byte flip across the header must be refused, never crash. */
   int all = 1;
   for (long at = 0; at < 600; at++) {
@@ -1045,6 +1154,7 @@ int main(void) {
   test_chunked();
   test_segcol();
   test_segcol_nfd();
+  test_segcol_layouts();
   test_pinned();
   test_unread();
   return failures != 0;

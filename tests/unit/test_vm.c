@@ -740,9 +740,9 @@ static int run_file(const seg_program *p, const char *path, unsigned threads, se
   return rc;
 }
 
-static void put_u64(const char *path, long at, uint64_t v) {
+static void put_u32(const char *path, long at, uint32_t v) {
   FILE *f = fopen(path, "r+b");
-  if (!f || fseek(f, at, SEEK_SET) != 0 || fwrite(&v, 8, 1, f) != 1) exit(2);
+  if (!f || fseek(f, at, SEEK_SET) != 0 || fwrite(&v, 4, 1, f) != 1) exit(2);
   fclose(f);
 }
 
@@ -818,7 +818,7 @@ static void test_late_checks(void) {
     /* offset 2000 far past the bytes: a value that would be read from
     ** outside the column (the checksum fails too, and is what is said) */
     copy_file(path, bad, -1);
-    put_u64(bad, offs_at + 2000 * 8, (uint64_t)1 << 40);
+    put_u32(bad, offs_at + 2000 * 4, UINT32_MAX - 16);
     memset(err, 0, sizeof err);
     rc = run_file(&R.c.prog, bad, th, &r1, err, sizeof err);
     snprintf(what, sizeof what, "late checks, %u thread(s): offsets that decrease are refused (%s)", th, err);
