@@ -421,6 +421,12 @@ static void w_values(seg_colw *w, const seg_column *c, size_t nrows, unsigned wi
   }
 }
 
+/* Array 1: the validity bits, or nothing when no row is missing. */
+static void w_validity(seg_colw *w, const seg_column *c, uint64_t nrows, int missing) {
+  seg_colw_array(w, 1);
+  if (missing) seg_colw_put(w, c->valid, (size_t)((nrows + 63) / 64 * 8));
+}
+
 /* Puts the 32-bit offsets and the bytes of a text column in the per-row
 ** layout (colfile.h): entry r is row r's value, empty when missing. */
 static void w_text_rows(seg_colw *w, const seg_column *c, uint64_t nrows) {
@@ -478,16 +484,14 @@ void seg_colw_text(seg_colw *w, size_t j, const seg_column *c, uint64_t nrows) {
   if (rows) {
     seg_colw_column(w, j, SEG_TEXT, 0, 0, (uint32_t)nrows);
     seg_colw_array(w, 0);
-    seg_colw_array(w, 1);
-    seg_colw_put(w, c->valid, (size_t)((nrows + 63) / 64 * 8));
+    w_validity(w, c, nrows, missing);
     w_text_rows(w, c, nrows);
   } else {
     unsigned width = narrow_width(c, (size_t)nrows);
     seg_colw_column(w, j, SEG_TEXT, 0, width, c->ndict);
     seg_colw_array(w, 0);
     w_values(w, c, (size_t)nrows, width);
-    seg_colw_array(w, 1);
-    seg_colw_put(w, c->valid, (size_t)((nrows + 63) / 64 * 8));
+    w_validity(w, c, nrows, missing);
     seg_colw_array(w, 2);
     seg_colw_put(w, c->dict_off, ((size_t)c->ndict + 1) * 4);
     seg_colw_array(w, 3);
@@ -525,12 +529,12 @@ int seg_col_write(const seg_table *t, const char *path, char *err, size_t errlen
       continue;
     }
     unsigned width = narrow_width(c, t->nrows);
+    int missing = any_missing(c, t->nrows);
     seg_colw_column(w, i, c->type, c->scale, width, c->ndict);
     seg_colw_array(w, 0);
     w_values(w, c, t->nrows, width);
-    seg_colw_array(w, 1);
-    seg_colw_put(w, c->valid, (size_t)(((uint64_t)t->nrows + 63) / 64 * 8));
-    seg_colw_end_column(w, any_missing(c, t->nrows));
+    w_validity(w, c, t->nrows, missing);
+    seg_colw_end_column(w, missing);
   }
   return seg_colw_finish(w, err, errlen);
 }
@@ -568,6 +572,18 @@ static int duplicate_name(const seg_column *cols, uint32_t n) {
   }
   free(slot);
   return dup;
+}
+
+/* Validity bits of nrows rows all present (the bits past nrows clear), for
+** the columns of a file that stores none; NULL when out of memory. */
+static uint64_t *ones_bits(uint64_t nrows) {
+  size_t words = (size_t)((nrows + 63) / 64);
+  uint64_t *v = aligned_alloc(64, (words * 8 + 63) / 64 * 64 + 64);
+  if (v == NULL) return NULL;
+  memset(v, 0xff, words * 8);
+  if (nrows % 64) v[words - 1] = UINT64_MAX >> (64 - nrows % 64);
+  v[words] = 0;
+  return v;
 }
 
 /* Validates the mapped file and fills out; see seg_col_open. */
@@ -654,7 +670,7 @@ static int check_and_fill(const unsigned char *m, uint64_t size, const char *pat
     c->ndict = ndict;
     uint64_t off[4], len[4], want[4];
     want[0] = nrows * width;
-    want[1] = (nrows + 63) / 64 * 8;
+    want[1] = c->has_missing ? (nrows + 63) / 64 * 8 : 0;     /* none when every row is present */
     want[2] = type == SEG_TEXT ? ((uint64_t)ndict + 1) * 4 : 0;
     for (int k = 0; k < 4; k++) {
       off[k] = get64(m + p);
@@ -684,8 +700,16 @@ static int check_and_fill(const unsigned char *m, uint64_t size, const char *pat
     c->hash = hash;            /* verified on first use: seg_col_check */
     c->check_pending = 1;
     c->data = (void *)(uintptr_t)(m + off[0]);
-    c->valid = (uint64_t *)(uintptr_t)(m + off[1]);
-    if (nrows % 64 != 0 && (c->valid[nrows / 64] >> (nrows % 64)) != 0) goto corrupt_col;
+    if (c->has_missing) {
+      c->valid = (uint64_t *)(uintptr_t)(m + off[1]);
+      if (nrows % 64 != 0 && (c->valid[nrows / 64] >> (nrows % 64)) != 0) goto corrupt_col;
+    } else {
+      if (out->ones == NULL && (out->ones = ones_bits(nrows)) == NULL) {
+        seg_set_err(err, errlen, "%s: out of memory", path);
+        return -1;
+      }
+      c->valid = out->ones;
+    }
     if (type == SEG_TEXT) {
       /* the ends here; every offset is checked with the column (seg_col_check) */
       const uint32_t *d = (const uint32_t *)(uintptr_t)(m + off[2]);
@@ -762,7 +786,7 @@ int seg_col_check(const seg_column *c, size_t nrows, char *err, size_t errlen) {
   XXH3_state_t h;
   XXH3_64bits_reset(&h);
   XXH3_64bits_update(&h, c->data, (size_t)(nrows * seg_col_width(c)));
-  XXH3_64bits_update(&h, c->valid, (size_t)((nrows + 63) / 64 * 8));
+  if (c->has_missing) XXH3_64bits_update(&h, c->valid, (size_t)((nrows + 63) / 64 * 8));
   if (c->type == SEG_TEXT) {
     XXH3_64bits_update(&h, c->dict_off, ((size_t)c->ndict + 1) * 4);
     XXH3_64bits_update(&h, c->dict_bytes, (size_t)c->dict_off[c->ndict]);

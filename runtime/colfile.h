@@ -29,7 +29,8 @@
 ** Values are narrow (since version 2): data_len is nrows * width, where
 ** width is the narrowest of 1, 2, 4, 8 bytes (signed) that holds every
 ** int, number (scaled) or date value of the column, 1, 2 or 4 (unsigned)
-** for text codes, 1 for bool; valid_len is ((nrows + 63) / 64) * 8; dict
+** for text codes, 1 for bool; valid_len is ((nrows + 63) / 64) * 8, or 0
+** when the column has no missing value (flag bit 0 clear; version 3); dict
 ** lengths are 0 except for text, where dict_off_len = (ndict + 1) * 4
 ** (u32 offsets, since version 3: a column holds at most 4 GiB of text),
 ** dict_off[0] = 0, offsets are non-decreasing (checked with the column's
@@ -41,11 +42,12 @@
 **               value is entry i (empty when the row is missing), in row
 **               order -- a column of (nearly) all distinct values, such as
 **               e-mails, saves the codes and stores its bytes once anyway.
-** Version 2 files (u64 offsets, codes always) are refused with a message
-** to import the CSV again.
+** Version 2 files (u64 offsets, codes and validity always) are refused
+** with a message to import the CSV again.
 **
 ** Ownership: seg_col_open fills a seg_table whose `backing` is the
-** mapping; free it with seg_table_free.
+** mapping (and `ones`, the validity of the columns that store none); free
+** it with seg_table_free.
 */
 #ifndef SEG_COLFILE_H
 #define SEG_COLFILE_H

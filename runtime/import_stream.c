@@ -892,11 +892,15 @@ static size_t ngroups(const stream *st, size_t k) {
   for (size_t k_ = 0; k_ < (st)->jb->nch; k_++)             \
     for (size_t i_ = 0; i_ < ngroups(st, k_) && ((g) = &((sstate *)(st)->jb->ch[k_].sp)->g[i_], 1); i_++)
 
-/* Column j's validity bits (array 1); bt->missing counts the rows without a value. */
+/* Column j's validity bits (array 1), none when every row has a value;
+** bt->missing counts the rows without a value. */
 static int put_validity(stream *st, seg_colw *w, size_t j, blob *bl, bits *bt) {
   memset(bt, 0, sizeof *bt);
   bt->w = w;
   const group *g;
+  int full = 1;
+  EACH_GROUP(st, g) full &= g->cols[j].full;
+  if (full) return 0;                           /* every row present: no bits (colfile.h) */
   EACH_GROUP(st, g) {
     if (g->cols[j].full) {
       for (uint64_t r = 0; r < g->rows; r++) {

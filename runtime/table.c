@@ -27,6 +27,7 @@ void seg_table_free(seg_table *t) {
     }
   }
   free(t->cols);
+  free(t->ones);
   if (t->backing != NULL) munmap(t->backing, t->backing_len);
   memset(t, 0, sizeof *t);
 }

@@ -58,6 +58,8 @@ typedef struct seg_table {
   seg_column *cols;
   void *backing;         /* mmap of a .segcol file, or NULL             */
   size_t backing_len;
+  uint64_t *ones;        /* .segcol: the validity of its columns without a
+                            missing value (the file stores none); owned  */
 } seg_table;
 
 /* The natural width of a type: bool 1, int/number 8, date/text 4. */
