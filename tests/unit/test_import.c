@@ -867,6 +867,8 @@ static void test_segcol_layouts(void) {
           "layouts: column %s is stored %s (rowcode %d, width %u, %u entries)", x->name, want[c], y->rowcode,
           seg_col_width(y), y->ndict);
     check(seg_col_check(y, u.nrows, err, sizeof err) == 0, "layouts: column %s checks (%s)", x->name, err);
+    check(y->has_missing == (c == 2 || c == 3) && memcmp(x->valid, y->valid, (u.nrows + 63) / 64 * 8) == 0,
+          "layouts: column %s has the validity it was written with (has_missing %d)", x->name, y->has_missing);
     int same = 1;
     for (size_t r = 0; r < t.nrows && same; r++) {
       char b1[48], b2[48];
@@ -897,6 +899,15 @@ static void test_segcol_layouts(void) {
   size_t p = col_entry(h, 1);
   size_t nd_at = p + 2 + (size_t)(h[p] | h[p + 1] << 8) + 6;    /* name, type, width, scale */
   check(f && n > hlen && hlen < sizeof h && h[nd_at - 5] == 0 && h[nd_at] == 300 % 256, "layouts: header as documented");
+  /* validity bits only where a row is missing: valid_len of uniq (none
+  ** missing) is 0, of gap ((300 + 63) / 64 * 8 bytes) not */
+  {
+    size_t g = col_entry(h, 2), vu = nd_at + 4 + 4 + 16 + 8, vg = g + 2 + (size_t)(h[g] | h[g + 1] << 8) + 14 + 24;
+    uint64_t lu = 0, lg = 0;
+    for (int i = 7; i >= 0; i--) lu = lu << 8 | h[vu + (size_t)i], lg = lg << 8 | h[vg + (size_t)i];
+    check(lu == 0 && lg == 40, "layouts: validity stored only for a column with a missing row (%llu, %llu bytes)",
+          (unsigned long long)lu, (unsigned long long)lg);
+  }
   h[nd_at] = 301 % 256;
   uint32_t crc = seg_crc32(0, h, (size_t)(hlen - 4));
   for (int i = 0; i < 4; i++) h[hlen - 4 + (uint64_t)i] = (unsigned char)(crc >> (8 * i));
