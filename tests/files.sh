@@ -207,6 +207,12 @@ printf 'segment g2 = loyalty_tier = "silver"\n' > "$D/g2.seg"
 seg_exec "$D" run g.seg bad.segcol
 [ "$T_RC" -eq 2 ] && grep -q '^seg: bad.segcol: checksum mismatch' "$T_ERR" && t_ok files/run_checksum_names_data \
     || t_fail files/run_checksum_names_data "rc=$T_RC $(cat "$T_ERR")"
+# a version 2 file (before 32-bit text offsets): refused, saying what to do
+python3 -c 'import sys; b = bytearray(open(sys.argv[1], "rb").read()); b[8:12] = (2).to_bytes(4, "little"); open(sys.argv[2], "wb").write(b)' \
+    "$D/c.segcol" "$D/v2.segcol"
+seg_exec "$D" run g.seg v2.segcol
+[ "$T_RC" -eq 2 ] && grep -q "^seg: v2.segcol: written by an older seg (columnar file version 2; this seg reads version 3): import the CSV again with 'seg import'" "$T_ERR" \
+    && t_ok files/run_old_version_says_import_again || t_fail files/run_old_version_says_import_again "rc=$T_RC $(cat "$T_ERR")"
 seg_exec "$D" diff g.seg g2.seg bad.segcol
 [ "$T_RC" -eq 2 ] && grep -q '^seg: bad.segcol: checksum mismatch' "$T_ERR" && t_ok files/diff_checksum_names_data \
     || t_fail files/diff_checksum_names_data "rc=$T_RC $(cat "$T_ERR")"
