@@ -424,6 +424,10 @@ static int import_input(const char *fname, const uchar *raw, size_t rawlen, inpu
   jb.b = in->b;
   jb.n = in->n;
   jb.validate = !in->checked;
+  jb.text_max = SEG_TEXT_MAX;
+  const char *tm = getenv("SEG_IMPORT_TEXT_MAX");                 /* tests: the limit's message */
+  if (tm != NULL && *tm != '\0' && strtoull(tm, NULL, 10) > 0 && strtoull(tm, NULL, 10) < SEG_TEXT_MAX)
+    jb.text_max = strtoull(tm, NULL, 10);
   jb.mapped = in->map != NULL && in->b >= (const uchar *)in->map;
   jb.err = err;
   jb.errlen = errlen;

@@ -205,9 +205,11 @@ uint64_t seg_imp_hash_bytes(const uchar *s, size_t n) {
 }
 
 void seg_imp_too_much_text(job *jb, size_t j) {
+  char most[32] = "4 GiB";
+  if (jb->text_max != SEG_TEXT_MAX) snprintf(most, sizeof most, "%llu bytes", (unsigned long long)jb->text_max);
   seg_set_err(jb->err, jb->errlen,
-              "%s: column '%s' holds more than 4 GiB of distinct text, the most one column can hold; "
-              "split the export into smaller files", jb->fname, jb->hdr[j]);
+              "%s: column '%s' holds more than %s of distinct text, the most one column can hold; "
+              "split the export into smaller files", jb->fname, jb->hdr[j], most);
 }
 
 int seg_imp_dict_init(dict *d) {
@@ -218,6 +220,7 @@ int seg_imp_dict_init(dict *d) {
   d->off = malloc(d->ocap * sizeof *d->off);
   if (d->slots == NULL || d->off == NULL) return -1;
   d->off[0] = 0;
+  d->max = SEG_TEXT_MAX;
   return 0;
 }
 
@@ -259,7 +262,7 @@ static inline int bytes_eq(const uchar *a, const uchar *b, size_t n) {
 
 int64_t seg_imp_dict_append(dict *d, const uchar *s, size_t n) {
   if (d->n >= UINT32_MAX - 1) return -1;
-  if ((uint64_t)d->blen + n > SEG_TEXT_MAX) return -2;
+  if ((uint64_t)d->blen + n > d->max) return -2;
   if ((size_t)d->n + 2 > d->ocap) {
     uint32_t *no = realloc(d->off, d->ocap * 2 * sizeof *no);
     if (no == NULL) return -1;
@@ -321,7 +324,7 @@ static inline void valid_end(validw *w, uint64_t nrows) {
 ** values with non-ASCII bytes can change; equal values after normalising
 ** may keep two codes (the VM evaluates each code, so results agree).
 ** 0, or -1 out of memory, -2 past SEG_TEXT_MAX bytes. */
-int seg_imp_nfc_dict(seg_column *col) {
+int seg_imp_nfc_dict(seg_column *col, uint64_t max) {
   size_t n = col->ndict, total = (size_t)col->dict_off[n];
   size_t k = 0;
   while (k < total && (uchar)col->dict_bytes[k] < 0x80) k++;
@@ -352,7 +355,7 @@ int seg_imp_nfc_dict(seg_column *col) {
     free(norm);
     off[i] = (uint32_t)len;
     len += nn;
-    if (len > SEG_TEXT_MAX) {         /* NFC made the text longer */
+    if (len > max) {                  /* NFC made the text longer */
       free(off);
       free(bytes);
       return -2;
@@ -384,6 +387,7 @@ static int encode_text(job *jb, size_t j, seg_column *col, uint64_t nrows) {
   validw vw = {col->valid, 0};
   int rc = -1, sized = 0;
   if (seg_imp_dict_init(&d) != 0) goto out;
+  d.max = jb->text_max;
   for (size_t k = 0; k < jb->nch; k++) {
     const chunk *ch = &jb->ch[k];
     const uchar *b = ch->cols[j].b;
@@ -427,7 +431,7 @@ static int encode_text(job *jb, size_t j, seg_column *col, uint64_t nrows) {
   if (col->dict_off == NULL || col->dict_bytes == NULL) goto out;
   memcpy(col->dict_off, d.off, ((size_t)d.n + 1) * sizeof(uint32_t));
   if (d.blen) memcpy(col->dict_bytes, d.bytes, d.blen);
-  rc = seg_imp_nfc_dict(col);
+  rc = seg_imp_nfc_dict(col, jb->text_max);
 out:
   seg_imp_dict_free(&d);
   return rc;

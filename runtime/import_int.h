@@ -144,6 +144,8 @@ typedef struct job {
   const uchar *b;
   size_t n;
   int validate;            /* check UTF-8 while parsing */
+  uint64_t text_max;       /* the most bytes of text a column holds: SEG_TEXT_MAX
+                              (SEG_IMPORT_TEXT_MAX, for tests, lowers it) */
   int mapped;              /* b is a read-only file mapping: parsed pages may be dropped */
   int delim;
   unsigned date_flags;
@@ -343,6 +345,7 @@ typedef struct dict {
   uchar *bytes;
   size_t blen, bcap;
   uint32_t n;
+  uint64_t max;            /* the most bytes it holds (SEG_TEXT_MAX unless set) */
 } dict;
 
 int seg_imp_dict_init(dict *d);
@@ -356,7 +359,7 @@ int64_t seg_imp_dict_code(dict *d, const uchar *s, size_t n, uint64_t h);
 ** import's groups of distinct values); its code, or -1 (out of memory),
 ** -2 (past SEG_TEXT_MAX bytes). */
 int64_t seg_imp_dict_append(dict *d, const uchar *s, size_t n);
-int seg_imp_nfc_dict(seg_column *col);
+int seg_imp_nfc_dict(seg_column *col, uint64_t max);
 
 /* The stream's view of the type decisions: the candidates of every chunk
 ** combined (warn = 0: silently, why_text not run; the streaming import

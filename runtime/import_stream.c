@@ -972,7 +972,8 @@ static int dict_has(const dict *d, const uchar *s, size_t n, uint64_t h) {
 }
 
 /* The global codes of a group's dictionary entries (looked up, added when
-** `add`). 0, -1 out of memory, 1 the dictionary passed the cap. */
+** `add`). 0, -1 out of memory, 1 the dictionary passed the cap, -3 past
+** the job's text_max bytes. */
 static int map_group(stream *st, dict *d, const blob *bl, const gcol *gc, uint32_t **map, size_t *mapcap) {
   if (gc->ndict > *mapcap) {
     uint32_t *nm = realloc(*map, (size_t)gc->ndict * sizeof *nm);
@@ -988,7 +989,7 @@ static int map_group(stream *st, dict *d, const blob *bl, const gcol *gc, uint32
     /* at the cap a new value is not added: the dictionary never grows past it */
     if ((d->n >= st->dict_cap || d->blen + n > DICT_CAP_BYTES) && !dict_has(d, s, n, h)) return 1;
     int64_t c = seg_imp_dict_code(d, s, n, h);
-    if (c < 0) return -1;
+    if (c < 0) return c == -2 ? -3 : -1;
     (*map)[i] = (uint32_t)c;
   }
   return 0;
@@ -1043,7 +1044,7 @@ static int write_rows(stream *st, seg_colw *w, size_t j, blob *bl, narrow *nw, b
         uint8_t *norm;
         if (row_value(bl, r, &s, &n, &norm) != 0) return -1;
         off += n;
-        if (off > SEG_TEXT_MAX) {
+        if (off > st->jb->text_max) {
           free(norm);
           return -3;
         }
@@ -1076,6 +1077,7 @@ static int write_text(stream *st, seg_colw *w, size_t j, blob *bl, narrow *nw, b
   seg_column tmp;
   memset(&tmp, 0, sizeof tmp);
   if (seg_imp_dict_init(&d) != 0) goto out;
+  d.max = st->jb->text_max;
   const group *g;
   EACH_GROUP(st, g) {
     rc = read_gcol(st, g, j, bl, R_DICT);
@@ -1122,7 +1124,7 @@ static int write_text(stream *st, seg_colw *w, size_t j, blob *bl, narrow *nw, b
   free(d.slots);
   memset(&d, 0, sizeof d);
   if (tmp.dict_bytes == NULL) goto out;
-  rc = seg_imp_nfc_dict(&tmp);
+  rc = seg_imp_nfc_dict(&tmp, st->jb->text_max);
   if (rc != 0) {
     rc = rc == -2 ? -3 : -1;
     goto out;

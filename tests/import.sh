@@ -611,6 +611,17 @@ awk 'BEGIN { print "id,uniq,gap,sparse,few"; for (i = 0; i < 700; i++)
     printf "%d,O\xcc\x88rjan%d@x.se,%s,%s,%s\n", i, i, i % 10 ? "g" i * 7 : "", i % 10 == 3 ? "s" i : "",
         i % 3 ? "gold" : "silver" }' > "$SD/layouts.csv"
 stream_same layouts "$SD/layouts.csv"
+# a column past the most text one column holds (4 GiB; SEG_IMPORT_TEXT_MAX
+# lowers it for this test): refused by both imports alike, nothing written
+printf 'id,email,tier\n1,anna@x.se,gold\n2,bo@y.se,gold\n3,cecilia@z.se,silver\n4,,gold\n' > "$SD/textmax.csv"
+SEG_IMPORT_TEXT_MAX=20 stream_same text_max_refused "$SD/textmax.csv"
+SEG_IMPORT_TEXT_MAX=20 SEG_IMPORT_DICT_CAP=2 stream_same text_max_refused_rows "$SD/textmax.csv"   # (an entry per row)
+dir="$T_TMP/stream.text_max"; mkdir -p "$dir"
+(cd "$dir" && SEG_IMPORT_TEXT_MAX=20 "$SEG" import "$SD/textmax.csv" -o out.segcol) >"$dir/out" 2>"$dir/err"; rc=$?
+if [ "$rc" -eq 2 ] && [ -z "$(ls -A "$dir" | grep -v '^out$\|^err$')" ] &&
+   grep -q "textmax.csv: column 'email' holds more than 20 bytes of distinct text, the most one column can hold; split the export into smaller files" "$dir/err"; then
+    t_ok "import/text_max_refused_message"
+else t_fail "import/text_max_refused_message" "rc=$rc" "$(cat "$dir/err")" "$(ls -A "$dir")"; fi
 printf 'id\tamount\tday\tok\r\n1\t1 234,50\t23.11.2026\tyes\r\n2\t-0,5\t1.2.2026\tno\r\n3\tn/a\t\t\r\n' > "$SD/pinned.csv"
 printf 'id: int\namount: number\nday: date\nok: bool\n' > "$SD/pinned.schema"
 stream_same pinned_lenient "$SD/pinned.csv" --schema "$SD/pinned.schema" --lenient
