@@ -62,7 +62,7 @@ static uint64_t get64(const unsigned char *p) {
 /* The narrowest width that holds every value of column c (bool: 1). */
 static unsigned narrow_width(const seg_column *c, size_t nrows) {
   if (c->type == SEG_BOOL) return 1;
-  if (c->type == SEG_TEXT) return c->ndict <= 0x100 ? 1 : c->ndict <= 0x10000 ? 2 : 4;
+  if (c->type == SEG_TEXT) return seg_text_code_width(c->ndict);
   int64_t lo = 0, hi = 0;
   for (size_t i = 0; i < nrows; i++) {
     int64_t v = seg_col_get(c, i);
@@ -463,8 +463,7 @@ static void w_text_rows(seg_colw *w, const seg_column *c, uint64_t nrows) {
 }
 
 int seg_col_text_rows(uint64_t nrows, uint64_t present, uint64_t ndict) {
-  unsigned cw = ndict <= 0x100 ? 1 : ndict <= 0x10000 ? 2 : 4;
-  return ndict == present && nrows < UINT32_MAX && 4 * (nrows - present) < nrows * cw;
+  return ndict == present && nrows < UINT32_MAX && 4 * (nrows - present) < nrows * seg_text_code_width(ndict);
 }
 
 void seg_colw_text(seg_colw *w, size_t j, const seg_column *c, uint64_t nrows) {

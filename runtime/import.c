@@ -426,8 +426,8 @@ static int import_input(const char *fname, const uchar *raw, size_t rawlen, inpu
   jb.validate = !in->checked;
   jb.text_max = SEG_TEXT_MAX;
   const char *tm = getenv("SEG_IMPORT_TEXT_MAX");                 /* tests: the limit's message */
-  if (tm != NULL && *tm != '\0' && strtoull(tm, NULL, 10) > 0 && strtoull(tm, NULL, 10) < SEG_TEXT_MAX)
-    jb.text_max = strtoull(tm, NULL, 10);
+  unsigned long long tmv = tm ? strtoull(tm, NULL, 10) : 0;
+  if (tmv > 0 && tmv < SEG_TEXT_MAX) jb.text_max = tmv;
   jb.mapped = in->map != NULL && in->b >= (const uchar *)in->map;
   jb.err = err;
   jb.errlen = errlen;

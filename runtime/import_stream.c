@@ -371,10 +371,6 @@ static unsigned width_of(int64_t lo, int64_t hi) {
   return 8;
 }
 
-static unsigned code_width(uint64_t ndict) {
-  return ndict <= 0x100 ? 1 : ndict <= 0x10000 ? 2 : 4;
-}
-
 /* The group's values (at data, natural width w) narrowed in place to gw
 ** bytes, the validity bytes moved after them (or dropped when every row is
 ** present); the bytes of the column in the buffer from data. */
@@ -452,7 +448,7 @@ static int encode_group_col(sstate *s, const uchar *b, uint64_t rows, size_t j, 
       seg_imp_dict_free(&d);
       return -1;
     }
-    s->blen = gc->off + compact(s->buf + gc->off, rows, 4, code_width(d.n), 1, gc);
+    s->blen = gc->off + compact(s->buf + gc->off, rows, 4, seg_text_code_width(d.n), 1, gc);
     size_t ob = ((size_t)d.n + 1) * 4;
     uchar *o = room(s, ob + d.blen);
     if (o == NULL) {
@@ -1097,10 +1093,10 @@ static int write_text(stream *st, seg_colw *w, size_t j, blob *bl, narrow *nw, b
     return write_rows(st, w, j, bl, nw, bt);
   }
   rc = -1;
-  seg_colw_column(w, j, SEG_TEXT, 0, code_width(d.n), d.n);
+  seg_colw_column(w, j, SEG_TEXT, 0, seg_text_code_width(d.n), d.n);
   seg_colw_array(w, 0);
   nw->w = w;
-  nw->width = code_width(d.n);
+  nw->width = seg_text_code_width(d.n);
   EACH_GROUP(st, g) {
     rc = read_gcol(st, g, j, bl, R_DATA | R_VALID | R_DICT);
     if (rc == 0) rc = map_group(st, &d, bl, &g->cols[j], &map, &mapcap);

@@ -70,6 +70,11 @@ static inline unsigned seg_type_width(seg_type t) {
 /* The most text bytes one column's dictionary holds (32-bit offsets). */
 #define SEG_TEXT_MAX ((uint64_t)UINT32_MAX)
 
+/* The bytes of a text code for ndict dictionary entries: 1, 2 or 4. */
+static inline unsigned seg_text_code_width(uint64_t ndict) {
+  return ndict <= 0x100 ? 1u : ndict <= 0x10000 ? 2u : 4u;
+}
+
 /* Bytes per stored value; 0 for a text column without codes (rowcode). */
 static inline unsigned seg_col_width(const seg_column *c) {
   return c->rowcode ? 0u : c->width ? c->width : seg_type_width(c->type);
