@@ -797,9 +797,7 @@ int seg_col_check(const seg_column *c, size_t nrows, char *err, size_t errlen) {
   /* a column that passes its checksum was written by seg, but a hostile
   ** file can carry a matching checksum: the offsets must still be sane */
   if (c->type == SEG_TEXT) {
-    uint32_t bad = 0;                /* no early exit: the loop vectorises */
-    for (uint32_t k = 0; k < c->ndict; k++) bad |= c->dict_off[k + 1] < c->dict_off[k];
-    if (bad) {
+    if (!seg_offs_ok(c->dict_off, c->ndict, c->dict_off[c->ndict])) {
       seg_set_err(err, errlen, "corrupt column '%s': dictionary offsets decrease", c->name);
       return -1;
     }

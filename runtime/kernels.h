@@ -65,9 +65,6 @@ static inline uint64_t popcount64(uint64_t w) {
   return (w * 0x0101010101010101ULL) >> 56;
 }
 
-/* The selection of a dense batch from hit bytes (0 or 1 per row) and the
-** batch's validity words (NULL: all present): eight rows per step, work
-** in proportion to the rows that pass. */
 /* For each byte b: the positions of its set bits, ascending, one a byte
 ** (compact_pos), and how many (compact_cnt). */
 static uint64_t compact_pos[256];
@@ -83,6 +80,9 @@ __attribute__((constructor)) static void compact_init(void) {
   }
 }
 
+/* The selection of a dense batch from hit bytes (0 or 1 per row) and the
+** batch's validity words (NULL: all present): eight rows per step, work
+** in proportion to the rows that pass. */
 static uint32_t compact(const uint8_t *hit, const uint64_t *v, uint32_t n, uint16_t *out) {
   uint32_t m = 0, j = 0;
   /* eight rows a step without a branch on the hits: their bits gathered
@@ -183,8 +183,7 @@ RANGE_KERNELS(8, int64_t, uint64_t, INT64_MIN, INT64_MAX)
   switch (seg_col_width(c)) {                                                       \
   case 0: {                                                                         \
     uint32_t rc_[SEG_BATCH];                                                        \
-    for (uint32_t q_ = 0; q_ < SEG_BATCH; q_++) rc_[q_] = (uint32_t)(base) + q_;    \
-    const uint32_t *x = rc_;                                                        \
+    const uint32_t *x = seg_row_codes(rc_, (base), SEG_BATCH);                      \
     STMT;                                                                           \
     break;                                                                          \
   }                                                                                 \

@@ -94,6 +94,23 @@ static inline int64_t seg_col_get(const seg_column *c, size_t i) {
   }
 }
 
+/* The codes of rows base .. base + top of a column without codes (rowcode:
+** code = row) into buf, for a reader that wants an array of codes. */
+static inline const uint32_t *seg_row_codes(uint32_t *buf, size_t base, uint32_t top) {
+  for (uint32_t j = 0; j < top; j++) buf[j] = (uint32_t)base + j;
+  return buf;
+}
+
+/* Dictionary offsets off[0 .. n] rise and end within the column's bytes
+** (end: its last offset), so every value between them can be read: what
+** seg_col_check checks of a column, and the VM of the part it reads
+** before that check is done (vmap.unchecked). */
+static inline int seg_offs_ok(const uint32_t *off, size_t n, uint64_t end) {
+  uint32_t bad = off[n] > end;       /* no early exit: the loop vectorises */
+  for (size_t k = 0; k < n; k++) bad |= off[k + 1] < off[k];
+  return !bad;
+}
+
 static inline int seg_valid_get(const uint64_t *v, size_t i) {
   return (int)((v[i >> 6] >> (i & 63)) & 1u);
 }

@@ -295,14 +295,6 @@ static int affix_of(const ttest *t, affix *a) {
 
 #define UNDECIDED 0xFF
 
-/* Offsets off[0 .. n] rise and end within the column's bytes (end: its
-** last offset), so every value between them can be read: for a column
-** whose checksum is still being verified (vmap.unchecked). */
-static int offs_ok(const uint32_t *off, size_t n, uint64_t end) {
-  uint32_t bad = off[n] > end;       /* no early exit: the loop vectorises */
-  for (size_t k = 0; k < n; k++) bad |= off[k + 1] < off[k];
-  return !bad;
-}
 
 /* ---- a tree of common tests ---------------------------------------------- */
 
@@ -458,7 +450,7 @@ int seg_vm_map_fill(const seg_program *p, const seg_map *m, const seg_table *t, 
   const seg_column *c = &t->cols[m->col];
   SEG_ASSERT(lo <= hi && hi <= (size_t)c->ndict + 1);   /* code ndict: missing */
   if (out->unchecked && lo < c->ndict &&
-      !offs_ok(c->dict_off + lo, (hi < c->ndict ? hi : c->ndict) - lo, c->dict_off[c->ndict]))
+      !seg_offs_ok(c->dict_off + lo, (hi < c->ndict ? hi : c->ndict) - lo, c->dict_off[c->ndict]))
     return -1;                       /* damaged: the checksum says so */
   seg_eval_env env = {.today = p->today, .textcol = (int)m->col};
   ttest tt = m->type == VT_BOOL ? text_test_of(&p->x, m->expr) : (ttest){TK_NONE, 0, &p->x, SEG_XNONE, NULL, 0};
@@ -833,10 +825,15 @@ static void contains_range(const ttest *t, const char *bytes, const uint32_t *of
 /* When the batch's present rows (every row: sel is NULL) have codes in a
 ** range no more than twice the rows (a column with a value per row: code
 ** = row), sets [*lo, *lo + *m) and returns 1, *consec when row j has code
-** *lo + j; else 0. */
-static int code_range(const void *x, unsigned width, const uint64_t *v, uint32_t n, uint32_t ndict, uint32_t *lo,
-                      uint32_t *m, int *consec) {
+** *lo + j; else 0.  Width 0 (no codes, rowcode) is that range: the rows
+** from base. */
+static int code_range(const void *x, unsigned width, size_t base, const uint64_t *v, uint32_t n, uint32_t ndict,
+                      uint32_t *lo, uint32_t *m, int *consec) {
   if (n == 0) return 0;
+  if (width == 0) {
+    *lo = (uint32_t)base, *m = n, *consec = 1;
+    return 1;
+  }
   uint32_t x0 = width == 4 ? ((const uint32_t *)x)[0] : width == 2 ? ((const uint16_t *)x)[0] : ((const uint8_t *)x)[0];
   uint32_t diff = 0;                   /* the common case: consecutive codes */
   if (width == 4)
@@ -943,20 +940,19 @@ int seg_vm_map_rows(const seg_program *p, const seg_table *t, const vmap *maps, 
   const uint64_t *v = rows_valid(c, base, sel, n);
   unsigned width = seg_col_width(c);
   const void *x = (const char *)c->data + base * width;
-  uint32_t rows_codes[SEG_BATCH];      /* a column without codes (rowcode): code = row */
-  if (width == 0) {
-    for (uint32_t j = 0; j < SEG_BATCH; j++) rows_codes[j] = (uint32_t)base + j;
-    x = rows_codes;
-    width = 4;
-  }
   uint16_t left[SEG_BATCH];
   SEG_ASSERT(n <= SEG_BATCH && base % 64 == 0);
   uint32_t lo, span;
   int consec;
   const int unchecked = maps[which[0]].unchecked;
-  if (!sel && maps[which[0]].rowrange && code_range(x, width, v, n, c->ndict, &lo, &span, &consec)) {
-    if (unchecked && !offs_ok(c->dict_off + lo, span, c->dict_off[c->ndict])) return -1;
+  if (!sel && maps[which[0]].rowrange && code_range(x, width, base, v, n, c->ndict, &lo, &span, &consec)) {
+    if (unchecked && !seg_offs_ok(c->dict_off + lo, span, c->dict_off[c->ndict])) return -1;
     return range_rows(p, c, maps, which, nw, x, width, v, n, lo, span, consec, outs);
+  }
+  uint32_t rows_codes[SEG_BATCH];      /* no codes (rowcode): the rows', up to the last one read */
+  if (width == 0) {
+    x = seg_row_codes(rows_codes, base, n ? (sel ? sel[n - 1] : n - 1) + 1 : 0);
+    width = 4;
   }
   if (unchecked) {                     /* each row's value within the bytes */
     const uint32_t *off = c->dict_off, end = off[c->ndict];
