@@ -424,10 +424,8 @@ static int import_input(const char *fname, const uchar *raw, size_t rawlen, inpu
   jb.b = in->b;
   jb.n = in->n;
   jb.validate = !in->checked;
-  jb.text_max = SEG_TEXT_MAX;
-  const char *tm = getenv("SEG_IMPORT_TEXT_MAX");                 /* tests: the limit's message */
-  unsigned long long tmv = tm ? strtoull(tm, NULL, 10) : 0;
-  if (tmv > 0 && tmv < SEG_TEXT_MAX) jb.text_max = tmv;
+  jb.text_max = seg_imp_env_u64("SEG_IMPORT_TEXT_MAX", SEG_TEXT_MAX);   /* tests: the limit's message */
+  if (jb.text_max > SEG_TEXT_MAX) jb.text_max = SEG_TEXT_MAX;
   jb.mapped = in->map != NULL && in->b >= (const uchar *)in->map;
   jb.err = err;
   jb.errlen = errlen;

@@ -204,12 +204,15 @@ uint64_t seg_imp_hash_bytes(const uchar *s, size_t n) {
   return seg_imp_mix64(k1 ^ len, seg_imp_mix64(a ^ k1, b ^ h));
 }
 
-void seg_imp_too_much_text(job *jb, size_t j) {
-  char most[32] = "4 GiB";
+void seg_imp_too_much_text(job *jb, size_t j, uint64_t per_row_past) {
+  char most[32] = "4 GiB", what[96] = "distinct text";
   if (jb->text_max != SEG_TEXT_MAX) snprintf(most, sizeof most, "%llu bytes", (unsigned long long)jb->text_max);
+  if (per_row_past)           /* the streaming import past its dictionary cap keeps a value per row */
+    snprintf(what, sizeof what, "text in its rows (more than %llu distinct values: each row's value is kept)",
+             (unsigned long long)per_row_past);
   seg_set_err(jb->err, jb->errlen,
-              "%s: column '%s' holds more than %s of distinct text, the most one column can hold; "
-              "split the export into smaller files", jb->fname, jb->hdr[j], most);
+              "%s: column '%s' holds more than %s of %s, the most one column can hold; "
+              "split the export into smaller files", jb->fname, jb->hdr[j], most, what);
 }
 
 int seg_imp_dict_init(dict *d) {
@@ -528,7 +531,7 @@ static int encode_unread(job *jb, size_t j, coltype t, seg_column *col, uint64_t
   memset(col->valid, 0, vbytes);
   if (!seen) memset(col->data, 0, dbytes);
   if (t.type == SEG_TEXT) {
-    col->dict_off = amalloc(sizeof(uint64_t));
+    col->dict_off = amalloc(sizeof *col->dict_off);
     col->dict_bytes = amalloc(0);
     if (col->dict_off == NULL || col->dict_bytes == NULL) return -1;
     col->dict_off[0] = 0;
@@ -759,7 +762,7 @@ int seg_imp_encode_all(job *jb, seg_table *out) {
   seg_imp_run_tasks(jb->nthreads, nc, encode_task, &en);
   rc = en.failed ? -1 : 0;
   if (en.bigtext) {
-    seg_imp_too_much_text(jb, en.bigtext - 1);
+    seg_imp_too_much_text(jb, en.bigtext - 1, 0);
     rc = -2;
   }
 out:

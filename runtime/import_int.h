@@ -349,8 +349,17 @@ typedef struct dict {
 } dict;
 
 int seg_imp_dict_init(dict *d);
+
+/* The positive integer in environment variable name (tests' knobs), else dflt. */
+static inline uint64_t seg_imp_env_u64(const char *name, uint64_t dflt) {
+  const char *s = getenv(name);
+  if (s == NULL || *s == '\0') return dflt;
+  char *end;
+  unsigned long long v = strtoull(s, &end, 10);
+  return *end == '\0' && v > 0 ? (uint64_t)v : dflt;
+}
 /* "column j holds more than 4 GiB of distinct text" into jb->err. */
-void seg_imp_too_much_text(job *jb, size_t j);
+void seg_imp_too_much_text(job *jb, size_t j, uint64_t per_row_past);
 void seg_imp_dict_free(dict *d);
 /* The code of s[0..n) (hash h), added if new; -1 out of memory, -2 the
 ** dictionary would pass SEG_TEXT_MAX bytes. */

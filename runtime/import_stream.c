@@ -152,14 +152,6 @@ typedef struct target {
   stream *st;
 } target;
 
-static uint64_t env_u64(const char *name, uint64_t dflt) {
-  const char *s = getenv(name);
-  if (s == NULL || *s == '\0') return dflt;
-  char *end;
-  unsigned long long v = strtoull(s, &end, 10);
-  return *end == '\0' && v > 0 ? (uint64_t)v : dflt;
-}
-
 /* ---- the spill file ----------------------------------------------------- */
 
 static size_t dio_up(size_t n) {
@@ -444,10 +436,6 @@ static int encode_group_col(sstate *s, const uchar *b, uint64_t rows, size_t j, 
     }
     gc->ndict = d.n;
     gc->dbytes = d.blen;
-    if (d.blen > UINT32_MAX) {                  /* (a group holds 16 MiB of cells, and one row) */
-      seg_imp_dict_free(&d);
-      return -1;
-    }
     s->blen = gc->off + compact(s->buf + gc->off, rows, 4, seg_text_code_width(d.n), 1, gc);
     size_t ob = ((size_t)d.n + 1) * 4;
     uchar *o = room(s, ob + d.blen);
@@ -455,10 +443,7 @@ static int encode_group_col(sstate *s, const uchar *b, uint64_t rows, size_t j, 
       seg_imp_dict_free(&d);
       return -1;
     }
-    for (uint32_t i = 0; i <= d.n; i++) {
-      uint32_t x = (uint32_t)d.off[i];
-      memcpy(o + 4 * (size_t)i, &x, 4);
-    }
+    memcpy(o, d.off, ob);
     if (d.blen) memcpy(o + ob, d.bytes, d.blen);
     s->blen += ob + d.blen;
     seg_imp_dict_free(&d);
@@ -1015,8 +1000,10 @@ static int row_value(const blob *bl, uint64_t r, const uchar **s, size_t *n, uin
 }
 
 /* A text column in the per-row layout (colfile.h): entry r is row r's
-** value, no codes.  -3: past SEG_TEXT_MAX bytes. */
-static int write_rows(stream *st, seg_colw *w, size_t j, blob *bl, narrow *nw, bits *bt) {
+** value, no codes.  Past the job's text_max bytes of it: -4 when past_cap
+** (the dictionary cap: a value repeated in many rows counts each time),
+** else -3. */
+static int write_rows(stream *st, seg_colw *w, size_t j, blob *bl, narrow *nw, bits *bt, int past_cap) {
   if (st->nrows >= UINT32_MAX) return -1;
   seg_colw_column(w, j, SEG_TEXT, 0, 0, (uint32_t)st->nrows);
   seg_colw_array(w, 0);
@@ -1042,7 +1029,7 @@ static int write_rows(stream *st, seg_colw *w, size_t j, blob *bl, narrow *nw, b
         off += n;
         if (off > st->jb->text_max) {
           free(norm);
-          return -3;
+          return past_cap ? -4 : -3;
         }
         if (pass == 2) {
           narrow_put(nw, (int64_t)off);
@@ -1081,7 +1068,7 @@ static int write_text(stream *st, seg_colw *w, size_t j, blob *bl, narrow *nw, b
     if (rc == 1) {                               /* too many values for a map */
       seg_imp_dict_free(&d);
       free(map);
-      return write_rows(st, w, j, bl, nw, bt);
+      return write_rows(st, w, j, bl, nw, bt, 1);
     }
     if (rc != 0) goto out;
   }
@@ -1090,7 +1077,7 @@ static int write_text(stream *st, seg_colw *w, size_t j, blob *bl, narrow *nw, b
   if (seg_col_text_rows(st->nrows, present, d.n)) {
     seg_imp_dict_free(&d);
     free(map);
-    return write_rows(st, w, j, bl, nw, bt);
+    return write_rows(st, w, j, bl, nw, bt, 0);
   }
   rc = -1;
   seg_colw_column(w, j, SEG_TEXT, 0, seg_text_code_width(d.n), d.n);
@@ -1159,8 +1146,8 @@ static int write_file(stream *st) {
   if (rc != 0) {
     if (rc == -2)
       seg_set_err(jb->err, jb->errlen, "%s: cannot read the import's spill file: %s", st->out, strerror(errno));
-    else if (rc == -3)
-      seg_imp_too_much_text(jb, j - 1);
+    else if (rc == -3 || rc == -4)
+      seg_imp_too_much_text(jb, j - 1, rc == -4 ? st->dict_cap : 0);
     else
       seg_set_err(jb->err, jb->errlen, "%s: out of memory", jb->fname);
     seg_colw_abort(w);
@@ -1265,8 +1252,8 @@ int seg_import_csv_segcol(const char *path, const seg_import_opts *o, const seg_
   stream st;
   memset(&st, 0, sizeof st);
   st.out = out;
-  st.dict_cap = env_u64("SEG_IMPORT_DICT_CAP", DICT_CAP);
-  st.group_rows = env_u64("SEG_IMPORT_GROUP_ROWS", GROUP_ROWS);
+  st.dict_cap = seg_imp_env_u64("SEG_IMPORT_DICT_CAP", DICT_CAP);
+  st.group_rows = seg_imp_env_u64("SEG_IMPORT_GROUP_ROWS", GROUP_ROWS);
   st.group_bytes = GROUP_BYTES;
   st.fd = spill_open(out);
   if (st.fd == -2) {

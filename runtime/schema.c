@@ -77,8 +77,10 @@ int seg_schema_from_table(const seg_table *t, seg_schema *s) {
     const seg_column *c = &t->cols[i];
     size_t full = t->nrows / 64;
     int miss = c->unread ? c->has_missing : c->valid == NULL;   /* no bitmap: nothing known, assume missing */
-    for (size_t w = 0; c->valid && !c->unread && w < full && !miss; w++) miss = c->valid[w] != UINT64_MAX;
-    if (!miss && c->valid && !c->unread && t->nrows % 64) miss = c->valid[full] != (UINT64_MAX >> (64 - t->nrows % 64));
+    if (!c->unread && c->valid) {
+      for (size_t w = 0; w < full && !miss; w++) miss = c->valid[w] != UINT64_MAX;
+      if (!miss && t->nrows % 64) miss = c->valid[full] != (UINT64_MAX >> (64 - t->nrows % 64));
+    }
     s->has_missing[i] = seg_col_empty(c, t->nrows) ? SEG_COL_EMPTY : (uint8_t)miss;
   }
   return 0;

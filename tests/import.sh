@@ -615,13 +615,24 @@ stream_same layouts "$SD/layouts.csv"
 # lowers it for this test): refused by both imports alike, nothing written
 printf 'id,email,tier\n1,anna@x.se,gold\n2,bo@y.se,gold\n3,cecilia@z.se,silver\n4,,gold\n' > "$SD/textmax.csv"
 SEG_IMPORT_TEXT_MAX=20 stream_same text_max_refused "$SD/textmax.csv"
-SEG_IMPORT_TEXT_MAX=20 SEG_IMPORT_DICT_CAP=2 stream_same text_max_refused_rows "$SD/textmax.csv"   # (an entry per row)
-dir="$T_TMP/stream.text_max"; mkdir -p "$dir"
-(cd "$dir" && SEG_IMPORT_TEXT_MAX=20 "$SEG" import "$SD/textmax.csv" -o out.segcol) >"$dir/out" 2>"$dir/err"; rc=$?
-if [ "$rc" -eq 2 ] && [ -z "$(ls -A "$dir" | grep -v '^out$\|^err$')" ] &&
-   grep -q "textmax.csv: column 'email' holds more than 20 bytes of distinct text, the most one column can hold; split the export into smaller files" "$dir/err"; then
-    t_ok "import/text_max_refused_message"
-else t_fail "import/text_max_refused_message" "rc=$rc" "$(cat "$dir/err")" "$(ls -A "$dir")"; fi
+text_max_refused() {  # NAME CSV MESSAGE [ENV...]: exit 2, the message, no file
+    local name=$1 csv=$2 msg=$3 dir="$T_TMP/stream.$1"; shift 3
+    mkdir -p "$dir"
+    (cd "$dir" && env SEG_IMPORT_TEXT_MAX=20 "$@" "$SEG" import "$csv" -o out.segcol) >"$dir/out" 2>"$dir/err"; local rc=$?
+    if [ "$rc" -eq 2 ] && [ -z "$(ls -A "$dir" | grep -v '^out$\|^err$')" ] && grep -qF "$msg" "$dir/err"; then t_ok "import/$name"
+    else t_fail "import/$name" "rc=$rc" "$(cat "$dir/err")" "$(ls -A "$dir")"; fi
+}
+text_max_refused text_max_refused_message "$SD/textmax.csv" \
+    "textmax.csv: column 'email' holds more than 20 bytes of distinct text, the most one column can hold; split the export into smaller files"
+# past the streaming import's dictionary cap every row's value is kept, a
+# repeated one each time: 24 bytes in the rows of 12 distinct ones (the
+# in-memory import keeps the 12 and takes the file)
+printf 'id,tag\n1,aaaa\n2,bbbb\n3,cccc\n4,aaaa\n5,bbbb\n6,aaaa\n' > "$SD/textmax_rep.csv"
+text_max_refused text_max_refused_rows "$SD/textmax_rep.csv" \
+    "textmax_rep.csv: column 'tag' holds more than 20 bytes of text in its rows (more than 2 distinct values: each row's value is kept)" \
+    SEG_IMPORT_DICT_CAP=2
+(cd "$SD" && SEG_IMPORT_TEXT_MAX=20 SEG_IMPORT_INMEM=1 "$SEG" import -q textmax_rep.csv -o rep_mem.segcol) 2>"$SD/rep_mem.err" &&
+    [ -s "$SD/rep_mem.segcol" ] && t_ok import/text_max_distinct_in_memory || t_fail import/text_max_distinct_in_memory "$(cat "$SD/rep_mem.err")"
 printf 'id\tamount\tday\tok\r\n1\t1 234,50\t23.11.2026\tyes\r\n2\t-0,5\t1.2.2026\tno\r\n3\tn/a\t\t\r\n' > "$SD/pinned.csv"
 printf 'id: int\namount: number\nday: date\nok: bool\n' > "$SD/pinned.schema"
 stream_same pinned_lenient "$SD/pinned.csv" --schema "$SD/pinned.schema" --lenient
