@@ -47,6 +47,13 @@ static int raw_append(rawcol *c, const uchar *s, size_t n, size_t s_room) {
 }
 
 
+/* A present cell s[0..n) of row ch->nrows narrows its column's candidate
+** types (st); a column already ruled out of all but text only notes it. */
+static inline void narrow_cell(colstat *st, const uchar *s, size_t n, const chunk *ch) {
+  if ((st->can & CAN_ALL) == 0) st->can |= SEEN;
+  else seg_imp_classify(st, s, n, ch->jb->date_flags, ch->nrows);
+}
+
 /* libcsv field callback: trim, store, narrow the column's candidates. */
 static void on_field(void *sv, size_t len, void *ctx) {
   chunk *ch = ctx;
@@ -67,9 +74,7 @@ static void on_field(void *sv, size_t len, void *ctx) {
   }
   if (len == 0 || ch->mode != CH_ARENAS) return;   /* CH_STATS: when the row is kept */
   if (ch->jb->unread && ch->jb->unread[j]) return;  /* unread: when the row is kept (unread_row) */
-  colstat *st = &ch->st[j];
-  if ((st->can & CAN_ALL) == 0) st->can |= SEEN;
-  else seg_imp_classify(st, s, len, ch->jb->date_flags, ch->nrows);
+  narrow_cell(&ch->st[j], s, len, ch);
 }
 
 /* The other candidate delimiter seen most often in the row being rolled
@@ -104,8 +109,7 @@ static void stat_row(chunk *ch) {
     const uchar *s = seg_imp_raw_next(c->b, &pos, &n);
     if (n == 0) continue;
     colstat *st = &ch->st[j];
-    if ((st->can & CAN_ALL) == 0) st->can |= SEEN;
-    else seg_imp_classify(st, s, n, jb->date_flags, ch->nrows);
+    narrow_cell(st, s, n, ch);
     if (jb->pin != NULL && jb->pin[j] >= 0) {
       seg_type want = jb->m->schema->types[jb->pin[j]];
       if (want != SEG_INT && want != SEG_NUM) continue;
@@ -136,9 +140,7 @@ static void unread_row(chunk *ch) {
       ch->missing[j] = 1;
       continue;
     }
-    colstat *st = &ch->st[j];
-    if ((st->can & CAN_ALL) == 0) st->can |= SEEN;
-    else seg_imp_classify(st, s, n, jb->date_flags, ch->nrows);
+    narrow_cell(&ch->st[j], s, n, ch);
   }
 }
 

@@ -747,7 +747,7 @@ typedef struct blob {
   uchar *b;                /* widened parts */
   size_t cap;
   const uchar *data, *valid, *dbytes;
-  const uint64_t *doff;
+  const uchar *doff;       /* the dictionary's u32 offsets as spilled (doff_at) */
   const uchar *narrow;     /* the values as spilled, gcol.width bytes each */
   struct slot {            /* the spilled bytes of (g, j), read or being read */
     uchar *b;
@@ -759,9 +759,9 @@ typedef struct blob {
   } slot[2];
 } blob;
 
-/* What of a group's column to have: its values (at their natural width),
-** its validity, its dictionary (text). */
-enum { R_DATA = 1, R_VALID = 2, R_DICT = 4 };
+/* What of a group's column to have widened: its values (at their natural
+** width), its validity (a text column's dictionary is read as spilled). */
+enum { R_DATA = 1, R_VALID = 2 };
 
 static struct slot *slot_ready(stream *st, struct slot *sl) {
   if (sl->tick != NONE && st->q != NULL) seg_bgw_wait(st->q, sl->tick);
@@ -813,23 +813,23 @@ static int slot_get(stream *st, blob *bl, const group *g, size_t j, const uchar 
 
 /* Reads column j of group g (its bytes in the spill, in one read) into bl;
 ** the parts `what` widened back: values at their natural width, a
-** validity byte a row, u64 dictionary offsets.  bl->narrow always. */
+** validity byte a row.  bl->narrow and a text column's dictionary always. */
 static int read_gcol(stream *st, const group *g, size_t j, blob *bl, int what) {
   const gcol *gc = &g->cols[j];
   seg_type t = st->types[j].type;
   size_t w = (size_t)natural_width(t), rows = (size_t)g->rows, gw = gc->width;
   size_t nd = rows * w, nv = rows;
   size_t sd = rows * gw, sv = gc->full ? 0 : rows;            /* in the spill */
-  size_t no = t == SEG_TEXT ? ((size_t)gc->ndict + 1) * 8 : 0, so = no / 2;
+  size_t so = t == SEG_TEXT ? ((size_t)gc->ndict + 1) * 4 : 0;
   const uchar *raw;
   int rc = slot_get(st, bl, g, j, &raw);
   if (rc != 0) return rc;
-  if (grow(&bl->b, &bl->cap, nd + nv + no + 16) != 0) return -1;
+  if (grow(&bl->b, &bl->cap, nd + nv + 16) != 0) return -1;
   uchar *b = bl->b;
   bl->narrow = raw;
   bl->data = b;
   bl->valid = gc->full ? b + nd : raw + sd;
-  bl->doff = (const uint64_t *)(uintptr_t)(b + nd + nv);   /* (read with memcpy: not aligned) */
+  bl->doff = raw + sd + sv;                                 /* (read with memcpy: not aligned) */
   bl->dbytes = raw + sd + sv + so;
   if (what & R_DATA) {
     if (gw == w) bl->data = raw;
@@ -846,21 +846,12 @@ static int read_gcol(stream *st, const group *g, size_t j, blob *bl, int what) {
     }
   }
   if ((what & R_VALID) && gc->full) memset(b + nd, 1, nv);
-  if ((what & R_DICT) && no) {
-    const uchar *o = raw + sd + sv;
-    for (size_t i = 0; i <= gc->ndict; i++) {
-      uint32_t x;
-      memcpy(&x, o + 4 * i, 4);
-      uint64_t v = x;
-      memcpy(b + nd + nv + 8 * i, &v, 8);
-    }
-  }
   return 0;
 }
 
-static uint64_t doff_at(const blob *bl, uint32_t i) {
-  uint64_t v;
-  memcpy(&v, (const uchar *)bl->doff + (size_t)i * 8, 8);
+static uint32_t doff_at(const blob *bl, uint32_t i) {
+  uint32_t v;
+  memcpy(&v, bl->doff + (size_t)i * 4, 4);
   return v;
 }
 
@@ -1019,7 +1010,7 @@ static int write_rows(stream *st, seg_colw *w, size_t j, blob *bl, narrow *nw, b
     nw->width = 4;
     if (pass == 2) narrow_put(nw, 0);
     EACH_GROUP(st, g) {
-      rc = read_gcol(st, g, j, bl, R_DATA | R_VALID | R_DICT);
+      rc = read_gcol(st, g, j, bl, R_DATA | R_VALID);
       if (rc != 0) return rc;
       for (uint64_t r = 0; r < g->rows; r++) {
         const uchar *s;
@@ -1063,7 +1054,7 @@ static int write_text(stream *st, seg_colw *w, size_t j, blob *bl, narrow *nw, b
   d.max = st->jb->text_max;
   const group *g;
   EACH_GROUP(st, g) {
-    rc = read_gcol(st, g, j, bl, R_DICT);
+    rc = read_gcol(st, g, j, bl, 0);
     if (rc == 0) rc = map_group(st, &d, bl, &g->cols[j], &map, &mapcap);
     if (rc == 1) {                               /* too many values for a map */
       seg_imp_dict_free(&d);
@@ -1085,7 +1076,7 @@ static int write_text(stream *st, seg_colw *w, size_t j, blob *bl, narrow *nw, b
   nw->w = w;
   nw->width = seg_text_code_width(d.n);
   EACH_GROUP(st, g) {
-    rc = read_gcol(st, g, j, bl, R_DATA | R_VALID | R_DICT);
+    rc = read_gcol(st, g, j, bl, R_DATA | R_VALID);
     if (rc == 0) rc = map_group(st, &d, bl, &g->cols[j], &map, &mapcap);
     if (rc != 0) goto out;
     rc = -1;
