@@ -281,6 +281,10 @@ int64_t seg_imp_dict_append(dict *d, const uchar *s, size_t n) {
 }
 
 int64_t seg_imp_dict_code(dict *d, const uchar *s, size_t n, uint64_t h) {
+  return seg_imp_dict_find(d, s, n, h, 1);
+}
+
+int64_t seg_imp_dict_find(dict *d, const uchar *s, size_t n, uint64_t h, int add) {
   uint64_t tag = h >> 32;
   size_t i = (size_t)tag & d->mask;
   for (;;) {
@@ -292,6 +296,7 @@ int64_t seg_imp_dict_code(dict *d, const uchar *s, size_t n, uint64_t h) {
     }
     i = (i + 1) & d->mask;
   }
+  if (!add) return -4;
   int64_t k = seg_imp_dict_append(d, s, n);
   if (k < 0) return k;
   uint32_t c = (uint32_t)k;

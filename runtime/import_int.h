@@ -364,6 +364,8 @@ void seg_imp_dict_free(dict *d);
 /* The code of s[0..n) (hash h), added if new; -1 out of memory, -2 the
 ** dictionary would pass SEG_TEXT_MAX bytes. */
 int64_t seg_imp_dict_code(dict *d, const uchar *s, size_t n, uint64_t h);
+/* The same, but a new value only added when `add`, else -4. */
+int64_t seg_imp_dict_find(dict *d, const uchar *s, size_t n, uint64_t h, int add);
 /* s[0..n) as d's next entry, not looked up nor findable (the streaming
 ** import's groups of distinct values); its code, or -1 (out of memory),
 ** -2 (past SEG_TEXT_MAX bytes). */

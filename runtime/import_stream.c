@@ -932,17 +932,6 @@ static int write_plain(stream *st, seg_colw *w, size_t j, blob *bl, narrow *nw, 
   return rc;
 }
 
-/* Whether s[0..n) (hash h) is in d (seg_imp_dict_code's probe, without adding). */
-static int dict_has(const dict *d, const uchar *s, size_t n, uint64_t h) {
-  uint64_t tag = h >> 32;
-  for (size_t i = (size_t)tag & d->mask;; i = (i + 1) & d->mask) {
-    uint64_t e = d->slots[i];
-    if (e == 0) return 0;
-    uint32_t c = (uint32_t)e - 1;
-    if ((e >> 32) == tag && d->off[c + 1] - d->off[c] == n && memcmp(d->bytes + d->off[c], s, n) == 0) return 1;
-  }
-}
-
 /* The global codes of a group's dictionary entries (looked up, added when
 ** `add`). 0, -1 out of memory, 1 the dictionary passed the cap, -3 past
 ** the job's text_max bytes. */
@@ -959,8 +948,8 @@ static int map_group(stream *st, dict *d, const blob *bl, const gcol *gc, uint32
     size_t n = (size_t)(z - a);
     uint64_t h = seg_imp_hash_bytes(s, n);
     /* at the cap a new value is not added: the dictionary never grows past it */
-    if ((d->n >= st->dict_cap || d->blen + n > DICT_CAP_BYTES) && !dict_has(d, s, n, h)) return 1;
-    int64_t c = seg_imp_dict_code(d, s, n, h);
+    int64_t c = seg_imp_dict_find(d, s, n, h, d->n < st->dict_cap && d->blen + n <= DICT_CAP_BYTES);
+    if (c == -4) return 1;
     if (c < 0) return c == -2 ? -3 : -1;
     (*map)[i] = (uint32_t)c;
   }
