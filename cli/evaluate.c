@@ -15,25 +15,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <unicase.h>
-#include <uninorm.h>
-
 #include "cmds.h"
 #include "colfile.h"
 #include "date.h"
+#include "expr.h"
 #include "lint.h"
 
 /* ---- the columns a run can read (seg_cli_eval_args.prune) -------------- */
 
 typedef struct wantctx {
-  uint8_t *text;            /* case-folded NFC: the rules, extra, keep */
+  char *text;               /* case-folded NFC (seg_casefold): the rules, extra, keep */
   size_t n;
   int first;                /* the first column too */
 } wantctx;
-
-static uint8_t *fold(const char *s, size_t n, size_t *out) {
-  return u8_casefold((const uint8_t *)s, n, NULL, UNINORM_NFC, NULL, out);
-}
 
 /* seg_import_more.want_column: the first column when asked (run's default
 ** key), a name with a backquote (written doubled in rules), and any name
@@ -42,7 +36,7 @@ static int want_column(void *ctx, size_t j, const char *name) {
   const wantctx *w = ctx;
   if ((j == 0 && w->first) || strchr(name, '`') != NULL) return 1;
   size_t n;
-  uint8_t *f = fold(name, strlen(name), &n);
+  char *f = seg_casefold(name, strlen(name), &n);
   if (f == NULL) return 1;
   int found = n == 0 || memmem(w->text, w->n, f, n) != NULL;
   free(f);
@@ -74,7 +68,7 @@ static int want_init(const seg_cli_eval_args *a, wantctx *w) {
     return -1;
   }
   w->first = a->keep_first;
-  w->text = fold(all_text, n, &w->n);
+  w->text = seg_casefold(all_text, n, &w->n);
   free(all_text);
   return w->text ? 0 : -1;
 }
