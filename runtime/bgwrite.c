@@ -22,7 +22,8 @@ struct seg_bgw {
   int stop;
 };
 
-static int write_all(int fd, unsigned char *b, size_t n, uint64_t off, int rd) {
+int seg_bgw_pio(int fd, int rd, void *buf, size_t n, uint64_t off) {
+  unsigned char *b = buf;
   for (size_t k = 0; k < n;) {
     ssize_t w = rd ? pread(fd, b + k, n - k, (off_t)(off + k)) : pwrite(fd, b + k, n - k, (off_t)(off + k));
     if (w < 0 && errno == EINTR) continue;
@@ -45,7 +46,7 @@ static void *run(void *arg) {
     size_t i = (size_t)(q->done % QN);
     int skip = q->err != 0;
     pthread_mutex_unlock(&q->mu);
-    int e = skip ? 0 : write_all(q->fd, q->q[i].b, q->q[i].n, q->q[i].off, q->q[i].rd);
+    int e = skip ? 0 : seg_bgw_pio(q->fd, q->q[i].rd, q->q[i].b, q->q[i].n, q->q[i].off);
     pthread_mutex_lock(&q->mu);
     if (e != 0 && q->err == 0) q->err = e;
     q->done++;

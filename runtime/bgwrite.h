@@ -31,4 +31,10 @@ int seg_bgw_error(seg_bgw *q);
 int seg_bgw_sync(seg_bgw *q);
 int seg_bgw_close(seg_bgw *q);
 
+/* What the thread does for each request, for a caller without one: all n
+** bytes at off read into b (rd) or written from it, EINTR retried, O_DIRECT
+** cleared on fd and the transfer retried when refused (EINVAL).  0, or the
+** errno (EIO: a short read). */
+int seg_bgw_pio(int fd, int rd, void *b, size_t n, uint64_t off);
+
 #endif

@@ -134,7 +134,9 @@ typedef struct stream {
   coltype *types;
   int fd;                  /* the spill file */
   seg_bgw *q;              /* its writes, with O_DIRECT: done by a thread (or NULL) */
-  int direct;              /* it is open with O_DIRECT (atomic: cleared when refused) */
+  int direct;              /* opened with O_DIRECT: read in whole DIO blocks, read ahead
+                              by the thread (a filesystem that refuses O_DIRECT gets
+                              it cleared on the file by seg_bgw_pio; the blocks stay) */
   uint64_t end;            /* its length (atomic) */
   uint64_t raw_end;        /* the end of pass 1's row groups */
   uint64_t raw_bytes;      /* their arenas' bytes (for the progress of pass 2) */
@@ -175,29 +177,13 @@ static int agrow(uchar **b, size_t *cap, size_t need, size_t keep) {
   return 0;
 }
 
-/* O_DIRECT refused (EINVAL: the filesystem, or an unaligned transfer):
-** the page cache from now on.  1 when it was on (try again). */
-static int direct_off(stream *st) {
-  if (!__atomic_exchange_n(&st->direct, 0, __ATOMIC_RELAXED)) return 0;
-  int fl = fcntl(st->fd, F_GETFL);
-  return fl >= 0 && fcntl(st->fd, F_SETFL, fl & ~O_DIRECT) == 0;
-}
-
-/* All n bytes at off written from b (wr) or read into b; with O_DIRECT
-** n and off multiples of DIO, b aligned.  0, or -1 with errno set. */
+/* All n bytes at off written from b (wr) or read into b, as the thread
+** does it (seg_bgw_pio); with O_DIRECT n and off multiples of DIO, b
+** aligned.  0, or -1 with errno set. */
 static int spill_io(stream *st, int wr, uchar *b, size_t n, uint64_t off) {
-  for (size_t done = 0; done < n;) {
-    ssize_t k = wr ? pwrite(st->fd, b + done, n - done, (off_t)(off + done))
-                   : pread(st->fd, b + done, n - done, (off_t)(off + done));
-    if (k < 0 && errno == EINTR) continue;
-    if (k < 0 && errno == EINVAL && direct_off(st)) continue;
-    if (k <= 0) {
-      if (k == 0) errno = EIO;
-      return -1;
-    }
-    done += (size_t)k;
-  }
-  return 0;
+  int e = seg_bgw_pio(st->fd, !wr, b, n, off);
+  if (e != 0) errno = e;
+  return e != 0 ? -1 : 0;
 }
 
 static int spill_write(stream *st, const uchar *b, size_t n, uint64_t off) {
@@ -229,7 +215,7 @@ static int pread_all(stream *st, uchar *b, size_t len, uint64_t off) {
 ** that hold them: every write was whole blocks); *p points at them.  0,
 ** -1 out of memory, -2 a read failed (errno). */
 static int spill_get(stream *st, size_t len, uint64_t off, uchar **bounce, size_t *bcap, const uchar **p) {
-  int direct = __atomic_load_n(&st->direct, __ATOMIC_RELAXED);
+  int direct = st->direct;
   uint64_t a = direct ? off / DIO * DIO : off;
   size_t n = direct ? dio_up((size_t)(off + len - a)) : len;
   if (agrow(bounce, bcap, n + 16, 0) != 0) return -1;
@@ -797,7 +783,7 @@ static int slot_get(stream *st, blob *bl, const group *g, size_t j, const uchar 
   }
   *raw = cur->b + (off - cur->base);
   const group *ng = g->next;
-  if (st->q != NULL && ng != NULL && __atomic_load_n(&st->direct, __ATOMIC_RELAXED)) {
+  if (st->q != NULL && ng != NULL && st->direct) {
     struct slot *o = slot_ready(st, cur == &bl->slot[0] ? &bl->slot[1] : &bl->slot[0]);
     uint64_t noff = ng->cols[j].off, a = noff / DIO * DIO;
     size_t n = dio_up((size_t)(noff + gcol_bytes(st, ng, j) - a));
