@@ -168,25 +168,11 @@ static void w_flush(seg_colw *w) {
     return;
   }
   w_drain(w);
-  const unsigned char *s = w->buf;
-  size_t n = w->blen;
-  if (n % DIO != 0) w_cached(w);            /* the tail */
-  while (n > 0 && w->err == 0) {
-    ssize_t k = pwrite(w->fd, s, n, (off_t)w->fpos);
-    if (k < 0) {
-      if (errno == EINTR) continue;
-      if (errno == EINVAL && w->direct && s == w->buf) {    /* O_DIRECT refused */
-        w_cached(w);
-        continue;
-      }
-      w->err = errno;
-    } else if (k == 0) {
-      w->err = EIO;
-    } else {
-      s += k;
-      n -= (size_t)k;
-      w->fpos += (uint64_t)k;
-    }
+  if (w->blen % DIO != 0) w_cached(w);      /* the tail */
+  if (w->err == 0) {
+    int e = seg_bgw_pio(w->fd, 0, w->buf, w->blen, w->fpos);   /* (O_DIRECT refused: cleared, written again) */
+    if (e != 0) w->err = e;
+    else w->fpos += w->blen;
   }
   w->blen = 0;
 }
