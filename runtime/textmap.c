@@ -398,40 +398,56 @@ static int tree_eval(const struct seg_ttree *tr, uint32_t i, const char *s, size
   return -1;
 }
 
-/* The affix test over dictionary values [lo, hi): t[k] is 2 / 0 (true /
-** false, `not` applied) when decided on ASCII bytes, else UNDECIDED (the
-** value is shorter than the words read, or a byte read is not ASCII).
-** Everything in locals: the byte stores would otherwise make the compiler
-** reload the literal for every value. */
+/* An affix test's words in locals: a loop's byte stores would otherwise
+** make the compiler reload the literal for every value. */
+typedef struct affixk {
+  uint64_t k0, k1, m0, m1;
+#ifdef __SSE2__
+  __m128i K, M;
+#endif
+  uint8_t yes, no;
+} affixk;
+
+static inline __attribute__((always_inline)) affixk affixk_of(const affix *a, int negated) {
+  affixk A;
+  A.k0 = a->k[0], A.k1 = a->k[1], A.m0 = a->mask[0], A.m1 = a->mask[1];
+#ifdef __SSE2__
+  A.K = load16(a->kb), A.M = load16(a->mb);
+#endif
+  A.yes = negated ? SEG_FALSE : SEG_TRUE, A.no = negated ? SEG_TRUE : SEG_FALSE;
+  return A;
+}
+
+/* The affix test (its end and width: ends, two) on the value bytes[o, e):
+** yes / no (`not` applied) when decided on ASCII bytes, else UNDECIDED
+** (the value is shorter than the words read, or a byte read is not
+** ASCII). */
+static inline __attribute__((always_inline)) uint8_t affix_one(const affixk *A, int ends, int two, const char *bytes,
+                                                               uint64_t o, uint64_t e) {
+  const uint64_t H = 0x8080808080808080ULL;
+#ifdef __SSE2__
+  if (e - o >= 16) {                   /* the literal's window in one load */
+    __m128i w = _mm_and_si128(load16(bytes + (ends ? e - 16 : o)), A->M);
+    if (_mm_movemask_epi8(w)) return UNDECIDED;
+    return _mm_movemask_epi8(_mm_cmpeq_epi8(fold16(w), A->K)) == 0xFFFF ? A->yes : A->no;
+  }
+#endif
+  if (e == o) return A->no;            /* "" (ASCII) has no literal of 1 byte or more */
+  if (e - o < (two ? 16u : 8u)) return UNDECIDED;
+  const char *s = ends ? bytes + e - 8 : bytes + o;
+  uint64_t w0 = load8(s) & A->m0, w1 = two ? load8(ends ? s - 8 : s + 8) & A->m1 : 0;
+  if ((w0 | w1) & H) return UNDECIDED;
+  /* the masked-out bytes are 0 in both words and in the literal */
+  uint64_t diff = (fold8(w0) ^ A->k0) | (two ? fold8(w1) ^ A->k1 : 0);
+  return diff ? A->no : A->yes;
+}
+
+/* The affix test over dictionary values [lo, hi): t[k] as affix_one. */
 static inline __attribute__((always_inline)) void affix_fill(const affix *a, int ends, int two,
                                                              const char *bytes, const uint32_t *off,
                                                              size_t lo, size_t hi, int negated, uint8_t *t) {
-  const uint64_t H = 0x8080808080808080ULL;
-  const uint64_t k0 = a->k[0], k1 = a->k[1], m0 = a->mask[0], m1 = a->mask[1];
-  const size_t need = two ? 16 : 8;
-  const uint8_t yes = negated ? SEG_FALSE : SEG_TRUE, no = negated ? SEG_TRUE : SEG_FALSE;
-#ifdef __SSE2__
-  const __m128i K = load16(a->kb), M = load16(a->mb);
-#endif
-  for (size_t k = lo; k < hi; k++) {
-    uint64_t o = off[k], e = off[k + 1];
-#ifdef __SSE2__
-    if (e - o >= 16) {                 /* the literal's window in one load */
-      __m128i w = _mm_and_si128(load16(bytes + (ends ? e - 16 : o)), M);
-      if (_mm_movemask_epi8(w)) t[k] = UNDECIDED;
-      else t[k] = _mm_movemask_epi8(_mm_cmpeq_epi8(fold16(w), K)) == 0xFFFF ? yes : no;
-      continue;
-    }
-#endif
-    if (e == o) { t[k] = no; continue; }   /* "" (ASCII) has no literal of 1 byte or more */
-    if (e - o < need) { t[k] = UNDECIDED; continue; }
-    const char *s = ends ? bytes + e - 8 : bytes + o;
-    uint64_t w0 = load8(s) & m0, w1 = two ? load8(ends ? s - 8 : s + 8) & m1 : 0;
-    if ((w0 | w1) & H) { t[k] = UNDECIDED; continue; }
-    /* the masked-out bytes are 0 in both words and in the literal */
-    uint64_t diff = (fold8(w0) ^ k0) | (two ? fold8(w1) ^ k1 : 0);
-    t[k] = diff ? no : yes;
-  }
+  const affixk A = affixk_of(a, negated);
+  for (size_t k = lo; k < hi; k++) t[k] = affix_one(&A, ends, two, bytes, off[k], off[k + 1]);
 }
 
 /* affix_fill specialised for a's end and width (four tight loops). */
@@ -595,23 +611,16 @@ static inline __attribute__((always_inline)) uint32_t affix_rows(const affix *a,
                                                                  int negated, const seg_column *c, const void *x,
                                                                  const uint64_t *v, const uint16_t *sel, uint32_t n,
                                                                  uint8_t *out, uint16_t *left) {
-  const uint64_t H = 0x8080808080808080ULL;
-  const uint64_t k0 = a->k[0], k1 = a->k[1], m0 = a->mask[0], m1 = a->mask[1];
-  const size_t need = two ? 16 : 8;
-  const uint8_t yes = negated ? SEG_FALSE : SEG_TRUE, no = negated ? SEG_TRUE : SEG_FALSE;
+  const affixk A = affixk_of(a, negated);
   const uint32_t *off = c->dict_off;
   const char *bytes = c->dict_bytes;
   const uint32_t ndict = c->ndict;
   uint32_t nl = 0;
   for (uint32_t q = 0; q < n; q++) {
     uint32_t j = sel ? sel[q] : q, k = code_at(x, width, v, j, ndict);
-    uint64_t o = k == UINT32_MAX ? 0 : off[k], e = k == UINT32_MAX ? 0 : off[k + 1];
-    if (k == UINT32_MAX || e - o < need) { left[nl++] = (uint16_t)j; continue; }
-    const char *s = ends ? bytes + e - 8 : bytes + o;
-    uint64_t w0 = load8(s) & m0, w1 = two ? load8(ends ? s - 8 : s + 8) & m1 : 0;
-    if ((w0 | w1) & H) { left[nl++] = (uint16_t)j; continue; }
-    uint64_t diff = (fold8(w0) ^ k0) | (two ? fold8(w1) ^ k1 : 0);
-    out[j] = diff ? no : yes;
+    uint8_t r = k == UINT32_MAX ? UNDECIDED : affix_one(&A, ends, two, bytes, off[k], off[k + 1]);
+    if (r == UNDECIDED) left[nl++] = (uint16_t)j;
+    else out[j] = r;
   }
   return nl;
 }
