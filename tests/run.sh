@@ -63,6 +63,7 @@ report() {
             printf "COUNTS %d %d\n", p, f
         }' "$log")
     printf '%s\n' "$counts" | grep -v '^COUNTS ' || true
+    printf '%s\n' "$counts" | grep -E "^  [^ ]+: not ok" >> "$OUT/failures" || true
     read -r _ p f <<<"$(printf '%s\n' "$counts" | grep '^COUNTS ')"
     TOTAL_PASS=$((TOTAL_PASS + p))
     TOTAL_FAIL=$((TOTAL_FAIL + f))
@@ -175,6 +176,12 @@ for build in "$@"; do
     printf '%-28s %s CPU seconds (user + sys) in its groups\n' "$(basename "$build")" "$cpu"
 done
 echo "all builds: $(( $(date +%s) - SUITE_START ))s"
+# the failures once more, just above the totals: a log read from its tail
+# (a CI page shows the last lines) names what failed, not only how many
+if [ -s "$OUT/failures" ]; then
+    echo "failed:"
+    cat "$OUT/failures"
+fi
 
 echo "$TOTAL_PASS passed, $TOTAL_FAIL failed"
 [ "$TOTAL_FAIL" -eq 0 ]
