@@ -104,7 +104,7 @@ fi
 ( cd "$D" && "$SEG" import crm.csv -o /dev/stdout ) 2> "$T_ERR" | head -c 8 > "$T_OUT"
 grep -q SEGCOL "$T_OUT" && t_ok files/import_to_dev_stdout || t_fail files/import_to_dev_stdout "$(cat "$T_ERR")"
 mkfifo "$D/fifo"
-( timeout 20 cat "$D/fifo" > "$T_TMP/fifo.got" ) &
+( timeout "$SEG_TIMEOUT" cat "$D/fifo" > "$T_TMP/fifo.got" ) &
 reader=$!
 seg_exec "$D" run r.seg crm.csv --members fifo "${TODAY[@]}"
 wait "$reader"

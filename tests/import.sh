@@ -385,7 +385,7 @@ else
 fi
 
 # Limits: 5,000 columns and a 1 MB field import (no quadratic behaviour:
-# the 30 s SEG_TIMEOUT would stop it); checked through a run.
+# the SEG_TIMEOUT hang guard would stop it); checked through a run.
 dir="$T_TMP/limits"; mkdir -p "$dir"
 awk 'BEGIN { for (r = 0; r <= 50; r++) { s = ""; for (j = 0; j < 5000; j++) s = s (j ? "," : "") (r ? (r * 7 + j) % 1000 : "c" j); print s } }' > "$dir/wide.csv"
 seg_exec "$dir" import wide.csv -o wide.segcol

@@ -10,7 +10,7 @@
 #
 # Environment: SEG (the binary under test, required), SEG_TESTDATA (the
 # vendored public datasets and csv-spectrum, default tests/data), SEG_TIMEOUT (seconds per seg
-# invocation, default 30).
+# invocation, default 120).
 
 set -u
 
@@ -19,7 +19,9 @@ T_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 case $SEG in /*) ;; *) SEG=$T_ROOT/$SEG ;; esac
 SEG_TESTDATA=${SEG_TESTDATA:-tests/data}
 case $SEG_TESTDATA in /*) ;; *) SEG_TESTDATA=$T_ROOT/$SEG_TESTDATA ;; esac
-SEG_TIMEOUT=${SEG_TIMEOUT:-30}
+# a hang guard, not a timing: every group of both builds runs at once in CI,
+# so a command that takes 1 s alone has taken over 30 s there
+SEG_TIMEOUT=${SEG_TIMEOUT:-120}
 
 # Sanitizer settings; harmless for a normal build.  Leaks are reported, and
 # any sanitizer report on stderr is a failure (see seg_exec).

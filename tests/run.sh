@@ -16,7 +16,8 @@
 #   ONCE_GROUPS  groups that do not depend on the build folder, run with the
 #                first build only (default "fuzz deb": fuzz tests build-fuzz/'s
 #                fuzzers, deb builds its own package); ONCE_GROUPS= runs them with each
-#   SEG_TIMEOUT  seconds allowed per seg invocation (default 30)
+#   SEG_TIMEOUT  seconds allowed per seg invocation (default 120: a hang guard;
+#                under the load of every group at once, 1 s alone took > 30 s)
 #   UNIT_TIMEOUT seconds allowed per unit test binary (default 600: a hang guard,
 #                not a timing; test_segc under ASan on a loaded 2-core machine took >120)
 
