@@ -405,9 +405,9 @@ static int diff_main(int argc, char **argv, seg_cli_list evl[3], seg_cli_list si
     more.lenient = lenient;
     more.allow_extra = allow_extra;
   }
-  if (seg_cli_evtables_load(&side[0], skip_bad, &ev[0]) != 0) goto done;
+  if (seg_cli_evtables_load(&side[0], skip_bad, NULL, &ev[0]) != 0) goto done;
   if (evl[1].n) {                     /* two exports, each with its own tables */
-    if (seg_cli_evtables_load(&side[1], skip_bad, &ev[1]) != 0) goto done;
+    if (seg_cli_evtables_load(&side[1], skip_bad, NULL, &ev[1]) != 0) goto done;
     evk[1] = &ev[1];
   }
   for (int k = 0; k < ntab; k++) {

@@ -31,7 +31,7 @@ int seg_cmd_schema(int argc, char **argv) {
   int rc = SEG_EXIT_USAGE;
   seg_import_more m = seg_cli_csv_more(&csv, &pinned);
   if (seg_cli_load_table(pos[0], csv.skip_bad || csv.max_bad, &m, &t) == 0 &&
-      seg_cli_evtables_load(&evspecs, csv.skip_bad || csv.max_bad, &ev) == 0) {
+      seg_cli_evtables_load(&evspecs, csv.skip_bad || csv.max_bad, NULL, &ev) == 0) {
     /* one `table NAME` section per --table, after the customers' columns */
     int oom = seg_schema_from_table(&t, &s) != 0;
     if (!oom && ev.n) {

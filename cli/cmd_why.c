@@ -547,7 +547,7 @@ int seg_cmd_why(int argc, char **argv) {
   if (seg_cli_load_table(pos[1], csv.skip_bad || csv.max_bad, &m, &t) != 0) goto done;
   if (seg_cli_data_view(&t, &dv) != 0) goto done;     /* as seg run: the same program */
   seg_schema_view sv = dv.sv;
-  if ((rc = seg_cli_evtables_load(&evspecs, csv.skip_bad || csv.max_bad, &ev)) != 0) goto done;
+  if ((rc = seg_cli_evtables_load(&evspecs, csv.skip_bad || csv.max_bad, NULL, &ev)) != 0) goto done;
   seg_cli_evtables_bind(&ev, &sv);
   if ((rc = seg_cli_compile_rules(pos[0], &sv, today, &c)) != 0) goto done;
   rc = SEG_EXIT_USAGE;

@@ -74,7 +74,8 @@ void seg_cli_eval_args_free(seg_cli_eval_args *a);
 int seg_cli_measure_statements(const seg_cli_list *adhoc, char **out);
 
 /* cli/evtables.c: --table NAME=FILE, the event tables (issue 15). _load
-** reads each (a .segcol, or a CSV with the default options) and its
+** reads each (a .segcol, or a CSV with the default options; m, or NULL,
+** adds want_column: a run leaves the columns its rules cannot name unread) and its
 ** view; _bind gives the views to a schema view the rules compile
 ** against; _fill aggregates them into cust for program p (after the
 ** compile, before the VM), reporting (with report) the events that belong
@@ -88,7 +89,7 @@ typedef struct seg_cli_evtables {
   seg_cli_dataview *dv;
   seg_schema_view *views;
 } seg_cli_evtables;
-int seg_cli_evtables_load(const seg_cli_list *specs, int skip_bad, seg_cli_evtables *ev);
+int seg_cli_evtables_load(const seg_cli_list *specs, int skip_bad, const seg_import_more *m, seg_cli_evtables *ev);
 void seg_cli_evtables_bind(const seg_cli_evtables *ev, seg_schema_view *sv);
 int seg_cli_evtables_fill(const seg_cli_evtables *ev, const seg_program *p, seg_table *cust, const char *data,
                           unsigned threads, int report);

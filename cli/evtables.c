@@ -12,7 +12,7 @@
 #include "cmds.h"
 #include "events.h"
 
-int seg_cli_evtables_load(const seg_cli_list *specs, int skip_bad, seg_cli_evtables *ev) {
+int seg_cli_evtables_load(const seg_cli_list *specs, int skip_bad, const seg_import_more *m, seg_cli_evtables *ev) {
   memset(ev, 0, sizeof *ev);
   size_t n = (size_t)specs->n;
   if (!n) return 0;
@@ -41,7 +41,7 @@ int seg_cli_evtables_load(const seg_cli_list *specs, int skip_bad, seg_cli_evtab
         fprintf(stderr, "seg: --table %s is given twice\n", name);
         return SEG_EXIT_USAGE;
       }
-    if (seg_cli_load_table(eq + 1, skip_bad, NULL, &ev->t[i]) != 0) return SEG_EXIT_USAGE;
+    if (seg_cli_load_table(eq + 1, skip_bad, m, &ev->t[i]) != 0) return SEG_EXIT_USAGE;
     if (seg_cli_data_view(&ev->t[i], &ev->dv[i]) != 0) return SEG_EXIT_USAGE;
     ev->views[i] = ev->dv[i].sv;
   }
@@ -55,7 +55,7 @@ int seg_cli_schema_tables(const seg_cli_list *specs, const char *data, seg_cli_e
             "`table NAME` section instead\n");
     return SEG_EXIT_USAGE;
   }
-  int rc = seg_cli_evtables_load(specs, 1, ev);
+  int rc = seg_cli_evtables_load(specs, 1, NULL, ev);
   if (rc == 0) seg_cli_evtables_bind(ev, sv);
   return rc;
 }
