@@ -8,7 +8,8 @@
 **            [--schema S [--lenient] [--allow-extra]] [--exclude LIST]
 **            [--table NAME=FILE]...
 **   seg diff RULES.seg --data OLD_DATA NEW_DATA [--key COL] [--members OUT]
-**            [--table-old NAME=FILE --table-new NAME=FILE]... (and the options above)
+**            [--today-old D] [--table-old NAME=FILE --table-new NAME=FILE]...
+**            (and the options above)
 **
 ** Two rules files: both are compiled against DATA's columns and run over
 ** the same rows with members recorded. Segments are matched by name; a
@@ -25,6 +26,9 @@
 ** including customers only in OLD_DATA). --members OUT writes a
 ** `segment,change,KEY` row (change `entered` or `left`) per customer who
 ** moved. --exclude leaves the listed customers out of both exports.
+** --today-old D is the day OLD_DATA was exported: the rules' relative
+** dates (`within 30 days`) count from it on that side, from --today on
+** the other (default: --today for both).
 ** Event tables: --table NAME=FILE gives both exports the same table (one
 ** log of every event), --table-old and --table-new each export its own
 ** (two monthly order files); a name given for one export only is a usage
@@ -53,7 +57,8 @@ static const char *const DIFF_USAGE =
   "                [--skip-bad-rows] [--max-bad-rows N|P%] [--schema S [--lenient] [--allow-extra]]\n"
   "                [--exclude LIST.csv] [--table NAME=FILE]...\n"
   "       seg diff RULES.seg --data OLD_DATA NEW_DATA [--key COLUMN] [--members OUT.csv]\n"
-  "                [--table-old NAME=FILE --table-new NAME=FILE]... [the options above]\n";
+  "                [--today-old YYYY-MM-DD] [--table-old NAME=FILE --table-new NAME=FILE]...\n"
+  "                [the options above]\n";
 
 static int diff_usage(const char *fmt, const char *arg) {
   fprintf(stderr, "seg: diff: ");
@@ -95,7 +100,7 @@ static int parse_percent(const char *s, double *out) {
 typedef struct diff_out {
   const row *rows;
   size_t nrows;
-  int32_t today;
+  int32_t today, today_old;    /* today_old: the old export's (two exports) */
   int exports;                  /* two exports: entered/left, a count of customers for each */
   size_t customers[2];
   const char *data[2];
@@ -106,7 +111,11 @@ static void print_json(FILE *f, const diff_out *d) {
   char day[11];
   seg_date_format(d->today, day);
   fprintf(f, "{\"today\": \"%s\", ", day);    /* as `seg run --format json`: the date and the base first */
-  if (d->exports) fprintf(f, "\"customers_old\": %zu, \"customers_new\": %zu, ", d->customers[0], d->customers[1]);
+  if (d->exports) {
+    seg_date_format(d->today_old, day);
+    fprintf(f, "\"today_old\": \"%s\", \"customers_old\": %zu, \"customers_new\": %zu, ", day, d->customers[0],
+            d->customers[1]);
+  }
   else fprintf(f, "\"customers\": %zu, ", d->customers[0]);
   fprintf(f, "\"segments\": [");
   for (size_t i = 0; i < d->nrows; i++) {
@@ -153,7 +162,13 @@ static void print_table(FILE *f, const diff_out *d) {
   char total[40], total2[40], day[11];
   seg_cli_group_digits(d->customers[0], total, sizeof total);
   seg_date_format(d->today, day);
-  if (d->exports) {
+  if (d->exports && d->today_old != d->today) {
+    char old[11];
+    seg_cli_group_digits(d->customers[1], total2, sizeof total2);
+    seg_date_format(d->today_old, old);
+    fprintf(f, "(%s customers in %s, today %s; %s in %s, today %s)\n", total, d->data[0], old, total2, d->data[1],
+            day);
+  } else if (d->exports) {
     seg_cli_group_digits(d->customers[1], total2, sizeof total2);
     fprintf(f, "(%s customers in %s, %s in %s, today %s)\n", total, d->data[0], total2, d->data[1], day);
   } else {
@@ -315,7 +330,7 @@ static int diff_main(int argc, char **argv, seg_cli_list evl[3], seg_cli_list si
   const char *pos[3] = {0};
   int npos = 0, skip_bad = 0, lenient = 0, allow_extra = 0;
   const char *today_s = NULL, *format = "table", *maxs = NULL, *max_bad = NULL, *schema = NULL, *exclude = NULL;
-  const char *old_data = NULL, *key_name = NULL, *members = NULL;
+  const char *old_data = NULL, *key_name = NULL, *members = NULL, *today_old_s = NULL;
   seg_cli_evtables ev[2] = {{0}, {0}};
   seg_cli_evtables *evk[2] = {&ev[0], &ev[0]};    /* each side's tables: one set unless --table-old/-new */
   const seg_cli_opt options[] = {
@@ -323,6 +338,7 @@ static int diff_main(int argc, char **argv, seg_cli_list evl[3], seg_cli_list si
     {"--lenient", NULL, SEG_OPT_FLAG, &lenient},
     {"--allow-extra", NULL, SEG_OPT_FLAG, &allow_extra},
     {"--today", NULL, SEG_OPT_VALUE, &today_s},
+    {"--today-old", NULL, SEG_OPT_VALUE, &today_old_s},
     {"--format", NULL, SEG_OPT_VALUE, &format},
     {"--max-change", NULL, SEG_OPT_VALUE, &maxs},
     {"--exclude", NULL, SEG_OPT_VALUE, &exclude},
@@ -348,8 +364,9 @@ static int diff_main(int argc, char **argv, seg_cli_list evl[3], seg_cli_list si
   if (old_data && (ends_with(pos[1], ".seg") || ends_with(pos[1], ".segc")))
     return diff_usage("--data compares two exports under one rules file: seg diff RULES.seg --data OLD_DATA NEW_DATA "
                       "(%s looks like a rules file)", pos[1]);
-  if (!old_data && (key_name || members))
-    return diff_usage("%s: only with --data OLD_DATA (two exports)", key_name ? "--key" : "--members");
+  if (!old_data && (key_name || members || today_old_s))
+    return diff_usage("%s: only with --data OLD_DATA (two exports)",
+                      key_name ? "--key" : members ? "--members" : "--today-old");
   if (strcmp(format, "table") != 0 && strcmp(format, "json") != 0)
     return diff_usage("--format: '%s' is not one of table, json", format);
   double max_change = -1;
@@ -364,6 +381,10 @@ static int diff_main(int argc, char **argv, seg_cli_list evl[3], seg_cli_list si
   int32_t today;
   const char *ts, *bad_today;
   if (seg_cli_today_parse(today_s, &today, &ts, &bad_today) != 0) return diff_usage(bad_today, ts);
+  int32_t today_old = today;
+  if (today_old_s && (seg_date_parse(today_old_s, strlen(today_old_s), &today_old) != 0 ||
+                      strlen(today_old_s) != 10 || today_old_s[4] != '-'))
+    return diff_usage("--today-old: '%s' is not a date (YYYY-MM-DD)", today_old_s);
   /* the rules files and the data of each side: two rules over one export,
   ** or one rules file over two */
   const char *rules[2] = {pos[0], old_data ? pos[0] : pos[1]};
@@ -432,7 +453,7 @@ static int diff_main(int argc, char **argv, seg_cli_list evl[3], seg_cli_list si
     seg_schema_view sv = seg_cli_table_view(&t[tk], names[tk], types[tk]);
     sv.may_be_missing = empty[tk];      /* an empty column takes the type the rules need */
     seg_cli_evtables_bind(evk[k], &sv);
-    int crc = seg_cli_compile_rules(rules[k], &sv, today, &c[k]);   /* errors: exit 2 */
+    int crc = seg_cli_compile_rules(rules[k], &sv, k ? today : today_old, &c[k]);   /* errors: exit 2 */
     if (crc != 0 && old_data && k == 1)
       fprintf(stderr, "seg: diff: %s compiles against the columns of %s but not against those of %s\n", rules[k],
               data[0], data[1]);
@@ -469,7 +490,7 @@ static int diff_main(int argc, char **argv, seg_cli_list evl[3], seg_cli_list si
   const seg_program *po = &c[0].prog, *pn = &c[1].prog;
   rows = calloc((size_t)po->nsegs + pn->nsegs + 1, sizeof *rows);
   if (!rows) { fprintf(stderr, "seg: out of memory\n"); goto done; }
-  diff_out d = {rows, 0, today, old_data != NULL, {t[0].nrows, t[ntab - 1].nrows}, {data[0], data[1]}};
+  diff_out d = {rows, 0, today, today_old, old_data != NULL, {t[0].nrows, t[ntab - 1].nrows}, {data[0], data[1]}};
   if (old_data) {
     const seg_program *p2[2] = {po, pn};
     const seg_table *t2[2] = {&t[0], &t[1]};

@@ -133,6 +133,8 @@ static const command COMMANDS[] = {
    "              matched by key (the first column of OLD_DATA, or --key; compared as text; each key\n"
    "              on one row); a customer only in NEW_DATA who is a member entered, one only in\n"
    "              OLD_DATA who was a member left; --members writes segment,change,KEY (entered|left)\n"
+   "      --today-old D        with --data: the day OLD_DATA was exported; its relative dates count\n"
+   "                           from D, NEW_DATA's from --today (default: --today for both)\n"
    "      --table NAME=FILE    with --data: the same event table for both exports (one log of all events)\n"
    "      --table-old NAME=FILE, --table-new NAME=FILE\n"
    "                           with --data: each export's own event table (both, for each NAME)\n"},

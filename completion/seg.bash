@@ -24,7 +24,7 @@ _seg_options() {
         schema)  echo "--table $csv_read" ;;
         explain) echo "--schema --data --table --today" ;;
         compile) echo "-o --output --schema --data --table --today --force" ;;
-        diff)    echo "--today --format --max-change --exclude --table --table-old --table-new --skip-bad-rows --max-bad-rows $csv_schema --data --key --members" ;;
+        diff)    echo "--today --today-old --format --max-change --exclude --table --table-old --table-new --skip-bad-rows --max-bad-rows $csv_schema --data --key --members" ;;
         sql)     echo "--dialect --schema --data --table --shape --key --view --today-param --today -o --output --force" ;;
         explain-code) echo "--list" ;;
         fmt)     echo "--check --diff -w --write --verify" ;;
@@ -78,7 +78,7 @@ _seg() {
         --encoding) COMPREPLY=($(compgen -W "utf-8 cp1252 latin1 utf-16 utf-16le utf-16be" -- "$cur")); return 0 ;;
         --decimal) COMPREPLY=($(compgen -W ". ," -- "$cur")); return 0 ;;
         --members-dir) COMPREPLY=($(compgen -d -- "$cur")); return 0 ;;
-        --today|--title|--key|--key-column|--measure|--min-size|--columns|--max-bad-rows|--delimiter|--threads|--table|--table-old|--table-new|--view|--max-change)
+        --today|--today-old|--title|--key|--key-column|--measure|--min-size|--columns|--max-bad-rows|--delimiter|--threads|--table|--table-old|--table-new|--view|--max-change)
             return 0 ;;
         --schema|--data|--exclude|--erase|--members|-o|--output)
             COMPREPLY=($(compgen -f -- "$cur")); return 0 ;;

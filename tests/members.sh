@@ -282,6 +282,47 @@ if head -1 "$T_OUT" | grep -Eq '^segment +before +after +entered +left +change$'
     t_ok members/diff_data_table
 else t_fail members/diff_data_table "$(t_file_detail stdout "$T_OUT")"; fi
 
+# --today-old: the old export's own day. Its relative dates count from it,
+# the new export's from --today: the figures and moves are those of `seg run`
+# on each export with its own --today (the members sets compared in Python)
+printf 'segment recent = last_purchase within 60 days\nsegment lapsed = last_purchase more than 120 days ago and age < 50\nsegment young = age < 30\n' > "$D/dt.seg"
+OLD_DAY=2026-08-15
+seg_exec "$D" run dt.seg old.csv --today $OLD_DAY --members run_old.csv
+seg_exec "$D" run dt.seg new.csv --today $TODAY --members run_new.csv
+seg_exec "$D" run dt.seg old.csv --today $TODAY --format csv; cp "$T_OUT" "$D/run_old_today.csv"
+seg_exec "$D" diff dt.seg --data old.csv new.csv --today $TODAY --today-old $OLD_DAY --format json --members moves.csv
+py diff_today_old_matches_runs "
+import csv, json, sys
+d = sys.argv[1]
+def members(name):
+    m = {}
+    for r in csv.DictReader(open(d + '/' + name, encoding='utf-8', newline='')):
+        m.setdefault(r['segment'], set()).add(r['customer_id'])
+    return m
+old, new = members('run_old.csv'), members('run_new.csv')
+got = json.load(open(sys.argv[2]))
+assert got['today'] == sys.argv[3] and got['today_old'] == sys.argv[4], (got['today'], got['today_old'])
+moves = set()
+for s in got['segments']:
+    o, n = old.get(s['segment'], set()), new.get(s['segment'], set())
+    want = [len(o), len(n), len(n - o), len(o - n)]
+    assert [s['before'], s['after'], s['entered'], s['left']] == want, (s, want)
+    moves |= {(s['segment'], 'entered', k) for k in n - o} | {(s['segment'], 'left', k) for k in o - n}
+rows = list(csv.reader(open(d + '/moves.csv', encoding='utf-8', newline='')))
+assert sorted(tuple(r) for r in rows[1:]) == sorted(moves), len(moves)
+# the test can tell: on old.csv, --today instead of the old day gives 'recent' another count
+same_day = {r['segment']: int(r['customers']) for r in csv.DictReader(open(sys.argv[5], encoding='utf-8'))}
+assert same_day['recent'] != len(old['recent']), same_day
+print('ok')" "$D" "$T_OUT" "$TODAY" "$OLD_DAY" "$D/run_old_today.csv"
+seg_exec "$D" diff dt.seg --data old.csv new.csv --today $TODAY --today-old $OLD_DAY
+if tail -1 "$T_OUT" | grep -qxF "($(grp $n_old) customers in old.csv, today $OLD_DAY; $(grp $n_new) in new.csv, today $TODAY)"; then
+    t_ok members/diff_today_old_table_footer
+else t_fail members/diff_today_old_table_footer "$(t_file_detail stdout "$T_OUT")"; fi
+expect_err diff_today_old_needs_data "--today-old: only with --data OLD_DATA (two exports)" \
+    diff d.seg d.seg crm.csv --today-old $OLD_DAY
+expect_err diff_today_old_not_a_date "--today-old: '2026-8-15' is not a date (YYYY-MM-DD)" \
+    diff d.seg --data old.csv new.csv --today-old 2026-8-15
+
 # errors: a key on two rows, a row without a key, usage
 { cat "$D/new.csv"; sed -n 2p "$D/new.csv"; } > "$D/dup.csv"
 expect_err diff_data_duplicate_key "dup.csv: customer_id '$(sed -n 2p "$D/new.csv" | cut -d, -f1)' is on rows 1 and $((n_new + 1))" \
