@@ -35,6 +35,8 @@
 ** error, as is a name given both ways.
 **
 ** Either way, change = (added + removed) / max(before, 1), in percent.
+** A CSV's columns that neither rules file nor --key names stay unread, as
+** in `seg run` (not with --exclude, which may match on any column).
 **
 ** Exit codes: 0, or 1 when --max-change is given and a segment that
 ** exists in OLD changed by more than P% of its old size (a removed
@@ -416,6 +418,7 @@ static int diff_main(int argc, char **argv, seg_cli_list evl[3], seg_cli_list si
   row *rows = NULL;
   char err[1024];
   seg_schema pin = {0};
+  seg_cli_want want = {0}, evwant;
   if (schema) {
     if (seg_schema_parse_file(schema, &pin, err, sizeof err) != 0) {
       fprintf(stderr, "seg: %s\n", err);
@@ -426,9 +429,21 @@ static int diff_main(int argc, char **argv, seg_cli_list evl[3], seg_cli_list si
     more.lenient = lenient;
     more.allow_extra = allow_extra;
   }
-  if (seg_cli_evtables_load(&side[0], skip_bad, NULL, &ev[0]) != 0) goto done;
+  /* as run: a CSV's columns (the exports', the event tables') that the
+  ** rules and --key cannot name stay unread; the first is the default key */
+  const char *kn[1] = {key_name};
+  seg_import_more evm = {0};
+  if (!exclude && seg_cli_want_init(&want, rules, 2, kn, 1, old_data && !key_name) == 0) {
+    more.want_column = evm.want_column = seg_cli_want_column;
+    more.want_ctx = &want;
+    evwant = want;
+    evwant.first = 0;
+    evm.want_ctx = &evwant;
+  }
+  const seg_import_more *evmore = evm.want_column ? &evm : NULL;
+  if (seg_cli_evtables_load(&side[0], skip_bad, evmore, &ev[0]) != 0) goto done;
   if (evl[1].n) {                     /* two exports, each with its own tables */
-    if (seg_cli_evtables_load(&side[1], skip_bad, NULL, &ev[1]) != 0) goto done;
+    if (seg_cli_evtables_load(&side[1], skip_bad, evmore, &ev[1]) != 0) goto done;
     evk[1] = &ev[1];
   }
   for (int k = 0; k < ntab; k++) {
@@ -525,6 +540,7 @@ done:
     free(ex[k].bits);
   }
   seg_schema_free(&pin);
+  seg_cli_want_free(&want);
   seg_cli_evtables_free(&ev[0]);
   seg_cli_evtables_free(&ev[1]);
   free(rows);

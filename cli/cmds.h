@@ -73,6 +73,23 @@ void seg_cli_eval_args_free(seg_cli_eval_args *a);
 ** *out malloc'd (NULL when there is none); 0, or -1 after a message. */
 int seg_cli_measure_statements(const seg_cli_list *adhoc, char **out);
 
+/* cli/evaluate.c: the columns of a CSV a command can read
+** (seg_import_more.want_column): _init folds the text of the rules files
+** and the names (NULL entries skipped as empty) into w, 0; or -1 (then read
+** every column: a .segc or rules on stdin, a file that cannot be read --
+** its compile says so --, SEG_READ_ALL_COLUMNS=1, no memory). _column
+** (ctx: w) keeps the first column when asked, a name with a backquote, and
+** any name found in the folded text. _free after the loads. */
+typedef struct seg_cli_want {
+  char *text;               /* case-folded NFC (seg_casefold) */
+  size_t n;
+  int first;                /* the first column too */
+} seg_cli_want;
+int seg_cli_want_init(seg_cli_want *w, const char *const *files, int nfiles, const char *const *names, int nnames,
+                      int first);
+int seg_cli_want_column(void *ctx, size_t j, const char *name);
+void seg_cli_want_free(seg_cli_want *w);
+
 /* cli/evtables.c: --table NAME=FILE, the event tables (issue 15). _load
 ** reads each (a .segcol, or a CSV with the default options; m, or NULL,
 ** adds want_column: a run leaves the columns its rules cannot name unread) and its

@@ -23,17 +23,8 @@
 
 /* ---- the columns a run can read (seg_cli_eval_args.prune) -------------- */
 
-typedef struct wantctx {
-  char *text;               /* case-folded NFC (seg_casefold): the rules, extra, keep */
-  size_t n;
-  int first;                /* the first column too */
-} wantctx;
-
-/* seg_import_more.want_column: the first column when asked (run's default
-** key), a name with a backquote (written doubled in rules), and any name
-** found in the folded text are read. */
-static int want_column(void *ctx, size_t j, const char *name) {
-  const wantctx *w = ctx;
+int seg_cli_want_column(void *ctx, size_t j, const char *name) {
+  const seg_cli_want *w = ctx;
   if ((j == 0 && w->first) || strchr(name, '`') != NULL) return 1;
   size_t n;
   char *f = seg_casefold(name, strlen(name), &n);
@@ -43,34 +34,58 @@ static int want_column(void *ctx, size_t j, const char *name) {
   return found;
 }
 
-/* The folded text of a's rules, extra and keep names into w: 0, or -1 (then
-** every column is read: a .segc, rules on stdin, --exclude, no memory). */
-static int want_init(const seg_cli_eval_args *a, wantctx *w) {
+int seg_cli_want_init(seg_cli_want *w, const char *const *files, int nfiles, const char *const *names, int nnames,
+                      int first) {
   memset(w, 0, sizeof *w);
   const char *all = getenv("SEG_READ_ALL_COLUMNS");
-  if (!a->prune || a->exclude || strcmp(a->rules, "-") == 0 || seg_cli_is_segc_file(a->rules) ||
-      (all && strcmp(all, "1") == 0))
-    return -1;
-  struct stat st;                 /* a rules file that cannot be read: the compile says so, once */
-  if (stat(a->rules, &st) != 0 || S_ISDIR(st.st_mode) || access(a->rules, R_OK) != 0) return -1;
-  size_t len, n = 0;
-  char *src = seg_cli_read_file(a->rules, &len), *all_text = NULL;
-  FILE *m = src ? open_memstream(&all_text, &n) : NULL;
-  if (m != NULL) {               /* the rules, extra, keep and keep_key, a line apart */
-    fwrite(src, 1, len, m);
-    fprintf(m, "\n%s", a->extra ? a->extra : "");
-    for (int k = 0; k < a->keep.n; k++) fprintf(m, "\n%s", a->keep.v[k]);
-    fprintf(m, "\n%s", a->keep_key ? a->keep_key : "");
+  if (all && strcmp(all, "1") == 0) return -1;
+  for (int k = 0; k < nfiles; k++) {
+    struct stat st;               /* a rules file that cannot be read: the compile says so, once */
+    if (strcmp(files[k], "-") == 0 || seg_cli_is_segc_file(files[k]) || stat(files[k], &st) != 0 ||
+        S_ISDIR(st.st_mode) || access(files[k], R_OK) != 0)
+      return -1;
   }
-  free(src);
-  if (m == NULL || fclose(m) != 0) {
+  size_t n = 0;
+  char *all_text = NULL;
+  FILE *m = open_memstream(&all_text, &n);
+  int ok = m != NULL;
+  for (int k = 0; ok && k < nfiles; k++) {      /* the files and the names, a line apart */
+    size_t len;
+    char *src = seg_cli_read_file(files[k], &len);
+    ok = src != NULL;
+    if (ok) fwrite(src, 1, len, m), fputc('\n', m);
+    free(src);
+  }
+  for (int k = 0; ok && k < nnames; k++) fprintf(m, "%s\n", names[k] ? names[k] : "");
+  if (m == NULL || fclose(m) != 0 || !ok) {
     free(all_text);
     return -1;
   }
-  w->first = a->keep_first;
+  w->first = first;
   w->text = seg_casefold(all_text, n, &w->n);
   free(all_text);
   return w->text ? 0 : -1;
+}
+
+void seg_cli_want_free(seg_cli_want *w) {
+  free(w->text);
+  memset(w, 0, sizeof *w);
+}
+
+/* The folded text of a's rules, extra and keep names into w: 0, or -1 (then
+** every column is read: a .segc, rules on stdin, --exclude, no memory). */
+static int want_init(const seg_cli_eval_args *a, seg_cli_want *w) {
+  memset(w, 0, sizeof *w);
+  if (!a->prune || a->exclude) return -1;
+  const char **names = calloc((size_t)a->keep.n + 2, sizeof *names);
+  if (names == NULL) return -1;
+  int nn = 0;
+  names[nn++] = a->extra;
+  for (int k = 0; k < a->keep.n; k++) names[nn++] = a->keep.v[k];
+  names[nn++] = a->keep_key;
+  int rc = seg_cli_want_init(w, &a->rules, 1, names, nn, a->keep_first);
+  free(names);
+  return rc;
 }
 
 int seg_cli_eval_parse(int argc, char **argv, const char *cmd, const seg_cli_opt *extra, seg_cli_eval_args *a) {
@@ -162,16 +177,16 @@ int seg_cli_eval_compile(seg_cli_eval *e, const seg_cli_eval_args *a, int32_t to
   const char *rules = a->rules, *data = a->data;
   seg_import_more m = seg_cli_csv_more(&a->csv, &e->pinned);
   m.progress = seg_cli_progress_bytes;          /* a bar while a large CSV is read (on a terminal) */
-  wantctx want;
+  seg_cli_want want;
   if (want_init(a, &want) == 0) {
-    m.want_column = want_column;
+    m.want_column = seg_cli_want_column;
     m.want_ctx = &want;
   }
   seg_cli_progress_begin("reading", data, 1, 0);
   int lrc = seg_cli_load_table(data, a->csv.skip_bad || a->csv.max_bad, &m, &e->t);
   seg_cli_progress_end();
   if (lrc != 0) {
-    free(want.text);
+    seg_cli_want_free(&want);
     return SEG_EXIT_USAGE;
   }
   /* the columns, and which have missing values, so run's lint warnings
@@ -182,14 +197,14 @@ int seg_cli_eval_compile(seg_cli_eval *e, const seg_cli_eval_args *a, int32_t to
   ** rules can name, as the customers' does: its key and time are named in
   ** its `table` statement, the rest in aggregates (not its first column) */
   seg_import_more evm = {0};
-  wantctx evwant = want;
+  seg_cli_want evwant = want;
   evwant.first = 0;
   if (m.want_column) {
-    evm.want_column = want_column;
+    evm.want_column = seg_cli_want_column;
     evm.want_ctx = &evwant;
   }
   int rc = seg_cli_evtables_load(&a->tables, a->csv.skip_bad || a->csv.max_bad, m.want_column ? &evm : NULL, &e->ev);
-  free(want.text);
+  seg_cli_want_free(&want);
   if (rc) return rc;
   seg_cli_evtables_bind(&e->ev, &sv);
   if (seg_cli_is_segc_file(rules)) {

@@ -801,4 +801,28 @@ for how in "SEG_READ_ALL_COLUMNS=1|u.seg" "|code.seg" "|Name.seg"; do
     fi
 done
 
+# seg diff reads as run does: the columns the rules files and --key name
+# (two exports: and the first, the default key). The moves (stdout) and the
+# report (stderr) are those of reading every column, but for the one note
+# that reads values, on `code`, which the rules never name
+awk -F, 'NR > 1 && NR % 5 == 0 { $2 = $2 + 2 } { print }' OFS=, "$UD/u.csv" > "$UD/u2.csv"
+printf 'segment big = amount > 4\nsegment small = amount < 2\n' > "$UD/u_new.seg"
+for how in "exports|u.seg --data u.csv u2.csv --members -" "exports, --key|u.seg --data u.csv u2.csv --key Name --members -" \
+           "rules files|u.seg u_new.seg u.csv"; do
+    IFS='|' read -r tag args <<<"$how"
+    # shellcheck disable=SC2086
+    seg_exec "$UD" diff $args --today $TODAY --format json; rc1=$T_RC
+    cp "$T_OUT" "$UD/pruned.out"; cp "$T_ERR" "$UD/pruned.err"
+    # shellcheck disable=SC2086
+    SEG_READ_ALL_COLUMNS=1 seg_exec "$UD" diff $args --today $TODAY --format json
+    grep -v "column 'code' is text" "$T_ERR" > "$UD/all.err"
+    if [ "$rc1" = 0 ] && [ "$T_RC" = 0 ] && cmp -s "$T_OUT" "$UD/pruned.out" && cmp -s "$UD/all.err" "$UD/pruned.err" &&
+       grep -q "column 'code' is text" "$T_ERR" && grep -q '"segment": "big", "status": "changed"' "$UD/pruned.out" "$UD/pruned.err"; then
+        t_ok "unread columns: diff ($tag) leaves a column its rules do not name unread, results unchanged"
+    else
+        t_fail "unread columns: diff ($tag) leaves a column unread" "exit $rc1 vs $T_RC (all columns)" \
+            "$(diff "$UD/pruned.out" "$T_OUT" | head -5)" "$(diff "$UD/pruned.err" "$T_ERR" | head -5)"
+    fi
+done
+
 t_summary import
