@@ -825,4 +825,21 @@ for how in "exports|u.seg --data u.csv u2.csv --members -" "exports, --key|u.seg
     fi
 done
 
+# seg why too: the rules' columns and the key column (--key-column, else the first)
+for how in "the first column as key|why u.seg u.csv --key 7 --key 12" "--key-column|why u.seg u.csv --key-column Name --key n7"; do
+    IFS='|' read -r tag args <<<"$how"
+    # shellcheck disable=SC2086
+    seg_exec "$UD" $args --today $TODAY --format json; rc1=$T_RC; cp "$T_OUT" "$UD/pruned.out"; cp "$T_ERR" "$UD/pruned.err"
+    # shellcheck disable=SC2086
+    SEG_READ_ALL_COLUMNS=1 seg_exec "$UD" $args --today $TODAY --format json
+    grep -v "column 'code' is text" "$T_ERR" > "$UD/all.err"
+    if [ "$rc1" = 0 ] && [ "$T_RC" = 0 ] && cmp -s "$T_OUT" "$UD/pruned.out" && cmp -s "$UD/all.err" "$UD/pruned.err" &&
+       grep -q "column 'code' is text" "$T_ERR" && grep -q '"amount"' "$UD/pruned.out"; then
+        t_ok "unread columns: why ($tag) leaves a column its rules do not name unread, its answer unchanged"
+    else
+        t_fail "unread columns: why ($tag) leaves a column unread" "exit $rc1 vs $T_RC (all columns)" \
+            "$(diff "$UD/pruned.out" "$T_OUT" | head -5)" "$(diff "$UD/pruned.err" "$T_ERR" | head -5)"
+    fi
+done
+
 t_summary import
