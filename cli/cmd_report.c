@@ -347,7 +347,9 @@ static void missing(const page *pg) {
   for (size_t i = 0; i < pg->ndata; i++) {
     const seg_column *c = &t->cols[i];
     uint64_t present = t->nrows;
-    if (c->valid) {
+    if (c->unread) {                    /* a CSV's column the rules cannot name: counted, not kept */
+      present = t->nrows - c->nmissing;
+    } else if (c->valid) {
       size_t words = (t->nrows + 63) / 64;
       present = 0;
       for (size_t w = 0; w < words; w++) {
@@ -534,6 +536,7 @@ int seg_cmd_report(int argc, char **argv) {
   }
   if (a.format) seg_cli_usage("%s", "report writes one HTML page: --format is run's and overlap's");
   if (!out) seg_cli_usage("%s", "report needs -o REPORT.html (- for stdout)");
+  a.prune = 1;              /* as run: a CSV's columns the rules cannot name are typed and counted, not kept */
   const char *fixed[] = {a.rules, a.data, a.exclude};
   const char **inputs = seg_cli_inputs(fixed, 3, &a.tables);
   int rc = SEG_EXIT_USAGE;

@@ -57,7 +57,8 @@ typedef struct seg_cli_eval_args {
   seg_cli_list tables;      /* --table NAME=FILE */
   int quiet;                /* --quiet: no progress bar */
   /* A CSV's columns that neither the rules (and `extra`) nor `keep` can
-  ** name, nor its first with keep_first (run's default --key), are left unread (run and overlap set it;
+  ** name, nor its first with keep_first (run's default --key), are left unread (run, overlap and report
+  ** set it: report counts the missing values of the others, seg_column.nmissing;
   ** not with a .segc, rules on stdin or --exclude; SEG_READ_ALL_COLUMNS=1
   ** reads all): a superset of what the run reads, found by looking for each
   ** column's name, case-folded, in the case-folded text. */

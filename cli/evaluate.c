@@ -183,16 +183,8 @@ int seg_cli_eval_compile(seg_cli_eval *e, const seg_cli_eval_args *a, int32_t to
     m.want_ctx = &want;
   }
   seg_cli_progress_begin("reading", data, 1, 0);
-  int lrc = seg_cli_load_table(data, a->csv.skip_bad || a->csv.max_bad, &m, &e->t);
+  int rc = seg_cli_load_table(data, a->csv.skip_bad || a->csv.max_bad, &m, &e->t) != 0 ? SEG_EXIT_USAGE : 0;
   seg_cli_progress_end();
-  if (lrc != 0) {
-    seg_cli_want_free(&want);
-    return SEG_EXIT_USAGE;
-  }
-  /* the columns, and which have missing values, so run's lint warnings
-  ** speak only of missing values that exist (as check --data does) */
-  if (seg_cli_data_view(&e->t, &e->dv) != 0) return SEG_EXIT_USAGE;
-  seg_schema_view sv = e->dv.sv;
   /* an event table's CSV (the default options) keeps only the columns the
   ** rules can name, as the customers' does: its key and time are named in
   ** its `table` statement, the rest in aggregates (not its first column) */
@@ -203,9 +195,14 @@ int seg_cli_eval_compile(seg_cli_eval *e, const seg_cli_eval_args *a, int32_t to
     evm.want_column = seg_cli_want_column;
     evm.want_ctx = &evwant;
   }
-  int rc = seg_cli_evtables_load(&a->tables, a->csv.skip_bad || a->csv.max_bad, m.want_column ? &evm : NULL, &e->ev);
+  if (rc == 0)
+    rc = seg_cli_evtables_load(&a->tables, a->csv.skip_bad || a->csv.max_bad, m.want_column ? &evm : NULL, &e->ev);
   seg_cli_want_free(&want);
   if (rc) return rc;
+  /* the columns, and which have missing values, so run's lint warnings
+  ** speak only of missing values that exist (as check --data does) */
+  if (seg_cli_data_view(&e->t, &e->dv) != 0) return SEG_EXIT_USAGE;
+  seg_schema_view sv = e->dv.sv;
   seg_cli_evtables_bind(&e->ev, &sv);
   if (seg_cli_is_segc_file(rules)) {
     if (a->extra) {

@@ -137,7 +137,7 @@ static void unread_row(chunk *ch) {
     const uchar *s = seg_imp_raw_next(c->b, &pos, &n);
     c->len = c->start;
     if (n == 0) {
-      ch->missing[j] = 1;
+      ch->missing[j]++;
       continue;
     }
     narrow_cell(&ch->st[j], s, n, ch);
@@ -246,7 +246,7 @@ int seg_imp_chunk_init(chunk *ch, job *jb, size_t from, size_t to) {
   ch->cols = calloc(jb->ncols ? jb->ncols : 1, sizeof *ch->cols);
   ch->st = malloc((jb->ncols ? jb->ncols : 1) * sizeof *ch->st);
   if (ch->cols == NULL || ch->st == NULL) return -1;
-  if (jb->nunread && (ch->missing = calloc(jb->ncols, 1)) == NULL) return -1;
+  if (jb->nunread && (ch->missing = calloc(jb->ncols, sizeof *ch->missing)) == NULL) return -1;
   for (size_t j = 0; j < jb->ncols; j++) seg_imp_colstat_init(&ch->st[j]);
   parser_init(&ch->p, jb->delim);
   ch->p_inited = 1;

@@ -522,10 +522,11 @@ typedef struct encoder {
 ** reads an unread column (seg_col_check refuses it).  0, or -1 out of
 ** memory. */
 static int encode_unread(job *jb, size_t j, coltype t, seg_column *col, uint64_t nrows) {
-  int seen = 0, missing = 0;
+  int seen = 0;
+  uint64_t missing = 0;
   for (size_t k = 0; k < jb->nch; k++) {
     seen |= (jb->ch[k].st[j].can & SEEN) != 0;
-    missing |= jb->ch[k].missing[j];
+    missing += jb->ch[k].missing[j];
   }
   col->type = t.type;
   col->scale = t.scale;
@@ -542,7 +543,8 @@ static int encode_unread(job *jb, size_t j, coltype t, seg_column *col, uint64_t
     col->dict_off[0] = 0;
   }
   col->unread = seen != 0;
-  col->has_missing = (uint8_t)missing;
+  col->has_missing = missing != 0;
+  col->nmissing = missing;
   return 0;
 }
 

@@ -117,7 +117,7 @@ typedef struct chunk {
   uint64_t nrec;           /* records seen (libcsv record callbacks) */
   size_t nf;               /* fields of the current record */
   int first_empty;
-  uint8_t *missing;        /* unread columns (job.unread): a kept row lacked a value */
+  uint64_t *missing;       /* unread columns (job.unread): the kept rows without a value */
   int clean;               /* the parser ended between records */
   int dirty;               /* a skipped row's values narrowed st */
   uint64_t *skipped;       /* records that are not rows, ascending */

@@ -45,8 +45,10 @@ typedef struct seg_column {
   uint8_t nfc_unchecked; /* .segcol text written without the NFC flag: seg_col_check checks each value */
   /* A column seg_import_more.want_column left unread: its type and
   ** has_missing are the CSV's, its arrays hold no value.  seg_col_check
-  ** refuses it (so every reader does), seg_col_write will not write it. */
+  ** refuses it (so every reader does), seg_col_write will not write it.
+  ** nmissing: its rows without a value (seg report's missing-value table). */
   uint8_t unread;
+  uint64_t nmissing;
   /* arrays this struct owns even in a mapped table (seg_table_fit_empty):
   ** freed by seg_table_free whatever `backing` is */
   void *own_valid, *own_data;

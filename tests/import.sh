@@ -734,6 +734,7 @@ for entry in "${GOOD[@]}"; do
     IFS='|' read -r csv rules types <<<"$entry"
     same_both_ways "$csv, counts" "$UD" run "$RULES/$rules" "$DS/$csv" --today $TODAY --format json
     same_both_ways "$csv, overlap" "$UD" overlap "$RULES/$rules" "$DS/$csv" --today $TODAY --format csv
+    same_both_ways "$csv, report" "$UD" report "$RULES/$rules" "$DS/$csv" --today $TODAY -o -
     same_both_ways "$csv, members by the first column" "$UD" run "$RULES/$rules" "$DS/$csv" --today $TODAY --members -
     # the header's last and second names, whatever the delimiter and quoting
     IFS=$'\t' read -r last second < <(python3 -c 'import csv, sys
@@ -841,5 +842,19 @@ for how in "the first column as key|why u.seg u.csv --key 7 --key 12" "--key-col
             "$(diff "$UD/pruned.out" "$T_OUT" | head -5)" "$(diff "$UD/pruned.err" "$T_ERR" | head -5)"
     fi
 done
+
+# seg report too: a column the rules cannot name is typed and its missing
+# values counted, not kept; the page is the one of reading every column
+awk -F, 'NR > 1 && NR % 7 == 0 { $3 = "" } NR > 1 && NR % 11 == 0 { $4 = " " } { print }' OFS=, "$UD/u.csv" > "$UD/u3.csv"
+seg_exec "$UD" report u.seg u3.csv --today $TODAY -o -; rc1=$T_RC; cp "$T_OUT" "$UD/pruned.out"; cp "$T_ERR" "$UD/pruned.err"
+SEG_READ_ALL_COLUMNS=1 seg_exec "$UD" report u.seg u3.csv --today $TODAY -o -
+if [ "$rc1" = 0 ] && [ "$T_RC" = 0 ] && cmp -s "$T_OUT" "$UD/pruned.out" && grep -q "column 'code' is text" "$T_ERR" &&
+   ! grep -q "column 'code'" "$UD/pruned.err" && grep -q 'data-column="code" data-missing="43"' "$UD/pruned.out" &&
+   grep -q 'data-column="Name" data-missing="27"' "$UD/pruned.out"; then
+    t_ok "unread columns: report counts the missing values of the columns it leaves unread, the page unchanged"
+else
+    t_fail "unread columns: report leaves columns unread" "exit $rc1 vs $T_RC (all columns)" \
+        "$(diff "$UD/pruned.out" "$T_OUT" | head -5)" "$(grep -o 'data-column="[^"]*" data-missing="[0-9]*"' "$UD/pruned.out")"
+fi
 
 t_summary import
