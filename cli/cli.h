@@ -173,10 +173,33 @@ uint8_t *seg_cli_missing_marks(const seg_table *t);
 void seg_cli_warn(void *ctx, const char *msg);
 /* The columns of t as a schema view (names and types: room for t->ncols). */
 seg_schema_view seg_cli_table_view(const seg_table *t, const char **names, seg_type *types);
+/* cli/evaluate.c: the columns of a CSV a command can read
+** (seg_import_more.want_column): _init folds the text of the rules files
+** and the names (NULL entries skipped as empty) into w, 0; or -1 (then read
+** every column: a .segc or rules on stdin, a file that cannot be read --
+** its compile says so --, SEG_READ_ALL_COLUMNS=1, no memory). _column
+** (ctx: w) keeps the first column when asked, a name with a backquote, and
+** any name found in the folded text. _free after the loads. */
+typedef struct seg_cli_want {
+  char *text;               /* case-folded NFC (seg_casefold) */
+  size_t n;
+  int first;                /* the first column too */
+} seg_cli_want;
+int seg_cli_want_init(seg_cli_want *w, const char *const *files, int nfiles, const char *const *names, int nnames,
+                      int first);
+int seg_cli_want_column(void *ctx, size_t j, const char *name);
+void seg_cli_want_free(seg_cli_want *w);
+/* seg_cli_want_init(w, ...) and, when it succeeds, m (zeroed: the default
+** CSV options) asking w for its columns: m, or NULL (every column read). */
+const seg_import_more *seg_cli_want_more(seg_cli_want *w, seg_import_more *m, const char *const *files, int nfiles);
+
 /* The schema of --schema (a file) or --data (DATA loaded into t) for check,
 ** explain and compile: 0, or 2 after a message; neither or both given is a
-** usage error. */
-int seg_cli_schema(const char *schema, const char *data, seg_schema *s, seg_table *t, seg_schema_view *sv);
+** usage error. A CSV's columns that the nrules rules files cannot name
+** are typed (and their missing values noted) but not kept, as in run
+** (seg_cli_want_*). */
+int seg_cli_schema(const char *schema, const char *data, const char *const *rules, int nrules, seg_schema *s,
+                   seg_table *t, seg_schema_view *sv);
 /* Compiles a rules file, diagnostics printed to stderr: 0, 1 rule errors,
 ** 2 input error (c is set up once the file is read). _rules: errors only;
 ** _lint: lint warnings too (seg run; they are `seg check`'s otherwise),

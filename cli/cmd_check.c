@@ -160,8 +160,9 @@ int seg_cmd_check(int argc, char **argv) {
   seg_render_file *rf = NULL;
   char **srcs = NULL;
   size_t nrf = 0;
-  int rc = seg_cli_schema(schema, data, &s, &t, &sv);
-  if (rc == 0) rc = seg_cli_schema_tables(&evspecs, data, &ev, &sv);
+  /* a folder among the inputs: every column is read (seg_cli_want_init) */
+  int rc = seg_cli_schema(schema, data, inputs, ninputs, &s, &t, &sv);
+  if (rc == 0) rc = seg_cli_schema_tables(&evspecs, data, inputs, ninputs, &ev, &sv);
   if (rc != 0) goto done;
   int32_t today = seg_cli_today(today_opt);
 

@@ -59,8 +59,8 @@ int seg_cmd_compile(int argc, char **argv) {
   seg_compiled c = {0};
   char *bytes = NULL;
   size_t len = 0;
-  int rc = seg_cli_schema(schema, data, &s, &t, &sv);
-  if (rc == 0) rc = seg_cli_schema_tables(&evspecs, data, &ev, &sv);
+  int rc = seg_cli_schema(schema, data, &rules, 1, &s, &t, &sv);
+  if (rc == 0) rc = seg_cli_schema_tables(&evspecs, data, &rules, 1, &ev, &sv);
   if (rc != 0) goto done;
   rc = seg_cli_compile_rules(rules, &sv, today, &c);
   if (rc != 0) goto done;

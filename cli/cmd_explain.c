@@ -32,8 +32,8 @@ int seg_cmd_explain(int argc, char **argv) {
   seg_schema s = {0};
   seg_table t = {0};
   seg_schema_view sv;
-  int rc = seg_cli_schema(schema, data, &s, &t, &sv);
-  if (rc == 0) rc = seg_cli_schema_tables(&evspecs, data, &ev, &sv);
+  int rc = seg_cli_schema(schema, data, pos, 1, &s, &t, &sv);
+  if (rc == 0) rc = seg_cli_schema_tables(&evspecs, data, pos, 1, &ev, &sv);
   if (rc == 0) {
     seg_compiled c = {0};
     int32_t today = seg_cli_today(today_opt);

@@ -66,8 +66,8 @@ int seg_cmd_sql(int argc, char **argv) {
   seg_schema_view sv;
   seg_compiled c = {0};
   char *src = NULL;
-  int rc = seg_cli_schema(schema, data, &s, &t, &sv);
-  if (rc == 0) rc = seg_cli_schema_tables(&evspecs, data, &ev, &sv);
+  int rc = seg_cli_schema(schema, data, pos, 1, &s, &t, &sv);
+  if (rc == 0) rc = seg_cli_schema_tables(&evspecs, data, pos, 1, &ev, &sv);
   if (rc != 0) goto done;
   int32_t today = seg_cli_today(today_opt);
   rc = seg_cli_compile_rules(pos[0], &sv, today, &c);

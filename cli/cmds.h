@@ -74,23 +74,6 @@ void seg_cli_eval_args_free(seg_cli_eval_args *a);
 ** *out malloc'd (NULL when there is none); 0, or -1 after a message. */
 int seg_cli_measure_statements(const seg_cli_list *adhoc, char **out);
 
-/* cli/evaluate.c: the columns of a CSV a command can read
-** (seg_import_more.want_column): _init folds the text of the rules files
-** and the names (NULL entries skipped as empty) into w, 0; or -1 (then read
-** every column: a .segc or rules on stdin, a file that cannot be read --
-** its compile says so --, SEG_READ_ALL_COLUMNS=1, no memory). _column
-** (ctx: w) keeps the first column when asked, a name with a backquote, and
-** any name found in the folded text. _free after the loads. */
-typedef struct seg_cli_want {
-  char *text;               /* case-folded NFC (seg_casefold) */
-  size_t n;
-  int first;                /* the first column too */
-} seg_cli_want;
-int seg_cli_want_init(seg_cli_want *w, const char *const *files, int nfiles, const char *const *names, int nnames,
-                      int first);
-int seg_cli_want_column(void *ctx, size_t j, const char *name);
-void seg_cli_want_free(seg_cli_want *w);
-
 /* cli/evtables.c: --table NAME=FILE, the event tables (issue 15). _load
 ** reads each (a .segcol, or a CSV with the default options; m, or NULL,
 ** adds want_column: a run leaves the columns its rules cannot name unread) and its
@@ -122,7 +105,8 @@ void seg_cli_evtables_view_free(const seg_table *t, seg_table *view);
 /* --table for the commands that check rules against --data or --schema
 ** (check, compile, explain, sql): with --data, the tables loaded and
 ** bound to sv; a schema file has a `table NAME` section each instead. */
-int seg_cli_schema_tables(const seg_cli_list *specs, const char *data, seg_cli_evtables *ev, seg_schema_view *sv);
+int seg_cli_schema_tables(const seg_cli_list *specs, const char *data, const char *const *rules, int nrules,
+                          seg_cli_evtables *ev, seg_schema_view *sv);
 /* The input files an output must not overwrite: fixed[0..n) (NULLs
 ** skipped) and the FILE of each --table NAME=FILE in specs (or NULL);
 ** malloc'd and NULL-terminated, or NULL after a message (out of memory). */

@@ -67,6 +67,14 @@ int seg_cli_want_init(seg_cli_want *w, const char *const *files, int nfiles, con
   return w->text ? 0 : -1;
 }
 
+const seg_import_more *seg_cli_want_more(seg_cli_want *w, seg_import_more *m, const char *const *files, int nfiles) {
+  memset(m, 0, sizeof *m);
+  if (seg_cli_want_init(w, files, nfiles, NULL, 0, 0) != 0) return NULL;
+  m->want_column = seg_cli_want_column;
+  m->want_ctx = w;
+  return m;
+}
+
 void seg_cli_want_free(seg_cli_want *w) {
   free(w->text);
   memset(w, 0, sizeof *w);

@@ -48,14 +48,18 @@ int seg_cli_evtables_load(const seg_cli_list *specs, int skip_bad, const seg_imp
   return 0;
 }
 
-int seg_cli_schema_tables(const seg_cli_list *specs, const char *data, seg_cli_evtables *ev, seg_schema_view *sv) {
+int seg_cli_schema_tables(const seg_cli_list *specs, const char *data, const char *const *rules, int nrules,
+                          seg_cli_evtables *ev, seg_schema_view *sv) {
   if (!specs->n) return 0;
   if (!data) {
     fprintf(stderr, "seg: --table goes with --data; a schema file gives an event table's columns in a "
             "`table NAME` section instead\n");
     return SEG_EXIT_USAGE;
   }
-  int rc = seg_cli_evtables_load(specs, 1, NULL, ev);
+  seg_cli_want want;                  /* as seg_cli_schema: the columns the rules can name */
+  seg_import_more m;
+  int rc = seg_cli_evtables_load(specs, 1, seg_cli_want_more(&want, &m, rules, nrules), ev);
+  seg_cli_want_free(&want);
   if (rc == 0) seg_cli_evtables_bind(ev, sv);
   return rc;
 }

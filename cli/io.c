@@ -206,7 +206,8 @@ seg_schema_view seg_cli_table_view(const seg_table *t, const char **names, seg_t
   return (seg_schema_view){.ncols = t->ncols, .names = names, .types = types, .may_be_missing = NULL};
 }
 
-int seg_cli_schema(const char *schema, const char *data, seg_schema *s, seg_table *t, seg_schema_view *sv) {
+int seg_cli_schema(const char *schema, const char *data, const char *const *rules, int nrules, seg_schema *s,
+                   seg_table *t, seg_schema_view *sv) {
   char err[1024];
   if (schema && data) seg_cli_usage("%s", "give either --schema or --data, not both");
   if (schema) {
@@ -220,7 +221,11 @@ int seg_cli_schema(const char *schema, const char *data, seg_schema *s, seg_tabl
     return 0;
   }
   if (data) {
-    if (seg_cli_load_table(data, 1, NULL, t) != 0) return SEG_EXIT_USAGE;
+    seg_cli_want want;
+    seg_import_more m;
+    int lrc = seg_cli_load_table(data, 1, seg_cli_want_more(&want, &m, rules, nrules), t);
+    seg_cli_want_free(&want);
+    if (lrc != 0) return SEG_EXIT_USAGE;
     if (seg_schema_from_table(t, s) != 0) { fprintf(stderr, "seg: out of memory\n"); return SEG_EXIT_USAGE; }
     *sv = (seg_schema_view){.ncols = s->ncols, .names = (const char *const *)s->names, .types = s->types, .may_be_missing = s->has_missing};
     return 0;

@@ -857,4 +857,26 @@ else
         "$(diff "$UD/pruned.out" "$T_OUT" | head -5)" "$(grep -o 'data-column="[^"]*" data-missing="[0-9]*"' "$UD/pruned.out")"
 fi
 
+# check, compile, sql and explain with --data: the columns the rules files
+# can name are kept, the others typed (and noted as missing or not); the
+# output is that of reading every column (a folder of rules: all are read)
+mkdir -p "$UD/rules_dir"; cp "$UD/u.seg" "$UD/rules_dir/"
+for how in "check|check u.seg --data u3.csv --format json|1" "compile|compile u.seg --data u3.csv -o - |1" \
+           "sql|sql u.seg --data u3.csv --dialect sqlite|1" "explain|explain u.seg --data u3.csv|1" \
+           "check, a folder|check rules_dir --data u3.csv --format json|0"; do
+    IFS='|' read -r tag args pruned <<<"$how"
+    # shellcheck disable=SC2086
+    seg_exec "$UD" $args; rc1=$T_RC; cp "$T_OUT" "$UD/pruned.out"
+    notes=$(grep -c "column 'code' is text" "$T_ERR")
+    # shellcheck disable=SC2086
+    SEG_READ_ALL_COLUMNS=1 seg_exec "$UD" $args
+    if [ "$rc1" = 0 ] && [ "$T_RC" = 0 ] && cmp -s "$T_OUT" "$UD/pruned.out" && [ -s "$T_OUT" ] &&
+       grep -q "column 'code' is text" "$T_ERR" && [ "$notes" = $((1 - pruned)) ]; then
+        t_ok "unread columns: $tag --data keeps only the columns the rules name (or all), its output unchanged"
+    else
+        t_fail "unread columns: $tag --data" "exit $rc1 vs $T_RC (all columns), $notes notes" \
+            "$(cmp "$UD/pruned.out" "$T_OUT")" "$(head -3 "$T_ERR")"
+    fi
+done
+
 t_summary import
