@@ -140,6 +140,9 @@ size_t seg_cli_peek(const char *path, char *head, size_t n);
 ** for the defaults; a pipe is read once); 0, or -1 after a message. With
 ** m->schema, a .segcol's columns must match it. */
 int seg_cli_load_table(const char *path, int skip_bad, const seg_import_more *m, seg_table *t);
+/* The same, with the import's warnings on stderr only when warn (a table
+** read again prints none twice). */
+int seg_cli_load_table_warn(const char *path, int skip_bad, const seg_import_more *m, seg_table *t, int warn);
 /* Gives the columns of t that are empty in every row the types p needs
 ** (seg_table_fit_empty), after checking a .segcol column's checksum. 0, or
 ** -1 after a message naming path. */

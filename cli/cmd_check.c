@@ -88,7 +88,7 @@ static int collect_seg(const char *dir, pathlist *out) {
 ** --data, the tiers counted, the warnings added to its diagnostics (after
 ** its `# seg: ignore` comments). 0, or -1 after a message (out of memory,
 ** a damaged column): the check cannot say what it was asked. */
-static int empty_tiers(seg_compiled *c, seg_table *t, const seg_cli_evtables *ev, const char *src, size_t len,
+static int empty_tiers(seg_compiled *c, seg_table *t, seg_cli_evtables *ev, const char *src, size_t len,
                        const char *data) {
   seg_result res = {0};
   seg_tiers tiers = {0};

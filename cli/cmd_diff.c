@@ -447,6 +447,13 @@ static int diff_main(int argc, char **argv, seg_cli_list evl[3], seg_cli_list si
     evk[1] = &ev[1];
   }
   for (int k = 0; k < ntab; k++) {
+    if (k == 1 && old_data && !key_name && more.want_column) {
+      /* the key is OLD_DATA's first column, found by name in NEW_DATA,
+      ** where it need not come first: keep that name there */
+      const char *k0[1] = {t[0].ncols ? t[0].cols[0].name : ""};
+      seg_cli_want_free(&want);
+      if (seg_cli_want_init(&want, rules, 2, k0, 1, 0) != 0) more.want_column = NULL;
+    }
     if (seg_cli_load_table(data[k], skip_bad, &more, &t[k]) != 0) goto done;
     names[k] = calloc(t[k].ncols + 1, sizeof *names[k]);
     types[k] = calloc(t[k].ncols + 1, sizeof *types[k]);

@@ -89,17 +89,18 @@ typedef struct seg_cli_evtables {
   seg_table *t;
   seg_cli_dataview *dv;
   seg_schema_view *views;
+  int skip_bad;             /* as loaded: a table read again whole (its time column) */
 } seg_cli_evtables;
 int seg_cli_evtables_load(const seg_cli_list *specs, int skip_bad, const seg_import_more *m, seg_cli_evtables *ev);
 void seg_cli_evtables_bind(const seg_cli_evtables *ev, seg_schema_view *sv);
-int seg_cli_evtables_fill(const seg_cli_evtables *ev, const seg_program *p, seg_table *cust, const char *data,
+int seg_cli_evtables_fill(seg_cli_evtables *ev, const seg_program *p, seg_table *cust, const char *data,
                           unsigned threads, int report);
 void seg_cli_evtables_free(seg_cli_evtables *ev);
 /* t's columns and, after them, p's event aggregates, in a copy of the
 ** column list (*view): t itself stays as it is, for other programs (diff's
 ** two, check's files). 0 or the exit code after a message; release the
 ** copy with seg_cli_evtables_view_free (also after a failure). */
-int seg_cli_evtables_view(const seg_cli_evtables *ev, const seg_program *p, const seg_table *t, seg_table *view,
+int seg_cli_evtables_view(seg_cli_evtables *ev, const seg_program *p, const seg_table *t, seg_table *view,
                           const char *data, unsigned threads, int report);
 void seg_cli_evtables_view_free(const seg_table *t, seg_table *view);
 /* --table for the commands that check rules against --data or --schema

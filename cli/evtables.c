@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "cmds.h"
 #include "events.h"
@@ -41,7 +42,11 @@ int seg_cli_evtables_load(const seg_cli_list *specs, int skip_bad, const seg_imp
         fprintf(stderr, "seg: --table %s is given twice\n", name);
         return SEG_EXIT_USAGE;
       }
-    if (seg_cli_load_table(eq + 1, skip_bad, m, &ev->t[i]) != 0) return SEG_EXIT_USAGE;
+    /* a pipe is read once: all of it (its time column may be needed, below) */
+    struct stat st;
+    const seg_import_more *mi = m && stat(eq + 1, &st) == 0 && S_ISREG(st.st_mode) ? m : NULL;
+    ev->skip_bad = skip_bad;
+    if (seg_cli_load_table(eq + 1, skip_bad, mi, &ev->t[i]) != 0) return SEG_EXIT_USAGE;
     if (seg_cli_data_view(&ev->t[i], &ev->dv[i]) != 0) return SEG_EXIT_USAGE;
     ev->views[i] = ev->dv[i].sv;
   }
@@ -70,9 +75,44 @@ void seg_cli_evtables_bind(const seg_cli_evtables *ev, seg_schema_view *sv) {
   sv->tables = ev->views;
 }
 
-int seg_cli_evtables_fill(const seg_cli_evtables *ev, const seg_program *p, seg_table *cust, const char *data,
+/* An event table's time column left unread in its CSV: without `time COL`
+** it is the table's only date column, which the rules need not name. When
+** p's first() or last() read it, the table is read again whole (quietly:
+** its warnings were printed), before anything reads it. 0, or 2 after a
+** message. */
+static int read_time_columns(seg_cli_evtables *ev, const seg_program *p) {
+  for (uint32_t t = 0; t < p->nevtables; t++) {
+    const seg_evtable *et = &p->evtables[t];
+    int ordered = 0;
+    for (uint32_t k = 0; k < p->nevcols; k++)
+      ordered |= p->evcols[k].table == t && (p->evcols[k].fn == SEG_EV_FIRST || p->evcols[k].fn == SEG_EV_LAST);
+    if (!ordered || et->time < 0 || (uint32_t)et->time >= et->ncols) continue;
+    for (size_t i = 0; i < ev->n; i++) {
+      if (strcasecmp(ev->names[i], et->name) != 0) continue;
+      int c = seg_table_find(&ev->t[i], et->colnames[et->time]);
+      if (c < 0 || !ev->t[i].cols[c].unread) break;
+      seg_table whole;
+      seg_cli_dataview dv;
+      if (seg_cli_load_table_warn(ev->paths[i], ev->skip_bad, NULL, &whole, 0) != 0) return SEG_EXIT_USAGE;
+      if (seg_cli_data_view(&whole, &dv) != 0) {
+        seg_table_free(&whole);
+        return SEG_EXIT_USAGE;
+      }
+      seg_table_free(&ev->t[i]);
+      seg_cli_data_view_free(&ev->dv[i]);
+      ev->t[i] = whole;
+      ev->dv[i] = dv;
+      ev->views[i] = dv.sv;
+      break;
+    }
+  }
+  return 0;
+}
+
+int seg_cli_evtables_fill(seg_cli_evtables *ev, const seg_program *p, seg_table *cust, const char *data,
                           unsigned threads, int report) {
   if (!p->nevcols) return 0;
+  if (read_time_columns(ev, p) != 0) return SEG_EXIT_USAGE;
   const seg_table **tabs = calloc(p->nevtables + 1, sizeof *tabs);
   seg_evreport *rep = calloc(p->nevtables + 1, sizeof *rep);
   const char **paths = calloc(p->nevtables + 1, sizeof *paths);
@@ -135,7 +175,7 @@ const char **seg_cli_inputs(const char *const *fixed, size_t n, const seg_cli_li
   return v;
 }
 
-int seg_cli_evtables_view(const seg_cli_evtables *ev, const seg_program *p, const seg_table *t, seg_table *view,
+int seg_cli_evtables_view(seg_cli_evtables *ev, const seg_program *p, const seg_table *t, seg_table *view,
                           const char *data, unsigned threads, int report) {
   *view = *t;
   if (!p->nevcols) return 0;

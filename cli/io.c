@@ -148,11 +148,15 @@ static int segcol_matches(const seg_table *t, const seg_import_more *m, const ch
 }
 
 int seg_cli_load_table(const char *path, int skip_bad, const seg_import_more *m, seg_table *t) {
+  return seg_cli_load_table_warn(path, skip_bad, m, t, 1);
+}
+
+int seg_cli_load_table_warn(const char *path, int skip_bad, const seg_import_more *m, seg_table *t, int warn) {
   char err[1024], head[8];
   int rc;
   seg_import_opts o = {0};
   o.skip_bad_rows = skip_bad;
-  o.warn = seg_cli_warn;
+  o.warn = warn ? seg_cli_warn : NULL;
   int is_segcol = seg_cli_peek(path, head, 8) == 8 && memcmp(head, "SEGCOL\0\1", 8) == 0;
   struct stat st;
   if (strcmp(path, "-") == 0 || (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))) {

@@ -879,4 +879,42 @@ for how in "check|check u.seg --data u3.csv --format json|1" "compile|compile u.
     fi
 done
 
+# an event table's time column need not be named: without `time COL` it is
+# the table's only date column, which first() and last() read. Each command
+# gives what reading every column gives (the table is read again whole)
+{ echo 'customer_id,amount,odate,code'; for i in $(seq 1 300); do
+      printf '%d,%d.5,2026-%02d-%02d,%d\n' $((100000 + i % 40)) $((i % 9)) $((i % 12 + 1)) $((i % 28 + 1)) $((i * 3)); done
+  echo '100003,2.5,2026-12-01,x1'; } > "$UD/ev_dated.csv"
+printf 'table orders by customer_id\nsegment late_big = last(orders.amount) > 4\nsegment first_small = first(orders.amount) < 3\npriority p = late_big, else rest\n' > "$UD/ev_time.seg"
+EVT=(--table orders="$UD/ev_dated.csv")
+for how in "run|run ev_time.seg $EV/customers.csv --today $TODAY --format csv" \
+           "overlap|overlap ev_time.seg $EV/customers.csv --today $TODAY --format csv" \
+           "report|report ev_time.seg $EV/customers.csv --today $TODAY -o -" \
+           "why|why ev_time.seg $EV/customers.csv --key 100003 --today $TODAY --format json" \
+           "diff|diff ev_time.seg ev_time.seg $EV/customers.csv --today $TODAY --format json" \
+           "check|check ev_time.seg --data $EV/customers.csv --format json"; do
+    IFS='|' read -r tag args <<<"$how"
+    # shellcheck disable=SC2086
+    seg_exec "$UD" $args "${EVT[@]}"; rc1=$T_RC; cp "$T_OUT" "$UD/pruned.out"; cp "$T_ERR" "$UD/pruned.err"
+    # shellcheck disable=SC2086
+    SEG_READ_ALL_COLUMNS=1 seg_exec "$UD" $args "${EVT[@]}"
+    grep -v "column 'code' is text" "$T_ERR" > "$UD/all.err"
+    if [ "$rc1" = 0 ] && [ "$T_RC" = 0 ] && [ -s "$T_OUT" ] && cmp -s "$T_OUT" "$UD/pruned.out" && cmp -s "$UD/all.err" "$UD/pruned.err"; then
+        t_ok "unread columns: $tag with an event table's unnamed time column (first, last): as reading every column"
+    else
+        t_fail "unread columns: $tag with an event table's unnamed time column" "exit $rc1 vs $T_RC (all columns)" \
+            "$(head -3 "$UD/pruned.err")" "$(diff "$UD/pruned.out" "$T_OUT" | head -5)"
+    fi
+done
+# and diff --data where NEW_DATA's key (OLD_DATA's first column) is not its first
+awk -F, '{ print $2 "," $1 "," $3 "," $4 }' OFS=, "$UD/u2.csv" > "$UD/u2_moved.csv"
+seg_exec "$UD" diff u.seg --data u.csv u2_moved.csv --today $TODAY --format json --members -; rc1=$T_RC
+cp "$T_OUT" "$UD/pruned.out"
+SEG_READ_ALL_COLUMNS=1 seg_exec "$UD" diff u.seg --data u.csv u2_moved.csv --today $TODAY --format json --members -
+if [ "$rc1" = 0 ] && [ "$T_RC" = 0 ] && [ "$(wc -l < "$T_OUT")" -gt 1 ] && cmp -s "$T_OUT" "$UD/pruned.out"; then
+    t_ok "unread columns: diff --data finds the key by name in NEW_DATA, wherever it is"
+else
+    t_fail "unread columns: diff --data, the key not first in NEW_DATA" "exit $rc1 vs $T_RC" "$(head -3 "$T_ERR")"
+fi
+
 t_summary import

@@ -290,6 +290,7 @@ OLD_DAY=2026-08-15
 seg_exec "$D" run dt.seg old.csv --today $OLD_DAY --members run_old.csv
 seg_exec "$D" run dt.seg new.csv --today $TODAY --members run_new.csv
 seg_exec "$D" run dt.seg old.csv --today $TODAY --format csv; cp "$T_OUT" "$D/run_old_today.csv"
+seg_exec "$D" run dt.seg new.csv --today $OLD_DAY --format csv; cp "$T_OUT" "$D/run_new_oldday.csv"
 seg_exec "$D" diff dt.seg --data old.csv new.csv --today $TODAY --today-old $OLD_DAY --format json --members moves.csv
 py diff_today_old_matches_runs "
 import csv, json, sys
@@ -313,7 +314,10 @@ assert sorted(tuple(r) for r in rows[1:]) == sorted(moves), len(moves)
 # the test can tell: on old.csv, --today instead of the old day gives 'recent' another count
 same_day = {r['segment']: int(r['customers']) for r in csv.DictReader(open(sys.argv[5], encoding='utf-8'))}
 assert same_day['recent'] != len(old['recent']), same_day
-print('ok')" "$D" "$T_OUT" "$TODAY" "$OLD_DAY" "$D/run_old_today.csv"
+# and the new side keeps --today: new.csv as of the old day has another count
+old_day = {r['segment']: int(r['customers']) for r in csv.DictReader(open(sys.argv[6], encoding='utf-8'))}
+assert old_day['recent'] != len(new['recent']), old_day
+print('ok')" "$D" "$T_OUT" "$TODAY" "$OLD_DAY" "$D/run_old_today.csv" "$D/run_new_oldday.csv"
 seg_exec "$D" diff dt.seg --data old.csv new.csv --today $TODAY --today-old $OLD_DAY
 if tail -1 "$T_OUT" | grep -qxF "($(grp $n_old) customers in old.csv, today $OLD_DAY; $(grp $n_new) in new.csv, today $TODAY)"; then
     t_ok members/diff_today_old_table_footer

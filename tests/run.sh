@@ -64,7 +64,7 @@ report() {
             printf "COUNTS %d %d\n", p, f
         }' "$log")
     printf '%s\n' "$counts" | grep -v '^COUNTS ' || true
-    printf '%s\n' "$counts" | grep -E "^  [^ ]+: not ok" >> "$OUT/failures" || true
+    printf '%s\n' "$counts" | grep -E "^  .+: not ok( |$)" >> "$OUT/failures" || true
     read -r _ p f <<<"$(printf '%s\n' "$counts" | grep '^COUNTS ')"
     TOTAL_PASS=$((TOTAL_PASS + p))
     TOTAL_FAIL=$((TOTAL_FAIL + f))
