@@ -180,21 +180,23 @@ seg_schema_view seg_cli_table_view(const seg_table *t, const char **names, seg_t
 ** (seg_import_more.want_column): _init folds the text of the rules files
 ** and the names (NULL entries skipped as empty) into w, 0; or -1 (then read
 ** every column: a .segc or rules on stdin, a file that cannot be read --
-** its compile says so --, SEG_READ_ALL_COLUMNS=1, no memory). _column
-** (ctx: w) keeps the first column when asked, a name with a backquote, and
-** any name found in the folded text. _free after the loads. */
+** its compile says so --, SEG_READ_ALL_COLUMNS=1, no memory; w is then
+** empty and asks for nothing). A column is kept when its name has a
+** backquote or is found in the folded text, or (with _use and `first`) it
+** is the first. _use makes m (the customers' CSV options) ask w; _more
+** sets m to the default CSV options asking w by name alone (an event
+** table's CSV, a schema's) and returns it, or NULL when w is empty. _free
+** after the loads. */
 typedef struct seg_cli_want {
   char *text;               /* case-folded NFC (seg_casefold) */
   size_t n;
-  int first;                /* the first column too */
+  int first;                /* the first column too (the default key) */
 } seg_cli_want;
 int seg_cli_want_init(seg_cli_want *w, const char *const *files, int nfiles, const char *const *names, int nnames,
                       int first);
-int seg_cli_want_column(void *ctx, size_t j, const char *name);
+void seg_cli_want_use(seg_cli_want *w, seg_import_more *m);
+const seg_import_more *seg_cli_want_more(seg_cli_want *w, seg_import_more *m);
 void seg_cli_want_free(seg_cli_want *w);
-/* seg_cli_want_init(w, ...) and, when it succeeds, m (zeroed: the default
-** CSV options) asking w for its columns: m, or NULL (every column read). */
-const seg_import_more *seg_cli_want_more(seg_cli_want *w, seg_import_more *m, const char *const *files, int nfiles);
 
 /* The schema of --schema (a file) or --data (DATA loaded into t) for check,
 ** explain and compile: 0, or 2 after a message; neither or both given is a

@@ -418,7 +418,7 @@ static int diff_main(int argc, char **argv, seg_cli_list evl[3], seg_cli_list si
   row *rows = NULL;
   char err[1024];
   seg_schema pin = {0};
-  seg_cli_want want = {0}, evwant;
+  seg_cli_want want = {0};
   if (schema) {
     if (seg_schema_parse_file(schema, &pin, err, sizeof err) != 0) {
       fprintf(stderr, "seg: %s\n", err);
@@ -432,15 +432,10 @@ static int diff_main(int argc, char **argv, seg_cli_list evl[3], seg_cli_list si
   /* as run: a CSV's columns (the exports', the event tables') that the
   ** rules and --key cannot name stay unread; the first is the default key */
   const char *kn[1] = {key_name};
-  seg_import_more evm = {0};
-  if (!exclude && seg_cli_want_init(&want, rules, 2, kn, 1, old_data && !key_name) == 0) {
-    more.want_column = evm.want_column = seg_cli_want_column;
-    more.want_ctx = &want;
-    evwant = want;
-    evwant.first = 0;
-    evm.want_ctx = &evwant;
-  }
-  const seg_import_more *evmore = evm.want_column ? &evm : NULL;
+  if (!exclude) seg_cli_want_init(&want, rules, 2, kn, 1, old_data && !key_name);
+  seg_cli_want_use(&want, &more);
+  seg_import_more evm;
+  const seg_import_more *evmore = seg_cli_want_more(&want, &evm);
   if (seg_cli_evtables_load(&side[0], skip_bad, evmore, &ev[0]) != 0) goto done;
   if (evl[1].n) {                     /* two exports, each with its own tables */
     if (seg_cli_evtables_load(&side[1], skip_bad, evmore, &ev[1]) != 0) goto done;
@@ -449,7 +444,8 @@ static int diff_main(int argc, char **argv, seg_cli_list evl[3], seg_cli_list si
   for (int k = 0; k < ntab; k++) {
     if (k == 1 && old_data && !key_name && more.want_column) {
       /* the key is OLD_DATA's first column, found by name in NEW_DATA,
-      ** where it need not come first: keep that name there */
+      ** where it need not come first: keep that name there (the event
+      ** tables, which evmore asked, are loaded) */
       const char *k0[1] = {t[0].ncols ? t[0].cols[0].name : ""};
       seg_cli_want_free(&want);
       if (seg_cli_want_init(&want, rules, 2, k0, 1, 0) != 0) more.want_column = NULL;

@@ -541,24 +541,19 @@ int seg_cmd_why(int argc, char **argv) {
   size_t *rows = NULL, nunits = 0;
   char *src = NULL;
   why w = {0};
-  seg_cli_want want = {0}, evwant;
+  seg_cli_want want = {0};
   int rc = SEG_EXIT_USAGE;
   char err[512];
-  seg_import_more m = seg_cli_csv_more(&csv, &pinned), evm = {0};
+  seg_import_more m = seg_cli_csv_more(&csv, &pinned), evm;
   /* as run: a CSV's columns that the rules and --key-column cannot name
   ** (the first is the default key) stay unread, an event table's too */
   const char *kn[1] = {key_col};
-  if (!exclude && seg_cli_want_init(&want, pos, 1, kn, 1, !key_col) == 0) {
-    m.want_column = evm.want_column = seg_cli_want_column;
-    m.want_ctx = &want;
-    evwant = want;
-    evwant.first = 0;
-    evm.want_ctx = &evwant;
-  }
+  if (!exclude) seg_cli_want_init(&want, pos, 1, kn, 1, !key_col);
+  seg_cli_want_use(&want, &m);
   if (seg_cli_load_table(pos[1], csv.skip_bad || csv.max_bad, &m, &t) != 0) goto done;
   if (seg_cli_data_view(&t, &dv) != 0) goto done;     /* as seg run: the same program */
   seg_schema_view sv = dv.sv;
-  if ((rc = seg_cli_evtables_load(&evspecs, csv.skip_bad || csv.max_bad, evm.want_column ? &evm : NULL, &ev)) != 0)
+  if ((rc = seg_cli_evtables_load(&evspecs, csv.skip_bad || csv.max_bad, seg_cli_want_more(&want, &evm), &ev)) != 0)
     goto done;
   seg_cli_evtables_bind(&ev, &sv);
   if ((rc = seg_cli_compile_rules(pos[0], &sv, today, &c)) != 0) goto done;

@@ -23,15 +23,22 @@
 
 /* ---- the columns a run can read (seg_cli_eval_args.prune) -------------- */
 
-int seg_cli_want_column(void *ctx, size_t j, const char *name) {
+/* seg_import_more.want_column by name alone, and with the first column */
+static int want_named(void *ctx, size_t j, const char *name) {
   const seg_cli_want *w = ctx;
-  if ((j == 0 && w->first) || strchr(name, '`') != NULL) return 1;
+  (void)j;
+  if (strchr(name, '`') != NULL) return 1;
   size_t n;
   char *f = seg_casefold(name, strlen(name), &n);
   if (f == NULL) return 1;
   int found = n == 0 || memmem(w->text, w->n, f, n) != NULL;
   free(f);
   return found;
+}
+
+static int want_column(void *ctx, size_t j, const char *name) {
+  const seg_cli_want *w = ctx;
+  return (j == 0 && w->first) || want_named(ctx, j, name);
 }
 
 int seg_cli_want_init(seg_cli_want *w, const char *const *files, int nfiles, const char *const *names, int nnames,
@@ -67,10 +74,16 @@ int seg_cli_want_init(seg_cli_want *w, const char *const *files, int nfiles, con
   return w->text ? 0 : -1;
 }
 
-const seg_import_more *seg_cli_want_more(seg_cli_want *w, seg_import_more *m, const char *const *files, int nfiles) {
+void seg_cli_want_use(seg_cli_want *w, seg_import_more *m) {
+  if (w->text == NULL) return;
+  m->want_column = want_column;
+  m->want_ctx = w;
+}
+
+const seg_import_more *seg_cli_want_more(seg_cli_want *w, seg_import_more *m) {
   memset(m, 0, sizeof *m);
-  if (seg_cli_want_init(w, files, nfiles, NULL, 0, 0) != 0) return NULL;
-  m->want_column = seg_cli_want_column;
+  if (w->text == NULL) return NULL;
+  m->want_column = want_named;
   m->want_ctx = w;
   return m;
 }
@@ -186,25 +199,16 @@ int seg_cli_eval_compile(seg_cli_eval *e, const seg_cli_eval_args *a, int32_t to
   seg_import_more m = seg_cli_csv_more(&a->csv, &e->pinned);
   m.progress = seg_cli_progress_bytes;          /* a bar while a large CSV is read (on a terminal) */
   seg_cli_want want;
-  if (want_init(a, &want) == 0) {
-    m.want_column = seg_cli_want_column;
-    m.want_ctx = &want;
-  }
+  want_init(a, &want);                         /* (when it fails, every column is read) */
+  seg_cli_want_use(&want, &m);
   seg_cli_progress_begin("reading", data, 1, 0);
   int rc = seg_cli_load_table(data, a->csv.skip_bad || a->csv.max_bad, &m, &e->t) != 0 ? SEG_EXIT_USAGE : 0;
   seg_cli_progress_end();
   /* an event table's CSV (the default options) keeps only the columns the
-  ** rules can name, as the customers' does: its key and time are named in
-  ** its `table` statement, the rest in aggregates (not its first column) */
-  seg_import_more evm = {0};
-  seg_cli_want evwant = want;
-  evwant.first = 0;
-  if (m.want_column) {
-    evm.want_column = seg_cli_want_column;
-    evm.want_ctx = &evwant;
-  }
+  ** rules can name, as the customers' does (not its first column) */
+  seg_import_more evm;
   if (rc == 0)
-    rc = seg_cli_evtables_load(&a->tables, a->csv.skip_bad || a->csv.max_bad, m.want_column ? &evm : NULL, &e->ev);
+    rc = seg_cli_evtables_load(&a->tables, a->csv.skip_bad || a->csv.max_bad, seg_cli_want_more(&want, &evm), &e->ev);
   seg_cli_want_free(&want);
   if (rc) return rc;
   /* the columns, and which have missing values, so run's lint warnings

@@ -15,6 +15,7 @@
 
 int seg_cli_evtables_load(const seg_cli_list *specs, int skip_bad, const seg_import_more *m, seg_cli_evtables *ev) {
   memset(ev, 0, sizeof *ev);
+  ev->skip_bad = skip_bad;
   size_t n = (size_t)specs->n;
   if (!n) return 0;
   ev->names = calloc(n, sizeof *ev->names);
@@ -45,7 +46,6 @@ int seg_cli_evtables_load(const seg_cli_list *specs, int skip_bad, const seg_imp
     /* a pipe is read once: all of it (its time column may be needed, below) */
     struct stat st;
     const seg_import_more *mi = m && stat(eq + 1, &st) == 0 && S_ISREG(st.st_mode) ? m : NULL;
-    ev->skip_bad = skip_bad;
     if (seg_cli_load_table(eq + 1, skip_bad, mi, &ev->t[i]) != 0) return SEG_EXIT_USAGE;
     if (seg_cli_data_view(&ev->t[i], &ev->dv[i]) != 0) return SEG_EXIT_USAGE;
     ev->views[i] = ev->dv[i].sv;
@@ -63,7 +63,8 @@ int seg_cli_schema_tables(const seg_cli_list *specs, const char *data, const cha
   }
   seg_cli_want want;                  /* as seg_cli_schema: the columns the rules can name */
   seg_import_more m;
-  int rc = seg_cli_evtables_load(specs, 1, seg_cli_want_more(&want, &m, rules, nrules), ev);
+  seg_cli_want_init(&want, rules, nrules, NULL, 0, 0);
+  int rc = seg_cli_evtables_load(specs, 1, seg_cli_want_more(&want, &m), ev);
   seg_cli_want_free(&want);
   if (rc == 0) seg_cli_evtables_bind(ev, sv);
   return rc;
@@ -73,6 +74,13 @@ void seg_cli_evtables_bind(const seg_cli_evtables *ev, seg_schema_view *sv) {
   sv->ntables = ev->n;
   sv->table_names = (const char *const *)ev->names;
   sv->tables = ev->views;
+}
+
+/* The index in ev of the table named name (case-insensitive), or ev->n. */
+static size_t table_named(const seg_cli_evtables *ev, const char *name) {
+  size_t i = 0;
+  while (i < ev->n && strcasecmp(ev->names[i], name) != 0) i++;
+  return i;
 }
 
 /* An event table's time column left unread in its CSV: without `time COL`
@@ -86,25 +94,22 @@ static int read_time_columns(seg_cli_evtables *ev, const seg_program *p) {
     int ordered = 0;
     for (uint32_t k = 0; k < p->nevcols; k++)
       ordered |= p->evcols[k].table == t && (p->evcols[k].fn == SEG_EV_FIRST || p->evcols[k].fn == SEG_EV_LAST);
-    if (!ordered || et->time < 0 || (uint32_t)et->time >= et->ncols) continue;
-    for (size_t i = 0; i < ev->n; i++) {
-      if (strcasecmp(ev->names[i], et->name) != 0) continue;
-      int c = seg_table_find(&ev->t[i], et->colnames[et->time]);
-      if (c < 0 || !ev->t[i].cols[c].unread) break;
-      seg_table whole;
-      seg_cli_dataview dv;
-      if (seg_cli_load_table_warn(ev->paths[i], ev->skip_bad, NULL, &whole, 0) != 0) return SEG_EXIT_USAGE;
-      if (seg_cli_data_view(&whole, &dv) != 0) {
-        seg_table_free(&whole);
-        return SEG_EXIT_USAGE;
-      }
-      seg_table_free(&ev->t[i]);
-      seg_cli_data_view_free(&ev->dv[i]);
-      ev->t[i] = whole;
-      ev->dv[i] = dv;
-      ev->views[i] = dv.sv;
-      break;
+    size_t i = table_named(ev, et->name);
+    if (!ordered || et->time < 0 || (uint32_t)et->time >= et->ncols || i == ev->n) continue;
+    int c = seg_table_find(&ev->t[i], et->colnames[et->time]);
+    if (c < 0 || !ev->t[i].cols[c].unread) continue;
+    seg_table whole;
+    seg_cli_dataview dv;
+    if (seg_cli_load_table_warn(ev->paths[i], ev->skip_bad, NULL, &whole, 0) != 0) return SEG_EXIT_USAGE;
+    if (seg_cli_data_view(&whole, &dv) != 0) {
+      seg_table_free(&whole);
+      return SEG_EXIT_USAGE;
     }
+    seg_table_free(&ev->t[i]);
+    seg_cli_data_view_free(&ev->dv[i]);
+    ev->t[i] = whole;
+    ev->dv[i] = dv;
+    ev->views[i] = dv.sv;
   }
   return 0;
 }
@@ -123,8 +128,8 @@ int seg_cli_evtables_fill(seg_cli_evtables *ev, const seg_program *p, seg_table 
     goto done;
   }
   for (uint32_t t = 0; t < p->nevtables; t++) {
-    for (size_t i = 0; i < ev->n && !tabs[t]; i++)
-      if (strcasecmp(ev->names[i], p->evtables[t].name) == 0) { tabs[t] = &ev->t[i]; paths[t] = ev->paths[i]; }
+    size_t i = table_named(ev, p->evtables[t].name);
+    if (i < ev->n) tabs[t] = &ev->t[i], paths[t] = ev->paths[i];
     if (!tabs[t]) {
       fprintf(stderr, "seg: the rules read event table '%s': give it with --table %s=FILE\n", p->evtables[t].name,
               p->evtables[t].name);

@@ -227,7 +227,8 @@ int seg_cli_schema(const char *schema, const char *data, const char *const *rule
   if (data) {
     seg_cli_want want;
     seg_import_more m;
-    int lrc = seg_cli_load_table(data, 1, seg_cli_want_more(&want, &m, rules, nrules), t);
+    seg_cli_want_init(&want, rules, nrules, NULL, 0, 0);
+    int lrc = seg_cli_load_table(data, 1, seg_cli_want_more(&want, &m), t);
     seg_cli_want_free(&want);
     if (lrc != 0) return SEG_EXIT_USAGE;
     if (seg_schema_from_table(t, s) != 0) { fprintf(stderr, "seg: out of memory\n"); return SEG_EXIT_USAGE; }
