@@ -69,6 +69,8 @@ int seg_cli_parse(const seg_cli_spec *spec, int argc, char **argv, const char **
 ** the date given explicitly (opt when given, else a non-empty SEG_TODAY),
 ** or NULL for the local date. */
 int seg_cli_today_parse(const char *opt, int32_t *day, const char **text, const char **bad);
+/* A date argument, exactly YYYY-MM-DD: 0 and *day, or -1. */
+int seg_cli_date_arg(const char *s, int32_t *day);
 int32_t seg_cli_today(const char *opt);
 /* SEG_THREADS (validated by main), or 0: the VM's default. */
 unsigned seg_cli_threads(void);

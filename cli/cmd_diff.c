@@ -384,8 +384,7 @@ static int diff_main(int argc, char **argv, seg_cli_list evl[3], seg_cli_list si
   const char *ts, *bad_today;
   if (seg_cli_today_parse(today_s, &today, &ts, &bad_today) != 0) return diff_usage(bad_today, ts);
   int32_t today_old = today;
-  if (today_old_s && (seg_date_parse(today_old_s, strlen(today_old_s), &today_old) != 0 ||
-                      strlen(today_old_s) != 10 || today_old_s[4] != '-'))
+  if (today_old_s && seg_cli_date_arg(today_old_s, &today_old) != 0)
     return diff_usage("--today-old: '%s' is not a date (YYYY-MM-DD)", today_old_s);
   /* the rules files and the data of each side: two rules over one export,
   ** or one rules file over two */

@@ -48,13 +48,16 @@ int seg_cli_parse(const seg_cli_spec *spec, int argc, char **argv, const char **
   return 0;
 }
 
+int seg_cli_date_arg(const char *s, int32_t *day) {
+  return seg_date_parse(s, strlen(s), day) != 0 || strlen(s) != 10 || s[4] != '-' ? -1 : 0;
+}
+
 int seg_cli_today_parse(const char *opt, int32_t *day, const char **text, const char **bad) {
   const char *src = opt ? opt : getenv("SEG_TODAY");
   *text = src;
   *bad = opt ? "--today: '%s' is not a date (YYYY-MM-DD)" : "SEG_TODAY: '%s' is not a date (YYYY-MM-DD)";
   if (!src || !*src) { *day = seg_date_today_local(); return 0; }
-  if (seg_date_parse(src, strlen(src), day) != 0 || strlen(src) != 10 || src[4] != '-') return -1;
-  return 0;
+  return seg_cli_date_arg(src, day);
 }
 
 int32_t seg_cli_today(const char *opt) {
