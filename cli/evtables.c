@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 
 #include "cmds.h"
 #include "events.h"
@@ -43,10 +42,7 @@ int seg_cli_evtables_load(const seg_cli_list *specs, int skip_bad, const seg_imp
         fprintf(stderr, "seg: --table %s is given twice\n", name);
         return SEG_EXIT_USAGE;
       }
-    /* a pipe is read once: all of it (its time column may be needed, below) */
-    struct stat st;
-    const seg_import_more *mi = m && stat(eq + 1, &st) == 0 && S_ISREG(st.st_mode) ? m : NULL;
-    if (seg_cli_load_table(eq + 1, skip_bad, mi, &ev->t[i]) != 0) return SEG_EXIT_USAGE;
+    if (seg_cli_load_table(eq + 1, skip_bad, m, &ev->t[i]) != 0) return SEG_EXIT_USAGE;
     if (seg_cli_data_view(&ev->t[i], &ev->dv[i]) != 0) return SEG_EXIT_USAGE;
     ev->views[i] = ev->dv[i].sv;
   }
@@ -86,7 +82,8 @@ static size_t table_named(const seg_cli_evtables *ev, const char *name) {
 /* An event table's time column left unread in its CSV: without `time COL`
 ** it is the table's only date column, which the rules need not name. When
 ** p's first() or last() read it, the table is read again whole (quietly:
-** its warnings were printed), before anything reads it. 0, or 2 after a
+** its warnings were printed; a pipe's bytes are kept by cli/io.c's
+** read-once cache), before anything reads it. 0, or 2 after a
 ** message. */
 static int read_time_columns(seg_cli_evtables *ev, const seg_program *p) {
   for (uint32_t t = 0; t < p->nevtables; t++) {

@@ -906,6 +906,15 @@ for how in "run|run ev_time.seg $EV/customers.csv --today $TODAY --format csv" \
             "$(head -3 "$UD/pruned.err")" "$(diff "$UD/pruned.out" "$T_OUT" | head -5)"
     fi
 done
+# an event table from a pipe, read again for its time column: from the bytes io.c keeps of a pipe
+(cd "$UD" && timeout -k 5 "$SEG_TIMEOUT" "$SEG" run ev_time.seg "$EV/customers.csv" --today $TODAY --format csv \
+    --table orders=<(cat ev_dated.csv)) > "$UD/pipe.out" 2> "$UD/pipe.err"; rc1=$?
+SEG_READ_ALL_COLUMNS=1 seg_exec "$UD" run ev_time.seg "$EV/customers.csv" --today $TODAY --format csv "${EVT[@]}"
+if [ "$rc1" = 0 ] && [ "$T_RC" = 0 ] && cmp -s "$T_OUT" "$UD/pipe.out"; then
+    t_ok "unread columns: an event table from a pipe, its unnamed time column read"
+else
+    t_fail "unread columns: an event table from a pipe" "exit $rc1 vs $T_RC" "$(head -3 "$UD/pipe.err")"
+fi
 # and diff --data where NEW_DATA's key (OLD_DATA's first column) is not its first
 awk -F, '{ print $2 "," $1 "," $3 "," $4 }' OFS=, "$UD/u2.csv" > "$UD/u2_moved.csv"
 seg_exec "$UD" diff u.seg --data u.csv u2_moved.csv --today $TODAY --format json --members -; rc1=$T_RC
