@@ -46,7 +46,8 @@ typedef struct seg_column {
   /* A column seg_import_more.want_column left unread: its type and
   ** has_missing are the CSV's, its arrays hold no value.  seg_col_check
   ** refuses it (so every reader does), seg_col_write will not write it.
-  ** nmissing: its rows without a value (seg report's missing-value table). */
+  ** nmissing (unread columns only): its rows without a value, for seg
+  ** report's missing-value table (a read column counts its validity). */
   uint8_t unread;
   uint64_t nmissing;
   /* arrays this struct owns even in a mapped table (seg_table_fit_empty):
